@@ -1,0 +1,1 @@
+"""Value Scout storage: SQLModel models, engine and sessions, queries and migrations."""

@@ -1,0 +1,11 @@
+"""Slack listeners, one module per kind; each parses, calls the core, renders and acks."""
+
+from slack_bolt import App
+
+from bot.listeners import commands, events
+
+
+def register(app: App) -> None:
+    """Register every listener; the catch-all for ignored events goes last."""
+    commands.register(app)
+    events.register(app)

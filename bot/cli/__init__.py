@@ -1,0 +1,124 @@
+"""The `valuescout` command: run the app, the worker, the clock, the demo; manage the database."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import sys
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.logs import configure_logging
+from bot.settings import Settings, SettingsError, load_settings
+from storage.engine import DatabaseUnavailable
+
+log = logging.getLogger("valuescout")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run one command; problems end in one clear line, exit 2."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        level = args.log_level or ("WARNING" if args.run is _demo else "INFO")
+        configure_logging(level=level, secrets=_secrets(settings))
+        return args.run(args, settings) or 0
+    except (SettingsError, DatabaseUnavailable) as problem:
+        print(f"valuescout: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="valuescout", description=__doc__)
+    parser.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "").upper() or None)
+    commands = parser.add_subparsers(required=True, metavar="command")
+    _command(commands, "start", _start, "the main job: the worker, web or, with no workspace, demo")
+    web = _command(commands, "web", _web, "HTTP mode (Events API) under Gunicorn")
+    web.add_argument("--host", default="0.0.0.0")
+    web.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    web.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    web.add_argument("--threads", type=int, default=8)
+    _command(commands, "worker", _worker, "Socket Mode, one process (also runs the scheduler)")
+    _command(commands, "clock", _clock, "the scheduler process (digests)")
+    demo = _command(commands, "demo", _demo, "try it: the app wired to a built-in Slack emulator")
+    demo.add_argument("--user", default=None, help="whom you play (a seeded user id)")
+    db = _command(commands, "db", None, "database management")
+    db_commands = db.add_subparsers(required=True, metavar="action")
+    _command(db_commands, "upgrade", _db_upgrade, "apply the migrations")
+    manifest = _command(commands, "manifest", _manifest, "print the Slack app manifest (YAML)")
+    manifest.add_argument("--request-url", help="HTTP mode: the public base URL of `web`")
+    return parser
+
+
+def _command(commands, name: str, run, help_text: str) -> argparse.ArgumentParser:
+    command = commands.add_parser(name, help=help_text, description=help_text)
+    command.set_defaults(run=run)
+    return command
+
+
+def _start(args: argparse.Namespace, settings: Settings) -> int | None:
+    """Socket Mode when an app token is set, HTTP mode with a signing secret, else the demo."""
+    if settings.app_token and settings.bot_token:
+        return _worker(args, settings)
+    if settings.signing_secret and settings.bot_token:
+        defaults = {"host": "0.0.0.0", "port": int(os.environ.get("PORT", "3000"))}
+        defaults |= {"workers": 2, "threads": 8}
+        return _web(argparse.Namespace(**defaults), settings)
+    print(
+        "No Slack workspace is configured (see README): starting the demo on the built-in emulator."
+    )
+    logging.getLogger().setLevel(args.log_level or "WARNING")
+    args.user = None
+    return _demo(args, settings)
+
+
+def _web(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.cli.runtime import run_web
+
+    run_web(settings, host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.cli.runtime import run_worker
+
+    run_worker(settings)
+
+
+def _clock(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.cli.runtime import run_clock
+
+    run_clock(settings)
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int | None:
+    from bot.cli.demo import run_demo
+
+    return run_demo(settings, user=args.user)
+
+
+def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.cli.runtime import prepare_database
+
+    prepare_database(settings).dispose()
+    print("database is up to date")
+
+
+def _manifest(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.manifest import manifest_yaml
+
+    print(manifest_yaml(request_url=args.request_url), end="")
+
+
+def _secrets(settings: Settings) -> tuple[str, ...]:
+    """The configured secrets, so the log filter can redact them wherever they appear."""
+    values = (settings.bot_token, settings.signing_secret, settings.app_token)
+    secrets = [value.get_secret_value() for value in values if value is not None]
+    # An unparsable URL fails with its own clear message when the engine is built.
+    with contextlib.suppress(ArgumentError):
+        secrets.append(make_url(settings.database_url).password or "")
+    return tuple(secret for secret in secrets if secret)

@@ -1,0 +1,174 @@
+"""`valuescout demo`: the real app on the built-in Slack emulator, as a terminal chat."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+from bot.cli.runtime import compose, prepare_database
+from bot.cli.terminal import blocks_as_lines
+from bot.emulator import SEED, SlackDriver, SlackEmulator
+from bot.rendering.ids import Command
+from bot.settings import Settings, load_settings
+from bot.web import LocalServer, build_wsgi_app
+
+DEMO_DATABASE = "sqlite:///valuescout-demo.db"
+HELP = """You are {name}, a scout at Acme Corp, in a direct message with Value Scout.
+Type a message to talk to the bot, or:
+  /scout [help]   the slash command            /home       open the App Home tab
+  /as NAME        play someone else (sam, alex, dana, sally, casey)
+  /channels       what landed in each channel  /help       this text
+  /quit           leave (Ctrl-D works too)"""
+
+
+def run_demo(settings: Settings, *, user: str | None = None, lines=None, out=None) -> int:
+    """Start the emulator and the app on loopback, then chat until the input ends."""
+    out = out or sys.stdout
+    with SlackEmulator() as emulator:
+        demo = Demo(settings, emulator, out=out.write)
+        try:
+            demo.chat(lines if lines is not None else _prompted(demo), user=user)
+        finally:
+            demo.stop()
+    return 0
+
+
+class Demo:
+    """The app wired to the emulator, and a person talking to it."""
+
+    def __init__(self, settings: Settings, emulator: SlackEmulator, *, out: Callable) -> None:
+        self.emulator, self.out = emulator, out
+        self.names = {p.id: p.real_name for p in SEED.people} | {SEED.bot_user_id: "Value Scout"}
+        self.names |= {room.id: room.name for room in SEED.rooms}
+        self.settings = _demo_settings(settings, emulator)
+        self.user = SEED.scout
+        parts = compose(self.settings, engine=prepare_database(self.settings))
+        secret = self.settings.signing_secret.get_secret_value()  # type: ignore[union-attr]
+        app = build_wsgi_app(bolt_app=parts.app, engine=parts.engine, signing_secret=secret)
+        self.server = LocalServer(app).start()
+        self.driver = SlackDriver(self.server.url, secret, emulator=emulator)
+        self._lock = threading.Lock()
+        emulator.on_message(self._show)
+
+    def chat(self, lines, *, user: str | None) -> None:
+        """Handle each input line: a DM to the bot, or a demo command."""
+        self.user = self._person(user) or SEED.scout
+        self.out(HELP.format(name=self.names[self.user]) + "\n\n")
+        for line in lines:
+            if line.strip() in ("/quit", "/exit"):
+                break
+            self._handle(line.strip())
+            self._wait_until_quiet()
+
+    def stop(self) -> None:
+        """Stop serving."""
+        self.server.stop()
+
+    def _handle(self, line: str) -> None:
+        if not line:
+            return
+        command, _, rest = line.partition(" ")
+        if command == Command.SCOUT:
+            response = self.driver.command(Command.SCOUT.value, rest, user=self.user)
+            self._show_ephemeral(response.json if response.body else {})
+        elif command == "/home":
+            self.driver.app_home_opened(self.user)
+            self._wait_until_quiet()
+            self._show_home()
+        elif command == "/as":
+            self._switch(rest)
+        elif command == "/channels":
+            self._list_channels()
+        elif command == "/help":
+            self.out(HELP.format(name=self.names[self.user]) + "\n")
+        else:
+            self.driver.message(self.user, line)
+
+    def _show(self, channel_id: str, message: dict, kind: str) -> None:
+        """Print what the bot posts, where it lands, as the Slack client would show it."""
+        if kind not in ("posted", "updated") or message.get("user") != SEED.bot_user_id:
+            return
+        where = "direct message" if channel_id.startswith("D") else f"#{self.names[channel_id]}"
+        edited = " (edited)" if kind == "updated" else ""
+        self._print_message(f"{where} · Value Scout{edited}", message)
+
+    def _show_ephemeral(self, payload: dict) -> None:
+        if payload.get("blocks") or payload.get("text"):
+            self._print_message("only visible to you · Value Scout", payload)
+
+    def _show_home(self) -> None:
+        view = self.emulator.home_view(self.user)
+        if view:
+            self._print_message("App Home · Value Scout", view)
+        else:
+            self.out("(the App Home is empty)\n")
+
+    def _print_message(self, heading: str, message: dict) -> None:
+        lines = blocks_as_lines(message, self.names)
+        with self._lock:
+            self.out(f"── {heading}\n" + "".join(f"   {line}\n" for line in lines))
+
+    def _switch(self, who: str) -> None:
+        person = self._person(who)
+        if person is None:
+            self.out(f"nobody called {who!r} here; try sam, alex, dana, sally or casey\n")
+        else:
+            self.user = person
+            self.out(f"you are now {self.names[person]}\n")
+
+    def _person(self, who: str | None) -> str | None:
+        key = (who or "").strip().lower()
+        for person in SEED.people:
+            if key and key in (person.id.lower(), person.name, person.real_name.lower()):
+                return person.id
+        return None
+
+    def _list_channels(self) -> None:
+        for room in SEED.rooms:
+            count = len(self.emulator.messages(room.id))
+            self.out(f"   #{room.name}: {count} message{'s' * (count != 1)}\n")
+
+    def _wait_until_quiet(self, *, quiet: float = 0.3, limit: float = 5.0) -> None:
+        """Let the bot finish answering (it works after the ack) before the next prompt."""
+        deadline, seen, since = time.monotonic() + limit, -1, time.monotonic()
+        while time.monotonic() < deadline:
+            count = len(self.emulator.calls)
+            if count != seen:
+                seen, since = count, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return
+            time.sleep(0.05)
+
+
+def _demo_settings(settings: Settings, emulator: SlackEmulator) -> Settings:
+    """The user's settings, pointed at the emulator and its seeded channels."""
+    database = settings.database_url
+    if database == Settings.model_fields["database_url"].default:
+        database = DEMO_DATABASE  # keep demo data out of a real workspace's database
+    return load_settings(
+        SLACK_BOT_TOKEN=SEED.bot_token,
+        SLACK_SIGNING_SECRET=secrets.token_hex(16),
+        SLACK_APP_TOKEN="",
+        SLACK_API_URL=emulator.api_url,
+        DATABASE_URL=database,
+        VALUESCOUT_SALES_CHANNEL=SEED.sales,
+        VALUESCOUT_MARKETING_CHANNEL=SEED.marketing,
+        VALUESCOUT_PRODUCT_CHANNEL=SEED.product,
+        VALUESCOUT_COACH_CHANNEL=SEED.coaches,
+        VALUESCOUT_ADMINS=SEED.admin,
+        VALUESCOUT_TIMEZONE=settings.timezone,
+        VALUESCOUT_DIGEST_SCHEDULE=settings.digest_schedule,
+    )
+
+
+def _prompted(demo: Demo):
+    """Lines typed at a prompt that names who you are, until Ctrl-D."""
+    while True:
+        try:
+            yield input(f"{demo.names[demo.user]} › ")
+        except EOFError:
+            demo.out("\n")
+            return

@@ -1,0 +1,111 @@
+"""The composition root: settings → database → client → app, and the long-running processes."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from dataclasses import dataclass
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+from bot.app import build_app
+from bot.scheduler import build_scheduler
+from bot.settings import Settings, require
+from bot.slack_client import build_web_client
+from bot.web import WSGIApp, build_wsgi_app
+from storage.engine import create_engine_for, session_scope
+from storage.migrate import upgrade
+from storage.queries import seed_route_channels
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Components:
+    """Everything a process needs, built once from the settings."""
+
+    settings: Settings
+    engine: Engine
+    client: WebClient
+    app: App
+
+
+def prepare_database(settings: Settings) -> Engine:
+    """Connect, upgrade the schema and seed the route map from the environment."""
+    engine = create_engine_for(settings.database_url)
+    upgrade(engine_or_url=engine)
+    with session_scope(engine) as session:
+        seed_route_channels(session=session, channels=settings.route_channels)
+    return engine
+
+
+def compose(settings: Settings, *, engine: Engine | None = None) -> Components:
+    """Build the app on an (already upgraded) database."""
+    engine = engine or create_engine_for(settings.database_url)
+    client = build_web_client(settings)
+    app = build_app(settings=settings, client=client, engine=engine)
+    return Components(settings, engine, client, app)
+
+
+def wsgi_app(settings: Settings) -> WSGIApp:
+    """The HTTP app for one web worker process."""
+    parts = compose(settings)
+    secret = settings.signing_secret.get_secret_value()  # type: ignore[union-attr]
+    return build_wsgi_app(bolt_app=parts.app, engine=parts.engine, signing_secret=secret)
+
+
+def run_web(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
+    """HTTP mode under Gunicorn: the schema is upgraded once, then each worker builds its app."""
+    require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", purpose="valuescout web")
+    prepare_database(settings).dispose()  # no connections may cross the fork
+    from bot.cli.gunicorn import serve
+
+    serve(lambda: wsgi_app(settings), host=host, port=port, workers=workers, threads=threads)
+
+
+def run_worker(settings: Settings) -> None:
+    """Socket Mode: one process holds the connection and the scheduler."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", purpose="valuescout worker")
+    stop = stop_signal()
+    parts = compose(settings, engine=prepare_database(settings))
+    handler = SocketModeHandler(parts.app, settings.app_token.get_secret_value())  # type: ignore[union-attr]
+    scheduler = build_scheduler(settings=settings, jobs=())
+    handler.connect()
+    scheduler.start()
+    log.info("worker connected in Socket Mode; digests at %s %s", settings.schedule, settings.zone)
+    wait_for(stop)
+    scheduler.shutdown()
+    handler.close()
+
+
+def run_clock(settings: Settings) -> None:
+    """The scheduler process: runs scheduled jobs until SIGTERM, then stops cleanly."""
+    require(settings, "SLACK_BOT_TOKEN", purpose="valuescout clock")
+    stop = stop_signal()
+    engine = prepare_database(settings)
+    scheduler = build_scheduler(settings=settings, jobs=())
+    scheduler.start()
+    log.info("clock started; time zone %s, digests at %s", settings.zone, settings.schedule)
+    wait_for(stop)
+    scheduler.shutdown(wait=True)  # let a job that is running finish
+    engine.dispose()
+    log.info("clock stopped")
+
+
+def stop_signal() -> threading.Event:
+    """An event set by SIGTERM or SIGINT (Ctrl-C); install it before announcing readiness."""
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    return stop
+
+
+def wait_for(stop: threading.Event) -> None:
+    """Block until the stop signal; short waits keep the main thread responsive."""
+    while not stop.wait(timeout=1.0):
+        pass

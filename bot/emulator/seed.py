@@ -1,0 +1,82 @@
+"""The seeded "Acme Corp" workspace: ids every test and the demo can rely on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Person:
+    """A seeded human member of the workspace."""
+
+    id: str
+    name: str
+    real_name: str
+    title: str
+    tz: str = "Europe/Berlin"
+    is_admin: bool = False
+
+
+@dataclass(frozen=True)
+class Room:
+    """A seeded public channel and whether the bot is a member of it."""
+
+    id: str
+    name: str
+    bot_is_member: bool = True
+
+
+@dataclass(frozen=True)
+class Seed:
+    """Ids of the seeded workspace, so callers never spell them by hand."""
+
+    team_id: str = "T0VALUESCOUT"
+    team_name: str = "Acme Corp"
+    team_domain: str = "acme"
+    bot_token: str = "xoxb-emulator-token"
+    bot_user_id: str = "U0BOT"
+    bot_id: str = "B0BOT"
+    app_id: str = "A0VALUESCOUT"
+    bot_name: str = "valuescout"
+    scout: str = "U0SCOUT"
+    admin: str = "U0ADMIN"
+    dana: str = "U0DANA"
+    sally: str = "U0SALLY"
+    coach: str = "U0COACH"
+    sales: str = "C0SALES"
+    marketing: str = "C0MARKETING"
+    product: str = "C0PRODUCT"
+    coaches: str = "C0COACH"
+    general: str = "C0GENERAL"
+    people: tuple[Person, ...] = field(
+        default=(
+            Person("U0SCOUT", "sam", "Sam Scout", "Customer Support"),
+            Person("U0ADMIN", "alex", "Alex Admin", "IT Administrator", is_admin=True),
+            Person("U0DANA", "dana", "Dana Product", "Product Manager"),
+            Person("U0SALLY", "sally", "Sally Sales", "Account Executive", tz="Europe/London"),
+            Person("U0COACH", "casey", "Casey Coach", "Sales Enablement Lead"),
+        )
+    )
+    rooms: tuple[Room, ...] = field(
+        default=(
+            Room("C0SALES", "sales"),
+            Room("C0MARKETING", "marketing"),
+            Room("C0PRODUCT", "product"),
+            Room("C0COACH", "enablement-coaches"),
+            Room("C0GENERAL", "general", bot_is_member=False),
+        )
+    )
+
+    @property
+    def people_ids(self) -> list[str]:
+        """Ids of the seeded humans, in seed order."""
+        return [p.id for p in self.people]
+
+
+SEED = Seed()
+
+TEAM_ID = SEED.team_id
+BOT_TOKEN = SEED.bot_token
+BOT_USER_ID = SEED.bot_user_id
+BOT_ID = SEED.bot_id
+APP_ID = SEED.app_id

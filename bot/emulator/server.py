@@ -1,0 +1,220 @@
+"""SlackEmulator: a real HTTP Slack Web API on 127.0.0.1, stateful, recorded, with faults."""
+
+from __future__ import annotations
+
+import copy
+import logging
+import threading
+import time
+from collections.abc import Callable
+from http.server import ThreadingHTTPServer
+from typing import Any
+
+from bot.emulator.api import METHODS
+from bot.emulator.common import Caller
+from bot.emulator.errors import ApiError
+from bot.emulator.faults import Faults
+from bot.emulator.handler import EmulatorRequestHandler
+from bot.emulator.recording import Call, CallLog, redact
+from bot.emulator.response_urls import ResponseUrlPost, ResponseUrls
+from bot.emulator.seed import SEED, Seed
+from bot.emulator.workspace import MessageListener, Workspace
+
+logger = logging.getLogger(__name__)
+
+Answer = tuple[int, dict[str, str], Any]
+
+
+class SlackEmulator:
+    """Point `WebClient(base_url=emulator.api_url, token=SEED.bot_token)` at it, unchanged."""
+
+    def __init__(
+        self, *, seed: Seed = SEED, clock: Callable[[], float] = time.time, host: str = "127.0.0.1"
+    ) -> None:
+        self.seed = seed
+        self.clock = clock
+        self.workspace = Workspace(seed, clock=clock)
+        self.faults = Faults()
+        self.response_urls = ResponseUrls(self.workspace)
+        self._log = CallLog()
+        self._host = host
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ----------------------------------------------------------------
+
+    def start(self) -> SlackEmulator:
+        """Listen on a free port and serve from a daemon thread."""
+        handler = type("Handler", (EmulatorRequestHandler,), {"emulator": self})
+        self._server = ThreadingHTTPServer((self._host, 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.02,), name="slack-emulator", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and free the port."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> SlackEmulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """`http://127.0.0.1:PORT/`."""
+        if self._server is None:
+            raise RuntimeError("the emulator is not started")
+        return f"http://{self._host}:{self._server.server_address[1]}/"
+
+    @property
+    def api_url(self) -> str:
+        """The Web API base URL with its trailing slash, as slack_sdk expects."""
+        return self.base_url + "api/"
+
+    # -- answering (called from the HTTP handler) ---------------------------------
+
+    def answer_api(self, method: str, params: dict[str, Any], token: str | None) -> Answer:
+        """Answer one Web API call: latency, method, auth, faults, then the method itself."""
+        time.sleep(self.faults.delay_for(method))
+        status, headers, body = self._answer_api(method, params, token)
+        self._log.record(Call(method, redact(params), status, body, self.clock()))
+        return status, headers, body
+
+    def _answer_api(self, method: str, params: dict[str, Any], token: str | None) -> Answer:
+        handler = METHODS.get(method)
+        if handler is None:
+            return 200, {}, {"ok": False, "error": "unknown_method", "req_method": method}
+        if not token:
+            return 200, {}, {"ok": False, "error": "not_authed"}
+        user = self.workspace.tokens.get(token)
+        if user is None:
+            return 200, {}, {"ok": False, "error": "invalid_auth"}
+        fault = self.faults.fault_for(method, params)
+        if fault is not None:
+            return fault.status, fault.headers, fault.body
+        try:
+            with self.workspace.transaction() as ws:
+                return 200, {}, {"ok": True, **handler(ws, params, Caller(user, self.base_url))}
+        except ApiError as exc:
+            return 200, {}, exc.body()
+        except Exception:  # a bug in the emulator must show up in the test, not hang it
+            logger.exception("emulator failed answering %s", method)
+            return 500, {}, {"ok": False, "error": "internal_error"}
+
+    def answer_upload(self, file_id: str, data: bytes) -> Answer:
+        """Accept the bytes of a v2 upload, as files.slack.com does."""
+        try:
+            with self.workspace.transaction() as ws:
+                ws.files.store_bytes(file_id, data)
+        except ApiError as exc:
+            return 404, {}, exc.error
+        return 200, {}, f"OK - {len(data)}"
+
+    def answer_response_url(self, url_id: str, payload: Any) -> Answer:
+        """Record (and apply) a post to a response URL."""
+        if not isinstance(payload, dict):
+            return 400, {}, {"ok": False, "error": "invalid_payload"}
+        try:
+            self.response_urls.receive(url_id, payload)
+        except ApiError as exc:
+            return (404 if exc.error == "invalid_url" else 200), {}, exc.body()
+        return 200, {}, {"ok": True}
+
+    # -- recording ----------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[Call]:
+        """A copy of every Web API call answered so far, oldest first."""
+        return self._log.all()
+
+    def calls_to(self, method: str) -> list[Call]:
+        """Calls to one Web API method, oldest first."""
+        return self._log.to(method)
+
+    def wait_for_call(
+        self, method: str, predicate: Callable[[Call], bool] | None = None, timeout: float = 5.0
+    ) -> Call:
+        """The first call to `method` matching `predicate`; AssertionError listing calls if none."""
+        return self._log.wait_for(method, predicate, timeout)
+
+    def reset_calls(self) -> None:
+        """Forget recorded calls (state such as messages is kept)."""
+        self._log.reset()
+
+    # -- state for tests and the demo ---------------------------------------------
+
+    def messages(self, channel_id: str) -> list[dict]:
+        """Messages in a channel (or a user's DM), top-level and replies, oldest first."""
+        return self.workspace.messages(channel_id)
+
+    def message(self, channel_id: str, ts: str) -> dict:
+        """A copy of one message (`message_not_found` ApiError when absent)."""
+        with self.workspace.transaction() as ws:
+            return copy.deepcopy(ws.find_message(channel_id, ts))
+
+    def ephemerals(self, channel_id: str) -> list[dict]:
+        """Ephemeral messages shown in a channel, oldest first; each has `to_user`."""
+        return self.workspace.ephemerals(channel_id)
+
+    def dm_channel_for(self, user_id: str) -> str:
+        """The stable id of the bot's DM with a user."""
+        return self.workspace.dm_channel_for(user_id)
+
+    def view(self, view_id: str) -> dict:
+        """A copy of a view as the emulator holds it."""
+        with self.workspace.transaction() as ws:
+            return ws.views.get(view_id)
+
+    def home_view(self, user_id: str) -> dict | None:
+        """The App Home view published for a user, if any."""
+        with self.workspace.transaction() as ws:
+            return ws.views.home(user_id)
+
+    def modal_stack(self, user_id: str) -> list[dict]:
+        """The user's open modals, root first."""
+        with self.workspace.transaction() as ws:
+            return ws.views.stack(user_id)
+
+    def file_bytes(self, file_id: str) -> bytes:
+        """The bytes uploaded for a file."""
+        with self.workspace.transaction() as ws:
+            return ws.files.data(file_id)
+
+    def file_info(self, file_id: str) -> dict:
+        """A file's metadata (name, title, mimetype, size, shares)."""
+        with self.workspace.transaction() as ws:
+            return ws.files.info(file_id)
+
+    def on_message(self, callback: MessageListener) -> None:
+        """Call `callback(channel_id, message, kind)` outside the lock for every message event.
+
+        kind is "posted", "updated", "deleted", "ephemeral" or "user" (sent by the driver).
+        """
+        self.workspace.subscribe(callback)
+
+    def mint_trigger_id(self, user_id: str = "") -> str:
+        """A fresh trigger id (valid 3 s, single use), as Slack sends with an interaction."""
+        return self.workspace.mint_trigger_id(user_id)
+
+    def mint_response_url(
+        self, channel_id: str | None, user_id: str | None, message_ts: str | None = None
+    ) -> str:
+        """A response URL on this server for an interaction in a channel."""
+        url_id = self.response_urls.mint(channel_id, user_id, message_ts)
+        return f"{self.base_url}response_url/{url_id}"
+
+    @property
+    def response_url_posts(self) -> list[ResponseUrlPost]:
+        """Every payload posted to a response URL, oldest first."""
+        return self.response_urls.posts()

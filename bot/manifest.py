@@ -1,0 +1,77 @@
+"""The Slack app manifest: the scopes, events, command, shortcut and App Home the app needs."""
+
+from __future__ import annotations
+
+import yaml
+
+from bot.rendering.ids import CallbackId, Command
+
+BOT_SCOPES = [
+    "app_mentions:read",
+    "channels:read",
+    "chat:write",
+    "commands",
+    "files:write",
+    "groups:read",
+    "im:history",
+    "im:read",
+    "im:write",
+    "reactions:write",
+    "users:read",
+]
+BOT_EVENTS = ["app_home_opened", "message.im"]
+
+
+def manifest(*, request_url: str | None = None) -> dict:
+    """The manifest for Socket Mode, or for HTTP mode when a request URL is given."""
+    events_url = f"{request_url.rstrip('/')}/slack/events" if request_url else None
+    command = {"command": Command.SCOUT.value, "description": "Log a value-gap discovery"}
+    command |= {"usage_hint": "[help]", "should_escape": False}
+    events: dict = {"bot_events": BOT_EVENTS}
+    interactivity: dict = {"is_enabled": True}
+    if events_url:
+        command["url"] = events_url
+        events["request_url"] = events_url
+        interactivity["request_url"] = events_url
+    return {
+        "display_information": {
+            "name": "Value Scout",
+            "description": "Bring customers' unmet outcomes back to sales, marketing and product.",
+            "background_color": "#1d4e89",
+        },
+        "features": {
+            "app_home": {
+                "home_tab_enabled": True,
+                "messages_tab_enabled": True,
+                "messages_tab_read_only_enabled": False,
+            },
+            "bot_user": {"display_name": "Value Scout", "always_online": True},
+            "slash_commands": [command],
+            "shortcuts": [
+                {
+                    "name": "Log value discovery",
+                    "type": "message",
+                    "callback_id": CallbackId.LOG_DISCOVERY_SHORTCUT.value,
+                    "description": "Log what this customer said as a value-gap discovery",
+                }
+            ],
+        },
+        "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
+        "settings": {
+            "event_subscriptions": events,
+            "interactivity": interactivity,
+            "org_deploy_enabled": False,
+            "socket_mode_enabled": request_url is None,
+            "token_rotation_enabled": False,
+        },
+    }
+
+
+def manifest_yaml(*, request_url: str | None = None) -> str:
+    """The manifest as YAML, ready to paste into api.slack.com/apps."""
+    header = "# Slack app manifest for Value Scout (Socket Mode). For HTTP mode run:\n"
+    header += "#   valuescout manifest --request-url https://your-host\n"
+    if request_url:
+        header = "# Slack app manifest for Value Scout (HTTP mode).\n"
+    body = yaml.safe_dump(manifest(request_url=request_url), sort_keys=False, allow_unicode=True)
+    return header + body

@@ -1,0 +1,207 @@
+"""Settings from environment variables (and an optional .env file); refuses unsafe combinations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{4,}$")
+USER_ID = re.compile(r"^[UW][A-Z0-9]{4,}$")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+SCHEDULE = re.compile(r"^(?P<days>[a-z,\-]+)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+# What each variable is for, so an error can say what to do.
+HINTS = {
+    "SLACK_BOT_TOKEN": "the bot token (xoxb-…) from your Slack app's OAuth & Permissions page",
+    "SLACK_SIGNING_SECRET": "the signing secret from your Slack app's Basic Information page",
+    "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, for Socket Mode",
+    "SLACK_API_URL": "the Web API base URL, e.g. https://slack.com/api/",
+    "DATABASE_URL": "e.g. sqlite:///valuescout.db or postgresql+psycopg://user:pass@host/db",
+    "VALUESCOUT_ADMINS": "comma-separated Slack user ids, e.g. U012AB3CD,U045EF6GH",
+    "VALUESCOUT_TIMEZONE": "an IANA time zone name, e.g. Europe/Berlin",
+    "VALUESCOUT_DIGEST_SCHEDULE": "days and a time, e.g. 'mon 09:00' or 'mon,thu 08:30'",
+}
+
+
+class SettingsError(Exception):
+    """A setting is missing, malformed or unsafe; the message names it and says what to do."""
+
+
+@dataclass(frozen=True)
+class DigestSchedule:
+    """When digests go out: days of the week and a local time."""
+
+    days: tuple[str, ...]
+    hour: int
+    minute: int
+
+    @property
+    def cron_day_of_week(self) -> str:
+        """The days as APScheduler's CronTrigger day_of_week expression."""
+        return ",".join(self.days)
+
+    def __str__(self) -> str:
+        return f"{','.join(self.days)} {self.hour:02d}:{self.minute:02d}"
+
+
+def parse_schedule(text: str) -> DigestSchedule:
+    """Parse 'mon 09:00', 'mon,thu 08:30', 'mon-fri 09:00' or 'daily 09:00'."""
+    match = SCHEDULE.match(text.strip().lower())
+    if not match:
+        raise ValueError(f"{text!r} is not of the form 'mon 09:00'")
+    hour, minute = int(match["hour"]), int(match["minute"])
+    if hour > 23 or minute > 59:
+        raise ValueError(f"{text!r} has no such time of day")
+    return DigestSchedule(_parse_days(match["days"]), hour, minute)
+
+
+def _parse_days(text: str) -> tuple[str, ...]:
+    """Expand day names and ranges (mon-fri) into an ordered tuple of day keys."""
+    if text == "daily":
+        return DAYS
+    days: list[str] = []
+    for part in text.split(","):
+        first, _, last = (key[:3] for key in part.partition("-"))
+        if first not in DAYS or (last and last not in DAYS):
+            raise ValueError(f"{part!r} is not a day of the week (mon … sun)")
+        span = DAYS[DAYS.index(first) : DAYS.index(last) + 1] if last else (first,)
+        days.extend(day for day in span if day not in days)
+    return tuple(sorted(days, key=DAYS.index))
+
+
+def _split_ids(value: object) -> object:
+    """Accept a comma-separated string for an id list."""
+    if isinstance(value, str):
+        return frozenset(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+class Settings(BaseSettings):
+    """Every setting Value Scout reads; names are a public contract (see README)."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
+
+    bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
+    signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
+    app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    api_url: str = Field("https://slack.com/api/", validation_alias="SLACK_API_URL")
+    database_url: str = Field("sqlite:///valuescout.db", validation_alias="DATABASE_URL")
+    sales_channel: str | None = Field(None, validation_alias="VALUESCOUT_SALES_CHANNEL")
+    marketing_channel: str | None = Field(None, validation_alias="VALUESCOUT_MARKETING_CHANNEL")
+    product_channel: str | None = Field(None, validation_alias="VALUESCOUT_PRODUCT_CHANNEL")
+    coach_channel: str | None = Field(None, validation_alias="VALUESCOUT_COACH_CHANNEL")
+    admins: Annotated[frozenset[str], NoDecode] = Field(
+        frozenset(), validation_alias="VALUESCOUT_ADMINS"
+    )
+    timezone: str = Field("UTC", validation_alias="VALUESCOUT_TIMEZONE")
+    digest_schedule: str = Field("mon 09:00", validation_alias="VALUESCOUT_DIGEST_SCHEDULE")
+
+    @field_validator("bot_token", "signing_secret", "app_token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("sales_channel", "marketing_channel", "product_channel", "coach_channel")
+    @classmethod
+    def _channel_id(cls, value: str | None) -> str | None:
+        if value and not CHANNEL_ID.match(value):
+            raise ValueError("is not a Slack channel id (like C0123ABCD)")
+        return value or None
+
+    @field_validator("admins", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: object) -> object:
+        value = _split_ids(value)
+        bad = sorted(uid for uid in value if not USER_ID.match(uid))  # type: ignore[union-attr]
+        if bad:
+            raise ValueError(f"has {', '.join(bad)}, which is not a Slack user id (like U012AB3CD)")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone name") from None
+        return value
+
+    @field_validator("digest_schedule")
+    @classmethod
+    def _valid_schedule(cls, value: str) -> str:
+        parse_schedule(value)
+        return value
+
+    @field_validator("api_url")
+    @classmethod
+    def _safe_api_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
+            raise ValueError("sends the bot token in clear text; use https (http only on loopback)")
+        return value if value.endswith("/") else value + "/"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The workspace's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def schedule(self) -> DigestSchedule:
+        """The parsed digest schedule."""
+        return parse_schedule(self.digest_schedule)
+
+    @property
+    def route_channels(self) -> dict[str, str | None]:
+        """The initial route → channel map from the environment."""
+        return {
+            "sales": self.sales_channel,
+            "marketing": self.marketing_channel,
+            "product": self.product_channel,
+            "coach": self.coach_channel,
+        }
+
+    @property
+    def workspace_configured(self) -> bool:
+        """True when there are credentials for a real workspace (HTTP or Socket Mode)."""
+        return self.bot_token is not None and (
+            self.signing_secret is not None or self.app_token is not None
+        )
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning validation errors into one clear SettingsError."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise SettingsError(_describe(error)) from None
+
+
+def require(settings: Settings, *names: str, purpose: str) -> None:
+    """Refuse to start `purpose` without the named secrets."""
+    fields = {"SLACK_BOT_TOKEN": "bot_token", "SLACK_SIGNING_SECRET": "signing_secret"}
+    fields["SLACK_APP_TOKEN"] = "app_token"
+    for name in names:
+        if getattr(settings, fields[name]) is None:
+            raise SettingsError(f"{name} is not set: {purpose} needs {HINTS[name]}.")
+
+
+def _describe(error: ValidationError) -> str:
+    """One line per problem, naming the variable; never echo the value of a secret."""
+    lines = []
+    for problem in error.errors():
+        name = str(problem["loc"][0]) if problem["loc"] else "settings"
+        message = problem["msg"].removeprefix("Value error, ")
+        hint = HINTS.get(name)
+        lines.append(f"{name} {message}" + (f"; expected {hint}." if hint else "."))
+    return "\n".join(lines)

@@ -1,0 +1,154 @@
+"""Engine factory (SQLite or PostgreSQL), session scope and database health checks."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import StaticPool
+from sqlmodel import Session
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached or used; the message never contains a password."""
+
+    @classmethod
+    def for_engine(cls, engine: Engine, cause: BaseException) -> "DatabaseUnavailable":
+        """Describe why the engine's database is unusable, with the password hidden."""
+        return cls(_describe(engine.url, cause))
+
+
+def _describe(url: URL, cause: BaseException) -> str:
+    """Build a message naming the database and the cause, scrubbed of the password."""
+    where = url.render_as_string(hide_password=True)
+    detail = str(getattr(cause, "orig", None) or cause).strip().splitlines()
+    reason = detail[0] if detail else type(cause).__name__
+    if url.password:
+        reason = reason.replace(str(url.password), "***")
+    return f"database {where} is unavailable: {reason}"
+
+
+def default_database_url() -> str:
+    """Return the embedded default: an SQLite file in the working directory."""
+    return "sqlite:///valuescout.db"
+
+
+def normalise_database_url(url: str) -> str:
+    """Map Heroku-style postgres:// and postgresql:// URLs to the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def parse_database_url(url: str) -> URL:
+    """Parse a database URL; a malformed one raises ValueError without echoing it."""
+    try:
+        return make_url(normalise_database_url(url))
+    except ArgumentError:
+        # The URL may hold a password: never repeat it in the error.
+        raise ValueError("malformed database URL (expected sqlite:/// or postgresql://)") from None
+
+
+def create_engine_for(url: str) -> Engine:
+    """Create an engine configured for SQLite (WAL, FKs, BEGIN IMMEDIATE) or PostgreSQL."""
+    sa_url = parse_database_url(url)
+    backend = sa_url.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(sa_url)
+    if backend == "postgresql":
+        return _postgres_engine(sa_url)
+    raise ValueError(f"unsupported database backend {backend!r}: use sqlite or postgresql")
+
+
+def _is_memory(url: URL) -> bool:
+    """Tell whether an SQLite URL names an in-memory database."""
+    return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    """Build an SQLite engine whose connections are configured on connect."""
+    options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    if _is_memory(url):
+        # One shared connection, or every checkout would see its own empty database.
+        options["poolclass"] = StaticPool
+    engine = sa.create_engine(url, **options)
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "begin", _begin_immediate)
+    return engine
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    """Set the pragmas every connection needs and take BEGIN away from pysqlite."""
+    # pysqlite's own BEGIN handling defers BEGIN and breaks SAVEPOINT and transactional DDL;
+    # with isolation_level None it stays out of the way and _begin_immediate emits BEGIN.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        # busy_timeout first: switching to WAL needs a lock that a sibling may hold.
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()
+
+
+def _begin_immediate(connection: sa.Connection) -> None:
+    """Start every transaction with BEGIN IMMEDIATE (the write lock, up front)."""
+    # A DEFERRED transaction that reads and then writes must upgrade its lock; if another
+    # writer got in first SQLite fails at once with SQLITE_BUSY (busy_timeout cannot help,
+    # waiting could deadlock). Taking the write lock at BEGIN makes writers queue on
+    # busy_timeout instead, so check-then-write code (dedupe, claims) is serialised and
+    # correct. The price, readers queueing behind writers, is small: transactions are short.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _postgres_engine(url: URL) -> Engine:
+    """Build a PostgreSQL (psycopg 3) engine with a checked, bounded pool."""
+    connect_args = {} if "connect_timeout" in url.query else {"connect_timeout": 10}
+    return sa.create_engine(
+        url,
+        pool_pre_ping=True,  # survive server restarts and idle-connection reaping
+        pool_size=5,
+        max_overflow=10,
+        pool_recycle=1800,
+        connect_args=connect_args,
+    )
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """Yield a session that commits on success, rolls back on error, and always closes."""
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def database_is_reachable(engine: Engine) -> bool:
+    """Tell whether SELECT 1 succeeds; never raises."""
+    try:
+        require_database(engine)
+    except DatabaseUnavailable:
+        return False
+    return True
+
+
+def require_database(engine: Engine) -> None:
+    """Run SELECT 1, raising DatabaseUnavailable (password hidden) if it fails."""
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except Exception as exc:
+        raise DatabaseUnavailable.for_engine(engine, exc) from exc

@@ -1,0 +1,126 @@
+"""Discoveries, where they were routed, their status history, and the dialogues that make them."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from storage.enums import (
+    DialogueStatus,
+    DiscoverySource,
+    DiscoveryStatus,
+    Fit,
+    Persona,
+    Route,
+    ValueBand,
+)
+from storage.models.base import ENUM_LENGTH, SLACK_ID, SLACK_TS
+from storage.types import UTCDateTime, str_enum, utc_now
+
+_TOUCH = {"onupdate": utc_now}
+
+
+class Discovery(SQLModel, table=True):
+    """A value gap a scout found at a customer."""
+
+    __tablename__ = "discoveries"
+    __table_args__ = (
+        sa.Index("ix_discoveries_account", "account"),
+        sa.Index("ix_discoveries_created_at", "created_at"),
+        sa.Index("ix_discoveries_status", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(sa_type=sa.String(SLACK_ID))
+    scout_user_id: str = Field(sa_type=sa.String(SLACK_ID))
+    account: str = Field(sa_type=sa.String(200))
+    who_cares: Persona | None = Field(default=None, sa_type=str_enum(Persona, ENUM_LENGTH))
+    outcome: str = Field(sa_type=sa.Text)
+    gap: str = Field(sa_type=sa.Text)
+    # Kept whole, however long: Slack messages are truncated visibly, the database never.
+    evidence: str | None = Field(default=None, sa_type=sa.Text)
+    evidence_url: str | None = Field(default=None, sa_type=sa.Text)
+    value_band: ValueBand | None = Field(default=None, sa_type=str_enum(ValueBand, ENUM_LENGTH))
+    value_amount: Decimal | None = Field(default=None, sa_type=sa.Numeric(18, 2))
+    value_currency: str | None = Field(default=None, sa_type=sa.String(3))
+    event_date: date | None = Field(default=None, sa_type=sa.Date)
+    event_pressure: str | None = Field(default=None, sa_type=sa.Text)
+    fit: Fit = Field(sa_type=str_enum(Fit, ENUM_LENGTH))
+    themes: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    status: DiscoveryStatus = Field(
+        default=DiscoveryStatus.NEW, sa_type=str_enum(DiscoveryStatus, ENUM_LENGTH)
+    )
+    source: DiscoverySource = Field(sa_type=str_enum(DiscoverySource, ENUM_LENGTH))
+    # The Slack ids that make a submission unique (view id, "dialogue:<id>"): retries collide here.
+    source_key: str = Field(sa_type=sa.String(255), unique=True)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(
+        default_factory=utc_now, sa_type=UTCDateTime, sa_column_kwargs=_TOUCH
+    )
+
+
+class DiscoveryRoute(SQLModel, table=True):
+    """One team a discovery was routed to, and the card posted there."""
+
+    __tablename__ = "discovery_routes"
+    __table_args__ = (sa.UniqueConstraint("discovery_id", "route"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    discovery_id: int = Field(sa_type=sa.Integer, foreign_key="discoveries.id", ondelete="CASCADE")
+    route: Route = Field(sa_type=str_enum(Route, ENUM_LENGTH))
+    reason: str = Field(sa_type=sa.Text)
+    channel_id: str = Field(sa_type=sa.String(SLACK_ID))
+    message_ts: str | None = Field(default=None, sa_type=sa.String(SLACK_TS))
+
+
+class StatusChange(SQLModel, table=True):
+    """One change of a discovery's status: who, when, and what became of it."""
+
+    __tablename__ = "status_changes"
+    __table_args__ = (sa.Index("ix_status_changes_discovery_id_at", "discovery_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    discovery_id: int = Field(sa_type=sa.Integer, foreign_key="discoveries.id", ondelete="CASCADE")
+    from_status: DiscoveryStatus | None = Field(
+        default=None, sa_type=str_enum(DiscoveryStatus, ENUM_LENGTH)
+    )
+    to_status: DiscoveryStatus = Field(sa_type=str_enum(DiscoveryStatus, ENUM_LENGTH))
+    actor_user_id: str = Field(sa_type=sa.String(SLACK_ID))
+    note: str | None = Field(default=None, sa_type=sa.Text)
+    outcome_kind: str | None = Field(default=None, sa_type=sa.String(50))
+    link: str | None = Field(default=None, sa_type=sa.Text)
+    at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class DialogueSession(SQLModel, table=True):
+    """A scout's dialogue in progress, kept so it survives restarts."""
+
+    __tablename__ = "dialogue_sessions"
+    __table_args__ = (
+        # At most one OPEN dialogue per user: a partial unique index, same on both backends.
+        sa.Index(
+            "uq_dialogue_sessions_open_user",
+            "team_id",
+            "user_id",
+            unique=True,
+            sqlite_where=sa.text("status = 'open'"),
+            postgresql_where=sa.text("status = 'open'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(sa_type=sa.String(SLACK_ID))
+    user_id: str = Field(sa_type=sa.String(SLACK_ID))
+    channel_id: str | None = Field(default=None, sa_type=sa.String(SLACK_ID))
+    step: str = Field(sa_type=sa.String(64))
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    status: DialogueStatus = Field(
+        default=DialogueStatus.OPEN, sa_type=str_enum(DialogueStatus, ENUM_LENGTH)
+    )
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(
+        default_factory=utc_now, sa_type=UTCDateTime, sa_column_kwargs=_TOUCH
+    )
+    reminded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

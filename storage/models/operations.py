@@ -1,0 +1,90 @@
+"""Operational tables: the outbox, request dedupe, channel map, settings and digest runs."""
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from storage.enums import ChannelRole, DigestRunStatus, OutboxStatus
+from storage.models.base import ENUM_LENGTH, SLACK_ID, SLACK_TS
+from storage.types import UTCDateTime, str_enum, utc_now
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A Slack message to deliver after the ack: durable, retried, never dropped."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        sa.Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(sa_type=sa.String(50))
+    # Enqueueing twice with one key yields one row: the caller's retries cannot double-post.
+    dedupe_key: str = Field(sa_type=sa.String(255), unique=True)
+    discovery_id: int | None = Field(
+        default=None, sa_type=sa.Integer, foreign_key="discoveries.id", ondelete="SET NULL"
+    )
+    channel_id: str = Field(sa_type=sa.String(SLACK_ID))
+    thread_ts: str | None = Field(default=None, sa_type=sa.String(SLACK_TS))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    status: OutboxStatus = Field(
+        default=OutboxStatus.PENDING, sa_type=str_enum(OutboxStatus, ENUM_LENGTH)
+    )
+    attempts: int = Field(default=0)
+    next_attempt_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, sa_type=sa.Text)
+    posted_ts: str | None = Field(default=None, sa_type=sa.String(SLACK_TS))
+    posted_channel: str | None = Field(default=None, sa_type=sa.String(SLACK_ID))
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ProcessedRequest(SQLModel, table=True):
+    """A Slack request already handled: its id as key, so retries are recognised."""
+
+    __tablename__ = "processed_requests"
+
+    key: str = Field(sa_type=sa.String(255), primary_key=True)
+    kind: str = Field(sa_type=sa.String(50))
+    received_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class RouteChannel(SQLModel, table=True):
+    """Which Slack channel serves a route (or the coaches)."""
+
+    __tablename__ = "route_channels"
+
+    route: ChannelRole = Field(sa_type=str_enum(ChannelRole, ENUM_LENGTH), primary_key=True)
+    channel_id: str = Field(sa_type=sa.String(SLACK_ID))
+    updated_by: str | None = Field(default=None, sa_type=sa.String(SLACK_ID))
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class AppSetting(SQLModel, table=True):
+    """An admin-editable setting (digest schedule, nudge days…) as a JSON value."""
+
+    __tablename__ = "app_settings"
+
+    key: str = Field(sa_type=sa.String(100), primary_key=True)
+    value: Any = Field(default=None, sa_type=sa.JSON)
+    updated_by: str | None = Field(default=None, sa_type=sa.String(SLACK_ID))
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class DigestRun(SQLModel, table=True):
+    """One digest for one channel and period: the unique row makes it exactly-once."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (sa.UniqueConstraint("digest", "channel_id", "period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    digest: str = Field(sa_type=sa.String(50))
+    channel_id: str = Field(sa_type=sa.String(SLACK_ID))
+    period: str = Field(sa_type=sa.String(32))
+    status: DigestRunStatus = Field(
+        default=DigestRunStatus.CLAIMED, sa_type=str_enum(DigestRunStatus, ENUM_LENGTH)
+    )
+    claimed_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

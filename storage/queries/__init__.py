@@ -1,0 +1,39 @@
+"""Keyword-only query functions over the storage models, grouped by area."""
+
+from storage.queries.config import (
+    get_setting,
+    route_channels,
+    seed_route_channels,
+    set_route_channel,
+    set_setting,
+)
+from storage.queries.digests import claim_digest_run, mark_digest_failed, mark_digest_sent
+from storage.queries.outbox import (
+    claim_due_outbox,
+    enqueue_outbox,
+    mark_outbox_failed,
+    mark_outbox_retry,
+    mark_outbox_sent,
+    pending_outbox_count,
+    scrub_error,
+)
+from storage.queries.requests import record_request_once
+
+__all__ = [
+    "claim_digest_run",
+    "claim_due_outbox",
+    "enqueue_outbox",
+    "get_setting",
+    "mark_digest_failed",
+    "mark_digest_sent",
+    "mark_outbox_failed",
+    "mark_outbox_retry",
+    "mark_outbox_sent",
+    "pending_outbox_count",
+    "record_request_once",
+    "route_channels",
+    "scrub_error",
+    "seed_route_channels",
+    "set_route_channel",
+    "set_setting",
+]

@@ -1,0 +1,68 @@
+"""Route-to-channel map and admin-editable settings."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from storage.enums import ChannelRole
+from storage.models import AppSetting, RouteChannel
+from storage.queries._dialect import insert_for
+from storage.types import utc_now
+
+
+def route_channels(*, session: Session) -> dict[str, str]:
+    """Return the channel id of every mapped route (and "coach"), keyed by route name."""
+    # Columns, not entities: identity-mapped objects could be stale after an upsert.
+    rows = session.exec(select(RouteChannel.route, RouteChannel.channel_id)).all()
+    return {str(route): channel_id for route, channel_id in rows}
+
+
+def set_route_channel(
+    *,
+    session: Session,
+    route: ChannelRole | str,
+    channel_id: str,
+    changed_by: str | None,
+    now: datetime | None = None,
+) -> None:
+    """Map a route to a channel, replacing any earlier mapping (an admin's choice)."""
+    values = {"channel_id": channel_id, "updated_by": changed_by, "updated_at": now or utc_now()}
+    statement = insert_for(session, RouteChannel).values(route=ChannelRole(route), **values)
+    session.exec(statement.on_conflict_do_update(index_elements=["route"], set_=values))
+
+
+def seed_route_channels(
+    *, session: Session, channels: dict[str, str | None], now: datetime | None = None
+) -> None:
+    """Map routes from configuration, but only those with no mapping yet (admins win)."""
+    # Environment variables give the first map; later changes are made in Slack and must
+    # survive restarts, so existing rows are never overwritten here.
+    for route, channel_id in channels.items():
+        if not channel_id:
+            continue
+        statement = insert_for(session, RouteChannel).values(
+            route=ChannelRole(route), channel_id=channel_id, updated_at=now or utc_now()
+        )
+        session.exec(statement.on_conflict_do_nothing(index_elements=["route"]))
+
+
+def get_setting(*, session: Session, key: str, default: Any = None) -> Any:
+    """Return a setting's JSON value, or default when it was never set."""
+    statement = select(AppSetting.value, AppSetting.key).where(AppSetting.key == key)
+    row = session.exec(statement).first()
+    return default if row is None else row[0]
+
+
+def set_setting(
+    *,
+    session: Session,
+    key: str,
+    value: Any,
+    changed_by: str | None,
+    now: datetime | None = None,
+) -> None:
+    """Set a setting's JSON value, creating or replacing it."""
+    values = {"value": value, "updated_by": changed_by, "updated_at": now or utc_now()}
+    statement = insert_for(session, AppSetting).values(key=key, **values)
+    session.exec(statement.on_conflict_do_update(index_elements=["key"], set_=values))

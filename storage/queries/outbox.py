@@ -1,0 +1,124 @@
+"""The durable outbox: enqueue once, claim with a lease, then mark sent or retry later."""
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from storage.enums import OutboxStatus
+from storage.models import OutboxMessage
+from storage.queries._dialect import insert_for
+from storage.types import utc_now
+
+DEFAULT_LEASE = timedelta(minutes=5)
+MAX_ERROR_LENGTH = 2000
+# Slack tokens (xoxb-, xoxp-, xapp-…) must never be stored, even inside an error text.
+_TOKEN = re.compile(r"\b(xox[a-z]|xapp)-[A-Za-z0-9-]+")
+
+
+def scrub_error(error: str) -> str:
+    """Return an error text safe to store: tokens masked, length bounded."""
+    return _TOKEN.sub(r"\1-***", error)[:MAX_ERROR_LENGTH]
+
+
+def enqueue_outbox(
+    *,
+    session: Session,
+    kind: str,
+    dedupe_key: str,
+    channel_id: str,
+    payload: dict[str, Any],
+    now: datetime,
+    discovery_id: int | None = None,
+    thread_ts: str | None = None,
+) -> OutboxMessage:
+    """Queue a message for delivery; enqueueing the same dedupe_key again returns the first."""
+    statement = (
+        insert_for(session, OutboxMessage)
+        .values(
+            kind=kind,
+            dedupe_key=dedupe_key,
+            discovery_id=discovery_id,
+            channel_id=channel_id,
+            thread_ts=thread_ts,
+            payload=payload,
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+    )
+    session.exec(statement)
+    return session.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)).one()
+
+
+def claim_due_outbox(
+    *, session: Session, now: datetime, limit: int, lease: timedelta = DEFAULT_LEASE
+) -> list[OutboxMessage]:
+    """Claim up to limit pending, due messages by pushing their next attempt past a lease."""
+    # FOR UPDATE SKIP LOCKED (PostgreSQL) lets workers claim side by side without taking
+    # each other's rows; SQLite ignores it and BEGIN IMMEDIATE serialises claimers instead.
+    # A worker that dies before marking its rows leaves them due again once the lease ends.
+    statement = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    messages = list(session.exec(statement).all())
+    for message in messages:
+        message.next_attempt_at = now + lease
+    session.flush()
+    return messages
+
+
+def mark_outbox_sent(
+    *, session: Session, message_id: int, ts: str, channel: str, now: datetime | None = None
+) -> bool:
+    """Record a delivery and its Slack ts; False if the message was already marked sent."""
+    statement = (
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status != OutboxStatus.SENT)
+        .values(
+            status=OutboxStatus.SENT, posted_ts=ts, posted_channel=channel, sent_at=now or utc_now()
+        )
+    )
+    return session.exec(statement).rowcount == 1
+
+
+def mark_outbox_retry(*, session: Session, message_id: int, error: str, retry_at: datetime) -> None:
+    """Count a failed attempt and keep the message pending until retry_at: never dropped."""
+    statement = (
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(
+            attempts=OutboxMessage.attempts + 1,
+            last_error=scrub_error(error),
+            next_attempt_at=retry_at,
+        )
+    )
+    session.exec(statement)
+
+
+def mark_outbox_failed(*, session: Session, message_id: int, error: str) -> None:
+    """Park a message that can never succeed (e.g. channel gone): kept, visible, not retried."""
+    statement = (
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(
+            status=OutboxStatus.FAILED,
+            attempts=OutboxMessage.attempts + 1,
+            last_error=scrub_error(error),
+        )
+    )
+    session.exec(statement)
+
+
+def pending_outbox_count(*, session: Session) -> int:
+    """Return how many messages still wait for delivery (due or not)."""
+    statement = select(sa.func.count()).where(OutboxMessage.status == OutboxStatus.PENDING)
+    return session.exec(statement).one()

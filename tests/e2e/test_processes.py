@@ -1,0 +1,174 @@
+"""The commands as a person runs them: real processes, real ports, real signals."""
+
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.cli.demo import run_demo
+from bot.emulator import SEED, SlackDriver
+from bot.rendering.ids import Command
+from tests.e2e.conftest import SIGNING_SECRET, e2e_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+VALUESCOUT = [sys.executable, "-m", "bot"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def clean_environment(**values: str) -> dict[str, str]:
+    """This process's environment without any Slack or Value Scout setting, plus `values`."""
+    ours = ("SLACK_", "VALUESCOUT_", "DATABASE_URL")
+    return {k: v for k, v in os.environ.items() if not k.startswith(ours)} | values
+
+
+def run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*VALUESCOUT, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+
+
+def environment(emulator, database_url: str, **extra: str) -> dict[str, str]:
+    env = clean_environment()
+    env |= {
+        "SLACK_BOT_TOKEN": SEED.bot_token,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": emulator.api_url,
+        "DATABASE_URL": database_url,
+        "VALUESCOUT_TIMEZONE": "Europe/Berlin",
+    }
+    return env | extra
+
+
+def start(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [*VALUESCOUT, *args],
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def wait_for_health(port: int, process: subprocess.Popen, timeout: float = 30) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the process ended early:\n{process.stdout.read()}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                return json.loads(response.read())
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail("the web process never became healthy")
+
+
+def stop(process: subprocess.Popen) -> str:
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=30)
+    return output
+
+
+def test_web_serves_slack_under_gunicorn_with_two_workers(emulator, database_url, tmp_path):
+    port = free_port()
+    env = environment(emulator, database_url, PORT=str(port))
+    web = start(["web", "--host", "127.0.0.1", "--workers", "2"], env, tmp_path)
+    try:
+        assert wait_for_health(port, web)["database"] == "reachable"
+        emulator.reset_calls()
+        driver = SlackDriver(
+            f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, emulator=emulator
+        )
+        assert driver.url_verification("challenge-1").json == {"challenge": "challenge-1"}
+        command = driver.command(Command.SCOUT.value, "help", user=SEED.scout)
+        assert command.status == 200 and command.json["response_type"] == "ephemeral"
+        assert emulator.calls == []  # answered in the HTTP response, no Web API call at all
+        unsigned = driver.raw(
+            "command=%2Fscout", {"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        assert unsigned.status == 401
+    finally:
+        output = stop(web)
+    assert web.returncode == 0, output
+    assert SEED.bot_token not in output and SIGNING_SECRET not in output
+
+
+def test_clock_runs_in_the_workspace_time_zone_and_stops_cleanly_on_sigterm(
+    emulator, database_url, tmp_path
+):
+    clock = start(["clock"], environment(emulator, database_url), tmp_path)
+    deadline = time.monotonic() + 30
+    lines = []
+    while time.monotonic() < deadline and not any("clock started" in line for line in lines):
+        lines.append(clock.stdout.readline())
+    output = "".join(lines) + stop(clock)
+    assert "time zone Europe/Berlin" in output and "mon 09:00" in output
+    assert "clock stopped" in output and clock.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        (
+            "VALUESCOUT_TIMEZONE",
+            "Mars/Olympus",
+            "VALUESCOUT_TIMEZONE 'Mars/Olympus' is not an IANA time zone",
+        ),
+        ("SLACK_SIGNING_SECRET", "", "SLACK_SIGNING_SECRET is not set: valuescout web needs"),
+    ],
+)
+def test_a_bad_setting_stops_with_one_clear_line_and_no_traceback(tmp_path, variable, value, says):
+    env = clean_environment(
+        SLACK_BOT_TOKEN="xoxb-secret-value", DATABASE_URL=f"sqlite:///{tmp_path}/v.db"
+    )
+    result = run(["web"], env | {variable: value}, tmp_path)
+    assert result.returncode == 2
+    assert says in result.stderr and "Traceback" not in result.stderr
+    assert "xoxb-secret-value" not in result.stderr + result.stdout
+
+
+def test_an_unreachable_database_is_one_clear_line_without_the_password(tmp_path):
+    url = f"postgresql+psycopg://scout:hunter2@127.0.0.1:{free_port()}/nope"
+    result = run(["db", "upgrade"], clean_environment(DATABASE_URL=url), tmp_path)
+    assert result.returncode == 2
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("valuescout: ") and "is unavailable" in last_line
+    assert "Traceback" not in result.stderr and "hunter2" not in result.stderr
+
+
+def test_db_upgrade_migrates_a_new_database_and_is_idempotent(tmp_path):
+    env = clean_environment(DATABASE_URL=f"sqlite:///{tmp_path}/fresh.db")
+    for _ in range(2):
+        result = run(["db", "upgrade"], env, tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "up to date" in result.stdout
+
+
+def test_manifest_prints_the_checked_in_manifest(tmp_path):
+    result = run(["manifest"], clean_environment(), tmp_path)
+    assert result.stdout == (ROOT / "manifest.yaml").read_text()
+
+
+def test_the_demo_lets_a_person_talk_to_the_bot(emulator, database_url):
+    out = io.StringIO()
+    settings = e2e_settings(emulator, database_url)
+    lines = ["hello bot", "/scout help", "/home", "/as dana", "/channels", "/quit", "never read"]
+    assert run_demo(settings, lines=iter(lines), out=out) == 0
+    shown = out.getvalue()
+    assert "── direct message · Value Scout" in shown and "Hi @Sam Scout!" in shown
+    assert "only visible to you" in shown and "/scout help" in shown
+    assert "App Home · Value Scout" in shown
+    assert "you are now Dana Product" in shown and "#product: 0 messages" in shown

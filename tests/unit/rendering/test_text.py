@@ -1,0 +1,48 @@
+"""User text is escaped by construction wherever it is reposted."""
+
+import pytest
+
+from bot.rendering.help import greeting_blocks, help_blocks
+from bot.rendering.text import Mrkdwn, environment, escape
+
+HOSTILE = [
+    "<!channel>",
+    "<!here>",
+    "<!everyone>",
+    "<!subteam^S0123|@sales-team>",
+    "<@U0ADMIN>",
+    "<#C0SALES>",
+    "<https://evil.example|click me>",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_mentions_and_links_in_user_text_appear_literally(text):
+    escaped = escape(text)
+    assert "<" not in escaped and ">" not in escaped
+    assert escaped.replace("&lt;", "<").replace("&gt;", ">") == text
+
+
+def test_ampersands_are_escaped_first_so_entities_survive_literally():
+    assert escape("R&D &lt;") == "R&amp;D &amp;lt;"
+
+
+def test_templates_escape_every_expression_but_the_apps_own_mrkdwn():
+    template = environment().from_string("{{ text }} by {{ user | mention }} {{ own }}")
+    rendered = template.render(text="<!channel>", user="U0SCOUT", own=Mrkdwn("<#C0SALES>"))
+    assert rendered == "&lt;!channel&gt; by <@U0SCOUT> <#C0SALES>"
+
+
+def test_a_missing_template_value_is_an_error_not_an_empty_string():
+    with pytest.raises(Exception, match="undefined"):
+        environment().from_string("{{ nope }}").render()
+
+
+def test_the_greeting_mentions_the_user_and_nobody_else():
+    text = greeting_blocks(user_id="U0SCOUT")[0].to_dict()["text"]["text"]
+    assert "<@U0SCOUT>" in text and text.count("<@") == 1
+
+
+def test_help_names_the_command_and_the_shortcut():
+    text = help_blocks()[0].to_dict()["text"]["text"]
+    assert "/scout" in text and "Log value discovery" in text
