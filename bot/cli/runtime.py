@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot.app import build_app
 from bot.scheduler import build_scheduler
-from bot.settings import Settings, require
+from bot.settings import HINTS, Settings, SettingsError, require
 from bot.slack_client import build_web_client
 from bot.web import WSGIApp, build_wsgi_app
 from storage.engine import create_engine_for, session_scope
@@ -42,6 +43,21 @@ def prepare_database(settings: Settings) -> Engine:
     return engine
 
 
+def check_slack(settings: Settings) -> None:
+    """Ask Slack whether it accepts the bot token, so a bad one is one clear line at start."""
+    try:
+        build_web_client(settings, timeout=10).auth_test()
+    except SlackApiError as error:
+        code = error.response.get("error", "an error")
+        raise SettingsError(
+            f"SLACK_BOT_TOKEN was refused by Slack ({code}): {HINTS['SLACK_BOT_TOKEN']}."
+        ) from None
+    except OSError as error:
+        raise SettingsError(
+            f"SLACK_API_URL {settings.api_url} cannot be reached ({error})."
+        ) from None
+
+
 def compose(settings: Settings, *, engine: Engine | None = None) -> Components:
     """Build the app on an (already upgraded) database."""
     engine = engine or create_engine_for(settings.database_url)
@@ -60,6 +76,7 @@ def wsgi_app(settings: Settings) -> WSGIApp:
 def run_web(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
     """HTTP mode under Gunicorn: the schema is upgraded once, then each worker builds its app."""
     require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", purpose="valuescout web")
+    check_slack(settings)
     prepare_database(settings).dispose()  # no connections may cross the fork
     from bot.cli.gunicorn import serve
 
@@ -72,10 +89,17 @@ def run_worker(settings: Settings) -> None:
 
     require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", purpose="valuescout worker")
     stop = stop_signal()
+    check_slack(settings)
     parts = compose(settings, engine=prepare_database(settings))
     handler = SocketModeHandler(parts.app, settings.app_token.get_secret_value())  # type: ignore[union-attr]
     scheduler = build_scheduler(settings=settings, jobs=())
-    handler.connect()
+    try:
+        handler.connect()
+    except SlackApiError as error:
+        code = error.response.get("error", "an error")
+        raise SettingsError(
+            f"SLACK_APP_TOKEN was refused by Slack ({code}): {HINTS['SLACK_APP_TOKEN']}."
+        ) from None
     scheduler.start()
     log.info("worker connected in Socket Mode; digests at %s %s", settings.schedule, settings.zone)
     wait_for(stop)
@@ -87,6 +111,7 @@ def run_clock(settings: Settings) -> None:
     """The scheduler process: runs scheduled jobs until SIGTERM, then stops cleanly."""
     require(settings, "SLACK_BOT_TOKEN", purpose="valuescout clock")
     stop = stop_signal()
+    check_slack(settings)
     engine = prepare_database(settings)
     scheduler = build_scheduler(settings=settings, jobs=())
     scheduler.start()

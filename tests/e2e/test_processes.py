@@ -172,3 +172,19 @@ def test_the_demo_lets_a_person_talk_to_the_bot(emulator, database_url):
     assert "only visible to you" in shown and "/scout help" in shown
     assert "App Home · Value Scout" in shown
     assert "you are now Dana Product" in shown and "#product: 0 messages" in shown
+
+
+def test_a_bot_token_slack_refuses_is_one_clear_line(emulator, database_url, tmp_path):
+    env = environment(emulator, database_url, SLACK_BOT_TOKEN="xoxb-not-a-real-token")
+    result = run(["web"], env, tmp_path)
+    assert result.returncode == 2
+    assert "SLACK_BOT_TOKEN was refused by Slack (invalid_auth)" in result.stderr
+    assert "Traceback" not in result.stderr and "xoxb-not-a-real-token" not in result.stderr
+
+
+def test_the_worker_explains_a_refused_socket_mode_connection(emulator, database_url, tmp_path):
+    env = environment(emulator, database_url, SLACK_APP_TOKEN="xapp-1-not-valid")
+    result = run(["worker"], env, tmp_path)
+    assert result.returncode == 2
+    assert "SLACK_APP_TOKEN was refused by Slack" in result.stderr.strip().splitlines()[-1]
+    assert "Traceback" not in result.stderr and "xapp-1-not-valid" not in result.stderr

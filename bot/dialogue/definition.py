@@ -1,0 +1,252 @@
+"""Load and validate the dialogue definition (prompts/dialogue.yaml); errors name the file and key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from storage.enums import Fit, Persona, ValueBand
+
+DEFAULT_FILE = "dialogue.yaml"
+KEYS = ("account", "outcome", "gap", "fit", "value", "event", "who_cares", "evidence")
+REQUIRED_KEYS = ("account", "outcome", "gap", "fit")
+# Choices whose values are stored in enum columns: an admin may relabel them, not invent new ones.
+STORED_CHOICES: dict[str, type[StrEnum]] = {"fit": Fit, "who_cares": Persona, "value": ValueBand}
+MODAL_TEXT_LIMIT = 3000  # Slack's plain_text_input max_length
+
+
+class Kind(StrEnum):
+    """How a question is answered."""
+
+    TEXT = "text"
+    CHOICE = "choice"
+    MULTI_CHOICE = "multi_choice"
+    VALUE = "value"  # a band, or an amount with a currency
+    DATE = "date"
+    EVENT = "event"  # a date and the pressure behind it
+
+
+class DefinitionError(Exception):
+    """The dialogue definition is wrong; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a choice question."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Ask a question only when an earlier answer is one of these values."""
+
+    key: str
+    any_of: tuple[str, ...]
+
+    def holds(self, answers: dict[str, Any]) -> bool:
+        """True when the answer to `key` is one of the values."""
+        return answers.get(self.key) in self.any_of
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the dialogue."""
+
+    key: str
+    kind: Kind
+    label: str
+    prompt: str
+    required: bool = False
+    help: str | None = None
+    placeholder: str | None = None
+    max_length: int | None = None
+    multiline: bool = False
+    in_dm: bool = True
+    choices: tuple[Choice, ...] = ()
+    currencies: tuple[str, ...] = ()
+    when: Condition | None = None
+
+    def applies(self, answers: dict[str, Any]) -> bool:
+        """Whether this question is asked, given the answers so far."""
+        return self.when is None or self.when.holds(answers)
+
+    def choice_label(self, value: str) -> str:
+        """The label of a choice value (the value itself when unknown)."""
+        return next((c.label for c in self.choices if c.value == value), value)
+
+
+@dataclass(frozen=True)
+class Definition:
+    """The whole dialogue, in order."""
+
+    questions: tuple[Question, ...]
+    source: str = field(default=DEFAULT_FILE, compare=False)
+
+    def question(self, key: str) -> Question:
+        """The question with this key."""
+        return next(q for q in self.questions if q.key == key)
+
+    @property
+    def dm_questions(self) -> tuple[Question, ...]:
+        """The questions the DM conversation asks, in order."""
+        return tuple(q for q in self.questions if q.in_dm)
+
+
+def load_definition(path: Path | None = None) -> Definition:
+    """Read and validate the definition: prompts/dialogue.yaml unless a path is given."""
+    source = str(path) if path else f"prompts/{DEFAULT_FILE}"
+    text = path.read_text("utf-8") if path else _packaged(DEFAULT_FILE)
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        raise DefinitionError(f"{source}: not valid YAML: {error}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
+        raise DefinitionError(f"{source}: questions: expected a list of questions")
+    questions = tuple(
+        _question(item, f"{source}: questions[{index}]")
+        for index, item in enumerate(data["questions"])
+    )
+    _check_whole(questions, source)
+    return Definition(questions, source)
+
+
+def _packaged(name: str) -> str:
+    """A file from the prompts package (works from a wheel as from a checkout)."""
+    return resources.files("prompts").joinpath(name).read_text("utf-8")
+
+
+FIELDS = {
+    "key", "kind", "label", "prompt", "required", "help", "placeholder", "max_length",
+    "multiline", "in_dm", "choices", "currencies", "when",
+}  # fmt: skip
+
+
+def _question(item: Any, where: str) -> Question:
+    """One question, checked field by field."""
+    if not isinstance(item, dict):
+        raise DefinitionError(f"{where}: expected a mapping with key, kind, label and prompt")
+    unknown = sorted(set(item) - FIELDS)
+    if unknown:
+        raise DefinitionError(
+            f"{where}.{unknown[0]}: unknown field (known: {', '.join(sorted(FIELDS))})"
+        )
+    key = _text(item, "key", where)
+    where = f"{where} ({key})"
+    if key not in KEYS:
+        raise DefinitionError(f"{where}.key: {key!r} is not one of {', '.join(KEYS)}")
+    kind = _kind(item, where)
+    question = Question(
+        key=key,
+        kind=kind,
+        label=_text(item, "label", where),
+        prompt=_text(item, "prompt", where),
+        required=_flag(item, "required", where, False),
+        help=_text(item, "help", where, optional=True),
+        placeholder=_text(item, "placeholder", where, optional=True),
+        max_length=_length(item, where),
+        multiline=_flag(item, "multiline", where, False),
+        in_dm=_flag(item, "in_dm", where, True),
+        choices=_choices(item, where, kind),
+        currencies=tuple(str(c).upper() for c in item.get("currencies", ())),
+        when=_condition(item, where),
+    )
+    _check_stored_choices(question, where)
+    return question
+
+
+def _text(item: dict, name: str, where: str, *, optional: bool = False) -> str | None:
+    value = item.get(name)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise DefinitionError(f"{where}.{name}: expected some text")
+    return value.strip()
+
+
+def _flag(item: dict, name: str, where: str, default: bool) -> bool:
+    value = item.get(name, default)
+    if not isinstance(value, bool):
+        raise DefinitionError(f"{where}.{name}: expected true or false, not {value!r}")
+    return value
+
+
+def _kind(item: dict, where: str) -> Kind:
+    try:
+        return Kind(item.get("kind"))
+    except ValueError:
+        names = ", ".join(kind.value for kind in Kind)
+        raise DefinitionError(f"{where}.kind: {item.get('kind')!r} is not one of {names}") from None
+
+
+def _length(item: dict, where: str) -> int | None:
+    value = item.get("max_length")
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 1):
+        raise DefinitionError(f"{where}.max_length: expected a whole number above 0, not {value!r}")
+    return value
+
+
+def _choices(item: dict, where: str, kind: Kind) -> tuple[Choice, ...]:
+    raw = item.get("choices", [])
+    needs = kind in (Kind.CHOICE, Kind.MULTI_CHOICE, Kind.VALUE)
+    if needs and (not isinstance(raw, list) or not raw):
+        raise DefinitionError(f"{where}.choices: a {kind} question needs a list of choices")
+    choices = []
+    for index, choice in enumerate(raw):
+        if not isinstance(choice, dict) or not {"value", "label"} <= set(choice):
+            raise DefinitionError(f"{where}.choices[{index}]: expected {{value: …, label: …}}")
+        choices.append(Choice(str(choice["value"]), str(choice["label"])))
+    if len({c.value for c in choices}) != len(choices):
+        raise DefinitionError(f"{where}.choices: two choices share a value")
+    return tuple(choices)
+
+
+def _condition(item: dict, where: str) -> Condition | None:
+    raw = item.get("when")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or len(raw) != 1:
+        raise DefinitionError(
+            f"{where}.when: expected one answer and its values, e.g. {{fit: [yes]}}"
+        )
+    ((key, values),) = raw.items()
+    values = values if isinstance(values, list) else [values]
+    return Condition(str(key), tuple(str(v) for v in values))
+
+
+def _check_stored_choices(question: Question, where: str) -> None:
+    """Stored choice values must stay those of the database's vocabulary."""
+    vocabulary = STORED_CHOICES.get(question.key)
+    if vocabulary is None:
+        return
+    allowed = {member.value for member in vocabulary}
+    for index, choice in enumerate(question.choices):
+        if choice.value not in allowed:
+            raise DefinitionError(
+                f"{where}.choices[{index}].value: {choice.value!r} is not one of {', '.join(sorted(allowed))}"
+            )
+
+
+def _check_whole(questions: tuple[Question, ...], source: str) -> None:
+    """Each key once; the required fields present and required; conditions refer backwards."""
+    seen: list[str] = []
+    for index, question in enumerate(questions):
+        where = f"{source}: questions[{index}] ({question.key})"
+        if question.key in seen:
+            raise DefinitionError(f"{where}.key: {question.key!r} appears twice")
+        if question.when and question.when.key not in seen:
+            raise DefinitionError(
+                f"{where}.when: {question.when.key!r} must be asked before this question"
+            )
+        if question.key in REQUIRED_KEYS and not question.required:
+            raise DefinitionError(f"{where}.required: {question.key} is always required")
+        seen.append(question.key)
+    missing = [key for key in REQUIRED_KEYS if key not in seen]
+    if missing:
+        raise DefinitionError(f"{source}: questions: {', '.join(missing)} must be asked")
