@@ -10,13 +10,21 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot import listeners
+from bot.dialogue.turns import DialogueRules
+from bot.discoveries.delivery import DeliveryWorker
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 
 def build_app(
-    *, settings: Settings, client: WebClient, engine: Engine, verify_token: bool = True
+    *,
+    settings: Settings,
+    client: WebClient,
+    engine: Engine,
+    rules: DialogueRules,
+    delivery: DeliveryWorker | None = None,
+    verify_token: bool = True,
 ) -> App:
     """Build the app; nothing Slack-facing is created at import time."""
     secret = settings.signing_secret.get_secret_value() if settings.signing_secret else None
@@ -26,7 +34,7 @@ def build_app(
         token_verification_enabled=verify_token,
         process_before_response=False,
     )
-    app.use(_provide(engine=engine, settings=settings))
+    app.use(_provide(engine=engine, settings=settings, rules=rules, delivery=delivery))
     listeners.register(app)
     app.error(handle_error)
     return app

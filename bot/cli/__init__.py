@@ -11,11 +11,16 @@ import sys
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.dialogue.definition import DefinitionError
+from bot.discoveries.routing import RoutingError
+from bot.discoveries.themes import NetworkError
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from storage.engine import DatabaseUnavailable
 
 log = logging.getLogger("valuescout")
+# A mistake in prompts/ (an admin's edit) names the file and the key, in one line.
+PROMPT_ERRORS = (DefinitionError, RoutingError, NetworkError)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         level = args.log_level or ("WARNING" if args.run is _demo else "INFO")
         configure_logging(level=level, secrets=_secrets(settings))
         return args.run(args, settings) or 0
-    except (SettingsError, DatabaseUnavailable) as problem:
+    except (SettingsError, DatabaseUnavailable, *PROMPT_ERRORS) as problem:
         print(f"valuescout: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -46,6 +46,8 @@ class Demo:
         self.settings = _demo_settings(settings, emulator)
         self.user = SEED.scout
         parts = compose(self.settings, engine=prepare_database(self.settings))
+        self.delivery = parts.delivery
+        self.delivery.start()
         secret = self.settings.signing_secret.get_secret_value()  # type: ignore[union-attr]
         app = build_wsgi_app(bolt_app=parts.app, engine=parts.engine, signing_secret=secret)
         self.server = LocalServer(app).start()
@@ -64,8 +66,9 @@ class Demo:
             self._wait_until_quiet()
 
     def stop(self) -> None:
-        """Stop serving."""
+        """Stop serving and delivering."""
         self.server.stop()
+        self.delivery.stop(timeout=5)
 
     def _handle(self, line: str) -> None:
         if not line:

@@ -13,6 +13,8 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot.app import build_app
+from bot.dialogue.turns import load_dialogue_rules
+from bot.discoveries.delivery import DeliveryWorker
 from bot.scheduler import build_scheduler
 from bot.settings import HINTS, Settings, SettingsError, require
 from bot.slack_client import build_web_client
@@ -32,6 +34,7 @@ class Components:
     engine: Engine
     client: WebClient
     app: App
+    delivery: DeliveryWorker
 
 
 def prepare_database(settings: Settings) -> Engine:
@@ -61,14 +64,17 @@ def check_slack(settings: Settings) -> None:
 def compose(settings: Settings, *, engine: Engine | None = None) -> Components:
     """Build the app on an (already upgraded) database."""
     engine = engine or create_engine_for(settings.database_url)
+    rules = load_dialogue_rules()
     client = build_web_client(settings)
-    app = build_app(settings=settings, client=client, engine=engine)
-    return Components(settings, engine, client, app)
+    delivery = DeliveryWorker(engine=engine, client=client, definition=rules.definition)
+    app = build_app(settings=settings, client=client, engine=engine, rules=rules, delivery=delivery)
+    return Components(settings, engine, client, app, delivery)
 
 
 def wsgi_app(settings: Settings) -> WSGIApp:
-    """The HTTP app for one web worker process."""
+    """The HTTP app for one web worker process, with its own delivery thread."""
     parts = compose(settings)
+    parts.delivery.start()
     secret = settings.signing_secret.get_secret_value()  # type: ignore[union-attr]
     return build_wsgi_app(bolt_app=parts.app, engine=parts.engine, signing_secret=secret)
 
@@ -77,6 +83,7 @@ def run_web(settings: Settings, *, host: str, port: int, workers: int, threads: 
     """HTTP mode under Gunicorn: the schema is upgraded once, then each worker builds its app."""
     require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", purpose="valuescout web")
     check_slack(settings)
+    load_dialogue_rules()  # a mistake in prompts/ stops the start here, not in every worker
     prepare_database(settings).dispose()  # no connections may cross the fork
     from bot.cli.gunicorn import serve
 
@@ -101,10 +108,12 @@ def run_worker(settings: Settings) -> None:
             f"SLACK_APP_TOKEN was refused by Slack ({code}): {HINTS['SLACK_APP_TOKEN']}."
         ) from None
     scheduler.start()
+    parts.delivery.start()
     log.info("worker connected in Socket Mode; digests at %s %s", settings.schedule, settings.zone)
     wait_for(stop)
     scheduler.shutdown()
     handler.close()
+    parts.delivery.stop(timeout=10)
 
 
 def run_clock(settings: Settings) -> None:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from prompts import load_list
 from storage.enums import Fit, Persona, ValueBand
 
 DEFAULT_FILE = "dialogue.yaml"
@@ -101,25 +99,10 @@ class Definition:
 
 def load_definition(path: Path | None = None) -> Definition:
     """Read and validate the definition: prompts/dialogue.yaml unless a path is given."""
-    source = str(path) if path else f"prompts/{DEFAULT_FILE}"
-    text = path.read_text("utf-8") if path else _packaged(DEFAULT_FILE)
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise DefinitionError(f"{source}: not valid YAML: {error}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("questions"), list):
-        raise DefinitionError(f"{source}: questions: expected a list of questions")
-    questions = tuple(
-        _question(item, f"{source}: questions[{index}]")
-        for index, item in enumerate(data["questions"])
-    )
+    items, source = load_list(DEFAULT_FILE, "questions", path=path, error=DefinitionError)
+    questions = tuple(_question(item, f"{source}: questions[{n}]") for n, item in enumerate(items))
     _check_whole(questions, source)
     return Definition(questions, source)
-
-
-def _packaged(name: str) -> str:
-    """A file from the prompts package (works from a wheel as from a checkout)."""
-    return resources.files("prompts").joinpath(name).read_text("utf-8")
 
 
 FIELDS = {
@@ -244,9 +227,22 @@ def _check_whole(questions: tuple[Question, ...], source: str) -> None:
             raise DefinitionError(
                 f"{where}.when: {question.when.key!r} must be asked before this question"
             )
+        if question.when:
+            _check_condition_values(question.when, questions[seen.index(question.when.key)], where)
         if question.key in REQUIRED_KEYS and not question.required:
             raise DefinitionError(f"{where}.required: {question.key} is always required")
         seen.append(question.key)
     missing = [key for key in REQUIRED_KEYS if key not in seen]
     if missing:
         raise DefinitionError(f"{source}: questions: {', '.join(missing)} must be asked")
+
+
+def _check_condition_values(condition: Condition, asked: Question, where: str) -> None:
+    """A condition on a choice must name its values (YAML reads a bare yes as true)."""
+    values = [choice.value for choice in asked.choices]
+    for value in condition.any_of:
+        if values and value not in values:
+            raise DefinitionError(
+                f"{where}.when.{condition.key}: {value!r} is not one of {', '.join(values)}"
+                + (' (write "yes" in quotes)' if value in ("True", "False") else "")
+            )

@@ -2,10 +2,13 @@
 
 from slack_bolt import App
 
-from bot.listeners import commands, events
+from bot.listeners import commands, dialogue, events, shortcuts, views
 
 
 def register(app: App) -> None:
     """Register every listener; the catch-all for ignored events goes last."""
     commands.register(app)
+    dialogue.register(app)
+    shortcuts.register(app)
+    views.register(app)
     events.register(app)

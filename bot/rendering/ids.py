@@ -13,9 +13,38 @@ class ActionId(StrEnum):
     """action_id of interactive elements."""
 
     LOG_DISCOVERY = "log_discovery"
+    DIALOGUE_PICK = "dialogue_pick"
+    DIALOGUE_SKIP = "dialogue_skip"
+    DIALOGUE_BACK = "dialogue_back"
+    DIALOGUE_CANCEL = "dialogue_cancel"
+    DIALOGUE_EDIT = "dialogue_edit"
+    DIALOGUE_ROUTES = "dialogue_routes"
+    DIALOGUE_SUBMIT = "dialogue_submit"
+    MODAL_INPUT = "input"  # every modal input's action_id; the block_id names the field
+
+
+class BlockId(StrEnum):
+    """block_id of blocks the app reads back, or suffixes of them."""
+
+    ROUTES = "routes"
+    AMOUNT_SUFFIX = ":amount"
+    PRESSURE_SUFFIX = ":pressure"
 
 
 class CallbackId(StrEnum):
     """callback_id of shortcuts and views."""
 
     LOG_DISCOVERY_SHORTCUT = "log_value_discovery"
+    DISCOVERY_MODAL = "discovery_modal"
+    DISCOVERY_ROUTES = "discovery_routes"
+
+
+def action_value(dialogue_id: int, key: str, value: str = "") -> str:
+    """A button's value: which dialogue and question it belongs to, so a stale click is harmless."""
+    return f"{dialogue_id}:{key}:{value}"
+
+
+def parse_action_value(raw: str) -> tuple[int, str, str]:
+    """The dialogue id, question key and value from action_value()."""
+    dialogue_id, key, value = raw.split(":", 2)
+    return int(dialogue_id), key, value

@@ -22,6 +22,11 @@ def escape(text: object) -> str:
     return str(text).translate(SLACK_ENTITIES)
 
 
+def shorten(text: str, limit: int, *, more: str = "…") -> str:
+    """Cut text to at most `limit` characters, visibly (the full text stays in the database)."""
+    return text if len(text) <= limit else text[: max(limit - len(more), 0)] + more
+
+
 def _finalize(value: object) -> object:
     """Every {{ expression }} is escaped unless the app marked it as its own mrkdwn."""
     if value is None or isinstance(value, Mrkdwn):

@@ -1,6 +1,7 @@
 """End-to-end fixtures: the real app on loopback HTTP, the Slack emulator, a signed driver."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import Engine
@@ -9,6 +10,8 @@ from bot.cli.runtime import Components, compose
 from bot.emulator import SEED, SlackDriver, SlackEmulator
 from bot.settings import Settings, load_settings
 from bot.web import LocalServer, build_wsgi_app
+from storage.engine import session_scope
+from storage.queries import seed_route_channels
 
 SIGNING_SECRET = "e2e-signing-secret"
 
@@ -44,9 +47,21 @@ def settings(emulator: SlackEmulator, database_url: str) -> Settings:
 
 
 @pytest.fixture
-def components(settings: Settings, engine: Engine) -> Components:
-    """The app as the processes build it, on this test's database."""
-    return compose(settings, engine=engine)
+def components(settings: Settings, engine: Engine) -> Iterator[Components]:
+    """The app as the processes build it, on this test's database, delivering as it runs."""
+    with seeded(engine, settings):
+        parts = compose(settings, engine=engine)
+    parts.delivery.start()
+    yield parts
+    parts.delivery.stop(timeout=5)
+
+
+@contextmanager
+def seeded(engine: Engine, settings: Settings) -> Iterator[None]:
+    """The route map from the settings, as `prepare_database` seeds it at start."""
+    with session_scope(engine) as session:
+        seed_route_channels(session=session, channels=settings.route_channels)
+    yield
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.rendering.help import greeting_blocks, help_blocks
+from bot.rendering.help import help_blocks
 from bot.rendering.text import Mrkdwn, environment, escape
 
 HOSTILE = [
@@ -36,11 +36,6 @@ def test_templates_escape_every_expression_but_the_apps_own_mrkdwn():
 def test_a_missing_template_value_is_an_error_not_an_empty_string():
     with pytest.raises(Exception, match="undefined"):
         environment().from_string("{{ nope }}").render()
-
-
-def test_the_greeting_mentions_the_user_and_nobody_else():
-    text = greeting_blocks(user_id="U0SCOUT")[0].to_dict()["text"]["text"]
-    assert "<@U0SCOUT>" in text and text.count("<@") == 1
 
 
 def test_help_names_the_command_and_the_shortcut():

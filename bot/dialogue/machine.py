@@ -1,0 +1,420 @@
+"""The discovery dialogue as a pure state machine: advance(definition, rules, state, event) -> Step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from bot.dialogue.answers import Invalid, Parsed, parse_answer, subject, validate_value
+from bot.dialogue.definition import Definition, Kind, Question
+from bot.discoveries.routing import RouteSuggestion, RoutingRules, suggest_routes
+from storage.enums import Route
+
+SUMMARY, SUBMITTED, CANCELLED = "summary", "submitted", "cancelled"
+EDITING_KEY = "_editing"  # kept beside the answers in the dialogue's JSON column
+ROUTES = tuple(route.value for route in Route)
+
+
+@dataclass(frozen=True)
+class DialogueState:
+    """Where a dialogue is: a question key, 'summary', 'submitted' or 'cancelled'; and the answers."""
+
+    step: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    editing: bool = False  # answering a question from the summary: go back there afterwards
+
+    def dump(self) -> dict[str, Any]:
+        """The JSON to store beside the step: the answers, and the editing flag when set."""
+        return {**self.answers, EDITING_KEY: True} if self.editing else dict(self.answers)
+
+    @classmethod
+    def load(cls, step: str, data: dict[str, Any] | None) -> DialogueState:
+        """The state stored by dump()."""
+        answers = dict(data or {})
+        editing = bool(answers.pop(EDITING_KEY, False))
+        return cls(step, answers, editing)
+
+
+# --- events: what the scout did -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A typed DM message."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A button or menu choice for a question: a choice value (a band value for a value question)."""
+
+    key: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Leave the current optional question out."""
+
+
+@dataclass(frozen=True)
+class Back:
+    """Go to the previous question."""
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """Drop the dialogue."""
+
+
+@dataclass(frozen=True)
+class Help:
+    """Explain the current question."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Change one answer from the summary."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class SetRoutes:
+    """The teams the scout confirmed at the summary."""
+
+    routes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Submit:
+    """Send the discovery."""
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Show again where the dialogue is (after a restart, or when a dialogue opens)."""
+
+
+Event = Reply | Pick | Skip | Back | Cancel | Help | Edit | SetRoutes | Submit | Resume
+
+
+# --- effects: what to show ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ask:
+    """Ask a question, or ask again with an error; `current` is the answer given earlier."""
+
+    question: Question
+    error: str | None = None
+    current: Any = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """All answers with the suggested routes, ready to edit, route and submit."""
+
+    answers: dict[str, Any]
+    suggestions: tuple[RouteSuggestion, ...]
+
+
+@dataclass(frozen=True)
+class ShowHelp:
+    """Explain a question (None: the summary)."""
+
+    question: Question | None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The dialogue is done: the caller stores the discovery."""
+
+    answers: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """The dialogue was dropped."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A short message beside the other effects."""
+
+    text: str
+
+
+Effect = Ask | Summary | ShowHelp | Submitted | Cancelled | Notice
+
+
+@dataclass(frozen=True)
+class Step:
+    """The state after an event, and what to show."""
+
+    state: DialogueState
+    effects: tuple[Effect, ...]
+
+
+@dataclass(frozen=True)
+class _Context:
+    definition: Definition
+    rules: RoutingRules
+    today: date
+
+
+COMMANDS: dict[str, type[Event]] = {
+    "skip": Skip, "back": Back, "cancel": Cancel, "help": Help, "submit": Submit,
+}  # fmt: skip
+
+
+def interpret(text: str) -> Event:
+    """A DM message as an event: a command word on its own, or else a reply."""
+    command = COMMANDS.get(text.strip().rstrip(".!?").strip().lower())
+    return command() if command else Reply(text)
+
+
+def start_state(definition: Definition, answers: dict[str, Any] | None = None) -> DialogueState:
+    """A new dialogue at its first unanswered question (the summary when all are answered)."""
+    answers = _pruned(definition, dict(answers or {}))
+    following = _next_question(definition, answers)
+    return DialogueState(following.key if following else SUMMARY, answers)
+
+
+def advance(
+    definition: Definition, rules: RoutingRules, state: DialogueState, event: Event, *, today: date
+) -> Step:
+    """The next state and the effects, for one event."""
+    if state.step in (SUBMITTED, CANCELLED):
+        return Step(state, (Notice(_CLOSED[state.step]),))
+    context = _Context(definition, rules, today)
+    state = _repaired(definition, state)
+    if isinstance(event, Cancel):
+        return Step(DialogueState(CANCELLED, state.answers), (Cancelled(),))
+    if state.step == SUMMARY:
+        return _at_summary(context, state, event)
+    return _at_question(context, state, definition.question(state.step), event)
+
+
+_CLOSED = {
+    SUBMITTED: "This discovery was already submitted. Send a new message to log another one.",
+    CANCELLED: "This dialogue was cancelled. Send a new message to start again.",
+}
+
+
+def _repaired(definition: Definition, state: DialogueState) -> DialogueState:
+    """A state whose question vanished from the definition, or no longer applies, moves on."""
+    known = {q.key: q for q in definition.questions}
+    question = known.get(state.step)
+    if state.step == SUMMARY or (question and question.applies(state.answers)):
+        return state
+    return start_state(definition, state.answers)
+
+
+# --- at a question ------------------------------------------------------------------------------
+
+
+def _at_question(context: _Context, state: DialogueState, question: Question, event: Event) -> Step:
+    if isinstance(event, Reply):
+        return _answer(
+            context, state, question, parse_answer(question, event.text, today=context.today)
+        )
+    if isinstance(event, Pick):
+        if event.key != question.key:
+            return _stale_pick(state, event.key)
+        return _answer(context, state, question, _picked(question, event.value, context.today))
+    if isinstance(event, Skip):
+        return _skip(context, state, question)
+    if isinstance(event, Back):
+        return _back(context, state, question)
+    if isinstance(event, Help):
+        return Step(state, (ShowHelp(question),))
+    return _noticed(_elsewhere(event, state), _ask(state, question))
+
+
+def _elsewhere(event: Event, state: DialogueState) -> str | None:
+    """What to say about a summary event that arrives while a question is open."""
+    if isinstance(event, Submit) and state.editing:
+        return "Finish this answer first, or say back to keep the old one."
+    if isinstance(event, Submit):
+        return "Answer the remaining questions first."
+    if isinstance(event, Edit | SetRoutes):
+        return "You can change that at the summary, once this question is answered."
+    return None  # Resume: just ask again
+
+
+def _ask(state: DialogueState, question: Question, error: str | None = None) -> Step:
+    return Step(state, (Ask(question, error, state.answers.get(question.key)),))
+
+
+def _answer(
+    context: _Context, state: DialogueState, question: Question, result: Parsed | Invalid
+) -> Step:
+    if isinstance(result, Invalid):
+        return _ask(state, question, result.message)
+    answers = _pruned(context.definition, {**state.answers, question.key: result.value})
+    return _moved_on(context, state, question, answers)
+
+
+def _picked(question: Question, value: Any, today: date) -> Parsed | Invalid:
+    """A button's value in the answer format, checked like a modal's."""
+    if question.kind == Kind.VALUE and isinstance(value, str):
+        value = {"band": value}
+    if question.kind == Kind.MULTI_CHOICE and isinstance(value, str | tuple):
+        value = [value] if isinstance(value, str) else list(value)
+    return validate_value(question, value, today=today) or Parsed(value)
+
+
+def _skip(context: _Context, state: DialogueState, question: Question) -> Step:
+    if question.required:
+        notice = f"Skipping isn't possible: {subject(question)} is required."
+        return _noticed(notice, _ask(state, question))
+    answers = {k: v for k, v in state.answers.items() if k != question.key}
+    return _moved_on(context, state, question, _pruned(context.definition, answers))
+
+
+def _moved_on(
+    context: _Context, state: DialogueState, question: Question, answers: dict[str, Any]
+) -> Step:
+    """After an answer: the summary when editing, else the next unanswered question."""
+    following = None if state.editing else _next_question(context.definition, answers, question.key)
+    if following is None:
+        return _summary(context, answers)
+    return _ask(DialogueState(following.key, answers), following)
+
+
+def _back(context: _Context, state: DialogueState, question: Question) -> Step:
+    if state.editing:
+        return _summary(context, state.answers)
+    previous = _previous_question(context.definition, state.answers, question.key)
+    if previous is None:
+        return _ask(state, question)
+    return _ask(DialogueState(previous.key, state.answers), previous)
+
+
+def _stale_pick(state: DialogueState, key: str) -> Step:
+    """A second click on an old button changes nothing."""
+    if key in state.answers:
+        text = "That question is already answered. You can change it from the summary at the end."
+    else:
+        text = "That button belongs to another question; please answer the current one."
+    return Step(state, (Notice(text),))
+
+
+# --- at the summary -----------------------------------------------------------------------------
+
+
+def _at_summary(context: _Context, state: DialogueState, event: Event) -> Step:
+    answers = state.answers
+    if isinstance(event, Submit):
+        return _submit(context, answers)
+    if isinstance(event, Edit):
+        return _edit(context, answers, event.key)
+    if isinstance(event, Pick):  # a menu on the summary answers directly
+        edited = _edit(context, answers, event.key)
+        if edited.state.step == SUMMARY:
+            return edited
+        return _at_question(context, edited.state, context.definition.question(event.key), event)
+    if isinstance(event, SetRoutes):
+        return _set_routes(context, answers, event.routes)
+    if isinstance(event, Back):
+        last = _previous_question(context.definition, answers, None)
+        return _ask(DialogueState(last.key, answers), last) if last else _summary(context, answers)
+    if isinstance(event, Help):
+        return Step(state, (ShowHelp(None),))
+    return _noticed(_SUMMARY_NOTICES.get(type(event)), _summary(context, answers))
+
+
+_SUMMARY_NOTICES: dict[type, str] = {
+    Reply: "Everything is answered. Type submit to send it, or edit an answer.",
+    Skip: "Nothing to skip here. Type submit to send it, or edit an answer.",
+}
+
+
+def _summary(context: _Context, answers: dict[str, Any]) -> Step:
+    """Show the summary; the first time, the suggested routes become the chosen ones."""
+    suggestions = tuple(suggest_routes(context.rules, answers))
+    if "routes" not in answers:
+        answers = {**answers, "routes": [s.route.value for s in suggestions]}
+    return Step(DialogueState(SUMMARY, answers), (Summary(answers, suggestions),))
+
+
+def _edit(context: _Context, answers: dict[str, Any], key: str) -> Step:
+    question = next((q for q in context.definition.questions if q.key == key), None)
+    if question is None:
+        return _noticed(f"There is no question “{key}” to edit.", _summary(context, answers))
+    if not question.applies(answers):
+        return _noticed(_not_applying(context.definition, question), _summary(context, answers))
+    return _ask(DialogueState(key, answers, editing=True), question)
+
+
+def _not_applying(definition: Definition, question: Question) -> str:
+    condition = question.when
+    assert condition is not None  # only conditional questions can stop applying
+    asked = definition.question(condition.key)
+    values = " or ".join(asked.choice_label(v) for v in condition.any_of)
+    return f"{subject(question).capitalize()} only applies when {subject(asked)} is {values}."
+
+
+def _set_routes(context: _Context, answers: dict[str, Any], routes: tuple[str, ...]) -> Step:
+    unknown = [r for r in routes if r not in ROUTES]
+    if unknown:
+        notice = f"“{unknown[0]}” is not a team; pick from {', '.join(ROUTES)}."
+        return _noticed(notice, _summary(context, answers))
+    if not routes:
+        return _noticed("Pick at least one team.", _summary(context, answers))
+    chosen = [route for route in ROUTES if route in routes]  # one order everywhere
+    return _summary(context, {**answers, "routes": chosen})
+
+
+def _submit(context: _Context, answers: dict[str, Any]) -> Step:
+    missing = next(
+        (q for q in context.definition.questions
+         if q.required and q.applies(answers) and q.key not in answers),
+        None,
+    )  # fmt: skip
+    if missing is not None:  # only a state stored by an older definition gets here
+        notice = f"{subject(missing).capitalize()} is still missing."
+        return _noticed(notice, _ask(DialogueState(missing.key, answers, editing=True), missing))
+    answers = _summary(context, answers).state.answers  # routes, if never shown
+    return Step(DialogueState(SUBMITTED, answers), (Submitted(answers),))
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _noticed(text: str | None, step: Step) -> Step:
+    """The step with a notice in front of its effects."""
+    return replace(step, effects=(Notice(text), *step.effects)) if text else step
+
+
+def _pruned(definition: Definition, answers: dict[str, Any]) -> dict[str, Any]:
+    """Drop answers to questions that no longer apply (an event once fit changes to not yet)."""
+    for question in definition.questions:  # conditions refer backwards: one pass in order
+        if question.key in answers and not question.applies(answers):
+            answers = {k: v for k, v in answers.items() if k != question.key}
+    return answers
+
+
+def _next_question(
+    definition: Definition, answers: dict[str, Any], after: str | None = None
+) -> Question | None:
+    """The first DM question after `after` that applies and has no answer yet."""
+    keys = [q.key for q in definition.dm_questions]
+    start = keys.index(after) + 1 if after in keys else 0
+    return next(
+        (q for q in definition.dm_questions[start:] if q.applies(answers) and q.key not in answers),
+        None,
+    )
+
+
+def _previous_question(
+    definition: Definition, answers: dict[str, Any], before: str | None
+) -> Question | None:
+    """The last DM question before `before` (or of all, when None) that applies."""
+    keys = [q.key for q in definition.dm_questions]
+    end = keys.index(before) if before in keys else len(keys)
+    earlier = [q for q in definition.dm_questions[:end] if q.applies(answers)]
+    return earlier[-1] if earlier else None

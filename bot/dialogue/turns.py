@@ -1,0 +1,208 @@
+"""One step of a scout's dialogue, in one transaction: dedupe, load, advance, save, submit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from bot.dialogue import machine
+from bot.dialogue.definition import Definition, load_definition
+from bot.dialogue.machine import DialogueState, Notice, Submitted
+from bot.dialogue.sessions import begin_dialogue, latest_draft, open_dialogue, reopen, save_dialogue
+from bot.discoveries.routing import RoutingRules, load_rules, reason_for, suggest_routes
+from bot.discoveries.service import RouteNotConfigured, submit_discovery
+from bot.discoveries.themes import ValueNetwork, load_network, tag_themes
+from storage.engine import session_scope
+from storage.enums import DialogueStatus, DiscoverySource
+from storage.models import DialogueSession
+from storage.queries import record_request_once, route_channels
+
+STATUS_OF_STEP = {"submitted": DialogueStatus.SUBMITTED, "cancelled": DialogueStatus.CANCELLED}
+
+
+@dataclass(frozen=True)
+class DialogueRules:
+    """What the dialogue reads from prompts/: the questions, the routing rules, the value network."""
+
+    definition: Definition
+    routing: RoutingRules
+    network: ValueNetwork
+
+
+def load_dialogue_rules() -> DialogueRules:
+    """Load and validate everything in prompts/ at start-up, so a mistake stops the start."""
+    return DialogueRules(load_definition(), load_rules(), load_network())
+
+
+@dataclass(frozen=True)
+class Who:
+    """The scout a turn is for, and where they talk to the bot."""
+
+    team_id: str
+    user_id: str
+    channel_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What a step did: the dialogue, its new state, what to tell the scout, what was stored."""
+
+    dialogue_id: int
+    state: DialogueState
+    effects: tuple = ()
+    discovery_id: int | None = None
+    created: bool = False
+    opened: str | None = None  # "new" or "draft" when this turn opened the dialogue
+
+
+def take_turn(
+    *,
+    engine: Engine,
+    rules: DialogueRules,
+    who: Who,
+    events: Sequence[object],
+    now: datetime,
+    source: DiscoverySource = DiscoverySource.DM,
+    request_key: str | None = None,
+    dialogue_id: int | None = None,
+    answers: dict | None = None,
+    replace_answers: bool = False,
+    to_summary: bool = False,
+) -> Turn | None:
+    """Apply events to the scout's open dialogue (starting one if needed); None for a duplicate."""
+    for attempt in (1, 2):
+        try:
+            with session_scope(engine) as session:
+                if request_key and not record_request_once(
+                    session=session, key=request_key, kind="turn"
+                ):
+                    return None
+                edit = _Edit(answers, replace_answers, to_summary)
+                return _turn(session, rules, who, events, now, source, dialogue_id, edit)
+        except IntegrityError:
+            # Two first messages at once both started a dialogue: the loser retries and joins it.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """Answers given all at once (the modal), and whether they replace the old ones."""
+
+    answers: dict | None
+    replace: bool
+    to_summary: bool
+
+    def apply(self, state: DialogueState) -> DialogueState:
+        if self.answers is not None:
+            answers = self.answers if self.replace else state.answers | self.answers
+            state = replace(state, answers=dict(answers))
+        return replace(state, step="summary", editing=False) if self.to_summary else state
+
+
+def _turn(session, rules, who, events, now, source, dialogue_id, edit: _Edit) -> Turn:
+    dialogue, opened = _current(session, rules, who, now, dialogue_id)
+    if dialogue is None:
+        return Turn(dialogue_id or 0, DialogueState("cancelled", {}), (_stale_notice(),))
+    if opened:
+        events = [
+            machine.Resume()
+        ]  # the message that opens a dialogue is a greeting, not an answer
+    state = edit.apply(DialogueState.load(dialogue.step, dialogue.answers))
+    effects: list = []
+    for event in events:
+        step = machine.advance(rules.definition, rules.routing, state, event, today=now.date())
+        state, effects = step.state, effects + list(step.effects)
+    turn = Turn(dialogue.id, state, tuple(effects), opened=opened)
+    turn = _submit_if_asked(session, rules, who, dialogue, turn, source, now)
+    status = STATUS_OF_STEP.get(turn.state.step, DialogueStatus.OPEN)
+    data = turn.state.dump()
+    save_dialogue(
+        session=session,
+        dialogue=dialogue,
+        step=turn.state.step,
+        answers=data,
+        status=status,
+        now=now,
+    )
+    return turn
+
+
+def _current(
+    session: Session, rules, who: Who, now, dialogue_id
+) -> tuple[DialogueSession | None, str | None]:
+    """The open dialogue; a button of another dialogue gets None; else a draft or a new one."""
+    dialogue = open_dialogue(session=session, team_id=who.team_id, user_id=who.user_id)
+    if dialogue_id is not None:
+        return (dialogue, None) if dialogue and dialogue.id == dialogue_id else (None, None)
+    if dialogue is not None:
+        return dialogue, None
+    draft = latest_draft(session=session, team_id=who.team_id, user_id=who.user_id)
+    if draft is not None:
+        return reopen(session=session, dialogue=draft, now=now), "draft"
+    first = machine.start_state(rules.definition)
+    fresh = begin_dialogue(
+        session=session, team_id=who.team_id, user_id=who.user_id, channel_id=who.channel_id,
+        step=first.step, answers=first.dump(), now=now,
+    )  # fmt: skip
+    return fresh, "new"
+
+
+def start_fresh(
+    *, engine: Engine, rules: DialogueRules, who: Who, answers: dict, now: datetime
+) -> int:
+    """Begin a new dialogue prefilled with answers (a message shortcut); an open one becomes a draft."""
+    state = machine.start_state(rules.definition, answers=answers)
+    with session_scope(engine) as session:
+        dialogue = begin_dialogue(
+            session=session, team_id=who.team_id, user_id=who.user_id, channel_id=who.channel_id,
+            step=state.step, answers=state.dump(), now=now,
+        )  # fmt: skip
+        return dialogue.id
+
+
+def _submit_if_asked(session, rules, who, dialogue, turn: Turn, source, now) -> Turn:
+    """Store the discovery when the machine says Submitted; a missing route channel is explained."""
+    submitted = next((e for e in turn.effects if isinstance(e, Submitted)), None)
+    if submitted is None:
+        return turn
+    answers = submitted.answers
+    if source is DiscoverySource.MODAL and answers.get("evidence_url"):
+        source = DiscoverySource.SHORTCUT  # the modal was opened on a customer's message
+    suggestions = dict((s.route, s.reason) for s in suggest_routes(rules.routing, answers))
+    routes = [
+        (r, suggestions.get(r) or reason_for(rules.routing, answers, r)) for r in answers["routes"]
+    ]
+    themes = tag_themes(rules.network, answers.get("outcome", ""), answers.get("gap", ""))
+    try:
+        with session.begin_nested():
+            result = submit_discovery(
+                session=session, source_key=f"dialogue:{dialogue.id}", team_id=who.team_id,
+                scout_user_id=who.user_id, source=source, answers=answers, routes=routes,
+                themes=themes, route_channels=route_channels(session=session), now=now,
+            )  # fmt: skip
+    except RouteNotConfigured as missing:
+        back = replace(turn.state, step="summary")
+        notice = Notice(
+            f"The {missing.route} team has no channel yet: ask an admin to set one, or untick it."
+        )
+        return replace(turn, state=back, effects=(notice, *_summary_of(rules, back, now)))
+    return replace(turn, discovery_id=result.discovery_id, created=result.created)
+
+
+def _summary_of(rules: DialogueRules, state: DialogueState, now: datetime) -> tuple:
+    """The summary effect for a state (to show it again after a refusal)."""
+    step = machine.advance(
+        rules.definition, rules.routing, state, machine.Resume(), today=now.date()
+    )
+    return step.effects
+
+
+def _stale_notice() -> Notice:
+    return Notice("That belongs to an earlier discovery, which is already submitted or cancelled.")

@@ -1,0 +1,1 @@
+"""Discoveries: routing suggestions and value-network themes (pure), from rules an admin edits in prompts/."""

@@ -1,0 +1,274 @@
+"""Discovery use cases, one transaction each: submit, and what delivery reads and records."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from storage.enums import (
+    DiscoverySource,
+    DiscoveryStatus,
+    Fit,
+    OutboxStatus,
+    Persona,
+    Route,
+    ValueBand,
+)
+from storage.models import Discovery, DiscoveryRoute, OutboxMessage, StatusChange
+from storage.queries import enqueue_outbox, mark_outbox_sent
+from storage.queries._dialect import insert_for, inserted_one_row
+
+CARD = "discovery_card"
+RECEIPT = "receipt"
+
+
+class RouteNotConfigured(Exception):
+    """A route was chosen that has no Slack channel yet: an admin must map it first."""
+
+    def __init__(self, route: str) -> None:
+        super().__init__(f"route {route!r} has no channel configured")
+        self.route = route
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """The stored discovery's id, and whether this call created it."""
+
+    discovery_id: int
+    created: bool
+
+
+def card_key(discovery_id: int, route: str) -> str:
+    """The outbox dedupe key of a discovery's card in one route's channel."""
+    return f"card:{discovery_id}:{route}"
+
+
+def receipt_key(discovery_id: int) -> str:
+    """The outbox dedupe key of the receipt a scout gets for a discovery."""
+    return f"receipt:{discovery_id}"
+
+
+def submit_discovery(
+    *,
+    session: Session,
+    source_key: str,
+    team_id: str,
+    scout_user_id: str,
+    source: DiscoverySource,
+    answers: Mapping[str, Any],
+    routes: list[tuple[str, str]],
+    themes: list[str],
+    route_channels: Mapping[str, str | None],
+    now: datetime,
+) -> SubmitResult:
+    """Store a discovery once per source_key, with its routes, first status and outbox rows."""
+    # Checked before any write, so a refused submit leaves nothing behind.
+    channels = {route: _channel_for(route, route_channels) for route, _ in routes}
+    columns = discovery_columns(answers)
+    insert = (
+        insert_for(session, Discovery)
+        .values(
+            team_id=team_id,
+            scout_user_id=scout_user_id,
+            source=source,
+            source_key=source_key,
+            themes=list(themes),
+            status=DiscoveryStatus.NEW,
+            created_at=now,
+            updated_at=now,
+            **columns,
+        )
+        # The unique source_key decides between racing submits (double click, retries, two
+        # processes): the loser inserts nothing, and then reads the winner's row.
+        .on_conflict_do_nothing(index_elements=["source_key"])
+    )
+    created = inserted_one_row(session, insert)
+    discovery_id = session.exec(
+        select(Discovery.id).where(Discovery.source_key == source_key)
+    ).one()
+    if created:
+        _write_routing(session, discovery_id, scout_user_id, routes, channels, now)
+    return SubmitResult(discovery_id=discovery_id, created=created)
+
+
+def _channel_for(route: str, route_channels: Mapping[str, str | None]) -> str:
+    """The channel configured for a route, or RouteNotConfigured."""
+    channel = route_channels.get(route)
+    if not channel:
+        raise RouteNotConfigured(route)
+    return channel
+
+
+def _write_routing(
+    session: Session,
+    discovery_id: int,
+    scout_user_id: str,
+    routes: list[tuple[str, str]],
+    channels: dict[str, str],
+    now: datetime,
+) -> None:
+    """Routes, the first status change, one card per route and the scout's receipt."""
+    for route, reason in routes:
+        session.add(
+            DiscoveryRoute(
+                discovery_id=discovery_id,
+                route=Route(route),
+                reason=reason,
+                channel_id=channels[route],
+            )
+        )
+    session.add(
+        StatusChange(
+            discovery_id=discovery_id,
+            from_status=None,
+            to_status=DiscoveryStatus.NEW,
+            actor_user_id=scout_user_id,
+            at=now,
+        )
+    )
+    session.flush()
+    for route, _ in routes:
+        enqueue_outbox(
+            session=session,
+            kind=CARD,
+            dedupe_key=card_key(discovery_id, route),
+            channel_id=channels[route],
+            payload={"discovery_id": discovery_id, "route": route},
+            now=now,
+            discovery_id=discovery_id,
+        )
+    # chat.postMessage to a user id posts in the app's DM with that user.
+    enqueue_outbox(
+        session=session,
+        kind=RECEIPT,
+        dedupe_key=receipt_key(discovery_id),
+        channel_id=scout_user_id,
+        payload={"discovery_id": discovery_id},
+        now=now,
+        discovery_id=discovery_id,
+    )
+
+
+def discovery_columns(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Map a dialogue's answers to Discovery columns; skipped answers become None."""
+    return {
+        "account": answers["account"],
+        "outcome": answers["outcome"],
+        "gap": answers["gap"],
+        "fit": Fit(answers["fit"]),
+        "who_cares": Persona(answers["who_cares"]) if answers.get("who_cares") else None,
+        "evidence": answers.get("evidence") or None,
+        "evidence_url": answers.get("evidence_url") or None,
+        **_value_columns(answers.get("value")),
+        **_event_columns(answers.get("event")),
+    }
+
+
+def _value_columns(value: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A band, or an amount with its currency."""
+    columns: dict[str, Any] = {"value_band": None, "value_amount": None, "value_currency": None}
+    if not value:
+        return columns
+    if value.get("band"):
+        columns["value_band"] = ValueBand(value["band"])
+    if value.get("amount") not in (None, ""):
+        try:
+            columns["value_amount"] = Decimal(str(value["amount"]))
+        except InvalidOperation:
+            raise ValueError(f"value amount {value['amount']!r} is not a number") from None
+        columns["value_currency"] = str(value.get("currency") or "").upper() or None
+    return columns
+
+
+def _event_columns(event: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A compelling event's date and the pressure behind it."""
+    if not event:
+        return {"event_date": None, "event_pressure": None}
+    raw_date = event.get("date")
+    return {
+        "event_date": date.fromisoformat(raw_date) if raw_date else None,
+        "event_pressure": event.get("pressure") or None,
+    }
+
+
+@dataclass(frozen=True)
+class ReceiptState:
+    """What a receipt needs: the discovery, its routes, and when a card still pending is due."""
+
+    discovery: Discovery
+    routes: list[DiscoveryRoute]
+    cards_due_at: datetime | None  # None once every card is posted
+
+
+def load_card(
+    *, session: Session, discovery_id: int, route: str
+) -> tuple[Discovery, DiscoveryRoute] | None:
+    """The discovery and one of its routes as they are now; None if the discovery is gone."""
+    discovery = session.get(Discovery, discovery_id)
+    found = session.exec(
+        select(DiscoveryRoute).where(
+            DiscoveryRoute.discovery_id == discovery_id, DiscoveryRoute.route == route
+        )
+    ).first()
+    return (discovery, found) if discovery is not None and found is not None else None
+
+
+def load_receipt(*, session: Session, discovery_id: int) -> ReceiptState | None:
+    """The discovery, its routes in order, and whether its cards are all posted yet."""
+    discovery = session.get(Discovery, discovery_id)
+    if discovery is None:
+        return None
+    due_at = session.exec(
+        select(sa.func.min(OutboxMessage.next_attempt_at)).where(
+            OutboxMessage.discovery_id == discovery_id,
+            OutboxMessage.kind == CARD,
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+    ).one()
+    routes = session.exec(
+        select(DiscoveryRoute)
+        .where(DiscoveryRoute.discovery_id == discovery_id)
+        .order_by(DiscoveryRoute.id)
+    ).all()
+    return ReceiptState(discovery, list(routes), due_at)
+
+
+def record_delivery(
+    *,
+    session: Session,
+    message_id: int,
+    payload: dict[str, Any],
+    ts: str,
+    channel: str,
+    now: datetime,
+) -> bool:
+    """Mark an outbox row sent and keep a card's ts on its route; False if already marked."""
+    if not mark_outbox_sent(
+        session=session, message_id=message_id, ts=ts, channel=channel, now=now
+    ):
+        return False
+    if "route" in payload:  # a card: its ts is how later updates find it
+        session.exec(
+            sa.update(DiscoveryRoute)
+            .where(
+                DiscoveryRoute.discovery_id == payload["discovery_id"],
+                DiscoveryRoute.route == payload["route"],
+            )
+            .values(message_ts=ts)
+        )
+    return True
+
+
+def postpone_outbox(*, session: Session, message_id: int, until: datetime) -> None:
+    """Move a pending row's next attempt without counting a failure (pacing, waiting)."""
+    session.exec(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(next_attempt_at=until)
+    )

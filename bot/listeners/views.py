@@ -1,0 +1,102 @@
+"""The discovery modal's two steps: the answers (errors shown inline), then the teams and Submit."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.dialogue.machine import Notice, SetRoutes, Submit
+from bot.dialogue.turns import Turn, Who, take_turn
+from bot.discoveries.routing import suggest_routes
+from bot.rendering.ids import BlockId, CallbackId
+from bot.rendering.modal import answers_from_modal, chosen_routes, dialogue_of, routes_modal
+from bot.rendering.turns import effect_messages
+from storage.enums import DiscoverySource
+from storage.types import utc_now
+
+
+def register(app: App) -> None:
+    """Listen for the modal's submissions."""
+    app.view(CallbackId.DISCOVERY_MODAL.value)(handle_answers_submitted)
+    app.view(CallbackId.DISCOVERY_ROUTES.value)(handle_routes_submitted)
+    app.view_closed(CallbackId.DISCOVERY_MODAL.value)(handle_closed)
+    app.view_closed(CallbackId.DISCOVERY_ROUTES.value)(handle_closed)
+
+
+def handle_answers_submitted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    """Check every answer; show what to fix on its field, or move on to choosing the teams."""
+    rules, now, who = context["rules"], utc_now(), _who(body)
+    dialogue_id = dialogue_of(view)
+    turn = take_turn(
+        engine=context["engine"], rules=rules, who=who, events=[], now=now, dialogue_id=dialogue_id
+    )
+    answers, errors = answers_from_modal(
+        rules.definition, view, previous=turn.state.answers, today=now.date()
+    )
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    kept = {key: value for key, value in turn.state.answers.items() if key in ("evidence_url",)}
+    turn = take_turn(
+        engine=context["engine"], rules=rules, who=who, events=[], now=now,
+        dialogue_id=dialogue_id, answers=kept | answers, replace_answers=True, to_summary=True,
+    )  # fmt: skip
+    suggestions = [(s.route, s.reason) for s in suggest_routes(rules.routing, turn.state.answers)]
+    view = routes_modal(rules.definition, turn.state.answers, suggestions, dialogue_id=dialogue_id)
+    ack(response_action="update", view=view)
+
+
+def handle_routes_submitted(
+    ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient
+) -> None:
+    """Store the discovery once, however often Submit arrives; then thank the scout in a DM."""
+    routes = chosen_routes(view)
+    if not routes:
+        ack(response_action="errors", errors={BlockId.ROUTES.value: "Pick at least one team."})
+        return
+    rules, who = context["rules"], _who(body)
+    dialogue_id = dialogue_of(view)
+    source = DiscoverySource.MODAL
+    turn = take_turn(
+        engine=context["engine"], rules=rules, who=who, events=[SetRoutes(tuple(routes)), Submit()],
+        now=utc_now(), dialogue_id=dialogue_id, source=source, request_key=f"view:{view['id']}:submit",
+    )  # fmt: skip
+    refusal = _refusal(turn)
+    if refusal:
+        ack(response_action="errors", errors={BlockId.ROUTES.value: refusal})
+        return
+    ack(response_action="clear")
+    if turn is not None and turn.created:
+        _thank(client, context, who, turn)
+
+
+def handle_closed(ack: Ack) -> None:
+    """Closing the modal keeps the dialogue open: /scout or a DM picks it up again."""
+    ack()
+
+
+def _refusal(turn: Turn | None) -> str | None:
+    """Why a submission was not stored (a duplicate or an already submitted one is no refusal)."""
+    if (
+        turn is None
+        or turn.discovery_id is not None
+        or turn.state.step in ("cancelled", "submitted")
+    ):
+        return None
+    notices = [effect.text for effect in turn.effects if isinstance(effect, Notice)]
+    return notices[0] if notices else "Something is missing; please check your answers."
+
+
+def _thank(client: WebClient, context: BoltContext, who: Who, turn: Turn) -> None:
+    for message in effect_messages(
+        context["rules"].definition, turn.effects, dialogue_id=turn.dialogue_id
+    ):
+        client.chat_postMessage(
+            channel=who.user_id, unfurl_links=False, unfurl_media=False, **message
+        )
+    if context.get("delivery") is not None:
+        context["delivery"].wake()
+
+
+def _who(body: dict) -> Who:
+    return Who(body["team"]["id"], body["user"]["id"])

@@ -1,0 +1,220 @@
+"""Discovery cards for the route channels and the scout's receipt: Block Kit within every limit."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.dialogue.definition import Definition
+from bot.rendering.text import Mrkdwn, escape, render
+from storage.models import Discovery, DiscoveryRoute
+
+# Slack's limits, in characters of the text as sent (so escaped entities count in full).
+SECTION_LIMIT = 3000
+FIELD_LIMIT = 2000
+HEADER_LIMIT = 150
+FALLBACK_LIMIT = 300  # notification text: a glance, not the card
+LABEL_LIMIT = 100
+URL_LIMIT = 1000
+# Messages carry nothing that should unfurl: user links must never preview by surprise.
+NO_UNFURL = {"unfurl_links": False, "unfurl_media": False}
+DEFAULT_LABELS = {
+    "account": "Account",
+    "outcome": "Outcome",
+    "gap": "Gap",
+    "fit": "Our fit",
+    "value": "Value per year",
+    "event": "Compelling event",
+    "who_cares": "Who cares",
+    "evidence": "Evidence",
+}
+_LINKABLE = re.compile(r"https?://\S+", re.IGNORECASE)
+
+
+def clip(text: str, budget: int) -> str:
+    """The longest prefix of text whose escaped form fits in budget characters."""
+    used = 0
+    for index, char in enumerate(text):
+        used += len(escape(char))  # & costs 5, < and > 4: the limit counts what Slack gets
+        if used > budget:
+            return text[:index]
+    return text
+
+
+def fitted(template: str, limit: int, body: str, **values: object) -> str:
+    """Render template with as much of body as fits in limit; the cut is counted as `more`."""
+    whole = render(template, body=body, more=0, **values)
+    if len(whole) <= limit or isinstance(body, Mrkdwn):
+        return whole
+    # The overhead is measured with the largest `more` the text could ever need.
+    room = limit - len(render(template, body="", more=len(body), **values))
+    while True:
+        shown = clip(body, max(room, 0))
+        text = render(template, body=shown, more=len(body) - len(shown), **values)
+        if len(text) <= limit or room <= 0:
+            return text
+        room -= len(text) - limit
+
+
+def discovery_card(
+    *,
+    discovery: Discovery,
+    route: DiscoveryRoute,
+    definition: Definition,
+    permalink_hint: str | None = None,
+) -> dict[str, Any]:
+    """The card a route channel gets: every answer, the scout, the evidence and why it is here."""
+    blocks: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text=_header(discovery.account), emoji=True)),
+        _section(_label(definition, "outcome"), discovery.outcome),
+        _section(_label(definition, "gap"), discovery.gap),
+        SectionBlock(fields=_facts(discovery, definition)),
+        *_evidence(discovery, definition),
+        SectionBlock(text=MarkdownTextObject(text=_why(route.reason))),
+        ContextBlock(elements=[MarkdownTextObject(text=_context(discovery, permalink_hint))]),
+    ]
+    return {"text": _fallback(discovery), "blocks": _dicts(blocks), **NO_UNFURL}
+
+
+def receipt_message(
+    *, discovery: Discovery, posts: list[tuple[str, str, str | None]]
+) -> dict[str, Any]:
+    """The scout's thanks, naming each channel the discovery went to with a link to its post."""
+    places = [
+        render("receipt_place.md.j2", channel_id=channel, link=_link(permalink, "see the post"))
+        for _route, channel, permalink in posts
+    ]
+    text = fitted("receipt.md.j2", SECTION_LIMIT, discovery.account, places=Mrkdwn(_and(places)))
+    blocks = [SectionBlock(text=MarkdownTextObject(text=text))]
+    return {"text": text, "blocks": _dicts(blocks), **NO_UNFURL}
+
+
+def _dicts(blocks: list[Block]) -> list[dict[str, Any]]:
+    """Serialise blocks; slack_sdk validates each one's limits on the way."""
+    return [block.to_dict() for block in blocks]
+
+
+def _label(definition: Definition, key: str) -> str:
+    """The admin's label for a field (the default when the question was removed)."""
+    try:
+        label = definition.question(key).label
+    except StopIteration:
+        label = DEFAULT_LABELS[key]
+    return clip(label, LABEL_LIMIT)
+
+
+def _choice(definition: Definition, key: str, value: str) -> str:
+    """The admin's label for a stored choice value."""
+    try:
+        return definition.question(key).choice_label(value)
+    except StopIteration:
+        return value
+
+
+def _header(account: str) -> str:
+    return fitted("card_header.txt.j2", HEADER_LIMIT, account)
+
+
+def _section(label: str, text: str) -> SectionBlock:
+    body = fitted("card_section.md.j2", SECTION_LIMIT, text, label=label, link=None)
+    return SectionBlock(text=MarkdownTextObject(text=body))
+
+
+def _why(reason: str) -> str:
+    return fitted("card_why.md.j2", SECTION_LIMIT, reason)
+
+
+def _facts(discovery: Discovery, definition: Definition) -> list[MarkdownTextObject]:
+    """The short answers as two-column fields (at most 10, each within Slack's field limit)."""
+    facts: list[tuple[str, str | None]] = [
+        (_label(definition, "account"), discovery.account),
+        (_label(definition, "fit"), _choice(definition, "fit", discovery.fit)),
+        (_label(definition, "value"), _value(discovery, definition)),
+        (_label(definition, "event"), _event(discovery)),
+        (_label(definition, "who_cares"), _who_cares(discovery, definition)),
+        ("Scout", Mrkdwn(f"<@{escape(discovery.scout_user_id)}>")),
+        ("Themes", ", ".join(discovery.themes) if discovery.themes else None),
+    ]
+    return [
+        MarkdownTextObject(
+            text=fitted("card_section.md.j2", FIELD_LIMIT, value, label=label, link=None)
+        )
+        for label, value in facts
+        if value
+    ]
+
+
+def _value(discovery: Discovery, definition: Definition) -> str | None:
+    """The amount with its currency (EUR 40,000), or the band's label."""
+    if discovery.value_amount is not None:
+        return f"{discovery.value_currency or ''} {_amount(discovery.value_amount)}".strip()
+    if discovery.value_band is not None:
+        return _choice(definition, "value", discovery.value_band)
+    return None
+
+
+def _amount(amount: Decimal) -> str:
+    whole = amount == amount.to_integral_value()
+    return f"{int(amount):,}" if whole else f"{amount:,.2f}"
+
+
+def _event(discovery: Discovery) -> str | None:
+    parts = [discovery.event_date.isoformat() if discovery.event_date else None]
+    parts.append(discovery.event_pressure)
+    return " — ".join(part for part in parts if part) or None
+
+
+def _who_cares(discovery: Discovery, definition: Definition) -> str | None:
+    return _choice(definition, "who_cares", discovery.who_cares) if discovery.who_cares else None
+
+
+def _evidence(discovery: Discovery, definition: Definition) -> list[SectionBlock]:
+    """The customer's words, linked to their source; long text shortened visibly."""
+    if not discovery.evidence and not discovery.evidence_url:
+        return []
+    link = _link(discovery.evidence_url, "Open the source")
+    body = discovery.evidence or ""
+    if discovery.evidence_url and link is None:
+        body = f"{body}\n{discovery.evidence_url}".strip()  # not a safe link: shown as text
+    label = _label(definition, "evidence")
+    text = fitted("card_section.md.j2", SECTION_LIMIT, body, label=label, link=link)
+    return [SectionBlock(text=MarkdownTextObject(text=text))]
+
+
+def _link(url: str | None, label: str) -> Mrkdwn | None:
+    """A <url|label> link the app built, for http(s) URLs only; None when unsafe or too long."""
+    url = (url or "").strip()
+    if not _LINKABLE.fullmatch(url) or len(url) > URL_LIMIT:
+        return None
+    # | ends the URL part of a link and < > end the link: percent-encode them instead.
+    safe = url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E")
+    return Mrkdwn(render("card_link.md.j2", url=safe, label=label))
+
+
+def _context(discovery: Discovery, permalink_hint: str | None) -> str:
+    source_link = _link(permalink_hint, "source message")
+    return render("card_context.md.j2", discovery_id=discovery.id, source_link=source_link)
+
+
+def _fallback(discovery: Discovery) -> str:
+    """Short notification text: the account and the start of the outcome."""
+    account = clip(discovery.account, 60)
+    account += "…" if account != discovery.account else ""
+    return fitted("card_fallback.txt.j2", FALLBACK_LIMIT, discovery.outcome, account=account)
+
+
+def _and(items: list[str]) -> str:
+    """Join as in prose: a, b and c."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,169 @@
+"""The DM dialogue as messages: one question at a time, then a summary to edit and submit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    CheckboxesElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextObject,
+    SectionBlock,
+    StaticSelectElement,
+)
+
+from bot.dialogue.answers import display_answer
+from bot.dialogue.definition import Definition, Kind, Question
+from bot.rendering.ids import ActionId, BlockId, action_value
+from bot.rendering.text import escape, shorten
+
+BUTTONS_AT_MOST = 5  # more choices than this read better as a menu
+SECTION_LIMIT = 3000
+ROUTE_LABELS = {"sales": "Sales", "marketing": "Marketing", "product": "Product"}
+
+
+def question_message(
+    question: Question,
+    *,
+    dialogue_id: int,
+    position: tuple[int, int] | None = None,
+    error: str | None = None,
+    current: Any = None,
+) -> dict:
+    """Ask one question: its prompt and help, the choices as buttons or a menu, and the ways out."""
+    counter = f"*{position[0]} of {position[1]}* · " if position else ""
+    blocks: list[Block] = []
+    if error:
+        blocks.append(_section(f":warning: {escape(error)}"))
+    blocks.append(_section(f"{counter}*{escape(question.prompt)}*"))
+    if question.help:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=escape(question.help))]))
+    if current not in (None, ""):
+        shown = shorten(display_answer(question, current), 500)
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Now: {escape(shown)}")]))
+    if question.choices:
+        blocks.append(_choices(question, dialogue_id))
+    blocks.append(_navigation(question, dialogue_id))
+    return {"text": question.prompt, "blocks": blocks}
+
+
+def answered_message(question: Question, value: Any) -> dict:
+    """A question once answered by a click: the answer shown, the buttons gone."""
+    answer = shorten(display_answer(question, value), 1000)
+    text = f":white_check_mark: {escape(question.prompt)}\n*{escape(answer)}*"
+    return {"text": f"{question.prompt} {answer}", "blocks": [_section(text)]}
+
+
+def summary_message(
+    definition: Definition,
+    answers: dict[str, Any],
+    suggestions: list[tuple[str, str]],
+    *,
+    dialogue_id: int,
+    notice: str | None = None,
+) -> dict:
+    """Every answer with an Edit button, the routes to confirm, and Submit or Cancel."""
+    blocks: list[Block] = [HeaderBlock(text="Your discovery: check and submit")]
+    if notice:
+        blocks.append(_section(f":information_source: {escape(notice)}"))
+    blocks += [_answer_row(q, answers.get(q.key), dialogue_id) for q in definition.questions]
+    blocks += [DividerBlock(), _section("*Which teams should get it?*")]
+    blocks.append(_routes(answers.get("routes", []), dict(suggestions), dialogue_id))
+    blocks.append(
+        ActionsBlock(
+            elements=[
+                _button("Submit", ActionId.DIALOGUE_SUBMIT, dialogue_id, "submit", style="primary"),
+                _button("Cancel", ActionId.DIALOGUE_CANCEL, dialogue_id, "summary"),
+            ]
+        )
+    )
+    return {"text": "Your discovery: check and submit", "blocks": blocks}
+
+
+def plain_message(text: str) -> dict:
+    """A short notice in the conversation (escaped: it may quote the scout)."""
+    return {"text": text, "blocks": [_section(escape(text))]}
+
+
+def _answer_row(question: Question, value: Any, dialogue_id: int) -> SectionBlock:
+    shown = "—" if value in (None, "", []) else display_answer(question, value)
+    label = f"*{escape(question.label)}*\n"
+    text = label + escape(shorten(shown, SECTION_LIMIT - len(label) - 20))
+    edit = _button("Edit", ActionId.DIALOGUE_EDIT, dialogue_id, question.key)
+    return SectionBlock(text=MarkdownTextObject(text=text), accessory=edit)
+
+
+def _routes(chosen: list[str], reasons: dict[str, str], dialogue_id: int) -> ActionsBlock:
+    options = [route_option(route, reasons.get(route)) for route in ROUTE_LABELS]
+    initial = [option for option in options if option.value in chosen]
+    boxes = CheckboxesElement(
+        action_id=ActionId.DIALOGUE_ROUTES.value, options=options, initial_options=initial or None
+    )
+    return ActionsBlock(block_id=f"{BlockId.ROUTES}:{dialogue_id}", elements=[boxes])
+
+
+def route_option(route: str, reason: str | None) -> Option:
+    """A route to tick, with why it was suggested."""
+    description = shorten(f"Suggested: {reason}", 75) if reason else None
+    return Option(value=route, label=ROUTE_LABELS[route], description=description)
+
+
+def _choices(question: Question, dialogue_id: int) -> ActionsBlock:
+    block_id = f"pick:{question.key}"
+    if len(question.choices) <= BUTTONS_AT_MOST:
+        buttons = [
+            _button(c.label, ActionId.DIALOGUE_PICK, dialogue_id, question.key, c.value)
+            for c in question.choices
+        ]
+        return ActionsBlock(block_id=block_id, elements=buttons)
+    options = [
+        Option(value=action_value(dialogue_id, question.key, c.value), label=shorten(c.label, 75))
+        for c in question.choices
+    ]
+    menu = StaticSelectElement(
+        action_id=ActionId.DIALOGUE_PICK.value, placeholder="Choose…", options=options
+    )
+    return ActionsBlock(block_id=block_id, elements=[menu])
+
+
+def _navigation(question: Question, dialogue_id: int) -> ActionsBlock:
+    buttons = []
+    if not question.required:
+        buttons.append(_button("Skip", ActionId.DIALOGUE_SKIP, dialogue_id, question.key))
+    buttons.append(_button("Back", ActionId.DIALOGUE_BACK, dialogue_id, question.key))
+    buttons.append(_button("Cancel", ActionId.DIALOGUE_CANCEL, dialogue_id, question.key))
+    return ActionsBlock(block_id=f"nav:{question.key}", elements=buttons)
+
+
+def _button(
+    label: str,
+    action: ActionId,
+    dialogue_id: int,
+    key: str,
+    value: str = "",
+    style: str | None = None,
+) -> ButtonElement:
+    # Each button needs its own action_id within a block: the value carries the choice.
+    action_id = f"{action.value}:{value}" if action is ActionId.DIALOGUE_PICK else action.value
+    return ButtonElement(
+        text=PlainTextObject(text=shorten(label, 75)),
+        action_id=action_id,
+        value=action_value(dialogue_id, key, value),
+        style=style,
+    )
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=shorten(text, SECTION_LIMIT)))
+
+
+def kind_takes_typing(question: Question) -> bool:
+    """Whether the scout answers by typing (a value question takes both)."""
+    return question.kind in (Kind.TEXT, Kind.VALUE, Kind.DATE, Kind.EVENT)

@@ -1,0 +1,249 @@
+"""The /scout modal, built from the same definition as the DM dialogue, and its confirm step."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    CheckboxesElement,
+    ContextBlock,
+    DatePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.dialogue.answers import Invalid, display_answer, parse_answer, validate_value
+from bot.dialogue.definition import MODAL_TEXT_LIMIT, Definition, Kind, Question
+from bot.rendering.dialogue import ROUTE_LABELS, route_option
+from bot.rendering.ids import ActionId, BlockId, CallbackId
+from bot.rendering.text import escape, shorten
+
+INPUT = ActionId.MODAL_INPUT.value
+
+
+def discovery_modal(definition: Definition, answers: dict[str, Any], *, dialogue_id: int) -> View:
+    """Every question as an input, prefilled with the answers so far."""
+    blocks: list[Block] = []
+    for question in definition.questions:
+        blocks += _inputs(question, answers.get(question.key))
+    if answers.get("evidence_url"):
+        link = escape(answers["evidence_url"])
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Evidence link: {link}")]))
+    return View(
+        type="modal",
+        callback_id=CallbackId.DISCOVERY_MODAL.value,
+        title="Log a value gap",
+        submit="Next",
+        close="Cancel",
+        private_metadata=metadata(dialogue_id),
+        blocks=blocks,
+    )
+
+
+def routes_modal(
+    definition: Definition,
+    answers: dict[str, Any],
+    suggestions: list[tuple[str, str]],
+    *,
+    dialogue_id: int,
+) -> View:
+    """The answers to check, and the teams to send them to (the suggested ones ticked)."""
+    lines = [
+        f"*{escape(q.label)}*: {escape(shorten(display_answer(q, answers[q.key]), 300))}"
+        for q in definition.questions
+        if answers.get(q.key) not in (None, "", [])
+    ]
+    reasons = dict(suggestions)
+    options = [route_option(route, reasons.get(route)) for route in ROUTE_LABELS]
+    ticked = [option for option in options if option.value in reasons] or None
+    boxes = CheckboxesElement(action_id=INPUT, options=options, initial_options=ticked)
+    return View(
+        type="modal",
+        callback_id=CallbackId.DISCOVERY_ROUTES.value,
+        title="Log a value gap",
+        submit="Submit",
+        close="Back",
+        private_metadata=metadata(dialogue_id),
+        blocks=[
+            SectionBlock(text=MarkdownTextObject(text=shorten("\n".join(lines), 3000))),
+            InputBlock(block_id=BlockId.ROUTES.value, label="Send it to", element=boxes),
+        ],
+    )
+
+
+def metadata(dialogue_id: int) -> str:
+    """Typed private_metadata: which dialogue a view belongs to."""
+    return json.dumps({"dialogue_id": dialogue_id})
+
+
+def dialogue_of(view: dict) -> int:
+    """The dialogue id from a view's private_metadata."""
+    return int(json.loads(view["private_metadata"])["dialogue_id"])
+
+
+def submitted_fields(view: dict) -> dict[str, Any]:
+    """The raw values of a submitted modal, by block id (text, option value, date or list)."""
+    fields = {}
+    for block_id, actions in view["state"]["values"].items():
+        element = actions.get(INPUT, {})
+        fields[block_id] = _raw_value(element)
+    return fields
+
+
+def chosen_routes(view: dict) -> list[str]:
+    """The routes ticked in the confirm view."""
+    return submitted_fields(view).get(BlockId.ROUTES.value) or []
+
+
+def _raw_value(element: dict) -> Any:
+    kind = element.get("type")
+    if kind == "static_select":
+        return (element.get("selected_option") or {}).get("value")
+    if kind == "checkboxes":
+        return [option["value"] for option in element.get("selected_options", [])]
+    if kind == "datepicker":
+        return element.get("selected_date")
+    return element.get("value")
+
+
+def _inputs(question: Question, value: Any) -> list[Block]:
+    """The input block(s) of one question."""
+    if question.kind in (Kind.CHOICE, Kind.MULTI_CHOICE):
+        return [_input(question, question.key, _select(question, value))]
+    if question.kind is Kind.VALUE:
+        band = value.get("band") if isinstance(value, dict) else None
+        amount = value if isinstance(value, dict) and "amount" in value else None
+        shown = display_answer(question, amount) if amount else None
+        return [
+            _input(question, question.key, _select(question, band), hint=question.help),
+            _input(
+                question,
+                question.key + BlockId.AMOUNT_SUFFIX,
+                _text_input(shown, 60, placeholder="or an amount: 40k EUR"),
+                label="…or an amount and currency",
+            ),
+        ]
+    if question.kind in (Kind.DATE, Kind.EVENT):
+        return _date_inputs(question, value)
+    return [_input(question, question.key, _text_for(question, value))]
+
+
+def _date_inputs(question: Question, value: Any) -> list[Block]:
+    day = value.get("date") if isinstance(value, dict) else value
+    picker = DatePickerElement(action_id=INPUT, initial_date=_valid_date(day))
+    blocks: list[Block] = [_input(question, question.key, picker, hint=question.help)]
+    if question.kind is Kind.EVENT:
+        pressure = value.get("pressure") if isinstance(value, dict) else None
+        limit = question.max_length or MODAL_TEXT_LIMIT
+        text = _text_input(pressure, limit, placeholder="What happens then, and who decides?")
+        label = "The pressure behind it"
+        blocks.append(_input(question, question.key + BlockId.PRESSURE_SUFFIX, text, label=label))
+    return blocks
+
+
+def _input(
+    question: Question, block_id: str, element, *, label: str | None = None, hint: str | None = None
+) -> InputBlock:
+    return InputBlock(
+        block_id=block_id,
+        label=shorten(label or question.prompt, 2000),
+        element=element,
+        optional=not question.required or label is not None,
+        hint=shorten(hint, 2000) if hint else None,
+    )
+
+
+def _text_limit(question: Question) -> int:
+    return min(question.max_length or MODAL_TEXT_LIMIT, MODAL_TEXT_LIMIT)
+
+
+def _text_for(question: Question, value: Any) -> PlainTextInputElement:
+    element = _text_input(value, _text_limit(question), placeholder=question.placeholder)
+    element.multiline = question.multiline
+    return element
+
+
+def _text_input(value: Any, limit: int, *, placeholder: str | None = None) -> PlainTextInputElement:
+    # A prefilled text longer than the input allows (a long message as evidence) shows its
+    # beginning; the whole text is kept unless the scout changes that beginning.
+    initial = shorten(str(value), limit) if value else None
+    return PlainTextInputElement(
+        action_id=INPUT,
+        initial_value=initial,
+        max_length=limit,
+        placeholder=shorten(placeholder, 150) if placeholder else None,
+    )
+
+
+def _select(question: Question, value: Any) -> StaticSelectElement:
+    options = [Option(value=c.value, label=shorten(c.label, 75)) for c in question.choices]
+    initial = next((o for o in options if o.value == value), None)
+    return StaticSelectElement(
+        action_id=INPUT, placeholder="Choose…", options=options, initial_option=initial
+    )
+
+
+def _valid_date(value: Any) -> str | None:
+    try:
+        return date.fromisoformat(value).isoformat() if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def answers_from_modal(
+    definition: Definition, view: dict, *, previous: dict[str, Any], today: date
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The answers in a submitted modal, and an error per block that needs fixing."""
+    fields = submitted_fields(view)
+    answers: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for question in definition.questions:
+        block_id, value = _read(question, fields, previous.get(question.key), today)
+        if isinstance(value, Invalid):
+            errors[block_id] = value.message
+        elif value not in (None, "", []):
+            answers[question.key] = value
+    return answers, errors
+
+
+def _read(question: Question, fields: dict, previous: Any, today: date) -> tuple[str, Any]:
+    """One question's answer from its block(s): (block to flag, value or Invalid or None)."""
+    raw = fields.get(question.key)
+    if question.kind is Kind.VALUE:
+        amount = (fields.get(question.key + BlockId.AMOUNT_SUFFIX) or "").strip()
+        if amount:
+            return question.key + BlockId.AMOUNT_SUFFIX, _parsed(question, amount, today)
+        return question.key, {"band": raw} if raw else None
+    if question.kind is Kind.EVENT:
+        pressure = (fields.get(question.key + BlockId.PRESSURE_SUFFIX) or "").strip()
+        if not raw:
+            return question.key, Invalid("Add the date of the event.") if pressure else None
+        value = {"date": raw, "pressure": pressure}
+        return question.key, validate_value(question, value, today=today) or value
+    if question.kind is Kind.DATE:
+        return question.key, (validate_value(question, raw, today=today) or raw) if raw else None
+    if question.kind in (Kind.CHOICE, Kind.MULTI_CHOICE):
+        return question.key, raw
+    return question.key, _text_answer(question, raw, previous, today)
+
+
+def _text_answer(question: Question, raw: Any, previous: Any, today: date) -> Any:
+    """A text answer; an untouched, shortened prefill keeps the whole original text."""
+    if not raw or not raw.strip():
+        return None
+    if isinstance(previous, str) and raw == shorten(previous, _text_limit(question)) != previous:
+        return previous
+    return _parsed(question, raw, today)
+
+
+def _parsed(question: Question, text: str, today: date) -> Any:
+    result = parse_answer(question, text, today=today)
+    return result if isinstance(result, Invalid) else result.value

@@ -1,0 +1,59 @@
+"""What the scout reads after a step of the dialogue: each effect of the machine as a message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+
+from bot.dialogue.definition import Definition, Question
+from bot.dialogue.machine import Ask, Cancelled, Notice, ShowHelp, Submitted, Summary
+from bot.rendering.dialogue import ROUTE_LABELS, plain_message, question_message, summary_message
+from bot.rendering.text import render
+
+
+def effect_messages(definition: Definition, effects: tuple, *, dialogue_id: int) -> list[dict]:
+    """The messages that say the effects, in order."""
+    messages = []
+    for effect in effects:
+        message = _message(definition, effect, dialogue_id)
+        if message is not None:
+            messages.append(message)
+    return messages
+
+
+def _message(definition: Definition, effect: object, dialogue_id: int) -> dict | None:
+    if isinstance(effect, Ask):
+        position = _position(definition, effect.question)
+        return question_message(
+            effect.question, dialogue_id=dialogue_id, position=position,
+            error=effect.error, current=effect.current,
+        )  # fmt: skip
+    if isinstance(effect, Summary):
+        suggestions = [(s.route, s.reason) for s in effect.suggestions]
+        return summary_message(definition, effect.answers, suggestions, dialogue_id=dialogue_id)
+    if isinstance(effect, Submitted):
+        teams = ", ".join(ROUTE_LABELS[r] for r in effect.answers.get("routes", []))
+        return plain_message(
+            f"Thanks! Your discovery is on its way to {teams}. I'll send the links here."
+        )
+    if isinstance(effect, Cancelled):
+        return plain_message(
+            "Cancelled: nothing was sent. Message me any time to log another discovery."
+        )
+    if isinstance(effect, ShowHelp):
+        return {"text": "How the dialogue works", "blocks": _help_blocks(effect.question)}
+    if isinstance(effect, Notice):
+        return plain_message(effect.text)
+    return None
+
+
+def _position(definition: Definition, question: Question) -> tuple[int, int] | None:
+    """Question n of m among the DM questions (None for one asked only from the summary)."""
+    keys = [q.key for q in definition.dm_questions]
+    return (keys.index(question.key) + 1, len(keys)) if question.key in keys else None
+
+
+def _help_blocks(question: Question | None) -> list[Any]:
+    text = render("dialogue_help.md.j2", question=question.prompt if question else None)
+    return [SectionBlock(text=MarkdownTextObject(text=text))]

@@ -1,0 +1,147 @@
+"""Logging a discovery by DM: one question at a time, a summary, and the cards in the channels."""
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from bot.emulator import SEED
+from storage.engine import session_scope
+from storage.enums import DialogueStatus
+from storage.models import DialogueSession, Discovery, DiscoveryRoute
+from tests.e2e.people import Scout, wait_until
+
+
+def count(engine, model) -> int:
+    with session_scope(engine) as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def answer_everything(scout: Scout) -> dict:
+    """A typical discovery: fit partly, with money and a compelling event."""
+    scout.say("hi", expect="Which customer")
+    scout.say("Globex", expect="achieve")
+    scout.say("Onboard a new store in one day instead of two weeks", expect="stands in the way")
+    scout.say(
+        "Every store needs a consultant on site to set up the POS", expect="deliver this today"
+    )
+    scout.click("Partly", expect="worth")
+    scout.say("40k EUR", expect="pressure")
+    return scout.say("2027-03-31 the board decides the rollout budget", expect="check and submit")
+
+
+def test_a_scout_logs_a_discovery_by_dm_and_it_reaches_each_routed_channel(
+    driver, emulator, engine
+):
+    scout = Scout(driver, emulator)
+    summary = answer_everything(scout)
+    assert "Globex" in str(summary) and "EUR 40,000" in str(summary)
+    scout.click("Submit", expect="on its way")
+    product = wait_until(lambda: emulator.messages(SEED.product), what="the #product card")
+    sales = wait_until(lambda: emulator.messages(SEED.sales), what="the #sales card")
+    assert "Globex" in str(product[0]) and "Globex" in str(sales[0])
+    assert emulator.messages(SEED.marketing) == []  # fit partly: not a proof point yet
+    receipt = scout.wait_for("went to")
+    assert "#sales" in str(receipt) or SEED.sales in str(receipt)
+    assert count(engine, Discovery) == 1 and count(engine, DiscoveryRoute) == 2
+
+
+def test_the_first_message_starts_the_dialogue_and_is_not_taken_as_an_answer(
+    driver, emulator, engine
+):
+    scout = Scout(driver, emulator)
+    first = scout.say("Hey, I have something from a customer call", expect="Which customer")
+    assert "1 of" in str(first)
+    with session_scope(engine) as session:
+        dialogue = session.exec(select(DialogueSession)).one()
+    assert dialogue.status == DialogueStatus.OPEN and dialogue.step == "account"
+
+
+def test_the_same_dm_event_delivered_four_times_records_one_answer(driver, emulator, engine):
+    scout = Scout(driver, emulator)
+    scout.say("hi", expect="Which customer")
+    first = driver.message(SEED.scout, "Globex")
+    scout.wait_for("achieve")
+    envelope = first.sent
+    for retry in (1, 2, 3):
+        again = driver.event(envelope["event"], event_id=envelope["event_id"], retry_num=retry)
+        assert again.status == 200
+    scout.say("Faster onboarding of stores", expect="stands in the way")
+    with session_scope(engine) as session:
+        dialogue = session.exec(select(DialogueSession)).one()
+    assert dialogue.step == "gap"
+    assert dialogue.answers["account"] == "Globex"
+    assert sum("achieve" in str(m) for m in scout.bot_messages()) == 1
+
+
+def test_a_double_clicked_submit_stores_one_discovery(driver, emulator, engine):
+    scout = Scout(driver, emulator)
+    answer_everything(scout)
+    summary = scout.last()
+    scout.click("Submit", message=summary)
+    scout.click("Submit", message=summary)
+    wait_until(lambda: len(emulator.messages(SEED.product)) == 1, what="the card")
+    scout.wait_for("went to")
+    assert count(engine, Discovery) == 1
+    assert len(emulator.messages(SEED.product)) == 1 and len(emulator.messages(SEED.sales)) == 1
+
+
+def test_a_slow_slack_never_delays_the_ack(driver, emulator):
+    scout = Scout(driver, emulator)
+    emulator.faults.latency("chat.postMessage", 5.0, times=1)
+    response = driver.message(SEED.scout, "hi")
+    assert response.status == 200
+    assert (
+        emulator.calls_to("chat.postMessage") == []
+    )  # acknowledged while the post is still on its way
+    scout.wait_for("Which customer")
+
+
+def test_an_invalid_answer_is_explained_and_can_be_fixed(driver, emulator):
+    scout = Scout(driver, emulator)
+    scout.say("hi", expect="Which customer")
+    refusal = scout.say("x" * 201, expect="200")
+    assert "Which customer" in str(refusal)  # asked again, with the limit
+    scout.say("Globex", expect="achieve")
+
+
+def test_skip_back_cancel_and_help(driver, emulator, engine):
+    scout = Scout(driver, emulator)
+    scout.say("hi", expect="Which customer")
+    scout.say("Globex", expect="achieve")
+    scout.say("back", expect="Which customer")
+    scout.say("help", expect="skip")
+    scout.say("Initech", expect="achieve")
+    scout.say("Close the books in 2 days", expect="stands in the way")
+    scout.say("Manual reconciliation", expect="deliver this today")
+    scout.click("Not yet", expect="worth")
+    scout.say("skip", expect="check and submit")  # no compelling event asked: fit is not yet
+    scout.say("cancel", expect="Cancelled")
+    with session_scope(engine) as session:
+        dialogue = session.exec(select(DialogueSession)).one()
+    assert dialogue.status == DialogueStatus.CANCELLED
+    assert count(engine, Discovery) == 0
+
+
+def test_hostile_text_is_reposted_literally_and_pings_nobody(driver, emulator):
+    scout = Scout(driver, emulator)
+    scout.say("hi", expect="Which customer")
+    scout.say("<!channel> Globex <@U0ADMIN>", expect="achieve")
+    scout.say(
+        "<!here> be faster <https://evil.example|click> <#C0SALES> <!subteam^S1|@all>",
+        expect="stands",
+    )
+    scout.say("@everyone nothing works", expect="deliver")
+    scout.click("Not yet", expect="worth")
+    scout.say("skip", expect="check and submit")
+    scout.click("Submit", expect="on its way")
+    card = wait_until(lambda: emulator.messages(SEED.product), what="the card")[0]
+    text = str(card)
+    for hostile in (
+        "<!channel>",
+        "<!here>",
+        "<@U0ADMIN>",
+        "<#C0SALES>",
+        "<https://evil.example",
+        "<!subteam",
+    ):
+        assert hostile not in text
+    assert "&lt;!channel&gt;" in text

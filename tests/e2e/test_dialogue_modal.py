@@ -1,0 +1,142 @@
+"""/scout and the message shortcut: the same questions in a modal, errors inline, then Submit."""
+
+from sqlmodel import select
+
+from bot.emulator import SEED
+from bot.rendering.ids import CallbackId, Command
+from storage.engine import session_scope
+from storage.enums import DiscoverySource
+from storage.models import Discovery
+from tests.e2e.people import wait_until
+
+
+def modal_state(view: dict, changes: dict[str, object]) -> dict:
+    """The state Slack sends on submit: every input's current value, as prefilled or changed."""
+    values = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        element = block["element"]
+        value = changes.get(block["block_id"], _initial(element))
+        values[block["block_id"]] = {element["action_id"]: _leaf(element, value)}
+    return values
+
+
+def _initial(element: dict) -> object:
+    if element["type"] == "static_select":
+        return (element.get("initial_option") or {}).get("value")
+    if element["type"] == "datepicker":
+        return element.get("initial_date")
+    if element["type"] == "checkboxes":
+        return [o["value"] for o in element.get("initial_options", [])]
+    return element.get("initial_value")
+
+
+def _leaf(element: dict, value: object) -> dict:
+    kind = element["type"]
+    if kind == "static_select":
+        option = next((o for o in element["options"] if o["value"] == value), None)
+        return {"type": kind, "selected_option": option}
+    if kind == "datepicker":
+        return {"type": kind, "selected_date": value}
+    if kind == "checkboxes":
+        return {
+            "type": kind,
+            "selected_options": [o for o in element["options"] if o["value"] in value],
+        }
+    return {"type": kind, "value": value}
+
+
+def open_modal(driver, emulator) -> dict:
+    response = driver.command(Command.SCOUT.value, "", user=SEED.scout)
+    assert response.status == 200
+    emulator.wait_for_call("views.open")
+    return emulator.modal_stack(SEED.scout)[-1]
+
+
+ANSWERS = {
+    "account": "Umbrella",
+    "outcome": "Cut audit preparation from 3 weeks to 3 days",
+    "gap": "Evidence is spread over 5 tools",
+    "fit": "yes",
+    "value": "100k_1m",
+}
+
+
+def test_scout_opens_a_modal_whose_errors_show_on_their_fields_then_submits(
+    driver, emulator, engine
+):
+    view = open_modal(driver, emulator)
+    assert view["callback_id"] == CallbackId.DISCOVERY_MODAL
+    bad = driver.view_submission(
+        user=SEED.scout,
+        view=view["id"],
+        values=modal_state(view, ANSWERS | {"event": "2001-01-01"}),
+    )
+    assert bad.json["response_action"] == "errors" and "event" in bad.json["errors"]
+    good = driver.view_submission(
+        user=SEED.scout, view=view["id"], values=modal_state(view, ANSWERS)
+    )
+    assert good.json["response_action"] == "update"
+    confirm = emulator.modal_stack(SEED.scout)[-1]
+    assert confirm["callback_id"] == CallbackId.DISCOVERY_ROUTES
+    done = driver.view_submission(
+        user=SEED.scout, view=confirm["id"], values=modal_state(confirm, {})
+    )
+    assert done.json["response_action"] == "clear"
+    wait_until(
+        lambda: emulator.messages(SEED.sales) and emulator.messages(SEED.marketing), what="cards"
+    )
+    assert emulator.messages(SEED.product) == []  # fit yes: sales (money) and marketing
+    with session_scope(engine) as session:
+        discovery = session.exec(select(Discovery)).one()
+    assert (discovery.account, discovery.source) == ("Umbrella", DiscoverySource.MODAL)
+
+
+def test_a_retried_modal_submit_stores_one_discovery(driver, emulator, engine):
+    view = open_modal(driver, emulator)
+    driver.view_submission(user=SEED.scout, view=view["id"], values=modal_state(view, ANSWERS))
+    confirm = emulator.modal_stack(SEED.scout)[-1]
+    state = modal_state(confirm, {})
+    first = driver.view_submission(user=SEED.scout, view=confirm, values=state)
+    second = driver.view_submission(user=SEED.scout, view=confirm, values=state)
+    assert first.json["response_action"] == second.json["response_action"] == "clear"
+    with session_scope(engine) as session:
+        assert len(session.exec(select(Discovery)).all()) == 1
+
+
+def test_no_team_ticked_is_refused_on_the_field(driver, emulator):
+    view = open_modal(driver, emulator)
+    driver.view_submission(user=SEED.scout, view=view["id"], values=modal_state(view, ANSWERS))
+    confirm = emulator.modal_stack(SEED.scout)[-1]
+    refused = driver.view_submission(
+        user=SEED.scout, view=confirm["id"], values=modal_state(confirm, {"routes": []})
+    )
+    assert refused.json == {
+        "response_action": "errors",
+        "errors": {"routes": "Pick at least one team."},
+    }
+
+
+def test_the_shortcut_prefills_evidence_and_keeps_a_huge_message_whole(driver, emulator, engine):
+    words = "We lose two weeks on every store opening. " * 1000  # 42,000 characters
+    message = driver.message(SEED.sally, words, channel=SEED.general).sent["event"]
+    response = driver.message_shortcut(
+        user=SEED.scout,
+        callback_id=CallbackId.LOG_DISCOVERY_SHORTCUT.value,
+        message=message["ts"],
+        channel=SEED.general,
+    )
+    assert response.status == 200
+    emulator.wait_for_call("views.open")
+    view = emulator.modal_stack(SEED.scout)[-1]
+    assert "store opening" in str(view) and "archives" in str(view)
+    driver.view_submission(user=SEED.scout, view=view["id"], values=modal_state(view, ANSWERS))
+    confirm = emulator.modal_stack(SEED.scout)[-1]
+    driver.view_submission(user=SEED.scout, view=confirm["id"], values=modal_state(confirm, {}))
+    card = wait_until(lambda: emulator.messages(SEED.sales), what="the card")[0]
+    assert "shortened" in str(card)
+    with session_scope(engine) as session:
+        discovery = session.exec(select(Discovery)).one()
+    assert discovery.evidence == words.strip() or discovery.evidence == words
+    assert discovery.source == DiscoverySource.SHORTCUT and "archives" in discovery.evidence_url
