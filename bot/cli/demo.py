@@ -8,17 +8,19 @@ import threading
 import time
 from collections.abc import Callable
 
-from bot.cli.runtime import compose, prepare_database
-from bot.cli.terminal import blocks_as_lines
+from bot.cli.runtime import compose, prepare_database, scheduled_jobs
+from bot.cli.terminal import blocks_as_lines, find_button
 from bot.emulator import SEED, SlackDriver, SlackEmulator
 from bot.rendering.ids import Command
+from bot.scheduler import build_scheduler
 from bot.settings import Settings, load_settings
 from bot.web import LocalServer, build_wsgi_app
 
 DEMO_DATABASE = "sqlite:///valuescout-demo.db"
 HELP = """You are {name}, a scout at Acme Corp, in a direct message with Value Scout.
 Type a message to talk to the bot, or:
-  /scout [help]   the slash command            /home       open the App Home tab
+  /click LABEL [n]  click a button, e.g. /click Partly, /click Edit 3, /click Submit
+  /scout help     the slash command's help     /home       open the App Home tab
   /as NAME        play someone else (sam, alex, dana, sally, casey)
   /channels       what landed in each channel  /help       this text
   /quit           leave (Ctrl-D works too)"""
@@ -48,6 +50,8 @@ class Demo:
         parts = compose(self.settings, engine=prepare_database(self.settings))
         self.delivery = parts.delivery
         self.delivery.start()
+        self.scheduler = build_scheduler(settings=self.settings, jobs=scheduled_jobs(parts))
+        self.scheduler.start()
         secret = self.settings.signing_secret.get_secret_value()  # type: ignore[union-attr]
         app = build_wsgi_app(bolt_app=parts.app, engine=parts.engine, signing_secret=secret)
         self.server = LocalServer(app).start()
@@ -68,6 +72,7 @@ class Demo:
     def stop(self) -> None:
         """Stop serving and delivering."""
         self.server.stop()
+        self.scheduler.shutdown(wait=False)
         self.delivery.stop(timeout=5)
 
     def _handle(self, line: str) -> None:
@@ -77,6 +82,8 @@ class Demo:
         if command == Command.SCOUT:
             response = self.driver.command(Command.SCOUT.value, rest, user=self.user)
             self._show_ephemeral(response.json if response.body else {})
+        elif command == "/click":
+            self._click(rest)
         elif command == "/home":
             self.driver.app_home_opened(self.user)
             self._wait_until_quiet()
@@ -113,6 +120,21 @@ class Demo:
         lines = blocks_as_lines(message, self.names)
         with self._lock:
             self.out(f"── {heading}\n" + "".join(f"   {line}\n" for line in lines))
+
+    def _click(self, words: str) -> None:
+        """Click a button on the latest bot message in the DM that has one with that label."""
+        label, _, number = words.strip().rpartition(" ")
+        label, nth = (label, int(number)) if number.isdigit() and label else (words.strip(), 1)
+        dm = self.emulator.dm_channel_for(self.user)
+        found = find_button(self.emulator.messages(dm), label, nth)
+        if found is None:
+            self.out(f"no button {label!r} here\n")
+            return
+        message, block, button = found
+        self.driver.block_action(
+            user=self.user, action_id=button["action_id"], value=button.get("value"),
+            block_id=block.get("block_id"), message=message, channel=dm,
+        )  # fmt: skip
 
     def _switch(self, who: str) -> None:
         person = self._person(who)

@@ -7,21 +7,24 @@ import signal
 import threading
 from dataclasses import dataclass
 
+from apscheduler.triggers.interval import IntervalTrigger
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot.app import build_app
+from bot.dialogue.reminders import nudge_idle_dialogues
 from bot.dialogue.turns import load_dialogue_rules
 from bot.discoveries.delivery import DeliveryWorker
-from bot.scheduler import build_scheduler
+from bot.scheduler import ScheduledJob, build_scheduler
 from bot.settings import HINTS, Settings, SettingsError, require
 from bot.slack_client import build_web_client
 from bot.web import WSGIApp, build_wsgi_app
 from storage.engine import create_engine_for, session_scope
 from storage.migrate import upgrade
 from storage.queries import seed_route_channels
+from storage.types import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +74,15 @@ def compose(settings: Settings, *, engine: Engine | None = None) -> Components:
     return Components(settings, engine, client, app, delivery)
 
 
+def scheduled_jobs(parts: Components) -> list[ScheduledJob]:
+    """What runs on a timer in the process that holds the scheduler."""
+
+    def nudge() -> None:
+        nudge_idle_dialogues(engine=parts.engine, client=parts.client, now=utc_now())
+
+    return [ScheduledJob("nudge_idle_dialogues", nudge, IntervalTrigger(minutes=5))]
+
+
 def wsgi_app(settings: Settings) -> WSGIApp:
     """The HTTP app for one web worker process, with its own delivery thread."""
     parts = compose(settings)
@@ -99,7 +111,7 @@ def run_worker(settings: Settings) -> None:
     check_slack(settings)
     parts = compose(settings, engine=prepare_database(settings))
     handler = SocketModeHandler(parts.app, settings.app_token.get_secret_value())  # type: ignore[union-attr]
-    scheduler = build_scheduler(settings=settings, jobs=())
+    scheduler = build_scheduler(settings=settings, jobs=scheduled_jobs(parts))
     try:
         handler.connect()
     except SlackApiError as error:
@@ -121,13 +133,13 @@ def run_clock(settings: Settings) -> None:
     require(settings, "SLACK_BOT_TOKEN", purpose="valuescout clock")
     stop = stop_signal()
     check_slack(settings)
-    engine = prepare_database(settings)
-    scheduler = build_scheduler(settings=settings, jobs=())
+    parts = compose(settings, engine=prepare_database(settings))
+    scheduler = build_scheduler(settings=settings, jobs=scheduled_jobs(parts))
     scheduler.start()
     log.info("clock started; time zone %s, digests at %s", settings.zone, settings.schedule)
     wait_for(stop)
     scheduler.shutdown(wait=True)  # let a job that is running finish
-    engine.dispose()
+    parts.engine.dispose()
     log.info("clock stopped")
 
 

@@ -56,9 +56,7 @@ def _texts(block: dict) -> list[str]:
 
 def _controls(block: dict) -> list[str]:
     """Buttons and menus as [labels]."""
-    elements = block.get("elements", []) if block.get("type") == "actions" else []
-    if block.get("accessory"):
-        elements = [block["accessory"]]
+    elements = _elements(block)
     labels = [_label(element) for element in elements if element.get("type") != "mrkdwn"]
     return ["  ".join(label for label in labels if label)] if labels else []
 
@@ -66,6 +64,31 @@ def _controls(block: dict) -> list[str]:
 def _label(element: dict) -> str:
     if element.get("type") == "button":
         return f"[{element['text']['text']}]"
+    if element.get("type") == "checkboxes":
+        ticked = {o["value"] for o in element.get("initial_options") or []}
+        return "  ".join(f"[{'x' if o['value'] in ticked else ' '}] {o['text']['text']}" for o in element["options"])
     if element.get("options"):
         return "[" + " | ".join(o["text"]["text"] for o in element["options"]) + "]"
     return ""
+
+
+def find_button(messages: list[dict], label: str, nth: int = 1) -> tuple[dict, dict, dict] | None:
+    """(message, block, button) of the nth button labelled `label` on the latest message that has one."""
+    wanted = label.strip().lower()
+    for message in reversed(messages):
+        matches = [
+            (block, element)
+            for block in message.get("blocks", [])
+            for element in _elements(block)
+            if element.get("type") == "button" and element["text"]["text"].lower() == wanted
+        ]
+        if len(matches) >= nth:
+            block, element = matches[nth - 1]
+            return message, block, element
+    return None
+
+
+def _elements(block: dict) -> list[dict]:
+    if block.get("accessory"):
+        return [block["accessory"]]
+    return block.get("elements", []) if block.get("type") == "actions" else []

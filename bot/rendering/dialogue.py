@@ -89,7 +89,12 @@ def summary_message(
 
 def plain_message(text: str) -> dict:
     """A short notice in the conversation (escaped: it may quote the scout)."""
-    return {"text": text, "blocks": [_section(escape(text))]}
+    return plain_mrkdwn_message(escape(text))
+
+
+def plain_mrkdwn_message(mrkdwn: str) -> dict:
+    """A short message of mrkdwn the app rendered itself (user text already escaped)."""
+    return {"text": mrkdwn, "blocks": [_section(mrkdwn)]}
 
 
 def _answer_row(question: Question, value: Any, dialogue_id: int) -> SectionBlock:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+from bot.cli.terminal import find_button
 from bot.emulator import SEED, SlackDriver, SlackEmulator
 from bot.rendering.ids import ActionId
 
@@ -23,17 +24,6 @@ def wait_until(
             return result
         time.sleep(0.02)
     raise AssertionError(f"timed out waiting for {what}")
-
-
-def buttons(message: dict) -> list[tuple[dict, dict]]:
-    """(block, element) for every button and menu in a message or view."""
-    found = []
-    for block in message.get("blocks", []):
-        elements = block.get("elements", []) if block.get("type") == "actions" else []
-        if block.get("accessory"):
-            elements = [block["accessory"]]
-        found += [(block, element) for element in elements if "action_id" in element]
-    return found
 
 
 class Scout:
@@ -104,11 +94,9 @@ class Scout:
         assert self.driver.raw(body, headers).status == 200
 
     def _find(self, label: str, message: dict | None) -> tuple[dict, dict, dict]:
-        for candidate in [message] if message else reversed(self.bot_messages()):
-            for block, element in buttons(candidate):
-                if element.get("text", {}).get("text") == label:
-                    return candidate, block, element
-        raise AssertionError(f"no button {label!r} in the DM")
+        found = find_button([message] if message else self.bot_messages(), label)
+        assert found is not None, f"no button {label!r} in the DM"
+        return found
 
     def _next(self, before: int, expect: str | None) -> dict:
         def arrived() -> dict | None:
