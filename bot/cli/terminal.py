@@ -66,7 +66,10 @@ def _label(element: dict) -> str:
         return f"[{element['text']['text']}]"
     if element.get("type") == "checkboxes":
         ticked = {o["value"] for o in element.get("initial_options") or []}
-        return "  ".join(f"[{'x' if o['value'] in ticked else ' '}] {o['text']['text']}" for o in element["options"])
+        return "  ".join(
+            f"[{'x' if o['value'] in ticked else ' '}] {o['text']['text']}"
+            for o in element["options"]
+        )
     if element.get("options"):
         return "[" + " | ".join(o["text"]["text"] for o in element["options"]) + "]"
     return ""

@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
 from bot.dialogue.answers import display_answer
 from bot.dialogue.definition import Definition, Kind, Question
 from bot.rendering.ids import ActionId, BlockId, action_value
-from bot.rendering.text import escape, shorten
+from bot.rendering.text import escape, escape_within, shorten
 
 BUTTONS_AT_MOST = 5  # more choices than this read better as a menu
 SECTION_LIMIT = 3000
@@ -41,13 +41,13 @@ def question_message(
     counter = f"*{position[0]} of {position[1]}* · " if position else ""
     blocks: list[Block] = []
     if error:
-        blocks.append(_section(f":warning: {escape(error)}"))
+        blocks.append(_section(f":warning: {escape_within(error, SECTION_LIMIT - 20)}"))
     blocks.append(_section(f"{counter}*{escape(question.prompt)}*"))
     if question.help:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=escape(question.help))]))
     if current not in (None, ""):
-        shown = shorten(display_answer(question, current), 500)
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Now: {escape(shown)}")]))
+        shown = escape_within(display_answer(question, current), 500)
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Now: {shown}")]))
     if question.choices:
         blocks.append(_choices(question, dialogue_id))
     blocks.append(_navigation(question, dialogue_id))
@@ -56,9 +56,9 @@ def question_message(
 
 def answered_message(question: Question, value: Any) -> dict:
     """A question once answered by a click: the answer shown, the buttons gone."""
-    answer = shorten(display_answer(question, value), 1000)
-    text = f":white_check_mark: {escape(question.prompt)}\n*{escape(answer)}*"
-    return {"text": f"{question.prompt} {answer}", "blocks": [_section(text)]}
+    answer = display_answer(question, value)
+    text = f":white_check_mark: {escape(question.prompt)}\n*{escape_within(answer, 1000)}*"
+    return {"text": shorten(f"{question.prompt} {answer}", 1000), "blocks": [_section(text)]}
 
 
 def summary_message(
@@ -72,7 +72,7 @@ def summary_message(
     """Every answer with an Edit button, the routes to confirm, and Submit or Cancel."""
     blocks: list[Block] = [HeaderBlock(text="Your discovery: check and submit")]
     if notice:
-        blocks.append(_section(f":information_source: {escape(notice)}"))
+        blocks.append(_section(f":information_source: {escape_within(notice, SECTION_LIMIT - 30)}"))
     blocks += [_answer_row(q, answers.get(q.key), dialogue_id) for q in definition.questions]
     blocks += [DividerBlock(), _section("*Which teams should get it?*")]
     blocks.append(_routes(answers.get("routes", []), dict(suggestions), dialogue_id))
@@ -89,18 +89,18 @@ def summary_message(
 
 def plain_message(text: str) -> dict:
     """A short notice in the conversation (escaped: it may quote the scout)."""
-    return plain_mrkdwn_message(escape(text))
+    return plain_mrkdwn_message(escape_within(text, SECTION_LIMIT))
 
 
 def plain_mrkdwn_message(mrkdwn: str) -> dict:
     """A short message of mrkdwn the app rendered itself (user text already escaped)."""
-    return {"text": mrkdwn, "blocks": [_section(mrkdwn)]}
+    return {"text": shorten(mrkdwn, SECTION_LIMIT), "blocks": [_section(mrkdwn)]}
 
 
 def _answer_row(question: Question, value: Any, dialogue_id: int) -> SectionBlock:
     shown = "—" if value in (None, "", []) else display_answer(question, value)
     label = f"*{escape(question.label)}*\n"
-    text = label + escape(shorten(shown, SECTION_LIMIT - len(label) - 20))
+    text = label + escape_within(shown, SECTION_LIMIT - len(label))
     edit = _button("Edit", ActionId.DIALOGUE_EDIT, dialogue_id, question.key)
     return SectionBlock(text=MarkdownTextObject(text=text), accessory=edit)
 

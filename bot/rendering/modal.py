@@ -24,7 +24,7 @@ from bot.dialogue.answers import Invalid, display_answer, parse_answer, validate
 from bot.dialogue.definition import MODAL_TEXT_LIMIT, Definition, Kind, Question
 from bot.rendering.dialogue import ROUTE_LABELS, route_option
 from bot.rendering.ids import ActionId, BlockId, CallbackId
-from bot.rendering.text import escape, shorten
+from bot.rendering.text import escape, escape_within, shorten
 
 INPUT = ActionId.MODAL_INPUT.value
 
@@ -57,7 +57,7 @@ def routes_modal(
 ) -> View:
     """The answers to check, and the teams to send them to (the suggested ones ticked)."""
     lines = [
-        f"*{escape(q.label)}*: {escape(shorten(display_answer(q, answers[q.key]), 300))}"
+        f"*{escape(q.label)}*: {escape_within(display_answer(q, answers[q.key]), 300)}"
         for q in definition.questions
         if answers.get(q.key) not in (None, "", [])
     ]

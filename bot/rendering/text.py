@@ -27,6 +27,18 @@ def shorten(text: str, limit: int, *, more: str = "…") -> str:
     return text if len(text) <= limit else text[: max(limit - len(more), 0)] + more
 
 
+def escape_within(text: object, limit: int) -> str:
+    """User text escaped, then cut visibly so the *escaped* text fits, never mid-entity."""
+    escaped = escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    cut = escaped[: max(limit - 1, 0)]
+    entity = cut.rfind("&")
+    if entity != -1 and ";" not in cut[entity:]:
+        cut = cut[:entity]
+    return cut + "…"
+
+
 def _finalize(value: object) -> object:
     """Every {{ expression }} is escaped unless the app marked it as its own mrkdwn."""
     if value is None or isinstance(value, Mrkdwn):

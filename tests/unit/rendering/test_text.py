@@ -41,3 +41,13 @@ def test_a_missing_template_value_is_an_error_not_an_empty_string():
 def test_help_names_the_command_and_the_shortcut():
     text = help_blocks()[0].to_dict()["text"]["text"]
     assert "/scout" in text and "Log value discovery" in text
+
+
+def test_escape_within_fits_the_escaped_text_and_never_cuts_an_entity():
+    from bot.rendering.text import escape_within
+
+    text = "<" * 100
+    cut = escape_within(text, 10)
+    assert len(cut) <= 10 and cut.endswith("…")
+    assert cut[:-1] == "&lt;" * (len(cut[:-1]) // 4)
+    assert escape_within("short & sweet", 100) == "short &amp; sweet"
