@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
-from slack_bolt import App, BoltContext
+from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot import listeners
 from bot.dialogue.turns import DialogueRules
 from bot.discoveries.delivery import DeliveryWorker
+from bot.listeners.support import SORRY, Services
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+# Threads for the work after the ack (Web API calls wait on Slack): Bolt's default is 5.
+WORKER_THREADS = 16
 
 
 def build_app(
@@ -32,32 +37,36 @@ def build_app(
         client=client,
         signing_secret=secret,
         token_verification_enabled=verify_token,
-        process_before_response=False,
+        # Ack functions run in the request thread and answer at once; the work runs in lazy
+        # listeners after the response (Bolt's other mode queues even the ack behind the pool).
+        process_before_response=True,
+        listener_executor=ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="after-ack"),
     )
-    app.use(_provide(engine=engine, settings=settings, rules=rules, delivery=delivery))
+    shared = Services(settings=settings, engine=engine, rules=rules, delivery=delivery)
+    app.use(_provide(shared))
     listeners.register(app)
     app.error(handle_error)
     return app
 
 
-def _provide(**services: object):
-    """Middleware that puts the engine and settings into every listener's context."""
+def _provide(shared: Services):
+    """Middleware that gives every listener the services."""
 
     def provide(context: BoltContext, next) -> None:
-        context.update(services)
+        context["services"] = shared
         next()
 
     return provide
 
 
-def handle_error(error: Exception, body: dict, respond, logger: logging.Logger) -> None:
-    """Log the failure with a reference id and tell the person something useful."""
+def handle_error(error: Exception, body: dict, response: BoltResponse | None) -> None:
+    """Log an ack function's failure with a reference; a slash command shows it to the person."""
     reference = uuid.uuid4().hex[:8]
     log.exception("request failed (ref %s, type %s)", reference, body.get("type"), exc_info=error)
-    if body.get("response_url"):
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            text=f"Sorry, something went wrong on our side (ref `{reference}`). "
-            "Nothing you entered was lost; please try again in a moment.",
+    if response is not None and body.get("command"):
+        # No Web API call here: the request is still open. The answer carries the apology.
+        response.status = 200
+        response.body = json.dumps(
+            {"response_type": "ephemeral", "text": SORRY.format(ref=reference)}
         )
+        response.headers["content-type"] = ["application/json;charset=utf-8"]

@@ -124,6 +124,7 @@ _REASONS |= {500: "Internal Server Error", 503: "Service Unavailable"}
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 128  # socketserver's default of 5 drops connections under a burst
 
 
 class _QuietHandler(WSGIRequestHandler):

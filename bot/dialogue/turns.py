@@ -167,6 +167,17 @@ def start_fresh(
         return dialogue.id
 
 
+def submitted_once(*, engine: Engine, dialogue_id: int) -> dict | None:
+    """The answers of a submitted dialogue, the first time they are asked for (to thank once)."""
+    with session_scope(engine) as session:
+        dialogue = session.get(DialogueSession, dialogue_id)
+        if dialogue is None or dialogue.status != DialogueStatus.SUBMITTED:
+            return None
+        if not record_request_once(session=session, key=f"thanked:{dialogue_id}", kind="thanks"):
+            return None
+        return DialogueState.load(dialogue.step, dialogue.answers).answers
+
+
 def _submit_if_asked(session, rules, who, dialogue, turn: Turn, source, now) -> Turn:
     """Store the discovery when the machine says Submitted; a missing route channel is explained."""
     submitted = next((e for e in turn.effects if isinstance(e, Submitted)), None)

@@ -68,6 +68,9 @@ def submit_discovery(
     now: datetime,
 ) -> SubmitResult:
     """Store a discovery once per source_key, with its routes, first status and outbox rows."""
+    existing = _discovery_id(session, source_key)
+    if existing is not None:  # a retry: whatever changed since, the first submit stands
+        return SubmitResult(discovery_id=existing, created=False)
     # Checked before any write, so a refused submit leaves nothing behind.
     channels = {route: _channel_for(route, route_channels) for route, _ in routes}
     columns = discovery_columns(answers)
@@ -89,12 +92,16 @@ def submit_discovery(
         .on_conflict_do_nothing(index_elements=["source_key"])
     )
     created = inserted_one_row(session, insert)
-    discovery_id = session.exec(
-        select(Discovery.id).where(Discovery.source_key == source_key)
-    ).one()
+    discovery_id = _discovery_id(session, source_key)
+    assert discovery_id is not None  # inserted, by this call or by the one that won the race
     if created:
         _write_routing(session, discovery_id, scout_user_id, routes, channels, now)
     return SubmitResult(discovery_id=discovery_id, created=created)
+
+
+def _discovery_id(session: Session, source_key: str) -> int | None:
+    """The id of the discovery submitted with this key, if any."""
+    return session.exec(select(Discovery.id).where(Discovery.source_key == source_key)).first()
 
 
 def _channel_for(route: str, route_channels: Mapping[str, str | None]) -> str:

@@ -46,7 +46,7 @@ class SlackEmulator:
     def start(self) -> SlackEmulator:
         """Listen on a free port and serve from a daemon thread."""
         handler = type("Handler", (EmulatorRequestHandler,), {"emulator": self})
-        self._server = ThreadingHTTPServer((self._host, 0), handler)
+        self._server = _Server((self._host, 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, args=(0.02,), name="slack-emulator", daemon=True
@@ -218,3 +218,9 @@ class SlackEmulator:
     def response_url_posts(self) -> list[ResponseUrlPost]:
         """Every payload posted to a response URL, oldest first."""
         return self.response_urls.posts()
+
+
+class _Server(ThreadingHTTPServer):
+    """Slack takes bursts: a listen backlog of 128 rather than socketserver's 5."""
+
+    request_queue_size = 128

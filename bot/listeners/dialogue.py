@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.dialogue.machine import (
@@ -19,6 +19,7 @@ from bot.dialogue.machine import (
     interpret,
 )
 from bot.dialogue.turns import Turn, Who, take_turn
+from bot.listeners.support import acknowledge, after_ack, services
 from bot.rendering.dialogue import answered_message
 from bot.rendering.ids import ActionId, parse_action_value
 from bot.rendering.turns import effect_messages
@@ -41,14 +42,17 @@ NAVIGATION = {
 
 
 def register(app: App) -> None:
-    """Listen for DMs and for the dialogue's buttons, menus and checkboxes."""
-    app.event({"type": "message", "channel_type": "im"})(handle_direct_message)
-    app.action(re.compile(f"^{ActionId.DIALOGUE_PICK}(:.*)?$"))(handle_pick)
+    """Listen for DMs and for the dialogue's buttons, menus and checkboxes (work after the ack)."""
+    app.event({"type": "message", "channel_type": "im"})(
+        ack=acknowledge, lazy=[handle_direct_message]
+    )
+    app.action(re.compile(f"^{ActionId.DIALOGUE_PICK}(:.*)?$"))(ack=acknowledge, lazy=[handle_pick])
     for action_id in NAVIGATION:
-        app.action(action_id.value)(handle_navigation)
-    app.action(ActionId.DIALOGUE_ROUTES.value)(handle_routes)
+        app.action(action_id.value)(ack=acknowledge, lazy=[handle_navigation])
+    app.action(ActionId.DIALOGUE_ROUTES.value)(ack=acknowledge, lazy=[handle_routes])
 
 
+@after_ack
 def handle_direct_message(event: dict, body: dict, context: BoltContext, client: WebClient) -> None:
     """A scout's message: the next answer of the open dialogue, or the start of one."""
     if "subtype" in event or "bot_id" in event or "user" not in event:
@@ -60,16 +64,14 @@ def handle_direct_message(event: dict, body: dict, context: BoltContext, client:
         _say(client, context, who.channel_id, turn)
 
 
-def handle_pick(
-    ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient
-) -> None:
+@after_ack
+def handle_pick(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     """A choice clicked or picked: answer the question it belongs to, once."""
-    ack()
     raw = action.get("value") or action["selected_option"]["value"]
     dialogue_id, key, value = parse_action_value(raw)
     turn = _turn(context, _who(body), [Pick(key, value)], dialogue_id=dialogue_id)
     if not any(isinstance(effect, Notice) for effect in turn.effects):
-        question = context["rules"].definition.question(key)
+        question = services(context).rules.definition.question(key)
         message = body["container"]
         client.chat_update(
             channel=message["channel_id"],
@@ -79,22 +81,18 @@ def handle_pick(
     _say(client, context, body["container"]["channel_id"], turn)
 
 
-def handle_navigation(
-    ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient
-) -> None:
+@after_ack
+def handle_navigation(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     """Skip, Back, Cancel, Edit or Submit clicked."""
-    ack()
     dialogue_id, key, _ = parse_action_value(action["value"])
     event = NAVIGATION[ActionId(action["action_id"])](key)
     turn = _turn(context, _who(body), [event], dialogue_id=dialogue_id)
     _say(client, context, body["container"]["channel_id"], turn)
 
 
-def handle_routes(
-    ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient
-) -> None:
+@after_ack
+def handle_routes(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     """The teams ticked on the summary."""
-    ack()
     dialogue_id = int(action["block_id"].rpartition(":")[2])
     routes = tuple(option["value"] for option in action.get("selected_options", []))
     turn = _turn(context, _who(body), [SetRoutes(routes)], dialogue_id=dialogue_id)
@@ -109,22 +107,23 @@ def handle_routes(
 
 
 def _turn(context: BoltContext, who: Who, events: list, **options) -> Turn | None:
-    rules, engine = context["rules"], context["engine"]
-    return take_turn(engine=engine, rules=rules, who=who, events=events, now=utc_now(), **options)
+    app = services(context)
+    return take_turn(
+        engine=app.engine, rules=app.rules, who=who, events=events, now=utc_now(), **options
+    )
 
 
 def _say(client: WebClient, context: BoltContext, channel_id: str, turn: Turn) -> None:
     """Post what the step says, then let delivery post the discovery at once."""
     opening = OPENINGS.get(turn.opened)
     effects = (opening, *turn.effects) if opening else turn.effects
-    for message in effect_messages(
-        context["rules"].definition, effects, dialogue_id=turn.dialogue_id
-    ):
+    app = services(context)
+    for message in effect_messages(app.rules.definition, effects, dialogue_id=turn.dialogue_id):
         client.chat_postMessage(
             channel=channel_id, unfurl_links=False, unfurl_media=False, **message
         )
-    if turn.created and context.get("delivery") is not None:
-        context["delivery"].wake()
+    if turn.created and app.delivery is not None:
+        app.delivery.wake()
 
 
 def _who(body: dict) -> Who:

@@ -7,22 +7,20 @@ import re
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.listeners.support import acknowledge, after_ack
 from bot.rendering.home import home_view
 
 
 def register(app: App) -> None:
     """Listen for App Home; answer every other subscribed event with 200."""
-    app.event("app_home_opened")(handle_app_home_opened)
+    app.event("app_home_opened")(ack=acknowledge, lazy=[handle_app_home_opened])
     # Bolt answers 404 to an event nobody listens for, which Slack counts as a
     # failure and retries: whatever else arrives is acknowledged and ignored.
-    app.event(re.compile(".*"))(ignore_event)
+    app.event(re.compile(".*"))(acknowledge)
 
 
-def handle_app_home_opened(event: dict, client: WebClient) -> None:
+@after_ack
+def handle_app_home_opened(body: dict, event: dict, client: WebClient) -> None:
     """Publish the App Home when a user opens its Home tab."""
     if event.get("tab") == "home":
         client.views_publish(user_id=event["user"], view=home_view())
-
-
-def ignore_event() -> None:
-    """Acknowledge an event the bot does not act on."""

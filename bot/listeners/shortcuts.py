@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.dialogue.turns import Who, start_fresh
+from bot.listeners.support import acknowledge, after_ack, services
 from bot.rendering.ids import CallbackId
 from bot.rendering.modal import discovery_modal
 from storage.types import utc_now
@@ -18,24 +19,25 @@ log = logging.getLogger(__name__)
 
 def register(app: App) -> None:
     """Listen for the message shortcut."""
-    app.message_shortcut(CallbackId.LOG_DISCOVERY_SHORTCUT.value)(handle_log_discovery_shortcut)
+    callback_id = CallbackId.LOG_DISCOVERY_SHORTCUT.value
+    app.message_shortcut(callback_id)(ack=acknowledge, lazy=[handle_log_discovery_shortcut])
 
 
+@after_ack
 def handle_log_discovery_shortcut(
-    ack: Ack, shortcut: dict, context: BoltContext, client: WebClient
+    body: dict, shortcut: dict, context: BoltContext, client: WebClient
 ) -> None:
     """Start a discovery from what a customer said; an open dialogue is kept as a draft."""
-    ack()
-    channel, message = shortcut["channel"]["id"], shortcut["message"]
+    app, channel, message = services(context), shortcut["channel"]["id"], shortcut["message"]
     answers = {"evidence": message.get("text", "")}
     link = _permalink(client, channel, message["ts"])
     if link:
         answers["evidence_url"] = link
-    rules, who = context["rules"], Who(shortcut["team"]["id"], shortcut["user"]["id"], channel)
+    who = Who(shortcut["team"]["id"], shortcut["user"]["id"], channel)
     dialogue_id = start_fresh(
-        engine=context["engine"], rules=rules, who=who, answers=answers, now=utc_now()
+        engine=app.engine, rules=app.rules, who=who, answers=answers, now=utc_now()
     )
-    view = discovery_modal(rules.definition, answers, dialogue_id=dialogue_id)
+    view = discovery_modal(app.rules.definition, answers, dialogue_id=dialogue_id)
     client.views_open(trigger_id=shortcut["trigger_id"], view=view)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.dialogue.machine import Notice, SetRoutes, Submit
-from bot.dialogue.turns import Turn, Who, take_turn
+from bot.dialogue.machine import Notice, SetRoutes, Submit, Submitted
+from bot.dialogue.turns import Turn, Who, submitted_once, take_turn
 from bot.discoveries.routing import suggest_routes
+from bot.listeners.support import acknowledge, after_ack, services
 from bot.rendering.ids import BlockId, CallbackId
 from bot.rendering.modal import answers_from_modal, chosen_routes, dialogue_of, routes_modal
 from bot.rendering.turns import effect_messages
@@ -18,17 +19,18 @@ from storage.types import utc_now
 def register(app: App) -> None:
     """Listen for the modal's submissions."""
     app.view(CallbackId.DISCOVERY_MODAL.value)(handle_answers_submitted)
-    app.view(CallbackId.DISCOVERY_ROUTES.value)(handle_routes_submitted)
-    app.view_closed(CallbackId.DISCOVERY_MODAL.value)(handle_closed)
-    app.view_closed(CallbackId.DISCOVERY_ROUTES.value)(handle_closed)
+    app.view(CallbackId.DISCOVERY_ROUTES.value)(ack=handle_routes_submitted, lazy=[thank_the_scout])
+    # Closing the modal keeps the dialogue open: /scout or a DM picks it up again.
+    app.view_closed(CallbackId.DISCOVERY_MODAL.value)(acknowledge)
+    app.view_closed(CallbackId.DISCOVERY_ROUTES.value)(acknowledge)
 
 
 def handle_answers_submitted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
     """Check every answer; show what to fix on its field, or move on to choosing the teams."""
-    rules, now, who = context["rules"], utc_now(), _who(body)
-    dialogue_id = dialogue_of(view)
+    app, now, who = services(context), utc_now(), _who(body)
+    rules, dialogue_id = app.rules, dialogue_of(view)
     turn = take_turn(
-        engine=context["engine"], rules=rules, who=who, events=[], now=now, dialogue_id=dialogue_id
+        engine=app.engine, rules=rules, who=who, events=[], now=now, dialogue_id=dialogue_id
     )
     answers, errors = answers_from_modal(
         rules.definition, view, previous=turn.state.answers, today=now.date()
@@ -38,7 +40,7 @@ def handle_answers_submitted(ack: Ack, body: dict, view: dict, context: BoltCont
         return
     kept = {key: value for key, value in turn.state.answers.items() if key in ("evidence_url",)}
     turn = take_turn(
-        engine=context["engine"], rules=rules, who=who, events=[], now=now,
+        engine=app.engine, rules=rules, who=who, events=[], now=now,
         dialogue_id=dialogue_id, answers=kept | answers, replace_answers=True, to_summary=True,
     )  # fmt: skip
     suggestions = [(s.route, s.reason) for s in suggest_routes(rules.routing, turn.state.answers)]
@@ -46,33 +48,39 @@ def handle_answers_submitted(ack: Ack, body: dict, view: dict, context: BoltCont
     ack(response_action="update", view=view)
 
 
-def handle_routes_submitted(
-    ack: Ack, body: dict, view: dict, context: BoltContext, client: WebClient
-) -> None:
-    """Store the discovery once, however often Submit arrives; then thank the scout in a DM."""
+def handle_routes_submitted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    """Store the discovery once, however often Submit arrives; refusals show on the field."""
     routes = chosen_routes(view)
     if not routes:
         ack(response_action="errors", errors={BlockId.ROUTES.value: "Pick at least one team."})
         return
-    rules, who = context["rules"], _who(body)
-    dialogue_id = dialogue_of(view)
-    source = DiscoverySource.MODAL
+    app = services(context)
     turn = take_turn(
-        engine=context["engine"], rules=rules, who=who, events=[SetRoutes(tuple(routes)), Submit()],
-        now=utc_now(), dialogue_id=dialogue_id, source=source, request_key=f"view:{view['id']}:submit",
+        engine=app.engine, rules=app.rules, who=_who(body), events=[SetRoutes(tuple(routes)), Submit()],
+        now=utc_now(), dialogue_id=dialogue_of(view), source=DiscoverySource.MODAL,
+        request_key=f"view:{view['id']}:submit",
     )  # fmt: skip
     refusal = _refusal(turn)
     if refusal:
         ack(response_action="errors", errors={BlockId.ROUTES.value: refusal})
+    else:
+        ack(response_action="clear")
+
+
+@after_ack
+def thank_the_scout(body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
+    """Thank the scout in their DM, once per discovery, and let delivery post the cards now."""
+    app = services(context)
+    answers = submitted_once(engine=app.engine, dialogue_id=dialogue_of(view))
+    if answers is None:
         return
-    ack(response_action="clear")
-    if turn is not None and turn.created:
-        _thank(client, context, who, turn)
-
-
-def handle_closed(ack: Ack) -> None:
-    """Closing the modal keeps the dialogue open: /scout or a DM picks it up again."""
-    ack()
+    effects = (Submitted(answers),)
+    for message in effect_messages(app.rules.definition, effects, dialogue_id=dialogue_of(view)):
+        client.chat_postMessage(
+            channel=body["user"]["id"], unfurl_links=False, unfurl_media=False, **message
+        )
+    if app.delivery is not None:
+        app.delivery.wake()
 
 
 def _refusal(turn: Turn | None) -> str | None:
@@ -85,17 +93,6 @@ def _refusal(turn: Turn | None) -> str | None:
         return None
     notices = [effect.text for effect in turn.effects if isinstance(effect, Notice)]
     return notices[0] if notices else "Something is missing; please check your answers."
-
-
-def _thank(client: WebClient, context: BoltContext, who: Who, turn: Turn) -> None:
-    for message in effect_messages(
-        context["rules"].definition, turn.effects, dialogue_id=turn.dialogue_id
-    ):
-        client.chat_postMessage(
-            channel=who.user_id, unfurl_links=False, unfurl_media=False, **message
-        )
-    if context.get("delivery") is not None:
-        context["delivery"].wake()
 
 
 def _who(body: dict) -> Who:

@@ -195,3 +195,12 @@ def test_a_route_without_a_channel_is_refused_before_anything_is_written(engine:
     assert refused.value.route == "product"
     assert "product" in str(refused.value)
     assert counts == [0, 0, 0, 0]
+
+
+def test_a_retry_returns_the_first_discovery_even_after_its_route_was_unmapped(engine: Engine):
+    with session_scope(engine) as session:
+        first = _submit(session)
+    with session_scope(engine) as session:
+        again = _submit(session, channels={"sales": "C0SALES"})
+
+    assert again == SubmitResult(discovery_id=first.discovery_id, created=False)

@@ -1,0 +1,80 @@
+"""What every listener shares: the services, a plain ack, and a guard for work done after the ack."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk.errors import SlackApiError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from bot.dialogue.turns import DialogueRules
+    from bot.discoveries.delivery import DeliveryWorker
+    from bot.settings import Settings
+
+log = logging.getLogger("bot.listeners")
+SORRY = (
+    "Sorry, something went wrong on our side (ref `{ref}`). Nothing you entered was lost; "
+    "please try again in a moment."
+)
+
+
+@dataclass(frozen=True)
+class Services:
+    """What listeners use. Shared by reference: Bolt deep-copies a lazy listener's context."""
+
+    settings: Settings
+    engine: Engine
+    rules: DialogueRules
+    delivery: DeliveryWorker | None = None
+
+    def __deepcopy__(self, memo: dict) -> Services:
+        return self
+
+
+def services(context: BoltContext) -> Services:
+    """The services the app was built with."""
+    return context["services"]
+
+
+def acknowledge(ack: Ack) -> None:
+    """Acknowledge at once, in the request thread; the work follows in a lazy listener."""
+    ack()
+
+
+def after_ack(work: Callable[..., None]) -> Callable[..., None]:
+    """Run work after the ack; a failure is logged with a reference the person is told."""
+
+    @functools.wraps(work)
+    def guarded(**kwargs: object) -> None:
+        try:
+            work(**kwargs)
+        except Exception as error:  # the last line of defence: Bolt would only log one line
+            reference = uuid.uuid4().hex[:8]
+            log.exception("%s failed (ref %s)", work.__name__, reference, exc_info=error)
+            _tell_sorry(kwargs, reference)
+
+    return guarded
+
+
+def _tell_sorry(kwargs: dict, reference: str) -> None:
+    """Tell the person in their DM with the bot; if even that fails, the log has it all."""
+    body, client = kwargs.get("body") or {}, kwargs.get("client")
+    user = (
+        (body.get("user") or {}).get("id")
+        or body.get("user_id")
+        or (body.get("event") or {}).get("user")
+    )
+    if client is None or not user:
+        return
+    try:
+        client.chat_postMessage(channel=user, text=SORRY.format(ref=reference))
+    except SlackApiError:
+        log.warning("could not tell %s about failure %s", user, reference)
