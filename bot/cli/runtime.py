@@ -69,7 +69,9 @@ def compose(settings: Settings, *, engine: Engine | None = None) -> Components:
     engine = engine or create_engine_for(settings.database_url)
     rules = load_dialogue_rules()
     client = build_web_client(settings)
-    delivery = DeliveryWorker(engine=engine, client=client, definition=rules.definition)
+    delivery = DeliveryWorker(
+        engine=engine, client=client, definition=rules.definition, network=rules.network
+    )
     app = build_app(settings=settings, client=client, engine=engine, rules=rules, delivery=delivery)
     return Components(settings, engine, client, app, delivery)
 

@@ -25,6 +25,7 @@ from bot.discoveries.service import (
     postpone_outbox,
     record_delivery,
 )
+from bot.discoveries.themes import ValueNetwork
 from bot.rendering.cards import discovery_card, receipt_message
 from storage.engine import session_scope
 from storage.models import DiscoveryRoute
@@ -79,6 +80,7 @@ class DeliveryWorker:
         engine: Engine,
         client: WebClient,
         definition: Definition,
+        network: ValueNetwork | None = None,
         clock: Callable[[], float] = time.time,
         per_channel_interval: float = 1.0,
         poll_interval: float = 1.0,
@@ -86,6 +88,7 @@ class DeliveryWorker:
         lease: timedelta = DEFAULT_LEASE,
     ) -> None:
         self._engine, self._client, self._definition = engine, client, definition
+        self._network = network
         self._clock, self._interval, self._poll = clock, per_channel_interval, poll_interval
         self._batch, self._lease = batch_size, lease
         self._next_free: dict[str, float] = {}  # channel → when it may take the next post
@@ -207,7 +210,9 @@ class DeliveryWorker:
         if found is None:
             raise _Gone
         discovery, route = found
-        return discovery_card(discovery=discovery, route=route, definition=self._definition)
+        return discovery_card(
+            discovery=discovery, route=route, definition=self._definition, network=self._network
+        )
 
     def _receipt(self, job: _Job) -> dict[str, Any]:
         """The scout's receipt, once every card of the discovery is posted."""

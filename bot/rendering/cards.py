@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -15,7 +14,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.dialogue.answers import format_amount, show_date
 from bot.dialogue.definition import Definition
+from bot.discoveries.themes import ValueNetwork
 from bot.rendering.text import Mrkdwn, escape, render
 from storage.models import Discovery, DiscoveryRoute
 
@@ -71,6 +72,7 @@ def discovery_card(
     discovery: Discovery,
     route: DiscoveryRoute,
     definition: Definition,
+    network: ValueNetwork | None = None,
     permalink_hint: str | None = None,
 ) -> dict[str, Any]:
     """The card a route channel gets: every answer, the scout, the evidence and why it is here."""
@@ -78,7 +80,7 @@ def discovery_card(
         HeaderBlock(text=PlainTextObject(text=_header(discovery.account), emoji=True)),
         _section(_label(definition, "outcome"), discovery.outcome),
         _section(_label(definition, "gap"), discovery.gap),
-        SectionBlock(fields=_facts(discovery, definition)),
+        SectionBlock(fields=_facts(discovery, definition, network)),
         *_evidence(discovery, definition),
         SectionBlock(text=MarkdownTextObject(text=_why(route.reason))),
         ContextBlock(elements=[MarkdownTextObject(text=_context(discovery, permalink_hint))]),
@@ -134,7 +136,9 @@ def _why(reason: str) -> str:
     return fitted("card_why.md.j2", SECTION_LIMIT, reason)
 
 
-def _facts(discovery: Discovery, definition: Definition) -> list[MarkdownTextObject]:
+def _facts(
+    discovery: Discovery, definition: Definition, network: ValueNetwork | None
+) -> list[MarkdownTextObject]:
     """The short answers as two-column fields (at most 10, each within Slack's field limit)."""
     facts: list[tuple[str, str | None]] = [
         (_label(definition, "account"), discovery.account),
@@ -143,7 +147,7 @@ def _facts(discovery: Discovery, definition: Definition) -> list[MarkdownTextObj
         (_label(definition, "event"), _event(discovery)),
         (_label(definition, "who_cares"), _who_cares(discovery, definition)),
         ("Scout", Mrkdwn(f"<@{escape(discovery.scout_user_id)}>")),
-        ("Themes", ", ".join(discovery.themes) if discovery.themes else None),
+        ("Themes", _themes(discovery.themes, network)),
     ]
     return [
         MarkdownTextObject(
@@ -157,19 +161,19 @@ def _facts(discovery: Discovery, definition: Definition) -> list[MarkdownTextObj
 def _value(discovery: Discovery, definition: Definition) -> str | None:
     """The amount with its currency (EUR 40,000), or the band's label."""
     if discovery.value_amount is not None:
-        return f"{discovery.value_currency or ''} {_amount(discovery.value_amount)}".strip()
+        return f"{discovery.value_currency or ''} {format_amount(discovery.value_amount)}".strip()
     if discovery.value_band is not None:
         return _choice(definition, "value", discovery.value_band)
     return None
 
 
-def _amount(amount: Decimal) -> str:
-    whole = amount == amount.to_integral_value()
-    return f"{int(amount):,}" if whole else f"{amount:,.2f}"
+def _themes(keys: list[str], network: ValueNetwork | None) -> str | None:
+    """The themes' labels as the value network names them."""
+    return ", ".join(network.label(key) if network else key for key in keys) or None
 
 
 def _event(discovery: Discovery) -> str | None:
-    parts = [discovery.event_date.isoformat() if discovery.event_date else None]
+    parts = [show_date(discovery.event_date) if discovery.event_date else None]
     parts.append(discovery.event_pressure)
     return " — ".join(part for part in parts if part) or None
 

@@ -99,7 +99,7 @@ def test_the_card_shows_every_answer_with_the_definitions_labels(definition: Def
     assert "*Gap*\nStores are set up by hand" in texts
     assert "*Our fit*\nPartly" in texts
     assert "*Value per year*\nEUR 40,000" in texts
-    assert "*Compelling event*\n2027-03-31 — The board decides on the budget" in texts
+    assert "*Compelling event*\n31 Mar 2027 — The board decides on the budget" in texts
     assert "*Who cares*\nExecutive / economic owner" in texts
     assert "*Scout*\n<@U0SCOUT>" in texts
     assert "*Themes*\nonboarding, time to value" in texts
@@ -264,3 +264,13 @@ def test_clip_counts_characters_as_slack_receives_them():
     assert clip("a&b<c", 6) == "a&"  # "a&amp;" is 6 characters
     assert clip("a&b<c", 5) == "a"
     assert clip("顧客😀", 2) == "顧客"
+
+
+def test_themes_show_the_value_networks_labels(definition: Definition) -> None:
+    from bot.discoveries.themes import load_network
+
+    discovery = _discovery(themes=["faster_onboarding", "unthemed"])
+    card = discovery_card(
+        discovery=discovery, route=_route(), definition=definition, network=load_network()
+    )
+    assert "*Themes*\nFaster onboarding, Unthemed" in _texts(card)
