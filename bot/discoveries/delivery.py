@@ -138,6 +138,9 @@ class DeliveryWorker:
             pause = self._poll
             if self._soonest is not None:
                 pause = min(pause, max(self._soonest - self._clock(), 0.0))
+            paced = [free for free in self._next_free.values() if free > self._clock()]
+            if paced:  # a channel frees up before the next poll: its rows go out then
+                pause = min(pause, max(min(paced) - self._clock(), 0.0))
             self._wakeup.wait(pause)
 
     # -- one message ------------------------------------------------------------------
@@ -146,8 +149,9 @@ class DeliveryWorker:
         """Lease due rows in a short transaction (no Slack call holds a database lock)."""
         with session_scope(self._engine) as session:
             rows = claim_due_outbox(
-                session=session, now=self._now(), limit=self._batch, lease=self._lease
-            )
+                session=session, now=self._now(), limit=self._batch, lease=self._lease,
+                skip_channels=self._paced_channels(),
+            )  # fmt: skip
             return [
                 _Job(r.id, r.kind, r.channel_id, r.thread_ts, r.payload, r.attempts, r.created_at)
                 for r in rows
@@ -174,6 +178,11 @@ class DeliveryWorker:
         self._next_free[job.channel_id] = self._clock() + self._interval
         self._record(job, ts, channel)
         return True
+
+    def _paced_channels(self) -> list[str]:
+        """Channels that had a post less than the interval ago: their rows can wait unclaimed."""
+        now = self._clock()
+        return [channel for channel, free in self._next_free.items() if free > now]
 
     def _pace(self, channel: str, reserved: dict[str, float]) -> float | None:
         """None to post now, or the slot (epoch seconds) this channel's next post must wait for."""

@@ -1,6 +1,7 @@
 """The durable outbox: enqueue once, claim with a lease, then mark sent or retry later."""
 
 import re
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -56,15 +57,25 @@ def enqueue_outbox(
 
 
 def claim_due_outbox(
-    *, session: Session, now: datetime, limit: int, lease: timedelta = DEFAULT_LEASE
+    *,
+    session: Session,
+    now: datetime,
+    limit: int,
+    lease: timedelta = DEFAULT_LEASE,
+    skip_channels: Collection[str] = (),
 ) -> list[OutboxMessage]:
-    """Claim up to limit pending, due messages by pushing their next attempt past a lease."""
+    """Claim up to limit pending, due messages by pushing their next attempt past a lease.
+
+    skip_channels: channels the caller may not post to yet (pacing), so their rows are not
+    claimed only to be put back.
+    """
     # FOR UPDATE SKIP LOCKED (PostgreSQL) lets workers claim side by side without taking
     # each other's rows; SQLite ignores it and BEGIN IMMEDIATE serialises claimers instead.
     # A worker that dies before marking its rows leaves them due again once the lease ends.
     statement = (
         select(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+        .where(col(OutboxMessage.channel_id).not_in(list(skip_channels)))
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
         .with_for_update(skip_locked=True)

@@ -59,6 +59,19 @@ def test_a_claim_returns_due_messages_oldest_first_and_skips_future_ones(session
     assert [message.dedupe_key for message in claimed] == ["first", "second"]
 
 
+def test_a_claim_leaves_the_rows_of_paced_channels_alone(session):
+    _enqueue(session, "sales card")
+    enqueue_outbox(
+        session=session, kind="discovery_card", dedupe_key="product card",
+        channel_id="CPRODUCT", payload={}, now=NOW,
+    )  # fmt: skip
+
+    claimed = claim_due_outbox(session=session, now=NOW, limit=10, skip_channels=["CSALES"])
+
+    assert [message.dedupe_key for message in claimed] == ["product card"]
+    assert pending_outbox_count(session=session) == 2
+
+
 def test_claimed_messages_are_leased_and_not_claimed_again(session):
     _enqueue(session, "card:1")
     claim_due_outbox(session=session, now=NOW, limit=10, lease=LEASE)
