@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from storage.enums import DialogueStatus
-from storage.models import DialogueSession
+from storage.models import DialogueSession, Discovery
 
 
 def open_dialogue(*, session: Session, team_id: str, user_id: str) -> DialogueSession | None:
@@ -86,3 +87,16 @@ def save_dialogue(
     dialogue.updated_at, dialogue.reminded_at = now, None
     session.add(dialogue)
     session.flush()
+
+
+def recent_accounts(*, session: Session, team_id: str, limit: int = 5) -> list[str]:
+    """The accounts discoveries were logged for most recently, to suggest the same spelling."""
+    latest = func.max(Discovery.created_at)
+    query = (
+        select(Discovery.account)
+        .where(Discovery.team_id == team_id)
+        .group_by(Discovery.account)
+        .order_by(latest.desc())
+        .limit(limit)
+    )
+    return list(session.exec(query).all())

@@ -8,6 +8,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.dialogue.machine import (
+    Ask,
     Back,
     Cancel,
     Edit,
@@ -18,11 +19,13 @@ from bot.dialogue.machine import (
     Submit,
     interpret,
 )
+from bot.dialogue.sessions import recent_accounts
 from bot.dialogue.turns import Turn, Who, take_turn
-from bot.listeners.support import acknowledge, after_ack, services
+from bot.listeners.support import Services, acknowledge, after_ack, services
 from bot.rendering.dialogue import answered_message
 from bot.rendering.ids import ActionId, parse_action_value
 from bot.rendering.turns import effect_messages
+from storage.engine import session_scope
 from storage.types import utc_now
 
 OPENINGS = {
@@ -118,12 +121,23 @@ def _say(client: WebClient, context: BoltContext, channel_id: str, turn: Turn) -
     opening = OPENINGS.get(turn.opened)
     effects = (opening, *turn.effects) if opening else turn.effects
     app = services(context)
-    for message in effect_messages(app.rules.definition, effects, dialogue_id=turn.dialogue_id):
+    suggestions = _suggestions(app, turn, context.team_id or "")
+    for message in effect_messages(
+        app.rules.definition, effects, dialogue_id=turn.dialogue_id, suggestions=suggestions
+    ):
         client.chat_postMessage(
             channel=channel_id, unfurl_links=False, unfurl_media=False, **message
         )
     if turn.created and app.delivery is not None:
         app.delivery.wake()
+
+
+def _suggestions(app: Services, turn: Turn, team_id: str) -> dict[str, list[str]]:
+    """Accounts logged before, offered when the account is asked (spelled as before)."""
+    if not any(isinstance(e, Ask) and e.question.key == "account" for e in turn.effects):
+        return {}
+    with session_scope(app.engine) as session:
+        return {"account": recent_accounts(session=session, team_id=team_id)}
 
 
 def _who(body: dict) -> Who:

@@ -36,8 +36,9 @@ def question_message(
     position: tuple[int, int] | None = None,
     error: str | None = None,
     current: Any = None,
+    suggestions: list[str] | None = None,
 ) -> dict:
-    """Ask one question: its prompt and help, the choices as buttons or a menu, and the ways out."""
+    """Ask one question: its prompt and help, the choices (or suggested answers) as buttons."""
     counter = f"*{position[0]} of {position[1]}* · " if position else ""
     blocks: list[Block] = []
     if error:
@@ -50,6 +51,8 @@ def question_message(
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Now: {shown}")]))
     if question.choices:
         blocks.append(_choices(question, dialogue_id))
+    elif suggestions:
+        blocks.append(_suggested(question, suggestions, dialogue_id))
     blocks.append(_navigation(question, dialogue_id))
     return {"text": question.prompt, "blocks": blocks}
 
@@ -124,8 +127,8 @@ def _choices(question: Question, dialogue_id: int) -> ActionsBlock:
     block_id = f"pick:{question.key}"
     if len(question.choices) <= BUTTONS_AT_MOST:
         buttons = [
-            _button(c.label, ActionId.DIALOGUE_PICK, dialogue_id, question.key, c.value)
-            for c in question.choices
+            _pick_button(c.label, dialogue_id, question.key, c.value, index)
+            for index, c in enumerate(question.choices)
         ]
         return ActionsBlock(block_id=block_id, elements=buttons)
     options = [
@@ -136,6 +139,15 @@ def _choices(question: Question, dialogue_id: int) -> ActionsBlock:
         action_id=ActionId.DIALOGUE_PICK.value, placeholder="Choose…", options=options
     )
     return ActionsBlock(block_id=block_id, elements=[menu])
+
+
+def _suggested(question: Question, answers: list[str], dialogue_id: int) -> ActionsBlock:
+    """Earlier answers to click instead of typing (e.g. accounts, spelled as before)."""
+    buttons = [
+        _pick_button(answer, dialogue_id, question.key, answer, index)
+        for index, answer in enumerate(answers[:BUTTONS_AT_MOST])
+    ]
+    return ActionsBlock(block_id=f"pick:{question.key}", elements=buttons)
 
 
 def _navigation(question: Question, dialogue_id: int) -> ActionsBlock:
@@ -155,14 +167,19 @@ def _button(
     value: str = "",
     style: str | None = None,
 ) -> ButtonElement:
-    # Each button needs its own action_id within a block: the value carries the choice.
-    action_id = f"{action.value}:{value}" if action is ActionId.DIALOGUE_PICK else action.value
     return ButtonElement(
         text=PlainTextObject(text=shorten(label, 75)),
-        action_id=action_id,
+        action_id=action.value,
         value=action_value(dialogue_id, key, value),
         style=style,
     )
+
+
+def _pick_button(label: str, dialogue_id: int, key: str, value: str, index: int) -> ButtonElement:
+    """A choice: each button of a block needs its own action_id; the value carries the answer."""
+    button = _button(label, ActionId.DIALOGUE_PICK, dialogue_id, key, value)
+    button.action_id = f"{ActionId.DIALOGUE_PICK.value}:{index}"
+    return button
 
 
 def _section(text: str) -> SectionBlock:

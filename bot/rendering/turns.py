@@ -12,7 +12,13 @@ from bot.rendering.dialogue import ROUTE_LABELS, plain_message, question_message
 from bot.rendering.text import render
 
 
-def effect_messages(definition: Definition, effects: tuple, *, dialogue_id: int) -> list[dict]:
+def effect_messages(
+    definition: Definition,
+    effects: tuple,
+    *,
+    dialogue_id: int,
+    suggestions: dict[str, list[str]] | None = None,
+) -> list[dict]:
     """The messages that say the effects, in order; a notice rides on the message after it.
 
     One post instead of two for "Hi!" + the first question, or "That's too long" + the
@@ -21,7 +27,7 @@ def effect_messages(definition: Definition, effects: tuple, *, dialogue_id: int)
     messages: list[dict] = []
     pending: list[dict] = []
     for effect in effects:
-        message = _message(definition, effect, dialogue_id)
+        message = _message(definition, effect, dialogue_id, suggestions or {})
         if message is None:
             continue
         if isinstance(effect, Notice):
@@ -38,12 +44,14 @@ def _joined(parts: list[dict]) -> dict:
     return {"text": parts[-1]["text"], "blocks": blocks}
 
 
-def _message(definition: Definition, effect: object, dialogue_id: int) -> dict | None:
+def _message(
+    definition: Definition, effect: object, dialogue_id: int, suggestions: dict
+) -> dict | None:
     if isinstance(effect, Ask):
         position = _position(definition, effect.question)
         return question_message(
-            effect.question, dialogue_id=dialogue_id, position=position,
-            error=effect.error, current=effect.current,
+            effect.question, dialogue_id=dialogue_id, position=position, error=effect.error,
+            current=effect.current, suggestions=suggestions.get(effect.question.key),
         )  # fmt: skip
     if isinstance(effect, Summary):
         suggestions = [(s.route, s.reason) for s in effect.suggestions]

@@ -145,3 +145,17 @@ def test_hostile_text_is_reposted_literally_and_pings_nobody(driver, emulator):
     ):
         assert hostile not in text
     assert "&lt;!channel&gt;" in text
+
+
+def test_accounts_logged_before_are_offered_as_buttons(driver, emulator, engine):
+    scout = Scout(driver, emulator)
+    answer_everything(scout)
+    scout.click("Submit", expect="on its way")
+    ask = scout.say("another one", expect="Which customer")
+    assert "Globex" in str(ask)  # the earlier account, spelled as before
+    scout.click("Globex", expect="achieve")
+    with session_scope(engine) as session:
+        dialogue = session.exec(
+            select(DialogueSession).where(DialogueSession.status == DialogueStatus.OPEN)
+        ).one()
+    assert dialogue.answers["account"] == "Globex" and dialogue.step == "outcome"
