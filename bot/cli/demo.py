@@ -82,6 +82,8 @@ class Demo:
         if command == Command.SCOUT:
             response = self.driver.command(Command.SCOUT.value, rest, user=self.user)
             self._show_ephemeral(response.json if response.body else {})
+            self._wait_until_quiet()
+            self._show_modal()
         elif command == "/click":
             self._click(rest)
         elif command == "/home":
@@ -108,6 +110,14 @@ class Demo:
     def _show_ephemeral(self, payload: dict) -> None:
         if payload.get("blocks") or payload.get("text"):
             self._print_message("only visible to you · Value Scout", payload)
+
+    def _show_modal(self) -> None:
+        """A modal can't be filled in a terminal: show what it asks, and the way that works here."""
+        stack = self.emulator.modal_stack(self.user)
+        if stack:
+            title = stack[-1].get("title", {}).get("text", "a form")
+            self._print_message(f"a form opened: {title}", stack[-1])
+            self.out("   (in Slack you'd fill this form; here, answer the same questions by DM)\n")
 
     def _show_home(self) -> None:
         view = self.emulator.home_view(self.user)
