@@ -2,160 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from bot.dialogue.answers import Invalid, Parsed, parse_answer, subject, validate_value
 from bot.dialogue.definition import Definition, Kind, Question
-from bot.discoveries.routing import RouteSuggestion, RoutingRules, suggest_routes
+from bot.dialogue.events import (
+    Ask,
+    Back,
+    Cancel,
+    Cancelled,
+    DialogueState,
+    Edit,
+    Event,
+    Help,
+    Notice,
+    Pick,
+    Reply,
+    SetRoutes,
+    ShowHelp,
+    Skip,
+    Step,
+    Submit,
+    Submitted,
+    Summary,
+)
+from bot.discoveries.routing import RoutingRules, suggest_routes
 from storage.enums import Route
 
 SUMMARY, SUBMITTED, CANCELLED = "summary", "submitted", "cancelled"
-EDITING_KEY = "_editing"  # kept beside the answers in the dialogue's JSON column
 ROUTES = tuple(route.value for route in Route)
-
-
-@dataclass(frozen=True)
-class DialogueState:
-    """Where a dialogue is: a question key, 'summary', 'submitted' or 'cancelled'; and the answers."""
-
-    step: str
-    answers: dict[str, Any] = field(default_factory=dict)
-    editing: bool = False  # answering a question from the summary: go back there afterwards
-
-    def dump(self) -> dict[str, Any]:
-        """The JSON to store beside the step: the answers, and the editing flag when set."""
-        return {**self.answers, EDITING_KEY: True} if self.editing else dict(self.answers)
-
-    @classmethod
-    def load(cls, step: str, data: dict[str, Any] | None) -> DialogueState:
-        """The state stored by dump()."""
-        answers = dict(data or {})
-        editing = bool(answers.pop(EDITING_KEY, False))
-        return cls(step, answers, editing)
-
-
-# --- events: what the scout did -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A typed DM message."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Pick:
-    """A button or menu choice for a question: a choice value (a band value for a value question)."""
-
-    key: str
-    value: Any
-
-
-@dataclass(frozen=True)
-class Skip:
-    """Leave the current optional question out."""
-
-
-@dataclass(frozen=True)
-class Back:
-    """Go to the previous question."""
-
-
-@dataclass(frozen=True)
-class Cancel:
-    """Drop the dialogue."""
-
-
-@dataclass(frozen=True)
-class Help:
-    """Explain the current question."""
-
-
-@dataclass(frozen=True)
-class Edit:
-    """Change one answer from the summary."""
-
-    key: str
-
-
-@dataclass(frozen=True)
-class SetRoutes:
-    """The teams the scout confirmed at the summary."""
-
-    routes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Submit:
-    """Send the discovery."""
-
-
-@dataclass(frozen=True)
-class Resume:
-    """Show again where the dialogue is (after a restart, or when a dialogue opens)."""
-
-
-Event = Reply | Pick | Skip | Back | Cancel | Help | Edit | SetRoutes | Submit | Resume
-
-
-# --- effects: what to show ----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Ask:
-    """Ask a question, or ask again with an error; `current` is the answer given earlier."""
-
-    question: Question
-    error: str | None = None
-    current: Any = None
-
-
-@dataclass(frozen=True)
-class Summary:
-    """All answers with the suggested routes, ready to edit, route and submit."""
-
-    answers: dict[str, Any]
-    suggestions: tuple[RouteSuggestion, ...]
-
-
-@dataclass(frozen=True)
-class ShowHelp:
-    """Explain a question (None: the summary)."""
-
-    question: Question | None
-
-
-@dataclass(frozen=True)
-class Submitted:
-    """The dialogue is done: the caller stores the discovery."""
-
-    answers: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Cancelled:
-    """The dialogue was dropped."""
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A short message beside the other effects."""
-
-    text: str
-
-
-Effect = Ask | Summary | ShowHelp | Submitted | Cancelled | Notice
-
-
-@dataclass(frozen=True)
-class Step:
-    """The state after an event, and what to show."""
-
-    state: DialogueState
-    effects: tuple[Effect, ...]
 
 
 @dataclass(frozen=True)
@@ -163,17 +40,6 @@ class _Context:
     definition: Definition
     rules: RoutingRules
     today: date
-
-
-COMMANDS: dict[str, type[Event]] = {
-    "skip": Skip, "back": Back, "cancel": Cancel, "help": Help, "submit": Submit,
-}  # fmt: skip
-
-
-def interpret(text: str) -> Event:
-    """A DM message as an event: a command word on its own, or else a reply."""
-    command = COMMANDS.get(text.strip().rstrip(".!?").strip().lower())
-    return command() if command else Reply(text)
 
 
 def start_state(definition: Definition, answers: dict[str, Any] | None = None) -> DialogueState:

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from bot.dialogue import machine
 from bot.dialogue.definition import Definition, load_definition
-from bot.dialogue.machine import DialogueState, Notice, Submitted
+from bot.dialogue.events import DialogueState, Notice, Resume, Submitted
 from bot.dialogue.sessions import begin_dialogue, latest_draft, open_dialogue, reopen, save_dialogue
 from bot.discoveries.routing import RoutingRules, load_rules, reason_for, suggest_routes
 from bot.discoveries.service import RouteNotConfigured, submit_discovery
@@ -111,9 +111,7 @@ def _turn(session, rules, who, events, now, source, dialogue_id, edit: _Edit) ->
     if dialogue is None:
         return Turn(dialogue_id or 0, DialogueState("cancelled", {}), (_stale_notice(),))
     if opened:
-        events = [
-            machine.Resume()
-        ]  # the message that opens a dialogue is a greeting, not an answer
+        events = [Resume()]  # the message that opens a dialogue is a greeting, not an answer
     state = edit.apply(DialogueState.load(dialogue.step, dialogue.answers))
     effects: list = []
     for event in events:
@@ -209,9 +207,7 @@ def _submit_if_asked(session, rules, who, dialogue, turn: Turn, source, now) -> 
 
 def _summary_of(rules: DialogueRules, state: DialogueState, now: datetime) -> tuple:
     """The summary effect for a state (to show it again after a refusal)."""
-    step = machine.advance(
-        rules.definition, rules.routing, state, machine.Resume(), today=now.date()
-    )
+    step = machine.advance(rules.definition, rules.routing, state, Resume(), today=now.date())
     return step.effects
 
 

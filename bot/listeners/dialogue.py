@@ -7,7 +7,7 @@ import re
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.dialogue.machine import (
+from bot.dialogue.events import (
     Ask,
     Back,
     Cancel,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.dialogue.machine import Notice, SetRoutes, Submit, Submitted
+from bot.dialogue.events import Notice, SetRoutes, Submit, Submitted
 from bot.dialogue.turns import Turn, Who, submitted_once, take_turn
 from bot.discoveries.routing import suggest_routes
 from bot.listeners.support import acknowledge, after_ack, services

@@ -7,7 +7,7 @@ from typing import Any
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from bot.dialogue.definition import Definition, Question
-from bot.dialogue.machine import Ask, Cancelled, Notice, ShowHelp, Submitted, Summary
+from bot.dialogue.events import Ask, Cancelled, Notice, ShowHelp, Submitted, Summary
 from bot.rendering.dialogue import ROUTE_LABELS, plain_message, question_message, summary_message
 from bot.rendering.text import render
 

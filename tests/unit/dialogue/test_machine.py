@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from bot.dialogue.definition import load_definition
-from bot.dialogue.machine import (
+from bot.dialogue.events import (
     Ask,
     Back,
     Cancel,
@@ -23,10 +23,9 @@ from bot.dialogue.machine import (
     Submit,
     Submitted,
     Summary,
-    advance,
     interpret,
-    start_state,
 )
+from bot.dialogue.machine import advance, start_state
 from bot.discoveries.routing import load_rules
 
 TODAY = date(2026, 6, 1)

@@ -1,0 +1,164 @@
+"""The dialogue's nouns: its state, the events a scout causes, and the effects to say."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.dialogue.definition import Question
+from bot.discoveries.routing import RouteSuggestion
+
+EDITING_KEY = "_editing"  # kept beside the answers in the dialogue's JSON column
+
+
+@dataclass(frozen=True)
+class DialogueState:
+    """Where a dialogue is: a question key, 'summary', 'submitted' or 'cancelled'; and the answers."""
+
+    step: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    editing: bool = False  # answering a question from the summary: go back there afterwards
+
+    def dump(self) -> dict[str, Any]:
+        """The JSON to store beside the step: the answers, and the editing flag when set."""
+        return {**self.answers, EDITING_KEY: True} if self.editing else dict(self.answers)
+
+    @classmethod
+    def load(cls, step: str, data: dict[str, Any] | None) -> DialogueState:
+        """The state stored by dump()."""
+        answers = dict(data or {})
+        editing = bool(answers.pop(EDITING_KEY, False))
+        return cls(step, answers, editing)
+
+
+# --- events: what the scout did -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A typed DM message."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A button or menu choice for a question: a choice value (a band value for a value question)."""
+
+    key: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Leave the current optional question out."""
+
+
+@dataclass(frozen=True)
+class Back:
+    """Go to the previous question."""
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """Drop the dialogue."""
+
+
+@dataclass(frozen=True)
+class Help:
+    """Explain the current question."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Change one answer from the summary."""
+
+    key: str
+
+
+@dataclass(frozen=True)
+class SetRoutes:
+    """The teams the scout confirmed at the summary."""
+
+    routes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Submit:
+    """Send the discovery."""
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Show again where the dialogue is (after a restart, or when a dialogue opens)."""
+
+
+Event = Reply | Pick | Skip | Back | Cancel | Help | Edit | SetRoutes | Submit | Resume
+
+
+# --- effects: what to show ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ask:
+    """Ask a question, or ask again with an error; `current` is the answer given earlier."""
+
+    question: Question
+    error: str | None = None
+    current: Any = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """All answers with the suggested routes, ready to edit, route and submit."""
+
+    answers: dict[str, Any]
+    suggestions: tuple[RouteSuggestion, ...]
+
+
+@dataclass(frozen=True)
+class ShowHelp:
+    """Explain a question (None: the summary)."""
+
+    question: Question | None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The dialogue is done: the caller stores the discovery."""
+
+    answers: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Cancelled:
+    """The dialogue was dropped."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A short message beside the other effects."""
+
+    text: str
+
+
+Effect = Ask | Summary | ShowHelp | Submitted | Cancelled | Notice
+
+
+@dataclass(frozen=True)
+class Step:
+    """The state after an event, and what to show."""
+
+    state: DialogueState
+    effects: tuple[Effect, ...]
+
+
+COMMANDS: dict[str, type[Event]] = {
+    "skip": Skip, "back": Back, "cancel": Cancel, "help": Help, "submit": Submit,
+}  # fmt: skip
+
+
+def interpret(text: str) -> Event:
+    """A DM message as an event: a command word on its own, or else a reply."""
+    command = COMMANDS.get(text.strip().rstrip(".!?").strip().lower())
+    return command() if command else Reply(text)
