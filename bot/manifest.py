@@ -8,10 +8,12 @@ from bot.rendering.ids import CallbackId, Command
 
 BOT_SCOPES = [
     "app_mentions:read",
+    "channels:history",  # delivery checks a route channel for its own post before re-posting
     "channels:read",
     "chat:write",
     "commands",
     "files:write",
+    "groups:history",
     "groups:read",
     "im:history",
     "im:read",

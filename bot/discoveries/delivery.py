@@ -198,7 +198,7 @@ class DeliveryWorker:
         # A worker that died after Slack took its post but before recording it leaves the row
         # to expire; only rows that old or already failed can have been posted before.
         if job.attempts > 0 or job.created_at <= self._now() - self._lease:
-            found = self._find_posted(job)
+            found = self._look_for_earlier_post(job)
             if found is not None:
                 logger.info("outbox %s was already posted as %s; recording it", job.id, found[0])
                 return found
@@ -250,6 +250,20 @@ class DeliveryWorker:
             logger.warning("no permalink for %s in %s: %s", route.route, route.channel_id, code)
             return None
         return response["permalink"]
+
+    def _look_for_earlier_post(self, job: _Job) -> tuple[str, str] | None:
+        """The earlier post, if any; history Slack won't show (a scope, a private channel)
+        must not hold the card back for ever: then it is posted, at worst a second time."""
+        try:
+            return self._find_posted(job)
+        except SlackApiError as error:
+            code, _delay, permanent = _classify(error)
+            if not permanent:
+                raise
+            logger.warning(
+                "cannot read %s to look for outbox %s (%s)", job.channel_id, job.id, code
+            )
+            return None
 
     def _find_posted(self, job: _Job) -> tuple[str, str] | None:
         """Our earlier post of this row, found by its metadata among recent messages."""

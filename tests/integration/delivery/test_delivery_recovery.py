@@ -77,6 +77,29 @@ def test_a_post_whose_recording_was_lost_is_found_by_its_metadata_and_not_posted
     assert card.status == OutboxStatus.SENT
 
 
+def test_a_channel_whose_history_slack_will_not_show_still_gets_its_card(
+    engine: Engine,
+    emulator: SlackEmulator,
+    worker: DeliveryWorker,
+    submit: Submit,
+    clock: ManualClock,
+):
+    submit()
+    emulator.faults.server_error("chat.postMessage", status=500, times=4)  # the first try fails
+    emulator.faults.error("conversations.history", "missing_scope", times=None)
+    worker.drain_once()
+    assert emulator.messages(SEED.sales) == []
+
+    emulator.faults.clear()
+    emulator.faults.error("conversations.history", "missing_scope", times=None)
+    clock.advance(60)
+    worker.drain_once()
+    clock.advance(60)
+    worker.drain_once()
+
+    assert len(emulator.messages(SEED.sales)) == 1  # looked, could not see, posted anyway
+
+
 def test_rows_claimed_by_a_worker_that_died_before_posting_are_delivered_once_after_the_lease(
     engine: Engine,
     emulator: SlackEmulator,
