@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners import commands, dialogue, events, shortcuts, views
+from bot.listeners import commands, dialogue, events, home, shortcuts, views
 
 
 def register(app: App) -> None:
@@ -11,4 +11,5 @@ def register(app: App) -> None:
     dialogue.register(app)
     shortcuts.register(app)
     views.register(app)
+    home.register(app)
     events.register(app)

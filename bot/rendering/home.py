@@ -1,19 +1,95 @@
-"""The App Home tab."""
+"""The App Home tab: a scout's discoveries and where they stand, and a button to log one."""
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import HeaderBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
 from slack_sdk.models.views import View
 
-from bot.rendering.help import help_blocks
-from bot.rendering.text import render
+from bot.rendering.ids import ActionId
+from bot.rendering.text import Mrkdwn, escape_within, render
+from storage.models import Discovery, DiscoveryRoute
+from storage.queries import ScoutFigures
+
+PAGE_SIZE = 10  # two blocks each: far inside a view's 100 blocks
+STATUS = {
+    "new": ":new: new",
+    "acknowledged": ":eyes: acknowledged",
+    "actioned": ":white_check_mark: actioned",
+    "declined": ":no_entry_sign: declined",
+    "withdrawn": ":leftwards_arrow_with_hook: withdrawn",
+}
 
 
-def home_view() -> View:
-    """The App Home a scout sees."""
-    blocks = [
+def home_view(
+    *,
+    discoveries: list[tuple[Discovery, list[DiscoveryRoute]]] = (),
+    figures: ScoutFigures | None = None,
+    page: int = 0,
+    has_more: bool = False,
+) -> View:
+    """What a scout sees on the Home tab; pages of PAGE_SIZE discoveries, newest first."""
+    blocks: list[Block] = [
         HeaderBlock(text="Value Scout"),
         SectionBlock(text=MarkdownTextObject(text=render("home.md.j2"))),
-        *help_blocks(),
+        ActionsBlock(
+            elements=[_button("Log a discovery", ActionId.LOG_DISCOVERY.value, "new", "primary")]
+        ),
     ]
+    if figures is not None:
+        text = render("home_figures.md.j2", **vars(figures))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=text)]))
+    blocks += [DividerBlock(), *_listing(discoveries, page)]
+    paging = _paging(page, has_more)
+    if paging:
+        blocks.append(ActionsBlock(elements=paging))
     return View(type="home", blocks=blocks)
+
+
+def _listing(discoveries: list[tuple[Discovery, list[DiscoveryRoute]]], page: int) -> list[Block]:
+    if not discoveries:
+        text = "No discoveries yet. Message me, type `/scout`, or use *Log a discovery* above."
+        return [SectionBlock(text=MarkdownTextObject(text=text if page == 0 else "No more."))]
+    blocks: list[Block] = []
+    for discovery, routes in discoveries:
+        blocks += _row(discovery, routes)
+    return blocks
+
+
+def _row(discovery: Discovery, routes: list[DiscoveryRoute]) -> list[Block]:
+    """One discovery: account, status and outcome; then where it went and when."""
+    text = render(
+        "home_discovery.md.j2",
+        account=Mrkdwn(escape_within(discovery.account, 200)),
+        status=STATUS.get(discovery.status, discovery.status),
+        outcome=Mrkdwn(escape_within(discovery.outcome, 400)),
+    )
+    where = " ".join(f"<#{route.channel_id}>" for route in routes) or "not routed"
+    when = discovery.created_at.strftime("%-d %b %Y")
+    context = f"{where} · logged {when} · #{discovery.id}"
+    return [
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        ContextBlock(elements=[MarkdownTextObject(text=context)]),
+    ]
+
+
+def _paging(page: int, has_more: bool) -> list[ButtonElement]:
+    buttons = []
+    # Two paging buttons share a block: their action_ids must differ.
+    if page > 0:
+        buttons.append(_button("Newer", f"{ActionId.HOME_PAGE}:newer", str(page - 1)))
+    if has_more:
+        buttons.append(_button("Older", f"{ActionId.HOME_PAGE}:older", str(page + 1)))
+    return buttons
+
+
+def _button(label: str, action_id: str, value: str, style: str | None = None) -> ButtonElement:
+    return ButtonElement(text=label, action_id=action_id, value=value, style=style)

@@ -13,6 +13,7 @@ class ActionId(StrEnum):
     """action_id of interactive elements."""
 
     LOG_DISCOVERY = "log_discovery"
+    HOME_PAGE = "home_page"
     DIALOGUE_PICK = "dialogue_pick"
     DIALOGUE_SKIP = "dialogue_skip"
     DIALOGUE_BACK = "dialogue_back"
@@ -21,6 +22,9 @@ class ActionId(StrEnum):
     DIALOGUE_ROUTES = "dialogue_routes"
     DIALOGUE_SUBMIT = "dialogue_submit"
     MODAL_INPUT = "input"  # every modal input's action_id; the block_id names the field
+    CARD_ACKNOWLEDGE = "card_acknowledge"
+    CARD_ACTIONED = "card_actioned"
+    CARD_DECLINE = "card_decline"
 
 
 class BlockId(StrEnum):
@@ -29,6 +33,11 @@ class BlockId(StrEnum):
     ROUTES = "routes"
     AMOUNT_SUFFIX = ":amount"
     PRESSURE_SUFFIX = ":pressure"
+    CARD_STATUS = "card_status"
+    CARD_ACTIONS = "card_actions"
+    STATUS_OUTCOME = "status_outcome"
+    STATUS_NOTE = "status_note"
+    STATUS_LINK = "status_link"
 
 
 class CallbackId(StrEnum):
@@ -37,6 +46,8 @@ class CallbackId(StrEnum):
     LOG_DISCOVERY_SHORTCUT = "log_value_discovery"
     DISCOVERY_MODAL = "discovery_modal"
     DISCOVERY_ROUTES = "discovery_routes"
+    STATUS_ACTIONED = "status_actioned"
+    STATUS_DECLINED = "status_declined"
 
 
 def action_value(dialogue_id: int, key: str, value: str = "") -> str:

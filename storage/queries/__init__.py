@@ -8,6 +8,7 @@ from storage.queries.config import (
     set_setting,
 )
 from storage.queries.digests import claim_digest_run, mark_digest_failed, mark_digest_sent
+from storage.queries.discoveries import ScoutFigures, scout_discoveries, scout_figures
 from storage.queries.outbox import (
     claim_due_outbox,
     enqueue_outbox,
@@ -20,6 +21,7 @@ from storage.queries.outbox import (
 from storage.queries.requests import record_request_once
 
 __all__ = [
+    "ScoutFigures",
     "claim_digest_run",
     "claim_due_outbox",
     "enqueue_outbox",
@@ -32,6 +34,8 @@ __all__ = [
     "pending_outbox_count",
     "record_request_once",
     "route_channels",
+    "scout_discoveries",
+    "scout_figures",
     "scrub_error",
     "seed_route_channels",
     "set_route_channel",

@@ -1,0 +1,82 @@
+"""The App Home tab: published when opened, paged, and its "Log a discovery" button."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot.dialogue.turns import Who, take_turn
+from bot.listeners.support import Services, acknowledge, after_ack, services
+from bot.rendering.home import PAGE_SIZE, home_view
+from bot.rendering.ids import ActionId
+from bot.rendering.modal import discovery_modal
+from storage.engine import session_scope
+from storage.queries import scout_discoveries, scout_figures
+from storage.types import utc_now
+
+
+def register(app: App) -> None:
+    """Listen for the Home tab and its buttons."""
+    app.event("app_home_opened")(ack=acknowledge, lazy=[handle_app_home_opened])
+    app.action(re.compile(f"^{ActionId.HOME_PAGE}(:.*)?$"))(
+        ack=acknowledge, lazy=[handle_home_page]
+    )
+    app.action(ActionId.LOG_DISCOVERY.value)(ack=acknowledge, lazy=[handle_log_discovery])
+
+
+@after_ack
+def handle_app_home_opened(
+    body: dict, event: dict, context: BoltContext, client: WebClient
+) -> None:
+    """Show the scout their discoveries when they open the Home tab."""
+    if event.get("tab") == "home":
+        publish_home(
+            client, services(context), team_id=body["team_id"], user_id=event["user"], page=0
+        )
+
+
+@after_ack
+def handle_home_page(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+    """Newer or Older clicked."""
+    page = max(int(action["value"]), 0)
+    publish_home(
+        client, services(context), team_id=body["team"]["id"], user_id=body["user"]["id"], page=page
+    )
+
+
+@after_ack
+def handle_log_discovery(body: dict, context: BoltContext, client: WebClient) -> None:
+    """Open the discovery modal from the Home tab, on the scout's open dialogue."""
+    app = services(context)
+    who = Who(body["team"]["id"], body["user"]["id"])
+    turn = take_turn(engine=app.engine, rules=app.rules, who=who, events=[], now=utc_now())
+    view = discovery_modal(app.rules.definition, turn.state.answers, dialogue_id=turn.dialogue_id)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def publish_home(
+    client: WebClient, app: Services, *, team_id: str, user_id: str, page: int
+) -> None:
+    """Publish one page of the scout's Home tab, with this quarter's figures."""
+    with session_scope(app.engine) as session:
+        rows = scout_discoveries(
+            session=session, team_id=team_id, user_id=user_id,
+            limit=PAGE_SIZE + 1, offset=page * PAGE_SIZE,
+        )  # fmt: skip
+        figures = scout_figures(
+            session=session, team_id=team_id, user_id=user_id, since=_quarter_start(app)
+        )
+    view = home_view(
+        discoveries=rows[:PAGE_SIZE], figures=figures, page=page, has_more=len(rows) > PAGE_SIZE
+    )
+    client.views_publish(user_id=user_id, view=view)
+
+
+def _quarter_start(app: Services) -> datetime:
+    """The first day of this quarter, midnight in the workspace's time zone."""
+    now = utc_now().astimezone(app.settings.zone)
+    month = 3 * ((now.month - 1) // 3) + 1
+    return now.replace(month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
