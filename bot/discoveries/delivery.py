@@ -8,7 +8,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from http.client import HTTPException
 from typing import Any
@@ -18,7 +18,9 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot.dialogue.definition import Definition
+from bot.discoveries.loop import STATUS_REPLY, load_status_reply, status_history
 from bot.discoveries.service import (
+    CARD,
     RECEIPT,
     load_card,
     load_receipt,
@@ -27,6 +29,7 @@ from bot.discoveries.service import (
 )
 from bot.discoveries.themes import ValueNetwork
 from bot.rendering.cards import discovery_card, receipt_message
+from bot.rendering.status import status_reply_message
 from storage.engine import session_scope
 from storage.models import DiscoveryRoute
 from storage.queries import claim_due_outbox, mark_outbox_failed, mark_outbox_retry
@@ -39,6 +42,9 @@ HISTORY_WINDOW = 100  # newest messages searched for a post whose recording was 
 BACKOFF_BASE, BACKOFF_CAP = 2.0, 900.0  # seconds: 2, 4, 8 … 15 minutes
 PERMANENT_DELAY = 900.0  # channel gone, bot not invited…: an admin can fix it, so keep trying
 RECEIPT_WAIT = (2.0, 60.0)  # a receipt waiting for its cards looks again within these bounds
+# Cards first, then receipts, then the replies threaded under them: claimed together, a
+# later kind then finds what it waits for already posted.
+ORDER = {CARD: 0, RECEIPT: 1, STATUS_REPLY: 2}
 TRANSIENT_CODES = {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 
 
@@ -103,8 +109,7 @@ class DeliveryWorker:
         """Post every message that is due now; return how many were sent."""
         jobs = self._claim()
         self._soonest = self._clock() if len(jobs) == self._batch else None
-        # Cards before receipts: a receipt claimed with its cards then finds them posted.
-        jobs.sort(key=lambda job: job.kind == RECEIPT)
+        jobs.sort(key=lambda job: ORDER.get(job.kind, 0))
         reserved: dict[str, float] = {}
         return sum(self._deliver(job, reserved) for job in jobs)
 
@@ -194,7 +199,7 @@ class DeliveryWorker:
 
     def _send(self, job: _Job) -> tuple[str, str]:
         """Post the row's message, unless an earlier attempt did; return (ts, channel)."""
-        message = self._render(job)
+        job, message = self._render(job)
         # A worker that died after Slack took its post but before recording it leaves the row
         # to expire; only rows that old or already failed can have been posted before.
         if job.attempts > 0 or job.created_at <= self._now() - self._lease:
@@ -208,20 +213,46 @@ class DeliveryWorker:
         )
         return response["ts"], response["channel"]
 
-    def _render(self, job: _Job) -> dict[str, Any]:
-        """The message as the database has it now, so edits made before posting are included."""
+    def _render(self, job: _Job) -> tuple[_Job, dict[str, Any]]:
+        """The message as the database has it now (edits and status changes included)."""
         if job.kind == RECEIPT:
-            return self._receipt(job)
+            return job, self._receipt(job)
+        if job.kind == STATUS_REPLY:
+            return self._status_reply(job)
         with session_scope(self._engine) as session:
             found = load_card(
                 session=session, discovery_id=job.discovery_id, route=job.payload["route"]
             )
+            history = status_history(session=session, discovery_id=job.discovery_id)
         if found is None:
             raise _Gone
         discovery, route = found
-        return discovery_card(
-            discovery=discovery, route=route, definition=self._definition, network=self._network
-        )
+        card = discovery_card(
+            discovery=discovery, route=route, definition=self._definition, network=self._network,
+            history=history,
+        )  # fmt: skip
+        return job, card
+
+    def _status_reply(self, job: _Job) -> tuple[_Job, dict[str, Any]]:
+        """A status change for the scout, threaded under the receipt once that is posted."""
+        with session_scope(self._engine) as session:
+            state = load_status_reply(
+                session=session, discovery_id=job.discovery_id,
+                change_id=int(job.payload["status_change_id"]), message_id=job.id,
+            )  # fmt: skip
+        if state is None:
+            raise _Gone
+        # Replies keep their order in the thread: each waits for the receipt and earlier ones.
+        waiting_since = state.earlier_due_at
+        if waiting_since is None and state.thread is None and state.receipt_pending:
+            waiting_since = datetime.fromtimestamp(self._clock(), UTC)
+        if waiting_since is not None:
+            low, high = self._clock() + RECEIPT_WAIT[0], self._clock() + RECEIPT_WAIT[1]
+            raise _NotReady(min(max(waiting_since.timestamp(), low), high))
+        if state.thread is not None:  # without a receipt (it failed for good) it goes unthreaded
+            job = replace(job, channel_id=state.thread[0], thread_ts=state.thread[1])
+        message = status_reply_message(change=state.change, channel_id=job.payload["channel_id"])
+        return job, message
 
     def _receipt(self, job: _Job) -> dict[str, Any]:
         """The scout's receipt, once every card of the discovery is posted."""

@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners import commands, dialogue, events, home, shortcuts, views
+from bot.listeners import cards, commands, dialogue, events, home, shortcuts, views
 
 
 def register(app: App) -> None:
@@ -11,5 +11,6 @@ def register(app: App) -> None:
     dialogue.register(app)
     shortcuts.register(app)
     views.register(app)
+    cards.register(app)
     home.register(app)
     events.register(app)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
+    ButtonElement,
     ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
@@ -16,9 +20,12 @@ from slack_sdk.models.blocks import (
 
 from bot.dialogue.answers import format_amount, show_date
 from bot.dialogue.definition import Definition
+from bot.discoveries.loop import OUTCOME_LABELS
 from bot.discoveries.themes import ValueNetwork
+from bot.rendering.ids import ActionId, BlockId
 from bot.rendering.text import Mrkdwn, escape, render
-from storage.models import Discovery, DiscoveryRoute
+from storage.enums import DiscoveryStatus
+from storage.models import Discovery, DiscoveryRoute, StatusChange
 
 # Slack's limits, in characters of the text as sent (so escaped entities count in full).
 SECTION_LIMIT = 3000
@@ -38,6 +45,17 @@ DEFAULT_LABELS = {
     "event": "Compelling event",
     "who_cares": "Who cares",
     "evidence": "Evidence",
+}
+BUTTONS = {  # status → the buttons that still make sense on its cards
+    DiscoveryStatus.NEW: (
+        ("Acknowledge", ActionId.CARD_ACKNOWLEDGE, "primary"),
+        ("Actioned", ActionId.CARD_ACTIONED, None),
+        ("Decline", ActionId.CARD_DECLINE, None),
+    ),
+    DiscoveryStatus.ACKNOWLEDGED: (
+        ("Actioned", ActionId.CARD_ACTIONED, "primary"),
+        ("Decline", ActionId.CARD_DECLINE, None),
+    ),
 }
 _LINKABLE = re.compile(r"https?://\S+", re.IGNORECASE)
 
@@ -74,8 +92,9 @@ def discovery_card(
     definition: Definition,
     network: ValueNetwork | None = None,
     permalink_hint: str | None = None,
+    history: Sequence[StatusChange] = (),
 ) -> dict[str, Any]:
-    """The card a route channel gets: every answer, the scout, the evidence and why it is here."""
+    """The card a route channel gets: the answers, the scout, why it is here, its status."""
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=_header(discovery.account), emoji=True)),
         _section(_label(definition, "outcome"), discovery.outcome),
@@ -83,7 +102,9 @@ def discovery_card(
         SectionBlock(fields=_facts(discovery, definition, network)),
         *_evidence(discovery, definition),
         SectionBlock(text=MarkdownTextObject(text=_why(route.reason))),
+        *_status(discovery, history),
         ContextBlock(elements=[MarkdownTextObject(text=_context(discovery, permalink_hint))]),
+        *_actions(discovery),
     ]
     return {"text": _fallback(discovery), "blocks": _dicts(blocks), **NO_UNFURL}
 
@@ -203,6 +224,44 @@ def _link(url: str | None, label: str) -> Mrkdwn | None:
     # | ends the URL part of a link and < > end the link: percent-encode them instead.
     safe = url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E")
     return Mrkdwn(render("card_link.md.j2", url=safe, label=label))
+
+
+def link_to(url: str | None) -> Mrkdwn | None:
+    """A safe link to an http(s) URL someone gave, labelled with its host; None otherwise."""
+    url = (url or "").strip()
+    try:
+        host = urlsplit(url).hostname if _LINKABLE.fullmatch(url) else None
+    except ValueError:  # e.g. an unclosed [IPv6 bracket
+        host = None
+    return _link(url, clip(host, LABEL_LIMIT)) if host else None
+
+
+def status_text(change: StatusChange, template: str, **values: object) -> str:
+    """A status change in words (who, what came of it, the note, the link), within limits."""
+    kind = change.outcome_kind
+    return fitted(
+        template, SECTION_LIMIT, change.note or "", status=change.to_status.value,
+        actor=change.actor_user_id, outcome=OUTCOME_LABELS.get(kind, kind) if kind else None,
+        link=link_to(change.link), **values,
+    )  # fmt: skip
+
+
+def _status(discovery: Discovery, history: Sequence[StatusChange]) -> list[SectionBlock]:
+    """The card's status line: who is on it, or what became of it (nothing while new)."""
+    change = next((c for c in reversed(history) if c.to_status == discovery.status), None)
+    if discovery.status == DiscoveryStatus.NEW or change is None:
+        return []
+    text = status_text(change, "status_line.md.j2")
+    return [SectionBlock(block_id=BlockId.CARD_STATUS.value, text=MarkdownTextObject(text=text))]
+
+
+def _actions(discovery: Discovery) -> list[ActionsBlock]:
+    """Acknowledge, Actioned and Decline, as far as the status allows; none once final."""
+    buttons = [
+        ButtonElement(text=label, action_id=action.value, value=str(discovery.id), style=style)
+        for label, action, style in BUTTONS.get(discovery.status, ())
+    ]
+    return [ActionsBlock(block_id=BlockId.CARD_ACTIONS.value, elements=buttons)] if buttons else []
 
 
 def _context(discovery: Discovery, permalink_hint: str | None) -> str:

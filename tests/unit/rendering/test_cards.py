@@ -57,7 +57,8 @@ def _texts(message: dict[str, Any]) -> list[str]:
     for block in message["blocks"]:
         texts += [block["text"]["text"]] if "text" in block else []
         texts += [field["text"] for field in block.get("fields", [])]
-        texts += [element["text"] for element in block.get("elements", [])]
+        # Context elements are texts; buttons (their labels are objects) are checked elsewhere.
+        texts += [e["text"] for e in block.get("elements", []) if isinstance(e.get("text"), str)]
     return texts
 
 

@@ -1,0 +1,189 @@
+"""The buttons on discovery cards and their modals: Acknowledge, Actioned and Decline."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.discoveries.loop import ALLOWED_FROM, Change, ChangeResult, change_status, load_cards
+from bot.listeners.support import Services, acknowledge, after_ack, services
+from bot.rendering.cards import discovery_card
+from bot.rendering.ids import ActionId, BlockId, CallbackId
+from bot.rendering.status import (
+    CardRef,
+    actioned_from_modal,
+    actioned_modal,
+    decline_modal,
+    reason_from_modal,
+    refusal_text,
+)
+from storage.engine import session_scope
+from storage.enums import DiscoveryStatus
+from storage.models import Discovery, DiscoveryRoute, StatusChange
+from storage.types import utc_now
+
+Loaded = tuple[Discovery, list[DiscoveryRoute], list[StatusChange]] | None
+
+log = logging.getLogger(__name__)
+READERS: dict[str, Callable] = {
+    CallbackId.STATUS_ACTIONED.value: actioned_from_modal,
+    CallbackId.STATUS_DECLINED.value: reason_from_modal,
+}
+
+
+def register(app: App) -> None:
+    """Listen for the card buttons and the submissions of their modals."""
+    app.action(ActionId.CARD_ACKNOWLEDGE.value)(ack=acknowledge, lazy=[handle_acknowledge])
+    app.action(ActionId.CARD_ACTIONED.value)(ack=acknowledge, lazy=[open_actioned])
+    app.action(ActionId.CARD_DECLINE.value)(ack=acknowledge, lazy=[open_decline])
+    app.view(CallbackId.STATUS_ACTIONED.value)(ack=handle_actioned, lazy=[update_after_submit])
+    app.view(CallbackId.STATUS_DECLINED.value)(ack=handle_declined, lazy=[update_after_submit])
+
+
+@after_ack
+def handle_acknowledge(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+    """Acknowledge: claim the discovery once, however many clicks arrive."""
+    card, user = _card(body, action), body["user"]["id"]
+    result = _change(context, card, Change(DiscoveryStatus.ACKNOWLEDGED, user, card.channel_id))
+    _after_change(client, services(context), card, user, result)
+
+
+@after_ack
+def open_actioned(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+    """Actioned: ask what came of it (the trigger id lasts 3 s: open the modal first thing)."""
+    _open(client, services(context), body, action, DiscoveryStatus.ACTIONED)
+
+
+@after_ack
+def open_decline(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+    """Decline: ask why."""
+    _open(client, services(context), body, action, DiscoveryStatus.DECLINED)
+
+
+def handle_actioned(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    """Check the outcome, note and link; errors show on their fields, else the change is made."""
+    form, errors = actioned_from_modal(view)
+    if form is None:
+        ack(response_action="errors", errors=errors)
+        return
+    card = CardRef.of_view(view)
+    change = Change(
+        DiscoveryStatus.ACTIONED, body["user"]["id"], card.channel_id,
+        note=form.note, outcome_kind=form.outcome_kind, link=form.link,
+    )  # fmt: skip
+    _submit(ack, context, card, change)
+
+
+def handle_declined(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    """Check the reason; an empty one shows on its field, else the discovery is declined."""
+    reason, errors = reason_from_modal(view)
+    if reason is None:
+        ack(response_action="errors", errors=errors)
+        return
+    card = CardRef.of_view(view)
+    change = Change(DiscoveryStatus.DECLINED, body["user"]["id"], card.channel_id, note=reason)
+    _submit(ack, context, card, change)
+
+
+@after_ack
+def update_after_submit(view: dict, context: BoltContext, client: WebClient) -> None:
+    """After a modal's submit was accepted: every card of the discovery shows the new status."""
+    _form, errors = READERS[view["callback_id"]](view)
+    if errors:
+        return  # the modal is still open with its errors: nothing changed
+    app = services(context)
+    _update_cards(client, app, CardRef.of_view(view).discovery_id)
+    if app.delivery is not None:
+        app.delivery.wake()
+
+
+def _submit(ack: Ack, context: BoltContext, card: CardRef, change: Change) -> None:
+    """Make the change in the request (one short transaction) so a refusal shows in the modal."""
+    result = _change(context, card, change)
+    if result.done:
+        ack(response_action="clear")
+    else:
+        ack(response_action="errors", errors={BlockId.STATUS_NOTE.value: _plain(result)})
+
+
+def _open(
+    client: WebClient, app: Services, body: dict, action: dict, target: DiscoveryStatus
+) -> None:
+    """Open the modal for target, or tell the person why the discovery cannot get there."""
+    card, user = _card(body, action), body["user"]["id"]
+    with session_scope(app.engine) as session:
+        found = load_cards(session=session, discovery_id=card.discovery_id)
+    if found is None or found[0].status not in ALLOWED_FROM[target]:
+        status, latest = (found[0].status, found[2][-1]) if found else (None, None)
+        _refuse(client, card, user, ChangeResult(status=status, latest=latest), found)
+        return
+    build = actioned_modal if target == DiscoveryStatus.ACTIONED else decline_modal
+    client.views_open(
+        trigger_id=body["trigger_id"], view=build(card=card, account=found[0].account)
+    )
+
+
+def _after_change(
+    client: WebClient, app: Services, card: CardRef, user: str, result: ChangeResult
+) -> None:
+    """Update every card (also after a refusal: a stale card heals); explain a refusal."""
+    found = _update_cards(client, app, card.discovery_id)
+    if not result.done:
+        _refuse(client, card, user, result, found)
+    if result.change_id is not None and app.delivery is not None:
+        app.delivery.wake()  # the scout's reply goes out now, not at the next poll
+
+
+def _update_cards(client: WebClient, app: Services, discovery_id: int) -> Loaded:
+    """chat.update each posted card of the discovery; a card Slack refuses does not stop the rest."""
+    with session_scope(app.engine) as session:
+        found = load_cards(session=session, discovery_id=discovery_id)
+    if found is None:
+        return None
+    discovery, routes, history = found
+    for route in (r for r in routes if r.message_ts):  # unposted cards are rendered when posted
+        card = discovery_card(
+            discovery=discovery, route=route, definition=app.rules.definition,
+            network=app.rules.network, history=history,
+        )  # fmt: skip
+        try:
+            client.chat_update(
+                channel=route.channel_id, ts=route.message_ts, text=card["text"],
+                blocks=card["blocks"],
+            )  # fmt: skip
+        except SlackApiError as error:  # e.g. the channel was archived; the others still update
+            log.warning("card of discovery %s in %s not updated: %s", discovery_id,
+                        route.channel_id, error.response.get("error"))  # fmt: skip
+    return found
+
+
+def _refuse(
+    client: WebClient, card: CardRef, user: str, result: ChangeResult, found: Loaded
+) -> None:
+    """Explain, to the person only, why their click changed nothing."""
+    account = found[0].account if found else None
+    client.chat_postEphemeral(
+        channel=card.channel_id, user=user, text=refusal_text(result, account=account)
+    )
+
+
+def _change(context: BoltContext, card: CardRef, change: Change) -> ChangeResult:
+    with session_scope(services(context).engine) as session:
+        return change_status(
+            session=session, discovery_id=card.discovery_id, change=change, now=utc_now()
+        )
+
+
+def _plain(result: ChangeResult) -> str:
+    """A refusal for a modal field, which shows plain text (no mentions)."""
+    return refusal_text(result, plain=True)
+
+
+def _card(body: dict, action: dict) -> CardRef:
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
+    return CardRef(int(action["value"]), channel, container.get("message_ts"))

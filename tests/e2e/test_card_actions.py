@@ -1,0 +1,258 @@
+"""Receiving teams act on cards (acknowledge, actioned, decline) and the scout hears back."""
+
+from __future__ import annotations
+
+import threading
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from bot.cli.terminal import find_button
+from bot.emulator import SEED, SlackDriver, SlackEmulator
+from bot.rendering.ids import BlockId
+from storage.engine import session_scope
+from storage.enums import DiscoveryStatus
+from storage.models import Discovery, StatusChange
+from tests.e2e.people import Scout, wait_until
+from tests.e2e.test_dialogue_dm import answer_everything
+
+HOSTILE = "<!channel> <@U0ADMIN> <https://evil.example|x> & co"
+CARD_CHANNELS = (SEED.product, SEED.sales)
+
+
+class Team:
+    """The people in the route channels, clicking on the cards there."""
+
+    def __init__(self, driver: SlackDriver, emulator: SlackEmulator) -> None:
+        self.driver, self.emulator = driver, emulator
+
+    def card(self, channel: str = SEED.product) -> dict:
+        return self.emulator.messages(channel)[0]
+
+    def click(
+        self, label: str, *, user: str = SEED.dana, channel: str = SEED.product, card: dict | None = None
+    ) -> None:  # fmt: skip
+        """Click a button on the card (the one shown now, or an older copy of it)."""
+        found = find_button([card or self.card(channel)], label)
+        assert found is not None, f"no {label!r} on the card"
+        message, block, button = found
+        response = self.driver.block_action(
+            user=user, action_id=button["action_id"], value=button["value"],
+            block_id=block["block_id"], message=message, channel=channel,
+        )  # fmt: skip
+        assert response.status == 200, response.body
+
+    def modal(self, label: str, *, user: str = SEED.dana) -> dict:
+        """Click a button that opens a modal, and return the modal once it is open."""
+        opened = len(self.emulator.calls_to("views.open"))
+        self.click(label, user=user)
+        wait_until(lambda: len(self.emulator.calls_to("views.open")) > opened, what="a modal")
+        return self.emulator.modal_stack(user)[-1]
+
+    def submit(self, view: dict, *, note: str, kind: str | None = None, link: str = "", user: str = SEED.dana):  # fmt: skip
+        values = {BlockId.STATUS_NOTE.value: {"input": note}}
+        if kind:
+            selected = {"type": "static_select", "selected_option": {"value": kind}}
+            values |= {BlockId.STATUS_OUTCOME.value: {"input": selected}}
+            values |= {BlockId.STATUS_LINK.value: {"input": link}}
+        return self.driver.view_submission(user=user, view=view["id"], values=values)
+
+    def wait_for_cards(self, expect: str) -> list[dict]:
+        """Every card of the discovery, once all of them show `expect`."""
+        cards = lambda: [self.card(c) for c in CARD_CHANNELS]  # noqa: E731
+        return wait_until(lambda: all(expect in str(c) for c in cards()) and cards(), what=expect)
+
+
+def logged(driver: SlackDriver, emulator: SlackEmulator) -> tuple[Scout, dict, Team]:
+    """A discovery logged by DM, its cards in #product and #sales, the receipt in the DM."""
+    scout = Scout(driver, emulator)
+    answer_everything(scout)
+    scout.click("Submit", expect="on its way")
+    receipt = scout.wait_for("went to")
+    return scout, receipt, Team(driver, emulator)
+
+
+def replies(emulator: SlackEmulator, scout: Scout, receipt: dict, count: int = 1) -> list[dict]:
+    """The replies in the receipt's thread, once there are `count` of them."""
+
+    def thread() -> list[dict]:
+        return [
+            m
+            for m in emulator.messages(scout.dm)
+            if m.get("thread_ts") == receipt["ts"] and m["ts"] != receipt["ts"]
+        ]
+
+    wait_until(lambda: len(thread()) >= count, what=f"{count} replies in the receipt thread")
+    return thread()
+
+
+def history(engine) -> list[StatusChange]:
+    with session_scope(engine) as session:
+        return list(session.exec(select(StatusChange).order_by(StatusChange.id)).all())
+
+
+def ephemerals(emulator: SlackEmulator) -> list[dict]:
+    return [e for channel in CARD_CHANNELS for e in emulator.ephemerals(channel)]
+
+
+def test_acknowledge_updates_every_card_in_place_and_tells_the_scout(driver, emulator, engine):
+    scout, receipt, team = logged(driver, emulator)
+    before = team.card()
+
+    team.click("Acknowledge")
+
+    product, sales = team.wait_for_cards(f"<@{SEED.dana}> is on it")
+    assert product["ts"] == before["ts"] and len(emulator.messages(SEED.product)) == 1
+    for card in (product, sales):
+        assert find_button([card], "Acknowledge") is None
+        assert find_button([card], "Actioned") and find_button([card], "Decline")
+    [reply] = replies(emulator, scout, receipt)
+    assert reply["text"] == f":eyes: Picked up by <@{SEED.dana}> in <#{SEED.product}>."
+    assert [(c.to_status, c.actor_user_id) for c in history(engine)][1:] == [
+        (DiscoveryStatus.ACKNOWLEDGED, SEED.dana)
+    ]
+
+
+def test_actioned_through_its_modal_refuses_a_bad_link_then_closes_the_loop(
+    driver, emulator, engine
+):
+    scout, receipt, team = logged(driver, emulator)
+    team.click("Acknowledge")
+    team.wait_for_cards("is on it")
+    view = team.modal("Actioned")
+
+    bad = team.submit(view, kind="opportunity", note="Deal opened", link="javascript:alert(1)")
+    assert bad.json["response_action"] == "errors"
+    assert set(bad.json["errors"]) == {BlockId.STATUS_LINK}
+    good = team.submit(
+        view, kind="opportunity", note="Deal opened", link="https://crm.example/opp/9"
+    )
+    assert good.json == {"response_action": "clear"}
+
+    for card in team.wait_for_cards("*Actioned* by"):
+        assert "Opportunity created or advanced — Deal opened" in str(card)
+        assert "<https://crm.example/opp/9|crm.example>" in str(card)
+        assert find_button([card], "Actioned") is None and find_button([card], "Decline") is None
+    picked, actioned = replies(emulator, scout, receipt, count=2)
+    assert picked["text"].startswith(":eyes: Picked up by")
+    assert actioned["text"] == (
+        f":white_check_mark: Actioned by <@{SEED.dana}>: Opportunity created or advanced"
+        " — Deal opened — <https://crm.example/opp/9|crm.example>"
+    )
+    changes = history(engine)[1:]
+    assert [(c.from_status, c.to_status) for c in changes] == [
+        (DiscoveryStatus.NEW, DiscoveryStatus.ACKNOWLEDGED),
+        (DiscoveryStatus.ACKNOWLEDGED, DiscoveryStatus.ACTIONED),
+    ]
+    assert (changes[1].actor_user_id, changes[1].note, changes[1].link) == (
+        SEED.dana, "Deal opened", "https://crm.example/opp/9",
+    )  # fmt: skip
+    assert changes[1].outcome_kind == "opportunity"
+
+
+def test_decline_needs_a_reason_and_goes_straight_from_new(driver, emulator, engine):
+    scout, receipt, team = logged(driver, emulator)
+    view = team.modal("Decline")
+
+    empty = team.submit(view, note="   ")
+    assert set(empty.json["errors"]) == {BlockId.STATUS_NOTE}
+    assert team.submit(view, note="Not our market").json == {"response_action": "clear"}
+
+    team.wait_for_cards(f"*Declined* by <@{SEED.dana}>: Not our market")
+    [reply] = replies(emulator, scout, receipt)
+    assert reply["text"] == f":no_entry_sign: Declined by <@{SEED.dana}>: Not our market"
+    assert [(c.from_status, c.to_status) for c in history(engine)][1:] == [
+        (DiscoveryStatus.NEW, DiscoveryStatus.DECLINED)
+    ]
+
+
+def test_a_double_click_on_acknowledge_changes_the_status_once(driver, emulator, engine):
+    scout, receipt, team = logged(driver, emulator)
+    card = team.card()
+
+    team.click("Acknowledge", card=card)
+    team.click("Acknowledge", card=card)
+
+    team.wait_for_cards("is on it")
+    replies(emulator, scout, receipt)
+    wait_until(lambda: len(emulator.calls_to("chat.update")) >= 4, what="both clicks handled")
+    assert len(history(engine)) == 2 and len(replies(emulator, scout, receipt)) == 1
+    assert ephemerals(emulator) == []  # the same person's repeat: the card already says it
+
+
+def test_two_people_acknowledging_at_once_change_it_once_and_the_other_is_told(
+    driver, emulator, engine
+):
+    scout, receipt, team = logged(driver, emulator)
+    cards = {SEED.product: team.card(SEED.product), SEED.sales: team.card(SEED.sales)}
+    start = threading.Barrier(2)
+
+    def click(user: str, channel: str) -> None:
+        start.wait()
+        team.click("Acknowledge", user=user, channel=channel, card=cards[channel])
+
+    people = [threading.Thread(target=click, args=args) for args in ((SEED.dana, SEED.product), (SEED.sally, SEED.sales))]  # fmt: skip
+    for person in people:
+        person.start()
+    for person in people:
+        person.join(10)
+
+    [told] = wait_until(lambda: ephemerals(emulator), what="the ephemeral for the slower click")
+    [ack] = [c for c in history(engine) if c.to_status == DiscoveryStatus.ACKNOWLEDGED]
+    assert told["to_user"] != ack.actor_user_id
+    assert f"already picked up by <@{ack.actor_user_id}>" in told["text"]
+    assert len(replies(emulator, scout, receipt)) == 1
+
+
+def test_a_click_on_a_final_card_is_explained_never_silent(driver, emulator):
+    _scout, _receipt, team = logged(driver, emulator)
+    stale = team.card(SEED.sales)  # as Sally's client still shows it
+    team.submit(team.modal("Actioned"), kind="roadmap", note="On the Q3 roadmap")
+    team.wait_for_cards("*Actioned* by")
+
+    team.click("Decline", user=SEED.sally, channel=SEED.sales, card=stale)
+    team.click("Acknowledge", user=SEED.sally, channel=SEED.sales, card=stale)
+
+    wait_until(lambda: len(emulator.ephemerals(SEED.sales)) == 2, what="two ephemerals")
+    for ephemeral in emulator.ephemerals(SEED.sales):
+        assert ephemeral["to_user"] == SEED.sally
+        assert f"already actioned by <@{SEED.dana}>" in ephemeral["text"]
+    assert emulator.modal_stack(SEED.sally) == []
+
+
+def test_a_click_on_a_withdrawn_discovery_is_explained(driver, emulator, engine):
+    _scout, _receipt, team = logged(driver, emulator)
+    with session_scope(engine) as session:
+        session.exec(sa.update(Discovery).values(status=DiscoveryStatus.WITHDRAWN))
+
+    team.click("Acknowledge")
+
+    [told] = wait_until(lambda: emulator.ephemerals(SEED.product), what="the ephemeral")
+    assert "withdrawn by the scout" in told["text"] and told["to_user"] == SEED.dana
+    assert len(history(engine)) == 1
+
+
+def test_a_rate_limited_reply_is_delivered_once_later(driver, emulator):
+    scout, receipt, team = logged(driver, emulator)
+    emulator.faults.rate_limit("chat.postMessage", retry_after=1, times=1)
+
+    team.click("Acknowledge")
+
+    [reply] = replies(emulator, scout, receipt)
+    assert "Picked up by" in reply["text"]
+    assert any(call.status == 429 for call in emulator.calls_to("chat.postMessage"))
+    team.wait_for_cards("is on it")
+    assert len(replies(emulator, scout, receipt)) == 1
+
+
+def test_hostile_notes_are_shown_literally_on_cards_and_in_replies(driver, emulator):
+    scout, receipt, team = logged(driver, emulator)
+
+    team.submit(team.modal("Decline"), note=HOSTILE)
+
+    cards = team.wait_for_cards("*Declined* by")
+    [reply] = replies(emulator, scout, receipt)
+    for posted in (*cards, reply):
+        text = str(posted)
+        assert "<!channel>" not in text and "<@U0ADMIN>" not in text and "<https://evil" not in text
+        assert "&lt;!channel&gt; &lt;@U0ADMIN&gt;" in text and "&amp; co" in text
