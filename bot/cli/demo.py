@@ -101,11 +101,15 @@ class Demo:
 
     def _show(self, channel_id: str, message: dict, kind: str) -> None:
         """Print what the bot posts, where it lands, as the Slack client would show it."""
+        where = "direct message" if channel_id.startswith("D") else f"#{self.names[channel_id]}"
+        if kind == "ephemeral":
+            self._print_message(f"{where} · only visible to you · Value Scout", message)
+            return
         if kind not in ("posted", "updated") or message.get("user") != SEED.bot_user_id:
             return
-        where = "direct message" if channel_id.startswith("D") else f"#{self.names[channel_id]}"
         edited = " (edited)" if kind == "updated" else ""
-        self._print_message(f"{where} · Value Scout{edited}", message)
+        thread = " (in thread)" if message.get("thread_ts") not in (None, message.get("ts")) else ""
+        self._print_message(f"{where} · Value Scout{edited}{thread}", message)
 
     def _show_ephemeral(self, payload: dict) -> None:
         if payload.get("blocks") or payload.get("text"):
@@ -135,16 +139,22 @@ class Demo:
         """Click a button on the latest bot message in the DM that has one with that label."""
         label, _, number = words.strip().rpartition(" ")
         label, nth = (label, int(number)) if number.isdigit() and label else (words.strip(), 1)
-        dm = self.emulator.dm_channel_for(self.user)
-        found = find_button(self.emulator.messages(dm), label, nth)
-        if found is None:
-            self.out(f"no button {label!r} here\n")
-            return
-        message, block, button = found
-        self.driver.block_action(
-            user=self.user, action_id=button["action_id"], value=button.get("value"),
-            block_id=block.get("block_id"), message=message, channel=dm,
-        )  # fmt: skip
+        for channel in self._visible_channels():
+            found = find_button(self.emulator.messages(channel), label, nth)
+            if found is not None:
+                message, block, button = found
+                self.driver.block_action(
+                    user=self.user, action_id=button["action_id"], value=button.get("value"),
+                    block_id=block.get("block_id"), message=message, channel=channel,
+                )  # fmt: skip
+                return
+        self.out(f"no button {label!r} here\n")
+
+    def _visible_channels(self) -> list[str]:
+        """Your DM with the bot first, then the channels, busiest last-posted first."""
+        rooms = [room.id for room in SEED.rooms if self.emulator.messages(room.id)]
+        rooms.sort(key=lambda room: self.emulator.messages(room)[-1]["ts"], reverse=True)
+        return [self.emulator.dm_channel_for(self.user), *rooms]
 
     def _switch(self, who: str) -> None:
         person = self._person(who)

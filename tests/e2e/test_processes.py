@@ -191,3 +191,20 @@ def test_the_worker_explains_a_refused_socket_mode_connection(emulator, database
     assert result.returncode == 2
     assert "SLACK_APP_TOKEN was refused by Slack" in result.stderr.strip().splitlines()[-1]
     assert "Traceback" not in result.stderr and "xapp-1-not-valid" not in result.stderr
+
+
+def test_in_the_demo_dana_acknowledges_a_card_and_the_scout_hears_back(emulator, database_url):
+    out = io.StringIO()
+    lines = [
+        "hi",
+        "Globex",
+        "Onboard a store in a day",
+        "A consultant must be on site",
+        "not yet",
+        "skip",
+    ]
+    lines += ["/click Submit", "/as dana", "/click Acknowledge", "/quit"]
+    run_demo(e2e_settings(emulator, database_url), lines=iter(lines), out=out)
+    shown = out.getvalue()
+    assert "#product · Value Scout (edited)" in shown and "@Dana Product is on it." in shown
+    assert "Picked up by @Dana Product in #product." in shown
