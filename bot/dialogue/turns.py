@@ -58,6 +58,7 @@ class Turn:
     discovery_id: int | None = None
     created: bool = False
     opened: str | None = None  # "new" or "draft" when this turn opened the dialogue
+    stale: bool = False  # the event was for a dialogue that is no longer open
 
 
 def take_turn(
@@ -109,7 +110,9 @@ class _Edit:
 def _turn(session, rules, who, events, now, source, dialogue_id, edit: _Edit) -> Turn:
     dialogue, opened = _current(session, rules, who, now, dialogue_id)
     if dialogue is None:
-        return Turn(dialogue_id or 0, DialogueState("cancelled", {}), (_stale_notice(),))
+        return Turn(
+            dialogue_id or 0, DialogueState("cancelled", {}), (_stale_notice(),), stale=True
+        )
     if opened:
         events = [Resume()]  # the message that opens a dialogue is a greeting, not an answer
     state = edit.apply(DialogueState.load(dialogue.step, dialogue.answers))
@@ -163,6 +166,13 @@ def start_fresh(
             step=state.step, answers=state.dump(), now=now,
         )  # fmt: skip
         return dialogue.id
+
+
+def dialogue_answers(*, engine: Engine, dialogue_id: int) -> dict:
+    """A dialogue's answers whatever its status (a modal may outlive its dialogue)."""
+    with session_scope(engine) as session:
+        dialogue = session.get(DialogueSession, dialogue_id)
+        return DialogueState.load(dialogue.step, dialogue.answers).answers if dialogue else {}
 
 
 def submitted_once(*, engine: Engine, dialogue_id: int) -> dict | None:

@@ -6,9 +6,16 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.dialogue.events import Notice, SetRoutes, Submit, Submitted
-from bot.dialogue.turns import Turn, Who, submitted_once, take_turn
+from bot.dialogue.turns import (
+    Turn,
+    Who,
+    dialogue_answers,
+    start_fresh,
+    submitted_once,
+    take_turn,
+)
 from bot.discoveries.routing import suggest_routes
-from bot.listeners.support import acknowledge, after_ack, services
+from bot.listeners.support import Services, acknowledge, after_ack, services
 from bot.rendering.ids import BlockId, CallbackId
 from bot.rendering.modal import answers_from_modal, chosen_routes, dialogue_of, routes_modal
 from bot.rendering.turns import effect_messages
@@ -29,23 +36,29 @@ def handle_answers_submitted(ack: Ack, body: dict, view: dict, context: BoltCont
     """Check every answer; show what to fix on its field, or move on to choosing the teams."""
     app, now, who = services(context), utc_now(), _who(body)
     rules, dialogue_id = app.rules, dialogue_of(view)
-    turn = take_turn(
-        engine=app.engine, rules=rules, who=who, events=[], now=now, dialogue_id=dialogue_id
-    )
+    previous = dialogue_answers(engine=app.engine, dialogue_id=dialogue_id)
     answers, errors = answers_from_modal(
-        rules.definition, view, previous=turn.state.answers, today=now.date()
+        rules.definition, view, previous=previous, today=now.date()
     )
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    kept = {key: value for key, value in turn.state.answers.items() if key in ("evidence_url",)}
-    turn = take_turn(
-        engine=app.engine, rules=rules, who=who, events=[], now=now,
-        dialogue_id=dialogue_id, answers=kept | answers, replace_answers=True, to_summary=True,
-    )  # fmt: skip
+    answers = {key: previous[key] for key in ("evidence_url",) if key in previous} | answers
+    turn = _to_summary(app, who, dialogue_id, answers, now)
+    if turn.stale:  # cancelled or submitted by DM while the modal was open: keep these answers
+        dialogue_id = start_fresh(engine=app.engine, rules=rules, who=who, answers=answers, now=now)
+        turn = _to_summary(app, who, dialogue_id, answers, now)
     suggestions = [(s.route, s.reason) for s in suggest_routes(rules.routing, turn.state.answers)]
     view = routes_modal(rules.definition, turn.state.answers, suggestions, dialogue_id=dialogue_id)
     ack(response_action="update", view=view)
+
+
+def _to_summary(app: Services, who: Who, dialogue_id: int, answers: dict, now) -> Turn:
+    """Replace the dialogue's answers with the modal's and move it to its summary."""
+    return take_turn(
+        engine=app.engine, rules=app.rules, who=who, events=[], now=now,
+        dialogue_id=dialogue_id, answers=answers, replace_answers=True, to_summary=True,
+    )  # fmt: skip
 
 
 def handle_routes_submitted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:

@@ -140,3 +140,24 @@ def test_the_shortcut_prefills_evidence_and_keeps_a_huge_message_whole(driver, e
         discovery = session.exec(select(Discovery)).one()
     assert discovery.evidence == words.strip() or discovery.evidence == words
     assert discovery.source == DiscoverySource.SHORTCUT and "archives" in discovery.evidence_url
+
+
+def test_answers_in_a_modal_outlive_a_dialogue_cancelled_by_dm_meanwhile(driver, emulator, engine):
+    view = open_modal(driver, emulator)
+    driver.message(SEED.scout, "cancel")
+    wait_until(
+        lambda: any(
+            "Cancelled" in str(m) for m in emulator.messages(emulator.dm_channel_for(SEED.scout))
+        )
+    )
+    moved_on = driver.view_submission(
+        user=SEED.scout, view=view["id"], values=modal_state(view, ANSWERS)
+    )
+    assert moved_on.json["response_action"] == "update"
+    confirm = emulator.modal_stack(SEED.scout)[-1]
+    done = driver.view_submission(
+        user=SEED.scout, view=confirm["id"], values=modal_state(confirm, {})
+    )
+    assert done.json["response_action"] == "clear"
+    with session_scope(engine) as session:
+        assert session.exec(select(Discovery)).one().account == "Umbrella"
