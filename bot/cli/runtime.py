@@ -17,6 +17,7 @@ from bot.app import build_app
 from bot.dialogue.reminders import nudge_idle_dialogues
 from bot.dialogue.turns import load_dialogue_rules
 from bot.discoveries.delivery import DeliveryWorker
+from bot.discoveries.nudges import nudge_open_loops
 from bot.scheduler import ScheduledJob, build_scheduler
 from bot.settings import HINTS, Settings, SettingsError, require
 from bot.slack_client import build_web_client
@@ -82,7 +83,14 @@ def scheduled_jobs(parts: Components) -> list[ScheduledJob]:
     def nudge() -> None:
         nudge_idle_dialogues(engine=parts.engine, client=parts.client, now=utc_now())
 
-    return [ScheduledJob("nudge_idle_dialogues", nudge, IntervalTrigger(minutes=5))]
+    def nudge_cards() -> None:
+        zone = parts.settings.zone
+        nudge_open_loops(engine=parts.engine, client=parts.client, zone=zone, now=utc_now())
+
+    return [
+        ScheduledJob("nudge_idle_dialogues", nudge, IntervalTrigger(minutes=5)),
+        ScheduledJob("nudge_open_loops", nudge_cards, IntervalTrigger(minutes=15)),
+    ]
 
 
 def wsgi_app(settings: Settings) -> WSGIApp:

@@ -1,0 +1,122 @@
+"""Open loops: a card still `new` after N working days gets one nudge in its thread."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
+from sqlmodel import Session, col, select
+
+from bot.rendering.dialogue import plain_mrkdwn_message
+from bot.rendering.text import render
+from storage.engine import session_scope
+from storage.enums import DiscoveryStatus
+from storage.models import Discovery, DiscoveryRoute, ProcessedRequest
+from storage.queries import get_setting, record_request_once
+
+log = logging.getLogger(__name__)
+
+SETTING = "nudge_after_working_days"
+DEFAULT_DAYS = 3
+KIND = "nudge"
+SATURDAY = 5  # date.weekday(): Monday is 0, so 5 and 6 are the weekend
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """A card to nudge: where it is and what to say about it."""
+
+    channel_id: str
+    message_ts: str
+    account: str
+    scout_user_id: str
+
+
+def add_working_days(start: datetime, n: int, zone: ZoneInfo) -> datetime:
+    """The moment n working days (Mon–Fri, in zone) after start, in UTC."""
+    local = start.astimezone(zone)
+    if local.weekday() >= SATURDAY:  # logged at the weekend: the clock starts Monday morning
+        days_to_monday = 7 - local.weekday()
+        local = datetime.combine(local.date() + timedelta(days=days_to_monday), time(), zone)
+    day, counted = local.date(), 0
+    while counted < n:
+        day += timedelta(days=1)
+        counted += day.weekday() < SATURDAY
+    # Same wall-clock time on the due day, so a DST change moves no deadline by an hour.
+    return datetime.combine(day, local.time(), zone).astimezone(UTC)
+
+
+def nudge_open_loops(*, engine: Engine, client: WebClient, zone: ZoneInfo, now: datetime) -> int:
+    """Nudge every card left `new` for N working days, once per card; return how many."""
+    with session_scope(engine) as session:
+        days = nudge_days(session)
+        due = _claim(session, days=days, zone=zone, now=now)
+    return sum(_post(client, nudge, days) for nudge in due)
+
+
+def nudge_days(session: Session) -> int:
+    """N from the admin setting; a value that is not a positive whole number means the default."""
+    value = get_setting(session=session, key=SETTING, default=DEFAULT_DAYS)
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        return DEFAULT_DAYS
+    return days if days > 0 else DEFAULT_DAYS
+
+
+def _claim(session: Session, *, days: int, zone: ZoneInfo, now: datetime) -> list[Nudge]:
+    """Record each due card as nudged in this transaction, so two processes never both post."""
+    due = []
+    for route_id, created_at, nudge in _candidates(session, days=days, now=now):
+        if add_working_days(created_at, days, zone) > now:
+            continue
+        # ON CONFLICT DO NOTHING: a racing process waits for our commit, then inserts nothing.
+        if record_request_once(session=session, key=_key(route_id), kind=KIND, now=now):
+            due.append(nudge)
+    return due
+
+
+def _candidates(session: Session, *, days: int, now: datetime) -> list[tuple[int, datetime, Nudge]]:
+    """Posted cards of `new` discoveries at least N calendar days old and never nudged."""
+    key = sa.literal(f"{KIND}:") + sa.cast(DiscoveryRoute.id, sa.String)
+    nudged = select(ProcessedRequest.key).where(ProcessedRequest.key == key).exists()
+    statement = (
+        select(DiscoveryRoute, Discovery.created_at, Discovery.account, Discovery.scout_user_id)
+        .join(Discovery, col(Discovery.id) == DiscoveryRoute.discovery_id)
+        .where(Discovery.status == DiscoveryStatus.NEW, col(DiscoveryRoute.message_ts).is_not(None))
+        # N working days are at least N calendar days: a cheap bound before the exact check.
+        .where(Discovery.created_at <= now - timedelta(days=days), ~nudged)
+        .order_by(col(DiscoveryRoute.id))
+    )
+    return [
+        (route.id, created, Nudge(route.channel_id, route.message_ts, account, scout))
+        for route, created, account, scout in session.exec(statement).all()
+    ]
+
+
+def _key(route_id: int) -> str:
+    """The dedupe key that marks a card as nudged, forever."""
+    return f"{KIND}:{route_id}"
+
+
+def _post(client: WebClient, nudge: Nudge, days: int) -> bool:
+    """Reply in the card's thread; a failure is logged, not retried (one nudge, not a nag)."""
+    text = render("nudge.md.j2", account=nudge.account, scout=nudge.scout_user_id, days=days)
+    message = plain_mrkdwn_message(text)
+    try:
+        client.chat_postMessage(channel=nudge.channel_id, thread_ts=nudge.message_ts, **message)
+    except SlackApiError as error:
+        log.warning(
+            "could not nudge the card %s in %s: %s",
+            nudge.message_ts,
+            nudge.channel_id,
+            error.response.get("error"),
+        )
+        return False
+    return True
