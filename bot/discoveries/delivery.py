@@ -27,6 +27,7 @@ from bot.discoveries.service import (
     postpone_outbox,
     record_delivery,
 )
+from bot.discoveries.similar import find_related
 from bot.discoveries.themes import ValueNetwork
 from bot.rendering.cards import discovery_card, receipt_message
 from bot.rendering.status import status_reply_message
@@ -224,12 +225,15 @@ class DeliveryWorker:
                 session=session, discovery_id=job.discovery_id, route=job.payload["route"]
             )
             history = status_history(session=session, discovery_id=job.discovery_id)
+            # Same short read: the related facts match the discovery as loaded.
+            now = self._now()
+            related = find_related(session=session, discovery=found[0], now=now) if found else None
         if found is None:
             raise _Gone
         discovery, route = found
         card = discovery_card(
             discovery=discovery, route=route, definition=self._definition, network=self._network,
-            history=history,
+            history=history, related=related,
         )  # fmt: skip
         return job, card
 

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.discoveries.loop import ALLOWED_FROM, Change, ChangeResult, change_status, load_cards
+from bot.discoveries.similar import find_related
 from bot.listeners.support import Services, acknowledge, after_ack, services
 from bot.rendering.cards import discovery_card
 from bot.rendering.ids import ActionId, BlockId, CallbackId
@@ -142,13 +143,14 @@ def _update_cards(client: WebClient, app: Services, discovery_id: int) -> Loaded
     """chat.update each posted card of the discovery; a card Slack refuses does not stop the rest."""
     with session_scope(app.engine) as session:
         found = load_cards(session=session, discovery_id=discovery_id)
+        related = found and find_related(session=session, discovery=found[0], now=utc_now())
     if found is None:
         return None
     discovery, routes, history = found
     for route in (r for r in routes if r.message_ts):  # unposted cards are rendered when posted
         card = discovery_card(
             discovery=discovery, route=route, definition=app.rules.definition,
-            network=app.rules.network, history=history,
+            network=app.rules.network, history=history, related=related,
         )  # fmt: skip
         try:
             client.chat_update(

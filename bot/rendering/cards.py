@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,6 +22,7 @@ from slack_sdk.models.blocks import (
 from bot.dialogue.answers import format_amount, show_date
 from bot.dialogue.definition import Definition
 from bot.discoveries.loop import OUTCOME_LABELS
+from bot.discoveries.similar import CONVERGENCE_WINDOW, Related
 from bot.discoveries.themes import ValueNetwork
 from bot.rendering.ids import ActionId, BlockId
 from bot.rendering.text import Mrkdwn, escape, render
@@ -93,6 +95,7 @@ def discovery_card(
     network: ValueNetwork | None = None,
     permalink_hint: str | None = None,
     history: Sequence[StatusChange] = (),
+    related: Related | None = None,
 ) -> dict[str, Any]:
     """The card a route channel gets: the answers, the scout, why it is here, its status."""
     blocks: list[Block] = [
@@ -103,6 +106,7 @@ def discovery_card(
         *_evidence(discovery, definition),
         SectionBlock(text=MarkdownTextObject(text=_why(route.reason))),
         *_status(discovery, history),
+        *_related(related),
         ContextBlock(elements=[MarkdownTextObject(text=_context(discovery, permalink_hint))]),
         *_actions(discovery),
     ]
@@ -253,6 +257,39 @@ def _status(discovery: Discovery, history: Sequence[StatusChange]) -> list[Secti
         return []
     text = status_text(change, "status_line.md.j2")
     return [SectionBlock(block_id=BlockId.CARD_STATUS.value, text=MarkdownTextObject(text=text))]
+
+
+def _related(related: Related | None) -> list[SectionBlock]:
+    """Earlier discoveries like this one and the convergence at its account; none if neither."""
+    if not related:
+        return []
+    together = related.convergence
+    # Each part is clipped, so even three items and the note stay far below SECTION_LIMIT.
+    items = [
+        {"id": item.discovery_id, "channel_id": item.channel_id,
+         "account": _short(item.account, 60), "outcome": _short(item.outcome, 140)}
+        for item in related.discoveries
+    ]  # fmt: skip
+    text = render(
+        "card_related.md.j2", items=items, days=CONVERGENCE_WINDOW.days,
+        convergence=together and replace(together, account=_short(together.account, 60)),
+        ordinal=ordinal(together.count) if together else None,
+    )  # fmt: skip
+    return [SectionBlock(text=MarkdownTextObject(text=text))]
+
+
+def _short(text: str, budget: int) -> str:
+    """At most budget escaped characters of text, an ellipsis showing a cut."""
+    shown = clip(" ".join(text.split()), budget)
+    return shown if shown == " ".join(text.split()) else shown.rstrip() + "…"
+
+
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st, 22nd, 101st, 111th."""
+    suffix = (
+        "th" if number % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
 
 
 def _actions(discovery: Discovery) -> list[ActionsBlock]:

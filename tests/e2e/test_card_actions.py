@@ -256,3 +256,23 @@ def test_hostile_notes_are_shown_literally_on_cards_and_in_replies(driver, emula
         text = str(posted)
         assert "<!channel>" not in text and "<@U0ADMIN>" not in text and "<https://evil" not in text
         assert "&lt;!channel&gt; &lt;@U0ADMIN&gt;" in text and "&amp; co" in text
+
+
+def test_a_card_keeps_its_related_discoveries_when_it_is_acknowledged(driver, emulator):
+    scout, _receipt, team = logged(driver, emulator)
+    answer_everything(scout)  # a second discovery at Globex, from the same scout
+    scout.click("Submit", expect="on its way")
+    second = wait_until(
+        lambda: len(emulator.messages(SEED.product)) == 2 and emulator.messages(SEED.product)[-1]
+    )
+    assert "2nd discovery at Globex in 30 days" in str(second)
+
+    team.click("Acknowledge", card=second)
+
+    updated = wait_until(
+        lambda: (
+            "is on it" in str(emulator.messages(SEED.product)[-1])
+            and emulator.messages(SEED.product)[-1]
+        )
+    )
+    assert "2nd discovery at Globex in 30 days" in str(updated)

@@ -13,7 +13,8 @@ import pytest
 from slack_sdk.models.blocks import Block
 
 from bot.dialogue.definition import Choice, Definition, load_definition
-from bot.rendering.cards import clip, discovery_card, receipt_message
+from bot.discoveries.similar import Convergence, Related, RelatedDiscovery
+from bot.rendering.cards import clip, discovery_card, ordinal, receipt_message
 from storage.models import Discovery, DiscoveryRoute
 
 HOSTILE = (
@@ -275,3 +276,67 @@ def test_themes_show_the_value_networks_labels(definition: Definition) -> None:
         discovery=discovery, route=_route(), definition=definition, network=load_network()
     )
     assert "*Themes*\nFaster onboarding, Unthemed" in _texts(card)
+
+
+def _related_card(definition: Definition, related: Related | None) -> dict[str, Any]:
+    return discovery_card(
+        discovery=_discovery(), route=_route(), definition=definition, related=related
+    )
+
+
+def _related_text(card: dict[str, Any]) -> str | None:
+    return next((t for t in _texts(card) if t.startswith("*Related*")), None)
+
+
+def test_related_discoveries_are_referenced_by_number_and_channel_with_the_convergence(
+    definition: Definition,
+):
+    related = Related(
+        discoveries=(
+            RelatedDiscovery(12, "Acme", "Onboard stores in a day", "C0SALES", 1.5),
+            RelatedDiscovery(9, "Initech", "Stores onboarded in a day", None, 0.8),
+        ),
+        convergence=Convergence("Acme", 3, 3),
+    )
+
+    text = _related_text(_related_card(definition, related))
+
+    assert text is not None
+    assert "3rd discovery at Acme in 30 days, from 3 scouts" in text
+    assert "discovery #12 in <#C0SALES>: *Acme* — Onboard stores in a day" in text
+    assert "discovery #9: *Initech* — Stores onboarded in a day" in text  # not posted: no channel
+
+
+def test_a_card_with_nothing_related_has_no_related_section(definition: Definition):
+    assert _related_text(_related_card(definition, None)) is None
+    assert _related_text(_related_card(definition, Related())) is None
+    assert _related_card(definition, Related()) == _related_card(definition, None)
+
+
+def test_one_scout_converging_alone_is_said_in_the_singular(definition: Definition):
+    text = _related_text(_related_card(definition, Related(convergence=Convergence("Acme", 2, 1))))
+    assert text is not None and "2nd discovery at Acme in 30 days, from 1 scout" in text
+
+
+def test_hostile_and_huge_related_text_is_escaped_shortened_and_within_limits(
+    definition: Definition,
+):
+    item = RelatedDiscovery(7, HOSTILE * 50, HOSTILE * 500, "C0SALES", 1.0)
+    card = _related_card(
+        definition, Related(discoveries=(item,) * 3, convergence=Convergence(HOSTILE * 50, 4, 2))
+    )
+
+    _assert_within_limits(card)
+    posted = json.dumps(card["blocks"])
+    assert re.findall(r"<[!@#]\w*", posted) == ["<@U0SCOUT"] + ["<#C0SALES"] * 3
+    text = _related_text(card)
+    assert text is not None and "&lt;!channel&gt;" in text and "…" in text
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th"), (13, "13th"),
+     (21, "21st"), (22, "22nd"), (23, "23rd"), (101, "101st"), (111, "111th"), (112, "112th")],
+)  # fmt: skip
+def test_ordinals_follow_english_including_the_teens(number: int, expected: str):
+    assert ordinal(number) == expected
