@@ -73,30 +73,29 @@ def submit_discovery(
         return SubmitResult(discovery_id=existing, created=False)
     # Checked before any write, so a refused submit leaves nothing behind.
     channels = {route: _channel_for(route, route_channels) for route, _ in routes}
-    columns = discovery_columns(answers)
-    insert = (
+    values = dict(team_id=team_id, scout_user_id=scout_user_id, source=source, themes=list(themes))
+    created = _insert_discovery(session, source_key, values | discovery_columns(answers), now)
+    discovery_id = _discovery_id(session, source_key)
+    assert discovery_id is not None  # inserted, by this call or by the one that won the race
+    if created:
+        _record_routes(session, discovery_id, scout_user_id, routes, channels, now)
+        _queue_deliveries(session, discovery_id, scout_user_id, channels, now)
+    return SubmitResult(discovery_id=discovery_id, created=created)
+
+
+def _insert_discovery(
+    session: Session, source_key: str, values: dict[str, Any], now: datetime
+) -> bool:
+    """Insert the discovery unless its source_key exists; True when this call inserted it."""
+    values |= {"source_key": source_key, "status": DiscoveryStatus.NEW}
+    statement = (
         insert_for(session, Discovery)
-        .values(
-            team_id=team_id,
-            scout_user_id=scout_user_id,
-            source=source,
-            source_key=source_key,
-            themes=list(themes),
-            status=DiscoveryStatus.NEW,
-            created_at=now,
-            updated_at=now,
-            **columns,
-        )
+        .values(created_at=now, updated_at=now, **values)
         # The unique source_key decides between racing submits (double click, retries, two
         # processes): the loser inserts nothing, and then reads the winner's row.
         .on_conflict_do_nothing(index_elements=["source_key"])
     )
-    created = inserted_one_row(session, insert)
-    discovery_id = _discovery_id(session, source_key)
-    assert discovery_id is not None  # inserted, by this call or by the one that won the race
-    if created:
-        _write_routing(session, discovery_id, scout_user_id, routes, channels, now)
-    return SubmitResult(discovery_id=discovery_id, created=created)
+    return inserted_one_row(session, statement)
 
 
 def _discovery_id(session: Session, source_key: str) -> int | None:
@@ -112,7 +111,7 @@ def _channel_for(route: str, route_channels: Mapping[str, str | None]) -> str:
     return channel
 
 
-def _write_routing(
+def _record_routes(
     session: Session,
     discovery_id: int,
     scout_user_id: str,
@@ -120,7 +119,7 @@ def _write_routing(
     channels: dict[str, str],
     now: datetime,
 ) -> None:
-    """Routes, the first status change, one card per route and the scout's receipt."""
+    """Where the discovery goes and why, and its first status change (new, by the scout)."""
     for route, reason in routes:
         session.add(
             DiscoveryRoute(
@@ -130,36 +129,29 @@ def _write_routing(
                 channel_id=channels[route],
             )
         )
-    session.add(
-        StatusChange(
-            discovery_id=discovery_id,
-            from_status=None,
-            to_status=DiscoveryStatus.NEW,
-            actor_user_id=scout_user_id,
-            at=now,
-        )
-    )
+    first = StatusChange(
+        discovery_id=discovery_id, from_status=None, to_status=DiscoveryStatus.NEW,
+        actor_user_id=scout_user_id, at=now,
+    )  # fmt: skip
+    session.add(first)
     session.flush()
-    for route, _ in routes:
+
+
+def _queue_deliveries(
+    session: Session, discovery_id: int, scout_user_id: str, channels: dict[str, str], now: datetime
+) -> None:
+    """One card per routed channel, then the scout's receipt (a user id posts in the app's DM)."""
+    payload = {"discovery_id": discovery_id}
+    deliveries = [
+        (CARD, card_key(discovery_id, route), channel, payload | {"route": route})
+        for route, channel in channels.items()
+    ]
+    deliveries.append((RECEIPT, receipt_key(discovery_id), scout_user_id, payload))
+    for kind, key, channel, body in deliveries:
         enqueue_outbox(
-            session=session,
-            kind=CARD,
-            dedupe_key=card_key(discovery_id, route),
-            channel_id=channels[route],
-            payload={"discovery_id": discovery_id, "route": route},
-            now=now,
-            discovery_id=discovery_id,
-        )
-    # chat.postMessage to a user id posts in the app's DM with that user.
-    enqueue_outbox(
-        session=session,
-        kind=RECEIPT,
-        dedupe_key=receipt_key(discovery_id),
-        channel_id=scout_user_id,
-        payload={"discovery_id": discovery_id},
-        now=now,
-        discovery_id=discovery_id,
-    )
+            session=session, kind=kind, dedupe_key=key, channel_id=channel, payload=body,
+            now=now, discovery_id=discovery_id,
+        )  # fmt: skip
 
 
 def discovery_columns(answers: Mapping[str, Any]) -> dict[str, Any]:
