@@ -59,6 +59,8 @@ class Discovery(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utc_now, sa_type=UTCDateTime, sa_column_kwargs=_TOUCH
     )
+    # Set when the scout changed the discovery after submitting it; cards then say "edited".
+    edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class DiscoveryRoute(SQLModel, table=True):
@@ -73,6 +75,8 @@ class DiscoveryRoute(SQLModel, table=True):
     reason: str = Field(sa_type=sa.Text)
     channel_id: str = Field(sa_type=sa.String(SLACK_ID))
     message_ts: str | None = Field(default=None, sa_type=sa.String(SLACK_TS))
+    # Set when the card was re-routed: this route no longer acts on it, the named one does.
+    rerouted_to: Route | None = Field(default=None, sa_type=str_enum(Route, ENUM_LENGTH))
 
 
 class StatusChange(SQLModel, table=True):
@@ -91,6 +95,9 @@ class StatusChange(SQLModel, table=True):
     note: str | None = Field(default=None, sa_type=sa.Text)
     outcome_kind: str | None = Field(default=None, sa_type=sa.String(50))
     link: str | None = Field(default=None, sa_type=sa.Text)
+    # A re-route is a change in the history too: from which route to which.
+    rerouted_from: Route | None = Field(default=None, sa_type=str_enum(Route, ENUM_LENGTH))
+    rerouted_to: Route | None = Field(default=None, sa_type=str_enum(Route, ENUM_LENGTH))
     at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 
 

@@ -88,3 +88,9 @@ class DigestRun(SQLModel, table=True):
     )
     claimed_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # How far sending got (parent ts, parts posted, chart): a resumed run never posts twice.
+    progress: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_type=sa.JSON,
+        sa_column_kwargs={"server_default": sa.text("'{}'")},  # rows claimed by a bare INSERT
+    )
