@@ -25,6 +25,8 @@ class ActionId(StrEnum):
     CARD_ACKNOWLEDGE = "card_acknowledge"
     CARD_ACTIONED = "card_actioned"
     CARD_DECLINE = "card_decline"
+    DIGEST_SCOUT_OFF = "digest_scout_off"  # in a scout's weekly DM: stop these digests
+    DIGEST_SCOUT_ON = "digest_scout_on"  # on the App Home: start them again
 
 
 class BlockId(StrEnum):
