@@ -18,11 +18,10 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot.dialogue.definition import Definition
-from bot.discoveries.loop import STATUS_REPLY, load_status_reply, status_history
+from bot.discoveries.loop import STATUS_REPLY, load_cards, load_status_reply
 from bot.discoveries.service import (
     CARD,
     RECEIPT,
-    load_card,
     load_receipt,
     postpone_outbox,
     record_delivery,
@@ -221,19 +220,17 @@ class DeliveryWorker:
         if job.kind == STATUS_REPLY:
             return self._status_reply(job)
         with session_scope(self._engine) as session:
-            found = load_card(
-                session=session, discovery_id=job.discovery_id, route=job.payload["route"]
-            )
-            history = status_history(session=session, discovery_id=job.discovery_id)
+            found = load_cards(session=session, discovery_id=job.discovery_id)
             # Same short read: the related facts match the discovery as loaded.
             now = self._now()
             related = find_related(session=session, discovery=found[0], now=now) if found else None
-        if found is None:
+        route = found and next((r for r in found[1] if r.route == job.payload["route"]), None)
+        if found is None or route is None:
             raise _Gone
-        discovery, route = found
+        discovery, routes, history = found
         card = discovery_card(
             discovery=discovery, route=route, definition=self._definition, network=self._network,
-            history=history, related=related,
+            history=history, related=related, routes=routes,
         )  # fmt: skip
         return job, card
 
@@ -255,7 +252,10 @@ class DeliveryWorker:
             raise _NotReady(min(max(waiting_since.timestamp(), low), high))
         if state.thread is not None:  # without a receipt (it failed for good) it goes unthreaded
             job = replace(job, channel_id=state.thread[0], thread_ts=state.thread[1])
-        message = status_reply_message(change=state.change, channel_id=job.payload["channel_id"])
+        message = status_reply_message(
+            change=state.change, channel_id=job.payload["channel_id"],
+            to_channel_id=job.payload.get("to_channel_id"),
+        )  # fmt: skip
         return job, message
 
     def _receipt(self, job: _Job) -> dict[str, Any]:

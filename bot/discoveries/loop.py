@@ -27,6 +27,7 @@ ALLOWED_FROM: dict[DiscoveryStatus, tuple[DiscoveryStatus, ...]] = {
     Status.ACKNOWLEDGED: (Status.NEW,),
     Status.ACTIONED: (Status.NEW, Status.ACKNOWLEDGED),
     Status.DECLINED: (Status.NEW, Status.ACKNOWLEDGED),
+    Status.WITHDRAWN: (Status.NEW, Status.ACKNOWLEDGED),
 }
 
 
@@ -137,24 +138,33 @@ def _record(
     session.add(row)
     session.flush()
     assert row.id is not None
-    scout = session.exec(select(Discovery.scout_user_id).where(Discovery.id == discovery_id)).one()
+    queue_status_reply(
+        session=session, discovery_id=discovery_id, change_id=row.id,
+        payload={"channel_id": change.channel_id}, now=now,
+    )  # fmt: skip
+    return row.id
+
+
+def queue_status_reply(
+    *, session: Session, discovery_id: int, change_id: int, payload: dict, now: datetime
+) -> None:
+    """The scout's reply about one change: threaded under the receipt, once it is posted."""
     thread = _receipt_thread(session, discovery_id)
     enqueue_outbox(
         session=session,
         kind=STATUS_REPLY,
-        dedupe_key=status_reply_key(row.id),
+        dedupe_key=status_reply_key(change_id),
         # Until the receipt is posted the reply waits; delivery then threads it under it.
-        channel_id=thread[0] if thread else scout,
+        channel_id=thread[0] if thread else _scout(session, discovery_id),
         thread_ts=thread[1] if thread else None,
-        payload={
-            "discovery_id": discovery_id,
-            "status_change_id": row.id,
-            "channel_id": change.channel_id,
-        },
+        payload={"discovery_id": discovery_id, "status_change_id": change_id, **payload},
         now=now,
         discovery_id=discovery_id,
     )
-    return row.id
+
+
+def _scout(session: Session, discovery_id: int) -> str:
+    return session.exec(select(Discovery.scout_user_id).where(Discovery.id == discovery_id)).one()
 
 
 def _refused(session: Session, discovery_id: int, current: Status, change: Change) -> ChangeResult:

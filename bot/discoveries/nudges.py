@@ -17,8 +17,9 @@ from bot.rendering.dialogue import plain_mrkdwn_message
 from bot.rendering.text import render
 from storage.engine import session_scope
 from storage.enums import DiscoveryStatus
-from storage.models import Discovery, DiscoveryRoute, ProcessedRequest
+from storage.models import Discovery, DiscoveryRoute, ProcessedRequest, StatusChange
 from storage.queries import get_setting, record_request_once
+from storage.types import UTCDateTime
 
 log = logging.getLogger(__name__)
 
@@ -83,20 +84,30 @@ def _claim(session: Session, *, days: int, zone: ZoneInfo, now: datetime) -> lis
 
 
 def _candidates(session: Session, *, days: int, now: datetime) -> list[tuple[int, datetime, Nudge]]:
-    """Posted cards of `new` discoveries at least N calendar days old and never nudged."""
+    """Posted cards of `new` discoveries at least N calendar days in their channel, never nudged."""
     key = sa.literal(f"{KIND}:") + sa.cast(DiscoveryRoute.id, sa.String)
     nudged = select(ProcessedRequest.key).where(ProcessedRequest.key == key).exists()
+    # A re-routed card's clock starts when it arrived in its new channel.
+    arrived = sa.func.coalesce(
+        select(sa.func.max(StatusChange.at))
+        .where(StatusChange.discovery_id == DiscoveryRoute.discovery_id)
+        .where(StatusChange.rerouted_to == DiscoveryRoute.route)
+        .scalar_subquery(),
+        Discovery.created_at,
+        type_=UTCDateTime(),  # aware UTC back from both backends
+    )
     statement = (
-        select(DiscoveryRoute, Discovery.created_at, Discovery.account, Discovery.scout_user_id)
+        select(DiscoveryRoute, arrived, Discovery.account, Discovery.scout_user_id)
         .join(Discovery, col(Discovery.id) == DiscoveryRoute.discovery_id)
         .where(Discovery.status == DiscoveryStatus.NEW, col(DiscoveryRoute.message_ts).is_not(None))
+        .where(col(DiscoveryRoute.rerouted_to).is_(None))
         # N working days are at least N calendar days: a cheap bound before the exact check.
-        .where(Discovery.created_at <= now - timedelta(days=days), ~nudged)
+        .where(arrived <= now - timedelta(days=days), ~nudged)
         .order_by(col(DiscoveryRoute.id))
     )
     return [
-        (route.id, created, Nudge(route.channel_id, route.message_ts, account, scout))
-        for route, created, account, scout in session.exec(statement).all()
+        (route.id, since, Nudge(route.channel_id, route.message_ts, account, scout))
+        for route, since, account, scout in session.exec(statement).all()
     ]
 
 

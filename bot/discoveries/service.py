@@ -205,19 +205,6 @@ class ReceiptState:
     cards_due_at: datetime | None  # None once every card is posted
 
 
-def load_card(
-    *, session: Session, discovery_id: int, route: str
-) -> tuple[Discovery, DiscoveryRoute] | None:
-    """The discovery and one of its routes as they are now; None if the discovery is gone."""
-    discovery = session.get(Discovery, discovery_id)
-    found = session.exec(
-        select(DiscoveryRoute).where(
-            DiscoveryRoute.discovery_id == discovery_id, DiscoveryRoute.route == route
-        )
-    ).first()
-    return (discovery, found) if discovery is not None and found is not None else None
-
-
 def load_receipt(*, session: Session, discovery_id: int) -> ReceiptState | None:
     """The discovery, its routes in order, and whether its cards are all posted yet."""
     discovery = session.get(Discovery, discovery_id)

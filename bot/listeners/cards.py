@@ -1,4 +1,4 @@
-"""The buttons on discovery cards and their modals: Acknowledge, Actioned and Decline."""
+"""The buttons on discovery cards and their modals: Acknowledge, Actioned, Decline, Re-route."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.discoveries.loop import ALLOWED_FROM, Change, ChangeResult, change_status, load_cards
+from bot.discoveries.reroute import MOVABLE, Move, RerouteRefused, Why, reroute
 from bot.discoveries.similar import find_related
 from bot.listeners.support import Services, acknowledge, after_ack, services
 from bot.rendering.cards import discovery_card
@@ -21,10 +22,14 @@ from bot.rendering.status import (
     decline_modal,
     reason_from_modal,
     refusal_text,
+    reroute_from_modal,
+    reroute_modal,
+    reroute_refusal,
 )
 from storage.engine import session_scope
-from storage.enums import DiscoveryStatus
+from storage.enums import DiscoveryStatus, Route
 from storage.models import Discovery, DiscoveryRoute, StatusChange
+from storage.queries import route_channels
 from storage.types import utc_now
 
 Loaded = tuple[Discovery, list[DiscoveryRoute], list[StatusChange]] | None
@@ -33,6 +38,7 @@ log = logging.getLogger(__name__)
 READERS: dict[str, Callable] = {
     CallbackId.STATUS_ACTIONED.value: actioned_from_modal,
     CallbackId.STATUS_DECLINED.value: reason_from_modal,
+    CallbackId.STATUS_REROUTED.value: reroute_from_modal,
 }
 
 
@@ -43,6 +49,8 @@ def register(app: App) -> None:
     app.action(ActionId.CARD_DECLINE.value)(ack=acknowledge, lazy=[open_decline])
     app.view(CallbackId.STATUS_ACTIONED.value)(ack=handle_actioned, lazy=[update_after_submit])
     app.view(CallbackId.STATUS_DECLINED.value)(ack=handle_declined, lazy=[update_after_submit])
+    app.action(ActionId.CARD_REROUTE.value)(ack=acknowledge, lazy=[open_reroute])
+    app.view(CallbackId.STATUS_REROUTED.value)(ack=handle_rerouted, lazy=[update_after_submit])
 
 
 @after_ack
@@ -88,6 +96,50 @@ def handle_declined(ack: Ack, body: dict, view: dict, context: BoltContext) -> N
     card = CardRef.of_view(view)
     change = Change(DiscoveryStatus.DECLINED, body["user"]["id"], card.channel_id, note=reason)
     _submit(ack, context, card, change)
+
+
+@after_ack
+def open_reroute(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+    """Re-route: ask where to and why, offering the teams it has not been to."""
+    card, user = _card(body, action), body["user"]["id"]
+    route = card.route
+    app = services(context)
+    with session_scope(app.engine) as session:
+        found = load_cards(session=session, discovery_id=card.discovery_id)
+        channels = route_channels(session=session)
+    here = found and next((r for r in found[1] if r.route == route), None)
+    if found is None or here is None or here.rerouted_to or found[0].status not in MOVABLE:
+        why = Why.MOVED if here is not None and here.rerouted_to else Why.CLOSED
+        latest = found[2][-1] if found else None
+        refused = RerouteRefused(why, status=found and found[0].status, latest=latest)
+        _tell(client, card, user, reroute_refusal(refused, account=found and found[0].account))
+        return
+    been = {r.route for r in found[1]}
+    open_routes = [r for r in Route if r not in been and channels.get(r)]
+    if not open_routes:
+        _tell(client, card, user, reroute_refusal(RerouteRefused(Why.UNMAPPED), account=None))
+        return
+    view = reroute_modal(card=card, account=found[0].account, routes=open_routes)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def handle_rerouted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    """Check the choice and note, then move the card in the request (a refusal shows inline)."""
+    form, errors = reroute_from_modal(view)
+    if form is None:
+        ack(response_action="errors", errors=errors)
+        return
+    card, user = CardRef.of_view(view), body["user"]["id"]
+    move = Move(card.discovery_id, Route(str(card.route)), form[0], user, form[1])
+    try:
+        with session_scope(services(context).engine) as session:
+            channels = route_channels(session=session)
+            reroute(session=session, move=move, channels=channels, now=utc_now())
+    except RerouteRefused as refused:
+        block = BlockId.STATUS_NOTE if refused.why != Why.THERE else BlockId.REROUTE_TO
+        ack(response_action="errors", errors={block.value: _plain_refusal(refused)})
+        return
+    ack(response_action="clear")
 
 
 @after_ack
@@ -150,7 +202,7 @@ def _update_cards(client: WebClient, app: Services, discovery_id: int) -> Loaded
     for route in (r for r in routes if r.message_ts):  # unposted cards are rendered when posted
         card = discovery_card(
             discovery=discovery, route=route, definition=app.rules.definition,
-            network=app.rules.network, history=history, related=related,
+            network=app.rules.network, history=history, related=related, routes=routes,
         )  # fmt: skip
         try:
             client.chat_update(
@@ -168,9 +220,16 @@ def _refuse(
 ) -> None:
     """Explain, to the person only, why their click changed nothing."""
     account = found[0].account if found else None
-    client.chat_postEphemeral(
-        channel=card.channel_id, user=user, text=refusal_text(result, account=account)
-    )
+    _tell(client, card, user, refusal_text(result, account=account))
+
+
+def _tell(client: WebClient, card: CardRef, user: str, text: str) -> None:
+    """An ephemeral note to one person, beside the card they clicked."""
+    client.chat_postEphemeral(channel=card.channel_id, user=user, text=text)
+
+
+def _plain_refusal(refused: RerouteRefused) -> str:
+    return reroute_refusal(refused, account=None, plain=True)
 
 
 def _change(context: BoltContext, card: CardRef, change: Change) -> ChangeResult:
@@ -188,4 +247,5 @@ def _plain(result: ChangeResult) -> str:
 def _card(body: dict, action: dict) -> CardRef:
     container = body.get("container") or {}
     channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
-    return CardRef(int(action["value"]), channel, container.get("message_ts"))
+    discovery_id, _, route = action["value"].partition(":")  # "42", or "42:sales" (Re-route)
+    return CardRef(int(discovery_id), channel, container.get("message_ts"), route or None)

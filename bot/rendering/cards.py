@@ -26,7 +26,7 @@ from bot.discoveries.similar import CONVERGENCE_WINDOW, Related
 from bot.discoveries.themes import ValueNetwork
 from bot.rendering.ids import ActionId, BlockId
 from bot.rendering.text import Mrkdwn, escape, render
-from storage.enums import DiscoveryStatus
+from storage.enums import DiscoveryStatus, Route
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 
 # Slack's limits, in characters of the text as sent (so escaped entities count in full).
@@ -53,10 +53,12 @@ BUTTONS = {  # status → the buttons that still make sense on its cards
         ("Acknowledge", ActionId.CARD_ACKNOWLEDGE, "primary"),
         ("Actioned", ActionId.CARD_ACTIONED, None),
         ("Decline", ActionId.CARD_DECLINE, None),
+        ("Re-route", ActionId.CARD_REROUTE, None),
     ),
     DiscoveryStatus.ACKNOWLEDGED: (
         ("Actioned", ActionId.CARD_ACTIONED, "primary"),
         ("Decline", ActionId.CARD_DECLINE, None),
+        ("Re-route", ActionId.CARD_REROUTE, None),
     ),
 }
 _LINKABLE = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -96,8 +98,12 @@ def discovery_card(
     permalink_hint: str | None = None,
     history: Sequence[StatusChange] = (),
     related: Related | None = None,
+    routes: Sequence[DiscoveryRoute] = (),
 ) -> dict[str, Any]:
-    """The card a route channel gets: the answers, the scout, why it is here, its status."""
+    """The card a route channel gets: the answers, the scout, why it is here, its status.
+
+    routes: all of the discovery's routes, so a re-routed card can name the other channel.
+    """
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=_header(discovery.account), emoji=True)),
         _section(_label(definition, "outcome"), discovery.outcome),
@@ -105,10 +111,10 @@ def discovery_card(
         SectionBlock(fields=_facts(discovery, definition, network)),
         *_evidence(discovery, definition),
         SectionBlock(text=MarkdownTextObject(text=_why(route.reason))),
-        *_status(discovery, history),
+        *_status(discovery, route, history, {r.route: r.channel_id for r in routes}),
         *_related(related),
         ContextBlock(elements=[MarkdownTextObject(text=_context(discovery, permalink_hint))]),
-        *_actions(discovery),
+        *_actions(discovery, route),
     ]
     return {"text": _fallback(discovery), "blocks": _dicts(blocks), **NO_UNFURL}
 
@@ -250,13 +256,36 @@ def status_text(change: StatusChange, template: str, **values: object) -> str:
     )  # fmt: skip
 
 
-def _status(discovery: Discovery, history: Sequence[StatusChange]) -> list[SectionBlock]:
-    """The card's status line: who is on it, or what became of it (nothing while new)."""
-    change = next((c for c in reversed(history) if c.to_status == discovery.status), None)
-    if discovery.status == DiscoveryStatus.NEW or change is None:
+def _status(
+    discovery: Discovery,
+    route: DiscoveryRoute,
+    history: Sequence[StatusChange],
+    channels: dict[Route, str],
+) -> list[SectionBlock]:
+    """The card's status line: who is on it, what became of it, or where it moved."""
+    change = _status_change(discovery, route, history)
+    if change is None:
         return []
-    text = status_text(change, "status_line.md.j2")
+    moved = change.rerouted_to is not None
+    text = status_text(
+        change, "status_line.md.j2", moved_away=moved and change.rerouted_from == route.route,
+        to_channel=channels.get(change.rerouted_to) if moved else None,  # type: ignore[arg-type]
+        from_channel=channels.get(change.rerouted_from) if moved else None,  # type: ignore[arg-type]
+    )  # fmt: skip
     return [SectionBlock(block_id=BlockId.CARD_STATUS.value, text=MarkdownTextObject(text=text))]
+
+
+def _status_change(
+    discovery: Discovery, route: DiscoveryRoute, history: Sequence[StatusChange]
+) -> StatusChange | None:
+    """The change a card shows: its move away, else the latest status (none while new)."""
+    if route.rerouted_to is not None:
+        return next((c for c in reversed(history) if c.rerouted_from == route.route), None)
+    latest = history[-1] if history else None
+    if latest is not None and latest.rerouted_to == route.route:
+        return latest  # new here: says where it came from
+    change = next((c for c in reversed(history) if c.to_status == discovery.status), None)
+    return None if discovery.status == DiscoveryStatus.NEW else change
 
 
 def _related(related: Related | None) -> list[SectionBlock]:
@@ -292,10 +321,19 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-def _actions(discovery: Discovery) -> list[ActionsBlock]:
-    """Acknowledge, Actioned and Decline, as far as the status allows; none once final."""
+def _actions(discovery: Discovery, route: DiscoveryRoute) -> list[ActionsBlock]:
+    """The buttons the status allows; none once final or once this card moved elsewhere."""
+    if route.rerouted_to is not None:
+        return []
+    # Re-route names the card's route too: a discovery has one card per route.
+    values = {ActionId.CARD_REROUTE: f"{discovery.id}:{route.route}"}
     buttons = [
-        ButtonElement(text=label, action_id=action.value, value=str(discovery.id), style=style)
+        ButtonElement(
+            text=label,
+            action_id=action.value,
+            style=style,
+            value=values.get(action, str(discovery.id)),
+        )
         for label, action, style in BUTTONS.get(discovery.status, ())
     ]
     return [ActionsBlock(block_id=BlockId.CARD_ACTIONS.value, elements=buttons)] if buttons else []

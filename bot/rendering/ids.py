@@ -25,6 +25,7 @@ class ActionId(StrEnum):
     CARD_ACKNOWLEDGE = "card_acknowledge"
     CARD_ACTIONED = "card_actioned"
     CARD_DECLINE = "card_decline"
+    CARD_REROUTE = "card_reroute"
     DIGEST_SCOUT_OFF = "digest_scout_off"  # in a scout's weekly DM: stop these digests
     DIGEST_SCOUT_ON = "digest_scout_on"  # on the App Home: start them again
 
@@ -40,6 +41,7 @@ class BlockId(StrEnum):
     STATUS_OUTCOME = "status_outcome"
     STATUS_NOTE = "status_note"
     STATUS_LINK = "status_link"
+    REROUTE_TO = "reroute_to"
 
 
 class CallbackId(StrEnum):
@@ -50,6 +52,7 @@ class CallbackId(StrEnum):
     DISCOVERY_ROUTES = "discovery_routes"
     STATUS_ACTIONED = "status_actioned"
     STATUS_DECLINED = "status_declined"
+    STATUS_REROUTED = "status_rerouted"
 
 
 def action_value(dialogue_id: int, key: str, value: str = "") -> str:

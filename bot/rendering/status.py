@@ -18,14 +18,16 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.discoveries.loop import NOTE_LIMIT, OUTCOME_LABELS, ChangeResult
+from bot.discoveries.reroute import RerouteRefused, Why
 from bot.rendering.cards import NO_UNFURL, SECTION_LIMIT, URL_LIMIT, fitted, status_text
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.modal import submitted_fields
 from bot.rendering.text import Mrkdwn, escape, render
-from storage.enums import DiscoveryStatus
+from storage.enums import DiscoveryStatus, Route
 from storage.models import StatusChange
 
 INPUT = ActionId.MODAL_INPUT.value
+ROUTE_LABELS = {Route.SALES: "Sales", Route.MARKETING: "Marketing", Route.PRODUCT: "Product"}
 DONE = {  # how a refusal names the status someone else (or the scout) got to first
     DiscoveryStatus.ACKNOWLEDGED: "already picked up",
     DiscoveryStatus.ACTIONED: "already actioned",
@@ -41,16 +43,18 @@ class CardRef:
     discovery_id: int
     channel_id: str
     message_ts: str | None = None
+    route: str | None = None  # the card's route, where the button says (Re-route does)
 
     def metadata(self) -> str:
         """Typed private_metadata for the modal opened from this card."""
-        return json.dumps({"d": self.discovery_id, "c": self.channel_id, "t": self.message_ts})
+        data = {"d": self.discovery_id, "c": self.channel_id, "t": self.message_ts}
+        return json.dumps(data | ({"r": self.route} if self.route else {}))
 
     @classmethod
     def of_view(cls, view: dict) -> CardRef:
         """The card a submitted modal was opened from."""
         data = json.loads(view["private_metadata"])
-        return cls(int(data["d"]), data["c"], data.get("t"))
+        return cls(int(data["d"]), data["c"], data.get("t"), data.get("r"))
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,43 @@ def decline_modal(*, card: CardRef, account: str) -> View:
     return _modal(CallbackId.STATUS_DECLINED, "Decline", "Decline", card, blocks)
 
 
+def reroute_modal(*, card: CardRef, account: str, routes: list[Route]) -> View:
+    """Where to send it instead, and why: a route that has a channel, and a required note."""
+    options = [Option(value=route.value, label=ROUTE_LABELS[route]) for route in routes]
+    blocks = [
+        _intro("Re-route the discovery at", account),
+        InputBlock(
+            block_id=BlockId.REROUTE_TO.value,
+            label="Send it to",
+            element=StaticSelectElement(action_id=INPUT, placeholder="Choose…", options=options),
+        ),
+        _note_input("Why there? The new team and the scout will read this.", "A note"),
+    ]
+    return _modal(CallbackId.STATUS_REROUTED, "Re-route", "Re-route", card, blocks)
+
+
+def reroute_from_modal(view: dict) -> tuple[tuple[Route, str] | None, dict[str, str]]:
+    """The submitted route and note, or the errors to show on their fields."""
+    fields = submitted_fields(view)
+    route = fields.get(BlockId.REROUTE_TO.value)
+    note, note_error = _note(fields)
+    found = {
+        BlockId.REROUTE_TO.value: None if route in ROUTE_LABELS else "Choose where it should go.",
+        BlockId.STATUS_NOTE.value: note_error,
+    }
+    errors = {block: error for block, error in found.items() if error}
+    return (None if errors else (Route(str(route)), note)), errors
+
+
+def reroute_refusal(refused: RerouteRefused, *, account: str | None, plain: bool = False) -> str:
+    """Why a re-route changed nothing, for the person who tried."""
+    if refused.why in (Why.GONE, Why.CLOSED):
+        result = ChangeResult(status=refused.status, latest=refused.latest)
+        return refusal_text(result, account=account, plain=plain)
+    by = refused.latest and not plain and Mrkdwn(f" by <@{escape(refused.latest.actor_user_id)}>")
+    return render("reroute_refusal.md.j2", why=refused.why.value, by=by or "")
+
+
 def actioned_from_modal(view: dict) -> tuple[Actioned | None, dict[str, str]]:
     """The submitted outcome, note and link, or the errors to show on their fields."""
     fields = submitted_fields(view)
@@ -115,9 +156,14 @@ def reason_from_modal(view: dict) -> tuple[str | None, dict[str, str]]:
     return (None, {BlockId.STATUS_NOTE.value: error}) if error else (note, {})
 
 
-def status_reply_message(*, change: StatusChange, channel_id: str) -> dict[str, Any]:
-    """The scout's reply in the receipt's thread: who picked it up, or what became of it."""
-    text = status_text(change, "status_reply.md.j2", channel_id=channel_id)
+def status_reply_message(
+    *, change: StatusChange, channel_id: str, to_channel_id: str | None = None
+) -> dict[str, Any]:
+    """The scout's reply in the receipt's thread: who picked it up, what became of it, or
+    where it moved (to_channel_id)."""
+    text = status_text(
+        change, "status_reply.md.j2", channel_id=channel_id, to_channel_id=to_channel_id
+    )
     blocks = [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()]
     return {"text": text, "blocks": blocks, **NO_UNFURL}
 

@@ -80,7 +80,7 @@ def _view(values: dict[str, Any]) -> dict:
     return {"state": {"values": state}, "private_metadata": CardRef(42, "C0P", "1.2").metadata()}
 
 
-def test_a_new_card_offers_all_three_actions_at_its_end(definition: Definition):
+def test_a_new_card_offers_every_action_at_its_end(definition: Definition):
     card = _card(definition, DiscoveryStatus.NEW)
 
     assert card["blocks"][-1]["block_id"] == BlockId.CARD_ACTIONS
@@ -88,6 +88,7 @@ def test_a_new_card_offers_all_three_actions_at_its_end(definition: Definition):
         ("Acknowledge", ActionId.CARD_ACKNOWLEDGE, "42"),
         ("Actioned", ActionId.CARD_ACTIONED, "42"),
         ("Decline", ActionId.CARD_DECLINE, "42"),
+        ("Re-route", ActionId.CARD_REROUTE, "42:product"),  # the card's route: one per route
     ]
     assert _block(card, BlockId.CARD_STATUS.value) is None  # nothing to say while new
 
@@ -98,7 +99,7 @@ def test_an_acknowledged_card_says_who_is_on_it_and_keeps_the_final_actions(
     card = _card(definition, DiscoveryStatus.ACKNOWLEDGED, _change(DiscoveryStatus.ACKNOWLEDGED))
 
     assert _status_line(card) == f":eyes: <@{DANA}> is on it."
-    assert [label for label, _, _ in _buttons(card)] == ["Actioned", "Decline"]
+    assert [label for label, _, _ in _buttons(card)] == ["Actioned", "Decline", "Re-route"]
 
 
 def test_an_actioned_card_shows_what_came_of_it_and_no_buttons(definition: Definition):

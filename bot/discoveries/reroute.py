@@ -1,0 +1,179 @@
+"""Re-routing: a card moves to another route's channel, once, with a note the history keeps.
+
+The moved card stays where it was, without buttons, saying where it went; the new channel
+gets a fresh card. Whoever had picked it up has passed it on, so an acknowledged discovery
+is new again until the new team picks it up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from bot.discoveries.loop import latest_change, queue_status_reply
+from bot.discoveries.service import CARD, card_key
+from storage.enums import DiscoveryStatus, Route
+from storage.models import Discovery, DiscoveryRoute, StatusChange
+from storage.queries import enqueue_outbox
+from storage.queries._dialect import insert_for, inserted_one_row
+
+MOVABLE = (DiscoveryStatus.NEW, DiscoveryStatus.ACKNOWLEDGED)
+
+
+class Why(StrEnum):
+    """Why a re-route changed nothing."""
+
+    GONE = "gone"  # the discovery was deleted
+    CLOSED = "closed"  # actioned, declined or withdrawn: nothing left to pass on
+    MOVED = "moved"  # this card was re-routed already
+    THERE = "there"  # the discovery is (or was) at that route already
+    UNMAPPED = "unmapped"  # no channel serves that route
+
+
+@dataclass(frozen=True)
+class Move:
+    """Someone moves the card they clicked (its channel) to another route, saying why."""
+
+    discovery_id: int
+    from_route: Route
+    to_route: Route
+    actor_user_id: str
+    note: str
+
+
+class RerouteRefused(Exception):
+    """Nothing changed; raised inside the transaction so that it rolls back whole."""
+
+    def __init__(self, why: Why, *, status: DiscoveryStatus | None = None,
+                 latest: StatusChange | None = None) -> None:  # fmt: skip
+        super().__init__(why.value)
+        self.why, self.status, self.latest = why, status, latest
+
+
+def reroute(*, session: Session, move: Move, channels: Mapping[str, str], now: datetime) -> int:
+    """Move the card and queue the new card and the scout's reply; the change's id.
+
+    A repeat of the same move by the same person (double click, retried request) returns
+    the first change's id and changes nothing.
+    """
+    discovery = session.get(Discovery, move.discovery_id)
+    if discovery is None:
+        raise RerouteRefused(Why.GONE)
+    source = _source_route(session, move)
+    if source.rerouted_to is not None:
+        return _repeated(session, move, source)
+    if discovery.status not in MOVABLE:
+        latest = latest_change(session=session, discovery_id=move.discovery_id)
+        raise RerouteRefused(Why.CLOSED, status=discovery.status, latest=latest)
+    channel = channels.get(move.to_route)
+    if not channel:
+        raise RerouteRefused(Why.UNMAPPED)
+    _move_card(session, source, move.to_route)
+    from_status = _make_new(session, move.discovery_id)
+    _add_route(session, move, source, channel)
+    return _record(session, move, source, from_status, channel, now)
+
+
+def _source_route(session: Session, move: Move) -> DiscoveryRoute:
+    """The route whose card was clicked; a card the discovery never had moves nothing."""
+    route = session.exec(
+        select(DiscoveryRoute).where(
+            DiscoveryRoute.discovery_id == move.discovery_id,
+            DiscoveryRoute.route == move.from_route,
+        )
+    ).first()
+    if route is None:
+        raise RerouteRefused(Why.MOVED)
+    return route
+
+
+def _repeated(session: Session, move: Move, source: DiscoveryRoute) -> int:
+    """The card moved already: the same move by the same person is done, else refused."""
+    latest = session.exec(
+        select(StatusChange)
+        .where(StatusChange.discovery_id == move.discovery_id)
+        .where(StatusChange.rerouted_from == source.route)
+        .order_by(col(StatusChange.id).desc())
+    ).first()
+    if (
+        latest
+        and latest.rerouted_to == move.to_route
+        and latest.actor_user_id == move.actor_user_id
+    ):
+        assert latest.id is not None
+        return latest.id
+    raise RerouteRefused(Why.MOVED, latest=latest)
+
+
+def _move_card(session: Session, source: DiscoveryRoute, to_route: Route) -> None:
+    """Compare-and-set on the card: of two people moving it at once, one wins."""
+    statement = (
+        sa.update(DiscoveryRoute)
+        .where(col(DiscoveryRoute.id) == source.id, col(DiscoveryRoute.rerouted_to).is_(None))
+        .values(rerouted_to=to_route)
+    )
+    if session.exec(statement).rowcount != 1:  # type: ignore[call-overload]
+        raise RerouteRefused(Why.MOVED)
+
+
+def _make_new(session: Session, discovery_id: int) -> DiscoveryStatus:
+    """New again (whoever picked it up passed it on); refused if it was closed meanwhile."""
+    current = session.exec(select(Discovery.status).where(Discovery.id == discovery_id)).one()
+    statement = (
+        sa.update(Discovery)
+        .where(col(Discovery.id) == discovery_id, col(Discovery.status).in_(MOVABLE))
+        .values(status=DiscoveryStatus.NEW)
+    )
+    if session.exec(statement).rowcount != 1:  # type: ignore[call-overload]
+        raise RerouteRefused(Why.CLOSED, status=current)
+    return current
+
+
+def _add_route(session: Session, move: Move, source: DiscoveryRoute, channel: str) -> None:
+    """The new route, unless the discovery has been there (each route holds one card)."""
+    values = {
+        "discovery_id": move.discovery_id, "route": move.to_route, "channel_id": channel,
+        "reason": f"Re-routed from {source.route.value}: {move.note}",
+    }  # fmt: skip
+    statement = (
+        insert_for(session, DiscoveryRoute)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["discovery_id", "route"])
+    )
+    if not inserted_one_row(session, statement):
+        raise RerouteRefused(Why.THERE)
+
+
+def _record(
+    session: Session,
+    move: Move,
+    source: DiscoveryRoute,
+    from_status: DiscoveryStatus,
+    channel: str,
+    now: datetime,
+) -> int:
+    """The history row, the new channel's card and the scout's reply, in one transaction."""
+    row = StatusChange(
+        discovery_id=move.discovery_id, from_status=from_status, to_status=DiscoveryStatus.NEW,
+        actor_user_id=move.actor_user_id, note=move.note, rerouted_from=source.route,
+        rerouted_to=move.to_route, at=now,
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    enqueue_outbox(
+        session=session, kind=CARD, dedupe_key=card_key(move.discovery_id, move.to_route),
+        channel_id=channel, payload={"discovery_id": move.discovery_id, "route": move.to_route},
+        now=now, discovery_id=move.discovery_id,
+    )  # fmt: skip
+    payload = {"channel_id": source.channel_id, "to_channel_id": channel}
+    queue_status_reply(
+        session=session, discovery_id=move.discovery_id, change_id=row.id, payload=payload,
+        now=now,
+    )  # fmt: skip
+    return row.id
