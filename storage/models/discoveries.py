@@ -30,6 +30,9 @@ class Discovery(SQLModel, table=True):
         sa.Index("ix_discoveries_account", "account"),
         sa.Index("ix_discoveries_created_at", "created_at"),
         sa.Index("ix_discoveries_status", "status"),
+        # Digests: open loops (still new, logged before a moment) and first-time scouts.
+        sa.Index("ix_discoveries_status_created_at", "status", "created_at"),
+        sa.Index("ix_discoveries_scout_user_id_created_at", "scout_user_id", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -83,7 +86,11 @@ class StatusChange(SQLModel, table=True):
     """One change of a discovery's status: who, when, and what became of it."""
 
     __tablename__ = "status_changes"
-    __table_args__ = (sa.Index("ix_status_changes_discovery_id_at", "discovery_id", "at"),)
+    __table_args__ = (
+        sa.Index("ix_status_changes_discovery_id_at", "discovery_id", "at"),
+        # Digests read a week of changes at a time.
+        sa.Index("ix_status_changes_at", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     discovery_id: int = Field(sa_type=sa.Integer, foreign_key="discoveries.id", ondelete="CASCADE")

@@ -1,0 +1,185 @@
+"""Gather one week's figures for a route channel, the coaches and the scouts from the database."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.digests.model import Week
+from storage.enums import DiscoveryStatus, Route
+from storage.queries.digest_figures import (
+    DiscoveryLine,
+    LoopLine,
+    ScoutCount,
+    ThemeGroup,
+    action_scouts,
+    closed_loops,
+    count_changes,
+    count_logged,
+    largest,
+    open_loops,
+    theme_groups,
+)
+from storage.queries.digest_trends import (
+    Completeness,
+    LoopTiming,
+    ThemeTrend,
+    completeness,
+    loop_timing,
+    participation,
+    scout_changes,
+    scout_logged,
+    theme_trends,
+    weekly_counts,
+)
+
+# How much a digest lists; figures above these are counted, not listed.
+PER_THEME = 5
+LARGEST = 5
+OLDEST = 5
+CLOSED = 10
+THANKS = 10
+FIRST_TIMERS = 10
+PER_SCOUT = 10
+TREND_WEEKS = 12
+BASELINE_WEEKS = 4  # rising themes: this week against the mean of the 4 before
+COHORT_WEEKS = 4  # loop closure: the discoveries of the 4 weeks before this one
+SATURDAY = 5
+
+
+@dataclass(frozen=True)
+class RouteFigures:
+    """What a route channel's digest reports for a week."""
+
+    route: Route
+    week: Week
+    logged: int
+    logged_before: int  # the week before
+    changes: Mapping[DiscoveryStatus, int]
+    themes: tuple[ThemeGroup, ...]
+    largest: tuple[DiscoveryLine, ...]
+    open_after_days: int
+    open_count: int
+    open_oldest: tuple[DiscoveryLine, ...]
+    closed_count: int
+    closed: tuple[LoopLine, ...]
+    thanked_count: int
+    thanked: tuple[ScoutCount, ...]
+
+
+@dataclass(frozen=True)
+class CoachFigures:
+    """What the coaches' digest reports for a week."""
+
+    week: Week
+    weeks: tuple[Week, ...]  # the trend's weeks, oldest first, this one last
+    series: Mapping[Route, tuple[int, ...]]
+    active_scouts: int
+    first_timer_count: int
+    first_timers: tuple[str, ...]
+    completeness: Completeness
+    timing: LoopTiming
+    themes: tuple[ThemeTrend, ...]
+    recognised_count: int
+    recognised: tuple[ScoutCount, ...]
+
+
+@dataclass(frozen=True)
+class ScoutNews:
+    """What happened this week to one scout's discoveries, and what they logged."""
+
+    user_id: str
+    week: Week
+    logged_count: int = 0
+    logged: tuple[DiscoveryLine, ...] = ()
+    answered_count: int = 0
+    answered: tuple[LoopLine, ...] = ()
+
+
+def route_figures(
+    *, session: Session, week: Week, zone: ZoneInfo, now: datetime, route: Route, open_after: int
+) -> RouteFigures:
+    """Query one route's figures for a week (open loops as of the week's end, or now if sooner)."""
+    start, end = week.bounds(zone)
+    span = {"session": session, "start": start, "end": end, "route": route}
+    last_start, _ = week.previous().bounds(zone)
+    cutoff = open_loop_cutoff(as_of=min(end, now), days=open_after, zone=zone)
+    open_count, oldest = open_loops(session=session, before=cutoff, route=route, limit=OLDEST)
+    closed_count, closed = closed_loops(**span, limit=CLOSED)
+    thanked_count, thanked = action_scouts(**span, limit=THANKS)
+    return RouteFigures(
+        route=route, week=week, logged=count_logged(**span),
+        logged_before=count_logged(session=session, start=last_start, end=start, route=route),
+        changes=count_changes(**span), themes=tuple(theme_groups(**span, per_theme=PER_THEME)),
+        largest=tuple(largest(**span, limit=LARGEST)), open_after_days=open_after,
+        open_count=open_count, open_oldest=tuple(oldest), closed_count=closed_count,
+        closed=tuple(closed), thanked_count=thanked_count, thanked=tuple(thanked),
+    )  # fmt: skip
+
+
+def coach_figures(*, session: Session, week: Week, zone: ZoneInfo, now: datetime) -> CoachFigures:
+    """Query the coaches' figures for a week: 12-week trend, participation, loops, themes."""
+    start, end = week.bounds(zone)
+    weeks = tuple(week.shifted(n) for n in range(1 - TREND_WEEKS, 1))
+    edges = [w.bounds(zone)[0] for w in weeks] + [end]
+    series = weekly_counts(session=session, edges=edges)
+    active, first_count, first = participation(
+        session=session, start=start, end=end, limit=FIRST_TIMERS
+    )
+    baseline, _ = week.shifted(-BASELINE_WEEKS).bounds(zone)
+    cohort, _ = week.shifted(-COHORT_WEEKS).bounds(zone)
+    timing = loop_timing(session=session, start=cohort, end=start, as_of=min(end, now))
+    count, scouts = action_scouts(session=session, start=start, end=end, route=None, limit=THANKS)
+    return CoachFigures(
+        week=week, weeks=weeks, series={r: tuple(c) for r, c in series.items()},
+        active_scouts=active, first_timer_count=first_count, first_timers=tuple(first),
+        completeness=completeness(session=session, start=start, end=end), timing=timing,
+        themes=tuple(theme_trends(session=session, before=baseline, start=start, end=end)),
+        recognised_count=count, recognised=tuple(scouts),
+    )  # fmt: skip
+
+
+def scout_news(*, session: Session, week: Week, zone: ZoneInfo) -> list[ScoutNews]:
+    """Every scout with something new this week: discoveries logged, or answered, or both."""
+    start, end = week.bounds(zone)
+    span = {"session": session, "start": start, "end": end, "per_scout": PER_SCOUT}
+    logged, answered = scout_logged(**span), scout_changes(**span)
+    news = []
+    for user in sorted(set(logged) | set(answered)):
+        logged_count, logged_lines = logged.get(user, (0, []))
+        answered_count, answered_lines = answered.get(user, (0, []))
+        news.append(
+            ScoutNews(
+                user, week, logged_count, tuple(logged_lines), answered_count, tuple(answered_lines)
+            )
+        )
+    return news
+
+
+def open_loop_cutoff(*, as_of: datetime, days: int, zone: ZoneInfo) -> datetime:
+    """The latest moment a discovery may have been logged to be `days` working days old at as_of.
+
+    The inverse of nudges.add_working_days: logged at or before the cutoff ⇔ due by as_of.
+    At a weekend nothing falls due, so the clock reads as at the end of the Friday before.
+    """
+    local = as_of.astimezone(zone)
+    day, wall = local.date(), local.time()
+    if day.weekday() >= SATURDAY:
+        day, wall = day - timedelta(days=day.weekday() - SATURDAY + 1), time.max
+    return datetime.combine(_working_days_back(day, days), wall, zone)
+
+
+def _working_days_back(due: date, days: int) -> date:
+    """The last weekday whose `days`-th working day after it is `due` (a weekday)."""
+    day = due
+    while days:
+        days -= day.weekday() < SATURDAY
+        day -= timedelta(days=1)
+    # Logged at a weekend, the clock starts on Monday: those are not due yet; Friday is.
+    while day.weekday() >= SATURDAY:
+        day -= timedelta(days=1)
+    return day

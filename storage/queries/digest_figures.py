@@ -1,0 +1,275 @@
+"""A route channel's weekly figures, aggregated in the database: counts, capped lists, no table scans.
+
+Every query is bounded by a time range on an indexed column (discoveries.created_at,
+status_changes.at) or by a LIMIT, so what comes back never grows with the table. A
+discovery belongs to a route while its route row there is current (not re-routed away).
+Withdrawn discoveries count nowhere: their scout took them back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from storage.enums import DiscoveryStatus, Route, ValueBand
+from storage.models import Discovery, DiscoveryRoute, StatusChange
+from storage.queries._dialect import is_postgres
+
+Status = DiscoveryStatus
+REACHED = (Status.ACKNOWLEDGED, Status.ACTIONED, Status.DECLINED)
+CLOSED = (Status.ACTIONED, Status.DECLINED)
+# Bands rank discoveries that have no amount; 0 for none or unknown.
+BAND_RANK = {
+    ValueBand.OVER_1M: 4,
+    ValueBand.FROM_100K_TO_1M: 3,
+    ValueBand.FROM_10K_TO_100K: 2,
+    ValueBand.UNDER_10K: 1,
+}
+
+
+@dataclass(frozen=True)
+class DiscoveryLine:
+    """One discovery as a digest lists it."""
+
+    id: int
+    account: str
+    outcome: str
+    scout_user_id: str
+    created_at: datetime
+    value_amount: Decimal | None = None
+    value_currency: str | None = None
+    value_band: str | None = None
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    """A theme's discoveries this week: how many, at how many accounts, the first few."""
+
+    theme: str
+    count: int
+    account_count: int
+    items: tuple[DiscoveryLine, ...] = ()
+    accounts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LoopLine:
+    """A status change that closed (or moved) a discovery's loop, with what came of it."""
+
+    discovery_id: int
+    account: str
+    scout_user_id: str
+    to_status: str
+    actor_user_id: str
+    at: datetime
+    outcome_kind: str | None = None
+    note: str | None = None
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class ScoutCount:
+    """A scout and how many of their discoveries something happened to."""
+
+    scout_user_id: str
+    count: int
+
+
+LINE_COLUMNS = (
+    col(Discovery.id),
+    col(Discovery.account),
+    col(Discovery.outcome),
+    col(Discovery.scout_user_id),
+    col(Discovery.created_at),
+    col(Discovery.value_amount),
+    col(Discovery.value_currency),
+    col(Discovery.value_band),
+)
+
+
+def live() -> sa.ColumnElement[bool]:
+    """Discoveries that still count: not withdrawn."""
+    return col(Discovery.status) != Status.WITHDRAWN
+
+
+def logged_between(start: datetime, end: datetime) -> sa.ColumnElement[bool]:
+    """Live discoveries logged in [start, end)."""
+    return sa.and_(col(Discovery.created_at) >= start, col(Discovery.created_at) < end, live())
+
+
+def changed_between(start: datetime, end: datetime, to: tuple[Status, ...]) -> Any:
+    """Status changes (not re-routes) to one of `to` in [start, end)."""
+    return sa.and_(
+        col(StatusChange.at) >= start,
+        col(StatusChange.at) < end,
+        col(StatusChange.to_status).in_(to),
+        col(StatusChange.rerouted_to).is_(None),
+    )
+
+
+def on_route(query: Any, route: Route | None, discovery_id: Any = None) -> Any:
+    """Keep the rows whose discovery's current route is `route`; None keeps them all."""
+    if route is None:
+        return query
+    current = sa.and_(
+        col(DiscoveryRoute.discovery_id) == (discovery_id or col(Discovery.id)),
+        col(DiscoveryRoute.route) == route,
+        col(DiscoveryRoute.rerouted_to).is_(None),
+    )
+    return query.join(DiscoveryRoute, current)
+
+
+def theme_values(session: Session) -> Any:
+    """The elements of discoveries.themes as a table (JSON array → rows), per dialect."""
+    explode = sa.func.json_array_elements_text if is_postgres(session) else sa.func.json_each
+    return explode(col(Discovery.themes)).table_valued("value", joins_implicitly=True)
+
+
+def _line(row: Any) -> DiscoveryLine:
+    return DiscoveryLine(*row[: len(LINE_COLUMNS)])
+
+
+# --- counts -------------------------------------------------------------------------------------
+
+
+def count_logged(*, session: Session, start: datetime, end: datetime, route: Route | None) -> int:
+    """How many discoveries were logged in [start, end) (on a route, or anywhere)."""
+    query = on_route(sa.select(sa.func.count()).select_from(Discovery), route)
+    return session.exec(query.where(logged_between(start, end))).one()[0]
+
+
+def count_changes(
+    *, session: Session, start: datetime, end: datetime, route: Route | None
+) -> dict[Status, int]:
+    """How many discoveries were acknowledged, actioned, declined in [start, end)."""
+    discovery = col(StatusChange.discovery_id)
+    query = sa.select(col(StatusChange.to_status), sa.func.count(sa.distinct(discovery)))
+    query = on_route(query.select_from(StatusChange), route, discovery)
+    query = query.where(changed_between(start, end, REACHED)).group_by(col(StatusChange.to_status))
+    counts = dict(session.exec(query).all())
+    return {status: counts.get(status, 0) for status in REACHED}
+
+
+# --- lists --------------------------------------------------------------------------------------
+
+
+def theme_groups(
+    *, session: Session, start: datetime, end: datetime, route: Route | None, per_theme: int
+) -> list[ThemeGroup]:
+    """Discoveries logged in [start, end) by theme, biggest first, each with its first few."""
+    themes = theme_values(session)
+    base = on_route(sa.select().select_from(Discovery).join(themes, sa.true()), route)
+    base = base.where(logged_between(start, end))
+    account = sa.func.lower(sa.func.trim(col(Discovery.account)))
+    counts = base.add_columns(
+        themes.c.value, sa.func.count(), sa.func.count(sa.distinct(account))
+    ).group_by(themes.c.value)
+    items = _first_per_theme(session, base, themes, per_theme)
+    accounts = _accounts_per_theme(session, base, themes, account, per_theme)
+    groups = [
+        ThemeGroup(
+            theme, n, n_accounts, tuple(items.get(theme, ())), tuple(accounts.get(theme, ()))
+        )
+        for theme, n, n_accounts in session.exec(counts).all()
+    ]
+    return sorted(groups, key=lambda group: (-group.count, group.theme))
+
+
+def _first_per_theme(
+    session: Session, base: Any, themes: Any, limit: int
+) -> dict[str, list[DiscoveryLine]]:
+    """The first `limit` discoveries of each theme, by time logged (ROW_NUMBER per theme)."""
+    order = (col(Discovery.created_at), col(Discovery.id))
+    rank = sa.func.row_number().over(partition_by=themes.c.value, order_by=order)
+    ranked = base.add_columns(*LINE_COLUMNS, themes.c.value.label("theme"), rank.label("rank"))
+    ranked = ranked.subquery()
+    query = sa.select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.theme, ranked.c.rank)
+    grouped: dict[str, list[DiscoveryLine]] = {}
+    for row in session.exec(query).all():
+        grouped.setdefault(row.theme, []).append(_line(row))
+    return grouped
+
+
+def _accounts_per_theme(
+    session: Session, base: Any, themes: Any, account: Any, limit: int
+) -> dict[str, list[str]]:
+    """Up to `limit` distinct accounts per theme (one spelling of each), in the order they came."""
+    first_seen = sa.func.min(col(Discovery.created_at))
+    pairs = base.add_columns(
+        themes.c.value.label("theme"), sa.func.min(sa.func.trim(col(Discovery.account))).label("account"),
+        first_seen.label("seen"),
+    ).group_by(themes.c.value, account).subquery()  # fmt: skip
+    rank = sa.func.row_number().over(
+        partition_by=pairs.c.theme, order_by=(pairs.c.seen, pairs.c.account)
+    )
+    ranked = sa.select(pairs, rank.label("rank")).subquery()
+    query = sa.select(ranked.c.theme, ranked.c.account).where(ranked.c.rank <= limit)
+    grouped: dict[str, list[str]] = {}
+    for theme, name in session.exec(query.order_by(ranked.c.theme, ranked.c.rank)).all():
+        grouped.setdefault(theme, []).append(name)
+    return grouped
+
+
+def largest(
+    *, session: Session, start: datetime, end: datetime, route: Route | None, limit: int
+) -> list[DiscoveryLine]:
+    """The discoveries of [start, end) worth most: by amount, then by band (amounts in any currency)."""
+    amount, band = col(Discovery.value_amount), col(Discovery.value_band)
+    rank = sa.case(BAND_RANK, value=band, else_=0)
+    query = on_route(sa.select(*LINE_COLUMNS), route).where(
+        logged_between(start, end), sa.or_(amount.is_not(None), rank > 0)
+    )
+    query = query.order_by(amount.is_(None), amount.desc(), rank.desc(), col(Discovery.id))
+    return [_line(row) for row in session.exec(query.limit(limit)).all()]
+
+
+def open_loops(
+    *, session: Session, before: datetime, route: Route | None, limit: int
+) -> tuple[int, list[DiscoveryLine]]:
+    """Discoveries still new that were logged at or before `before`: how many, the oldest few."""
+    where = (col(Discovery.status) == Status.NEW, col(Discovery.created_at) <= before)
+    counted = on_route(sa.select(sa.func.count()).select_from(Discovery), route).where(*where)
+    oldest = on_route(sa.select(*LINE_COLUMNS), route).where(*where)
+    oldest = oldest.order_by(col(Discovery.created_at), col(Discovery.id)).limit(limit)
+    lines = [_line(row) for row in session.exec(oldest).all()]
+    return session.exec(counted).one()[0], lines
+
+
+def closed_loops(
+    *, session: Session, start: datetime, end: datetime, route: Route | None, limit: int
+) -> tuple[int, list[LoopLine]]:
+    """Discoveries actioned or declined in [start, end): how many, and the first few with outcomes."""
+    discovery = col(StatusChange.discovery_id)
+    joined = sa.select().select_from(StatusChange).join(Discovery, col(Discovery.id) == discovery)
+    joined = on_route(joined, route, discovery).where(changed_between(start, end, CLOSED))
+    counted = joined.add_columns(sa.func.count(sa.distinct(discovery)))
+    listed = joined.add_columns(
+        discovery, col(Discovery.account), col(Discovery.scout_user_id),
+        col(StatusChange.to_status), col(StatusChange.actor_user_id), col(StatusChange.at),
+        col(StatusChange.outcome_kind), col(StatusChange.note), col(StatusChange.link),
+    ).order_by(col(StatusChange.at), col(StatusChange.id)).limit(limit)  # fmt: skip
+    lines = [LoopLine(*row) for row in session.exec(listed).all()]
+    return session.exec(counted).one()[0], lines
+
+
+def action_scouts(
+    *, session: Session, start: datetime, end: datetime, route: Route | None, limit: int
+) -> tuple[int, list[ScoutCount]]:
+    """Scouts whose discoveries were actioned in [start, end): how many, and the most-actioned."""
+    discovery = col(StatusChange.discovery_id)
+    joined = sa.select().select_from(StatusChange).join(Discovery, col(Discovery.id) == discovery)
+    joined = on_route(joined, route, discovery).where(
+        changed_between(start, end, (Status.ACTIONED,))
+    )
+    scout = col(Discovery.scout_user_id)
+    counted = joined.add_columns(sa.func.count(sa.distinct(scout)))
+    actioned = sa.func.count(sa.distinct(discovery))
+    listed = joined.add_columns(scout, actioned).group_by(scout)
+    listed = listed.order_by(actioned.desc(), scout).limit(limit)
+    scouts = [ScoutCount(*row) for row in session.exec(listed).all()]
+    return session.exec(counted).one()[0], scouts

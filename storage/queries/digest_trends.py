@@ -1,0 +1,244 @@
+"""The coach's and the scouts' weekly figures, aggregated in the database over indexed ranges."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from storage.enums import DiscoveryStatus, Route
+from storage.models import Discovery, DiscoveryRoute, StatusChange
+from storage.queries._dialect import is_postgres
+from storage.queries.digest_figures import (
+    CLOSED,
+    LINE_COLUMNS,
+    REACHED,
+    DiscoveryLine,
+    LoopLine,
+    changed_between,
+    live,
+    logged_between,
+    theme_values,
+)
+
+Status = DiscoveryStatus
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """Of the discoveries logged in a week: how many, and how many have each optional part."""
+
+    total: int
+    valued: int
+    with_event: int
+    with_evidence: int
+
+
+@dataclass(frozen=True)
+class LoopTiming:
+    """A cohort's loops as of a moment: size, closed, answered, median seconds to an answer."""
+
+    cohort: int
+    closed: int
+    answered: int
+    median_seconds: float | None
+
+
+@dataclass(frozen=True)
+class ThemeTrend:
+    """A theme's discoveries this week and in the weeks before (their total)."""
+
+    theme: str
+    this_week: int
+    before: int
+
+
+def weekly_counts(*, session: Session, edges: Sequence[datetime]) -> dict[Route, list[int]]:
+    """Discoveries per current route in each [edges[i], edges[i+1]): one indexed range, bucketed."""
+    created = col(Discovery.created_at)
+    bucket = sa.case(*[(created < edge, index) for index, edge in enumerate(edges[1:])])
+    current = sa.and_(
+        col(DiscoveryRoute.discovery_id) == col(Discovery.id),
+        col(DiscoveryRoute.rerouted_to).is_(None),
+    )
+    query = (
+        sa.select(col(DiscoveryRoute.route), bucket, sa.func.count())
+        .select_from(Discovery)
+        .join(DiscoveryRoute, current)
+        .where(logged_between(edges[0], edges[-1]))
+        .group_by(col(DiscoveryRoute.route), bucket)
+    )
+    series = {route: [0] * (len(edges) - 1) for route in Route}
+    for route, index, count in session.exec(query).all():
+        series[Route(route)][index] = count
+    return series
+
+
+def participation(
+    *, session: Session, start: datetime, end: datetime, limit: int
+) -> tuple[int, int, list[str]]:
+    """Scouts who logged in [start, end), how many of them for the first time ever, the first few."""
+    in_week = logged_between(start, end)
+    scout = col(Discovery.scout_user_id)
+    active = sa.select(sa.func.count(sa.distinct(scout))).where(in_week)
+    earlier = aliased(Discovery)
+    before = sa.select(earlier.id).where(earlier.scout_user_id == scout, earlier.created_at < start)
+    first = sa.select(scout, sa.func.min(col(Discovery.created_at)).label("seen"))
+    first = first.where(in_week, ~before.exists()).group_by(scout).subquery()
+    counted = sa.select(sa.func.count()).select_from(first)
+    listed = sa.select(first.c.scout_user_id).order_by(first.c.seen, first.c.scout_user_id)
+    names = list(session.exec(listed.limit(limit)).scalars())
+    return session.exec(active).one()[0], session.exec(counted).one()[0], names
+
+
+def completeness(*, session: Session, start: datetime, end: datetime) -> Completeness:
+    """How complete the discoveries of [start, end) are: value, compelling event, evidence."""
+    query = sa.select(
+        sa.func.count(),
+        _share(_valued()),
+        _share(_filled(Discovery.event_pressure) | col(Discovery.event_date).is_not(None)),
+        _share(_filled(Discovery.evidence) | _filled(Discovery.evidence_url)),
+    ).where(logged_between(start, end))
+    total, valued, event, evidence = session.exec(query).one()
+    return Completeness(total, valued or 0, event or 0, evidence or 0)
+
+
+def _share(condition: sa.ColumnElement[bool]) -> Any:
+    return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
+def _filled(column: Any) -> sa.ColumnElement[bool]:
+    return sa.and_(col(column).is_not(None), sa.func.trim(col(column)) != "")
+
+
+def _valued() -> sa.ColumnElement[bool]:
+    known = col(Discovery.value_band).is_not(None) & (col(Discovery.value_band) != "unknown")
+    return col(Discovery.value_amount).is_not(None) | known
+
+
+def loop_timing(*, session: Session, start: datetime, end: datetime, as_of: datetime) -> LoopTiming:
+    """The loops of discoveries logged in [start, end), as they stood at `as_of`.
+
+    closed: actioned or declined before `as_of`. answered: moved away from new (by
+    anyone, to any status, re-routes aside) before `as_of`; the median is over those,
+    of the time from logging to that first answer. The median is found in the database
+    (ORDER BY … LIMIT 2 OFFSET), so no list of durations is ever fetched.
+    """
+    cohort = _cohort(session, start, end, as_of)
+    figures = sa.select(
+        sa.func.count(), sa.func.count(cohort.c.seconds), _share(cohort.c.closed)
+    ).select_from(cohort)
+    size, answered, closed = session.exec(figures).one()
+    return LoopTiming(size, closed or 0, answered, _median(session, cohort, answered))
+
+
+def _cohort(session: Session, start: datetime, end: datetime, as_of: datetime) -> Any:
+    """The cohort's discoveries with seconds to a first answer (or NULL) and a closed flag."""
+    own = col(StatusChange.discovery_id) == col(Discovery.id)
+    not_moved = sa.and_(col(StatusChange.rerouted_to).is_(None), col(StatusChange.at) < as_of)
+    first = sa.select(sa.func.min(col(StatusChange.at))).where(
+        own, not_moved, col(StatusChange.from_status) == Status.NEW,
+        col(StatusChange.to_status).in_(REACHED),
+    ).scalar_subquery()  # fmt: skip
+    closed = sa.select(StatusChange.id).where(
+        own, not_moved, col(StatusChange.to_status).in_(CLOSED)
+    )
+    seconds = _seconds_between(session, col(Discovery.created_at), first)
+    return (
+        sa.select(seconds.label("seconds"), closed.exists().label("closed"))
+        .where(logged_between(start, end))
+        .subquery()
+    )
+
+
+def _seconds_between(session: Session, earlier: Any, later: Any) -> Any:
+    """later − earlier in seconds (NULL if either is), in each dialect's arithmetic."""
+    if is_postgres(session):
+        return sa.extract("epoch", later - earlier)
+    return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 86400.0
+
+
+def _median(session: Session, cohort: Any, count: int) -> float | None:
+    """The median of the cohort's non-NULL seconds: the middle one, or the mean of the two."""
+    if not count:
+        return None
+    middle = (
+        sa.select(cohort.c.seconds)
+        .where(cohort.c.seconds.is_not(None))
+        .order_by(cohort.c.seconds)
+        .offset((count - 1) // 2)
+        .limit(2 - count % 2)
+    )
+    values = [float(value) for value in session.exec(middle).scalars()]
+    return sum(values) / len(values)
+
+
+def theme_trends(
+    *, session: Session, before: datetime, start: datetime, end: datetime
+) -> list[ThemeTrend]:
+    """Per theme: discoveries in [start, end), and in [before, start)."""
+    themes = theme_values(session)
+    this_week = col(Discovery.created_at) >= start
+    query = (
+        sa.select(themes.c.value, _share(this_week), _share(~this_week))
+        .select_from(Discovery)
+        .join(themes, sa.true())
+        .where(logged_between(before, end))
+        .group_by(themes.c.value)
+        .order_by(themes.c.value)
+    )
+    return [ThemeTrend(theme, now or 0, then or 0) for theme, now, then in session.exec(query)]
+
+
+# --- scouts -------------------------------------------------------------------------------------
+
+
+def scout_logged(
+    *, session: Session, start: datetime, end: datetime, per_scout: int
+) -> dict[str, tuple[int, list[DiscoveryLine]]]:
+    """Per scout who logged in [start, end): how many, and the first few."""
+    scout = col(Discovery.scout_user_id)
+    counts = sa.select(scout, sa.func.count()).where(logged_between(start, end)).group_by(scout)
+    rank = sa.func.row_number().over(
+        partition_by=scout, order_by=(col(Discovery.created_at), col(Discovery.id))
+    )
+    ranked = sa.select(*LINE_COLUMNS, rank.label("rank")).where(logged_between(start, end))
+    ranked = ranked.subquery()
+    listed = sa.select(ranked).where(ranked.c.rank <= per_scout).order_by(ranked.c.rank)
+    news: dict[str, tuple[int, list[DiscoveryLine]]] = {
+        user: (count, []) for user, count in session.exec(counts).all()
+    }
+    for row in session.exec(listed).all():
+        news[row.scout_user_id][1].append(DiscoveryLine(*row[: len(LINE_COLUMNS)]))
+    return news
+
+
+def scout_changes(
+    *, session: Session, start: datetime, end: datetime, per_scout: int
+) -> dict[str, tuple[int, list[LoopLine]]]:
+    """Per scout: how many of their discoveries were answered in [start, end), the first few."""
+    discovery = col(StatusChange.discovery_id)
+    scout = col(Discovery.scout_user_id)
+    joined = sa.select().select_from(StatusChange).join(Discovery, col(Discovery.id) == discovery)
+    joined = joined.where(changed_between(start, end, REACHED), live())
+    counts = joined.add_columns(scout, sa.func.count()).group_by(scout)
+    rank = sa.func.row_number().over(
+        partition_by=scout, order_by=(col(StatusChange.at), col(StatusChange.id))
+    )
+    ranked = joined.add_columns(
+        discovery, col(Discovery.account), scout, col(StatusChange.to_status),
+        col(StatusChange.actor_user_id), col(StatusChange.at), col(StatusChange.outcome_kind),
+        col(StatusChange.note), col(StatusChange.link), rank.label("rank"),
+    ).subquery()  # fmt: skip
+    listed = sa.select(ranked).where(ranked.c.rank <= per_scout).order_by(ranked.c.rank)
+    news: dict[str, tuple[int, list[LoopLine]]] = {
+        user: (count, []) for user, count in session.exec(counts).all()
+    }
+    for row in session.exec(listed).all():
+        news[row.scout_user_id][1].append(LoopLine(*row[:9]))
+    return news
