@@ -1,13 +1,20 @@
 """Exactly-once digests: one row per (digest, channel, period) decides who sends."""
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from storage.enums import DigestRunStatus
-from storage.models import DigestRun
+from storage.models import AppSetting, DigestRun
 from storage.queries._dialect import insert_for, inserted_one_row
+
+# A claim not heard of for this long belongs to a sender that died: another may take it over.
+STALE_CLAIM = timedelta(minutes=10)
+SINCE_KEY = "digests_since"  # when digests were first scheduled: earlier fires are not owed
+# A marker row per period: every digest of the week is out, so the catch-up has nothing to do.
+PERIOD_DONE = {"digest": "*all*", "channel_id": "-"}
 
 
 def _run_filter(digest: str, channel_id: str, period: str) -> sa.ColumnElement[bool]:
@@ -36,38 +43,111 @@ def claim_digest_run(
     )
     if inserted_one_row(session, statement):
         return True
-    return _reclaim_failed(session, digest=digest, channel_id=channel_id, period=period, now=now)
+    return _reclaim(session, digest=digest, channel_id=channel_id, period=period, now=now)
 
 
-def _reclaim_failed(
-    session: Session, *, digest: str, channel_id: str, period: str, now: datetime
-) -> bool:
-    """Take over a run marked failed; the conditional UPDATE lets only one process win."""
+def _reclaim(session: Session, *, digest: str, channel_id: str, period: str, now: datetime) -> bool:
+    """Take over a failed run or a stale claim; the conditional UPDATE lets only one win."""
+    stale = sa.and_(
+        DigestRun.status == DigestRunStatus.CLAIMED, DigestRun.claimed_at < now - STALE_CLAIM
+    )
     statement = (
         sa.update(DigestRun)
-        .where(_run_filter(digest, channel_id, period), DigestRun.status == DigestRunStatus.FAILED)
+        .where(
+            _run_filter(digest, channel_id, period),
+            sa.or_(DigestRun.status == DigestRunStatus.FAILED, stale),
+        )
         .values(status=DigestRunStatus.CLAIMED, claimed_at=now)
     )
     return session.exec(statement).rowcount == 1
 
 
-def mark_digest_sent(
-    *, session: Session, digest: str, channel_id: str, period: str, now: datetime
-) -> None:
-    """Record that the claimed digest was posted."""
+def digest_run(*, session: Session, digest: str, channel_id: str, period: str) -> DigestRun | None:
+    """The run of a digest for a channel and period, if any."""
+    return session.exec(select(DigestRun).where(_run_filter(digest, channel_id, period))).first()
+
+
+def record_digest_progress(
+    *,
+    session: Session,
+    digest: str,
+    channel_id: str,
+    period: str,
+    lease: datetime,
+    progress: dict[str, Any],
+    now: datetime,
+) -> bool:
+    """Save how far sending got and renew the claim; False if another sender took it over."""
     statement = (
         sa.update(DigestRun)
-        .where(_run_filter(digest, channel_id, period))
+        .where(_run_filter(digest, channel_id, period), *_holding(lease))
+        .values(progress=dict(progress), claimed_at=now)
+    )
+    return session.exec(statement).rowcount == 1
+
+
+def mark_digest_sent(
+    *,
+    session: Session,
+    digest: str,
+    channel_id: str,
+    period: str,
+    now: datetime,
+    lease: datetime | None = None,
+) -> bool:
+    """Record that the claimed digest was posted (only while holding `lease`, when given)."""
+    statement = (
+        sa.update(DigestRun)
+        .where(_run_filter(digest, channel_id, period), *_holding(lease))
         .values(status=DigestRunStatus.SENT, sent_at=now)
     )
-    session.exec(statement)
+    return session.exec(statement).rowcount == 1
 
 
-def mark_digest_failed(*, session: Session, digest: str, channel_id: str, period: str) -> None:
+def mark_digest_failed(
+    *, session: Session, digest: str, channel_id: str, period: str, lease: datetime | None = None
+) -> bool:
     """Give a claimed digest back, so the next scheduled attempt may claim it again."""
     statement = (
         sa.update(DigestRun)
-        .where(_run_filter(digest, channel_id, period), DigestRun.status == DigestRunStatus.CLAIMED)
+        .where(_run_filter(digest, channel_id, period), *_holding(lease, only_claimed=True))
         .values(status=DigestRunStatus.FAILED)
     )
-    session.exec(statement)
+    return session.exec(statement).rowcount == 1
+
+
+def _holding(lease: datetime | None, *, only_claimed: bool = False) -> list[sa.ColumnElement[bool]]:
+    """The condition that the run is claimed and, if the caller names its lease, still theirs."""
+    # claimed_at is the lease: whoever took over a stale claim wrote their own time there.
+    claimed = DigestRun.status == DigestRunStatus.CLAIMED
+    if lease is None:
+        return [claimed] if only_claimed else []
+    return [claimed, DigestRun.claimed_at == lease]
+
+
+def digests_since(*, session: Session, now: datetime) -> datetime:
+    """When digests were first scheduled here; the first call records now, later ones read it."""
+    statement = insert_for(session, AppSetting).values(
+        key=SINCE_KEY, value=now.isoformat(), updated_at=now
+    )
+    session.exec(statement.on_conflict_do_nothing(index_elements=["key"]))
+    stored = session.exec(select(AppSetting.value).where(AppSetting.key == SINCE_KEY)).one()
+    try:
+        since = datetime.fromisoformat(stored)
+    except (TypeError, ValueError):  # a hand-edited row: owe nothing before now
+        return now
+    return since if since.tzinfo else since.replace(tzinfo=UTC)
+
+
+def digest_period_done(*, session: Session, period: str) -> bool:
+    """Tell whether every digest of the period was sent."""
+    run = digest_run(session=session, period=period, **PERIOD_DONE)
+    return run is not None and run.status == DigestRunStatus.SENT
+
+
+def mark_digest_period_done(*, session: Session, period: str, now: datetime) -> None:
+    """Record that every digest of the period was sent."""
+    values = {"status": DigestRunStatus.SENT, "claimed_at": now, "sent_at": now}
+    statement = insert_for(session, DigestRun).values(period=period, **PERIOD_DONE, **values)
+    index = ["digest", "channel_id", "period"]
+    session.exec(statement.on_conflict_do_update(index_elements=index, set_=values))
