@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.enums import ChannelRole
 from storage.models import AppSetting, RouteChannel
@@ -66,3 +66,19 @@ def set_setting(
     values = {"value": value, "updated_by": changed_by, "updated_at": now or utc_now()}
     statement = insert_for(session, AppSetting).values(key=key, **values)
     session.exec(statement.on_conflict_do_update(index_elements=["key"], set_=values))
+
+
+SCOUT_DIGEST_OFF = "scout_digest_off:"  # + user id: one row per scout, so clicks never race
+
+
+def scout_digest_opt_outs(*, session: Session) -> frozenset[str]:
+    """The scouts who turned their weekly digest DM off."""
+    prefix = col(AppSetting.key).startswith(SCOUT_DIGEST_OFF, autoescape=True)
+    rows = session.exec(select(AppSetting.key, AppSetting.value).where(prefix)).all()
+    return frozenset(key.removeprefix(SCOUT_DIGEST_OFF) for key, off in rows if off is True)
+
+
+def set_scout_digest_opt_out(*, session: Session, user_id: str, off: bool, now: datetime) -> None:
+    """Turn a scout's weekly digest DM off (or back on); the latest click wins."""
+    key = SCOUT_DIGEST_OFF + user_id
+    set_setting(session=session, key=key, value=off, changed_by=user_id, now=now)

@@ -1,0 +1,45 @@
+"""The scout digest switch: off from the weekly DM's button, back on from the Home tab."""
+
+from __future__ import annotations
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot.listeners.support import acknowledge, after_ack, services
+from bot.rendering.ids import ActionId
+from storage.engine import session_scope
+from storage.queries.config import set_scout_digest_opt_out
+from storage.types import utc_now
+
+# TODO(lead): move to prompts/messages/ with the other wording (not in this helper's files).
+TURNED_OFF = "You won't get these weekly DMs any more. Turn them back on from the Home tab."
+
+
+def register(app: App) -> None:
+    """Listen for the two switch buttons."""
+    app.action(ActionId.DIGEST_SCOUT_OFF.value)(ack=acknowledge, lazy=[handle_digest_off])
+    app.action(ActionId.DIGEST_SCOUT_ON.value)(ack=acknowledge, lazy=[handle_digest_on])
+
+
+@after_ack
+def handle_digest_off(body: dict, context: BoltContext, client: WebClient) -> None:
+    """Turn the weekly DM off for whoever clicked, and say how to get it back."""
+    # The clicker, never the button's value: a forwarded DM must not switch someone else off.
+    user = body["user"]["id"]
+    _switch(context, user, off=True)
+    channel = (body.get("channel") or {}).get("id")
+    if channel:
+        client.chat_postEphemeral(channel=channel, user=user, text=TURNED_OFF)
+    else:
+        client.chat_postMessage(channel=user, text=TURNED_OFF)
+
+
+@after_ack
+def handle_digest_on(body: dict, context: BoltContext) -> None:
+    """Turn the weekly DM back on for whoever clicked (the Home tab shows it when refreshed)."""
+    _switch(context, body["user"]["id"], off=False)
+
+
+def _switch(context: BoltContext, user: str, *, off: bool) -> None:
+    with session_scope(services(context).engine) as session:
+        set_scout_digest_opt_out(session=session, user_id=user, off=off, now=utc_now())
