@@ -2,7 +2,7 @@
 
 from slack_bolt import App
 
-from bot.listeners import cards, commands, dialogue, digests, events, home, shortcuts, views
+from bot.listeners import cards, commands, dialogue, digests, edits, events, home, shortcuts, views
 
 
 def register(app: App) -> None:
@@ -12,6 +12,7 @@ def register(app: App) -> None:
     shortcuts.register(app)
     views.register(app)
     cards.register(app)
+    edits.register(app)
     digests.register(app)
     home.register(app)
     events.register(app)

@@ -149,7 +149,7 @@ def update_after_submit(view: dict, context: BoltContext, client: WebClient) -> 
     if errors:
         return  # the modal is still open with its errors: nothing changed
     app = services(context)
-    _update_cards(client, app, CardRef.of_view(view).discovery_id)
+    update_cards(client, app, CardRef.of_view(view).discovery_id)
     if app.delivery is not None:
         app.delivery.wake()
 
@@ -184,14 +184,14 @@ def _after_change(
     client: WebClient, app: Services, card: CardRef, user: str, result: ChangeResult
 ) -> None:
     """Update every card (also after a refusal: a stale card heals); explain a refusal."""
-    found = _update_cards(client, app, card.discovery_id)
+    found = update_cards(client, app, card.discovery_id)
     if not result.done:
         _refuse(client, card, user, result, found)
     if result.change_id is not None and app.delivery is not None:
         app.delivery.wake()  # the scout's reply goes out now, not at the next poll
 
 
-def _update_cards(client: WebClient, app: Services, discovery_id: int) -> Loaded:
+def update_cards(client: WebClient, app: Services, discovery_id: int) -> Loaded:
     """chat.update each posted card of the discovery; a card Slack refuses does not stop the rest."""
     with session_scope(app.engine) as session:
         found = load_cards(session=session, discovery_id=discovery_id)

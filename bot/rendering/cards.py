@@ -14,7 +14,10 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ContextBlock,
     HeaderBlock,
+    InteractiveElement,
     MarkdownTextObject,
+    Option,
+    OverflowMenuElement,
     PlainTextObject,
     SectionBlock,
 )
@@ -128,7 +131,7 @@ def receipt_message(
         for _route, channel, permalink in posts
     ]
     text = fitted("receipt.md.j2", SECTION_LIMIT, discovery.account, places=Mrkdwn(_and(places)))
-    blocks = [SectionBlock(text=MarkdownTextObject(text=text))]
+    blocks = [SectionBlock(text=MarkdownTextObject(text=text)), _scout_buttons(discovery.id)]
     return {"text": text, "blocks": _dicts(blocks), **NO_UNFURL}
 
 
@@ -327,7 +330,7 @@ def _actions(discovery: Discovery, route: DiscoveryRoute) -> list[ActionsBlock]:
         return []
     # Re-route names the card's route too: a discovery has one card per route.
     values = {ActionId.CARD_REROUTE: f"{discovery.id}:{route.route}"}
-    buttons = [
+    buttons: list[InteractiveElement] = [
         ButtonElement(
             text=label,
             action_id=action.value,
@@ -336,12 +339,39 @@ def _actions(discovery: Discovery, route: DiscoveryRoute) -> list[ActionsBlock]:
         )
         for label, action, style in BUTTONS.get(discovery.status, ())
     ]
+    if discovery.status == DiscoveryStatus.NEW:  # the scout (or an admin) may still change it
+        buttons.append(_more_menu(discovery.id))
     return [ActionsBlock(block_id=BlockId.CARD_ACTIONS.value, elements=buttons)] if buttons else []
+
+
+def _more_menu(discovery_id: int) -> OverflowMenuElement:
+    """Edit and Withdraw, for the scout or an admin (anyone else is told who can)."""
+    options = [
+        Option(value=f"edit:{discovery_id}", label="Edit (scout or admin)"),
+        Option(value=f"withdraw:{discovery_id}", label="Withdraw (scout or admin)"),
+    ]
+    return OverflowMenuElement(action_id=ActionId.CARD_MORE.value, options=options)
+
+
+def _scout_buttons(discovery_id: int | None) -> ActionsBlock:
+    """Edit and Withdraw, under the scout's receipt."""
+    value = str(discovery_id)
+    return ActionsBlock(
+        elements=[
+            ButtonElement(text="Edit", action_id=ActionId.DISCOVERY_EDIT.value, value=value),
+            ButtonElement(
+                text="Withdraw", action_id=ActionId.DISCOVERY_WITHDRAW.value, value=value
+            ),
+        ]
+    )
 
 
 def _context(discovery: Discovery, permalink_hint: str | None) -> str:
     source_link = _link(permalink_hint, "source message")
-    return render("card_context.md.j2", discovery_id=discovery.id, source_link=source_link)
+    edited = discovery.edited_at.strftime("%-d %b %Y") if discovery.edited_at else None
+    return render(
+        "card_context.md.j2", discovery_id=discovery.id, source_link=source_link, edited=edited
+    )
 
 
 def _fallback(discovery: Discovery) -> str:

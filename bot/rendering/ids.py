@@ -26,6 +26,9 @@ class ActionId(StrEnum):
     CARD_ACTIONED = "card_actioned"
     CARD_DECLINE = "card_decline"
     CARD_REROUTE = "card_reroute"
+    DISCOVERY_EDIT = "discovery_edit"  # value: the discovery id (receipt button, card menu)
+    DISCOVERY_WITHDRAW = "discovery_withdraw"
+    CARD_MORE = "card_more"  # the card's overflow menu: "edit:42", "withdraw:42"
     DIGEST_SCOUT_OFF = "digest_scout_off"  # in a scout's weekly DM: stop these digests
     DIGEST_SCOUT_ON = "digest_scout_on"  # on the App Home: start them again
 
@@ -53,6 +56,8 @@ class CallbackId(StrEnum):
     STATUS_ACTIONED = "status_actioned"
     STATUS_DECLINED = "status_declined"
     STATUS_REROUTED = "status_rerouted"
+    DISCOVERY_EDIT = "discovery_edit"
+    DISCOVERY_WITHDRAW = "discovery_withdraw"
 
 
 def action_value(dialogue_id: int, key: str, value: str = "") -> str:

@@ -31,6 +31,22 @@ INPUT = ActionId.MODAL_INPUT.value
 
 def discovery_modal(definition: Definition, answers: dict[str, Any], *, dialogue_id: int) -> View:
     """Every question as an input, prefilled with the answers so far."""
+    return answers_modal(
+        definition, answers, callback=CallbackId.DISCOVERY_MODAL, title="Log a value gap",
+        submit="Next", private_metadata=metadata(dialogue_id),
+    )  # fmt: skip
+
+
+def answers_modal(
+    definition: Definition,
+    answers: dict[str, Any],
+    *,
+    callback: CallbackId,
+    title: str,
+    submit: str,
+    private_metadata: str,
+) -> View:
+    """The questions as inputs prefilled with answers: for logging and for editing."""
     blocks: list[Block] = []
     for question in definition.questions:
         blocks += _inputs(question, answers.get(question.key))
@@ -39,11 +55,11 @@ def discovery_modal(definition: Definition, answers: dict[str, Any], *, dialogue
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Evidence link: {link}")]))
     return View(
         type="modal",
-        callback_id=CallbackId.DISCOVERY_MODAL.value,
-        title="Log a value gap",
-        submit="Next",
+        callback_id=callback.value,
+        title=title,
+        submit=submit,
         close="Cancel",
-        private_metadata=metadata(dialogue_id),
+        private_metadata=private_metadata,
         blocks=blocks,
     )
 

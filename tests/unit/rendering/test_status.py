@@ -62,7 +62,15 @@ def _block(message: dict, block_id: str) -> dict | None:
 def _buttons(message: dict) -> list[tuple[str, str, str]]:
     actions = _block(message, BlockId.CARD_ACTIONS.value)
     elements = actions["elements"] if actions else []
-    return [(e["text"]["text"], e["action_id"], e["value"]) for e in elements]
+    return [
+        (e["text"]["text"], e["action_id"], e["value"]) for e in elements if e["type"] == "button"
+    ]
+
+
+def _menu(message: dict) -> list[str]:
+    actions = _block(message, BlockId.CARD_ACTIONS.value)
+    menus = [e for e in (actions["elements"] if actions else []) if e["type"] == "overflow"]
+    return [option["value"] for menu in menus for option in menu["options"]]
 
 
 def _status_line(message: dict) -> str:
@@ -90,6 +98,7 @@ def test_a_new_card_offers_every_action_at_its_end(definition: Definition):
         ("Decline", ActionId.CARD_DECLINE, "42"),
         ("Re-route", ActionId.CARD_REROUTE, "42:product"),  # the card's route: one per route
     ]
+    assert _menu(card) == ["edit:42", "withdraw:42"]  # for the scout or an admin
     assert _block(card, BlockId.CARD_STATUS.value) is None  # nothing to say while new
 
 
@@ -100,6 +109,7 @@ def test_an_acknowledged_card_says_who_is_on_it_and_keeps_the_final_actions(
 
     assert _status_line(card) == f":eyes: <@{DANA}> is on it."
     assert [label for label, _, _ in _buttons(card)] == ["Actioned", "Decline", "Re-route"]
+    assert _menu(card) == []  # picked up: the scout can no longer edit or withdraw
 
 
 def test_an_actioned_card_shows_what_came_of_it_and_no_buttons(definition: Definition):

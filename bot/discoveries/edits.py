@@ -1,0 +1,81 @@
+"""The scout changes their mind: edit a discovery until someone picks it up, or withdraw it.
+
+Only the scout or an admin may do either. An edit is a compare-and-set on status `new`,
+so an acknowledgement that lands first wins and the edit is refused, never half-applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from bot.discoveries.loop import Change, ChangeResult, change_status, latest_change
+from bot.discoveries.service import discovery_columns
+from bot.discoveries.themes import ValueNetwork, tag_themes
+from storage.enums import DiscoveryStatus
+from storage.models import Discovery
+
+
+def may_change(discovery: Discovery, user_id: str, admins: frozenset[str]) -> bool:
+    """Whether this person may edit or withdraw the discovery: its scout or an admin."""
+    return user_id == discovery.scout_user_id or user_id in admins
+
+
+def discovery_answers(discovery: Discovery) -> dict[str, Any]:
+    """The discovery as dialogue answers, to prefill the edit modal (discovery_columns' inverse)."""
+    answers: dict[str, Any] = {
+        "account": discovery.account, "outcome": discovery.outcome, "gap": discovery.gap,
+        "fit": discovery.fit.value, "who_cares": discovery.who_cares,
+        "evidence": discovery.evidence, "evidence_url": discovery.evidence_url,
+    }  # fmt: skip
+    if discovery.value_amount is not None:
+        answers["value"] = {"amount": _plain(discovery.value_amount),
+                            "currency": discovery.value_currency or ""}  # fmt: skip
+    elif discovery.value_band is not None:
+        answers["value"] = {"band": discovery.value_band.value}
+    if discovery.event_date is not None:
+        answers["event"] = {"date": discovery.event_date.isoformat(),
+                            "pressure": discovery.event_pressure or ""}  # fmt: skip
+    return {key: value for key, value in answers.items() if value not in (None, "")}
+
+
+def edit_discovery(
+    *,
+    session: Session,
+    discovery_id: int,
+    answers: Mapping[str, Any],
+    network: ValueNetwork,
+    now: datetime,
+) -> ChangeResult:
+    """Replace the answers while the discovery is new; else the status that stopped it."""
+    columns = discovery_columns(answers)
+    columns["themes"] = tag_themes(network, columns["outcome"], columns["gap"])
+    statement = (
+        sa.update(Discovery)
+        .where(col(Discovery.id) == discovery_id, col(Discovery.status) == DiscoveryStatus.NEW)
+        .values(**columns, edited_at=now, updated_at=now)
+    )
+    if session.exec(statement).rowcount == 1:  # type: ignore[call-overload]
+        return ChangeResult(status=DiscoveryStatus.NEW, repeated=True)
+    status = session.get(Discovery, discovery_id)
+    latest = latest_change(session=session, discovery_id=discovery_id)
+    return ChangeResult(status=status.status if status else None, latest=latest)
+
+
+def withdraw_discovery(
+    *, session: Session, discovery_id: int, user_id: str, channel_id: str, now: datetime
+) -> ChangeResult:
+    """Withdraw it: final, kept in the history; the cards say so."""
+    change = Change(DiscoveryStatus.WITHDRAWN, user_id, channel_id)
+    return change_status(session=session, discovery_id=discovery_id, change=change, now=now)
+
+
+def _plain(amount: Decimal) -> str:
+    """40000.00 → '40000', 1.5 → '1.5': how a scout would type it."""
+    text = format(amount.normalize(), "f")
+    return text

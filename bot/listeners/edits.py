@@ -1,0 +1,163 @@
+"""The scout edits or withdraws a discovery (from the receipt, or a card's menu); admins may too."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.discoveries.edits import (
+    discovery_answers,
+    edit_discovery,
+    may_change,
+    withdraw_discovery,
+)
+from bot.discoveries.loop import ALLOWED_FROM, ChangeResult, latest_change
+from bot.listeners.cards import update_cards
+from bot.listeners.support import Services, acknowledge, after_ack, services
+from bot.rendering.edits import (
+    discovery_of,
+    edit_modal,
+    edit_refusal,
+    not_yours_text,
+    origin_of,
+    withdraw_modal,
+)
+from bot.rendering.ids import ActionId, CallbackId
+from bot.rendering.modal import answers_from_modal
+from bot.rendering.status import refusal_text
+from storage.engine import session_scope
+from storage.enums import DiscoveryStatus
+from storage.models import Discovery
+from storage.types import utc_now
+
+EDIT, WITHDRAW = "edit", "withdraw"
+EDITABLE = (DiscoveryStatus.NEW,)
+
+
+def register(app: App) -> None:
+    """Listen for Edit and Withdraw (buttons and the card's menu) and their modals."""
+    app.action(ActionId.DISCOVERY_EDIT.value)(ack=acknowledge, lazy=[open_edit])
+    app.action(ActionId.DISCOVERY_WITHDRAW.value)(ack=acknowledge, lazy=[open_withdraw])
+    app.action(ActionId.CARD_MORE.value)(ack=acknowledge, lazy=[handle_card_menu])
+    app.view(CallbackId.DISCOVERY_EDIT.value)(ack=handle_edit_submitted, lazy=[update_after_edit])
+    app.view(CallbackId.DISCOVERY_WITHDRAW.value)(ack=acknowledge, lazy=[handle_withdraw_submitted])
+
+
+@after_ack
+def open_edit(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+    """Edit: the modal prefilled with the discovery, if this person may and it is still new."""
+    _open(client, services(context), body, int(action["value"]), EDIT)
+
+
+@after_ack
+def open_withdraw(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+    """Withdraw: ask to confirm, if this person may and nobody acted on it yet."""
+    _open(client, services(context), body, int(action["value"]), WITHDRAW)
+
+
+@after_ack
+def handle_card_menu(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+    """The card's ⋯ menu: "edit:42" or "withdraw:42"."""
+    what, _, discovery_id = action["selected_option"]["value"].partition(":")
+    _open(client, services(context), body, int(discovery_id), what)
+
+
+def handle_edit_submitted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    """Check the answers like the log modal does, then save them if it is still new."""
+    app, user, discovery_id = services(context), body["user"]["id"], discovery_of(view)
+    definition, now = app.rules.definition, utc_now()
+    with session_scope(app.engine) as session:
+        discovery = session.get(Discovery, discovery_id)
+        previous = discovery_answers(discovery) if discovery else {}
+    answers, errors = answers_from_modal(definition, view, previous=previous, today=now.date())
+    first = definition.questions[0].key
+    missing = [q.key for q in definition.questions if q.required and q.key not in answers]
+    errors |= {key: "Please answer this." for key in missing if key not in errors}
+    if discovery is None or not may_change(discovery, user, app.settings.admins):
+        errors = {first: "Only the scout or an admin can edit this discovery."}
+    if errors:
+        ack(response_action="errors", errors=errors)
+        return
+    answers = {key: previous[key] for key in ("evidence_url",) if key in previous} | answers
+    with session_scope(app.engine) as session:
+        result = edit_discovery(
+            session=session, discovery_id=discovery_id, answers=answers,
+            network=app.rules.network, now=now,
+        )  # fmt: skip
+    if result.done:
+        ack(response_action="clear")
+    else:
+        ack(response_action="errors", errors={first: edit_refusal(result, plain=True)})
+
+
+@after_ack
+def update_after_edit(view: dict, context: BoltContext, client: WebClient) -> None:
+    """Every posted card shows the edited answers (a refused edit changed nothing: no harm)."""
+    update_cards(client, services(context), discovery_of(view))
+
+
+@after_ack
+def handle_withdraw_submitted(
+    body: dict, view: dict, context: BoltContext, client: WebClient
+) -> None:
+    """Withdraw once; the cards say so, the scout's thread keeps it; a refusal is explained."""
+    app, user, discovery_id = services(context), body["user"]["id"], discovery_of(view)
+    with session_scope(app.engine) as session:
+        discovery = session.get(Discovery, discovery_id)
+        allowed = discovery is not None and may_change(discovery, user, app.settings.admins)
+        result = allowed and withdraw_discovery(
+            session=session, discovery_id=discovery_id, user_id=user,
+            channel_id=origin_of(view) or user, now=utc_now(),
+        )  # fmt: skip
+    if not result:
+        _tell(client, origin_of(view), user, _not_yours(app, discovery))
+        return
+    update_cards(client, app, discovery_id)
+    if not result.done:
+        _tell(client, origin_of(view), user, refusal_text(result, account=discovery.account))
+    elif app.delivery is not None:
+        app.delivery.wake()  # the scout's thread hears it now
+
+
+def _open(client: WebClient, app: Services, body: dict, discovery_id: int, what: str) -> None:
+    """Open the edit or withdraw modal, or tell the person why not."""
+    user, channel = body["user"]["id"], _channel(body)
+    with session_scope(app.engine) as session:
+        discovery = session.get(Discovery, discovery_id)
+        latest = latest_change(session=session, discovery_id=discovery_id)
+    if discovery is None or not may_change(discovery, user, app.settings.admins):
+        _tell(client, channel, user, _not_yours(app, discovery))
+        return
+    allowed = EDITABLE if what == EDIT else ALLOWED_FROM[DiscoveryStatus.WITHDRAWN]
+    if discovery.status not in allowed:
+        result = ChangeResult(status=discovery.status, latest=latest)
+        text = edit_refusal(result) if what == EDIT else refusal_text(result, account=None)
+        _tell(client, channel, user, text)
+        return
+    view = (
+        edit_modal(app.rules.definition, discovery_answers(discovery), discovery_id=discovery_id,
+                   origin=channel)
+        if what == EDIT
+        else withdraw_modal(discovery_id=discovery_id, account=discovery.account, origin=channel)
+    )  # fmt: skip
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def _not_yours(app: Services, discovery: Discovery | None) -> str:
+    if discovery is None:
+        return refusal_text(ChangeResult(status=None))
+    return not_yours_text(scout_user_id=discovery.scout_user_id, admins=app.settings.admins)
+
+
+def _tell(client: WebClient, channel: str | None, user: str, text: str) -> None:
+    """To the person only: ephemeral where they clicked, or a DM from the Home tab."""
+    if channel:
+        client.chat_postEphemeral(channel=channel, user=user, text=text)
+    else:
+        client.chat_postMessage(channel=user, text=text)
+
+
+def _channel(body: dict) -> str | None:
+    """Where the click happened (a channel or the DM); None on the Home tab."""
+    container = body.get("container") or {}
+    return container.get("channel_id") or (body.get("channel") or {}).get("id")
