@@ -86,6 +86,8 @@ class CoachFigures:
     themes: tuple[ThemeTrend, ...]
     recognised_count: int
     recognised: tuple[ScoutCount, ...]
+    baseline_weeks: int = BASELINE_WEEKS  # `themes[…].before` counts this many weeks
+    cohort_weeks: int = COHORT_WEEKS  # `timing` is of the discoveries of this many weeks
 
 
 @dataclass(frozen=True)

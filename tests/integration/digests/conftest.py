@@ -83,3 +83,50 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session on the test database, committed at the end of the test."""
     with session_scope(engine) as session:
         yield session
+
+
+@pytest.fixture
+def hand_made_week(session):
+    """The hand-made week described in each assertion below; returns ids by name."""
+    ids = {
+        "acme": add_discovery(session, account="Acme", at=local(2026, 11, 16, 10), scout="U1",
+                              value_amount="50000", value_currency="EUR"),
+        # Sunday 23:30 in Berlin is 22:30 UTC: still this week.
+        "globex": add_discovery(session, account="Globex", at=local(2026, 11, 22, 23, 30),
+                                scout="U2", routes=("sales", "product"),
+                                themes=("onboarding", "reporting"), value_band="100k_1m",
+                                event_date=datetime(2027, 3, 1).date()),
+        # Monday 00:30 in Berlin is Sunday 23:30 UTC: next week.
+        "initech": add_discovery(session, account="Initech", at=local(2026, 11, 23, 0, 30),
+                                 scout="U6"),
+        "acme2": add_discovery(session, account=" acme ", at=local(2026, 11, 18, 10), scout="U1",
+                               evidence="Call notes"),
+        "umbrella": add_discovery(session, account="Umbrella", at=local(2026, 11, 10), scout="U1",
+                                  themes=("pricing",)),
+        "withdrawn": add_discovery(session, account="Gone", at=local(2026, 11, 17), scout="U3",
+                                   status="withdrawn"),
+        "moved": add_discovery(session, account="Hooli", at=local(2026, 11, 17), scout="U4",
+                               routes=("sales", "marketing"), rerouted={"sales": "marketing"},
+                               themes=("unthemed",), evidence_url="https://hooli.example/x"),
+        "old": add_discovery(session, account="Vandelay", at=local(2026, 11, 4), scout="U5",
+                             status="declined"),
+        "older": add_discovery(session, account="Stark", at=local(2026, 10, 26), scout="U2",
+                               status="actioned"),
+    }  # fmt: skip
+    add_change(session, ids["acme"], to="acknowledged", at=local(2026, 11, 17), actor="UPM")
+    add_change(session, ids["acme"], to="actioned", at=local(2026, 11, 19), actor="UPM",
+               from_status="acknowledged", outcome_kind="content", note="Deck", link="https://x.example")  # fmt: skip
+    add_change(session, ids["old"], to="declined", at=local(2026, 11, 21), actor="UPM2", note="No")
+    add_change(session, ids["older"], to="acknowledged", at=local(2026, 10, 27), actor="UPM")
+    add_change(session, ids["older"], to="actioned", at=local(2026, 11, 23, 0, 30),
+               from_status="acknowledged", outcome_kind="roadmap")  # fmt: skip
+    # A re-route is a change too, but neither an answer nor a closure.
+    add_change(session, ids["moved"], to="new", at=local(2026, 11, 18), rerouted_from="sales",
+               rerouted_to="marketing")  # fmt: skip
+    _set_status(session, ids["acme"], "actioned")
+    return ids
+
+
+def _set_status(session, discovery_id, status):
+    session.get(Discovery, discovery_id).status = status
+    session.flush()

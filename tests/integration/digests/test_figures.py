@@ -5,66 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-import pytest
-
 from bot.digests.figures import coach_figures, route_figures, scout_news
 from bot.digests.model import Week
 from storage.enums import DiscoveryStatus, Route
 from storage.queries.digest_trends import Completeness, LoopTiming, ThemeTrend
-from tests.integration.digests.conftest import BERLIN, add_change, add_discovery, local
+from tests.integration.digests.conftest import BERLIN, local
 
 WEEK = Week.parse("2026-W47")  # Monday 16 to Sunday 22 November 2026, CET (UTC+1)
 LATER = datetime(2027, 1, 1, tzinfo=UTC)
 DAY = 86400
-
-
-@pytest.fixture
-def week(session):
-    """The hand-made week described in each assertion below; returns ids by name."""
-    ids = {
-        "acme": add_discovery(session, account="Acme", at=local(2026, 11, 16, 10), scout="U1",
-                              value_amount="50000", value_currency="EUR"),
-        # Sunday 23:30 in Berlin is 22:30 UTC: still this week.
-        "globex": add_discovery(session, account="Globex", at=local(2026, 11, 22, 23, 30),
-                                scout="U2", routes=("sales", "product"),
-                                themes=("onboarding", "reporting"), value_band="100k_1m",
-                                event_date=datetime(2027, 3, 1).date()),
-        # Monday 00:30 in Berlin is Sunday 23:30 UTC: next week.
-        "initech": add_discovery(session, account="Initech", at=local(2026, 11, 23, 0, 30),
-                                 scout="U6"),
-        "acme2": add_discovery(session, account=" acme ", at=local(2026, 11, 18, 10), scout="U1",
-                               evidence="Call notes"),
-        "umbrella": add_discovery(session, account="Umbrella", at=local(2026, 11, 10), scout="U1",
-                                  themes=("pricing",)),
-        "withdrawn": add_discovery(session, account="Gone", at=local(2026, 11, 17), scout="U3",
-                                   status="withdrawn"),
-        "moved": add_discovery(session, account="Hooli", at=local(2026, 11, 17), scout="U4",
-                               routes=("sales", "marketing"), rerouted={"sales": "marketing"},
-                               themes=("unthemed",), evidence_url="https://hooli.example/x"),
-        "old": add_discovery(session, account="Vandelay", at=local(2026, 11, 4), scout="U5",
-                             status="declined"),
-        "older": add_discovery(session, account="Stark", at=local(2026, 10, 26), scout="U2",
-                               status="actioned"),
-    }  # fmt: skip
-    add_change(session, ids["acme"], to="acknowledged", at=local(2026, 11, 17), actor="UPM")
-    add_change(session, ids["acme"], to="actioned", at=local(2026, 11, 19), actor="UPM",
-               from_status="acknowledged", outcome_kind="content", note="Deck", link="https://x.example")  # fmt: skip
-    add_change(session, ids["old"], to="declined", at=local(2026, 11, 21), actor="UPM2", note="No")
-    add_change(session, ids["older"], to="acknowledged", at=local(2026, 10, 27), actor="UPM")
-    add_change(session, ids["older"], to="actioned", at=local(2026, 11, 23, 0, 30),
-               from_status="acknowledged", outcome_kind="roadmap")  # fmt: skip
-    # A re-route is a change too, but neither an answer nor a closure.
-    add_change(session, ids["moved"], to="new", at=local(2026, 11, 18), rerouted_from="sales",
-               rerouted_to="marketing")  # fmt: skip
-    _set_status(session, ids["acme"], "actioned")
-    return ids
-
-
-def _set_status(session, discovery_id, status):
-    from storage.models import Discovery
-
-    session.get(Discovery, discovery_id).status = status
-    session.flush()
 
 
 def _sales(session, now=LATER, days=3):
@@ -73,13 +22,13 @@ def _sales(session, now=LATER, days=3):
     )
 
 
-def test_a_route_counts_this_and_last_weeks_discoveries_in_the_local_week(session, week):
+def test_a_route_counts_this_and_last_weeks_discoveries_in_the_local_week(session, hand_made_week):
     figures = _sales(session)
 
     assert (figures.logged, figures.logged_before) == (3, 1)  # Acme, Globex, acme; Umbrella
 
 
-def test_a_route_counts_acknowledged_actioned_and_declined_this_week(session, week):
+def test_a_route_counts_acknowledged_actioned_and_declined_this_week(session, hand_made_week):
     figures = _sales(session)
 
     assert figures.changes == {
@@ -89,7 +38,7 @@ def test_a_route_counts_acknowledged_actioned_and_declined_this_week(session, we
     }
 
 
-def test_a_route_groups_new_discoveries_by_theme_with_distinct_accounts(session, week):
+def test_a_route_groups_new_discoveries_by_theme_with_distinct_accounts(session, hand_made_week):
     themes = _sales(session).themes
 
     assert [(t.theme, t.count, t.account_count) for t in themes] == [
@@ -100,7 +49,7 @@ def test_a_route_groups_new_discoveries_by_theme_with_distinct_accounts(session,
     assert themes[0].accounts == ("Acme", "Globex")
 
 
-def test_a_route_lists_the_largest_by_amount_then_band(session, week):
+def test_a_route_lists_the_largest_by_amount_then_band(session, hand_made_week):
     largest = _sales(session).largest
 
     assert [(line.account, line.value_amount) for line in largest] == [
@@ -109,7 +58,7 @@ def test_a_route_lists_the_largest_by_amount_then_band(session, week):
     ]
 
 
-def test_open_loops_are_new_discoveries_n_working_days_old_at_the_weeks_end(session, week):
+def test_open_loops_are_new_discoveries_n_working_days_old_at_the_weeks_end(session, hand_made_week):
     figures = _sales(session)
 
     # Cut-off Wednesday 00:00: Umbrella (10 Nov) is open; acme (Wednesday 10:00) is not yet.
@@ -118,13 +67,13 @@ def test_open_loops_are_new_discoveries_n_working_days_old_at_the_weeks_end(sess
     assert _sales(session, days=2).open_count == 2
 
 
-def test_open_loops_of_the_current_week_are_counted_as_of_now(session, week):
+def test_open_loops_of_the_current_week_are_counted_as_of_now(session, hand_made_week):
     figures = _sales(session, now=local(2026, 11, 12).astimezone(UTC))
 
     assert figures.open_count == 0  # on Thursday 12 Nov, Umbrella is 2 working days old
 
 
-def test_closed_loops_and_the_scouts_thanked_for_actions(session, week):
+def test_closed_loops_and_the_scouts_thanked_for_actions(session, hand_made_week):
     figures = _sales(session)
 
     assert figures.closed_count == 2
@@ -138,7 +87,7 @@ def test_closed_loops_and_the_scouts_thanked_for_actions(session, week):
     )
 
 
-def test_a_rerouted_discovery_counts_on_its_new_route_only(session, week):
+def test_a_rerouted_discovery_counts_on_its_new_route_only(session, hand_made_week):
     marketing = route_figures(
         session=session, week=WEEK, zone=BERLIN, now=LATER, route=Route.MARKETING, open_after=3
     )
@@ -147,7 +96,7 @@ def test_a_rerouted_discovery_counts_on_its_new_route_only(session, week):
     assert [t.theme for t in marketing.themes] == ["unthemed"]
 
 
-def test_the_coach_trend_counts_twelve_local_weeks_per_route(session, week):
+def test_the_coach_trend_counts_twelve_local_weeks_per_route(session, hand_made_week):
     figures = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER)
 
     assert [w.key for w in figures.weeks][::11] == ["2026-W36", "2026-W47"]
@@ -156,7 +105,7 @@ def test_the_coach_trend_counts_twelve_local_weeks_per_route(session, week):
     assert figures.series[Route.PRODUCT] == (0,) * 11 + (1,)
 
 
-def test_the_coach_sees_participation_and_completeness(session, week):
+def test_the_coach_sees_participation_and_completeness(session, hand_made_week):
     figures = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER)
 
     assert (figures.active_scouts, figures.first_timer_count, figures.first_timers) == (
@@ -167,14 +116,14 @@ def test_the_coach_sees_participation_and_completeness(session, week):
     assert figures.completeness == Completeness(total=4, valued=2, with_event=1, with_evidence=2)
 
 
-def test_loop_timing_is_the_cohort_of_the_four_weeks_before_as_of_the_weeks_end(session, week):
+def test_loop_timing_is_the_cohort_of_the_four_weeks_before_as_of_the_weeks_end(session, hand_made_week):
     timing = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER).timing
 
     # Umbrella, Vandelay, Stark; Vandelay declined after 17 days, Stark acknowledged after 1.
     assert timing == LoopTiming(cohort=3, closed=1, answered=2, median_seconds=9 * DAY)
 
 
-def test_theme_trends_compare_this_week_with_the_four_before(session, week):
+def test_theme_trends_compare_this_week_with_the_four_before(session, hand_made_week):
     themes = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER).themes
 
     assert list(themes) == [
@@ -185,14 +134,14 @@ def test_theme_trends_compare_this_week_with_the_four_before(session, week):
     ]
 
 
-def test_the_coach_recognises_scouts_for_actions_not_volume(session, week):
+def test_the_coach_recognises_scouts_for_actions_not_volume(session, hand_made_week):
     figures = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER)
 
     assert figures.recognised_count == 1
     assert [(s.scout_user_id, s.count) for s in figures.recognised] == [("U1", 1)]
 
 
-def test_scouts_with_news_are_those_who_logged_or_were_answered(session, week):
+def test_scouts_with_news_are_those_who_logged_or_were_answered(session, hand_made_week):
     news = {n.user_id: n for n in scout_news(session=session, week=WEEK, zone=BERLIN)}
 
     assert sorted(news) == ["U1", "U2", "U4", "U5"]

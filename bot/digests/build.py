@@ -1,0 +1,120 @@
+"""Build a week's digests: query the figures, compose what to say, render it. Sends nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.digests.chart import trend_chart
+from bot.digests.compose import ROUTES, coach_report, route_report, scout_report
+from bot.digests.figures import coach_figures, route_figures, scout_news
+from bot.digests.model import Digest, DigestKind, Week
+from bot.discoveries.themes import ValueNetwork
+from bot.rendering.digests import ROUTE_NAMES, coach_messages, route_messages, scout_messages
+from storage.enums import Route
+
+COACH = "coach"
+SCOUT = "scout"
+ONLY = (*(route.value for route in Route), COACH, SCOUT)
+
+
+def build_digests(
+    *,
+    session: Session,
+    week: Week,
+    zone: ZoneInfo,
+    now: datetime,
+    channels: Mapping[str, str],
+    network: ValueNetwork,
+    open_after_working_days: int,
+    skip_scouts: frozenset[str] = frozenset(),
+    only: str | None = None,
+) -> list[Digest]:
+    """Every digest of a week: one per mapped route channel, the coaches', one per scout with news.
+
+    `channels` maps roles (sales, marketing, product, coach) to channel ids; unmapped roles
+    get no digest. `only` keeps one kind: a route's name, "coach" or "scout".
+    """
+    if only is not None and only not in ONLY:
+        raise ValueError(f"unknown digest {only!r}: expected one of {', '.join(ONLY)}")
+    wanted = {only} if only else set(ONLY)
+    digests = [
+        build_route_digest(
+            session=session, week=week, zone=zone, now=now, route=route,
+            channel_id=channels[route.value], network=network, open_after=open_after_working_days,
+        )
+        for route in Route
+        if route.value in wanted and route.value in channels
+    ]  # fmt: skip
+    if COACH in wanted and COACH in channels:
+        digests.append(
+            build_coach_digest(
+                session=session,
+                week=week,
+                zone=zone,
+                now=now,
+                channel_id=channels[COACH],
+                network=network,
+            )
+        )
+    if SCOUT in wanted:
+        digests += build_scout_digests(session=session, week=week, zone=zone, skip=skip_scouts)
+    return digests
+
+
+def build_route_digest(
+    *,
+    session: Session,
+    week: Week,
+    zone: ZoneInfo,
+    now: datetime,
+    route: Route,
+    channel_id: str,
+    network: ValueNetwork,
+    open_after: int,
+) -> Digest:
+    """One route channel's digest."""
+    figures = route_figures(
+        session=session, week=week, zone=zone, now=now, route=route, open_after=open_after
+    )
+    parent, thread = route_messages(route_report(figures, network), zone=zone)
+    return Digest(DigestKind.ROUTE, f"route:{route.value}", channel_id, week, parent, thread)
+
+
+def build_coach_digest(
+    *,
+    session: Session,
+    week: Week,
+    zone: ZoneInfo,
+    now: datetime,
+    channel_id: str,
+    network: ValueNetwork,
+) -> Digest:
+    """The coaches' digest, with the 12-week trend chart (none in a quiet week)."""
+    figures = coach_figures(session=session, week=week, zone=zone, now=now)
+    report = coach_report(figures, network)
+    parent, thread = coach_messages(report)
+    chart = None
+    if not report.quiet:
+        chart = trend_chart(
+            weeks=[row.week for row in report.trend],
+            series={ROUTE_NAMES[r]: [row.counts[i] for row in report.trend] for i, r in enumerate(ROUTES)},
+            title=f"Discoveries per week by route, {report.trend[0].week} to {week.key}",
+        )  # fmt: skip
+    return Digest(DigestKind.COACH, COACH, channel_id, week, parent, thread, chart)
+
+
+def build_scout_digests(
+    *, session: Session, week: Week, zone: ZoneInfo, skip: frozenset[str] = frozenset()
+) -> list[Digest]:
+    """A DM digest for each scout with news this week, except those who turned them off."""
+    digests = []
+    for news in scout_news(session=session, week=week, zone=zone):
+        if news.user_id in skip:
+            continue
+        parent, thread = scout_messages(scout_report(news))
+        digests.append(Digest(DigestKind.SCOUT, SCOUT, news.user_id, week, parent, thread))
+    return digests

@@ -1,0 +1,280 @@
+"""Weekly digests as Slack messages: a short parent, details in its thread, within Block Kit limits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
+
+from bot.dialogue.answers import format_amount, show_date
+from bot.digests.compose import ROUTES, Answer, CoachReport, RouteReport, ScoutReport
+from bot.digests.model import Message, Week
+from bot.rendering.cards import link_to
+from bot.rendering.ids import ActionId
+from bot.rendering.text import render, shorten
+from storage.enums import Route
+from storage.queries.digest_figures import DiscoveryLine
+
+SECTION_LIMIT = 3000  # characters of a section's text, as sent
+MAX_BLOCKS = 50
+MESSAGE_BUDGET = 12_000  # characters per message: Slack takes more, readers don't
+ACCOUNT, OUTCOME, NOTE = 80, 140, 140  # user text is cut to these before it is escaped
+ROUTE_NAMES = {Route.SALES: "Sales", Route.MARKETING: "Marketing", Route.PRODUCT: "Product"}
+BAND_LABELS = {
+    "under_10k": "under 10k",
+    "10k_100k": "10k–100k",
+    "100k_1m": "100k–1M",
+    "over_1m": "over 1M",
+}
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def period(week: Week) -> str:
+    """A week as people read it: '16–22 Nov 2026', '28 Dec 2026 – 3 Jan 2027'."""
+    first, last = week.monday, week.monday + timedelta(days=6)
+    if first.year != last.year:
+        return f"{show_date(first)} – {show_date(last)}"
+    if first.month != last.month:
+        return f"{first.day} {MONTHS[first.month - 1]} – {show_date(last)}"
+    return f"{first.day}–{show_date(last)}"
+
+
+def route_messages(report: RouteReport, *, zone: ZoneInfo) -> tuple[Message, tuple[Message, ...]]:
+    """A route channel's digest: the headline figures, then the details as thread replies."""
+    name, when = ROUTE_NAMES[report.route], period(report.week)
+    if report.quiet:
+        return _parent(render("digest_route_quiet.md.j2", route=name, period=when)), ()
+    parent = render(
+        "digest_route_parent.md.j2", route=name, period=when, new=report.new,
+        last_week=report.last_week, acknowledged=report.acknowledged, actioned=report.actioned,
+        declined=report.declined, open=_total(report.open_loops),
+        days=report.open_after_days,
+    )  # fmt: skip
+    sections = [*_arrivals(report), *_loops(report, zone)]
+    return _parent(parent), tuple(pack(sections, fallback=f"{name} digest, {when}"))
+
+
+def _arrivals(report: RouteReport) -> list[str]:
+    """What arrived: by theme, the largest, the gaps that recur."""
+    sections = []
+    if report.themes:
+        themes = [_theme(entry) for entry in report.themes.items]
+        sections.append(render("digest_themes.md.j2", themes=themes, more=report.themes.more))
+    if report.largest:
+        largest = [_discovery(line, value=_value(line)) for line in report.largest]
+        sections.append(render("digest_largest.md.j2", discoveries=largest))
+    if report.recurring:
+        recurring = [_theme(entry) for entry in report.recurring.items]
+        sections.append(
+            render("digest_recurring.md.j2", themes=recurring, more=report.recurring.more)
+        )
+    return sections
+
+
+def _loops(report: RouteReport, zone: ZoneInfo) -> list[str]:
+    """Open loops with a nudge, closed loops with their outcomes, thanks."""
+    sections = []
+    if report.open_loops:
+        waiting = [_discovery(d, since=_day(d, zone)) for d in report.open_loops.items]
+        sections.append(
+            render(
+                "digest_open_loops.md.j2",
+                count=_total(report.open_loops),
+                discoveries=waiting,
+                more=report.open_loops.more,
+                days=report.open_after_days,
+            )
+        )
+    if report.closed:
+        answers = [_answer(a) for a in report.closed.items]
+        sections.append(render("digest_closed.md.j2", answers=answers, more=report.closed.more))
+    if report.thanks:
+        scouts = [{"user": s.scout_user_id} for s in report.thanks.items]
+        sections.append(render("digest_thanks.md.j2", scouts=scouts, more=report.thanks.more))
+    return sections
+
+
+def coach_messages(report: CoachReport) -> tuple[Message, tuple[Message, ...]]:
+    """The coaches' digest: headline figures, then trend, participation, loops, themes, people."""
+    when = period(report.week)
+    if report.quiet:
+        return _parent(render("digest_coach_quiet.md.j2", period=when)), ()
+    parent = render(
+        "digest_coach_parent.md.j2", period=when, new=report.new, last_week=report.last_week,
+        active=report.active_scouts, first_timers=_total(report.first_timers),
+        closed_rate=report.closed_rate, median=report.median_answer,
+    )  # fmt: skip
+    return _parent(parent), tuple(pack(_coach_sections(report), fallback=f"Coaching, {when}"))
+
+
+def _coach_sections(report: CoachReport) -> list[str]:
+    """The coach digest's thread, section by section."""
+    names = [ROUTE_NAMES[route] for route in ROUTES]
+    sections = [
+        render("digest_trend.md.j2", routes=names, rows=report.trend),
+        render(
+            "digest_participation.md.j2",
+            active=report.active_scouts,
+            first_timers=list(report.first_timers.items),
+            more=report.first_timers.more,
+            logged=report.logged,
+            with_value=report.with_value,
+            with_event=report.with_event,
+            with_evidence=report.with_evidence,
+        ),
+    ]
+    if report.cohort:
+        sections.append(
+            render(
+                "digest_loops.md.j2",
+                cohort=report.cohort,
+                weeks=report.cohort_weeks,
+                closed_rate=report.closed_rate,
+                answered=report.answered,
+                median=report.median_answer,
+            )
+        )
+    if report.rising:
+        sections.append(
+            render("digest_rising.md.j2", themes=report.rising, weeks=report.baseline_weeks)
+        )
+    if report.recognised:
+        scouts = [{"user": s.scout_user_id, "count": s.count} for s in report.recognised.items]
+        sections.append(
+            render("digest_recognition.md.j2", scouts=scouts, more=report.recognised.more)
+        )
+    return sections
+
+
+def scout_messages(report: ScoutReport) -> tuple[Message, tuple[Message, ...]]:
+    """A scout's DM: what happened to their discoveries, what they logged, and the off switch."""
+    when = period(report.week)
+    sections = [
+        render(
+            "digest_scout.md.j2",
+            period=when,
+            answered=_total(report.answered),
+            logged=_total(report.logged),
+        )
+    ]
+    if report.answered:
+        answers = [_answer(a) for a in report.answered.items]
+        sections.append(
+            render("digest_scout_answered.md.j2", answers=answers, more=report.answered.more)
+        )
+    if report.logged:
+        logged = [_discovery(d) for d in report.logged.items]
+        sections.append(
+            render("digest_scout_logged.md.j2", discoveries=logged, more=report.logged.more)
+        )
+    first, *rest = pack(sections, fallback=f"Your discoveries, {when}", reserve=1)
+    off = ButtonElement(
+        text="Stop these weekly DMs", action_id=ActionId.DIGEST_SCOUT_OFF, value=report.user_id
+    )
+    first = Message(first.text, [*first.blocks, ActionsBlock(elements=[off]).to_dict()])
+    return first, tuple(rest)
+
+
+# --- items: user text cut, then escaped by the templates ------------------------------------------
+
+
+def _discovery(line: DiscoveryLine, **extra: object) -> dict[str, object]:
+    return {
+        "account": shorten(line.account.strip(), ACCOUNT),
+        "outcome": shorten(line.outcome.strip(), OUTCOME),
+        **extra,
+    }
+
+
+def _theme(entry: Any) -> dict[str, object]:
+    return {
+        "label": entry.label, "count": entry.count, "account_count": entry.account_count,
+        "discoveries": [_discovery(d) for d in entry.discoveries.items],
+        "more": entry.discoveries.more,
+        "accounts": [shorten(a, ACCOUNT) for a in entry.accounts.items],
+        "accounts_more": entry.accounts.more,
+    }  # fmt: skip
+
+
+def _answer(answer: Answer) -> dict[str, object]:
+    change = answer.line
+    return {
+        "account": shorten(change.account.strip(), ACCOUNT), "status": change.to_status,
+        "actor": change.actor_user_id, "outcome": answer.outcome,
+        "note": shorten(change.note.strip(), NOTE) if change.note else None,
+        "link": link_to(change.link),
+    }  # fmt: skip
+
+
+def _value(line: DiscoveryLine) -> str:
+    """The amount with its currency (EUR 40,000), or the band's words."""
+    if line.value_amount is not None:
+        return f"{line.value_currency or ''} {format_amount(line.value_amount)}".strip()
+    return BAND_LABELS.get(line.value_band or "", "unknown")
+
+
+def _day(line: DiscoveryLine, zone: ZoneInfo) -> str:
+    return show_date(line.created_at.astimezone(zone).date())
+
+
+def _total(listing: Any) -> int:
+    return len(listing.items) + listing.more
+
+
+# --- packing: sections → section blocks → messages -----------------------------------------------
+
+
+def _parent(text: str) -> Message:
+    """A one-section parent message; its first line is the notification text."""
+    return Message(text.splitlines()[0], [_section(chunk) for chunk in split_text(text)])
+
+
+def _section(text: str) -> dict[str, Any]:
+    return SectionBlock(text=MarkdownTextObject(text=text)).to_dict()
+
+
+def pack(sections: Iterable[str], *, fallback: str, reserve: int = 0) -> list[Message]:
+    """Sections as section blocks, in as few messages as the limits allow (`reserve`d in the first)."""
+    messages: list[list[str]] = [[]]
+    for chunk in (c for text in sections for c in split_text(text)):
+        current = messages[-1]
+        room = MAX_BLOCKS - (reserve if len(messages) == 1 else 0)
+        if current and (
+            len(current) >= room or sum(map(len, current)) + len(chunk) > MESSAGE_BUDGET
+        ):
+            messages.append(current := [])
+        current.append(chunk)
+    count = len(messages)
+    return [
+        Message(
+            fallback if count == 1 else f"{fallback} ({n}/{count})", [_section(c) for c in texts]
+        )
+        for n, texts in enumerate(messages, 1)
+    ]
+
+
+def split_text(text: str, limit: int = SECTION_LIMIT) -> list[str]:
+    """Text cut at line ends into chunks of at most `limit` characters (a longer line, cut)."""
+    chunks: list[str] = []
+    for line in text.strip().splitlines():
+        line = cut_line(line, limit)
+        if chunks and len(chunks[-1]) + 1 + len(line) <= limit:
+            chunks[-1] += "\n" + line
+        elif line.strip():
+            chunks.append(line)
+    return chunks
+
+
+def cut_line(line: str, limit: int) -> str:
+    """A rendered line cut to `limit`, never inside an &entity; nor a <link>, which goes whole."""
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    for opener, closer in (("&", ";"), ("<", ">")):
+        at = cut.rfind(opener)
+        if at != -1 and closer not in cut[at:]:
+            cut = cut[:at]
+    return cut + "…"

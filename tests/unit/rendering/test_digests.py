@@ -1,0 +1,148 @@
+"""Digest messages: user text inert, links safe, every message within Block Kit limits."""
+
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo
+
+from bot.digests.compose import coach_report, route_report, scout_report
+from bot.digests.model import Message, Week
+from bot.discoveries.themes import ValueNetwork
+from bot.emulator.blockkit import check_message
+from bot.rendering.digests import (
+    coach_messages,
+    cut_line,
+    pack,
+    period,
+    route_messages,
+    scout_messages,
+    split_text,
+)
+from storage.queries.digest_figures import ThemeGroup
+from tests.unit.digests.factories import (
+    coach_figures,
+    line,
+    loop,
+    quiet_route_figures,
+    route_figures,
+    scout_news,
+)
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NETWORK = ValueNetwork(())
+HOSTILE = "<!channel> <@U123> <#C0SALES> <https://evil.example|click> & " * 20
+BAD_LINKS = ("javascript:alert(1)", "https://evil.example/a|<!channel>", "ftp://x.example")
+# The only <…> the app may send: mentions of ids it stored, and http(s) links it built.
+APP_MARKUP = re.compile(r"<@U[0-9A-Z]+>|<https?://[^|<>\s]+\|[^<>]+>")
+
+
+def _all(messages: list[Message]) -> str:
+    return "\n".join(
+        block["text"]["text"] for m in messages for block in m.blocks if "text" in block
+    )
+
+
+def _assert_valid(messages: list[Message]) -> None:
+    for message in messages:
+        check_message({"text": message.text, "blocks": message.blocks})  # raises what Slack would
+
+
+def _hostile_week():
+    themes = tuple(
+        ThemeGroup(f"t{n}", 500, 400, tuple(line(i, HOSTILE, HOSTILE) for i in range(5)),
+                   tuple(HOSTILE for _ in range(5)))
+        for n in range(30)
+    )  # fmt: skip
+    closed = tuple(loop(n, note=HOSTILE, link=BAD_LINKS[n % 3], account=HOSTILE) for n in range(10))
+    return route_figures(
+        themes=themes, largest=tuple(line(n, HOSTILE, HOSTILE, value_band="over_1m") for n in range(5)),
+        open_count=9000, open_oldest=tuple(line(n, HOSTILE, HOSTILE) for n in range(5)),
+        closed_count=900, closed=closed, logged=15000,
+    )  # fmt: skip
+
+
+def test_a_huge_hostile_week_stays_within_limits_and_mentions_nobody():
+    parent, thread = route_messages(route_report(_hostile_week(), NETWORK), zone=BERLIN)
+    messages = [parent, *thread]
+
+    _assert_valid(messages)
+    text = _all(messages)
+    assert "&lt;!channel&gt;" in text and "&amp;" in text
+    assert "<" not in APP_MARKUP.sub("", text)
+    assert "javascript:" not in text and "ftp://" not in text
+    assert "evil.example/a%7C%3C!channel%3E|evil.example>" in text  # a link the app built, inert
+
+
+def test_the_parent_is_short_and_the_details_are_in_the_thread():
+    parent, thread = route_messages(route_report(route_figures(), NETWORK), zone=BERLIN)
+
+    assert len(parent.blocks) == 1
+    assert "*3* new discoveries (2 the week before)" in parent.blocks[0]["text"]["text"]
+    assert "1 waiting over 3 working days" in parent.text + _all([parent]).replace("*", "")
+    details = _all(list(thread))
+    for heading in ("by theme", "Largest by value", "recur across accounts", "Open loops",
+                    "Loops closed", "Thanks"):  # fmt: skip
+        assert heading in details
+    assert "EUR 50,000" in details
+    assert "since 16 Nov 2026" in details
+
+
+def test_a_quiet_week_is_one_line_and_no_thread():
+    parent, thread = route_messages(route_report(quiet_route_figures(), NETWORK), zone=BERLIN)
+
+    assert thread == ()
+    assert len(parent.blocks) == 1
+    assert "\n" not in parent.blocks[0]["text"]["text"]
+    assert "quiet week" in parent.text
+
+
+def test_the_coach_digest_shows_the_trend_table_and_recognises_outcomes():
+    parent, thread = coach_messages(coach_report(coach_figures(), NETWORK))
+    _assert_valid([parent, *thread])
+    details = _all(list(thread))
+
+    assert "2026-W47" in details and "Sales" in details
+    assert "<@U1> (2)" in details
+    assert "50% with a value" in details
+    assert "*25%* of recent loops closed" in _all([parent])
+
+
+def test_a_scout_digest_ends_with_the_switch_to_stop_it():
+    parent, thread = scout_messages(scout_report(scout_news(user_id="U0SCOUT")))
+
+    _assert_valid([parent, *thread])
+    button = parent.blocks[-1]["elements"][0]
+    assert (button["action_id"], button["value"]) == ("digest_scout_off", "U0SCOUT")
+    assert "Made a deck" in _all([parent])
+
+
+def test_a_huge_scout_digest_keeps_the_switch_in_its_first_message():
+    news = scout_news(
+        logged=tuple(line(n, HOSTILE, HOSTILE) for n in range(10)), logged_count=400,
+        answered=tuple(loop(n, note=HOSTILE, account=HOSTILE) for n in range(10)),
+    )  # fmt: skip
+    parent, thread = scout_messages(scout_report(news))
+
+    _assert_valid([parent, *thread])
+    assert parent.blocks[-1]["type"] == "actions"
+
+
+def test_packing_splits_into_messages_of_at_most_fifty_blocks():
+    messages = pack(["x" * 2900] * 130 + ["y\n" * 2000], fallback="Digest")
+
+    assert len(messages) > 2
+    assert all(len(m.blocks) <= 50 for m in messages)
+    assert messages[0].text == f"Digest (1/{len(messages)})"
+    _assert_valid(messages)
+
+
+def test_a_line_too_long_is_cut_outside_entities_and_links():
+    assert cut_line("a" * 10 + "&amp;", 12) == "a" * 10 + "…"
+    assert cut_line("ab <https://x.example|x> " + "c" * 20, 10) == "ab …"
+    assert all(len(chunk) <= 3000 for chunk in split_text("z" * 7000 + "\nshort"))
+
+
+def test_periods_read_naturally_across_months_and_years():
+    assert period(Week.parse("2026-W47")) == "16–22 Nov 2026"
+    assert period(Week.parse("2026-W49")) == "30 Nov – 6 Dec 2026"
+    assert period(Week.parse("2026-W53")) == "28 Dec 2026 – 3 Jan 2027"
