@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlmodel import Session
 
+from bot.discoveries.nudges import SETTING as NUDGE_SETTING
+from bot.discoveries.nudges import nudge_days
 from bot.settings import DigestSchedule, Settings, parse_schedule
-from storage.queries import get_setting
+from storage.enums import ChannelRole
+from storage.queries import get_setting, route_channels, set_route_channel, set_setting
 
 DIGEST_SCHEDULE = "digest_schedule"  # text like 'mon 09:00'
+MAX_NUDGE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class WorkspaceConfig:
+    """The settings an admin sees and changes: channels per role, digest time, nudge delay."""
+
+    channels: dict[str, str]  # role (sales, marketing, product, coach) → channel id
+    schedule: DigestSchedule
+    nudge_days: int
 
 
 def digest_schedule(*, session: Session, settings: Settings) -> DigestSchedule:
@@ -17,3 +33,24 @@ def digest_schedule(*, session: Session, settings: Settings) -> DigestSchedule:
         return parse_schedule(stored) if stored else settings.schedule
     except ValueError:  # validated when saved; a hand-edited row must not stop digests
         return settings.schedule
+
+
+def load_config(*, session: Session, settings: Settings) -> WorkspaceConfig:
+    """The configuration in force now."""
+    return WorkspaceConfig(
+        channels=route_channels(session=session),
+        schedule=digest_schedule(session=session, settings=settings),
+        nudge_days=nudge_days(session),
+    )
+
+
+def save_config(*, session: Session, config: WorkspaceConfig, admin: str, now: datetime) -> None:
+    """Store an admin's changes (already validated); every process reads them from here."""
+    for role, channel in config.channels.items():
+        set_route_channel(
+            session=session, route=ChannelRole(role), channel_id=channel, changed_by=admin, now=now
+        )
+    set_setting(session=session, key=DIGEST_SCHEDULE, value=str(config.schedule),
+                changed_by=admin, now=now)  # fmt: skip
+    set_setting(session=session, key=NUDGE_SETTING, value=config.nudge_days,
+                changed_by=admin, now=now)  # fmt: skip

@@ -2,7 +2,18 @@
 
 from slack_bolt import App
 
-from bot.listeners import cards, commands, dialogue, digests, edits, events, home, shortcuts, views
+from bot.listeners import (
+    cards,
+    commands,
+    config,
+    dialogue,
+    digests,
+    edits,
+    events,
+    home,
+    shortcuts,
+    views,
+)
 
 
 def register(app: App) -> None:
@@ -15,4 +26,5 @@ def register(app: App) -> None:
     edits.register(app)
     digests.register(app)
     home.register(app)
+    config.register(app)
     events.register(app)

@@ -8,6 +8,7 @@ from datetime import datetime
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.config import load_config
 from bot.dialogue.turns import Who, take_turn
 from bot.listeners.support import Services, acknowledge, after_ack, services
 from bot.rendering.home import PAGE_SIZE, home_view
@@ -15,6 +16,7 @@ from bot.rendering.ids import ActionId
 from bot.rendering.modal import discovery_modal
 from storage.engine import session_scope
 from storage.queries import scout_discoveries, scout_figures
+from storage.queries.config import scout_digest_opt_outs
 from storage.types import utc_now
 
 
@@ -69,9 +71,13 @@ def publish_home(
         figures = scout_figures(
             session=session, team_id=team_id, user_id=user_id, since=_quarter_start(app)
         )
+        admin = user_id in app.settings.admins
+        config = load_config(session=session, settings=app.settings) if admin else None
+        digests_off = user_id in scout_digest_opt_outs(session=session)
     view = home_view(
-        discoveries=rows[:PAGE_SIZE], figures=figures, page=page, has_more=len(rows) > PAGE_SIZE
-    )
+        discoveries=rows[:PAGE_SIZE], figures=figures, page=page, has_more=len(rows) > PAGE_SIZE,
+        config=config, digests_off=digests_off,
+    )  # fmt: skip
     client.views_publish(user_id=user_id, view=view)
 
 

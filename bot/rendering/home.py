@@ -14,6 +14,8 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.config import WorkspaceConfig
+from bot.rendering.config import config_blocks
 from bot.rendering.ids import ActionId
 from bot.rendering.text import Mrkdwn, escape_within, render
 from storage.models import Discovery, DiscoveryRoute
@@ -35,8 +37,14 @@ def home_view(
     figures: ScoutFigures | None = None,
     page: int = 0,
     has_more: bool = False,
+    config: WorkspaceConfig | None = None,
+    digests_off: bool = False,
 ) -> View:
-    """What a scout sees on the Home tab; pages of PAGE_SIZE discoveries, newest first."""
+    """What a scout sees on the Home tab; pages of PAGE_SIZE discoveries, newest first.
+
+    config: the settings, shown (with a button to change them) to admins only.
+    digests_off: the scout turned their weekly DM off; offer to turn it back on.
+    """
     blocks: list[Block] = [
         HeaderBlock(text="Value Scout"),
         SectionBlock(text=MarkdownTextObject(text=render("home.md.j2"))),
@@ -51,7 +59,17 @@ def home_view(
     paging = _paging(page, has_more)
     if paging:
         blocks.append(ActionsBlock(elements=paging))
+    if digests_off:
+        blocks += _digests_back_on()
+    if config is not None:
+        blocks += config_blocks(config)
     return View(type="home", blocks=blocks)
+
+
+def _digests_back_on() -> list[Block]:
+    text = "You turned off your weekly digest DM about your discoveries."
+    button = _button("Turn it back on", ActionId.DIGEST_SCOUT_ON.value, "on")
+    return [ContextBlock(elements=[MarkdownTextObject(text=text)]), ActionsBlock(elements=[button])]
 
 
 def _listing(discoveries: list[tuple[Discovery, list[DiscoveryRoute]]], page: int) -> list[Block]:

@@ -28,6 +28,7 @@ class ActionId(StrEnum):
     CARD_REROUTE = "card_reroute"
     DISCOVERY_EDIT = "discovery_edit"  # value: the discovery id (receipt button, card menu)
     DISCOVERY_WITHDRAW = "discovery_withdraw"
+    CONFIG_OPEN = "config_open"  # the admin's "Change settings" on the Home tab
     CARD_MORE = "card_more"  # the card's overflow menu: "edit:42", "withdraw:42"
     DIGEST_SCOUT_OFF = "digest_scout_off"  # in a scout's weekly DM: stop these digests
     DIGEST_SCOUT_ON = "digest_scout_on"  # on the App Home: start them again
@@ -45,6 +46,9 @@ class BlockId(StrEnum):
     STATUS_NOTE = "status_note"
     STATUS_LINK = "status_link"
     REROUTE_TO = "reroute_to"
+    CONFIG_CHANNEL_PREFIX = "config_channel:"  # + role
+    CONFIG_SCHEDULE = "config_schedule"
+    CONFIG_NUDGE = "config_nudge"
 
 
 class CallbackId(StrEnum):
@@ -58,6 +62,7 @@ class CallbackId(StrEnum):
     STATUS_REROUTED = "status_rerouted"
     DISCOVERY_EDIT = "discovery_edit"
     DISCOVERY_WITHDRAW = "discovery_withdraw"
+    CONFIG = "config"
 
 
 def action_value(dialogue_id: int, key: str, value: str = "") -> str:

@@ -127,6 +127,8 @@ def _raw_value(element: dict) -> Any:
         return [option["value"] for option in element.get("selected_options", [])]
     if kind == "datepicker":
         return element.get("selected_date")
+    if kind == "conversations_select":
+        return element.get("selected_conversation")
     return element.get("value")
 
 

@@ -1,0 +1,71 @@
+"""Admins change the settings: `/scout config` or the Home tab's button, then the modal."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.config import load_config, save_config
+from bot.listeners.home import publish_home
+from bot.listeners.support import Services, acknowledge, after_ack, services
+from bot.rendering.config import admins_only_text, config_from_modal, config_modal
+from bot.rendering.ids import ActionId, BlockId, CallbackId
+from storage.engine import session_scope
+from storage.types import utc_now
+
+
+def register(app: App) -> None:
+    """Listen for the Home tab's button and the settings modal."""
+    app.action(ActionId.CONFIG_OPEN.value)(ack=acknowledge, lazy=[handle_config_button])
+    app.view(CallbackId.CONFIG.value)(ack=handle_config_submitted, lazy=[refresh_home])
+
+
+def is_admin(app: Services, user_id: str) -> bool:
+    """Admins are named by VALUESCOUT_ADMINS; nobody else changes configuration."""
+    return user_id in app.settings.admins
+
+
+@after_ack
+def handle_config_button(body: dict, context: BoltContext, client: WebClient) -> None:
+    """Change settings (Home tab): the modal for admins, a polite refusal for anyone else."""
+    app, user = services(context), body["user"]["id"]
+    if not is_admin(app, user):
+        client.chat_postMessage(channel=user, text=admins_only_text(app.settings.admins))
+        return
+    open_config(client, app, trigger_id=body["trigger_id"])
+
+
+def open_config(client: WebClient, app: Services, *, trigger_id: str) -> None:
+    """The settings modal, prefilled with what is in force now."""
+    with session_scope(app.engine) as session:
+        config = load_config(session=session, settings=app.settings)
+    client.views_open(trigger_id=trigger_id, view=config_modal(config))
+
+
+def handle_config_submitted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    """Check every field; errors show on their fields, else the settings are saved."""
+    app, user = services(context), body["user"]["id"]
+    if not is_admin(app, user):  # the modal is only opened for admins; a forged submit is not
+        text = admins_only_text(app.settings.admins)
+        ack(response_action="errors", errors={BlockId.CONFIG_SCHEDULE.value: _plain(text)})
+        return
+    config, errors = config_from_modal(view)
+    if config is None:
+        ack(response_action="errors", errors=errors)
+        return
+    with session_scope(app.engine) as session:
+        save_config(session=session, config=config, admin=user, now=utc_now())
+    ack(response_action="clear")
+
+
+@after_ack
+def refresh_home(body: dict, context: BoltContext, client: WebClient) -> None:
+    """Show the saved settings on the admin's Home tab."""
+    user = body["user"]["id"]
+    if is_admin(services(context), user):
+        publish_home(client, services(context), team_id=body["team"]["id"], user_id=user, page=0)
+
+
+def _plain(text: str) -> str:
+    """A modal field error shows plain text: mentions become names the person can look up."""
+    return text.replace("<@", "@").replace(">", "")

@@ -1,0 +1,119 @@
+"""The admin's settings: the modal that changes them, and their summary on the Home tab."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConversationSelectElement,
+    DividerBlock,
+    HeaderBlock,
+    InputBlock,
+    MarkdownTextObject,
+    PlainTextInputElement,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from bot.config import MAX_NUDGE_DAYS, WorkspaceConfig
+from bot.rendering.ids import ActionId, BlockId, CallbackId
+from bot.rendering.modal import submitted_fields
+from bot.rendering.text import Mrkdwn, escape, render
+from bot.settings import parse_schedule
+
+INPUT = ActionId.MODAL_INPUT.value
+ROLES = {  # role → how the admin reads it
+    "sales": "Sales channel",
+    "marketing": "Marketing channel",
+    "product": "Product channel",
+    "coach": "Coach channel (weekly coach digest)",
+}
+
+
+def config_modal(config: WorkspaceConfig) -> View:
+    """Every setting, prefilled with what is in force now."""
+    blocks: list[Block] = [_channel_input(role, config.channels.get(role)) for role in ROLES]
+    blocks += [
+        _text_input(BlockId.CONFIG_SCHEDULE, "Weekly digests at", str(config.schedule),
+                    "Days and a time in the workspace's zone, e.g. mon 09:00 or mon,thu 08:30"),
+        _text_input(BlockId.CONFIG_NUDGE, "Nudge a card left unacknowledged after",
+                    str(config.nudge_days), f"Working days, 1 to {MAX_NUDGE_DAYS}"),
+    ]  # fmt: skip
+    return View(
+        type="modal", callback_id=CallbackId.CONFIG.value, title="Value Scout settings",
+        submit="Save", close="Cancel", blocks=blocks,
+    )  # fmt: skip
+
+
+def config_from_modal(view: dict) -> tuple[WorkspaceConfig | None, dict[str, str]]:
+    """The settings as submitted, or the error to show on each field that needs fixing."""
+    fields, errors = submitted_fields(view), {}
+    channels = {role: fields.get(_channel_block(role)) for role in ROLES}
+    try:
+        schedule = parse_schedule(str(fields.get(BlockId.CONFIG_SCHEDULE.value) or ""))
+    except ValueError as error:
+        schedule, errors[BlockId.CONFIG_SCHEDULE.value] = None, f"{error}: try mon 09:00."
+    nudge = _whole_number(fields.get(BlockId.CONFIG_NUDGE.value))
+    if nudge is None:
+        errors[BlockId.CONFIG_NUDGE.value] = (
+            f"A whole number of working days, 1 to {MAX_NUDGE_DAYS}."
+        )
+    if errors or schedule is None or nudge is None:
+        return None, errors
+    mapped = {role: channel for role, channel in channels.items() if channel}
+    return WorkspaceConfig(channels=mapped, schedule=schedule, nudge_days=nudge), {}
+
+
+def config_blocks(config: WorkspaceConfig) -> list[Block]:
+    """The admin's part of the Home tab: what is configured, and a button to change it."""
+    lines = [
+        f"*{label}*: " + (f"<#{escape(config.channels[role])}>" if role in config.channels
+                          else "_not set: discoveries for it cannot be sent_")
+        for role, label in ROLES.items()
+    ]  # fmt: skip
+    text = render(
+        "home_config.md.j2", channels=Mrkdwn("\n".join(lines)), schedule=str(config.schedule),
+        nudge_days=config.nudge_days,
+    )  # fmt: skip
+    button = ButtonElement(text="Change settings", action_id=ActionId.CONFIG_OPEN.value, value="1")
+    return [
+        DividerBlock(),
+        HeaderBlock(text="Settings (admins)"),
+        SectionBlock(text=MarkdownTextObject(text=text)),
+        ActionsBlock(elements=[button]),
+    ]
+
+
+def admins_only_text(admins: frozenset[str]) -> str:
+    """A polite refusal for someone who is not an admin, naming who is."""
+    mentions = Mrkdwn(", ".join(f"<@{escape(admin)}>" for admin in sorted(admins)))
+    return render("admins_only.md.j2", admins=mentions if admins else None)
+
+
+def _channel_block(role: str) -> str:
+    return f"{BlockId.CONFIG_CHANNEL_PREFIX}{role}"
+
+
+def _channel_input(role: str, channel: str | None) -> InputBlock:
+    element = ConversationSelectElement(
+        action_id=INPUT, placeholder="Choose a channel", initial_conversation=channel,
+        filter={"include": ["public", "private"], "exclude_bot_users": True},
+    )  # fmt: skip
+    return InputBlock(block_id=_channel_block(role), label=ROLES[role], element=element,
+                      optional=True)  # fmt: skip
+
+
+def _text_input(block: BlockId, label: str, value: str, hint: str) -> InputBlock:
+    element = PlainTextInputElement(action_id=INPUT, initial_value=value, max_length=40)
+    return InputBlock(block_id=block.value, label=label, element=element, hint=hint)
+
+
+def _whole_number(raw: Any) -> int | None:
+    try:
+        number = int(str(raw).strip())
+    except ValueError:
+        return None
+    return number if 1 <= number <= MAX_NUDGE_DAYS else None

@@ -1,0 +1,127 @@
+"""Admins change the route map, digest schedule and nudge delay; anyone else is told who can."""
+
+from __future__ import annotations
+
+from bot.config import load_config
+from bot.emulator import SEED
+from bot.rendering.ids import ActionId, BlockId, Command
+from storage.engine import session_scope
+from tests.e2e.people import wait_until
+from tests.e2e.test_card_actions import logged
+
+SETTINGS_TITLE = "Value Scout settings"
+
+
+def open_config(driver, emulator, user: str = SEED.admin) -> dict:
+    before = len(emulator.calls_to("views.open"))
+    response = driver.command(Command.SCOUT.value, "config", user=user)
+    assert response.status == 200
+    wait_until(lambda: len(emulator.calls_to("views.open")) > before, what="the settings modal")
+    return emulator.modal_stack(user)[-1]
+
+
+def config_state(view: dict, changes: dict[str, str]) -> dict:
+    """What Slack sends on Save: each input as prefilled, or changed."""
+    values = {}
+    for block in view["blocks"]:
+        element, block_id = block["element"], block["block_id"]
+        if element["type"] == "conversations_select":
+            chosen = changes.get(block_id, element.get("initial_conversation"))
+            leaf = {"type": element["type"], "selected_conversation": chosen}
+        else:
+            leaf = {
+                "type": element["type"],
+                "value": changes.get(block_id, element["initial_value"]),
+            }
+        values[block_id] = {element["action_id"]: leaf}
+    return values
+
+
+def channel_block(role: str) -> str:
+    return f"{BlockId.CONFIG_CHANNEL_PREFIX}{role}"
+
+
+def test_an_admin_changes_the_settings_and_the_home_tab_shows_them(
+    driver, emulator, engine, components
+):
+    view = open_config(driver, emulator)
+    state = config_state(view, {})
+    assert state[channel_block("product")]["input"]["selected_conversation"] == SEED.product
+    assert state[BlockId.CONFIG_SCHEDULE]["input"]["value"] == "mon 09:00"
+    assert state[BlockId.CONFIG_NUDGE]["input"]["value"] == "3"
+
+    changes = {
+        channel_block("product"): SEED.general,
+        BlockId.CONFIG_SCHEDULE.value: "Mon,Thu 08:30",
+        BlockId.CONFIG_NUDGE.value: "5",
+    }
+    saved = driver.view_submission(
+        user=SEED.admin, view=view["id"], values=config_state(view, changes)
+    )
+
+    assert saved.json == {"response_action": "clear"}
+    with session_scope(engine) as session:
+        config = load_config(session=session, settings=components.settings)
+    assert config.channels["product"] == SEED.general and config.channels["sales"] == SEED.sales
+    assert (str(config.schedule), config.nudge_days) == ("mon,thu 08:30", 5)
+    home = str(wait_until(lambda: emulator.home_view(SEED.admin), what="the admin's Home tab"))
+    assert "Settings (admins)" in home and f"<#{SEED.general}>" in home
+    assert "mon,thu 08:30" in home and "5 working days" in home
+
+
+def test_bad_settings_are_refused_on_their_fields_and_nothing_changes(
+    driver, emulator, engine, components
+):
+    view = open_config(driver, emulator)
+    changes = {BlockId.CONFIG_SCHEDULE.value: "someday", BlockId.CONFIG_NUDGE.value: "0"}
+
+    refused = driver.view_submission(
+        user=SEED.admin, view=view["id"], values=config_state(view, changes)
+    )
+
+    assert refused.json["response_action"] == "errors"
+    assert set(refused.json["errors"]) == {BlockId.CONFIG_SCHEDULE, BlockId.CONFIG_NUDGE}
+    assert "mon 09:00" in refused.json["errors"][BlockId.CONFIG_SCHEDULE]
+    with session_scope(engine) as session:
+        config = load_config(session=session, settings=components.settings)
+    assert (str(config.schedule), config.nudge_days) == ("mon 09:00", 3)
+
+
+def test_anyone_else_gets_a_polite_refusal_naming_the_admins(driver, emulator, components):
+    answer = driver.command(Command.SCOUT.value, "config", user=SEED.dana)
+
+    assert answer.json["response_type"] == "ephemeral"
+    assert f"<@{SEED.admin}>" in answer.json["text"] and "Only" in answer.json["text"]
+    assert emulator.calls_to("views.open") == []
+
+
+def test_a_forged_save_by_someone_else_changes_nothing(driver, emulator, engine, components):
+    view = open_config(driver, emulator)
+    changes = {BlockId.CONFIG_NUDGE.value: "9"}
+
+    forged = driver.view_submission(user=SEED.dana, view=view, values=config_state(view, changes))
+
+    assert forged.json["response_action"] == "errors"
+    with session_scope(engine) as session:
+        assert load_config(session=session, settings=components.settings).nudge_days == 3
+
+
+def test_the_home_tab_shows_settings_to_admins_only(driver, emulator, components):
+    for user in (SEED.admin, SEED.scout):
+        driver.app_home_opened(user)
+    admin = str(wait_until(lambda: emulator.home_view(SEED.admin), what="the admin's Home"))
+    scout = str(wait_until(lambda: emulator.home_view(SEED.scout), what="the scout's Home"))
+
+    assert "Settings (admins)" in admin and ActionId.CONFIG_OPEN.value in admin
+    assert "Settings (admins)" not in scout and ActionId.CONFIG_OPEN.value not in scout
+
+
+def test_a_new_channel_mapping_routes_the_next_discovery_there(driver, emulator, components):
+    view = open_config(driver, emulator)
+    changes = {channel_block("product"): SEED.coaches}
+    driver.view_submission(user=SEED.admin, view=view["id"], values=config_state(view, changes))
+
+    logged(driver, emulator)
+
+    assert wait_until(lambda: emulator.messages(SEED.coaches), what="the card in the new channel")
+    assert emulator.messages(SEED.product) == []
