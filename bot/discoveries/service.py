@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.enums import (
     DiscoverySource,
@@ -203,6 +203,17 @@ class ReceiptState:
     discovery: Discovery
     routes: list[DiscoveryRoute]
     cards_due_at: datetime | None  # None once every card is posted
+
+
+def receipt_posts(*, session: Session, discovery_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Where each discovery's receipt was posted, (channel, ts), for those posted."""
+    keys = {receipt_key(discovery_id): discovery_id for discovery_id in discovery_ids}
+    rows = session.exec(
+        select(
+            OutboxMessage.dedupe_key, OutboxMessage.posted_channel, OutboxMessage.posted_ts
+        ).where(col(OutboxMessage.dedupe_key).in_(list(keys)))
+    ).all()
+    return {keys[key]: (channel, ts) for key, channel, ts in rows if channel and ts}
 
 
 def load_receipt(*, session: Session, discovery_id: int) -> ReceiptState | None:

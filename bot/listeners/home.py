@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.config import load_config
 from bot.dialogue.turns import Who, take_turn
+from bot.discoveries.service import receipt_posts
 from bot.listeners.support import Services, acknowledge, after_ack, services
 from bot.rendering.home import PAGE_SIZE, home_view
 from bot.rendering.ids import ActionId
@@ -18,6 +21,8 @@ from storage.engine import session_scope
 from storage.queries import scout_discoveries, scout_figures
 from storage.queries.config import scout_digest_opt_outs
 from storage.types import utc_now
+
+log = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
@@ -74,11 +79,27 @@ def publish_home(
         admin = user_id in app.settings.admins
         config = load_config(session=session, settings=app.settings) if admin else None
         digests_off = user_id in scout_digest_opt_outs(session=session)
+        stories = receipt_posts(session=session, discovery_ids=[d.id for d, _ in rows[:PAGE_SIZE]])
     view = home_view(
         discoveries=rows[:PAGE_SIZE], figures=figures, page=page, has_more=len(rows) > PAGE_SIZE,
-        config=config, digests_off=digests_off,
+        config=config, digests_off=digests_off, links=_permalinks(client, stories),
     )  # fmt: skip
     client.views_publish(user_id=user_id, view=view)
+
+
+def _permalinks(client: WebClient, posts: dict[int, tuple[str, str]]) -> dict[int, str]:
+    """A link to each receipt's thread, where the discovery's story is told; none on failure."""
+    links = {}
+    for discovery_id, (channel, ts) in posts.items():
+        try:
+            links[discovery_id] = client.chat_getPermalink(channel=channel, message_ts=ts)[
+                "permalink"
+            ]
+        except SlackApiError as error:  # a Home tab without one link beats no Home tab
+            log.warning(
+                "no permalink for receipt of %s: %s", discovery_id, error.response.get("error")
+            )
+    return links
 
 
 def _quarter_start(app: Services) -> datetime:

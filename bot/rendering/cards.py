@@ -239,6 +239,11 @@ def _link(url: str | None, label: str) -> Mrkdwn | None:
     return Mrkdwn(render("card_link.md.j2", url=safe, label=label))
 
 
+def link_labelled(url: str | None, label: str) -> Mrkdwn | None:
+    """A safe <url|label> link for an http(s) URL; None when unsafe or absent."""
+    return _link(url, label)
+
+
 def link_to(url: str | None) -> Mrkdwn | None:
     """A safe link to an http(s) URL someone gave, labelled with its host; None otherwise."""
     url = (url or "").strip()

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.config import WorkspaceConfig
+from bot.rendering.cards import link_labelled
 from bot.rendering.config import config_blocks
 from bot.rendering.ids import ActionId
 from bot.rendering.text import Mrkdwn, escape_within, render
@@ -39,11 +40,13 @@ def home_view(
     has_more: bool = False,
     config: WorkspaceConfig | None = None,
     digests_off: bool = False,
+    links: dict[int, str] | None = None,
 ) -> View:
     """What a scout sees on the Home tab; pages of PAGE_SIZE discoveries, newest first.
 
     config: the settings, shown (with a button to change them) to admins only.
     digests_off: the scout turned their weekly DM off; offer to turn it back on.
+    links: discovery id → permalink of its receipt, whose thread tells its story.
     """
     blocks: list[Block] = [
         HeaderBlock(text="Value Scout"),
@@ -55,7 +58,7 @@ def home_view(
     if figures is not None:
         text = render("home_figures.md.j2", **vars(figures))
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=text)]))
-    blocks += [DividerBlock(), *_listing(discoveries, page)]
+    blocks += [DividerBlock(), *_listing(discoveries, page, links or {})]
     paging = _paging(page, has_more)
     if paging:
         blocks.append(ActionsBlock(elements=paging))
@@ -72,17 +75,19 @@ def _digests_back_on() -> list[Block]:
     return [ContextBlock(elements=[MarkdownTextObject(text=text)]), ActionsBlock(elements=[button])]
 
 
-def _listing(discoveries: list[tuple[Discovery, list[DiscoveryRoute]]], page: int) -> list[Block]:
+def _listing(
+    discoveries: list[tuple[Discovery, list[DiscoveryRoute]]], page: int, links: dict[int, str]
+) -> list[Block]:
     if not discoveries:
         text = "No discoveries yet. Message me, type `/scout`, or use *Log a discovery* above."
         return [SectionBlock(text=MarkdownTextObject(text=text if page == 0 else "No more."))]
     blocks: list[Block] = []
     for discovery, routes in discoveries:
-        blocks += _row(discovery, routes)
+        blocks += _row(discovery, routes, links.get(discovery.id))  # type: ignore[arg-type]
     return blocks
 
 
-def _row(discovery: Discovery, routes: list[DiscoveryRoute]) -> list[Block]:
+def _row(discovery: Discovery, routes: list[DiscoveryRoute], link: str | None) -> list[Block]:
     """One discovery: account, status and outcome; then where it went and when."""
     text = render(
         "home_discovery.md.j2",
@@ -90,13 +95,19 @@ def _row(discovery: Discovery, routes: list[DiscoveryRoute]) -> list[Block]:
         status=STATUS.get(discovery.status, discovery.status),
         outcome=Mrkdwn(escape_within(discovery.outcome, 400)),
     )
-    where = " ".join(f"<#{route.channel_id}>" for route in routes) or "not routed"
+    where = " ".join(f"<#{r.channel_id}>" for r in routes if not r.rerouted_to) or "not routed"
     when = discovery.created_at.strftime("%-d %b %Y")
-    context = f"{where} · logged {when} · #{discovery.id}"
+    story = link_to_thread(link)
+    context = f"{where} · logged {when} · #{discovery.id}" + (f" · {story}" if story else "")
     return [
         SectionBlock(text=MarkdownTextObject(text=text)),
         ContextBlock(elements=[MarkdownTextObject(text=context)]),
     ]
+
+
+def link_to_thread(url: str | None) -> str | None:
+    """The receipt's thread, where each change was told to the scout."""
+    return link_labelled(url, "the whole story")
 
 
 def _paging(page: int, has_more: bool) -> list[ButtonElement]:

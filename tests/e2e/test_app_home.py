@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from slack_sdk import WebClient
 from sqlmodel import select
 
 from bot.discoveries.service import submit_discovery
@@ -13,6 +14,7 @@ from storage.models import Discovery
 from storage.queries import route_channels
 from storage.types import utc_now
 from tests.e2e.people import wait_until
+from tests.e2e.test_card_actions import logged
 
 ANSWERS = {
     "outcome": "Close the books in two days",
@@ -105,3 +107,14 @@ def test_log_a_discovery_opens_the_modal(driver, emulator, components):
 def test_a_new_scout_sees_how_to_start(driver, emulator, components):
     shown = open_home(driver, emulator, SEED.coach)
     assert "No discoveries yet" in shown and "Log a discovery" in shown
+
+
+def test_each_discovery_links_to_the_thread_that_tells_its_story(driver, emulator, components):
+    scout, receipt, _team = logged(driver, emulator)
+    client = WebClient(token=SEED.bot_token, base_url=emulator.api_url)
+    link = client.chat_getPermalink(channel=scout.dm, message_ts=receipt["ts"])
+
+    driver.app_home_opened(SEED.scout)
+
+    page = home(emulator)
+    assert f"<{link['permalink']}|the whole story>" in page
