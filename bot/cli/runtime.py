@@ -16,8 +16,10 @@ from sqlalchemy import Engine
 from bot.app import build_app
 from bot.dialogue.reminders import nudge_idle_dialogues
 from bot.dialogue.turns import load_dialogue_rules
+from bot.digests.jobs import digest_jobs
 from bot.discoveries.delivery import DeliveryWorker
 from bot.discoveries.nudges import nudge_open_loops
+from bot.discoveries.themes import load_network
 from bot.scheduler import ScheduledJob, build_scheduler
 from bot.settings import HINTS, Settings, SettingsError, require
 from bot.slack_client import build_web_client
@@ -87,9 +89,13 @@ def scheduled_jobs(parts: Components) -> list[ScheduledJob]:
         zone = parts.settings.zone
         nudge_open_loops(engine=parts.engine, client=parts.client, zone=zone, now=utc_now())
 
+    digests = digest_jobs(
+        engine=parts.engine, client=parts.client, settings=parts.settings, network=load_network()
+    )
     return [
         ScheduledJob("nudge_idle_dialogues", nudge, IntervalTrigger(minutes=5)),
         ScheduledJob("nudge_open_loops", nudge_cards, IntervalTrigger(minutes=15)),
+        *digests,
     ]
 
 

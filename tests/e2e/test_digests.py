@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from freezegun import freeze_time
+
+from bot.cli.runtime import scheduled_jobs
 from bot.digests.model import Digest, DigestKind, Message, Week
 from bot.digests.send import Outcome, send_digest
+from bot.discoveries.service import submit_discovery
 from bot.emulator import SEED
 from bot.rendering.ids import ActionId
 from storage.engine import session_scope
+from storage.enums import DiscoverySource
+from storage.queries import route_channels
 from storage.queries.config import scout_digest_opt_outs
 from storage.types import utc_now
 from tests.e2e.people import Scout, wait_until
@@ -90,3 +97,46 @@ def test_the_home_tab_button_turns_the_weekly_dm_back_on(driver, emulator, engin
     )  # fmt: skip
 
     wait_until(lambda: not opted_out(engine), what="the digest back on")
+
+
+def test_the_scheduled_jobs_send_a_missed_fire_once_on_start_with_its_chart(
+    emulator, engine, components
+):
+    jobs = {job.id: job for job in scheduled_jobs(components)}
+    assert str(jobs["digests"].trigger) == "cron[day_of_week='mon', hour='9', minute='0']"
+    assert jobs["digests"].trigger.timezone == BERLIN
+    with freeze_time("2026-11-09 12:00:00", tick=True):  # first start: last Monday is not owed
+        jobs["digests_on_start"].func()
+    assert digest_posts(emulator, SEED.sales) == []
+    log_discovery(engine, at=datetime(2026, 11, 11, 10, 0, tzinfo=BERLIN))
+
+    with freeze_time("2026-11-16 10:00:00", tick=True):  # down at 09:00, back at 11:00 Berlin
+        jobs["digests_on_start"].func()
+        jobs["digests_catch_up"].func()
+
+    [sales] = digest_posts(emulator, SEED.sales)
+    assert "9–15 Nov 2026" in sales["text"]
+    coach = digest_posts(emulator, SEED.coaches)
+    assert len([m for m in coach if m.get("thread_ts", m["ts"]) == m["ts"]]) == 1
+    assert [m for m in emulator.messages(SEED.coaches) if m.get("files")]  # the chart
+
+
+def log_discovery(engine, *, at: datetime) -> None:
+    with session_scope(engine) as session:
+        submit_discovery(
+            session=session, source_key="digest-e2e", team_id=SEED.team_id,
+            scout_user_id=SEED.scout, source=DiscoverySource.DM,
+            answers={"account": "Globex", "outcome": "Close the books in two days",
+                     "gap": "Manual reconciliation", "fit": "not_yet"},
+            routes=[("sales", "budget this quarter")], themes=[],
+            route_channels=route_channels(session=session), now=at,
+        )  # fmt: skip
+
+
+def digest_posts(emulator, channel: str) -> list[dict]:
+    """The bot's digest parents in a channel (cards are posted there too)."""
+    return [
+        m for m in emulator.messages(channel)
+        if m.get("user") == SEED.bot_user_id and "digest" in m.get("text", "").lower()
+        and m.get("thread_ts", m["ts"]) == m["ts"]
+    ]  # fmt: skip

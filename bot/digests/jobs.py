@@ -1,0 +1,128 @@
+"""The digest jobs: when a period is due, build its digests and send each one not sent yet."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+
+from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+from bot.config import digest_schedule
+from bot.digests.build import build_digests
+from bot.digests.model import Digest, Week
+from bot.digests.schedule import due_period, schedule_trigger
+from bot.digests.send import Outcome, send_digest
+from bot.discoveries.nudges import nudge_days
+from bot.discoveries.themes import ValueNetwork
+from bot.scheduler import ScheduledJob
+from bot.settings import Settings
+from storage.engine import session_scope
+from storage.queries import route_channels
+from storage.queries.config import scout_digest_opt_outs
+from storage.queries.digests import digest_period_done, digests_since, mark_digest_period_done
+from storage.types import utc_now
+
+log = logging.getLogger(__name__)
+# How soon a missed fire, an admin's new schedule (saved by any process) or a failed
+# digest is picked up again.
+CATCH_UP_MINUTES = 5
+DONE = (Outcome.SENT, Outcome.ALREADY_SENT)
+Build = Callable[..., list[Digest]]  # build_digests' keyword arguments
+Sent = list[tuple[Digest, Outcome]]
+
+
+def run_due_digests(
+    *,
+    engine: Engine,
+    client: WebClient,
+    settings: Settings,
+    network: ValueNetwork,
+    now: datetime,
+    build: Build = build_digests,
+) -> Sent:
+    """Send the due period's digests that are not sent yet; return what became of each."""
+    with session_scope(engine) as session:
+        since = digests_since(session=session, now=now)
+        schedule = digest_schedule(session=session, settings=settings)
+        due = due_period(schedule=schedule, zone=settings.zone, now=now, since=since)
+        if due is None or digest_period_done(session=session, period=due.week.key):
+            return []
+    digests = build_week(
+        engine=engine, settings=settings, network=network, week=due.week, now=now, build=build
+    )
+    sent = send_digests(engine=engine, client=client, digests=digests, now=now)
+    if all(outcome in DONE for _digest, outcome in sent):
+        with session_scope(engine) as session:
+            mark_digest_period_done(session=session, period=due.week.key, now=now)
+    return sent
+
+
+def send_digests(
+    *, engine: Engine, client: WebClient, digests: list[Digest], now: datetime, force: bool = False
+) -> Sent:
+    """Send each digest (exactly once per channel and period, unless forced), in order."""
+    sent = [
+        (digest, send_digest(engine=engine, client=client, digest=digest, now=now, force=force))
+        for digest in digests
+    ]
+    _log_summary(sent)
+    return sent
+
+
+def build_week(
+    *,
+    engine: Engine,
+    settings: Settings,
+    network: ValueNetwork,
+    week: Week,
+    now: datetime,
+    only: str | None = None,
+    build: Build = build_digests,
+) -> list[Digest]:
+    """A week's digests for the mapped channels and the scouts who did not opt out."""
+    with session_scope(engine) as session:
+        return build(
+            session=session, week=week, zone=settings.zone, now=now,
+            channels=route_channels(session=session), network=network,
+            open_after_working_days=nudge_days(session),
+            skip_scouts=scout_digest_opt_outs(session=session), only=only,
+        )  # fmt: skip
+
+
+def digest_jobs(
+    *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork
+) -> list[ScheduledJob]:
+    """The scheduled fire, a catch-up every few minutes, and one run as the scheduler starts."""
+    busy = threading.Lock()  # the three jobs share one run at a time in this process
+
+    def run() -> None:
+        if not busy.acquire(blocking=False):
+            return
+        try:
+            run_due_digests(
+                engine=engine, client=client, settings=settings, network=network, now=utc_now()
+            )
+        finally:
+            busy.release()
+
+    with session_scope(engine) as session:
+        schedule = digest_schedule(session=session, settings=settings)
+    return [
+        ScheduledJob("digests", run, schedule_trigger(schedule, settings.zone)),
+        ScheduledJob("digests_catch_up", run, IntervalTrigger(minutes=CATCH_UP_MINUTES)),
+        ScheduledJob("digests_on_start", run, DateTrigger()),  # down at the fire: sent now
+    ]
+
+
+def _log_summary(sent: Sent) -> None:
+    """One line per batch sent: how many of each outcome, by week."""
+    for week in sorted({digest.week for digest, _outcome in sent}):
+        outcomes = [outcome for digest, outcome in sent if digest.week == week]
+        counts = {outcome: outcomes.count(outcome) for outcome in Outcome}
+        summary = ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n)
+        log.info("digests for %s: %s", week, summary)
