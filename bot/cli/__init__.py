@@ -57,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     _command(db_commands, "upgrade", _db_upgrade, "apply the migrations")
     manifest = _command(commands, "manifest", _manifest, "print the Slack app manifest (YAML)")
     manifest.add_argument("--request-url", help="HTTP mode: the public base URL of `web`")
+    _add_export(commands)
     return parser
 
 
@@ -117,6 +118,37 @@ def _manifest(args: argparse.Namespace, settings: Settings) -> None:
     from bot.manifest import manifest_yaml
 
     print(manifest_yaml(request_url=args.request_url), end="")
+
+
+def _add_export(commands) -> None:
+    """`valuescout export`: discoveries with their routes and status history, for analysts."""
+    export = _command(commands, "export", _export, "write discoveries and their status history")
+    when = "a date (YYYY-MM-DD, in VALUESCOUT_TIMEZONE) or an ISO 8601 date and time"
+    export.add_argument("--since", metavar="DATE", help=f"created at or after: {when}")
+    until = "created at or before (a date: all of that day)"
+    export.add_argument("--until", metavar="DATE", help=f"{until}: {when}")
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=["csv", "jsonl"],
+        help="jsonl: one object per line, routes and history nested; csv: one row per"
+        " discovery, routes and history as JSON cells, formula-like text behind an apostrophe",
+    )
+    export.add_argument("--output", metavar="FILE", help="write FILE (atomically), not stdout")
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.cli.runtime import prepare_database
+    from bot.discoveries.export import export_request, run_export
+
+    logging.getLogger().setLevel(args.log_level or "WARNING")  # stderr: the summary line only
+    options = {"since": args.since, "until": args.until, "output": args.output}
+    request = export_request(**options, fmt=args.format, zone=settings.zone)
+    engine = prepare_database(settings)
+    try:
+        run_export(engine=engine, request=request)
+    finally:
+        engine.dispose()
 
 
 def _secrets(settings: Settings) -> tuple[str, ...]:
