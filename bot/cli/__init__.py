@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     _command(commands, "clock", _clock, "the scheduler process (digests)")
     demo = _command(commands, "demo", _demo, "try it: the app wired to a built-in Slack emulator")
     demo.add_argument("--user", default=None, help="whom you play (a seeded user id)")
+    _add_digest(commands)
     db = _command(commands, "db", None, "database management")
     db_commands = db.add_subparsers(required=True, metavar="action")
     _command(db_commands, "upgrade", _db_upgrade, "apply the migrations")
@@ -112,6 +113,27 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
 
     prepare_database(settings).dispose()
     print("database is up to date")
+
+
+def _add_digest(commands) -> None:
+    """`valuescout digest preview|send`: a week's digests in the terminal, or sent now."""
+    digest = _command(commands, "digest", _digest, "weekly digests: preview them, or send them now")
+    actions = digest.add_subparsers(required=True, metavar="action", dest="action")
+    preview = actions.add_parser("preview", help="print a week's digests; write charts to PNG")
+    send = actions.add_parser("send", help="send a week's digests now (once, unless --force)")
+    for parser in (preview, send):
+        only = ["sales", "marketing", "product", "coach", "scout"]
+        parser.add_argument("--route", choices=only, help="only this digest (default: all)")
+        parser.add_argument("--week", help="an ISO week like 2026-W47 (default: the last one)")
+    preview.add_argument("--chart-file", metavar="PATH", help="where to write the chart PNG")
+    send.add_argument("--force", action="store_true", help="send again, even if sent before")
+
+
+def _digest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli.digest import run_digest
+
+    logging.getLogger().setLevel(args.log_level or "WARNING")  # the digests, not the set-up
+    return run_digest(args, settings, out=sys.stdout)
 
 
 def _manifest(args: argparse.Namespace, settings: Settings) -> None:
