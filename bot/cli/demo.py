@@ -7,22 +7,29 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from bot.cli.runtime import compose, prepare_database, scheduled_jobs
 from bot.cli.terminal import blocks_as_lines, find_button
+from bot.digests.jobs import build_week, send_digests
+from bot.digests.model import Week
+from bot.discoveries.themes import load_network
 from bot.emulator import SEED, SlackDriver, SlackEmulator
 from bot.rendering.ids import Command
 from bot.scheduler import build_scheduler
 from bot.settings import Settings, load_settings
 from bot.web import LocalServer, build_wsgi_app
+from storage.types import utc_now
 
 DEMO_DATABASE = "sqlite:///valuescout-demo.db"
+DIGESTS = ("sales", "marketing", "product", "coach", "scout")
 HELP = """You are {name}, a scout at Acme Corp, in a direct message with Value Scout.
 Type a message to talk to the bot, or:
   /click LABEL [n]  click a button, e.g. /click Partly, /click Edit 3, /click Submit
   /scout help     the slash command's help     /home       open the App Home tab
   /as NAME        play someone else (sam, alex, dana, sally, casey)
   /channels       what landed in each channel  /help       this text
+  /digest [route] this week's digests so far, sent now (sales, marketing, product, coach, scout)
   /quit           leave (Ctrl-D works too)"""
 
 
@@ -48,6 +55,7 @@ class Demo:
         self.settings = _demo_settings(settings, emulator)
         self.user = SEED.scout
         parts = compose(self.settings, engine=prepare_database(self.settings))
+        self.parts = parts
         self.delivery = parts.delivery
         self.delivery.start()
         self.scheduler = build_scheduler(settings=self.settings, jobs=scheduled_jobs(parts))
@@ -94,6 +102,8 @@ class Demo:
             self._switch(rest)
         elif command == "/channels":
             self._list_channels()
+        elif command == "/digest":
+            self._digest(rest)
         elif command == "/help":
             self.out(HELP.format(name=self.names[self.user]) + "\n")
         else:
@@ -110,6 +120,8 @@ class Demo:
         edited = " (edited)" if kind == "updated" else ""
         thread = " (in thread)" if message.get("thread_ts") not in (None, message.get("ts")) else ""
         self._print_message(f"{where} · Value Scout{edited}{thread}", message)
+        for shared in message.get("files") or []:  # the coach digest's chart
+            self.out(f"   [image: {shared.get('title') or shared.get('name')}]\n")
 
     def _show_ephemeral(self, payload: dict) -> None:
         if payload.get("blocks") or payload.get("text"):
@@ -170,6 +182,30 @@ class Demo:
             if key and key in (person.id.lower(), person.name, person.real_name.lower()):
                 return person.id
         return None
+
+    def _digest(self, which: str) -> None:
+        """Send this week's digests so far (a demo's discoveries are from today) and show them."""
+        only = which.strip().lower() or None
+        if only is not None and only not in DIGESTS:
+            self.out(f"no digest {only!r}; try {', '.join(DIGESTS)}\n")
+            return
+        now = utc_now()
+        week = Week.of(now, self.settings.zone)
+        digests = build_week(
+            engine=self.parts.engine, settings=self.settings, network=load_network(),
+            week=week, now=now, only=only,
+        )  # fmt: skip
+        # Forced: each /digest sends afresh, so the demo can show a digest again after changes.
+        client, engine = self.parts.client, self.parts.engine
+        sent = send_digests(engine=engine, client=client, digests=digests, now=now, force=True)
+        self._wait_until_quiet()
+        for digest, _outcome in sent:
+            if digest.chart is not None:
+                path = Path(digest.chart.filename).resolve()
+                path.write_bytes(digest.chart.png)
+                self.out(f"   (the chart “{digest.chart.title}” is also saved as {path})\n")
+        failed = [f"{digest.name}: {outcome}" for digest, outcome in sent if outcome != "sent"]
+        self.out("".join(f"   {line}\n" for line in failed) or ("" if sent else "no digests\n"))
 
     def _list_channels(self) -> None:
         for room in SEED.rooms:

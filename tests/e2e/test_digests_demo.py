@@ -1,0 +1,40 @@
+"""In the demo, /digest sends this week's digests so far and shows them as Slack would."""
+
+from __future__ import annotations
+
+import io
+
+from bot.cli.demo import run_demo
+from tests.e2e.conftest import e2e_settings
+
+DISCOVERY = ["hi", "Globex", "Onboard a store in a day", "A consultant must be on site"]
+DISCOVERY += ["not yet", "skip", "/click Submit"]
+
+
+def test_digest_shows_each_channels_digest_its_thread_and_the_chart(
+    emulator, database_url, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)  # the chart is saved in the current directory
+    lines = [*DISCOVERY, "/as dana", "/digest product", "/digest coach", "/digest weekly", "/quit"]
+    out = io.StringIO()
+
+    run_demo(e2e_settings(emulator, database_url), lines=iter(lines), out=out)
+
+    shown = out.getvalue()
+    product = shown[shown.index("── #product · Value Scout\n   :bar_chart:") :]
+    assert "Globex" in product and "#product · Value Scout (in thread)" in product
+    coach = shown[shown.index("── #enablement-coaches · Value Scout\n") :]
+    assert "[image: " in coach
+    [chart] = tmp_path.glob("*.png")
+    assert chart.read_bytes().startswith(b"\x89PNG") and str(chart) in coach
+    assert "no digest 'weekly'; try sales, marketing, product, coach, scout" in shown
+
+
+def test_a_scout_turns_the_weekly_dm_off_in_the_demo(emulator, database_url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    lines = [*DISCOVERY, "/digest scout", "/click Stop these weekly DMs", "/quit"]
+    out = io.StringIO()
+
+    run_demo(e2e_settings(emulator, database_url), lines=iter(lines), out=out)
+
+    assert "You won't get these weekly DMs any more." in out.getvalue()
