@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
-from apscheduler.triggers.cron import CronTrigger
 
 from bot.settings import Settings
 
@@ -19,17 +18,6 @@ class ScheduledJob:
     id: str
     func: Callable[[], object]
     trigger: BaseTrigger
-
-
-def digest_trigger(settings: Settings) -> CronTrigger:
-    """The weekly digest time, in the workspace's time zone (so DST moves with it)."""
-    schedule = settings.schedule
-    return CronTrigger(
-        day_of_week=schedule.cron_day_of_week,
-        hour=schedule.hour,
-        minute=schedule.minute,
-        timezone=settings.zone,
-    )
 
 
 def build_scheduler(*, settings: Settings, jobs: Iterable[ScheduledJob]) -> BackgroundScheduler:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.listeners.home import publish_home
 from bot.listeners.support import acknowledge, after_ack, services
 from bot.rendering.ids import ActionId
+from bot.rendering.text import render
 from storage.engine import session_scope
 from storage.queries.config import set_scout_digest_opt_out
 from storage.types import utc_now
-
-# TODO(lead): move to prompts/messages/ with the other wording (not in this helper's files).
-TURNED_OFF = "You won't get these weekly DMs any more. Turn them back on from the Home tab."
 
 
 def register(app: App) -> None:
@@ -27,17 +26,19 @@ def handle_digest_off(body: dict, context: BoltContext, client: WebClient) -> No
     # The clicker, never the button's value: a forwarded DM must not switch someone else off.
     user = body["user"]["id"]
     _switch(context, user, off=True)
-    channel = (body.get("channel") or {}).get("id")
+    channel, text = (body.get("channel") or {}).get("id"), render("digest_turned_off.md.j2")
     if channel:
-        client.chat_postEphemeral(channel=channel, user=user, text=TURNED_OFF)
+        client.chat_postEphemeral(channel=channel, user=user, text=text)
     else:
-        client.chat_postMessage(channel=user, text=TURNED_OFF)
+        client.chat_postMessage(channel=user, text=text)
 
 
 @after_ack
-def handle_digest_on(body: dict, context: BoltContext) -> None:
-    """Turn the weekly DM back on for whoever clicked (the Home tab shows it when refreshed)."""
-    _switch(context, body["user"]["id"], off=False)
+def handle_digest_on(body: dict, context: BoltContext, client: WebClient) -> None:
+    """Turn the weekly DM back on for whoever clicked, and show it on their Home tab."""
+    user = body["user"]["id"]
+    _switch(context, user, off=False)
+    publish_home(client, services(context), team_id=body["team"]["id"], user_id=user, page=0)
 
 
 def _switch(context: BoltContext, user: str, *, off: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.cli.forms import view_state
 from bot.config import load_config
 from bot.emulator import SEED
 from bot.rendering.ids import ActionId, BlockId, Command
@@ -20,23 +21,6 @@ def open_config(driver, emulator, user: str = SEED.admin) -> dict:
     return emulator.modal_stack(user)[-1]
 
 
-def config_state(view: dict, changes: dict[str, str]) -> dict:
-    """What Slack sends on Save: each input as prefilled, or changed."""
-    values = {}
-    for block in view["blocks"]:
-        element, block_id = block["element"], block["block_id"]
-        if element["type"] == "conversations_select":
-            chosen = changes.get(block_id, element.get("initial_conversation"))
-            leaf = {"type": element["type"], "selected_conversation": chosen}
-        else:
-            leaf = {
-                "type": element["type"],
-                "value": changes.get(block_id, element["initial_value"]),
-            }
-        values[block_id] = {element["action_id"]: leaf}
-    return values
-
-
 def channel_block(role: str) -> str:
     return f"{BlockId.CONFIG_CHANNEL_PREFIX}{role}"
 
@@ -45,7 +29,7 @@ def test_an_admin_changes_the_settings_and_the_home_tab_shows_them(
     driver, emulator, engine, components
 ):
     view = open_config(driver, emulator)
-    state = config_state(view, {})
+    state = view_state(view, {})
     assert state[channel_block("product")]["input"]["selected_conversation"] == SEED.product
     assert state[BlockId.CONFIG_SCHEDULE]["input"]["value"] == "mon 09:00"
     assert state[BlockId.CONFIG_NUDGE]["input"]["value"] == "3"
@@ -56,7 +40,7 @@ def test_an_admin_changes_the_settings_and_the_home_tab_shows_them(
         BlockId.CONFIG_NUDGE.value: "5",
     }
     saved = driver.view_submission(
-        user=SEED.admin, view=view["id"], values=config_state(view, changes)
+        user=SEED.admin, view=view["id"], values=view_state(view, changes)
     )
 
     assert saved.json == {"response_action": "clear"}
@@ -76,7 +60,7 @@ def test_bad_settings_are_refused_on_their_fields_and_nothing_changes(
     changes = {BlockId.CONFIG_SCHEDULE.value: "someday", BlockId.CONFIG_NUDGE.value: "0"}
 
     refused = driver.view_submission(
-        user=SEED.admin, view=view["id"], values=config_state(view, changes)
+        user=SEED.admin, view=view["id"], values=view_state(view, changes)
     )
 
     assert refused.json["response_action"] == "errors"
@@ -99,7 +83,7 @@ def test_a_forged_save_by_someone_else_changes_nothing(driver, emulator, engine,
     view = open_config(driver, emulator)
     changes = {BlockId.CONFIG_NUDGE.value: "9"}
 
-    forged = driver.view_submission(user=SEED.dana, view=view, values=config_state(view, changes))
+    forged = driver.view_submission(user=SEED.dana, view=view, values=view_state(view, changes))
 
     assert forged.json["response_action"] == "errors"
     with session_scope(engine) as session:
@@ -119,7 +103,7 @@ def test_the_home_tab_shows_settings_to_admins_only(driver, emulator, components
 def test_a_new_channel_mapping_routes_the_next_discovery_there(driver, emulator, components):
     view = open_config(driver, emulator)
     changes = {channel_block("product"): SEED.coaches}
-    driver.view_submission(user=SEED.admin, view=view["id"], values=config_state(view, changes))
+    driver.view_submission(user=SEED.admin, view=view["id"], values=view_state(view, changes))
 
     logged(driver, emulator)
 

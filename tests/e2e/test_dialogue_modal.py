@@ -2,6 +2,7 @@
 
 from sqlmodel import select
 
+from bot.cli.forms import view_state
 from bot.emulator import SEED
 from bot.rendering.ids import CallbackId, Command
 from storage.engine import session_scope
@@ -12,39 +13,7 @@ from tests.e2e.people import wait_until
 
 def modal_state(view: dict, changes: dict[str, object]) -> dict:
     """The state Slack sends on submit: every input's current value, as prefilled or changed."""
-    values = {}
-    for block in view["blocks"]:
-        if block["type"] != "input":
-            continue
-        element = block["element"]
-        value = changes.get(block["block_id"], _initial(element))
-        values[block["block_id"]] = {element["action_id"]: _leaf(element, value)}
-    return values
-
-
-def _initial(element: dict) -> object:
-    if element["type"] == "static_select":
-        return (element.get("initial_option") or {}).get("value")
-    if element["type"] == "datepicker":
-        return element.get("initial_date")
-    if element["type"] == "checkboxes":
-        return [o["value"] for o in element.get("initial_options", [])]
-    return element.get("initial_value")
-
-
-def _leaf(element: dict, value: object) -> dict:
-    kind = element["type"]
-    if kind == "static_select":
-        option = next((o for o in element["options"] if o["value"] == value), None)
-        return {"type": kind, "selected_option": option}
-    if kind == "datepicker":
-        return {"type": kind, "selected_date": value}
-    if kind == "checkboxes":
-        return {
-            "type": kind,
-            "selected_options": [o for o in element["options"] if o["value"] in value],
-        }
-    return {"type": kind, "value": value}
+    return view_state(view, changes)
 
 
 def open_modal(driver, emulator) -> dict:

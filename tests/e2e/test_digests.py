@@ -84,19 +84,24 @@ def test_the_home_tab_button_turns_the_weekly_dm_back_on(driver, emulator, engin
     deliver(components, scout_digest())
     Scout(driver, emulator).click(OFF_LABEL)
     wait_until(lambda: opted_out(engine), what="the opt-out")
-    button = {
-        "type": "button", "text": {"type": "plain_text", "text": "Weekly DM: turn on"},
-        "action_id": ActionId.DIGEST_SCOUT_ON.value, "value": SEED.scout,
-    }  # fmt: skip
-    view = {"type": "home", "blocks": [{"type": "actions", "elements": [button]}]}
-    published = components.client.views_publish(user_id=SEED.scout, view=view)["view"]
+    driver.app_home_opened(SEED.scout)
+    home = wait_until(
+        lambda: (
+            "Turn it back on" in str(emulator.home_view(SEED.scout))
+            and emulator.home_view(SEED.scout)
+        ),
+        what="the Home tab offering the digest back",
+    )
 
     driver.block_action(
-        user=SEED.scout, action_id=ActionId.DIGEST_SCOUT_ON.value, value=SEED.scout,
-        view=published["id"],
-    )  # fmt: skip
+        user=SEED.scout, action_id=ActionId.DIGEST_SCOUT_ON.value, value="on", view=home["id"]
+    )
 
     wait_until(lambda: not opted_out(engine), what="the digest back on")
+    wait_until(
+        lambda: "Turn it back on" not in str(emulator.home_view(SEED.scout)),
+        what="the Home tab refreshed",
+    )
 
 
 def test_the_scheduled_jobs_send_a_missed_fire_once_on_start_with_its_chart(

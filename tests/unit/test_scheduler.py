@@ -2,8 +2,12 @@
 
 from datetime import UTC, datetime
 
-from bot.scheduler import digest_trigger
+from bot.digests.schedule import schedule_trigger
 from bot.settings import load_settings
+
+
+def digest_trigger(settings):
+    return schedule_trigger(settings.schedule, settings.zone)
 
 
 def next_fires(trigger, after: datetime, count: int) -> list[datetime]:

@@ -1,0 +1,106 @@
+"""Filling a modal from the terminal: its inputs numbered, typed answers, the state Slack sends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a modal, as the demo numbers it."""
+
+    number: int
+    block_id: str
+    action_id: str
+    label: str
+    kind: str  # plain_text_input, static_select, checkboxes, datepicker, conversations_select
+    options: tuple[tuple[str, str], ...] = ()  # (value, label)
+    optional: bool = False
+
+    def describe(self) -> str:
+        """'2. What came of it: Opportunity | Content …' as the demo prints it."""
+        choices = " | ".join(label for _value, label in self.options)
+        hint = {"datepicker": "a date, YYYY-MM-DD", "conversations_select": "a channel id"}
+        extra = choices or hint.get(self.kind, "text")
+        return f"{self.number}. {self.label}{' (optional)' if self.optional else ''}: {extra}"
+
+
+def fields_of(view: dict) -> list[Field]:
+    """The modal's inputs, numbered from 1 in the order they appear."""
+    inputs = [block for block in view.get("blocks", []) if block.get("type") == "input"]
+    return [_field(number, block) for number, block in enumerate(inputs, start=1)]
+
+
+def typed_value(field: Field, typed: str) -> Any:
+    """What the person typed, as the element would hold it; None if no option matches."""
+    typed = typed.strip()
+    if field.kind == "checkboxes":
+        picks = [part for part in typed.split(",") if part.strip()]
+        values = [_option(field, pick) for pick in picks]
+        return None if None in values else values
+    if field.kind == "static_select":
+        return _option(field, typed)
+    return typed
+
+
+def view_state(view: dict, answers: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """`view.state.values` on Submit: every input as prefilled, unless answered here."""
+    values = {}
+    for field, block in zip(fields_of(view), _inputs(view), strict=True):
+        element = block["element"]
+        value = answers[field.block_id] if field.block_id in answers else _initial(element)
+        values[field.block_id] = {field.action_id: _leaf(element, value)}
+    return values
+
+
+def _field(number: int, block: dict) -> Field:
+    element = block["element"]
+    options = tuple((o["value"], o["text"]["text"]) for o in element.get("options", []))
+    return Field(
+        number=number, block_id=block["block_id"], action_id=element["action_id"],
+        label=block["label"]["text"], kind=element["type"], options=options,
+        optional=bool(block.get("optional")),
+    )  # fmt: skip
+
+
+def _option(field: Field, typed: str) -> str | None:
+    """The option whose value or label starts with what was typed (case aside)."""
+    wanted = typed.strip().lower()
+    for value, label in field.options:
+        if wanted and (value.lower() == wanted or label.lower().startswith(wanted)):
+            return value
+    return None
+
+
+def _inputs(view: dict) -> list[dict]:
+    return [block for block in view.get("blocks", []) if block.get("type") == "input"]
+
+
+def _initial(element: dict) -> Any:
+    kind = element["type"]
+    if kind == "static_select":
+        return (element.get("initial_option") or {}).get("value")
+    if kind == "checkboxes":
+        return [o["value"] for o in element.get("initial_options") or []]
+    if kind == "datepicker":
+        return element.get("initial_date")
+    if kind == "conversations_select":
+        return element.get("initial_conversation")
+    return element.get("initial_value")
+
+
+def _leaf(element: dict, value: Any) -> dict[str, Any]:
+    """One element's state, shaped as Slack sends it."""
+    kind = element["type"]
+    if kind == "static_select":
+        option = next((o for o in element["options"] if o["value"] == value), None)
+        return {"type": kind, "selected_option": option}
+    if kind == "checkboxes":
+        chosen = value or []
+        return {"type": kind, "selected_options": [o for o in element["options"] if o["value"] in chosen]}  # fmt: skip
+    if kind == "datepicker":
+        return {"type": kind, "selected_date": value}
+    if kind == "conversations_select":
+        return {"type": kind, "selected_conversation": value}
+    return {"type": kind, "value": value}
