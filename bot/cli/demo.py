@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.cli.forms import fields_of, typed_value, view_state
 from bot.cli.runtime import compose, prepare_database, scheduled_jobs
 from bot.cli.terminal import blocks_as_lines, find_button
 from bot.digests.jobs import build_week, send_digests
@@ -26,6 +27,7 @@ DIGESTS = ("sales", "marketing", "product", "coach", "scout")
 HELP = """You are {name}, a scout at Acme Corp, in a direct message with Value Scout.
 Type a message to talk to the bot, or:
   /click LABEL [n]  click a button, e.g. /click Partly, /click Edit 3, /click Submit
+  /set N ANSWER   fill field N of an open form   /submit, /close   send or close the form
   /scout help     the slash command's help     /home       open the App Home tab
   /as NAME        play someone else (sam, alex, dana, sally, casey)
   /channels       what landed in each channel  /help       this text
@@ -65,6 +67,8 @@ class Demo:
         self.server = LocalServer(app).start()
         self.driver = SlackDriver(self.server.url, secret, emulator=emulator)
         self._lock = threading.Lock()
+        self._shown_modal: str | None = None  # the open form already printed
+        self._answers: dict[str, object] = {}  # what /set filled in on it
         emulator.on_message(self._show)
 
     def chat(self, lines, *, user: str | None) -> None:
@@ -94,6 +98,10 @@ class Demo:
             self._show_modal()
         elif command == "/click":
             self._click(rest)
+            self._wait_until_quiet()
+            self._show_modal()
+        elif command in ("/set", "/submit", "/close"):
+            self._form(command, rest)
         elif command == "/home":
             self.driver.app_home_opened(self.user)
             self._wait_until_quiet()
@@ -128,12 +136,53 @@ class Demo:
             self._print_message("only visible to you · Value Scout", payload)
 
     def _show_modal(self) -> None:
-        """A modal can't be filled in a terminal: show what it asks, and the way that works here."""
+        """A form (modal) that is open: what it asks, numbered, and how to fill it here."""
         stack = self.emulator.modal_stack(self.user)
-        if stack:
-            title = stack[-1].get("title", {}).get("text", "a form")
-            self._print_message(f"a form opened: {title}", stack[-1])
-            self.out("   (in Slack you'd fill this form; here, answer the same questions by DM)\n")
+        if not stack or stack[-1]["id"] == self._shown_modal:
+            return
+        view, self._shown_modal, self._answers = stack[-1], stack[-1]["id"], {}
+        title = view.get("title", {}).get("text", "a form")
+        texts = {**view, "blocks": [b for b in view["blocks"] if b.get("type") != "input"]}
+        self._print_message(f"a form opened: {title}", texts)
+        lines = [field.describe() for field in fields_of(view)]
+        lines.append("fill a field with /set N ANSWER, then /submit (or /close); unset fields keep")
+        self.out("".join(f"   {line}\n" for line in lines[:-1]) + f"   ({lines[-1]} their value)\n")
+
+    def _form(self, command: str, rest: str) -> None:
+        """/set N ANSWER, /submit or /close on the open form."""
+        stack = self.emulator.modal_stack(self.user)
+        if not stack:
+            self.out("no form is open\n")
+        elif command == "/set":
+            self._set(stack[-1], rest)
+        elif command == "/close":
+            self.driver.view_closed(user=self.user, view=stack[-1])
+            self._shown_modal = None
+        else:
+            self._submit(stack[-1])
+
+    def _set(self, view: dict, rest: str) -> None:
+        number, _, typed = rest.strip().partition(" ")
+        fields = {str(field.number): field for field in fields_of(view)}
+        field = fields.get(number)
+        value = typed_value(field, typed) if field else None
+        if field is None or value is None:
+            hint = field.describe() if field else f"fields are 1 to {len(fields)}"
+            self.out(f"   can't set that: {hint}\n")
+            return
+        self._answers[field.block_id] = value
+
+    def _submit(self, view: dict) -> None:
+        answer = self.driver.view_submission(
+            user=self.user, view=view["id"], values=view_state(view, self._answers)
+        )
+        errors = (answer.json or {}).get("errors") if answer.body.strip() else None
+        labels = {field.block_id: field for field in fields_of(view)}
+        for block_id, error in (errors or {}).items():
+            field = labels.get(block_id)
+            self.out(f"   {field.number if field else '?'}. {error}\n")
+        self._wait_until_quiet()
+        self._show_modal()  # the next step, when the form moved on
 
     def _show_home(self) -> None:
         view = self.emulator.home_view(self.user)

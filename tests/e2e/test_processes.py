@@ -193,7 +193,9 @@ def test_the_worker_explains_a_refused_socket_mode_connection(emulator, database
     assert "Traceback" not in result.stderr and "xapp-1-not-valid" not in result.stderr
 
 
-def test_in_the_demo_dana_acknowledges_a_card_and_the_scout_hears_back(emulator, database_url):
+def test_in_the_demo_dana_acknowledges_then_actions_a_card_and_the_scout_hears_both(
+    emulator, database_url
+):
     out = io.StringIO()
     lines = [
         "hi",
@@ -203,8 +205,17 @@ def test_in_the_demo_dana_acknowledges_a_card_and_the_scout_hears_back(emulator,
         "not yet",
         "skip",
     ]
-    lines += ["/click Submit", "/as dana", "/click Acknowledge", "/quit"]
-    run_demo(e2e_settings(emulator, database_url), lines=iter(lines), out=out)
+    lines += ["/click Submit", "/as dana", "/click Acknowledge", "/click Actioned"]
+    lines += ["/set 9 nothing", "/set 1 road", "/submit", "/set 2 On the Q3 roadmap", "/submit"]
+    run_demo(e2e_settings(emulator, database_url), lines=iter([*lines, "/quit"]), out=out)
     shown = out.getvalue()
     assert "#product · Value Scout (edited)" in shown and "@Dana Product is on it." in shown
     assert "Picked up by @Dana Product in #product." in shown
+    assert "── a form opened: Actioned" in shown and "1. What came of it: Opportunity" in shown
+    assert "can't set that: fields are 1 to 3" in shown
+    assert "2. Please write a few words" in shown  # the note was missing at the first /submit
+    assert "*Actioned* by @Dana Product: Roadmap item — On the Q3 roadmap" in shown  # the card
+    assert (
+        "Actioned by @Dana Product: Roadmap item — On the Q3 roadmap"
+        in shown.split("(in thread)")[-1]
+    )  # and the scout's thread
