@@ -10,11 +10,18 @@ from sqlmodel import Session
 
 from bot.digests.chart import trend_chart
 from bot.digests.compose import ROUTES, coach_report, route_report, scout_report
-from bot.digests.figures import coach_figures, route_figures, scout_news
+from bot.digests.figures import (
+    RouteCounts,
+    coach_figures,
+    route_counts,
+    route_figures,
+    scout_news,
+)
 from bot.digests.model import Digest, DigestKind, Week
 from bot.discoveries.themes import ValueNetwork
 from bot.rendering.digests import ROUTE_NAMES, coach_messages, route_messages, scout_messages
 from storage.enums import Route
+from storage.queries.digest_figures import without_jit
 
 COACH = "coach"
 SCOUT = "scout"
@@ -41,13 +48,22 @@ def build_digests(
     if only is not None and only not in ONLY:
         raise ValueError(f"unknown digest {only!r}: expected one of {', '.join(ONLY)}")
     wanted = {only} if only else set(ONLY)
+    without_jit(session)
+    routes = [r for r in Route if r.value in wanted and r.value in channels]
+    counts = (
+        route_counts(
+            session=session, week=week, zone=zone, now=now, open_after=open_after_working_days
+        )
+        if routes
+        else None
+    )
     digests = [
         build_route_digest(
             session=session, week=week, zone=zone, now=now, route=route,
             channel_id=channels[route.value], network=network, open_after=open_after_working_days,
+            counts=counts,
         )
-        for route in Route
-        if route.value in wanted and route.value in channels
+        for route in routes
     ]  # fmt: skip
     if COACH in wanted and COACH in channels:
         digests.append(
@@ -75,11 +91,13 @@ def build_route_digest(
     channel_id: str,
     network: ValueNetwork,
     open_after: int,
+    counts: RouteCounts | None = None,
 ) -> Digest:
-    """One route channel's digest."""
+    """One route channel's digest (`counts` shared with the other routes, when given)."""
     figures = route_figures(
-        session=session, week=week, zone=zone, now=now, route=route, open_after=open_after
-    )
+        session=session, week=week, zone=zone, now=now, route=route, open_after=open_after,
+        counts=counts,
+    )  # fmt: skip
     parent, thread = route_messages(route_report(figures, network), zone=zone)
     return Digest(DigestKind.ROUTE, f"route:{route.value}", channel_id, week, parent, thread)
 

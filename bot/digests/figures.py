@@ -19,9 +19,10 @@ from storage.queries.digest_figures import (
     action_scouts,
     closed_loops,
     count_changes,
-    count_logged,
     largest,
-    open_loops,
+    logged_per_route,
+    oldest_open,
+    open_per_route,
     theme_groups,
 )
 from storage.queries.digest_trends import (
@@ -102,23 +103,56 @@ class ScoutNews:
     answered: tuple[LoopLine, ...] = ()
 
 
-def route_figures(
-    *, session: Session, week: Week, zone: ZoneInfo, now: datetime, route: Route, open_after: int
-) -> RouteFigures:
-    """Query one route's figures for a week (open loops as of the week's end, or now if sooner)."""
+@dataclass(frozen=True)
+class RouteCounts:
+    """The counts every route digest needs, each found for all routes in one grouped query."""
+
+    logged: Mapping[Route, int]
+    logged_before: Mapping[Route, int]
+    open: Mapping[Route, int]
+    open_cutoff: datetime  # logged by then and still new: an open loop
+
+
+def route_counts(
+    *, session: Session, week: Week, zone: ZoneInfo, now: datetime, open_after: int
+) -> RouteCounts:
+    """This week's and last week's arrivals and the open loops (as of the week's end, or now)."""
     start, end = week.bounds(zone)
-    span = {"session": session, "start": start, "end": end, "route": route}
     last_start, _ = week.previous().bounds(zone)
     cutoff = open_loop_cutoff(as_of=min(end, now), days=open_after, zone=zone)
-    open_count, oldest = open_loops(session=session, before=cutoff, route=route, limit=OLDEST)
+    return RouteCounts(
+        logged=logged_per_route(session=session, start=start, end=end),
+        logged_before=logged_per_route(session=session, start=last_start, end=start),
+        open=open_per_route(session=session, before=cutoff),
+        open_cutoff=cutoff,
+    )
+
+
+def route_figures(
+    *,
+    session: Session,
+    week: Week,
+    zone: ZoneInfo,
+    now: datetime,
+    route: Route,
+    open_after: int,
+    counts: RouteCounts | None = None,
+) -> RouteFigures:
+    """Query one route's figures for a week; pass `counts` to share them between routes."""
+    counts = counts or route_counts(
+        session=session, week=week, zone=zone, now=now, open_after=open_after
+    )
+    start, end = week.bounds(zone)
+    span = {"session": session, "start": start, "end": end, "route": route}
+    oldest = oldest_open(session=session, before=counts.open_cutoff, route=route, limit=OLDEST)
     closed_count, closed = closed_loops(**span, limit=CLOSED)
     thanked_count, thanked = action_scouts(**span, limit=THANKS)
     return RouteFigures(
-        route=route, week=week, logged=count_logged(**span),
-        logged_before=count_logged(session=session, start=last_start, end=start, route=route),
-        changes=count_changes(**span), themes=tuple(theme_groups(**span, per_theme=PER_THEME)),
+        route=route, week=week, logged=counts.logged[route],
+        logged_before=counts.logged_before[route], changes=count_changes(**span),
+        themes=tuple(theme_groups(**span, per_theme=PER_THEME)),
         largest=tuple(largest(**span, limit=LARGEST)), open_after_days=open_after,
-        open_count=open_count, open_oldest=tuple(oldest), closed_count=closed_count,
+        open_count=counts.open[route], open_oldest=tuple(oldest), closed_count=closed_count,
         closed=tuple(closed), thanked_count=thanked_count, thanked=tuple(thanked),
     )  # fmt: skip
 

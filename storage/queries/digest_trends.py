@@ -126,15 +126,27 @@ def loop_timing(*, session: Session, start: datetime, end: datetime, as_of: date
 
     closed: actioned or declined before `as_of`. answered: moved away from new (by
     anyone, to any status, re-routes aside) before `as_of`; the median is over those,
-    of the time from logging to that first answer. The median is found in the database
-    (ORDER BY … LIMIT 2 OFFSET), so no list of durations is ever fetched.
+    of the time from logging to that first answer. One pass in the database: window
+    counts and a ROW_NUMBER by duration pick the middle rows, so no list is fetched.
     """
     cohort = _cohort(session, start, end, as_of)
-    figures = sa.select(
-        sa.func.count(), sa.func.count(cohort.c.seconds), _share(cohort.c.closed)
-    ).select_from(cohort)
-    size, answered, closed = session.exec(figures).one()
-    return LoopTiming(size, closed or 0, answered, _median(session, cohort, answered))
+    seconds = cohort.c.seconds
+    ranked = sa.select(
+        seconds, sa.func.count().over().label("size"),
+        sa.func.count(seconds).over().label("answered"),
+        sa.func.sum(sa.case((cohort.c.closed, 1), else_=0)).over().label("closed"),
+        sa.func.row_number().over(order_by=(seconds.is_(None), seconds)).label("rank"),
+    ).subquery()  # fmt: skip
+    answered = ranked.c.answered
+    middle = (ranked.c.rank == 1) | (ranked.c.rank == (answered + 1) / 2)
+    query = sa.select(ranked).where(middle | (ranked.c.rank == (answered + 2) / 2))
+    rows = session.exec(query.order_by(ranked.c.rank)).all()
+    if not rows:
+        return LoopTiming(0, 0, 0, None)
+    size, count, closed = rows[0].size, rows[0].answered, rows[0].closed or 0
+    middles = {(count + 1) // 2, (count + 2) // 2} if count else set()
+    values = [float(row.seconds) for row in rows if row.rank in middles]
+    return LoopTiming(size, closed, count, sum(values) / len(values) if values else None)
 
 
 def _cohort(session: Session, start: datetime, end: datetime, as_of: datetime) -> Any:
@@ -161,21 +173,6 @@ def _seconds_between(session: Session, earlier: Any, later: Any) -> Any:
     if is_postgres(session):
         return sa.extract("epoch", later - earlier)
     return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 86400.0
-
-
-def _median(session: Session, cohort: Any, count: int) -> float | None:
-    """The median of the cohort's non-NULL seconds: the middle one, or the mean of the two."""
-    if not count:
-        return None
-    middle = (
-        sa.select(cohort.c.seconds)
-        .where(cohort.c.seconds.is_not(None))
-        .order_by(cohort.c.seconds)
-        .offset((count - 1) // 2)
-        .limit(2 - count % 2)
-    )
-    values = [float(value) for value in session.exec(middle).scalars()]
-    return sum(values) / len(values)
 
 
 def theme_trends(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from bot.digests.figures import coach_figures, route_figures, scout_news
 from bot.digests.model import Week
 from storage.enums import DiscoveryStatus, Route
 from storage.queries.digest_trends import Completeness, LoopTiming, ThemeTrend
-from tests.integration.digests.conftest import BERLIN, local
+from tests.integration.digests.conftest import BERLIN, add_change, add_discovery, local
 
 WEEK = Week.parse("2026-W47")  # Monday 16 to Sunday 22 November 2026, CET (UTC+1)
 LATER = datetime(2027, 1, 1, tzinfo=UTC)
@@ -149,3 +149,15 @@ def test_scouts_with_news_are_those_who_logged_or_were_answered(session, hand_ma
     assert [a.to_status for a in news["U1"].answered] == ["acknowledged", "actioned"]
     assert [a.account for a in news["U5"].answered] == ["Vandelay"]
     assert news["U5"].logged == ()
+
+
+def test_the_median_time_to_answer_of_an_odd_cohort_is_its_middle_value(session):
+    for n, days in enumerate((1, 2, 10)):
+        logged = local(2026, 11, 2 + n)  # W45
+        discovery = add_discovery(session, account=f"A{n}", at=logged)
+        add_change(session, discovery, to="acknowledged", at=logged + timedelta(days=days))
+    add_discovery(session, account="Unanswered", at=local(2026, 11, 5))
+
+    timing = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER).timing
+
+    assert timing == LoopTiming(cohort=4, closed=0, answered=3, median_seconds=2 * DAY)

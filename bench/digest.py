@@ -1,0 +1,336 @@
+"""Digest benchmark: one week's digests (every kind) over 1,000,000 discoveries, SQLite and PostgreSQL.
+
+    .venv/bin/python bench/digest.py                       # 100,000 then 1,000,000 rows, both DBs
+    .venv/bin/python bench/digest.py --rows 100000 --only sqlite --repeat 3
+
+The data is made in the database itself (INSERT … SELECT over a recursive CTE on SQLite,
+generate_series on PostgreSQL): a few hundred scouts, a few thousand accounts, discoveries
+spread evenly over two years ending with the measured week, 1 or 2 routes each, statuses
+by age, and their status changes. Ids grow with time, as an autoincrement makes them; each
+size gets a fresh database, so 100,000 rows are a thinner copy of the same two years.
+
+Per database and size: build_digests for the week (3 route channels, the coaches' with its
+chart, every scout with news) --repeat times: median and max seconds; tracemalloc's peak
+during one more build; and EXPLAIN of every statement the build ran, flagging any that
+reads a whole table. Figures are noisy: read medians and the 100k/1M ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `python bench/digest.py` puts bench/, not the repo, first
+    sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+from sqlalchemy import Engine, event  # noqa: E402
+
+from bot.digests.build import build_digests  # noqa: E402
+from bot.digests.model import Week  # noqa: E402
+from bot.discoveries.themes import load_network  # noqa: E402
+from storage.engine import create_engine_for, session_scope  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+
+WEEK = Week.parse("2026-W47")
+ZONE = ZoneInfo("Europe/Berlin")
+CHANNELS = {"sales": "C0SALES", "marketing": "C0MKT", "product": "C0PROD", "coach": "C0COACH"}
+SPAN_WEEKS = 104
+SCOUTS, ACCOUNTS = 300, 4000
+THEMES = ("onboarding", "reporting", "integration", "pricing", "security", "compliance", "unthemed")
+ROUTES = ("sales", "marketing", "product")
+NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)  # Monday 10:00 in Berlin: W47 is due
+
+
+# --- data -----------------------------------------------------------------------------------------
+
+
+def _dialect(engine: Engine) -> dict[str, str]:
+    """The few expressions that differ: a row series, a timestamp from epoch seconds, JSON."""
+    if engine.dialect.name == "postgresql":
+        return {
+            "series": "SELECT i FROM generate_series(CAST(:first AS bigint), CAST(:last AS bigint)) AS s(i)",
+            "time": "to_timestamp({})",
+            "json": "({})::json",
+            "int": "({})::bigint",
+            "later": "created_at + make_interval(secs => {})",
+        }
+    return {
+        "series": "WITH RECURSIVE s(i) AS (SELECT :first UNION ALL SELECT i + 1 FROM s"
+        " WHERE i < :last) SELECT i FROM s",
+        # The text format storage.types.UTCDateTime binds on SQLite, so ranges compare right.
+        "time": "strftime('%Y-%m-%d %H:%M:%f000', {}, 'unixepoch')",
+        "json": "{}",
+        "int": "({})",
+        "later": "strftime('%Y-%m-%d %H:%M:%f000', created_at, '+' || ({}) || ' seconds')",
+    }
+
+
+def _hash(expr: str, salt: int) -> str:
+    """A deterministic pseudo-random non-negative integer below 2**31 from an integer column."""
+    return f"((({expr}) * 2654435761 + {salt * 40503}) % 2147483647)"
+
+
+def _discoveries_sql(d: dict[str, str], start: int, span: int, rows: int) -> str:
+    """INSERT … SELECT of `rows` discoveries, logged in id order (as an autoincrement makes them)."""
+    i = d["int"].format("i")
+    at = f"({start} + ({i} - 1) * {span // rows} + {_hash(i, 1)} % 600)"
+    recent = f"({at} > {start + span - 14 * 86400})"
+    roll = f"({_hash(i, 2)} % 100)"
+    status = (
+        f"CASE WHEN {recent} THEN (CASE WHEN {roll} < 60 THEN 'new' WHEN {roll} < 85 THEN "
+        f"'acknowledged' WHEN {roll} < 95 THEN 'actioned' ELSE 'declined' END) "
+        f"ELSE (CASE WHEN {roll} < 5 THEN 'new' WHEN {roll} < 20 THEN 'acknowledged' "
+        f"WHEN {roll} < 70 THEN 'actioned' WHEN {roll} < 95 THEN 'declined' ELSE 'withdrawn' END) END"
+    )
+    theme = f"({_hash(i, 3)} % {len(THEMES)})"
+    themes = " ".join(f"WHEN {n} THEN '[\"{t}\"]'" for n, t in enumerate(THEMES))
+    return f"""
+        INSERT INTO discoveries (team_id, scout_user_id, account, outcome, gap, evidence,
+            value_band, value_amount, value_currency, event_pressure, fit, themes, status,
+            source, source_key, created_at, updated_at)
+        SELECT 'T0BENCH', 'U' || ({_hash(i, 4)} % {SCOUTS}), 'Account ' || ({_hash(i, 5)} % {ACCOUNTS}),
+            'Outcome number ' || i, 'A gap', CASE WHEN {roll} % 3 = 0 THEN 'Call notes' END,
+            CASE WHEN {roll} % 4 = 1 THEN '10k_100k' END,
+            CASE WHEN {roll} % 4 = 0 THEN {_hash(i, 6)} % 2000000 END,
+            CASE WHEN {roll} % 4 = 0 THEN 'EUR' END, CASE WHEN {roll} % 5 = 0 THEN 'Renewal' END,
+            'partly', {d["json"].format(f"CASE {theme} {themes} END")}, {status}, 'modal',
+            'bench:' || i, {d["time"].format(at)}, {d["time"].format(at)}
+        FROM ({d["series"]}) AS n
+    """
+
+
+def _routes_sql() -> str:
+    """One route per discovery by its id, a second for every third; 1 in 50 re-routed away."""
+    return """
+        INSERT INTO discovery_routes (discovery_id, route, reason, channel_id, rerouted_to)
+        SELECT id, CASE id % 3 WHEN 0 THEN 'sales' WHEN 1 THEN 'marketing' ELSE 'product' END,
+            'bench', 'C0BENCH', CASE WHEN id % 50 = 0 THEN 'product' END
+        FROM discoveries WHERE id BETWEEN :low AND :high
+        UNION ALL
+        SELECT id, 'product', 'bench', 'C0BENCH', NULL
+        FROM discoveries WHERE id BETWEEN :low AND :high AND id % 3 = 0
+    """
+
+
+def _changes_sql(d: dict[str, str]) -> str:
+    """An answer a few hours to days after logging; actioned/declined close days later."""
+    answer = d["later"].format(f"3600 + ({d['int'].format('id')} * 7919) % 259200")
+    close = d["later"].format(f"345600 + ({d['int'].format('id')} * 104729) % 604800")
+    return f"""
+        INSERT INTO status_changes (discovery_id, from_status, to_status, actor_user_id, at,
+            outcome_kind, note)
+        SELECT id, 'new', 'acknowledged', 'U0PM', {answer}, NULL, NULL
+        FROM discoveries WHERE id BETWEEN :low AND :high
+            AND status IN ('acknowledged', 'actioned', 'declined')
+        UNION ALL
+        SELECT id, 'acknowledged', status, 'U0PM', {close},
+            CASE WHEN status = 'actioned' THEN 'content' END, 'Done'
+        FROM discoveries WHERE id BETWEEN :low AND :high AND status IN ('actioned', 'declined')
+    """
+
+
+def generate(engine: Engine, *, rows: int) -> float:
+    """Fill an empty database with `rows` discoveries, their routes and changes; return seconds."""
+    d = _dialect(engine)
+    _, end = WEEK.bounds(ZONE)
+    span = SPAN_WEEKS * 7 * 86400
+    start = int(end.timestamp()) - span
+    began = time.perf_counter()
+    with engine.begin() as connection:
+        insert = _discoveries_sql(d, start, span, rows)
+        connection.execute(sa.text(insert), {"first": 1, "last": rows})
+        bounds = {"low": 1, "high": rows}
+        connection.execute(sa.text(_routes_sql()), bounds)
+        connection.execute(sa.text(_changes_sql(d)), bounds)
+    with engine.connect() as connection:  # the planner needs statistics after a bulk load
+        connection.execute(sa.text("ANALYZE"))
+        connection.commit()
+    return time.perf_counter() - began
+
+
+# --- measuring ------------------------------------------------------------------------------------
+
+
+def build_once(engine: Engine) -> int:
+    """Build every digest of the week; return how many messages they hold."""
+    with session_scope(engine) as session:
+        digests = build_digests(
+            session=session, week=WEEK, zone=ZONE, now=NOW, channels=CHANNELS,
+            network=load_network(), open_after_working_days=3,
+        )  # fmt: skip
+    return sum(1 + len(d.thread) for d in digests)
+
+
+def timed(engine: Engine, repeat: int) -> tuple[list[float], int]:
+    """Seconds per build, `repeat` times (after one warm-up build)."""
+    messages = build_once(engine)  # warm-up: imports, matplotlib's font cache, DB caches
+    times = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        build_once(engine)
+        times.append(time.perf_counter() - began)
+    return times, messages
+
+
+def peak_memory(engine: Engine) -> int:
+    """tracemalloc's peak (bytes) during one build."""
+    tracemalloc.start()
+    try:
+        build_once(engine)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@contextmanager
+def statements(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
+    """Collect every statement (and its parameters) the engine runs meanwhile."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, sql: str, params: Any, *_: Any) -> None:
+        if sql.lstrip().upper().startswith("SELECT"):
+            seen.append((sql, params))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def full_scans(engine: Engine) -> tuple[int, list[str]]:
+    """EXPLAIN every SELECT of one build; return how many, and the plan lines reading whole tables."""
+    with statements(engine) as seen:
+        build_once(engine)
+    postgres = engine.dialect.name == "postgresql"
+    prefix = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
+    bad: list[str] = []
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for sql, params in seen:
+            cursor.execute(prefix + sql, params)
+            plan = [str(row[-1] if not postgres else row[0]) for row in cursor.fetchall()]
+            bad += [line.strip() for line in plan if _reads_whole_table(line, postgres)]
+    finally:
+        raw.close()
+    return len(seen), sorted(set(bad))
+
+
+def _reads_whole_table(line: str, postgres: bool) -> bool:
+    """A plan line that reads one of the big tables in full."""
+    big = ("discoveries", "discovery_routes", "status_changes")
+    if postgres:
+        return "Seq Scan on" in line and any(f" {t} " in f"{line} " for t in big)
+    return line.startswith("SCAN") and "USING" not in line and any(f" {t}" in line for t in big)
+
+
+# --- databases ------------------------------------------------------------------------------------
+
+Fresh = Callable[[int], AbstractContextManager[Engine]]
+
+
+@contextmanager
+def sqlite_databases() -> Iterator[Fresh]:
+    """Make a fresh migrated SQLite file per size, in a temporary directory."""
+    with tempfile.TemporaryDirectory() as directory:
+
+        @contextmanager
+        def fresh(rows: int) -> Iterator[Engine]:
+            url = f"sqlite:///{Path(directory) / f'bench-{rows}.db'}"
+            upgrade(engine_or_url=url)
+            engine = create_engine_for(url)
+            try:
+                yield engine
+            finally:
+                engine.dispose()
+
+        yield fresh
+
+
+@contextmanager
+def postgres_databases() -> Iterator[Fresh]:
+    """Make a fresh migrated database per size on a throwaway cluster (tests/postgres.py)."""
+    import psycopg
+
+    from tests.postgres import create_database, drop_database, postgres_server
+
+    server = postgres_server()  # or the one VALUESCOUT_TEST_POSTGRES_URL names
+    admin = psycopg.connect(server.admin_url, autocommit=True)
+
+    @contextmanager
+    def fresh(rows: int) -> Iterator[Engine]:
+        name = f"valuescout_bench_{os.getpid()}_{rows}"
+        create_database(admin, name)
+        engine = create_engine_for(server.url_for(name))
+        try:
+            upgrade(engine_or_url=engine)
+            yield engine
+        finally:
+            engine.dispose()
+            drop_database(admin, name)
+
+    try:
+        yield fresh
+    finally:
+        admin.close()
+        server.stop()
+
+
+def run(name: str, fresh: Fresh, sizes: list[int], repeat: int, say: Callable[[str], None]) -> None:
+    """Measure a fresh database of each size; EXPLAIN the build's queries on the largest."""
+    peaks = {}
+    for size in sizes:
+        with fresh(size) as engine:
+            seconds = generate(engine, rows=size)
+            times, messages = timed(engine, repeat)
+            peaks[size] = peak_memory(engine)
+            say(
+                f"{name:10} {size:>9,} rows (made in {seconds:5.1f} s)  build median "
+                f"{statistics.median(times):.3f} s  max {max(times):.3f} s  "
+                f"({messages} messages)  peak {peaks[size] / 1e6:.1f} MB"
+            )
+            if size == sizes[-1]:
+                count, scans = full_scans(engine)
+    if len(peaks) > 1:
+        first, last = sizes[0], sizes[-1]
+        say(f"{name:10} peak memory {last:,} / {first:,} rows = {peaks[last] / peaks[first]:.2f}")
+    say(f"{name:10} EXPLAIN of {count} SELECTs: {len(scans) or 'no'} whole-table reads")
+    for line in scans:
+        say(f"{'':10}   {line}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse options and run the benchmark on the chosen databases."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    args = parser.parse_args(argv)
+    sizes = sorted(args.rows)
+    print(
+        f"week {WEEK.key} in {ZONE.key}; {SCOUTS} scouts, {ACCOUNTS} accounts, {SPAN_WEEKS} weeks"
+    )
+    if args.only != "postgresql":
+        with sqlite_databases() as fresh:
+            run("sqlite", fresh, sizes, args.repeat, print)
+    if args.only != "sqlite":
+        with postgres_databases() as fresh:
+            run("postgresql", fresh, sizes, args.repeat, print)
+
+
+if __name__ == "__main__":
+    main()
