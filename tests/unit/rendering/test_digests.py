@@ -114,6 +114,7 @@ def test_a_scout_digest_ends_with_the_switch_to_stop_it():
     button = parent.blocks[-1]["elements"][0]
     assert (button["action_id"], button["value"]) == ("digest_scout_off", "U0SCOUT")
     assert "Made a deck" in _all([parent])
+    assert "*1* update on them this week. You logged *2*: thank you!" in _all([parent])
 
 
 def test_a_huge_scout_digest_keeps_the_switch_in_its_first_message():
