@@ -9,6 +9,7 @@ from bot.rendering.ids import CallbackId, Command
 BOT_SCOPES = [
     "app_mentions:read",
     "channels:history",  # delivery checks a route channel for its own post before re-posting
+    "channels:join",  # an admin maps a public channel: the bot joins it to post cards there
     "channels:read",
     "chat:write",
     "commands",

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import logging
+
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.config import load_config, save_config
 from bot.listeners.home import publish_home
 from bot.listeners.support import Services, acknowledge, after_ack, services
-from bot.rendering.config import admins_only_text, config_from_modal, config_modal
+from bot.rendering.config import (
+    admins_only_text,
+    config_from_modal,
+    config_modal,
+    not_in_channels_text,
+)
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from storage.engine import session_scope
 from storage.types import utc_now
+
+log = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
     """Listen for the Home tab's button and the settings modal."""
     app.action(ActionId.CONFIG_OPEN.value)(ack=acknowledge, lazy=[handle_config_button])
-    app.view(CallbackId.CONFIG.value)(ack=handle_config_submitted, lazy=[refresh_home])
+    app.view(CallbackId.CONFIG.value)(ack=handle_config_submitted, lazy=[after_config_saved])
 
 
 def is_admin(app: Services, user_id: str) -> bool:
@@ -59,11 +69,28 @@ def handle_config_submitted(ack: Ack, body: dict, view: dict, context: BoltConte
 
 
 @after_ack
-def refresh_home(body: dict, context: BoltContext, client: WebClient) -> None:
-    """Show the saved settings on the admin's Home tab."""
-    user = body["user"]["id"]
-    if is_admin(services(context), user):
-        publish_home(client, services(context), team_id=body["team"]["id"], user_id=user, page=0)
+def after_config_saved(body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
+    """Join the mapped channels (cards can't be posted where the bot isn't), then refresh Home."""
+    app, user = services(context), body["user"]["id"]
+    config, _errors = config_from_modal(view)
+    if not is_admin(app, user) or config is None:
+        return  # refused in the ack: nothing was saved
+    outside = sorted(c for c in set(config.channels.values()) if not _in_channel(client, c))
+    if outside:
+        client.chat_postMessage(channel=user, text=not_in_channels_text(outside))
+    publish_home(client, app, team_id=body["team"]["id"], user_id=user, page=0)
+
+
+def _in_channel(client: WebClient, channel: str) -> bool:
+    """Whether the bot is in the channel, joining it if it is public."""
+    try:
+        if client.conversations_info(channel=channel)["channel"].get("is_member"):
+            return True
+        client.conversations_join(channel=channel)  # public channels only
+    except SlackApiError as error:  # private, archived, gone: an admin must invite the bot
+        log.info("not in %s and cannot join: %s", channel, error.response.get("error"))
+        return False
+    return True
 
 
 def _plain(text: str) -> str:

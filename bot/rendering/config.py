@@ -93,6 +93,12 @@ def admins_only_text(admins: frozenset[str]) -> str:
     return render("admins_only.md.j2", admins=mentions if admins else None)
 
 
+def not_in_channels_text(channels: list[str]) -> str:
+    """The settings are saved, but the bot can't post in these channels until invited."""
+    mentions = Mrkdwn(", ".join(f"<#{escape(channel)}>" for channel in channels))
+    return render("config_not_in_channel.md.j2", channels=mentions, count=len(channels))
+
+
 def _channel_block(role: str) -> str:
     return f"{BlockId.CONFIG_CHANNEL_PREFIX}{role}"
 

@@ -109,3 +109,28 @@ def test_a_new_channel_mapping_routes_the_next_discovery_there(driver, emulator,
 
     assert wait_until(lambda: emulator.messages(SEED.coaches), what="the card in the new channel")
     assert emulator.messages(SEED.product) == []
+
+
+def test_the_bot_joins_a_public_channel_an_admin_maps(driver, emulator, components):
+    view = open_config(driver, emulator)
+    changes = {channel_block("product"): SEED.general}  # the bot is not in #general
+
+    driver.view_submission(user=SEED.admin, view=view["id"], values=view_state(view, changes))
+
+    wait_until(lambda: emulator.calls_to("conversations.join"), what="the bot joining")
+    [join] = emulator.calls_to("conversations.join")
+    assert join.params["channel"] == SEED.general and join.ok
+
+
+def test_an_admin_hears_which_channels_the_bot_cannot_join(driver, emulator, components):
+    emulator.faults.error("conversations.join", "method_not_supported_for_channel_type")
+    view = open_config(driver, emulator)
+    changes = {channel_block("product"): SEED.general}
+
+    driver.view_submission(user=SEED.admin, view=view["id"], values=view_state(view, changes))
+
+    admin_dm = emulator.dm_channel_for(SEED.admin)
+    note = wait_until(lambda: emulator.messages(admin_dm), what="a note to the admin")[-1]
+    assert (
+        f"I'm not in <#{SEED.general}>" in note["text"] and "/invite @Value Scout" in note["text"]
+    )
