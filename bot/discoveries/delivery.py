@@ -21,6 +21,7 @@ from bot.dialogue.definition import Definition
 from bot.discoveries.loop import STATUS_REPLY, load_cards, load_status_reply
 from bot.discoveries.service import (
     CARD,
+    CARD_UPDATE,
     RECEIPT,
     load_receipt,
     postpone_outbox,
@@ -44,7 +45,9 @@ PERMANENT_DELAY = 900.0  # channel gone, bot not invited…: an admin can fix it
 RECEIPT_WAIT = (2.0, 60.0)  # a receipt waiting for its cards looks again within these bounds
 # Cards first, then receipts, then the replies threaded under them: claimed together, a
 # later kind then finds what it waits for already posted.
-ORDER = {CARD: 0, RECEIPT: 1, STATUS_REPLY: 2}
+ORDER = {CARD: 0, RECEIPT: 1, STATUS_REPLY: 2, CARD_UPDATE: 3}
+# chat.update answers these when the card is gone for good: retrying cannot help.
+CARD_GONE = {"message_not_found", "cant_update_message", "channel_not_found", "is_archived"}
 TRANSIENT_CODES = {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
 
 
@@ -173,9 +176,10 @@ class DeliveryWorker:
         except _NotReady as waiting:
             self._postpone(job, waiting.until)
             return False
-        except _Gone:
+        except _Gone as gone:
             with session_scope(self._engine) as session:
-                mark_outbox_failed(session=session, message_id=job.id, error="discovery deleted")
+                reason = str(gone) or "discovery deleted"
+                mark_outbox_failed(session=session, message_id=job.id, error=reason)
             return False
         except Exception as error:  # Slack, the network, or a bug: one row never blocks the rest
             self._retry_later(job, error)
@@ -200,6 +204,8 @@ class DeliveryWorker:
     def _send(self, job: _Job) -> tuple[str, str]:
         """Post the row's message, unless an earlier attempt did; return (ts, channel)."""
         job, message = self._render(job)
+        if job.kind == CARD_UPDATE:
+            return self._redraw(job, message)
         # A worker that died after Slack took its post but before recording it leaves the row
         # to expire; only rows that old or already failed can have been posted before.
         if job.attempts > 0 or job.created_at <= self._now() - self._lease:
@@ -212,6 +218,20 @@ class DeliveryWorker:
             channel=job.channel_id, thread_ts=job.thread_ts, metadata=metadata, **message
         )
         return response["ts"], response["channel"]
+
+    def _redraw(self, job: _Job, message: dict[str, Any]) -> tuple[str, str]:
+        """chat.update a posted card (doing it twice is harmless); a card Slack lost is let go."""
+        ts = job.payload["ts"]
+        try:
+            self._client.chat_update(
+                channel=job.channel_id, ts=ts, text=message["text"], blocks=message["blocks"]
+            )
+        except SlackApiError as error:
+            code = error.response.get("error")
+            if code in CARD_GONE:
+                raise _Gone(f"card not updated: {code}") from None
+            raise
+        return ts, job.channel_id
 
     def _render(self, job: _Job) -> tuple[_Job, dict[str, Any]]:
         """The message as the database has it now (edits and status changes included)."""

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from bot.discoveries.loop import Change, ChangeResult, change_status, latest_change
-from bot.discoveries.service import discovery_columns
+from bot.discoveries.service import discovery_columns, queue_card_updates
 from bot.discoveries.themes import ValueNetwork, tag_themes
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery
@@ -61,6 +61,8 @@ def edit_discovery(
         .values(**columns, edited_at=now, updated_at=now)
     )
     if session.exec(statement).rowcount == 1:  # type: ignore[call-overload]
+        cause = f"edit:{now.isoformat()}"
+        queue_card_updates(session=session, discovery_id=discovery_id, cause=cause, now=now)
         return ChangeResult(status=DiscoveryStatus.NEW, repeated=True)
     status = session.get(Discovery, discovery_id)
     latest = latest_change(session=session, discovery_id=discovery_id)

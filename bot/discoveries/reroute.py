@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from bot.discoveries.loop import latest_change, queue_status_reply
-from bot.discoveries.service import CARD, card_key
+from bot.discoveries.service import CARD, card_key, queue_card_updates
 from storage.enums import DiscoveryStatus, Route
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 from storage.queries import enqueue_outbox
@@ -176,4 +176,6 @@ def _record(
         session=session, discovery_id=move.discovery_id, change_id=row.id, payload=payload,
         now=now,
     )  # fmt: skip
+    cause = f"change:{row.id}"
+    queue_card_updates(session=session, discovery_id=move.discovery_id, cause=cause, now=now)
     return row.id

@@ -25,6 +25,7 @@ from storage.queries import enqueue_outbox, mark_outbox_sent
 from storage.queries._dialect import insert_for, inserted_one_row
 
 CARD = "discovery_card"
+CARD_UPDATE = "card_update"  # a posted card redrawn after a change (chat.update)
 RECEIPT = "receipt"
 
 
@@ -151,6 +152,25 @@ def _queue_deliveries(
         enqueue_outbox(
             session=session, kind=kind, dedupe_key=key, channel_id=channel, payload=body,
             now=now, discovery_id=discovery_id,
+        )  # fmt: skip
+
+
+def queue_card_updates(*, session: Session, discovery_id: int, cause: str, now: datetime) -> None:
+    """Redraw every posted card of the discovery after `cause` (e.g. "change:12"), once each.
+
+    Through the outbox, so a restart, a 429 or a Slack error between the change and the
+    redraw never leaves a card showing a status it no longer has.
+    """
+    posted = session.exec(
+        select(DiscoveryRoute).where(
+            DiscoveryRoute.discovery_id == discovery_id, col(DiscoveryRoute.message_ts).is_not(None)
+        )
+    ).all()
+    for route in posted:  # a card not posted yet is drawn as it is when it is posted
+        enqueue_outbox(
+            session=session, kind=CARD_UPDATE, dedupe_key=f"card_update:{route.id}:{cause}",
+            channel_id=route.channel_id, discovery_id=discovery_id, now=now,
+            payload={"discovery_id": discovery_id, "route": route.route, "ts": route.message_ts},
         )  # fmt: skip
 
 

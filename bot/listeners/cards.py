@@ -143,15 +143,11 @@ def handle_rerouted(ack: Ack, body: dict, view: dict, context: BoltContext) -> N
 
 
 @after_ack
-def update_after_submit(view: dict, context: BoltContext, client: WebClient) -> None:
-    """After a modal's submit was accepted: every card of the discovery shows the new status."""
+def update_after_submit(view: dict, context: BoltContext) -> None:
+    """After a modal's submit: the change queued its card redraws and reply; send them now."""
     _form, errors = READERS[view["callback_id"]](view)
-    if errors:
-        return  # the modal is still open with its errors: nothing changed
-    app = services(context)
-    update_cards(client, app, CardRef.of_view(view).discovery_id)
-    if app.delivery is not None:
-        app.delivery.wake()
+    if not errors:  # with errors the modal is still open: nothing changed
+        wake_delivery(services(context))
 
 
 def _submit(ack: Ack, context: BoltContext, card: CardRef, change: Change) -> None:
@@ -183,16 +179,23 @@ def _open(
 def _after_change(
     client: WebClient, app: Services, card: CardRef, user: str, result: ChangeResult
 ) -> None:
-    """Update every card (also after a refusal: a stale card heals); explain a refusal."""
+    """Send the change's redraws and reply now; after a refusal, heal the stale card and say why."""
+    if result.done:
+        wake_delivery(app)
+        return
     found = update_cards(client, app, card.discovery_id)
-    if not result.done:
-        _refuse(client, card, user, result, found)
-    if result.change_id is not None and app.delivery is not None:
-        app.delivery.wake()  # the scout's reply goes out now, not at the next poll
+    _refuse(client, card, user, result, found)
+
+
+def wake_delivery(app: Services) -> None:
+    """A change queued card redraws and the scout's reply: deliver them now, not at the next poll."""
+    if app.delivery is not None:
+        app.delivery.wake()
 
 
 def update_cards(client: WebClient, app: Services, discovery_id: int) -> Loaded:
-    """chat.update each posted card of the discovery; a card Slack refuses does not stop the rest."""
+    """Redraw each posted card now, e.g. a stale copy someone clicked; Slack refusing one
+    does not stop the rest (changes redraw through the outbox, which retries)."""
     with session_scope(app.engine) as session:
         found = load_cards(session=session, discovery_id=discovery_id)
         related = found and find_related(session=session, discovery=found[0], now=utc_now())

@@ -12,7 +12,7 @@ from bot.discoveries.edits import (
     withdraw_discovery,
 )
 from bot.discoveries.loop import ALLOWED_FROM, ChangeResult, latest_change
-from bot.listeners.cards import update_cards
+from bot.listeners.cards import update_cards, wake_delivery
 from bot.listeners.support import Services, acknowledge, after_ack, services
 from bot.rendering.edits import (
     discovery_of,
@@ -91,9 +91,9 @@ def handle_edit_submitted(ack: Ack, body: dict, view: dict, context: BoltContext
 
 
 @after_ack
-def update_after_edit(view: dict, context: BoltContext, client: WebClient) -> None:
-    """Every posted card shows the edited answers (a refused edit changed nothing: no harm)."""
-    update_cards(client, services(context), discovery_of(view))
+def update_after_edit(context: BoltContext) -> None:
+    """The edit queued a redraw of every posted card: send them now."""
+    wake_delivery(services(context))
 
 
 @after_ack
@@ -112,11 +112,11 @@ def handle_withdraw_submitted(
     if not result:
         _tell(client, origin_of(view), user, _not_yours(app, discovery))
         return
-    update_cards(client, app, discovery_id)
-    if not result.done:
-        _tell(client, origin_of(view), user, refusal_text(result, account=discovery.account))
-    elif app.delivery is not None:
-        app.delivery.wake()  # the scout's thread hears it now
+    if result.done:
+        wake_delivery(app)  # the cards and the scout's thread hear it now
+        return
+    update_cards(client, app, discovery_id)  # heal a stale card
+    _tell(client, origin_of(view), user, refusal_text(result, account=discovery.account))
 
 
 def _open(client: WebClient, app: Services, body: dict, discovery_id: int, what: str) -> None:
