@@ -1,0 +1,116 @@
+"""What each outbox row says, drawn from the database as it is now (edits and changes included)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
+
+from bot.dialogue.definition import Definition
+from bot.discoveries.loop import STATUS_REPLY, load_cards, load_status_reply
+from bot.discoveries.outbox_jobs import Gone, Job, NotReady, classify
+from bot.discoveries.service import RECEIPT, load_receipt
+from bot.discoveries.similar import find_related
+from bot.discoveries.themes import ValueNetwork
+from bot.rendering.cards import discovery_card, receipt_message
+from bot.rendering.status import status_reply_message
+from storage.engine import session_scope
+from storage.models import DiscoveryRoute
+
+logger = logging.getLogger("bot.discoveries.delivery")
+RECEIPT_WAIT = (2.0, 60.0)  # a receipt waiting for its cards looks again within these bounds
+
+
+class OutboxRenderer:
+    """Renders claimed rows: cards, receipts (once their cards are out) and status replies."""
+
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        client: WebClient,
+        definition: Definition,
+        network: ValueNetwork | None,
+        clock: Callable[[], float],
+    ) -> None:
+        self._engine, self._client, self._definition = engine, client, definition
+        self._network, self._clock = network, clock
+
+    def render(self, job: Job) -> tuple[Job, dict[str, Any]]:
+        """The message as the database has it now (edits and status changes included)."""
+        if job.kind == RECEIPT:
+            return job, self._receipt(job)
+        if job.kind == STATUS_REPLY:
+            return self._status_reply(job)
+        with session_scope(self._engine) as session:
+            found = load_cards(session=session, discovery_id=job.discovery_id)
+            # Same short read: the related facts match the discovery as loaded.
+            now = datetime.fromtimestamp(self._clock(), UTC)
+            related = find_related(session=session, discovery=found[0], now=now) if found else None
+        route = found and next((r for r in found[1] if r.route == job.payload["route"]), None)
+        if found is None or route is None:
+            raise Gone
+        discovery, routes, history = found
+        card = discovery_card(
+            discovery=discovery, route=route, definition=self._definition, network=self._network,
+            history=history, related=related, routes=routes,
+        )  # fmt: skip
+        return job, card
+
+    def _status_reply(self, job: Job) -> tuple[Job, dict[str, Any]]:
+        """A status change for the scout, threaded under the receipt once that is posted."""
+        with session_scope(self._engine) as session:
+            state = load_status_reply(
+                session=session, discovery_id=job.discovery_id,
+                change_id=int(job.payload["status_change_id"]), message_id=job.id,
+            )  # fmt: skip
+        if state is None:
+            raise Gone
+        # Replies keep their order in the thread: each waits for the receipt and earlier ones.
+        waiting_since = state.earlier_due_at
+        if waiting_since is None and state.thread is None and state.receipt_pending:
+            waiting_since = datetime.fromtimestamp(self._clock(), UTC)
+        if waiting_since is not None:
+            low, high = self._clock() + RECEIPT_WAIT[0], self._clock() + RECEIPT_WAIT[1]
+            raise NotReady(min(max(waiting_since.timestamp(), low), high))
+        if state.thread is not None:  # without a receipt (it failed for good) it goes unthreaded
+            job = replace(job, channel_id=state.thread[0], thread_ts=state.thread[1])
+        message = status_reply_message(
+            change=state.change, channel_id=job.payload["channel_id"],
+            to_channel_id=job.payload.get("to_channel_id"),
+        )  # fmt: skip
+        return job, message
+
+    def _receipt(self, job: Job) -> dict[str, Any]:
+        """The scout's receipt, once every card of the discovery is posted."""
+        with session_scope(self._engine) as session:
+            state = load_receipt(session=session, discovery_id=job.discovery_id)
+        if state is None:
+            raise Gone
+        if state.cards_due_at is not None:
+            low, high = self._clock() + RECEIPT_WAIT[0], self._clock() + RECEIPT_WAIT[1]
+            raise NotReady(min(max(state.cards_due_at.timestamp(), low), high))
+        posts = [(r.route.value, r.channel_id, self._permalink(r)) for r in state.routes]
+        return receipt_message(discovery=state.discovery, posts=posts)
+
+    def _permalink(self, route: DiscoveryRoute) -> str | None:
+        """A link to a posted card; None (no link) when Slack refuses for good."""
+        if not route.message_ts:
+            return None
+        try:
+            response = self._client.chat_getPermalink(
+                channel=route.channel_id, message_ts=route.message_ts
+            )
+        except SlackApiError as error:
+            code, _delay, permanent = classify(error)
+            if not permanent:
+                raise  # worth retrying the receipt: a link is better than none
+            logger.warning("no permalink for %s in %s: %s", route.route, route.channel_id, code)
+            return None
+        return response["permalink"]
