@@ -20,7 +20,14 @@ from bot.dialogue.definition import Definition
 from bot.discoveries.loop import STATUS_REPLY
 from bot.discoveries.outbox_jobs import Gone, Job, NotReady, classify
 from bot.discoveries.outbox_render import OutboxRenderer
-from bot.discoveries.service import CARD, CARD_UPDATE, RECEIPT, postpone_outbox, record_delivery
+from bot.discoveries.service import (
+    CARD,
+    CARD_UPDATE,
+    RECEIPT,
+    RECEIPT_UPDATE,
+    postpone_outbox,
+    record_delivery,
+)
 from bot.discoveries.themes import ValueNetwork
 from storage.engine import session_scope
 from storage.queries import claim_due_outbox, mark_outbox_failed, mark_outbox_retry
@@ -32,7 +39,8 @@ EVENT_TYPE = "value_scout_outbox"  # message metadata that lets a restarted work
 HISTORY_WINDOW = 100  # newest messages searched for a post whose recording was lost
 # Cards first, then receipts, then the replies threaded under them: claimed together, a
 # later kind then finds what it waits for already posted.
-ORDER = {CARD: 0, RECEIPT: 1, STATUS_REPLY: 2, CARD_UPDATE: 3}
+ORDER = {CARD: 0, RECEIPT: 1, STATUS_REPLY: 2, CARD_UPDATE: 3, RECEIPT_UPDATE: 3}
+REDRAWS = (CARD_UPDATE, RECEIPT_UPDATE)  # chat.update of a posted message
 # chat.update answers these when the card is gone for good: retrying cannot help.
 CARD_GONE = {"message_not_found", "cant_update_message", "channel_not_found", "is_archived"}
 
@@ -163,7 +171,7 @@ class DeliveryWorker:
     def _send(self, job: Job) -> tuple[str, str]:
         """Post the row's message, unless an earlier attempt did; return (ts, channel)."""
         job, message = self._renderer.render(job)
-        if job.kind == CARD_UPDATE:
+        if job.kind in REDRAWS:
             return self._redraw(job, message)
         # A worker that died after Slack took its post but before recording it leaves the row
         # to expire; only rows that old or already failed can have been posted before.
@@ -179,7 +187,7 @@ class DeliveryWorker:
         return response["ts"], response["channel"]
 
     def _redraw(self, job: Job, message: dict[str, Any]) -> tuple[str, str]:
-        """chat.update a posted card (doing it twice is harmless); a card Slack lost is let go."""
+        """chat.update a posted card or receipt (twice is harmless); one Slack lost is let go."""
         ts = job.payload["ts"]
         try:
             self._client.chat_update(
@@ -188,7 +196,7 @@ class DeliveryWorker:
         except SlackApiError as error:
             code = error.response.get("error")
             if code in CARD_GONE:
-                raise Gone(f"card not updated: {code}") from None
+                raise Gone(f"{job.kind} not sent: {code}") from None
             raise
         return ts, job.channel_id
 

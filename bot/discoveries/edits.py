@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from bot.discoveries.loop import Change, ChangeResult, change_status, latest_change
-from bot.discoveries.service import discovery_columns, queue_card_updates
+from bot.discoveries.service import discovery_columns, queue_redraws
 from bot.discoveries.themes import ValueNetwork, tag_themes
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery
@@ -62,7 +62,7 @@ def edit_discovery(
     )
     if session.exec(statement).rowcount == 1:  # type: ignore[call-overload]
         cause = f"edit:{now.isoformat()}"
-        queue_card_updates(session=session, discovery_id=discovery_id, cause=cause, now=now)
+        queue_redraws(session=session, discovery_id=discovery_id, cause=cause, now=now)
         return ChangeResult(status=DiscoveryStatus.NEW, repeated=True)
     status = session.get(Discovery, discovery_id)
     latest = latest_change(session=session, discovery_id=discovery_id)

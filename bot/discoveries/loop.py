@@ -14,7 +14,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from bot.discoveries.service import queue_card_updates, receipt_key
+from bot.discoveries.service import queue_redraws, receipt_key
 from storage.enums import DiscoveryStatus, OutboxStatus
 from storage.models import Discovery, DiscoveryRoute, OutboxMessage, StatusChange
 from storage.queries import enqueue_outbox
@@ -142,9 +142,7 @@ def _record(
         session=session, discovery_id=discovery_id, change_id=row.id,
         payload={"channel_id": change.channel_id}, now=now,
     )  # fmt: skip
-    queue_card_updates(
-        session=session, discovery_id=discovery_id, cause=f"change:{row.id}", now=now
-    )
+    queue_redraws(session=session, discovery_id=discovery_id, cause=f"change:{row.id}", now=now)
     return row.id
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from bot.dialogue.definition import Definition
 from bot.discoveries.loop import STATUS_REPLY, load_cards, load_status_reply
 from bot.discoveries.outbox_jobs import Gone, Job, NotReady, classify
-from bot.discoveries.service import RECEIPT, load_receipt
+from bot.discoveries.service import RECEIPT, RECEIPT_UPDATE, load_receipt
 from bot.discoveries.similar import find_related
 from bot.discoveries.themes import ValueNetwork
 from bot.rendering.cards import discovery_card, receipt_message
@@ -44,7 +44,7 @@ class OutboxRenderer:
 
     def render(self, job: Job) -> tuple[Job, dict[str, Any]]:
         """The message as the database has it now (edits and status changes included)."""
-        if job.kind == RECEIPT:
+        if job.kind in (RECEIPT, RECEIPT_UPDATE):
             return job, self._receipt(job)
         if job.kind == STATUS_REPLY:
             return self._status_reply(job)

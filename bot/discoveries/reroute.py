@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from bot.discoveries.loop import latest_change, queue_status_reply
-from bot.discoveries.service import CARD, card_key, queue_card_updates
+from bot.discoveries.service import CARD, card_key, queue_redraws
 from storage.enums import DiscoveryStatus, Route
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 from storage.queries import enqueue_outbox
@@ -177,5 +177,5 @@ def _record(
         now=now,
     )  # fmt: skip
     cause = f"change:{row.id}"
-    queue_card_updates(session=session, discovery_id=move.discovery_id, cause=cause, now=now)
+    queue_redraws(session=session, discovery_id=move.discovery_id, cause=cause, now=now)
     return row.id

@@ -27,6 +27,7 @@ from storage.queries._dialect import insert_for, inserted_one_row
 CARD = "discovery_card"
 CARD_UPDATE = "card_update"  # a posted card redrawn after a change (chat.update)
 RECEIPT = "receipt"
+RECEIPT_UPDATE = "receipt_update"  # the scout's receipt redrawn: its buttons follow the status
 
 
 class RouteNotConfigured(Exception):
@@ -155,22 +156,30 @@ def _queue_deliveries(
         )  # fmt: skip
 
 
-def queue_card_updates(*, session: Session, discovery_id: int, cause: str, now: datetime) -> None:
-    """Redraw every posted card of the discovery after `cause` (e.g. "change:12"), once each.
+def queue_redraws(*, session: Session, discovery_id: int, cause: str, now: datetime) -> None:
+    """Redraw every posted card and the receipt after `cause` (e.g. "change:12"), once each.
 
     Through the outbox, so a restart, a 429 or a Slack error between the change and the
-    redraw never leaves a card showing a status it no longer has.
+    redraw never leaves a card (or the receipt's buttons) showing a status it no longer has.
     """
     posted = session.exec(
         select(DiscoveryRoute).where(
             DiscoveryRoute.discovery_id == discovery_id, col(DiscoveryRoute.message_ts).is_not(None)
         )
     ).all()
-    for route in posted:  # a card not posted yet is drawn as it is when it is posted
+    redraws = [  # a card not posted yet is drawn as it is when it is posted
+        (CARD_UPDATE, f"card_update:{r.id}:{cause}", r.channel_id,
+         {"route": r.route, "ts": r.message_ts})
+        for r in posted
+    ]  # fmt: skip
+    receipt = receipt_posts(session=session, discovery_ids=[discovery_id]).get(discovery_id)
+    if receipt is not None:
+        key = f"receipt_update:{discovery_id}:{cause}"
+        redraws.append((RECEIPT_UPDATE, key, receipt[0], {"ts": receipt[1]}))
+    for kind, key, channel, payload in redraws:
         enqueue_outbox(
-            session=session, kind=CARD_UPDATE, dedupe_key=f"card_update:{route.id}:{cause}",
-            channel_id=route.channel_id, discovery_id=discovery_id, now=now,
-            payload={"discovery_id": discovery_id, "route": route.route, "ts": route.message_ts},
+            session=session, kind=kind, dedupe_key=key, channel_id=channel, now=now,
+            discovery_id=discovery_id, payload={"discovery_id": discovery_id, **payload},
         )  # fmt: skip
 
 

@@ -64,6 +64,10 @@ BUTTONS = {  # status → the buttons that still make sense on its cards
         ("Re-route", ActionId.CARD_REROUTE, None),
     ),
 }
+SCOUT_BUTTONS = (  # label, action, the statuses it still makes sense in
+    ("Edit", ActionId.DISCOVERY_EDIT, (DiscoveryStatus.NEW,)),
+    ("Withdraw", ActionId.DISCOVERY_WITHDRAW, (DiscoveryStatus.NEW, DiscoveryStatus.ACKNOWLEDGED)),
+)
 _LINKABLE = re.compile(r"https?://\S+", re.IGNORECASE)
 
 
@@ -131,7 +135,8 @@ def receipt_message(
         for _route, channel, permalink in posts
     ]
     text = fitted("receipt.md.j2", SECTION_LIMIT, discovery.account, places=Mrkdwn(_and(places)))
-    blocks = [SectionBlock(text=MarkdownTextObject(text=text)), _scout_buttons(discovery.id)]
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
+    blocks += _scout_buttons(discovery)
     return {"text": text, "blocks": _dicts(blocks), **NO_UNFURL}
 
 
@@ -358,17 +363,15 @@ def _more_menu(discovery_id: int) -> OverflowMenuElement:
     return OverflowMenuElement(action_id=ActionId.CARD_MORE.value, options=options)
 
 
-def _scout_buttons(discovery_id: int | None) -> ActionsBlock:
-    """Edit and Withdraw, under the scout's receipt."""
-    value = str(discovery_id)
-    return ActionsBlock(
-        elements=[
-            ButtonElement(text="Edit", action_id=ActionId.DISCOVERY_EDIT.value, value=value),
-            ButtonElement(
-                text="Withdraw", action_id=ActionId.DISCOVERY_WITHDRAW.value, value=value
-            ),
-        ]
-    )
+def _scout_buttons(discovery: Discovery) -> list[ActionsBlock]:
+    """Under the scout's receipt: Edit until someone picks it up, Withdraw until it is closed."""
+    value, status = str(discovery.id), discovery.status
+    buttons = [
+        ButtonElement(text=label, action_id=action.value, value=value)
+        for label, action, open_in in SCOUT_BUTTONS
+        if status in open_in
+    ]
+    return [ActionsBlock(elements=buttons)] if buttons else []
 
 
 def _context(discovery: Discovery, permalink_hint: str | None) -> str:

@@ -125,3 +125,17 @@ def test_a_forged_edit_by_someone_else_changes_nothing(driver, emulator, engine)
     with session_scope(engine) as session:
         discovery = session.exec(select(Discovery)).one()
         assert discovery.gap != "Forged"
+
+
+def test_the_receipts_buttons_follow_the_status(driver, emulator, engine):
+    scout, receipt, team = logged(driver, emulator)
+
+    def buttons() -> list[str]:
+        now = next(m for m in emulator.messages(scout.dm) if m["ts"] == receipt["ts"])
+        return [e["text"]["text"] for b in now["blocks"] if b["type"] == "actions" for e in b["elements"]]  # fmt: skip
+
+    assert buttons() == ["Edit", "Withdraw"]
+    team.click("Acknowledge")
+    wait_until(lambda: buttons() == ["Withdraw"], what="Edit gone once picked up")
+    team.submit(team.modal("Decline"), note="Not for us")
+    wait_until(lambda: buttons() == [], what="no buttons once closed")

@@ -69,5 +69,5 @@ def test_a_card_slack_no_longer_has_is_let_go(
     [row] = _redraws(engine)
     assert (row.status, row.last_error) == (
         OutboxStatus.FAILED,
-        "card not updated: message_not_found",
+        "card_update not sent: message_not_found",
     )
