@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from bot.discoveries.nudges import SETTING as NUDGE_SETTING
 from bot.discoveries.nudges import nudge_days
-from bot.settings import DigestSchedule, Settings, parse_schedule
+from bot.settings import DigestSchedule, Settings, parse_weekly
 from storage.enums import ChannelRole
 from storage.queries import get_setting, route_channels, set_route_channel, set_setting
 
@@ -30,7 +30,7 @@ def digest_schedule(*, session: Session, settings: Settings) -> DigestSchedule:
     """The digest schedule an admin set in Slack, else VALUESCOUT_DIGEST_SCHEDULE."""
     stored = get_setting(session=session, key=DIGEST_SCHEDULE, default=None)
     try:
-        return parse_schedule(stored) if stored else settings.schedule
+        return parse_weekly(stored) if stored else settings.schedule
     except ValueError:  # validated when saved; a hand-edited row must not stop digests
         return settings.schedule
 

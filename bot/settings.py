@@ -26,7 +26,7 @@ HINTS = {
     "DATABASE_URL": "e.g. sqlite:///valuescout.db or postgresql+psycopg://user:pass@host/db",
     "VALUESCOUT_ADMINS": "comma-separated Slack user ids, e.g. U012AB3CD,U045EF6GH",
     "VALUESCOUT_TIMEZONE": "an IANA time zone name, e.g. Europe/Berlin",
-    "VALUESCOUT_DIGEST_SCHEDULE": "days and a time, e.g. 'mon 09:00' or 'mon,thu 08:30'",
+    "VALUESCOUT_DIGEST_SCHEDULE": "a day of the week and a time, e.g. 'mon 09:00'",
 }
 
 
@@ -60,6 +60,14 @@ def parse_schedule(text: str) -> DigestSchedule:
     if hour > 23 or minute > 59:
         raise ValueError(f"{text!r} has no such time of day")
     return DigestSchedule(_parse_days(match["days"]), hour, minute)
+
+
+def parse_weekly(text: str) -> DigestSchedule:
+    """A digest schedule: digests are weekly, so one day and a time ('mon 09:00')."""
+    schedule = parse_schedule(text)
+    if len(schedule.days) != 1:
+        raise ValueError(f"{text!r} names {len(schedule.days)} days; digests are weekly: one day")
+    return schedule
 
 
 def _parse_days(text: str) -> tuple[str, ...]:
@@ -138,7 +146,7 @@ class Settings(BaseSettings):
     @field_validator("digest_schedule")
     @classmethod
     def _valid_schedule(cls, value: str) -> str:
-        parse_schedule(value)
+        parse_weekly(value)
         return value
 
     @field_validator("api_url")

@@ -22,7 +22,7 @@ from bot.config import MAX_NUDGE_DAYS, WorkspaceConfig
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.modal import submitted_fields
 from bot.rendering.text import Mrkdwn, escape, render
-from bot.settings import parse_schedule
+from bot.settings import parse_weekly
 
 INPUT = ActionId.MODAL_INPUT.value
 ROLES = {  # role → how the admin reads it
@@ -38,7 +38,7 @@ def config_modal(config: WorkspaceConfig) -> View:
     blocks: list[Block] = [_channel_input(role, config.channels.get(role)) for role in ROLES]
     blocks += [
         _text_input(BlockId.CONFIG_SCHEDULE, "Weekly digests at", str(config.schedule),
-                    "Days and a time in the workspace's zone, e.g. mon 09:00 or mon,thu 08:30"),
+                    "A day and a time in the workspace's zone, e.g. mon 09:00 or fri 16:30"),
         _text_input(BlockId.CONFIG_NUDGE, "Nudge a card left unacknowledged after",
                     str(config.nudge_days), f"Working days, 1 to {MAX_NUDGE_DAYS}"),
     ]  # fmt: skip
@@ -53,7 +53,7 @@ def config_from_modal(view: dict) -> tuple[WorkspaceConfig | None, dict[str, str
     fields, errors = submitted_fields(view), {}
     channels = {role: fields.get(_channel_block(role)) for role in ROLES}
     try:
-        schedule = parse_schedule(str(fields.get(BlockId.CONFIG_SCHEDULE.value) or ""))
+        schedule = parse_weekly(str(fields.get(BlockId.CONFIG_SCHEDULE.value) or ""))
     except ValueError as error:
         schedule, errors[BlockId.CONFIG_SCHEDULE.value] = None, f"{error}: try mon 09:00."
     nudge = _whole_number(fields.get(BlockId.CONFIG_NUDGE.value))

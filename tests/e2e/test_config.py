@@ -36,7 +36,7 @@ def test_an_admin_changes_the_settings_and_the_home_tab_shows_them(
 
     changes = {
         channel_block("product"): SEED.general,
-        BlockId.CONFIG_SCHEDULE.value: "Mon,Thu 08:30",
+        BlockId.CONFIG_SCHEDULE.value: "Thursday 08:30",
         BlockId.CONFIG_NUDGE.value: "5",
     }
     saved = driver.view_submission(
@@ -47,10 +47,10 @@ def test_an_admin_changes_the_settings_and_the_home_tab_shows_them(
     with session_scope(engine) as session:
         config = load_config(session=session, settings=components.settings)
     assert config.channels["product"] == SEED.general and config.channels["sales"] == SEED.sales
-    assert (str(config.schedule), config.nudge_days) == ("mon,thu 08:30", 5)
+    assert (str(config.schedule), config.nudge_days) == ("thu 08:30", 5)
     home = str(wait_until(lambda: emulator.home_view(SEED.admin), what="the admin's Home tab"))
     assert "Settings (admins)" in home and f"<#{SEED.general}>" in home
-    assert "mon,thu 08:30" in home and "5 working days" in home
+    assert "thu 08:30" in home and "5 working days" in home
 
 
 def test_bad_settings_are_refused_on_their_fields_and_nothing_changes(
@@ -66,6 +66,11 @@ def test_bad_settings_are_refused_on_their_fields_and_nothing_changes(
     assert refused.json["response_action"] == "errors"
     assert set(refused.json["errors"]) == {BlockId.CONFIG_SCHEDULE, BlockId.CONFIG_NUDGE}
     assert "mon 09:00" in refused.json["errors"][BlockId.CONFIG_SCHEDULE]
+    twice = {BlockId.CONFIG_SCHEDULE.value: "mon,thu 09:00"}
+    weekly = driver.view_submission(
+        user=SEED.admin, view=view["id"], values=view_state(view, twice)
+    )
+    assert "digests are weekly: one day" in weekly.json["errors"][BlockId.CONFIG_SCHEDULE]
     with session_scope(engine) as session:
         config = load_config(session=session, settings=components.settings)
     assert (str(config.schedule), config.nudge_days) == ("mon 09:00", 3)

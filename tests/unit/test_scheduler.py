@@ -27,10 +27,10 @@ def test_monday_nine_oclock_stays_nine_oclock_local_across_both_dst_changes():
     assert offsets == {1.0, 2.0}  # both winter (CET) and summer (CEST) Mondays were crossed
 
 
-def test_the_schedule_setting_decides_the_days_and_time():
-    settings = load_settings(VALUESCOUT_DIGEST_SCHEDULE="tue,fri 16:45", VALUESCOUT_TIMEZONE="UTC")
+def test_the_schedule_setting_decides_the_day_and_time():
+    settings = load_settings(VALUESCOUT_DIGEST_SCHEDULE="fri 16:45", VALUESCOUT_TIMEZONE="UTC")
     fires = next_fires(digest_trigger(settings), datetime(2026, 11, 23, tzinfo=UTC), 2)
-    assert [(f.strftime("%a"), f.hour, f.minute) for f in fires] == [
-        ("Tue", 16, 45),
-        ("Fri", 16, 45),
+    assert [(f.strftime("%a %d"), f.hour, f.minute) for f in fires] == [
+        ("Fri 27", 16, 45),
+        ("Fri 04", 16, 45),
     ]

@@ -50,7 +50,7 @@ def test_every_public_variable_is_read(monkeypatch):
         "VALUESCOUT_COACH_CHANNEL": "C0COACH",
         "VALUESCOUT_ADMINS": "U0ADMIN, U0OTHER",
         "VALUESCOUT_TIMEZONE": "Europe/Berlin",
-        "VALUESCOUT_DIGEST_SCHEDULE": "mon-fri 08:30",
+        "VALUESCOUT_DIGEST_SCHEDULE": "Friday 08:30",
     }
     for name, value in values.items():
         monkeypatch.setenv(name, value)
@@ -64,7 +64,7 @@ def test_every_public_variable_is_read(monkeypatch):
         "coach": "C0COACH",
     }
     assert settings.admins == {"U0ADMIN", "U0OTHER"}
-    assert settings.schedule.days == ("mon", "tue", "wed", "thu", "fri")
+    assert (settings.schedule.days, settings.schedule.hour) == (("fri",), 8)
     assert settings.workspace_configured
 
 
@@ -81,6 +81,7 @@ def test_a_dotenv_file_is_read(tmp_path):
         ("VALUESCOUT_SALES_CHANNEL", "#sales", "not a Slack channel id"),
         ("VALUESCOUT_DIGEST_SCHEDULE", "someday 9:00", "not a day of the week"),
         ("VALUESCOUT_DIGEST_SCHEDULE", "mon 25:00", "no such time of day"),
+        ("VALUESCOUT_DIGEST_SCHEDULE", "mon,thu 08:30", "digests are weekly: one day"),
         ("SLACK_API_URL", "http://api.example.com/", "clear text"),
     ],
 )
