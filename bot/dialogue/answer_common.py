@@ -1,0 +1,79 @@
+"""What every answer parser shares: the verdicts, and how messages name questions and options."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from bot.dialogue.definition import Choice, Question
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A valid answer, in the stored answer format."""
+
+    value: Any
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """An answer that cannot be taken, with a friendly message saying why and what to do."""
+
+    message: str
+
+
+def subject(question: Question) -> str:
+    """How messages name a question: 'the outcome', 'our fit'."""
+    label = question.label
+    if not label[:2].isupper():  # keep acronyms such as "CRM id" as written
+        label = label[:1].lower() + label[1:]
+    return label if label.startswith(("our ", "your ")) else f"the {label}"
+
+
+def show_date(day: date) -> str:
+    """A date as '31 Mar 2027', whatever the locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def format_amount(amount: Decimal) -> str:
+    """An amount with thousands separators: '40,000', '1,234.50'."""
+    if amount == amount.to_integral_value():
+        return f"{int(amount):,}"
+    return f"{amount:,.2f}"
+
+
+def too_long(question: Question, text: str, what: str | None = None) -> Invalid | None:
+    limit = question.max_length
+    if limit is None or len(text) <= limit:
+        return None
+    return Invalid(
+        f"That's {len(text):,} characters; {what or subject(question)} can be at most "
+        f"{limit:,}. Shorten it and send it again."
+    )
+
+
+def normal(text: str) -> str:
+    """Loose form for comparing labels: case, dashes, quotes, spacing and edge punctuation."""
+    text = text.lower().replace("’", "'").replace("_", " ")
+    text = re.sub(r"\s*[-–—]\s*", "-", re.sub(r"\s+", " ", text))
+    return text.strip(" .,;:!?\"'“”()[]")
+
+
+def match_choice(choices: tuple[Choice, ...], text: str) -> Choice | None:
+    wanted = normal(text)
+    if wanted.isdigit() and 1 <= int(wanted) <= len(choices):
+        return choices[int(wanted) - 1]
+    return next((c for c in choices if wanted in (normal(c.label), normal(c.value))), None)
+
+
+def options(question: Question) -> str:
+    return ", ".join(f"{n}. {c.label}" for n, c in enumerate(question.choices, start=1))
+
+
+def quote(text: str) -> str:
+    return f"“{text}”" if len(text) <= 40 else f"“{text[:39]}…”"

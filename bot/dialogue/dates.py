@@ -1,0 +1,111 @@
+"""Dates ("Q1 2027", "31 Mar 2027") and compelling events (a date and the pressure behind it)."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from typing import Any
+
+from bot.dialogue.answer_common import MONTHS, Invalid, Parsed, quote, show_date, subject, too_long
+from bot.dialogue.definition import Question
+
+DATE_EXAMPLES = "2027-03-31, 31/03/2027, 31 Mar 2027, Mar 2027 or Q1 2027"
+
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>\d{4})"
+_DATE_FORMS = tuple(
+    re.compile(form, re.IGNORECASE)
+    for form in (
+        rf"\b{_YEAR}-(?P<mon>\d{{1,2}})-(?P<day>\d{{1,2}})\b",
+        rf"\b{_DAY}[/.-](?P<mon>\d{{1,2}})[/.-]{_YEAR}\b",  # day first, as outside the US
+        rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b",
+        rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b",
+        rf"\b{_MONTH},?\s+{_YEAR}\b",
+        rf"\bQ(?P<quarter>[1-4])[\s/-]*{_YEAR}\b",
+    )
+)
+
+
+def _find_date(text: str) -> tuple[date | Invalid, re.Match] | None:
+    """The first date written in the text (the longest form at that place), and where it is."""
+    found = [m for form in _DATE_FORMS if (m := form.search(text))]
+    if not found:
+        return None
+    first = min(found, key=lambda m: (m.start(), -len(m[0])))
+    return _date_of(first), first
+
+
+def _date_of(match: re.Match) -> date | Invalid:
+    """A month or quarter alone means its last day: 'by March' is the end of March."""
+    parts = match.groupdict()
+    year = int(parts["year"])
+    if parts.get("quarter"):
+        month = int(parts["quarter"]) * 3
+    elif parts.get("mon"):
+        month = int(parts["mon"])
+    else:
+        month = MONTHS.index(parts["month"][:3].title()) + 1
+    if not 1 <= month <= 12:
+        return Invalid(f"{quote(match[0])} has no month {month}. Try {DATE_EXAMPLES}.")
+    last = calendar.monthrange(year, month)[1]
+    day = int(parts["day"]) if parts.get("day") else last
+    if not 1 <= day <= last:
+        return Invalid(f"There's no {day} {MONTHS[month - 1]} {year}. Check the date.")
+    return date(year, month, day)
+
+
+def _not_past(day: date, today: date) -> Invalid | None:
+    if day >= today:
+        return None
+    return Invalid(f"{show_date(day)} is in the past. Send a date from today on.")
+
+
+def parse_date(question: Question, text: str, today: date) -> Parsed | Invalid:
+    found = _find_date(text)
+    if found is None or found[1][0] != text.rstrip(" .,;!"):
+        return Invalid(f"I couldn't read a date in {quote(text)}. Try {DATE_EXAMPLES}.")
+    day = found[0]
+    if isinstance(day, Invalid):
+        return day
+    return _not_past(day, today) or Parsed(day.isoformat())
+
+
+def parse_event(question: Question, text: str, today: date) -> Parsed | Invalid:
+    found = _find_date(text)
+    if found is None:
+        return Invalid(
+            "When is it? Start with a date, then the pressure behind it, e.g. "
+            "“2027-03-31 board decides the budget”."
+        )
+    day, match = found
+    if isinstance(day, Invalid):
+        return day
+    # A date written first is the date; a date inside a sentence stays part of the scout's words.
+    pressure = text[match.end() :].lstrip(" -–—:,;.") if match.start() == 0 else text
+    value = {"date": day.isoformat(), "pressure": pressure}
+    return check_event(question, value, today) or Parsed(value)
+
+
+def _iso(value: Any) -> date | Invalid:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return Invalid(f"{quote(str(value))} isn't a date. Use the date picker or YYYY-MM-DD.")
+
+
+def check_date(question: Question, value: Any, today: date) -> Invalid | None:
+    day = _iso(value)
+    return day if isinstance(day, Invalid) else _not_past(day, today)
+
+
+def check_event(question: Question, value: Any, today: date) -> Invalid | None:
+    if not isinstance(value, dict) or not isinstance(value.get("pressure", ""), str):
+        return Invalid("Give the event's date and, if you can, the pressure behind it.")
+    pressure = value.get("pressure", "")
+    what = f"{subject(question)}'s pressure"
+    return check_date(question, value.get("date"), today) or too_long(question, pressure, what)
