@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.cli.forms import fields_of, typed_value, view_state
 from bot.cli.runtime import compose, prepare_database, scheduled_jobs
+from bot.cli.sample import add_sample_history
 from bot.cli.terminal import blocks_as_lines, find_button
 from bot.digests.jobs import build_week, send_digests
 from bot.digests.model import Week
@@ -20,6 +21,8 @@ from bot.rendering.ids import Command
 from bot.scheduler import build_scheduler
 from bot.settings import Settings, load_settings
 from bot.web import LocalServer, build_wsgi_app
+from storage.engine import session_scope
+from storage.queries import route_channels
 from storage.types import utc_now
 
 DEMO_DATABASE = "sqlite:///valuescout-demo.db"
@@ -32,6 +35,7 @@ Type a message to talk to the bot, or:
   /as NAME        play someone else (sam, alex, dana, sally, casey)
   /channels       what landed in each channel  /help       this text
   /digest [route] this week's digests so far, sent now (sales, marketing, product, coach, scout)
+  /sample         add 12 weeks of sample history, so the digests have something to show
   /quit           leave (Ctrl-D works too)"""
 
 
@@ -112,6 +116,8 @@ class Demo:
             self._list_channels()
         elif command == "/digest":
             self._digest(rest)
+        elif command == "/sample":
+            self._sample()
         elif command == "/help":
             self.out(HELP.format(name=self.names[self.user]) + "\n")
         else:
@@ -119,7 +125,7 @@ class Demo:
 
     def _show(self, channel_id: str, message: dict, kind: str) -> None:
         """Print what the bot posts, where it lands, as the Slack client would show it."""
-        where = "direct message" if channel_id.startswith("D") else f"#{self.names[channel_id]}"
+        where = self._where(channel_id)
         if kind == "ephemeral":
             self._print_message(f"{where} · only visible to you · Value Scout", message)
             return
@@ -130,6 +136,17 @@ class Demo:
         self._print_message(f"{where} · Value Scout{edited}{thread}", message)
         for shared in message.get("files") or []:  # the coach digest's chart
             self.out(f"   [image: {shared.get('title') or shared.get('name')}]\n")
+
+    def _where(self, channel_id: str) -> str:
+        """#channel, your DM with the bot, or someone else's (the demo shows them all)."""
+        if not channel_id.startswith("D"):
+            return f"#{self.names[channel_id]}"
+        if channel_id == self.emulator.dm_channel_for(self.user):
+            return "direct message"
+        owner = next(
+            (p for p in SEED.people if self.emulator.dm_channel_for(p.id) == channel_id), None
+        )
+        return f"direct message to {owner.real_name}" if owner else "direct message"
 
     def _show_ephemeral(self, payload: dict) -> None:
         if payload.get("blocks") or payload.get("text"):
@@ -255,6 +272,17 @@ class Demo:
                 self.out(f"   (the chart “{digest.chart.title}” is also saved as {path})\n")
         failed = [f"{digest.name}: {outcome}" for digest, outcome in sent if outcome != "sent"]
         self.out("".join(f"   {line}\n" for line in failed) or ("" if sent else "no digests\n"))
+
+    def _sample(self) -> None:
+        """Twelve weeks of history in the database (not posted: it is the past)."""
+        with session_scope(self.parts.engine) as session:
+            channels = route_channels(session=session)
+        added = add_sample_history(
+            engine=self.parts.engine, team_id=SEED.team_id, channels=channels,
+            network=load_network(), now=utc_now(), zone=self.settings.zone,
+        )  # fmt: skip
+        said = f"added {added} sample discoveries over 12 weeks" if added else "already added"
+        self.out(f"   {said}; try /digest coach or /digest product\n")
 
     def _list_channels(self) -> None:
         for room in SEED.rooms:

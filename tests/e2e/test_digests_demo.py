@@ -38,3 +38,21 @@ def test_a_scout_turns_the_weekly_dm_off_in_the_demo(emulator, database_url, tmp
     run_demo(e2e_settings(emulator, database_url), lines=iter(lines), out=out)
 
     assert "You won't get these weekly DMs any more." in out.getvalue()
+
+
+def test_sample_history_gives_the_coach_digest_a_quarter_to_show(
+    emulator, database_url, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    lines = ["/sample", "/sample", "/digest coach", "/as sally", "/home", "/quit"]
+    out = io.StringIO()
+
+    run_demo(e2e_settings(emulator, database_url), lines=iter(lines), out=out)
+
+    shown = out.getvalue()
+    assert "sample discoveries over 12 weeks" in shown and "already added" in shown
+    coach = shown[shown.index("── #enablement-coaches · Value Scout\n") :]
+    weeks = [line for line in coach.splitlines() if line.strip().startswith("2026-W")]
+    assert len(weeks) == 12 and sum(int(line.split()[-1]) for line in weeks) > 40
+    assert "*Closing the loop*" in coach and "*Participation:*" in coach
+    assert "App Home · Value Scout" in shown and "Sample history" not in shown
