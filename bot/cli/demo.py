@@ -159,8 +159,11 @@ class Demo:
             return
         view, self._shown_modal, self._answers = stack[-1], stack[-1]["id"], {}
         title = view.get("title", {}).get("text", "a form")
-        texts = {**view, "blocks": [b for b in view["blocks"] if b.get("type") != "input"]}
-        self._print_message(f"a form opened: {title}", texts)
+        texts = [b for b in view["blocks"] if b.get("type") != "input"]
+        if texts:
+            self._print_message(f"a form opened: {title}", {**view, "blocks": texts})
+        else:
+            self.out(f"── a form opened: {title}\n")
         lines = [field.describe() for field in fields_of(view)]
         lines.append("fill a field with /set N ANSWER, then /submit (or /close); unset fields keep")
         self.out("".join(f"   {line}\n" for line in lines[:-1]) + f"   ({lines[-1]} their value)\n")
@@ -173,10 +176,19 @@ class Demo:
         elif command == "/set":
             self._set(stack[-1], rest)
         elif command == "/close":
-            self.driver.view_closed(user=self.user, view=stack[-1])
-            self._shown_modal = None
+            self._close(stack[-1])
         else:
             self._submit(stack[-1])
+
+    def _close(self, view: dict) -> None:
+        """Close the form; Slack tells the app only if the form asked (notify_on_close)."""
+        if view.get("notify_on_close"):
+            self.driver.view_closed(user=self.user, view=view)
+        else:
+            with self.emulator.workspace.transaction() as workspace:
+                workspace.views.close(view["id"])
+        self._shown_modal = None
+        self.out("   (form closed)\n")
 
     def _set(self, view: dict, rest: str) -> None:
         number, _, typed = rest.strip().partition(" ")

@@ -17,13 +17,15 @@ class Field:
     kind: str  # plain_text_input, static_select, checkboxes, datepicker, conversations_select
     options: tuple[tuple[str, str], ...] = ()  # (value, label)
     optional: bool = False
+    initial: Any = None  # what the form is prefilled with
 
     def describe(self) -> str:
         """'2. What came of it: Opportunity | Content …' as the demo prints it."""
         choices = " | ".join(label for _value, label in self.options)
         hint = {"datepicker": "a date, YYYY-MM-DD", "conversations_select": "a channel id"}
         extra = choices or hint.get(self.kind, "text")
-        return f"{self.number}. {self.label}{' (optional)' if self.optional else ''}: {extra}"
+        now = f" (now: {self.initial})" if self.initial not in (None, "", []) else ""
+        return f"{self.number}. {self.label}{' (optional)' if self.optional else ''}: {extra}{now}"
 
 
 def fields_of(view: dict) -> list[Field]:
@@ -60,7 +62,7 @@ def _field(number: int, block: dict) -> Field:
     return Field(
         number=number, block_id=block["block_id"], action_id=element["action_id"],
         label=block["label"]["text"], kind=element["type"], options=options,
-        optional=bool(block.get("optional")),
+        optional=bool(block.get("optional")), initial=_initial(element),
     )  # fmt: skip
 
 

@@ -219,3 +219,13 @@ def test_in_the_demo_dana_acknowledges_then_actions_a_card_and_the_scout_hears_b
         "Actioned by @Dana Product: Roadmap item — On the Q3 roadmap"
         in shown.split("(in thread)")[-1]
     )  # and the scout's thread
+
+
+def test_in_the_demo_a_form_shows_its_current_values_and_closes(emulator, database_url):
+    out = io.StringIO()
+    lines = ["/as alex", "/scout config", "/close", "/submit", "/quit"]
+    run_demo(e2e_settings(emulator, database_url), lines=iter(lines), out=out)
+    shown = out.getvalue()
+    assert "── a form opened: Value Scout settings" in shown
+    assert "5. Weekly digests at: text (now: mon 09:00)" in shown
+    assert "(form closed)" in shown and "no form is open" in shown
