@@ -28,45 +28,44 @@ BOT_EVENTS = ["app_home_opened", "message.im"]
 def manifest(*, request_url: str | None = None) -> dict:
     """The manifest for Socket Mode, or for HTTP mode when a request URL is given."""
     events_url = f"{request_url.rstrip('/')}/slack/events" if request_url else None
-    command = {"command": Command.SCOUT.value, "description": "Log a value-gap discovery"}
-    command |= {"usage_hint": "[help]", "should_escape": False}
-    events: dict = {"bot_events": BOT_EVENTS}
-    interactivity: dict = {"is_enabled": True}
-    if events_url:
-        command["url"] = events_url
-        events["request_url"] = events_url
-        interactivity["request_url"] = events_url
+    url = {"request_url": events_url} if events_url else {}
     return {
         "display_information": {
             "name": "Value Scout",
             "description": "Bring customers' unmet outcomes back to sales, marketing and product.",
             "background_color": "#1d4e89",
         },
-        "features": {
-            "app_home": {
-                "home_tab_enabled": True,
-                "messages_tab_enabled": True,
-                "messages_tab_read_only_enabled": False,
-            },
-            "bot_user": {"display_name": "Value Scout", "always_online": True},
-            "slash_commands": [command],
-            "shortcuts": [
-                {
-                    "name": "Log value discovery",
-                    "type": "message",
-                    "callback_id": CallbackId.LOG_DISCOVERY_SHORTCUT.value,
-                    "description": "Log what this customer said as a value-gap discovery",
-                }
-            ],
-        },
+        "features": _features(events_url),
         "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
         "settings": {
-            "event_subscriptions": events,
-            "interactivity": interactivity,
+            "event_subscriptions": {"bot_events": BOT_EVENTS, **url},
+            "interactivity": {"is_enabled": True, **url},
             "org_deploy_enabled": False,
             "socket_mode_enabled": request_url is None,
             "token_rotation_enabled": False,
         },
+    }
+
+
+def _features(events_url: str | None) -> dict:
+    """The Home tab, the bot user, /scout and the message shortcut."""
+    command = {"command": Command.SCOUT.value, "description": "Log a value-gap discovery"}
+    command |= {"usage_hint": "[help | config]", "should_escape": False}
+    if events_url:
+        command["url"] = events_url
+    shortcut = {
+        "name": "Log value discovery",
+        "type": "message",
+        "callback_id": CallbackId.LOG_DISCOVERY_SHORTCUT.value,
+        "description": "Log what this customer said as a value-gap discovery",
+    }
+    home = {"home_tab_enabled": True, "messages_tab_enabled": True}
+    home["messages_tab_read_only_enabled"] = False
+    return {
+        "app_home": home,
+        "bot_user": {"display_name": "Value Scout", "always_online": True},
+        "slash_commands": [command],
+        "shortcuts": [shortcut],
     }
 
 

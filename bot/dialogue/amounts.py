@@ -95,12 +95,12 @@ def _amount(question: Question, text: str, match: re.Match, amount: Decimal) -> 
             f"Which currency is that in? Send it again with one, e.g. “{text} {question.currencies[0]}” "
             f"({', '.join(question.currencies)})."
         )
-    value = {"amount": _plain(amount), "currency": currency}
+    value = {"amount": plain_amount(amount), "currency": currency}
     return check_amount(question, value) or Parsed(value)
 
 
-def _plain(amount: Decimal) -> str:
-    """Cents at most, no exponent, no trailing zeros: '40000', '1234.5'."""
+def plain_amount(amount: Decimal) -> str:
+    """As answers store it: cents at most, no exponent, no trailing zeros ('40000', '1234.5')."""
     rounded = amount.quantize(Decimal("0.01"))
     return format(rounded.normalize(), "f") if rounded else "0"
 

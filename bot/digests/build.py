@@ -19,7 +19,8 @@ from bot.digests.figures import (
 )
 from bot.digests.model import Digest, DigestKind, Week
 from bot.discoveries.themes import ValueNetwork
-from bot.rendering.digests import ROUTE_NAMES, coach_messages, route_messages, scout_messages
+from bot.rendering.dialogue import ROUTE_LABELS
+from bot.rendering.digests import coach_messages, route_messages, scout_messages
 from storage.enums import Route
 from storage.queries.digest_figures import without_jit
 
@@ -50,35 +51,44 @@ def build_digests(
     wanted = {only} if only else set(ONLY)
     without_jit(session)
     routes = [r for r in Route if r.value in wanted and r.value in channels]
-    counts = (
-        route_counts(
-            session=session, week=week, zone=zone, now=now, open_after=open_after_working_days
-        )
-        if routes
-        else None
-    )
-    digests = [
+    digests = _route_digests(
+        session=session, week=week, zone=zone, now=now, routes=routes, channels=channels,
+        network=network, open_after=open_after_working_days,
+    )  # fmt: skip
+    if COACH in wanted and COACH in channels:
+        coach = build_coach_digest(
+            session=session, week=week, zone=zone, now=now, channel_id=channels[COACH],
+            network=network,
+        )  # fmt: skip
+        digests.append(coach)
+    if SCOUT in wanted:
+        digests += build_scout_digests(session=session, week=week, zone=zone, skip=skip_scouts)
+    return digests
+
+
+def _route_digests(
+    *,
+    session: Session,
+    week: Week,
+    zone: ZoneInfo,
+    now: datetime,
+    routes: list[Route],
+    channels: Mapping[str, str],
+    network: ValueNetwork,
+    open_after: int,
+) -> list[Digest]:
+    """The route channels' digests; the counts all of them show are queried once."""
+    if not routes:
+        return []
+    counts = route_counts(session=session, week=week, zone=zone, now=now, open_after=open_after)
+    return [
         build_route_digest(
             session=session, week=week, zone=zone, now=now, route=route,
-            channel_id=channels[route.value], network=network, open_after=open_after_working_days,
+            channel_id=channels[route.value], network=network, open_after=open_after,
             counts=counts,
         )
         for route in routes
     ]  # fmt: skip
-    if COACH in wanted and COACH in channels:
-        digests.append(
-            build_coach_digest(
-                session=session,
-                week=week,
-                zone=zone,
-                now=now,
-                channel_id=channels[COACH],
-                network=network,
-            )
-        )
-    if SCOUT in wanted:
-        digests += build_scout_digests(session=session, week=week, zone=zone, skip=skip_scouts)
-    return digests
 
 
 def build_route_digest(
@@ -119,7 +129,7 @@ def build_coach_digest(
     if not report.quiet:
         chart = trend_chart(
             weeks=[row.week for row in report.trend],
-            series={ROUTE_NAMES[r]: [row.counts[i] for row in report.trend] for i, r in enumerate(ROUTES)},
+            series={ROUTE_LABELS[r]: [row.counts[i] for row in report.trend] for i, r in enumerate(ROUTES)},
             title=f"Discoveries per week by route, {report.trend[0].week} to {week.key}",
         )  # fmt: skip
     return Digest(DigestKind.COACH, COACH, channel_id, week, parent, thread, chart)

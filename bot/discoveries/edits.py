@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from bot.dialogue.amounts import plain_amount
 from bot.discoveries.loop import Change, ChangeResult, change_status, latest_change
 from bot.discoveries.service import discovery_columns, queue_redraws
 from bot.discoveries.themes import ValueNetwork, tag_themes
@@ -34,7 +34,7 @@ def discovery_answers(discovery: Discovery) -> dict[str, Any]:
         "evidence": discovery.evidence, "evidence_url": discovery.evidence_url,
     }  # fmt: skip
     if discovery.value_amount is not None:
-        answers["value"] = {"amount": _plain(discovery.value_amount),
+        answers["value"] = {"amount": plain_amount(discovery.value_amount),
                             "currency": discovery.value_currency or ""}  # fmt: skip
     elif discovery.value_band is not None:
         answers["value"] = {"band": discovery.value_band.value}
@@ -75,9 +75,3 @@ def withdraw_discovery(
     """Withdraw it: final, kept in the history; the cards say so."""
     change = Change(DiscoveryStatus.WITHDRAWN, user_id, channel_id)
     return change_status(session=session, discovery_id=discovery_id, change=change, now=now)
-
-
-def _plain(amount: Decimal) -> str:
-    """40000.00 → '40000', 1.5 → '1.5': how a scout would type it."""
-    text = format(amount.normalize(), "f")
-    return text

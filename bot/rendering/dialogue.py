@@ -23,10 +23,11 @@ from bot.dialogue.answers import display_answer
 from bot.dialogue.definition import Definition, Kind, Question
 from bot.rendering.ids import ActionId, BlockId, action_value
 from bot.rendering.text import escape, escape_within, shorten
+from storage.enums import Route
 
 BUTTONS_AT_MOST = 5  # more choices than this read better as a menu
 SECTION_LIMIT = 3000
-ROUTE_LABELS = {"sales": "Sales", "marketing": "Marketing", "product": "Product"}
+ROUTE_LABELS = {Route.SALES: "Sales", Route.MARKETING: "Marketing", Route.PRODUCT: "Product"}
 
 
 def question_message(

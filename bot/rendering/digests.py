@@ -9,27 +9,26 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, SectionBlock
 
+from bot.dialogue.answer_common import MONTHS
 from bot.dialogue.answers import format_amount, show_date
 from bot.digests.compose import ROUTES, Answer, CoachReport, RouteReport, ScoutReport
 from bot.digests.model import Message, Week
 from bot.rendering.cards import link_to
+from bot.rendering.dialogue import ROUTE_LABELS
 from bot.rendering.ids import ActionId
 from bot.rendering.text import render, shorten
-from storage.enums import Route
 from storage.queries.digest_figures import DiscoveryLine
 
 SECTION_LIMIT = 3000  # characters of a section's text, as sent
 MAX_BLOCKS = 50
 MESSAGE_BUDGET = 12_000  # characters per message: Slack takes more, readers don't
 ACCOUNT, OUTCOME, NOTE = 80, 140, 140  # user text is cut to these before it is escaped
-ROUTE_NAMES = {Route.SALES: "Sales", Route.MARKETING: "Marketing", Route.PRODUCT: "Product"}
 BAND_LABELS = {
     "under_10k": "under 10k",
     "10k_100k": "10k–100k",
     "100k_1m": "100k–1M",
     "over_1m": "over 1M",
 }
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def period(week: Week) -> str:
@@ -44,7 +43,7 @@ def period(week: Week) -> str:
 
 def route_messages(report: RouteReport, *, zone: ZoneInfo) -> tuple[Message, tuple[Message, ...]]:
     """A route channel's digest: the headline figures, then the details as thread replies."""
-    name, when = ROUTE_NAMES[report.route], period(report.week)
+    name, when = ROUTE_LABELS[report.route], period(report.week)
     if report.quiet:
         return _parent(render("digest_route_quiet.md.j2", route=name, period=when)), ()
     parent = render(
@@ -112,7 +111,7 @@ def coach_messages(report: CoachReport) -> tuple[Message, tuple[Message, ...]]:
 
 def _coach_sections(report: CoachReport) -> list[str]:
     """The coach digest's thread, section by section."""
-    names = [ROUTE_NAMES[route] for route in ROUTES]
+    names = [ROUTE_LABELS[route] for route in ROUTES]
     sections = [
         render("digest_trend.md.j2", routes=names, rows=report.trend),
         render(

@@ -20,6 +20,7 @@ from slack_sdk.models.views import View
 from bot.discoveries.loop import NOTE_LIMIT, OUTCOME_LABELS, ChangeResult
 from bot.discoveries.reroute import RerouteRefused, Why
 from bot.rendering.cards import NO_UNFURL, SECTION_LIMIT, URL_LIMIT, fitted, status_text
+from bot.rendering.dialogue import ROUTE_LABELS
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.modal import submitted_fields
 from bot.rendering.text import Mrkdwn, escape, render
@@ -27,7 +28,6 @@ from storage.enums import DiscoveryStatus, Route
 from storage.models import StatusChange
 
 INPUT = ActionId.MODAL_INPUT.value
-ROUTE_LABELS = {Route.SALES: "Sales", Route.MARKETING: "Marketing", Route.PRODUCT: "Product"}
 DONE = {  # how a refusal names the status someone else (or the scout) got to first
     DiscoveryStatus.ACKNOWLEDGED: "already picked up",
     DiscoveryStatus.ACTIONED: "already actioned",
