@@ -21,15 +21,11 @@ Everything listens and connects on 127.0.0.1 only. Figures are noisy: read media
 from __future__ import annotations
 
 import argparse
-import io
 import logging
-import math
 import os
-import random
 import re
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,7 +34,6 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,33 +44,31 @@ from wsgiref.simple_server import make_server  # noqa: E402
 
 from slack_bolt import App  # noqa: E402
 
+from bench.dialogue_harness import (  # noqa: E402
+    BARE_REPLY,
+    HEADER,
+    HOST,
+    NOTES,
+    SECRET,
+    STEPS,
+    Canned,
+    Inbox,
+    InProcessDriver,
+    Run,
+    Sample,
+    Scout,
+    TimedDriver,
+    ack_by_kind,
+    compare,
+    per_step,
+)
 from bot import web  # noqa: E402
 from bot.cli.runtime import compose, prepare_database  # noqa: E402
-from bot.emulator import SEED, DriverResponse, SlackDriver, SlackEmulator  # noqa: E402
+from bot.emulator import SEED, SlackEmulator  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
 from bot.slack_client import build_web_client  # noqa: E402
 from bot.web import EVENTS_PATH, LocalServer, WSGIApp, build_wsgi_app  # noqa: E402
 from storage.engine import create_engine_for  # noqa: E402
-
-SECRET = "bench-signing-secret"
-BARE_REPLY = "bare-ok"
-RETRIES = 3
-NOTES: list[str] = []
-HOST = "127.0.0.1"
-
-# (kind, text or button label, what the bot's reply to wait for contains)
-STEPS: tuple[tuple[str, str, str], ...] = (
-    ("say", "hi", "Which customer"),
-    ("say", "Globex", "achieve"),
-    ("say", "Onboard a new store in one day instead of two weeks", "stands in the way"),
-    ("say", "Every store needs a consultant on site to set up the POS", "deliver this today"),
-    ("click", "Partly", "worth"),
-    ("say", "40k EUR", "pressure"),
-    ("say", "2027-03-31 the board decides the rollout budget", "check and submit"),
-    ("click", "Submit", "on its way"),
-)
-STEP_NAMES = ("hi", "account", "outcome", "gap", "click fit", "value", "event", "click submit")
-
 
 # -- settings, apps, servers ---------------------------------------------------------------
 
@@ -174,286 +167,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return sock.getsockname()[1]
-
-
-# -- watching the emulator -----------------------------------------------------------------
-
-
-class Inbox:
-    """The bot's posts per DM, fed by the emulator's message listener (no polling)."""
-
-    def __init__(self, emulator: SlackEmulator) -> None:
-        self._lock = threading.Lock()
-        self._posted: dict[str, list[tuple[float, str, dict]]] = {}
-        self._conditions: dict[str, threading.Condition] = {}
-        self._bot = emulator.seed.bot_user_id
-        emulator.on_message(self._on_message)
-
-    def _condition(self, channel: str) -> threading.Condition:
-        with self._lock:
-            return self._conditions.setdefault(channel, threading.Condition())
-
-    def _on_message(self, channel: str, message: dict, kind: str) -> None:
-        if kind != "posted" or message.get("user") != self._bot or not channel.startswith("D"):
-            return
-        arrived = time.perf_counter()
-        condition = self._condition(channel)
-        with condition:
-            self._posted.setdefault(channel, []).append((arrived, str(message), message))
-            condition.notify_all()
-
-    def count(self, channel: str) -> int:
-        with self._condition(channel):
-            return len(self._posted.get(channel, []))
-
-    def recent(self, channel: str) -> list[dict]:
-        with self._condition(channel):
-            return [m for _, _, m in reversed(self._posted.get(channel, []))]
-
-    def wait(self, channel: str, before: int, expect: str, timeout: float) -> tuple[float, dict]:
-        """(arrival time, message) of the first post after index `before` containing `expect`."""
-        condition = self._condition(channel)
-        deadline = time.monotonic() + timeout
-        with condition:
-            while True:
-                for arrived, text, message in self._posted.get(channel, [])[before:]:
-                    if expect in text:
-                        return arrived, message
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError(f"no bot message with {expect!r} in {channel}")
-                condition.wait(remaining)
-
-
-def find_button(messages: list[dict], label: str) -> tuple[dict, dict, dict]:
-    """(message, block, element) of the newest button labelled `label`."""
-    for message in messages:
-        for block in message.get("blocks", []):
-            elements = block.get("elements", []) if block.get("type") == "actions" else []
-            if block.get("accessory"):
-                elements = [block["accessory"]]
-            for element in elements:
-                if element.get("text", {}).get("text") == label and "action_id" in element:
-                    return message, block, element
-    raise LookupError(f"no button {label!r}")
-
-
-# -- drivers: the same signed bodies, in process or over HTTP ------------------------------
-
-
-class TimedDriver(SlackDriver):
-    """SlackDriver over HTTP that notes when the request left (for the done time)."""
-
-    sent_at = 0.0
-
-    def raw(self, body: bytes | str, headers: dict[str, str]) -> DriverResponse:
-        self.sent_at = time.perf_counter()
-        return super().raw(body, headers)
-
-
-class InProcessDriver(SlackDriver):
-    """SlackDriver whose transport is a direct call of the WSGI callable (no socket)."""
-
-    sent_at = 0.0
-
-    def __init__(self, wsgi: WSGIApp, emulator: SlackEmulator) -> None:
-        super().__init__(f"http://{HOST}{EVENTS_PATH}", SECRET, emulator=emulator)
-        self.wsgi = wsgi
-
-    def raw(self, body: bytes | str, headers: dict[str, str]) -> DriverResponse:
-        data = body.encode() if isinstance(body, str) else body
-        environ = {
-            "REQUEST_METHOD": "POST",
-            "PATH_INFO": EVENTS_PATH,
-            "QUERY_STRING": "",
-            "SERVER_NAME": HOST,
-            "SERVER_PORT": "80",
-            "SERVER_PROTOCOL": "HTTP/1.1",
-            "REMOTE_ADDR": HOST,
-            "CONTENT_LENGTH": str(len(data)),
-            "wsgi.input": io.BytesIO(data),
-            "wsgi.errors": sys.stderr,
-            "wsgi.version": (1, 0),
-            "wsgi.url_scheme": "http",
-            "wsgi.multithread": True,
-            "wsgi.multiprocess": False,
-            "wsgi.run_once": False,
-        }
-        for name, value in headers.items():
-            if name.lower() == "content-type":
-                environ["CONTENT_TYPE"] = value
-            else:
-                environ["HTTP_" + name.upper().replace("-", "_")] = value
-        answer: list = []
-        self.sent_at = started = time.perf_counter()
-        chunks = self.wsgi(
-            environ, lambda status, head, exc_info=None: answer.append((status, head))
-        )
-        text = b"".join(chunks)
-        elapsed = time.perf_counter() - started
-        status, head = answer[0]
-        return DriverResponse(int(status.split()[0]), dict(head), text.decode(), elapsed)
-
-
-# -- one scout running dialogues -----------------------------------------------------------
-
-
-@dataclass
-class Sample:
-    step: int
-    ack: float  # seconds to the HTTP response
-    done: float  # seconds to the reply in the DM
-    status: int
-
-
-@dataclass
-class Canned:
-    """Messages with the fit and Submit buttons, captured from the app, for the bare run."""
-
-    buttons: dict[str, tuple[dict, dict, dict]] = field(default_factory=dict)
-
-
-class Scout:
-    def __init__(
-        self,
-        user: str,
-        driver: TimedDriver | InProcessDriver,
-        emulator: SlackEmulator,
-        inbox: Inbox,
-        *,
-        bare: bool,
-        canned: Canned,
-        timeout: float = 20.0,
-    ) -> None:
-        self.user, self.driver, self.inbox = user, driver, inbox
-        self.dm = emulator.dm_channel_for(user)
-        self.bare, self.canned, self.timeout = bare, canned, timeout
-
-    def step(self, index: int, samples: list[Sample]) -> None:
-        """One step; a request the server never took (connection refused/reset) is retried."""
-        for attempt in range(RETRIES):
-            try:
-                samples.append(self._step(index))
-                return
-            except OSError as error:  # the request never reached the app: like Slack, retry
-                failed = time.perf_counter() - self.driver.sent_at
-                samples.append(Sample(index, failed, math.nan, 0))
-                if attempt == RETRIES - 1:
-                    raise ConnectionError(f"step {STEP_NAMES[index]} failed {RETRIES}x") from error
-
-    def _step(self, index: int) -> Sample:
-        kind, what, expect = STEPS[index]
-        if self.bare:
-            expect = BARE_REPLY
-        before = self.inbox.count(self.dm)
-        if kind == "say":
-            response = self.driver.message(self.user, what)
-        else:
-            if self.bare:
-                message, block, element = self.canned.buttons[what]
-            else:
-                message, block, element = find_button(self.inbox.recent(self.dm), what)
-                self.canned.buttons.setdefault(what, (message, block, element))
-            response = self.driver.block_action(
-                user=self.user, action_id=element["action_id"], value=element.get("value"),
-                block_id=block.get("block_id"), message=message, channel=self.dm,
-            )  # fmt: skip
-        sent = self.driver.sent_at
-        if response.status != 200:
-            return Sample(index, response.elapsed, math.nan, response.status)
-        arrived, _ = self.inbox.wait(self.dm, before, expect, self.timeout)
-        return Sample(index, response.elapsed, arrived - sent, response.status)
-
-    def dialogue(self, samples: list[Sample], until: float = math.inf, think: float = 0.0) -> None:
-        """One complete dialogue; `think` seconds (on average, randomised) before each step."""
-        for index in range(len(STEPS)):
-            if think:
-                time.sleep(random.uniform(0.5, 1.5) * think)
-            if time.perf_counter() >= until:
-                return
-            self.step(index, samples)
-
-
-# -- statistics and printing ---------------------------------------------------------------
-
-
-def pct(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100)."""
-    ordered = sorted(v for v in values if not math.isnan(v))
-    if not ordered:
-        return math.nan
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
-
-
-def ms(seconds: float) -> str:
-    return "   n/a" if math.isnan(seconds) else f"{seconds * 1000:6.1f}"
-
-
-@dataclass
-class Run:
-    label: str
-    samples: list[Sample]
-    wall: float
-    errors: int = 0
-    overflows: int | None = None  # kernel ListenOverflows during the run (all sockets)
-
-    @property
-    def ok(self) -> list[Sample]:
-        return [s for s in self.samples if s.status == 200 and not math.isnan(s.done)]
-
-    @property
-    def rate(self) -> float:
-        return len(self.ok) / self.wall if self.wall else math.nan
-
-    def ack(self, q: float) -> float:
-        """Over requests the server answered (a refused connection is counted in `fail`)."""
-        return pct([s.ack for s in self.samples if s.status], q)
-
-    def done(self, q: float) -> float:
-        return pct([s.done for s in self.ok], q)
-
-    def row(self) -> str:
-        bad = len(self.samples) - len(self.ok) + self.errors
-        return (
-            f"  {self.label:<30}{len(self.samples):>6}{self.rate:>8.1f}"
-            f"  {ms(self.ack(50))} {ms(self.ack(99))}   {ms(self.done(50))} {ms(self.done(99))}"
-            f"{bad:>6}{'' if self.overflows is None else self.overflows:>8}"
-        )
-
-
-HEADER = (
-    f"  {'':<30}{'steps':>6}{'steps/s':>8}  {'ack ms':>6} {'':>6}   {'done ms':>6}\n"
-    f"  {'':<30}{'':>6}{'':>8}  {'p50':>6} {'p99':>6}   {'p50':>6} {'p99':>6}{'fail':>6}{'backlog':>8}"
-)
-
-
-def ratio(a: float, b: float) -> str:
-    return "n/a" if not b or math.isnan(a) or math.isnan(b) else f"{a / b:.2f}"
-
-
-def compare(app: Run, bare: Run, target_note: str) -> str:
-    return (
-        f"  ratio app/bare: done p50 {ratio(app.done(50), bare.done(50))}, "
-        f"ack p50 {ratio(app.ack(50), bare.ack(50))}, ack p99 {ratio(app.ack(99), bare.ack(99))}, "
-        f"throughput bare/app {ratio(bare.rate, app.rate)}  {target_note}"
-    )
-
-
-def ack_by_kind(run: Run) -> str:
-    """Messages are acked by Bolt at once; a click waits until its listener calls ack()."""
-    parts = []
-    for kind in ("say", "click"):
-        acks = [s.ack for s in run.samples if s.status and STEPS[s.step][0] == kind]
-        parts.append(f"{kind} p50 {ms(pct(acks, 50)).strip()} p99 {ms(pct(acks, 99)).strip()}")
-    return f"    {run.label}: ack ms " + "; ".join(parts)
-
-
-def per_step(run: Run) -> str:
-    parts = []
-    for index, name in enumerate(STEP_NAMES):
-        done = [s.done for s in run.ok if s.step == index]
-        parts.append(f"{name} {ms(statistics.median(done)).strip() if done else 'n/a'}")
-    return "  app done p50 by step (ms): " + ", ".join(parts)
 
 
 # -- part 1: in process --------------------------------------------------------------------
@@ -639,6 +352,24 @@ def part_two_gunicorn(users_wanted: int, seconds: float, workdir: Path, canned: 
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    canned = Canned()
+    lines: list[str] = []
+    begun = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="valuescout-bench-") as tmp:
+        workdir = Path(tmp)
+        if args.only != "http":
+            lines += _part_one_lines(args, workdir, canned)
+        if args.only != "inproc":
+            lines += _part_two_lines(args, workdir, canned)
+    lines += NOTES
+    lines.append(f"\n  total {time.perf_counter() - begun:.0f} s; cores {os.cpu_count()}")
+    print("\n".join(lines))
+    return 0
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dialogues", type=int, default=100, help="part 1: dialogues per app")
     parser.add_argument("--scouts", type=int, default=50, help="part 2: concurrent scouts")
@@ -654,51 +385,45 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.dialogues, args.duration, args.no_gunicorn = 15, 4.0, True
         args.think = 0.0
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return args
 
-    canned = Canned()
-    lines: list[str] = []
-    begun = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="valuescout-bench-") as tmp:
-        workdir = Path(tmp)
-        if args.only != "http":
-            app, bare = part_one(args.dialogues, args.scouts, workdir, canned)
-            met = max(app.done(50) / bare.done(50), bare.rate / app.rate) <= 2.0
-            target = "OK" if met else "MISSED"
-            lines += [f"Part 1: {args.dialogues} dialogues x {len(STEPS)} steps, in process "
-                      "(WSGI callable, SQLite file, emulator over loopback)", HEADER,
-                      app.row(), bare.row(),
-                      compare(app, bare, f"[target <= 2.0: {target}]"),
-                      per_step(app), ack_by_kind(app), ack_by_kind(bare)]  # fmt: skip
-        if args.only != "inproc":
-            if not canned.buttons:  # the bare run replays the app's buttons
-                with SlackEmulator(host=HOST) as emulator, real_app(emulator, workdir) as wsgi:
-                    scout = Scout(SEED.scout, InProcessDriver(wsgi, emulator), emulator,
-                                  Inbox(emulator), bare=False, canned=canned)  # fmt: skip
-                    scout.dialogue([])
-            loads = [part_two_local(args.scouts, args.duration, workdir, canned)]
-            if not args.quick:
-                loads.append(part_two_local(args.scouts, args.duration, workdir, canned,
-                                            WideLocalServer, "LocalServer/128"))  # fmt: skip
-            if args.think:
-                paced = f"LocalServer think {args.think:g}s"
-                loads.append(part_two_local(args.scouts, args.duration, workdir, canned,
-                                            name=paced, think=args.think))  # fmt: skip
-            if not args.no_gunicorn:
-                loads.append(part_two_gunicorn(args.scouts, args.duration, workdir, canned,
-                                               args.workers))  # fmt: skip
-            lines += ["", f"Part 2: {args.scouts} concurrent scouts over loopback HTTP, "
-                      f"{args.duration:g} s each, back to back unless 'think'; "
-                      "backlog = SYNs dropped on full listen queues", HEADER]  # fmt: skip
-            for app, bare in loads:
-                target = "OK" if app.ack(99) < 0.100 else "MISSED"
-                lines += [app.row(), bare.row(),
-                          compare(app, bare, f"[target app ack p99 < 100 ms: {target}]"),
-                          ack_by_kind(app)]  # fmt: skip
-    lines += NOTES
-    lines.append(f"\n  total {time.perf_counter() - begun:.0f} s; cores {os.cpu_count()}")
-    print("\n".join(lines))
-    return 0
+
+def _part_one_lines(args: argparse.Namespace, workdir: Path, canned: Canned) -> list[str]:
+    app, bare = part_one(args.dialogues, args.scouts, workdir, canned)
+    met = max(app.done(50) / bare.done(50), bare.rate / app.rate) <= 2.0
+    target = "OK" if met else "MISSED"
+    return [f"Part 1: {args.dialogues} dialogues x {len(STEPS)} steps, in process "
+            "(WSGI callable, SQLite file, emulator over loopback)", HEADER,
+            app.row(), bare.row(), compare(app, bare, f"[target <= 2.0: {target}]"),
+            per_step(app), ack_by_kind(app), ack_by_kind(bare)]  # fmt: skip
+
+
+def _part_two_lines(args: argparse.Namespace, workdir: Path, canned: Canned) -> list[str]:
+    if not canned.buttons:  # the bare run replays the app's buttons
+        with SlackEmulator(host=HOST) as emulator, real_app(emulator, workdir) as wsgi:
+            scout = Scout(SEED.scout, InProcessDriver(wsgi, emulator), emulator,
+                          Inbox(emulator), bare=False, canned=canned)  # fmt: skip
+            scout.dialogue([])
+    loads = [part_two_local(args.scouts, args.duration, workdir, canned)]
+    if not args.quick:
+        loads.append(part_two_local(args.scouts, args.duration, workdir, canned,
+                                    WideLocalServer, "LocalServer/128"))  # fmt: skip
+    if args.think:
+        paced = f"LocalServer think {args.think:g}s"
+        loads.append(part_two_local(args.scouts, args.duration, workdir, canned,
+                                    name=paced, think=args.think))  # fmt: skip
+    if not args.no_gunicorn:
+        loads.append(part_two_gunicorn(args.scouts, args.duration, workdir, canned,
+                                       args.workers))  # fmt: skip
+    lines = ["", f"Part 2: {args.scouts} concurrent scouts over loopback HTTP, "
+             f"{args.duration:g} s each, back to back unless 'think'; "
+             "backlog = SYNs dropped on full listen queues", HEADER]  # fmt: skip
+    for app, bare in loads:
+        target = "OK" if app.ack(99) < 0.100 else "MISSED"
+        lines += [app.row(), bare.row(),
+                  compare(app, bare, f"[target app ack p99 < 100 ms: {target}]"),
+                  ack_by_kind(app)]  # fmt: skip
+    return lines
 
 
 if __name__ == "__main__":
