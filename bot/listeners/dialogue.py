@@ -73,13 +73,14 @@ def handle_pick(body: dict, action: dict, context: BoltContext, client: WebClien
     raw = action.get("value") or action["selected_option"]["value"]
     dialogue_id, key, value = parse_action_value(raw)
     turn = _turn(context, _who(body), [Pick(key, value)], dialogue_id=dialogue_id)
-    if not any(isinstance(effect, Notice) for effect in turn.effects):
+    stored = turn.state.answers.get(key)  # in the stored format (a band is {"band": ...})
+    if stored is not None and not any(isinstance(effect, Notice) for effect in turn.effects):
         question = services(context).rules.definition.question(key)
         message = body["container"]
         client.chat_update(
             channel=message["channel_id"],
             ts=message["message_ts"],
-            **answered_message(question, value),
+            **answered_message(question, stored),
         )
     _say(client, context, body["container"]["channel_id"], turn)
 

@@ -44,6 +44,23 @@ def test_a_scout_logs_a_discovery_by_dm_and_it_reaches_each_routed_channel(
     assert count(engine, Discovery) == 1 and count(engine, DiscoveryRoute) == 2
 
 
+def test_clicking_a_value_band_answers_it_and_asks_the_next_question(driver, emulator, engine):
+    scout = Scout(driver, emulator)
+    scout.say("hi", expect="Which customer")
+    scout.say("Globex", expect="achieve")
+    scout.say("Onboard a new store in one day", expect="stands in the way")
+    scout.say("A consultant must be on site", expect="deliver this today")
+    scout.click("Partly", expect="worth")
+    band_question = scout.last()
+    scout.click("10k–100k", expect="pressure")
+    answered = emulator.message(scout.dm, band_question["ts"])
+    assert "10k–100k" in str(answered) and "actions" not in str(answered)
+    assert "went wrong" not in str(scout.bot_messages())
+    with session_scope(engine) as session:
+        dialogue = session.exec(select(DialogueSession)).one()
+    assert dialogue.answers["value"] == {"band": "10k_100k"}
+
+
 def test_the_first_message_starts_the_dialogue_and_is_not_taken_as_an_answer(
     driver, emulator, engine
 ):
