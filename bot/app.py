@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
@@ -40,13 +41,45 @@ def build_app(
         # Ack functions run in the request thread and answer at once; the work runs in lazy
         # listeners after the response (Bolt's other mode queues even the ack behind the pool).
         process_before_response=True,
-        listener_executor=ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="after-ack"),
+        listener_executor=AfterAckExecutor(WORKER_THREADS, thread_name_prefix="after-ack"),
     )
     shared = Services(settings=settings, engine=engine, rules=rules, delivery=delivery)
     app.use(_provide(shared))
     listeners.register(app)
     app.error(handle_error)
     return app
+
+
+class AfterAckExecutor(ThreadPoolExecutor):
+    """The pool for work after the ack, which can say when it has nothing left to do."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._pending = 0
+        self._idle = threading.Condition()
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        """Queue work, counting it until it has finished."""
+        with self._idle:
+            self._pending += 1
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, _future: Future) -> None:
+        with self._idle:
+            self._pending -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no work is queued or running (for a clean stop, and for tests)."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+
+
+def after_ack_work(app: App) -> AfterAckExecutor:
+    """The app's pool for work after the ack."""
+    return app.listener_runner.listener_executor
 
 
 def _provide(shared: Services):

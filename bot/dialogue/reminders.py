@@ -27,7 +27,6 @@ class Idle:
     """A dialogue to write to about its silence."""
 
     user_id: str
-    channel_id: str | None
     account: str | None
 
 
@@ -56,18 +55,20 @@ def _claim(
         .values(
             status=status, reminded_at=now, updated_at=table.updated_at
         )  # silence is not activity
-        .returning(table.user_id, table.channel_id, table.answers)
+        .returning(table.user_id, table.answers)
     )
     with session_scope(engine) as session:
         rows = session.execute(statement).all()
-    return [Idle(user, channel, (answers or {}).get("account")) for user, channel, answers in rows]
+    return [Idle(user, (answers or {}).get("account")) for user, answers in rows]
 
 
 def _tell(client: WebClient, idle: Idle, template: str) -> None:
     """Write in the scout's DM; a failure is logged, the dialogue itself is already safe."""
     message = plain_mrkdwn_message(render(template, account=idle.account))
     try:
-        client.chat_postMessage(channel=idle.channel_id or idle.user_id, **message)
+        # To the scout, wherever the dialogue began: a user id posts in their DM with the bot
+        # (a modal opened from a channel leaves that channel's id, where the bot may not be).
+        client.chat_postMessage(channel=idle.user_id, **message)
     except SlackApiError as error:
         log.warning(
             "could not write to %s about an idle dialogue: %s",

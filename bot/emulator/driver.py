@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from bot.emulator import payloads
+from bot.emulator.controls import Control
 from bot.emulator.errors import ApiError
 from bot.emulator.payloads import Origin
 from bot.emulator.seed import SEED
@@ -208,6 +209,25 @@ class SlackDriver:
             fields["response_url"] = self._response_url(channel, user, msg.get("ts"))
         if channel:
             fields["channel"] = {"id": channel, "name": self._channel_name(channel)}
+        return self._post_interaction(self._interaction("block_actions", user, **fields))
+
+    def use(self, control: Control, *, user: str, choice: Any = None) -> DriverResponse:
+        """A person uses a control where they saw it (stale or not), as the Slack client sends it."""
+        fields: dict[str, Any] = {
+            "trigger_id": self._trigger(user),
+            "actions": [control.action(choice)],
+        }
+        if control.channel is None:  # a modal or the Home tab
+            fields["view"] = payloads.view_payload(control.seen, None)
+            fields["container"] = {"type": "view", "view_id": fields["view"]["id"]}
+            fields["state"] = fields["view"]["state"]
+        else:
+            container = payloads.message_container(control.seen, control.channel)
+            fields["container"] = container | {"is_ephemeral": control.ephemeral}
+            if not control.ephemeral:  # Slack leaves the message out for an ephemeral one
+                fields["message"] = control.seen
+            fields["channel"] = {"id": control.channel, "name": self._channel_name(control.channel)}
+            fields["response_url"] = self._response_url(control.channel, user, control.message_ts)
         return self._post_interaction(self._interaction("block_actions", user, **fields))
 
     def message_shortcut(

@@ -5,11 +5,13 @@ from datetime import timedelta
 from sqlmodel import select
 
 from bot.dialogue.reminders import nudge_idle_dialogues
+from bot.emulator import SEED
+from bot.rendering.ids import CallbackId
 from storage.engine import session_scope
 from storage.enums import DialogueStatus
 from storage.models import DialogueSession
 from storage.types import utc_now
-from tests.e2e.people import Scout
+from tests.e2e.people import Scout, wait_until
 
 
 def dialogue(engine) -> DialogueSession:
@@ -56,3 +58,20 @@ def test_an_answer_resets_the_reminder(driver, emulator, engine, components):
     assert nudge_idle_dialogues(
         engine=engine, client=components.client, now=utc_now() + timedelta(hours=2)
     ) == (1, 0)
+
+
+def test_a_dialogue_started_in_a_channel_is_remembered_in_the_scouts_dm(
+    driver, emulator, engine, components
+):
+    """The shortcut used in a channel the bot is not in: the reminder still reaches the scout."""
+    said = emulator.workspace.add_user_message(SEED.general, SEED.sally, "We lose a day a week")
+    response = driver.message_shortcut(
+        user=SEED.scout, callback_id=CallbackId.LOG_DISCOVERY_SHORTCUT.value,
+        message=said, channel=SEED.general,
+    )  # fmt: skip
+    assert response.status == 200
+    wait_until(lambda: emulator.modal_stack(SEED.scout), what="the discovery modal")
+    later = utc_now() + timedelta(hours=2)
+    assert nudge_idle_dialogues(engine=engine, client=components.client, now=later) == (1, 0)
+    assert "Still there?" in str(Scout(driver, emulator).last())
+    assert emulator.messages(SEED.general)[-1]["ts"] == said

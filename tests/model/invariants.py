@@ -1,0 +1,119 @@
+"""What must hold after every step people take, whatever they did."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bot.discoveries.service import CARD, RECEIPT
+from bot.emulator import SEED, SlackEmulator
+from bot.emulator.driver import DriverResponse
+from bot.rendering.cards import BUTTONS, SCOUT_BUTTONS
+from bot.rendering.ids import ActionId
+from storage.engine import session_scope
+from storage.enums import DiscoveryStatus
+from storage.models import Discovery, DiscoveryRoute, OutboxMessage
+
+APOLOGY = "something went wrong"
+ACK_BUDGET = 3.0  # seconds: Slack shows the person an error after this
+STATUS_WORDS = {  # what a card says for each status (a re-route says so instead)
+    DiscoveryStatus.ACKNOWLEDGED: "is on it",
+    DiscoveryStatus.ACTIONED: "*Actioned*",
+    DiscoveryStatus.DECLINED: "*Declined*",
+    DiscoveryStatus.WITHDRAWN: "*Withdrawn*",
+}
+CHANNELS = (SEED.sales, SEED.marketing, SEED.product, SEED.coaches, SEED.general)
+
+
+def answered_in_time(responses: list[DriverResponse]) -> None:
+    """Every request was acknowledged with a 2xx within Slack's budget."""
+    for response in responses:
+        assert 200 <= response.status < 300, f"answered {response.status}: {response.body[:300]}"
+        assert response.elapsed < ACK_BUDGET, f"acknowledged after {response.elapsed:.2f} s"
+
+
+def slack_accepted_everything(emulator: SlackEmulator, seen: int) -> int:
+    """Every Web API call since `seen` was accepted (Block Kit valid, ids known); returns the count."""
+    calls = emulator.calls
+    for call in calls[seen:]:
+        body = call.response if isinstance(call.response, dict) else {}
+        assert body.get("ok", True), f"{call.method} refused: {body.get('error')} {body}"
+    return len(calls)
+
+
+def nobody_saw_an_apology(emulator: SlackEmulator, people: list[str]) -> None:
+    """No message, ephemeral or response in any channel or DM apologises for a crash."""
+    places = [*CHANNELS, *(emulator.dm_channel_for(p) for p in people)]
+    for place in places:
+        shown = emulator.messages(place) + emulator.ephemerals(place)
+        sorry = [m for m in shown if APOLOGY in str(m.get("text", "")) + str(m.get("blocks", ""))]
+        assert not sorry, f"apology in {place}: {sorry[-1].get('text')}"
+    posts = [p for p in emulator.response_url_posts if APOLOGY in str(p.payload)]
+    assert not posts, f"apology via response_url: {posts[-1].payload}"
+
+
+def cards_tell_the_truth(emulator: SlackEmulator, engine) -> int:
+    """Each discovery has one card per channel it went to, saying its status; one receipt."""
+    with session_scope(engine) as session:
+        discoveries = {d.id: d for d in session.exec(select(Discovery)).all()}
+        routes = session.exec(select(DiscoveryRoute)).all()
+        posts = session.exec(
+            select(OutboxMessage).where(OutboxMessage.kind.in_([CARD, RECEIPT]))
+        ).all()
+    for route in routes:
+        discovery = discoveries[route.discovery_id]
+        assert route.message_ts, f"discovery #{discovery.id}'s {route.route} card was never posted"
+        card = emulator.message(route.channel_id, route.message_ts)
+        _card_agrees(card, discovery, route)
+    for channel in (SEED.sales, SEED.marketing, SEED.product):
+        _one_card_each(emulator.messages(channel), channel)
+    for receipt in (p for p in posts if p.kind == RECEIPT):
+        assert receipt.posted_ts, f"discovery #{receipt.discovery_id}'s receipt was never posted"
+        shown = emulator.message(receipt.posted_channel or receipt.channel_id, receipt.posted_ts)
+        _receipt_agrees(shown, discoveries[receipt.discovery_id])
+    return len(discoveries)
+
+
+def _card_agrees(card: dict, discovery: Discovery, route: DiscoveryRoute) -> None:
+    text = str(card.get("blocks"))
+    where = f"discovery #{discovery.id}'s {route.route} card"
+    assert f"discovery #{discovery.id}" in text, f"{where} does not name it"
+    shown = _action_ids(card)
+    if route.rerouted_to is not None:
+        assert "Re-routed" in text and not shown, f"{where} moved away but does not say so"
+        return
+    expected = {action.value for _label, action, _style in BUTTONS.get(discovery.status, ())}
+    if discovery.status == DiscoveryStatus.NEW:
+        expected.add(ActionId.CARD_MORE.value)
+    assert shown == expected, f"{where} is {discovery.status} but offers {sorted(shown)}"
+    words = STATUS_WORDS.get(discovery.status)
+    assert words is None or words in text, f"{where} is {discovery.status} but does not say so"
+
+
+def _receipt_agrees(receipt: dict, discovery: Discovery) -> None:
+    expected = {a.value for _label, a, statuses in SCOUT_BUTTONS if discovery.status in statuses}
+    shown = _action_ids(receipt)
+    assert shown == expected, (
+        f"discovery #{discovery.id}'s receipt offers {sorted(shown)} while {discovery.status}"
+    )
+
+
+def _one_card_each(messages: list[dict], channel: str) -> None:
+    top = [m for m in messages if m.get("thread_ts") in (None, m.get("ts"))]
+    cards = [m for m in top if "discovery #" in str(m.get("blocks"))]
+    named = [_discovery_named(m) for m in cards]
+    doubled = {n for n in named if named.count(n) > 1}
+    assert not doubled, f"{channel} has more than one card of discoveries {sorted(doubled)}"
+
+
+def _discovery_named(message: dict) -> str:
+    text = str(message.get("blocks"))
+    return text.split("discovery #", 1)[1].split()[0].strip("'\",.")
+
+
+def _action_ids(message: dict) -> set[str]:
+    return {
+        element.get("action_id", "")
+        for block in message.get("blocks") or []
+        for element in [*block.get("elements", []), block.get("accessory") or {}]
+        if element.get("type") in ("button", "overflow", "static_select", "checkboxes")
+    }

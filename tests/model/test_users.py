@@ -1,0 +1,325 @@
+"""A model of the people who use Value Scout, walking the real app (see ENGINEERING.md).
+
+The rules are what people do: talk to the bot, run /scout and the shortcut, open the Home
+tab, use any control the bot rendered (found in the blocks, stale ones included), fill and
+submit or close any modal, repeat a request, let time pass, restart the process. After
+every step the world settles and the invariants must hold.
+
+CI runs a bounded walk with a fixed seed. `python3 dev.py test --deep` (VALUESCOUT_DEEP=1)
+walks much longer from a random seed and prints it; VALUESCOUT_MODEL_SEED=N replays one.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections import Counter
+from typing import ClassVar
+from datetime import timedelta
+
+import hypothesis.strategies as st
+from hypothesis import HealthCheck, seed, settings
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from bot.cli.forms import fields_of, view_state
+from bot.emulator import SEED
+from bot.emulator.controls import Control, message_controls, view_controls
+from bot.emulator.driver import DriverResponse
+from bot.rendering.ids import CallbackId, Command
+from tests.model import invariants
+from tests.model.world import World, load_rules_once
+
+DEEP = os.environ.get("VALUESCOUT_DEEP") == "1"
+PEOPLE = [SEED.scout, SEED.sally, SEED.dana, SEED.admin, SEED.coach]
+ROOMS = [SEED.sales, SEED.marketing, SEED.product, SEED.coaches, SEED.general]
+REMEMBERED = 40  # controls seen earlier, kept to be clicked when stale
+SAYINGS = [  # what scouts type: answers, commands, mistakes, hostile text
+    "hi", "Globex", "Initech Ltd", "Onboard a new store in one day instead of two weeks",
+    "Every store needs a consultant on site", "partly", "Yes", "not yet", "2", "7", "maybe",
+    "40k EUR", "$1.2M", "10k-100k", "Don't know", "about 5000 dollars", "-3 EUR", "lots",
+    "2027-03-31 the board decides the budget", "next friday renewal", "yesterday", "31.02.2027",
+    "skip", "back", "cancel", "help", "submit", "edit", "   ", "<!channel> *bold* `code` <@U0ADMIN>",
+    "```\nfenced\n```", "https://example.com/ticket/1", "x" * 2100, "Ünïcødé 😀 客户",
+]  # fmt: skip
+ANSWERS = {  # sensible typed answers per question, a mistake or two among them
+    "account": ["Globex", "Initech Ltd", "Acme Corp"],
+    "outcome": ["Onboard a new store in one day instead of two weeks", "better reporting"],
+    "gap": ["Every store needs a consultant on site", "Their admins export to Excel by hand"],
+    "fit": ["partly", "Yes", "not yet", "2", "maybe"],
+    "value": ["40k EUR", "$1.2M", "10k-100k", "lots", "skip"],
+    "event": ["2027-03-31 the board decides the budget", "31.02.2027", "skip", "yesterday"],
+    "summary": ["submit", "edit 2", "back", "yes"],
+}
+SCOUTS = [SEED.scout, SEED.sally]
+NAVIGATION = ("dialogue_back", "dialogue_cancel", "dialogue_skip", "dialogue_edit")
+STORIES = [
+    "",
+    "help",
+    "config",
+    "frobnicate",
+    "Acme Corp's CFO wants month-end close down from 10 days to 3 before their March 31 renewal.",
+]
+
+
+class Users(RuleBasedStateMachine):
+    """Scouts, team members, admins and strangers, using whatever the bot shows them."""
+
+    template: str = ""
+    directory_factory = None
+    seen: ClassVar[Counter] = Counter()  # what the walks did, printed at the end: a walk that does
+    # nothing proves nothing
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.world = World.start(
+            template=self.template, directory=Users.directory_factory(), rules=load_rules_once()
+        )
+        self.responses: list[DriverResponse] = []
+        self.calls_checked = 0
+        self.remembered: list[Control] = []
+        self.last_request: tuple | None = None
+
+    def teardown(self) -> None:
+        self.world.stop()
+
+    # -- what people do ---------------------------------------------------------------
+
+    @rule(person=st.sampled_from(PEOPLE), text=st.sampled_from(SAYINGS) | st.text(max_size=60))
+    def say_in_dm(self, person: str, text: str) -> None:
+        """A direct message to the bot."""
+        self._send("message", person, text)
+
+    @rule(person=st.sampled_from(PEOPLE), text=st.sampled_from(STORIES))
+    def run_scout_command(self, person: str, text: str) -> None:
+        """/scout, /scout help, /scout config, a typo, or a story."""
+        self._send("command", Command.SCOUT.value, text, user=person)
+
+    @rule(
+        person=st.sampled_from(PEOPLE), room=st.sampled_from(ROOMS), text=st.sampled_from(SAYINGS)
+    )
+    def use_the_shortcut(self, person: str, room: str, text: str) -> None:
+        """Someone said something in a channel; a scout logs it with the message shortcut."""
+        said = self.world.emulator.workspace.add_user_message(room, SEED.sally, text)
+        self._send(
+            "message_shortcut", user=person, message=said,
+            callback_id=CallbackId.LOG_DISCOVERY_SHORTCUT.value, channel=room,
+        )  # fmt: skip
+
+    @rule(person=st.sampled_from(PEOPLE))
+    def open_home(self, person: str) -> None:
+        """The Home tab."""
+        self._send("app_home_opened", person)
+
+    @rule(data=st.data())
+    def answer_the_bot(self, data: st.DataObject) -> None:
+        """A scout answers what the bot just asked: by typing, or with a control it shows."""
+        person = data.draw(st.sampled_from(SCOUTS), label="scout")
+        dm = self.world.emulator.dm_channel_for(person)
+        asked = [m for m in self.world.emulator.messages(dm) if m.get("user") == SEED.bot_user_id]
+        controls = message_controls(asked[-1], dm) if asked else []
+        onward = [c for c in controls if not c.action_id.startswith(NAVIGATION)]
+        if controls and data.draw(st.booleans(), label="click"):
+            wander = not onward or data.draw(st.integers(0, 4), label="wander") == 0
+            self._use(data, person, controls if wander else onward)
+            return
+        key = _question_key(asked[-1]) if asked else None
+        text = data.draw(st.sampled_from(ANSWERS.get(key) or SAYINGS), label="answer")
+        self._send("message", person, text)
+
+    answer_again = answer_the_bot  # weight: most of what scouts do is answer
+    answer_once_more = answer_the_bot
+
+    @precondition(lambda self: self._cards())
+    @rule(data=st.data())
+    def work_a_card(self, data: st.DataObject) -> None:
+        """Someone in a team channel uses a card's buttons or menu."""
+        person = data.draw(st.sampled_from(PEOPLE), label="person")
+        self._use(data, person, self._cards())
+
+    work_another_card = work_a_card
+
+    @precondition(lambda self: self._anything_to_use())
+    @rule(data=st.data())
+    def use_a_control(self, data: st.DataObject) -> None:
+        """Anyone uses any control they can see, or one they saw earlier (stale)."""
+        person = data.draw(st.sampled_from(PEOPLE), label="person")
+        shown = self._controls_for(person)
+        pool = shown if shown and data.draw(st.booleans(), label="fresh") else self.remembered
+        pool = pool or shown
+        self._use(data, person, pool)
+
+    @precondition(lambda self: any(self._modal(p) for p in PEOPLE))
+    @rule(data=st.data())
+    def submit_a_modal(self, data: st.DataObject) -> None:
+        """Fill the open modal (prefilled, changed, or emptied) and press Submit."""
+        person = data.draw(st.sampled_from([p for p in PEOPLE if self._modal(p)]), label="person")
+        view = self._modal(person)
+        answers = {f.block_id: data.draw(_answer_for(f), label=f.label) for f in fields_of(view)}
+        values = view_state(view, {k: v for k, v in answers.items() if v is not KEEP})
+        self._send("view_submission", user=person, view=view["id"], values=values)
+
+    @precondition(lambda self: any(self._modal(p) for p in PEOPLE))
+    @rule(person=st.sampled_from(PEOPLE))
+    def close_a_modal(self, person: str) -> None:
+        """Press Cancel or ✕ on the open modal."""
+        view = self._modal(person)
+        if view is not None:
+            self._send("view_closed", user=person, view=view["id"])
+
+    @precondition(lambda self: self.last_request is not None)
+    @rule()
+    def repeat_the_last_request(self) -> None:
+        """A double click, or Slack retrying: the same request again."""
+        name, args, kwargs = self.last_request
+        self._send(name, *args, **kwargs)
+
+    @rule(hours=st.sampled_from([0.5, 1.5, 25, 24 * 4, 24 * 7]))
+    def let_time_pass(self, hours: float) -> None:
+        """Reminders, drafts, nudges and digests come due."""
+        self.world.pass_time(timedelta(hours=hours))
+        self.world.settle()
+
+    @rule()
+    def restart_the_process(self) -> None:
+        """The process dies and comes back on the same database."""
+        self.world.restart()
+
+    submit_a_modal_again = submit_a_modal
+
+    # -- what must always hold --------------------------------------------------------
+
+    @invariant()
+    def every_request_was_acknowledged_in_time(self) -> None:
+        invariants.answered_in_time(self.responses)
+        self.responses.clear()
+
+    @invariant()
+    def slack_accepted_every_call(self) -> None:
+        self.calls_checked = invariants.slack_accepted_everything(
+            self.world.emulator, self.calls_checked
+        )
+
+    @invariant()
+    def nothing_crashed(self) -> None:
+        assert not self.world.log.failures(), self.world.log.failures()[-1]
+        invariants.nobody_saw_an_apology(self.world.emulator, PEOPLE)
+
+    @invariant()
+    def every_screen_tells_the_truth(self) -> None:
+        stored = invariants.cards_tell_the_truth(self.world.emulator, self.world.engine)
+        Users.seen["most discoveries in a walk"] = max(
+            Users.seen["most discoveries in a walk"], stored
+        )
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _send(self, name: str, *args, **kwargs) -> None:
+        """Send a request with the driver's method `name`, then let the world settle."""
+        self.last_request = (name, args, kwargs)
+        Users.seen[f"sent {name}"] += 1
+        self.responses.append(getattr(self.world.driver, name)(*args, **kwargs))
+        self.world.settle()
+        self._remember()
+
+    def _use(self, data: st.DataObject, person: str, controls: list[Control]) -> None:
+        control = data.draw(st.sampled_from(controls), label="control")
+        choice = data.draw(st.sampled_from(control.choices()), label="choice")
+        Users.seen[f"used {control.kind} {control.action_id.split(':')[0]}"] += 1
+        self._send("use", control, user=person, choice=choice)
+
+    def _cards(self) -> list[Control]:
+        emulator = self.world.emulator
+        rooms = (SEED.sales, SEED.marketing, SEED.product)
+        return [c for r in rooms for m in emulator.messages(r) for c in message_controls(m, r)]
+
+    def _controls_for(self, person: str) -> list[Control]:
+        emulator = self.world.emulator
+        dm = emulator.dm_channel_for(person)
+        found = [c for m in emulator.messages(dm) for c in message_controls(m, dm)]
+        for room in ROOMS:
+            found += [c for m in emulator.messages(room) for c in message_controls(m, room)]
+            mine = [m for m in emulator.ephemerals(room) if m.get("to_user") == person]
+            found += [c for m in mine for c in message_controls(m, room, ephemeral=True)]
+        for view in (emulator.home_view(person), self._modal(person)):
+            found += view_controls(view) if view else []
+        return found
+
+    def _remember(self) -> None:
+        for person in PEOPLE:
+            self.remembered += self._controls_for(person)
+        self.remembered = self.remembered[-REMEMBERED:]
+
+    def _anything_to_use(self) -> bool:
+        return bool(self.remembered)
+
+    def _modal(self, person: str) -> dict | None:
+        stack = self.world.emulator.modal_stack(person)
+        return stack[-1] if stack else None
+
+
+KEEP = object()  # leave the field as the modal was opened
+
+
+def _question_key(message: dict) -> str | None:
+    """Which question a bot message asks (its blocks say), or "summary"."""
+    for block in message.get("blocks") or []:
+        block_id = str(block.get("block_id", ""))
+        if block_id.startswith(("pick:", "nav:")):
+            return block_id.split(":", 1)[1]
+        if block_id.startswith("routes:"):
+            return "summary"
+    return None
+
+
+def _answer_for(field) -> st.SearchStrategy:
+    """What a person may leave or put in one field of a modal."""
+    empty = st.just([] if field.kind == "checkboxes" else None)
+    if field.options:
+        values = [value for value, _label in field.options]
+        picked = st.sampled_from(values)
+        if field.kind == "checkboxes":
+            picked = st.lists(st.sampled_from(values), unique=True, min_size=1)
+        return st.one_of(picked, st.just(KEEP), empty)
+    if field.kind == "datepicker":
+        return st.one_of(st.just(KEEP), st.sampled_from(["2027-03-31", "2020-01-01"]), empty)
+    if field.kind == "conversations_select":
+        return st.one_of(st.just(KEEP), st.sampled_from(ROOMS), empty)
+    sensible = st.sampled_from([a for answers in ANSWERS.values() for a in answers])
+    return st.one_of(sensible, st.just(KEEP), st.sampled_from(SAYINGS), st.text(max_size=40), empty)
+
+
+def walk_settings() -> tuple[settings, int]:
+    """A bounded walk with a fixed seed in CI; a long one with a random seed when deep."""
+    chosen = os.environ.get("VALUESCOUT_MODEL_SEED")
+    walk_seed = int(chosen) if chosen else (random.randrange(2**32) if DEEP else 20261202)
+    examples, steps = (200, 80) if DEEP else (6, 50)
+    examples = int(os.environ.get("VALUESCOUT_MODEL_EXAMPLES", examples))
+    return (
+        settings(
+            max_examples=examples,
+            stateful_step_count=steps,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+            print_blob=True,
+        ),
+        walk_seed,
+    )
+
+
+def test_people_using_every_path_never_meet_a_crash_or_a_lie(sqlite_template, tmp_path_factory):
+    """The model walk: every rule, every invariant, after every step."""
+    Users.template = sqlite_template
+    Users.directory_factory = lambda: tmp_path_factory.mktemp("walk")
+    walk, walk_seed = walk_settings()
+    print(f"model walk seed {walk_seed}: replay with VALUESCOUT_MODEL_SEED={walk_seed}")
+    try:
+        run_state_machine_as_test(seed(walk_seed)(lambda: Users()), settings=walk)
+    finally:
+        print("model walk:", ", ".join(f"{k}: {v}" for k, v in sorted(Users.seen.items())))

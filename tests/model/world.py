@@ -1,0 +1,167 @@
+"""The product as people meet it: the app on loopback HTTP, the emulator, a database, a log.
+
+One World per walk. Requests go in signed, as Slack sends them; after each one the world
+settles (the work after the ack finished, the outbox delivered) before anyone looks.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+from bot.app import after_ack_work, build_app
+from bot.dialogue.reminders import nudge_idle_dialogues
+from bot.dialogue.turns import DialogueRules, load_dialogue_rules
+from bot.digests.jobs import run_due_digests
+from bot.discoveries.delivery import DeliveryWorker
+from bot.discoveries.nudges import nudge_open_loops
+from bot.emulator import SlackDriver, SlackEmulator
+from bot.settings import Settings
+from bot.slack_client import build_web_client
+from bot.web import LocalServer, build_wsgi_app
+from storage.engine import create_engine_for, session_scope
+from storage.queries import seed_route_channels
+from storage.types import utc_now
+from tests.e2e.conftest import SIGNING_SECRET, e2e_settings
+
+SETTLE_SECONDS = 20.0  # far above anything the app needs; reaching it is a failure
+
+
+class LogRecorder(logging.Handler):
+    """Keeps every record at WARNING and above, and every record that carries a traceback."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING or record.exc_info:
+            self.records.append(record)
+
+    def failures(self) -> list[str]:
+        """ERROR lines, tracebacks, and the app's own warnings (each a person not told)."""
+        bad = [r for r in self.records if r.levelno >= logging.ERROR or r.exc_info]
+        bad += [r for r in self.records if r.levelno == logging.WARNING and _ours(r)]
+        return [f"{r.name}: {r.getMessage()}" for r in bad]
+
+
+def _ours(record: logging.LogRecord) -> bool:
+    return record.name.startswith(("bot.", "storage.")) and not record.name.startswith(
+        "bot.emulator"
+    )
+
+
+@dataclass
+class Process:
+    """One app process: its engine, delivery (drained by the world) and HTTP server."""
+
+    engine: Engine
+    client: WebClient
+    delivery: DeliveryWorker
+    server: LocalServer
+    app: App
+
+    def stop(self) -> None:
+        """Stop like a killed process: no draining, connections closed."""
+        self.server.stop()
+        self.engine.dispose()
+
+
+@dataclass
+class World:
+    """The emulator, the database, the running app, and the time people have let pass."""
+
+    emulator: SlackEmulator
+    settings: Settings
+    rules: DialogueRules
+    process: Process | None = None
+    driver: SlackDriver | None = None
+    skipped: timedelta = timedelta(0)
+    log: LogRecorder = field(default_factory=LogRecorder)
+
+    @classmethod
+    def start(cls, *, template: str, directory: Path, rules: DialogueRules) -> World:
+        """A fresh workspace and database (a copy of the migrated template), and the app."""
+        path = directory / "valuescout.db"
+        shutil.copyfile(template, path)
+        emulator = SlackEmulator().start()
+        world = cls(emulator, e2e_settings(emulator, f"sqlite:///{path}"), rules)
+        logging.getLogger().addHandler(world.log)
+        world.boot()
+        return world
+
+    def boot(self) -> None:
+        """Start an app process on the world's database, as `valuescout web` builds one."""
+        engine = create_engine_for(self.settings.database_url)
+        with session_scope(engine) as session:
+            seed_route_channels(session=session, channels=self.settings.route_channels)
+        client = build_web_client(self.settings)
+        delivery = DeliveryWorker(
+            engine=engine, client=client, definition=self.rules.definition,
+            network=self.rules.network, per_channel_interval=0.0,
+        )  # fmt: skip
+        app = build_app(
+            settings=self.settings, client=client, engine=engine, rules=self.rules,
+            delivery=delivery,
+        )  # fmt: skip
+        wsgi = build_wsgi_app(bolt_app=app, engine=engine, signing_secret=SIGNING_SECRET)
+        server = LocalServer(wsgi).start()
+        self.process = Process(engine, client, delivery, server, app)
+        self.driver = SlackDriver(server.url, SIGNING_SECRET, emulator=self.emulator)
+
+    def restart(self) -> None:
+        """Kill the process mid-whatever and start a new one on the same database."""
+        self.settle()
+        self.process.stop()
+        self.boot()
+
+    def stop(self) -> None:
+        """Tear everything down."""
+        logging.getLogger().removeHandler(self.log)
+        if self.process is not None:
+            self.process.stop()
+        self.emulator.stop()
+
+    @property
+    def engine(self) -> Engine:
+        """The running process's engine."""
+        return self.process.engine
+
+    def now(self) -> datetime:
+        """The time in the world: the clock plus whatever people let pass."""
+        return utc_now() + self.skipped
+
+    def settle(self) -> None:
+        """Wait for the work after each ack, then deliver everything due, until all is quiet."""
+        work = after_ack_work(self.process.app)
+        for _round in range(20):
+            if not work.wait_idle(SETTLE_SECONDS):
+                raise AssertionError(f"work after the ack still running after {SETTLE_SECONDS} s")
+            if self.process.delivery.drain_once() == 0 and work.wait_idle(0):
+                return
+        raise AssertionError("delivery never ran dry")
+
+    def pass_time(self, delta: timedelta) -> None:
+        """Let time pass and run every scheduled job as the scheduler would at that moment."""
+        self.skipped += delta
+        at, client = self.now(), self.process.client
+        nudge_idle_dialogues(engine=self.engine, client=client, now=at)
+        nudge_open_loops(engine=self.engine, client=client, zone=self.settings.zone, now=at)
+        run_due_digests(
+            engine=self.engine, client=client, settings=self.settings,
+            network=self.rules.network, now=at,
+        )  # fmt: skip
+
+
+def load_rules_once(cache: dict = {}) -> DialogueRules:  # noqa: B006 - a deliberate cache
+    """prompts/ parsed once per test process."""
+    if "rules" not in cache:
+        cache["rules"] = load_dialogue_rules()
+    return cache["rules"]
