@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from sqlmodel import select
 
 from bot.discoveries.service import CARD, RECEIPT
@@ -21,14 +23,28 @@ STATUS_WORDS = {  # what a card says for each status (a re-route says so instead
     DiscoveryStatus.DECLINED: "*Declined*",
     DiscoveryStatus.WITHDRAWN: "*Withdrawn*",
 }
+CARD_MARK = "Value Scout · discovery #"  # the context line that names a card's discovery
 CHANNELS = (SEED.sales, SEED.marketing, SEED.product, SEED.coaches, SEED.general)
 
 
 def answered_in_time(responses: list[DriverResponse]) -> None:
     """Every request was acknowledged with a 2xx within Slack's budget."""
     for response in responses:
-        assert 200 <= response.status < 300, f"answered {response.status}: {response.body[:300]}"
+        sent = _describe(response.sent or {})
+        assert 200 <= response.status < 300, (
+            f"{sent} answered {response.status}: {response.body[:300]}"
+        )
         assert response.elapsed < ACK_BUDGET, f"acknowledged after {response.elapsed:.2f} s"
+
+
+def _describe(sent: dict) -> str:
+    """What a request was, in a few words, for a failure message."""
+    payload = json.loads(sent["payload"]) if isinstance(sent.get("payload"), str) else sent
+    kind = payload.get("type") or payload.get("command") or "request"
+    view = payload.get("view") or {}
+    actions = [a.get("action_id") for a in payload.get("actions") or []]
+    event = (payload.get("event") or {}).get("type")
+    return f"{kind} {view.get('callback_id', '')} {actions or ''} {event or ''}".strip()
 
 
 def slack_accepted_everything(emulator: SlackEmulator, seen: int) -> int:
@@ -76,7 +92,7 @@ def cards_tell_the_truth(emulator: SlackEmulator, engine) -> int:
 def _card_agrees(card: dict, discovery: Discovery, route: DiscoveryRoute) -> None:
     text = str(card.get("blocks"))
     where = f"discovery #{discovery.id}'s {route.route} card"
-    assert f"discovery #{discovery.id}" in text, f"{where} does not name it"
+    assert f"{CARD_MARK}{discovery.id}" in text, f"{where} does not name it"
     shown = _action_ids(card)
     if route.rerouted_to is not None:
         assert "Re-routed" in text and not shown, f"{where} moved away but does not say so"
@@ -99,7 +115,7 @@ def _receipt_agrees(receipt: dict, discovery: Discovery) -> None:
 
 def _one_card_each(messages: list[dict], channel: str) -> None:
     top = [m for m in messages if m.get("thread_ts") in (None, m.get("ts"))]
-    cards = [m for m in top if "discovery #" in str(m.get("blocks"))]
+    cards = [m for m in top if CARD_MARK in str(m.get("blocks"))]
     named = [_discovery_named(m) for m in cards]
     doubled = {n for n in named if named.count(n) > 1}
     assert not doubled, f"{channel} has more than one card of discoveries {sorted(doubled)}"
@@ -107,7 +123,7 @@ def _one_card_each(messages: list[dict], channel: str) -> None:
 
 def _discovery_named(message: dict) -> str:
     text = str(message.get("blocks"))
-    return text.split("discovery #", 1)[1].split()[0].strip("'\",.")
+    return text.split(CARD_MARK, 1)[1].split()[0].strip("'\",.")
 
 
 def _action_ids(message: dict) -> set[str]:

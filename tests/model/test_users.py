@@ -14,11 +14,11 @@ from __future__ import annotations
 import os
 import random
 from collections import Counter
-from typing import ClassVar
 from datetime import timedelta
+from typing import ClassVar
 
 import hypothesis.strategies as st
-from hypothesis import HealthCheck, seed, settings
+from hypothesis import HealthCheck, Phase, seed, settings
 from hypothesis.stateful import (
     RuleBasedStateMachine,
     invariant,
@@ -57,6 +57,18 @@ ANSWERS = {  # sensible typed answers per question, a mistake or two among them
     "summary": ["submit", "edit 2", "back", "yes"],
 }
 SCOUTS = [SEED.scout, SEED.sally]
+OPENERS = ["hi", "Hello! Got one from a customer call", "I have a discovery"]
+GOOD = {  # answers a scout who knows what to say types
+    "account": ["Globex", "Initech Ltd"],
+    "outcome": ["Onboard a new store in one day instead of two weeks"],
+    "gap": ["Every store needs a consultant on site to set up the POS"],
+    "fit": ["partly", "Yes", "not yet", "not sure"],
+    "value": ["40k EUR", "10k-100k", "$1.2M"],
+    "event": ["2027-03-31 the board decides the budget"],
+    "who_cares": ["executive"],
+    "evidence": ['"We lose two weeks per store"'],
+}
+ONWARD = ("dialogue_pick", "dialogue_submit")
 NAVIGATION = ("dialogue_back", "dialogue_cancel", "dialogue_skip", "dialogue_edit")
 STORIES = [
     "",
@@ -133,7 +145,41 @@ class Users(RuleBasedStateMachine):
         self._send("message", person, text)
 
     answer_again = answer_the_bot  # weight: most of what scouts do is answer
-    answer_once_more = answer_the_bot
+
+    @rule(data=st.data())
+    def log_a_discovery_by_dm(self, data: st.DataObject) -> None:
+        """A scout who knows what to say goes from the first DM to Submit, clicking or typing."""
+        person = data.draw(st.sampled_from(SCOUTS), label="scout")
+        dm = self.world.emulator.dm_channel_for(person)
+        self._send("message", person, data.draw(st.sampled_from(OPENERS), label="opener"))
+        for _turn in range(12):
+            asked = self._bot_messages(dm)[-1]
+            key = _question_key(asked)
+            picks = [c for c in message_controls(asked, dm) if c.action_id.startswith(ONWARD)]
+            if key == "summary":
+                submit = [c for c in picks if c.action_id == "dialogue_submit"]
+                self._send("use", submit[0], user=person)
+                return
+            if picks and data.draw(st.booleans(), label="click"):
+                self._use(
+                    data, person, [c for c in picks if c.action_id.startswith("dialogue_pick")]
+                )
+            else:
+                self._send("message", person, data.draw(st.sampled_from(GOOD[key]), label=key))
+
+    @rule(data=st.data())
+    def log_a_discovery_by_modal(self, data: st.DataObject) -> None:
+        """A scout opens /scout's modal, fills it sensibly and submits both steps."""
+        person = data.draw(st.sampled_from(SCOUTS), label="scout")
+        self._send("command", Command.SCOUT.value, "", user=person)
+        for _step in range(3):
+            view = self._modal(person)
+            if view is None:
+                return
+            answers = {f.block_id: _good_answer(f) for f in fields_of(view)}
+            self._send(
+                "view_submission", user=person, view=view["id"], values=view_state(view, answers)
+            )
 
     @precondition(lambda self: self._cards())
     @rule(data=st.data())
@@ -169,8 +215,11 @@ class Users(RuleBasedStateMachine):
     def close_a_modal(self, person: str) -> None:
         """Press Cancel or ✕ on the open modal."""
         view = self._modal(person)
-        if view is not None:
+        if view is not None and view.get("notify_on_close"):  # else Slack tells the app nothing
             self._send("view_closed", user=person, view=view["id"])
+        elif view is not None:
+            with self.world.emulator.workspace.transaction() as workspace:
+                workspace.views.close(view["id"])
 
     @precondition(lambda self: self.last_request is not None)
     @rule()
@@ -233,6 +282,11 @@ class Users(RuleBasedStateMachine):
         Users.seen[f"used {control.kind} {control.action_id.split(':')[0]}"] += 1
         self._send("use", control, user=person, choice=choice)
 
+    def _bot_messages(self, channel: str) -> list[dict]:
+        return [
+            m for m in self.world.emulator.messages(channel) if m.get("user") == SEED.bot_user_id
+        ]
+
     def _cards(self) -> list[Control]:
         emulator = self.world.emulator
         rooms = (SEED.sales, SEED.marketing, SEED.product)
@@ -263,7 +317,22 @@ class Users(RuleBasedStateMachine):
         return stack[-1] if stack else None
 
 
+PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink)
 KEEP = object()  # leave the field as the modal was opened
+
+
+def _good_answer(field) -> object:
+    """What a scout who knows what to say puts in a modal field."""
+    if field.kind == "checkboxes":
+        return [value for value, _label in field.options[:1]]
+    if field.options:
+        return field.options[0][0] if field.initial in (None, "") else field.initial
+    if field.kind == "datepicker":
+        return "2027-03-31"
+    if field.kind == "conversations_select":
+        return field.initial or SEED.product
+    key = field.block_id.split(":")[0]
+    return field.initial or GOOD.get(key, ["The board decides the budget"])[0]
 
 
 def _question_key(message: dict) -> str | None:
