@@ -49,6 +49,15 @@ def start_state(definition: Definition, answers: dict[str, Any] | None = None) -
     return DialogueState(following.key if following else SUMMARY, answers)
 
 
+def with_story(state: DialogueState, story: str | None) -> DialogueState:
+    """What the scout told us when opening the dialogue, kept whole as evidence (after any kept)."""
+    kept = str(state.answers.get("evidence") or "")
+    if not story or story in kept:
+        return state
+    evidence = f"{kept}\n\n{story}" if kept else story
+    return replace(state, answers={**state.answers, "evidence": evidence})
+
+
 def advance(
     definition: Definition, rules: RoutingRules, state: DialogueState, event: Event, *, today: date
 ) -> Step:

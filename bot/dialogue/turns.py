@@ -74,6 +74,7 @@ def take_turn(
     answers: dict | None = None,
     replace_answers: bool = False,
     to_summary: bool = False,
+    story: str | None = None,
 ) -> Turn | None:
     """Apply events to the scout's open dialogue (starting one if needed); None for a duplicate."""
     for attempt in (1, 2):
@@ -83,7 +84,7 @@ def take_turn(
                     session=session, key=request_key, kind="turn"
                 ):
                     return None
-                edit = _Edit(answers, replace_answers, to_summary)
+                edit = _Edit(answers, replace_answers, to_summary, story)
                 return _turn(session, rules, who, events, now, source, dialogue_id, edit)
         except IntegrityError:
             # Two first messages at once both started a dialogue: the loser retries and joins it.
@@ -99,8 +100,10 @@ class _Edit:
     answers: dict | None
     replace: bool
     to_summary: bool
+    story: str | None = None  # what the scout typed with the command that opened the form
 
     def apply(self, state: DialogueState) -> DialogueState:
+        state = machine.with_story(state, self.story)
         if self.answers is not None:
             answers = self.answers if self.replace else state.answers | self.answers
             state = replace(state, answers=dict(answers))
