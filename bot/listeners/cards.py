@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError
 from bot.discoveries.loop import ALLOWED_FROM, Change, ChangeResult, change_status, load_cards
 from bot.discoveries.reroute import MOVABLE, Move, RerouteRefused, Why, reroute
 from bot.discoveries.similar import find_related
-from bot.listeners.support import Services, acknowledge, after_ack, services
+from bot.listeners.support import Services, acknowledge, after_ack, services, tell_privately
 from bot.rendering.cards import discovery_card
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.status import (
@@ -228,7 +228,7 @@ def _refuse(
 
 def _tell(client: WebClient, card: CardRef, user: str, text: str) -> None:
     """An ephemeral note to one person, beside the card they clicked."""
-    client.chat_postEphemeral(channel=card.channel_id, user=user, text=text)
+    tell_privately(client, channel=card.channel_id, user=user, text=text)
 
 
 def _plain_refusal(refused: RerouteRefused) -> str:
