@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from bot.dialogue.answer_common import quote
 from bot.dialogue.answers import Invalid, Parsed, parse_answer, subject, validate_value
 from bot.dialogue.definition import Definition, Kind, Question
 from bot.dialogue.events import (
@@ -20,6 +21,7 @@ from bot.dialogue.events import (
     Notice,
     Pick,
     Reply,
+    Resume,
     SetRoutes,
     ShowHelp,
     Skip,
@@ -66,6 +68,9 @@ def advance(
         return Step(state, (Notice(_CLOSED[state.step]),))
     context = _Context(definition, rules, today)
     state = _repaired(definition, state)
+    if state.in_form and isinstance(event, Reply):  # nothing was asked here: show what is
+        shown = advance(definition, rules, replace(state, in_form=False), Resume(), today=today)
+        return _noticed(_NOT_AN_ANSWER.format(text=quote(event.text)), shown)
     if isinstance(event, Cancel):
         return Step(DialogueState(CANCELLED, state.answers), (Cancelled(),))
     if state.step == SUMMARY:
@@ -73,6 +78,10 @@ def advance(
     return _at_question(context, state, definition.question(state.step), event)
 
 
+_NOT_AN_ANSWER = (
+    "I didn't take {text} as an answer: your open discovery was started in a form, "
+    "so here is where it stands. Answer here, or finish it in the form."
+)
 _CLOSED = {
     SUBMITTED: "This discovery was already submitted. Send a new message to log another one.",
     CANCELLED: "This dialogue was cancelled. Send a new message to start again.",

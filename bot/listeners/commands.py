@@ -44,9 +44,10 @@ def open_discovery_modal(
         open_config(client, app, trigger_id=command["trigger_id"])
     if asked.kind != "log":
         return
-    who = Who(command["team_id"], command["user_id"], command.get("channel_id"))
+    who = Who(command["team_id"], command["user_id"])  # the scout's DM, not where they typed
     turn = take_turn(
-        engine=app.engine, rules=app.rules, who=who, events=[], now=utc_now(), story=asked.story
-    )
+        engine=app.engine, rules=app.rules, who=who, events=[], now=utc_now(),
+        story=asked.story, form=True,
+    )  # fmt: skip
     view = discovery_modal(app.rules.definition, turn.state.answers, dialogue_id=turn.dialogue_id)
     client.views_open(trigger_id=command["trigger_id"], view=view)

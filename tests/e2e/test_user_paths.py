@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
 from bot.cli.terminal import find_button
+from bot.dialogue.reminders import nudge_idle_dialogues
 from bot.emulator import SEED
-from bot.rendering.ids import Command
+from bot.rendering.ids import CallbackId, Command
 from storage.engine import session_scope
 from storage.models import DialogueSession
-from tests.e2e.people import wait_until
+from tests.e2e.people import Scout, wait_until
 from tests.e2e.test_card_actions import logged
 
 
@@ -129,3 +131,85 @@ def test_someone_else_clicking_the_scouts_receipt_is_told_who_can_without_an_apo
     told = wait_until(lambda: emulator.messages(sally), what="a word to Sally")
     assert "Only the scout who logged this discovery" in told[-1]["text"]
     assert emulator.modal_stack(SEED.sally) == []
+
+
+# --- a form and the DM at once -----------------------------------------------------------------
+
+
+def open_form(driver, emulator, *, channel: str | None = None) -> dict:
+    """/scout with nothing after it: the discovery form, once it is open."""
+    opened = len(emulator.calls_to("views.open"))
+    assert driver.command(Command.SCOUT.value, "", user=SEED.scout, channel=channel).status == 200
+    wait_until(lambda: len(emulator.calls_to("views.open")) > opened, what="the form")
+    return emulator.modal_stack(SEED.scout)[-1]
+
+
+def shortcut_on(driver, emulator, text: str) -> dict:
+    """The message shortcut on a customer's words in #general: the form, once it is open."""
+    ts = emulator.workspace.add_user_message(SEED.general, SEED.sally, text)
+    opened = len(emulator.calls_to("views.open"))
+    driver.message_shortcut(
+        user=SEED.scout, callback_id=CallbackId.LOG_DISCOVERY_SHORTCUT.value,
+        message=ts, channel=SEED.general,
+    )  # fmt: skip
+    wait_until(lambda: len(emulator.calls_to("views.open")) > opened, what="the form")
+    return emulator.modal_stack(SEED.scout)[-1]
+
+
+def test_a_dm_while_the_form_is_open_is_not_taken_as_the_answer_to_a_question_never_asked(
+    driver, emulator, engine
+):
+    open_form(driver, emulator)
+    scout = Scout(driver, emulator)
+
+    reply = scout.say("hello there", expect="Which customer")
+
+    assert "hello there" in str(reply)  # quoted back: not lost, not taken as the account
+    [dialogue] = dialogues(engine)
+    assert "account" not in dialogue.answers
+    scout.say("Globex", expect="achieve")
+    assert dialogues(engine)[0].answers["account"] == "Globex"
+
+
+def test_an_answer_typed_after_the_shortcut_is_not_stored_in_the_shortcuts_discovery(
+    driver, emulator, engine
+):
+    scout = Scout(driver, emulator)
+    scout.say("hi", expect="Which customer")
+    scout.say("Globex", expect="achieve")
+    shortcut_on(driver, emulator, "We need month-end close in 2 days")
+
+    reply = scout.say("Onboard a store in a day", expect="Which customer")
+
+    assert "Onboard a store in a day" in str(reply)
+    parked, fresh = dialogues(engine)
+    assert parked.answers == {"account": "Globex"}
+    assert "account" not in fresh.answers and fresh.answers["evidence"].startswith("We need")
+
+
+def test_a_button_of_a_discovery_put_aside_as_a_draft_says_so(driver, emulator, engine):
+    scout = Scout(driver, emulator)
+    scout.say("hi", expect="Which customer")
+    question = scout.say("Globex", expect="achieve")
+    shortcut_on(driver, emulator, "We need month-end close in 2 days")
+
+    answer = scout.click("Back", message=question, expect="draft")
+
+    assert "submitted or cancelled" not in str(answer)
+    assert dialogues(engine)[0].answers == {"account": "Globex"}
+
+
+@pytest.mark.parametrize("how", ["command", "shortcut"])
+def test_a_form_left_alone_is_recalled_in_the_scouts_dm_not_the_channel_it_came_from(
+    driver, emulator, engine, components, how
+):
+    if how == "command":
+        open_form(driver, emulator, channel=SEED.general)
+    else:
+        shortcut_on(driver, emulator, "We need month-end close in 2 days")
+    idle = dialogues(engine)[0].updated_at + timedelta(hours=2)
+
+    assert nudge_idle_dialogues(engine=engine, client=components.client, now=idle) == (1, 0)
+
+    [reminder] = emulator.calls_to("chat.postMessage")
+    assert reminder.params["channel"] in (SEED.scout, emulator.dm_channel_for(SEED.scout))

@@ -386,3 +386,22 @@ def test_the_editing_flag_is_stored_beside_the_answers_only_while_editing():
 )  # fmt: skip
 def test_command_words_alone_become_events_and_anything_else_is_a_reply(text, event):
     assert interpret(text) == event
+
+
+def test_a_reply_to_a_dialogue_opened_in_a_form_answers_nothing_and_shows_where_it_stands():
+    opened = DialogueState("account", {"evidence": "From the call"}, in_form=True)
+
+    shown = step(opened, Reply("hello there"))
+
+    assert shown.state == DialogueState("account", {"evidence": "From the call"})
+    notice, ask = shown.effects
+    assert isinstance(notice, Notice) and "“hello there”" in notice.text
+    assert isinstance(ask, Ask) and ask.question.key == "account"
+    assert step(shown.state, Reply("Globex")).state.answers["account"] == "Globex"
+
+
+def test_the_in_form_flag_is_stored_beside_the_answers_and_read_back():
+    state = DialogueState("summary", {"account": "Globex"}, editing=True, in_form=True)
+
+    assert DialogueState.load(state.step, state.dump()) == state
+    assert DialogueState.load("account", {"account": "Globex"}).in_form is False
