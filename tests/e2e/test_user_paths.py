@@ -7,6 +7,7 @@ refused no call.
 
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from datetime import timedelta
@@ -19,9 +20,11 @@ from bot.dialogue.reminders import nudge_idle_dialogues
 from bot.emulator import SEED
 from bot.rendering.ids import CallbackId, Command
 from storage.engine import session_scope
-from storage.models import DialogueSession
+from storage.enums import DiscoveryStatus
+from storage.models import DialogueSession, Discovery
 from tests.e2e.people import Scout, wait_until
 from tests.e2e.test_card_actions import logged
+from tests.e2e.test_reroute import reroute
 
 
 @pytest.fixture(autouse=True)
@@ -213,3 +216,41 @@ def test_a_form_left_alone_is_recalled_in_the_scouts_dm_not_the_channel_it_came_
 
     [reminder] = emulator.calls_to("chat.postMessage")
     assert reminder.params["channel"] in (SEED.scout, emulator.dm_channel_for(SEED.scout))
+
+
+# --- stale cards --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("label", ["Acknowledge", "Actioned", "Decline"])
+def test_a_stale_copy_of_a_card_that_moved_to_another_team_changes_nothing(
+    driver, emulator, engine, label
+):
+    _scout, _receipt, team = logged(driver, emulator)
+    stale = copy.deepcopy(team.card())  # #product's card, as Dana's client still shows it
+    reroute(team, team.modal("Re-route"), to="marketing", note="A story for marketing")
+    wait_until(lambda: emulator.messages(SEED.marketing), what="the card in #marketing")
+    settle(emulator)
+    before = len(emulator.calls_to("chat.postEphemeral"))
+
+    team.click(label, card=stale, user=SEED.sally)
+
+    told = emulator.wait_for_call(
+        "chat.postEphemeral", lambda call: len(emulator.calls_to("chat.postEphemeral")) > before
+    )
+    assert "re-routed" in told.params["text"] and emulator.modal_stack(SEED.sally) == []
+    with session_scope(engine) as session:
+        assert session.exec(select(Discovery)).one().status == DiscoveryStatus.NEW
+
+
+def test_re_route_on_a_discovery_every_team_has_had_says_so_not_that_a_channel_is_missing(
+    driver, emulator
+):
+    _scout, _receipt, team = logged(driver, emulator)  # in #sales and #product
+    reroute(team, team.modal("Re-route"), to="marketing", note="A story for marketing")
+    wait_until(lambda: emulator.messages(SEED.marketing), what="the card in #marketing")
+
+    team.click("Re-route", channel=SEED.sales, user=SEED.sally)
+
+    told = emulator.wait_for_call("chat.postEphemeral")
+    assert "No channel serves" not in told.params["text"]
+    assert "every team" in told.params["text"]
