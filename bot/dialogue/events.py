@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,7 +91,9 @@ class SetRoutes:
 
 @dataclass(frozen=True)
 class Submit:
-    """Send the discovery."""
+    """Send the discovery; `seen` is the version of the answers on the summary clicked."""
+
+    seen: str | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +159,14 @@ class Step:
 
     state: DialogueState
     effects: tuple[Effect, ...]
+
+
+def answers_version(answers: dict[str, Any]) -> str:
+    """A short fingerprint of the answers a summary shows (the ticked teams aside: ticking a box
+    does not post a new summary), so Submit on an outdated one can be told apart."""
+    shown = {key: value for key, value in answers.items() if key != "routes"}
+    data = json.dumps(shown, sort_keys=True, default=str).encode()
+    return hashlib.sha256(data).hexdigest()[:12]
 
 
 COMMANDS: dict[str, type[Event]] = {

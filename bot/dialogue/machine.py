@@ -29,6 +29,7 @@ from bot.dialogue.events import (
     Submit,
     Submitted,
     Summary,
+    answers_version,
 )
 from bot.discoveries.routing import RoutingRules, suggest_routes
 from storage.enums import Route
@@ -192,6 +193,8 @@ def _stale_pick(state: DialogueState, key: str) -> Step:
 
 def _at_summary(context: _Context, state: DialogueState, event: Event) -> Step:
     answers = state.answers
+    if isinstance(event, Submit) and event.seen not in (None, answers_version(answers)):
+        return _noticed(_OUTDATED, _summary(context, answers))
     if isinstance(event, Submit):
         return _submit(context, answers)
     if isinstance(event, Edit):
@@ -211,6 +214,10 @@ def _at_summary(context: _Context, state: DialogueState, event: Event) -> Step:
     return _noticed(_SUMMARY_NOTICES.get(type(event)), _summary(context, answers))
 
 
+_OUTDATED = (
+    "Nothing sent yet: that summary is older than your last change. "
+    "Here is the current one: check it and submit from it."
+)
 _SUMMARY_NOTICES: dict[type, str] = {
     Reply: "Everything is answered. Type submit to send it, or edit an answer.",
     Skip: "Nothing to skip here. Type submit to send it, or edit an answer.",

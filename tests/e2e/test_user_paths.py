@@ -24,6 +24,7 @@ from storage.enums import DiscoveryStatus
 from storage.models import DialogueSession, Discovery
 from tests.e2e.people import Scout, wait_until
 from tests.e2e.test_card_actions import logged
+from tests.e2e.test_dialogue_dm import answer_everything, count
 from tests.e2e.test_reroute import reroute
 
 
@@ -254,3 +255,23 @@ def test_re_route_on_a_discovery_every_team_has_had_says_so_not_that_a_channel_i
     told = emulator.wait_for_call("chat.postEphemeral")
     assert "No channel serves" not in told.params["text"]
     assert "every team" in told.params["text"]
+
+
+# --- the DM summary -----------------------------------------------------------------------------
+
+
+def test_submit_on_a_summary_older_than_an_edit_shows_the_current_one_instead_of_sending(
+    driver, emulator, engine
+):
+    scout = Scout(driver, emulator)
+    old_summary = answer_everything(scout)
+    scout.click("Edit", message=old_summary, expect="Which customer")  # the first Edit: account
+    scout.say("Initech", expect="check and submit")
+
+    shown = scout.click("Submit", message=old_summary, expect="check and submit")
+
+    assert "Initech" in str(shown) and "older than your last change" in str(shown)
+    assert count(engine, Discovery) == 0
+    scout.click("Submit", message=shown, expect="on its way")
+    with session_scope(engine) as session:
+        assert session.exec(select(Discovery)).one().account == "Initech"

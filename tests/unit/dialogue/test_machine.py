@@ -23,6 +23,7 @@ from bot.dialogue.events import (
     Submit,
     Submitted,
     Summary,
+    answers_version,
     interpret,
 )
 from bot.dialogue.machine import advance, start_state
@@ -405,3 +406,16 @@ def test_the_in_form_flag_is_stored_beside_the_answers_and_read_back():
 
     assert DialogueState.load(state.step, state.dump()) == state
     assert DialogueState.load("account", {"account": "Globex"}).in_form is False
+
+
+def test_submit_from_an_outdated_summary_shows_the_current_one_and_sends_nothing():
+    answers = FIT_YES | {"routes": ["marketing"]}
+    summary = DialogueState("summary", answers)
+    before_the_edit = answers_version(FIT_YES | {"account": "Initech"})
+
+    outdated = step(summary, Submit(seen=before_the_edit))
+
+    assert outdated.state.step == "summary"
+    assert isinstance(outdated.effects[0], Notice) and isinstance(outdated.effects[1], Summary)
+    ticked_meanwhile = answers_version(FIT_YES | {"routes": ["sales"]})  # ticking is no change
+    assert step(summary, Submit(seen=ticked_meanwhile)).state.step == "submitted"
