@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,6 +11,7 @@ from bot.dialogue.definition import Question
 from bot.discoveries.routing import RouteSuggestion
 
 EDITING_KEY = "_editing"  # kept beside the answers in the dialogue's JSON column
+IN_FORM_KEY = "_in_form"
 
 
 @dataclass(frozen=True)
@@ -18,17 +21,20 @@ class DialogueState:
     step: str
     answers: dict[str, Any] = field(default_factory=dict)
     editing: bool = False  # answering a question from the summary: go back there afterwards
+    in_form: bool = False  # opened in a form: the DM has asked nothing yet
 
     def dump(self) -> dict[str, Any]:
-        """The JSON to store beside the step: the answers, and the editing flag when set."""
-        return {**self.answers, EDITING_KEY: True} if self.editing else dict(self.answers)
+        """The JSON to store beside the step: the answers, and the flags that are set."""
+        flags = {EDITING_KEY: self.editing, IN_FORM_KEY: self.in_form}
+        return dict(self.answers) | {key: True for key, on in flags.items() if on}
 
     @classmethod
     def load(cls, step: str, data: dict[str, Any] | None) -> DialogueState:
         """The state stored by dump()."""
         answers = dict(data or {})
         editing = bool(answers.pop(EDITING_KEY, False))
-        return cls(step, answers, editing)
+        in_form = bool(answers.pop(IN_FORM_KEY, False))
+        return cls(step, answers, editing, in_form)
 
 
 # --- events: what the scout did -----------------------------------------------------------------
@@ -85,7 +91,9 @@ class SetRoutes:
 
 @dataclass(frozen=True)
 class Submit:
-    """Send the discovery."""
+    """Send the discovery; `seen` is the version of the answers on the summary clicked."""
+
+    seen: str | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +159,14 @@ class Step:
 
     state: DialogueState
     effects: tuple[Effect, ...]
+
+
+def answers_version(answers: dict[str, Any]) -> str:
+    """A short fingerprint of the answers a summary shows (the ticked teams aside: ticking a box
+    does not post a new summary), so Submit on an outdated one can be told apart."""
+    shown = {key: value for key, value in answers.items() if key != "routes"}
+    data = json.dumps(shown, sort_keys=True, default=str).encode()
+    return hashlib.sha256(data).hexdigest()[:12]
 
 
 COMMANDS: dict[str, type[Event]] = {

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from bot.dialogue.answer_common import quote
 from bot.dialogue.answers import Invalid, Parsed, parse_answer, subject, validate_value
 from bot.dialogue.definition import Definition, Kind, Question
 from bot.dialogue.events import (
@@ -20,6 +21,7 @@ from bot.dialogue.events import (
     Notice,
     Pick,
     Reply,
+    Resume,
     SetRoutes,
     ShowHelp,
     Skip,
@@ -27,6 +29,7 @@ from bot.dialogue.events import (
     Submit,
     Submitted,
     Summary,
+    answers_version,
 )
 from bot.discoveries.routing import RoutingRules, suggest_routes
 from storage.enums import Route
@@ -49,6 +52,15 @@ def start_state(definition: Definition, answers: dict[str, Any] | None = None) -
     return DialogueState(following.key if following else SUMMARY, answers)
 
 
+def with_story(state: DialogueState, story: str | None) -> DialogueState:
+    """What the scout told us when opening the dialogue, kept whole as evidence (after any kept)."""
+    kept = str(state.answers.get("evidence") or "")
+    if not story or story in kept:
+        return state
+    evidence = f"{kept}\n\n{story}" if kept else story
+    return replace(state, answers={**state.answers, "evidence": evidence})
+
+
 def advance(
     definition: Definition, rules: RoutingRules, state: DialogueState, event: Event, *, today: date
 ) -> Step:
@@ -57,6 +69,9 @@ def advance(
         return Step(state, (Notice(_CLOSED[state.step]),))
     context = _Context(definition, rules, today)
     state = _repaired(definition, state)
+    if state.in_form and isinstance(event, Reply):  # nothing was asked here: show what is
+        shown = advance(definition, rules, replace(state, in_form=False), Resume(), today=today)
+        return _noticed(_NOT_AN_ANSWER.format(text=quote(event.text)), shown)
     if isinstance(event, Cancel):
         return Step(DialogueState(CANCELLED, state.answers), (Cancelled(),))
     if state.step == SUMMARY:
@@ -64,6 +79,10 @@ def advance(
     return _at_question(context, state, definition.question(state.step), event)
 
 
+_NOT_AN_ANSWER = (
+    "I didn't take {text} as an answer: your open discovery was started in a form, "
+    "so here is where it stands. Answer here, or finish it in the form."
+)
 _CLOSED = {
     SUBMITTED: "This discovery was already submitted. Send a new message to log another one.",
     CANCELLED: "This dialogue was cancelled. Send a new message to start again.",
@@ -174,6 +193,8 @@ def _stale_pick(state: DialogueState, key: str) -> Step:
 
 def _at_summary(context: _Context, state: DialogueState, event: Event) -> Step:
     answers = state.answers
+    if isinstance(event, Submit) and event.seen not in (None, answers_version(answers)):
+        return _noticed(_OUTDATED, _summary(context, answers))
     if isinstance(event, Submit):
         return _submit(context, answers)
     if isinstance(event, Edit):
@@ -193,6 +214,10 @@ def _at_summary(context: _Context, state: DialogueState, event: Event) -> Step:
     return _noticed(_SUMMARY_NOTICES.get(type(event)), _summary(context, answers))
 
 
+_OUTDATED = (
+    "Nothing sent yet: that summary is older than your last change. "
+    "Here is the current one: check it and submit from it."
+)
 _SUMMARY_NOTICES: dict[type, str] = {
     Reply: "Everything is answered. Type submit to send it, or edit an answer.",
     Skip: "Nothing to skip here. Type submit to send it, or edit an answer.",

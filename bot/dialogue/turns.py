@@ -74,6 +74,8 @@ def take_turn(
     answers: dict | None = None,
     replace_answers: bool = False,
     to_summary: bool = False,
+    story: str | None = None,
+    form: bool = False,
 ) -> Turn | None:
     """Apply events to the scout's open dialogue (starting one if needed); None for a duplicate."""
     for attempt in (1, 2):
@@ -83,7 +85,7 @@ def take_turn(
                     session=session, key=request_key, kind="turn"
                 ):
                     return None
-                edit = _Edit(answers, replace_answers, to_summary)
+                edit = _Edit(answers, replace_answers, to_summary, story, form)
                 return _turn(session, rules, who, events, now, source, dialogue_id, edit)
         except IntegrityError:
             # Two first messages at once both started a dialogue: the loser retries and joins it.
@@ -99,8 +101,11 @@ class _Edit:
     answers: dict | None
     replace: bool
     to_summary: bool
+    story: str | None = None  # what the scout typed with the command that opened the form
+    form: bool = False  # a form is being opened on the dialogue
 
     def apply(self, state: DialogueState) -> DialogueState:
+        state = machine.with_story(state, self.story)
         if self.answers is not None:
             answers = self.answers if self.replace else state.answers | self.answers
             state = replace(state, answers=dict(answers))
@@ -110,12 +115,13 @@ class _Edit:
 def _turn(session, rules, who, events, now, source, dialogue_id, edit: _Edit) -> Turn:
     dialogue, opened = _current(session, rules, who, now, dialogue_id)
     if dialogue is None:
-        return Turn(
-            dialogue_id or 0, DialogueState("cancelled", {}), (_stale_notice(),), stale=True
-        )
+        notice = _stale_notice(session.get(DialogueSession, dialogue_id or 0), who)
+        return Turn(dialogue_id or 0, DialogueState("cancelled", {}), (notice,), stale=True)
     if opened:
         events = [Resume()]  # the message that opens a dialogue is a greeting, not an answer
     state = edit.apply(DialogueState.load(dialogue.step, dialogue.answers))
+    if opened and edit.form:  # a DM reply must not answer a question the DM never asked
+        state = replace(state, in_form=True)
     effects: list = []
     for event in events:
         step = machine.advance(rules.definition, rules.routing, state, event, today=now.date())
@@ -159,7 +165,7 @@ def start_fresh(
     *, engine: Engine, rules: DialogueRules, who: Who, answers: dict, now: datetime
 ) -> int:
     """Begin a new dialogue prefilled with answers (a message shortcut); an open one becomes a draft."""
-    state = machine.start_state(rules.definition, answers=answers)
+    state = replace(machine.start_state(rules.definition, answers=answers), in_form=True)
     with session_scope(engine) as session:
         dialogue = begin_dialogue(
             session=session, team_id=who.team_id, user_id=who.user_id, channel_id=who.channel_id,
@@ -221,5 +227,15 @@ def _summary_of(rules: DialogueRules, state: DialogueState, now: datetime) -> tu
     return step.effects
 
 
-def _stale_notice() -> Notice:
+def _stale_notice(clicked: DialogueSession | None, who: Who) -> Notice:
+    """Why a button of a dialogue that is not the open one changes nothing, truthfully."""
+    if clicked is None or clicked.user_id != who.user_id:
+        return Notice("That button belongs to someone else's discovery, so it changes nothing.")
+    if clicked.status == DialogueStatus.DRAFT:
+        account = clicked.answers.get("account")
+        about = f" about {account}" if account else ""
+        return Notice(
+            f"That belongs to your discovery{about} kept as a draft while you log another one. "
+            "Finish or cancel the open one, then message me to pick the draft up."
+        )
     return Notice("That belongs to an earlier discovery, which is already submitted or cancelled.")

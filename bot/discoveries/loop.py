@@ -70,6 +70,7 @@ class ChangeResult:
     change_id: int | None = None
     latest: StatusChange | None = None
     repeated: bool = False  # the same person's same change arrived again (double click, retry)
+    moved: bool = False  # clicked on a card that was re-routed away: the new team decides
 
     @property
     def done(self) -> bool:
@@ -103,10 +104,26 @@ def change_status(
             return ChangeResult(status=None)
         if current not in ALLOWED_FROM[change.to_status]:
             return _refused(session, discovery_id, current, change)
+        if change.to_status != Status.WITHDRAWN and moved_away(  # withdrawing is the scout's
+            _routes(session, discovery_id), change.channel_id
+        ):
+            return ChangeResult(status=current, moved=True)
         if _compare_and_set(session, discovery_id, current, change.to_status, now):
             change_id = _record(session, discovery_id, current, change, now)
             return ChangeResult(status=change.to_status, change_id=change_id)
     raise RuntimeError(f"status of discovery {discovery_id} kept changing")
+
+
+def moved_away(routes: list[DiscoveryRoute], channel_id: str) -> bool:
+    """Whether the card in this channel was re-routed (a stale copy of it may still be clicked)."""
+    here = [route for route in routes if route.channel_id == channel_id]
+    return bool(here) and all(route.rerouted_to is not None for route in here)
+
+
+def _routes(session: Session, discovery_id: int) -> list[DiscoveryRoute]:
+    return list(
+        session.exec(select(DiscoveryRoute).where(DiscoveryRoute.discovery_id == discovery_id))
+    )
 
 
 def _compare_and_set(

@@ -33,6 +33,7 @@ class Why(StrEnum):
     MOVED = "moved"  # this card was re-routed already
     THERE = "there"  # the discovery is (or was) at that route already
     UNMAPPED = "unmapped"  # no channel serves that route
+    EVERYWHERE = "everywhere"  # every route has had it: nowhere left to send it
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,17 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.discoveries.loop import ALLOWED_FROM, Change, ChangeResult, change_status, load_cards
+from bot.discoveries.loop import (
+    ALLOWED_FROM,
+    Change,
+    ChangeResult,
+    change_status,
+    load_cards,
+    moved_away,
+)
 from bot.discoveries.reroute import MOVABLE, Move, RerouteRefused, Why, reroute
 from bot.discoveries.similar import find_related
-from bot.listeners.support import Services, acknowledge, after_ack, services
+from bot.listeners.support import Services, acknowledge, after_ack, services, tell_privately
 from bot.rendering.cards import discovery_card
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.status import (
@@ -114,10 +121,11 @@ def open_reroute(body: dict, action: dict, context: BoltContext, client: WebClie
         refused = RerouteRefused(why, status=found and found[0].status, latest=latest)
         _tell(client, card, user, reroute_refusal(refused, account=found and found[0].account))
         return
-    been = {r.route for r in found[1]}
-    open_routes = [r for r in Route if r not in been and channels.get(r)]
+    unvisited = [r for r in Route if r not in {r.route for r in found[1]}]
+    open_routes = [r for r in unvisited if channels.get(r)]
     if not open_routes:
-        _tell(client, card, user, reroute_refusal(RerouteRefused(Why.UNMAPPED), account=None))
+        why = Why.UNMAPPED if unvisited else Why.EVERYWHERE
+        _tell(client, card, user, reroute_refusal(RerouteRefused(why), account=None))
         return
     view = reroute_modal(card=card, account=found[0].account, routes=open_routes)
     client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -169,6 +177,9 @@ def _open(
     if found is None or found[0].status not in ALLOWED_FROM[target]:
         status, latest = (found[0].status, found[2][-1]) if found else (None, None)
         _refuse(client, card, user, ChangeResult(status=status, latest=latest), found)
+        return
+    if moved_away(found[1], card.channel_id):  # a stale copy of a card that went elsewhere
+        _refuse(client, card, user, ChangeResult(status=found[0].status, moved=True), found)
         return
     build = actioned_modal if target == DiscoveryStatus.ACTIONED else decline_modal
     client.views_open(
@@ -228,7 +239,7 @@ def _refuse(
 
 def _tell(client: WebClient, card: CardRef, user: str, text: str) -> None:
     """An ephemeral note to one person, beside the card they clicked."""
-    client.chat_postEphemeral(channel=card.channel_id, user=user, text=text)
+    tell_privately(client, channel=card.channel_id, user=user, text=text)
 
 
 def _plain_refusal(refused: RerouteRefused) -> str:

@@ -1,21 +1,19 @@
-"""The /scout slash command: help, settings (admins), or the discovery modal."""
+"""The /scout slash command: help, settings (admins), the discovery modal, or what exists."""
 
 from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.dialogue.subcommands import read_scout_command
 from bot.dialogue.turns import Who, take_turn
 from bot.listeners.config import is_admin, open_config
 from bot.listeners.support import after_ack, services
 from bot.rendering.config import admins_only_text
-from bot.rendering.help import help_blocks
+from bot.rendering.help import help_blocks, unknown_command_text
 from bot.rendering.ids import Command
 from bot.rendering.modal import discovery_modal
 from storage.types import utc_now
-
-HELP_WORDS = ("help", "?")
-CONFIG_WORDS = ("config", "settings")
 
 
 def register(app: App) -> None:
@@ -24,11 +22,14 @@ def register(app: App) -> None:
 
 
 def ack_scout_command(ack: Ack, command: dict, context: BoltContext) -> None:
-    """`/scout help` and a refused `/scout config` are answered in the ack; else it is empty."""
-    if _wants_help(command):
+    """Help, a refused config and a mistyped subcommand are answered in the ack, to the asker."""
+    asked = read_scout_command(command.get("text", ""))
+    if asked.kind == "help":
         ack(response_type="ephemeral", text="How to use Value Scout", blocks=help_blocks())
-    elif _wants_config(command) and not is_admin(services(context), command["user_id"]):
+    elif asked.kind == "config" and not is_admin(services(context), command["user_id"]):
         ack(response_type="ephemeral", text=admins_only_text(services(context).settings.admins))
+    elif asked.kind == "unknown":
+        ack(response_type="ephemeral", text=unknown_command_text(asked.word, asked.suggestion))
     else:
         ack()
 
@@ -38,22 +39,15 @@ def open_discovery_modal(
     body: dict, command: dict, context: BoltContext, client: WebClient
 ) -> None:
     """Open the modal on the scout's open dialogue (a new one when there is none)."""
-    app = services(context)
-    if _wants_help(command):
+    app, asked = services(context), read_scout_command(command.get("text", ""))
+    if asked.kind == "config" and is_admin(app, command["user_id"]):
+        open_config(client, app, trigger_id=command["trigger_id"])
+    if asked.kind != "log":
         return
-    if _wants_config(command):
-        if is_admin(app, command["user_id"]):
-            open_config(client, app, trigger_id=command["trigger_id"])
-        return
-    who = Who(command["team_id"], command["user_id"], command.get("channel_id"))
-    turn = take_turn(engine=app.engine, rules=app.rules, who=who, events=[], now=utc_now())
+    who = Who(command["team_id"], command["user_id"])  # the scout's DM, not where they typed
+    turn = take_turn(
+        engine=app.engine, rules=app.rules, who=who, events=[], now=utc_now(),
+        story=asked.story, form=True,
+    )  # fmt: skip
     view = discovery_modal(app.rules.definition, turn.state.answers, dialogue_id=turn.dialogue_id)
     client.views_open(trigger_id=command["trigger_id"], view=view)
-
-
-def _wants_config(command: dict) -> bool:
-    return command.get("text", "").strip().lower() in CONFIG_WORDS
-
-
-def _wants_help(command: dict) -> bool:
-    return command.get("text", "").strip().lower() in HELP_WORDS

@@ -36,11 +36,11 @@ OPENINGS = {
     "draft": Notice("Welcome back! Let's pick up your unfinished discovery where you left it."),
 }
 NAVIGATION = {
-    ActionId.DIALOGUE_SKIP: lambda key: Skip(),
-    ActionId.DIALOGUE_BACK: lambda key: Back(),
-    ActionId.DIALOGUE_CANCEL: lambda key: Cancel(),
-    ActionId.DIALOGUE_EDIT: lambda key: Edit(key),
-    ActionId.DIALOGUE_SUBMIT: lambda key: Submit(),
+    ActionId.DIALOGUE_SKIP: lambda key, value: Skip(),
+    ActionId.DIALOGUE_BACK: lambda key, value: Back(),
+    ActionId.DIALOGUE_CANCEL: lambda key, value: Cancel(),
+    ActionId.DIALOGUE_EDIT: lambda key, value: Edit(key),
+    ActionId.DIALOGUE_SUBMIT: lambda key, value: Submit(seen=value or None),
 }
 
 
@@ -88,8 +88,8 @@ def handle_pick(body: dict, action: dict, context: BoltContext, client: WebClien
 @after_ack
 def handle_navigation(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     """Skip, Back, Cancel, Edit or Submit clicked."""
-    dialogue_id, key, _ = parse_action_value(action["value"])
-    event = NAVIGATION[ActionId(action["action_id"])](key)
+    dialogue_id, key, value = parse_action_value(action["value"])
+    event = NAVIGATION[ActionId(action["action_id"])](key, value)
     turn = _turn(context, _who(body), [event], dialogue_id=dialogue_id)
     _say(client, context, body["container"]["channel_id"], turn)
 

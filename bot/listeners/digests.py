@@ -6,7 +6,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.listeners.home import publish_home
-from bot.listeners.support import acknowledge, after_ack, services
+from bot.listeners.support import acknowledge, after_ack, services, tell_privately
 from bot.rendering.ids import ActionId
 from bot.rendering.text import render
 from storage.engine import session_scope
@@ -27,10 +27,7 @@ def handle_digest_off(body: dict, context: BoltContext, client: WebClient) -> No
     user = body["user"]["id"]
     _switch(context, user, off=True)
     channel, text = (body.get("channel") or {}).get("id"), render("digest_turned_off.md.j2")
-    if channel:
-        client.chat_postEphemeral(channel=channel, user=user, text=text)
-    else:
-        client.chat_postMessage(channel=user, text=text)
+    tell_privately(client, channel=channel, user=user, text=text)
 
 
 @after_ack

@@ -13,7 +13,7 @@ from bot.discoveries.edits import (
 )
 from bot.discoveries.loop import ALLOWED_FROM, ChangeResult, latest_change
 from bot.listeners.cards import update_cards, wake_delivery
-from bot.listeners.support import Services, acknowledge, after_ack, services
+from bot.listeners.support import Services, acknowledge, after_ack, services, tell_privately
 from bot.rendering.edits import (
     discovery_of,
     edit_modal,
@@ -151,10 +151,7 @@ def _not_yours(app: Services, discovery: Discovery | None) -> str:
 
 def _tell(client: WebClient, channel: str | None, user: str, text: str) -> None:
     """To the person only: ephemeral where they clicked, or a DM from the Home tab."""
-    if channel:
-        client.chat_postEphemeral(channel=channel, user=user, text=text)
-    else:
-        client.chat_postMessage(channel=user, text=text)
+    tell_privately(client, channel=channel, user=user, text=text)
 
 
 def _channel(body: dict) -> str | None:

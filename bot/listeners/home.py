@@ -59,7 +59,9 @@ def handle_log_discovery(body: dict, context: BoltContext, client: WebClient) ->
     """Open the discovery modal from the Home tab, on the scout's open dialogue."""
     app = services(context)
     who = Who(body["team"]["id"], body["user"]["id"])
-    turn = take_turn(engine=app.engine, rules=app.rules, who=who, events=[], now=utc_now())
+    turn = take_turn(
+        engine=app.engine, rules=app.rules, who=who, events=[], now=utc_now(), form=True
+    )
     view = discovery_modal(app.rules.definition, turn.state.answers, dialogue_id=turn.dialogue_id)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 

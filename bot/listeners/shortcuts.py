@@ -33,7 +33,7 @@ def handle_log_discovery_shortcut(
     link = _permalink(client, channel, message["ts"])
     if link:
         answers["evidence_url"] = link
-    who = Who(shortcut["team"]["id"], shortcut["user"]["id"], channel)
+    who = Who(shortcut["team"]["id"], shortcut["user"]["id"])  # its DM, not the customer's channel
     dialogue_id = start_fresh(
         engine=app.engine, rules=app.rules, who=who, answers=answers, now=utc_now()
     )

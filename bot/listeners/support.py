@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 if TYPE_CHECKING:
@@ -62,6 +63,18 @@ def after_ack(work: Callable[..., None]) -> Callable[..., None]:
             _tell_sorry(kwargs, reference)
 
     return guarded
+
+
+def tell_privately(client: WebClient, *, channel: str | None, user: str, text: str) -> None:
+    """To one person: ephemeral where they clicked, else (the Home tab, a channel or DM they
+    are not in, one the bot has left) a DM, so a refusal is never a crash."""
+    if channel:
+        try:
+            client.chat_postEphemeral(channel=channel, user=user, text=text)
+            return
+        except SlackApiError as error:
+            log.info("no ephemeral for %s in %s: %s", user, channel, error.response.get("error"))
+    client.chat_postMessage(channel=user, text=text)
 
 
 def _tell_sorry(kwargs: dict, reference: str) -> None:

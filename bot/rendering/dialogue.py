@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
 
 from bot.dialogue.answers import display_answer
 from bot.dialogue.definition import Definition, Kind, Question
+from bot.dialogue.events import answers_version
 from bot.rendering.ids import ActionId, BlockId, action_value
 from bot.rendering.text import escape, escape_within, shorten
 from storage.enums import Route
@@ -83,7 +84,14 @@ def summary_message(
     blocks.append(
         ActionsBlock(
             elements=[
-                _button("Submit", ActionId.DIALOGUE_SUBMIT, dialogue_id, "submit", style="primary"),
+                _button(
+                    "Submit",
+                    ActionId.DIALOGUE_SUBMIT,
+                    dialogue_id,
+                    "submit",
+                    answers_version(answers),
+                    style="primary",
+                ),
                 _button("Cancel", ActionId.DIALOGUE_CANCEL, dialogue_id, "summary"),
             ]
         )

@@ -14,3 +14,10 @@ def help_blocks() -> list[Block]:
     """What the bot is and how to use it."""
     text = render("help.md.j2", command=Command.SCOUT.value, routes=ROUTES)
     return [SectionBlock(text=MarkdownTextObject(text=text))]
+
+
+def unknown_command_text(word: str, suggestion: str | None) -> str:
+    """A word after the command that is none of its subcommands: what exists, and a near miss."""
+    return render(
+        "unknown_command.md.j2", command=Command.SCOUT.value, word=word, suggestion=suggestion
+    )

@@ -172,6 +172,8 @@ def refusal_text(result: ChangeResult, *, account: str | None = None, plain: boo
     """Why a click changed nothing, for the person who clicked; plain: for a modal's field."""
     if result.status is None:
         return "This discovery no longer exists in Value Scout, so there is nothing to change."
+    if result.moved:
+        return render("status_moved.md.j2", account=None if plain else account)
     done = DONE.get(result.status, f"already {result.status.value}")
     latest = result.latest
     if latest is not None and result.status != DiscoveryStatus.WITHDRAWN and not plain:

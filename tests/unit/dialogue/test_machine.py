@@ -23,6 +23,7 @@ from bot.dialogue.events import (
     Submit,
     Submitted,
     Summary,
+    answers_version,
     interpret,
 )
 from bot.dialogue.machine import advance, start_state
@@ -386,3 +387,35 @@ def test_the_editing_flag_is_stored_beside_the_answers_only_while_editing():
 )  # fmt: skip
 def test_command_words_alone_become_events_and_anything_else_is_a_reply(text, event):
     assert interpret(text) == event
+
+
+def test_a_reply_to_a_dialogue_opened_in_a_form_answers_nothing_and_shows_where_it_stands():
+    opened = DialogueState("account", {"evidence": "From the call"}, in_form=True)
+
+    shown = step(opened, Reply("hello there"))
+
+    assert shown.state == DialogueState("account", {"evidence": "From the call"})
+    notice, ask = shown.effects
+    assert isinstance(notice, Notice) and "“hello there”" in notice.text
+    assert isinstance(ask, Ask) and ask.question.key == "account"
+    assert step(shown.state, Reply("Globex")).state.answers["account"] == "Globex"
+
+
+def test_the_in_form_flag_is_stored_beside_the_answers_and_read_back():
+    state = DialogueState("summary", {"account": "Globex"}, editing=True, in_form=True)
+
+    assert DialogueState.load(state.step, state.dump()) == state
+    assert DialogueState.load("account", {"account": "Globex"}).in_form is False
+
+
+def test_submit_from_an_outdated_summary_shows_the_current_one_and_sends_nothing():
+    answers = FIT_YES | {"routes": ["marketing"]}
+    summary = DialogueState("summary", answers)
+    before_the_edit = answers_version(FIT_YES | {"account": "Initech"})
+
+    outdated = step(summary, Submit(seen=before_the_edit))
+
+    assert outdated.state.step == "summary"
+    assert isinstance(outdated.effects[0], Notice) and isinstance(outdated.effects[1], Summary)
+    ticked_meanwhile = answers_version(FIT_YES | {"routes": ["sales"]})  # ticking is no change
+    assert step(summary, Submit(seen=ticked_meanwhile)).state.step == "submitted"
