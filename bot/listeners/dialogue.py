@@ -46,13 +46,20 @@ NAVIGATION = {
 
 def register(app: App) -> None:
     """Listen for DMs and for the dialogue's buttons, menus and checkboxes (work after the ack)."""
-    app.event({"type": "message", "channel_type": "im"})(
+    # Bolt matches an event's type and subtype only, never its channel_type: the matcher
+    # keeps channel, private channel and group messages out (the catch-all answers them).
+    app.event({"type": "message"}, matchers=[in_a_direct_message])(
         ack=acknowledge, lazy=[handle_direct_message]
     )
     app.action(re.compile(f"^{ActionId.DIALOGUE_PICK}(:.*)?$"))(ack=acknowledge, lazy=[handle_pick])
     for action_id in NAVIGATION:
         app.action(action_id.value)(ack=acknowledge, lazy=[handle_navigation])
     app.action(ActionId.DIALOGUE_ROUTES.value)(ack=acknowledge, lazy=[handle_routes])
+
+
+def in_a_direct_message(body: dict) -> bool:
+    """Only a scout's DM with the bot talks to it; a message anywhere else starts nothing."""
+    return (body.get("event") or {}).get("channel_type") == "im"
 
 
 @after_ack
