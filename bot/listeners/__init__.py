@@ -10,6 +10,7 @@ from bot.listeners import (
     digests,
     edits,
     events,
+    guard,
     home,
     shortcuts,
     views,
@@ -18,6 +19,7 @@ from bot.listeners import (
 
 def register(app: App) -> None:
     """Register every listener; the catch-all for ignored events goes last."""
+    guard.register(app)
     commands.register(app)
     dialogue.register(app)
     shortcuts.register(app)

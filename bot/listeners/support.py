@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk.errors import SlackApiError
+
+from bot.logs import new_reference
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -57,7 +58,7 @@ def after_ack(work: Callable[..., None]) -> Callable[..., None]:
         try:
             work(**kwargs)
         except Exception as error:  # the last line of defence: Bolt would only log one line
-            reference = uuid.uuid4().hex[:8]
+            reference = new_reference()
             log.exception("%s failed (ref %s)", work.__name__, reference, exc_info=error)
             _tell_sorry(kwargs, reference)
 
