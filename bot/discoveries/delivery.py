@@ -29,6 +29,7 @@ from bot.discoveries.service import (
     record_delivery,
 )
 from bot.discoveries.themes import ValueNetwork
+from bot.rendering.text import NO_UNFURL
 from storage.engine import session_scope
 from storage.queries import claim_due_outbox, mark_outbox_failed, mark_outbox_retry
 from storage.queries.outbox import DEFAULT_LEASE
@@ -182,8 +183,9 @@ class DeliveryWorker:
                 return found
         metadata = {"event_type": EVENT_TYPE, "event_payload": {"outbox_id": job.id}}
         response = self._client.chat_postMessage(
-            channel=job.channel_id, thread_ts=job.thread_ts, metadata=metadata, **message
-        )
+            channel=job.channel_id, thread_ts=job.thread_ts, metadata=metadata,
+            **(NO_UNFURL | message),
+        )  # fmt: skip
         return response["ts"], response["channel"]
 
     def _redraw(self, job: Job, message: dict[str, Any]) -> tuple[str, str]:

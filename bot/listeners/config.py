@@ -18,6 +18,7 @@ from bot.rendering.config import (
     not_in_channels_text,
 )
 from bot.rendering.ids import ActionId, BlockId, CallbackId
+from bot.rendering.text import NO_UNFURL
 from storage.engine import session_scope
 from storage.types import utc_now
 
@@ -40,7 +41,8 @@ def handle_config_button(body: dict, context: BoltContext, client: WebClient) ->
     """Change settings (Home tab): the modal for admins, a polite refusal for anyone else."""
     app, user = services(context), body["user"]["id"]
     if not is_admin(app, user):
-        client.chat_postMessage(channel=user, text=admins_only_text(app.settings.admins))
+        text = admins_only_text(app.settings.admins)
+        client.chat_postMessage(channel=user, text=text, **NO_UNFURL)
         return
     open_config(client, app, trigger_id=body["trigger_id"])
 
@@ -77,7 +79,7 @@ def after_config_saved(body: dict, view: dict, context: BoltContext, client: Web
         return  # refused in the ack: nothing was saved
     outside = sorted(c for c in set(config.channels.values()) if not _in_channel(client, c))
     if outside:
-        client.chat_postMessage(channel=user, text=not_in_channels_text(outside))
+        client.chat_postMessage(channel=user, text=not_in_channels_text(outside), **NO_UNFURL)
     publish_home(client, app, team_id=body["team"]["id"], user_id=user, page=0)
 
 

@@ -24,6 +24,7 @@ from bot.dialogue.turns import Turn, Who, take_turn
 from bot.listeners.support import Services, acknowledge, after_ack, services
 from bot.rendering.dialogue import answered_message
 from bot.rendering.ids import ActionId, parse_action_value
+from bot.rendering.text import NO_UNFURL
 from bot.rendering.turns import effect_messages
 from storage.engine import session_scope
 from storage.types import utc_now
@@ -133,9 +134,7 @@ def _say(client: WebClient, context: BoltContext, channel_id: str, turn: Turn) -
     for message in effect_messages(
         app.rules.definition, effects, dialogue_id=turn.dialogue_id, suggestions=suggestions
     ):
-        client.chat_postMessage(
-            channel=channel_id, unfurl_links=False, unfurl_media=False, **message
-        )
+        client.chat_postMessage(channel=channel_id, **(NO_UNFURL | message))
     if turn.created and app.delivery is not None:
         app.delivery.wake()
 

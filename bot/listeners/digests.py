@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 from bot.listeners.home import publish_home
 from bot.listeners.support import acknowledge, after_ack, services
 from bot.rendering.ids import ActionId
-from bot.rendering.text import render
+from bot.rendering.text import NO_UNFURL, render
 from storage.engine import session_scope
 from storage.queries.config import set_scout_digest_opt_out
 from storage.types import utc_now
@@ -30,7 +30,7 @@ def handle_digest_off(body: dict, context: BoltContext, client: WebClient) -> No
     if channel:
         client.chat_postEphemeral(channel=channel, user=user, text=text)
     else:
-        client.chat_postMessage(channel=user, text=text)
+        client.chat_postMessage(channel=user, text=text, **NO_UNFURL)
 
 
 @after_ack

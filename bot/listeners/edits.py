@@ -25,6 +25,7 @@ from bot.rendering.edits import (
 from bot.rendering.ids import ActionId, CallbackId
 from bot.rendering.modal import answers_from_modal
 from bot.rendering.status import refusal_text
+from bot.rendering.text import NO_UNFURL
 from storage.engine import session_scope
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery
@@ -152,7 +153,7 @@ def _tell(client: WebClient, channel: str | None, user: str, text: str) -> None:
     if channel:
         client.chat_postEphemeral(channel=channel, user=user, text=text)
     else:
-        client.chat_postMessage(channel=user, text=text)
+        client.chat_postMessage(channel=user, text=text, **NO_UNFURL)
 
 
 def _channel(body: dict) -> str | None:

@@ -12,6 +12,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk.errors import SlackApiError
 
 from bot.logs import new_reference
+from bot.rendering.text import NO_UNFURL
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -76,6 +77,6 @@ def _tell_sorry(kwargs: dict, reference: str) -> None:
     if client is None or not user:
         return
     try:
-        client.chat_postMessage(channel=user, text=SORRY.format(ref=reference))
+        client.chat_postMessage(channel=user, text=SORRY.format(ref=reference), **NO_UNFURL)
     except SlackApiError:
         log.warning("could not tell %s about failure %s", user, reference)

@@ -19,6 +19,7 @@ from bot.listeners.support import Services, acknowledge, after_ack, services
 from bot.rendering.dialogue import ROUTE_LABELS
 from bot.rendering.ids import BlockId, CallbackId
 from bot.rendering.modal import answers_from_modal, chosen_routes, dialogue_of, routes_modal
+from bot.rendering.text import NO_UNFURL
 from bot.rendering.turns import effect_messages
 from storage.enums import DiscoverySource
 from storage.types import utc_now
@@ -90,9 +91,7 @@ def thank_the_scout(body: dict, view: dict, context: BoltContext, client: WebCli
         return
     effects = (Submitted(answers),)
     for message in effect_messages(app.rules.definition, effects, dialogue_id=dialogue_of(view)):
-        client.chat_postMessage(
-            channel=body["user"]["id"], unfurl_links=False, unfurl_media=False, **message
-        )
+        client.chat_postMessage(channel=body["user"]["id"], **(NO_UNFURL | message))
     if app.delivery is not None:
         app.delivery.wake()
 

@@ -28,7 +28,7 @@ from bot.discoveries.loop import OUTCOME_LABELS
 from bot.discoveries.similar import CONVERGENCE_WINDOW, Related
 from bot.discoveries.themes import ValueNetwork
 from bot.rendering.ids import ActionId, BlockId
-from bot.rendering.text import Mrkdwn, escape, render
+from bot.rendering.text import NO_UNFURL, Mrkdwn, escape, render
 from storage.enums import DiscoveryStatus, Route
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 
@@ -39,8 +39,6 @@ HEADER_LIMIT = 150
 FALLBACK_LIMIT = 300  # notification text: a glance, not the card
 LABEL_LIMIT = 100
 URL_LIMIT = 1000
-# Messages carry nothing that should unfurl: user links must never preview by surprise.
-NO_UNFURL = {"unfurl_links": False, "unfurl_media": False}
 DEFAULT_LABELS = {
     "account": "Account",
     "outcome": "Outcome",
@@ -240,8 +238,8 @@ def _link(url: str | None, label: str) -> Mrkdwn | None:
     if not _LINKABLE.fullmatch(url) or len(url) > URL_LIMIT:
         return None
     # | ends the URL part of a link and < > end the link: percent-encode them instead.
-    safe = url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E")
-    return Mrkdwn(render("card_link.md.j2", url=safe, label=label))
+    safe = url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E").replace("&", "&amp;")
+    return Mrkdwn(render("card_link.md.j2", url=Mrkdwn(safe), label=label))
 
 
 def link_labelled(url: str | None, label: str) -> Mrkdwn | None:
