@@ -4,6 +4,7 @@ from slack_bolt import App
 
 from bot.listeners import (
     cards,
+    channels,
     commands,
     config,
     dialogue,
@@ -29,4 +30,5 @@ def register(app: App) -> None:
     digests.register(app)
     home.register(app)
     config.register(app)
+    channels.register(app)
     events.register(app)

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.config import load_config, save_config
+from bot.listeners.cards import wake_delivery
 from bot.listeners.home import publish_home
 from bot.listeners.support import Services, acknowledge, after_ack, services
 from bot.rendering.config import (
@@ -80,6 +81,7 @@ def after_config_saved(body: dict, view: dict, context: BoltContext, client: Web
     outside = sorted(c for c in set(config.channels.values()) if not _in_channel(client, c))
     if outside:
         client.chat_postMessage(channel=user, text=not_in_channels_text(outside), **NO_UNFURL)
+    wake_delivery(app)  # cards that waited on a channel may have just moved to a new one
     publish_home(client, app, team_id=body["team"]["id"], user_id=user, page=0)
 
 

@@ -125,14 +125,28 @@ def discovery_card(
 
 
 def receipt_message(
-    *, discovery: Discovery, posts: list[tuple[str, str, str | None]]
+    *,
+    discovery: Discovery,
+    posts: list[tuple[str, str, str | None]],
+    blocked: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The scout's thanks, naming each channel the discovery went to with a link to its post."""
+    """The scout's thanks, naming each channel the discovery went to with a link to its post;
+    blocked: route → why its channel refuses the bot (that card is said to wait)."""
+    blocked = blocked or {}
     places = [
         render("receipt_place.md.j2", channel_id=channel, link=_link(permalink, "see the post"))
-        for _route, channel, permalink in posts
+        for route, channel, permalink in posts
+        if route not in blocked
     ]
-    text = fitted("receipt.md.j2", SECTION_LIMIT, discovery.account, places=Mrkdwn(_and(places)))
+    waiting = [
+        render("receipt_waiting.md.j2", channel_id=channel, error=blocked[route])
+        for route, channel, _permalink in posts
+        if route in blocked
+    ]
+    text = fitted(
+        "receipt.md.j2", SECTION_LIMIT, discovery.account, places=Mrkdwn(_and(places)),
+        waiting=Mrkdwn(_and(waiting)),
+    )  # fmt: skip
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
     blocks += _scout_buttons(discovery)
     return {"text": text, "blocks": _dicts(blocks), **NO_UNFURL}
