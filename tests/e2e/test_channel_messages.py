@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.emulator import SEED
+from bot.manifest import BOT_EVENTS
 from storage.engine import session_scope
 from storage.models import DialogueSession
 
@@ -53,3 +54,21 @@ def test_a_dm_still_starts_a_dialogue(driver, emulator, engine):
     assert driver.message(SEED.scout, "hello").status == 200
     emulator.wait_for_call("chat.postMessage")
     assert dialogues(engine) == 1
+
+
+def subscribed_event(name: str, dm: str) -> dict:
+    """A minimal event of a type the manifest subscribes to ("message.im" is a DM message)."""
+    kind, _, channel_type = name.partition(".")
+    event = {"type": kind, "user": SEED.sally, "channel": SEED.general, "ts": f"{time.time():.6f}"}
+    if kind == "message":
+        return event | {"channel": dm, "channel_type": channel_type, "text": "hello"}
+    return event | ({"tab": "home"} if kind == "app_home_opened" else {})
+
+
+@pytest.mark.parametrize("name", BOT_EVENTS)
+def test_every_subscribed_event_type_is_answered_200(driver, emulator, name, caplog):
+    caplog.set_level(logging.INFO)
+    event = subscribed_event(name, emulator.dm_channel_for(SEED.sally))
+    assert driver.event(event).status == 200
+    time.sleep(0.2)  # work after the ack must not fail either
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
