@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from slack_bolt import App, BoltContext, BoltResponse
@@ -16,6 +15,7 @@ from bot import listeners
 from bot.dialogue.turns import DialogueRules
 from bot.discoveries.delivery import DeliveryWorker
 from bot.listeners.support import SORRY, Services
+from bot.logs import new_reference
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ def _provide(shared: Services):
 
 def handle_error(error: Exception, body: dict, response: BoltResponse | None) -> None:
     """Log an ack function's failure with a reference; a slash command shows it to the person."""
-    reference = uuid.uuid4().hex[:8]
+    reference = new_reference()
     log.exception("request failed (ref %s, type %s)", reference, body.get("type"), exc_info=error)
     if response is not None and body.get("command"):
         # No Web API call here: the request is still open. The answer carries the apology.

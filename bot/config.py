@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from bot.discoveries.blocked import retarget_blocked
 from bot.discoveries.nudges import SETTING as NUDGE_SETTING
 from bot.discoveries.nudges import nudge_days
 from bot.settings import DigestSchedule, Settings, parse_weekly
@@ -45,11 +46,13 @@ def load_config(*, session: Session, settings: Settings) -> WorkspaceConfig:
 
 
 def save_config(*, session: Session, config: WorkspaceConfig, admin: str, now: datetime) -> None:
-    """Store an admin's changes (already validated); every process reads them from here."""
+    """Store an admin's changes (already validated); every process reads them from here.
+    Cards waiting on a channel that refused them go to their route's new channel."""
     for role, channel in config.channels.items():
         set_route_channel(
             session=session, route=ChannelRole(role), channel_id=channel, changed_by=admin, now=now
         )
+    retarget_blocked(session=session, channels=config.channels, now=now)
     set_setting(session=session, key=DIGEST_SCHEDULE, value=str(config.schedule),
                 changed_by=admin, now=now)  # fmt: skip
     set_setting(session=session, key=NUDGE_SETTING, value=config.nudge_days,

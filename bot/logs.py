@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 
 # Slack tokens (bot, user, app-level, config, refresh) wherever they appear in a message.
 TOKEN = re.compile(r"\bxox[a-z]-[A-Za-z0-9-]+|\bxapp-[A-Za-z0-9-]+")
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def new_reference() -> str:
+    """A short id that ties what a person (or a caller) is told to one line in the log."""
+    return uuid.uuid4().hex[:8]
 
 
 class RedactSecrets(logging.Filter):

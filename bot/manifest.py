@@ -22,7 +22,14 @@ BOT_SCOPES = [
     "reactions:write",
     "users:read",
 ]
-BOT_EVENTS = ["app_home_opened", "message.im"]
+# The last three tell the app that a route channel takes cards again (see discoveries.blocked).
+BOT_EVENTS = [
+    "app_home_opened",
+    "message.im",
+    "member_joined_channel",
+    "channel_unarchive",
+    "group_unarchive",
+]
 
 
 def manifest(*, request_url: str | None = None) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import threading
@@ -13,9 +15,10 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from slack_bolt import App
 from slack_bolt.request import BoltRequest
-from slack_sdk.signature import SignatureVerifier
+from slack_bolt.request.internals import parse_body
 from sqlalchemy import Engine
 
+from bot.logs import new_reference
 from storage.engine import database_is_reachable
 
 log = logging.getLogger(__name__)
@@ -53,9 +56,29 @@ def refusal_reason(body: bytes, headers: dict[str, str], secret: str, now: float
         return "timestamp is not a number"
     if abs(now - int(timestamp)) > MAX_AGE_SECONDS:
         return "stale timestamp"
-    if not SignatureVerifier(secret).is_valid(body, timestamp, signature):
+    if not _signed(body, timestamp, signature, secret):
         return "bad signature"
     return None
+
+
+def unreadable_reason(body: bytes, headers: dict[str, str]) -> str | None:
+    """Why a signed body is not one Slack sends (not UTF-8, not JSON, not an object), or None."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "the body is not UTF-8"
+    try:  # parsed as Bolt will parse it: a JSON body, or a form with or without payload=
+        parsed = parse_body(text, headers.get("content-type", "").split(";")[0] or None)
+    except (ValueError, RecursionError):
+        return "the body or its payload is not JSON"
+    return None if isinstance(parsed, dict) else "the body or its payload is not a JSON object"
+
+
+def _signed(body: bytes, timestamp: str, signature: str, secret: str) -> bool:
+    """Slack's v0 signature over the raw bytes (whatever their encoding)."""
+    base = b"v0:" + timestamp.encode() + b":" + body
+    expected = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, signature)
 
 
 def build_wsgi_app(*, bolt_app: App, engine: Engine, signing_secret: str) -> WSGIApp:
@@ -87,6 +110,11 @@ def _slack_request(environ: dict, bolt_app: App, secret: str) -> Reply:
         # Never the body or the headers: they may hold user text or tokens.
         log.warning("refused a Slack request from %s: %s", environ.get("REMOTE_ADDR"), reason)
         return Reply.json(401, {"error": "invalid request"})
+    unreadable = unreadable_reason(body, headers)
+    if unreadable:  # 4xx: Slack retries a 5xx, and the same bytes would fail the same way
+        reference = new_reference()
+        log.warning("refused a signed Slack request (ref %s): %s", reference, unreadable)
+        return Reply.json(400, {"error": "malformed request", "ref": reference})
     request = BoltRequest(
         body=body.decode("utf-8"), query=environ.get("QUERY_STRING"), headers=headers
     )
@@ -118,7 +146,8 @@ def _headers(reply: Reply) -> list[tuple[str, str]]:
     return [("Content-Type", reply.content_type), ("Content-Length", str(len(reply.body)))]
 
 
-_REASONS = {200: "OK", 401: "Unauthorized", 404: "Not Found", 413: "Payload Too Large"}
+_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}
+_REASONS |= {413: "Payload Too Large"}
 _REASONS |= {500: "Internal Server Error", 503: "Service Unavailable"}
 
 

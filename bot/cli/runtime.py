@@ -73,8 +73,9 @@ def compose(settings: Settings, *, engine: Engine | None = None) -> Components:
     rules = load_dialogue_rules()
     client = build_web_client(settings)
     delivery = DeliveryWorker(
-        engine=engine, client=client, definition=rules.definition, network=rules.network
-    )
+        engine=engine, client=client, definition=rules.definition, network=rules.network,
+        admins=settings.admins,
+    )  # fmt: skip
     app = build_app(settings=settings, client=client, engine=engine, rules=rules, delivery=delivery)
     return Components(settings, engine, client, app, delivery)
 

@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackClientError
 from sqlalchemy import Engine
 
 from bot.digests.model import Digest, DigestKind, Message
+from bot.rendering.text import NO_UNFURL
 from storage.engine import session_scope
 from storage.enums import DigestRunStatus
 from storage.queries.digests import (
@@ -139,8 +140,7 @@ def _post(client: WebClient, channel: str, message: Message, thread_ts: str | No
         text=message.text,
         blocks=message.blocks or None,
         thread_ts=thread_ts,
-        unfurl_links=False,
-        unfurl_media=False,
+        **NO_UNFURL,
     )
     return response["ts"]
 

@@ -7,7 +7,7 @@ import math
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 from http.client import HTTPException
 from typing import Any
@@ -17,8 +17,9 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot.dialogue.definition import Definition
+from bot.discoveries.blocked import NOTICES, note_blocked, note_delivered
 from bot.discoveries.loop import STATUS_REPLY
-from bot.discoveries.outbox_jobs import Gone, Job, NotReady, classify
+from bot.discoveries.outbox_jobs import BLOCKED_CHANNEL, Gone, Job, NotReady, classify
 from bot.discoveries.outbox_render import OutboxRenderer
 from bot.discoveries.service import (
     CARD,
@@ -29,6 +30,7 @@ from bot.discoveries.service import (
     record_delivery,
 )
 from bot.discoveries.themes import ValueNetwork
+from bot.rendering.text import NO_UNFURL
 from storage.engine import session_scope
 from storage.queries import claim_due_outbox, mark_outbox_failed, mark_outbox_retry
 from storage.queries.outbox import DEFAULT_LEASE
@@ -40,6 +42,7 @@ HISTORY_WINDOW = 100  # newest messages searched for a post whose recording was 
 # Cards first, then receipts, then the replies threaded under them: claimed together, a
 # later kind then finds what it waits for already posted.
 ORDER = {CARD: 0, RECEIPT: 1, STATUS_REPLY: 2, CARD_UPDATE: 3, RECEIPT_UPDATE: 3}
+ORDER |= dict.fromkeys(NOTICES, 2)
 REDRAWS = (CARD_UPDATE, RECEIPT_UPDATE)  # chat.update of a posted message
 # chat.update answers these when the card is gone for good: retrying cannot help.
 CARD_GONE = {"message_not_found", "cant_update_message", "channel_not_found", "is_archived"}
@@ -60,8 +63,9 @@ class DeliveryWorker:
         poll_interval: float = 1.0,
         batch_size: int = 10,
         lease: timedelta = DEFAULT_LEASE,
+        admins: Collection[str] = (),
     ) -> None:
-        self._engine, self._client = engine, client
+        self._engine, self._client, self._admins = engine, client, frozenset(admins)
         self._renderer = OutboxRenderer(
             engine=engine, client=client, definition=definition, network=network, clock=clock
         )
@@ -182,8 +186,9 @@ class DeliveryWorker:
                 return found
         metadata = {"event_type": EVENT_TYPE, "event_payload": {"outbox_id": job.id}}
         response = self._client.chat_postMessage(
-            channel=job.channel_id, thread_ts=job.thread_ts, metadata=metadata, **message
-        )
+            channel=job.channel_id, thread_ts=job.thread_ts, metadata=metadata,
+            **(NO_UNFURL | message),
+        )  # fmt: skip
         return response["ts"], response["channel"]
 
     def _redraw(self, job: Job, message: dict[str, Any]) -> tuple[str, str]:
@@ -237,13 +242,14 @@ class DeliveryWorker:
         """Mark the row sent (and the card's ts on its route) in one short transaction."""
         with session_scope(self._engine) as session:
             recorded = record_delivery(
-                session=session,
-                message_id=job.id,
-                payload=job.payload,
-                ts=ts,
-                channel=channel,
+                session=session, message_id=job.id, payload=job.payload, ts=ts, channel=channel,
                 now=self._now(),
-            )
+            )  # fmt: skip
+            if recorded and job.kind == CARD:  # one that waited on its channel: say it is there
+                note_delivered(
+                    session=session, discovery_id=job.discovery_id, route=job.payload["route"],
+                    channel_id=channel, now=self._now(),
+                )  # fmt: skip
         if not recorded:
             logger.warning("outbox %s was already marked sent (now also %s)", job.id, ts)
 
@@ -258,8 +264,9 @@ class DeliveryWorker:
     def _retry_later(self, job: Job, error: Exception) -> None:
         """Keep a failed row pending until its backoff ends; never dropped, always visible."""
         code, delay, permanent = classify(error, job.attempts, self._random)
+        blocked = job.kind == CARD and code in BLOCKED_CHANNEL  # people are told: no ERROR
         logger.log(
-            logging.ERROR if permanent else logging.WARNING,
+            logging.ERROR if permanent and not blocked else logging.WARNING,
             "outbox %s (%s of discovery %s to %s) failed with %s; kept pending, retry in %.0f s",
             *(job.id, job.kind, job.payload.get("discovery_id"), job.channel_id, code, delay),
             exc_info=not isinstance(error, (SlackApiError, OSError, HTTPException)),  # a bug
@@ -267,6 +274,11 @@ class DeliveryWorker:
         with session_scope(self._engine) as session:
             retry_at = self._now() + timedelta(seconds=delay)
             mark_outbox_retry(session=session, message_id=job.id, error=code, retry_at=retry_at)
+            if blocked:
+                note_blocked(
+                    session=session, discovery_id=job.discovery_id, route=job.payload["route"],
+                    channel_id=job.channel_id, error=code, admins=self._admins, now=self._now(),
+                )  # fmt: skip
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self._clock(), UTC)

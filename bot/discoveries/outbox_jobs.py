@@ -13,6 +13,9 @@ from slack_sdk.errors import SlackApiError
 BACKOFF_BASE, BACKOFF_CAP = 2.0, 900.0  # seconds: 2, 4, 8 … 15 minutes
 PERMANENT_DELAY = 900.0  # channel gone, bot not invited…: an admin can fix it, so keep trying
 TRANSIENT_CODES = {"internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+# The channel refuses the bot (gone or private, bot not a member, archived): a person must
+# act, so the scout and the admins are told, and the card waits until it can be posted.
+BLOCKED_CHANNEL = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 
 
 @dataclass(frozen=True)

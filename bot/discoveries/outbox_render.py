@@ -11,14 +11,18 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot.dialogue.definition import Definition
+from bot.discoveries import blocked
 from bot.discoveries.loop import STATUS_REPLY, load_cards, load_status_reply
 from bot.discoveries.outbox_jobs import Gone, Job, NotReady, classify
-from bot.discoveries.service import RECEIPT, RECEIPT_UPDATE, load_receipt
+from bot.discoveries.receipts import load_receipt
+from bot.discoveries.service import RECEIPT, RECEIPT_UPDATE
 from bot.discoveries.similar import find_related
 from bot.discoveries.themes import ValueNetwork
 from bot.rendering.cards import discovery_card, receipt_message
+from bot.rendering.delivery import channel_blocked_message, resumed_message, waiting_message
 from bot.rendering.status import status_reply_message
 from storage.engine import session_scope
 from storage.models import DiscoveryRoute
@@ -48,6 +52,9 @@ class OutboxRenderer:
             return job, self._receipt(job)
         if job.kind == STATUS_REPLY:
             return self._status_reply(job)
+        if job.kind in blocked.NOTICES:
+            with session_scope(self._engine) as session:
+                return self._notice(session, job)
         with session_scope(self._engine) as session:
             found = load_cards(session=session, discovery_id=job.discovery_id)
             # Same short read: the related facts match the discovery as loaded.
@@ -87,6 +94,29 @@ class OutboxRenderer:
         )  # fmt: skip
         return job, message
 
+    def _notice(self, session: Session, job: Job) -> tuple[Job, dict[str, Any]]:
+        """A card waits on a channel (to the scout, to each admin), or it was posted at last."""
+        about = {"route": job.payload["team"], "channel_id": job.payload["channel_id"]}
+        if job.kind == blocked.CHANNEL_BLOCKED:
+            error = job.payload["error"]
+            if not blocked.still_blocked(
+                session=session, channel_id=about["channel_id"], error=error
+            ):
+                raise Gone("not sent: the channel takes cards again")
+            return job, channel_blocked_message(**about, error=error)
+        if job.kind == blocked.WAITING and blocked.card_posted(
+            session=session, discovery_id=job.discovery_id, route=about["route"]
+        ):
+            raise Gone("not sent: the card was posted first")
+        thread = blocked.receipt_thread(session=session, discovery_id=job.discovery_id)
+        if thread is True:  # the scout reads it under their receipt, once that is out
+            raise NotReady(self._clock() + RECEIPT_WAIT[0])
+        if thread:
+            job = replace(job, channel_id=thread[0], thread_ts=thread[1])
+        if job.kind == blocked.RESUMED:
+            return job, resumed_message(**about)
+        return job, waiting_message(**about, error=job.payload["error"])
+
     def _receipt(self, job: Job) -> dict[str, Any]:
         """The scout's receipt, once every card of the discovery is posted."""
         with session_scope(self._engine) as session:
@@ -97,7 +127,7 @@ class OutboxRenderer:
             low, high = self._clock() + RECEIPT_WAIT[0], self._clock() + RECEIPT_WAIT[1]
             raise NotReady(min(max(state.cards_due_at.timestamp(), low), high))
         posts = [(r.route.value, r.channel_id, self._permalink(r)) for r in state.routes]
-        return receipt_message(discovery=state.discovery, posts=posts)
+        return receipt_message(discovery=state.discovery, posts=posts, blocked=state.blocked)
 
     def _permalink(self, route: DiscoveryRoute) -> str | None:
         """A link to a posted card; None (no link) when Slack refuses for good."""

@@ -225,15 +225,6 @@ def _event_columns(event: Mapping[str, Any] | None) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class ReceiptState:
-    """What a receipt needs: the discovery, its routes, and when a card still pending is due."""
-
-    discovery: Discovery
-    routes: list[DiscoveryRoute]
-    cards_due_at: datetime | None  # None once every card is posted
-
-
 def receipt_posts(*, session: Session, discovery_ids: list[int]) -> dict[int, tuple[str, str]]:
     """Where each discovery's receipt was posted, (channel, ts), for those posted."""
     keys = {receipt_key(discovery_id): discovery_id for discovery_id in discovery_ids}
@@ -243,26 +234,6 @@ def receipt_posts(*, session: Session, discovery_ids: list[int]) -> dict[int, tu
         ).where(col(OutboxMessage.dedupe_key).in_(list(keys)))
     ).all()
     return {keys[key]: (channel, ts) for key, channel, ts in rows if channel and ts}
-
-
-def load_receipt(*, session: Session, discovery_id: int) -> ReceiptState | None:
-    """The discovery, its routes in order, and whether its cards are all posted yet."""
-    discovery = session.get(Discovery, discovery_id)
-    if discovery is None:
-        return None
-    due_at = session.exec(
-        select(sa.func.min(OutboxMessage.next_attempt_at)).where(
-            OutboxMessage.discovery_id == discovery_id,
-            OutboxMessage.kind == CARD,
-            OutboxMessage.status == OutboxStatus.PENDING,
-        )
-    ).one()
-    routes = session.exec(
-        select(DiscoveryRoute)
-        .where(DiscoveryRoute.discovery_id == discovery_id)
-        .order_by(DiscoveryRoute.id)
-    ).all()
-    return ReceiptState(discovery, list(routes), due_at)
 
 
 def record_delivery(
@@ -279,14 +250,16 @@ def record_delivery(
         session=session, message_id=message_id, ts=ts, channel=channel, now=now
     ):
         return False
-    if "route" in payload:  # a card: its ts is how later updates find it
+    if "route" in payload:  # a card: its ts and channel are how later updates find it
         session.exec(
             sa.update(DiscoveryRoute)
             .where(
                 DiscoveryRoute.discovery_id == payload["discovery_id"],
                 DiscoveryRoute.route == payload["route"],
             )
-            .values(message_ts=ts)
+            # The channel it went to: a card moved to another channel while in flight to
+            # the old one (an admin remapped its route) is found where it is.
+            .values(message_ts=ts, channel_id=channel)
         )
     return True
 

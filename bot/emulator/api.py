@@ -6,7 +6,14 @@ from typing import Any
 
 from bot.emulator import api_views
 from bot.emulator.blockkit import check_message
-from bot.emulator.common import Caller, Handler, flag, json_param, member_channel
+from bot.emulator.common import (
+    Caller,
+    Handler,
+    flag,
+    json_param,
+    member_channel,
+    writable_channel,
+)
 from bot.emulator.errors import ApiError
 from bot.emulator.workspace import Workspace
 
@@ -40,7 +47,7 @@ def auth_test(ws: Workspace, p: dict, caller: Caller) -> dict:
 
 def chat_post_message(ws: Workspace, p: dict, caller: Caller) -> dict:
     """chat.postMessage: to a channel the bot is in, or to a user id (their DM)."""
-    channel = member_channel(ws, p.get("channel"), caller)
+    channel = writable_channel(ws, p.get("channel"), caller)
     fields = _message_fields(p)
     if p.get("thread_ts"):
         fields["thread_ts"] = str(p["thread_ts"])
@@ -51,6 +58,8 @@ def chat_post_message(ws: Workspace, p: dict, caller: Caller) -> dict:
 def chat_update(ws: Workspace, p: dict, caller: Caller) -> dict:
     """chat.update: replace one of the bot's own messages."""
     channel = ws.channel(p.get("channel"))
+    if channel.archived:
+        raise ApiError("is_archived")
     ws.find_message(channel.id, p.get("ts"))
     message = ws.update_message(channel.id, str(p.get("ts")), _message_fields(p))
     return {"channel": channel.id, "ts": message["ts"], "text": message["text"], "message": message}
@@ -58,7 +67,7 @@ def chat_update(ws: Workspace, p: dict, caller: Caller) -> dict:
 
 def chat_post_ephemeral(ws: Workspace, p: dict, caller: Caller) -> dict:
     """chat.postEphemeral: a message only `user` sees, in a channel both are in."""
-    channel = member_channel(ws, p.get("channel"), caller)
+    channel = writable_channel(ws, p.get("channel"), caller)
     fields = _message_fields(p)
     if p.get("thread_ts"):
         fields["thread_ts"] = str(p["thread_ts"])
@@ -115,6 +124,8 @@ def conversations_join(ws: Workspace, p: dict, caller: Caller) -> dict:
     channel = ws.channel(p.get("channel"))
     if channel.kind != "channel":
         raise ApiError("method_not_supported_for_channel_type")
+    if channel.archived:
+        raise ApiError("is_archived")
     ws.join(channel.id, caller.user)
     return {"channel": channel.info(ws.seed.bot_user_id)}
 

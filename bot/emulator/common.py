@@ -41,6 +41,14 @@ def member_channel(ws: Workspace, channel_id: str | None, caller: Caller) -> Cha
     return channel
 
 
+def writable_channel(ws: Workspace, channel_id: str | None, caller: Caller) -> Channel:
+    """A channel the caller may post in: `is_archived` first, then `not_in_channel`."""
+    channel = ws.channel(channel_id)
+    if channel.archived:
+        raise ApiError("is_archived")
+    return member_channel(ws, channel.id, caller)
+
+
 def flag(value: Any) -> bool:
     """A boolean param as clients send it: true/false in JSON, "1"/"0" in forms."""
     return str(value).lower() in ("1", "true")

@@ -18,10 +18,11 @@ class Channel:
     members: set[str] = field(default_factory=set)
     user: str | None = None  # the other party of an IM
     created: int = 0
+    archived: bool = False
 
     def info(self, bot_user_id: str) -> dict[str, Any]:
         """The `channel` object of conversations.info."""
-        base = {"id": self.id, "created": self.created, "is_archived": False}
+        base = {"id": self.id, "created": self.created, "is_archived": self.archived}
         if self.kind == "im":
             return {**base, "is_im": True, "is_org_shared": False, "user": self.user}
         return {

@@ -137,6 +137,16 @@ class Workspace:
             channel.members.add(user_id)
             return channel
 
+    def leave(self, channel_id: str, user_id: str) -> None:
+        """Remove `user_id` from a channel (as an admin removes the bot): posts get not_in_channel."""
+        with self.transaction():
+            self.channel(channel_id).members.discard(user_id)
+
+    def archive(self, channel_id: str, archived: bool = True) -> None:
+        """Archive a channel, or unarchive it: posts and updates there get `is_archived`."""
+        with self.transaction():
+            self.channel(channel_id).archived = archived
+
     def next_ts(self) -> str:
         """A unique, increasing message timestamp like `1700000000.000100`."""
         with self.transaction():

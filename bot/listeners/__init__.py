@@ -4,12 +4,14 @@ from slack_bolt import App
 
 from bot.listeners import (
     cards,
+    channels,
     commands,
     config,
     dialogue,
     digests,
     edits,
     events,
+    guard,
     home,
     shortcuts,
     views,
@@ -18,6 +20,7 @@ from bot.listeners import (
 
 def register(app: App) -> None:
     """Register every listener; the catch-all for ignored events goes last."""
+    guard.register(app)
     commands.register(app)
     dialogue.register(app)
     shortcuts.register(app)
@@ -27,4 +30,5 @@ def register(app: App) -> None:
     digests.register(app)
     home.register(app)
     config.register(app)
+    channels.register(app)
     events.register(app)

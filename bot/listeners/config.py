@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.config import load_config, save_config
+from bot.listeners.cards import wake_delivery
 from bot.listeners.home import publish_home
 from bot.listeners.support import Services, acknowledge, after_ack, services
 from bot.rendering.config import (
@@ -18,6 +19,7 @@ from bot.rendering.config import (
     not_in_channels_text,
 )
 from bot.rendering.ids import ActionId, BlockId, CallbackId
+from bot.rendering.text import NO_UNFURL
 from storage.engine import session_scope
 from storage.types import utc_now
 
@@ -40,7 +42,8 @@ def handle_config_button(body: dict, context: BoltContext, client: WebClient) ->
     """Change settings (Home tab): the modal for admins, a polite refusal for anyone else."""
     app, user = services(context), body["user"]["id"]
     if not is_admin(app, user):
-        client.chat_postMessage(channel=user, text=admins_only_text(app.settings.admins))
+        text = admins_only_text(app.settings.admins)
+        client.chat_postMessage(channel=user, text=text, **NO_UNFURL)
         return
     open_config(client, app, trigger_id=body["trigger_id"])
 
@@ -77,7 +80,8 @@ def after_config_saved(body: dict, view: dict, context: BoltContext, client: Web
         return  # refused in the ack: nothing was saved
     outside = sorted(c for c in set(config.channels.values()) if not _in_channel(client, c))
     if outside:
-        client.chat_postMessage(channel=user, text=not_in_channels_text(outside))
+        client.chat_postMessage(channel=user, text=not_in_channels_text(outside), **NO_UNFURL)
+    wake_delivery(app)  # cards that waited on a channel may have just moved to a new one
     publish_home(client, app, team_id=body["team"]["id"], user_id=user, page=0)
 
 

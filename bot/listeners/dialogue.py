@@ -24,6 +24,7 @@ from bot.dialogue.turns import Turn, Who, take_turn
 from bot.listeners.support import Services, acknowledge, after_ack, services
 from bot.rendering.dialogue import answered_message
 from bot.rendering.ids import ActionId, parse_action_value
+from bot.rendering.text import NO_UNFURL
 from bot.rendering.turns import effect_messages
 from storage.engine import session_scope
 from storage.types import utc_now
@@ -46,13 +47,20 @@ NAVIGATION = {
 
 def register(app: App) -> None:
     """Listen for DMs and for the dialogue's buttons, menus and checkboxes (work after the ack)."""
-    app.event({"type": "message", "channel_type": "im"})(
+    # Bolt matches an event's type and subtype only, never its channel_type: the matcher
+    # keeps channel, private channel and group messages out (the catch-all answers them).
+    app.event({"type": "message"}, matchers=[in_a_direct_message])(
         ack=acknowledge, lazy=[handle_direct_message]
     )
     app.action(re.compile(f"^{ActionId.DIALOGUE_PICK}(:.*)?$"))(ack=acknowledge, lazy=[handle_pick])
     for action_id in NAVIGATION:
         app.action(action_id.value)(ack=acknowledge, lazy=[handle_navigation])
     app.action(ActionId.DIALOGUE_ROUTES.value)(ack=acknowledge, lazy=[handle_routes])
+
+
+def in_a_direct_message(body: dict) -> bool:
+    """Only a scout's DM with the bot talks to it; a message anywhere else starts nothing."""
+    return (body.get("event") or {}).get("channel_type") == "im"
 
 
 @after_ack
@@ -126,9 +134,7 @@ def _say(client: WebClient, context: BoltContext, channel_id: str, turn: Turn) -
     for message in effect_messages(
         app.rules.definition, effects, dialogue_id=turn.dialogue_id, suggestions=suggestions
     ):
-        client.chat_postMessage(
-            channel=channel_id, unfurl_links=False, unfurl_media=False, **message
-        )
+        client.chat_postMessage(channel=channel_id, **(NO_UNFURL | message))
     if turn.created and app.delivery is not None:
         app.delivery.wake()
 

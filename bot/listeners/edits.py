@@ -71,8 +71,6 @@ def handle_edit_submitted(ack: Ack, body: dict, view: dict, context: BoltContext
         previous = discovery_answers(discovery) if discovery else {}
     answers, errors = answers_from_modal(definition, view, previous=previous, today=now.date())
     first = definition.questions[0].key
-    missing = [q.key for q in definition.questions if q.required and q.key not in answers]
-    errors |= {key: "Please answer this." for key in missing if key not in errors}
     if discovery is None or not may_change(discovery, user, app.settings.admins):
         errors = {first: "Only the scout or an admin can edit this discovery."}
     if errors:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -12,6 +11,9 @@ from typing import TYPE_CHECKING
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+
+from bot.logs import new_reference
+from bot.rendering.text import NO_UNFURL
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -58,7 +60,7 @@ def after_ack(work: Callable[..., None]) -> Callable[..., None]:
         try:
             work(**kwargs)
         except Exception as error:  # the last line of defence: Bolt would only log one line
-            reference = uuid.uuid4().hex[:8]
+            reference = new_reference()
             log.exception("%s failed (ref %s)", work.__name__, reference, exc_info=error)
             _tell_sorry(kwargs, reference)
 
@@ -74,7 +76,7 @@ def tell_privately(client: WebClient, *, channel: str | None, user: str, text: s
             return
         except SlackApiError as error:
             log.info("no ephemeral for %s in %s: %s", user, channel, error.response.get("error"))
-    client.chat_postMessage(channel=user, text=text)
+    client.chat_postMessage(channel=user, text=text, **NO_UNFURL)
 
 
 def _tell_sorry(kwargs: dict, reference: str) -> None:
@@ -88,6 +90,6 @@ def _tell_sorry(kwargs: dict, reference: str) -> None:
     if client is None or not user:
         return
     try:
-        client.chat_postMessage(channel=user, text=SORRY.format(ref=reference))
+        client.chat_postMessage(channel=user, text=SORRY.format(ref=reference), **NO_UNFURL)
     except SlackApiError:
         log.warning("could not tell %s about failure %s", user, reference)

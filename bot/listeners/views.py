@@ -16,8 +16,10 @@ from bot.dialogue.turns import (
 )
 from bot.discoveries.routing import suggest_routes
 from bot.listeners.support import Services, acknowledge, after_ack, services
+from bot.rendering.dialogue import ROUTE_LABELS
 from bot.rendering.ids import BlockId, CallbackId
 from bot.rendering.modal import answers_from_modal, chosen_routes, dialogue_of, routes_modal
+from bot.rendering.text import NO_UNFURL
 from bot.rendering.turns import effect_messages
 from storage.enums import DiscoverySource
 from storage.types import utc_now
@@ -64,7 +66,7 @@ def _to_summary(app: Services, who: Who, dialogue_id: int, answers: dict, now) -
 def handle_routes_submitted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
     """Store the discovery once, however often Submit arrives; refusals show on the field."""
     routes = chosen_routes(view)
-    if not routes:
+    if not routes or not set(routes) <= set(ROUTE_LABELS):  # none, or one no client offers
         ack(response_action="errors", errors={BlockId.ROUTES.value: "Pick at least one team."})
         return
     app = services(context)
@@ -89,9 +91,7 @@ def thank_the_scout(body: dict, view: dict, context: BoltContext, client: WebCli
         return
     effects = (Submitted(answers),)
     for message in effect_messages(app.rules.definition, effects, dialogue_id=dialogue_of(view)):
-        client.chat_postMessage(
-            channel=body["user"]["id"], unfurl_links=False, unfurl_media=False, **message
-        )
+        client.chat_postMessage(channel=body["user"]["id"], **(NO_UNFURL | message))
     if app.delivery is not None:
         app.delivery.wake()
 

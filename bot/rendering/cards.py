@@ -28,7 +28,7 @@ from bot.discoveries.loop import OUTCOME_LABELS
 from bot.discoveries.similar import CONVERGENCE_WINDOW, Related
 from bot.discoveries.themes import ValueNetwork
 from bot.rendering.ids import ActionId, BlockId
-from bot.rendering.text import Mrkdwn, escape, render
+from bot.rendering.text import NO_UNFURL, Mrkdwn, escape, render
 from storage.enums import DiscoveryStatus, Route
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 
@@ -39,8 +39,6 @@ HEADER_LIMIT = 150
 FALLBACK_LIMIT = 300  # notification text: a glance, not the card
 LABEL_LIMIT = 100
 URL_LIMIT = 1000
-# Messages carry nothing that should unfurl: user links must never preview by surprise.
-NO_UNFURL = {"unfurl_links": False, "unfurl_media": False}
 DEFAULT_LABELS = {
     "account": "Account",
     "outcome": "Outcome",
@@ -127,14 +125,28 @@ def discovery_card(
 
 
 def receipt_message(
-    *, discovery: Discovery, posts: list[tuple[str, str, str | None]]
+    *,
+    discovery: Discovery,
+    posts: list[tuple[str, str, str | None]],
+    blocked: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The scout's thanks, naming each channel the discovery went to with a link to its post."""
+    """The scout's thanks, naming each channel the discovery went to with a link to its post;
+    blocked: route → why its channel refuses the bot (that card is said to wait)."""
+    blocked = blocked or {}
     places = [
         render("receipt_place.md.j2", channel_id=channel, link=_link(permalink, "see the post"))
-        for _route, channel, permalink in posts
+        for route, channel, permalink in posts
+        if route not in blocked
     ]
-    text = fitted("receipt.md.j2", SECTION_LIMIT, discovery.account, places=Mrkdwn(_and(places)))
+    waiting = [
+        render("receipt_waiting.md.j2", channel_id=channel, error=blocked[route])
+        for route, channel, _permalink in posts
+        if route in blocked
+    ]
+    text = fitted(
+        "receipt.md.j2", SECTION_LIMIT, discovery.account, places=Mrkdwn(_and(places)),
+        waiting=Mrkdwn(_and(waiting)),
+    )  # fmt: skip
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
     blocks += _scout_buttons(discovery)
     return {"text": text, "blocks": _dicts(blocks), **NO_UNFURL}
@@ -240,8 +252,8 @@ def _link(url: str | None, label: str) -> Mrkdwn | None:
     if not _LINKABLE.fullmatch(url) or len(url) > URL_LIMIT:
         return None
     # | ends the URL part of a link and < > end the link: percent-encode them instead.
-    safe = url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E")
-    return Mrkdwn(render("card_link.md.j2", url=safe, label=label))
+    safe = url.replace("|", "%7C").replace("<", "%3C").replace(">", "%3E").replace("&", "&amp;")
+    return Mrkdwn(render("card_link.md.j2", url=Mrkdwn(safe), label=label))
 
 
 def link_labelled(url: str | None, label: str) -> Mrkdwn | None:

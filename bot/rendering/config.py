@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -25,6 +26,7 @@ from bot.rendering.text import Mrkdwn, escape, render
 from bot.settings import parse_weekly
 
 INPUT = ActionId.MODAL_INPUT.value
+CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")  # public or private channel ids
 ROLES = {  # role → how the admin reads it
     "sales": "Sales channel",
     "marketing": "Marketing channel",
@@ -52,6 +54,9 @@ def config_from_modal(view: dict) -> tuple[WorkspaceConfig | None, dict[str, str
     """The settings as submitted, or the error to show on each field that needs fixing."""
     fields, errors = submitted_fields(view), {}
     channels = {role: fields.get(_channel_block(role)) for role in ROLES}
+    for role, channel in channels.items():  # a client only offers channels; a forged one may not
+        if channel and not CHANNEL_ID.fullmatch(channel):
+            errors[_channel_block(role)] = "Choose a channel from the list."
     try:
         schedule = parse_weekly(str(fields.get(BlockId.CONFIG_SCHEDULE.value) or ""))
     except ValueError as error:

@@ -23,7 +23,7 @@ from bot.dialogue.answers import display_answer
 from bot.dialogue.definition import Definition, Kind, Question
 from bot.dialogue.events import answers_version
 from bot.rendering.ids import ActionId, BlockId, action_value
-from bot.rendering.text import escape, escape_within, shorten
+from bot.rendering.text import NO_UNFURL, escape, escape_within, shorten
 from storage.enums import Route
 
 BUTTONS_AT_MOST = 5  # more choices than this read better as a menu
@@ -106,7 +106,7 @@ def plain_message(text: str) -> dict:
 
 def plain_mrkdwn_message(mrkdwn: str) -> dict:
     """A short message of mrkdwn the app rendered itself (user text already escaped)."""
-    return {"text": shorten(mrkdwn, SECTION_LIMIT), "blocks": [_section(mrkdwn)]}
+    return {"text": shorten(mrkdwn, SECTION_LIMIT), "blocks": [_section(mrkdwn)], **NO_UNFURL}
 
 
 def _answer_row(question: Question, value: Any, dialogue_id: int) -> SectionBlock:

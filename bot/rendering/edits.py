@@ -53,7 +53,10 @@ def not_yours_text(*, scout_user_id: str, admins: frozenset[str]) -> str:
 
 def origin_of(view: dict) -> str | None:
     """The channel (or DM) the modal was opened from, where a refusal is shown."""
-    return json.loads(view["private_metadata"]).get("origin")
+    origin = json.loads(view["private_metadata"]).get("origin")
+    if origin is not None and not isinstance(origin, str):
+        raise ValueError("origin is not a channel id")
+    return origin
 
 
 def edit_refusal(result: ChangeResult, *, plain: bool = False) -> str:

@@ -27,6 +27,7 @@ from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.text import escape, escape_within, shorten
 
 INPUT = ActionId.MODAL_INPUT.value
+MISSING = "Please answer this."
 
 
 def discovery_modal(definition: Definition, answers: dict[str, Any], *, dialogue_id: int) -> View:
@@ -89,10 +90,11 @@ def routes_modal(
         close="Back",
         private_metadata=metadata(dialogue_id),
         blocks=[
-            SectionBlock(text=MarkdownTextObject(text=shorten("\n".join(lines), 3000))),
+            *([SectionBlock(text=MarkdownTextObject(text=shorten("\n".join(lines), 3000)))]
+              if lines else []),
             InputBlock(block_id=BlockId.ROUTES.value, label="Send it to", element=boxes),
         ],
-    )
+    )  # fmt: skip
 
 
 def metadata(dialogue_id: int) -> str:
@@ -106,11 +108,17 @@ def dialogue_of(view: dict) -> int:
 
 
 def submitted_fields(view: dict) -> dict[str, Any]:
-    """The raw values of a submitted modal, by block id (text, option value, date or list)."""
+    """The raw values of a submitted modal, by block id (text, option value, date or list).
+
+    Slack enforces required inputs in its clients; a forged or buggy client may send any
+    shape, so whatever is absent or not as Slack sends it reads as not answered.
+    """
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
     fields = {}
-    for block_id, actions in view["state"]["values"].items():
-        element = actions.get(INPUT, {})
-        fields[block_id] = _raw_value(element)
+    for block_id, actions in (values if isinstance(values, dict) else {}).items():
+        element = actions.get(INPUT) if isinstance(actions, dict) else None
+        fields[block_id] = _raw_value(element if isinstance(element, dict) else {})
     return fields
 
 
@@ -119,17 +127,27 @@ def chosen_routes(view: dict) -> list[str]:
     return submitted_fields(view).get(BlockId.ROUTES.value) or []
 
 
-def _raw_value(element: dict) -> Any:
+def _raw_value(element: dict) -> str | list[str] | None:
     kind = element.get("type")
     if kind == "static_select":
-        return (element.get("selected_option") or {}).get("value")
+        return _option_value(element.get("selected_option"))
     if kind == "checkboxes":
-        return [option["value"] for option in element.get("selected_options", [])]
+        options = element.get("selected_options")
+        values = [_option_value(o) for o in options] if isinstance(options, list) else []
+        return [value for value in values if value]
     if kind == "datepicker":
-        return element.get("selected_date")
+        return _text(element.get("selected_date"))
     if kind == "conversations_select":
-        return element.get("selected_conversation")
-    return element.get("value")
+        return _text(element.get("selected_conversation"))
+    return _text(element.get("value"))
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _option_value(option: Any) -> str | None:
+    return _text(option.get("value")) if isinstance(option, dict) else None
 
 
 def _inputs(question: Question, value: Any) -> list[Block]:
@@ -229,6 +247,8 @@ def answers_from_modal(
             errors[block_id] = value.message
         elif value not in (None, "", []):
             answers[question.key] = value
+        elif question.required:
+            errors[block_id] = MISSING
     return answers, errors
 
 
@@ -239,7 +259,7 @@ def _read(question: Question, fields: dict, previous: Any, today: date) -> tuple
         amount = (fields.get(question.key + BlockId.AMOUNT_SUFFIX) or "").strip()
         if amount:
             return question.key + BlockId.AMOUNT_SUFFIX, _parsed(question, amount, today)
-        return question.key, {"band": raw} if raw else None
+        return question.key, _checked(question, {"band": raw}, today) if raw else None
     if question.kind is Kind.EVENT:
         pressure = (fields.get(question.key + BlockId.PRESSURE_SUFFIX) or "").strip()
         if not raw:
@@ -249,8 +269,13 @@ def _read(question: Question, fields: dict, previous: Any, today: date) -> tuple
     if question.kind is Kind.DATE:
         return question.key, (validate_value(question, raw, today=today) or raw) if raw else None
     if question.kind in (Kind.CHOICE, Kind.MULTI_CHOICE):
-        return question.key, raw
+        return question.key, _checked(question, raw, today) if raw else None
     return question.key, _text_answer(question, raw, previous, today)
+
+
+def _checked(question: Question, value: Any, today: date) -> Any:
+    """A structured value (a choice, a band), or why it is not one the question offers."""
+    return validate_value(question, value, today=today) or value
 
 
 def _text_answer(question: Question, raw: Any, previous: Any, today: date) -> Any:

@@ -54,7 +54,12 @@ class CardRef:
     def of_view(cls, view: dict) -> CardRef:
         """The card a submitted modal was opened from."""
         data = json.loads(view["private_metadata"])
-        return cls(int(data["d"]), data["c"], data.get("t"), data.get("r"))
+        channel, ts, route = data["c"], data.get("t"), data.get("r")
+        if not isinstance(channel, str) or not all(
+            v is None or isinstance(v, str) for v in (ts, route)
+        ):
+            raise ValueError("a card's channel, ts and route are strings")
+        return cls(int(data["d"]), channel, ts, route)
 
 
 @dataclass(frozen=True)

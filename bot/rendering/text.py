@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -9,6 +10,20 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 # Slack decodes only these three entities; escaping them makes <!channel>, <@U…>,
 # <#C…> and <url|text> appear literally and notify or link nobody.
 SLACK_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+# Slack has no escape for its formatting marks, so user text gets look-alikes instead
+# (as jsx-slack's <Escape> does): *bold*, _italic_, ~strike~ and `code` or ``` fences
+# then read as typed and never reformat the message around them.
+LOOKALIKES = str.maketrans({"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"})
+EMOJI = re.compile(r"(:[\w+'-]+:)")  # :white_check_mark: keeps its underscores
+# A ">" (escaped or full-width) opening a line quotes it; an invisible soft hyphen first.
+QUOTE = re.compile(r"^(?=[ \t]*(?:&gt;|\uff1e))", re.MULTILINE)
+# Slack links a bare URL (and may unfurl it): a word joiner after the scheme and one-dot
+# leaders for its dots leave it readable but no longer a URL.
+BARE_URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.)\S*", re.IGNORECASE)
+BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
+WORD_JOINER, ONE_DOT_LEADER, SOFT_HYPHEN = "\u2060", "\u2024", "\u00ad"
+# Every post: the app's own links (a source message, a CRM record) never preview either.
+NO_UNFURL = {"unfurl_links": False, "unfurl_media": False}
 
 
 class Mrkdwn(str):
@@ -16,10 +31,20 @@ class Mrkdwn(str):
 
 
 def escape(text: object) -> str:
-    """Escape user text for Slack mrkdwn and plain text alike."""
+    """Escape user text for Slack mrkdwn and plain text alike: it mentions nobody, links
+    nothing, and formats nothing (its look is kept; the database keeps it as typed)."""
     if isinstance(text, Mrkdwn):
         return text
-    return str(text).translate(SLACK_ENTITIES)
+    escaped = BARE_URL.sub(_unlinked, str(text).translate(SLACK_ENTITIES))
+    parts = EMOJI.split(escaped)
+    plain = "".join(
+        part if odd % 2 else part.translate(LOOKALIKES) for odd, part in enumerate(parts)
+    )
+    return QUOTE.sub(SOFT_HYPHEN, BROADCAST.sub("@" + WORD_JOINER, plain))
+
+
+def _unlinked(url: re.Match[str]) -> str:
+    return url.group().replace("://", ":" + WORD_JOINER + "//").replace(".", ONE_DOT_LEADER)
 
 
 def shorten(text: str, limit: int, *, more: str = "…") -> str:

@@ -30,18 +30,19 @@ def test_the_receipt_waits_for_every_card_then_links_each_post(
     submit: Submit,
     clock: ManualClock,
 ):
-    # The product card cannot go out yet: the bot is not in that channel.
+    # The first card (sales) cannot go out yet: Slack has an incident.
     channels = {"sales": SEED.sales, "product": SEED.general}
+    emulator.workspace.join(SEED.general, SEED.bot_user_id)
     submit(routes=[("sales", "Money"), ("product", "Roadmap")], channels=channels)
+    emulator.faults.server_error("chat.postMessage", times=1)
 
-    assert worker.drain_once() == 1  # the sales card only
+    assert worker.drain_once() == 1  # the product card only
     assert emulator.messages(SEED.scout) == []
     waiting = _receipt_row(engine)
     assert (waiting.status, waiting.attempts, waiting.last_error) == (OutboxStatus.PENDING, 0, None)
 
-    emulator.workspace.join(SEED.general, SEED.bot_user_id)
     clock.advance(16 * 60)
-    assert worker.drain_once() == 2  # the product card, then the receipt
+    assert worker.drain_once() == 2  # the sales card, then the receipt
 
     [receipt] = emulator.messages(SEED.scout)
     [sales_card], [product_card] = emulator.messages(SEED.sales), emulator.messages(SEED.general)

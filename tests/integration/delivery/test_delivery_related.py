@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from bot.discoveries.delivery import DeliveryWorker
 from bot.discoveries.service import submit_discovery
 from bot.emulator import SEED, ManualClock, SlackEmulator
+from bot.rendering.text import escape
 from storage.engine import session_scope
 from storage.enums import DiscoverySource
 
@@ -114,7 +115,7 @@ def test_hostile_text_in_a_related_discovery_is_escaped_and_notifies_nobody(
 
     text = _related(emulator, later)
     assert text is not None
-    assert "&lt;!channel&gt; &lt;@U0ADMIN&gt; &lt;https://evil.example|x&gt; &amp;" in text
+    assert escape("<!channel> <@U0ADMIN> <https://evil.example|x> &") in text
     assert "<!" not in text and "<@" not in text and "<http" not in text
     assert "…" in text and len(text) <= 3000
     assert "2nd discovery at acme &lt;!here&gt; in 30 days, from 2 scouts" in text

@@ -58,7 +58,9 @@ def test_a_route_lists_the_largest_by_amount_then_band(session, hand_made_week):
     ]
 
 
-def test_open_loops_are_new_discoveries_n_working_days_old_at_the_weeks_end(session, hand_made_week):
+def test_open_loops_are_new_discoveries_n_working_days_old_at_the_weeks_end(
+    session, hand_made_week
+):
     figures = _sales(session)
 
     # Cut-off Wednesday 00:00: Umbrella (10 Nov) is open; acme (Wednesday 10:00) is not yet.
@@ -116,7 +118,9 @@ def test_the_coach_sees_participation_and_completeness(session, hand_made_week):
     assert figures.completeness == Completeness(total=4, valued=2, with_event=1, with_evidence=2)
 
 
-def test_loop_timing_is_the_cohort_of_the_four_weeks_before_as_of_the_weeks_end(session, hand_made_week):
+def test_loop_timing_is_the_cohort_of_the_four_weeks_before_as_of_the_weeks_end(
+    session, hand_made_week
+):
     timing = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER).timing
 
     # Umbrella, Vandelay, Stark; Vandelay declined after 17 days, Stark acknowledged after 1.

@@ -1,5 +1,7 @@
 """User text is escaped by construction wherever it is reposted."""
 
+import re
+
 import pytest
 
 from bot.rendering.help import help_blocks
@@ -16,11 +18,82 @@ HOSTILE = [
 ]
 
 
+# What escape() puts in stands for what the person typed: the same look, not the same code.
+AS_READ = str.maketrans({"∗": "*", "ˍ": "_", "∼": "~", "ˋ": "`", "․": ".", "\u2060": None,
+                         "\u00ad": None})  # fmt: skip
+
+
+def as_read(escaped: str) -> str:
+    """The text as Slack shows it, look-alikes read as what they look like."""
+    return (
+        escaped.translate(AS_READ).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    )
+
+
 @pytest.mark.parametrize("text", HOSTILE)
 def test_mentions_and_links_in_user_text_appear_literally(text):
     escaped = escape(text)
     assert "<" not in escaped and ">" not in escaped
-    assert escaped.replace("&lt;", "<").replace("&gt;", ">") == text
+    assert as_read(escaped) == text
+
+
+FORMATTING = [
+    "*bold claim*",
+    "_italic_ and ~struck~",
+    "`inline code` then ``double``",
+    "```\nfenced = True\n```",
+    "a*b*c_d_e~f~",
+]
+
+
+@pytest.mark.parametrize("text", FORMATTING)
+def test_formatting_marks_in_user_text_format_nothing_and_read_the_same(text):
+    escaped = escape(text)
+    assert not set("*_~`") & set(escaped)
+    assert as_read(escaped) == text
+
+
+@pytest.mark.parametrize("text", ["> quoted", "  > indented", "first\n> second", "＞ wide"])
+def test_a_quote_mark_at_a_line_start_quotes_nothing(text):
+    escaped = escape(text)
+    assert not re.search(r"^[ \t]*(&gt;|＞)", escaped, re.MULTILINE)
+    assert as_read(escaped) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["see https://evil.example/x?a=1", "HTTP://EVIL.EXAMPLE", "www.evil.example/path",
+     "ftp://files.evil.example", "<https://evil.example>"],
+)  # fmt: skip
+def test_a_bare_url_in_user_text_is_no_longer_a_url(text):
+    escaped = escape(text)
+    assert "://" not in escaped and "www." not in escaped.lower()
+    assert "evil.example" not in escaped.lower()
+    assert as_read(escaped) == text
+
+
+def test_emoji_shortcodes_keep_their_underscores():
+    assert escape("done :white_check_mark: _now_") == "done :white_check_mark: ˍnowˍ"
+
+
+def test_broadcast_words_cannot_notify_even_unbracketed():
+    escaped = escape("ping @channel @here @everyone @dana")
+    assert not re.search(r"@(channel|here|everyone)", escaped) and "@dana" in escaped
+
+
+def test_the_apps_own_mrkdwn_and_links_are_left_alone():
+    from bot.rendering.cards import link_to
+
+    assert escape(Mrkdwn("*bold* <https://a.example|a>")) == "*bold* <https://a.example|a>"
+    assert (
+        link_to("https://crm.example/o?a=1&b=2")
+        == "<https://crm.example/o?a=1&amp;b=2|crm.example>"
+    )
+
+
+def test_a_template_keeps_its_own_bold_around_user_marks():
+    rendered = environment().from_string("*{{ account }}*").render(account="*Acme* _Inc_")
+    assert rendered == "*∗Acme∗ ˍIncˍ*"
 
 
 def test_ampersands_are_escaped_first_so_entities_survive_literally():
@@ -51,3 +124,10 @@ def test_escape_within_fits_the_escaped_text_and_never_cuts_an_entity():
     assert len(cut) <= 10 and cut.endswith("…")
     assert cut[:-1] == "&lt;" * (len(cut[:-1]) // 4)
     assert escape_within("short & sweet", 100) == "short &amp; sweet"
+
+
+def test_the_short_messages_reminders_and_nudges_post_never_unfurl():
+    from bot.rendering.dialogue import plain_mrkdwn_message
+
+    message = plain_mrkdwn_message("see <https://a.example|a>")
+    assert (message["unfurl_links"], message["unfurl_media"]) == (False, False)
