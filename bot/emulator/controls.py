@@ -102,8 +102,8 @@ class Control:
 
 
 def message_controls(message: dict, channel: str, *, ephemeral: bool = False) -> list[Control]:
-    """The controls of a posted (or ephemeral) message in a channel."""
-    seen = copy.deepcopy(message)
+    """The controls of a posted (or ephemeral) message in a channel (keep `message` unchanged)."""
+    seen = message
     return [
         Control(element, block_id, seen, channel=channel, ephemeral=ephemeral)
         for block_id, element in _interactive(seen.get("blocks") or [])
@@ -112,7 +112,7 @@ def message_controls(message: dict, channel: str, *, ephemeral: bool = False) ->
 
 def view_controls(view: dict) -> list[Control]:
     """The controls of a modal or the Home tab that act at once (not its input blocks)."""
-    seen = copy.deepcopy(view)
+    seen = view
     return [
         Control(element, block_id, seen) for block_id, element in _interactive(seen["blocks"] or [])
     ]

@@ -14,6 +14,7 @@ from bot.rendering.ids import ActionId
 from storage.engine import session_scope
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, OutboxMessage
+from tests.model.world import Screens
 
 APOLOGY = "something went wrong"
 ACK_BUDGET = 3.0  # seconds: Slack shows the person an error after this
@@ -56,7 +57,7 @@ def slack_accepted_everything(emulator: SlackEmulator, seen: int) -> int:
     return len(calls)
 
 
-def nobody_saw_an_apology(emulator: SlackEmulator, people: list[str]) -> None:
+def nobody_saw_an_apology(emulator: Screens, people: list[str]) -> None:
     """No message, ephemeral or response in any channel or DM apologises for a crash."""
     places = [*CHANNELS, *(emulator.dm_channel_for(p) for p in people)]
     for place in places:
@@ -67,7 +68,7 @@ def nobody_saw_an_apology(emulator: SlackEmulator, people: list[str]) -> None:
     assert not posts, f"apology via response_url: {posts[-1].payload}"
 
 
-def cards_tell_the_truth(emulator: SlackEmulator, engine) -> int:
+def cards_tell_the_truth(emulator: Screens, engine) -> int:
     """Each discovery has one card per channel it went to, saying its status; one receipt."""
     with session_scope(engine) as session:
         discoveries = {d.id: d for d in session.exec(select(Discovery)).all()}

@@ -133,7 +133,7 @@ class Users(RuleBasedStateMachine):
         """A scout answers what the bot just asked: by typing, or with a control it shows."""
         person = data.draw(st.sampled_from(SCOUTS), label="scout")
         dm = self.world.emulator.dm_channel_for(person)
-        asked = [m for m in self.world.emulator.messages(dm) if m.get("user") == SEED.bot_user_id]
+        asked = [m for m in self.world.screens.messages(dm) if m.get("user") == SEED.bot_user_id]
         controls = message_controls(asked[-1], dm) if asked else []
         onward = [c for c in controls if not c.action_id.startswith(NAVIGATION)]
         if controls and data.draw(st.booleans(), label="click"):
@@ -190,17 +190,32 @@ class Users(RuleBasedStateMachine):
         """A scout reads their weekly digest DM and uses what it offers."""
         person, controls = data.draw(st.sampled_from(self._digest_controls()), label="note")
         self._use(data, person, controls)
+        self._use_home(data, person)  # and sees what changed on the Home tab
 
-    @rule(data=st.data(), times=st.integers(2, 4))
+    @rule(data=st.data(), times=st.integers(2, 6))
     def log_a_busy_week(self, data: st.DataObject, times: int) -> None:
         """A scout logs several discoveries in a row (so Home has pages, digests have content)."""
         for _ in range(times):
             self.log_a_discovery_by_modal(data)
 
     @rule(data=st.data())
+    def an_admin_changes_settings(self, data: st.DataObject) -> None:
+        """An admin opens the settings from the Home tab or /scout config, and maybe saves."""
+        if data.draw(st.booleans(), label="from home"):
+            self._send("app_home_opened", SEED.admin)
+            home = self.world.emulator.home_view(SEED.admin)
+            found = [c for c in view_controls(home) if c.action_id == ActionId.CONFIG_OPEN]
+            self._send("use", found[0], user=SEED.admin)
+        else:
+            self._send("command", Command.SCOUT.value, "config", user=SEED.admin)
+        self._maybe_fill_the_form(data, SEED.admin)
+
+    @rule(data=st.data())
     def use_the_home_tab(self, data: st.DataObject) -> None:
         """Someone opens the Home tab and uses what it offers (admins see the settings)."""
-        person = data.draw(st.sampled_from(PEOPLE), label="person")
+        self._use_home(data, data.draw(st.sampled_from([*SCOUTS, *PEOPLE]), label="person"))
+
+    def _use_home(self, data: st.DataObject, person: str) -> None:
         self._send("app_home_opened", person)
         home = self.world.emulator.home_view(person)
         if home and view_controls(home):
@@ -257,10 +272,12 @@ class Users(RuleBasedStateMachine):
         self._send(name, *args, **kwargs)
 
     @precondition(lambda self: self._anything_happened_to_a_card())
-    @rule()
-    def the_week_ends(self) -> None:
-        """A week after teams worked the cards: the digests go out."""
+    @rule(data=st.data())
+    def the_week_ends(self, data: st.DataObject) -> None:
+        """A week after teams worked the cards: the digests go out, and a scout reads theirs."""
         self.let_time_pass(24 * 7)
+        if self._digest_controls() and data.draw(st.booleans(), label="read the note"):
+            self.answer_the_weekly_note(data)
 
     @rule(hours=st.sampled_from([0.5, 1.5, 25, 24 * 4, 24 * 7]))
     def let_time_pass(self, hours: float) -> None:
@@ -291,11 +308,11 @@ class Users(RuleBasedStateMachine):
     @invariant()
     def nothing_crashed(self) -> None:
         assert not self.world.log.failures(), self.world.log.failures()[-1]
-        invariants.nobody_saw_an_apology(self.world.emulator, PEOPLE)
+        invariants.nobody_saw_an_apology(self.world.screens, PEOPLE)
 
     @invariant()
     def every_screen_tells_the_truth(self) -> None:
-        stored = invariants.cards_tell_the_truth(self.world.emulator, self.world.engine)
+        stored = invariants.cards_tell_the_truth(self.world.screens, self.world.engine)
         Users.seen["most discoveries in a walk"] = max(
             Users.seen["most discoveries in a walk"], stored
         )
@@ -321,7 +338,7 @@ class Users(RuleBasedStateMachine):
 
     def _bot_messages(self, channel: str) -> list[dict]:
         return [
-            m for m in self.world.emulator.messages(channel) if m.get("user") == SEED.bot_user_id
+            m for m in self.world.screens.messages(channel) if m.get("user") == SEED.bot_user_id
         ]
 
     def _maybe_fill_the_form(self, data: st.DataObject, person: str) -> None:
@@ -343,17 +360,20 @@ class Users(RuleBasedStateMachine):
         return found
 
     def _cards(self) -> list[Control]:
-        emulator = self.world.emulator
         rooms = (SEED.sales, SEED.marketing, SEED.product)
-        return [c for r in rooms for m in emulator.messages(r) for c in message_controls(m, r)]
+        return [
+            c for r in rooms for m in self.world.screens.messages(r) for c in message_controls(m, r)
+        ]
 
     def _controls_for(self, person: str) -> list[Control]:
         emulator = self.world.emulator
         dm = emulator.dm_channel_for(person)
-        found = [c for m in emulator.messages(dm) for c in message_controls(m, dm)]
+        found = [c for m in self.world.screens.messages(dm) for c in message_controls(m, dm)]
         for room in ROOMS:
-            found += [c for m in emulator.messages(room) for c in message_controls(m, room)]
-            mine = [m for m in emulator.ephemerals(room) if m.get("to_user") == person]
+            found += [
+                c for m in self.world.screens.messages(room) for c in message_controls(m, room)
+            ]
+            mine = [m for m in self.world.screens.ephemerals(room) if m.get("to_user") == person]
             found += [c for m in mine for c in message_controls(m, room, ephemeral=True)]
         for view in (emulator.home_view(person), self._modal(person)):
             found += view_controls(view) if view else []
@@ -365,7 +385,7 @@ class Users(RuleBasedStateMachine):
         places = [(room, None) for room in ROOMS]
         places += [(emulator.dm_channel_for(p), p) for p in PEOPLE]  # a DM: its owner only
         for place, owner in places:
-            newest = emulator.messages(place)[-3:]
+            newest = self.world.screens.messages(place)[-3:]
             self.remembered += [(owner, c) for m in newest for c in message_controls(m, place)]
         self.remembered = self.remembered[-REMEMBERED:]
 
@@ -448,7 +468,7 @@ def walk_settings() -> tuple[settings, int]:
     """A bounded walk with a fixed seed in CI; a long one with a random seed when deep."""
     chosen = os.environ.get("VALUESCOUT_MODEL_SEED")
     walk_seed = int(chosen) if chosen else (random.randrange(2**32) if DEEP else 20261202)
-    examples, steps = (100, 150) if DEEP else (4, 100)
+    examples, steps = (100, 150) if DEEP else (8, 100)
     examples = int(os.environ.get("VALUESCOUT_MODEL_EXAMPLES", examples))
     return (
         settings(

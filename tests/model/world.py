@@ -52,6 +52,42 @@ class LogRecorder(logging.Handler):
         return [f"{r.name}: {r.getMessage()}" for r in bad]
 
 
+class Screens:
+    """What people can see right now, read from the emulator once per step (it copies)."""
+
+    def __init__(self, emulator: SlackEmulator) -> None:
+        self._emulator = emulator
+        self._messages: dict[str, list[dict]] = {}
+        self._ephemerals: dict[str, list[dict]] = {}
+
+    def messages(self, place: str) -> list[dict]:
+        """A channel's or DM's messages, oldest first."""
+        if place not in self._messages:
+            self._messages[place] = self._emulator.messages(place)
+        return self._messages[place]
+
+    def ephemerals(self, place: str) -> list[dict]:
+        """The ephemeral messages shown in a place."""
+        if place not in self._ephemerals:
+            self._ephemerals[place] = self._emulator.ephemerals(place)
+        return self._ephemerals[place]
+
+    def message(self, place: str, ts: str) -> dict:
+        """One message by its ts (AssertionError when it is gone)."""
+        found = [m for m in self.messages(place) if m.get("ts") == ts]
+        assert found, f"message {ts} in {place} is gone"
+        return found[0]
+
+    def dm_channel_for(self, person: str) -> str:
+        """The person's DM with the bot."""
+        return self._emulator.dm_channel_for(person)
+
+    @property
+    def response_url_posts(self):
+        """Everything posted to response URLs."""
+        return self._emulator.response_url_posts
+
+
 def _ours(record: logging.LogRecord) -> bool:
     return record.name.startswith(("bot.", "storage.")) and not record.name.startswith(
         "bot.emulator"
@@ -85,6 +121,14 @@ class World:
     driver: SlackDriver | None = None
     skipped: timedelta = timedelta(0)
     log: LogRecorder = field(default_factory=LogRecorder)
+    _screens: Screens | None = None
+
+    @property
+    def screens(self) -> Screens:
+        """What people see now (read again after anything happens)."""
+        if self._screens is None:
+            self._screens = Screens(self.emulator)
+        return self._screens
 
     @classmethod
     def start(cls, *, template: str, directory: Path, rules: DialogueRules) -> World:
@@ -95,6 +139,7 @@ class World:
         world = cls(emulator, e2e_settings(emulator, f"sqlite:///{path}"), rules)
         logging.getLogger().addHandler(world.log)
         world.boot()
+        world.pass_time(timedelta(0))  # the scheduler runs its jobs once as it starts
         return world
 
     def boot(self) -> None:
@@ -140,11 +185,13 @@ class World:
 
     def settle(self) -> None:
         """Wait for the work after each ack, then deliver everything due, until all is quiet."""
+        self._screens = None
         work = after_ack_work(self.process.app)
         for _round in range(20):
             if not work.wait_idle(SETTLE_SECONDS):
                 raise AssertionError(f"work after the ack still running after {SETTLE_SECONDS} s")
             if self.process.delivery.drain_once() == 0 and work.wait_idle(0):
+                self._screens = None
                 return
         raise AssertionError("delivery never ran dry")
 
