@@ -68,12 +68,12 @@ def moment(text: str | None, zone: ZoneInfo) -> datetime:
 def drain(delivery: DeliveryWorker, engine: Engine) -> tuple[int, int]:
     """Deliver the outbox as the worker would, paced; (posted, still queued) when it stops."""
     posted = 0
-    for _round in range(DRAIN_ROUNDS):
+    for attempt in range(DRAIN_ROUNDS):
         sent = delivery.drain_once()
         posted += sent
         with session_scope(engine) as session:
             queued = pending_outbox_count(session=session)
-        if not queued or (not sent and _round):
+        if not queued or (not sent and attempt):  # nothing left, or nothing more due soon
             break
         time.sleep(1.0)  # the pacing slot of a channel that just had a post
     return posted, queued
