@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = _command(commands, "demo", _demo, "try it: the app wired to a built-in Slack emulator")
     demo.add_argument("--user", default=None, help="whom you play (a seeded user id)")
     _add_digest(commands)
+    _add_jobs(commands)
     db = _command(commands, "db", None, "database management")
     db_commands = db.add_subparsers(required=True, metavar="action")
     _command(db_commands, "upgrade", _db_upgrade, "apply the migrations")
@@ -134,6 +135,22 @@ def _digest(args: argparse.Namespace, settings: Settings) -> int:
 
     logging.getLogger().setLevel(args.log_level or "WARNING")  # the digests, not the set-up
     return run_digest(args, settings, out=sys.stdout)
+
+
+def _add_jobs(commands) -> None:
+    """`valuescout jobs run [--at TIME]`: the scheduled jobs due at a moment, run once."""
+    jobs = _command(commands, "jobs", _jobs, "scheduled jobs: run the ones due now, or at a time")
+    actions = jobs.add_subparsers(required=True, metavar="action", dest="action")
+    run = actions.add_parser("run", help="run every job due at --at once, then deliver")
+    zone = "without an offset, in VALUESCOUT_TIMEZONE"
+    run.add_argument("--at", metavar="TIME", help=f"an ISO 8601 time ({zone}); default: now")
+
+
+def _jobs(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli.jobs import run_jobs
+
+    logging.getLogger().setLevel(args.log_level or "WARNING")  # the summary, not the set-up
+    return run_jobs(args, settings, out=sys.stdout)
 
 
 def _manifest(args: argparse.Namespace, settings: Settings) -> None:

@@ -18,14 +18,25 @@ class Field:
     options: tuple[tuple[str, str], ...] = ()  # (value, label)
     optional: bool = False
     initial: Any = None  # what the form is prefilled with
+    min_length: int | None = None
+    max_length: int | None = None
 
     def describe(self) -> str:
         """'2. What came of it: Opportunity | Content …' as the demo prints it."""
         choices = " | ".join(label for _value, label in self.options)
-        hint = {"datepicker": "a date, YYYY-MM-DD", "conversations_select": "a channel id"}
+        hint = {
+            "datepicker": "a date, YYYY-MM-DD",
+            "conversations_select": "a channel, e.g. #sales",
+        }
         extra = choices or hint.get(self.kind, "text")
-        now = f" (now: {self.initial})" if self.initial not in (None, "", []) else ""
+        now = f" (now: {self.shown()})" if self.initial not in (None, "", []) else ""
         return f"{self.number}. {self.label}{' (optional)' if self.optional else ''}: {extra}{now}"
+
+    def shown(self) -> str:
+        """The prefilled value as the form shows it: an option by its label."""
+        labels = dict(self.options)
+        values = self.initial if isinstance(self.initial, list) else [self.initial]
+        return ", ".join(str(labels.get(value, value)) for value in values)
 
 
 def fields_of(view: dict) -> list[Field]:
@@ -46,6 +57,25 @@ def typed_value(field: Field, typed: str) -> Any:
     return typed
 
 
+def refusals(view: dict, answers: dict[str, Any]) -> list[tuple[Field, str]]:
+    """Why the Slack client would not send Submit yet: required fields empty, text too long."""
+    found = []
+    for field in fields_of(view):
+        value = answers.get(field.block_id, field.initial)
+        text = value if isinstance(value, str) else ""
+        if not field.optional and _empty(value):
+            found.append((field, "Please fill out this field."))
+        elif text and field.max_length and len(text) > field.max_length:
+            found.append((field, f"Must be {field.max_length} characters or fewer."))
+        elif text and field.min_length and len(text) < field.min_length:
+            found.append((field, f"Must be at least {field.min_length} characters."))
+    return found
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
 def view_state(view: dict, answers: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """`view.state.values` on Submit: every input as prefilled, unless answered here."""
     values = {}
@@ -63,6 +93,7 @@ def _field(number: int, block: dict) -> Field:
         number=number, block_id=block["block_id"], action_id=element["action_id"],
         label=block["label"]["text"], kind=element["type"], options=options,
         optional=bool(block.get("optional")), initial=_initial(element),
+        min_length=element.get("min_length"), max_length=element.get("max_length"),
     )  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from apscheduler.triggers.interval import IntervalTrigger
@@ -14,12 +15,11 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot.app import build_app
-from bot.dialogue.reminders import nudge_idle_dialogues
 from bot.dialogue.turns import load_dialogue_rules
 from bot.digests.jobs import digest_jobs
 from bot.discoveries.delivery import DeliveryWorker
-from bot.discoveries.nudges import nudge_open_loops
 from bot.discoveries.themes import load_network
+from bot.jobs import JOBS, Job
 from bot.scheduler import ScheduledJob, build_scheduler
 from bot.settings import HINTS, Settings, SettingsError, require
 from bot.slack_client import build_web_client
@@ -81,23 +81,39 @@ def compose(settings: Settings, *, engine: Engine | None = None) -> Components:
 
 
 def scheduled_jobs(parts: Components) -> list[ScheduledJob]:
-    """What runs on a timer in the process that holds the scheduler."""
+    """What runs on a timer in the process that holds the scheduler: every registered job."""
+    network = load_network()
 
-    def nudge() -> None:
-        nudge_idle_dialogues(engine=parts.engine, client=parts.client, now=utc_now())
+    def at_now(entry: Job) -> Callable[[], object]:
+        def fire() -> object:
+            return entry.run(
+                engine=parts.engine, client=parts.client, settings=parts.settings,
+                network=network, now=utc_now(),
+            )  # fmt: skip
 
-    def nudge_cards() -> None:
-        zone = parts.settings.zone
-        nudge_open_loops(engine=parts.engine, client=parts.client, zone=zone, now=utc_now())
+        return fire
 
-    digests = digest_jobs(
-        engine=parts.engine, client=parts.client, settings=parts.settings, network=load_network()
-    )
-    return [
-        ScheduledJob("nudge_idle_dialogues", nudge, IntervalTrigger(minutes=5)),
-        ScheduledJob("nudge_open_loops", nudge_cards, IntervalTrigger(minutes=15)),
-        *digests,
-    ]
+    return [scheduled for entry in JOBS for scheduled in TRIGGERS[entry.name](parts, at_now(entry))]
+
+
+# When each registered job fires, given this process's parts and the job bound to them.
+Triggers = Callable[[Components, Callable[[], object]], list[ScheduledJob]]
+
+
+def _every(minutes: int, scheduled_id: str) -> Triggers:
+    return lambda parts, run: [ScheduledJob(scheduled_id, run, IntervalTrigger(minutes=minutes))]
+
+
+def _digest_triggers(parts: Components, run: Callable[[], object]) -> list[ScheduledJob]:
+    return digest_jobs(engine=parts.engine, settings=parts.settings, run=run)
+
+
+# Every job in bot.jobs.JOBS needs an entry (a test checks): the triggers are as they were.
+TRIGGERS: dict[str, Triggers] = {
+    "idle_dialogues": _every(5, "nudge_idle_dialogues"),
+    "open_loops": _every(15, "nudge_open_loops"),
+    "digests": _digest_triggers,
+}
 
 
 def wsgi_app(settings: Settings) -> WSGIApp:

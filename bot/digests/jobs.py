@@ -25,7 +25,6 @@ from storage.engine import session_scope
 from storage.queries import route_channels
 from storage.queries.config import scout_digest_opt_outs
 from storage.queries.digests import digest_period_done, digests_since, mark_digest_period_done
-from storage.types import utc_now
 
 log = logging.getLogger(__name__)
 # How soon a missed fire, an admin's new schedule (saved by any process) or a failed
@@ -95,27 +94,25 @@ def build_week(
 
 
 def digest_jobs(
-    *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork
+    *, engine: Engine, settings: Settings, run: Callable[[], object]
 ) -> list[ScheduledJob]:
-    """The scheduled fire, a catch-up every few minutes, and one run as the scheduler starts."""
+    """`run` at the scheduled fire, as a catch-up every few minutes, and once on start."""
     busy = threading.Lock()  # the three jobs share one run at a time in this process
 
-    def run() -> None:
+    def once() -> None:
         if not busy.acquire(blocking=False):
             return
         try:
-            run_due_digests(
-                engine=engine, client=client, settings=settings, network=network, now=utc_now()
-            )
+            run()
         finally:
             busy.release()
 
     with session_scope(engine) as session:
         schedule = digest_schedule(session=session, settings=settings)
     return [
-        ScheduledJob("digests", run, schedule_trigger(schedule, settings.zone)),
-        ScheduledJob("digests_catch_up", run, IntervalTrigger(minutes=CATCH_UP_MINUTES)),
-        ScheduledJob("digests_on_start", run, DateTrigger()),  # down at the fire: sent now
+        ScheduledJob("digests", once, schedule_trigger(schedule, settings.zone)),
+        ScheduledJob("digests_catch_up", once, IntervalTrigger(minutes=CATCH_UP_MINUTES)),
+        ScheduledJob("digests_on_start", once, DateTrigger()),  # down at the fire: sent now
     ]
 
 

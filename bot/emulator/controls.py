@@ -68,9 +68,7 @@ class Control:
 
     def choices(self) -> list[Any]:
         """Every way to use it: None for a button, each option, some sets of boxes, some dates."""
-        options = self.element.get("options") or [
-            o for group in self.element.get("option_groups", []) for o in group["options"]
-        ]
+        options = element_options(self.element)
         if self.kind == "button":
             return [None]
         if self.kind == "checkboxes":
@@ -106,7 +104,7 @@ def message_controls(message: dict, channel: str, *, ephemeral: bool = False) ->
     seen = message
     return [
         Control(element, block_id, seen, channel=channel, ephemeral=ephemeral)
-        for block_id, element in _interactive(seen.get("blocks") or [])
+        for block_id, element in interactive_elements(seen.get("blocks") or [])
     ]
 
 
@@ -114,12 +112,20 @@ def view_controls(view: dict) -> list[Control]:
     """The controls of a modal or the Home tab that act at once (not its input blocks)."""
     seen = view
     return [
-        Control(element, block_id, seen) for block_id, element in _interactive(seen["blocks"] or [])
+        Control(element, block_id, seen)
+        for block_id, element in interactive_elements(seen["blocks"] or [])
     ]
 
 
-def _interactive(blocks: list[dict]) -> list[tuple[str, dict]]:
-    """(block_id, element) of each element a click acts on; inputs wait for Submit."""
+def element_options(element: dict) -> list[dict]:
+    """A menu's or checkbox group's options, those in option groups included, in order."""
+    return element.get("options") or [
+        o for group in element.get("option_groups", []) for o in group["options"]
+    ]
+
+
+def interactive_elements(blocks: list[dict]) -> list[tuple[str, dict]]:
+    """(block_id, element) of each element a click acts on, in order; inputs wait for Submit."""
     found = []
     for block in blocks:
         if block.get("type") == "input" and not block.get("dispatch_action"):

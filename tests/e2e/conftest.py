@@ -1,11 +1,14 @@
 """End-to-end fixtures: the real app on loopback HTTP, the Slack emulator, a signed driver."""
 
-from collections.abc import Iterator
+import logging
+import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import Engine
 
+from bot.cli import main
 from bot.cli.runtime import Components, compose
 from bot.emulator import SEED, SlackDriver, SlackEmulator
 from bot.settings import Settings, load_settings
@@ -14,6 +17,8 @@ from storage.engine import session_scope
 from storage.queries import seed_route_channels
 
 SIGNING_SECRET = "e2e-signing-secret"
+CLEARED = ("SLACK_", "VALUESCOUT_", "DATABASE_URL", "LOG_LEVEL")
+CLI_CHANNELS = {"sales": SEED.sales, "product": SEED.product, "coach": SEED.coaches}
 
 
 def e2e_settings(emulator: SlackEmulator, database_url: str, **overrides: str) -> Settings:
@@ -80,3 +85,27 @@ def driver(app_server: LocalServer, emulator: SlackEmulator) -> SlackDriver:
     """Sends requests to the app signed as Slack signs them."""
     emulator.reset_calls()  # what the app did at start-up (auth.test) is not under test
     return SlackDriver(app_server.url, SIGNING_SECRET, emulator=emulator)
+
+
+@pytest.fixture
+def valuescout(
+    database_url, engine, emulator: SlackEmulator, monkeypatch, tmp_path
+) -> Iterator[Callable[..., int]]:
+    """Run `valuescout …` in this process, on the test database and the emulator (Berlin)."""
+    for name in [name for name in os.environ if name.startswith(CLEARED)]:
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)  # no developer's .env file; charts land here
+    environment = {
+        "DATABASE_URL": database_url, "VALUESCOUT_TIMEZONE": "Europe/Berlin",
+        "SLACK_BOT_TOKEN": SEED.bot_token, "SLACK_API_URL": emulator.api_url,
+        "VALUESCOUT_SALES_CHANNEL": SEED.sales, "VALUESCOUT_PRODUCT_CHANNEL": SEED.product,
+        "VALUESCOUT_COACH_CHANNEL": SEED.coaches,
+    }  # fmt: skip
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    with session_scope(engine) as session:
+        seed_route_channels(session=session, channels=CLI_CHANNELS)
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield lambda *args: main(list(args))
+    root.handlers[:], root.level = handlers, level  # main() configures logging for a process

@@ -2,48 +2,27 @@
 
 from __future__ import annotations
 
-import logging
-import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli import main
 from bot.digests.schedule import last_complete_week
 from bot.discoveries.service import submit_discovery
 from bot.emulator import SEED, SlackEmulator
 from storage.engine import session_scope
 from storage.enums import DiscoverySource
-from storage.queries import route_channels, seed_route_channels
+from storage.queries import route_channels
 from storage.types import utc_now
 
-CLEARED = ("SLACK_", "VALUESCOUT_", "DATABASE_URL", "LOG_LEVEL")
 BERLIN = ZoneInfo("Europe/Berlin")
 IN_W46 = datetime(2026, 11, 11, 10, 0, tzinfo=BERLIN)  # Wednesday of 2026-W46
-CHANNELS = {"sales": SEED.sales, "product": SEED.product, "coach": SEED.coaches}
 
 
 @pytest.fixture
-def cli(database_url, engine, emulator: SlackEmulator, monkeypatch, tmp_path):
+def cli(valuescout):
     """Run `valuescout digest …` in this process, on the test database and the emulator."""
-    for name in [name for name in os.environ if name.startswith(CLEARED)]:
-        monkeypatch.delenv(name)
-    monkeypatch.chdir(tmp_path)  # no developer's .env file; charts land here
-    environment = {
-        "DATABASE_URL": database_url, "VALUESCOUT_TIMEZONE": "Europe/Berlin",
-        "SLACK_BOT_TOKEN": SEED.bot_token, "SLACK_API_URL": emulator.api_url,
-        "VALUESCOUT_SALES_CHANNEL": SEED.sales, "VALUESCOUT_PRODUCT_CHANNEL": SEED.product,
-        "VALUESCOUT_COACH_CHANNEL": SEED.coaches,
-    }  # fmt: skip
-    for name, value in environment.items():
-        monkeypatch.setenv(name, value)
-    with session_scope(engine) as session:
-        seed_route_channels(session=session, channels=CHANNELS)
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield lambda *args: main(["digest", *args])
-    root.handlers[:], root.level = handlers, level  # main() configures logging for a process
+    return lambda *args: valuescout("digest", *args)
 
 
 def log_discovery(engine, account: str = "Globex") -> None:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import io
+import re
 
 from bot.cli.demo import run_demo
 from tests.e2e.conftest import e2e_settings
 
 DISCOVERY = ["hi", "Globex", "Onboard a store in a day", "A consultant must be on site"]
 DISCOVERY += ["not yet", "skip", "/click Submit"]
+
+
+def posted(shown: str, channel: str, starting: str = "") -> int:
+    """Where the first top-level post of the bot in `channel` starting so was printed."""
+    heading = rf"── {channel} · Value Scout  \[m\d+\]\n   {re.escape(starting)}"
+    return re.search(heading, shown).start()
 
 
 def test_digest_shows_each_channels_digest_its_thread_and_the_chart(
@@ -21,9 +28,9 @@ def test_digest_shows_each_channels_digest_its_thread_and_the_chart(
     run_demo(e2e_settings(emulator, database_url), lines=iter(lines), out=out)
 
     shown = out.getvalue()
-    product = shown[shown.index("── #product · Value Scout\n   :bar_chart:") :]
+    product = shown[posted(shown, "#product", ":bar_chart:") :]
     assert "Globex" in product and "#product · Value Scout (in thread)" in product
-    coach = shown[shown.index("── #enablement-coaches · Value Scout\n") :]
+    coach = shown[posted(shown, "#enablement-coaches") :]
     assert "[image: " in coach
     [chart] = tmp_path.glob("*.png")
     assert chart.read_bytes().startswith(b"\x89PNG") and str(chart) in coach
@@ -51,7 +58,7 @@ def test_sample_history_gives_the_coach_digest_a_quarter_to_show(
 
     shown = out.getvalue()
     assert "sample discoveries over 12 weeks" in shown and "already added" in shown
-    coach = shown[shown.index("── #enablement-coaches · Value Scout\n") :]
+    coach = shown[posted(shown, "#enablement-coaches") :]
     weeks = [line for line in coach.splitlines() if line.strip().startswith("2026-W")]
     assert len(weeks) == 12 and sum(int(line.split()[-1]) for line in weeks) > 40
     assert "*Closing the loop*" in coach and "*Participation:*" in coach

@@ -1,6 +1,7 @@
 """The demo shows messages as a person reads them in Slack."""
 
 from bot.cli.terminal import blocks_as_lines, mrkdwn_as_text
+from bot.emulator.controls import message_controls
 
 NAMES = {"U0SCOUT": "Sam Scout", "C0PRODUCT": "product"}
 
@@ -45,3 +46,37 @@ def test_sections_context_and_buttons_become_lines():
 
 def test_a_plain_text_message_without_blocks_is_shown():
     assert blocks_as_lines({"text": "hello"}, NAMES) == ["hello"]
+
+
+def test_numbered_controls_follow_the_order_the_model_walk_finds_them_in():
+    options = [
+        {"text": {"type": "plain_text", "text": label}, "value": label.lower()}
+        for label in ("Sales", "Marketing")
+    ]
+    message = {
+        "blocks": [
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": "*Account*"},
+                "accessory": {"type": "button", "action_id": "e", "text": {"text": "Edit"}},
+            },
+            {
+                "type": "actions",
+                "elements": [
+                    {"type": "checkboxes", "action_id": "r", "options": options,
+                     "initial_options": options[:1]},
+                    {"type": "overflow", "action_id": "o", "options": options},
+                    {"type": "static_select", "action_id": "s", "options": options,
+                     "placeholder": {"type": "plain_text", "text": "Choose…"}},
+                    {"type": "datepicker", "action_id": "d"},
+                ],
+            },
+        ]
+    }  # fmt: skip
+    assert blocks_as_lines(message, NAMES, numbered=True) == [
+        "*Account*",
+        "1[Edit]",
+        "2[☑ Sales  ☐ Marketing]  3[⋯ Sales | Marketing]  4[▾ Choose…: Sales | Marketing]",
+        "5[date ▾ pick one]",
+    ]
+    assert [c.action_id for c in message_controls(message, "C1")] == ["e", "r", "o", "s", "d"]

@@ -1,0 +1,65 @@
+"""`valuescout demo`: the real app on the built-in Slack emulator, as a terminal chat."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import nullcontext
+from typing import TextIO
+
+from bot.cli.demo.session import Demo
+from bot.emulator import SEED, SlackEmulator
+from bot.settings import Settings, load_settings
+
+DEMO_DATABASE = "sqlite:///valuescout-demo.db"
+
+
+def run_demo(
+    settings: Settings,
+    *,
+    user: str | None = None,
+    lines: Iterable[str] | None = None,
+    out: TextIO | None = None,
+    emulator: SlackEmulator | None = None,
+) -> int:
+    """Start the emulator (unless given one, started) and the app, then chat until input ends."""
+    out = out or sys.stdout
+    with nullcontext(emulator) if emulator else SlackEmulator() as workspace:
+        demo = Demo(demo_settings(settings, workspace), workspace, out=out.write)
+        try:
+            demo.chat(lines if lines is not None else _prompted(demo), user=user)
+        finally:
+            demo.stop()
+    return 0
+
+
+def demo_settings(settings: Settings, emulator: SlackEmulator) -> Settings:
+    """The user's settings, pointed at the emulator and its seeded channels."""
+    database = settings.database_url
+    if database == Settings.model_fields["database_url"].default:
+        database = DEMO_DATABASE  # keep demo data out of a real workspace's database
+    return load_settings(
+        SLACK_BOT_TOKEN=SEED.bot_token,
+        SLACK_SIGNING_SECRET=secrets.token_hex(16),
+        SLACK_APP_TOKEN="",
+        SLACK_API_URL=emulator.api_url,
+        DATABASE_URL=database,
+        VALUESCOUT_SALES_CHANNEL=SEED.sales,
+        VALUESCOUT_MARKETING_CHANNEL=SEED.marketing,
+        VALUESCOUT_PRODUCT_CHANNEL=SEED.product,
+        VALUESCOUT_COACH_CHANNEL=SEED.coaches,
+        VALUESCOUT_ADMINS=SEED.admin,
+        VALUESCOUT_TIMEZONE=settings.timezone,
+        VALUESCOUT_DIGEST_SCHEDULE=settings.digest_schedule,
+    )
+
+
+def _prompted(demo: Demo) -> Iterator[str]:
+    """Lines typed at a prompt that names who you are, until Ctrl-D."""
+    while True:
+        try:
+            yield input(f"{demo.names[demo.user]} › ")
+        except EOFError:
+            demo.screen.out("\n")
+            return

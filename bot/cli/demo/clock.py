@@ -1,0 +1,44 @@
+"""/wait: the demo's clock moves on, and every job due meanwhile runs, as the scheduler would."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from bot.jobs import run_due_jobs, summaries
+
+if TYPE_CHECKING:
+    from bot.cli.demo.session import Demo
+
+DURATION = re.compile(r"(\d+)\s*(m|min|h|d|w)", re.IGNORECASE)
+UNITS = {"m": "minutes", "min": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def duration(text: str) -> timedelta | None:
+    """`30m`, `2h`, `7d` or `1w` as a timedelta; None for anything else (or nothing)."""
+    match = DURATION.fullmatch(text.strip())
+    if match is None or int(match[1]) == 0:
+        return None
+    return timedelta(**{UNITS[match[2].lower()]: int(match[1])})
+
+
+def wait(demo: Demo, rest: str) -> None:
+    """/wait 2h: move the clock, run the due jobs through the registry, say what they did."""
+    delta = duration(rest)
+    if delta is None:
+        demo.screen.say("wait how long? e.g. /wait 30m, /wait 2h, /wait 7d")
+        return
+    demo.skipped += delta
+    now = demo.now()
+    local = now.astimezone(demo.settings.zone)
+    when = f"{local:%a} {local.day} {local:%b %H:%M} ({demo.settings.zone})"
+    demo.screen.say(f"⏩ {rest.strip()} later: it is {when}; what fell due in between happens now")
+    parts = demo.parts
+    results = run_due_jobs(
+        engine=parts.engine, client=parts.client, settings=demo.settings,
+        network=demo.network, now=now,
+    )  # fmt: skip
+    demo.wait_until_quiet()
+    for line in summaries(results):
+        demo.screen.say(f"({line})")

@@ -1,0 +1,202 @@
+"""The demo session: the real app wired to the emulator, and a person typing at it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+
+from bot.cli.demo import acting, clock, history, modals
+from bot.cli.demo.help import HELP, unknown
+from bot.cli.demo.screen import Kind, Screen, Surface
+from bot.cli.runtime import compose, prepare_database, scheduled_jobs
+from bot.discoveries.themes import load_network
+from bot.emulator import SEED, SlackDriver, SlackEmulator
+from bot.rendering.ids import Command as Slash
+from bot.scheduler import build_scheduler
+from bot.settings import Settings
+from bot.web import LocalServer, build_wsgi_app
+from storage.types import utc_now
+
+Command = Callable[["Demo", str], None]
+
+
+class Demo:
+    """The app wired to the emulator, and a person talking to it."""
+
+    def __init__(self, settings: Settings, emulator: SlackEmulator, *, out: Callable) -> None:
+        self.emulator, self.settings = emulator, settings
+        self.names = {p.id: p.real_name for p in SEED.people} | {SEED.bot_user_id: "Value Scout"}
+        self.names |= {room.id: room.name for room in SEED.rooms}
+        self.user, self.skipped = SEED.scout, timedelta(0)
+        self.screen, self.form = Screen(self.names, out), modals.Form()
+        self.network = load_network()
+        self.parts = compose(settings, engine=prepare_database(settings))
+        self.parts.delivery.start()
+        self.scheduler = build_scheduler(settings=settings, jobs=scheduled_jobs(self.parts))
+        self.scheduler.start()
+        secret = settings.signing_secret.get_secret_value()  # type: ignore[union-attr]
+        app = build_wsgi_app(
+            bolt_app=self.parts.app, engine=self.parts.engine, signing_secret=secret
+        )
+        self.server = LocalServer(app).start()
+        self.driver = SlackDriver(self.server.url, secret, emulator=emulator)
+        self._homes: dict[str, str | None] = {}  # the hash of each Home tab last shown
+        emulator.on_message(self._arrived)
+
+    def chat(self, lines: Iterable[str], *, user: str | None) -> None:
+        """Handle each input line: a DM to the bot, or a demo command."""
+        self.user = self.person(user) or SEED.scout
+        self.screen.out(HELP.format(name=self.names[self.user]) + "\n\n")
+        for line in lines:
+            if line.strip() in ("/quit", "/exit"):
+                break
+            self.handle(line.strip())
+            self.wait_until_quiet()
+
+    def stop(self) -> None:
+        """Stop serving and delivering."""
+        self.server.stop()
+        self.scheduler.shutdown(wait=False)
+        self.parts.delivery.stop(timeout=5)
+
+    def handle(self, line: str) -> None:
+        """A line that starts with / is a demo command (or /scout); anything else is a DM."""
+        command, _, rest = line.partition(" ")
+        if not line:
+            return
+        if not command.startswith("/"):
+            self.driver.message(self.user, line)
+        elif command in COMMANDS:
+            COMMANDS[command](self, rest)
+        else:
+            self.screen.out(unknown(command, list(COMMANDS)))
+
+    def now(self) -> datetime:
+        """The demo's clock: the real one, plus the time let pass with /wait."""
+        return utc_now() + self.skipped
+
+    def after_action(self, surface: Surface | None = None) -> None:
+        """Let the bot answer, then show a form it opened and a Home tab it changed."""
+        self.wait_until_quiet()
+        modals.show_modal(self)
+        if surface is not None and surface.kind is Kind.HOME:
+            self.show_home(again=False)
+
+    def show_home(self, *, again: bool = True) -> None:
+        """The person's App Home tab (only when it changed, unless asked again)."""
+        view = self.emulator.home_view(self.user)
+        if view is None:
+            self.screen.say("(the App Home is empty)")
+        elif again or self._homes.get(self.user) != view.get("hash"):
+            self._homes[self.user] = view.get("hash")
+            surface = Surface(Kind.HOME, view_id=view["id"], owner=self.user)
+            self.screen.show("App Home · Value Scout", view, surface)
+
+    def wait_until_quiet(self, *, quiet: float = 0.3, limit: float = 5.0) -> None:
+        """Let the bot finish answering (it works after the ack) before the next prompt."""
+        deadline, seen, since = time.monotonic() + limit, -1, time.monotonic()
+        while time.monotonic() < deadline:
+            count = len(self.emulator.calls)
+            if count != seen:
+                seen, since = count, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return
+            time.sleep(0.05)
+
+    # -- who and where ----------------------------------------------------------------
+
+    def person(self, who: str | None) -> str | None:
+        """A seeded person by id, short name or full name."""
+        key = (who or "").strip().lower()
+        for person in SEED.people:
+            if key and key in (person.id.lower(), person.name, person.real_name.lower()):
+                return person.id
+        return None
+
+    def channel_named(self, name: str) -> str | None:
+        """A seeded channel by #name, name or id."""
+        key = name.strip().removeprefix("#").lower()
+        return next((r.id for r in SEED.rooms if key in (r.name, r.id.lower())), None)
+
+    def room_ids(self) -> list[str]:
+        """The seeded channels."""
+        return [room.id for room in SEED.rooms]
+
+    def dm_owner(self, channel_id: str | None) -> str | None:
+        """Whose DM with the bot a channel is (None for a channel)."""
+        if not channel_id or not channel_id.startswith("D"):
+            return None
+        return next(
+            (p for p in SEED.people_ids if self.emulator.dm_channel_for(p) == channel_id), None
+        )
+
+    def where(self, channel_id: str) -> str:
+        """#channel, your DM with the bot, or someone else's (the demo shows them all)."""
+        owner = self.dm_owner(channel_id)
+        if not channel_id.startswith("D"):
+            return f"#{self.names[channel_id]}"
+        if owner == self.user or owner is None:
+            return "direct message"
+        return f"direct message to {self.names[owner]}"
+
+    # -- what arrives -----------------------------------------------------------------
+
+    def _arrived(self, channel_id: str, message: dict, kind: str) -> None:
+        """Print what the bot posts, where it lands, as the Slack client would show it."""
+        where = self.where(channel_id)
+        if kind == "ephemeral":
+            if message.get("to_user") == self.user:  # others' ephemerals are theirs alone
+                self._show_ephemeral(channel_id, message)
+            return
+        if kind not in ("posted", "updated", "deleted") or message.get("user") != SEED.bot_user_id:
+            return
+        surface = Surface(Kind.MESSAGE, channel_id, message["ts"])
+        if kind == "deleted":
+            if self.screen.known(surface):
+                self.screen.say(f"({self.screen.handle(surface)} in {where} was deleted)")
+            return
+        self.screen.redrawn(surface)
+        edited = " (edited)" if kind == "updated" else ""
+        thread = " (in thread)" if message.get("thread_ts") not in (None, message["ts"]) else ""
+        self.screen.show(f"{where} · Value Scout{edited}{thread}", message, surface)
+        for shared in message.get("files") or []:  # the coach digest's chart
+            self.screen.say(f"[image: {shared.get('title') or shared.get('name')}]")
+
+    def _show_ephemeral(self, channel_id: str, message: dict) -> None:
+        surface = Surface(Kind.EPHEMERAL, channel_id, message["ts"], owner=self.user)
+        where = f"{self.where(channel_id)} · only visible to you · Value Scout"
+        self.screen.show(where, message, surface)
+
+    def show_unseen_ephemerals(self) -> None:
+        """Ephemerals meant for the person now playing that arrived while they were not."""
+        for channel in [self.emulator.dm_channel_for(self.user), *self.room_ids()]:
+            for message in self.emulator.ephemerals(channel):
+                surface = Surface(Kind.EPHEMERAL, channel, message["ts"], owner=self.user)
+                if message.get("to_user") == self.user and not self.screen.known(surface):
+                    self._show_ephemeral(channel, message)
+
+
+def _switch(demo: Demo, who: str) -> None:
+    person = demo.person(who)
+    if person is None:
+        demo.screen.say(f"nobody called {who!r} here; try sam, alex, dana, sally or casey")
+        return
+    demo.user = person
+    demo.screen.say(f"you are now {demo.names[person]}")
+    demo.show_unseen_ephemerals()
+
+
+def _help(demo: Demo, rest: str) -> None:
+    demo.screen.out(HELP.format(name=demo.names[demo.user]) + "\n")
+
+
+COMMANDS: dict[str, Command] = {
+    "/use": acting.use, "/click": acting.click,
+    "/say": acting.say, "/shortcut": acting.shortcut,
+    "/set": modals.set_field, "/submit": modals.submit, "/close": modals.close,
+    Slash.SCOUT.value: acting.scout, "/home": acting.home,
+    "/as": _switch, "/wait": clock.wait,
+    "/channels": history.channels, "/digest": history.digest, "/sample": history.sample,
+    "/help": _help, "/quit": lambda demo, rest: None,
+}  # fmt: skip

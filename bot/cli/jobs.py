@@ -1,0 +1,79 @@
+"""`valuescout jobs run [--at TIME]`: every scheduled job due at a moment, run once, now."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import UTC, datetime
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+
+from bot.cli.digest import UsageError
+from bot.cli.runtime import check_slack, prepare_database
+from bot.dialogue.turns import load_dialogue_rules
+from bot.digests.send import Outcome
+from bot.discoveries.delivery import DeliveryWorker
+from bot.jobs import run_due_jobs, summaries
+from bot.settings import Settings, require
+from bot.slack_client import build_web_client
+from storage.engine import session_scope
+from storage.queries import pending_outbox_count
+from storage.types import utc_now
+
+# Rounds of the delivery drain: a channel's second post waits its pacing slot (about 1 s).
+DRAIN_ROUNDS = 10
+
+
+def run_jobs(args: argparse.Namespace, settings: Settings, *, out: TextIO) -> int:
+    """Run the jobs due at --at (default now), then deliver what is queued; one line each."""
+    now = moment(args.at, settings.zone)
+    require(settings, "SLACK_BOT_TOKEN", purpose="valuescout jobs run")
+    check_slack(settings)
+    engine = prepare_database(settings)
+    try:
+        rules = load_dialogue_rules()
+        client = build_web_client(settings)
+        results = run_due_jobs(
+            engine=engine, client=client, settings=settings, network=rules.network, now=now
+        )
+        delivery = DeliveryWorker(
+            engine=engine, client=client, definition=rules.definition, network=rules.network
+        )
+        posted, queued = drain(delivery, engine)
+    finally:
+        engine.dispose()
+    out.write(f"jobs due at {now.astimezone(settings.zone).isoformat()} ({settings.zone})\n")
+    out.write("".join(f"{line}\n" for line in summaries(results)))
+    out.write(f"delivery: {posted} posted, {queued} still queued\n")
+    failed = [o for name, result in results if name == "digests" for _d, o in result]
+    return 1 if Outcome.FAILED in failed else 0
+
+
+def moment(text: str | None, zone: ZoneInfo) -> datetime:
+    """--at as an aware UTC time: without an offset it is read in the workspace's zone."""
+    if text is None:
+        return utc_now()
+    try:
+        at = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(
+            f"--at {text!r} is not an ISO 8601 date and time"
+            " (e.g. 2026-11-09T09:30, or 2026-11-09T09:30+01:00 with an offset)."
+        ) from None
+    return (at if at.tzinfo else at.replace(tzinfo=zone)).astimezone(UTC)
+
+
+def drain(delivery: DeliveryWorker, engine: Engine) -> tuple[int, int]:
+    """Deliver the outbox as the worker would, paced; (posted, still queued) when it stops."""
+    posted = 0
+    for attempt in range(DRAIN_ROUNDS):
+        sent = delivery.drain_once()
+        posted += sent
+        with session_scope(engine) as session:
+            queued = pending_outbox_count(session=session)
+        if not queued or (not sent and attempt):  # nothing left, or nothing more due soon
+            break
+        time.sleep(1.0)  # the pacing slot of a channel that just had a post
+    return posted, queued

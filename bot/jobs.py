@@ -1,0 +1,110 @@
+"""Every scheduled job in one registry, run by the scheduler, `valuescout jobs run`, the demo's
+/wait and the tests alike: each takes (*, engine, client, settings, network, now).
+
+Each job decides in the database what is due at `now` and claims it there, so running one
+twice at the same moment, or in several processes, does its work once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from slack_sdk import WebClient
+from sqlalchemy import Engine
+
+from bot.dialogue.reminders import nudge_idle_dialogues
+from bot.digests.jobs import Sent, run_due_digests
+from bot.discoveries.nudges import nudge_open_loops
+from bot.discoveries.themes import ValueNetwork
+from bot.settings import Settings
+
+
+class JobFunction(Protocol):
+    """What a scheduled job is: the work due at `now`, returning what it did."""
+
+    def __call__(
+        self,
+        *,
+        engine: Engine,
+        client: WebClient,
+        settings: Settings,
+        network: ValueNetwork,
+        now: datetime,
+    ) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Job:
+    """A scheduled job: its name, its function, and how to say what one run did."""
+
+    name: str
+    run: JobFunction
+    summary: Callable[[Any], str]
+
+
+def remind_idle_dialogues(
+    *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime
+) -> tuple[int, int]:
+    """Remind scouts of dialogues idle for an hour; keep a day's silence as a draft."""
+    return nudge_idle_dialogues(engine=engine, client=client, now=now)
+
+
+def nudge_unacknowledged_cards(
+    *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime
+) -> int:
+    """Nudge, once, each card nobody acknowledged for N working days."""
+    return nudge_open_loops(engine=engine, client=client, zone=settings.zone, now=now)
+
+
+def send_due_digests(
+    *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime
+) -> Sent:
+    """Send the digests of the period due at `now` that were not sent yet."""
+    return run_due_digests(
+        engine=engine, client=client, settings=settings, network=network, now=now
+    )
+
+
+def _dialogues_summary(result: tuple[int, int]) -> str:
+    reminded, parked = result
+    return f"{reminded} reminded, {parked} kept as drafts"
+
+
+def _digests_summary(sent: Sent) -> str:
+    if not sent:
+        return "none due"
+    outcomes = [str(outcome) for _digest, outcome in sent]
+    return ", ".join(f"{outcomes.count(o)} {o}" for o in dict.fromkeys(outcomes))
+
+
+JOBS: tuple[Job, ...] = (
+    Job("idle_dialogues", remind_idle_dialogues, _dialogues_summary),
+    Job("open_loops", nudge_unacknowledged_cards, lambda nudged: f"{nudged} nudged"),
+    Job("digests", send_due_digests, _digests_summary),
+)
+
+
+def job(name: str) -> Job:
+    """The registered job called `name` (KeyError if there is none)."""
+    return {entry.name: entry for entry in JOBS}[name]
+
+
+def run_due_jobs(
+    *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime
+) -> list[tuple[str, Any]]:
+    """Run every job once as due at `now`, in order; return (name, result) of each."""
+    return [
+        (
+            entry.name,
+            entry.run(engine=engine, client=client, settings=settings, network=network, now=now),
+        )
+        for entry in JOBS
+    ]
+
+
+def summaries(results: list[tuple[str, Any]]) -> list[str]:
+    """One line per job run: `idle_dialogues: 1 reminded, 0 kept as drafts`."""
+    return [f"{name}: {job(name).summary(result)}" for name, result in results]

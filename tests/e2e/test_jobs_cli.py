@@ -1,0 +1,109 @@
+"""`valuescout jobs run --at TIME`: what is due at a moved moment happens then, and only once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.cli.runtime import TRIGGERS
+from bot.dialogue.sessions import begin_dialogue
+from bot.emulator import SEED, SlackEmulator
+from bot.jobs import JOBS
+from storage.engine import session_scope
+from tests.e2e.test_digests import log_discovery
+
+BERLIN = ZoneInfo("Europe/Berlin")
+MONDAY = datetime(2026, 11, 2, 10, 0, tzinfo=BERLIN)  # 2026-W45
+
+
+@pytest.fixture
+def jobs(valuescout, capsys):
+    """`valuescout jobs run --at AT`: (exit code, the lines it printed after the first)."""
+
+    def run(at: str) -> tuple[int, dict[str, str]]:
+        code = valuescout("jobs", "run", "--at", at)
+        lines = capsys.readouterr().out.splitlines()
+        return code, dict(line.split(": ", 1) for line in lines[1:])
+
+    return run
+
+
+def start_work_on_monday(engine) -> None:
+    """Sam starts a dialogue about Initech and logs a discovery about Globex for sales, at 10:00."""
+    with session_scope(engine) as session:
+        begin_dialogue(
+            session=session, team_id=SEED.team_id, user_id=SEED.scout, channel_id=None,
+            step="outcome", answers={"account": "Initech"}, now=MONDAY,
+        )  # fmt: skip
+    log_discovery(engine, at=MONDAY)
+
+
+def said(emulator: SlackEmulator, channel: str, words: str) -> int:
+    """How many of the bot's messages in a channel (or a DM, by user id) contain `words`."""
+    channel = emulator.dm_channel_for(channel) if channel.startswith("U") else channel
+    return sum(words in m.get("text", "") for m in emulator.messages(channel))
+
+
+def digests(emulator: SlackEmulator, channel: str, week: str = "2–8 Nov 2026") -> int:
+    """The digests of a week posted in a channel (their first message; the rest is threaded)."""
+    posts = emulator.messages(channel)
+    return sum(week in m.get("text", "") and m.get("thread_ts", m["ts"]) == m["ts"] for m in posts)
+
+
+def test_each_job_happens_at_its_moved_time_and_never_twice(jobs, engine, emulator):
+    start_work_on_monday(engine)
+
+    code, did = jobs("2026-11-02T10:30")  # no offset: Berlin, like the workspace
+    assert code == 0
+    assert did == {
+        "idle_dialogues": "0 reminded, 0 kept as drafts", "open_loops": "0 nudged",
+        "digests": "none due", "delivery": "2 posted, 0 still queued",
+    }  # fmt: skip
+    assert said(emulator, SEED.sales, "Globex") == 1  # the card, delivered by the command
+
+    assert jobs("2026-11-02T11:05")[1]["idle_dialogues"] == "1 reminded, 0 kept as drafts"
+    assert jobs("2026-11-02T10:05:00Z")[1]["idle_dialogues"] == "0 reminded, 0 kept as drafts"
+    assert said(emulator, SEED.scout, "Still there?") == 1 and said(emulator, SEED.scout, "Initech")
+
+    assert jobs("2026-11-03T10:05")[1]["idle_dialogues"] == "0 reminded, 1 kept as drafts"
+    assert said(emulator, SEED.scout, "as a draft") == 1
+
+    assert jobs("2026-11-05T09:55")[1]["open_loops"] == "0 nudged"  # 3 working days at 10:00
+    assert jobs("2026-11-05T10:05")[1]["open_loops"] == "1 nudged"
+    assert said(emulator, SEED.sales, ":wave:") == 1
+
+    assert jobs("2026-11-09T08:55")[1]["digests"] == "none due"  # Monday 09:00 in Berlin
+    code, did = jobs("2026-11-09T09:05")
+    assert code == 0 and did["digests"] == "4 sent"  # sales, product, coach and Sam's
+    assert digests(emulator, SEED.sales) == 1
+
+    code, did = jobs("2026-11-09T09:10")
+    assert did == {
+        "idle_dialogues": "0 reminded, 0 kept as drafts", "open_loops": "0 nudged",
+        "digests": "none due", "delivery": "0 posted, 0 still queued",
+    }  # fmt: skip
+    assert said(emulator, SEED.scout, "Still there?") == 1
+    assert said(emulator, SEED.sales, ":wave:") == 1
+    assert digests(emulator, SEED.sales) == 1
+
+
+@pytest.mark.parametrize("at", ["tomorrow", "2026-11-31T09:00", "09:00"])
+def test_a_bad_time_is_one_clear_line_and_exit_2(valuescout, capsys, at):
+    assert valuescout("jobs", "run", "--at", at) == 2
+
+    err = capsys.readouterr().err
+    assert err.startswith(f"valuescout: --at {at!r} is not an ISO 8601") and err.count("\n") == 1
+
+
+def test_without_at_the_jobs_run_now_and_say_when(valuescout, capsys):
+    assert valuescout("jobs", "run") == 0
+
+    first, *rest = capsys.readouterr().out.splitlines()
+    assert first.startswith("jobs due at ") and first.endswith("(Europe/Berlin)")
+    assert [line.split(":")[0] for line in rest] == [*(job.name for job in JOBS), "delivery"]
+
+
+def test_the_scheduler_fires_every_registered_job():
+    assert set(TRIGGERS) == {job.name for job in JOBS}
