@@ -17,12 +17,10 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.app import after_ack_work, build_app
-from bot.dialogue.reminders import nudge_idle_dialogues
 from bot.dialogue.turns import DialogueRules, load_dialogue_rules
-from bot.digests.jobs import run_due_digests
 from bot.discoveries.delivery import DeliveryWorker
-from bot.discoveries.nudges import nudge_open_loops
 from bot.emulator import SlackDriver, SlackEmulator
+from bot.jobs import run_due_jobs
 from bot.settings import Settings
 from bot.slack_client import build_web_client
 from bot.web import LocalServer, build_wsgi_app
@@ -198,12 +196,9 @@ class World:
     def pass_time(self, delta: timedelta) -> None:
         """Let time pass and run every scheduled job as the scheduler would at that moment."""
         self.skipped += delta
-        at, client = self.now(), self.process.client
-        nudge_idle_dialogues(engine=self.engine, client=client, now=at)
-        nudge_open_loops(engine=self.engine, client=client, zone=self.settings.zone, now=at)
-        run_due_digests(
-            engine=self.engine, client=client, settings=self.settings,
-            network=self.rules.network, now=at,
+        run_due_jobs(
+            engine=self.engine, client=self.process.client, settings=self.settings,
+            network=self.rules.network, now=self.now(),
         )  # fmt: skip
 
 
