@@ -164,6 +164,8 @@ class Users(RuleBasedStateMachine):
                     return
                 self._use(data, person, chosen, choices=lambda c: c.choices()[1:])
                 continue
+            if key not in GOOD:
+                return  # not a question (an apology, say): the invariants will tell
             picks = [c for c in controls if c.action_id.startswith(ONWARD)]
             if picks and data.draw(st.booleans(), label="click"):
                 self._use(data, person, picks)
