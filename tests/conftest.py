@@ -63,6 +63,29 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         config.stash[_SERVER].stop()
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> Iterator[None]:
+    """After the short summary, say whether PostgreSQL ran and how many tests ran on it."""
+    result = yield
+    if getattr(config, "workerinput", None) is None and _SERVER in config.stash:
+        line = config.stash[_SERVER].summary(_postgres_outcomes(terminalreporter))
+        if line:
+            terminalreporter.write_line(line)
+    return result
+
+
+def _postgres_outcomes(terminalreporter: pytest.TerminalReporter) -> dict[str, set[str]]:
+    """The ids of the tests that ran on PostgreSQL (by marker or backend id), by outcome."""
+    outcomes: dict[str, set[str]] = {}
+    for outcome in ("passed", "failed", "error", "skipped", "xfailed", "xpassed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if "postgres" in report.keywords or "postgresql" in report.nodeid.partition("[")[2]:
+                outcomes.setdefault(outcome, set()).add(report.nodeid)
+    return outcomes
+
+
 def _unavailable(reason: str) -> NoReturn:
     """Skip PostgreSQL tests locally, but fail loudly in CI, which must run them."""
     message = f"PostgreSQL not available: {reason}"

@@ -226,6 +226,17 @@ class SharedServer:
             return json.loads(self._state.read_text())
         return {}
 
+    def summary(self, outcomes: dict[str, set[str]]) -> str:
+        """One line: whether the server ran, and the tests that ran on it (ids by outcome)."""
+        state, tests = self.state(), len(set().union(*outcomes.values()))
+        counts = ", ".join(f"{len(ids)} {outcome}" for outcome, ids in outcomes.items())
+        if "error" in state:
+            return f"PostgreSQL did not run ({state['error']}): {counts}"
+        if state:
+            where = "a throwaway cluster" if state["cluster"] else ENV_URL
+            return f"PostgreSQL {state['version']} ran ({where}): {tests} tests ran on it, {counts}"
+        return f"PostgreSQL was not started: {counts}" if tests else ""
+
     def stop(self) -> None:
         """Stop the server if this run started one, and delete the run's directory."""
         cluster = self.state().get("cluster")
