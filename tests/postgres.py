@@ -45,7 +45,7 @@ class Cluster:
     run_as: list[str]
 
     def stop(self) -> None:
-        """Stop the server (if it runs) and delete its files; harmless to repeat."""
+        """Stop the server (if it runs) and delete its data; harmless to repeat."""
         data = Path(self.root) / "data"
         if data.exists():
             subprocess.run(
@@ -54,7 +54,7 @@ class Cluster:
                 timeout=60,
                 check=False,
             )
-        shutil.rmtree(self.root, ignore_errors=True)
+        shutil.rmtree(data, ignore_errors=True)
 
 
 @dataclass
@@ -146,6 +146,7 @@ def _reap_orphans(cluster: Cluster) -> None:
     for root in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*"):
         if root != Path(cluster.root) and not _owner_alive(root):
             Cluster(str(root), cluster.pg_ctl, cluster.run_as).stop()
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def start_cluster(root: Path) -> PostgresServer:
