@@ -80,8 +80,9 @@ def pytest_env(deep: bool) -> dict[str, str]:
 
 
 def parallel(args: list[str]) -> list[str]:
-    """The pytest-xdist options, unless the arguments choose their own (`-n 0`: none)."""
-    chosen = ("-n", "--numprocesses", "--dist")
+    """The pytest-xdist options, unless the arguments choose their own (`-n 0`: none) or
+    debug (a debugger needs the tests in this process)."""
+    chosen = ("-n", "--numprocesses", "--dist", "--pdb", "--trace")
     if any(arg.startswith(chosen) or arg.endswith("no:xdist") for arg in args):
         return []
     return ["-n", WORKERS, "--dist", "worksteal"]
