@@ -31,8 +31,9 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".installed-from"
-# The suite mostly waits (on sockets, threads, subprocesses), so more workers than cores pay.
-WORKERS = "4"
+# One xdist worker more than the cores: the suite often waits (on sockets, threads, child
+# processes), so one extra worker pays; more starved the app's threads on two cores.
+WORKERS = str((os.cpu_count() or 2) + 1)
 COVERAGE = ["--cov=bot", "--cov-report="]  # our own per-package summary follows the run
 
 
