@@ -9,9 +9,9 @@ The first run creates .venv and installs the project into it; later runs reinsta
 only when pyproject.toml changes. Extra arguments go to `valuescout` or to pytest
 (`test -n 0` runs the tests in one process, `test tests/unit` only those).
 
-`test` runs the tests in parallel (pytest-xdist) and with branch coverage of bot/,
-then prints how long each phase took, whether PostgreSQL ran and how many tests ran
-on it, and the coverage of each package of bot/.
+`test` runs the tests in parallel (pytest-xdist), says whether PostgreSQL ran and how
+many tests ran on it, prints the branch coverage of each package of bot/ (unless the
+arguments name the tests to run), and how long each phase took.
 """
 
 from __future__ import annotations
@@ -69,10 +69,18 @@ def test(args: list[str], phases: dict[str, float]) -> int:
 
 
 def pytest_command(args: list[str], *, deep: bool) -> list[object]:
-    """pytest on tests/model alone (deep), or on the suite, in parallel, with coverage."""
+    """pytest on tests/model alone (deep), or in parallel, with coverage unless the arguments
+    name the tests to run (the coverage of a few files says nothing about bot/)."""
     if deep:
         return [BIN / "python", "-m", "pytest", "tests/model", *args]
-    return [BIN / "python", "-m", "pytest", *parallel(args), *COVERAGE, *args]
+    coverage = [] if names_tests(args) else COVERAGE
+    return [BIN / "python", "-m", "pytest", *parallel(args), *coverage, *args]
+
+
+def names_tests(args: list[str]) -> bool:
+    """Tell whether the arguments name test files or folders, short of the whole suite."""
+    paths = (arg.split("::")[0].rstrip("/") for arg in args if not arg.startswith("-"))
+    return any(path != "tests" and (ROOT / path).exists() for path in paths)
 
 
 def pytest_env(deep: bool) -> dict[str, str]:
