@@ -63,6 +63,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         config.stash[_SERVER].stop()
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start the model of users' paths (tests/model, the longest by far) first, so that under
+    xdist it never starts last while the other workers run out of tests and wait for it."""
+    items.sort(key=lambda item: not item.nodeid.startswith("tests/model/"))
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_terminal_summary(
     terminalreporter: pytest.TerminalReporter, config: pytest.Config
