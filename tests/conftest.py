@@ -28,13 +28,8 @@ from sqlalchemy import Engine
 from storage.engine import create_engine_for
 from storage.migrate import upgrade
 from storage.models import metadata
-from tests.postgres import (
-    PostgresServer,
-    PostgresUnavailable,
-    ReusableDatabase,
-    SharedServer,
-    drop_database,
-)
+from tests.postgres import PostgresServer, PostgresUnavailable, SharedServer
+from tests.postgres_databases import ReusableDatabase, drop_database
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 _database_numbers = itertools.count(1)
