@@ -1,26 +1,40 @@
 #!/usr/bin/env python3
 """Set up and run Value Scout with nothing but Python 3.11+.
 
-    python3 dev.py run     # the main job: Slack if configured, else the demo on the emulator
-    python3 dev.py test    # lint and the whole test suite, on SQLite and PostgreSQL
+    python3 dev.py run            # the main job: Slack if configured, else the demo on the emulator
+    python3 dev.py test           # lint and the whole test suite, on SQLite and PostgreSQL
+    python3 dev.py test --deep    # only tests/model, longer and with a random seed
 
 The first run creates .venv and installs the project into it; later runs reinstall
-only when pyproject.toml changes. Extra arguments go to `valuescout` or to pytest.
+only when pyproject.toml changes. Extra arguments go to `valuescout` or to pytest
+(`test -n 0` runs the tests in one process, `test tests/unit` only those).
+
+`test` runs the tests in parallel (pytest-xdist), says whether PostgreSQL ran and how
+many tests ran on it, prints the branch coverage of each package of bot/ (unless the
+arguments name the tests to run), and how long each phase took.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
+import time
 import venv
+from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".installed-from"
+# One xdist worker more than the cores: the suite often waits (on sockets, threads, child
+# processes), so one extra worker pays; more starved the app's threads on two cores.
+WORKERS = str((os.cpu_count() or 2) + 1)
+COVERAGE = ["--cov=bot", "--cov-report="]  # our own per-package summary follows the run
 
 
 def main(argv: list[str]) -> int:
@@ -31,10 +45,89 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("run", "test"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
+    started = time.monotonic()
     ensure_environment()
     if argv[0] == "run":
         return call([BIN / "valuescout", "start", *argv[1:]])
-    return call([BIN / "ruff", "check", "."]) or call([BIN / "python", "-m", "pytest", *argv[1:]])
+    return test(argv[1:], {"set-up": time.monotonic() - started})
+
+
+def test(args: list[str], phases: dict[str, float]) -> int:
+    """Lint, then pytest; then the coverage of bot/ and the time each phase took."""
+    deep = "--deep" in args
+    args = [arg for arg in args if arg != "--deep"]
+    code = timed(phases, "lint", [BIN / "ruff", "check", "."])
+    if code == 0:
+        for stale in ROOT.glob(".coverage*"):  # a run that stops early shows no old figures
+            stale.unlink()
+        code = timed(phases, "tests", pytest_command(args, deep=deep), env=pytest_env(deep))
+        if (ROOT / ".coverage").exists():
+            timed(phases, "coverage report", print_coverage)
+    spent = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items())
+    print(f"time: {spent}; in all {sum(phases.values()):.1f} s")
+    return code
+
+
+def pytest_command(args: list[str], *, deep: bool) -> list[object]:
+    """pytest on tests/model alone (deep), or in parallel, with coverage unless the arguments
+    name the tests to run (the coverage of a few files says nothing about bot/)."""
+    if deep:
+        return [BIN / "python", "-m", "pytest", "tests/model", *args]
+    coverage = [] if names_tests(args) else COVERAGE
+    return [BIN / "python", "-m", "pytest", *parallel(args), *coverage, *args]
+
+
+def names_tests(args: list[str]) -> bool:
+    """Tell whether the arguments name test files or folders, short of the whole suite."""
+    paths = (arg.split("::")[0].rstrip("/") for arg in args if not arg.startswith("-"))
+    return any(path != "tests" and (ROOT / path).exists() for path in paths)
+
+
+def pytest_env(deep: bool) -> dict[str, str]:
+    """The environment for pytest: VALUESCOUT_DEEP=1 makes the model test run longer."""
+    return (os.environ | {"VALUESCOUT_DEEP": "1"}) if deep else dict(os.environ)
+
+
+def parallel(args: list[str]) -> list[str]:
+    """The pytest-xdist options, unless the arguments choose their own (`-n 0`: none) or
+    debug (a debugger needs the tests in this process)."""
+    chosen = ("-n", "--numprocesses", "--dist", "--pdb", "--trace")
+    if any(arg.startswith(chosen) or arg.endswith("no:xdist") for arg in args):
+        return []
+    return ["-n", WORKERS, "--dist", "worksteal"]
+
+
+def timed(phases: dict[str, float], name: str, work: list[object] | Callable, **options) -> int:
+    """Run a command (or a function) as a named phase, noting how long it took."""
+    started = time.monotonic()
+    try:
+        return work() if callable(work) else call(work, **options)
+    finally:
+        phases[name] = time.monotonic() - started
+
+
+def print_coverage() -> int:
+    """Print the branch coverage of each package of bot/ (top-level modules as bot/*.py)."""
+    report = subprocess.run(
+        [BIN / "coverage", "json", "--quiet", "-o", "-"], cwd=ROOT, capture_output=True, text=True
+    )
+    if report.returncode != 0:
+        print(f"no coverage report: {(report.stderr or report.stdout).strip()}")
+        return report.returncode
+    packages: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for path, data in json.loads(report.stdout)["files"].items():
+        parts = Path(path).parts
+        for package in ("/".join(parts[:2]) if len(parts) > 2 else "bot/*.py", "all of bot/"):
+            packages[package][0] += data["summary"].get("covered_branches", 0)
+            packages[package][1] += data["summary"].get("num_branches", 0)
+    if not packages["all of bot/"][0]:
+        print("branch coverage: no code of bot/ ran")
+        return 0
+    print("branch coverage (branches taken of all):")
+    for package in sorted(packages, key=lambda name: (name == "all of bot/", name)):
+        taken, branches = packages[package]
+        print(f"  {package:<16} {100 * taken / max(branches, 1):5.1f} %  {taken:>5}/{branches}")
+    return 0
 
 
 def ensure_environment() -> None:
@@ -51,9 +144,9 @@ def ensure_environment() -> None:
     STAMP.write_text(wanted)
 
 
-def call(command: list[object]) -> int:
+def call(command: list[object], env: dict[str, str] | None = None) -> int:
     """Run a command from the project root, returning its exit code."""
-    return subprocess.call([str(part) for part in command], cwd=ROOT)
+    return subprocess.call([str(part) for part in command], cwd=ROOT, env=env)
 
 
 if __name__ == "__main__":

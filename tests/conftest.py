@@ -3,11 +3,15 @@
 How each test gets a clean, migrated database cheaply (migrations run once per backend):
 - SQLite: the schema is migrated once into a template file; each test gets its own copy
   of that file in its tmp_path (~1 ms; a migration takes ~50 ms).
-- PostgreSQL: one throwaway server per session (tests/postgres.py), one migrated template
+- PostgreSQL: one throwaway server per run (tests/postgres.py), one migrated template
   database, and one shared copy of it that is wiped before every test (TRUNCATE … RESTART
   IDENTITY, ~15 ms, see ReusableDatabase). A fresh CREATE DATABASE per test was measured
   at ~90 ms. Tests that need an empty or altered schema use `empty_database_url`, which
   is a database of their own.
+
+Under pytest-xdist the workers share one server (started by whichever needs it first,
+stopped by the main process at the end, see tests/postgres.py); each worker migrates its
+own template and wipes its own shared copy, so workers never see each other's rows.
 """
 
 import itertools
@@ -24,16 +28,64 @@ from sqlalchemy import Engine
 from storage.engine import create_engine_for
 from storage.migrate import upgrade
 from storage.models import metadata
-from tests.postgres import (
-    PostgresServer,
-    PostgresUnavailable,
-    ReusableDatabase,
-    drop_database,
-    postgres_server,
-)
+from tests.postgres import PostgresServer, PostgresUnavailable, SharedServer
+from tests.postgres_databases import ReusableDatabase, drop_database
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 _database_numbers = itertools.count(1)
+_SERVER = pytest.StashKey[SharedServer]()
+_WORKER_INPUT = "valuescout_postgres_root"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The main process sets up the run's PostgreSQL (started on first use); workers join it."""
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is None:
+        config.stash[_SERVER] = SharedServer.create()
+    else:
+        config.stash[_SERVER] = SharedServer(Path(workerinput[_WORKER_INPUT]))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    """Tell each xdist worker (node: its WorkerController) where the run's server is."""
+    node.workerinput[_WORKER_INPUT] = str(node.config.stash[_SERVER].root)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The main process stops the server once every worker is done."""
+    if getattr(config, "workerinput", None) is None and _SERVER in config.stash:
+        config.stash[_SERVER].stop()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Start the model of users' paths (tests/model, the longest by far) first, so that under
+    xdist it never starts last while the other workers run out of tests and wait for it."""
+    items.sort(key=lambda item: not item.nodeid.startswith("tests/model/"))
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> Iterator[None]:
+    """After the short summary, say whether PostgreSQL ran and how many tests ran on it."""
+    result = yield
+    if getattr(config, "workerinput", None) is None and _SERVER in config.stash:
+        line = config.stash[_SERVER].summary(_postgres_outcomes(terminalreporter))
+        if line:
+            terminalreporter.write_line(line)
+    return result
+
+
+def _postgres_outcomes(terminalreporter: pytest.TerminalReporter) -> dict[str, set[str]]:
+    """The ids of the tests that ran on PostgreSQL (by marker or backend id), by outcome."""
+    outcomes: dict[str, set[str]] = {}
+    for outcome in ("passed", "failed", "error", "skipped", "xfailed", "xpassed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if "postgres" in report.keywords or "postgresql" in report.nodeid.partition("[")[2]:
+                outcomes.setdefault(outcome, set()).add(report.nodeid)
+    return outcomes
 
 
 def _unavailable(reason: str) -> NoReturn:
@@ -51,14 +103,12 @@ def database_backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def postgres() -> Iterator[PostgresServer]:
-    """Start (or find) the PostgreSQL server for the whole session."""
+def postgres(pytestconfig: pytest.Config) -> PostgresServer:
+    """The run's PostgreSQL server, started by the first test process that needs it."""
     try:
-        server = postgres_server()
+        return pytestconfig.stash[_SERVER].get()
     except PostgresUnavailable as exc:
         _unavailable(str(exc))
-    yield server
-    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,16 @@
-"""A throwaway PostgreSQL server for the test session, or the one named in the environment."""
+"""A throwaway PostgreSQL server for a test run, or the one named in the environment.
 
-import atexit
+One server serves the whole run, however many pytest-xdist workers share it: the run's
+main process makes a scratch directory (SharedServer.create) and hands its path to each
+worker; the first process that needs PostgreSQL starts the cluster in it, under a lock, and
+writes down its URL (or why there is none) for the others. Only the main process stops it,
+after the last worker is done: a worker that finishes early must not.
+"""
+
 import contextlib
+import fcntl
 import glob
+import json
 import os
 import pwd
 import re
@@ -11,8 +19,8 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import psycopg
@@ -29,11 +37,32 @@ class PostgresUnavailable(Exception):
 
 
 @dataclass
+class Cluster:
+    """A scratch cluster's files and how to reach its pg_ctl, enough to stop it from anywhere."""
+
+    root: str
+    pg_ctl: str
+    run_as: list[str]
+
+    def stop(self) -> None:
+        """Stop the server (if it runs) and delete its data; harmless to repeat."""
+        data = Path(self.root) / "data"
+        if data.exists():
+            subprocess.run(
+                [*self.run_as, self.pg_ctl, "stop", "-D", str(data), "-m", "immediate", "-w"],
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
+        shutil.rmtree(data, ignore_errors=True)
+
+
+@dataclass
 class PostgresServer:
-    """A running server: an admin URL (libpq form) and how to stop it."""
+    """A running server: an admin URL (libpq form), and its cluster if this run started it."""
 
     admin_url: str
-    stop: Callable[[], None] = field(default=lambda: None)
+    cluster: Cluster | None = None
 
     def url_for(self, database: str) -> str:
         """Return the SQLAlchemy (psycopg 3) URL of a database on this server."""
@@ -99,28 +128,8 @@ def _wait_until_ready(url: str, deadline: float) -> None:
             time.sleep(0.05)
 
 
-def _stopper(prefix: list[str], pg_ctl: Path, data: Path, root: Path) -> Callable[[], None]:
-    """Return an idempotent function that stops the server and deletes its files."""
-    stopped = False
-
-    def stop() -> None:
-        nonlocal stopped
-        if stopped:
-            return
-        stopped = True
-        subprocess.run(
-            [*prefix, str(pg_ctl), "stop", "-D", str(data), "-m", "immediate", "-w"],
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-        shutil.rmtree(root, ignore_errors=True)
-
-    return stop
-
-
 def _owner_alive(root: Path) -> bool:
-    """Tell whether the test process that started the cluster in root still runs."""
+    """Tell whether the test run that made root still runs."""
     owner = root / "owner.pid"
     if not owner.exists():
         # Another run may have just created the directory: only old ones are orphans.
@@ -132,109 +141,120 @@ def _owner_alive(root: Path) -> bool:
     return True
 
 
-def _reap_orphans(prefix: list[str], pg_ctl: Path) -> None:
-    """Stop and delete clusters whose test process was killed before it could clean up."""
+def _reap_orphans(cluster: Cluster) -> None:
+    """Stop and delete clusters whose test run was killed before it could clean up."""
     for root in Path(tempfile.gettempdir()).glob(f"{_PREFIX}*"):
-        if not _owner_alive(root):
-            _stopper(prefix, pg_ctl, root / "data", root)()
+        if root != Path(cluster.root) and not _owner_alive(root):
+            Cluster(str(root), cluster.pg_ctl, cluster.run_as).stop()
+            shutil.rmtree(root, ignore_errors=True)
 
 
-def start_cluster() -> PostgresServer:
-    """initdb a temporary cluster, start it on 127.0.0.1 and a free port, and return it."""
+def start_cluster(root: Path) -> PostgresServer:
+    """initdb a cluster in root, start it on 127.0.0.1 and a free port, and return it."""
     bin_dir = find_bin_dir()
-    prefix = _run_as()
-    _reap_orphans(prefix, bin_dir / "pg_ctl")
-    root = Path(tempfile.mkdtemp(prefix=_PREFIX))
-    (root / "owner.pid").write_text(str(os.getpid()))
-    if prefix:
+    cluster = Cluster(str(root), str(bin_dir / "pg_ctl"), _run_as())
+    _reap_orphans(cluster)
+    if cluster.run_as:
         shutil.chown(root, user="postgres", group="postgres")
-    data, port = root / "data", _free_port()
-    stop = _stopper(prefix, bin_dir / "pg_ctl", data, root)
-    atexit.register(stop)  # also when the session dies halfway
+    port = _free_port()
     try:
-        _init_and_start(prefix, bin_dir, root, data, port)
+        _init_and_start(cluster.run_as, bin_dir, root, port)
         url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
         _wait_until_ready(url, time.monotonic() + 30)
     except BaseException:
-        stop()
+        cluster.stop()
         raise
-    return PostgresServer(admin_url=url, stop=stop)
+    return PostgresServer(admin_url=url, cluster=cluster)
 
 
-def _init_and_start(prefix: list[str], bin_dir: Path, root: Path, data: Path, port: int) -> None:
-    """Run initdb and pg_ctl start for a scratch cluster."""
+def _init_and_start(prefix: list[str], bin_dir: Path, root: Path, port: int) -> None:
+    """Run initdb and pg_ctl start for a scratch cluster in root/data."""
+    data = root / "data"
     initdb = [str(bin_dir / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres"]
     _run([*prefix, *initdb, "-E", "UTF8", "--locale=C", "--no-sync"], "initdb")
-    options = f"-h 127.0.0.1 -p {port} -k {root} {_FAST} -c max_connections=200"
+    options = f"-h 127.0.0.1 -p {port} -k {root} {_FAST} -c max_connections=300"
     start = [str(bin_dir / "pg_ctl"), "start", "-D", str(data), "-l", str(root / "log")]
     _run([*prefix, *start, "-w", "-t", "30", "-o", options], "pg_ctl start")
 
 
-def postgres_server() -> PostgresServer:
-    """Return the server from VALUESCOUT_TEST_POSTGRES_URL, or start a scratch cluster."""
+def postgres_server(root: Path) -> PostgresServer:
+    """Return the server from VALUESCOUT_TEST_POSTGRES_URL, or start a scratch cluster in root."""
     url = os.environ.get(ENV_URL)
     if not url:
-        return start_cluster()
+        return start_cluster(root)
     url = url.replace("postgresql+psycopg://", "postgresql://", 1)
     _wait_until_ready(url, time.monotonic() + 10)
     return PostgresServer(admin_url=url)
 
 
-def create_database(admin: psycopg.Connection, name: str, template: str = "template0") -> None:
-    """Create a database as a copy of template (needs an autocommit connection)."""
-    admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+def _version(server: PostgresServer) -> str:
+    """The server's version, e.g. "15.18", or "" if it cannot be asked."""
+    with contextlib.suppress(psycopg.Error), psycopg.connect(server.admin_url) as connection:
+        return str(connection.execute("SHOW server_version").fetchone()[0]).split()[0]
+    return ""
 
 
-def drop_database(admin: psycopg.Connection, name: str) -> None:
-    """Drop a database even if a leaked connection still uses it."""
-    with contextlib.suppress(psycopg.Error):
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+class SharedServer:
+    """The run's one server, started on first use by whichever process needs it first."""
 
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._state = root / "server.json"
 
-class ReusableDatabase:
-    """One migrated database shared by every test of a session, wiped before each test.
+    @classmethod
+    def create(cls) -> "SharedServer":
+        """Make the run's scratch directory, owned by this (the main) process."""
+        root = Path(tempfile.mkdtemp(prefix=_PREFIX))
+        (root / "owner.pid").write_text(str(os.getpid()))
+        return cls(root)
 
-    Wiping (TRUNCATE … RESTART IDENTITY) costs ~15 ms where CREATE DATABASE from a
-    template costs ~90 ms once the server has work behind it. Leftover connections of an
-    earlier test are terminated first, so a leak can never make TRUNCATE wait; if wiping
-    fails anyway (a test dropped a table), the database is recreated from the template.
-    """
+    def get(self) -> PostgresServer:
+        """The server, started now if no process of the run has yet; PostgresUnavailable if
+        it cannot be (then every process is told the same reason without trying again)."""
+        with self._locked():
+            if not self._state.exists():
+                self._state.write_text(json.dumps(self._start()))
+        state = self.state()
+        if "error" in state:
+            raise PostgresUnavailable(state["error"])
+        cluster = state["cluster"] and Cluster(**state["cluster"])
+        return PostgresServer(admin_url=state["admin_url"], cluster=cluster)
 
-    def __init__(self, server: PostgresServer, admin: psycopg.Connection, template: str) -> None:
-        """Create the shared database as a copy of the migrated template."""
-        self._server, self._admin, self._template = server, admin, template
-        self.name = f"{template}_shared"
-        create_database(admin, self.name, template=template)
-        self.url = server.url_for(self.name)
-        self._cleaner = self._connect()
+    def state(self) -> dict:
+        """What became of the server: {} if no test asked for it, else its URL, cluster and
+        version, or the "error" that says why there is none."""
+        with contextlib.suppress(FileNotFoundError):
+            return json.loads(self._state.read_text())
+        return {}
 
-    def _connect(self) -> psycopg.Connection:
-        """Open the autocommit connection used for wiping."""
-        libpq_url = make_url(self.url).set(drivername="postgresql")
-        connection = psycopg.connect(libpq_url.render_as_string(False), autocommit=True)
-        connection.execute("SET lock_timeout = '5s'")
-        return connection
+    def summary(self, outcomes: dict[str, set[str]]) -> str:
+        """One line: whether the server ran, and the tests that ran on it (ids by outcome)."""
+        state, tests = self.state(), len(set().union(*outcomes.values()))
+        counts = ", ".join(f"{len(ids)} {outcome}" for outcome, ids in outcomes.items())
+        if "error" in state:
+            return f"PostgreSQL did not run ({state['error']}): {counts}"
+        if state:
+            where = "a throwaway cluster" if state["cluster"] else ENV_URL
+            return f"PostgreSQL {state['version']} ran ({where}): {tests} tests ran on it, {counts}"
+        return f"PostgreSQL was not started: {counts}" if tests else ""
 
-    def reset(self, tables: list[str]) -> None:
-        """Empty every table and restart ids at 1, or recreate the database if that fails."""
+    def stop(self) -> None:
+        """Stop the server if this run started one, and delete the run's directory."""
+        cluster = self.state().get("cluster")
+        if cluster:
+            Cluster(**cluster).stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def _start(self) -> dict:
         try:
-            self._cleaner.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            quoted = ", ".join(f'"{table}"' for table in tables)
-            self._cleaner.execute(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
-        except psycopg.Error:
-            self._recreate()
+            server = postgres_server(self.root)
+        except PostgresUnavailable as exc:
+            return {"error": str(exc)}
+        cluster = server.cluster and asdict(server.cluster)
+        return {"admin_url": server.admin_url, "cluster": cluster, "version": _version(server)}
 
-    def _recreate(self) -> None:
-        """Drop the shared database and copy it again from the template."""
-        self._cleaner.close()
-        drop_database(self._admin, self.name)
-        create_database(self._admin, self.name, template=self._template)
-        self._cleaner = self._connect()
-
-    def close(self) -> None:
-        """Drop the shared database."""
-        self._cleaner.close()
-        drop_database(self._admin, self.name)
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        with open(self.root / "lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            yield

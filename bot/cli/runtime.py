@@ -67,14 +67,15 @@ def check_slack(settings: Settings) -> None:
         ) from None
 
 
-def compose(settings: Settings, *, engine: Engine | None = None) -> Components:
-    """Build the app on an (already upgraded) database."""
+def compose(settings: Settings, *, engine: Engine | None = None, pacing: float = 1.0) -> Components:
+    """Build the app on an (already upgraded) database; `pacing` is the seconds between two
+    posts to one channel (Slack allows about one a second; tests not about pacing shorten it)."""
     engine = engine or create_engine_for(settings.database_url)
     rules = load_dialogue_rules()
     client = build_web_client(settings)
     delivery = DeliveryWorker(
         engine=engine, client=client, definition=rules.definition, network=rules.network,
-        admins=settings.admins,
+        admins=settings.admins, per_channel_interval=pacing,
     )  # fmt: skip
     app = build_app(settings=settings, client=client, engine=engine, rules=rules, delivery=delivery)
     return Components(settings, engine, client, app, delivery)

@@ -19,6 +19,10 @@ from storage.queries import seed_route_channels
 SIGNING_SECRET = "e2e-signing-secret"
 CLEARED = ("SLACK_", "VALUESCOUT_", "DATABASE_URL", "LOG_LEVEL")
 CLI_CHANNELS = {"sales": SEED.sales, "product": SEED.product, "coach": SEED.coaches}
+# Seconds between two posts to one channel: short, so tests wait little, but not zero, so a
+# reply right after a card still goes through the pacing (postpone, then wake when due).
+# tests/integration/delivery/test_delivery_pacing.py proves the real one-second pacing.
+PACING = 0.05
 
 
 def e2e_settings(emulator: SlackEmulator, database_url: str, **overrides: str) -> Settings:
@@ -55,7 +59,7 @@ def settings(emulator: SlackEmulator, database_url: str) -> Settings:
 def components(settings: Settings, engine: Engine) -> Iterator[Components]:
     """The app as the processes build it, on this test's database, delivering as it runs."""
     with seeded(engine, settings):
-        parts = compose(settings, engine=engine)
+        parts = compose(settings, engine=engine, pacing=PACING)
     parts.delivery.start()
     yield parts
     parts.delivery.stop(timeout=5)

@@ -177,7 +177,9 @@ def test_the_demo_lets_a_person_talk_to_the_bot(emulator, database_url):
     assert "you are now Dana Product" in shown and "#product: 0 messages" in shown
 
 
-def test_a_bot_token_slack_refuses_is_one_clear_line(emulator, database_url, tmp_path):
+def test_a_bot_token_slack_refuses_is_one_clear_line(emulator, tmp_path):
+    # Slack is asked before the database is opened: one backend is enough.
+    database_url = f"sqlite:///{tmp_path}/v.db"
     env = environment(emulator, database_url, SLACK_BOT_TOKEN="xoxb-not-a-real-token")
     result = run(["web"], env, tmp_path)
     assert result.returncode == 2
@@ -185,7 +187,9 @@ def test_a_bot_token_slack_refuses_is_one_clear_line(emulator, database_url, tmp
     assert "Traceback" not in result.stderr and "xoxb-not-a-real-token" not in result.stderr
 
 
-def test_the_worker_explains_a_refused_socket_mode_connection(emulator, database_url, tmp_path):
+def test_the_worker_explains_a_refused_socket_mode_connection(emulator, tmp_path):
+    # What is under test is the message, not the database: one backend is enough.
+    database_url = f"sqlite:///{tmp_path}/v.db"
     env = environment(emulator, database_url, SLACK_APP_TOKEN="xapp-1-not-valid")
     result = run(["worker"], env, tmp_path)
     assert result.returncode == 2

@@ -3,13 +3,13 @@
 from bot.cli.runtime import compose
 from bot.emulator import SEED, SlackDriver
 from bot.web import LocalServer, build_wsgi_app
-from tests.e2e.conftest import SIGNING_SECRET
+from tests.e2e.conftest import PACING, SIGNING_SECRET
 from tests.e2e.people import Scout, wait_until
 from tests.e2e.test_dialogue_dm import answer_everything
 
 
 def start_app(settings, engine, emulator, *, deliver: bool = True):
-    parts = compose(settings, engine=engine)
+    parts = compose(settings, engine=engine, pacing=PACING)
     if deliver:
         parts.delivery.start()
     app = build_wsgi_app(bolt_app=parts.app, engine=engine, signing_secret=SIGNING_SECRET)

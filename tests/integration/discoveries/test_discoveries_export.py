@@ -272,21 +272,21 @@ def test_a_bad_option_is_one_line_naming_it_and_exit_2(cli, capsys, options, say
 
 
 def test_the_export_streams_in_batches_with_three_queries_each(engine: Engine):
-    rows = [discovery(n, HOSTILE_CREATED).model_dump(exclude={"id"}) for n in range(1, 2501)]
+    rows = [discovery(n, HOSTILE_CREATED).model_dump(exclude={"id"}) for n in range(1, 251)]
     changes = [{"discovery_id": n, "to_status": "new", "actor_user_id": "U0SCOUT",
-                "at": HOSTILE_CREATED} for n in range(1, 2501, 7)]  # fmt: skip
+                "at": HOSTILE_CREATED} for n in range(1, 251, 7)]  # fmt: skip
     with session_scope(engine) as session:
         session.execute(sa.insert(Discovery), rows)
         session.execute(sa.insert(StatusChange), changes)
     selects: list[str] = []
     sa.event.listen(engine, "before_cursor_execute", _count_selects(selects))
-    records = export_records(engine=engine, window=Window(), batch_size=1000)
+    records = export_records(engine=engine, window=Window(), batch_size=100)
     assert next(records)["id"] == 1
     assert len(selects) == 3  # one batch: discoveries, their routes, their history
     rest = list(records)
-    assert [record["id"] for record in rest] == list(range(2, 2501))
+    assert [record["id"] for record in rest] == list(range(2, 251))
     assert sum(len(record["history"]) for record in rest) == len(changes) - 1
-    assert len(selects) == 9  # three batches (1000, 1000, 500), never a query per row
+    assert len(selects) == 9  # three batches (100, 100, 50), never a query per row
     assert sum("FROM discoveries" in sql for sql in selects) == 3
 
 
