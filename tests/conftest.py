@@ -32,6 +32,14 @@ from tests.postgres import PostgresServer, PostgresUnavailable, SharedServer
 from tests.postgres_databases import ReusableDatabase, drop_database
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+SLOW_FIRST = (  # the model of users' paths, then child processes, the demo, a wheel build
+    "tests/model/",
+    "tests/e2e/test_processes.py",
+    "tests/e2e/test_digests_demo.py",
+    "tests/integration/test_packaging.py",
+    "tests/integration/storage/test_storage_migrations.py",
+    "tests/e2e/test_digests.py",
+)
 _database_numbers = itertools.count(1)
 _SERVER = pytest.StashKey[SharedServer]()
 _WORKER_INPUT = "valuescout_postgres_root"
@@ -60,9 +68,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Start the model of users' paths (tests/model, the longest by far) first, so that under
-    xdist it never starts last while the other workers run out of tests and wait for it."""
-    items.sort(key=lambda item: not item.nodeid.startswith("tests/model/"))
+    """Start the tests that take seconds each first, the longest kind first, so that under
+    xdist (--dist load deals the first ones round) none starts last and keeps the others
+    waiting. A stable sort after pytest's own: the rest keep their order."""
+    items.sort(key=lambda item: next(
+        (rank for rank, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)),
+        len(SLOW_FIRST),
+    ))  # fmt: skip
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
