@@ -71,10 +71,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Start the tests that take seconds each first, the longest kind first, so that under
     xdist (--dist load deals the first ones round) none starts last and keeps the others
     waiting. A stable sort after pytest's own: the rest keep their order."""
-    items.sort(key=lambda item: next(
-        (rank for rank, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)),
-        len(SLOW_FIRST),
-    ))  # fmt: skip
+    items.sort(key=_slow_rank)
+
+
+def _slow_rank(item: pytest.Item) -> int:
+    """The place of an item's kind in SLOW_FIRST, or after all of them."""
+    ranks = (rank for rank, path in enumerate(SLOW_FIRST) if item.nodeid.startswith(path))
+    return next(ranks, len(SLOW_FIRST))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
