@@ -94,7 +94,7 @@ def parallel(args: list[str]) -> list[str]:
     chosen = ("-n", "--numprocesses", "--dist", "--pdb", "--trace")
     if any(arg.startswith(chosen) or arg.endswith("no:xdist") for arg in args):
         return []
-    return ["-n", WORKERS, "--dist", "worksteal"]
+    return ["-n", WORKERS, "--dist", "load"]  # load deals the slow first tests round
 
 
 def timed(phases: dict[str, float], name: str, work: list[object] | Callable, **options) -> int:

@@ -32,6 +32,14 @@ from tests.postgres import PostgresServer, PostgresUnavailable, SharedServer
 from tests.postgres_databases import ReusableDatabase, drop_database
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+SLOW_FIRST = (  # the model of users' paths, then child processes, the demo, a wheel build
+    "tests/model/",
+    "tests/e2e/test_processes.py",
+    "tests/e2e/test_digests_demo.py",
+    "tests/integration/test_packaging.py",
+    "tests/integration/storage/test_storage_migrations.py",
+    "tests/e2e/test_digests.py",
+)
 _database_numbers = itertools.count(1)
 _SERVER = pytest.StashKey[SharedServer]()
 _WORKER_INPUT = "valuescout_postgres_root"
@@ -60,9 +68,16 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Start the model of users' paths (tests/model, the longest by far) first, so that under
-    xdist it never starts last while the other workers run out of tests and wait for it."""
-    items.sort(key=lambda item: not item.nodeid.startswith("tests/model/"))
+    """Start the tests that take seconds each first, the longest kind first, so that under
+    xdist (--dist load deals the first ones round) none starts last and keeps the others
+    waiting. A stable sort after pytest's own: the rest keep their order."""
+    items.sort(key=_slow_rank)
+
+
+def _slow_rank(item: pytest.Item) -> int:
+    """The place of an item's kind in SLOW_FIRST, or after all of them."""
+    ranks = (rank for rank, path in enumerate(SLOW_FIRST) if item.nodeid.startswith(path))
+    return next(ranks, len(SLOW_FIRST))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
@@ -136,21 +151,11 @@ def _create_pg_database(admin: psycopg.Connection, template: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def _template_database(
-    database_backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """Migrate a template database once per backend: a file path (SQLite) or a name (PG)."""
-    if database_backend == "sqlite":
-        path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
-        _migrate_and_dispose(f"sqlite:///{path}")  # disposing checkpoints the WAL into the file
-        yield str(path)
-        return
-    server: PostgresServer = request.getfixturevalue("postgres")
-    admin: psycopg.Connection = request.getfixturevalue("postgres_admin")
-    name = _create_pg_database(admin, "template0")
-    _migrate_and_dispose(server.url_for(name))
-    yield name
-    drop_database(admin, name)
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A SQLite file migrated to head once, for tests to copy."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    _migrate_and_dispose(f"sqlite:///{path}")  # disposing checkpoints the WAL into the file
+    return str(path)
 
 
 def _migrate_and_dispose(url: str) -> None:
@@ -164,25 +169,25 @@ def _migrate_and_dispose(url: str) -> None:
 
 @pytest.fixture(scope="session")
 def _shared_pg_database(
-    _template_database: str, postgres: PostgresServer, postgres_admin: psycopg.Connection
+    postgres: PostgresServer, postgres_admin: psycopg.Connection
 ) -> Iterator[ReusableDatabase]:
-    """The PostgreSQL database that tests share, wiped before each of them."""
-    database = ReusableDatabase(postgres, postgres_admin, template=_template_database)
+    """The PostgreSQL database that tests share, wiped before each of them: a copy of a
+    template migrated once. Neither depends on the backend parameter, so a worker that
+    alternates between backends (as xdist deals tests) keeps both instead of redoing them."""
+    template = _create_pg_database(postgres_admin, "template0")
+    _migrate_and_dispose(postgres.url_for(template))
+    database = ReusableDatabase(postgres, postgres_admin, template=template)
     yield database
     database.close()
+    drop_database(postgres_admin, template)
 
 
 @pytest.fixture
-def database_url(
-    database_backend: str,
-    _template_database: str,
-    request: pytest.FixtureRequest,
-    tmp_path: Path,
-) -> str:
+def database_url(database_backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """URL of a clean database migrated to head, for this test alone."""
     if database_backend == "sqlite":
         path = tmp_path / "valuescout.db"
-        shutil.copyfile(_template_database, path)
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
         return f"sqlite:///{path}"
     database: ReusableDatabase = request.getfixturevalue("_shared_pg_database")
     # Wipe before, not after: whatever a crashed or leaky earlier test left is gone.
