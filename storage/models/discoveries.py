@@ -122,6 +122,16 @@ class DialogueSession(SQLModel, table=True):
             sqlite_where=sa.text("status = 'open'"),
             postgresql_where=sa.text("status = 'open'"),
         ),
+        # A scout's latest draft, on every new dialogue: only drafts are indexed, so the
+        # index stays as small as the drafts however many dialogues are kept.
+        sa.Index(
+            "ix_dialogue_sessions_drafts",
+            "team_id",
+            "user_id",
+            "updated_at",
+            sqlite_where=sa.text("status = 'draft'"),
+            postgresql_where=sa.text("status = 'draft'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
