@@ -1,0 +1,327 @@
+"""Scale benchmark: what scouts feel on a company's history, each figure against a same-run baseline.
+
+    .venv/bin/python bench/scale.py                        # 1,000,000 rows, SQLite and PostgreSQL
+    .venv/bin/python bench/scale.py --backend sqlite --big 10000000
+    .venv/bin/python bench/scale.py --quick                # a smoke run in seconds (CI runs it)
+
+Per backend, on a seeded history (bench/digest.py's generator: discoveries over two years
+with `--weekly` a week in the measured week and the 12 before it, routes, statuses, status
+changes, and `--dialogues` old dialogue sessions with drafts):
+
+- replies, in process (signed requests to the WSGI callable, the emulator as the Web API):
+  time to the bot's reply for the first message of a new dialogue, for a step, and for
+  Submit; baseline: the same on an empty database.
+- load over HTTP: `--scouts` scouts at once under Gunicorn (`valuescout web`, `--workers`
+  workers) for `--duration` s; ack p50/p99 and every error (non-200, lost replies, "went
+  wrong" apologies, "database is locked" in the server's log); baseline: bare Bolt under
+  the same server.
+- digests: one week's build (median of `--repeat`) and tracemalloc's peak; baseline: a
+  database holding only the 13 weeks the digests read (the same weekly volume, no older
+  history); with `--big`, the same at that size too (goal: at most 1.5x the `--rows` time).
+
+Figures are noisy (shared cores): read medians and ratios, never one absolute time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `python bench/scale.py` puts bench/, not the repo, first
+    sys.path.insert(0, str(ROOT))
+
+from bench import digest as digest_bench  # noqa: E402
+from bench.dialogue import gunicorn, load, real_app  # noqa: E402
+from bench.dialogue_harness import (  # noqa: E402
+    HOST,
+    NOTES,
+    Canned,
+    Inbox,
+    InProcessDriver,
+    Run,
+    Sample,
+    Scout,
+    pct,
+)
+from bot.emulator import SEED, SlackEmulator  # noqa: E402
+
+APOLOGY = "went wrong"
+LOCKED = "database is locked"
+
+
+@dataclass
+class Options:
+    """What to seed and measure."""
+
+    rows: int = 1_000_000
+    weekly: int = 20_000
+    dialogues: int = 200_000
+    big: int | None = None
+    replies: int = 12  # dialogues per database in process
+    scouts: int = 50
+    duration: float = 15.0
+    workers: int = 2
+    repeat: int = 5
+    http: bool = True
+
+
+QUICK = Options(rows=3000, weekly=100, dialogues=1000, replies=2, scouts=5, duration=2.0, repeat=1)
+
+
+@dataclass
+class Report:
+    """The lines printed, and the figures a test or a summary can check."""
+
+    lines: list[str] = field(default_factory=list)
+    figures: dict[str, float] = field(default_factory=dict)
+
+    def say(self, line: str) -> None:
+        print(line, flush=True)
+        self.lines.append(line)
+
+
+# -- databases ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def databases(backend: str) -> Iterator[Callable]:
+    """fresh(size) → a migrated empty database of that backend (bench/digest.py's helpers)."""
+    maker = (
+        digest_bench.sqlite_databases if backend == "sqlite" else digest_bench.postgres_databases
+    )
+    with maker() as fresh:
+        yield fresh
+
+
+def seed(engine, rows: int, opts: Options) -> float:
+    """Seed `rows` discoveries (the window's weekly volume first) and the dialogues kept."""
+    dialogues = opts.dialogues if rows else 0
+    return digest_bench.generate(
+        engine, rows=rows, weekly=opts.weekly, dialogues=dialogues, team=SEED.team_id
+    )
+
+
+# -- replies in process ------------------------------------------------------------------------
+
+
+def bench_scouts(emulator: SlackEmulator, count: int) -> list[str]:
+    """Scouts U0BENCH000…: the first ones of the seeded history (they have no drafts)."""
+    users = [f"{digest_bench.SCOUT_PREFIX}{number:03d}" for number in range(count)]
+    for number, user in enumerate(users):
+        emulator.workspace.add_user(user, f"scout{number}", f"Bench Scout {number}")
+    return users
+
+
+def replies(url: str, workdir: Path, opts: Options, canned: Canned) -> tuple[Run, int]:
+    """Whole dialogues in process, each a new one; (the run, apologies the scouts got)."""
+    with SlackEmulator(host=HOST) as emulator:
+        inbox = Inbox(emulator)
+        users = bench_scouts(emulator, opts.replies + 1)
+        with real_app(emulator, workdir, database=url) as wsgi:
+            driver = InProcessDriver(wsgi, emulator)
+            scouts = [
+                Scout(u, driver, emulator, inbox, bare=False, canned=canned, timeout=120)
+                for u in users
+            ]
+            scouts[-1].dialogue([])  # warm-up: imports, caches, connections
+            samples: list[Sample] = []
+            began = time.perf_counter()
+            for scout in scouts[:-1]:
+                scout.dialogue(samples)
+            run = Run(url.split(":")[0], samples, time.perf_counter() - began)
+        return run, apologies(emulator, inbox, users)
+
+
+def apologies(emulator: SlackEmulator, inbox: Inbox, users: list[str]) -> int:
+    """Bot messages that said something went wrong, over every scout's DM."""
+    channels = {emulator.dm_channel_for(user) for user in users}
+    return sum(APOLOGY in str(m) for channel in channels for m in inbox.recent(channel))
+
+
+def done(run: Run, steps: range) -> float:
+    """Median time to the reply over the given step indexes."""
+    return pct([s.done for s in run.ok if s.step in steps], 50)
+
+
+# -- load over HTTP ----------------------------------------------------------------------------
+
+
+@dataclass
+class Load:
+    """One load run and the errors around it."""
+
+    run: Run
+    apologies: int
+    locked: int
+
+
+def http_load(url: str | None, workdir: Path, opts: Options, canned: Canned, bare: bool) -> Load:
+    """`opts.scouts` scouts at once against Gunicorn (the app on `url`, or bare Bolt)."""
+    log: list[str] = []
+    with SlackEmulator(host=HOST) as emulator:
+        inbox = Inbox(emulator)
+        users = bench_scouts(emulator, opts.scouts)
+        label = f"{'bare' if bare else 'app'} gunicorn {opts.workers}w x{opts.scouts}"
+        with gunicorn(
+            emulator, workdir, bare=bare, workers=opts.workers, database=url, log=log
+        ) as endpoint:
+            run = load(endpoint, emulator, inbox, users, opts.duration, bare=bare,
+                       canned=canned, label=label)  # fmt: skip
+        said = apologies(emulator, inbox, users)
+    return Load(run, said, sum(text.count(LOCKED) for text in log))
+
+
+# -- digests -----------------------------------------------------------------------------------
+
+
+def digest_figures(engine, repeat: int) -> tuple[float, int]:
+    """(median seconds of a week's build, tracemalloc peak bytes)."""
+    times, _messages = digest_bench.timed(engine, repeat)
+    return statistics.median(times), digest_bench.peak_memory(engine)
+
+
+# -- one backend -------------------------------------------------------------------------------
+
+
+def ratio(a: float, b: float) -> str:
+    return "n/a" if not b or math.isnan(a) or math.isnan(b) else f"{a / b:.2f}x"
+
+
+def verdict(ok: bool) -> str:
+    return "OK" if ok else "MISSED"
+
+
+def run_backend(backend: str, opts: Options, workdir: Path, report: Report) -> None:
+    """Every figure on one backend, each beside its baseline."""
+    say, key = report.say, backend
+    canned = Canned()
+    window = min(opts.rows, opts.weekly * digest_bench.WINDOW_WEEKS)
+    with databases(backend) as fresh:
+        with fresh(0) as empty:
+            empty_run, empty_sorry = replies(str_url(empty), workdir, opts, canned)
+        with fresh(-window) as small:
+            seed(small, window, opts)
+            base_digest, base_peak = digest_figures(small, opts.repeat)
+        with fresh(opts.rows) as engine:
+            made = seed(engine, opts.rows, opts)
+            say(f"\n{backend}: {opts.rows:,} discoveries ({opts.weekly:,} a week in the last "
+                f"{digest_bench.WINDOW_WEEKS} weeks), {opts.dialogues:,} old dialogues; "
+                f"seeded in {made:.0f} s")  # fmt: skip
+            full_digest, full_peak = digest_figures(engine, opts.repeat)
+            full_run, full_sorry = replies(str_url(engine), workdir, opts, canned)
+            say_replies(report, key, full_run, empty_run, full_sorry + empty_sorry)
+            say_digest(report, key, opts.rows, (full_digest, full_peak), window,
+                       (base_digest, base_peak))  # fmt: skip
+            if opts.http:
+                app = http_load(str_url(engine), workdir, opts, canned, bare=False)
+                bare = http_load(None, workdir, opts, canned, bare=True)
+                say_load(report, key, app, bare)
+        if opts.big:
+            with fresh(opts.big) as engine:
+                made = seed(engine, opts.big, opts)
+                big_digest, big_peak = digest_figures(engine, opts.repeat)
+                big_run, _ = replies(str_url(engine), workdir, opts, canned)
+            say(f"  {opts.big:,} discoveries (seeded in {made:.0f} s), same weekly volume:")
+            say_digest(report, f"{key}.big", opts.big, (big_digest, big_peak), opts.rows,
+                       (full_digest, full_peak), goal=1.5)  # fmt: skip
+            say_replies(report, f"{key}.big", big_run, empty_run, 0)
+
+
+def str_url(engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def say_replies(report: Report, key: str, run: Run, empty: Run, sorry: int) -> None:
+    first, step, submit = range(0, 1), range(1, 7), range(7, 8)
+    report.say("  time to the bot's reply, in process (p50 ms)   this DB   empty DB   ratio")
+    for name, steps in (("first reply of a new dialogue", first), ("a step's reply", step),
+                        ("Submit's reply", submit)):  # fmt: skip
+        here, there = done(run, steps), done(empty, steps)
+        goal = f"  [goal <= 1.2x: {verdict(here <= 1.2 * there)}]" if steps is first else ""
+        report.say(f"    {name:<42}{here * 1000:8.1f} {there * 1000:9.1f}   "
+                   f"{ratio(here, there)}{goal}")  # fmt: skip
+        report.figures[f"{key}.reply.{steps.start}"] = here / there if there else math.nan
+    failed = len(run.samples) - len(run.ok) + len(empty.samples) - len(empty.ok)
+    report.say(f"    errors: {failed} failed steps, {sorry} 'went wrong' replies")
+    report.figures[f"{key}.reply.errors"] = failed + sorry
+
+
+def say_digest(report: Report, key: str, rows: int, figures: tuple[float, int], base_rows: int,
+               base: tuple[float, int], goal: float | None = None) -> None:  # fmt: skip
+    (seconds, peak), (base_seconds, base_peak) = figures, base
+    target = f"  [goal <= {goal}x: {verdict(seconds <= goal * base_seconds)}]" if goal else ""
+    under = f"  [goal < 2 s: {verdict(seconds < 2)}]" if goal is None else ""
+    report.say(f"  week's digests at {rows:,} rows: {seconds:.3f} s, peak {peak / 1e6:.1f} MB; "
+               f"at {base_rows:,}: {base_seconds:.3f} s, peak {base_peak / 1e6:.1f} MB; "
+               f"time {ratio(seconds, base_seconds)}, memory {ratio(peak, base_peak)}"
+               f"{under}{target}")  # fmt: skip
+    report.figures[f"{key}.digest.seconds"] = seconds
+    report.figures[f"{key}.digest.ratio"] = seconds / base_seconds if base_seconds else math.nan
+
+
+def say_load(report: Report, key: str, app: Load, bare: Load) -> None:
+    a, b = app.run, bare.run
+    report.say(f"  {a.label}: ack p50 {a.ack(50) * 1000:.1f} ms p99 {a.ack(99) * 1000:.1f} ms, "
+               f"{a.rate:.1f} steps/s; bare: ack p50 {b.ack(50) * 1000:.1f} ms p99 "
+               f"{b.ack(99) * 1000:.1f} ms, {b.rate:.1f} steps/s; p99 ratio "
+               f"{ratio(a.ack(99), b.ack(99))}  [goal p99 < 100 ms: {verdict(a.ack(99) < 0.1)}]")  # fmt: skip
+    failed = len(a.samples) - len(a.ok) + a.errors
+    report.say(f"    errors: {failed} failed or lost steps ({a.errors} scouts gave up), "
+               f"{app.apologies} 'went wrong' replies, {app.locked} '{LOCKED}' in the log  "
+               f"[goal 0: {verdict(failed + app.apologies + app.locked == 0)}]")  # fmt: skip
+    report.figures[f"{key}.load.p99"] = a.ack(99)
+    report.figures[f"{key}.load.errors"] = failed + app.apologies + app.locked
+
+
+# -- main --------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> Report:
+    args = _arguments(argv)
+    opts = QUICK if args.quick else Options()
+    for name in ("rows", "weekly", "dialogues", "big", "scouts", "duration", "workers", "repeat"):
+        if getattr(args, name) is not None:
+            setattr(opts, name, getattr(args, name))
+    opts.http = not args.no_http
+    report = Report()
+    began = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    with tempfile.TemporaryDirectory(prefix="valuescout-scale-") as tmp:
+        for backend in backends:
+            run_backend(backend, opts, Path(tmp), report)
+    for note in NOTES:
+        report.say(note)
+    report.say(f"\ntotal {time.perf_counter() - began:.0f} s; {os.cpu_count()} cores; load "
+               f"average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")  # fmt: skip
+    return report
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--rows", type=int, help="discoveries (default 1,000,000)")
+    parser.add_argument("--weekly", type=int, help="discoveries a week in the window (20,000)")
+    parser.add_argument("--dialogues", type=int, help="old dialogue sessions (200,000)")
+    parser.add_argument("--big", type=int, help="also measure this many discoveries (10,000,000)")
+    parser.add_argument("--scouts", type=int, help="concurrent scouts over HTTP (50)")
+    parser.add_argument("--duration", type=float, help="seconds of load per server (15)")
+    parser.add_argument("--workers", type=int, help="Gunicorn workers (2)")
+    parser.add_argument("--repeat", type=int, help="digest builds per database (5)")
+    parser.add_argument("--no-http", action="store_true", help="skip the load over HTTP")
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    main()
