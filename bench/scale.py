@@ -184,10 +184,19 @@ def http_load(url: str | None, workdir: Path, opts: Options, canned: Canned, bar
 # -- digests -----------------------------------------------------------------------------------
 
 
-def digest_figures(engine, repeat: int) -> tuple[float, int]:
-    """(median seconds of a week's build, tracemalloc peak bytes)."""
-    times, _messages = digest_bench.timed(engine, repeat)
-    return statistics.median(times), digest_bench.peak_memory(engine)
+def digest_figures(engines: list, repeat: int) -> list[tuple[float, int]]:
+    """Per engine: (median seconds of a week's build, tracemalloc peak bytes); builds alternate
+    between the engines, so a change in the machine's load touches each alike."""
+    times: list[list[float]] = [[] for _ in engines]
+    for engine in engines:
+        digest_bench.build_once(engine)  # warm-up: imports, matplotlib's font cache, DB caches
+    for _ in range(repeat):
+        for index, engine in enumerate(engines):
+            began = time.perf_counter()
+            digest_bench.build_once(engine)
+            times[index].append(time.perf_counter() - began)
+    peaks = [digest_bench.peak_memory(engine) for engine in engines]
+    return [(statistics.median(t), peak) for t, peak in zip(times, peaks, strict=True)]
 
 
 # -- one backend -------------------------------------------------------------------------------
@@ -203,57 +212,75 @@ def verdict(ok: bool) -> str:
 
 def run_backend(backend: str, opts: Options, workdir: Path, report: Report) -> None:
     """Every figure on one backend, each beside its baseline."""
-    say, key = report.say, backend
     canned = Canned()
     window = min(opts.rows, opts.weekly * digest_bench.WINDOW_WEEKS)
-    with databases(backend) as fresh:
-        with fresh(0) as empty:
-            empty_run, empty_sorry = replies(str_url(empty), workdir, opts, canned)
+    with databases(backend) as fresh, fresh(0) as empty:
+        empty_runs = [replies(str_url(empty), workdir, opts, canned)]
         with fresh(-window) as small:
             seed(small, window, opts)
-            base_digest, base_peak = digest_figures(small, opts.repeat)
+            base = digest_figures([small], opts.repeat)[0]
         with fresh(opts.rows) as engine:
             made = seed(engine, opts.rows, opts)
-            say(f"\n{backend}: {opts.rows:,} discoveries ({opts.weekly:,} a week in the last "
-                f"{digest_bench.WINDOW_WEEKS} weeks), {opts.dialogues:,} old dialogues; "
-                f"seeded in {made:.0f} s")  # fmt: skip
-            full_digest, full_peak = digest_figures(engine, opts.repeat)
-            full_run, full_sorry = replies(str_url(engine), workdir, opts, canned)
-            say_replies(report, key, full_run, empty_run, full_sorry + empty_sorry)
-            say_digest(report, key, opts.rows, (full_digest, full_peak), window,
-                       (base_digest, base_peak))  # fmt: skip
+            report.say(f"\n{backend}: {opts.rows:,} discoveries ({opts.weekly:,} a week in the last "
+                       f"{digest_bench.WINDOW_WEEKS} weeks), {opts.dialogues:,} old dialogues; "
+                       f"seeded in {made:.0f} s")  # fmt: skip
+            full_run = replies(str_url(engine), workdir, opts, canned)
+            empty_runs.append(replies(str_url(empty), workdir, opts, canned))  # before and after
+            empty_run = pooled(empty_runs)
+            say_replies(report, backend, full_run, empty_run)
+            if opts.big:
+                big_part(backend, opts, fresh, engine, workdir, canned, report, empty_run, base)
+            else:
+                full = digest_figures([engine], opts.repeat)[0]
+                say_digest(report, backend, opts.rows, full, window, base)
             if opts.http:
                 app = http_load(str_url(engine), workdir, opts, canned, bare=False)
                 bare = http_load(None, workdir, opts, canned, bare=True)
-                say_load(report, key, app, bare)
-        if opts.big:
-            with fresh(opts.big) as engine:
-                made = seed(engine, opts.big, opts)
-                big_digest, big_peak = digest_figures(engine, opts.repeat)
-                big_run, _ = replies(str_url(engine), workdir, opts, canned)
-            say(f"  {opts.big:,} discoveries (seeded in {made:.0f} s), same weekly volume:")
-            say_digest(report, f"{key}.big", opts.big, (big_digest, big_peak), opts.rows,
-                       (full_digest, full_peak), goal=1.5)  # fmt: skip
-            say_replies(report, f"{key}.big", big_run, empty_run, 0)
+                say_load(report, backend, app, bare)
+
+
+def big_part(backend: str, opts: Options, fresh: Callable, engine, workdir: Path, canned: Canned,
+             report: Report, empty_run: tuple[Run, int], base: tuple[float, int]) -> None:  # fmt: skip
+    """The digests at `opts.big` against `opts.rows` (builds interleaved), and its replies."""
+    assert opts.big is not None
+    with fresh(opts.big) as big:
+        made = seed(big, opts.big, opts)
+        full, large = digest_figures([engine, big], opts.repeat)
+        big_run = replies(str_url(big), workdir, opts, canned)
+    window = min(opts.rows, opts.weekly * digest_bench.WINDOW_WEEKS)
+    report.say(f"  digests, builds of both sizes interleaved (window: {window:,} rows):")
+    say_digest(report, backend, opts.rows, full, window, base)
+    report.say(f"  {opts.big:,} discoveries (seeded in {made:.0f} s), the same weekly volume:")
+    say_digest(report, f"{backend}.big", opts.big, large, opts.rows, full, goal=1.5)
+    say_replies(report, f"{backend}.big", big_run, empty_run)
+
+
+def pooled(runs: list[tuple[Run, int]]) -> tuple[Run, int]:
+    """One run of every sample of several (a baseline measured before and after)."""
+    samples = [sample for run, _ in runs for sample in run.samples]
+    return Run(runs[0][0].label, samples, sum(run.wall for run, _ in runs)), sum(n for _, n in runs)
 
 
 def str_url(engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
-def say_replies(report: Report, key: str, run: Run, empty: Run, sorry: int) -> None:
+def say_replies(report: Report, key: str, replied: tuple[Run, int], empty: tuple[Run, int]) -> None:
+    """Times to the bot's reply on this database against the empty one (pooled before/after)."""
+    (run, sorry), (baseline, empty_sorry) = replied, empty
     first, step, submit = range(0, 1), range(1, 7), range(7, 8)
     report.say("  time to the bot's reply, in process (p50 ms)   this DB   empty DB   ratio")
     for name, steps in (("first reply of a new dialogue", first), ("a step's reply", step),
                         ("Submit's reply", submit)):  # fmt: skip
-        here, there = done(run, steps), done(empty, steps)
+        here, there = done(run, steps), done(baseline, steps)
         goal = f"  [goal <= 1.2x: {verdict(here <= 1.2 * there)}]" if steps is first else ""
         report.say(f"    {name:<42}{here * 1000:8.1f} {there * 1000:9.1f}   "
                    f"{ratio(here, there)}{goal}")  # fmt: skip
         report.figures[f"{key}.reply.{steps.start}"] = here / there if there else math.nan
-    failed = len(run.samples) - len(run.ok) + len(empty.samples) - len(empty.ok)
-    report.say(f"    errors: {failed} failed steps, {sorry} 'went wrong' replies")
-    report.figures[f"{key}.reply.errors"] = failed + sorry
+    failed = len(run.samples) - len(run.ok) + len(baseline.samples) - len(baseline.ok)
+    report.say(f"    errors: {failed} failed steps, {sorry + empty_sorry} 'went wrong' replies "
+               f"({len(run.samples)} steps here, {len(baseline.samples)} on the empty DB)")  # fmt: skip
+    report.figures[f"{key}.reply.errors"] = failed + sorry + empty_sorry
 
 
 def say_digest(report: Report, key: str, rows: int, figures: tuple[float, int], base_rows: int,
