@@ -88,8 +88,9 @@ def participation(
     active = sa.select(sa.func.count(sa.distinct(scout))).where(in_week)
     earlier = aliased(Discovery)
     before = sa.select(earlier.id).where(earlier.scout_user_id == scout, earlier.created_at < start)
+    # Grouped first, then one look back per scout (hundreds), not per discovery (thousands).
     first = sa.select(scout, sa.func.min(col(Discovery.created_at)).label("seen"))
-    first = first.where(in_week, ~before.exists()).group_by(scout).subquery()
+    first = first.where(in_week).group_by(scout).having(~before.exists()).subquery()
     counted = sa.select(sa.func.count()).select_from(first)
     listed = sa.select(first.c.scout_user_id).order_by(first.c.seen, first.c.scout_user_id)
     names = list(session.exec(listed.limit(limit)).scalars())
