@@ -171,9 +171,16 @@ def logged_per_route(*, session: Session, start: datetime, end: datetime) -> dic
     return per_route(session=session, where=[logged_between(start, end)])
 
 
-def open_per_route(*, session: Session, before: datetime) -> dict[Route, int]:
-    """How many discoveries logged at or before `before` are still new, per current route."""
-    return per_route(session=session, where=_still_new(before))
+def open_per_route(*, session: Session, before: datetime, cap: int) -> dict[Route, int]:
+    """How many discoveries logged at or before `before` are still new, per current route,
+    counted up to `cap` + 1 (which reads "more than cap"): the count stops there, so a backlog
+    that grows with the history never makes the digest slower."""
+    counts = {}
+    for route in Route:
+        found = on_route(sa.select(col(Discovery.id)), route).where(*_still_new(before))
+        found = found.limit(cap + 1).subquery()
+        counts[route] = session.exec(sa.select(sa.func.count()).select_from(found)).one()[0]
+    return counts
 
 
 def _still_new(before: datetime) -> tuple[sa.ColumnElement[bool], ...]:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from bot.digests.figures import coach_figures, route_figures, scout_news
 from bot.digests.model import Week
 from storage.enums import DiscoveryStatus, Route
+from storage.queries.digest_figures import open_per_route
 from storage.queries.digest_trends import Completeness, LoopTiming, ThemeTrend
 from tests.integration.digests.conftest import BERLIN, add_change, add_discovery, local
 
@@ -58,13 +59,23 @@ def test_a_route_lists_the_largest_by_amount_then_band(session, hand_made_week):
     ]
 
 
-def test_open_loops_are_new_discoveries_n_working_days_old_at_the_weeks_end(session, hand_made_week):
+def test_open_loops_are_new_discoveries_n_working_days_old_at_the_weeks_end(
+    session, hand_made_week
+):
     figures = _sales(session)
 
     # Cut-off Wednesday 00:00: Umbrella (10 Nov) is open; acme (Wednesday 10:00) is not yet.
     assert figures.open_count == 1
     assert [line.account for line in figures.open_oldest] == ["Umbrella"]
     assert _sales(session, days=2).open_count == 2
+
+
+def test_open_loops_are_counted_only_up_to_a_cap_plus_one(session, hand_made_week):
+    cutoff = local(2026, 11, 18).astimezone(UTC)  # the Wednesday: Umbrella and acme are open
+
+    assert open_per_route(session=session, before=cutoff, cap=5)[Route.SALES] == 2
+    assert open_per_route(session=session, before=cutoff, cap=1)[Route.SALES] == 2  # "over 1"
+    assert open_per_route(session=session, before=cutoff, cap=0)[Route.SALES] == 1
 
 
 def test_open_loops_of_the_current_week_are_counted_as_of_now(session, hand_made_week):
@@ -116,7 +127,9 @@ def test_the_coach_sees_participation_and_completeness(session, hand_made_week):
     assert figures.completeness == Completeness(total=4, valued=2, with_event=1, with_evidence=2)
 
 
-def test_loop_timing_is_the_cohort_of_the_four_weeks_before_as_of_the_weeks_end(session, hand_made_week):
+def test_loop_timing_is_the_cohort_of_the_four_weeks_before_as_of_the_weeks_end(
+    session, hand_made_week
+):
     timing = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER).timing
 
     # Umbrella, Vandelay, Stark; Vandelay declined after 17 days, Stark acknowledged after 1.
