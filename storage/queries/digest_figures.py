@@ -137,6 +137,12 @@ def plan_for_digests(session: Session) -> None:
     # week's 20,000 discoveries in its index. 1.1 is the usual figure for SSDs and a cached
     # working set (bench/scale.py: per-route counts 209 -> 52 ms at 1,000,000 rows).
     session.exec(sa.text("SET LOCAL random_page_cost = 1.1"))
+    # Even so it hashed (or merge-joined) all of discovery_routes for the trend's 13 weeks:
+    # 1.3 million rows read at 1,000,000 discoveries, 13 million at 10,000,000. Every join
+    # here looks rows up by key from a bounded range, so nested loops through the indexes
+    # are the plan whose cost follows the week (trend counts 1.7 s -> 0.6 s at 1,000,000).
+    session.exec(sa.text("SET LOCAL enable_hashjoin = off"))
+    session.exec(sa.text("SET LOCAL enable_mergejoin = off"))
     # The loop timing sorts the cohort (80,000 rows at 20,000 a week): in memory, not on disk.
     session.exec(sa.text("SET LOCAL work_mem = '32MB'"))
 
