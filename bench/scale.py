@@ -51,6 +51,7 @@ from bench.dialogue_harness import (  # noqa: E402
     Run,
     Sample,
     Scout,
+    ack_by_kind,
     pct,
 )
 from bot.emulator import SEED, SlackEmulator  # noqa: E402
@@ -306,6 +307,8 @@ def say_load(report: Report, key: str, app: Load, bare: Load) -> None:
     report.say(f"    errors: {failed} failed or lost steps ({a.errors} scouts gave up), "
                f"{app.apologies} 'went wrong' replies, {app.locked} '{LOCKED}' in the log  "
                f"[goal 0: {verdict(failed + app.apologies + app.locked == 0)}]")  # fmt: skip
+    report.say(ack_by_kind(a))
+    report.say(ack_by_kind(b))
     report.figures[f"{key}.load.p99"] = a.ack(99)
     report.figures[f"{key}.load.errors"] = failed + app.apologies + app.locked
 
