@@ -68,11 +68,9 @@ def run_backend(backend: str, opts: Options, workdir: Path, report: Report) -> N
     """Every figure on one backend, each beside its baseline."""
     canned = Canned()
     window = min(opts.rows, opts.weekly * digest_bench.WINDOW_WEEKS)
-    with databases(backend) as fresh, fresh(0) as empty:
+    with databases(backend) as fresh, fresh(0) as empty, fresh(-window) as small:
         empty_runs = [replies(str_url(empty), workdir, opts, canned)]
-        with fresh(-window) as small:
-            seed(small, window, opts)
-            base = digest_figures([small], opts.repeat)[0]
+        seed(small, window, opts)
         with fresh(opts.rows) as engine:
             made = seed(engine, opts.rows, opts)
             report.say(f"\n{backend}: {opts.rows:,} discoveries ({opts.weekly:,} a week in the last "
@@ -83,9 +81,9 @@ def run_backend(backend: str, opts: Options, workdir: Path, report: Report) -> N
             empty_run = pooled(empty_runs)
             say_replies(report, backend, full_run, empty_run)
             if opts.big:
-                big_part(backend, opts, fresh, engine, workdir, canned, report, empty_run, base)
+                big_part(backend, opts, fresh, (small, engine), workdir, canned, report, empty_run)
             else:
-                full = digest_figures([engine], opts.repeat)[0]
+                base, full = digest_figures([small, engine], opts.repeat)
                 say_digest(report, backend, opts.rows, full, window, base)
             if opts.http:
                 app = http_load(str_url(engine), workdir, opts, canned, bare=False)
@@ -93,16 +91,15 @@ def run_backend(backend: str, opts: Options, workdir: Path, report: Report) -> N
                 say_load(report, backend, app, bare)
 
 
-def big_part(backend: str, opts: Options, fresh: Callable, engine, workdir: Path, canned: Canned,
-             report: Report, empty_run: tuple[Run, int], base: tuple[float, int]) -> None:  # fmt: skip
-    """The digests at `opts.big` against `opts.rows` (builds interleaved), and its replies."""
+def big_part(backend: str, opts: Options, fresh: Callable, engines: tuple, workdir: Path,
+             canned: Canned, report: Report, empty_run: tuple[Run, int]) -> None:  # fmt: skip
+    """The digests at `opts.big` against `opts.rows` and the window, and the replies there."""
     assert opts.big is not None
     with fresh(opts.big) as big:
         made = seed(big, opts.big, opts)
-        full, large = digest_figures([engine, big], opts.repeat)
+        base, full, large = digest_figures([*engines, big], opts.repeat)
         big_run = replies(str_url(big), workdir, opts, canned)
     window = min(opts.rows, opts.weekly * digest_bench.WINDOW_WEEKS)
-    report.say(f"  digests, builds of both sizes interleaved (window: {window:,} rows):")
     say_digest(report, backend, opts.rows, full, window, base)
     report.say(f"  {opts.big:,} discoveries (seeded in {made:.0f} s), the same weekly volume:")
     say_digest(report, f"{backend}.big", opts.big, large, opts.rows, full, goal=1.5)
@@ -142,7 +139,7 @@ def say_digest(report: Report, key: str, rows: int, figures: tuple[float, int], 
     (seconds, peak), (base_seconds, base_peak) = figures, base
     target = f"  [goal <= {goal}x: {verdict(seconds <= goal * base_seconds)}]" if goal else ""
     under = f"  [goal < 2 s: {verdict(seconds < 2)}]" if goal is None else ""
-    report.say(f"  week's digests at {rows:,} rows: {seconds:.3f} s, peak {peak / 1e6:.1f} MB; "
+    report.say(f"  week's digests (builds of every size interleaved) at {rows:,} rows: {seconds:.3f} s, peak {peak / 1e6:.1f} MB; "
                f"at {base_rows:,}: {base_seconds:.3f} s, peak {base_peak / 1e6:.1f} MB; "
                f"time {ratio(seconds, base_seconds)}, memory {ratio(peak, base_peak)}"
                f"{under}{target}")  # fmt: skip
