@@ -95,10 +95,12 @@ def bench_settings(emulator: SlackEmulator, database_url: str) -> Settings:
 
 
 @contextmanager
-def real_app(emulator: SlackEmulator, workdir: Path) -> Iterator[WSGIApp]:
-    """The app as `valuescout web` builds it, on a fresh migrated SQLite file."""
+def real_app(
+    emulator: SlackEmulator, workdir: Path, database: str | None = None
+) -> Iterator[WSGIApp]:
+    """The app as `valuescout web` builds it, on `database` or a fresh migrated SQLite file."""
     path = workdir / f"valuescout-{time.monotonic_ns()}.db"
-    settings = bench_settings(emulator, f"sqlite:///{path}")
+    settings = bench_settings(emulator, database or f"sqlite:///{path}")
     engine = prepare_database(settings)  # upgrade + seed_route_channels
     parts = compose(settings, engine=engine)
     parts.delivery.start()
@@ -287,8 +289,20 @@ def _clean_env(**values: str) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(emulator: SlackEmulator, workdir: Path, *, bare: bool, workers: int) -> Iterator[str]:
-    """`valuescout web` (or the bare app under the same Gunicorn settings) on a free port."""
+def gunicorn(
+    emulator: SlackEmulator,
+    workdir: Path,
+    *,
+    bare: bool,
+    workers: int,
+    database: str | None = None,
+    log: list[str] | None = None,
+) -> Iterator[str]:
+    """`valuescout web` (or the bare app under the same Gunicorn settings) on a free port.
+
+    database: the app's DATABASE_URL (default: a fresh SQLite file in workdir); log: gets
+    the server's output once it has stopped.
+    """
     port = free_port()
     python = sys.executable
     env = _clean_env(LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
@@ -299,7 +313,7 @@ def gunicorn(emulator: SlackEmulator, workdir: Path, *, bare: bool, workers: int
                 "--log-level", "warning", "bench.dialogue:bare_from_env()"]  # fmt: skip
         expected_auth = workers
     else:
-        database = f"sqlite:///{workdir / f'gunicorn-{time.monotonic_ns()}.db'}"
+        database = database or f"sqlite:///{workdir / f'gunicorn-{time.monotonic_ns()}.db'}"
         env |= bench_env(emulator.api_url, database)
         args = [python, "-m", "bot", "web", "--host", HOST, "--port", str(port),
                 "--workers", str(workers)]  # fmt: skip
@@ -320,10 +334,12 @@ def gunicorn(emulator: SlackEmulator, workdir: Path, *, bare: bool, workers: int
     finally:
         process.send_signal(signal.SIGTERM)
         try:
-            process.communicate(timeout=30)
+            output, _ = process.communicate(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.communicate()
+            output, _ = process.communicate()
+        if log is not None:
+            log.append(output or "")
 
 
 def _healthy(port: int) -> bool:

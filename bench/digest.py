@@ -26,6 +26,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -43,11 +44,15 @@ from bot.digests.model import Week  # noqa: E402
 from bot.discoveries.themes import load_network  # noqa: E402
 from storage.engine import create_engine_for, session_scope  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
+from storage.models import metadata  # noqa: E402
 
 WEEK = Week.parse("2026-W47")
 ZONE = ZoneInfo("Europe/Berlin")
 CHANNELS = {"sales": "C0SALES", "marketing": "C0MKT", "product": "C0PROD", "coach": "C0COACH"}
 SPAN_WEEKS = 104
+WINDOW_WEEKS = 13  # the measured week and the 12 weeks of the coaches' trend
+WEEK_SECONDS = 7 * 86400
+SCOUT_PREFIX = "U0BENCH"
 SCOUTS, ACCOUNTS = 300, 4000
 THEMES = ("onboarding", "reporting", "integration", "pricing", "security", "compliance", "unthemed")
 ROUTES = ("sales", "marketing", "product")
@@ -66,6 +71,7 @@ def _dialect(engine: Engine) -> dict[str, str]:
             "json": "({})::json",
             "int": "({})::bigint",
             "later": "created_at + make_interval(secs => {})",
+            "pad": "lpad(({})::text, 3, '0')",
         }
     return {
         "series": "WITH RECURSIVE s(i) AS (SELECT :first UNION ALL SELECT i + 1 FROM s"
@@ -75,6 +81,7 @@ def _dialect(engine: Engine) -> dict[str, str]:
         "json": "{}",
         "int": "({})",
         "later": "strftime('%Y-%m-%d %H:%M:%f000', created_at, '+' || ({}) || ' seconds')",
+        "pad": "printf('%03d', {})",
     }
 
 
@@ -83,11 +90,38 @@ def _hash(expr: str, salt: int) -> str:
     return f"((({expr}) * 2654435761 + {salt * 40503}) % 2147483647)"
 
 
-def _discoveries_sql(d: dict[str, str], start: int, span: int, rows: int) -> str:
-    """INSERT … SELECT of `rows` discoveries, logged in id order (as an autoincrement makes them)."""
+@dataclass(frozen=True)
+class Stretch:
+    """`rows` discoveries logged evenly over [start, start + seconds), in id order after `first`."""
+
+    first: int
+    rows: int
+    start: int
+    seconds: int
+
+    def at(self, i: str) -> str:
+        """The epoch second row i is logged at: exact spacing (no truncation), a little jitter."""
+        step = max(1, self.seconds // max(self.rows, 1))
+        offset = f"(({i} - {self.first}) * {self.seconds} / {max(self.rows, 1)})"
+        return f"({self.start} + {offset} + {_hash(i, 1)} % {min(600, step)})"
+
+
+def stretches(rows: int, end: int, weekly: int | None) -> list[Stretch]:
+    """How rows spread over SPAN_WEEKS ending at `end`: evenly, or `weekly` a week in the window."""
+    span = SPAN_WEEKS * WEEK_SECONDS
+    if weekly is None:
+        return [Stretch(1, rows, end - span, span)]
+    window = WINDOW_WEEKS * WEEK_SECONDS
+    recent = min(rows, weekly * WINDOW_WEEKS)
+    older = Stretch(1, rows - recent, end - span, span - window)
+    return [older, Stretch(1 + older.rows, recent, end - window, window)]
+
+
+def _discoveries_sql(d: dict[str, str], stretch: Stretch, end: int, team: str) -> str:
+    """INSERT … SELECT of a stretch of discoveries, logged in id order (as an autoincrement makes them)."""
     i = d["int"].format("i")
-    at = f"({start} + ({i} - 1) * {span // rows} + {_hash(i, 1)} % 600)"
-    recent = f"({at} > {start + span - 14 * 86400})"
+    at = stretch.at(i)
+    recent = f"({at} > {end - 14 * 86400})"
     roll = f"({_hash(i, 2)} % 100)"
     status = (
         f"CASE WHEN {recent} THEN (CASE WHEN {roll} < 60 THEN 'new' WHEN {roll} < 85 THEN "
@@ -101,7 +135,7 @@ def _discoveries_sql(d: dict[str, str], start: int, span: int, rows: int) -> str
         INSERT INTO discoveries (team_id, scout_user_id, account, outcome, gap, evidence,
             value_band, value_amount, value_currency, event_pressure, fit, themes, status,
             source, source_key, created_at, updated_at)
-        SELECT 'T0BENCH', 'U' || ({_hash(i, 4)} % {SCOUTS}), 'Account ' || ({_hash(i, 5)} % {ACCOUNTS}),
+        SELECT '{team}', {scout_id(d, _hash(i, 4))}, 'Account ' || ({_hash(i, 5)} % {ACCOUNTS}),
             'Outcome number ' || i, 'A gap', CASE WHEN {roll} % 3 = 0 THEN 'Call notes' END,
             CASE WHEN {roll} % 4 = 1 THEN '10k_100k' END,
             CASE WHEN {roll} % 4 = 0 THEN {_hash(i, 6)} % 2000000 END,
@@ -142,22 +176,95 @@ def _changes_sql(d: dict[str, str]) -> str:
     """
 
 
-def generate(engine: Engine, *, rows: int) -> float:
-    """Fill an empty database with `rows` discoveries, their routes and changes; return seconds."""
-    d = _dialect(engine)
-    _, end = WEEK.bounds(ZONE)
-    span = SPAN_WEEKS * 7 * 86400
-    start = int(end.timestamp()) - span
-    began = time.perf_counter()
+def scout_id(d: dict[str, str], number: str) -> str:
+    """A seeded scout's user id, U0BENCH000…: the ids bench/scale.py's scouts talk to the bot as."""
+    return f"'{SCOUT_PREFIX}' || {d['pad'].format(f'({number}) % {SCOUTS}')}"
+
+
+def _dialogues_sql(d: dict[str, str], start: int, span: int, rows: int, team: str) -> str:
+    """Dialogues kept over the years: submitted, cancelled, and drafts (none for the first 50
+    scouts, whose next message must start a new dialogue in bench/scale.py)."""
+    i = d["int"].format("i")
+    at = d["time"].format(f"({start} + ({i} - 1) * {span} / {max(rows, 1)})")
+    number = f"({_hash(i, 7)} % {SCOUTS})"
+    roll = f"({_hash(i, 8)} % 100)"
+    status = (
+        f"CASE WHEN {roll} < 80 THEN 'submitted' WHEN {roll} < 95 OR {number} < 50 "
+        "THEN 'cancelled' ELSE 'draft' END"
+    )
+    answers = d["json"].format(
+        f"'{{\"account\": \"Account ' || ({_hash(i, 5)} % {ACCOUNTS}) || '\"}}'"
+    )
+    return f"""
+        INSERT INTO dialogue_sessions (team_id, user_id, step, answers, status, created_at,
+            updated_at)
+        SELECT '{team}', {scout_id(d, number)}, 'outcome', {answers}, {status}, {at}, {at}
+        FROM ({d["series"]}) AS n
+    """
+
+
+@contextmanager
+def _indexes_built_after(engine: Engine) -> Iterator[None]:
+    """Drop the big tables' plain indexes for a bulk load and build them again after it: one
+    sorted build each instead of millions of scattered inserts (unique ones stay)."""
+    indexes = [
+        index
+        for name in ("discoveries", "discovery_routes", "status_changes", "dialogue_sessions")
+        for index in metadata.tables[name].indexes
+        if not index.unique
+    ]
     with engine.begin() as connection:
-        insert = _discoveries_sql(d, start, span, rows)
-        connection.execute(sa.text(insert), {"first": 1, "last": rows})
-        bounds = {"low": 1, "high": rows}
-        connection.execute(sa.text(_routes_sql()), bounds)
-        connection.execute(sa.text(_changes_sql(d)), bounds)
-    with engine.connect() as connection:  # the planner needs statistics after a bulk load
-        connection.execute(sa.text("ANALYZE"))
-        connection.commit()
+        for index in indexes:
+            index.drop(connection)
+    yield
+    with engine.begin() as connection:
+        for index in indexes:
+            index.create(connection)
+
+
+def generate(
+    engine: Engine,
+    *,
+    rows: int,
+    weekly: int | None = None,
+    dialogues: int = 0,
+    team: str = "T0BENCH",
+) -> float:
+    """Fill an empty database with `rows` discoveries, their routes and changes; return seconds.
+
+    weekly: discoveries per week in the measured week and the 12 before it (the trend
+    window); the rest spread evenly over the years before. None spreads all evenly.
+    dialogues: old dialogue sessions kept (submitted, cancelled, drafts).
+    """
+    d = _dialect(engine)
+    _, week_end = WEEK.bounds(ZONE)
+    end = int(week_end.timestamp())
+    began = time.perf_counter()
+    with _indexes_built_after(engine):
+        for stretch in stretches(rows, end, weekly):
+            if stretch.rows <= 0:
+                continue
+            low, high = stretch.first, stretch.first + stretch.rows - 1
+            with engine.begin() as connection:  # one stretch at a time: bounded transactions
+                insert = _discoveries_sql(d, stretch, end, team)
+                connection.execute(sa.text(insert), {"first": low, "last": high})
+                bounds = {"low": low, "high": high}
+                connection.execute(sa.text(_routes_sql()), bounds)
+                connection.execute(sa.text(_changes_sql(d)), bounds)
+        if dialogues:
+            span = SPAN_WEEKS * WEEK_SECONDS
+            with engine.begin() as connection:
+                sql = _dialogues_sql(d, end - span, span, dialogues, team)
+                connection.execute(sa.text(sql), {"first": 1, "last": dialogues})
+    # The planner needs statistics after a bulk load; PostgreSQL's index-only scans also need
+    # the visibility map that (auto)vacuum keeps: VACUUM as autovacuum would have by then.
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text("VACUUM ANALYZE"))
+    else:
+        with engine.connect() as connection:
+            connection.execute(sa.text("ANALYZE"))
+            connection.commit()
     return time.perf_counter() - began
 
 

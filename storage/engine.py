@@ -1,5 +1,7 @@
 """Engine factory (SQLite or PostgreSQL), session scope and database health checks."""
 
+import random
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -12,6 +14,12 @@ from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# A write that still finds the lock taken after busy_timeout tries BEGIN again this many
+# times (with a short random pause): nothing has run yet, so retrying BEGIN retries the
+# whole transaction. Writes are short, so in practice one wait is enough.
+SQLITE_BEGIN_ATTEMPTS = 3
+# Execution option that marks a connection's transactions as reads (see read_scope).
+READ_ONLY = "valuescout_read_only"
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -56,7 +64,7 @@ def parse_database_url(url: str) -> URL:
 
 
 def create_engine_for(url: str) -> Engine:
-    """Create an engine configured for SQLite (WAL, FKs, BEGIN IMMEDIATE) or PostgreSQL."""
+    """Create an engine configured for SQLite (WAL, FKs, BEGIN IMMEDIATE for writes) or PostgreSQL."""
     sa_url = parse_database_url(url)
     backend = sa_url.get_backend_name()
     if backend == "sqlite":
@@ -100,13 +108,30 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_immediate(connection: sa.Connection) -> None:
-    """Start every transaction with BEGIN IMMEDIATE (the write lock, up front)."""
+    """Start a write transaction with BEGIN IMMEDIATE (the write lock, up front); reads defer."""
     # A DEFERRED transaction that reads and then writes must upgrade its lock; if another
     # writer got in first SQLite fails at once with SQLITE_BUSY (busy_timeout cannot help,
     # waiting could deadlock). Taking the write lock at BEGIN makes writers queue on
     # busy_timeout instead, so check-then-write code (dedupe, claims) is serialised and
-    # correct. The price, readers queueing behind writers, is small: transactions are short.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # correct. Reads (read_scope, the health check) never write, so they BEGIN DEFERRED:
+    # in WAL mode they then neither wait for the writer nor make writers wait for them.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+        return
+    for attempt in range(1, SQLITE_BEGIN_ATTEMPTS + 1):
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except sa.exc.OperationalError as error:
+            if attempt == SQLITE_BEGIN_ATTEMPTS or not is_locked(error):
+                raise
+            time.sleep(random.uniform(0.01, 0.05))  # let the queue move before waiting again
+
+
+def is_locked(error: BaseException) -> bool:
+    """Tell whether an error is SQLite's "database is locked" (or "busy")."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def _postgres_engine(url: URL) -> Engine:
@@ -136,6 +161,18 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """Yield a session for reads only: on SQLite it takes no write lock; always rolled back."""
+    # Same pool, same connect/begin listeners: only the BEGIN differs (see _begin_immediate).
+    session = Session(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
 def database_is_reachable(engine: Engine) -> bool:
     """Tell whether SELECT 1 succeeds; never raises."""
     try:
@@ -148,7 +185,7 @@ def database_is_reachable(engine: Engine) -> bool:
 def require_database(engine: Engine) -> None:
     """Run SELECT 1, raising DatabaseUnavailable (password hidden) if it fails."""
     try:
-        with engine.connect() as connection:
+        with engine.execution_options(**{READ_ONLY: True}).connect() as connection:
             connection.exec_driver_sql("SELECT 1")
     except Exception as exc:
         raise DatabaseUnavailable.for_engine(engine, exc) from exc

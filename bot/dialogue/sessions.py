@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.enums import DialogueStatus
 from storage.models import DialogueSession, Discovery
@@ -89,14 +88,20 @@ def save_dialogue(
     session.flush()
 
 
-def recent_accounts(*, session: Session, team_id: str, limit: int = 5) -> list[str]:
-    """The accounts discoveries were logged for most recently, to suggest the same spelling."""
-    latest = func.max(Discovery.created_at)
+RECENT_DISCOVERIES = 50  # how far back a scout's own discoveries are read for suggestions
+
+
+def recent_accounts(*, session: Session, team_id: str, user_id: str, limit: int = 5) -> list[str]:
+    """The accounts this scout logged discoveries for most recently, to suggest the same spelling."""
+    # Newest first through ix_discoveries_scout_user_id_created_at and bounded: the first
+    # reply of a dialogue reads at most RECENT_DISCOVERIES rows, however long the history.
     query = (
         select(Discovery.account)
-        .where(Discovery.team_id == team_id)
-        .group_by(Discovery.account)
-        .order_by(latest.desc())
-        .limit(limit)
+        .where(Discovery.scout_user_id == user_id, Discovery.team_id == team_id)
+        .order_by(col(Discovery.created_at).desc())
+        .limit(RECENT_DISCOVERIES)
     )
-    return list(session.exec(query).all())
+    accounts: dict[str, str] = {}
+    for account in session.exec(query):
+        accounts.setdefault(" ".join(account.split()).casefold(), account)
+    return list(accounts.values())[:limit]

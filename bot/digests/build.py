@@ -22,7 +22,7 @@ from bot.discoveries.themes import ValueNetwork
 from bot.rendering.dialogue import ROUTE_LABELS
 from bot.rendering.digests import coach_messages, route_messages, scout_messages
 from storage.enums import Route
-from storage.queries.digest_figures import without_jit
+from storage.queries.digest_figures import plan_for_digests
 
 COACH = "coach"
 SCOUT = "scout"
@@ -49,7 +49,7 @@ def build_digests(
     if only is not None and only not in ONLY:
         raise ValueError(f"unknown digest {only!r}: expected one of {', '.join(ONLY)}")
     wanted = {only} if only else set(ONLY)
-    without_jit(session)
+    plan_for_digests(session)
     routes = [r for r in Route if r.value in wanted and r.value in channels]
     digests = _route_digests(
         session=session, week=week, zone=zone, now=now, routes=routes, channels=channels,

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from bot.digests.model import OPEN_COUNTED
 from bot.discoveries.loop import OUTCOME_LABELS, Outcome
 from bot.discoveries.themes import UNTHEMED, ValueNetwork
 from storage.enums import DiscoveryStatus, Route
@@ -33,6 +34,7 @@ class Listing(Generic[T]):
 
     items: tuple[T, ...] = ()
     more: int = 0
+    at_least: bool = False  # the total was counted only so far: there may be more than `more`
 
     def __bool__(self) -> bool:
         return bool(self.items or self.more)
@@ -142,7 +144,9 @@ def route_report(figures: RouteFigures, network: ValueNetwork) -> RouteReport:
         declined=changes.get(Status.DECLINED, 0), themes=listing(themes, limit=THEMES_SHOWN),
         largest=figures.largest, recurring=listing(recurring, limit=THEMES_SHOWN),
         open_after_days=figures.open_after_days,
-        open_loops=listing(figures.open_oldest, total=figures.open_count),
+        open_loops=listing(
+            figures.open_oldest, total=figures.open_count, counted_to=OPEN_COUNTED
+        ),
         closed=listing([answer(c) for c in figures.closed], total=figures.closed_count),
         thanks=listing(figures.thanked, total=figures.thanked_count),
     )  # fmt: skip
@@ -175,11 +179,19 @@ def answer(change: LoopLine) -> Answer:
 
 
 def listing(
-    items: Sequence[T], *, total: int | None = None, limit: int | None = None
+    items: Sequence[T],
+    *,
+    total: int | None = None,
+    limit: int | None = None,
+    counted_to: int | None = None,
 ) -> Listing[T]:
-    """The first `limit` items, and how many of `total` (default: all items) are left out."""
+    """The first `limit` items, and how many of `total` (default: all items) are left out;
+    a total above `counted_to` was only counted that far (at least so many)."""
     shown = tuple(items[:limit] if limit is not None else items)
-    return Listing(shown, max((len(items) if total is None else total) - len(shown), 0))
+    capped = counted_to is not None and total is not None and total > counted_to
+    total = counted_to if capped else total
+    more = max((len(items) if total is None else total) - len(shown), 0)
+    return Listing(shown, more, at_least=capped)
 
 
 def coach_report(figures: CoachFigures, network: ValueNetwork) -> CoachReport:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.digests.model import Week
+from bot.digests.model import OPEN_COUNTED, Week
 from storage.enums import DiscoveryStatus, Route
 from storage.queries.digest_figures import (
     DiscoveryLine,
@@ -123,7 +123,7 @@ def route_counts(
     return RouteCounts(
         logged=logged_per_route(session=session, start=start, end=end),
         logged_before=logged_per_route(session=session, start=last_start, end=start),
-        open=open_per_route(session=session, before=cutoff),
+        open=open_per_route(session=session, before=cutoff, cap=OPEN_COUNTED),
         open_cutoff=cutoff,
     )
 

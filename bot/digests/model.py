@@ -10,6 +10,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 WEEK_KEY = re.compile(r"^(?P<year>\d{4})-W(?P<number>\d{2})$")
+# Open loops are counted this far and no further ("1,000+"): a backlog that grows with the
+# history must not make every week's digest slower (bench/scale.py, 10,000,000 rows).
+OPEN_COUNTED = 1000
 
 
 class DigestKind(StrEnum):

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 
 from bot.rendering.dialogue import plain_mrkdwn_message
 from bot.rendering.text import render
-from storage.engine import session_scope
+from storage.engine import read_scope, session_scope
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, ProcessedRequest, StatusChange
 from storage.queries import get_setting, record_request_once
@@ -55,9 +55,14 @@ def add_working_days(start: datetime, n: int, zone: ZoneInfo) -> datetime:
 
 def nudge_open_loops(*, engine: Engine, client: WebClient, zone: ZoneInfo, now: datetime) -> int:
     """Nudge every card left `new` for N working days, once per card; return how many."""
-    with session_scope(engine) as session:
+    # Finding the cards reads every open loop: outside the write lock, so on SQLite scouts'
+    # steps never queue behind it. Claiming is idempotent (a unique key per card), so a
+    # card found by two processes is still claimed, and nudged, once.
+    with read_scope(engine) as session:
         days = nudge_days(session)
-        due = _claim(session, days=days, zone=zone, now=now)
+        candidates = _candidates(session, days=days, now=now)
+    with session_scope(engine) as session:
+        due = _claim(session, candidates, days=days, zone=zone, now=now)
     return sum(_post(client, nudge, days) for nudge in due)
 
 
@@ -71,16 +76,32 @@ def nudge_days(session: Session) -> int:
     return days if days > 0 else DEFAULT_DAYS
 
 
-def _claim(session: Session, *, days: int, zone: ZoneInfo, now: datetime) -> list[Nudge]:
+def _claim(
+    session: Session,
+    candidates: list[tuple[int, datetime, Nudge]],
+    *,
+    days: int,
+    zone: ZoneInfo,
+    now: datetime,
+) -> list[Nudge]:
     """Record each due card as nudged in this transaction, so two processes never both post."""
     due = []
-    for route_id, created_at, nudge in _candidates(session, days=days, now=now):
-        if add_working_days(created_at, days, zone) > now:
+    for route_id, created_at, nudge in candidates:
+        if add_working_days(created_at, days, zone) > now or not _still_open(session, route_id):
             continue
         # ON CONFLICT DO NOTHING: a racing process waits for our commit, then inserts nothing.
         if record_request_once(session=session, key=_key(route_id), kind=KIND, now=now):
             due.append(nudge)
     return due
+
+
+def _still_open(session: Session, route_id: int) -> bool:
+    """The card is still new and in its channel now (it was found before the write lock)."""
+    route = session.get(DiscoveryRoute, route_id)
+    if route is None or route.rerouted_to is not None:
+        return False
+    discovery = session.get(Discovery, route.discovery_id)
+    return discovery is not None and discovery.status == DiscoveryStatus.NEW
 
 
 def _candidates(session: Session, *, days: int, now: datetime) -> list[tuple[int, datetime, Nudge]]:

@@ -176,7 +176,7 @@ def _candidates(*, session: Session, discovery: Discovery, now: datetime) -> lis
         select(*columns)
         .where(
             Discovery.team_id == discovery.team_id,
-            Discovery.created_at >= since,  # ix_discoveries_created_at bounds the scan
+            Discovery.created_at >= since,  # ix_discoveries_created_at_status bounds it
             Discovery.created_at <= until,
             # Same instant: the lower id came first, so two cards never both claim "earlier".
             sa.or_(Discovery.created_at < until, Discovery.id < discovery.id),

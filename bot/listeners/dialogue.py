@@ -26,7 +26,7 @@ from bot.rendering.dialogue import answered_message
 from bot.rendering.ids import ActionId, parse_action_value
 from bot.rendering.text import NO_UNFURL
 from bot.rendering.turns import effect_messages
-from storage.engine import session_scope
+from storage.engine import read_scope
 from storage.types import utc_now
 
 OPENINGS = {
@@ -130,7 +130,7 @@ def _say(client: WebClient, context: BoltContext, channel_id: str, turn: Turn) -
     opening = OPENINGS.get(turn.opened)
     effects = (opening, *turn.effects) if opening else turn.effects
     app = services(context)
-    suggestions = _suggestions(app, turn, context.team_id or "")
+    suggestions = _suggestions(app, turn, context.team_id or "", context.user_id or "")
     for message in effect_messages(
         app.rules.definition, effects, dialogue_id=turn.dialogue_id, suggestions=suggestions
     ):
@@ -139,12 +139,12 @@ def _say(client: WebClient, context: BoltContext, channel_id: str, turn: Turn) -
         app.delivery.wake()
 
 
-def _suggestions(app: Services, turn: Turn, team_id: str) -> dict[str, list[str]]:
-    """Accounts logged before, offered when the account is asked (spelled as before)."""
+def _suggestions(app: Services, turn: Turn, team_id: str, user_id: str) -> dict[str, list[str]]:
+    """The scout's accounts logged before, offered when the account is asked (spelled as before)."""
     if not any(isinstance(e, Ask) and e.question.key == "account" for e in turn.effects):
         return {}
-    with session_scope(app.engine) as session:
-        return {"account": recent_accounts(session=session, team_id=team_id)}
+    with read_scope(app.engine) as session:
+        return {"account": recent_accounts(session=session, team_id=team_id, user_id=user_id)}
 
 
 def _who(body: dict) -> Who:

@@ -83,7 +83,7 @@ def _loops(report: RouteReport, zone: ZoneInfo) -> list[str]:
                 "digest_open_loops.md.j2",
                 count=_total(report.open_loops),
                 discoveries=waiting,
-                more=report.open_loops.more,
+                more=_more(report.open_loops),
                 days=report.open_after_days,
             )
         )
@@ -219,8 +219,15 @@ def _day(line: DiscoveryLine, zone: ZoneInfo) -> str:
     return show_date(line.created_at.astimezone(zone).date())
 
 
-def _total(listing: Any) -> int:
-    return len(listing.items) + listing.more
+def _total(listing: Any) -> int | str:
+    """How many in all; "1,000+" when they were counted only that far."""
+    total = len(listing.items) + listing.more
+    return f"{total:,}+" if listing.at_least else total
+
+
+def _more(listing: Any) -> int | str:
+    """How many are not shown; "995+" when they were counted only that far."""
+    return f"{listing.more:,}+" if listing.at_least else listing.more
 
 
 # --- packing: sections → section blocks → messages -----------------------------------------------

@@ -28,7 +28,8 @@ class Discovery(SQLModel, table=True):
     __tablename__ = "discoveries"
     __table_args__ = (
         sa.Index("ix_discoveries_account", "account"),
-        sa.Index("ix_discoveries_created_at", "created_at"),
+        # Time ranges (digests, related cards); with the status, a range counts from the index.
+        sa.Index("ix_discoveries_created_at_status", "created_at", "status"),
         sa.Index("ix_discoveries_status", "status"),
         # Digests: open loops (still new, logged before a moment) and first-time scouts.
         sa.Index("ix_discoveries_status_created_at", "status", "created_at"),
@@ -70,7 +71,17 @@ class DiscoveryRoute(SQLModel, table=True):
     """One team a discovery was routed to, and the card posted there."""
 
     __tablename__ = "discovery_routes"
-    __table_args__ = (sa.UniqueConstraint("discovery_id", "route"),)
+    __table_args__ = (
+        sa.UniqueConstraint("discovery_id", "route"),
+        # A discovery's current routes from the index alone: every digest figure per route
+        # joins on this for each discovery of the week (or of the 13 weeks of the trend).
+        sa.Index(
+            "ix_discovery_routes_discovery_id_rerouted_to_route",
+            "discovery_id",
+            "rerouted_to",
+            "route",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     discovery_id: int = Field(sa_type=sa.Integer, foreign_key="discoveries.id", ondelete="CASCADE")
@@ -121,6 +132,16 @@ class DialogueSession(SQLModel, table=True):
             unique=True,
             sqlite_where=sa.text("status = 'open'"),
             postgresql_where=sa.text("status = 'open'"),
+        ),
+        # A scout's latest draft, on every new dialogue: only drafts are indexed, so the
+        # index stays as small as the drafts however many dialogues are kept.
+        sa.Index(
+            "ix_dialogue_sessions_drafts",
+            "team_id",
+            "user_id",
+            "updated_at",
+            sqlite_where=sa.text("status = 'draft'"),
+            postgresql_where=sa.text("status = 'draft'"),
         ),
     )
 

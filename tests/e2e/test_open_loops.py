@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import update
 from sqlmodel import select
 
-from bot.discoveries.nudges import nudge_open_loops
+from bot.discoveries.nudges import _candidates, _claim, nudge_open_loops
 from bot.discoveries.service import submit_discovery
 from bot.emulator import SEED
-from storage.engine import session_scope
+from storage.engine import read_scope, session_scope
 from storage.enums import DiscoverySource, DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute
 from storage.queries import route_channels, set_setting
@@ -118,3 +118,18 @@ def test_two_processes_nudging_at_once_send_one_nudge(emulator, engine, componen
         sent = list(pool.map(lambda _: nudge(components, due), range(2)))
     assert sorted(sent) == [0, 1]
     assert len(nudges(emulator, ts)) == 1
+
+
+def test_a_card_acknowledged_after_it_was_found_is_not_nudged(emulator, engine, components):
+    # Cards are found outside the write lock; one picked up meanwhile must not be nudged.
+    ts = log_card(engine, emulator, at=MONDAY)
+    later = MONDAY + timedelta(days=3)
+    with read_scope(engine) as session:
+        found = _candidates(session, days=3, now=later)
+    with session_scope(engine) as session:
+        session.exec(update(Discovery).values(status=DiscoveryStatus.ACKNOWLEDGED))
+    with session_scope(engine) as session:
+        due = _claim(session, found, days=3, zone=BERLIN, now=later)
+
+    assert len(found) == 1 and due == []
+    assert nudges(emulator, ts) == []

@@ -8,6 +8,7 @@ from decimal import Decimal
 from bot.digests.figures import coach_figures, route_figures, scout_news
 from bot.digests.model import Week
 from storage.enums import DiscoveryStatus, Route
+from storage.queries.digest_figures import open_per_route
 from storage.queries.digest_trends import Completeness, LoopTiming, ThemeTrend
 from tests.integration.digests.conftest import BERLIN, add_change, add_discovery, local
 
@@ -67,6 +68,14 @@ def test_open_loops_are_new_discoveries_n_working_days_old_at_the_weeks_end(
     assert figures.open_count == 1
     assert [line.account for line in figures.open_oldest] == ["Umbrella"]
     assert _sales(session, days=2).open_count == 2
+
+
+def test_open_loops_are_counted_only_up_to_a_cap_plus_one(session, hand_made_week):
+    cutoff = local(2026, 11, 18).astimezone(UTC)  # the Wednesday: Umbrella and acme are open
+
+    assert open_per_route(session=session, before=cutoff, cap=5)[Route.SALES] == 2
+    assert open_per_route(session=session, before=cutoff, cap=1)[Route.SALES] == 2  # "over 1"
+    assert open_per_route(session=session, before=cutoff, cap=0)[Route.SALES] == 1
 
 
 def test_open_loops_of_the_current_week_are_counted_as_of_now(session, hand_made_week):

@@ -1,19 +1,23 @@
 """The engine factory: SQLite pragmas, foreign keys, UTC datetimes, URLs and outages."""
 
+import threading
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
+from unittest.mock import patch
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlmodel import Session, select
 
+import storage.engine as engine_module
 from storage.engine import (
     DatabaseUnavailable,
     create_engine_for,
     database_is_reachable,
     default_database_url,
     normalise_database_url,
+    read_scope,
     require_database,
     session_scope,
 )
@@ -41,15 +45,53 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):
         engine.dispose()
 
 
-def test_sqlite_transactions_take_the_write_lock_at_begin(tmp_path):
+def test_sqlite_write_transactions_take_the_write_lock_at_begin(tmp_path):
     engine = create_engine_for(f"sqlite:///{tmp_path / 'locks.db'}")
     try:
         with engine.connect() as holder, engine.connect() as waiter:
-            holder.exec_driver_sql("SELECT 1")  # only reads, yet holds the write lock
+            holder.exec_driver_sql("SELECT 1")  # a session_scope transaction: the write lock
             waiter.connection.driver_connection.execute("PRAGMA busy_timeout = 50")
-            with pytest.raises(sa.exc.OperationalError, match="locked"):
+            locked = pytest.raises(sa.exc.OperationalError, match="locked")
+            with patch.object(engine_module, "SQLITE_BEGIN_ATTEMPTS", 1), locked:
                 waiter.exec_driver_sql("SELECT 1")
     finally:
+        engine.dispose()
+
+
+def test_sqlite_reads_take_no_write_lock_while_a_writer_holds_it(tmp_path):
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'reads.db'}")
+    upgrade(engine_or_url=engine)
+    try:
+        with session_scope(engine) as writer:
+            writer.add(ProcessedRequest(key="pending", kind="event"))
+            writer.flush()  # the write lock is held until this block ends
+            with read_scope(engine) as reader:
+                assert reader.exec(select(ProcessedRequest.key)).all() == []  # the last commit
+            assert database_is_reachable(engine) is True  # /healthz never queues behind it
+    finally:
+        engine.dispose()
+
+
+def test_a_read_scope_never_keeps_what_it_did(engine):
+    with read_scope(engine) as session:
+        assert session.exec(select(ProcessedRequest.key)).all() == []
+
+
+def test_a_write_that_finds_the_database_locked_begins_again(tmp_path):
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'retry.db'}")
+    upgrade(engine_or_url=engine)
+    holder = engine.connect()
+    holder.exec_driver_sql("SELECT 1")  # holds the write lock…
+    releaser = threading.Timer(0.15, holder.rollback)  # …past the first wait of the second
+    try:
+        with engine.connect() as waiter:
+            waiter.connection.driver_connection.execute("PRAGMA busy_timeout = 100")
+            releaser.start()
+            waiter.exec_driver_sql("INSERT INTO processed_requests VALUES ('k', 'event', '')")
+            waiter.commit()
+    finally:
+        releaser.join()
+        holder.close()
         engine.dispose()
 
 

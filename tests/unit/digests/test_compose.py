@@ -135,6 +135,8 @@ def test_a_scout_report_lists_answers_with_outcomes_and_what_was_logged():
 def test_listing_and_percent_and_duration():
     assert listing([1, 2, 3], limit=2) == Listing((1, 2), 1)
     assert listing([1], total=5) == Listing((1,), 4)
+    assert listing([1], total=5, counted_to=5) == Listing((1,), 4)
+    assert listing([1], total=6, counted_to=5) == Listing((1,), 4, at_least=True)
     assert not listing([])
     assert (percent(1, 3), percent(2, 3), percent(0, 0)) == (33, 67, None)
     assert [duration(s) for s in (10, 3000, 7200, 3 * 86400, 1.5 * 86400, None)] == [

@@ -6,7 +6,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from bot.digests.compose import coach_report, route_report, scout_report
-from bot.digests.model import Message, Week
+from bot.digests.model import OPEN_COUNTED, Message, Week
 from bot.discoveries.themes import ValueNetwork
 from bot.emulator.blockkit import check_message
 from bot.rendering.digests import (
@@ -147,3 +147,13 @@ def test_periods_read_naturally_across_months_and_years():
     assert period(Week.parse("2026-W47")) == "16–22 Nov 2026"
     assert period(Week.parse("2026-W49")) == "30 Nov – 6 Dec 2026"
     assert period(Week.parse("2026-W53")) == "28 Dec 2026 – 3 Jan 2027"
+
+
+def test_open_loops_counted_only_so_far_say_so():
+    figures = route_figures(open_count=OPEN_COUNTED + 1, open_oldest=(line(1),) * 5)
+
+    parent, thread = route_messages(route_report(figures, NETWORK), zone=BERLIN)
+
+    assert "*1,000+* waiting" in _all([parent])
+    assert "*Open loops:* 1,000+ discoveries" in _all(thread)
+    assert "and 995+ more" in _all(thread)

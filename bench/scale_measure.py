@@ -1,0 +1,163 @@
+"""bench/scale.py's measurements: seeded databases, replies in process, load over HTTP, digests."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import digest as digest_bench  # noqa: E402
+from bench.dialogue import gunicorn, load, real_app  # noqa: E402
+from bench.dialogue_harness import HOST, Canned, Inbox, InProcessDriver, Run, Sample, Scout, pct  # noqa: E402
+from bot.emulator import SEED, SlackEmulator  # noqa: E402
+
+APOLOGY = "went wrong"
+LOCKED = "database is locked"
+
+
+@dataclass
+class Options:
+    """What to seed and measure."""
+
+    rows: int = 1_000_000
+    weekly: int = 20_000
+    dialogues: int = 200_000
+    big: int | None = None
+    replies: int = 12  # dialogues per database in process
+    scouts: int = 50
+    duration: float = 15.0
+    workers: int = 2
+    repeat: int = 5
+    http: bool = True
+
+
+QUICK = Options(rows=3000, weekly=100, dialogues=1000, replies=2, scouts=5, duration=2.0, repeat=1)
+
+
+@dataclass
+class Report:
+    """The lines printed, and the figures a test or a summary can check."""
+
+    lines: list[str] = field(default_factory=list)
+    figures: dict[str, float] = field(default_factory=dict)
+
+    def say(self, line: str) -> None:
+        print(line, flush=True)
+        self.lines.append(line)
+
+
+# -- databases ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def databases(backend: str) -> Iterator[Callable]:
+    """fresh(size) → a migrated empty database of that backend (bench/digest.py's helpers)."""
+    maker = (
+        digest_bench.sqlite_databases if backend == "sqlite" else digest_bench.postgres_databases
+    )
+    with maker() as fresh:
+        yield fresh
+
+
+def seed(engine, rows: int, opts: Options) -> float:
+    """Seed `rows` discoveries (the window's weekly volume first) and the dialogues kept."""
+    dialogues = opts.dialogues if rows else 0
+    return digest_bench.generate(
+        engine, rows=rows, weekly=opts.weekly, dialogues=dialogues, team=SEED.team_id
+    )
+
+
+# -- replies in process ------------------------------------------------------------------------
+
+
+def bench_scouts(emulator: SlackEmulator, count: int) -> list[str]:
+    """Scouts U0BENCH000…: the first ones of the seeded history (they have no drafts)."""
+    users = [f"{digest_bench.SCOUT_PREFIX}{number:03d}" for number in range(count)]
+    for number, user in enumerate(users):
+        emulator.workspace.add_user(user, f"scout{number}", f"Bench Scout {number}")
+    return users
+
+
+def replies(url: str, workdir: Path, opts: Options, canned: Canned) -> tuple[Run, int]:
+    """Whole dialogues in process, each a new one; (the run, apologies the scouts got)."""
+    with SlackEmulator(host=HOST) as emulator:
+        inbox = Inbox(emulator)
+        users = bench_scouts(emulator, opts.replies + 1)
+        with real_app(emulator, workdir, database=url) as wsgi:
+            driver = InProcessDriver(wsgi, emulator)
+            scouts = [
+                Scout(u, driver, emulator, inbox, bare=False, canned=canned, timeout=120)
+                for u in users
+            ]
+            scouts[-1].dialogue([])  # warm-up: imports, caches, connections
+            samples: list[Sample] = []
+            began = time.perf_counter()
+            for scout in scouts[:-1]:
+                scout.dialogue(samples)
+            run = Run(url.split(":")[0], samples, time.perf_counter() - began)
+        return run, apologies(emulator, inbox, users)
+
+
+def apologies(emulator: SlackEmulator, inbox: Inbox, users: list[str]) -> int:
+    """Bot messages that said something went wrong, over every scout's DM."""
+    channels = {emulator.dm_channel_for(user) for user in users}
+    return sum(APOLOGY in str(m) for channel in channels for m in inbox.recent(channel))
+
+
+def done(run: Run, steps: range) -> float:
+    """Median time to the reply over the given step indexes."""
+    return pct([s.done for s in run.ok if s.step in steps], 50)
+
+
+# -- load over HTTP ----------------------------------------------------------------------------
+
+
+@dataclass
+class Load:
+    """One load run and the errors around it."""
+
+    run: Run
+    apologies: int
+    locked: int
+
+
+def http_load(url: str | None, workdir: Path, opts: Options, canned: Canned, bare: bool) -> Load:
+    """`opts.scouts` scouts at once against Gunicorn (the app on `url`, or bare Bolt)."""
+    log: list[str] = []
+    with SlackEmulator(host=HOST) as emulator:
+        inbox = Inbox(emulator)
+        users = bench_scouts(emulator, opts.scouts)
+        label = f"{'bare' if bare else 'app'} gunicorn {opts.workers}w x{opts.scouts}"
+        with gunicorn(
+            emulator, workdir, bare=bare, workers=opts.workers, database=url, log=log
+        ) as endpoint:
+            run = load(endpoint, emulator, inbox, users, opts.duration, bare=bare,
+                       canned=canned, label=label)  # fmt: skip
+        said = apologies(emulator, inbox, users)
+    return Load(run, said, sum(text.count(LOCKED) for text in log))
+
+
+# -- digests -----------------------------------------------------------------------------------
+
+
+def digest_figures(engines: list, repeat: int) -> list[tuple[float, int]]:
+    """Per engine: (median seconds of a week's build, tracemalloc peak bytes); builds alternate
+    between the engines, so a change in the machine's load touches each alike."""
+    times: list[list[float]] = [[] for _ in engines]
+    for engine in engines:
+        digest_bench.build_once(engine)  # warm-up: imports, matplotlib's font cache, DB caches
+    for _ in range(repeat):
+        for index, engine in enumerate(engines):
+            began = time.perf_counter()
+            digest_bench.build_once(engine)
+            times[index].append(time.perf_counter() - began)
+    peaks = [digest_bench.peak_memory(engine) for engine in engines]
+    return [(statistics.median(t), peak) for t, peak in zip(times, peaks, strict=True)]
