@@ -143,7 +143,7 @@ class DeliveryWorker:
             self._postpone(job, slot)
             return False
         try:
-            ts, channel = self._send(job)
+            ts, channel, job = self._send(job)
         except NotReady as waiting:
             self._postpone(job, waiting.until)
             return False
@@ -172,9 +172,14 @@ class DeliveryWorker:
         reserved[channel] = free + self._interval  # the next row for it takes the slot after
         return free
 
-    def _send(self, job: Job) -> tuple[str, str]:
-        """Post the row's message, unless an earlier attempt did; return (ts, channel)."""
+    def _send(self, job: Job) -> tuple[str, str, Job]:
+        """Post the row's message, unless an earlier attempt did; return (ts, channel, the job
+        as drawn)."""
         job, message = self._renderer.render(job)
+        return (*self._post(job, message), job)
+
+    def _post(self, job: Job, message: dict[str, Any]) -> tuple[str, str]:
+        """Post (or redraw) a rendered row; return (ts, channel)."""
         if job.kind in REDRAWS:
             return self._redraw(job, message)
         # A worker that died after Slack took its post but before recording it leaves the row

@@ -18,7 +18,7 @@ from bot.discoveries import blocked
 from bot.discoveries.loop import STATUS_REPLY, load_cards, load_status_reply
 from bot.discoveries.outbox_jobs import Gone, Job, NotReady, classify
 from bot.discoveries.receipts import load_receipt
-from bot.discoveries.service import RECEIPT, RECEIPT_UPDATE
+from bot.discoveries.service import DRAWN, RECEIPT, RECEIPT_UPDATE, card_version
 from bot.discoveries.similar import find_related
 from bot.discoveries.themes import ValueNetwork
 from bot.rendering.cards import discovery_card, receipt_message
@@ -68,7 +68,9 @@ class OutboxRenderer:
             discovery=discovery, route=route, definition=self._definition, network=self._network,
             history=history, related=related, routes=routes,
         )  # fmt: skip
-        return job, card
+        # Which version was drawn: a change before the card's ts is kept must redraw it.
+        drawn = {**job.payload, DRAWN: card_version(discovery, len(history))}
+        return replace(job, payload=drawn), card
 
     def _status_reply(self, job: Job) -> tuple[Job, dict[str, Any]]:
         """A status change for the scout, threaded under the receipt once that is posted."""

@@ -261,7 +261,42 @@ def record_delivery(
             # the old one (an admin remapped its route) is found where it is.
             .values(message_ts=ts, channel_id=channel)
         )
+        _redraw_if_changed_since_drawn(session=session, payload=payload, now=now, ts=ts)
     return True
+
+
+DRAWN = "drawn_version"  # a card job's payload: the card_version it was drawn from
+
+
+def card_version(discovery: Discovery, changes: int) -> str:
+    """What a card shows changes with these: its status, its history, an edit."""
+    edited = discovery.edited_at.isoformat() if discovery.edited_at else ""
+    return f"{discovery.status}|{changes}|{edited}|{discovery.updated_at.isoformat()}"
+
+
+def _redraw_if_changed_since_drawn(
+    *, session: Session, payload: dict[str, Any], now: datetime, ts: str
+) -> None:
+    """A change made while the card was on its way found no ts to redraw: redraw it now."""
+    drawn = payload.get(DRAWN)
+    discovery = session.get(Discovery, payload["discovery_id"])
+    if drawn is None or discovery is None:
+        return
+    changes = session.scalar(
+        sa.select(sa.func.count()).where(StatusChange.discovery_id == discovery.id)
+    )
+    if card_version(discovery, changes) == drawn:
+        return
+    route = session.exec(
+        select(DiscoveryRoute).where(
+            DiscoveryRoute.discovery_id == discovery.id, DiscoveryRoute.route == payload["route"]
+        )
+    ).one()
+    enqueue_outbox(
+        session=session, kind=CARD_UPDATE, dedupe_key=f"card_update:{route.id}:drawn:{ts}",
+        channel_id=route.channel_id, now=now, discovery_id=discovery.id,
+        payload={"discovery_id": discovery.id, "route": route.route, "ts": ts},
+    )  # fmt: skip
 
 
 def postpone_outbox(*, session: Session, message_id: int, until: datetime) -> None:

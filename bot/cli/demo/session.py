@@ -6,6 +6,9 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
+from sqlmodel import select
+
+from bot.app import after_ack_work
 from bot.cli.demo import acting, clock, history, modals
 from bot.cli.demo.help import HELP, unknown
 from bot.cli.demo.screen import Kind, Screen, Surface
@@ -16,6 +19,9 @@ from bot.rendering.ids import Command as Slash
 from bot.scheduler import build_scheduler
 from bot.settings import Settings
 from bot.web import LocalServer, build_wsgi_app
+from storage.engine import read_scope
+from storage.enums import OutboxStatus
+from storage.models import OutboxMessage
 from storage.types import utc_now
 
 Command = Callable[["Demo", str], None]
@@ -93,16 +99,34 @@ class Demo:
             surface = Surface(Kind.HOME, view_id=view["id"], owner=self.user)
             self.screen.show("App Home · Value Scout", view, surface)
 
-    def wait_until_quiet(self, *, quiet: float = 0.3, limit: float = 5.0) -> None:
-        """Let the bot finish answering (it works after the ack) before the next prompt."""
+    def wait_until_quiet(self, *, quiet: float = 0.3, limit: float = 10.0) -> None:
+        """Let the bot finish answering before the next prompt: the work after each ack done,
+        nothing about to be delivered, and Slack left alone for a moment."""
+        work = after_ack_work(self.parts.app)
         deadline, seen, since = time.monotonic() + limit, -1, time.monotonic()
         while time.monotonic() < deadline:
-            count = len(self.emulator.calls)
-            if count != seen:
+            count, busy = len(self.emulator.calls), not work.wait_idle(0) or self._outbox_due()
+            if count != seen or busy:
                 seen, since = count, time.monotonic()
             elif time.monotonic() - since >= quiet:
                 return
             time.sleep(0.05)
+
+    def _outbox_due(self) -> bool:
+        """Whether delivery has a message due now or within its pacing interval."""
+        soon = utc_now() + timedelta(seconds=1.5)
+        with read_scope(self.parts.engine) as session:
+            return (
+                session.exec(
+                    select(OutboxMessage.id)
+                    .where(
+                        OutboxMessage.status == OutboxStatus.PENDING,
+                        OutboxMessage.next_attempt_at <= soon,
+                    )
+                    .limit(1)
+                ).first()
+                is not None
+            )
 
     # -- who and where ----------------------------------------------------------------
 

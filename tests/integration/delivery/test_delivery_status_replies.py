@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from bot.discoveries.delivery import DeliveryWorker
 from bot.discoveries.loop import STATUS_REPLY, Change, ChangeResult, change_status
+from bot.discoveries.service import CARD
 from bot.emulator import SEED, ManualClock, SlackEmulator
 from storage.engine import session_scope
 from storage.enums import DiscoveryStatus, OutboxStatus
@@ -196,3 +197,28 @@ def test_actioned_after_a_concurrent_acknowledge_records_where_it_came_from(
         [(Status.NEW, Status.ACTIONED)],
     )
     assert status == Status.ACTIONED
+
+
+def test_a_change_between_posting_a_card_and_recording_it_still_reaches_the_card(
+    engine: Engine,
+    emulator: SlackEmulator,
+    worker: DeliveryWorker,
+    submit: Submit,
+    clock: ManualClock,
+    monkeypatch,
+):
+    """The card was drawn as new; Dana acknowledged before its ts was kept: it is redrawn."""
+    discovery_id = submit()
+    record = worker._record
+
+    def acknowledged_meanwhile(job, ts, channel):
+        if job.kind == CARD and not getattr(acknowledged_meanwhile, "done", False):
+            acknowledged_meanwhile.done = True
+            _change(engine, clock, discovery_id, Status.ACKNOWLEDGED)
+        record(job, ts, channel)
+
+    monkeypatch.setattr(worker, "_record", acknowledged_meanwhile)
+    while worker.drain_once():
+        clock.advance(2)
+    cards = [m for c in (SEED.sales, SEED.product, SEED.marketing) for m in emulator.messages(c)]
+    assert cards and all(f"<@{SEED.dana}> is on it" in str(card) for card in cards)
