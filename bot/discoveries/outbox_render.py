@@ -21,8 +21,9 @@ from bot.discoveries.receipts import load_receipt
 from bot.discoveries.service import DRAWN, RECEIPT, RECEIPT_UPDATE, card_version
 from bot.discoveries.similar import find_related
 from bot.discoveries.themes import ValueNetwork
-from bot.rendering.cards import discovery_card, receipt_message
+from bot.rendering.cards import discovery_card
 from bot.rendering.delivery import channel_blocked_message, resumed_message, waiting_message
+from bot.rendering.receipts import receipt_message
 from bot.rendering.status import status_reply_message
 from storage.engine import session_scope
 from storage.models import DiscoveryRoute

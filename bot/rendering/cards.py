@@ -1,4 +1,4 @@
-"""Discovery cards for the route channels and the scout's receipt: Block Kit within every limit."""
+"""Discovery cards for the route channels: Block Kit within every limit."""
 
 from __future__ import annotations
 
@@ -62,10 +62,6 @@ BUTTONS = {  # status → the buttons that still make sense on its cards
         ("Re-route", ActionId.CARD_REROUTE, None),
     ),
 }
-SCOUT_BUTTONS = (  # label, action, the statuses it still makes sense in
-    ("Edit", ActionId.DISCOVERY_EDIT, (DiscoveryStatus.NEW,)),
-    ("Withdraw", ActionId.DISCOVERY_WITHDRAW, (DiscoveryStatus.NEW, DiscoveryStatus.ACKNOWLEDGED)),
-)
 _LINKABLE = re.compile(r"https?://\S+", re.IGNORECASE)
 
 
@@ -121,38 +117,10 @@ def discovery_card(
         ContextBlock(elements=[MarkdownTextObject(text=_context(discovery, permalink_hint))]),
         *_actions(discovery, route),
     ]
-    return {"text": _fallback(discovery), "blocks": _dicts(blocks), **NO_UNFURL}
+    return {"text": _fallback(discovery), "blocks": dicts(blocks), **NO_UNFURL}
 
 
-def receipt_message(
-    *,
-    discovery: Discovery,
-    posts: list[tuple[str, str, str | None]],
-    blocked: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    """The scout's thanks, naming each channel the discovery went to with a link to its post;
-    blocked: route → why its channel refuses the bot (that card is said to wait)."""
-    blocked = blocked or {}
-    places = [
-        render("receipt_place.md.j2", channel_id=channel, link=_link(permalink, "see the post"))
-        for route, channel, permalink in posts
-        if route not in blocked
-    ]
-    waiting = [
-        render("receipt_waiting.md.j2", channel_id=channel, error=blocked[route])
-        for route, channel, _permalink in posts
-        if route in blocked
-    ]
-    text = fitted(
-        "receipt.md.j2", SECTION_LIMIT, discovery.account, places=Mrkdwn(_and(places)),
-        waiting=Mrkdwn(_and(waiting)),
-    )  # fmt: skip
-    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
-    blocks += _scout_buttons(discovery)
-    return {"text": text, "blocks": _dicts(blocks), **NO_UNFURL}
-
-
-def _dicts(blocks: list[Block]) -> list[dict[str, Any]]:
+def dicts(blocks: list[Block]) -> list[dict[str, Any]]:
     """Serialise blocks; slack_sdk validates each one's limits on the way."""
     return [block.to_dict() for block in blocks]
 
@@ -237,7 +205,7 @@ def _evidence(discovery: Discovery, definition: Definition) -> list[SectionBlock
     """The customer's words, linked to their source; long text shortened visibly."""
     if not discovery.evidence and not discovery.evidence_url:
         return []
-    link = _link(discovery.evidence_url, "Open the source")
+    link = link_as(discovery.evidence_url, "Open the source")
     body = discovery.evidence or ""
     if discovery.evidence_url and link is None:
         body = f"{body}\n{discovery.evidence_url}".strip()  # not a safe link: shown as text
@@ -246,7 +214,7 @@ def _evidence(discovery: Discovery, definition: Definition) -> list[SectionBlock
     return [SectionBlock(text=MarkdownTextObject(text=text))]
 
 
-def _link(url: str | None, label: str) -> Mrkdwn | None:
+def link_as(url: str | None, label: str) -> Mrkdwn | None:
     """A <url|label> link the app built, for http(s) URLs only; None when unsafe or too long."""
     url = (url or "").strip()
     if not _LINKABLE.fullmatch(url) or len(url) > URL_LIMIT:
@@ -258,7 +226,7 @@ def _link(url: str | None, label: str) -> Mrkdwn | None:
 
 def link_labelled(url: str | None, label: str) -> Mrkdwn | None:
     """A safe <url|label> link for an http(s) URL; None when unsafe or absent."""
-    return _link(url, label)
+    return link_as(url, label)
 
 
 def link_to(url: str | None) -> Mrkdwn | None:
@@ -268,7 +236,7 @@ def link_to(url: str | None) -> Mrkdwn | None:
         host = urlsplit(url).hostname if _LINKABLE.fullmatch(url) else None
     except ValueError:  # e.g. an unclosed [IPv6 bracket
         host = None
-    return _link(url, clip(host, LABEL_LIMIT)) if host else None
+    return link_as(url, clip(host, LABEL_LIMIT)) if host else None
 
 
 def status_text(change: StatusChange, template: str, **values: object) -> str:
@@ -375,19 +343,8 @@ def _more_menu(discovery_id: int) -> OverflowMenuElement:
     return OverflowMenuElement(action_id=ActionId.CARD_MORE.value, options=options)
 
 
-def _scout_buttons(discovery: Discovery) -> list[ActionsBlock]:
-    """Under the scout's receipt: Edit until someone picks it up, Withdraw until it is closed."""
-    value, status = str(discovery.id), discovery.status
-    buttons = [
-        ButtonElement(text=label, action_id=action.value, value=value)
-        for label, action, open_in in SCOUT_BUTTONS
-        if status in open_in
-    ]
-    return [ActionsBlock(elements=buttons)] if buttons else []
-
-
 def _context(discovery: Discovery, permalink_hint: str | None) -> str:
-    source_link = _link(permalink_hint, "source message")
+    source_link = link_as(permalink_hint, "source message")
     edited = discovery.edited_at.strftime("%-d %b %Y") if discovery.edited_at else None
     return render(
         "card_context.md.j2", discovery_id=discovery.id, source_link=source_link, edited=edited
@@ -401,7 +358,7 @@ def _fallback(discovery: Discovery) -> str:
     return fitted("card_fallback.txt.j2", FALLBACK_LIMIT, discovery.outcome, account=account)
 
 
-def _and(items: list[str]) -> str:
+def and_list(items: list[str]) -> str:
     """Join as in prose: a, b and c."""
     if len(items) <= 1:
         return "".join(items)

@@ -9,8 +9,9 @@ from sqlmodel import select
 from bot.discoveries.service import CARD, RECEIPT
 from bot.emulator import SEED, SlackEmulator
 from bot.emulator.driver import DriverResponse
-from bot.rendering.cards import BUTTONS, SCOUT_BUTTONS
+from bot.rendering.cards import BUTTONS
 from bot.rendering.ids import ActionId
+from bot.rendering.receipts import SCOUT_BUTTONS
 from storage.engine import session_scope
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, OutboxMessage

@@ -6,6 +6,7 @@ settles (the work after the ack finished, the outbox delivered) before anyone lo
 
 from __future__ import annotations
 
+import functools
 import logging
 import shutil
 from dataclasses import dataclass, field
@@ -202,8 +203,7 @@ class World:
         )  # fmt: skip
 
 
-def load_rules_once(cache: dict = {}) -> DialogueRules:  # noqa: B006 - a deliberate cache
+@functools.cache
+def load_rules_once() -> DialogueRules:
     """prompts/ parsed once per test process."""
-    if "rules" not in cache:
-        cache["rules"] = load_dialogue_rules()
-    return cache["rules"]
+    return load_dialogue_rules()

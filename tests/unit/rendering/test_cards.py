@@ -14,7 +14,8 @@ from slack_sdk.models.blocks import Block
 
 from bot.dialogue.definition import Choice, Definition, load_definition
 from bot.discoveries.similar import Convergence, Related, RelatedDiscovery
-from bot.rendering.cards import clip, discovery_card, ordinal, receipt_message
+from bot.rendering.cards import clip, discovery_card, ordinal
+from bot.rendering.receipts import receipt_message
 from storage.models import Discovery, DiscoveryRoute
 
 HOSTILE = (

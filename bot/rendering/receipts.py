@@ -1,0 +1,63 @@
+"""The scout's receipt: where the discovery went, with the buttons its status still allows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.rendering.cards import SECTION_LIMIT, and_list, dicts, fitted, link_as
+from bot.rendering.ids import ActionId
+from bot.rendering.text import NO_UNFURL, Mrkdwn, render
+from storage.enums import DiscoveryStatus
+from storage.models import Discovery
+
+SCOUT_BUTTONS = (  # label, action, the statuses it still makes sense in
+    ("Edit", ActionId.DISCOVERY_EDIT, (DiscoveryStatus.NEW,)),
+    ("Withdraw", ActionId.DISCOVERY_WITHDRAW, (DiscoveryStatus.NEW, DiscoveryStatus.ACKNOWLEDGED)),
+)
+
+
+def receipt_message(
+    *,
+    discovery: Discovery,
+    posts: list[tuple[str, str, str | None]],
+    blocked: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The scout's thanks, naming each channel the discovery went to with a link to its post;
+    blocked: route → why its channel refuses the bot (that card is said to wait)."""
+    blocked = blocked or {}
+    places = [
+        render("receipt_place.md.j2", channel_id=channel, link=link_as(permalink, "see the post"))
+        for route, channel, permalink in posts
+        if route not in blocked
+    ]
+    waiting = [
+        render("receipt_waiting.md.j2", channel_id=channel, error=blocked[route])
+        for route, channel, _permalink in posts
+        if route in blocked
+    ]
+    text = fitted(
+        "receipt.md.j2", SECTION_LIMIT, discovery.account, places=Mrkdwn(and_list(places)),
+        waiting=Mrkdwn(and_list(waiting)),
+    )  # fmt: skip
+    blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
+    blocks += scout_buttons(discovery)
+    return {"text": text, "blocks": dicts(blocks), **NO_UNFURL}
+
+
+def scout_buttons(discovery: Discovery) -> list[ActionsBlock]:
+    """Under the scout's receipt: Edit until someone picks it up, Withdraw until it is closed."""
+    value, status = str(discovery.id), discovery.status
+    buttons = [
+        ButtonElement(text=label, action_id=action.value, value=value)
+        for label, action, open_in in SCOUT_BUTTONS
+        if status in open_in
+    ]
+    return [ActionsBlock(elements=buttons)] if buttons else []
