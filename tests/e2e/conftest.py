@@ -8,6 +8,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import Engine
 
+from bot.app import after_ack_work
 from bot.cli import main
 from bot.cli.runtime import Components, compose
 from bot.emulator import SEED, SlackDriver, SlackEmulator
@@ -62,6 +63,9 @@ def components(settings: Settings, engine: Engine) -> Iterator[Components]:
         parts = compose(settings, engine=engine, pacing=PACING)
     parts.delivery.start()
     yield parts
+    # Work after the last ack finishes while the emulator still answers: otherwise it logs
+    # a refused connection into whichever test runs next in this worker.
+    after_ack_work(parts.app).wait_idle(10)
     parts.delivery.stop(timeout=5)
 
 
