@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +13,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from storage.enums import DiscoveryStatus, Route
-from storage.models import Discovery, DiscoveryRoute, StatusChange
+from storage.models import Discovery, StatusChange
 from storage.queries._dialect import is_postgres
 from storage.queries.digest_figures import (
     CLOSED,
@@ -23,6 +24,7 @@ from storage.queries.digest_figures import (
     changed_between,
     live,
     logged_between,
+    per_route_query,
     theme_values,
 )
 
@@ -59,22 +61,18 @@ class ThemeTrend:
 
 
 def weekly_counts(*, session: Session, edges: Sequence[datetime]) -> dict[Route, list[int]]:
-    """Discoveries per current route in each [edges[i], edges[i+1]): one indexed range, bucketed."""
-    created = col(Discovery.created_at)
-    bucket = sa.case(*[(created < edge, index) for index, edge in enumerate(edges[1:])])
-    current = sa.and_(
-        col(DiscoveryRoute.discovery_id) == col(Discovery.id),
-        col(DiscoveryRoute.rerouted_to).is_(None),
-    )
-    query = (
-        sa.select(col(DiscoveryRoute.route), bucket, sa.func.count())
-        .select_from(Discovery)
-        .join(DiscoveryRoute, current)
-        .where(logged_between(edges[0], edges[-1]))
-        .group_by(col(DiscoveryRoute.route), bucket)
-    )
+    """Discoveries per current route in each [edges[i], edges[i+1]): a count per week's range.
+
+    One indexed range per week, UNION ALL'd, rather than one range bucketed by a CASE over
+    the edges: SQLite evaluated the CASE's dozen comparisons on each of the 260,000 rows of
+    13 weeks (1.2 s against 0.37 s for the ranges, bench/digest.py at 1,000,000).
+    """
+    weeks = [
+        per_route_query([logged_between(start, end)], sa.literal(index, sa.Integer))
+        for index, (start, end) in enumerate(itertools.pairwise(edges))
+    ]
     series = {route: [0] * (len(edges) - 1) for route in Route}
-    for route, index, count in session.exec(query).all():
+    for route, index, count in session.exec(sa.union_all(*weeks)).all():
         series[Route(route)][index] = count
     return series
 
