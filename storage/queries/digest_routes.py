@@ -102,7 +102,9 @@ def themes_per_route(
     for (route, theme), (count, accounts, names) in _accounts(session, base, themes, per_theme):
         shown = tuple(items.get((route, theme), ()))
         groups[Route(route)].append(ThemeGroup(theme, count, accounts, shown, tuple(names)))
-    return {route: sorted(found, key=lambda g: (-g.count, g.theme)) for route, found in groups.items()}
+    return {
+        route: sorted(found, key=lambda g: (-g.count, g.theme)) for route, found in groups.items()
+    }
 
 
 def _accounts(
@@ -157,7 +159,9 @@ def closed_per_route(
     query = routed(query, discovery).where(changed_between(start, end, CLOSED)).group_by(ROUTE)
     counts = {Route(route): count for route, count in session.exec(query)}
     order = (col(StatusChange.at), col(StatusChange.id))
-    rows = _first(session, _week_changes(start, end, CLOSED).add_columns(*LOOP_COLUMNS), order, limit)
+    rows = _first(
+        session, _week_changes(start, end, CLOSED).add_columns(*LOOP_COLUMNS), order, limit
+    )
     lines = _by_route(rows, lambda row: LoopLine(*row[:9]))
     return {route: (counts.get(route, 0), lines[route]) for route in Route}
 
