@@ -370,31 +370,35 @@ def sqlite_databases() -> Iterator[Fresh]:
 
 @contextmanager
 def postgres_databases() -> Iterator[Fresh]:
-    """Make a fresh migrated database per size on a throwaway cluster (tests/postgres.py)."""
+    """Make a fresh migrated database per size on a throwaway cluster (tests/postgres.py), or
+    on the server VALUESCOUT_TEST_POSTGRES_URL names."""
     import psycopg
 
-    from tests.postgres import create_database, drop_database, postgres_server
+    from tests.postgres import postgres_server
+    from tests.postgres_databases import create_database, drop_database
 
-    server = postgres_server()  # or the one VALUESCOUT_TEST_POSTGRES_URL names
-    admin = psycopg.connect(server.admin_url, autocommit=True)
+    with tempfile.TemporaryDirectory(prefix="valuescout-bench-pg-") as root:
+        server = postgres_server(Path(root))
+        admin = psycopg.connect(server.admin_url, autocommit=True)
 
-    @contextmanager
-    def fresh(rows: int) -> Iterator[Engine]:
-        name = f"valuescout_bench_{os.getpid()}_{rows}"
-        create_database(admin, name)
-        engine = create_engine_for(server.url_for(name))
+        @contextmanager
+        def fresh(rows: int) -> Iterator[Engine]:
+            name = f"valuescout_bench_{os.getpid()}_{rows}"
+            create_database(admin, name)
+            engine = create_engine_for(server.url_for(name))
+            try:
+                upgrade(engine_or_url=engine)
+                yield engine
+            finally:
+                engine.dispose()
+                drop_database(admin, name)
+
         try:
-            upgrade(engine_or_url=engine)
-            yield engine
+            yield fresh
         finally:
-            engine.dispose()
-            drop_database(admin, name)
-
-    try:
-        yield fresh
-    finally:
-        admin.close()
-        server.stop()
+            admin.close()
+            if server.cluster:
+                server.cluster.stop()
 
 
 def run(name: str, fresh: Fresh, sizes: list[int], repeat: int, say: Callable[[str], None]) -> None:
