@@ -206,19 +206,13 @@ def scout_logged(
 ) -> dict[str, tuple[int, list[DiscoveryLine]]]:
     """Per scout who logged in [start, end): how many, and the first few."""
     scout = col(Discovery.scout_user_id)
-    counts = sa.select(scout, sa.func.count()).where(logged_between(start, end)).group_by(scout)
-    rank = sa.func.row_number().over(
-        partition_by=scout, order_by=(col(Discovery.created_at), col(Discovery.id))
-    )
-    ranked = sa.select(*LINE_COLUMNS, rank.label("rank")).where(logged_between(start, end))
-    ranked = ranked.subquery()
-    listed = sa.select(ranked).where(ranked.c.rank <= per_scout).order_by(ranked.c.rank)
-    news: dict[str, tuple[int, list[DiscoveryLine]]] = {
-        user: (count, []) for user, count in session.exec(counts).all()
-    }
-    for row in session.exec(listed).all():
-        news[row.scout_user_id][1].append(DiscoveryLine(*row[: len(LINE_COLUMNS)]))
-    return news
+    ranked = _per_scout(
+        sa.select(col(Discovery.id).label("id")).where(logged_between(start, end)),
+        scout, (col(Discovery.created_at), col(Discovery.id)),
+    )  # fmt: skip
+    listed = sa.select(*LINE_COLUMNS, ranked.c.count).join(ranked, ranked.c.id == Discovery.id)
+    rows = session.exec(listed.where(ranked.c.rank <= per_scout).order_by(ranked.c.rank))
+    return _gathered(rows, lambda row: DiscoveryLine(*row[: len(LINE_COLUMNS)]))
 
 
 def scout_changes(
@@ -226,22 +220,36 @@ def scout_changes(
 ) -> dict[str, tuple[int, list[LoopLine]]]:
     """Per scout: how many of their discoveries were answered in [start, end), the first few."""
     discovery = col(StatusChange.discovery_id)
-    scout = col(Discovery.scout_user_id)
-    joined = sa.select().select_from(StatusChange).join(Discovery, col(Discovery.id) == discovery)
-    joined = joined.where(changed_between(start, end, REACHED), live())
-    counts = joined.add_columns(scout, sa.func.count()).group_by(scout)
-    rank = sa.func.row_number().over(
-        partition_by=scout, order_by=(col(StatusChange.at), col(StatusChange.id))
-    )
-    ranked = joined.add_columns(
-        discovery, col(Discovery.account), scout, col(StatusChange.to_status),
-        col(StatusChange.actor_user_id), col(StatusChange.at), col(StatusChange.outcome_kind),
-        col(StatusChange.note), col(StatusChange.link), rank.label("rank"),
-    ).subquery()  # fmt: skip
-    listed = sa.select(ranked).where(ranked.c.rank <= per_scout).order_by(ranked.c.rank)
-    news: dict[str, tuple[int, list[LoopLine]]] = {
-        user: (count, []) for user, count in session.exec(counts).all()
-    }
-    for row in session.exec(listed).all():
-        news[row.scout_user_id][1].append(LoopLine(*row[:9]))
+    of_discovery = col(Discovery.id) == discovery
+    changes = sa.select(col(StatusChange.id).label("id")).join(Discovery, of_discovery)
+    ranked = _per_scout(
+        changes.where(changed_between(start, end, REACHED), live()),
+        col(Discovery.scout_user_id), (col(StatusChange.at), col(StatusChange.id)),
+    )  # fmt: skip
+    listed = sa.select(
+        discovery, col(Discovery.account), col(Discovery.scout_user_id),
+        col(StatusChange.to_status), col(StatusChange.actor_user_id), col(StatusChange.at),
+        col(StatusChange.outcome_kind), col(StatusChange.note), col(StatusChange.link),
+        ranked.c.count,
+    ).join(ranked, ranked.c.id == StatusChange.id).join(Discovery, of_discovery)  # fmt: skip
+    rows = session.exec(listed.where(ranked.c.rank <= per_scout).order_by(ranked.c.rank))
+    return _gathered(rows, lambda row: LoopLine(*row[:9]))
+
+
+def _per_scout(ids: Any, scout: Any, order: tuple[Any, ...]) -> Any:
+    """`ids` with each scout's count and each row's rank within its scout, as a subquery.
+
+    Only ids are ranked: the wide columns are read for the few rows listed, not sorted for all.
+    """
+    return ids.add_columns(
+        sa.func.count().over(partition_by=scout).label("count"),
+        sa.func.row_number().over(partition_by=scout, order_by=order).label("rank"),
+    ).subquery()
+
+
+def _gathered(rows: Any, make: Any) -> dict[str, tuple[int, list[Any]]]:
+    """Rows listed per scout (in rank order), with each scout's count: scout -> (count, items)."""
+    news: dict[str, tuple[int, list[Any]]] = {}
+    for row in rows:
+        news.setdefault(row.scout_user_id, (row.count, []))[1].append(make(row))
     return news
