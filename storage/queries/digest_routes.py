@@ -93,10 +93,8 @@ def themes_per_route(
     themes = theme_values(session)
     base = routed(sa.select().select_from(Discovery).join(themes, sa.true()))
     base = base.where(logged_between(start, end))
-    order = (col(Discovery.created_at), col(Discovery.id))
     items: dict[tuple[str, str], list[DiscoveryLine]] = {}
-    listed = base.add_columns(*LINE_COLUMNS, themes.c.value.label("theme"))
-    for row in _first(session, listed, order, per_theme, themes.c.value):
+    for row in _first_per_theme(session, base, themes, per_theme):
         items.setdefault((row.route, row.theme), []).append(DiscoveryLine(*row[:8]))
     groups: dict[Route, list[ThemeGroup]] = {route: [] for route in Route}
     for (route, theme), (count, accounts, names) in _accounts(session, base, themes, per_theme):
@@ -105,6 +103,23 @@ def themes_per_route(
     return {
         route: sorted(found, key=lambda g: (-g.count, g.theme)) for route, found in groups.items()
     }
+
+
+def _first_per_theme(session: Session, base: Any, themes: Any, limit: int) -> Any:
+    """The first `limit` discoveries of each route and theme, by time logged.
+
+    Only ids are ranked (ROW_NUMBER over the week's rows); the wide columns (the outcome's
+    text) are read for the few listed, not carried through the sort of every row.
+    """
+    order = (col(Discovery.created_at), col(Discovery.id))
+    rank = sa.func.row_number().over(partition_by=(ROUTE, themes.c.value), order_by=order)
+    ranked = base.add_columns(
+        col(Discovery.id).label("id"), ROUTE.label("route"), themes.c.value.label("theme"),
+        rank.label("rank"),
+    ).subquery()  # fmt: skip
+    listed = sa.select(*LINE_COLUMNS, ranked.c.route, ranked.c.theme)
+    listed = listed.join(ranked, ranked.c.id == Discovery.id).where(ranked.c.rank <= limit)
+    return session.exec(listed.order_by(ranked.c.route, ranked.c.theme, ranked.c.rank)).all()
 
 
 def _accounts(
