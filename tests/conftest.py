@@ -38,6 +38,9 @@ SLOW_FIRST = (  # the model of users' paths, then child processes, the demo, a w
     "tests/e2e/test_digests_demo.py",
     "tests/integration/test_packaging.py",
     "tests/integration/storage/test_storage_migrations.py",
+    "tests/integration/test_bench_scale.py",
+    "tests/integration/storage/test_storage_sqlite_processes.py",
+    "tests/e2e/test_demo_paths.py",
     "tests/e2e/test_digests.py",
 )
 _database_numbers = itertools.count(1)
@@ -72,6 +75,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     xdist (--dist load deals the first ones round) none starts last and keeps the others
     waiting. A stable sort after pytest's own: the rest keep their order."""
     items.sort(key=_slow_rank)
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            # The PostgreSQL half runs the same code of bot/ as the SQLite half (storage/ is not
+            # measured): tracing it again cost a third of its time for under a point of branch
+            # coverage (retries only PostgreSQL's concurrency takes).
+            item.add_marker(pytest.mark.no_cover)
 
 
 def _slow_rank(item: pytest.Item) -> int:

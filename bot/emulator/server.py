@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import logging
 import threading
 import time
@@ -11,6 +10,7 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 
 from bot.emulator.api import METHODS
+from bot.emulator.clone import clone
 from bot.emulator.common import Caller
 from bot.emulator.errors import ApiError
 from bot.emulator.faults import Faults
@@ -161,7 +161,7 @@ class SlackEmulator:
     def message(self, channel_id: str, ts: str) -> dict:
         """A copy of one message (`message_not_found` ApiError when absent)."""
         with self.workspace.transaction() as ws:
-            return copy.deepcopy(ws.find_message(channel_id, ts))
+            return clone(ws.find_message(channel_id, ts))
 
     def ephemerals(self, channel_id: str) -> list[dict]:
         """Ephemeral messages shown in a channel, oldest first; each has `to_user`."""

@@ -38,7 +38,7 @@ def handle_answers_submitted(ack: Ack, body: dict, view: dict, context: BoltCont
     """Check every answer; show what to fix on its field, or move on to choosing the teams."""
     app, now, who = services(context), utc_now(), _who(body)
     rules, dialogue_id = app.rules, dialogue_of(view)
-    previous = dialogue_answers(engine=app.engine, dialogue_id=dialogue_id)
+    previous = dialogue_answers(engine=app.engine, who=who, dialogue_id=dialogue_id)
     answers, errors = answers_from_modal(
         rules.definition, view, previous=previous, today=now.date()
     )
@@ -86,7 +86,7 @@ def handle_routes_submitted(ack: Ack, body: dict, view: dict, context: BoltConte
 def thank_the_scout(body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
     """Thank the scout in their DM, once per discovery, and let delivery post the cards now."""
     app = services(context)
-    answers = submitted_once(engine=app.engine, dialogue_id=dialogue_of(view))
+    answers = submitted_once(engine=app.engine, who=_who(body), dialogue_id=dialogue_of(view))
     if answers is None:
         return
     effects = (Submitted(answers),)
