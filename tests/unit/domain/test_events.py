@@ -21,7 +21,7 @@ SAMPLES = [
         route="sales",
         to_route="product",
         to_channel_id="C0PRODUCT",
-    ),  # fmt: skip
+    ),
 ]
 
 
