@@ -8,7 +8,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{4,}$")
@@ -27,6 +27,7 @@ HINTS = {
     "VALUESCOUT_ADMINS": "comma-separated Slack user ids, e.g. U012AB3CD,U045EF6GH",
     "VALUESCOUT_TIMEZONE": "an IANA time zone name, e.g. Europe/Berlin",
     "VALUESCOUT_DIGEST_SCHEDULE": "a day of the week and a time, e.g. 'mon 09:00'",
+    "VALUESCOUT_WEBHOOK_URL": "the URL that receives events, e.g. https://hooks.example.com/vs",
 }
 
 
@@ -112,8 +113,12 @@ class Settings(BaseSettings):
     )
     timezone: str = Field("UTC", validation_alias="VALUESCOUT_TIMEZONE")
     digest_schedule: str = Field("mon 09:00", validation_alias="VALUESCOUT_DIGEST_SCHEDULE")
+    webhook_url: str | None = Field(None, validation_alias="VALUESCOUT_WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(None, validation_alias="VALUESCOUT_WEBHOOK_SECRET")
 
-    @field_validator("bot_token", "signing_secret", "app_token", mode="before")
+    @field_validator(
+        "bot_token", "signing_secret", "app_token", "webhook_url", "webhook_secret", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -158,6 +163,22 @@ class Settings(BaseSettings):
         if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
             raise ValueError("sends the bot token in clear text; use https (http only on loopback)")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        parts = urlsplit(value or "")
+        if value and (parts.scheme not in ("https", "http") or not parts.hostname):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_pair(self) -> Settings:
+        if (self.webhook_url is None) != (self.webhook_secret is None):
+            raise ValueError(
+                "VALUESCOUT_WEBHOOK_URL and VALUESCOUT_WEBHOOK_SECRET go together: set both or neither"
+            )
+        return self
 
     @property
     def zone(self) -> ZoneInfo:

@@ -60,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     manifest = _command(commands, "manifest", _manifest, "print the Slack app manifest (YAML)")
     manifest.add_argument("--request-url", help="HTTP mode: the public base URL of `web`")
     _add_export(commands)
+    _add_webhook(commands)
     return parser
 
 
@@ -190,9 +191,28 @@ def _export(args: argparse.Namespace, settings: Settings) -> None:
         engine.dispose()
 
 
+def _add_webhook(commands) -> None:
+    """`valuescout webhook test`: a signed ping to VALUESCOUT_WEBHOOK_URL, and its answer."""
+    webhook = _command(commands, "webhook", _webhook, "outbound webhooks")
+    actions = webhook.add_subparsers(required=True, metavar="action", dest="action")
+    actions.add_parser("test", help="send a signed event of type ping and print the answer")
+
+
+def _webhook(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli.webhook import run_webhook_test
+
+    logging.getLogger().setLevel(args.log_level or "WARNING")
+    return run_webhook_test(settings, out=sys.stdout)
+
+
 def _secrets(settings: Settings) -> tuple[str, ...]:
     """The configured secrets, so the log filter can redact them wherever they appear."""
-    values = (settings.bot_token, settings.signing_secret, settings.app_token)
+    values = (
+        settings.bot_token,
+        settings.signing_secret,
+        settings.app_token,
+        settings.webhook_secret,
+    )
     secrets = [value.get_secret_value() for value in values if value is not None]
     # An unparsable URL fails with its own clear message when the engine is built.
     with contextlib.suppress(ArgumentError):

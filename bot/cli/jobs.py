@@ -15,6 +15,7 @@ from bot.cli.runtime import check_slack, prepare_database
 from bot.dialogue.turns import load_dialogue_rules
 from bot.digests.send import Outcome
 from bot.discoveries.delivery import DeliveryWorker
+from bot.effects.webhook import webhook_target
 from bot.jobs import run_due_jobs, summaries
 from bot.settings import Settings, require
 from bot.slack_client import build_web_client
@@ -39,8 +40,9 @@ def run_jobs(args: argparse.Namespace, settings: Settings, *, out: TextIO) -> in
             engine=engine, client=client, settings=settings, network=rules.network, now=now
         )
         delivery = DeliveryWorker(
-            engine=engine, client=client, definition=rules.definition, network=rules.network
-        )
+            engine=engine, client=client, definition=rules.definition, network=rules.network,
+            webhook=webhook_target(settings),
+        )  # fmt: skip
         posted, queued = drain(delivery, engine)
     finally:
         engine.dispose()

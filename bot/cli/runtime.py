@@ -19,6 +19,7 @@ from bot.dialogue.turns import load_dialogue_rules
 from bot.digests.jobs import digest_jobs
 from bot.discoveries.delivery import DeliveryWorker
 from bot.discoveries.themes import load_network
+from bot.effects.webhook import webhook_target
 from bot.jobs import JOBS, Job
 from bot.scheduler import ScheduledJob, build_scheduler
 from bot.settings import HINTS, Settings, SettingsError, require
@@ -75,7 +76,7 @@ def compose(settings: Settings, *, engine: Engine | None = None, pacing: float =
     client = build_web_client(settings)
     delivery = DeliveryWorker(
         engine=engine, client=client, definition=rules.definition, network=rules.network,
-        admins=settings.admins, per_channel_interval=pacing,
+        admins=settings.admins, per_channel_interval=pacing, webhook=webhook_target(settings),
     )  # fmt: skip
     app = build_app(settings=settings, client=client, engine=engine, rules=rules, delivery=delivery)
     return Components(settings, engine, client, app, delivery)

@@ -30,6 +30,9 @@ from bot.discoveries.service import (
     record_delivery,
 )
 from bot.discoveries.themes import ValueNetwork
+from bot.effects.dispatch import dispatch_events
+from bot.effects.webhook import WEBHOOK, WebhookTarget
+from bot.effects.webhook_worker import WebhookWorker
 from bot.rendering.text import NO_UNFURL
 from storage.engine import session_scope
 from storage.queries import claim_due_outbox, mark_outbox_failed, mark_outbox_retry
@@ -64,8 +67,12 @@ class DeliveryWorker:
         batch_size: int = 10,
         lease: timedelta = DEFAULT_LEASE,
         admins: Collection[str] = (),
+        webhook: WebhookTarget | None = None,
     ) -> None:
         self._engine, self._client, self._admins = engine, client, frozenset(admins)
+        self._webhooks = webhook and WebhookWorker(
+            engine=engine, target=webhook, clock=clock, poll_interval=poll_interval, lease=lease
+        )
         self._renderer = OutboxRenderer(
             engine=engine, client=client, definition=definition, network=network, clock=clock
         )
@@ -80,7 +87,13 @@ class DeliveryWorker:
     # -- running ----------------------------------------------------------------------
 
     def drain_once(self) -> int:
-        """Post every message that is due now; return how many were sent."""
+        """Queue new events' effects, then send everything due now; return how many were sent."""
+        sent = self._drain_slack()
+        return sent + (self._webhooks.drain_once() if self._webhooks else 0)
+
+    def _drain_slack(self) -> int:
+        """Queue new events' effects, then post every Slack message due now."""
+        dispatch_events(engine=self._engine, now=self._now(), webhook=self._webhooks is not None)
         jobs = self._claim()
         self._soonest = self._clock() if len(jobs) == self._batch else None
         jobs.sort(key=lambda job: ORDER.get(job.kind, 0))
@@ -94,10 +107,14 @@ class DeliveryWorker:
         self._stopping.clear()
         self._thread = threading.Thread(target=self._run, name="outbox-delivery", daemon=True)
         self._thread.start()
+        if self._webhooks:  # in a thread of its own: a slow receiver never delays Slack
+            self._webhooks.start()
 
     def wake(self) -> None:
         """Drain now rather than at the next poll (e.g. right after a submit)."""
         self._wakeup.set()
+        if self._webhooks:
+            self._webhooks.wake()
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the thread after its current message; rows it holds are leased, never lost."""
@@ -106,12 +123,14 @@ class DeliveryWorker:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        if self._webhooks:
+            self._webhooks.stop(timeout)
 
     def _run(self) -> None:
         while not self._stopping.is_set():
             self._wakeup.clear()  # before draining: a wake() during the drain is not lost
             try:
-                self.drain_once()
+                self._drain_slack()
             except Exception:  # the database may be down: keep the thread, try again later
                 logger.exception("outbox drain failed; trying again in %.1f s", self._poll)
             pause = self._poll
@@ -129,7 +148,7 @@ class DeliveryWorker:
         with session_scope(self._engine) as session:
             rows = claim_due_outbox(
                 session=session, now=self._now(), limit=self._batch, lease=self._lease,
-                skip_channels=self._paced_channels(),
+                skip_channels=self._paced_channels(), skip_kinds=(WEBHOOK,),
             )  # fmt: skip
             return [
                 Job(r.id, r.kind, r.channel_id, r.thread_ts, r.payload, r.attempts, r.created_at)

@@ -14,9 +14,11 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from bot.dialogue.amounts import plain_amount
+from bot.discoveries.event_log import record
 from bot.discoveries.loop import Change, ChangeResult, change_status, latest_change
-from bot.discoveries.service import discovery_columns, queue_redraws
+from bot.discoveries.service import discovery_columns
 from bot.discoveries.themes import ValueNetwork, tag_themes
+from bot.domain.events import DiscoveryEdited
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery
 
@@ -49,6 +51,7 @@ def edit_discovery(
     session: Session,
     discovery_id: int,
     answers: Mapping[str, Any],
+    actor_user_id: str,
     network: ValueNetwork,
     now: datetime,
 ) -> ChangeResult:
@@ -61,8 +64,8 @@ def edit_discovery(
         .values(**columns, edited_at=now, updated_at=now)
     )
     if session.exec(statement).rowcount == 1:  # type: ignore[call-overload]
-        cause = f"edit:{now.isoformat()}"
-        queue_redraws(session=session, discovery_id=discovery_id, cause=cause, now=now)
+        edited = DiscoveryEdited(discovery_id, actor_user_id)
+        record(session=session, event=edited, now=now)  # the cards say "edited"
         return ChangeResult(status=DiscoveryStatus.NEW, repeated=True)
     status = session.get(Discovery, discovery_id)
     latest = latest_change(session=session, discovery_id=discovery_id)

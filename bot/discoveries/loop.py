@@ -14,12 +14,20 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from bot.discoveries.service import queue_redraws, receipt_key
+from bot.discoveries.event_log import record
+from bot.domain.events import (
+    DiscoveryWithdrawn,
+    RouteAcknowledged,
+    RouteActioned,
+    RouteDeclined,
+    StatusChanged,
+)
+from bot.effects.slack import STATUS_REPLY, receipt_key
+from bot.effects.slack import status_reply_key as status_reply_key
 from storage.enums import DiscoveryStatus, OutboxStatus
 from storage.models import Discovery, DiscoveryRoute, OutboxMessage, StatusChange
-from storage.queries import enqueue_outbox
+from storage.queries import earlier_pending
 
-STATUS_REPLY = "status_reply"
 NOTE_LIMIT = 1000
 Status = DiscoveryStatus
 # Which statuses each change may start from; actioned, declined and withdrawn are final.
@@ -28,6 +36,12 @@ ALLOWED_FROM: dict[DiscoveryStatus, tuple[DiscoveryStatus, ...]] = {
     Status.ACTIONED: (Status.NEW, Status.ACKNOWLEDGED),
     Status.DECLINED: (Status.NEW, Status.ACKNOWLEDGED),
     Status.WITHDRAWN: (Status.NEW, Status.ACKNOWLEDGED),
+}
+EVENTS: dict[DiscoveryStatus, type[StatusChanged]] = {
+    Status.ACKNOWLEDGED: RouteAcknowledged,
+    Status.ACTIONED: RouteActioned,
+    Status.DECLINED: RouteDeclined,
+    Status.WITHDRAWN: DiscoveryWithdrawn,
 }
 
 
@@ -88,11 +102,6 @@ class ReplyState:
     earlier_due_at: datetime | None
 
 
-def status_reply_key(change_id: int) -> str:
-    """The outbox dedupe key of the scout's reply for one status change."""
-    return f"status:{change_id}"
-
-
 def change_status(
     *, session: Session, discovery_id: int, change: Change, now: datetime
 ) -> ChangeResult:
@@ -104,12 +113,12 @@ def change_status(
             return ChangeResult(status=None)
         if current not in ALLOWED_FROM[change.to_status]:
             return _refused(session, discovery_id, current, change)
-        if change.to_status != Status.WITHDRAWN and moved_away(  # withdrawing is the scout's
-            _routes(session, discovery_id), change.channel_id
-        ):
-            return ChangeResult(status=current, moved=True)
+        routes = _routes(session, discovery_id)
+        if change.to_status != Status.WITHDRAWN and moved_away(routes, change.channel_id):
+            return ChangeResult(status=current, moved=True)  # withdrawing is the scout's
         if _compare_and_set(session, discovery_id, current, change.to_status, now):
             change_id = _record(session, discovery_id, current, change, now)
+            _record_event(session, discovery_id, change, change_id, routes, now)
             return ChangeResult(status=change.to_status, change_id=change_id)
     raise RuntimeError(f"status of discovery {discovery_id} kept changing")
 
@@ -141,7 +150,7 @@ def _compare_and_set(
 def _record(
     session: Session, discovery_id: int, current: Status, change: Change, now: datetime
 ) -> int:
-    """The history row and the scout's reply, in the transaction of the status update."""
+    """The history row, in the transaction of the status update."""
     row = StatusChange(
         discovery_id=discovery_id,
         from_status=current,
@@ -155,34 +164,24 @@ def _record(
     session.add(row)
     session.flush()
     assert row.id is not None
-    queue_status_reply(
-        session=session, discovery_id=discovery_id, change_id=row.id,
-        payload={"channel_id": change.channel_id}, now=now,
-    )  # fmt: skip
-    queue_redraws(session=session, discovery_id=discovery_id, cause=f"change:{row.id}", now=now)
     return row.id
 
 
-def queue_status_reply(
-    *, session: Session, discovery_id: int, change_id: int, payload: dict, now: datetime
+def _record_event(
+    session: Session,
+    discovery_id: int,
+    change: Change,
+    change_id: int,
+    routes: list[DiscoveryRoute],
+    now: datetime,
 ) -> None:
-    """The scout's reply about one change: threaded under the receipt, once it is posted."""
-    thread = _receipt_thread(session, discovery_id)
-    enqueue_outbox(
-        session=session,
-        kind=STATUS_REPLY,
-        dedupe_key=status_reply_key(change_id),
-        # Until the receipt is posted the reply waits; delivery then threads it under it.
-        channel_id=thread[0] if thread else _scout(session, discovery_id),
-        thread_ts=thread[1] if thread else None,
-        payload={"discovery_id": discovery_id, "status_change_id": change_id, **payload},
-        now=now,
-        discovery_id=discovery_id,
-    )
-
-
-def _scout(session: Session, discovery_id: int) -> str:
-    return session.exec(select(Discovery.scout_user_id).where(Discovery.id == discovery_id)).one()
+    """The change's domain event: the scout hears of it, the cards and a webhook show it."""
+    clicked = next((r.route.value for r in routes if r.channel_id == change.channel_id), None)
+    event = EVENTS[change.to_status](
+        discovery_id, change.actor_user_id, change_id=change_id, channel_id=change.channel_id,
+        route=clicked,
+    )  # fmt: skip
+    record(session=session, event=event, now=now)
 
 
 def _refused(session: Session, discovery_id: int, current: Status, change: Change) -> ChangeResult:
@@ -241,27 +240,15 @@ def load_status_reply(
     receipt = session.exec(
         select(OutboxMessage).where(OutboxMessage.dedupe_key == receipt_key(discovery_id))
     ).first()
-    earlier = session.exec(
-        select(sa.func.min(OutboxMessage.next_attempt_at)).where(
-            OutboxMessage.discovery_id == discovery_id,
-            OutboxMessage.kind == STATUS_REPLY,
-            OutboxMessage.status == OutboxStatus.PENDING,
-            col(OutboxMessage.id) < message_id,
-        )
-    ).one()
+    earlier = earlier_pending(
+        session=session, kind=STATUS_REPLY, discovery_id=discovery_id, message_id=message_id
+    )
     return ReplyState(
         change=change,
         thread=_posted(receipt),
         receipt_pending=receipt is not None and receipt.status == OutboxStatus.PENDING,
         earlier_due_at=earlier,
     )
-
-
-def _receipt_thread(session: Session, discovery_id: int) -> tuple[str, str] | None:
-    receipt = session.exec(
-        select(OutboxMessage).where(OutboxMessage.dedupe_key == receipt_key(discovery_id))
-    ).first()
-    return _posted(receipt)
 
 
 def _posted(receipt: OutboxMessage | None) -> tuple[str, str] | None:

@@ -15,11 +15,11 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from bot.discoveries.loop import latest_change, queue_status_reply
-from bot.discoveries.service import CARD, card_key, queue_redraws
+from bot.discoveries.event_log import record
+from bot.discoveries.loop import latest_change
+from bot.domain.events import DiscoveryRerouted
 from storage.enums import DiscoveryStatus, Route
 from storage.models import Discovery, DiscoveryRoute, StatusChange
-from storage.queries import enqueue_outbox
 from storage.queries._dialect import insert_for, inserted_one_row
 
 MOVABLE = (DiscoveryStatus.NEW, DiscoveryStatus.ACKNOWLEDGED)
@@ -57,7 +57,7 @@ class RerouteRefused(Exception):
 
 
 def reroute(*, session: Session, move: Move, channels: Mapping[str, str], now: datetime) -> int:
-    """Move the card and queue the new card and the scout's reply; the change's id.
+    """Move the card (its event brings the new card and the scout's reply); the change's id.
 
     A repeat of the same move by the same person (double click, retried request) returns
     the first change's id and changes nothing.
@@ -158,7 +158,7 @@ def _record(
     channel: str,
     now: datetime,
 ) -> int:
-    """The history row, the new channel's card and the scout's reply, in one transaction."""
+    """The history row and its event (the new card, the scout's reply), in one transaction."""
     row = StatusChange(
         discovery_id=move.discovery_id, from_status=from_status, to_status=DiscoveryStatus.NEW,
         actor_user_id=move.actor_user_id, note=move.note, rerouted_from=source.route,
@@ -167,16 +167,9 @@ def _record(
     session.add(row)
     session.flush()
     assert row.id is not None
-    enqueue_outbox(
-        session=session, kind=CARD, dedupe_key=card_key(move.discovery_id, move.to_route),
-        channel_id=channel, payload={"discovery_id": move.discovery_id, "route": move.to_route},
-        now=now, discovery_id=move.discovery_id,
+    event = DiscoveryRerouted(
+        move.discovery_id, move.actor_user_id, change_id=row.id, channel_id=source.channel_id,
+        route=source.route.value, to_route=move.to_route.value, to_channel_id=channel,
     )  # fmt: skip
-    payload = {"channel_id": source.channel_id, "to_channel_id": channel}
-    queue_status_reply(
-        session=session, discovery_id=move.discovery_id, change_id=row.id, payload=payload,
-        now=now,
-    )  # fmt: skip
-    cause = f"change:{row.id}"
-    queue_redraws(session=session, discovery_id=move.discovery_id, cause=cause, now=now)
+    record(session=session, event=event, now=now)
     return row.id

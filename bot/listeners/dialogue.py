@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from slack_bolt import App, BoltContext
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.dialogue.events import (
@@ -54,7 +54,9 @@ def register(app: App) -> None:
     )
     app.action(re.compile(f"^{ActionId.DIALOGUE_PICK}(:.*)?$"))(ack=acknowledge, lazy=[handle_pick])
     for action_id in NAVIGATION:
-        app.action(action_id.value)(ack=acknowledge, lazy=[handle_navigation])
+        if action_id is not ActionId.DIALOGUE_SUBMIT:
+            app.action(action_id.value)(ack=acknowledge, lazy=[handle_navigation])
+    app.action(ActionId.DIALOGUE_SUBMIT.value)(handle_submit)
     app.action(ActionId.DIALOGUE_ROUTES.value)(ack=acknowledge, lazy=[handle_routes])
 
 
@@ -99,6 +101,23 @@ def handle_navigation(body: dict, action: dict, context: BoltContext, client: We
     dialogue_id, key, value = parse_action_value(action["value"])
     event = NAVIGATION[ActionId(action["action_id"])](key, value)
     turn = _turn(context, _who(body), [event], dialogue_id=dialogue_id)
+    _say(client, context, body["container"]["channel_id"], turn)
+
+
+def handle_submit(
+    ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient
+) -> None:
+    """Submit clicked: stored before the ack, so a crash right after it loses nothing."""
+    dialogue_id, key, value = parse_action_value(action["value"])
+    event = NAVIGATION[ActionId.DIALOGUE_SUBMIT](key, value)
+    turn = _turn(context, _who(body), [event], dialogue_id=dialogue_id)  # the database only
+    ack()
+    say_submitted(body=body, context=context, client=client, turn=turn)
+
+
+@after_ack
+def say_submitted(body: dict, context: BoltContext, client: WebClient, turn: Turn) -> None:
+    """After the ack: thank the scout (or say why not), and let delivery post the cards."""
     _say(client, context, body["container"]["channel_id"], turn)
 
 

@@ -80,7 +80,7 @@ def handle_edit_submitted(ack: Ack, body: dict, view: dict, context: BoltContext
     with session_scope(app.engine) as session:
         result = edit_discovery(
             session=session, discovery_id=discovery_id, answers=answers,
-            network=app.rules.network, now=now,
+            network=app.rules.network, now=now, actor_user_id=user,
         )  # fmt: skip
     if result.done:
         ack(response_action="clear")

@@ -2,6 +2,7 @@
 
 from storage.models.base import NAMING_CONVENTION, metadata
 from storage.models.discoveries import DialogueSession, Discovery, DiscoveryRoute, StatusChange
+from storage.models.events import RecordedEvent
 from storage.models.operations import (
     AppSetting,
     DigestRun,
@@ -19,6 +20,7 @@ __all__ = [
     "DiscoveryRoute",
     "OutboxMessage",
     "ProcessedRequest",
+    "RecordedEvent",
     "RouteChannel",
     "StatusChange",
     "metadata",

@@ -9,13 +9,21 @@ from storage.queries.config import (
 )
 from storage.queries.digests import claim_digest_run, mark_digest_failed, mark_digest_sent
 from storage.queries.discoveries import ScoutFigures, scout_discoveries, scout_figures
+from storage.queries.events import (
+    claim_undispatched_events,
+    mark_event_dispatched,
+    mark_event_retry,
+    record_event,
+)
 from storage.queries.outbox import (
     claim_due_outbox,
+    earlier_pending,
     enqueue_outbox,
     mark_outbox_failed,
     mark_outbox_retry,
     mark_outbox_sent,
     pending_outbox_count,
+    postpone_outbox,
     scrub_error,
 )
 from storage.queries.requests import record_request_once
@@ -24,14 +32,20 @@ __all__ = [
     "ScoutFigures",
     "claim_digest_run",
     "claim_due_outbox",
+    "claim_undispatched_events",
+    "earlier_pending",
     "enqueue_outbox",
     "get_setting",
     "mark_digest_failed",
     "mark_digest_sent",
+    "mark_event_dispatched",
+    "mark_event_retry",
     "mark_outbox_failed",
     "mark_outbox_retry",
     "mark_outbox_sent",
     "pending_outbox_count",
+    "postpone_outbox",
+    "record_event",
     "record_request_once",
     "route_channels",
     "scout_discoveries",
