@@ -17,7 +17,6 @@ from storage.enums import (
     Fit,
     OutboxStatus,
     Persona,
-    Route,
     ValueBand,
 )
 from storage.models import Discovery, DiscoveryRoute, OutboxMessage, StatusChange
@@ -126,7 +125,7 @@ def _record_routes(
         session.add(
             DiscoveryRoute(
                 discovery_id=discovery_id,
-                route=Route(route),
+                route=route,
                 reason=reason,
                 channel_id=channels[route],
             )
