@@ -107,3 +107,24 @@ def test_the_command_stops_with_one_line_and_exit_2(copy, monkeypatch, tmp_path,
     err = capsys.readouterr().err
     assert err.startswith(f"valuescout: {copy / 'routing.yaml'}: routes[1].id: 'Marketing'")
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_the_settings_modal_the_dialogue_and_the_help_offer_a_route_of_the_copy(copy):
+    from bot.config import WorkspaceConfig
+    from bot.rendering.config import config_blocks, config_modal
+    from bot.rendering.dialogue import route_options
+    from bot.rendering.help import help_blocks
+    from bot.settings import parse_weekly
+
+    edit(copy / "routing.yaml", "rules:\n", SUCCESS + "\nrules:\n")
+    settings_for(copy)
+    config = WorkspaceConfig({"success": "C0SUCCESS"}, parse_weekly("mon 09:00"), 3)
+    labels = [block.label.text for block in config_modal(config).blocks[:5]]
+    assert labels == ["Sales channel", "Marketing channel", "Product channel",
+                      "Customer success channel", "Coach channel (weekly coach digest)"]  # fmt: skip
+    assert "*Customer success channel*: <#C0SUCCESS>" in str(config_blocks(config)[2].text.text)
+    success = route_options({})[-1]
+    assert (success.value, success.label, success.description) == (
+        "success", "Customer success", "Drives adoption."
+    )
+    assert "Sales, Marketing, Product, Customer success" in str(help_blocks()[0].text.text)
