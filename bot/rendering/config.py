@@ -81,7 +81,7 @@ def config_from_modal(view: dict) -> tuple[WorkspaceConfig | None, dict[str, str
 def config_blocks(config: WorkspaceConfig) -> list[Block]:
     """The admin's part of the Home tab: what is configured, and a button to change it."""
     lines = [
-        f"*{label}*: " + (f"<#{escape(config.channels[role])}>" if role in config.channels
+        f"*{escape(label)}*: " + (f"<#{escape(config.channels[role])}>" if role in config.channels
                           else "_not set: discoveries for it cannot be sent_")
         for role, label in channel_roles().items()
     ]  # fmt: skip

@@ -48,15 +48,20 @@ ANSWERS = {
 }
 
 
-@pytest.fixture
-def prompts_copy(tmp_path) -> Path:
-    """The shipped prompts/ copied, with the route `success` added only there."""
+def prompts_with(tmp_path: Path, route: str) -> Path:
+    """The shipped prompts/ copied, with a route (and its rules) added to routing.yaml."""
     copy = tmp_path / "prompts"
     shipped = Path(prompts.__file__).parent
     shutil.copytree(shipped, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     routing = copy / "routing.yaml"
-    routing.write_text(routing.read_text("utf-8").replace("\nrules:\n", ROUTE, 1), "utf-8")
+    routing.write_text(routing.read_text("utf-8").replace("\nrules:\n", route, 1), "utf-8")
     return copy
+
+
+@pytest.fixture
+def prompts_copy(tmp_path) -> Path:
+    """The shipped prompts/ copied, with the route `success` added only there."""
+    return prompts_with(tmp_path, ROUTE)
 
 
 @pytest.fixture

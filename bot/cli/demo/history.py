@@ -59,6 +59,6 @@ def sample(demo: Demo, rest: str) -> None:
 
 def channels(demo: Demo, rest: str) -> None:
     """/channels: how many messages landed in each channel."""
-    for room in SEED.rooms:
-        count = len(demo.emulator.messages(room.id))
-        demo.screen.say(f"#{room.name}: {count} message{'s' * (count != 1)}")
+    for room_id, name in demo.rooms.items():
+        count = len(demo.emulator.messages(room_id))
+        demo.screen.say(f"#{name}: {count} message{'s' * (count != 1)}")
