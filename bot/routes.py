@@ -8,7 +8,7 @@ so adding a team is an entry in routing.yaml plus its channel.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -66,9 +66,9 @@ class Routes:
         """The route with this id, if it exists."""
         return next((entry for entry in self.entries if entry.id == route), None)
 
-    def ordered(self, routes: object) -> list[Route]:
+    def ordered(self, routes: Iterable[str]) -> list[Route]:
         """The given route ids in the file's order (unknown ones last, as given)."""
-        given = [str(route) for route in routes]  # type: ignore[attr-defined]
+        given = list(routes)
         known = [route for route in self.ids if route in given]
         return known + [route for route in given if route not in self.ids]
 

@@ -160,7 +160,7 @@ class Settings(BaseSettings):
         data["channels_by_route"] = {route: channel for route, channel in found.items() if channel}
         return data
 
-    @field_validator("bot_token", "signing_secret", "app_token", mode="before")
+    @field_validator("bot_token", "signing_secret", "app_token", "prompts_dir", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
