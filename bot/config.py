@@ -11,7 +11,6 @@ from bot.discoveries.blocked import retarget_blocked
 from bot.discoveries.nudges import SETTING as NUDGE_SETTING
 from bot.discoveries.nudges import nudge_days
 from bot.settings import DigestSchedule, Settings, parse_weekly
-from storage.enums import ChannelRole
 from storage.queries import get_setting, route_channels, set_route_channel, set_setting
 
 DIGEST_SCHEDULE = "digest_schedule"  # text like 'mon 09:00'
@@ -22,7 +21,7 @@ MAX_NUDGE_DAYS = 30
 class WorkspaceConfig:
     """The settings an admin sees and changes: channels per role, digest time, nudge delay."""
 
-    channels: dict[str, str]  # role (sales, marketing, product, coach) → channel id
+    channels: dict[str, str]  # a route id or "coach" → channel id
     schedule: DigestSchedule
     nudge_days: int
 
@@ -50,7 +49,7 @@ def save_config(*, session: Session, config: WorkspaceConfig, admin: str, now: d
     Cards waiting on a channel that refused them go to their route's new channel."""
     for role, channel in config.channels.items():
         set_route_channel(
-            session=session, route=ChannelRole(role), channel_id=channel, changed_by=admin, now=now
+            session=session, route=role, channel_id=channel, changed_by=admin, now=now
         )
     retarget_blocked(session=session, channels=config.channels, now=now)
     set_setting(session=session, key=DIGEST_SCHEDULE, value=str(config.schedule),

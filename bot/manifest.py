@@ -5,6 +5,10 @@ from __future__ import annotations
 import yaml
 
 from bot.rendering.ids import CallbackId, Command
+from bot.rendering.text import render, shorten
+from bot.routes import current_routes
+
+DESCRIPTION_LIMIT = 140
 
 BOT_SCOPES = [
     "app_mentions:read",
@@ -39,7 +43,7 @@ def manifest(*, request_url: str | None = None) -> dict:
     return {
         "display_information": {
             "name": "Value Scout",
-            "description": "Bring customers' unmet outcomes back to sales, marketing and product.",
+            "description": _description(),
             "background_color": "#1d4e89",
         },
         "features": _features(events_url),
@@ -52,6 +56,12 @@ def manifest(*, request_url: str | None = None) -> dict:
             "token_rotation_enabled": False,
         },
     }
+
+
+def _description() -> str:
+    """What the app does, naming the routes (Slack takes up to 140 characters)."""
+    teams = [route.label for route in current_routes()]
+    return shorten(render("manifest_description.txt.j2", teams=teams), DESCRIPTION_LIMIT)
 
 
 def _features(events_url: str | None) -> dict:

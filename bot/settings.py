@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{4,}$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{4,}$")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SCHEDULE = re.compile(r"^(?P<days>[a-z,\-]+)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+# A route's channel: VALUESCOUT_<ID>_CHANNEL for any route id of routing.yaml (the coaches'
+# channel is a declared setting of its own).
+ROUTE_CHANNEL = re.compile(r"VALUESCOUT_([A-Z][A-Z0-9_]*)_CHANNEL", re.IGNORECASE)
+NOT_A_ROUTE = ("coach",)
 
 # What each variable is for, so an error can say what to do.
 HINTS = {
@@ -28,6 +39,7 @@ HINTS = {
     "VALUESCOUT_TIMEZONE": "an IANA time zone name, e.g. Europe/Berlin",
     "VALUESCOUT_DIGEST_SCHEDULE": "a day of the week and a time, e.g. 'mon 09:00'",
     "VALUESCOUT_WEBHOOK_URL": "the URL that receives events, e.g. https://hooks.example.com/vs",
+    "VALUESCOUT_PROMPTS_DIR": "a directory holding a full copy of prompts/ (dialogue.yaml, …)",
 }
 
 
@@ -104,9 +116,8 @@ class Settings(BaseSettings):
     app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
     api_url: str = Field("https://slack.com/api/", validation_alias="SLACK_API_URL")
     database_url: str = Field("sqlite:///valuescout.db", validation_alias="DATABASE_URL")
-    sales_channel: str | None = Field(None, validation_alias="VALUESCOUT_SALES_CHANNEL")
-    marketing_channel: str | None = Field(None, validation_alias="VALUESCOUT_MARKETING_CHANNEL")
-    product_channel: str | None = Field(None, validation_alias="VALUESCOUT_PRODUCT_CHANNEL")
+    # Route id → channel id, from every VALUESCOUT_<ID>_CHANNEL (see _gather_route_channels).
+    channels_by_route: dict[str, str] = Field(default_factory=dict)
     coach_channel: str | None = Field(None, validation_alias="VALUESCOUT_COACH_CHANNEL")
     admins: Annotated[frozenset[str], NoDecode] = Field(
         frozenset(), validation_alias="VALUESCOUT_ADMINS"
@@ -115,15 +126,52 @@ class Settings(BaseSettings):
     digest_schedule: str = Field("mon 09:00", validation_alias="VALUESCOUT_DIGEST_SCHEDULE")
     webhook_url: str | None = Field(None, validation_alias="VALUESCOUT_WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(None, validation_alias="VALUESCOUT_WEBHOOK_SECRET")
+    prompts_dir: Path | None = Field(None, validation_alias="VALUESCOUT_PROMPTS_DIR")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The usual sources, plus every VALUESCOUT_<ID>_CHANNEL of the process environment
+        (the environment source reads only declared names; a route id is data)."""
+        channels = _RouteChannelVariables(settings_cls)
+        return init_settings, env_settings, channels, dotenv_settings, file_secret_settings
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gather_route_channels(cls, data: Any) -> Any:
+        """Collect VALUESCOUT_<ID>_CHANNEL names into channels_by_route, checking each id."""
+        if not isinstance(data, dict):
+            return data
+        found: dict[str, str] = {}
+        # The environment and .env arrive lower-cased, after their precedence is applied;
+        # arguments keep their case and come last, so they win (as they do for other fields).
+        for name in sorted(data, key=lambda key: str(key).isupper()):
+            match = ROUTE_CHANNEL.fullmatch(str(name))
+            if match and match[1].lower() not in NOT_A_ROUTE:
+                value = data.pop(name)
+                if value and not CHANNEL_ID.match(str(value)):
+                    raise ValueError(
+                        f"{str(name).upper()} is not a Slack channel id (like C0123ABCD)"
+                    )
+                found[match[1].lower()] = value
+        data["channels_by_route"] = {route: channel for route, channel in found.items() if channel}
+        return data
 
     @field_validator(
-        "bot_token", "signing_secret", "app_token", "webhook_url", "webhook_secret", mode="before"
+        "bot_token", "signing_secret", "app_token", "prompts_dir", "webhook_url", "webhook_secret",
+        mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("sales_channel", "marketing_channel", "product_channel", "coach_channel")
+    @field_validator("coach_channel")
     @classmethod
     def _channel_id(cls, value: str | None) -> str | None:
         if value and not CHANNEL_ID.match(value):
@@ -192,13 +240,8 @@ class Settings(BaseSettings):
 
     @property
     def route_channels(self) -> dict[str, str | None]:
-        """The initial route → channel map from the environment."""
-        return {
-            "sales": self.sales_channel,
-            "marketing": self.marketing_channel,
-            "product": self.product_channel,
-            "coach": self.coach_channel,
-        }
+        """The initial route → channel map from the environment (and the coaches' channel)."""
+        return {**self.channels_by_route, "coach": self.coach_channel}
 
     @property
     def workspace_configured(self) -> bool:
@@ -208,12 +251,28 @@ class Settings(BaseSettings):
         )
 
 
+class _RouteChannelVariables(PydanticBaseSettingsSource):
+    """VALUESCOUT_<ID>_CHANNEL variables of the process environment, whatever the id."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {name.lower(): value for name, value in os.environ.items()
+                if ROUTE_CHANNEL.fullmatch(name)}  # fmt: skip
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Read the settings, turning validation errors into one clear SettingsError."""
+    """Read the settings and take the prompts they name into use (checked first), turning
+    every problem into one clear SettingsError."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         raise SettingsError(_describe(error)) from None
+    from bot.prompts_check import use_prompts  # reads routes, questions and themes
+
+    use_prompts(settings)
+    return settings
 
 
 def require(settings: Settings, *names: str, purpose: str) -> None:
@@ -229,8 +288,11 @@ def _describe(error: ValidationError) -> str:
     """One line per problem, naming the variable; never echo the value of a secret."""
     lines = []
     for problem in error.errors():
-        name = str(problem["loc"][0]) if problem["loc"] else "settings"
         message = problem["msg"].removeprefix("Value error, ")
+        if not problem["loc"]:  # a check of several variables names them itself
+            lines.append(f"{message}.")
+            continue
+        name = str(problem["loc"][0])
         hint = HINTS.get(name)
         lines.append(f"{name} {message}" + (f"; expected {hint}." if hint else "."))
     return "\n".join(lines)

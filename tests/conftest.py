@@ -25,6 +25,7 @@ import psycopg
 import pytest
 from sqlalchemy import Engine
 
+import prompts
 from storage.engine import create_engine_for
 from storage.migrate import upgrade
 from storage.models import metadata
@@ -118,6 +119,14 @@ def _unavailable(reason: str) -> NoReturn:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def packaged_prompts() -> Iterator[None]:
+    """Every test starts and ends on the shipped prompts/, whatever copy a test switched to."""
+    prompts.use_directory(None)
+    yield
+    prompts.use_directory(None)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

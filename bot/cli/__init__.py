@@ -124,8 +124,10 @@ def _add_digest(commands) -> None:
     preview = actions.add_parser("preview", help="print a week's digests; write charts to PNG")
     send = actions.add_parser("send", help="send a week's digests now (once, unless --force)")
     for parser in (preview, send):
-        only = ["sales", "marketing", "product", "coach", "scout"]
-        parser.add_argument("--route", choices=only, help="only this digest (default: all)")
+        parser.add_argument(
+            "--route", metavar="ROUTE",
+            help="only this digest: a route's id (see prompts/routing.yaml), coach or scout",
+        )  # fmt: skip
         parser.add_argument("--week", help="an ISO week like 2026-W47 (default: the last one)")
     preview.add_argument("--chart-file", metavar="PATH", help="where to write the chart PNG")
     send.add_argument("--force", action="store_true", help="send again, even if sent before")

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.digests.model import OPEN_COUNTED, Week
-from storage.enums import DiscoveryStatus, Route
+from bot.routes import Route, current_routes
+from storage.enums import DiscoveryStatus
 from storage.queries.digest_figures import (
     DiscoveryLine,
     LoopLine,
@@ -78,7 +79,7 @@ class CoachFigures:
 
     week: Week
     weeks: tuple[Week, ...]  # the trend's weeks, oldest first, this one last
-    series: Mapping[Route, tuple[int, ...]]
+    series: Mapping[Route, tuple[int, ...]]  # in the routes' order
     active_scouts: int
     first_timer_count: int
     first_timers: tuple[str, ...]
@@ -120,10 +121,11 @@ def route_counts(
     start, end = week.bounds(zone)
     last_start, _ = week.previous().bounds(zone)
     cutoff = open_loop_cutoff(as_of=min(end, now), days=open_after, zone=zone)
+    routes = current_routes().ids
     return RouteCounts(
-        logged=logged_per_route(session=session, start=start, end=end),
-        logged_before=logged_per_route(session=session, start=last_start, end=start),
-        open=open_per_route(session=session, before=cutoff, cap=OPEN_COUNTED),
+        logged=logged_per_route(session=session, start=start, end=end, routes=routes),
+        logged_before=logged_per_route(session=session, start=last_start, end=start, routes=routes),
+        open=open_per_route(session=session, before=cutoff, cap=OPEN_COUNTED, routes=routes),
         open_cutoff=cutoff,
     )
 
@@ -148,11 +150,11 @@ def route_figures(
     closed_count, closed = closed_loops(**span, limit=CLOSED)
     thanked_count, thanked = action_scouts(**span, limit=THANKS)
     return RouteFigures(
-        route=route, week=week, logged=counts.logged[route],
-        logged_before=counts.logged_before[route], changes=count_changes(**span),
+        route=route, week=week, logged=counts.logged.get(route, 0),
+        logged_before=counts.logged_before.get(route, 0), changes=count_changes(**span),
         themes=tuple(theme_groups(**span, per_theme=PER_THEME)),
         largest=tuple(largest(**span, limit=LARGEST)), open_after_days=open_after,
-        open_count=counts.open[route], open_oldest=tuple(oldest), closed_count=closed_count,
+        open_count=counts.open.get(route, 0), open_oldest=tuple(oldest), closed_count=closed_count,
         closed=tuple(closed), thanked_count=thanked_count, thanked=tuple(thanked),
     )  # fmt: skip
 
@@ -162,7 +164,7 @@ def coach_figures(*, session: Session, week: Week, zone: ZoneInfo, now: datetime
     start, end = week.bounds(zone)
     weeks = tuple(week.shifted(n) for n in range(1 - TREND_WEEKS, 1))
     edges = [w.bounds(zone)[0] for w in weeks] + [end]
-    series = weekly_counts(session=session, edges=edges)
+    series = weekly_counts(session=session, edges=edges, routes=current_routes().ids)
     active, first_count, first = participation(
         session=session, start=start, end=end, limit=FIRST_TIMERS
     )

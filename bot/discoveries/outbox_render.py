@@ -129,7 +129,7 @@ class OutboxRenderer:
         if state.cards_due_at is not None:
             low, high = self._clock() + RECEIPT_WAIT[0], self._clock() + RECEIPT_WAIT[1]
             raise NotReady(min(max(state.cards_due_at.timestamp(), low), high))
-        posts = [(r.route.value, r.channel_id, self._permalink(r)) for r in state.routes]
+        posts = [(r.route, r.channel_id, self._permalink(r)) for r in state.routes]
         return receipt_message(discovery=state.discovery, posts=posts, blocked=state.blocked)
 
     def _permalink(self, route: DiscoveryRoute) -> str | None:

@@ -18,7 +18,8 @@ from sqlmodel import Session, col, select
 from bot.discoveries.event_log import record
 from bot.discoveries.loop import latest_change
 from bot.domain.events import DiscoveryRerouted
-from storage.enums import DiscoveryStatus, Route
+from bot.routes import Route
+from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 from storage.queries._dialect import insert_for, inserted_one_row
 
@@ -139,7 +140,7 @@ def _add_route(session: Session, move: Move, source: DiscoveryRoute, channel: st
     """The new route, unless the discovery has been there (each route holds one card)."""
     values = {
         "discovery_id": move.discovery_id, "route": move.to_route, "channel_id": channel,
-        "reason": f"Re-routed from {source.route.value}: {move.note}",
+        "reason": f"Re-routed from {source.route}: {move.note}",
     }  # fmt: skip
     statement = (
         insert_for(session, DiscoveryRoute)

@@ -28,7 +28,6 @@ from storage.enums import (
     DiscoveryStatus,
     Fit,
     Persona,
-    Route,
     ValueBand,
 )
 from storage.models import Discovery, DiscoveryRoute, StatusChange
@@ -124,7 +123,7 @@ def _record_routes(
         session.add(
             DiscoveryRoute(
                 discovery_id=discovery_id,
-                route=Route(route),
+                route=route,
                 reason=reason,
                 channel_id=channels[route],
             )

@@ -77,10 +77,18 @@ class Workspace:
         self.add_user(s.bot_user_id, s.bot_name, s.bot_name, is_bot=True, bot_id=s.bot_id)
         for p in s.people:
             self.add_user(p.id, p.name, p.real_name, title=p.title, tz=p.tz, is_admin=p.is_admin)
-        everyone = {s.bot_user_id, *s.people_ids}
         for room in s.rooms:
-            members = everyone if room.bot_is_member else everyone - {s.bot_user_id}
-            self.channels[room.id] = Channel(room.id, room.name, "channel", set(members))
+            self.add_channel(room.id, room.name, bot_is_member=room.bot_is_member)
+
+    def add_channel(self, channel_id: str, name: str, *, bot_is_member: bool = True) -> Channel:
+        """A public channel every seeded person is in (and the bot, unless told otherwise)."""
+        members = {self.seed.bot_user_id, *self.seed.people_ids}
+        if not bot_is_member:
+            members.discard(self.seed.bot_user_id)
+        with self._lock:
+            channel = self.channels.setdefault(channel_id, Channel(channel_id, name, "channel"))
+            channel.members |= members
+            return channel
 
     def add_user(self, user_id: str, name: str, real_name: str, **attrs: Any) -> dict:
         """Add a member; `attrs` may set title, tz, is_admin, is_bot, bot_id."""

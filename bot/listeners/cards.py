@@ -33,8 +33,9 @@ from bot.rendering.status import (
     reroute_modal,
     reroute_refusal,
 )
+from bot.routes import current_routes
 from storage.engine import session_scope
-from storage.enums import DiscoveryStatus, Route
+from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 from storage.queries import route_channels
 from storage.types import utc_now
@@ -121,7 +122,7 @@ def open_reroute(body: dict, action: dict, context: BoltContext, client: WebClie
         refused = RerouteRefused(why, status=found and found[0].status, latest=latest)
         _tell(client, card, user, reroute_refusal(refused, account=found and found[0].account))
         return
-    unvisited = [r for r in Route if r not in {r.route for r in found[1]}]
+    unvisited = [r for r in current_routes().ids if r not in {r.route for r in found[1]}]
     open_routes = [r for r in unvisited if channels.get(r)]
     if not open_routes:
         why = Why.UNMAPPED if unvisited else Why.EVERYWHERE
@@ -138,7 +139,7 @@ def handle_rerouted(ack: Ack, body: dict, view: dict, context: BoltContext) -> N
         ack(response_action="errors", errors=errors)
         return
     card, user = CardRef.of_view(view), body["user"]["id"]
-    move = Move(card.discovery_id, Route(str(card.route)), form[0], user, form[1])
+    move = Move(card.discovery_id, str(card.route), form[0], user, form[1])
     try:
         with session_scope(services(context).engine) as session:
             channels = route_channels(session=session)

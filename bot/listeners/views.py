@@ -16,11 +16,11 @@ from bot.dialogue.turns import (
 )
 from bot.discoveries.routing import suggest_routes
 from bot.listeners.support import Services, acknowledge, after_ack, services
-from bot.rendering.dialogue import ROUTE_LABELS
 from bot.rendering.ids import BlockId, CallbackId
 from bot.rendering.modal import answers_from_modal, chosen_routes, dialogue_of, routes_modal
 from bot.rendering.text import NO_UNFURL
 from bot.rendering.turns import effect_messages
+from bot.routes import current_routes
 from storage.enums import DiscoverySource
 from storage.types import utc_now
 
@@ -66,7 +66,7 @@ def _to_summary(app: Services, who: Who, dialogue_id: int, answers: dict, now) -
 def handle_routes_submitted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
     """Store the discovery once, however often Submit arrives; refusals show on the field."""
     routes = chosen_routes(view)
-    if not routes or not set(routes) <= set(ROUTE_LABELS):  # none, or one no client offers
+    if not routes or not set(routes) <= set(current_routes().ids):  # none, or one not offered
         ack(response_action="errors", errors={BlockId.ROUTES.value: "Pick at least one team."})
         return
     app = services(context)

@@ -29,7 +29,7 @@ from bot.discoveries.similar import CONVERGENCE_WINDOW, Related
 from bot.discoveries.themes import ValueNetwork
 from bot.rendering.ids import ActionId, BlockId
 from bot.rendering.text import NO_UNFURL, Mrkdwn, escape, render
-from storage.enums import DiscoveryStatus, Route
+from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 
 # Slack's limits, in characters of the text as sent (so escaped entities count in full).
@@ -253,7 +253,7 @@ def _status(
     discovery: Discovery,
     route: DiscoveryRoute,
     history: Sequence[StatusChange],
-    channels: dict[Route, str],
+    channels: dict[str, str],
 ) -> list[SectionBlock]:
     """The card's status line: who is on it, what became of it, or where it moved."""
     change = _status_change(discovery, route, history)

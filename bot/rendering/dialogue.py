@@ -24,11 +24,10 @@ from bot.dialogue.definition import Definition, Kind, Question
 from bot.dialogue.events import answers_version
 from bot.rendering.ids import ActionId, BlockId, action_value
 from bot.rendering.text import NO_UNFURL, escape, escape_within, shorten
-from storage.enums import Route
+from bot.routes import current_routes
 
 BUTTONS_AT_MOST = 5  # more choices than this read better as a menu
 SECTION_LIMIT = 3000
-ROUTE_LABELS = {Route.SALES: "Sales", Route.MARKETING: "Marketing", Route.PRODUCT: "Product"}
 
 
 def question_message(
@@ -118,7 +117,7 @@ def _answer_row(question: Question, value: Any, dialogue_id: int) -> SectionBloc
 
 
 def _routes(chosen: list[str], reasons: dict[str, str], dialogue_id: int) -> ActionsBlock:
-    options = [route_option(route, reasons.get(route)) for route in ROUTE_LABELS]
+    options = route_options(reasons)
     initial = [option for option in options if option.value in chosen]
     boxes = CheckboxesElement(
         action_id=ActionId.DIALOGUE_ROUTES.value, options=options, initial_options=initial or None
@@ -126,10 +125,14 @@ def _routes(chosen: list[str], reasons: dict[str, str], dialogue_id: int) -> Act
     return ActionsBlock(block_id=f"{BlockId.ROUTES}:{dialogue_id}", elements=[boxes])
 
 
-def route_option(route: str, reason: str | None) -> Option:
-    """A route to tick, with why it was suggested."""
-    description = shorten(f"Suggested: {reason}", 75) if reason else None
-    return Option(value=route, label=ROUTE_LABELS[route], description=description)
+def route_options(reasons: dict[str, str]) -> list[Option]:
+    """Every route to tick, in order: why it was suggested, or else what the team does."""
+    return [
+        Option(value=route.id, label=route.label, description=shorten(
+            f"Suggested: {reasons[route.id]}" if route.id in reasons else route.description, 75
+        ))
+        for route in current_routes()
+    ]  # fmt: skip
 
 
 def _choices(question: Question, dialogue_id: int) -> ActionsBlock:

@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from storage.enums import ChannelRole, DigestRunStatus, OutboxStatus
+from storage.enums import DigestRunStatus, OutboxStatus
 from storage.models.base import ENUM_LENGTH, SLACK_ID, SLACK_TS
 from storage.types import UTCDateTime, str_enum, utc_now
 
@@ -56,7 +56,8 @@ class RouteChannel(SQLModel, table=True):
 
     __tablename__ = "route_channels"
 
-    route: ChannelRole = Field(sa_type=str_enum(ChannelRole, ENUM_LENGTH), primary_key=True)
+    # A route id of prompts/routing.yaml, or "coach": text, so a new route needs no migration.
+    route: str = Field(sa_type=sa.String(ENUM_LENGTH), primary_key=True)
     channel_id: str = Field(sa_type=sa.String(SLACK_ID))
     updated_by: str | None = Field(default=None, sa_type=sa.String(SLACK_ID))
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

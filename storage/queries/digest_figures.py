@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from storage.enums import DiscoveryStatus, Route, ValueBand
+from storage.enums import DiscoveryStatus, ValueBand
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 from storage.queries._dialect import is_postgres
 
@@ -113,7 +113,7 @@ def changed_between(start: datetime, end: datetime, to: tuple[Status, ...]) -> A
     )
 
 
-def on_route(query: Any, route: Route | None, discovery_id: Any = None) -> Any:
+def on_route(query: Any, route: str | None, discovery_id: Any = None) -> Any:
     """Keep the rows whose discovery's current route is `route`; None keeps them all."""
     if route is None:
         return query
@@ -160,29 +160,33 @@ def _line(row: Any) -> DiscoveryLine:
 # --- counts -------------------------------------------------------------------------------------
 
 
-def per_route(*, session: Session, where: Sequence[Any]) -> dict[Route, int]:
-    """How many discoveries matching `where` each route holds now, in one grouped query."""
+def per_route(*, session: Session, where: Sequence[Any], routes: Sequence[str]) -> dict[str, int]:
+    """How many discoveries matching `where` each of `routes` holds now, in one grouped query."""
     current = sa.and_(
         col(DiscoveryRoute.discovery_id) == col(Discovery.id),
         col(DiscoveryRoute.rerouted_to).is_(None),
     )
     query = sa.select(col(DiscoveryRoute.route), sa.func.count()).select_from(Discovery)
     query = query.join(DiscoveryRoute, current).where(*where).group_by(col(DiscoveryRoute.route))
-    counts = {Route(route): count for route, count in session.exec(query).all()}
-    return {route: counts.get(route, 0) for route in Route}
+    counts = dict(session.exec(query).all())
+    return {route: counts.get(route, 0) for route in routes}
 
 
-def logged_per_route(*, session: Session, start: datetime, end: datetime) -> dict[Route, int]:
+def logged_per_route(
+    *, session: Session, start: datetime, end: datetime, routes: Sequence[str]
+) -> dict[str, int]:
     """How many discoveries were logged in [start, end), per current route."""
-    return per_route(session=session, where=[logged_between(start, end)])
+    return per_route(session=session, where=[logged_between(start, end)], routes=routes)
 
 
-def open_per_route(*, session: Session, before: datetime, cap: int) -> dict[Route, int]:
+def open_per_route(
+    *, session: Session, before: datetime, cap: int, routes: Sequence[str]
+) -> dict[str, int]:
     """How many discoveries logged at or before `before` are still new, per current route,
     counted up to `cap` + 1 (which reads "more than cap"): the count stops there, so a backlog
     that grows with the history never makes the digest slower."""
     counts = {}
-    for route in Route:
+    for route in routes:
         found = on_route(sa.select(col(Discovery.id)), route).where(*_still_new(before))
         found = found.limit(cap + 1).subquery()
         counts[route] = session.exec(sa.select(sa.func.count()).select_from(found)).one()[0]
@@ -194,7 +198,7 @@ def _still_new(before: datetime) -> tuple[sa.ColumnElement[bool], ...]:
 
 
 def count_changes(
-    *, session: Session, start: datetime, end: datetime, route: Route | None
+    *, session: Session, start: datetime, end: datetime, route: str | None
 ) -> dict[Status, int]:
     """How many discoveries were acknowledged, actioned, declined in [start, end)."""
     discovery = col(StatusChange.discovery_id)
@@ -209,7 +213,7 @@ def count_changes(
 
 
 def theme_groups(
-    *, session: Session, start: datetime, end: datetime, route: Route | None, per_theme: int
+    *, session: Session, start: datetime, end: datetime, route: str | None, per_theme: int
 ) -> list[ThemeGroup]:
     """Discoveries logged in [start, end) by theme, biggest first, each with its first few."""
     themes = theme_values(session)
@@ -266,7 +270,7 @@ def _accounts_per_theme(
 
 
 def largest(
-    *, session: Session, start: datetime, end: datetime, route: Route | None, limit: int
+    *, session: Session, start: datetime, end: datetime, route: str | None, limit: int
 ) -> list[DiscoveryLine]:
     """The discoveries of [start, end) worth most: by amount, then by band (amounts in any currency)."""
     amount, band = col(Discovery.value_amount), col(Discovery.value_band)
@@ -279,7 +283,7 @@ def largest(
 
 
 def oldest_open(
-    *, session: Session, before: datetime, route: Route | None, limit: int
+    *, session: Session, before: datetime, route: str | None, limit: int
 ) -> list[DiscoveryLine]:
     """The oldest few discoveries still new that were logged at or before `before`."""
     oldest = on_route(sa.select(*LINE_COLUMNS), route).where(*_still_new(before))
@@ -288,7 +292,7 @@ def oldest_open(
 
 
 def closed_loops(
-    *, session: Session, start: datetime, end: datetime, route: Route | None, limit: int
+    *, session: Session, start: datetime, end: datetime, route: str | None, limit: int
 ) -> tuple[int, list[LoopLine]]:
     """Discoveries actioned or declined in [start, end): how many, and the first few with outcomes."""
     discovery = col(StatusChange.discovery_id)
@@ -305,7 +309,7 @@ def closed_loops(
 
 
 def action_scouts(
-    *, session: Session, start: datetime, end: datetime, route: Route | None, limit: int
+    *, session: Session, start: datetime, end: datetime, route: str | None, limit: int
 ) -> tuple[int, list[ScoutCount]]:
     """Scouts whose discoveries were actioned in [start, end): how many, and the most-actioned."""
     discovery = col(StatusChange.discovery_id)

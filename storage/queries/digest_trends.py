@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from storage.enums import DiscoveryStatus, Route
+from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 from storage.queries._dialect import is_postgres
 from storage.queries.digest_figures import (
@@ -58,8 +58,11 @@ class ThemeTrend:
     before: int
 
 
-def weekly_counts(*, session: Session, edges: Sequence[datetime]) -> dict[Route, list[int]]:
-    """Discoveries per current route in each [edges[i], edges[i+1]): one indexed range, bucketed."""
+def weekly_counts(
+    *, session: Session, edges: Sequence[datetime], routes: Sequence[str]
+) -> dict[str, list[int]]:
+    """Discoveries per current route in each [edges[i], edges[i+1]): one indexed range, bucketed.
+    Every one of `routes` has a series; a route no longer listed is left out."""
     created = col(Discovery.created_at)
     bucket = sa.case(*[(created < edge, index) for index, edge in enumerate(edges[1:])])
     current = sa.and_(
@@ -73,9 +76,10 @@ def weekly_counts(*, session: Session, edges: Sequence[datetime]) -> dict[Route,
         .where(logged_between(edges[0], edges[-1]))
         .group_by(col(DiscoveryRoute.route), bucket)
     )
-    series = {route: [0] * (len(edges) - 1) for route in Route}
+    series = {route: [0] * (len(edges) - 1) for route in routes}
     for route, index, count in session.exec(query).all():
-        series[Route(route)][index] = count
+        if route in series:
+            series[route][index] = count
     return series
 
 

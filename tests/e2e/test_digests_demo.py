@@ -7,6 +7,7 @@ import re
 
 from bot.cli.demo import run_demo
 from tests.e2e.conftest import e2e_settings
+from tests.e2e.test_route_as_data import ROUTE, prompts_with
 
 DISCOVERY = ["hi", "Globex", "Onboard a store in a day", "A consultant must be on site"]
 DISCOVERY += ["not yet", "skip", "/click Submit"]
@@ -35,6 +36,23 @@ def test_digest_shows_each_channels_digest_its_thread_and_the_chart(
     [chart] = tmp_path.glob("*.png")
     assert chart.read_bytes().startswith(b"\x89PNG") and str(chart) in coach
     assert "no digest 'weekly'; try sales, marketing, product, coach, scout" in shown
+
+
+def test_a_route_added_in_a_copy_of_prompts_gets_a_channel_and_a_digest_in_the_demo(
+    emulator, database_url, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    copy = prompts_with(tmp_path, ROUTE.replace("{who_cares: [end_user]}", "{fit: [not_yet]}"))
+    lines = [*DISCOVERY, "/digest success", "/channels", "/quit"]
+    out = io.StringIO()
+
+    settings = e2e_settings(emulator, database_url, VALUESCOUT_PROMPTS_DIR=str(copy))
+    run_demo(settings, lines=iter(lines), out=out)
+
+    shown = out.getvalue()
+    digest = shown[posted(shown, "#success", ":bar_chart: *Customer success digest") :]
+    assert "Globex" in digest
+    assert "#success: 3 messages" in shown  # the card, the digest and its thread
 
 
 def test_a_scout_turns_the_weekly_dm_off_in_the_demo(emulator, database_url, tmp_path, monkeypatch):

@@ -17,6 +17,7 @@ VARIABLES = [
     "VALUESCOUT_ADMINS",
     "VALUESCOUT_TIMEZONE",
     "VALUESCOUT_DIGEST_SCHEDULE",
+    "VALUESCOUT_PROMPTS_DIR",
 ]
 
 
@@ -71,6 +72,18 @@ def test_every_public_variable_is_read(monkeypatch):
 def test_a_dotenv_file_is_read(tmp_path):
     (tmp_path / ".env").write_text("VALUESCOUT_TIMEZONE=Asia/Tokyo\n")
     assert str(load_settings().zone) == "Asia/Tokyo"
+
+
+def test_route_channels_come_from_dotenv_the_environment_and_arguments_in_that_precedence(
+    monkeypatch, tmp_path
+):
+    (tmp_path / ".env").write_text("VALUESCOUT_SALES_CHANNEL=C0DOTENV\nVALUESCOUT_PRODUCT_CHANNEL=C0DOTENV\n")
+    monkeypatch.setenv("VALUESCOUT_PRODUCT_CHANNEL", "C0ENVIRON")
+    monkeypatch.setenv("VALUESCOUT_MARKETING_CHANNEL", "C0ENVIRON")
+    settings = load_settings(VALUESCOUT_MARKETING_CHANNEL="C0ARGUMENT")
+    assert settings.route_channels == {
+        "sales": "C0DOTENV", "product": "C0ENVIRON", "marketing": "C0ARGUMENT", "coach": None,
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from typing import TextIO
 
 from bot.cli.demo.session import Demo
 from bot.emulator import SEED, SlackEmulator
+from bot.routes import current_routes
 from bot.settings import Settings, load_settings
 
 DEMO_DATABASE = "sqlite:///valuescout-demo.db"
@@ -39,20 +40,35 @@ def demo_settings(settings: Settings, emulator: SlackEmulator) -> Settings:
     database = settings.database_url
     if database == Settings.model_fields["database_url"].default:
         database = DEMO_DATABASE  # keep demo data out of a real workspace's database
+    channels = {f"VALUESCOUT_{route.upper()}_CHANNEL": channel
+                for route, channel in route_rooms(emulator).items()}  # fmt: skip
     return load_settings(
+        **channels,
         SLACK_BOT_TOKEN=SEED.bot_token,
         SLACK_SIGNING_SECRET=secrets.token_hex(16),
         SLACK_APP_TOKEN="",
         SLACK_API_URL=emulator.api_url,
         DATABASE_URL=database,
-        VALUESCOUT_SALES_CHANNEL=SEED.sales,
-        VALUESCOUT_MARKETING_CHANNEL=SEED.marketing,
-        VALUESCOUT_PRODUCT_CHANNEL=SEED.product,
         VALUESCOUT_COACH_CHANNEL=SEED.coaches,
         VALUESCOUT_ADMINS=SEED.admin,
         VALUESCOUT_TIMEZONE=settings.timezone,
         VALUESCOUT_DIGEST_SCHEDULE=settings.digest_schedule,
+        VALUESCOUT_PROMPTS_DIR=settings.prompts_dir,
     )
+
+
+def route_rooms(emulator: SlackEmulator) -> dict[str, str]:
+    """A channel for each route: the seeded one of its name, or a new one (#<route id>)."""
+    workspace = emulator.workspace
+    by_name = {channel.name: channel.id for channel in workspace.channels.values()}
+    return {
+        route: by_name.get(route) or workspace.add_channel(_room_id(route), route).id
+        for route in current_routes().ids
+    }
+
+
+def _room_id(route: str) -> str:
+    return "C0" + route.upper().replace("_", "").ljust(3, "0")  # a valid id: [CG][A-Z0-9]{4,}
 
 
 def _prompted(demo: Demo) -> Iterator[str]:

@@ -33,7 +33,9 @@ class Demo:
     def __init__(self, settings: Settings, emulator: SlackEmulator, *, out: Callable) -> None:
         self.emulator, self.settings = emulator, settings
         self.names = {p.id: p.real_name for p in SEED.people} | {SEED.bot_user_id: "Value Scout"}
-        self.names |= {room.id: room.name for room in SEED.rooms}
+        self.rooms = {c.id: c.name for c in emulator.workspace.channels.values()
+                      if c.kind == "channel"}  # seeded, and one for each route not seeded  # fmt: skip
+        self.names |= self.rooms
         self.user, self.skipped = SEED.scout, timedelta(0)
         self.screen, self.form = Screen(self.names, out), modals.Form()
         self.network = load_network()
@@ -139,13 +141,13 @@ class Demo:
         return None
 
     def channel_named(self, name: str) -> str | None:
-        """A seeded channel by #name, name or id."""
+        """A channel by #name, name or id."""
         key = name.strip().removeprefix("#").lower()
-        return next((r.id for r in SEED.rooms if key in (r.name, r.id.lower())), None)
+        return next((id_ for id_, room in self.rooms.items() if key in (room, id_.lower())), None)
 
     def room_ids(self) -> list[str]:
-        """The seeded channels."""
-        return [room.id for room in SEED.rooms]
+        """The workspace's channels."""
+        return list(self.rooms)
 
     def dm_owner(self, channel_id: str | None) -> str | None:
         """Whose DM with the bot a channel is (None for a channel)."""

@@ -46,7 +46,7 @@ def test_cards_and_the_receipt_are_delivered_exactly_once(
     sales, product = emulator.messages(SEED.sales), emulator.messages(SEED.product)
     assert len(sales) == len(product) == len(emulator.messages(SEED.scout)) == 1
     with session_scope(engine) as session:
-        route_ts = {r.route.value: r.message_ts for r in session.exec(select(DiscoveryRoute))}
+        route_ts = {r.route: r.message_ts for r in session.exec(select(DiscoveryRoute))}
     assert route_ts == {"sales": sales[0]["ts"], "product": product[0]["ts"]}
     rows = _outbox(engine)
     assert {r.status for r in rows.values()} == {OutboxStatus.SENT}

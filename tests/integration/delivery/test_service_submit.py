@@ -15,7 +15,7 @@ from sqlmodel import Session, func, select
 from bot.discoveries.service import RouteNotConfigured, SubmitResult, submit_discovery
 from bot.effects.dispatch import dispatch_events
 from storage.engine import session_scope
-from storage.enums import DiscoverySource, DiscoveryStatus, Fit, Persona, Route, ValueBand
+from storage.enums import DiscoverySource, DiscoveryStatus, Fit, Persona, ValueBand
 from storage.models import Discovery, DiscoveryRoute, OutboxMessage, RecordedEvent, StatusChange
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -142,8 +142,8 @@ def test_routes_first_status_and_the_event_are_written_in_one_transaction_then_i
     assert queued_at_once == 0  # the worker queues the effects: the submit only records
 
     assert [(r.route, r.reason, r.channel_id, r.message_ts) for r in routes] == [
-        (Route.SALES, "Money and a date", "C0SALES", None),
-        (Route.PRODUCT, "Partly delivered today", "C0PRODUCT", None),
+        ("sales", "Money and a date", "C0SALES", None),
+        ("product", "Partly delivered today", "C0PRODUCT", None),
     ]
     [change] = changes
     assert (change.discovery_id, change.from_status, change.to_status) == (
