@@ -176,7 +176,7 @@ def _record_event(
     now: datetime,
 ) -> None:
     """The change's domain event: the scout hears of it, the cards and a webhook show it."""
-    clicked = next((r.route.value for r in routes if r.channel_id == change.channel_id), None)
+    clicked = next((r.route for r in routes if r.channel_id == change.channel_id), None)
     event = EVENTS[change.to_status](
         discovery_id, change.actor_user_id, change_id=change_id, channel_id=change.channel_id,
         route=clicked,

@@ -170,7 +170,7 @@ def _record(
     assert row.id is not None
     event = DiscoveryRerouted(
         move.discovery_id, move.actor_user_id, change_id=row.id, channel_id=source.channel_id,
-        route=source.route.value, to_route=move.to_route.value, to_channel_id=channel,
+        route=source.route, to_route=move.to_route, to_channel_id=channel,
     )  # fmt: skip
     record(session=session, event=event, now=now)
     return row.id
