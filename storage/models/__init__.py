@@ -4,6 +4,7 @@ from storage.models.base import NAMING_CONVENTION, metadata
 from storage.models.discoveries import DialogueSession, Discovery, DiscoveryRoute, StatusChange
 from storage.models.operations import (
     AppSetting,
+    ChannelPacing,
     DigestRun,
     OutboxMessage,
     ProcessedRequest,
@@ -13,6 +14,7 @@ from storage.models.operations import (
 __all__ = [
     "NAMING_CONVENTION",
     "AppSetting",
+    "ChannelPacing",
     "DialogueSession",
     "DigestRun",
     "Discovery",
