@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -55,9 +57,10 @@ class SlackEmulator:
         return self
 
     def stop(self) -> None:
-        """Stop serving and free the port."""
+        """Stop serving, close the connections clients keep open, and free the port."""
         if self._server is not None:
             self._server.shutdown()
+            self._server.close_connections()
             self._server.server_close()
             self._server = None
         if self._thread is not None:
@@ -81,6 +84,11 @@ class SlackEmulator:
     def api_url(self) -> str:
         """The Web API base URL with its trailing slash, as slack_sdk expects."""
         return self.base_url + "api/"
+
+    @property
+    def connections_opened(self) -> int:
+        """TCP connections clients opened so far (a client that keeps them alive opens few)."""
+        return self._server.connections_opened if self._server is not None else 0
 
     # -- answering (called from the HTTP handler) ---------------------------------
 
@@ -221,6 +229,32 @@ class SlackEmulator:
 
 
 class _Server(ThreadingHTTPServer):
-    """Slack takes bursts: a listen backlog of 128 rather than socketserver's 5."""
+    """Slack takes bursts: a listen backlog of 128 rather than socketserver's 5. Remembers
+    its open (kept-alive) connections so that stopping can close them."""
 
     request_queue_size = 128
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        self.connections_opened = 0
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+            self.connections_opened += 1
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End every open connection: its thread, waiting for a next request, then stops."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)

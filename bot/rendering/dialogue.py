@@ -27,6 +27,7 @@ from bot.rendering.text import NO_UNFURL, escape, escape_within, shorten
 from bot.routes import current_routes
 
 BUTTONS_AT_MOST = 5  # more choices than this read better as a menu
+MESSAGE_BLOCKS = 50  # Slack's most blocks in one message
 SECTION_LIMIT = 3000
 
 
@@ -62,7 +63,26 @@ def answered_message(question: Question, value: Any) -> dict:
     """A question once answered by a click: the answer shown, the buttons gone."""
     answer = display_answer(question, value)
     text = f":white_check_mark: {escape(question.prompt)}\n*{escape_within(answer, 1000)}*"
-    return {"text": shorten(f"{question.prompt} {answer}", 1000), "blocks": [_section(text)]}
+    block = SectionBlock(
+        text=MarkdownTextObject(text=shorten(text, SECTION_LIMIT)),
+        block_id=f"{BlockId.ANSWERED_PREFIX}{question.key}",
+    )
+    return {"text": shorten(f"{question.prompt} {answer}", 1000), "blocks": [block]}
+
+
+def answered_then(answered: dict, earlier: list[dict], following: dict) -> dict | None:
+    """The clicked question's message redrawn as its answers so far, then what follows (the
+    next question): one chat.update instead of an update and a post; None if too long."""
+    blocks = [*earlier, *answered["blocks"], *following["blocks"]]
+    if len(blocks) > MESSAGE_BLOCKS:
+        return None
+    return {"text": following["text"], "blocks": blocks}
+
+
+def answered_blocks(message: dict) -> list[dict]:
+    """The answers a clicked message already shows (from earlier clicks on it), in order."""
+    prefix = BlockId.ANSWERED_PREFIX.value
+    return [b for b in message.get("blocks") or [] if str(b.get("block_id", "")).startswith(prefix)]
 
 
 def summary_message(

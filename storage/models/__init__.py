@@ -5,6 +5,7 @@ from storage.models.discoveries import DialogueSession, Discovery, DiscoveryRout
 from storage.models.events import RecordedEvent
 from storage.models.operations import (
     AppSetting,
+    ChannelPacing,
     DigestRun,
     OutboxMessage,
     ProcessedRequest,
@@ -14,6 +15,7 @@ from storage.models.operations import (
 __all__ = [
     "NAMING_CONVENTION",
     "AppSetting",
+    "ChannelPacing",
     "DialogueSession",
     "DigestRun",
     "Discovery",

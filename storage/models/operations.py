@@ -1,4 +1,4 @@
-"""Operational tables: the outbox, request dedupe, channel map, settings and digest runs."""
+"""Operational tables: the outbox, channel pacing, request dedupe, channel map, settings and digest runs."""
 
 from datetime import datetime
 from typing import Any
@@ -39,6 +39,17 @@ class OutboxMessage(SQLModel, table=True):
     posted_channel: str | None = Field(default=None, sa_type=sa.String(SLACK_ID))
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ChannelPacing(SQLModel, table=True):
+    """When a channel may take its next post: one row per channel, shared by every process."""
+
+    __tablename__ = "channel_pacing"
+
+    channel_id: str = Field(sa_type=sa.String(SLACK_ID), primary_key=True)
+    # Claimed a slot at a time (moved one interval on), or pushed later by Slack's 429
+    # Retry-After: either way no process posts to the channel before it.
+    next_free_at: datetime = Field(sa_type=UTCDateTime)
 
 
 class ProcessedRequest(SQLModel, table=True):

@@ -26,10 +26,17 @@ from storage.queries.outbox import (
     postpone_outbox,
     scrub_error,
 )
+from storage.queries.pacing import (
+    claim_channel_slot,
+    paced_channels,
+    pause_channel,
+    release_channel_slot,
+)
 from storage.queries.requests import record_request_once
 
 __all__ = [
     "ScoutFigures",
+    "claim_channel_slot",
     "claim_digest_run",
     "claim_due_outbox",
     "claim_undispatched_events",
@@ -43,10 +50,13 @@ __all__ = [
     "mark_outbox_failed",
     "mark_outbox_retry",
     "mark_outbox_sent",
+    "paced_channels",
+    "pause_channel",
     "pending_outbox_count",
     "postpone_outbox",
     "record_event",
     "record_request_once",
+    "release_channel_slot",
     "route_channels",
     "scout_discoveries",
     "scout_figures",
