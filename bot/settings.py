@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from storage.engine import parse_database_url
+
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{4,}$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{4,}$")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -27,7 +29,13 @@ HINTS = {
     "VALUESCOUT_ADMINS": "comma-separated Slack user ids, e.g. U012AB3CD,U045EF6GH",
     "VALUESCOUT_TIMEZONE": "an IANA time zone name, e.g. Europe/Berlin",
     "VALUESCOUT_DIGEST_SCHEDULE": "a day of the week and a time, e.g. 'mon 09:00'",
+    "VALUESCOUT_SCHEDULER": "on (the default) or off",
 }
+# What each way of running against a real workspace needs, for the error that a partial set-up gets.
+MODES = (
+    "Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN; HTTP mode needs SLACK_BOT_TOKEN and"
+    " SLACK_SIGNING_SECRET; the demo needs none of the three (see README: Which mode do I need?)"
+)
 
 
 class SettingsError(Exception):
@@ -112,6 +120,23 @@ class Settings(BaseSettings):
     )
     timezone: str = Field("UTC", validation_alias="VALUESCOUT_TIMEZONE")
     digest_schedule: str = Field("mon 09:00", validation_alias="VALUESCOUT_DIGEST_SCHEDULE")
+    scheduler: bool = Field(True, validation_alias="VALUESCOUT_SCHEDULER")
+
+    @field_validator("scheduler", mode="before")
+    @classmethod
+    def _on_or_off(cls, value: object) -> object:
+        if isinstance(value, str):
+            words = {"on": True, "off": False, "": True}
+            if value.strip().lower() not in words:
+                raise ValueError(f"{value!r} is neither on nor off")
+            return words[value.strip().lower()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        parse_database_url(value)  # its ValueError never repeats the URL: it may hold a password
+        return value
 
     @field_validator("bot_token", "signing_secret", "app_token", mode="before")
     @classmethod
@@ -184,6 +209,23 @@ class Settings(BaseSettings):
         """True when there are credentials for a real workspace (HTTP or Socket Mode)."""
         return self.bot_token is not None and (
             self.signing_secret is not None or self.app_token is not None
+        )
+
+    @property
+    def mode(self) -> str:
+        """ "socket", "http" or "demo" (none of the Slack secrets); a partial set is refused."""
+        if self.bot_token and self.app_token:
+            return "socket"
+        if self.bot_token and self.signing_secret:
+            return "http"
+        given = {"SLACK_BOT_TOKEN": self.bot_token, "SLACK_SIGNING_SECRET": self.signing_secret}
+        given["SLACK_APP_TOKEN"] = self.app_token
+        present = [name for name, value in given.items() if value is not None]
+        if not present:
+            return "demo"
+        missing = "SLACK_APP_TOKEN or SLACK_SIGNING_SECRET" if self.bot_token else "SLACK_BOT_TOKEN"
+        raise SettingsError(
+            f"Slack is set up only in part: {' and '.join(present)} set, {missing} missing. {MODES}."
         )
 
 

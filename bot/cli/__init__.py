@@ -7,6 +7,7 @@ import contextlib
 import logging
 import os
 import sys
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -15,12 +16,15 @@ from bot.dialogue.definition import DefinitionError
 from bot.discoveries.routing import RoutingError
 from bot.discoveries.themes import NetworkError
 from bot.logs import configure_logging
+from bot.manifest import ManifestError
 from bot.settings import Settings, SettingsError, load_settings
-from storage.engine import DatabaseUnavailable
+from storage.engine import DatabaseUnavailable, parse_database_url
 
 log = logging.getLogger("valuescout")
 # A mistake in prompts/ (an admin's edit) names the file and the key, in one line.
 PROMPT_ERRORS = (DefinitionError, RoutingError, NetworkError)
+# Mistakes on the command line or in the set-up: one line, exit 2.
+SETUP_ERRORS = (SettingsError, DatabaseUnavailable, ManifestError, *PROMPT_ERRORS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         level = args.log_level or ("WARNING" if args.run is _demo else "INFO")
         configure_logging(level=level, secrets=_secrets(settings))
         return args.run(args, settings) or 0
-    except (SettingsError, DatabaseUnavailable, *PROMPT_ERRORS) as problem:
+    except SETUP_ERRORS as problem:
         print(f"valuescout: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -52,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     _command(commands, "clock", _clock, "the scheduler process (digests)")
     demo = _command(commands, "demo", _demo, "try it: the app wired to a built-in Slack emulator")
     demo.add_argument("--user", default=None, help="whom you play (a seeded user id)")
+    demo.add_argument("--database", metavar="URL", help="default: sqlite:///valuescout-demo.db")
+    demo.add_argument("--reset", action="store_true", help="start afresh: remove the demo's file")
+    demo.add_argument("--files", metavar="DIR", help="save charts here (default: a temp folder)")
     _add_digest(commands)
     _add_jobs(commands)
     db = _command(commands, "db", None, "database management")
@@ -70,18 +77,19 @@ def _command(commands, name: str, run, help_text: str) -> argparse.ArgumentParse
 
 
 def _start(args: argparse.Namespace, settings: Settings) -> int | None:
-    """Socket Mode when an app token is set, HTTP mode with a signing secret, else the demo."""
-    if settings.app_token and settings.bot_token:
+    """Socket Mode when an app token is set, HTTP mode with a signing secret, the demo with no
+    Slack secret at all; a partial set-up is refused (Settings.mode says what is missing)."""
+    if settings.mode == "socket":
         return _worker(args, settings)
-    if settings.signing_secret and settings.bot_token:
+    if settings.mode == "http":
         defaults = {"host": "0.0.0.0", "port": int(os.environ.get("PORT", "3000"))}
-        defaults |= {"workers": 2, "threads": 8}
+        defaults |= {"workers": int(os.environ.get("WEB_CONCURRENCY", "2")), "threads": 8}
         return _web(argparse.Namespace(**defaults), settings)
     print(
         "No Slack workspace is configured (see README): starting the demo on the built-in emulator."
     )
     logging.getLogger().setLevel(args.log_level or "WARNING")
-    args.user = None
+    args.user, args.database, args.reset = None, None, False
     return _demo(args, settings)
 
 
@@ -104,9 +112,19 @@ def _clock(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int | None:
-    from bot.cli.demo import run_demo
+    """The demo on its own database (never DATABASE_URL, which may be a real workspace's)."""
+    from bot.cli.demo import DEMO_DATABASE, reset_demo_database, run_demo
 
-    return run_demo(settings, user=args.user)
+    database = args.database or DEMO_DATABASE
+    try:
+        parse_database_url(database)
+    except ValueError as error:
+        raise SettingsError(f"--database {error}") from None
+    settings = settings.model_copy(update={"database_url": database})
+    if args.reset:
+        print(f"starting afresh: removed {reset_demo_database(database)}")
+    files = Path(args.files) if args.files else None
+    return run_demo(settings, user=args.user, files=files)
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
