@@ -64,6 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     db = _command(commands, "db", None, "database management")
     db_commands = db.add_subparsers(required=True, metavar="action")
     _command(db_commands, "upgrade", _db_upgrade, "apply the migrations")
+    _command(db_commands, "backup", _db_backup, "copy the database to FILE").add_argument("file")
+    _command(commands, "doctor", _doctor, "check the set-up (changes nothing); exit 1 if wrong")
     manifest = _command(commands, "manifest", _manifest, "print the Slack app manifest (YAML)")
     manifest.add_argument("--request-url", help="HTTP mode: the public base URL of `web`")
     _add_export(commands)
@@ -132,6 +134,19 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
 
     prepare_database(settings).dispose()
     print("database is up to date")
+
+
+def _db_backup(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.cli.backup import backup
+
+    backup(settings.database_url, Path(args.file), out=sys.stdout)
+
+
+def _doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli.doctor import run_doctor
+
+    logging.getLogger().setLevel(args.log_level or "WARNING")  # the checks, not the set-up
+    return run_doctor(settings, out=sys.stdout)
 
 
 def _add_digest(commands) -> None:

@@ -8,6 +8,7 @@ from storage.models.operations import (
     OutboxMessage,
     ProcessedRequest,
     RouteChannel,
+    SchedulerHeartbeat,
 )
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "OutboxMessage",
     "ProcessedRequest",
     "RouteChannel",
+    "SchedulerHeartbeat",
     "StatusChange",
     "metadata",
 ]

@@ -9,12 +9,14 @@ from storage.queries.config import (
 )
 from storage.queries.digests import claim_digest_run, mark_digest_failed, mark_digest_sent
 from storage.queries.discoveries import ScoutFigures, scout_discoveries, scout_figures
+from storage.queries.heartbeats import beat, latest_beat
 from storage.queries.outbox import (
     claim_due_outbox,
     enqueue_outbox,
     mark_outbox_failed,
     mark_outbox_retry,
     mark_outbox_sent,
+    oldest_pending_outbox,
     pending_outbox_count,
     scrub_error,
 )
@@ -22,15 +24,18 @@ from storage.queries.requests import record_request_once
 
 __all__ = [
     "ScoutFigures",
+    "beat",
     "claim_digest_run",
     "claim_due_outbox",
     "enqueue_outbox",
     "get_setting",
+    "latest_beat",
     "mark_digest_failed",
     "mark_digest_sent",
     "mark_outbox_failed",
     "mark_outbox_retry",
     "mark_outbox_sent",
+    "oldest_pending_outbox",
     "pending_outbox_count",
     "record_request_once",
     "route_channels",

@@ -133,3 +133,11 @@ def pending_outbox_count(*, session: Session) -> int:
     """Return how many messages still wait for delivery (due or not)."""
     statement = select(sa.func.count()).where(OutboxMessage.status == OutboxStatus.PENDING)
     return session.exec(statement).one()
+
+
+def oldest_pending_outbox(*, session: Session) -> datetime | None:
+    """When the oldest message still waiting for delivery was queued (None: nothing waits)."""
+    statement = select(sa.func.min(OutboxMessage.created_at)).where(
+        OutboxMessage.status == OutboxStatus.PENDING
+    )
+    return session.exec(statement).one()

@@ -9,10 +9,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from bot.cli.demo import run_demo
 from bot.emulator import SEED, SlackDriver
 from bot.rendering.ids import Command
+from storage.engine import create_engine_for, read_scope
+from storage.models import SchedulerHeartbeat
 from tests.e2e.commands import VALUESCOUT, clean_environment, free_port, run
 from tests.e2e.conftest import SIGNING_SECRET, e2e_settings
 
@@ -81,10 +84,27 @@ def test_web_serves_slack_under_gunicorn_with_two_workers(emulator, database_url
             "command=%2Fscout", {"Content-Type": "application/x-www-form-urlencoded"}
         )
         assert unsigned.status == 401
+        # Each worker runs the scheduler (no clock needed) and says so with a heartbeat.
+        assert heartbeats(database_url) == {"web": 2}
     finally:
         output = stop(web)
     assert web.returncode == 0, output
     assert SEED.bot_token not in output and SIGNING_SECRET not in output
+
+
+def heartbeats(database_url: str) -> dict[str, int]:
+    """How many processes of each kind ran the scheduler (a worker may still be starting)."""
+    engine = create_engine_for(database_url)
+    deadline, counts = time.monotonic() + 20, {}
+    try:
+        while time.monotonic() < deadline and counts.get("web", 0) < 2:
+            with read_scope(engine) as session:
+                kinds = session.exec(select(SchedulerHeartbeat.kind)).all()
+            counts = {kind: kinds.count(kind) for kind in kinds}
+            time.sleep(0.2)
+    finally:
+        engine.dispose()
+    return counts
 
 
 def test_clock_runs_in_the_workspace_time_zone_and_stops_cleanly_on_sigterm(

@@ -58,7 +58,7 @@ def test_a_partial_slack_set_up_names_what_is_missing_and_what_each_mode_needs(
         ("VALUESCOUT_SCHEDULER", "sometimes", "VALUESCOUT_SCHEDULER 'sometimes' is neither on"),
     ],
 )
-@pytest.mark.parametrize("command", [["start"]])
+@pytest.mark.parametrize("command", [["start"], ["doctor"], ["db", "backup", "b.db"]])
 def test_a_malformed_setting_is_one_line_naming_it(tmp_path, command, variable, value, says):
     env = clean_environment(SLACK_BOT_TOKEN=SECRETS["bot"], SLACK_APP_TOKEN=SECRETS["app"])
     result = run(command, env | {variable: value}, tmp_path)
