@@ -30,6 +30,8 @@ HINTS = {
     "VALUESCOUT_TIMEZONE": "an IANA time zone name, e.g. Europe/Berlin",
     "VALUESCOUT_DIGEST_SCHEDULE": "a day of the week and a time, e.g. 'mon 09:00'",
     "VALUESCOUT_SCHEDULER": "on (the default) or off",
+    "PORT": "the HTTP port of `web`, a number like 3000",
+    "WEB_CONCURRENCY": "how many Gunicorn worker processes `web` runs, like 2",
 }
 # What each way of running against a real workspace needs, for the error that a partial set-up gets.
 MODES = (
@@ -121,6 +123,17 @@ class Settings(BaseSettings):
     timezone: str = Field("UTC", validation_alias="VALUESCOUT_TIMEZONE")
     digest_schedule: str = Field("mon 09:00", validation_alias="VALUESCOUT_DIGEST_SCHEDULE")
     scheduler: bool = Field(True, validation_alias="VALUESCOUT_SCHEDULER")
+    port: int = Field(3000, ge=1, le=65535, validation_alias="PORT")
+    web_concurrency: int = Field(2, ge=1, le=64, validation_alias="WEB_CONCURRENCY")
+    log_level: str | None = Field(None, validation_alias="LOG_LEVEL")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str | None) -> str | None:
+        levels = ("DEBUG", "INFO", "WARNING", "ERROR")
+        if value and value.strip().upper() not in levels:
+            raise ValueError(f"{value!r} is not one of {', '.join(levels)}")
+        return value.strip().upper() if value else None
 
     @field_validator("scheduler", mode="before")
     @classmethod

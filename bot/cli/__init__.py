@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-import os
 import sys
 from pathlib import Path
 
@@ -32,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
+        args.log_level = (args.log_level or settings.log_level or "").upper() or None
         level = args.log_level or ("WARNING" if args.run is _demo else "INFO")
         configure_logging(level=level, secrets=_secrets(settings))
         return args.run(args, settings) or 0
@@ -44,13 +44,14 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="valuescout", description=__doc__)
-    parser.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "").upper() or None)
+    levels = ["DEBUG", "INFO", "WARNING", "ERROR"]
+    parser.add_argument("--log-level", type=str.upper, choices=levels, help="default: LOG_LEVEL")
     commands = parser.add_subparsers(required=True, metavar="command")
     _command(commands, "start", _start, "the main job: the worker, web or, with no workspace, demo")
     web = _command(commands, "web", _web, "HTTP mode (Events API) under Gunicorn")
     web.add_argument("--host", default="0.0.0.0")
-    web.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
-    web.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    web.add_argument("--port", type=int, help="default: PORT, else 3000")
+    web.add_argument("--workers", type=int, help="default: WEB_CONCURRENCY, else 2")
     web.add_argument("--threads", type=int, default=8)
     _command(commands, "worker", _worker, "Socket Mode, one process (also runs the scheduler)")
     _command(commands, "clock", _clock, "the scheduler process (digests)")
@@ -84,8 +85,7 @@ def _start(args: argparse.Namespace, settings: Settings) -> int | None:
     if settings.mode == "socket":
         return _worker(args, settings)
     if settings.mode == "http":
-        defaults = {"host": "0.0.0.0", "port": int(os.environ.get("PORT", "3000"))}
-        defaults |= {"workers": int(os.environ.get("WEB_CONCURRENCY", "2")), "threads": 8}
+        defaults = {"host": "0.0.0.0", "port": None, "workers": None, "threads": 8}
         return _web(argparse.Namespace(**defaults), settings)
     print(
         "No Slack workspace is configured (see README): starting the demo on the built-in emulator."
@@ -98,7 +98,8 @@ def _start(args: argparse.Namespace, settings: Settings) -> int | None:
 def _web(args: argparse.Namespace, settings: Settings) -> None:
     from bot.cli.runtime import run_web
 
-    run_web(settings, host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+    port, workers = args.port or settings.port, args.workers or settings.web_concurrency
+    run_web(settings, host=args.host, port=port, workers=workers, threads=args.threads)
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> None:
