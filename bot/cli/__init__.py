@@ -91,7 +91,7 @@ def _start(args: argparse.Namespace, settings: Settings) -> int | None:
         "No Slack workspace is configured (see README): starting the demo on the built-in emulator."
     )
     logging.getLogger().setLevel(args.log_level or "WARNING")
-    args.user, args.database, args.reset = None, None, False
+    args.user, args.database, args.reset, args.files = None, None, False, None
     return _demo(args, settings)
 
 

@@ -22,6 +22,14 @@ def test_the_demo_never_touches_the_database_url_and_reset_starts_it_afresh(tmp_
     assert (tmp_path / "valuescout-demo.db").exists()
 
 
+def test_start_with_no_slack_secret_runs_the_demo_on_its_own_database(tmp_path):
+    env = clean_environment(DATABASE_URL=f"sqlite:///{tmp_path}/production.db")
+    result = run(["start"], env, tmp_path, stdin="hello\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "starting the demo" in result.stdout and "Which customer" in result.stdout
+    assert (tmp_path / "valuescout-demo.db").exists() and not (tmp_path / "production.db").exists()
+
+
 def test_the_demo_runs_on_a_database_it_is_given(tmp_path):
     chosen = tmp_path / "mine.db"
     result = run(
