@@ -264,7 +264,8 @@ def _describe(error: ValidationError) -> str:
     lines = []
     for problem in error.errors():
         name = str(problem["loc"][0]) if problem["loc"] else "settings"
-        message = problem["msg"].removeprefix("Value error, ")
+        # pydantic's own words start "Input should be …": the variable is the input here.
+        message = problem["msg"].removeprefix("Value error, ").replace("Input should", "should")
         hint = HINTS.get(name)
         lines.append(f"{name} {message}" + (f"; expected {hint}." if hint else "."))
     return "\n".join(lines)

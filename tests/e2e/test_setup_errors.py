@@ -56,6 +56,9 @@ def test_a_partial_slack_set_up_names_what_is_missing_and_what_each_mode_needs(
         ("VALUESCOUT_COACH_CHANNEL", "U0ADMIN", "VALUESCOUT_COACH_CHANNEL is not a Slack channel"),
         ("VALUESCOUT_ADMINS", "alex", "VALUESCOUT_ADMINS has alex, which is not a Slack user id"),
         ("VALUESCOUT_SCHEDULER", "sometimes", "VALUESCOUT_SCHEDULER 'sometimes' is neither on"),
+        ("PORT", "http", "PORT should be a valid integer"),
+        ("WEB_CONCURRENCY", "0", "WEB_CONCURRENCY should be greater than or equal to 1"),
+        ("LOG_LEVEL", "loud", "LOG_LEVEL 'loud' is not one of DEBUG, INFO, WARNING, ERROR"),
     ],
 )
 @pytest.mark.parametrize("command", [["start"], ["doctor"], ["db", "backup", "b.db"]])
