@@ -18,6 +18,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from storage.engine import parse_database_url
+
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{4,}$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{4,}$")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -40,7 +42,15 @@ HINTS = {
     "VALUESCOUT_DIGEST_SCHEDULE": "a day of the week and a time, e.g. 'mon 09:00'",
     "VALUESCOUT_WEBHOOK_URL": "the URL that receives events, e.g. https://hooks.example.com/vs",
     "VALUESCOUT_PROMPTS_DIR": "a directory holding a full copy of prompts/ (dialogue.yaml, …)",
+    "VALUESCOUT_SCHEDULER": "on (the default) or off",
+    "PORT": "the HTTP port of `web`, a number like 3000",
+    "WEB_CONCURRENCY": "how many Gunicorn worker processes `web` runs, like 2",
 }
+# What each way of running against a real workspace needs, for the error that a partial set-up gets.
+MODES = (
+    "Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN; HTTP mode needs SLACK_BOT_TOKEN and"
+    " SLACK_SIGNING_SECRET; the demo needs none of the three (see README: Which mode do I need?)"
+)
 
 
 class SettingsError(Exception):
@@ -127,6 +137,34 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(None, validation_alias="VALUESCOUT_WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(None, validation_alias="VALUESCOUT_WEBHOOK_SECRET")
     prompts_dir: Path | None = Field(None, validation_alias="VALUESCOUT_PROMPTS_DIR")
+    scheduler: bool = Field(True, validation_alias="VALUESCOUT_SCHEDULER")
+    port: int = Field(3000, ge=1, le=65535, validation_alias="PORT")
+    web_concurrency: int = Field(2, ge=1, le=64, validation_alias="WEB_CONCURRENCY")
+    log_level: str | None = Field(None, validation_alias="LOG_LEVEL")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str | None) -> str | None:
+        levels = ("DEBUG", "INFO", "WARNING", "ERROR")
+        if value and value.strip().upper() not in levels:
+            raise ValueError(f"{value!r} is not one of {', '.join(levels)}")
+        return value.strip().upper() if value else None
+
+    @field_validator("scheduler", mode="before")
+    @classmethod
+    def _on_or_off(cls, value: object) -> object:
+        if isinstance(value, str):
+            words = {"on": True, "off": False, "": True}
+            if value.strip().lower() not in words:
+                raise ValueError(f"{value!r} is neither on nor off")
+            return words[value.strip().lower()]
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        parse_database_url(value)  # its ValueError never repeats the URL: it may hold a password
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -250,6 +288,23 @@ class Settings(BaseSettings):
             self.signing_secret is not None or self.app_token is not None
         )
 
+    @property
+    def mode(self) -> str:
+        """ "socket", "http" or "demo" (none of the Slack secrets); a partial set is refused."""
+        if self.bot_token and self.app_token:
+            return "socket"
+        if self.bot_token and self.signing_secret:
+            return "http"
+        given = {"SLACK_BOT_TOKEN": self.bot_token, "SLACK_SIGNING_SECRET": self.signing_secret}
+        given["SLACK_APP_TOKEN"] = self.app_token
+        present = [name for name, value in given.items() if value is not None]
+        if not present:
+            return "demo"
+        missing = "SLACK_APP_TOKEN or SLACK_SIGNING_SECRET" if self.bot_token else "SLACK_BOT_TOKEN"
+        raise SettingsError(
+            f"Slack is set up only in part: {' and '.join(present)} set, {missing} missing. {MODES}."
+        )
+
 
 class _RouteChannelVariables(PydanticBaseSettingsSource):
     """VALUESCOUT_<ID>_CHANNEL variables of the process environment, whatever the id."""
@@ -288,7 +343,8 @@ def _describe(error: ValidationError) -> str:
     """One line per problem, naming the variable; never echo the value of a secret."""
     lines = []
     for problem in error.errors():
-        message = problem["msg"].removeprefix("Value error, ")
+        # pydantic's own words start "Input should be …": the variable is the input here.
+        message = problem["msg"].removeprefix("Value error, ").replace("Input should", "should")
         if not problem["loc"]:  # a check of several variables names them itself
             lines.append(f"{message}.")
             continue

@@ -21,6 +21,7 @@ from bot.emulator.recording import Call, CallLog, redact
 from bot.emulator.response_urls import ResponseUrlPost, ResponseUrls
 from bot.emulator.seed import SEED, Seed
 from bot.emulator.workspace import MessageListener, Workspace
+from bot.manifest import BOT_SCOPES
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,9 @@ class SlackEmulator:
         self.response_urls = ResponseUrls(self.workspace)
         self._log = CallLog()
         self._host = host
+        # What the app was granted at install: Slack names them in an x-oauth-scopes header on
+        # every answer to a token (a test removes one to see `doctor` notice).
+        self.scopes: list[str] = list(BOT_SCOPES)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -111,11 +115,13 @@ class SlackEmulator:
         fault = self.faults.fault_for(method, params)
         if fault is not None:
             return fault.status, fault.headers, fault.body
+        granted = {"x-oauth-scopes": ",".join(self.scopes)}
         try:
             with self.workspace.transaction() as ws:
-                return 200, {}, {"ok": True, **handler(ws, params, Caller(user, self.base_url))}
+                answer = handler(ws, params, Caller(user, self.base_url))
+                return 200, granted, {"ok": True, **answer}
         except ApiError as exc:
-            return 200, {}, exc.body()
+            return 200, granted, exc.body()
         except Exception:  # a bug in the emulator must show up in the test, not hang it
             logger.exception("emulator failed answering %s", method)
             return 500, {}, {"ok": False, "error": "internal_error"}

@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot.config import load_config
 from bot.dialogue.turns import Who, take_turn
 from bot.discoveries.service import receipt_posts
+from bot.doctor import Check, run_checks
 from bot.listeners.support import Services, acknowledge, after_ack, services
 from bot.rendering.home import PAGE_SIZE, home_view
 from bot.rendering.ids import ActionId
@@ -82,11 +83,17 @@ def publish_home(
         config = load_config(session=session, settings=app.settings) if admin else None
         digests_off = user_id in scout_digest_opt_outs(session=session)
         stories = receipt_posts(session=session, discovery_ids=[d.id for d, _ in rows[:PAGE_SIZE]])
+    checks = [check.line() for check in _checks(client, app)] if admin else []
     view = home_view(
         discoveries=rows[:PAGE_SIZE], figures=figures, page=page, has_more=len(rows) > PAGE_SIZE,
-        config=config, digests_off=digests_off, links=_permalinks(client, stories),
+        config=config, digests_off=digests_off, links=_permalinks(client, stories), checks=checks,
     )  # fmt: skip
     client.views_publish(user_id=user_id, view=view)
+
+
+def _checks(client: WebClient, app: Services) -> list[Check]:
+    """`valuescout doctor`'s checks, for an admin (after the ack: they ask Slack)."""
+    return run_checks(settings=app.settings, engine=app.engine, client=client, now=utc_now())
 
 
 def _permalinks(client: WebClient, posts: dict[int, tuple[str, str]]) -> dict[int, str]:

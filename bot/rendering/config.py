@@ -22,7 +22,7 @@ from slack_sdk.models.views import View
 from bot.config import MAX_NUDGE_DAYS, WorkspaceConfig
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.modal import submitted_fields
-from bot.rendering.text import Mrkdwn, escape, render
+from bot.rendering.text import Mrkdwn, escape, escape_within, render, shorten
 from bot.routes import current_routes
 from bot.settings import parse_weekly
 
@@ -78,8 +78,9 @@ def config_from_modal(view: dict) -> tuple[WorkspaceConfig | None, dict[str, str
     return WorkspaceConfig(channels=mapped, schedule=schedule, nudge_days=nudge), {}
 
 
-def config_blocks(config: WorkspaceConfig) -> list[Block]:
-    """The admin's part of the Home tab: what is configured, and a button to change it."""
+def config_blocks(config: WorkspaceConfig, checks: list[str] = ()) -> list[Block]:
+    """The admin's part of the Home tab: what is configured, a button to change it, and the
+    set-up checks (each line as `valuescout doctor` prints it)."""
     lines = [
         f"*{escape(label)}*: " + (f"<#{escape(config.channels[role])}>" if role in config.channels
                           else "_not set: discoveries for it cannot be sent_")
@@ -95,7 +96,16 @@ def config_blocks(config: WorkspaceConfig) -> list[Block]:
         HeaderBlock(text="Settings (admins)"),
         SectionBlock(text=MarkdownTextObject(text=text)),
         ActionsBlock(elements=[button]),
+        *([_checks_block(checks)] if checks else []),
     ]
+
+
+def _checks_block(lines: list[str]) -> SectionBlock:
+    """The checks in one section (a line each), cut visibly to a section's 3,000 characters."""
+    listed = Mrkdwn("\n".join(escape_within(line, 300) for line in lines))
+    return SectionBlock(
+        text=MarkdownTextObject(text=shorten(render("home_checks.md.j2", lines=listed), 3000))
+    )
 
 
 def admins_only_text(admins: frozenset[str]) -> str:

@@ -41,12 +41,14 @@ def home_view(
     config: WorkspaceConfig | None = None,
     digests_off: bool = False,
     links: dict[int, str] | None = None,
+    checks: list[str] = (),
 ) -> View:
     """What a scout sees on the Home tab; pages of PAGE_SIZE discoveries, newest first.
 
     config: the settings, shown (with a button to change them) to admins only.
     digests_off: the scout turned their weekly DM off; offer to turn it back on.
     links: discovery id → permalink of its receipt, whose thread tells its story.
+    checks: the set-up checks' lines, shown with the settings (to admins).
     """
     blocks: list[Block] = [
         HeaderBlock(text="Value Scout"),
@@ -65,7 +67,7 @@ def home_view(
     if digests_off:
         blocks += _digests_back_on()
     if config is not None:
-        blocks += config_blocks(config)
+        blocks += config_blocks(config, checks)
     return View(type="home", blocks=blocks)
 
 

@@ -10,6 +10,7 @@ from storage.models.operations import (
     OutboxMessage,
     ProcessedRequest,
     RouteChannel,
+    SchedulerHeartbeat,
 )
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "ProcessedRequest",
     "RecordedEvent",
     "RouteChannel",
+    "SchedulerHeartbeat",
     "StatusChange",
     "metadata",
 ]

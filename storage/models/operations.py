@@ -1,4 +1,5 @@
-"""Operational tables: the outbox, channel pacing, request dedupe, channel map, settings and digest runs."""
+"""Operational tables: the outbox, channel pacing, request dedupe, channel map, settings,
+digest runs and the scheduler's heartbeats."""
 
 from datetime import datetime
 from typing import Any
@@ -106,3 +107,15 @@ class DigestRun(SQLModel, table=True):
         sa_type=sa.JSON,
         sa_column_kwargs={"server_default": sa.text("'{}'")},  # rows claimed by a bare INSERT
     )
+
+
+class SchedulerHeartbeat(SQLModel, table=True):
+    """A process that runs the scheduler, and when it last said so: `doctor` and App Home
+    read it to tell whether digests and nudges run anywhere."""
+
+    __tablename__ = "scheduler_heartbeats"
+
+    process: str = Field(sa_type=sa.String(255), primary_key=True)  # host:pid
+    kind: str = Field(sa_type=sa.String(20))  # web, worker, clock or demo
+    started_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    beat_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, index=True)

@@ -15,6 +15,7 @@ from storage.queries.events import (
     mark_event_retry,
     record_event,
 )
+from storage.queries.heartbeats import beat, latest_beat
 from storage.queries.outbox import (
     claim_due_outbox,
     earlier_pending,
@@ -22,6 +23,7 @@ from storage.queries.outbox import (
     mark_outbox_failed,
     mark_outbox_retry,
     mark_outbox_sent,
+    oldest_pending_outbox,
     pending_outbox_count,
     postpone_outbox,
     scrub_error,
@@ -36,6 +38,7 @@ from storage.queries.requests import record_request_once
 
 __all__ = [
     "ScoutFigures",
+    "beat",
     "claim_channel_slot",
     "claim_digest_run",
     "claim_due_outbox",
@@ -43,6 +46,7 @@ __all__ = [
     "earlier_pending",
     "enqueue_outbox",
     "get_setting",
+    "latest_beat",
     "mark_digest_failed",
     "mark_digest_sent",
     "mark_event_dispatched",
@@ -50,6 +54,7 @@ __all__ = [
     "mark_outbox_failed",
     "mark_outbox_retry",
     "mark_outbox_sent",
+    "oldest_pending_outbox",
     "paced_channels",
     "pause_channel",
     "pending_outbox_count",

@@ -167,3 +167,11 @@ def earlier_pending(
             col(OutboxMessage.id) < message_id,
         )
     ).one()
+
+
+def oldest_pending_outbox(*, session: Session) -> datetime | None:
+    """When the oldest message still waiting for delivery was queued (None: nothing waits)."""
+    statement = select(sa.func.min(OutboxMessage.created_at)).where(
+        OutboxMessage.status == OutboxStatus.PENDING
+    )
+    return session.exec(statement).one()

@@ -1,8 +1,12 @@
 """Settings: the public variable names, clear errors, and refusals of unsafe values."""
 
+from pathlib import Path
+
 import pytest
 
-from bot.settings import SettingsError, load_settings, parse_schedule, require
+from bot.settings import Settings, SettingsError, load_settings, parse_schedule, require
+
+ROOT = Path(__file__).resolve().parents[2]
 
 VARIABLES = [
     "SLACK_BOT_TOKEN",
@@ -18,6 +22,10 @@ VARIABLES = [
     "VALUESCOUT_TIMEZONE",
     "VALUESCOUT_DIGEST_SCHEDULE",
     "VALUESCOUT_PROMPTS_DIR",
+    "VALUESCOUT_SCHEDULER",
+    "PORT",
+    "WEB_CONCURRENCY",
+    "LOG_LEVEL",
 ]
 
 
@@ -133,3 +141,14 @@ def test_a_blank_token_counts_as_unset(monkeypatch):
 )
 def test_schedules_are_read_in_week_order(text, days):
     assert parse_schedule(text).days == days
+
+
+def test_env_example_lists_every_variable_and_loads_as_the_demo(tmp_path):
+    example = (ROOT / ".env.example").read_text()
+    readme = (ROOT / "README.md").read_text()
+    for field in Settings.model_fields.values():
+        name = field.validation_alias
+        assert f"\n{name}=" in example or f"\n# {name}=" in example, f"{name} not in .env.example"
+        assert f"`{name}`" in readme, f"{name} is not in the README's table"
+    (tmp_path / ".env").write_text(example)
+    assert load_settings().mode == "demo"

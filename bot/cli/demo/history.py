@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli.sample import add_sample_history
@@ -35,7 +34,7 @@ def digest(demo: Demo, which: str) -> None:
     demo.wait_until_quiet()
     for each, _outcome in sent:
         if each.chart is not None:
-            path = Path(each.chart.filename).resolve()
+            path = demo.files() / each.chart.filename
             path.write_bytes(each.chart.png)
             demo.screen.say(f"(the chart “{each.chart.title}” is also saved as {path})")
     for each, outcome in sent:

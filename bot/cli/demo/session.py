@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlmodel import select
 
@@ -30,8 +32,10 @@ Command = Callable[["Demo", str], None]
 class Demo:
     """The app wired to the emulator, and a person talking to it."""
 
-    def __init__(self, settings: Settings, emulator: SlackEmulator, *, out: Callable) -> None:
-        self.emulator, self.settings = emulator, settings
+    def __init__(
+        self, settings: Settings, emulator: SlackEmulator, *, out: Callable, files: Path | None
+    ) -> None:
+        self.emulator, self.settings, self._files = emulator, settings, files
         self.names = {p.id: p.real_name for p in SEED.people} | {SEED.bot_user_id: "Value Scout"}
         self.rooms = {c.id: c.name for c in emulator.workspace.channels.values()
                       if c.kind == "channel"}  # seeded, and one for each route not seeded  # fmt: skip
@@ -79,6 +83,14 @@ class Demo:
             COMMANDS[command](self, rest)
         else:
             self.screen.out(unknown(command, list(COMMANDS)))
+
+    def files(self) -> Path:
+        """Where the demo saves what it makes (the coach chart): the folder it was given, else a
+        temporary one made when first needed, never the current directory."""
+        if self._files is None:
+            self._files = Path(tempfile.mkdtemp(prefix="valuescout-demo-"))
+        self._files.mkdir(parents=True, exist_ok=True)
+        return self._files
 
     def now(self) -> datetime:
         """The demo's clock: the real one, plus the time let pass with /wait."""
