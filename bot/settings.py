@@ -262,17 +262,13 @@ class _RouteChannelVariables(PydanticBaseSettingsSource):
                 if ROUTE_CHANNEL.fullmatch(name)}  # fmt: skip
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read the settings and take the prompts they name into use (checked first), turning
-    every problem into one clear SettingsError."""
+def read_settings(**overrides: object) -> Settings:
+    """Read the settings, turning every problem into one clear SettingsError (the prompts they
+    name are taken into use by bot.bootstrap.load_settings, which the commands call)."""
     try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         raise SettingsError(_describe(error)) from None
-    from bot.prompts_check import use_prompts  # reads routes, questions and themes
-
-    use_prompts(settings)
-    return settings
 
 
 def require(settings: Settings, *names: str, purpose: str) -> None:

@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.settings import SettingsError, load_settings, parse_schedule, require
+from bot.bootstrap import load_settings
+from bot.settings import SettingsError, parse_schedule, require
 
 VARIABLES = [
     "SLACK_BOT_TOKEN",

@@ -8,10 +8,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from typing import TextIO
 
+from bot.bootstrap import load_settings
 from bot.cli.demo.session import Demo
 from bot.emulator import SEED, SlackEmulator
 from bot.routes import current_routes
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 
 DEMO_DATABASE = "sqlite:///valuescout-demo.db"
 
