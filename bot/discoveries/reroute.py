@@ -63,6 +63,11 @@ def offer_reroute(*, session: Session, discovery_id: int, route: str | None) -> 
     return RerouteOffer(found[0].account, open_routes)
 
 
+def reroute_card(*, session: Session, move: Move, now: datetime) -> int:
+    """Move the card to the route the person chose, to its channel as configured now."""
+    return reroute(session=session, move=move, channels=route_channels(session=session), now=now)
+
+
 def reroute(*, session: Session, move: Move, channels: Mapping[str, str], now: datetime) -> int:
     """Move the card (its event brings the new card and the scout's reply); the change's id.
 

@@ -17,7 +17,7 @@ from bot.discoveries.loop import (
     load_cards,
     start_change,
 )
-from bot.discoveries.reroute import Move, offer_reroute, reroute
+from bot.discoveries.reroute import Move, offer_reroute, reroute_card
 from bot.discoveries.similar import find_related
 from bot.domain.lifecycle import RerouteRefused, Why
 from bot.listeners.support import Services, acknowledge, after_ack, services, tell_privately
@@ -36,7 +36,6 @@ from bot.rendering.status import (
 )
 from storage.engine import session_scope
 from storage.enums import DiscoveryStatus
-from storage.queries import route_channels
 from storage.types import utc_now
 
 Loaded = Cards | None
@@ -129,8 +128,7 @@ def handle_rerouted(ack: Ack, body: dict, view: dict, context: BoltContext) -> N
     move = Move(card.discovery_id, str(card.route), form[0], user, form[1])
     try:
         with session_scope(services(context).engine) as session:
-            channels = route_channels(session=session)
-            reroute(session=session, move=move, channels=channels, now=utc_now())
+            reroute_card(session=session, move=move, now=utc_now())
     except RerouteRefused as refused:
         block = BlockId.STATUS_NOTE if refused.why != Why.THERE else BlockId.REROUTE_TO
         ack(response_action="errors", errors={block.value: _plain_refusal(refused)})
