@@ -2,7 +2,7 @@
 """Set up and run Value Scout with nothing but Python 3.11+.
 
     python3 dev.py run            # the main job: Slack if configured, else the demo on the emulator
-    python3 dev.py test           # lint and the whole test suite, on SQLite and PostgreSQL
+    python3 dev.py test           # lint (ruff, import contracts) and the whole test suite, on SQLite and PostgreSQL
     python3 dev.py test --deep    # only tests/model, longer and with a random seed
     python3 dev.py lock           # resolve requirements/*.lock again from pyproject.toml
 
@@ -63,7 +63,7 @@ def test(args: list[str], phases: dict[str, float]) -> int:
     """Lint, then pytest; then the coverage of bot/ and the time each phase took."""
     deep = "--deep" in args
     args = [arg for arg in args if arg != "--deep"]
-    code = timed(phases, "lint", [BIN / "ruff", "check", "."])
+    code = timed(phases, "lint", lint)
     if code == 0:
         for stale in ROOT.glob(".coverage*"):  # a run that stops early shows no old figures
             stale.unlink()
@@ -73,6 +73,22 @@ def test(args: list[str], phases: dict[str, float]) -> int:
     spent = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items())
     print(f"time: {spent}; in all {sum(phases.values()):.1f} s")
     return code
+
+
+def lint() -> int:
+    """ruff, then the import contracts of pyproject.toml (README: Architecture)."""
+    return call([BIN / "ruff", "check", "."]) or import_contracts()
+
+
+def import_contracts() -> int:
+    """lint-imports, printing its one summary line when every contract holds, all else if not."""
+    checked = subprocess.run(
+        [BIN / "lint-imports", "--no-cache"], cwd=ROOT, capture_output=True, text=True
+    )
+    lines = checked.stdout.splitlines()
+    summary = [line for line in lines if line.startswith("Contracts:")]
+    print(checked.stdout + checked.stderr if checked.returncode or not summary else summary[0])
+    return checked.returncode
 
 
 def pytest_command(args: list[str], *, deep: bool) -> list[object]:

@@ -13,8 +13,8 @@ from jinja2 import TemplateError, TemplateSyntaxError
 
 import prompts
 from bot.dialogue.definition import DefinitionError, load_definition
-from bot.discoveries.routing import RoutingError, load_rules
-from bot.discoveries.themes import NetworkError, load_network
+from bot.domain.routing import RoutingError, load_rules
+from bot.domain.themes import NetworkError, load_network
 from bot.rendering.text import environment_at
 from bot.routes import Routes, current_routes
 from bot.settings import Settings, SettingsError

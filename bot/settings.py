@@ -18,7 +18,6 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from storage.engine import parse_database_url
 
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{4,}$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{4,}$")
@@ -158,12 +157,6 @@ class Settings(BaseSettings):
             if value.strip().lower() not in words:
                 raise ValueError(f"{value!r} is neither on nor off")
             return words[value.strip().lower()]
-        return value
-
-    @field_validator("database_url")
-    @classmethod
-    def _database_url(cls, value: str) -> str:
-        parse_database_url(value)  # its ValueError never repeats the URL: it may hold a password
         return value
 
     @classmethod
@@ -317,17 +310,13 @@ class _RouteChannelVariables(PydanticBaseSettingsSource):
                 if ROUTE_CHANNEL.fullmatch(name)}  # fmt: skip
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Read the settings and take the prompts they name into use (checked first), turning
-    every problem into one clear SettingsError."""
+def read_settings(**overrides: object) -> Settings:
+    """Read the settings, turning every problem into one clear SettingsError (the prompts they
+    name are taken into use by bot.bootstrap.load_settings, which the commands call)."""
     try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
         raise SettingsError(_describe(error)) from None
-    from bot.prompts_check import use_prompts  # reads routes, questions and themes
-
-    use_prompts(settings)
-    return settings
 
 
 def require(settings: Settings, *names: str, purpose: str) -> None:

@@ -11,12 +11,13 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.bootstrap import load_settings
 from bot.dialogue.definition import DefinitionError
-from bot.discoveries.routing import RoutingError
-from bot.discoveries.themes import NetworkError
+from bot.domain.routing import RoutingError
+from bot.domain.themes import NetworkError
 from bot.logs import configure_logging
 from bot.manifest import ManifestError
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError
 from storage.engine import DatabaseUnavailable, parse_database_url
 
 log = logging.getLogger("valuescout")

@@ -14,7 +14,7 @@ from bot.digests.jobs import build_week, send_digests
 from bot.digests.model import Digest, DigestKind, Message, Week
 from bot.digests.schedule import last_complete_week
 from bot.digests.send import Outcome
-from bot.discoveries.themes import load_network
+from bot.domain.themes import load_network
 from bot.settings import Settings, SettingsError, require
 from bot.slack_client import build_web_client
 from storage.engine import session_scope

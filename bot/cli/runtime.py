@@ -21,7 +21,7 @@ from bot.app import build_app
 from bot.dialogue.turns import load_dialogue_rules
 from bot.digests.jobs import digest_jobs
 from bot.discoveries.delivery import DeliveryWorker
-from bot.discoveries.themes import load_network
+from bot.domain.themes import load_network
 from bot.effects.webhook import webhook_target
 from bot.jobs import JOBS, Job
 from bot.scheduler import ScheduledJob, build_scheduler

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from bot.digests.model import Week
-from bot.discoveries.themes import ValueNetwork, tag_themes
+from bot.domain.themes import ValueNetwork, tag_themes
 from bot.routes import current_routes
 from storage.engine import session_scope
 from storage.enums import DiscoverySource, DiscoveryStatus, Fit

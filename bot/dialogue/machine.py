@@ -31,7 +31,7 @@ from bot.dialogue.events import (
     Summary,
     answers_version,
 )
-from bot.discoveries.routing import RoutingRules, suggest_routes
+from bot.domain.routing import RoutingRules, suggest_routes
 
 SUMMARY, SUBMITTED, CANCELLED = "summary", "submitted", "cancelled"
 

@@ -14,9 +14,9 @@ from bot.dialogue import machine
 from bot.dialogue.definition import Definition, load_definition
 from bot.dialogue.events import DialogueState, Notice, Resume, Submitted
 from bot.dialogue.sessions import begin_dialogue, latest_draft, open_dialogue, reopen, save_dialogue
-from bot.discoveries.routing import RoutingRules, load_rules, reason_for, suggest_routes
 from bot.discoveries.service import RouteNotConfigured, submit_discovery
-from bot.discoveries.themes import ValueNetwork, load_network, tag_themes
+from bot.domain.routing import RoutingRules, load_rules, reason_for, suggest_routes
+from bot.domain.themes import ValueNetwork, load_network, tag_themes
 from storage.engine import session_scope
 from storage.enums import DialogueStatus, DiscoverySource
 from storage.models import DialogueSession

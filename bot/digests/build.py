@@ -17,9 +17,9 @@ from bot.digests.figures import (
     route_figures,
     scout_news,
 )
+from bot.digests.messages import coach_messages, route_messages, scout_messages
 from bot.digests.model import Digest, DigestKind, Week
-from bot.discoveries.themes import ValueNetwork
-from bot.rendering.digests import coach_messages, route_messages, scout_messages
+from bot.domain.themes import ValueNetwork
 from bot.routes import Route, current_routes
 from storage.queries.digest_figures import plan_for_digests
 

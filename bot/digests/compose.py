@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.digests.model import OPEN_COUNTED
-from bot.discoveries.loop import OUTCOME_LABELS, Outcome
-from bot.discoveries.themes import UNTHEMED, ValueNetwork
+from bot.domain.lifecycle import OUTCOME_LABELS, Outcome
+from bot.domain.themes import UNTHEMED, ValueNetwork
 from bot.routes import Route
 from storage.enums import DiscoveryStatus
 

@@ -35,7 +35,7 @@ from bot.discoveries.service import (
     postpone_outbox,
     record_delivery,
 )
-from bot.discoveries.themes import ValueNetwork
+from bot.domain.themes import ValueNetwork
 from bot.effects.dispatch import dispatch_events
 from bot.effects.webhook import WEBHOOK, WebhookTarget
 from bot.effects.webhook_worker import WebhookWorker

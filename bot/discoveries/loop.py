@@ -7,9 +7,9 @@ and the history records what people did, nothing more.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -22,45 +22,21 @@ from bot.domain.events import (
     RouteDeclined,
     StatusChanged,
 )
+from bot.domain.lifecycle import ALLOWED_FROM as ALLOWED_FROM
+from bot.domain.lifecycle import NOTE_LIMIT as NOTE_LIMIT
+from bot.domain.lifecycle import ChangeResult, Status
+from bot.domain.views import ChangeView, DiscoveryView, RouteView, view_of
 from bot.effects.slack import STATUS_REPLY, receipt_key
 from bot.effects.slack import status_reply_key as status_reply_key
 from storage.enums import DiscoveryStatus, OutboxStatus
 from storage.models import Discovery, DiscoveryRoute, OutboxMessage, StatusChange
 from storage.queries import earlier_pending
 
-NOTE_LIMIT = 1000
-Status = DiscoveryStatus
-# Which statuses each change may start from; actioned, declined and withdrawn are final.
-ALLOWED_FROM: dict[DiscoveryStatus, tuple[DiscoveryStatus, ...]] = {
-    Status.ACKNOWLEDGED: (Status.NEW,),
-    Status.ACTIONED: (Status.NEW, Status.ACKNOWLEDGED),
-    Status.DECLINED: (Status.NEW, Status.ACKNOWLEDGED),
-    Status.WITHDRAWN: (Status.NEW, Status.ACKNOWLEDGED),
-}
 EVENTS: dict[DiscoveryStatus, type[StatusChanged]] = {
     Status.ACKNOWLEDGED: RouteAcknowledged,
     Status.ACTIONED: RouteActioned,
     Status.DECLINED: RouteDeclined,
     Status.WITHDRAWN: DiscoveryWithdrawn,
-}
-
-
-class Outcome(StrEnum):
-    """What came of an actioned discovery."""
-
-    OPPORTUNITY = "opportunity"
-    CONTENT = "content"
-    ROADMAP = "roadmap"
-    TRAINING = "training"
-    OTHER = "other"
-
-
-OUTCOME_LABELS = {
-    Outcome.OPPORTUNITY: "Opportunity created or advanced",
-    Outcome.CONTENT: "Message or content",
-    Outcome.ROADMAP: "Roadmap item",
-    Outcome.TRAINING: "Training or coaching",
-    Outcome.OTHER: "Other",
 }
 
 
@@ -77,26 +53,10 @@ class Change:
 
 
 @dataclass(frozen=True)
-class ChangeResult:
-    """The status now; the new change's id when this call made it, else the latest change."""
-
-    status: DiscoveryStatus | None  # None: the discovery is gone
-    change_id: int | None = None
-    latest: StatusChange | None = None
-    repeated: bool = False  # the same person's same change arrived again (double click, retry)
-    moved: bool = False  # clicked on a card that was re-routed away: the new team decides
-
-    @property
-    def done(self) -> bool:
-        """True when the status is what was asked for (now or by this very person before)."""
-        return self.change_id is not None or self.repeated
-
-
-@dataclass(frozen=True)
 class ReplyState:
     """What a status reply needs: its change, the receipt's thread, earlier replies still due."""
 
-    change: StatusChange
+    change: ChangeView
     thread: tuple[str, str] | None  # (channel, ts) of the posted receipt
     receipt_pending: bool
     earlier_due_at: datetime | None
@@ -123,7 +83,7 @@ def change_status(
     raise RuntimeError(f"status of discovery {discovery_id} kept changing")
 
 
-def moved_away(routes: list[DiscoveryRoute], channel_id: str) -> bool:
+def moved_away(routes: Sequence[DiscoveryRoute | RouteView], channel_id: str) -> bool:
     """Whether the card in this channel was re-routed (a stale copy of it may still be clicked)."""
     here = [route for route in routes if route.channel_id == channel_id]
     return bool(here) and all(route.rerouted_to is not None for route in here)
@@ -195,30 +155,32 @@ def _refused(session: Session, discovery_id: int, current: Status, change: Chang
     return ChangeResult(status=current, latest=latest, repeated=repeated)
 
 
-def latest_change(*, session: Session, discovery_id: int) -> StatusChange | None:
+def latest_change(*, session: Session, discovery_id: int) -> ChangeView | None:
     """The newest status change of a discovery."""
-    return session.exec(
+    row = session.exec(
         select(StatusChange)
         .where(StatusChange.discovery_id == discovery_id)
         .order_by(col(StatusChange.at).desc(), col(StatusChange.id).desc())
     ).first()
+    return view_of(ChangeView, row) if row else None
 
 
-def status_history(*, session: Session, discovery_id: int) -> list[StatusChange]:
+def status_history(*, session: Session, discovery_id: int) -> list[ChangeView]:
     """Every status change of a discovery, oldest first."""
-    return list(
-        session.exec(
-            select(StatusChange)
-            .where(StatusChange.discovery_id == discovery_id)
-            .order_by(col(StatusChange.at), col(StatusChange.id))
-        ).all()
-    )
+    rows = session.exec(
+        select(StatusChange)
+        .where(StatusChange.discovery_id == discovery_id)
+        .order_by(col(StatusChange.at), col(StatusChange.id))
+    ).all()
+    return [view_of(ChangeView, row) for row in rows]
 
 
-def load_cards(
-    *, session: Session, discovery_id: int
-) -> tuple[Discovery, list[DiscoveryRoute], list[StatusChange]] | None:
-    """The discovery, its routes (with their posted cards) and its history; None if gone."""
+Cards = tuple[DiscoveryView, list[RouteView], list[ChangeView]]
+
+
+def load_cards(*, session: Session, discovery_id: int) -> Cards | None:
+    """The discovery, its routes (with their posted cards) and its history, as the plain views
+    the cards are drawn from; None if gone."""
     discovery = session.get(Discovery, discovery_id)
     if discovery is None:
         return None
@@ -227,7 +189,24 @@ def load_cards(
         .where(DiscoveryRoute.discovery_id == discovery_id)
         .order_by(col(DiscoveryRoute.id))
     ).all()
-    return discovery, list(routes), status_history(session=session, discovery_id=discovery_id)
+    history = status_history(session=session, discovery_id=discovery_id)
+    return view_of(DiscoveryView, discovery), [view_of(RouteView, r) for r in routes], history
+
+
+def start_change(
+    *, session: Session, discovery_id: int, channel_id: str, target: DiscoveryStatus
+) -> tuple[str | None, ChangeResult | None]:
+    """Before the Actioned or Decline modal opens: the discovery's account, and a refusal when
+    it cannot reach `target` (gone, closed, or this is a stale card that was re-routed away)."""
+    found = load_cards(session=session, discovery_id=discovery_id)
+    if found is None:
+        return None, ChangeResult(status=None)
+    discovery, routes, history = found
+    if discovery.status not in ALLOWED_FROM[target]:
+        return discovery.account, ChangeResult(status=discovery.status, latest=history[-1])
+    if moved_away(routes, channel_id):
+        return discovery.account, ChangeResult(status=discovery.status, moved=True)
+    return discovery.account, None
 
 
 def load_status_reply(
@@ -244,7 +223,7 @@ def load_status_reply(
         session=session, kind=STATUS_REPLY, discovery_id=discovery_id, message_id=message_id
     )
     return ReplyState(
-        change=change,
+        change=view_of(ChangeView, change),
         thread=_posted(receipt),
         receipt_pending=receipt is not None and receipt.status == OutboxStatus.PENDING,
         earlier_due_at=earlier,

@@ -20,7 +20,7 @@ from bot.discoveries.outbox_jobs import Gone, Job, NotReady, classify
 from bot.discoveries.receipts import load_receipt
 from bot.discoveries.service import DRAWN, RECEIPT, RECEIPT_UPDATE, card_version
 from bot.discoveries.similar import find_related
-from bot.discoveries.themes import ValueNetwork
+from bot.domain.themes import ValueNetwork
 from bot.rendering.cards import discovery_card
 from bot.rendering.delivery import channel_blocked_message, resumed_message, waiting_message
 from bot.rendering.receipts import receipt_message

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from bot.discoveries.event_log import record
 from bot.domain.events import DiscoverySubmitted
+from bot.domain.views import DiscoveryView
 
 # The Slack outbox's vocabulary lives with the effects; re-exported for delivery's modules:
 from bot.effects.slack import CARD as CARD
@@ -210,7 +211,7 @@ def record_delivery(
 DRAWN = "drawn_version"  # a card job's payload: the card_version it was drawn from
 
 
-def card_version(discovery: Discovery, changes: int) -> str:
+def card_version(discovery: Discovery | DiscoveryView, changes: int) -> str:
     """What a card shows changes with these: its status, its history, an edit."""
     edited = discovery.edited_at.isoformat() if discovery.edited_at else ""
     return f"{discovery.status}|{changes}|{edited}|{discovery.updated_at.isoformat()}"

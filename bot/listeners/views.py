@@ -14,7 +14,7 @@ from bot.dialogue.turns import (
     submitted_once,
     take_turn,
 )
-from bot.discoveries.routing import suggest_routes
+from bot.domain.routing import suggest_routes
 from bot.listeners.support import Services, acknowledge, after_ack, services
 from bot.rendering.ids import BlockId, CallbackId
 from bot.rendering.modal import answers_from_modal, chosen_routes, dialogue_of, routes_modal

@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.config import MAX_NUDGE_DAYS, WorkspaceConfig
+from bot.domain.workspace import MAX_NUDGE_DAYS, WorkspaceConfig
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.modal import submitted_fields
 from bot.rendering.text import Mrkdwn, escape, escape_within, render, shorten

@@ -14,13 +14,12 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.config import WorkspaceConfig
+from bot.domain.views import DiscoveryView, RouteView, ScoutFigures
+from bot.domain.workspace import WorkspaceConfig
 from bot.rendering.cards import link_labelled
 from bot.rendering.config import config_blocks
 from bot.rendering.ids import ActionId
 from bot.rendering.text import Mrkdwn, escape_within, render
-from storage.models import Discovery, DiscoveryRoute
-from storage.queries import ScoutFigures
 
 PAGE_SIZE = 10  # two blocks each: far inside a view's 100 blocks
 STATUS = {
@@ -34,7 +33,7 @@ STATUS = {
 
 def home_view(
     *,
-    discoveries: list[tuple[Discovery, list[DiscoveryRoute]]] = (),
+    discoveries: list[tuple[DiscoveryView, list[RouteView]]] = (),
     figures: ScoutFigures | None = None,
     page: int = 0,
     has_more: bool = False,
@@ -78,7 +77,7 @@ def _digests_back_on() -> list[Block]:
 
 
 def _listing(
-    discoveries: list[tuple[Discovery, list[DiscoveryRoute]]], page: int, links: dict[int, str]
+    discoveries: list[tuple[DiscoveryView, list[RouteView]]], page: int, links: dict[int, str]
 ) -> list[Block]:
     if not discoveries:
         text = "No discoveries yet. Message me, type `/scout`, or use *Log a discovery* above."
@@ -89,7 +88,7 @@ def _listing(
     return blocks
 
 
-def _row(discovery: Discovery, routes: list[DiscoveryRoute], link: str | None) -> list[Block]:
+def _row(discovery: DiscoveryView, routes: list[RouteView], link: str | None) -> list[Block]:
     """One discovery: account, status and outcome; then where it went and when."""
     text = render(
         "home_discovery.md.j2",

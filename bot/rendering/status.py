@@ -17,15 +17,14 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.discoveries.loop import NOTE_LIMIT, OUTCOME_LABELS, ChangeResult
-from bot.discoveries.reroute import RerouteRefused, Why
+from bot.domain.lifecycle import NOTE_LIMIT, OUTCOME_LABELS, ChangeResult, RerouteRefused, Why
+from bot.domain.views import ChangeView
 from bot.rendering.cards import NO_UNFURL, SECTION_LIMIT, URL_LIMIT, fitted, status_text
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.modal import submitted_fields
 from bot.rendering.text import Mrkdwn, escape, render
 from bot.routes import Route, current_routes
 from storage.enums import DiscoveryStatus
-from storage.models import StatusChange
 
 INPUT = ActionId.MODAL_INPUT.value
 DONE = {  # how a refusal names the status someone else (or the scout) got to first
@@ -165,7 +164,7 @@ def reason_from_modal(view: dict) -> tuple[str | None, dict[str, str]]:
 
 
 def status_reply_message(
-    *, change: StatusChange, channel_id: str, to_channel_id: str | None = None
+    *, change: ChangeView, channel_id: str, to_channel_id: str | None = None
 ) -> dict[str, Any]:
     """The scout's reply in the receipt's thread: who picked it up, what became of it, or
     where it moved (to_channel_id)."""

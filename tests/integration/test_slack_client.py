@@ -10,9 +10,9 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.bootstrap import load_settings
 from bot.discoveries.outbox_jobs import classify
 from bot.emulator import SEED, SlackEmulator
-from bot.settings import load_settings
 from bot.slack_client import KeepAliveWebClient, build_web_client
 
 

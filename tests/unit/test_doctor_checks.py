@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
+from bot.bootstrap import load_settings
 from bot.doctor.checks import Check, ago
 from bot.doctor.slack import mode_check, scope_check
 from bot.manifest import BOT_SCOPES
-from bot.settings import load_settings
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,12 @@ from pathlib import Path
 import pytest
 
 import prompts
+from bot.bootstrap import load_settings
 from bot.cli import main
 from bot.manifest import manifest
 from bot.rendering.text import render
 from bot.routes import current_routes
-from bot.settings import SettingsError, load_settings
+from bot.settings import SettingsError
 
 SHIPPED = Path(prompts.__file__).parent
 SUCCESS = "  - id: success\n    label: Customer success\n    description: Drives adoption.\n"

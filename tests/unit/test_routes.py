@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.discoveries.routing import load_rules
+from bot.domain.routing import load_rules
 from bot.routes import RoutesError, current_routes, load_routes
 
 RULE = "rules:\n  - {route: sales, when: {fit: [partly, not_yet, not_sure, 'yes']}, reason: R}\n"

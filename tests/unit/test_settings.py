@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, SettingsError, load_settings, parse_schedule, require
+from bot.bootstrap import load_settings
+from bot.settings import Settings, SettingsError, parse_schedule, require
 
 ROOT = Path(__file__).resolve().parents[2]
 

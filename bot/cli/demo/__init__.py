@@ -9,10 +9,11 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import TextIO
 
+from bot.bootstrap import load_settings
 from bot.cli.demo.session import Demo
 from bot.emulator import SEED, SlackEmulator
 from bot.routes import current_routes
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError
 from storage.engine import parse_database_url
 
 # The demo's own database, whatever DATABASE_URL says: its fake people and discoveries must

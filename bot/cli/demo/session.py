@@ -15,7 +15,7 @@ from bot.cli.demo import acting, clock, history, modals
 from bot.cli.demo.help import HELP, unknown
 from bot.cli.demo.screen import Kind, Screen, Surface
 from bot.cli.runtime import compose, prepare_database, scheduled_jobs
-from bot.discoveries.themes import load_network
+from bot.domain.themes import load_network
 from bot.emulator import SEED, SlackDriver, SlackEmulator
 from bot.rendering.ids import Command as Slash
 from bot.scheduler import build_scheduler

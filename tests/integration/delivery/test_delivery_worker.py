@@ -12,9 +12,9 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from bot.bootstrap import load_settings
 from bot.discoveries.delivery import DeliveryWorker
 from bot.emulator import SEED, ManualClock, SlackEmulator
-from bot.settings import load_settings
 from bot.slack_client import build_web_client
 from storage.engine import session_scope
 from storage.enums import OutboxStatus

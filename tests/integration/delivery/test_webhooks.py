@@ -16,13 +16,13 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from bot.bootstrap import load_settings
 from bot.cli.webhook import run_webhook_test
 from bot.discoveries.delivery import DeliveryWorker
 from bot.discoveries.loop import Change, change_status
 from bot.discoveries.service import submit_discovery
 from bot.effects.webhook import WEBHOOK, WebhookTarget
 from bot.emulator import SEED, ManualClock, SlackEmulator
-from bot.settings import load_settings
 from storage.engine import session_scope
 from storage.enums import DiscoverySource, DiscoveryStatus, OutboxStatus
 from storage.models import OutboxMessage

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.discoveries.routing import RoutingError, load_rules, reason_for, suggest_routes
+from bot.domain.routing import RoutingError, load_rules, reason_for, suggest_routes
 from storage.enums import Fit
 
 RULES = load_rules()
