@@ -2,11 +2,14 @@
 """Set up and run Value Scout with nothing but Python 3.11+.
 
     python3 dev.py run            # the main job: Slack if configured, else the demo on the emulator
-    python3 dev.py test           # lint and the whole test suite, on SQLite and PostgreSQL
+    python3 dev.py test           # lint (ruff, import contracts) and the whole test suite, on SQLite and PostgreSQL
     python3 dev.py test --deep    # only tests/model, longer and with a random seed
+    python3 dev.py lock           # resolve requirements/*.lock again from pyproject.toml
 
-The first run creates .venv and installs the project into it; later runs reinstall
-only when pyproject.toml changes. Extra arguments go to `valuescout` or to pytest
+The first run creates .venv and installs into it exactly what requirements/dev.lock pins
+(with pip, checking every file's hash), then the project itself; later runs reinstall only
+when pyproject.toml or the lock changes. VALUESCOUT_VENV names another folder for the venv
+(CI tests a second Python in its own). Extra arguments go to `valuescout` or to pytest
 (`test -n 0` runs the tests in one process, `test tests/unit` only those).
 
 `test` runs the tests in parallel (pytest-xdist), says whether PostgreSQL ran and how
@@ -28,7 +31,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-VENV = ROOT / ".venv"
+VENV = ROOT / os.environ.get("VALUESCOUT_VENV", ".venv")
+LOCKS = ROOT / "requirements"
+UV = "uv>=0.5,<1"  # resolves the locks (`dev.py lock`): a wheel from PyPI, installed into the venv
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".installed-from"
 # One xdist worker more than the cores: the suite often waits (on sockets, threads, child
@@ -42,13 +47,15 @@ def main(argv: list[str]) -> int:
     if sys.version_info < (3, 11):  # noqa: UP036 - any python3 may run this file
         print("Value Scout needs Python 3.11 or newer.", file=sys.stderr)
         return 2
-    if not argv or argv[0] not in ("run", "test"):
+    if not argv or argv[0] not in ("run", "test", "lock"):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     started = time.monotonic()
     ensure_environment()
     if argv[0] == "run":
         return call([BIN / "valuescout", "start", *argv[1:]])
+    if argv[0] == "lock":
+        return lock()
     return test(argv[1:], {"set-up": time.monotonic() - started})
 
 
@@ -56,7 +63,7 @@ def test(args: list[str], phases: dict[str, float]) -> int:
     """Lint, then pytest; then the coverage of bot/ and the time each phase took."""
     deep = "--deep" in args
     args = [arg for arg in args if arg != "--deep"]
-    code = timed(phases, "lint", [BIN / "ruff", "check", "."])
+    code = timed(phases, "lint", lint)
     if code == 0:
         for stale in ROOT.glob(".coverage*"):  # a run that stops early shows no old figures
             stale.unlink()
@@ -66,6 +73,22 @@ def test(args: list[str], phases: dict[str, float]) -> int:
     spent = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items())
     print(f"time: {spent}; in all {sum(phases.values()):.1f} s")
     return code
+
+
+def lint() -> int:
+    """ruff, then the import contracts of pyproject.toml (README: Architecture)."""
+    return call([BIN / "ruff", "check", "."]) or import_contracts()
+
+
+def import_contracts() -> int:
+    """lint-imports, printing its one summary line when every contract holds, all else if not."""
+    checked = subprocess.run(
+        [BIN / "lint-imports", "--no-cache"], cwd=ROOT, capture_output=True, text=True
+    )
+    lines = checked.stdout.splitlines()
+    summary = [line for line in lines if line.startswith("Contracts:")]
+    print(checked.stdout + checked.stderr if checked.returncode or not summary else summary[0])
+    return checked.returncode
 
 
 def pytest_command(args: list[str], *, deep: bool) -> list[object]:
@@ -131,17 +154,39 @@ def print_coverage() -> int:
 
 
 def ensure_environment() -> None:
-    """Create .venv and install the project with its test extras when pyproject.toml changed."""
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    """Create the venv and install what requirements/dev.lock pins, hashes checked, then the
+    project (editable, no dependencies: the lock has them all), when either file changed."""
+    lock_file = LOCKS / "dev.lock"
+    sources = (ROOT / "pyproject.toml").read_bytes() + lock_file.read_bytes()
+    wanted = hashlib.sha256(sources).hexdigest()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
     if not (BIN / "python").exists():
-        print("creating .venv …", flush=True)
+        print(f"creating {VENV.name} …", flush=True)
         venv.create(VENV, with_pip=True)
-    print("installing Value Scout and its dependencies into .venv …", flush=True)
+    print(f"installing Value Scout and exactly its locked dependencies into {VENV.name} …")
     pip = [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, "--editable", f"{ROOT}[test]"], check=True)
+    run_checked([*pip, "--require-hashes", "--no-deps", "--requirement", lock_file])
+    run_checked([*pip, "--no-deps", "--editable", ROOT])
     STAMP.write_text(wanted)
+
+
+def lock() -> int:
+    """Resolve requirements/dev.lock (with the test extras) and app.lock (what the image
+    installs, pinned as in dev.lock) for every supported Python and platform, with hashes."""
+    pip = [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    run_checked([*pip, UV])
+    compile_ = [BIN / "uv", "pip", "compile", "pyproject.toml", "--universal", "--quiet"]
+    compile_ += ["--python-version", "3.11", "--generate-hashes"]
+    run_checked([*compile_, "--extra", "test", "-o", "requirements/dev.lock"])
+    run_checked([*compile_, "-c", "requirements/dev.lock", "-o", "requirements/app.lock"])
+    print("requirements/dev.lock and requirements/app.lock are resolved afresh")
+    return 0
+
+
+def run_checked(command: list[object]) -> None:
+    """Run a set-up step from the project root; a failure stops dev.py."""
+    subprocess.run([str(part) for part in command], cwd=ROOT, check=True)
 
 
 def call(command: list[object], env: dict[str, str] | None = None) -> int:

@@ -63,9 +63,10 @@ from bench.dialogue_harness import (  # noqa: E402
     per_step,
 )
 from bot import web  # noqa: E402
+from bot.bootstrap import load_settings  # noqa: E402
 from bot.cli.runtime import compose, prepare_database  # noqa: E402
 from bot.emulator import SEED, SlackEmulator  # noqa: E402
-from bot.settings import Settings, load_settings  # noqa: E402
+from bot.settings import Settings  # noqa: E402
 from bot.slack_client import build_web_client  # noqa: E402
 from bot.web import EVENTS_PATH, LocalServer, WSGIApp, build_wsgi_app  # noqa: E402
 from storage.engine import create_engine_for  # noqa: E402

@@ -38,7 +38,7 @@ STEP_NAMES = ("hi", "account", "outcome", "gap", "click fit", "value", "event", 
 
 
 class Inbox:
-    """The bot's posts per DM, fed by the emulator's message listener (no polling)."""
+    """The bot's posts (and redraws) per DM, fed by the emulator's message listener (no polling)."""
 
     def __init__(self, emulator: SlackEmulator) -> None:
         self._lock = threading.Lock()
@@ -52,7 +52,10 @@ class Inbox:
             return self._conditions.setdefault(channel, threading.Condition())
 
     def _on_message(self, channel: str, message: dict, kind: str) -> None:
-        if kind != "posted" or message.get("user") != self._bot or not channel.startswith("D"):
+        # A redrawn message counts as it arrives: a click's answer may come as the clicked
+        # question redrawn with the next one below it.
+        bot = message.get("user") == self._bot
+        if kind not in ("posted", "updated") or not bot or not channel.startswith("D"):
             return
         arrived = time.perf_counter()
         condition = self._condition(channel)

@@ -41,7 +41,7 @@ from sqlalchemy import Engine, event  # noqa: E402
 
 from bot.digests.build import build_digests  # noqa: E402
 from bot.digests.model import Week  # noqa: E402
-from bot.discoveries.themes import load_network  # noqa: E402
+from bot.domain.themes import load_network  # noqa: E402
 from storage.engine import create_engine_for, session_scope  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import metadata  # noqa: E402

@@ -44,7 +44,7 @@ def build_app(
         listener_executor=AfterAckExecutor(WORKER_THREADS, thread_name_prefix="after-ack"),
     )
     shared = Services(settings=settings, engine=engine, rules=rules, delivery=delivery)
-    app.use(_provide(shared))
+    app.use(_provide(shared, client))
     listeners.register(app)
     app.error(handle_error)
     return app
@@ -82,11 +82,13 @@ def after_ack_work(app: App) -> AfterAckExecutor:
     return app.listener_runner.listener_executor
 
 
-def _provide(shared: Services):
-    """Middleware that gives every listener the services."""
+def _provide(shared: Services, client: WebClient):
+    """Middleware that gives every listener the services, and the app's client: Bolt would
+    hand each request a WebClient of its own, and with it a new connection per call."""
 
     def provide(context: BoltContext, next) -> None:
         context["services"] = shared
+        context["client"] = client
         next()
 
     return provide

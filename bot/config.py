@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session
@@ -10,21 +9,12 @@ from sqlmodel import Session
 from bot.discoveries.blocked import retarget_blocked
 from bot.discoveries.nudges import SETTING as NUDGE_SETTING
 from bot.discoveries.nudges import nudge_days
+from bot.domain.workspace import MAX_NUDGE_DAYS as MAX_NUDGE_DAYS
+from bot.domain.workspace import WorkspaceConfig
 from bot.settings import DigestSchedule, Settings, parse_weekly
-from storage.enums import ChannelRole
 from storage.queries import get_setting, route_channels, set_route_channel, set_setting
 
 DIGEST_SCHEDULE = "digest_schedule"  # text like 'mon 09:00'
-MAX_NUDGE_DAYS = 30
-
-
-@dataclass(frozen=True)
-class WorkspaceConfig:
-    """The settings an admin sees and changes: channels per role, digest time, nudge delay."""
-
-    channels: dict[str, str]  # role (sales, marketing, product, coach) → channel id
-    schedule: DigestSchedule
-    nudge_days: int
 
 
 def digest_schedule(*, session: Session, settings: Settings) -> DigestSchedule:
@@ -50,7 +40,7 @@ def save_config(*, session: Session, config: WorkspaceConfig, admin: str, now: d
     Cards waiting on a channel that refused them go to their route's new channel."""
     for role, channel in config.channels.items():
         set_route_channel(
-            session=session, route=ChannelRole(role), channel_id=channel, changed_by=admin, now=now
+            session=session, route=role, channel_id=channel, changed_by=admin, now=now
         )
     retarget_blocked(session=session, channels=config.channels, now=now)
     set_setting(session=session, key=DIGEST_SCHEDULE, value=str(config.schedule),

@@ -15,10 +15,10 @@ from typing import Any, Protocol
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
-from bot.dialogue.reminders import nudge_idle_dialogues
 from bot.digests.jobs import Sent, run_due_digests
 from bot.discoveries.nudges import nudge_open_loops
-from bot.discoveries.themes import ValueNetwork
+from bot.discoveries.reminders import nudge_idle_dialogues
+from bot.domain.themes import ValueNetwork
 from bot.settings import Settings
 
 

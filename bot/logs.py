@@ -6,6 +6,8 @@ import logging
 import re
 import uuid
 
+from storage.engine import mask
+
 # Slack tokens (bot, user, app-level, config, refresh) wherever they appear in a message.
 TOKEN = re.compile(r"\bxox[a-z]-[A-Za-z0-9-]+|\bxapp-[A-Za-z0-9-]+")
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -27,7 +29,7 @@ class RedactSecrets(logging.Filter):
         message = record.getMessage()
         cleaned = TOKEN.sub("[redacted]", message)
         for secret in self._secrets:
-            cleaned = cleaned.replace(secret, "[redacted]")
+            cleaned = mask(cleaned, secret, "[redacted]")  # whole: a password "p" spares "port"
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True

@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import yaml
 
 from bot.rendering.ids import CallbackId, Command
+from bot.rendering.text import render, shorten
+from bot.routes import current_routes
 
-BOT_SCOPES = [
-    "app_mentions:read",
-    "channels:history",  # delivery checks a route channel for its own post before re-posting
-    "channels:join",  # an admin maps a public channel: the bot joins it to post cards there
-    "channels:read",
-    "chat:write",
-    "commands",
-    "files:write",
-    "groups:history",
-    "groups:read",
-    "im:history",
-    "im:read",
-    "im:write",
-    "reactions:write",
-    "users:read",
-]
+DESCRIPTION_LIMIT = 140
+
+# Each scope the bot asks for, and what of the code needs it (Web API methods as slack_sdk
+# names them, events as the manifest does): a test checks both ways against the code.
+SCOPE_USES: dict[str, tuple[str, ...]] = {
+    "channels:history": ("conversations_history", "conversations_replies"),  # own post, once
+    "channels:join": ("conversations_join",),  # an admin maps a public channel: the bot joins
+    "channels:read": ("conversations_info", "member_joined_channel", "channel_unarchive"),
+    "chat:write": ("chat_postMessage", "chat_update", "chat_postEphemeral"),
+    "commands": ("/scout", "log_value_discovery"),
+    "files:write": ("files_upload_v2",),  # the coach digest's chart
+    "groups:history": ("conversations_history", "conversations_replies"),  # private channels
+    "groups:read": ("conversations_info", "group_unarchive"),
+    "im:history": ("message.im", "conversations_replies"),  # DMs, and the receipt's thread
+    "im:write": ("conversations_open",),
+}
+BOT_SCOPES = sorted(SCOPE_USES)
+# Web API methods the code calls that need no scope.
+UNSCOPED_METHODS = ("auth_test", "chat_getPermalink", "views_open", "views_publish")
 # The last three tell the app that a route channel takes cards again (see discoveries.blocked).
 BOT_EVENTS = [
     "app_home_opened",
@@ -32,14 +39,31 @@ BOT_EVENTS = [
 ]
 
 
+class ManifestError(ValueError):
+    """The manifest cannot be made as asked (a request URL Slack would refuse)."""
+
+
+def check_request_url(url: str) -> str:
+    """Slack sends events only to https:// URLs with a host; anything else is refused here."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ManifestError(
+            f"--request-url must be an https:// URL (Slack refuses others), like"
+            f" https://scout.example.com, not {url!r}."
+        )
+    return url
+
+
 def manifest(*, request_url: str | None = None) -> dict:
     """The manifest for Socket Mode, or for HTTP mode when a request URL is given."""
+    if request_url is not None:
+        check_request_url(request_url)
     events_url = f"{request_url.rstrip('/')}/slack/events" if request_url else None
     url = {"request_url": events_url} if events_url else {}
     return {
         "display_information": {
             "name": "Value Scout",
-            "description": "Bring customers' unmet outcomes back to sales, marketing and product.",
+            "description": _description(),
             "background_color": "#1d4e89",
         },
         "features": _features(events_url),
@@ -52,6 +76,12 @@ def manifest(*, request_url: str | None = None) -> dict:
             "token_rotation_enabled": False,
         },
     }
+
+
+def _description() -> str:
+    """What the app does, naming the routes (Slack takes up to 140 characters)."""
+    teams = [route.label for route in current_routes()]
+    return shorten(render("manifest_description.txt.j2", teams=teams), DESCRIPTION_LIMIT)
 
 
 def _features(events_url: str | None) -> dict:

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{4,}$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{4,}$")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SCHEDULE = re.compile(r"^(?P<days>[a-z,\-]+)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+# A route's channel: VALUESCOUT_<ID>_CHANNEL for any route id of routing.yaml (the coaches'
+# channel is a declared setting of its own).
+ROUTE_CHANNEL = re.compile(r"VALUESCOUT_([A-Z][A-Z0-9_]*)_CHANNEL", re.IGNORECASE)
+NOT_A_ROUTE = ("coach",)
 
 # What each variable is for, so an error can say what to do.
 HINTS = {
@@ -27,7 +38,17 @@ HINTS = {
     "VALUESCOUT_ADMINS": "comma-separated Slack user ids, e.g. U012AB3CD,U045EF6GH",
     "VALUESCOUT_TIMEZONE": "an IANA time zone name, e.g. Europe/Berlin",
     "VALUESCOUT_DIGEST_SCHEDULE": "a day of the week and a time, e.g. 'mon 09:00'",
+    "VALUESCOUT_WEBHOOK_URL": "the URL that receives events, e.g. https://hooks.example.com/vs",
+    "VALUESCOUT_PROMPTS_DIR": "a directory holding a full copy of prompts/ (dialogue.yaml, …)",
+    "VALUESCOUT_SCHEDULER": "on (the default) or off",
+    "PORT": "the HTTP port of `web`, a number like 3000",
+    "WEB_CONCURRENCY": "how many Gunicorn worker processes `web` runs, like 2",
 }
+# What each way of running against a real workspace needs, for the error that a partial set-up gets.
+MODES = (
+    "Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN; HTTP mode needs SLACK_BOT_TOKEN and"
+    " SLACK_SIGNING_SECRET; the demo needs none of the three (see README: Which mode do I need?)"
+)
 
 
 class SettingsError(Exception):
@@ -103,22 +124,84 @@ class Settings(BaseSettings):
     app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
     api_url: str = Field("https://slack.com/api/", validation_alias="SLACK_API_URL")
     database_url: str = Field("sqlite:///valuescout.db", validation_alias="DATABASE_URL")
-    sales_channel: str | None = Field(None, validation_alias="VALUESCOUT_SALES_CHANNEL")
-    marketing_channel: str | None = Field(None, validation_alias="VALUESCOUT_MARKETING_CHANNEL")
-    product_channel: str | None = Field(None, validation_alias="VALUESCOUT_PRODUCT_CHANNEL")
+    # Route id → channel id, from every VALUESCOUT_<ID>_CHANNEL (see _gather_route_channels).
+    channels_by_route: dict[str, str] = Field(default_factory=dict)
     coach_channel: str | None = Field(None, validation_alias="VALUESCOUT_COACH_CHANNEL")
     admins: Annotated[frozenset[str], NoDecode] = Field(
         frozenset(), validation_alias="VALUESCOUT_ADMINS"
     )
     timezone: str = Field("UTC", validation_alias="VALUESCOUT_TIMEZONE")
     digest_schedule: str = Field("mon 09:00", validation_alias="VALUESCOUT_DIGEST_SCHEDULE")
+    webhook_url: str | None = Field(None, validation_alias="VALUESCOUT_WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(None, validation_alias="VALUESCOUT_WEBHOOK_SECRET")
+    prompts_dir: Path | None = Field(None, validation_alias="VALUESCOUT_PROMPTS_DIR")
+    scheduler: bool = Field(True, validation_alias="VALUESCOUT_SCHEDULER")
+    port: int = Field(3000, ge=1, le=65535, validation_alias="PORT")
+    web_concurrency: int = Field(2, ge=1, le=64, validation_alias="WEB_CONCURRENCY")
+    log_level: str | None = Field(None, validation_alias="LOG_LEVEL")
 
-    @field_validator("bot_token", "signing_secret", "app_token", mode="before")
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str | None) -> str | None:
+        levels = ("DEBUG", "INFO", "WARNING", "ERROR")
+        if value and value.strip().upper() not in levels:
+            raise ValueError(f"{value!r} is not one of {', '.join(levels)}")
+        return value.strip().upper() if value else None
+
+    @field_validator("scheduler", mode="before")
+    @classmethod
+    def _on_or_off(cls, value: object) -> object:
+        if isinstance(value, str):
+            words = {"on": True, "off": False, "": True}
+            if value.strip().lower() not in words:
+                raise ValueError(f"{value!r} is neither on nor off")
+            return words[value.strip().lower()]
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """The usual sources, plus every VALUESCOUT_<ID>_CHANNEL of the process environment
+        (the environment source reads only declared names; a route id is data)."""
+        channels = _RouteChannelVariables(settings_cls)
+        return init_settings, env_settings, channels, dotenv_settings, file_secret_settings
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gather_route_channels(cls, data: Any) -> Any:
+        """Collect VALUESCOUT_<ID>_CHANNEL names into channels_by_route, checking each id."""
+        if not isinstance(data, dict):
+            return data
+        found: dict[str, str] = {}
+        # The environment and .env arrive lower-cased, after their precedence is applied;
+        # arguments keep their case and come last, so they win (as they do for other fields).
+        for name in sorted(data, key=lambda key: str(key).isupper()):
+            match = ROUTE_CHANNEL.fullmatch(str(name))
+            if match and match[1].lower() not in NOT_A_ROUTE:
+                value = data.pop(name)
+                if value and not CHANNEL_ID.match(str(value)):
+                    raise ValueError(
+                        f"{str(name).upper()} is not a Slack channel id (like C0123ABCD)"
+                    )
+                found[match[1].lower()] = value
+        data["channels_by_route"] = {route: channel for route, channel in found.items() if channel}
+        return data
+
+    @field_validator(
+        "bot_token", "signing_secret", "app_token", "prompts_dir", "webhook_url", "webhook_secret",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("sales_channel", "marketing_channel", "product_channel", "coach_channel")
+    @field_validator("coach_channel")
     @classmethod
     def _channel_id(cls, value: str | None) -> str | None:
         if value and not CHANNEL_ID.match(value):
@@ -159,6 +242,22 @@ class Settings(BaseSettings):
             raise ValueError("sends the bot token in clear text; use https (http only on loopback)")
         return value if value.endswith("/") else value + "/"
 
+    @field_validator("webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        parts = urlsplit(value or "")
+        if value and (parts.scheme not in ("https", "http") or not parts.hostname):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_pair(self) -> Settings:
+        if (self.webhook_url is None) != (self.webhook_secret is None):
+            raise ValueError(
+                "VALUESCOUT_WEBHOOK_URL and VALUESCOUT_WEBHOOK_SECRET go together: set both or neither"
+            )
+        return self
+
     @property
     def zone(self) -> ZoneInfo:
         """The workspace's time zone."""
@@ -171,13 +270,8 @@ class Settings(BaseSettings):
 
     @property
     def route_channels(self) -> dict[str, str | None]:
-        """The initial route → channel map from the environment."""
-        return {
-            "sales": self.sales_channel,
-            "marketing": self.marketing_channel,
-            "product": self.product_channel,
-            "coach": self.coach_channel,
-        }
+        """The initial route → channel map from the environment (and the coaches' channel)."""
+        return {**self.channels_by_route, "coach": self.coach_channel}
 
     @property
     def workspace_configured(self) -> bool:
@@ -186,9 +280,38 @@ class Settings(BaseSettings):
             self.signing_secret is not None or self.app_token is not None
         )
 
+    @property
+    def mode(self) -> str:
+        """ "socket", "http" or "demo" (none of the Slack secrets); a partial set is refused."""
+        if self.bot_token and self.app_token:
+            return "socket"
+        if self.bot_token and self.signing_secret:
+            return "http"
+        given = {"SLACK_BOT_TOKEN": self.bot_token, "SLACK_SIGNING_SECRET": self.signing_secret}
+        given["SLACK_APP_TOKEN"] = self.app_token
+        present = [name for name, value in given.items() if value is not None]
+        if not present:
+            return "demo"
+        missing = "SLACK_APP_TOKEN or SLACK_SIGNING_SECRET" if self.bot_token else "SLACK_BOT_TOKEN"
+        raise SettingsError(
+            f"Slack is set up only in part: {' and '.join(present)} set, {missing} missing. {MODES}."
+        )
 
-def load_settings(**overrides: object) -> Settings:
-    """Read the settings, turning validation errors into one clear SettingsError."""
+
+class _RouteChannelVariables(PydanticBaseSettingsSource):
+    """VALUESCOUT_<ID>_CHANNEL variables of the process environment, whatever the id."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return {name.lower(): value for name, value in os.environ.items()
+                if ROUTE_CHANNEL.fullmatch(name)}  # fmt: skip
+
+
+def read_settings(**overrides: object) -> Settings:
+    """Read the settings, turning every problem into one clear SettingsError (the prompts they
+    name are taken into use by bot.bootstrap.load_settings, which the commands call)."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:
@@ -208,8 +331,12 @@ def _describe(error: ValidationError) -> str:
     """One line per problem, naming the variable; never echo the value of a secret."""
     lines = []
     for problem in error.errors():
-        name = str(problem["loc"][0]) if problem["loc"] else "settings"
-        message = problem["msg"].removeprefix("Value error, ")
+        # pydantic's own words start "Input should be …": the variable is the input here.
+        message = problem["msg"].removeprefix("Value error, ").replace("Input should", "should")
+        if not problem["loc"]:  # a check of several variables names them itself
+            lines.append(f"{message}.")
+            continue
+        name = str(problem["loc"][0])
         hint = HINTS.get(name)
         lines.append(f"{name} {message}" + (f"; expected {hint}." if hint else "."))
     return "\n".join(lines)

@@ -1,37 +1,82 @@
-"""Dialogue definitions and message templates, as data an admin can edit (shipped in the package)."""
+"""Dialogue definitions, routes and message templates, as data an admin can edit.
+
+The package ships a complete set; a deployment may point the process at its own full copy
+(VALUESCOUT_PROMPTS_DIR), chosen once at start-up with `use_directory`.
+"""
 
 from __future__ import annotations
 
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+_chosen: Path | None = None  # None: the copy shipped in this package
+
+
+def use_directory(directory: Path | None) -> None:
+    """Read every prompt from `directory` from now on (None: the packaged copy)."""
+    global _chosen
+    _chosen = Path(directory) if directory else None
+
+
+def location() -> Path | None:
+    """The directory in use, or None for the packaged copy (a key for per-copy caches)."""
+    return _chosen
+
+
+def files() -> Traversable:
+    """The prompts in use, as a directory to read files from (a checkout, a wheel or a copy)."""
+    return _chosen if _chosen else resources.files(__name__)
+
+
+def source_name(name: str) -> str:
+    """How an error names a file: prompts/<name>, or its path in a deployment's copy."""
+    return str(_chosen / name) if _chosen else f"prompts/{name}"
+
 
 def read(name: str) -> str:
-    """A file of this package as text (works from a wheel as from a checkout)."""
+    """A prompt file as text."""
+    return files().joinpath(name).read_text("utf-8")
+
+
+def packaged(name: str) -> str:
+    """A file of the copy shipped in this package, whatever copy is in use."""
     return resources.files(__name__).joinpath(name).read_text("utf-8")
 
 
 def load_list(
     name: str, key: str, *, path: Path | None, error: type[Exception]
 ) -> tuple[list[Any], str]:
-    """The non-empty list under `key` in a YAML file of this package (or at `path`), and its name.
+    """The non-empty list under `key` in a prompt file (or the file at `path`), and its name.
 
     Every problem raises `error` with a message that starts with the file's name, so an
     admin's mistake is one line that says where to look.
     """
-    source = str(path) if path else f"prompts/{name}"
-    text = (
-        path.read_text("utf-8")
-        if path
-        else resources.files(__name__).joinpath(name).read_text("utf-8")
-    )
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as problem:
-        raise error(f"{source}: not valid YAML: {problem}") from None
+    data, source = load_mapping(name, path=path, error=error)
     if not isinstance(data, dict) or not isinstance(data.get(key), list) or not data[key]:
         raise error(f"{source}: {key}: expected a list of {key}")
     return data[key], source
+
+
+def load_mapping(name: str, *, path: Path | None, error: type[Exception]) -> tuple[Any, str]:
+    """A prompt file (or the file at `path`) read as YAML, and its name."""
+    source = str(path) if path else source_name(name)
+    try:
+        text = path.read_text("utf-8") if path else read(name)
+    except OSError as problem:
+        raise error(f"{source}: cannot be read ({problem.strerror or problem})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as problem:
+        raise error(f"{source}: not valid YAML: {_one_line(problem)}") from None
+    return data, source
+
+
+def _one_line(problem: yaml.YAMLError) -> str:
+    """PyYAML's message spans lines (with a caret drawing); an error here is one line."""
+    mark = getattr(problem, "problem_mark", None)
+    what = getattr(problem, "problem", None) or " ".join(str(problem).split())
+    return f"{what} (line {mark.line + 1}, column {mark.column + 1})" if mark else what

@@ -1,6 +1,7 @@
 """Engine factory (SQLite or PostgreSQL), session scope and database health checks."""
 
 import random
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,9 +37,18 @@ def _describe(url: URL, cause: BaseException) -> str:
     where = url.render_as_string(hide_password=True)
     detail = str(getattr(cause, "orig", None) or cause).strip().splitlines()
     reason = detail[0] if detail else type(cause).__name__
-    if url.password:
-        reason = reason.replace(str(url.password), "***")
-    return f"database {where} is unavailable: {reason}"
+    return f"database {where} is unavailable: {mask(reason, str(url.password or ''))}"
+
+
+def mask(text: str, secret: str, marker: str = "***") -> str:
+    """Replace `secret` in `text` with a marker; a short one only where it stands alone, so a
+    password "p" does not turn "port" into "***ort" (and so give itself away)."""
+    if not secret:
+        return text
+    if len(secret) >= 8:
+        return text.replace(secret, marker)
+    alone = re.compile(rf"(?<![A-Za-z0-9]){re.escape(secret)}(?![A-Za-z0-9])")
+    return alone.sub(marker, text)
 
 
 def default_database_url() -> str:
@@ -54,24 +64,32 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+# The drivers this project installs, by backend (any other fails only when first used).
+DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg"}
+
+
 def parse_database_url(url: str) -> URL:
-    """Parse a database URL; a malformed one raises ValueError without echoing it."""
+    """Parse a database URL and check its backend and driver; a bad one raises ValueError
+    that never echoes it (it may hold a password)."""
     try:
-        return make_url(normalise_database_url(url))
-    except ArgumentError:
-        # The URL may hold a password: never repeat it in the error.
-        raise ValueError("malformed database URL (expected sqlite:/// or postgresql://)") from None
+        parsed = make_url(normalise_database_url(url))
+        parsed.port  # noqa: B018 - a port that is not a number fails here, not at connect
+    except (ArgumentError, ValueError):
+        raise ValueError("is not a database URL (expected sqlite:/// or postgresql://)") from None
+    backend = parsed.get_backend_name()
+    if backend not in DRIVERS:
+        raise ValueError(f"names the database {backend!r}: use sqlite or postgresql")
+    if (driver := parsed.get_driver_name()) != DRIVERS[backend]:
+        raise ValueError(f"names the driver {driver!r}: use {backend}:// instead")
+    return parsed
 
 
 def create_engine_for(url: str) -> Engine:
     """Create an engine configured for SQLite (WAL, FKs, BEGIN IMMEDIATE for writes) or PostgreSQL."""
     sa_url = parse_database_url(url)
-    backend = sa_url.get_backend_name()
-    if backend == "sqlite":
+    if sa_url.get_backend_name() == "sqlite":
         return _sqlite_engine(sa_url)
-    if backend == "postgresql":
-        return _postgres_engine(sa_url)
-    raise ValueError(f"unsupported database backend {backend!r}: use sqlite or postgresql")
+    return _postgres_engine(sa_url)
 
 
 def _is_memory(url: URL) -> bool:

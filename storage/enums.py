@@ -50,23 +50,6 @@ class DiscoverySource(StrEnum):
     SHORTCUT = "shortcut"
 
 
-class Route(StrEnum):
-    """A team a discovery can be routed to."""
-
-    SALES = "sales"
-    MARKETING = "marketing"
-    PRODUCT = "product"
-
-
-class ChannelRole(StrEnum):
-    """A role that has a Slack channel: the three routes plus the coaches."""
-
-    SALES = "sales"
-    MARKETING = "marketing"
-    PRODUCT = "product"
-    COACH = "coach"
-
-
 class DialogueStatus(StrEnum):
     """The life of a dialogue with a scout."""
 

@@ -69,3 +69,11 @@ def current_revision(*, engine_or_url: Engine | str) -> str | None:
 def head_revision() -> str | None:
     """Return the newest revision shipped with this code."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def known_revision(revision: str) -> bool:
+    """Tell whether this code ships `revision` (a newer version's is unknown to it)."""
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except Exception:  # alembic raises its own errors for a revision it cannot resolve
+        return False

@@ -25,6 +25,7 @@ import psycopg
 import pytest
 from sqlalchemy import Engine
 
+import prompts
 from storage.engine import create_engine_for
 from storage.migrate import upgrade
 from storage.models import metadata
@@ -38,6 +39,9 @@ SLOW_FIRST = (  # the model of users' paths, then child processes, the demo, a w
     "tests/e2e/test_digests_demo.py",
     "tests/integration/test_packaging.py",
     "tests/integration/storage/test_storage_migrations.py",
+    "tests/integration/test_bench_scale.py",
+    "tests/integration/storage/test_storage_sqlite_processes.py",
+    "tests/e2e/test_demo_paths.py",
     "tests/e2e/test_digests.py",
 )
 _database_numbers = itertools.count(1)
@@ -72,6 +76,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     xdist (--dist load deals the first ones round) none starts last and keeps the others
     waiting. A stable sort after pytest's own: the rest keep their order."""
     items.sort(key=_slow_rank)
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            # The PostgreSQL half runs the same code of bot/ as the SQLite half (storage/ is not
+            # measured): tracing it again cost a third of its time for under a point of branch
+            # coverage (retries only PostgreSQL's concurrency takes).
+            item.add_marker(pytest.mark.no_cover)
 
 
 def _slow_rank(item: pytest.Item) -> int:
@@ -109,6 +119,14 @@ def _unavailable(reason: str) -> NoReturn:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(message, pytrace=False)
     pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def packaged_prompts() -> Iterator[None]:
+    """Every test starts and ends on the shipped prompts/, whatever copy a test switched to."""
+    prompts.use_directory(None)
+    yield
+    prompts.use_directory(None)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

@@ -5,22 +5,26 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-import os
 import sys
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.bootstrap import load_settings
 from bot.dialogue.definition import DefinitionError
-from bot.discoveries.routing import RoutingError
-from bot.discoveries.themes import NetworkError
+from bot.domain.routing import RoutingError
+from bot.domain.themes import NetworkError
 from bot.logs import configure_logging
-from bot.settings import Settings, SettingsError, load_settings
-from storage.engine import DatabaseUnavailable
+from bot.manifest import ManifestError
+from bot.settings import Settings, SettingsError
+from storage.engine import DatabaseUnavailable, parse_database_url
 
 log = logging.getLogger("valuescout")
 # A mistake in prompts/ (an admin's edit) names the file and the key, in one line.
 PROMPT_ERRORS = (DefinitionError, RoutingError, NetworkError)
+# Mistakes on the command line or in the set-up: one line, exit 2.
+SETUP_ERRORS = (SettingsError, DatabaseUnavailable, ManifestError, *PROMPT_ERRORS)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,10 +32,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
+        args.log_level = (args.log_level or settings.log_level or "").upper() or None
         level = args.log_level or ("WARNING" if args.run is _demo else "INFO")
         configure_logging(level=level, secrets=_secrets(settings))
         return args.run(args, settings) or 0
-    except (SettingsError, DatabaseUnavailable, *PROMPT_ERRORS) as problem:
+    except SETUP_ERRORS as problem:
         print(f"valuescout: {problem}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -40,26 +45,33 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="valuescout", description=__doc__)
-    parser.add_argument("--log-level", default=os.environ.get("LOG_LEVEL", "").upper() or None)
+    levels = ["DEBUG", "INFO", "WARNING", "ERROR"]
+    parser.add_argument("--log-level", type=str.upper, choices=levels, help="default: LOG_LEVEL")
     commands = parser.add_subparsers(required=True, metavar="command")
     _command(commands, "start", _start, "the main job: the worker, web or, with no workspace, demo")
     web = _command(commands, "web", _web, "HTTP mode (Events API) under Gunicorn")
     web.add_argument("--host", default="0.0.0.0")
-    web.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
-    web.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")))
+    web.add_argument("--port", type=int, help="default: PORT, else 3000")
+    web.add_argument("--workers", type=int, help="default: WEB_CONCURRENCY, else 2")
     web.add_argument("--threads", type=int, default=8)
     _command(commands, "worker", _worker, "Socket Mode, one process (also runs the scheduler)")
     _command(commands, "clock", _clock, "the scheduler process (digests)")
     demo = _command(commands, "demo", _demo, "try it: the app wired to a built-in Slack emulator")
     demo.add_argument("--user", default=None, help="whom you play (a seeded user id)")
+    demo.add_argument("--database", metavar="URL", help="default: sqlite:///valuescout-demo.db")
+    demo.add_argument("--reset", action="store_true", help="start afresh: remove the demo's file")
+    demo.add_argument("--files", metavar="DIR", help="save charts here (default: a temp folder)")
     _add_digest(commands)
     _add_jobs(commands)
     db = _command(commands, "db", None, "database management")
     db_commands = db.add_subparsers(required=True, metavar="action")
     _command(db_commands, "upgrade", _db_upgrade, "apply the migrations")
+    _command(db_commands, "backup", _db_backup, "copy the database to FILE").add_argument("file")
+    _command(commands, "doctor", _doctor, "check the set-up (changes nothing); exit 1 if wrong")
     manifest = _command(commands, "manifest", _manifest, "print the Slack app manifest (YAML)")
     manifest.add_argument("--request-url", help="HTTP mode: the public base URL of `web`")
     _add_export(commands)
+    _add_webhook(commands)
     return parser
 
 
@@ -70,25 +82,26 @@ def _command(commands, name: str, run, help_text: str) -> argparse.ArgumentParse
 
 
 def _start(args: argparse.Namespace, settings: Settings) -> int | None:
-    """Socket Mode when an app token is set, HTTP mode with a signing secret, else the demo."""
-    if settings.app_token and settings.bot_token:
+    """Socket Mode when an app token is set, HTTP mode with a signing secret, the demo with no
+    Slack secret at all; a partial set-up is refused (Settings.mode says what is missing)."""
+    if settings.mode == "socket":
         return _worker(args, settings)
-    if settings.signing_secret and settings.bot_token:
-        defaults = {"host": "0.0.0.0", "port": int(os.environ.get("PORT", "3000"))}
-        defaults |= {"workers": 2, "threads": 8}
+    if settings.mode == "http":
+        defaults = {"host": "0.0.0.0", "port": None, "workers": None, "threads": 8}
         return _web(argparse.Namespace(**defaults), settings)
     print(
         "No Slack workspace is configured (see README): starting the demo on the built-in emulator."
     )
     logging.getLogger().setLevel(args.log_level or "WARNING")
-    args.user = None
+    args.user, args.database, args.reset, args.files = None, None, False, None
     return _demo(args, settings)
 
 
 def _web(args: argparse.Namespace, settings: Settings) -> None:
     from bot.cli.runtime import run_web
 
-    run_web(settings, host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+    port, workers = args.port or settings.port, args.workers or settings.web_concurrency
+    run_web(settings, host=args.host, port=port, workers=workers, threads=args.threads)
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> None:
@@ -104,9 +117,19 @@ def _clock(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int | None:
-    from bot.cli.demo import run_demo
+    """The demo on its own database (never DATABASE_URL, which may be a real workspace's)."""
+    from bot.cli.demo import DEMO_DATABASE, reset_demo_database, run_demo
 
-    return run_demo(settings, user=args.user)
+    database = args.database or DEMO_DATABASE
+    try:
+        parse_database_url(database)
+    except ValueError as error:
+        raise SettingsError(f"--database {error}") from None
+    settings = settings.model_copy(update={"database_url": database})
+    if args.reset:
+        print(f"starting afresh: removed {reset_demo_database(database)}")
+    files = Path(args.files) if args.files else None
+    return run_demo(settings, user=args.user, files=files)
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
@@ -116,6 +139,19 @@ def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
     print("database is up to date")
 
 
+def _db_backup(args: argparse.Namespace, settings: Settings) -> None:
+    from bot.cli.backup import backup
+
+    backup(settings.database_url, Path(args.file), out=sys.stdout)
+
+
+def _doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli.doctor import run_doctor
+
+    logging.getLogger().setLevel(args.log_level or "WARNING")  # the checks, not the set-up
+    return run_doctor(settings, out=sys.stdout)
+
+
 def _add_digest(commands) -> None:
     """`valuescout digest preview|send`: a week's digests in the terminal, or sent now."""
     digest = _command(commands, "digest", _digest, "weekly digests: preview them, or send them now")
@@ -123,8 +159,10 @@ def _add_digest(commands) -> None:
     preview = actions.add_parser("preview", help="print a week's digests; write charts to PNG")
     send = actions.add_parser("send", help="send a week's digests now (once, unless --force)")
     for parser in (preview, send):
-        only = ["sales", "marketing", "product", "coach", "scout"]
-        parser.add_argument("--route", choices=only, help="only this digest (default: all)")
+        parser.add_argument(
+            "--route", metavar="ROUTE",
+            help="only this digest: a route's id (see prompts/routing.yaml), coach or scout",
+        )  # fmt: skip
         parser.add_argument("--week", help="an ISO week like 2026-W47 (default: the last one)")
     preview.add_argument("--chart-file", metavar="PATH", help="where to write the chart PNG")
     send.add_argument("--force", action="store_true", help="send again, even if sent before")
@@ -190,9 +228,28 @@ def _export(args: argparse.Namespace, settings: Settings) -> None:
         engine.dispose()
 
 
+def _add_webhook(commands) -> None:
+    """`valuescout webhook test`: a signed ping to VALUESCOUT_WEBHOOK_URL, and its answer."""
+    webhook = _command(commands, "webhook", _webhook, "outbound webhooks")
+    actions = webhook.add_subparsers(required=True, metavar="action", dest="action")
+    actions.add_parser("test", help="send a signed event of type ping and print the answer")
+
+
+def _webhook(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli.webhook import run_webhook_test
+
+    logging.getLogger().setLevel(args.log_level or "WARNING")
+    return run_webhook_test(settings, out=sys.stdout)
+
+
 def _secrets(settings: Settings) -> tuple[str, ...]:
     """The configured secrets, so the log filter can redact them wherever they appear."""
-    values = (settings.bot_token, settings.signing_secret, settings.app_token)
+    values = (
+        settings.bot_token,
+        settings.signing_secret,
+        settings.app_token,
+        settings.webhook_secret,
+    )
     secrets = [value.get_secret_value() for value in values if value is not None]
     # An unparsable URL fails with its own clear message when the engine is built.
     with contextlib.suppress(ArgumentError):

@@ -9,11 +9,12 @@ from typing import TextIO
 
 from bot.cli.runtime import check_slack, prepare_database
 from bot.cli.terminal import blocks_as_lines, mrkdwn_as_text
+from bot.digests.build import digest_names
 from bot.digests.jobs import build_week, send_digests
 from bot.digests.model import Digest, DigestKind, Message, Week
 from bot.digests.schedule import last_complete_week
 from bot.digests.send import Outcome
-from bot.discoveries.themes import load_network
+from bot.domain.themes import load_network
 from bot.settings import Settings, SettingsError, require
 from bot.slack_client import build_web_client
 from storage.engine import session_scope
@@ -27,6 +28,11 @@ class UsageError(SettingsError):
 
 def run_digest(args: argparse.Namespace, settings: Settings, *, out: TextIO) -> int:
     """Preview or send the chosen week's digests."""
+    names = digest_names()  # the routes of the prompts in use, the coaches', the scouts'
+    if args.route is not None and args.route not in names:
+        raise UsageError(
+            f"--route: {args.route!r} is not a digest; expected one of {', '.join(names)}"
+        )
     week = chosen_week(args.week, settings)
     if args.action == "preview":
         return preview(settings, week=week, only=args.route, chart_file=args.chart_file, out=out)

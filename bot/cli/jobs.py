@@ -14,7 +14,8 @@ from bot.cli.digest import UsageError
 from bot.cli.runtime import check_slack, prepare_database
 from bot.dialogue.turns import load_dialogue_rules
 from bot.digests.send import Outcome
-from bot.discoveries.delivery import DeliveryWorker
+from bot.discoveries.delivery import PACING_INTERVAL, DeliveryWorker
+from bot.effects.webhook import webhook_target
 from bot.jobs import run_due_jobs, summaries
 from bot.settings import Settings, require
 from bot.slack_client import build_web_client
@@ -22,7 +23,7 @@ from storage.engine import session_scope
 from storage.queries import pending_outbox_count
 from storage.types import utc_now
 
-# Rounds of the delivery drain: a channel's second post waits its pacing slot (about 1 s).
+# Rounds of the delivery drain: a channel's second post waits its pacing slot (1.1 s).
 DRAIN_ROUNDS = 10
 
 
@@ -39,8 +40,9 @@ def run_jobs(args: argparse.Namespace, settings: Settings, *, out: TextIO) -> in
             engine=engine, client=client, settings=settings, network=rules.network, now=now
         )
         delivery = DeliveryWorker(
-            engine=engine, client=client, definition=rules.definition, network=rules.network
-        )
+            engine=engine, client=client, definition=rules.definition, network=rules.network,
+            webhook=webhook_target(settings),
+        )  # fmt: skip
         posted, queued = drain(delivery, engine)
     finally:
         engine.dispose()
@@ -75,5 +77,5 @@ def drain(delivery: DeliveryWorker, engine: Engine) -> tuple[int, int]:
             queued = pending_outbox_count(session=session)
         if not queued or (not sent and attempt):  # nothing left, or nothing more due soon
             break
-        time.sleep(1.0)  # the pacing slot of a channel that just had a post
+        time.sleep(PACING_INTERVAL)  # a channel that just had a post takes the next then
     return posted, queued

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -18,7 +21,8 @@ from bot.app import build_app
 from bot.dialogue.turns import load_dialogue_rules
 from bot.digests.jobs import digest_jobs
 from bot.discoveries.delivery import DeliveryWorker
-from bot.discoveries.themes import load_network
+from bot.domain.themes import load_network
+from bot.effects.webhook import webhook_target
 from bot.jobs import JOBS, Job
 from bot.scheduler import ScheduledJob, build_scheduler
 from bot.settings import HINTS, Settings, SettingsError, require
@@ -26,7 +30,7 @@ from bot.slack_client import build_web_client
 from bot.web import WSGIApp, build_wsgi_app
 from storage.engine import create_engine_for, session_scope
 from storage.migrate import upgrade
-from storage.queries import seed_route_channels
+from storage.queries import beat, seed_route_channels
 from storage.types import utc_now
 
 log = logging.getLogger(__name__)
@@ -75,7 +79,7 @@ def compose(settings: Settings, *, engine: Engine | None = None, pacing: float =
     client = build_web_client(settings)
     delivery = DeliveryWorker(
         engine=engine, client=client, definition=rules.definition, network=rules.network,
-        admins=settings.admins, per_channel_interval=pacing,
+        admins=settings.admins, per_channel_interval=pacing, webhook=webhook_target(settings),
     )  # fmt: skip
     app = build_app(settings=settings, client=client, engine=engine, rules=rules, delivery=delivery)
     return Components(settings, engine, client, app, delivery)
@@ -117,10 +121,33 @@ TRIGGERS: dict[str, Triggers] = {
 }
 
 
+def start_scheduler(parts: Components, *, kind: str) -> BackgroundScheduler | None:
+    """Run the scheduled jobs in this process, with a heartbeat a minute that `doctor` reads;
+    none when VALUESCOUT_SCHEDULER=off (the clock process always runs them). Any number of
+    processes may: each job decides in the database, so each period's work is done once."""
+    if kind != "clock" and not parts.settings.scheduler:
+        log.info("scheduler off (VALUESCOUT_SCHEDULER=off): a clock process must run it")
+        return None
+    process = f"{socket.gethostname()}:{os.getpid()}"
+
+    def heartbeat() -> None:
+        with session_scope(parts.engine) as session:
+            beat(session=session, process=process, kind=kind, now=utc_now())
+
+    heartbeat()  # at once: a process that just started is alive
+    every_minute = ScheduledJob("heartbeat", heartbeat, IntervalTrigger(minutes=1))
+    scheduler = build_scheduler(
+        settings=parts.settings, jobs=[*scheduled_jobs(parts), every_minute]
+    )
+    scheduler.start()
+    return scheduler
+
+
 def wsgi_app(settings: Settings) -> WSGIApp:
-    """The HTTP app for one web worker process, with its own delivery thread."""
+    """The HTTP app for one web worker process, with its own delivery thread and scheduler."""
     parts = compose(settings)
     parts.delivery.start()
+    start_scheduler(parts, kind="web")  # daemon threads: they end with the worker
     secret = settings.signing_secret.get_secret_value()  # type: ignore[union-attr]
     return build_wsgi_app(bolt_app=parts.app, engine=parts.engine, signing_secret=secret)
 
@@ -145,7 +172,6 @@ def run_worker(settings: Settings) -> None:
     check_slack(settings)
     parts = compose(settings, engine=prepare_database(settings))
     handler = SocketModeHandler(parts.app, settings.app_token.get_secret_value())  # type: ignore[union-attr]
-    scheduler = build_scheduler(settings=settings, jobs=scheduled_jobs(parts))
     try:
         handler.connect()
     except SlackApiError as error:
@@ -153,11 +179,12 @@ def run_worker(settings: Settings) -> None:
         raise SettingsError(
             f"SLACK_APP_TOKEN was refused by Slack ({code}): {HINTS['SLACK_APP_TOKEN']}."
         ) from None
-    scheduler.start()
+    scheduler = start_scheduler(parts, kind="worker")
     parts.delivery.start()
     log.info("worker connected in Socket Mode; digests at %s %s", settings.schedule, settings.zone)
     wait_for(stop)
-    scheduler.shutdown()
+    if scheduler is not None:
+        scheduler.shutdown()
     handler.close()
     parts.delivery.stop(timeout=10)
 
@@ -168,11 +195,10 @@ def run_clock(settings: Settings) -> None:
     stop = stop_signal()
     check_slack(settings)
     parts = compose(settings, engine=prepare_database(settings))
-    scheduler = build_scheduler(settings=settings, jobs=scheduled_jobs(parts))
-    scheduler.start()
+    scheduler = start_scheduler(parts, kind="clock")
     log.info("clock started; time zone %s, digests at %s", settings.zone, settings.schedule)
     wait_for(stop)
-    scheduler.shutdown(wait=True)  # let a job that is running finish
+    scheduler.shutdown(wait=True)  # type: ignore[union-attr]  # let a running job finish
     parts.engine.dispose()
     log.info("clock stopped")
 

@@ -16,9 +16,10 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from bot.digests.model import Week
-from bot.discoveries.themes import ValueNetwork, tag_themes
+from bot.domain.themes import ValueNetwork, tag_themes
+from bot.routes import current_routes
 from storage.engine import session_scope
-from storage.enums import DiscoverySource, DiscoveryStatus, Fit, Route
+from storage.enums import DiscoverySource, DiscoveryStatus, Fit
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 
 ACCOUNTS = ("Globex", "Initech", "Umbrella", "Hooli", "Soylent", "Cyberdyne", "Tyrell",
@@ -68,6 +69,8 @@ def add_sample_history(
 def _add(session, rng, number, team_id, channels, network, created, now) -> None:
     """One discovery with its route and, as the weeks passed, what became of it."""
     outcome, gap, route, fit = rng.choice(GAPS)
+    routes = current_routes().ids  # a deployment's own routes get a share of the history
+    route = route if route in routes and rng.random() < 0.8 else rng.choice(routes)
     discovery = Discovery(
         team_id=team_id, scout_user_id=rng.choice(SCOUTS), account=rng.choice(ACCOUNTS),
         outcome=outcome, gap=gap, fit=fit, themes=tag_themes(network, outcome, gap),
@@ -77,11 +80,11 @@ def _add(session, rng, number, team_id, channels, network, created, now) -> None
     )  # fmt: skip
     session.add(discovery)
     session.flush()
-    session.add(DiscoveryRoute(discovery_id=discovery.id, route=Route(route),
+    session.add(DiscoveryRoute(discovery_id=discovery.id, route=route,
                                reason="Sample history", channel_id=channels.get(route, "")))  # fmt: skip
     session.add(StatusChange(discovery_id=discovery.id, to_status=DiscoveryStatus.NEW,
                              actor_user_id=discovery.scout_user_id, at=created))  # fmt: skip
-    _answer(session, rng, discovery, ACTORS[route], now)
+    _answer(session, rng, discovery, ACTORS.get(route, "U0DANA"), now)
 
 
 def _value(rng: random.Random) -> dict:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.dialogue.definition import Question
-from bot.discoveries.routing import RouteSuggestion
+from bot.domain.routing import RouteSuggestion
 
 EDITING_KEY = "_editing"  # kept beside the answers in the dialogue's JSON column
 IN_FORM_KEY = "_in_form"

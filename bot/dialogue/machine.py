@@ -31,11 +31,9 @@ from bot.dialogue.events import (
     Summary,
     answers_version,
 )
-from bot.discoveries.routing import RoutingRules, suggest_routes
-from storage.enums import Route
+from bot.domain.routing import RoutingRules, suggest_routes
 
 SUMMARY, SUBMITTED, CANCELLED = "summary", "submitted", "cancelled"
-ROUTES = tuple(route.value for route in Route)
 
 
 @dataclass(frozen=True)
@@ -228,7 +226,7 @@ def _summary(context: _Context, answers: dict[str, Any]) -> Step:
     """Show the summary; the first time, the suggested routes become the chosen ones."""
     suggestions = tuple(suggest_routes(context.rules, answers))
     if "routes" not in answers:
-        answers = {**answers, "routes": [s.route.value for s in suggestions]}
+        answers = {**answers, "routes": [s.route for s in suggestions]}
     return Step(DialogueState(SUMMARY, answers), (Summary(answers, suggestions),))
 
 
@@ -250,13 +248,14 @@ def _not_applying(definition: Definition, question: Question) -> str:
 
 
 def _set_routes(context: _Context, answers: dict[str, Any], routes: tuple[str, ...]) -> Step:
-    unknown = [r for r in routes if r not in ROUTES]
+    teams = context.rules.routes.ids
+    unknown = [r for r in routes if r not in teams]
     if unknown:
-        notice = f"“{unknown[0]}” is not a team; pick from {', '.join(ROUTES)}."
+        notice = f"“{unknown[0]}” is not a team; pick from {', '.join(teams)}."
         return _noticed(notice, _summary(context, answers))
     if not routes:
         return _noticed("Pick at least one team.", _summary(context, answers))
-    chosen = [route for route in ROUTES if route in routes]  # one order everywhere
+    chosen = context.rules.routes.ordered(routes)  # one order everywhere
     return _summary(context, {**answers, "routes": chosen})
 
 

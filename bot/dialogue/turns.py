@@ -14,9 +14,9 @@ from bot.dialogue import machine
 from bot.dialogue.definition import Definition, load_definition
 from bot.dialogue.events import DialogueState, Notice, Resume, Submitted
 from bot.dialogue.sessions import begin_dialogue, latest_draft, open_dialogue, reopen, save_dialogue
-from bot.discoveries.routing import RoutingRules, load_rules, reason_for, suggest_routes
 from bot.discoveries.service import RouteNotConfigured, submit_discovery
-from bot.discoveries.themes import ValueNetwork, load_network, tag_themes
+from bot.domain.routing import RoutingRules, load_rules, reason_for, suggest_routes
+from bot.domain.themes import ValueNetwork, load_network, tag_themes
 from storage.engine import session_scope
 from storage.enums import DialogueStatus, DiscoverySource
 from storage.models import DialogueSession
@@ -174,22 +174,32 @@ def start_fresh(
         return dialogue.id
 
 
-def dialogue_answers(*, engine: Engine, dialogue_id: int) -> dict:
-    """A dialogue's answers whatever its status (a modal may outlive its dialogue)."""
+def dialogue_answers(*, engine: Engine, who: Who, dialogue_id: int) -> dict:
+    """The scout's dialogue's answers whatever its status (a modal may outlive its dialogue);
+    none of another person's (a modal's private_metadata can be forged)."""
     with session_scope(engine) as session:
-        dialogue = session.get(DialogueSession, dialogue_id)
+        dialogue = _owned(session, who, dialogue_id)
         return DialogueState.load(dialogue.step, dialogue.answers).answers if dialogue else {}
 
 
-def submitted_once(*, engine: Engine, dialogue_id: int) -> dict | None:
-    """The answers of a submitted dialogue, the first time they are asked for (to thank once)."""
+def submitted_once(*, engine: Engine, who: Who, dialogue_id: int) -> dict | None:
+    """The answers of the scout's submitted dialogue, the first time they are asked for (to
+    thank once)."""
     with session_scope(engine) as session:
-        dialogue = session.get(DialogueSession, dialogue_id)
+        dialogue = _owned(session, who, dialogue_id)
         if dialogue is None or dialogue.status != DialogueStatus.SUBMITTED:
             return None
         if not record_request_once(session=session, key=f"thanked:{dialogue_id}", kind="thanks"):
             return None
         return DialogueState.load(dialogue.step, dialogue.answers).answers
+
+
+def _owned(session: Session, who: Who, dialogue_id: int) -> DialogueSession | None:
+    """The dialogue, if it is this person's in this workspace."""
+    dialogue = session.get(DialogueSession, dialogue_id)
+    if dialogue is None or (dialogue.team_id, dialogue.user_id) != (who.team_id, who.user_id):
+        return None
+    return dialogue
 
 
 def _submit_if_asked(session, rules, who, dialogue, turn: Turn, source, now) -> Turn:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.digests.chart import trend_chart
-from bot.digests.compose import ROUTES, coach_report, route_report, scout_report
+from bot.digests.compose import CoachReport, coach_report, route_report, scout_report
 from bot.digests.figures import (
     RouteCounts,
     coach_figures,
@@ -17,16 +17,19 @@ from bot.digests.figures import (
     route_figures,
     scout_news,
 )
+from bot.digests.messages import coach_messages, route_messages, scout_messages
 from bot.digests.model import Digest, DigestKind, Week
-from bot.discoveries.themes import ValueNetwork
-from bot.rendering.dialogue import ROUTE_LABELS
-from bot.rendering.digests import coach_messages, route_messages, scout_messages
-from storage.enums import Route
+from bot.domain.themes import ValueNetwork
+from bot.routes import Route, current_routes
 from storage.queries.digest_figures import plan_for_digests
 
 COACH = "coach"
 SCOUT = "scout"
-ONLY = (*(route.value for route in Route), COACH, SCOUT)
+
+
+def digest_names() -> tuple[str, ...]:
+    """What `only` may name: a route's id, the coaches' or the scouts' digest."""
+    return (*current_routes().ids, COACH, SCOUT)
 
 
 def build_digests(
@@ -43,14 +46,15 @@ def build_digests(
 ) -> list[Digest]:
     """Every digest of a week: one per mapped route channel, the coaches', one per scout with news.
 
-    `channels` maps roles (sales, marketing, product, coach) to channel ids; unmapped roles
-    get no digest. `only` keeps one kind: a route's name, "coach" or "scout".
+    `channels` maps route ids and "coach" to channel ids; unmapped ones get no digest.
+    `only` keeps one kind: a route's id, "coach" or "scout".
     """
-    if only is not None and only not in ONLY:
-        raise ValueError(f"unknown digest {only!r}: expected one of {', '.join(ONLY)}")
-    wanted = {only} if only else set(ONLY)
+    names = digest_names()
+    if only is not None and only not in names:
+        raise ValueError(f"unknown digest {only!r}: expected one of {', '.join(names)}")
+    wanted = {only} if only else set(names)
     plan_for_digests(session)
-    routes = [r for r in Route if r.value in wanted and r.value in channels]
+    routes = [r for r in current_routes().ids if r in wanted and r in channels]
     digests = _route_digests(
         session=session, week=week, zone=zone, now=now, routes=routes, channels=channels,
         network=network, open_after=open_after_working_days,
@@ -84,7 +88,7 @@ def _route_digests(
     return [
         build_route_digest(
             session=session, week=week, zone=zone, now=now, route=route,
-            channel_id=channels[route.value], network=network, open_after=open_after,
+            channel_id=channels[route], network=network, open_after=open_after,
             counts=counts,
         )
         for route in routes
@@ -109,7 +113,7 @@ def build_route_digest(
         counts=counts,
     )  # fmt: skip
     parent, thread = route_messages(route_report(figures, network), zone=zone)
-    return Digest(DigestKind.ROUTE, f"route:{route.value}", channel_id, week, parent, thread)
+    return Digest(DigestKind.ROUTE, f"route:{route}", channel_id, week, parent, thread)
 
 
 def build_coach_digest(
@@ -129,10 +133,19 @@ def build_coach_digest(
     if not report.quiet:
         chart = trend_chart(
             weeks=[row.week for row in report.trend],
-            series={ROUTE_LABELS[r]: [row.counts[i] for row in report.trend] for i, r in enumerate(ROUTES)},
+            series=_trend_series(report),
             title=f"Discoveries per week by route, {report.trend[0].week} to {week.key}",
         )  # fmt: skip
     return Digest(DigestKind.COACH, COACH, channel_id, week, parent, thread, chart)
+
+
+def _trend_series(report: CoachReport) -> dict[str, list[int]]:
+    """The chart's lines: one per route, named as people read it."""
+    routes = current_routes()
+    return {
+        routes.label(route): [row.counts[i] for row in report.trend]
+        for i, route in enumerate(report.routes)
+    }
 
 
 def build_scout_digests(

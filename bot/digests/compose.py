@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.digests.model import OPEN_COUNTED
-from bot.discoveries.loop import OUTCOME_LABELS, Outcome
-from bot.discoveries.themes import UNTHEMED, ValueNetwork
-from storage.enums import DiscoveryStatus, Route
+from bot.domain.lifecycle import OUTCOME_LABELS, Outcome
+from bot.domain.themes import UNTHEMED, ValueNetwork
+from bot.routes import Route
+from storage.enums import DiscoveryStatus
 
 if TYPE_CHECKING:
     from bot.digests.figures import CoachFigures, RouteFigures, ScoutNews
@@ -25,7 +26,6 @@ Status = DiscoveryStatus
 THEMES_SHOWN = 8
 RISING_SHOWN = 5
 RISING_AT_LEAST = 2  # one discovery more than usual is noise, not a rise
-ROUTES = tuple(Route)
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class RouteReport:
 
 @dataclass(frozen=True)
 class TrendRow:
-    """One week of the trend: discoveries per route, in ROUTES order."""
+    """One week of the trend: discoveries per route, in the order of the report's `routes`."""
 
     week: str
     counts: tuple[int, ...]
@@ -105,6 +105,7 @@ class CoachReport:
     quiet: bool
     new: int
     last_week: int
+    routes: tuple[Route, ...]  # the trend's columns
     trend: tuple[TrendRow, ...]
     active_scouts: int
     first_timers: Listing[str]
@@ -196,14 +197,15 @@ def listing(
 
 def coach_report(figures: CoachFigures, network: ValueNetwork) -> CoachReport:
     """What the coaches are told about the week and the twelve before it."""
+    routes = tuple(figures.series)
     trend = tuple(
-        TrendRow(week.key, tuple(figures.series[route][index] for route in ROUTES))
+        TrendRow(week.key, tuple(figures.series[route][index] for route in routes))
         for index, week in enumerate(figures.weeks)
     )
     done, timing = figures.completeness, figures.timing
     return CoachReport(
         week=figures.week, quiet=_coach_quiet(figures, trend), new=sum(trend[-1].counts),
-        last_week=sum(trend[-2].counts) if len(trend) > 1 else 0, trend=trend,
+        last_week=sum(trend[-2].counts) if len(trend) > 1 else 0, routes=routes, trend=trend,
         active_scouts=figures.active_scouts,
         first_timers=listing(figures.first_timers, total=figures.first_timer_count),
         logged=done.total, with_value=percent(done.valued, done.total),

@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.digests.model import OPEN_COUNTED, Week
-from storage.enums import DiscoveryStatus, Route
+from bot.routes import Route, current_routes
+from storage.enums import DiscoveryStatus
 from storage.queries.digest_figures import (
+    REACHED,
     DiscoveryLine,
     LoopLine,
     ScoutCount,
@@ -81,7 +83,7 @@ class CoachFigures:
 
     week: Week
     weeks: tuple[Week, ...]  # the trend's weeks, oldest first, this one last
-    series: Mapping[Route, tuple[int, ...]]
+    series: Mapping[Route, tuple[int, ...]]  # in the routes' order
     active_scouts: int
     first_timer_count: int
     first_timers: tuple[str, ...]
@@ -130,10 +132,11 @@ def route_counts(
     last_start, _ = week.previous().bounds(zone)
     cutoff = open_loop_cutoff(as_of=min(end, now), days=open_after, zone=zone)
     span = {"session": session, "start": start, "end": end}
+    routes = current_routes().ids
     return RouteCounts(
-        logged=logged_per_route(**span),
-        logged_before=logged_per_route(session=session, start=last_start, end=start),
-        open=open_per_route(session=session, before=cutoff, cap=OPEN_COUNTED),
+        logged=logged_per_route(**span, routes=routes),
+        logged_before=logged_per_route(session=session, start=last_start, end=start, routes=routes),
+        open=open_per_route(session=session, before=cutoff, cap=OPEN_COUNTED, routes=routes),
         open_cutoff=cutoff, changes=changes_per_route(**span),
         themes=themes_per_route(**span, per_theme=PER_THEME),
         largest=largest_per_route(**span, limit=LARGEST),
@@ -156,12 +159,14 @@ def route_figures(
         session=session, week=week, zone=zone, now=now, open_after=open_after
     )
     oldest = oldest_open(session=session, before=counts.open_cutoff, route=route, limit=OLDEST)
-    (closed_count, closed), (thanked_count, thanked) = counts.closed[route], counts.thanked[route]
+    (closed_count, closed) = counts.closed.get(route, (0, []))
+    (thanked_count, thanked) = counts.thanked.get(route, (0, []))
     return RouteFigures(
-        route=route, week=week, logged=counts.logged[route],
-        logged_before=counts.logged_before[route], changes=counts.changes[route],
-        themes=tuple(counts.themes[route]), largest=tuple(counts.largest[route]),
-        open_after_days=open_after, open_count=counts.open[route], open_oldest=tuple(oldest),
+        route=route, week=week, logged=counts.logged.get(route, 0),
+        logged_before=counts.logged_before.get(route, 0),
+        changes=counts.changes.get(route, dict.fromkeys(REACHED, 0)),
+        themes=tuple(counts.themes.get(route, ())), largest=tuple(counts.largest.get(route, ())),
+        open_after_days=open_after, open_count=counts.open.get(route, 0), open_oldest=tuple(oldest),
         closed_count=closed_count, closed=tuple(closed), thanked_count=thanked_count,
         thanked=tuple(thanked),
     )  # fmt: skip
@@ -172,7 +177,7 @@ def coach_figures(*, session: Session, week: Week, zone: ZoneInfo, now: datetime
     start, end = week.bounds(zone)
     weeks = tuple(week.shifted(n) for n in range(1 - TREND_WEEKS, 1))
     edges = [w.bounds(zone)[0] for w in weeks] + [end]
-    series = weekly_counts(session=session, edges=edges)
+    series = weekly_counts(session=session, edges=edges, routes=current_routes().ids)
     active, first_count, first = participation(
         session=session, start=start, end=end, limit=FIRST_TIMERS
     )

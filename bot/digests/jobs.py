@@ -18,7 +18,7 @@ from bot.digests.model import Digest, Week
 from bot.digests.schedule import due_period, schedule_trigger
 from bot.digests.send import Outcome, send_digest
 from bot.discoveries.nudges import nudge_days
-from bot.discoveries.themes import ValueNetwork
+from bot.domain.themes import ValueNetwork
 from bot.scheduler import ScheduledJob
 from bot.settings import Settings
 from storage.engine import session_scope

@@ -18,7 +18,7 @@ OPEN_COUNTED = 1000
 class DigestKind(StrEnum):
     """Who a digest is for."""
 
-    ROUTE = "route"  # one per route channel: sales, marketing, product
+    ROUTE = "route"  # one per route channel (the routes of prompts/routing.yaml)
     COACH = "coach"  # the coach channel: trends over 12 weeks, with a chart
     SCOUT = "scout"  # a DM to each scout with something new
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import random
 import threading
 import time
@@ -19,7 +18,14 @@ from sqlalchemy import Engine
 from bot.dialogue.definition import Definition
 from bot.discoveries.blocked import NOTICES, note_blocked, note_delivered
 from bot.discoveries.loop import STATUS_REPLY
-from bot.discoveries.outbox_jobs import BLOCKED_CHANNEL, Gone, Job, NotReady, classify
+from bot.discoveries.outbox_jobs import (
+    BLOCKED_CHANNEL,
+    Gone,
+    Job,
+    NotReady,
+    classify,
+    is_rate_limited,
+)
 from bot.discoveries.outbox_render import OutboxRenderer
 from bot.discoveries.service import (
     CARD,
@@ -29,10 +35,22 @@ from bot.discoveries.service import (
     postpone_outbox,
     record_delivery,
 )
-from bot.discoveries.themes import ValueNetwork
+from bot.domain.themes import ValueNetwork
+from bot.effects.dispatch import dispatch_events
+from bot.effects.webhook import WEBHOOK, WebhookTarget
+from bot.effects.webhook_worker import WebhookWorker
 from bot.rendering.text import NO_UNFURL
+from bot.slack_client import without_retries
 from storage.engine import session_scope
-from storage.queries import claim_due_outbox, mark_outbox_failed, mark_outbox_retry
+from storage.queries import (
+    claim_channel_slot,
+    claim_due_outbox,
+    mark_outbox_failed,
+    mark_outbox_retry,
+    paced_channels,
+    pause_channel,
+    release_channel_slot,
+)
 from storage.queries.outbox import DEFAULT_LEASE
 
 logger = logging.getLogger(__name__)
@@ -46,6 +64,12 @@ ORDER |= dict.fromkeys(NOTICES, 2)
 REDRAWS = (CARD_UPDATE, RECEIPT_UPDATE)  # chat.update of a posted message
 # chat.update answers these when the card is gone for good: retrying cannot help.
 CARD_GONE = {"message_not_found", "cant_update_message", "channel_not_found", "is_archived"}
+# Slack takes about one post a second per channel: the next post to a channel may go this
+# long after Slack answered the last (the margin covers clocks and Slack's own measure).
+PACING_INTERVAL = 1.1
+# How long a channel stays taken by a post in flight at most (a worker that dies mid-call
+# never frees it): longer than any call takes to answer or time out.
+IN_FLIGHT = timedelta(seconds=30)
 
 
 class DeliveryWorker:
@@ -59,19 +83,25 @@ class DeliveryWorker:
         definition: Definition,
         network: ValueNetwork | None = None,
         clock: Callable[[], float] = time.time,
-        per_channel_interval: float = 1.0,
+        per_channel_interval: float = PACING_INTERVAL,
         poll_interval: float = 1.0,
         batch_size: int = 10,
         lease: timedelta = DEFAULT_LEASE,
         admins: Collection[str] = (),
+        webhook: WebhookTarget | None = None,
     ) -> None:
         self._engine, self._client, self._admins = engine, client, frozenset(admins)
+        self._webhooks = webhook and WebhookWorker(
+            engine=engine, target=webhook, clock=clock, poll_interval=poll_interval, lease=lease
+        )
         self._renderer = OutboxRenderer(
             engine=engine, client=client, definition=definition, network=network, clock=clock
         )
-        self._clock, self._interval, self._poll = clock, per_channel_interval, poll_interval
-        self._batch, self._lease = batch_size, lease
-        self._next_free: dict[str, float] = {}  # channel → when it may take the next post
+        # Its own retries would post again outside the channel's slot (5xx) or sleep through
+        # a 429 that every process must honour: the outbox retries instead, paced.
+        self._client = without_retries(client)
+        self._clock, self._poll, self._batch, self._lease = clock, poll_interval, batch_size, lease
+        self._interval = timedelta(seconds=per_channel_interval)  # zero: no pacing at all
         self._soonest: float | None = None
         self._random = random.Random()
         self._wakeup, self._stopping = threading.Event(), threading.Event()
@@ -80,12 +110,17 @@ class DeliveryWorker:
     # -- running ----------------------------------------------------------------------
 
     def drain_once(self) -> int:
-        """Post every message that is due now; return how many were sent."""
+        """Queue new events' effects, then send everything due now; return how many were sent."""
+        sent = self._drain_slack()
+        return sent + (self._webhooks.drain_once() if self._webhooks else 0)
+
+    def _drain_slack(self) -> int:
+        """Queue new events' effects, then post every Slack message due now."""
+        dispatch_events(engine=self._engine, now=self._now(), webhook=self._webhooks is not None)
         jobs = self._claim()
         self._soonest = self._clock() if len(jobs) == self._batch else None
         jobs.sort(key=lambda job: ORDER.get(job.kind, 0))
-        reserved: dict[str, float] = {}
-        return sum(self._deliver(job, reserved) for job in jobs)
+        return sum(self._deliver(job) for job in jobs)
 
     def start(self) -> None:
         """Drain in a daemon thread until stop(), every poll_interval or when woken."""
@@ -94,10 +129,14 @@ class DeliveryWorker:
         self._stopping.clear()
         self._thread = threading.Thread(target=self._run, name="outbox-delivery", daemon=True)
         self._thread.start()
+        if self._webhooks:  # in a thread of its own: a slow receiver never delays Slack
+            self._webhooks.start()
 
     def wake(self) -> None:
         """Drain now rather than at the next poll (e.g. right after a submit)."""
         self._wakeup.set()
+        if self._webhooks:
+            self._webhooks.wake()
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the thread after its current message; rows it holds are leased, never lost."""
@@ -106,20 +145,19 @@ class DeliveryWorker:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        if self._webhooks:
+            self._webhooks.stop(timeout)
 
     def _run(self) -> None:
         while not self._stopping.is_set():
             self._wakeup.clear()  # before draining: a wake() during the drain is not lost
             try:
-                self.drain_once()
+                self._drain_slack()
             except Exception:  # the database may be down: keep the thread, try again later
                 logger.exception("outbox drain failed; trying again in %.1f s", self._poll)
             pause = self._poll
-            if self._soonest is not None:
+            if self._soonest is not None:  # a row waits for its channel's slot: go then
                 pause = min(pause, max(self._soonest - self._clock(), 0.0))
-            paced = [free for free in self._next_free.values() if free > self._clock()]
-            if paced:  # a channel frees up before the next poll: its rows go out then
-                pause = min(pause, max(min(paced) - self._clock(), 0.0))
             self._wakeup.wait(pause)
 
     # -- one message ------------------------------------------------------------------
@@ -127,56 +165,73 @@ class DeliveryWorker:
     def _claim(self) -> list[Job]:
         """Lease due rows in a short transaction (no Slack call holds a database lock)."""
         with session_scope(self._engine) as session:
+            now = self._now()
+            paced = paced_channels(session=session, now=now) if self._interval else []
             rows = claim_due_outbox(
-                session=session, now=self._now(), limit=self._batch, lease=self._lease,
-                skip_channels=self._paced_channels(),
+                session=session, now=now, limit=self._batch, lease=self._lease,
+                skip_channels=paced, skip_kinds=(WEBHOOK,),
             )  # fmt: skip
             return [
                 Job(r.id, r.kind, r.channel_id, r.thread_ts, r.payload, r.attempts, r.created_at)
                 for r in rows
             ]
 
-    def _deliver(self, job: Job, reserved: dict[str, float]) -> bool:
+    def _deliver(self, job: Job) -> bool:
         """Send one row and record the outcome; True if it was sent."""
-        slot = self._pace(job.channel_id, reserved)
-        if slot is not None:
-            self._postpone(job, slot)
+        try:
+            job, message = self._renderer.render(job)
+        except Exception as error:
+            self._not_sent(job, error)
+            return False
+        hold = self._now() + IN_FLIGHT
+        busy_until = self._take_channel(job.channel_id, hold)
+        if busy_until is not None:
+            self._postpone(job, busy_until)
             return False
         try:
-            ts, channel, job = self._send(job)
-        except NotReady as waiting:
-            self._postpone(job, waiting.until)
+            ts, channel = self._post(job, message)
+        except Exception as error:
+            self._free_channel(job.channel_id, hold)
+            self._not_sent(job, error)  # after the freeing: a 429's pause outlasts it
             return False
-        except Gone as gone:
-            with session_scope(self._engine) as session:
-                reason = str(gone) or "discovery deleted"
-                mark_outbox_failed(session=session, message_id=job.id, error=reason)
-            return False
-        except Exception as error:  # Slack, the network, or a bug: one row never blocks the rest
-            self._retry_later(job, error)
-            return False
-        self._next_free[job.channel_id] = self._clock() + self._interval
-        self._record(job, ts, channel)
+        try:
+            self._record(job, ts, channel)  # first: what Slack shows, the database knows
+        finally:
+            self._free_channel(job.channel_id, hold)
         return True
 
-    def _paced_channels(self) -> list[str]:
-        """Channels that had a post less than the interval ago: their rows can wait unclaimed."""
-        now = self._clock()
-        return [channel for channel, free in self._next_free.items() if free > now]
+    def _not_sent(self, job: Job, error: Exception) -> None:
+        """A row that could not go out: wait for its cards, give up, or retry later."""
+        if isinstance(error, NotReady):
+            self._postpone(job, error.until)
+        elif isinstance(error, Gone):
+            with session_scope(self._engine) as session:
+                reason = str(error) or "discovery deleted"
+                mark_outbox_failed(session=session, message_id=job.id, error=reason)
+        else:  # Slack, the network, or a bug: one row never blocks the rest
+            self._retry_later(job, error)
 
-    def _pace(self, channel: str, reserved: dict[str, float]) -> float | None:
-        """None to post now, or the slot (epoch seconds) this channel's next post must wait for."""
-        free = max(self._next_free.get(channel, -math.inf), reserved.get(channel, -math.inf))
-        if free <= self._clock():
+    def _take_channel(self, channel: str, hold: datetime) -> float | None:
+        """None if the channel is ours to post to (until `hold` at most), or when (epoch
+        seconds) it is free. Kept in the database, so every process and thread shares it."""
+        if not self._interval:
             return None
-        reserved[channel] = free + self._interval  # the next row for it takes the slot after
-        return free
+        with session_scope(self._engine) as session:
+            free = claim_channel_slot(
+                session=session, channel_id=channel, now=self._now(), hold=hold
+            )
+        return None if free is None else free.timestamp()
 
-    def _send(self, job: Job) -> tuple[str, str, Job]:
-        """Post the row's message, unless an earlier attempt did; return (ts, channel, the job
-        as drawn)."""
-        job, message = self._renderer.render(job)
-        return (*self._post(job, message), job)
+    def _free_channel(self, channel: str, hold: datetime) -> None:
+        """Let the channel take its next post one interval after Slack answered this one: it
+        received this one by then, so the next arrives at least an interval later, whatever
+        the latency or the load of this machine."""
+        if not self._interval:
+            return
+        with session_scope(self._engine) as session:
+            release_channel_slot(
+                session=session, channel_id=channel, hold=hold, free_at=self._now() + self._interval
+            )
 
     def _post(self, job: Job, message: dict[str, Any]) -> tuple[str, str]:
         """Post (or redraw) a rendered row; return (ts, channel)."""
@@ -279,6 +334,8 @@ class DeliveryWorker:
         with session_scope(self._engine) as session:
             retry_at = self._now() + timedelta(seconds=delay)
             mark_outbox_retry(session=session, message_id=job.id, error=code, retry_at=retry_at)
+            if self._interval and is_rate_limited(error):  # the channel waits, in every process
+                pause_channel(session=session, channel_id=job.channel_id, until=retry_at)
             if blocked:
                 note_blocked(
                     session=session, discovery_id=job.discovery_id, route=job.payload["route"],

@@ -7,6 +7,7 @@ so an acknowledgement that lands first wins and the edit is refused, never half-
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -14,11 +15,62 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from bot.dialogue.amounts import plain_amount
+from bot.discoveries.event_log import record
 from bot.discoveries.loop import Change, ChangeResult, change_status, latest_change
-from bot.discoveries.service import discovery_columns, queue_redraws
-from bot.discoveries.themes import ValueNetwork, tag_themes
+from bot.discoveries.service import discovery_columns
+from bot.domain.events import DiscoveryEdited
+from bot.domain.lifecycle import ALLOWED_FROM
+from bot.domain.themes import ValueNetwork, tag_themes
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery
+
+EDITABLE = (DiscoveryStatus.NEW,)  # once a team has acted on it, the answers stand
+
+
+@dataclass(frozen=True)
+class Opening:
+    """Whether this person may edit or withdraw the discovery now, and what the modal shows."""
+
+    scout_user_id: str | None  # None: the discovery is gone
+    account: str | None = None
+    answers: dict[str, Any] = field(default_factory=dict)  # prefills the edit modal
+    permitted: bool = False  # its scout or an admin
+    refused: ChangeResult | None = None  # its status no longer allows it
+
+
+def open_change(
+    *, session: Session, discovery_id: int, user_id: str, admins: frozenset[str], withdraw: bool
+) -> Opening:
+    """Before the edit (or withdraw) modal opens: may this person, and may it still change?"""
+    discovery = session.get(Discovery, discovery_id)
+    if discovery is None:
+        return Opening(None)
+    if not may_change(discovery, user_id, admins):
+        return Opening(discovery.scout_user_id, discovery.account)
+    allowed = ALLOWED_FROM[DiscoveryStatus.WITHDRAWN] if withdraw else EDITABLE
+    refused = None
+    if discovery.status not in allowed:
+        latest = latest_change(session=session, discovery_id=discovery_id)
+        refused = ChangeResult(status=discovery.status, latest=latest)
+    answers = discovery_answers(discovery)
+    return Opening(discovery.scout_user_id, discovery.account, answers, True, refused)
+
+
+def withdraw_as(
+    *, session: Session, discovery_id: int, user_id: str, admins: frozenset[str],
+    channel_id: str, now: datetime,
+) -> tuple[Opening, ChangeResult | None]:  # fmt: skip
+    """Withdraw it if this person may (its scout or an admin); no result when they may not."""
+    opening = open_change(
+        session=session, discovery_id=discovery_id, user_id=user_id, admins=admins, withdraw=True
+    )
+    if not opening.permitted:
+        return opening, None
+    result = withdraw_discovery(
+        session=session, discovery_id=discovery_id, user_id=user_id, channel_id=channel_id,
+        now=now,
+    )  # fmt: skip
+    return opening, result
 
 
 def may_change(discovery: Discovery, user_id: str, admins: frozenset[str]) -> bool:
@@ -49,6 +101,7 @@ def edit_discovery(
     session: Session,
     discovery_id: int,
     answers: Mapping[str, Any],
+    actor_user_id: str,
     network: ValueNetwork,
     now: datetime,
 ) -> ChangeResult:
@@ -61,8 +114,8 @@ def edit_discovery(
         .values(**columns, edited_at=now, updated_at=now)
     )
     if session.exec(statement).rowcount == 1:  # type: ignore[call-overload]
-        cause = f"edit:{now.isoformat()}"
-        queue_redraws(session=session, discovery_id=discovery_id, cause=cause, now=now)
+        edited = DiscoveryEdited(discovery_id, actor_user_id)
+        record(session=session, event=edited, now=now)  # the cards say "edited"
         return ChangeResult(status=DiscoveryStatus.NEW, repeated=True)
     status = session.get(Discovery, discovery_id)
     latest = latest_change(session=session, discovery_id=discovery_id)

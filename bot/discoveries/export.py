@@ -171,12 +171,26 @@ def _batch(session: Session, window: Window, *, after: int, limit: int) -> list[
     return [discovery_record(d, routes.get(d.id, []), history.get(d.id, [])) for d in discoveries]
 
 
+def current_record(*, session: Session, discovery_id: int) -> dict[str, Any] | None:
+    """One discovery's record as this transaction sees it now (its own updates included)."""
+    query = select(Discovery).where(Discovery.id == discovery_id)
+    discovery = session.exec(query.execution_options(populate_existing=True)).first()
+    if discovery is None:
+        return None
+    routes = _by_discovery(session, DiscoveryRoute, [discovery_id], col(DiscoveryRoute.id))
+    order = (col(StatusChange.at), col(StatusChange.id))
+    history = _by_discovery(session, StatusChange, [discovery_id], *order)
+    return discovery_record(discovery, routes.get(discovery_id, []), history.get(discovery_id, []))
+
+
 def _by_discovery(session: Session, model: Any, ids: list[Any], *order: Any) -> dict[int, list]:
     """The rows of model that belong to the given discoveries, grouped by discovery id."""
     grouped: dict[int, list] = {}
     if not ids:
         return grouped
     query = select(model).where(col(model.discovery_id).in_(ids)).order_by(*order)
+    # Rows this session loaded before a bulk UPDATE would otherwise keep their old values.
+    query = query.execution_options(populate_existing=True)
     for row in session.exec(query):
         grouped.setdefault(row.discovery_id, []).append(row)
     return grouped

@@ -7,46 +7,36 @@ and the history records what people did, nothing more.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from bot.discoveries.service import queue_redraws, receipt_key
+from bot.discoveries.event_log import record
+from bot.domain.events import (
+    DiscoveryWithdrawn,
+    RouteAcknowledged,
+    RouteActioned,
+    RouteDeclined,
+    StatusChanged,
+)
+from bot.domain.lifecycle import ALLOWED_FROM as ALLOWED_FROM
+from bot.domain.lifecycle import NOTE_LIMIT as NOTE_LIMIT
+from bot.domain.lifecycle import ChangeResult, Status
+from bot.domain.views import ChangeView, DiscoveryView, RouteView, view_of
+from bot.effects.slack import STATUS_REPLY, receipt_key
+from bot.effects.slack import status_reply_key as status_reply_key
 from storage.enums import DiscoveryStatus, OutboxStatus
 from storage.models import Discovery, DiscoveryRoute, OutboxMessage, StatusChange
-from storage.queries import enqueue_outbox
+from storage.queries import earlier_pending
 
-STATUS_REPLY = "status_reply"
-NOTE_LIMIT = 1000
-Status = DiscoveryStatus
-# Which statuses each change may start from; actioned, declined and withdrawn are final.
-ALLOWED_FROM: dict[DiscoveryStatus, tuple[DiscoveryStatus, ...]] = {
-    Status.ACKNOWLEDGED: (Status.NEW,),
-    Status.ACTIONED: (Status.NEW, Status.ACKNOWLEDGED),
-    Status.DECLINED: (Status.NEW, Status.ACKNOWLEDGED),
-    Status.WITHDRAWN: (Status.NEW, Status.ACKNOWLEDGED),
-}
-
-
-class Outcome(StrEnum):
-    """What came of an actioned discovery."""
-
-    OPPORTUNITY = "opportunity"
-    CONTENT = "content"
-    ROADMAP = "roadmap"
-    TRAINING = "training"
-    OTHER = "other"
-
-
-OUTCOME_LABELS = {
-    Outcome.OPPORTUNITY: "Opportunity created or advanced",
-    Outcome.CONTENT: "Message or content",
-    Outcome.ROADMAP: "Roadmap item",
-    Outcome.TRAINING: "Training or coaching",
-    Outcome.OTHER: "Other",
+EVENTS: dict[DiscoveryStatus, type[StatusChanged]] = {
+    Status.ACKNOWLEDGED: RouteAcknowledged,
+    Status.ACTIONED: RouteActioned,
+    Status.DECLINED: RouteDeclined,
+    Status.WITHDRAWN: DiscoveryWithdrawn,
 }
 
 
@@ -63,34 +53,13 @@ class Change:
 
 
 @dataclass(frozen=True)
-class ChangeResult:
-    """The status now; the new change's id when this call made it, else the latest change."""
-
-    status: DiscoveryStatus | None  # None: the discovery is gone
-    change_id: int | None = None
-    latest: StatusChange | None = None
-    repeated: bool = False  # the same person's same change arrived again (double click, retry)
-    moved: bool = False  # clicked on a card that was re-routed away: the new team decides
-
-    @property
-    def done(self) -> bool:
-        """True when the status is what was asked for (now or by this very person before)."""
-        return self.change_id is not None or self.repeated
-
-
-@dataclass(frozen=True)
 class ReplyState:
     """What a status reply needs: its change, the receipt's thread, earlier replies still due."""
 
-    change: StatusChange
+    change: ChangeView
     thread: tuple[str, str] | None  # (channel, ts) of the posted receipt
     receipt_pending: bool
     earlier_due_at: datetime | None
-
-
-def status_reply_key(change_id: int) -> str:
-    """The outbox dedupe key of the scout's reply for one status change."""
-    return f"status:{change_id}"
 
 
 def change_status(
@@ -104,17 +73,17 @@ def change_status(
             return ChangeResult(status=None)
         if current not in ALLOWED_FROM[change.to_status]:
             return _refused(session, discovery_id, current, change)
-        if change.to_status != Status.WITHDRAWN and moved_away(  # withdrawing is the scout's
-            _routes(session, discovery_id), change.channel_id
-        ):
-            return ChangeResult(status=current, moved=True)
+        routes = _routes(session, discovery_id)
+        if change.to_status != Status.WITHDRAWN and moved_away(routes, change.channel_id):
+            return ChangeResult(status=current, moved=True)  # withdrawing is the scout's
         if _compare_and_set(session, discovery_id, current, change.to_status, now):
             change_id = _record(session, discovery_id, current, change, now)
+            _record_event(session, discovery_id, change, change_id, routes, now)
             return ChangeResult(status=change.to_status, change_id=change_id)
     raise RuntimeError(f"status of discovery {discovery_id} kept changing")
 
 
-def moved_away(routes: list[DiscoveryRoute], channel_id: str) -> bool:
+def moved_away(routes: Sequence[DiscoveryRoute | RouteView], channel_id: str) -> bool:
     """Whether the card in this channel was re-routed (a stale copy of it may still be clicked)."""
     here = [route for route in routes if route.channel_id == channel_id]
     return bool(here) and all(route.rerouted_to is not None for route in here)
@@ -141,7 +110,7 @@ def _compare_and_set(
 def _record(
     session: Session, discovery_id: int, current: Status, change: Change, now: datetime
 ) -> int:
-    """The history row and the scout's reply, in the transaction of the status update."""
+    """The history row, in the transaction of the status update."""
     row = StatusChange(
         discovery_id=discovery_id,
         from_status=current,
@@ -155,34 +124,24 @@ def _record(
     session.add(row)
     session.flush()
     assert row.id is not None
-    queue_status_reply(
-        session=session, discovery_id=discovery_id, change_id=row.id,
-        payload={"channel_id": change.channel_id}, now=now,
-    )  # fmt: skip
-    queue_redraws(session=session, discovery_id=discovery_id, cause=f"change:{row.id}", now=now)
     return row.id
 
 
-def queue_status_reply(
-    *, session: Session, discovery_id: int, change_id: int, payload: dict, now: datetime
+def _record_event(
+    session: Session,
+    discovery_id: int,
+    change: Change,
+    change_id: int,
+    routes: list[DiscoveryRoute],
+    now: datetime,
 ) -> None:
-    """The scout's reply about one change: threaded under the receipt, once it is posted."""
-    thread = _receipt_thread(session, discovery_id)
-    enqueue_outbox(
-        session=session,
-        kind=STATUS_REPLY,
-        dedupe_key=status_reply_key(change_id),
-        # Until the receipt is posted the reply waits; delivery then threads it under it.
-        channel_id=thread[0] if thread else _scout(session, discovery_id),
-        thread_ts=thread[1] if thread else None,
-        payload={"discovery_id": discovery_id, "status_change_id": change_id, **payload},
-        now=now,
-        discovery_id=discovery_id,
-    )
-
-
-def _scout(session: Session, discovery_id: int) -> str:
-    return session.exec(select(Discovery.scout_user_id).where(Discovery.id == discovery_id)).one()
+    """The change's domain event: the scout hears of it, the cards and a webhook show it."""
+    clicked = next((r.route for r in routes if r.channel_id == change.channel_id), None)
+    event = EVENTS[change.to_status](
+        discovery_id, change.actor_user_id, change_id=change_id, channel_id=change.channel_id,
+        route=clicked,
+    )  # fmt: skip
+    record(session=session, event=event, now=now)
 
 
 def _refused(session: Session, discovery_id: int, current: Status, change: Change) -> ChangeResult:
@@ -196,30 +155,32 @@ def _refused(session: Session, discovery_id: int, current: Status, change: Chang
     return ChangeResult(status=current, latest=latest, repeated=repeated)
 
 
-def latest_change(*, session: Session, discovery_id: int) -> StatusChange | None:
+def latest_change(*, session: Session, discovery_id: int) -> ChangeView | None:
     """The newest status change of a discovery."""
-    return session.exec(
+    row = session.exec(
         select(StatusChange)
         .where(StatusChange.discovery_id == discovery_id)
         .order_by(col(StatusChange.at).desc(), col(StatusChange.id).desc())
     ).first()
+    return view_of(ChangeView, row) if row else None
 
 
-def status_history(*, session: Session, discovery_id: int) -> list[StatusChange]:
+def status_history(*, session: Session, discovery_id: int) -> list[ChangeView]:
     """Every status change of a discovery, oldest first."""
-    return list(
-        session.exec(
-            select(StatusChange)
-            .where(StatusChange.discovery_id == discovery_id)
-            .order_by(col(StatusChange.at), col(StatusChange.id))
-        ).all()
-    )
+    rows = session.exec(
+        select(StatusChange)
+        .where(StatusChange.discovery_id == discovery_id)
+        .order_by(col(StatusChange.at), col(StatusChange.id))
+    ).all()
+    return [view_of(ChangeView, row) for row in rows]
 
 
-def load_cards(
-    *, session: Session, discovery_id: int
-) -> tuple[Discovery, list[DiscoveryRoute], list[StatusChange]] | None:
-    """The discovery, its routes (with their posted cards) and its history; None if gone."""
+Cards = tuple[DiscoveryView, list[RouteView], list[ChangeView]]
+
+
+def load_cards(*, session: Session, discovery_id: int) -> Cards | None:
+    """The discovery, its routes (with their posted cards) and its history, as the plain views
+    the cards are drawn from; None if gone."""
     discovery = session.get(Discovery, discovery_id)
     if discovery is None:
         return None
@@ -228,7 +189,24 @@ def load_cards(
         .where(DiscoveryRoute.discovery_id == discovery_id)
         .order_by(col(DiscoveryRoute.id))
     ).all()
-    return discovery, list(routes), status_history(session=session, discovery_id=discovery_id)
+    history = status_history(session=session, discovery_id=discovery_id)
+    return view_of(DiscoveryView, discovery), [view_of(RouteView, r) for r in routes], history
+
+
+def start_change(
+    *, session: Session, discovery_id: int, channel_id: str, target: DiscoveryStatus
+) -> tuple[str | None, ChangeResult | None]:
+    """Before the Actioned or Decline modal opens: the discovery's account, and a refusal when
+    it cannot reach `target` (gone, closed, or this is a stale card that was re-routed away)."""
+    found = load_cards(session=session, discovery_id=discovery_id)
+    if found is None:
+        return None, ChangeResult(status=None)
+    discovery, routes, history = found
+    if discovery.status not in ALLOWED_FROM[target]:
+        return discovery.account, ChangeResult(status=discovery.status, latest=history[-1])
+    if moved_away(routes, channel_id):
+        return discovery.account, ChangeResult(status=discovery.status, moved=True)
+    return discovery.account, None
 
 
 def load_status_reply(
@@ -241,27 +219,15 @@ def load_status_reply(
     receipt = session.exec(
         select(OutboxMessage).where(OutboxMessage.dedupe_key == receipt_key(discovery_id))
     ).first()
-    earlier = session.exec(
-        select(sa.func.min(OutboxMessage.next_attempt_at)).where(
-            OutboxMessage.discovery_id == discovery_id,
-            OutboxMessage.kind == STATUS_REPLY,
-            OutboxMessage.status == OutboxStatus.PENDING,
-            col(OutboxMessage.id) < message_id,
-        )
-    ).one()
+    earlier = earlier_pending(
+        session=session, kind=STATUS_REPLY, discovery_id=discovery_id, message_id=message_id
+    )
     return ReplyState(
-        change=change,
+        change=view_of(ChangeView, change),
         thread=_posted(receipt),
         receipt_pending=receipt is not None and receipt.status == OutboxStatus.PENDING,
         earlier_due_at=earlier,
     )
-
-
-def _receipt_thread(session: Session, discovery_id: int) -> tuple[str, str] | None:
-    receipt = session.exec(
-        select(OutboxMessage).where(OutboxMessage.dedupe_key == receipt_key(discovery_id))
-    ).first()
-    return _posted(receipt)
 
 
 def _posted(receipt: OutboxMessage | None) -> tuple[str, str] | None:

@@ -60,11 +60,18 @@ def classify(
         return type(error).__name__, PERMANENT_DELAY, True
     status = error.response.status_code
     code = str(error.response.get("error") or f"http_{status}")
-    if status == 429 or code == "ratelimited":
+    if is_rate_limited(error):
         return code, retry_after(error.response.headers), False
     if status >= 500 or code in TRANSIENT_CODES:
         return code, backoff, False
     return code, PERMANENT_DELAY, True
+
+
+def is_rate_limited(error: Exception) -> bool:
+    """Whether Slack refused the call for its rate limit (HTTP 429, or `ratelimited`)."""
+    if not isinstance(error, SlackApiError):
+        return False
+    return error.response.status_code == 429 or error.response.get("error") == "ratelimited"
 
 
 def retry_after(headers: dict[str, Any]) -> float:

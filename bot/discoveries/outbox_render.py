@@ -20,7 +20,7 @@ from bot.discoveries.outbox_jobs import Gone, Job, NotReady, classify
 from bot.discoveries.receipts import load_receipt
 from bot.discoveries.service import DRAWN, RECEIPT, RECEIPT_UPDATE, card_version
 from bot.discoveries.similar import find_related
-from bot.discoveries.themes import ValueNetwork
+from bot.domain.themes import ValueNetwork
 from bot.rendering.cards import discovery_card
 from bot.rendering.delivery import channel_blocked_message, resumed_message, waiting_message
 from bot.rendering.receipts import receipt_message
@@ -129,7 +129,7 @@ class OutboxRenderer:
         if state.cards_due_at is not None:
             low, high = self._clock() + RECEIPT_WAIT[0], self._clock() + RECEIPT_WAIT[1]
             raise NotReady(min(max(state.cards_due_at.timestamp(), low), high))
-        posts = [(r.route.value, r.channel_id, self._permalink(r)) for r in state.routes]
+        posts = [(r.route, r.channel_id, self._permalink(r)) for r in state.routes]
         return receipt_message(discovery=state.discovery, posts=posts, blocked=state.blocked)
 
     def _permalink(self, route: DiscoveryRoute) -> str | None:

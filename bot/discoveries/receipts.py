@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 
 from bot.discoveries.outbox_jobs import BLOCKED_CHANNEL
 from bot.discoveries.service import CARD
+from bot.domain.views import DiscoveryView, RouteView, view_of
 from storage.enums import OutboxStatus
 from storage.models import Discovery, DiscoveryRoute, OutboxMessage
 
@@ -18,8 +19,8 @@ class ReceiptState:
     """The discovery, its routes, when a card still worth waiting for is due, and the routes
     whose channel refuses the bot (error code by route): the receipt says those wait."""
 
-    discovery: Discovery
-    routes: list[DiscoveryRoute]
+    discovery: DiscoveryView
+    routes: list[RouteView]
     cards_due_at: datetime | None  # None once every card is posted or blocked
     blocked: dict[str, str]
 
@@ -41,4 +42,5 @@ def load_receipt(*, session: Session, discovery_id: int) -> ReceiptState | None:
         .where(DiscoveryRoute.discovery_id == discovery_id)
         .order_by(col(DiscoveryRoute.id))
     ).all()
-    return ReceiptState(discovery, list(routes), min(due, default=None), blocked)
+    views = [view_of(RouteView, route) for route in routes]
+    return ReceiptState(view_of(DiscoveryView, discovery), views, min(due, default=None), blocked)

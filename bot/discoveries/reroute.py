@@ -10,30 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from bot.discoveries.loop import latest_change, queue_status_reply
-from bot.discoveries.service import CARD, card_key, queue_redraws
-from storage.enums import DiscoveryStatus, Route
+from bot.discoveries.event_log import record
+from bot.discoveries.loop import latest_change, load_cards
+from bot.domain.events import DiscoveryRerouted
+from bot.domain.lifecycle import MOVABLE, RerouteRefused, Why
+from bot.routes import Route, current_routes
+from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, StatusChange
-from storage.queries import enqueue_outbox
+from storage.queries import route_channels
 from storage.queries._dialect import insert_for, inserted_one_row
-
-MOVABLE = (DiscoveryStatus.NEW, DiscoveryStatus.ACKNOWLEDGED)
-
-
-class Why(StrEnum):
-    """Why a re-route changed nothing."""
-
-    GONE = "gone"  # the discovery was deleted
-    CLOSED = "closed"  # actioned, declined or withdrawn: nothing left to pass on
-    MOVED = "moved"  # this card was re-routed already
-    THERE = "there"  # the discovery is (or was) at that route already
-    UNMAPPED = "unmapped"  # no channel serves that route
-    EVERYWHERE = "everywhere"  # every route has had it: nowhere left to send it
 
 
 @dataclass(frozen=True)
@@ -47,17 +36,40 @@ class Move:
     note: str
 
 
-class RerouteRefused(Exception):
-    """Nothing changed; raised inside the transaction so that it rolls back whole."""
+@dataclass(frozen=True)
+class RerouteOffer:
+    """Where a card may move: the routes it has not been to that have a channel."""
 
-    def __init__(self, why: Why, *, status: DiscoveryStatus | None = None,
-                 latest: StatusChange | None = None) -> None:  # fmt: skip
-        super().__init__(why.value)
-        self.why, self.status, self.latest = why, status, latest
+    account: str
+    routes: list[str]
+
+
+def offer_reroute(*, session: Session, discovery_id: int, route: str | None) -> RerouteOffer:
+    """The routes the card of `route` may move to; RerouteRefused says why there are none:
+    the card moved already, the discovery is closed or gone, or no other route has a channel."""
+    found = load_cards(session=session, discovery_id=discovery_id)
+    here = found and next((r for r in found[1] if r.route == route), None)
+    if found is None or here is None or here.rerouted_to or found[0].status not in MOVABLE:
+        why = Why.MOVED if here is not None and here.rerouted_to else Why.CLOSED
+        status, latest = (found[0].status, found[2][-1]) if found else (None, None)
+        account = found[0].account if found else None
+        raise RerouteRefused(why, status=status, latest=latest, account=account)
+    visited = {r.route for r in found[1]}
+    unvisited = [r for r in current_routes().ids if r not in visited]
+    channels = route_channels(session=session)
+    open_routes = [r for r in unvisited if channels.get(r)]
+    if not open_routes:
+        raise RerouteRefused(Why.UNMAPPED if unvisited else Why.EVERYWHERE)
+    return RerouteOffer(found[0].account, open_routes)
+
+
+def reroute_card(*, session: Session, move: Move, now: datetime) -> int:
+    """Move the card to the route the person chose, to its channel as configured now."""
+    return reroute(session=session, move=move, channels=route_channels(session=session), now=now)
 
 
 def reroute(*, session: Session, move: Move, channels: Mapping[str, str], now: datetime) -> int:
-    """Move the card and queue the new card and the scout's reply; the change's id.
+    """Move the card (its event brings the new card and the scout's reply); the change's id.
 
     A repeat of the same move by the same person (double click, retried request) returns
     the first change's id and changes nothing.
@@ -139,7 +151,7 @@ def _add_route(session: Session, move: Move, source: DiscoveryRoute, channel: st
     """The new route, unless the discovery has been there (each route holds one card)."""
     values = {
         "discovery_id": move.discovery_id, "route": move.to_route, "channel_id": channel,
-        "reason": f"Re-routed from {source.route.value}: {move.note}",
+        "reason": f"Re-routed from {source.route}: {move.note}",
     }  # fmt: skip
     statement = (
         insert_for(session, DiscoveryRoute)
@@ -158,7 +170,7 @@ def _record(
     channel: str,
     now: datetime,
 ) -> int:
-    """The history row, the new channel's card and the scout's reply, in one transaction."""
+    """The history row and its event (the new card, the scout's reply), in one transaction."""
     row = StatusChange(
         discovery_id=move.discovery_id, from_status=from_status, to_status=DiscoveryStatus.NEW,
         actor_user_id=move.actor_user_id, note=move.note, rerouted_from=source.route,
@@ -167,16 +179,9 @@ def _record(
     session.add(row)
     session.flush()
     assert row.id is not None
-    enqueue_outbox(
-        session=session, kind=CARD, dedupe_key=card_key(move.discovery_id, move.to_route),
-        channel_id=channel, payload={"discovery_id": move.discovery_id, "route": move.to_route},
-        now=now, discovery_id=move.discovery_id,
+    event = DiscoveryRerouted(
+        move.discovery_id, move.actor_user_id, change_id=row.id, channel_id=source.channel_id,
+        route=source.route, to_route=move.to_route, to_channel_id=channel,
     )  # fmt: skip
-    payload = {"channel_id": source.channel_id, "to_channel_id": channel}
-    queue_status_reply(
-        session=session, discovery_id=move.discovery_id, change_id=row.id, payload=payload,
-        now=now,
-    )  # fmt: skip
-    cause = f"change:{row.id}"
-    queue_redraws(session=session, discovery_id=move.discovery_id, cause=cause, now=now)
+    record(session=session, event=event, now=now)
     return row.id

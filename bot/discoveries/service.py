@@ -9,25 +9,32 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
+from bot.discoveries.event_log import record
+from bot.domain.events import DiscoverySubmitted
+from bot.domain.views import DiscoveryView
+
+# The Slack outbox's vocabulary lives with the effects; re-exported for delivery's modules:
+from bot.effects.slack import CARD as CARD
+from bot.effects.slack import CARD_UPDATE
+from bot.effects.slack import RECEIPT as RECEIPT
+from bot.effects.slack import RECEIPT_UPDATE as RECEIPT_UPDATE
+from bot.effects.slack import card_key as card_key
+from bot.effects.slack import queue_redraws as queue_redraws
+from bot.effects.slack import receipt_key as receipt_key
+from bot.effects.slack import receipt_posts as receipt_posts
 from storage.enums import (
     DiscoverySource,
     DiscoveryStatus,
     Fit,
-    OutboxStatus,
     Persona,
-    Route,
     ValueBand,
 )
-from storage.models import Discovery, DiscoveryRoute, OutboxMessage, StatusChange
+from storage.models import Discovery, DiscoveryRoute, StatusChange
 from storage.queries import enqueue_outbox, mark_outbox_sent
+from storage.queries import postpone_outbox as postpone_outbox
 from storage.queries._dialect import insert_for, inserted_one_row
-
-CARD = "discovery_card"
-CARD_UPDATE = "card_update"  # a posted card redrawn after a change (chat.update)
-RECEIPT = "receipt"
-RECEIPT_UPDATE = "receipt_update"  # the scout's receipt redrawn: its buttons follow the status
 
 
 class RouteNotConfigured(Exception):
@@ -46,16 +53,6 @@ class SubmitResult:
     created: bool
 
 
-def card_key(discovery_id: int, route: str) -> str:
-    """The outbox dedupe key of a discovery's card in one route's channel."""
-    return f"card:{discovery_id}:{route}"
-
-
-def receipt_key(discovery_id: int) -> str:
-    """The outbox dedupe key of the receipt a scout gets for a discovery."""
-    return f"receipt:{discovery_id}"
-
-
 def submit_discovery(
     *,
     session: Session,
@@ -69,7 +66,7 @@ def submit_discovery(
     route_channels: Mapping[str, str | None],
     now: datetime,
 ) -> SubmitResult:
-    """Store a discovery once per source_key, with its routes, first status and outbox rows."""
+    """Store a discovery once per source_key, with its routes, first status and its event."""
     existing = _discovery_id(session, source_key)
     if existing is not None:  # a retry: whatever changed since, the first submit stands
         return SubmitResult(discovery_id=existing, created=False)
@@ -81,7 +78,8 @@ def submit_discovery(
     assert discovery_id is not None  # inserted, by this call or by the one that won the race
     if created:
         _record_routes(session, discovery_id, scout_user_id, routes, channels, now)
-        _queue_deliveries(session, discovery_id, scout_user_id, channels, now)
+        submitted = DiscoverySubmitted(discovery_id, scout_user_id, channels=channels)
+        record(session=session, event=submitted, now=now)
     return SubmitResult(discovery_id=discovery_id, created=created)
 
 
@@ -126,7 +124,7 @@ def _record_routes(
         session.add(
             DiscoveryRoute(
                 discovery_id=discovery_id,
-                route=Route(route),
+                route=route,
                 reason=reason,
                 channel_id=channels[route],
             )
@@ -137,50 +135,6 @@ def _record_routes(
     )  # fmt: skip
     session.add(first)
     session.flush()
-
-
-def _queue_deliveries(
-    session: Session, discovery_id: int, scout_user_id: str, channels: dict[str, str], now: datetime
-) -> None:
-    """One card per routed channel, then the scout's receipt (a user id posts in the app's DM)."""
-    payload = {"discovery_id": discovery_id}
-    deliveries = [
-        (CARD, card_key(discovery_id, route), channel, payload | {"route": route})
-        for route, channel in channels.items()
-    ]
-    deliveries.append((RECEIPT, receipt_key(discovery_id), scout_user_id, payload))
-    for kind, key, channel, body in deliveries:
-        enqueue_outbox(
-            session=session, kind=kind, dedupe_key=key, channel_id=channel, payload=body,
-            now=now, discovery_id=discovery_id,
-        )  # fmt: skip
-
-
-def queue_redraws(*, session: Session, discovery_id: int, cause: str, now: datetime) -> None:
-    """Redraw every posted card and the receipt after `cause` (e.g. "change:12"), once each.
-
-    Through the outbox, so a restart, a 429 or a Slack error between the change and the
-    redraw never leaves a card (or the receipt's buttons) showing a status it no longer has.
-    """
-    posted = session.exec(
-        select(DiscoveryRoute).where(
-            DiscoveryRoute.discovery_id == discovery_id, col(DiscoveryRoute.message_ts).is_not(None)
-        )
-    ).all()
-    redraws = [  # a card not posted yet is drawn as it is when it is posted
-        (CARD_UPDATE, f"card_update:{r.id}:{cause}", r.channel_id,
-         {"route": r.route, "ts": r.message_ts})
-        for r in posted
-    ]  # fmt: skip
-    receipt = receipt_posts(session=session, discovery_ids=[discovery_id]).get(discovery_id)
-    if receipt is not None:
-        key = f"receipt_update:{discovery_id}:{cause}"
-        redraws.append((RECEIPT_UPDATE, key, receipt[0], {"ts": receipt[1]}))
-    for kind, key, channel, payload in redraws:
-        enqueue_outbox(
-            session=session, kind=kind, dedupe_key=key, channel_id=channel, now=now,
-            discovery_id=discovery_id, payload={"discovery_id": discovery_id, **payload},
-        )  # fmt: skip
 
 
 def discovery_columns(answers: Mapping[str, Any]) -> dict[str, Any]:
@@ -225,17 +179,6 @@ def _event_columns(event: Mapping[str, Any] | None) -> dict[str, Any]:
     }
 
 
-def receipt_posts(*, session: Session, discovery_ids: list[int]) -> dict[int, tuple[str, str]]:
-    """Where each discovery's receipt was posted, (channel, ts), for those posted."""
-    keys = {receipt_key(discovery_id): discovery_id for discovery_id in discovery_ids}
-    rows = session.exec(
-        select(
-            OutboxMessage.dedupe_key, OutboxMessage.posted_channel, OutboxMessage.posted_ts
-        ).where(col(OutboxMessage.dedupe_key).in_(list(keys)))
-    ).all()
-    return {keys[key]: (channel, ts) for key, channel, ts in rows if channel and ts}
-
-
 def record_delivery(
     *,
     session: Session,
@@ -268,7 +211,7 @@ def record_delivery(
 DRAWN = "drawn_version"  # a card job's payload: the card_version it was drawn from
 
 
-def card_version(discovery: Discovery, changes: int) -> str:
+def card_version(discovery: Discovery | DiscoveryView, changes: int) -> str:
     """What a card shows changes with these: its status, its history, an edit."""
     edited = discovery.edited_at.isoformat() if discovery.edited_at else ""
     return f"{discovery.status}|{changes}|{edited}|{discovery.updated_at.isoformat()}"
@@ -297,12 +240,3 @@ def _redraw_if_changed_since_drawn(
         channel_id=route.channel_id, now=now, discovery_id=discovery.id,
         payload={"discovery_id": discovery.id, "route": route.route, "ts": ts},
     )  # fmt: skip
-
-
-def postpone_outbox(*, session: Session, message_id: int, until: datetime) -> None:
-    """Move a pending row's next attempt without counting a failure (pacing, waiting)."""
-    session.exec(
-        sa.update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
-        .values(next_attempt_at=until)
-    )

@@ -6,11 +6,11 @@ renders is a control they use, whatever its type.
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from bot.emulator.clone import clone
 from bot.emulator.payloads import now_ts
 
 # Element types the client lets a person use outside an input block, and the key Slack
@@ -87,15 +87,15 @@ class Control:
             "action_ts": now_ts(),
         }
         if self.kind == "button":
-            entry["text"] = copy.deepcopy(self.element["text"])
+            entry["text"] = clone(self.element["text"])
             if "value" in self.element:
                 entry["value"] = self.element["value"]
             return entry
         key = SELECTED_KEY.get(self.kind)
         if key is not None:
-            entry[key] = copy.deepcopy(choice)
+            entry[key] = clone(choice)
         if self.kind == "checkboxes":
-            entry[key] = [copy.deepcopy(o) for o in choice or []]
+            entry[key] = [clone(o) for o in choice or []]
         return entry
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import copy
 import mimetypes
 import secrets
 from typing import TYPE_CHECKING, Any
 
+from bot.emulator.clone import clone
 from bot.emulator.errors import ApiError
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ class FileStore:
             if entry.get("title"):
                 self._files[file_id]["title"] = entry["title"]
             completed.append(self._files[file_id])
-        return [copy.deepcopy(f) for f in completed]
+        return [clone(f) for f in completed]
 
     def share(self, file_id: str, channel_id: str, ts: str) -> None:
         """Note that the file was shared in a channel message."""
@@ -73,7 +73,7 @@ class FileStore:
         """A copy of the file's metadata, or `file_not_found`."""
         if file_id not in self._files:
             raise ApiError("file_not_found")
-        return copy.deepcopy(self._files[file_id])
+        return clone(self._files[file_id])
 
     def data(self, file_id: str) -> bytes:
         """The uploaded bytes, or `file_not_found`."""

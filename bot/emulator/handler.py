@@ -21,6 +21,12 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
     """Routes /api/<method>, /upload/<file_id> and /response_url/<id> to the emulator."""
 
     server_version = "SlackEmulator/1.0"
+    # HTTP/1.1 keeps a connection open for the next call unless the client says close, as
+    # Slack does: a client that reuses connections is tested as it runs against Slack.
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: with Nagle's algorithm on a kept-alive
+    # connection the body would wait for the client's delayed ACK (~40 ms a call).
+    disable_nagle_algorithm = True
     emulator: SlackEmulator  # set on a per-emulator subclass
 
     def do_GET(self) -> None:

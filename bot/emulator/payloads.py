@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import secrets
 import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
+
+from bot.emulator.clone import clone
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def option_for(element: dict, selected: Any) -> dict[str, Any]:
         return selected
     for option in element.get("options") or []:
         if option.get("value") == selected:
-            return copy.deepcopy(option)
+            return clone(option)
     return {"text": {"type": "plain_text", "text": str(selected)}, "value": str(selected)}
 
 
@@ -179,7 +180,7 @@ def _text_leaf(value: Any) -> dict[str, Any]:
 
 def view_payload(view: dict, values: dict | None) -> dict[str, Any]:
     """The `view` object of view_submission/view_closed, with state and ids Slack fills in."""
-    payload = copy.deepcopy(view)
+    payload = clone(view)
     payload.setdefault("id", "V" + secrets.token_hex(5).upper())
     payload.setdefault("hash", f"{int(time.time())}.{secrets.token_hex(4)}")
     payload.setdefault("private_metadata", "")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from bot.emulator.clone import clone
 
 
 @dataclass(frozen=True)
@@ -93,4 +94,4 @@ class CallTimeout(AssertionError):
 
 def redact(params: dict[str, Any]) -> dict[str, Any]:
     """A deep copy of params without the token, safe to keep and print."""
-    return {k: copy.deepcopy(v) for k, v in params.items() if k != "token"}
+    return {k: clone(v) for k, v in params.items() if k != "token"}

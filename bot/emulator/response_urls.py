@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import secrets
 import threading
 import time
@@ -10,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.emulator.blockkit import check_message
+from bot.emulator.clone import clone
 from bot.emulator.errors import ApiError
 from bot.emulator.workspace import Workspace
 
@@ -57,7 +57,7 @@ class ResponseUrls:
         self._apply(target, payload)
         with self._cond:
             post = ResponseUrlPost(
-                url_id, target.channel_id, target.user_id, copy.deepcopy(payload), time.time()
+                url_id, target.channel_id, target.user_id, clone(payload), time.time()
             )
             self._posts.append(post)
             self._cond.notify_all()

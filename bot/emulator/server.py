@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import copy
+import contextlib
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from http.server import ThreadingHTTPServer
 from typing import Any
 
 from bot.emulator.api import METHODS
+from bot.emulator.clone import clone
 from bot.emulator.common import Caller
 from bot.emulator.errors import ApiError
 from bot.emulator.faults import Faults
@@ -19,6 +21,7 @@ from bot.emulator.recording import Call, CallLog, redact
 from bot.emulator.response_urls import ResponseUrlPost, ResponseUrls
 from bot.emulator.seed import SEED, Seed
 from bot.emulator.workspace import MessageListener, Workspace
+from bot.manifest import BOT_SCOPES
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,9 @@ class SlackEmulator:
         self.response_urls = ResponseUrls(self.workspace)
         self._log = CallLog()
         self._host = host
+        # What the app was granted at install: Slack names them in an x-oauth-scopes header on
+        # every answer to a token (a test removes one to see `doctor` notice).
+        self.scopes: list[str] = list(BOT_SCOPES)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -55,9 +61,10 @@ class SlackEmulator:
         return self
 
     def stop(self) -> None:
-        """Stop serving and free the port."""
+        """Stop serving, close the connections clients keep open, and free the port."""
         if self._server is not None:
             self._server.shutdown()
+            self._server.close_connections()
             self._server.server_close()
             self._server = None
         if self._thread is not None:
@@ -82,6 +89,11 @@ class SlackEmulator:
         """The Web API base URL with its trailing slash, as slack_sdk expects."""
         return self.base_url + "api/"
 
+    @property
+    def connections_opened(self) -> int:
+        """TCP connections clients opened so far (a client that keeps them alive opens few)."""
+        return self._server.connections_opened if self._server is not None else 0
+
     # -- answering (called from the HTTP handler) ---------------------------------
 
     def answer_api(self, method: str, params: dict[str, Any], token: str | None) -> Answer:
@@ -103,11 +115,13 @@ class SlackEmulator:
         fault = self.faults.fault_for(method, params)
         if fault is not None:
             return fault.status, fault.headers, fault.body
+        granted = {"x-oauth-scopes": ",".join(self.scopes)}
         try:
             with self.workspace.transaction() as ws:
-                return 200, {}, {"ok": True, **handler(ws, params, Caller(user, self.base_url))}
+                answer = handler(ws, params, Caller(user, self.base_url))
+                return 200, granted, {"ok": True, **answer}
         except ApiError as exc:
-            return 200, {}, exc.body()
+            return 200, granted, exc.body()
         except Exception:  # a bug in the emulator must show up in the test, not hang it
             logger.exception("emulator failed answering %s", method)
             return 500, {}, {"ok": False, "error": "internal_error"}
@@ -161,7 +175,7 @@ class SlackEmulator:
     def message(self, channel_id: str, ts: str) -> dict:
         """A copy of one message (`message_not_found` ApiError when absent)."""
         with self.workspace.transaction() as ws:
-            return copy.deepcopy(ws.find_message(channel_id, ts))
+            return clone(ws.find_message(channel_id, ts))
 
     def ephemerals(self, channel_id: str) -> list[dict]:
         """Ephemeral messages shown in a channel, oldest first; each has `to_user`."""
@@ -221,6 +235,32 @@ class SlackEmulator:
 
 
 class _Server(ThreadingHTTPServer):
-    """Slack takes bursts: a listen backlog of 128 rather than socketserver's 5."""
+    """Slack takes bursts: a listen backlog of 128 rather than socketserver's 5. Remembers
+    its open (kept-alive) connections so that stopping can close them."""
 
     request_queue_size = 128
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        self.connections_opened = 0
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+            self.connections_opened += 1
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End every open connection: its thread, waiting for a next request, then stops."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)

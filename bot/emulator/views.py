@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import copy
 import secrets
 from typing import TYPE_CHECKING, Any
 
+from bot.emulator.clone import clone
 from bot.emulator.errors import ApiError
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ class ViewStore:
         """Open `view` as the root of a new modal stack for `user`."""
         created = self._create(view, user=user, previous=None)
         self._stacks[user] = [created["id"]]
-        return copy.deepcopy(created)
+        return clone(created)
 
     def push(self, view: dict, *, user: str) -> dict:
         """Push `view` on top of the user's modal stack (`push_limit_reached` past three)."""
@@ -40,7 +40,7 @@ class ViewStore:
         created = self._create(view, user=user, previous=stack[-1])
         created["root_view_id"] = stack[0]
         stack.append(created["id"])
-        return copy.deepcopy(created)
+        return clone(created)
 
     def update(
         self, view: dict, *, view_id: str | None, external_id: str | None, hash: str | None
@@ -50,7 +50,7 @@ class ViewStore:
         if hash and hash != current["hash"]:
             raise ApiError("hash_conflict")
         self._fill(current, view)
-        return copy.deepcopy(current)
+        return clone(current)
 
     def publish(self, view: dict, *, user: str, hash: str | None) -> dict:
         """Set the App Home view of `user`, creating it the first time."""
@@ -58,21 +58,21 @@ class ViewStore:
         if view_id is None:
             created = self._create(view, user=user, previous=None)
             self._homes[user] = created["id"]
-            return copy.deepcopy(created)
+            return clone(created)
         return self.update(view, view_id=view_id, external_id=None, hash=hash)
 
     def get(self, view_id: str) -> dict:
         """A copy of the view, or `not_found`."""
-        return copy.deepcopy(self._lookup(view_id, None))
+        return clone(self._lookup(view_id, None))
 
     def home(self, user: str) -> dict | None:
         """A copy of the user's App Home view, if one was published."""
         view_id = self._homes.get(user)
-        return copy.deepcopy(self._views[view_id]) if view_id else None
+        return clone(self._views[view_id]) if view_id else None
 
     def stack(self, user: str) -> list[dict]:
         """Copies of the user's open modals, root first."""
-        return [copy.deepcopy(self._views[v]) for v in self._stacks.get(user, [])]
+        return [clone(self._views[v]) for v in self._stacks.get(user, [])]
 
     def close(self, view_id: str, *, clear: bool = False) -> None:
         """Close the view (and those above it), or the whole stack when `clear`."""
@@ -82,7 +82,7 @@ class ViewStore:
 
     def set_state(self, view_id: str, values: dict) -> None:
         """Remember what a user typed into the inputs, as Slack does between interactions."""
-        self._lookup(view_id, None)["state"] = {"values": copy.deepcopy(values)}
+        self._lookup(view_id, None)["state"] = {"values": clone(values)}
 
     def apply_response_action(self, view_id: str, user: str, body: dict | None) -> None:
         """Do what an app's ack to view_submission asks: close, clear, update, push or errors."""
@@ -136,5 +136,5 @@ class ViewStore:
             "close": None,
         }
         keep = {k: target[k] for k in ("external_id",) if target.get(k) and not view.get(k)}
-        target.update({**defaults, **copy.deepcopy(view), **keep})
+        target.update({**defaults, **clone(view), **keep})
         target["hash"] = f"{int(self.ws.clock())}.{secrets.token_hex(4)}"

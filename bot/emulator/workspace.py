@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import secrets
 import threading
@@ -11,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from bot.emulator.clone import clone
 from bot.emulator.errors import ApiError
 from bot.emulator.files import FileStore
 from bot.emulator.members import Channel, bot_fields, user_object
@@ -68,7 +68,7 @@ class Workspace:
             self._listeners.append(listener)
 
     def _emit(self, channel_id: str, message: dict, kind: str) -> None:
-        self._pending.append((channel_id, copy.deepcopy(message), kind))
+        self._pending.append((channel_id, clone(message), kind))
 
     # -- seeding ------------------------------------------------------------------
 
@@ -77,10 +77,18 @@ class Workspace:
         self.add_user(s.bot_user_id, s.bot_name, s.bot_name, is_bot=True, bot_id=s.bot_id)
         for p in s.people:
             self.add_user(p.id, p.name, p.real_name, title=p.title, tz=p.tz, is_admin=p.is_admin)
-        everyone = {s.bot_user_id, *s.people_ids}
         for room in s.rooms:
-            members = everyone if room.bot_is_member else everyone - {s.bot_user_id}
-            self.channels[room.id] = Channel(room.id, room.name, "channel", set(members))
+            self.add_channel(room.id, room.name, bot_is_member=room.bot_is_member)
+
+    def add_channel(self, channel_id: str, name: str, *, bot_is_member: bool = True) -> Channel:
+        """A public channel every seeded person is in (and the bot, unless told otherwise)."""
+        members = {self.seed.bot_user_id, *self.seed.people_ids}
+        if not bot_is_member:
+            members.discard(self.seed.bot_user_id)
+        with self._lock:
+            channel = self.channels.setdefault(channel_id, Channel(channel_id, name, "channel"))
+            channel.members |= members
+            return channel
 
     def add_user(self, user_id: str, name: str, real_name: str, **attrs: Any) -> dict:
         """Add a member; `attrs` may set title, tz, is_admin, is_bot, bot_id."""
@@ -168,7 +176,7 @@ class Workspace:
             self._messages.setdefault(channel.id, []).append(message)
             self._messages[channel.id].sort(key=lambda m: _ts_key(m["ts"]))
             self._emit(channel.id, message, kind)
-            return copy.deepcopy(message)
+            return clone(message)
 
     def add_user_message(
         self, channel_id: str, user: str, text: str, *, ts: str | None = None, **extra: Any
@@ -216,7 +224,7 @@ class Workspace:
             message.update(fields)
             message["edited"] = {"user": self.seed.bot_user_id, "ts": self.next_ts()}
             self._emit(channel.id, message, "updated")
-            return copy.deepcopy(message)
+            return clone(message)
 
     def delete_message(self, channel_id: str, ts: str) -> None:
         """Delete one of the bot's messages."""
@@ -241,7 +249,7 @@ class Workspace:
             message.update({"ts": self.next_ts(), "to_user": user, **bot_fields(self.seed)})
             self._ephemerals.setdefault(channel.id, []).append(message)
             self._emit(channel.id, message, "ephemeral")
-            return copy.deepcopy(message)
+            return clone(message)
 
     def add_reaction(self, channel_id: str, ts: str, name: str, user: str) -> None:
         """Add an emoji reaction by `user`; `already_reacted` when it is there."""
@@ -260,12 +268,12 @@ class Workspace:
     def messages(self, channel_id: str) -> list[dict]:
         """Copies of all messages in a channel, top-level and replies, oldest first."""
         with self.transaction():
-            return copy.deepcopy(self._messages.get(self.channel(channel_id).id, []))
+            return clone(self._messages.get(self.channel(channel_id).id, []))
 
     def ephemerals(self, channel_id: str) -> list[dict]:
         """Copies of the ephemeral messages shown in a channel, oldest first."""
         with self.transaction():
-            return copy.deepcopy(self._ephemerals.get(self.channel(channel_id).id, []))
+            return clone(self._ephemerals.get(self.channel(channel_id).id, []))
 
     # -- trigger ids --------------------------------------------------------------
 

@@ -10,15 +10,16 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.discoveries.loop import (
-    ALLOWED_FROM,
+    Cards,
     Change,
     ChangeResult,
     change_status,
     load_cards,
-    moved_away,
+    start_change,
 )
-from bot.discoveries.reroute import MOVABLE, Move, RerouteRefused, Why, reroute
+from bot.discoveries.reroute import Move, offer_reroute, reroute_card
 from bot.discoveries.similar import find_related
+from bot.domain.lifecycle import RerouteRefused, Why
 from bot.listeners.support import Services, acknowledge, after_ack, services, tell_privately
 from bot.rendering.cards import discovery_card
 from bot.rendering.ids import ActionId, BlockId, CallbackId
@@ -34,12 +35,10 @@ from bot.rendering.status import (
     reroute_refusal,
 )
 from storage.engine import session_scope
-from storage.enums import DiscoveryStatus, Route
-from storage.models import Discovery, DiscoveryRoute, StatusChange
-from storage.queries import route_channels
+from storage.enums import DiscoveryStatus
 from storage.types import utc_now
 
-Loaded = tuple[Discovery, list[DiscoveryRoute], list[StatusChange]] | None
+Loaded = Cards | None
 
 log = logging.getLogger(__name__)
 READERS: dict[str, Callable] = {
@@ -109,25 +108,13 @@ def handle_declined(ack: Ack, body: dict, view: dict, context: BoltContext) -> N
 def open_reroute(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     """Re-route: ask where to and why, offering the teams it has not been to."""
     card, user = _card(body, action), body["user"]["id"]
-    route = card.route
-    app = services(context)
-    with session_scope(app.engine) as session:
-        found = load_cards(session=session, discovery_id=card.discovery_id)
-        channels = route_channels(session=session)
-    here = found and next((r for r in found[1] if r.route == route), None)
-    if found is None or here is None or here.rerouted_to or found[0].status not in MOVABLE:
-        why = Why.MOVED if here is not None and here.rerouted_to else Why.CLOSED
-        latest = found[2][-1] if found else None
-        refused = RerouteRefused(why, status=found and found[0].status, latest=latest)
-        _tell(client, card, user, reroute_refusal(refused, account=found and found[0].account))
+    try:
+        with session_scope(services(context).engine) as session:
+            offer = offer_reroute(session=session, discovery_id=card.discovery_id, route=card.route)
+    except RerouteRefused as refused:
+        _tell(client, card, user, reroute_refusal(refused, account=refused.account))
         return
-    unvisited = [r for r in Route if r not in {r.route for r in found[1]}]
-    open_routes = [r for r in unvisited if channels.get(r)]
-    if not open_routes:
-        why = Why.UNMAPPED if unvisited else Why.EVERYWHERE
-        _tell(client, card, user, reroute_refusal(RerouteRefused(why), account=None))
-        return
-    view = reroute_modal(card=card, account=found[0].account, routes=open_routes)
+    view = reroute_modal(card=card, account=offer.account, routes=offer.routes)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -138,11 +125,10 @@ def handle_rerouted(ack: Ack, body: dict, view: dict, context: BoltContext) -> N
         ack(response_action="errors", errors=errors)
         return
     card, user = CardRef.of_view(view), body["user"]["id"]
-    move = Move(card.discovery_id, Route(str(card.route)), form[0], user, form[1])
+    move = Move(card.discovery_id, str(card.route), form[0], user, form[1])
     try:
         with session_scope(services(context).engine) as session:
-            channels = route_channels(session=session)
-            reroute(session=session, move=move, channels=channels, now=utc_now())
+            reroute_card(session=session, move=move, now=utc_now())
     except RerouteRefused as refused:
         block = BlockId.STATUS_NOTE if refused.why != Why.THERE else BlockId.REROUTE_TO
         ack(response_action="errors", errors={block.value: _plain_refusal(refused)})
@@ -173,18 +159,15 @@ def _open(
     """Open the modal for target, or tell the person why the discovery cannot get there."""
     card, user = _card(body, action), body["user"]["id"]
     with session_scope(app.engine) as session:
-        found = load_cards(session=session, discovery_id=card.discovery_id)
-    if found is None or found[0].status not in ALLOWED_FROM[target]:
-        status, latest = (found[0].status, found[2][-1]) if found else (None, None)
-        _refuse(client, card, user, ChangeResult(status=status, latest=latest), found)
-        return
-    if moved_away(found[1], card.channel_id):  # a stale copy of a card that went elsewhere
-        _refuse(client, card, user, ChangeResult(status=found[0].status, moved=True), found)
+        account, refused = start_change(
+            session=session, discovery_id=card.discovery_id, channel_id=card.channel_id,
+            target=target,
+        )  # fmt: skip
+    if refused is not None:
+        _tell(client, card, user, refusal_text(refused, account=account))
         return
     build = actioned_modal if target == DiscoveryStatus.ACTIONED else decline_modal
-    client.views_open(
-        trigger_id=body["trigger_id"], view=build(card=card, account=found[0].account)
-    )
+    client.views_open(trigger_id=body["trigger_id"], view=build(card=card, account=account))
 
 
 def _after_change(

@@ -9,6 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.config import load_config, save_config
+from bot.domain.workspace import may_change_settings
 from bot.listeners.cards import wake_delivery
 from bot.listeners.home import publish_home
 from bot.listeners.support import Services, acknowledge, after_ack, services
@@ -33,8 +34,8 @@ def register(app: App) -> None:
 
 
 def is_admin(app: Services, user_id: str) -> bool:
-    """Admins are named by VALUESCOUT_ADMINS; nobody else changes configuration."""
-    return user_id in app.settings.admins
+    """Whether this person may change the settings (the rule: bot.domain.workspace)."""
+    return may_change_settings(user_id, app.settings.admins)
 
 
 @after_ack

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from slack_bolt import App, BoltContext
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.dialogue.events import (
@@ -22,7 +22,7 @@ from bot.dialogue.events import (
 from bot.dialogue.sessions import recent_accounts
 from bot.dialogue.turns import Turn, Who, take_turn
 from bot.listeners.support import Services, acknowledge, after_ack, services
-from bot.rendering.dialogue import answered_message
+from bot.rendering.dialogue import answered_blocks, answered_message, answered_then
 from bot.rendering.ids import ActionId, parse_action_value
 from bot.rendering.text import NO_UNFURL
 from bot.rendering.turns import effect_messages
@@ -54,7 +54,9 @@ def register(app: App) -> None:
     )
     app.action(re.compile(f"^{ActionId.DIALOGUE_PICK}(:.*)?$"))(ack=acknowledge, lazy=[handle_pick])
     for action_id in NAVIGATION:
-        app.action(action_id.value)(ack=acknowledge, lazy=[handle_navigation])
+        if action_id is not ActionId.DIALOGUE_SUBMIT:
+            app.action(action_id.value)(ack=acknowledge, lazy=[handle_navigation])
+    app.action(ActionId.DIALOGUE_SUBMIT.value)(handle_submit)
     app.action(ActionId.DIALOGUE_ROUTES.value)(ack=acknowledge, lazy=[handle_routes])
 
 
@@ -82,15 +84,19 @@ def handle_pick(body: dict, action: dict, context: BoltContext, client: WebClien
     dialogue_id, key, value = parse_action_value(raw)
     turn = _turn(context, _who(body), [Pick(key, value)], dialogue_id=dialogue_id)
     stored = turn.state.answers.get(key)  # in the stored format (a band is {"band": ...})
+    messages = _messages(context, turn)
     if stored is not None and not any(isinstance(effect, Notice) for effect in turn.effects):
-        question = services(context).rules.definition.question(key)
-        message = body["container"]
+        # The question shows its answer, its buttons gone; the next step goes below it in
+        # the same message when it fits: one call where an update and a post took two.
+        answered = answered_message(services(context).rules.definition.question(key), stored)
+        earlier = answered_blocks(body.get("message") or {})
+        redrawn = answered_then(answered, earlier, messages[0]) if messages else None
+        container = body["container"]
         client.chat_update(
-            channel=message["channel_id"],
-            ts=message["message_ts"],
-            **answered_message(question, stored),
+            channel=container["channel_id"], ts=container["message_ts"], **(redrawn or answered)
         )
-    _say(client, context, body["container"]["channel_id"], turn)
+        messages = messages[1:] if redrawn else messages
+    _post(client, context, body["container"]["channel_id"], messages, turn)
 
 
 @after_ack
@@ -99,6 +105,23 @@ def handle_navigation(body: dict, action: dict, context: BoltContext, client: We
     dialogue_id, key, value = parse_action_value(action["value"])
     event = NAVIGATION[ActionId(action["action_id"])](key, value)
     turn = _turn(context, _who(body), [event], dialogue_id=dialogue_id)
+    _say(client, context, body["container"]["channel_id"], turn)
+
+
+def handle_submit(
+    ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient
+) -> None:
+    """Submit clicked: stored before the ack, so a crash right after it loses nothing."""
+    dialogue_id, key, value = parse_action_value(action["value"])
+    event = NAVIGATION[ActionId.DIALOGUE_SUBMIT](key, value)
+    turn = _turn(context, _who(body), [event], dialogue_id=dialogue_id)  # the database only
+    ack()
+    say_submitted(body=body, context=context, client=client, turn=turn)
+
+
+@after_ack
+def say_submitted(body: dict, context: BoltContext, client: WebClient, turn: Turn) -> None:
+    """After the ack: thank the scout (or say why not), and let delivery post the cards."""
     _say(client, context, body["container"]["channel_id"], turn)
 
 
@@ -127,14 +150,27 @@ def _turn(context: BoltContext, who: Who, events: list, **options) -> Turn | Non
 
 def _say(client: WebClient, context: BoltContext, channel_id: str, turn: Turn) -> None:
     """Post what the step says, then let delivery post the discovery at once."""
+    _post(client, context, channel_id, _messages(context, turn), turn)
+
+
+def _messages(context: BoltContext, turn: Turn) -> list[dict]:
+    """What the step says, as messages (the opening of a new dialogue first)."""
     opening = OPENINGS.get(turn.opened)
     effects = (opening, *turn.effects) if opening else turn.effects
     app = services(context)
     suggestions = _suggestions(app, turn, context.team_id or "", context.user_id or "")
-    for message in effect_messages(
+    return effect_messages(
         app.rules.definition, effects, dialogue_id=turn.dialogue_id, suggestions=suggestions
-    ):
+    )
+
+
+def _post(
+    client: WebClient, context: BoltContext, channel_id: str, messages: list[dict], turn: Turn
+) -> None:
+    """Post the messages, then let delivery post the discovery at once."""
+    for message in messages:
         client.chat_postMessage(channel=channel_id, **(NO_UNFURL | message))
+    app = services(context)
     if turn.created and app.delivery is not None:
         app.delivery.wake()
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.digests.opt_out import switch_scout_digest
 from bot.listeners.home import publish_home
 from bot.listeners.support import acknowledge, after_ack, services, tell_privately
 from bot.rendering.ids import ActionId
 from bot.rendering.text import render
 from storage.engine import session_scope
-from storage.queries.config import set_scout_digest_opt_out
 from storage.types import utc_now
 
 
@@ -40,4 +40,4 @@ def handle_digest_on(body: dict, context: BoltContext, client: WebClient) -> Non
 
 def _switch(context: BoltContext, user: str, *, off: bool) -> None:
     with session_scope(services(context).engine) as session:
-        set_scout_digest_opt_out(session=session, user_id=user, off=off, now=utc_now())
+        switch_scout_digest(session=session, user_id=user, off=off, now=utc_now())

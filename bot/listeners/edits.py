@@ -5,13 +5,8 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.discoveries.edits import (
-    discovery_answers,
-    edit_discovery,
-    may_change,
-    withdraw_discovery,
-)
-from bot.discoveries.loop import ALLOWED_FROM, ChangeResult, latest_change
+from bot.discoveries.edits import Opening, edit_discovery, open_change, withdraw_as
+from bot.domain.lifecycle import ChangeResult
 from bot.listeners.cards import update_cards, wake_delivery
 from bot.listeners.support import Services, acknowledge, after_ack, services, tell_privately
 from bot.rendering.edits import (
@@ -26,12 +21,9 @@ from bot.rendering.ids import ActionId, CallbackId
 from bot.rendering.modal import answers_from_modal
 from bot.rendering.status import refusal_text
 from storage.engine import session_scope
-from storage.enums import DiscoveryStatus
-from storage.models import Discovery
 from storage.types import utc_now
 
 EDIT, WITHDRAW = "edit", "withdraw"
-EDITABLE = (DiscoveryStatus.NEW,)
 
 
 def register(app: App) -> None:
@@ -67,11 +59,14 @@ def handle_edit_submitted(ack: Ack, body: dict, view: dict, context: BoltContext
     app, user, discovery_id = services(context), body["user"]["id"], discovery_of(view)
     definition, now = app.rules.definition, utc_now()
     with session_scope(app.engine) as session:
-        discovery = session.get(Discovery, discovery_id)
-        previous = discovery_answers(discovery) if discovery else {}
+        opening = open_change(
+            session=session, discovery_id=discovery_id, user_id=user,
+            admins=app.settings.admins, withdraw=False,
+        )  # fmt: skip
+    previous = opening.answers
     answers, errors = answers_from_modal(definition, view, previous=previous, today=now.date())
     first = definition.questions[0].key
-    if discovery is None or not may_change(discovery, user, app.settings.admins):
+    if not opening.permitted:
         errors = {first: "Only the scout or an admin can edit this discovery."}
     if errors:
         ack(response_action="errors", errors=errors)
@@ -80,7 +75,7 @@ def handle_edit_submitted(ack: Ack, body: dict, view: dict, context: BoltContext
     with session_scope(app.engine) as session:
         result = edit_discovery(
             session=session, discovery_id=discovery_id, answers=answers,
-            network=app.rules.network, now=now,
+            network=app.rules.network, now=now, actor_user_id=user,
         )  # fmt: skip
     if result.done:
         ack(response_action="clear")
@@ -101,50 +96,49 @@ def handle_withdraw_submitted(
     """Withdraw once; the cards say so, the scout's thread keeps it; a refusal is explained."""
     app, user, discovery_id = services(context), body["user"]["id"], discovery_of(view)
     with session_scope(app.engine) as session:
-        discovery = session.get(Discovery, discovery_id)
-        allowed = discovery is not None and may_change(discovery, user, app.settings.admins)
-        result = allowed and withdraw_discovery(
-            session=session, discovery_id=discovery_id, user_id=user,
+        opening, result = withdraw_as(
+            session=session, discovery_id=discovery_id, user_id=user, admins=app.settings.admins,
             channel_id=origin_of(view) or user, now=utc_now(),
         )  # fmt: skip
-    if not result:
-        _tell(client, origin_of(view), user, _not_yours(app, discovery))
+    if result is None:
+        _tell(client, origin_of(view), user, _not_yours(app, opening))
         return
     if result.done:
         wake_delivery(app)  # the cards and the scout's thread hear it now
         return
     update_cards(client, app, discovery_id)  # heal a stale card
-    _tell(client, origin_of(view), user, refusal_text(result, account=discovery.account))
+    _tell(client, origin_of(view), user, refusal_text(result, account=opening.account))
 
 
 def _open(client: WebClient, app: Services, body: dict, discovery_id: int, what: str) -> None:
     """Open the edit or withdraw modal, or tell the person why not."""
     user, channel = body["user"]["id"], _channel(body)
     with session_scope(app.engine) as session:
-        discovery = session.get(Discovery, discovery_id)
-        latest = latest_change(session=session, discovery_id=discovery_id)
-    if discovery is None or not may_change(discovery, user, app.settings.admins):
-        _tell(client, channel, user, _not_yours(app, discovery))
+        opening = open_change(
+            session=session, discovery_id=discovery_id, user_id=user,
+            admins=app.settings.admins, withdraw=what == WITHDRAW,
+        )  # fmt: skip
+    if not opening.permitted:
+        _tell(client, channel, user, _not_yours(app, opening))
         return
-    allowed = EDITABLE if what == EDIT else ALLOWED_FROM[DiscoveryStatus.WITHDRAWN]
-    if discovery.status not in allowed:
-        result = ChangeResult(status=discovery.status, latest=latest)
-        text = edit_refusal(result) if what == EDIT else refusal_text(result, account=None)
+    if opening.refused is not None:
+        refused = opening.refused
+        text = edit_refusal(refused) if what == EDIT else refusal_text(refused, account=None)
         _tell(client, channel, user, text)
         return
     view = (
-        edit_modal(app.rules.definition, discovery_answers(discovery), discovery_id=discovery_id,
+        edit_modal(app.rules.definition, opening.answers, discovery_id=discovery_id,
                    origin=channel)
         if what == EDIT
-        else withdraw_modal(discovery_id=discovery_id, account=discovery.account, origin=channel)
+        else withdraw_modal(discovery_id=discovery_id, account=opening.account, origin=channel)
     )  # fmt: skip
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def _not_yours(app: Services, discovery: Discovery | None) -> str:
-    if discovery is None:
+def _not_yours(app: Services, opening: Opening) -> str:
+    if opening.scout_user_id is None:  # gone
         return refusal_text(ChangeResult(status=None))
-    return not_yours_text(scout_user_id=discovery.scout_user_id, admins=app.settings.admins)
+    return not_yours_text(scout_user_id=opening.scout_user_id, admins=app.settings.admins)
 
 
 def _tell(client: WebClient, channel: str | None, user: str, text: str) -> None:

@@ -10,16 +10,13 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.config import load_config
 from bot.dialogue.turns import Who, take_turn
-from bot.discoveries.service import receipt_posts
+from bot.doctor import Check, run_checks
+from bot.home import load_home
 from bot.listeners.support import Services, acknowledge, after_ack, services
 from bot.rendering.home import PAGE_SIZE, home_view
 from bot.rendering.ids import ActionId
 from bot.rendering.modal import discovery_modal
-from storage.engine import session_scope
-from storage.queries import scout_discoveries, scout_figures
-from storage.queries.config import scout_digest_opt_outs
 from storage.types import utc_now
 
 log = logging.getLogger(__name__)
@@ -70,23 +67,23 @@ def publish_home(
     client: WebClient, app: Services, *, team_id: str, user_id: str, page: int
 ) -> None:
     """Publish one page of the scout's Home tab, with this quarter's figures."""
-    with session_scope(app.engine) as session:
-        rows = scout_discoveries(
-            session=session, team_id=team_id, user_id=user_id,
-            limit=PAGE_SIZE + 1, offset=page * PAGE_SIZE,
-        )  # fmt: skip
-        figures = scout_figures(
-            session=session, team_id=team_id, user_id=user_id, since=_quarter_start(app)
-        )
-        admin = user_id in app.settings.admins
-        config = load_config(session=session, settings=app.settings) if admin else None
-        digests_off = user_id in scout_digest_opt_outs(session=session)
-        stories = receipt_posts(session=session, discovery_ids=[d.id for d, _ in rows[:PAGE_SIZE]])
+    home = load_home(
+        engine=app.engine, settings=app.settings, team_id=team_id, user_id=user_id, page=page,
+        page_size=PAGE_SIZE, since=_quarter_start(app),
+    )  # fmt: skip
+    admin = home.config is not None  # what only admins see, the set-up checks among it
+    checks = [check.line() for check in _checks(client, app)] if admin else []
     view = home_view(
-        discoveries=rows[:PAGE_SIZE], figures=figures, page=page, has_more=len(rows) > PAGE_SIZE,
-        config=config, digests_off=digests_off, links=_permalinks(client, stories),
+        discoveries=home.discoveries, figures=home.figures, page=page, has_more=home.has_more,
+        config=home.config, digests_off=home.digests_off, checks=checks,
+        links=_permalinks(client, home.receipts),
     )  # fmt: skip
     client.views_publish(user_id=user_id, view=view)
+
+
+def _checks(client: WebClient, app: Services) -> list[Check]:
+    """`valuescout doctor`'s checks, for an admin (after the ack: they ask Slack)."""
+    return run_checks(settings=app.settings, engine=app.engine, client=client, now=utc_now())
 
 
 def _permalinks(client: WebClient, posts: dict[int, tuple[str, str]]) -> dict[int, str]:

@@ -14,13 +14,13 @@ from bot.dialogue.turns import (
     submitted_once,
     take_turn,
 )
-from bot.discoveries.routing import suggest_routes
+from bot.domain.routing import suggest_routes
 from bot.listeners.support import Services, acknowledge, after_ack, services
-from bot.rendering.dialogue import ROUTE_LABELS
 from bot.rendering.ids import BlockId, CallbackId
 from bot.rendering.modal import answers_from_modal, chosen_routes, dialogue_of, routes_modal
 from bot.rendering.text import NO_UNFURL
 from bot.rendering.turns import effect_messages
+from bot.routes import current_routes
 from storage.enums import DiscoverySource
 from storage.types import utc_now
 
@@ -38,7 +38,7 @@ def handle_answers_submitted(ack: Ack, body: dict, view: dict, context: BoltCont
     """Check every answer; show what to fix on its field, or move on to choosing the teams."""
     app, now, who = services(context), utc_now(), _who(body)
     rules, dialogue_id = app.rules, dialogue_of(view)
-    previous = dialogue_answers(engine=app.engine, dialogue_id=dialogue_id)
+    previous = dialogue_answers(engine=app.engine, who=who, dialogue_id=dialogue_id)
     answers, errors = answers_from_modal(
         rules.definition, view, previous=previous, today=now.date()
     )
@@ -66,7 +66,7 @@ def _to_summary(app: Services, who: Who, dialogue_id: int, answers: dict, now) -
 def handle_routes_submitted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
     """Store the discovery once, however often Submit arrives; refusals show on the field."""
     routes = chosen_routes(view)
-    if not routes or not set(routes) <= set(ROUTE_LABELS):  # none, or one no client offers
+    if not routes or not set(routes) <= set(current_routes().ids):  # none, or one not offered
         ack(response_action="errors", errors={BlockId.ROUTES.value: "Pick at least one team."})
         return
     app = services(context)
@@ -86,7 +86,7 @@ def handle_routes_submitted(ack: Ack, body: dict, view: dict, context: BoltConte
 def thank_the_scout(body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
     """Thank the scout in their DM, once per discovery, and let delivery post the cards now."""
     app = services(context)
-    answers = submitted_once(engine=app.engine, dialogue_id=dialogue_of(view))
+    answers = submitted_once(engine=app.engine, who=_who(body), dialogue_id=dialogue_of(view))
     if answers is None:
         return
     effects = (Submitted(answers),)

@@ -24,13 +24,13 @@ from slack_sdk.models.blocks import (
 
 from bot.dialogue.answers import format_amount, show_date
 from bot.dialogue.definition import Definition
-from bot.discoveries.loop import OUTCOME_LABELS
-from bot.discoveries.similar import CONVERGENCE_WINDOW, Related
-from bot.discoveries.themes import ValueNetwork
+from bot.domain.lifecycle import OUTCOME_LABELS
+from bot.domain.similarity import CONVERGENCE_WINDOW, Related
+from bot.domain.themes import ValueNetwork
+from bot.domain.views import ChangeView, DiscoveryView, RouteView
 from bot.rendering.ids import ActionId, BlockId
 from bot.rendering.text import NO_UNFURL, Mrkdwn, escape, render
-from storage.enums import DiscoveryStatus, Route
-from storage.models import Discovery, DiscoveryRoute, StatusChange
+from storage.enums import DiscoveryStatus
 
 # Slack's limits, in characters of the text as sent (so escaped entities count in full).
 SECTION_LIMIT = 3000
@@ -92,14 +92,14 @@ def fitted(template: str, limit: int, body: str, **values: object) -> str:
 
 def discovery_card(
     *,
-    discovery: Discovery,
-    route: DiscoveryRoute,
+    discovery: DiscoveryView,
+    route: RouteView,
     definition: Definition,
     network: ValueNetwork | None = None,
     permalink_hint: str | None = None,
-    history: Sequence[StatusChange] = (),
+    history: Sequence[ChangeView] = (),
     related: Related | None = None,
-    routes: Sequence[DiscoveryRoute] = (),
+    routes: Sequence[RouteView] = (),
 ) -> dict[str, Any]:
     """The card a route channel gets: the answers, the scout, why it is here, its status.
 
@@ -156,7 +156,7 @@ def _why(reason: str) -> str:
 
 
 def _facts(
-    discovery: Discovery, definition: Definition, network: ValueNetwork | None
+    discovery: DiscoveryView, definition: Definition, network: ValueNetwork | None
 ) -> list[MarkdownTextObject]:
     """The short answers as two-column fields (at most 10, each within Slack's field limit)."""
     facts: list[tuple[str, str | None]] = [
@@ -177,7 +177,7 @@ def _facts(
     ]
 
 
-def _value(discovery: Discovery, definition: Definition) -> str | None:
+def _value(discovery: DiscoveryView, definition: Definition) -> str | None:
     """The amount with its currency (EUR 40,000), or the band's label."""
     if discovery.value_amount is not None:
         return f"{discovery.value_currency or ''} {format_amount(discovery.value_amount)}".strip()
@@ -191,17 +191,17 @@ def _themes(keys: list[str], network: ValueNetwork | None) -> str | None:
     return ", ".join(network.label(key) if network else key for key in keys) or None
 
 
-def _event(discovery: Discovery) -> str | None:
+def _event(discovery: DiscoveryView) -> str | None:
     parts = [show_date(discovery.event_date) if discovery.event_date else None]
     parts.append(discovery.event_pressure)
     return " — ".join(part for part in parts if part) or None
 
 
-def _who_cares(discovery: Discovery, definition: Definition) -> str | None:
+def _who_cares(discovery: DiscoveryView, definition: Definition) -> str | None:
     return _choice(definition, "who_cares", discovery.who_cares) if discovery.who_cares else None
 
 
-def _evidence(discovery: Discovery, definition: Definition) -> list[SectionBlock]:
+def _evidence(discovery: DiscoveryView, definition: Definition) -> list[SectionBlock]:
     """The customer's words, linked to their source; long text shortened visibly."""
     if not discovery.evidence and not discovery.evidence_url:
         return []
@@ -239,7 +239,7 @@ def link_to(url: str | None) -> Mrkdwn | None:
     return link_as(url, clip(host, LABEL_LIMIT)) if host else None
 
 
-def status_text(change: StatusChange, template: str, **values: object) -> str:
+def status_text(change: ChangeView, template: str, **values: object) -> str:
     """A status change in words (who, what came of it, the note, the link), within limits."""
     kind = change.outcome_kind
     return fitted(
@@ -250,10 +250,10 @@ def status_text(change: StatusChange, template: str, **values: object) -> str:
 
 
 def _status(
-    discovery: Discovery,
-    route: DiscoveryRoute,
-    history: Sequence[StatusChange],
-    channels: dict[Route, str],
+    discovery: DiscoveryView,
+    route: RouteView,
+    history: Sequence[ChangeView],
+    channels: dict[str, str],
 ) -> list[SectionBlock]:
     """The card's status line: who is on it, what became of it, or where it moved."""
     change = _status_change(discovery, route, history)
@@ -269,8 +269,8 @@ def _status(
 
 
 def _status_change(
-    discovery: Discovery, route: DiscoveryRoute, history: Sequence[StatusChange]
-) -> StatusChange | None:
+    discovery: DiscoveryView, route: RouteView, history: Sequence[ChangeView]
+) -> ChangeView | None:
     """The change a card shows: its move away, else the latest status (none while new)."""
     if route.rerouted_to is not None:
         return next((c for c in reversed(history) if c.rerouted_from == route.route), None)
@@ -314,7 +314,7 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-def _actions(discovery: Discovery, route: DiscoveryRoute) -> list[ActionsBlock]:
+def _actions(discovery: DiscoveryView, route: RouteView) -> list[ActionsBlock]:
     """The buttons the status allows; none once final or once this card moved elsewhere."""
     if route.rerouted_to is not None:
         return []
@@ -343,7 +343,7 @@ def _more_menu(discovery_id: int) -> OverflowMenuElement:
     return OverflowMenuElement(action_id=ActionId.CARD_MORE.value, options=options)
 
 
-def _context(discovery: Discovery, permalink_hint: str | None) -> str:
+def _context(discovery: DiscoveryView, permalink_hint: str | None) -> str:
     source_link = link_as(permalink_hint, "source message")
     edited = discovery.edited_at.strftime("%-d %b %Y") if discovery.edited_at else None
     return render(
@@ -351,7 +351,7 @@ def _context(discovery: Discovery, permalink_hint: str | None) -> str:
     )
 
 
-def _fallback(discovery: Discovery) -> str:
+def _fallback(discovery: DiscoveryView) -> str:
     """Short notification text: the account and the start of the outcome."""
     account = clip(discovery.account, 60)
     account += "…" if account != discovery.account else ""

@@ -19,25 +19,31 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.config import MAX_NUDGE_DAYS, WorkspaceConfig
+from bot.domain.workspace import MAX_NUDGE_DAYS, WorkspaceConfig
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.modal import submitted_fields
-from bot.rendering.text import Mrkdwn, escape, render
+from bot.rendering.text import Mrkdwn, escape, escape_within, render, shorten
+from bot.routes import current_routes
 from bot.settings import parse_weekly
 
 INPUT = ActionId.MODAL_INPUT.value
 CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")  # public or private channel ids
-ROLES = {  # role → how the admin reads it
-    "sales": "Sales channel",
-    "marketing": "Marketing channel",
-    "product": "Product channel",
-    "coach": "Coach channel (weekly coach digest)",
-}
+COACH_LABEL = "Coach channel (weekly coach digest)"
+
+
+def channel_roles() -> dict[str, str]:
+    """Every role that has a channel (each route, then the coaches), as the admin reads it."""
+    return {route.id: f"{route.label} channel" for route in current_routes()} | {
+        "coach": COACH_LABEL
+    }
 
 
 def config_modal(config: WorkspaceConfig) -> View:
     """Every setting, prefilled with what is in force now."""
-    blocks: list[Block] = [_channel_input(role, config.channels.get(role)) for role in ROLES]
+    roles = channel_roles()
+    blocks: list[Block] = [
+        _channel_input(role, label, config.channels.get(role)) for role, label in roles.items()
+    ]
     blocks += [
         _text_input(BlockId.CONFIG_SCHEDULE, "Weekly digests at", str(config.schedule),
                     "A day and a time in the workspace's zone, e.g. mon 09:00 or fri 16:30"),
@@ -53,7 +59,7 @@ def config_modal(config: WorkspaceConfig) -> View:
 def config_from_modal(view: dict) -> tuple[WorkspaceConfig | None, dict[str, str]]:
     """The settings as submitted, or the error to show on each field that needs fixing."""
     fields, errors = submitted_fields(view), {}
-    channels = {role: fields.get(_channel_block(role)) for role in ROLES}
+    channels = {role: fields.get(_channel_block(role)) for role in channel_roles()}
     for role, channel in channels.items():  # a client only offers channels; a forged one may not
         if channel and not CHANNEL_ID.fullmatch(channel):
             errors[_channel_block(role)] = "Choose a channel from the list."
@@ -72,12 +78,13 @@ def config_from_modal(view: dict) -> tuple[WorkspaceConfig | None, dict[str, str
     return WorkspaceConfig(channels=mapped, schedule=schedule, nudge_days=nudge), {}
 
 
-def config_blocks(config: WorkspaceConfig) -> list[Block]:
-    """The admin's part of the Home tab: what is configured, and a button to change it."""
+def config_blocks(config: WorkspaceConfig, checks: list[str] = ()) -> list[Block]:
+    """The admin's part of the Home tab: what is configured, a button to change it, and the
+    set-up checks (each line as `valuescout doctor` prints it)."""
     lines = [
-        f"*{label}*: " + (f"<#{escape(config.channels[role])}>" if role in config.channels
+        f"*{escape(label)}*: " + (f"<#{escape(config.channels[role])}>" if role in config.channels
                           else "_not set: discoveries for it cannot be sent_")
-        for role, label in ROLES.items()
+        for role, label in channel_roles().items()
     ]  # fmt: skip
     text = render(
         "home_config.md.j2", channels=Mrkdwn("\n".join(lines)), schedule=str(config.schedule),
@@ -89,7 +96,16 @@ def config_blocks(config: WorkspaceConfig) -> list[Block]:
         HeaderBlock(text="Settings (admins)"),
         SectionBlock(text=MarkdownTextObject(text=text)),
         ActionsBlock(elements=[button]),
+        *([_checks_block(checks)] if checks else []),
     ]
+
+
+def _checks_block(lines: list[str]) -> SectionBlock:
+    """The checks in one section (a line each), cut visibly to a section's 3,000 characters."""
+    listed = Mrkdwn("\n".join(escape_within(line, 300) for line in lines))
+    return SectionBlock(
+        text=MarkdownTextObject(text=shorten(render("home_checks.md.j2", lines=listed), 3000))
+    )
 
 
 def admins_only_text(admins: frozenset[str]) -> str:
@@ -108,12 +124,12 @@ def _channel_block(role: str) -> str:
     return f"{BlockId.CONFIG_CHANNEL_PREFIX}{role}"
 
 
-def _channel_input(role: str, channel: str | None) -> InputBlock:
+def _channel_input(role: str, label: str, channel: str | None) -> InputBlock:
     element = ConversationSelectElement(
         action_id=INPUT, placeholder="Choose a channel", initial_conversation=channel,
         filter={"include": ["public", "private"], "exclude_bot_users": True},
     )  # fmt: skip
-    return InputBlock(block_id=_channel_block(role), label=ROLES[role], element=element,
+    return InputBlock(block_id=_channel_block(role), label=label, element=element,
                       optional=True)  # fmt: skip
 
 

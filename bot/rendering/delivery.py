@@ -6,8 +6,8 @@ from typing import Any
 
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
-from bot.rendering.dialogue import ROUTE_LABELS
 from bot.rendering.text import NO_UNFURL, render
+from bot.routes import current_routes
 
 
 def waiting_message(*, route: str, channel_id: str, error: str) -> dict[str, Any]:
@@ -26,7 +26,7 @@ def channel_blocked_message(*, route: str, channel_id: str, error: str) -> dict[
 
 
 def _about(route: str, channel_id: str) -> dict[str, str]:
-    team = ROUTE_LABELS.get(route, route)  # Route is a StrEnum: "sales" finds Route.SALES
+    team = current_routes().label(route)
     return {"team": team.lower(), "channel_id": channel_id}
 
 

@@ -24,11 +24,11 @@ from bot.dialogue.definition import Definition, Kind, Question
 from bot.dialogue.events import answers_version
 from bot.rendering.ids import ActionId, BlockId, action_value
 from bot.rendering.text import NO_UNFURL, escape, escape_within, shorten
-from storage.enums import Route
+from bot.routes import current_routes
 
 BUTTONS_AT_MOST = 5  # more choices than this read better as a menu
+MESSAGE_BLOCKS = 50  # Slack's most blocks in one message
 SECTION_LIMIT = 3000
-ROUTE_LABELS = {Route.SALES: "Sales", Route.MARKETING: "Marketing", Route.PRODUCT: "Product"}
 
 
 def question_message(
@@ -63,7 +63,26 @@ def answered_message(question: Question, value: Any) -> dict:
     """A question once answered by a click: the answer shown, the buttons gone."""
     answer = display_answer(question, value)
     text = f":white_check_mark: {escape(question.prompt)}\n*{escape_within(answer, 1000)}*"
-    return {"text": shorten(f"{question.prompt} {answer}", 1000), "blocks": [_section(text)]}
+    block = SectionBlock(
+        text=MarkdownTextObject(text=shorten(text, SECTION_LIMIT)),
+        block_id=f"{BlockId.ANSWERED_PREFIX}{question.key}",
+    )
+    return {"text": shorten(f"{question.prompt} {answer}", 1000), "blocks": [block]}
+
+
+def answered_then(answered: dict, earlier: list[dict], following: dict) -> dict | None:
+    """The clicked question's message redrawn as its answers so far, then what follows (the
+    next question): one chat.update instead of an update and a post; None if too long."""
+    blocks = [*earlier, *answered["blocks"], *following["blocks"]]
+    if len(blocks) > MESSAGE_BLOCKS:
+        return None
+    return {"text": following["text"], "blocks": blocks}
+
+
+def answered_blocks(message: dict) -> list[dict]:
+    """The answers a clicked message already shows (from earlier clicks on it), in order."""
+    prefix = BlockId.ANSWERED_PREFIX.value
+    return [b for b in message.get("blocks") or [] if str(b.get("block_id", "")).startswith(prefix)]
 
 
 def summary_message(
@@ -118,7 +137,7 @@ def _answer_row(question: Question, value: Any, dialogue_id: int) -> SectionBloc
 
 
 def _routes(chosen: list[str], reasons: dict[str, str], dialogue_id: int) -> ActionsBlock:
-    options = [route_option(route, reasons.get(route)) for route in ROUTE_LABELS]
+    options = route_options(reasons)
     initial = [option for option in options if option.value in chosen]
     boxes = CheckboxesElement(
         action_id=ActionId.DIALOGUE_ROUTES.value, options=options, initial_options=initial or None
@@ -126,10 +145,14 @@ def _routes(chosen: list[str], reasons: dict[str, str], dialogue_id: int) -> Act
     return ActionsBlock(block_id=f"{BlockId.ROUTES}:{dialogue_id}", elements=[boxes])
 
 
-def route_option(route: str, reason: str | None) -> Option:
-    """A route to tick, with why it was suggested."""
-    description = shorten(f"Suggested: {reason}", 75) if reason else None
-    return Option(value=route, label=ROUTE_LABELS[route], description=description)
+def route_options(reasons: dict[str, str]) -> list[Option]:
+    """Every route to tick, in order: why it was suggested, or else what the team does."""
+    return [
+        Option(value=route.id, label=route.label, description=shorten(
+            f"Suggested: {reasons[route.id]}" if route.id in reasons else route.description, 75
+        ))
+        for route in current_routes()
+    ]  # fmt: skip
 
 
 def _choices(question: Question, dialogue_id: int) -> ActionsBlock:

@@ -9,7 +9,7 @@ from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
 from bot.dialogue.definition import Definition
-from bot.discoveries.loop import ChangeResult
+from bot.domain.lifecycle import ChangeResult
 from bot.rendering.cards import SECTION_LIMIT, fitted
 from bot.rendering.ids import CallbackId
 from bot.rendering.modal import answers_modal

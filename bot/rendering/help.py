@@ -6,13 +6,13 @@ from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
 from bot.rendering.ids import Command
 from bot.rendering.text import render
-
-ROUTES = ("sales", "marketing", "product")
+from bot.routes import current_routes
 
 
 def help_blocks() -> list[Block]:
     """What the bot is and how to use it."""
-    text = render("help.md.j2", command=Command.SCOUT.value, routes=ROUTES)
+    routes = [route.label for route in current_routes()]
+    text = render("help.md.j2", command=Command.SCOUT.value, routes=routes)
     return [SectionBlock(text=MarkdownTextObject(text=text))]
 
 

@@ -14,13 +14,12 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.config import WorkspaceConfig
+from bot.domain.views import DiscoveryView, RouteView, ScoutFigures
+from bot.domain.workspace import WorkspaceConfig
 from bot.rendering.cards import link_labelled
 from bot.rendering.config import config_blocks
 from bot.rendering.ids import ActionId
 from bot.rendering.text import Mrkdwn, escape_within, render
-from storage.models import Discovery, DiscoveryRoute
-from storage.queries import ScoutFigures
 
 PAGE_SIZE = 10  # two blocks each: far inside a view's 100 blocks
 STATUS = {
@@ -34,19 +33,21 @@ STATUS = {
 
 def home_view(
     *,
-    discoveries: list[tuple[Discovery, list[DiscoveryRoute]]] = (),
+    discoveries: list[tuple[DiscoveryView, list[RouteView]]] = (),
     figures: ScoutFigures | None = None,
     page: int = 0,
     has_more: bool = False,
     config: WorkspaceConfig | None = None,
     digests_off: bool = False,
     links: dict[int, str] | None = None,
+    checks: list[str] = (),
 ) -> View:
     """What a scout sees on the Home tab; pages of PAGE_SIZE discoveries, newest first.
 
     config: the settings, shown (with a button to change them) to admins only.
     digests_off: the scout turned their weekly DM off; offer to turn it back on.
     links: discovery id → permalink of its receipt, whose thread tells its story.
+    checks: the set-up checks' lines, shown with the settings (to admins).
     """
     blocks: list[Block] = [
         HeaderBlock(text="Value Scout"),
@@ -65,7 +66,7 @@ def home_view(
     if digests_off:
         blocks += _digests_back_on()
     if config is not None:
-        blocks += config_blocks(config)
+        blocks += config_blocks(config, checks)
     return View(type="home", blocks=blocks)
 
 
@@ -76,7 +77,7 @@ def _digests_back_on() -> list[Block]:
 
 
 def _listing(
-    discoveries: list[tuple[Discovery, list[DiscoveryRoute]]], page: int, links: dict[int, str]
+    discoveries: list[tuple[DiscoveryView, list[RouteView]]], page: int, links: dict[int, str]
 ) -> list[Block]:
     if not discoveries:
         text = "No discoveries yet. Message me, type `/scout`, or use *Log a discovery* above."
@@ -87,7 +88,7 @@ def _listing(
     return blocks
 
 
-def _row(discovery: Discovery, routes: list[DiscoveryRoute], link: str | None) -> list[Block]:
+def _row(discovery: DiscoveryView, routes: list[RouteView], link: str | None) -> list[Block]:
     """One discovery: account, status and outcome; then where it went and when."""
     text = render(
         "home_discovery.md.j2",

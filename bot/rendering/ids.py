@@ -38,6 +38,7 @@ class BlockId(StrEnum):
     """block_id of blocks the app reads back, or suffixes of them."""
 
     ROUTES = "routes"
+    ANSWERED_PREFIX = "answered:"  # + question key: a clicked question, its answer shown
     AMOUNT_SUFFIX = ":amount"
     PRESSURE_SUFFIX = ":pressure"
     CARD_STATUS = "card_status"

@@ -22,7 +22,7 @@ from slack_sdk.models.views import View
 
 from bot.dialogue.answers import Invalid, display_answer, parse_answer, validate_value
 from bot.dialogue.definition import MODAL_TEXT_LIMIT, Definition, Kind, Question
-from bot.rendering.dialogue import ROUTE_LABELS, route_option
+from bot.rendering.dialogue import route_options
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.text import escape, escape_within, shorten
 
@@ -79,7 +79,7 @@ def routes_modal(
         if answers.get(q.key) not in (None, "", [])
     ]
     reasons = dict(suggestions)
-    options = [route_option(route, reasons.get(route)) for route in ROUTE_LABELS]
+    options = route_options(reasons)
     ticked = [option for option in options if option.value in reasons] or None
     boxes = CheckboxesElement(action_id=INPUT, options=options, initial_options=ticked)
     return View(

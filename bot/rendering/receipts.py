@@ -12,11 +12,11 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.domain.views import DiscoveryView
 from bot.rendering.cards import SECTION_LIMIT, and_list, dicts, fitted, link_as
 from bot.rendering.ids import ActionId
 from bot.rendering.text import NO_UNFURL, Mrkdwn, render
 from storage.enums import DiscoveryStatus
-from storage.models import Discovery
 
 SCOUT_BUTTONS = (  # label, action, the statuses it still makes sense in
     ("Edit", ActionId.DISCOVERY_EDIT, (DiscoveryStatus.NEW,)),
@@ -26,7 +26,7 @@ SCOUT_BUTTONS = (  # label, action, the statuses it still makes sense in
 
 def receipt_message(
     *,
-    discovery: Discovery,
+    discovery: DiscoveryView,
     posts: list[tuple[str, str, str | None]],
     blocked: dict[str, str] | None = None,
 ) -> dict[str, Any]:
@@ -52,7 +52,7 @@ def receipt_message(
     return {"text": text, "blocks": dicts(blocks), **NO_UNFURL}
 
 
-def scout_buttons(discovery: Discovery) -> list[ActionsBlock]:
+def scout_buttons(discovery: DiscoveryView) -> list[ActionsBlock]:
     """Under the scout's receipt: Edit until someone picks it up, Withdraw until it is closed."""
     value, status = str(discovery.id), discovery.status
     buttons = [

@@ -17,15 +17,14 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.discoveries.loop import NOTE_LIMIT, OUTCOME_LABELS, ChangeResult
-from bot.discoveries.reroute import RerouteRefused, Why
+from bot.domain.lifecycle import NOTE_LIMIT, OUTCOME_LABELS, ChangeResult, RerouteRefused, Why
+from bot.domain.views import ChangeView
 from bot.rendering.cards import NO_UNFURL, SECTION_LIMIT, URL_LIMIT, fitted, status_text
-from bot.rendering.dialogue import ROUTE_LABELS
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.modal import submitted_fields
 from bot.rendering.text import Mrkdwn, escape, render
-from storage.enums import DiscoveryStatus, Route
-from storage.models import StatusChange
+from bot.routes import Route, current_routes
+from storage.enums import DiscoveryStatus
 
 INPUT = ActionId.MODAL_INPUT.value
 DONE = {  # how a refusal names the status someone else (or the scout) got to first
@@ -105,7 +104,8 @@ def decline_modal(*, card: CardRef, account: str) -> View:
 
 def reroute_modal(*, card: CardRef, account: str, routes: list[Route]) -> View:
     """Where to send it instead, and why: a route that has a channel, and a required note."""
-    options = [Option(value=route.value, label=ROUTE_LABELS[route]) for route in routes]
+    labels = current_routes()
+    options = [Option(value=route, label=labels.label(route)) for route in routes]
     blocks = [
         _intro("Re-route the discovery at", account),
         InputBlock(
@@ -124,11 +124,13 @@ def reroute_from_modal(view: dict) -> tuple[tuple[Route, str] | None, dict[str, 
     route = fields.get(BlockId.REROUTE_TO.value)
     note, note_error = _note(fields)
     found = {
-        BlockId.REROUTE_TO.value: None if route in ROUTE_LABELS else "Choose where it should go.",
+        BlockId.REROUTE_TO.value: (
+            None if route in current_routes() else "Choose where it should go."
+        ),
         BlockId.STATUS_NOTE.value: note_error,
     }
     errors = {block: error for block, error in found.items() if error}
-    return (None if errors else (Route(str(route)), note)), errors
+    return (None if errors else (str(route), note)), errors
 
 
 def reroute_refusal(refused: RerouteRefused, *, account: str | None, plain: bool = False) -> str:
@@ -162,7 +164,7 @@ def reason_from_modal(view: dict) -> tuple[str | None, dict[str, str]]:
 
 
 def status_reply_message(
-    *, change: StatusChange, channel_id: str, to_channel_id: str | None = None
+    *, change: ChangeView, channel_id: str, to_channel_id: str | None = None
 ) -> dict[str, Any]:
     """The scout's reply in the receipt's thread: who picked it up, what became of it, or
     where it moved (to_channel_id)."""

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, PackageLoader, StrictUndefined
+
+import prompts
 
 # Slack decodes only these three entities; escaping them makes <!channel>, <@U…>,
 # <#C…> and <url|text> appear literally and notify or link nobody.
@@ -71,11 +74,18 @@ def _finalize(value: object) -> object:
     return escape(value)
 
 
-@cache
 def environment() -> Environment:
-    """The one Jinja environment over prompts/messages (built on first use, not at import)."""
+    """The Jinja environment over the messages of the prompts in use (built on first use)."""
+    return environment_at(prompts.location())
+
+
+@cache
+def environment_at(location: Path | None) -> Environment:
+    """The Jinja environment over the messages of a copy of prompts/ (None: the shipped one)."""
+    messages = FileSystemLoader(location / "messages") if location else None
+    loader = messages or PackageLoader("prompts", "messages")
     env = Environment(
-        loader=PackageLoader("prompts", "messages"),
+        loader=loader,
         undefined=StrictUndefined,
         finalize=_finalize,
         autoescape=False,

@@ -8,8 +8,9 @@ from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from bot.dialogue.definition import Definition, Question
 from bot.dialogue.events import Ask, Cancelled, Notice, ShowHelp, Submitted, Summary
-from bot.rendering.dialogue import ROUTE_LABELS, plain_message, question_message, summary_message
+from bot.rendering.dialogue import plain_message, question_message, summary_message
 from bot.rendering.text import render
+from bot.routes import current_routes
 
 
 def effect_messages(
@@ -57,7 +58,7 @@ def _message(
         suggestions = [(s.route, s.reason) for s in effect.suggestions]
         return summary_message(definition, effect.answers, suggestions, dialogue_id=dialogue_id)
     if isinstance(effect, Submitted):
-        teams = ", ".join(ROUTE_LABELS[r] for r in effect.answers.get("routes", []))
+        teams = ", ".join(current_routes().label(r) for r in effect.answers.get("routes", []))
         return plain_message(
             f"Thanks! Your discovery is on its way to {teams}. I'll send the links here."
         )

@@ -2,24 +2,30 @@
 
 from storage.models.base import NAMING_CONVENTION, metadata
 from storage.models.discoveries import DialogueSession, Discovery, DiscoveryRoute, StatusChange
+from storage.models.events import RecordedEvent
 from storage.models.operations import (
     AppSetting,
+    ChannelPacing,
     DigestRun,
     OutboxMessage,
     ProcessedRequest,
     RouteChannel,
+    SchedulerHeartbeat,
 )
 
 __all__ = [
     "NAMING_CONVENTION",
     "AppSetting",
+    "ChannelPacing",
     "DialogueSession",
     "DigestRun",
     "Discovery",
     "DiscoveryRoute",
     "OutboxMessage",
     "ProcessedRequest",
+    "RecordedEvent",
     "RouteChannel",
+    "SchedulerHeartbeat",
     "StatusChange",
     "metadata",
 ]

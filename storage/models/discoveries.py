@@ -13,7 +13,6 @@ from storage.enums import (
     DiscoveryStatus,
     Fit,
     Persona,
-    Route,
     ValueBand,
 )
 from storage.models.base import ENUM_LENGTH, SLACK_ID, SLACK_TS
@@ -85,12 +84,12 @@ class DiscoveryRoute(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     discovery_id: int = Field(sa_type=sa.Integer, foreign_key="discoveries.id", ondelete="CASCADE")
-    route: Route = Field(sa_type=str_enum(Route, ENUM_LENGTH))
+    route: str = Field(sa_type=sa.String(ENUM_LENGTH))  # a route id of prompts/routing.yaml
     reason: str = Field(sa_type=sa.Text)
     channel_id: str = Field(sa_type=sa.String(SLACK_ID))
     message_ts: str | None = Field(default=None, sa_type=sa.String(SLACK_TS))
     # Set when the card was re-routed: this route no longer acts on it, the named one does.
-    rerouted_to: Route | None = Field(default=None, sa_type=str_enum(Route, ENUM_LENGTH))
+    rerouted_to: str | None = Field(default=None, sa_type=sa.String(ENUM_LENGTH))
 
 
 class StatusChange(SQLModel, table=True):
@@ -119,8 +118,8 @@ class StatusChange(SQLModel, table=True):
     outcome_kind: str | None = Field(default=None, sa_type=sa.String(50))
     link: str | None = Field(default=None, sa_type=sa.Text)
     # A re-route is a change in the history too: from which route to which.
-    rerouted_from: Route | None = Field(default=None, sa_type=str_enum(Route, ENUM_LENGTH))
-    rerouted_to: Route | None = Field(default=None, sa_type=str_enum(Route, ENUM_LENGTH))
+    rerouted_from: str | None = Field(default=None, sa_type=sa.String(ENUM_LENGTH))
+    rerouted_to: str | None = Field(default=None, sa_type=sa.String(ENUM_LENGTH))
     at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 
 

@@ -1,4 +1,5 @@
-"""Operational tables: the outbox, request dedupe, channel map, settings and digest runs."""
+"""Operational tables: the outbox, channel pacing, request dedupe, channel map, settings,
+digest runs and the scheduler's heartbeats."""
 
 from datetime import datetime
 from typing import Any
@@ -6,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from storage.enums import ChannelRole, DigestRunStatus, OutboxStatus
+from storage.enums import DigestRunStatus, OutboxStatus
 from storage.models.base import ENUM_LENGTH, SLACK_ID, SLACK_TS
 from storage.types import UTCDateTime, str_enum, utc_now
 
@@ -41,6 +42,17 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class ChannelPacing(SQLModel, table=True):
+    """When a channel may take its next post: one row per channel, shared by every process."""
+
+    __tablename__ = "channel_pacing"
+
+    channel_id: str = Field(sa_type=sa.String(SLACK_ID), primary_key=True)
+    # Claimed a slot at a time (moved one interval on), or pushed later by Slack's 429
+    # Retry-After: either way no process posts to the channel before it.
+    next_free_at: datetime = Field(sa_type=UTCDateTime)
+
+
 class ProcessedRequest(SQLModel, table=True):
     """A Slack request already handled: its id as key, so retries are recognised."""
 
@@ -56,7 +68,8 @@ class RouteChannel(SQLModel, table=True):
 
     __tablename__ = "route_channels"
 
-    route: ChannelRole = Field(sa_type=str_enum(ChannelRole, ENUM_LENGTH), primary_key=True)
+    # A route id of prompts/routing.yaml, or "coach": text, so a new route needs no migration.
+    route: str = Field(sa_type=sa.String(ENUM_LENGTH), primary_key=True)
     channel_id: str = Field(sa_type=sa.String(SLACK_ID))
     updated_by: str | None = Field(default=None, sa_type=sa.String(SLACK_ID))
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
@@ -94,3 +107,15 @@ class DigestRun(SQLModel, table=True):
         sa_type=sa.JSON,
         sa_column_kwargs={"server_default": sa.text("'{}'")},  # rows claimed by a bare INSERT
     )
+
+
+class SchedulerHeartbeat(SQLModel, table=True):
+    """A process that runs the scheduler, and when it last said so: `doctor` and App Home
+    read it to tell whether digests and nudges run anywhere."""
+
+    __tablename__ = "scheduler_heartbeats"
+
+    process: str = Field(sa_type=sa.String(255), primary_key=True)  # host:pid
+    kind: str = Field(sa_type=sa.String(20))  # web, worker, clock or demo
+    started_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    beat_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime, index=True)

@@ -5,7 +5,6 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage.enums import ChannelRole
 from storage.models import AppSetting, RouteChannel
 from storage.queries._dialect import insert_for
 from storage.types import utc_now
@@ -21,14 +20,14 @@ def route_channels(*, session: Session) -> dict[str, str]:
 def set_route_channel(
     *,
     session: Session,
-    route: ChannelRole | str,
+    route: str,
     channel_id: str,
     changed_by: str | None,
     now: datetime | None = None,
 ) -> None:
     """Map a route to a channel, replacing any earlier mapping (an admin's choice)."""
     values = {"channel_id": channel_id, "updated_by": changed_by, "updated_at": now or utc_now()}
-    statement = insert_for(session, RouteChannel).values(route=ChannelRole(route), **values)
+    statement = insert_for(session, RouteChannel).values(route=route, **values)
     session.exec(statement.on_conflict_do_update(index_elements=["route"], set_=values))
 
 
@@ -42,7 +41,7 @@ def seed_route_channels(
         if not channel_id:
             continue
         statement = insert_for(session, RouteChannel).values(
-            route=ChannelRole(route), channel_id=channel_id, updated_at=now or utc_now()
+            route=route, channel_id=channel_id, updated_at=now or utc_now()
         )
         session.exec(statement.on_conflict_do_nothing(index_elements=["route"]))
 

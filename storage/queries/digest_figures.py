@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from storage.enums import DiscoveryStatus, Route, ValueBand
+from storage.enums import DiscoveryStatus, ValueBand
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 from storage.queries._dialect import is_postgres
 
@@ -122,7 +122,7 @@ def routed(query: Any, discovery_id: Any = None) -> Any:
     return query.join(DiscoveryRoute, current)
 
 
-def on_route(query: Any, route: Route | None, discovery_id: Any = None) -> Any:
+def on_route(query: Any, route: str | None, discovery_id: Any = None) -> Any:
     """Keep the rows whose discovery's current route is `route`; None keeps them all."""
     if route is None:
         return query
@@ -170,23 +170,27 @@ def per_route_query(where: Sequence[Any], *labels: Any) -> Any:
     return routed(query).where(*where).group_by(col(DiscoveryRoute.route))
 
 
-def per_route(*, session: Session, where: Sequence[Any]) -> dict[Route, int]:
-    """How many discoveries matching `where` each route holds now, in one grouped query."""
-    counts = {Route(route): count for route, count in session.exec(per_route_query(where)).all()}
-    return {route: counts.get(route, 0) for route in Route}
+def per_route(*, session: Session, where: Sequence[Any], routes: Sequence[str]) -> dict[str, int]:
+    """How many discoveries matching `where` each of `routes` holds now, in one grouped query."""
+    counts = dict(session.exec(per_route_query(where)).all())
+    return {route: counts.get(route, 0) for route in routes}
 
 
-def logged_per_route(*, session: Session, start: datetime, end: datetime) -> dict[Route, int]:
+def logged_per_route(
+    *, session: Session, start: datetime, end: datetime, routes: Sequence[str]
+) -> dict[str, int]:
     """How many discoveries were logged in [start, end), per current route."""
-    return per_route(session=session, where=[logged_between(start, end)])
+    return per_route(session=session, where=[logged_between(start, end)], routes=routes)
 
 
-def open_per_route(*, session: Session, before: datetime, cap: int) -> dict[Route, int]:
+def open_per_route(
+    *, session: Session, before: datetime, cap: int, routes: Sequence[str]
+) -> dict[str, int]:
     """How many discoveries logged at or before `before` are still new, per current route,
     counted up to `cap` + 1 (which reads "more than cap"): the count stops there, so a backlog
     that grows with the history never makes the digest slower."""
     counts = {}
-    for route in Route:
+    for route in routes:
         found = on_route(sa.select(col(Discovery.id)), route).where(*_still_new(before))
         found = found.limit(cap + 1).subquery()
         counts[route] = session.exec(sa.select(sa.func.count()).select_from(found)).one()[0]
@@ -201,7 +205,7 @@ def _still_new(before: datetime) -> tuple[sa.ColumnElement[bool], ...]:
 
 
 def oldest_open(
-    *, session: Session, before: datetime, route: Route | None, limit: int
+    *, session: Session, before: datetime, route: str | None, limit: int
 ) -> list[DiscoveryLine]:
     """The oldest few discoveries still new that were logged at or before `before`."""
     oldest = on_route(sa.select(*LINE_COLUMNS), route).where(*_still_new(before))
@@ -210,7 +214,7 @@ def oldest_open(
 
 
 def action_scouts(
-    *, session: Session, start: datetime, end: datetime, route: Route | None, limit: int
+    *, session: Session, start: datetime, end: datetime, route: str | None, limit: int
 ) -> tuple[int, list[ScoutCount]]:
     """Scouts whose discoveries were actioned in [start, end): how many, and the most-actioned."""
     discovery = col(StatusChange.discovery_id)

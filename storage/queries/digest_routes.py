@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from storage.enums import DiscoveryStatus, Route
+from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 from storage.queries.digest_figures import (
     BAND_RANK,
@@ -43,11 +43,12 @@ LOOP_COLUMNS = (
 )  # fmt: skip
 
 
-def _by_route(rows: Iterable[Any], make: Callable[[Any], T]) -> dict[Route, list[T]]:
-    """Rows that carry a `route` column, made into values and gathered per route (every route)."""
-    grouped: dict[Route, list[T]] = {route: [] for route in Route}
+def _by_route(rows: Iterable[Any], make: Callable[[Any], T]) -> dict[str, list[T]]:
+    """Rows that carry a `route` column, made into values and gathered per route (a route id
+    is data: a route with no rows has no entry, and the caller reads it as empty)."""
+    grouped: dict[str, list[T]] = {}
     for row in rows:
-        grouped[Route(row.route)].append(make(row))
+        grouped.setdefault(row.route, []).append(make(row))
     return grouped
 
 
@@ -71,15 +72,15 @@ def _week_changes(start: datetime, end: datetime, to: tuple[Status, ...]) -> Any
 
 def changes_per_route(
     *, session: Session, start: datetime, end: datetime
-) -> dict[Route, dict[Status, int]]:
+) -> dict[str, dict[Status, int]]:
     """Per route: how many discoveries were acknowledged, actioned, declined in [start, end)."""
     discovery = col(StatusChange.discovery_id)
     query = sa.select(ROUTE, col(StatusChange.to_status), sa.func.count(sa.distinct(discovery)))
     query = routed(query.select_from(StatusChange), discovery)
     query = query.where(changed_between(start, end, REACHED))
-    counts = {route: dict.fromkeys(REACHED, 0) for route in Route}
+    counts: dict[str, dict[Status, int]] = {}
     for route, status, count in session.exec(query.group_by(ROUTE, col(StatusChange.to_status))):
-        counts[Route(route)][Status(status)] = count
+        counts.setdefault(route, dict.fromkeys(REACHED, 0))[Status(status)] = count
     return counts
 
 
@@ -88,7 +89,7 @@ def changes_per_route(
 
 def themes_per_route(
     *, session: Session, start: datetime, end: datetime, per_theme: int
-) -> dict[Route, list[ThemeGroup]]:
+) -> dict[str, list[ThemeGroup]]:
     """Per route: discoveries logged in [start, end) by theme, biggest first, each with its first few."""
     themes = theme_values(session)
     base = routed(sa.select().select_from(Discovery).join(themes, sa.true()))
@@ -96,10 +97,10 @@ def themes_per_route(
     items: dict[tuple[str, str], list[DiscoveryLine]] = {}
     for row in _first_per_theme(session, base, themes, per_theme):
         items.setdefault((row.route, row.theme), []).append(DiscoveryLine(*row[:8]))
-    groups: dict[Route, list[ThemeGroup]] = {route: [] for route in Route}
+    groups: dict[str, list[ThemeGroup]] = {}
     for (route, theme), (count, accounts, names) in _accounts(session, base, themes, per_theme):
         shown = tuple(items.get((route, theme), ()))
-        groups[Route(route)].append(ThemeGroup(theme, count, accounts, shown, tuple(names)))
+        groups.setdefault(route, []).append(ThemeGroup(theme, count, accounts, shown, tuple(names)))
     return {
         route: sorted(found, key=lambda g: (-g.count, g.theme)) for route, found in groups.items()
     }
@@ -153,7 +154,7 @@ def _accounts(
 
 def largest_per_route(
     *, session: Session, start: datetime, end: datetime, limit: int
-) -> dict[Route, list[DiscoveryLine]]:
+) -> dict[str, list[DiscoveryLine]]:
     """Per route: the discoveries of [start, end) worth most, by amount, then by band."""
     amount, band = col(Discovery.value_amount), col(Discovery.value_band)
     rank = sa.case(BAND_RANK, value=band, else_=0)
@@ -167,23 +168,23 @@ def largest_per_route(
 
 def closed_per_route(
     *, session: Session, start: datetime, end: datetime, limit: int
-) -> dict[Route, tuple[int, list[LoopLine]]]:
+) -> dict[str, tuple[int, list[LoopLine]]]:
     """Per route: discoveries actioned or declined in [start, end), how many, the first few."""
     discovery = col(StatusChange.discovery_id)
     query = sa.select(ROUTE, sa.func.count(sa.distinct(discovery))).select_from(StatusChange)
     query = routed(query, discovery).where(changed_between(start, end, CLOSED)).group_by(ROUTE)
-    counts = {Route(route): count for route, count in session.exec(query)}
+    counts = dict(session.exec(query).all())
     order = (col(StatusChange.at), col(StatusChange.id))
     rows = _first(
         session, _week_changes(start, end, CLOSED).add_columns(*LOOP_COLUMNS), order, limit
     )
     lines = _by_route(rows, lambda row: LoopLine(*row[:9]))
-    return {route: (counts.get(route, 0), lines[route]) for route in Route}
+    return {route: (counts.get(route, 0), lines.get(route, [])) for route in counts.keys() | lines}
 
 
 def thanked_per_route(
     *, session: Session, start: datetime, end: datetime, limit: int
-) -> dict[Route, tuple[int, list[ScoutCount]]]:
+) -> dict[str, tuple[int, list[ScoutCount]]]:
     """Per route: scouts whose discoveries were actioned in [start, end), how many, the most-actioned."""
     scout = col(Discovery.scout_user_id)
     actioned = sa.func.count(sa.distinct(col(StatusChange.discovery_id)))
@@ -197,9 +198,9 @@ def thanked_per_route(
         ).label("rank"),
     ).subquery()  # fmt: skip
     query = sa.select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.route, ranked.c.rank)
-    found: dict[Route, tuple[int, list[ScoutCount]]] = {route: (0, []) for route in Route}
+    found: dict[str, tuple[int, list[ScoutCount]]] = {}
     for row in session.exec(query):
-        scouts = found[Route(row.route)][1]
+        scouts = found.get(row.route, (0, []))[1]
         scouts.append(ScoutCount(row.scout, row.actioned))
-        found[Route(row.route)] = (row.scouts, scouts)
+        found[row.route] = (row.scouts, scouts)
     return found

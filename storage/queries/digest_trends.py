@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from storage.enums import DiscoveryStatus, Route
+from storage.enums import DiscoveryStatus
 from storage.models import Discovery, StatusChange
 from storage.queries._dialect import is_postgres
 from storage.queries.digest_figures import (
@@ -60,8 +60,11 @@ class ThemeTrend:
     before: int
 
 
-def weekly_counts(*, session: Session, edges: Sequence[datetime]) -> dict[Route, list[int]]:
+def weekly_counts(
+    *, session: Session, edges: Sequence[datetime], routes: Sequence[str]
+) -> dict[str, list[int]]:
     """Discoveries per current route in each [edges[i], edges[i+1]): a count per week's range.
+    Every one of `routes` has a series; a route no longer listed is left out.
 
     One indexed range per week, UNION ALL'd, rather than one range bucketed by a CASE over
     the edges: SQLite evaluated the CASE's dozen comparisons on each of the 260,000 rows of
@@ -71,9 +74,10 @@ def weekly_counts(*, session: Session, edges: Sequence[datetime]) -> dict[Route,
         per_route_query([logged_between(start, end)], sa.literal(index, sa.Integer))
         for index, (start, end) in enumerate(itertools.pairwise(edges))
     ]
-    series = {route: [0] * (len(edges) - 1) for route in Route}
+    series = {route: [0] * (len(edges) - 1) for route in routes}
     for route, index, count in session.exec(sa.union_all(*weeks)).all():
-        series[Route(route)][index] = count
+        if route in series:
+            series[route][index] = count
     return series
 
 

@@ -63,11 +63,14 @@ def claim_due_outbox(
     limit: int,
     lease: timedelta = DEFAULT_LEASE,
     skip_channels: Collection[str] = (),
+    kinds: Collection[str] | None = None,
+    skip_kinds: Collection[str] = (),
 ) -> list[OutboxMessage]:
     """Claim up to limit pending, due messages by pushing their next attempt past a lease.
 
     skip_channels: channels the caller may not post to yet (pacing), so their rows are not
-    claimed only to be put back.
+    claimed only to be put back. kinds / skip_kinds: only these kinds, or all but these
+    (Slack and webhook rows are delivered by different threads).
     """
     # FOR UPDATE SKIP LOCKED (PostgreSQL) lets workers claim side by side without taking
     # each other's rows; SQLite ignores it and BEGIN IMMEDIATE serialises claimers instead.
@@ -76,10 +79,13 @@ def claim_due_outbox(
         select(OutboxMessage)
         .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
         .where(col(OutboxMessage.channel_id).not_in(list(skip_channels)))
+        .where(col(OutboxMessage.kind).not_in(list(skip_kinds)))
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
+    if kinds is not None:
+        statement = statement.where(col(OutboxMessage.kind).in_(list(kinds)))
     messages = list(session.exec(statement).all())
     for message in messages:
         message.next_attempt_at = now + lease
@@ -88,9 +94,14 @@ def claim_due_outbox(
 
 
 def mark_outbox_sent(
-    *, session: Session, message_id: int, ts: str, channel: str, now: datetime | None = None
+    *,
+    session: Session,
+    message_id: int,
+    ts: str | None,
+    channel: str | None,
+    now: datetime | None = None,
 ) -> bool:
-    """Record a delivery and its Slack ts; False if the message was already marked sent."""
+    """Record a delivery and its Slack ts (None: not a Slack post); False if already sent."""
     statement = (
         sa.update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status != OutboxStatus.SENT)
@@ -132,4 +143,35 @@ def mark_outbox_failed(*, session: Session, message_id: int, error: str) -> None
 def pending_outbox_count(*, session: Session) -> int:
     """Return how many messages still wait for delivery (due or not)."""
     statement = select(sa.func.count()).where(OutboxMessage.status == OutboxStatus.PENDING)
+    return session.exec(statement).one()
+
+
+def postpone_outbox(*, session: Session, message_id: int, until: datetime) -> None:
+    """Move a pending row's next attempt without counting a failure (pacing, waiting)."""
+    session.exec(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
+        .values(next_attempt_at=until)
+    )
+
+
+def earlier_pending(
+    *, session: Session, kind: str, discovery_id: int, message_id: int
+) -> datetime | None:
+    """When the oldest earlier pending row of this kind and discovery is next due, if any."""
+    return session.exec(
+        select(sa.func.min(OutboxMessage.next_attempt_at)).where(
+            OutboxMessage.kind == kind,
+            OutboxMessage.discovery_id == discovery_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            col(OutboxMessage.id) < message_id,
+        )
+    ).one()
+
+
+def oldest_pending_outbox(*, session: Session) -> datetime | None:
+    """When the oldest message still waiting for delivery was queued (None: nothing waits)."""
+    statement = select(sa.func.min(OutboxMessage.created_at)).where(
+        OutboxMessage.status == OutboxStatus.PENDING
+    )
     return session.exec(statement).one()

@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import Engine
 
 from bot.app import after_ack_work
+from bot.bootstrap import load_settings
 from bot.cli import main
 from bot.cli.runtime import Components, compose
 from bot.emulator import SEED, SlackDriver, SlackEmulator
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 from bot.web import LocalServer, build_wsgi_app
 from storage.engine import session_scope
 from storage.queries import seed_route_channels

@@ -51,7 +51,7 @@ class Scout:
 
     def say(self, text: str, *, expect: str | None = None) -> dict:
         """Send a DM and wait for the bot's next message (containing `expect`, when given)."""
-        before = len(self.bot_messages())
+        before = self._seen()
         response = self.driver.message(self.user, text)
         assert response.status == 200, response.body
         return self._next(before, expect)
@@ -59,7 +59,7 @@ class Scout:
     def click(self, label: str, *, expect: str | None = None, message: dict | None = None) -> dict:
         """Click the button labelled `label` on the latest bot message that has one."""
         message, block, element = self._find(label, message)
-        before = len(self.bot_messages())
+        before = self._seen()
         response = self.driver.block_action(
             user=self.user, action_id=element["action_id"], value=element.get("value"),
             block_id=block.get("block_id"), message=message, channel=self.dm,
@@ -98,9 +98,16 @@ class Scout:
         assert found is not None, f"no button {label!r} in the DM"
         return found
 
-    def _next(self, before: int, expect: str | None) -> dict:
+    def _seen(self) -> dict[str, str]:
+        """What the bot's messages show now, by ts."""
+        return {m["ts"]: str(m) for m in self.bot_messages()}
+
+    def _next(self, before: dict[str, str], expect: str | None) -> dict:
+        """The bot's newest message posted, or redrawn (a clicked question shows the next one
+        below its answer), since `before`."""
+
         def arrived() -> dict | None:
-            new = self.bot_messages()[before:]
+            new = [m for m in self.bot_messages() if before.get(m["ts"]) != str(m)]
             matching = [m for m in new if expect is None or expect in str(m)]
             return matching[-1] if matching else None
 

@@ -15,6 +15,7 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import func, select
 
+from bot.app import after_ack_work
 from bot.emulator import SEED
 from bot.emulator.blockkit import view_errors
 from bot.rendering.ids import ActionId
@@ -134,3 +135,27 @@ def assert_start_again(response, reference: str) -> None:
     view = response.json["view"]
     assert view_errors(view) == []
     assert reference in str(view) and "nothing was saved" in str(view)
+
+
+def test_a_form_forged_to_name_another_scouts_dialogue_shows_and_changes_none_of_it(
+    driver, emulator, engine, components
+):
+    """private_metadata is the client's to forge: naming another scout's submitted dialogue
+    must not thank the forger for it (the thanks names its teams) nor store anything."""
+    _scout, _receipt, _team = logged(driver, emulator)  # the scout's DM discovery, never thanked
+    with session_scope(engine) as session:
+        theirs = session.scalars(
+            select(DialogueSession.id).where(DialogueSession.user_id == SEED.scout)
+        ).one()
+    driver.command("/scout", "", user=SEED.dana)
+    emulator.wait_for_call("views.open")
+    own = emulator.modal_stack(SEED.dana)[-1]
+    driver.view_submission(user=SEED.dana, view=own["id"], values=modal_state(own, ANSWERS))
+    confirm = emulator.modal_stack(SEED.dana)[-1]
+    forged = confirm | {"private_metadata": json.dumps({"dialogue_id": theirs})}
+    response = driver.view_submission(user=SEED.dana, view=forged, values=modal_state(confirm, {}))
+
+    assert response.status == 200
+    assert after_ack_work(components.app).wait_idle(10)  # the thanks, had there been one
+    assert emulator.messages(emulator.dm_channel_for(SEED.dana)) == []  # no thanks for theirs
+    assert count(engine, Discovery) == 1

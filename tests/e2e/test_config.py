@@ -139,3 +139,21 @@ def test_an_admin_hears_which_channels_the_bot_cannot_join(driver, emulator, com
     assert (
         f"I'm not in <#{SEED.general}>" in note["text"] and "/invite @Value Scout" in note["text"]
     )
+
+
+def test_admins_see_the_set_up_checks_on_the_home_tab_and_what_is_wrong(
+    driver, emulator, components
+):
+    emulator.scopes.remove("groups:read")
+    emulator.workspace.leave(SEED.product, SEED.bot_user_id)
+    for user in (SEED.admin, SEED.scout):
+        driver.app_home_opened(user)
+    admin = str(wait_until(lambda: emulator.home_view(SEED.admin), what="the admin's Home"))
+    scout = str(wait_until(lambda: emulator.home_view(SEED.scout), what="the scout's Home"))
+
+    assert "*Set-up checks*, the same as `valuescout doctor`" in admin
+    assert "✓ Slack token: accepted for @valuescout in Acme Corp" in admin
+    assert "✗ Scopes: not granted: groups:read — fix:" in admin
+    assert "✗ Channel for product: #product (C0PRODUCT): the bot is not a member" in admin
+    assert "✓ Channel for sales: #sales (C0SALES): the bot is a member" in admin
+    assert "Set-up checks" not in scout

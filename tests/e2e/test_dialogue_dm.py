@@ -52,9 +52,15 @@ def test_clicking_a_value_band_answers_it_and_asks_the_next_question(driver, emu
     scout.say("A consultant must be on site", expect="deliver this today")
     scout.click("Partly", expect="worth")
     band_question = scout.last()
+    posts = len(emulator.calls_to("chat.postMessage"))
     scout.click("10k–100k", expect="pressure")
+    # One call: the clicked message shows the answers clicked on it, their buttons gone,
+    # and the next question below them.
     answered = emulator.message(scout.dm, band_question["ts"])
-    assert "10k–100k" in str(answered) and "actions" not in str(answered)
+    assert [b.get("block_id") for b in answered["blocks"][:2]] == ["answered:fit", "answered:value"]
+    assert "10k–100k" in str(answered) and "pressure" in str(answered)
+    assert "10k_100k" not in str(answered)  # the band buttons are gone
+    assert len(emulator.calls_to("chat.postMessage")) == posts
     assert "went wrong" not in str(scout.bot_messages())
     with session_scope(engine) as session:
         dialogue = session.exec(select(DialogueSession)).one()
@@ -176,3 +182,12 @@ def test_accounts_logged_before_are_offered_as_buttons(driver, emulator, engine)
             select(DialogueSession).where(DialogueSession.status == DialogueStatus.OPEN)
         ).one()
     assert dialogue.answers["account"] == "Globex" and dialogue.step == "outcome"
+
+
+def test_a_whole_dialogue_reuses_a_few_connections_to_the_web_api(driver, emulator):
+    calls, opened = len(emulator.calls), emulator.connections_opened
+
+    answer_everything(Scout(driver, emulator))
+
+    assert len(emulator.calls) - calls >= 7  # a reply to each step, at least
+    assert emulator.connections_opened - opened <= 2  # kept alive, not one per call

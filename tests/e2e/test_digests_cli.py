@@ -66,6 +66,16 @@ def test_preview_of_one_digest_defaults_to_the_last_complete_week(cli, capsys):
     assert "route:sales" not in out and "coach" not in out
 
 
+def test_a_route_that_does_not_exist_is_one_clear_line_and_exit_2(cli, capsys):
+    assert cli("preview", "--route", "legal") == 2
+
+    err = capsys.readouterr().err
+    assert err == (
+        "valuescout: --route: 'legal' is not a digest; expected one of sales, marketing, "
+        "product, coach, scout\n"
+    )
+
+
 @pytest.mark.parametrize("week", ["2026-W99", "last week", "2026-47"])
 def test_a_bad_week_is_one_clear_line_and_exit_2(cli, capsys, week):
     assert cli("preview", "--week", week) == 2

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import tempfile
+from pathlib import Path
 
 from bot.cli.demo import run_demo
 from tests.e2e.conftest import e2e_settings
+from tests.e2e.test_route_as_data import ROUTE, prompts_with
 
 DISCOVERY = ["hi", "Globex", "Onboard a store in a day", "A consultant must be on site"]
 DISCOVERY += ["not yet", "skip", "/click Submit"]
@@ -21,7 +25,7 @@ def posted(shown: str, channel: str, starting: str = "") -> int:
 def test_digest_shows_each_channels_digest_its_thread_and_the_chart(
     emulator, database_url, tmp_path, monkeypatch
 ):
-    monkeypatch.chdir(tmp_path)  # the chart is saved in the current directory
+    monkeypatch.chdir(tmp_path)  # nothing the demo makes may land in the current directory
     lines = [*DISCOVERY, "/as dana", "/digest product", "/digest coach", "/digest weekly", "/quit"]
     out = io.StringIO()
 
@@ -32,9 +36,31 @@ def test_digest_shows_each_channels_digest_its_thread_and_the_chart(
     assert "Globex" in product and "#product · Value Scout (in thread)" in product
     coach = shown[posted(shown, "#enablement-coaches") :]
     assert "[image: " in coach
-    [chart] = tmp_path.glob("*.png")
-    assert chart.read_bytes().startswith(b"\x89PNG") and str(chart) in coach
+    assert not list(tmp_path.glob("*.png"))
+    [saved] = re.findall(r"is also saved as (\S+\.png)", coach)
+    chart = Path(saved)
+    assert chart.parent.name.startswith("valuescout-demo-")
+    assert chart.parent.parent == Path(tempfile.gettempdir())
+    assert chart.read_bytes().startswith(b"\x89PNG")
+    shutil.rmtree(chart.parent)
     assert "no digest 'weekly'; try sales, marketing, product, coach, scout" in shown
+
+
+def test_a_route_added_in_a_copy_of_prompts_gets_a_channel_and_a_digest_in_the_demo(
+    emulator, database_url, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    copy = prompts_with(tmp_path, ROUTE.replace("{who_cares: [end_user]}", "{fit: [not_yet]}"))
+    lines = [*DISCOVERY, "/digest success", "/channels", "/quit"]
+    out = io.StringIO()
+
+    settings = e2e_settings(emulator, database_url, VALUESCOUT_PROMPTS_DIR=str(copy))
+    run_demo(settings, lines=iter(lines), out=out)
+
+    shown = out.getvalue()
+    digest = shown[posted(shown, "#success", ":bar_chart: *Customer success digest") :]
+    assert "Globex" in digest
+    assert "#success: 3 messages" in shown  # the card, the digest and its thread
 
 
 def test_a_scout_turns_the_weekly_dm_off_in_the_demo(emulator, database_url, tmp_path, monkeypatch):
@@ -54,8 +80,9 @@ def test_sample_history_gives_the_coach_digest_a_quarter_to_show(
     lines = ["/sample", "/sample", "/digest coach", "/as sally", "/home", "/quit"]
     out = io.StringIO()
 
-    run_demo(e2e_settings(emulator, database_url), lines=iter(lines), out=out)
+    run_demo(e2e_settings(emulator, database_url), lines=iter(lines), out=out, files=tmp_path)
 
+    assert len(list(tmp_path.glob("*.png"))) == 1  # the folder it was given
     shown = out.getvalue()
     assert "sample discoveries over 12 weeks" in shown and "already added" in shown
     coach = shown[posted(shown, "#enablement-coaches") :]

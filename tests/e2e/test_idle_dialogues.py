@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from bot.dialogue.reminders import nudge_idle_dialogues
+from bot.discoveries.reminders import nudge_idle_dialogues
 from bot.emulator import SEED
 from bot.rendering.ids import CallbackId
 from storage.engine import session_scope

@@ -15,7 +15,7 @@ from bot.discoveries.nudges import nudge_open_loops
 from bot.emulator import SEED
 from bot.rendering.ids import BlockId
 from storage.engine import session_scope
-from storage.enums import DiscoveryStatus, Route
+from storage.enums import DiscoveryStatus
 from storage.models import Discovery, StatusChange
 from storage.types import utc_now
 from tests.e2e.people import wait_until
@@ -59,7 +59,7 @@ def test_reroute_moves_the_card_and_tells_the_scout(driver, emulator, engine):
     )
     last = history(engine)[-1]
     assert (last.from_status, last.to_status) == (DiscoveryStatus.ACKNOWLEDGED, DiscoveryStatus.NEW)
-    assert (last.rerouted_from, last.rerouted_to) == (Route.PRODUCT, Route.MARKETING)
+    assert (last.rerouted_from, last.rerouted_to) == ("product", "marketing")
 
 
 def test_a_double_submitted_reroute_moves_the_card_once(driver, emulator, engine):

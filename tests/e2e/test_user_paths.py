@@ -16,7 +16,7 @@ import pytest
 from sqlmodel import select
 
 from bot.cli.terminal import find_button
-from bot.dialogue.reminders import nudge_idle_dialogues
+from bot.discoveries.reminders import nudge_idle_dialogues
 from bot.emulator import SEED
 from bot.rendering.ids import CallbackId, Command
 from storage.engine import session_scope

@@ -1,10 +1,19 @@
 """The Slack app manifest: what the app needs, in both modes, and the checked-in copy."""
 
+import re
 from pathlib import Path
 
+import pytest
 import yaml
 
-from bot.manifest import manifest, manifest_yaml
+from bot.manifest import (
+    BOT_EVENTS,
+    SCOPE_USES,
+    UNSCOPED_METHODS,
+    ManifestError,
+    manifest,
+    manifest_yaml,
+)
 from bot.rendering.ids import CallbackId, Command
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,3 +46,34 @@ def test_the_checked_in_manifest_is_what_the_command_prints():
     checked_in = (ROOT / "manifest.yaml").read_text()
     assert checked_in == manifest_yaml()
     assert yaml.safe_load(checked_in) == manifest()
+
+
+METHOD = r"(?:auth|chat|conversations|files|views|users|reactions|team)_\w+"
+
+
+def web_api_methods_the_code_calls() -> set[str]:
+    """Every `client.<family>_<method>(` in bot/, the emulator (which answers them) aside."""
+    call = re.compile(rf"\.({METHOD})\(")
+    sources = (path for path in (ROOT / "bot").rglob("*.py") if "emulator" not in path.parts)
+    return {method for path in sources for method in call.findall(path.read_text())}
+
+
+def test_every_method_the_code_calls_has_its_scope_and_every_scope_a_use():
+    needed = {use for uses in SCOPE_USES.values() for use in uses}
+    called = web_api_methods_the_code_calls()
+    assert called - set(UNSCOPED_METHODS) == {use for use in needed if re.fullmatch(METHOD, use)}
+    surfaces = {Command.SCOUT.value, CallbackId.LOG_DISCOVERY_SHORTCUT.value, "message.im"}
+    for scope, uses in SCOPE_USES.items():
+        assert set(uses) & (called | set(BOT_EVENTS) | surfaces), f"{scope} is used by nothing"
+    assert set(BOT_EVENTS) - {"app_home_opened"} <= needed  # each event has the scope it needs
+
+
+def test_the_manifest_asks_for_no_scope_the_code_does_not_use():
+    scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
+    assert not scopes & {"app_mentions:read", "reactions:write", "users:read", "im:read"}
+
+
+@pytest.mark.parametrize("url", ["http://scout.example.com", "scout.example.com", "https://"])
+def test_a_request_url_slack_would_refuse_is_refused(url):
+    with pytest.raises(ManifestError, match="must be an https:// URL"):
+        manifest(request_url=url)

@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
+from bot.bootstrap import load_settings
 from bot.digests.schedule import schedule_trigger
-from bot.settings import load_settings
 
 
 def digest_trigger(settings):

@@ -1,8 +1,13 @@
 """Settings: the public variable names, clear errors, and refusals of unsafe values."""
 
+from pathlib import Path
+
 import pytest
 
-from bot.settings import SettingsError, load_settings, parse_schedule, require
+from bot.bootstrap import load_settings
+from bot.settings import Settings, SettingsError, parse_schedule, require
+
+ROOT = Path(__file__).resolve().parents[2]
 
 VARIABLES = [
     "SLACK_BOT_TOKEN",
@@ -17,6 +22,11 @@ VARIABLES = [
     "VALUESCOUT_ADMINS",
     "VALUESCOUT_TIMEZONE",
     "VALUESCOUT_DIGEST_SCHEDULE",
+    "VALUESCOUT_PROMPTS_DIR",
+    "VALUESCOUT_SCHEDULER",
+    "PORT",
+    "WEB_CONCURRENCY",
+    "LOG_LEVEL",
 ]
 
 
@@ -73,6 +83,18 @@ def test_a_dotenv_file_is_read(tmp_path):
     assert str(load_settings().zone) == "Asia/Tokyo"
 
 
+def test_route_channels_come_from_dotenv_the_environment_and_arguments_in_that_precedence(
+    monkeypatch, tmp_path
+):
+    (tmp_path / ".env").write_text("VALUESCOUT_SALES_CHANNEL=C0DOTENV\nVALUESCOUT_PRODUCT_CHANNEL=C0DOTENV\n")
+    monkeypatch.setenv("VALUESCOUT_PRODUCT_CHANNEL", "C0ENVIRON")
+    monkeypatch.setenv("VALUESCOUT_MARKETING_CHANNEL", "C0ENVIRON")
+    settings = load_settings(VALUESCOUT_MARKETING_CHANNEL="C0ARGUMENT")
+    assert settings.route_channels == {
+        "sales": "C0DOTENV", "product": "C0ENVIRON", "marketing": "C0ARGUMENT", "coach": None,
+    }  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("name", "value", "says"),
     [
@@ -120,3 +142,15 @@ def test_a_blank_token_counts_as_unset(monkeypatch):
 )
 def test_schedules_are_read_in_week_order(text, days):
     assert parse_schedule(text).days == days
+
+
+def test_env_example_lists_every_variable_and_loads_as_the_demo(tmp_path):
+    example = (ROOT / ".env.example").read_text()
+    readme = (ROOT / "README.md").read_text()
+    names = [field.validation_alias for field in Settings.model_fields.values()]
+    routes = [f"VALUESCOUT_{route.upper()}_CHANNEL" for route in ("sales", "marketing", "product")]
+    for name in [name for name in names if name] + routes:  # a route's channel: no field of its own
+        assert f"\n{name}=" in example or f"\n# {name}=" in example, f"{name} not in .env.example"
+        assert f"`{name}`" in readme, f"{name} is not in the README's table"
+    (tmp_path / ".env").write_text(example)
+    assert load_settings().mode == "demo"

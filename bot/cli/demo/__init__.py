@@ -6,12 +6,18 @@ import secrets
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
+from pathlib import Path
 from typing import TextIO
 
+from bot.bootstrap import load_settings
 from bot.cli.demo.session import Demo
 from bot.emulator import SEED, SlackEmulator
-from bot.settings import Settings, load_settings
+from bot.routes import current_routes
+from bot.settings import Settings, SettingsError
+from storage.engine import parse_database_url
 
+# The demo's own database, whatever DATABASE_URL says: its fake people and discoveries must
+# never land in a real workspace's database (`valuescout demo --database URL` chooses another).
 DEMO_DATABASE = "sqlite:///valuescout-demo.db"
 
 
@@ -22,11 +28,14 @@ def run_demo(
     lines: Iterable[str] | None = None,
     out: TextIO | None = None,
     emulator: SlackEmulator | None = None,
+    files: Path | None = None,
 ) -> int:
-    """Start the emulator (unless given one, started) and the app, then chat until input ends."""
+    """Start the emulator (unless given one, started) and the app, then chat until input ends.
+    The demo runs on settings.database_url (the CLI sets the demo's own); files it makes, such
+    as the coach chart, go to `files` (default: a new temporary folder)."""
     out = out or sys.stdout
     with nullcontext(emulator) if emulator else SlackEmulator() as workspace:
-        demo = Demo(demo_settings(settings, workspace), workspace, out=out.write)
+        demo = Demo(demo_settings(settings, workspace), workspace, out=out.write, files=files)
         try:
             demo.chat(lines if lines is not None else _prompted(demo), user=user)
         finally:
@@ -36,23 +45,47 @@ def run_demo(
 
 def demo_settings(settings: Settings, emulator: SlackEmulator) -> Settings:
     """The user's settings, pointed at the emulator and its seeded channels."""
-    database = settings.database_url
-    if database == Settings.model_fields["database_url"].default:
-        database = DEMO_DATABASE  # keep demo data out of a real workspace's database
+    channels = {f"VALUESCOUT_{route.upper()}_CHANNEL": channel
+                for route, channel in route_rooms(emulator).items()}  # fmt: skip
     return load_settings(
+        **channels,
         SLACK_BOT_TOKEN=SEED.bot_token,
         SLACK_SIGNING_SECRET=secrets.token_hex(16),
         SLACK_APP_TOKEN="",
         SLACK_API_URL=emulator.api_url,
-        DATABASE_URL=database,
-        VALUESCOUT_SALES_CHANNEL=SEED.sales,
-        VALUESCOUT_MARKETING_CHANNEL=SEED.marketing,
-        VALUESCOUT_PRODUCT_CHANNEL=SEED.product,
+        DATABASE_URL=settings.database_url,
         VALUESCOUT_COACH_CHANNEL=SEED.coaches,
         VALUESCOUT_ADMINS=SEED.admin,
         VALUESCOUT_TIMEZONE=settings.timezone,
         VALUESCOUT_DIGEST_SCHEDULE=settings.digest_schedule,
+        VALUESCOUT_PROMPTS_DIR=settings.prompts_dir,
     )
+
+
+def route_rooms(emulator: SlackEmulator) -> dict[str, str]:
+    """A channel for each route: the seeded one of its name, or a new one (#<route id>)."""
+    workspace = emulator.workspace
+    by_name = {channel.name: channel.id for channel in workspace.channels.values()}
+    return {
+        route: by_name.get(route) or workspace.add_channel(_room_id(route), route).id
+        for route in current_routes().ids
+    }
+
+
+def _room_id(route: str) -> str:
+    return "C0" + route.upper().replace("_", "").ljust(3, "0")  # a valid id: [CG][A-Z0-9]{4,}
+
+
+def reset_demo_database(url: str) -> Path:
+    """Remove the demo's SQLite file (and its WAL files), so the demo starts afresh; only an
+    SQLite file can be reset: a server's database may be someone's real data."""
+    parsed = parse_database_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        raise SettingsError("--reset removes only an SQLite file; drop that database yourself.")
+    path = Path(parsed.database).resolve()
+    for each in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        each.unlink(missing_ok=True)
+    return path
 
 
 def _prompted(demo: Demo) -> Iterator[str]:

@@ -16,8 +16,8 @@ each control on it with a number like 2[Partly]; use any of them, on older messa
   /as NAME               play someone else (sam, alex, dana, sally, casey)
   /wait 2h               let time pass (30m, 2h, 7d): reminders, drafts, nudges, digests
   /channels              what landed in each channel       /help          this text
-  /digest [route]        this week's digests so far, sent now (sales, marketing, product,
-                         coach, scout)
+  /digest [route]        this week's digests so far, sent now (a route's id, such as sales,
+                         or coach, scout)
   /sample                add 12 weeks of sample history, so the digests have something to show
   /quit                  leave (Ctrl-D works too)"""
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli.sample import add_sample_history
+from bot.digests.build import digest_names
 from bot.digests.jobs import build_week, send_digests
 from bot.digests.model import Week
 from bot.emulator import SEED
@@ -15,14 +15,12 @@ from storage.queries import route_channels
 if TYPE_CHECKING:
     from bot.cli.demo.session import Demo
 
-DIGESTS = ("sales", "marketing", "product", "coach", "scout")
-
 
 def digest(demo: Demo, which: str) -> None:
     """/digest [route]: this week's digests so far (a demo's discoveries are recent), sent now."""
-    only = which.strip().lower() or None
-    if only is not None and only not in DIGESTS:
-        demo.screen.say(f"no digest {only!r}; try {', '.join(DIGESTS)}")
+    only, names = which.strip().lower() or None, digest_names()
+    if only is not None and only not in names:
+        demo.screen.say(f"no digest {only!r}; try {', '.join(names)}")
         return
     now, engine = demo.now(), demo.parts.engine
     digests = build_week(
@@ -36,7 +34,7 @@ def digest(demo: Demo, which: str) -> None:
     demo.wait_until_quiet()
     for each, _outcome in sent:
         if each.chart is not None:
-            path = Path(each.chart.filename).resolve()
+            path = demo.files() / each.chart.filename
             path.write_bytes(each.chart.png)
             demo.screen.say(f"(the chart “{each.chart.title}” is also saved as {path})")
     for each, outcome in sent:
@@ -60,6 +58,6 @@ def sample(demo: Demo, rest: str) -> None:
 
 def channels(demo: Demo, rest: str) -> None:
     """/channels: how many messages landed in each channel."""
-    for room in SEED.rooms:
-        count = len(demo.emulator.messages(room.id))
-        demo.screen.say(f"#{room.name}: {count} message{'s' * (count != 1)}")
+    for room_id, name in demo.rooms.items():
+        count = len(demo.emulator.messages(room_id))
+        demo.screen.say(f"#{name}: {count} message{'s' * (count != 1)}")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlmodel import select
 
@@ -13,7 +15,7 @@ from bot.cli.demo import acting, clock, history, modals
 from bot.cli.demo.help import HELP, unknown
 from bot.cli.demo.screen import Kind, Screen, Surface
 from bot.cli.runtime import compose, prepare_database, scheduled_jobs
-from bot.discoveries.themes import load_network
+from bot.domain.themes import load_network
 from bot.emulator import SEED, SlackDriver, SlackEmulator
 from bot.rendering.ids import Command as Slash
 from bot.scheduler import build_scheduler
@@ -30,10 +32,14 @@ Command = Callable[["Demo", str], None]
 class Demo:
     """The app wired to the emulator, and a person talking to it."""
 
-    def __init__(self, settings: Settings, emulator: SlackEmulator, *, out: Callable) -> None:
-        self.emulator, self.settings = emulator, settings
+    def __init__(
+        self, settings: Settings, emulator: SlackEmulator, *, out: Callable, files: Path | None
+    ) -> None:
+        self.emulator, self.settings, self._files = emulator, settings, files
         self.names = {p.id: p.real_name for p in SEED.people} | {SEED.bot_user_id: "Value Scout"}
-        self.names |= {room.id: room.name for room in SEED.rooms}
+        self.rooms = {c.id: c.name for c in emulator.workspace.channels.values()
+                      if c.kind == "channel"}  # seeded, and one for each route not seeded  # fmt: skip
+        self.names |= self.rooms
         self.user, self.skipped = SEED.scout, timedelta(0)
         self.screen, self.form = Screen(self.names, out), modals.Form()
         self.network = load_network()
@@ -77,6 +83,14 @@ class Demo:
             COMMANDS[command](self, rest)
         else:
             self.screen.out(unknown(command, list(COMMANDS)))
+
+    def files(self) -> Path:
+        """Where the demo saves what it makes (the coach chart): the folder it was given, else a
+        temporary one made when first needed, never the current directory."""
+        if self._files is None:
+            self._files = Path(tempfile.mkdtemp(prefix="valuescout-demo-"))
+        self._files.mkdir(parents=True, exist_ok=True)
+        return self._files
 
     def now(self) -> datetime:
         """The demo's clock: the real one, plus the time let pass with /wait."""
@@ -139,13 +153,13 @@ class Demo:
         return None
 
     def channel_named(self, name: str) -> str | None:
-        """A seeded channel by #name, name or id."""
+        """A channel by #name, name or id."""
         key = name.strip().removeprefix("#").lower()
-        return next((r.id for r in SEED.rooms if key in (r.name, r.id.lower())), None)
+        return next((id_ for id_, room in self.rooms.items() if key in (room, id_.lower())), None)
 
     def room_ids(self) -> list[str]:
-        """The seeded channels."""
-        return [room.id for room in SEED.rooms]
+        """The workspace's channels."""
+        return list(self.rooms)
 
     def dm_owner(self, channel_id: str | None) -> str | None:
         """Whose DM with the bot a channel is (None for a channel)."""

@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from bot.dialogue.definition import Definition, load_definition
 from bot.discoveries.delivery import DeliveryWorker
 from bot.discoveries.service import submit_discovery
+from bot.effects.dispatch import dispatch_events
 from bot.emulator import SEED, ManualClock, SlackEmulator
 from storage.engine import session_scope
 from storage.enums import DiscoverySource
@@ -110,6 +111,8 @@ def submit(engine: Engine, clock: ManualClock) -> Submit:
                 route_channels=channels or CHANNELS,
                 now=datetime.fromtimestamp(clock(), UTC),
             )
+        # What a worker does first: turn the submitted event into its outbox rows.
+        dispatch_events(engine=engine, now=datetime.fromtimestamp(clock(), UTC), webhook=False)
         return result.discovery_id
 
     return submit

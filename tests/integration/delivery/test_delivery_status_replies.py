@@ -12,6 +12,7 @@ from sqlmodel import select
 from bot.discoveries.delivery import DeliveryWorker
 from bot.discoveries.loop import STATUS_REPLY, Change, ChangeResult, change_status
 from bot.discoveries.service import CARD
+from bot.effects.dispatch import dispatch_events
 from bot.emulator import SEED, ManualClock, SlackEmulator
 from storage.engine import session_scope
 from storage.enums import DiscoveryStatus, OutboxStatus
@@ -24,14 +25,16 @@ Status = DiscoveryStatus
 def _change(
     engine: Engine, clock: ManualClock, discovery_id: int, to: Status, **fields
 ) -> ChangeResult:
-    who = fields.pop("actor", SEED.dana)
+    who, now = fields.pop("actor", SEED.dana), datetime.fromtimestamp(clock(), UTC)
     with session_scope(engine) as session:
-        return change_status(
+        result = change_status(
             session=session,
             discovery_id=discovery_id,
             change=Change(to, who, SEED.sales, **fields),
-            now=datetime.fromtimestamp(clock(), UTC),
+            now=now,
         )
+    dispatch_events(engine=engine, now=now, webhook=False)  # the change's effects, queued
+    return result
 
 
 def _replies(emulator: SlackEmulator) -> list[dict]:

@@ -12,9 +12,9 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlmodel import select
 
+from bot.bootstrap import load_settings
 from bot.discoveries.delivery import DeliveryWorker
 from bot.emulator import SEED, ManualClock, SlackEmulator
-from bot.settings import load_settings
 from bot.slack_client import build_web_client
 from storage.engine import session_scope
 from storage.enums import OutboxStatus
@@ -46,7 +46,7 @@ def test_cards_and_the_receipt_are_delivered_exactly_once(
     sales, product = emulator.messages(SEED.sales), emulator.messages(SEED.product)
     assert len(sales) == len(product) == len(emulator.messages(SEED.scout)) == 1
     with session_scope(engine) as session:
-        route_ts = {r.route.value: r.message_ts for r in session.exec(select(DiscoveryRoute))}
+        route_ts = {r.route: r.message_ts for r in session.exec(select(DiscoveryRoute))}
     assert route_ts == {"sales": sales[0]["ts"], "product": product[0]["ts"]}
     rows = _outbox(engine)
     assert {r.status for r in rows.values()} == {OutboxStatus.SENT}
@@ -120,20 +120,35 @@ def test_server_errors_back_off_exponentially_then_the_card_is_posted_once(
     assert [c.status for c in _posts_to(emulator, SEED.sales)] == [status, status, 200]
 
 
-def test_the_production_client_absorbs_a_short_rate_limit_within_one_drain(
-    emulator: SlackEmulator, make_worker, submit: Submit
+def test_a_rate_limit_pauses_the_channel_for_every_worker_not_only_the_one_told(
+    engine: Engine,
+    emulator: SlackEmulator,
+    make_worker,
+    new_client: Callable[[], WebClient],
+    submit: Submit,
+    clock: ManualClock,
 ):
     settings = load_settings(
         _env_file=None, SLACK_BOT_TOKEN=SEED.bot_token, SLACK_API_URL=emulator.api_url
     )
-    worker = make_worker(client=build_web_client(settings))
-    emulator.faults.rate_limit("chat.postMessage", retry_after=1, times=1)
-    submit()
+    # The production client would sleep through a 429 itself: delivery must not let it.
+    told = make_worker(client=build_web_client(settings), per_channel_interval=1.1)
+    other = make_worker(client=new_client(), per_channel_interval=1.1)  # another process
+    emulator.faults.rate_limit("chat.postMessage", retry_after=5, times=1)
+    submit(key="view:first")
 
-    assert worker.drain_once() == 2
+    assert told.drain_once() == 0
+    submit(key="view:second")  # a new card for the paused channel, due at once
+    clock.advance(4.5)
+    assert other.drain_once() == 0  # the pause holds it too (the other's DM is not paused)
+    assert [c.status for c in _posts_to(emulator, SEED.sales)] == [429]
 
-    assert len(emulator.messages(SEED.sales)) == 1
-    assert [c.status for c in _posts_to(emulator, SEED.sales)] == [429, 200]
+    clock.advance(0.6)  # (a little past the 5 s: the database keeps microseconds)
+    assert other.drain_once() == 1  # the channel takes one post, then one per slot
+    clock.advance(1.2)
+    other.drain_once()
+    assert len(emulator.messages(SEED.sales)) == 2
+    assert [c.status for c in _posts_to(emulator, SEED.sales)] == [429, 200, 200]
 
 
 # A channel that refuses the bot (channel_not_found, not_in_channel, is_archived) is a case of

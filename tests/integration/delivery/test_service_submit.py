@@ -1,4 +1,4 @@
-"""submit_discovery: one transaction stores a discovery once, routes it and queues its messages."""
+"""submit_discovery: one transaction stores a discovery once, routes it and records its event."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 
 from bot.discoveries.service import RouteNotConfigured, SubmitResult, submit_discovery
+from bot.effects.dispatch import dispatch_events
 from storage.engine import session_scope
-from storage.enums import DiscoverySource, DiscoveryStatus, Fit, Persona, Route, ValueBand
-from storage.models import Discovery, DiscoveryRoute, OutboxMessage, StatusChange
+from storage.enums import DiscoverySource, DiscoveryStatus, Fit, Persona, ValueBand
+from storage.models import Discovery, DiscoveryRoute, OutboxMessage, RecordedEvent, StatusChange
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 CHANNELS = {"sales": "C0SALES", "marketing": "C0MARKETING", "product": "C0PRODUCT"}
@@ -118,17 +119,31 @@ def test_skipped_optional_answers_leave_their_columns_empty_and_a_band_is_kept(e
     assert (with_band.value_band, with_band.value_amount) == (ValueBand.FROM_100K_TO_1M, None)
 
 
-def test_routes_first_status_cards_and_receipt_are_written_in_the_same_transaction(engine: Engine):
+def test_routes_first_status_and_the_event_are_written_in_one_transaction_then_its_effects(
+    engine: Engine,
+):
     with session_scope(engine) as session:
         discovery_id = _submit(session).discovery_id
     with session_scope(engine) as session:
         routes = session.exec(select(DiscoveryRoute).order_by(DiscoveryRoute.id)).all()
         changes = session.exec(select(StatusChange)).all()
+        [event] = session.exec(select(RecordedEvent)).all()
+        queued_at_once = _count(session, OutboxMessage)
+    assert dispatch_events(engine=engine, now=NOW, webhook=False) == 1
+    assert dispatch_events(engine=engine, now=NOW, webhook=False) == 0  # dispatched once
+    with session_scope(engine) as session:
         outbox = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
 
+    assert (event.type, event.discovery_id, event.team_id, event.occurred_at) == (
+        "discovery.submitted", discovery_id, "T0VALUESCOUT", NOW,
+    )  # fmt: skip
+    assert event.data["channels"] == {"sales": "C0SALES", "product": "C0PRODUCT"}
+    assert (event.discovery["id"], event.discovery["account"]) == (discovery_id, "Globex")
+    assert queued_at_once == 0  # the worker queues the effects: the submit only records
+
     assert [(r.route, r.reason, r.channel_id, r.message_ts) for r in routes] == [
-        (Route.SALES, "Money and a date", "C0SALES", None),
-        (Route.PRODUCT, "Partly delivered today", "C0PRODUCT", None),
+        ("sales", "Money and a date", "C0SALES", None),
+        ("product", "Partly delivered today", "C0PRODUCT", None),
     ]
     [change] = changes
     assert (change.discovery_id, change.from_status, change.to_status) == (
@@ -153,12 +168,12 @@ def test_submitting_the_same_source_key_again_returns_the_first_and_writes_nothi
         again = _submit(session, answers=MINIMAL_ANSWERS, routes=[("marketing", "other")])
     with session_scope(engine) as session:
         counts = [
-            _count(session, m) for m in (Discovery, DiscoveryRoute, StatusChange, OutboxMessage)
+            _count(session, m) for m in (Discovery, DiscoveryRoute, StatusChange, RecordedEvent)
         ]
         stored = session.get(Discovery, first.discovery_id)
 
     assert again == SubmitResult(discovery_id=first.discovery_id, created=False)
-    assert counts == [1, 2, 1, 3]
+    assert counts == [1, 2, 1, 1]
     assert stored.account == "Globex"
 
 
@@ -174,12 +189,12 @@ def test_two_sessions_racing_with_one_source_key_create_exactly_one_discovery(en
         results = list(pool.map(contender, range(4)))
     with session_scope(engine) as session:
         counts = [
-            _count(session, m) for m in (Discovery, DiscoveryRoute, StatusChange, OutboxMessage)
+            _count(session, m) for m in (Discovery, DiscoveryRoute, StatusChange, RecordedEvent)
         ]
 
     assert sum(result.created for result in results) == 1
     assert len({result.discovery_id for result in results}) == 1
-    assert counts == [1, 2, 1, 3]
+    assert counts == [1, 2, 1, 1]
 
 
 def test_a_route_without_a_channel_is_refused_before_anything_is_written(engine: Engine):
@@ -189,7 +204,7 @@ def test_a_route_without_a_channel_is_refused_before_anything_is_written(engine:
         _submit(session, channels=channels)
     with session_scope(engine) as session:
         counts = [
-            _count(session, m) for m in (Discovery, DiscoveryRoute, StatusChange, OutboxMessage)
+            _count(session, m) for m in (Discovery, DiscoveryRoute, StatusChange, RecordedEvent)
         ]
 
     assert refused.value.route == "product"

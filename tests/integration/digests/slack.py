@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk import WebClient
 
+from bot.bootstrap import load_settings
 from bot.emulator import SEED, SlackEmulator
-from bot.settings import load_settings
 from bot.slack_client import build_web_client
 
 

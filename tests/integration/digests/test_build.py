@@ -8,7 +8,7 @@ import pytest
 
 from bot.digests.build import build_digests
 from bot.digests.model import DigestKind, Week
-from bot.discoveries.themes import load_network
+from bot.domain.themes import load_network
 from bot.emulator.blockkit import check_message
 from tests.integration.digests.conftest import BERLIN
 

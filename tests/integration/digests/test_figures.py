@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from bot.digests.figures import coach_figures, route_figures, scout_news
 from bot.digests.model import Week
-from storage.enums import DiscoveryStatus, Route
+from storage.enums import DiscoveryStatus
 from storage.queries.digest_figures import open_per_route
 from storage.queries.digest_trends import Completeness, LoopTiming, ThemeTrend
 from tests.integration.digests.conftest import BERLIN, add_change, add_discovery, local
@@ -19,7 +19,7 @@ DAY = 86400
 
 def _sales(session, now=LATER, days=3):
     return route_figures(
-        session=session, week=WEEK, zone=BERLIN, now=now, route=Route.SALES, open_after=days
+        session=session, week=WEEK, zone=BERLIN, now=now, route="sales", open_after=days
     )
 
 
@@ -73,9 +73,9 @@ def test_open_loops_are_new_discoveries_n_working_days_old_at_the_weeks_end(
 def test_open_loops_are_counted_only_up_to_a_cap_plus_one(session, hand_made_week):
     cutoff = local(2026, 11, 18).astimezone(UTC)  # the Wednesday: Umbrella and acme are open
 
-    assert open_per_route(session=session, before=cutoff, cap=5)[Route.SALES] == 2
-    assert open_per_route(session=session, before=cutoff, cap=1)[Route.SALES] == 2  # "over 1"
-    assert open_per_route(session=session, before=cutoff, cap=0)[Route.SALES] == 1
+    assert open_per_route(session=session, before=cutoff, cap=5, routes=["sales"])["sales"] == 2
+    assert open_per_route(session=session, before=cutoff, cap=1, routes=["sales"])["sales"] == 2  # "over 1"
+    assert open_per_route(session=session, before=cutoff, cap=0, routes=["sales"])["sales"] == 1
 
 
 def test_open_loops_of_the_current_week_are_counted_as_of_now(session, hand_made_week):
@@ -100,7 +100,7 @@ def test_closed_loops_and_the_scouts_thanked_for_actions(session, hand_made_week
 
 def test_a_rerouted_discovery_counts_on_its_new_route_only(session, hand_made_week):
     marketing = route_figures(
-        session=session, week=WEEK, zone=BERLIN, now=LATER, route=Route.MARKETING, open_after=3
+        session=session, week=WEEK, zone=BERLIN, now=LATER, route="marketing", open_after=3
     )
 
     assert marketing.logged == 1
@@ -111,9 +111,9 @@ def test_the_coach_trend_counts_twelve_local_weeks_per_route(session, hand_made_
     figures = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER)
 
     assert [w.key for w in figures.weeks][::11] == ["2026-W36", "2026-W47"]
-    assert figures.series[Route.SALES][-4:] == (1, 1, 1, 3)  # W44 Stark, W45, W46, W47
-    assert figures.series[Route.MARKETING][-1] == 1
-    assert figures.series[Route.PRODUCT] == (0,) * 11 + (1,)
+    assert figures.series["sales"][-4:] == (1, 1, 1, 3)  # W44 Stark, W45, W46, W47
+    assert figures.series["marketing"][-1] == 1
+    assert figures.series["product"] == (0,) * 11 + (1,)
 
 
 def test_the_coach_sees_participation_and_completeness(session, hand_made_week):

@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import Engine
 
+from bot.bootstrap import load_settings
 from bot.digests.jobs import run_due_digests
 from bot.digests.model import Digest, DigestKind, Message
 from bot.digests.send import Outcome
-from bot.discoveries.themes import load_network
+from bot.domain.themes import load_network
 from bot.emulator import SEED, SlackEmulator
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 from storage.engine import create_engine_for, session_scope
 from storage.queries import seed_route_channels, set_setting
 from storage.queries.config import set_scout_digest_opt_out

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from bot.cli import main
 from bot.discoveries.export import FIELDS, HISTORY_FIELDS, ROUTE_FIELDS, Window, export_records
 from storage.engine import session_scope
-from storage.enums import DiscoverySource, DiscoveryStatus, Fit, Persona, Route, ValueBand
+from storage.enums import DiscoverySource, DiscoveryStatus, Fit, Persona, ValueBand
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 
 CLEARED = ("SLACK_", "VALUESCOUT_", "DATABASE_URL", "LOG_LEVEL")
@@ -139,14 +139,14 @@ def hostile_children(discovery_id: int) -> list[Any]:
     dana = {"discovery_id": discovery_id, "actor_user_id": "U0DANA"}
     return [
         DiscoveryRoute(
-            discovery_id=discovery_id, route=Route.SALES, reason='budget, "now"',
-            channel_id="C0SALES", message_ts="1740783600.000100", rerouted_to=Route.PRODUCT,
+            discovery_id=discovery_id, route="sales", reason='budget, "now"',
+            channel_id="C0SALES", message_ts="1740783600.000100", rerouted_to="product",
         ),
         StatusChange(
             **dana, from_status=DiscoveryStatus.ACKNOWLEDGED,
             to_status=DiscoveryStatus.ACTIONED, note="@here shipped",
             outcome_kind="content", link="https://wiki.example/p?a=1&b=2",
-            rerouted_from=Route.SALES, rerouted_to=Route.PRODUCT,
+            rerouted_from="sales", rerouted_to="product",
             at=datetime(2025, 3, 2, 9, 30, tzinfo=UTC),
         ),
         StatusChange(
@@ -155,7 +155,7 @@ def hostile_children(discovery_id: int) -> list[Any]:
             note='-on it\nwill call, "soon"', at=datetime(2025, 3, 1, 8, 0, tzinfo=UTC),
         ),
         DiscoveryRoute(
-            discovery_id=discovery_id, route=Route.PRODUCT, reason="re-routed",
+            discovery_id=discovery_id, route="product", reason="re-routed",
             channel_id="C0PRODUCT",
         ),
     ]  # fmt: skip

@@ -21,7 +21,7 @@ from storage.engine import (
     require_database,
     session_scope,
 )
-from storage.enums import DiscoverySource, Fit, Route
+from storage.enums import DiscoverySource, Fit
 from storage.migrate import upgrade
 from storage.models import Discovery, DiscoveryRoute, ProcessedRequest
 
@@ -138,7 +138,7 @@ def _discovery(**overrides: object) -> Discovery:
 def test_a_route_for_a_missing_discovery_is_rejected(engine):
     with pytest.raises(IntegrityError), session_scope(engine) as session:
         session.add(
-            DiscoveryRoute(discovery_id=999, route=Route.SALES, reason="x", channel_id="C1")
+            DiscoveryRoute(discovery_id=999, route="sales", reason="x", channel_id="C1")
         )
 
 
@@ -149,7 +149,7 @@ def test_deleting_a_discovery_deletes_its_routes(engine):
         session.flush()
         session.add(
             DiscoveryRoute(
-                discovery_id=discovery.id, route=Route.PRODUCT, reason="r", channel_id="C"
+                discovery_id=discovery.id, route="product", reason="r", channel_id="C"
             )
         )
     with session_scope(engine) as session:

@@ -27,7 +27,7 @@ from bot.dialogue.events import (
     interpret,
 )
 from bot.dialogue.machine import advance, start_state
-from bot.discoveries.routing import load_rules
+from bot.domain.routing import load_rules
 
 TODAY = date(2026, 6, 1)
 DEFINITION = load_definition()

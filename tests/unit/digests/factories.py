@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.digests.figures import CoachFigures, RouteFigures, ScoutNews
 from bot.digests.model import Week
-from storage.enums import DiscoveryStatus, Route
+from storage.enums import DiscoveryStatus
 from storage.queries.digest_figures import DiscoveryLine, LoopLine, ScoutCount, ThemeGroup
 from storage.queries.digest_trends import Completeness, LoopTiming, ThemeTrend
 
@@ -31,7 +31,7 @@ def loop(n: int, status: str = "actioned", **kw: Any) -> LoopLine:
 def route_figures(**kw: Any) -> RouteFigures:
     """A sales week with a bit of everything; keywords replace any field."""
     values: dict[str, Any] = {
-        "route": Route.SALES, "week": WEEK, "logged": 3, "logged_before": 2,
+        "route": "sales", "week": WEEK, "logged": 3, "logged_before": 2,
         "changes": {DiscoveryStatus.ACKNOWLEDGED: 1, DiscoveryStatus.ACTIONED: 1},
         "themes": (
             ThemeGroup("onboarding", 2, 2, (line(1), line(2, "Globex")), ("Acme", "Globex")),
@@ -58,8 +58,8 @@ def coach_figures(**kw: Any) -> CoachFigures:
     weeks = tuple(WEEK.shifted(n) for n in range(-11, 1))
     values: dict[str, Any] = {
         "week": WEEK, "weeks": weeks,
-        "series": {Route.SALES: tuple(range(12)), Route.MARKETING: (1,) * 12,
-                   Route.PRODUCT: (0,) * 12},
+        "series": {"sales": tuple(range(12)), "marketing": (1,) * 12,
+                   "product": (0,) * 12},
         "active_scouts": 7, "first_timer_count": 2, "first_timers": ("U1", "U2"),
         "completeness": Completeness(total=12, valued=6, with_event=3, with_evidence=4),
         "timing": LoopTiming(cohort=40, closed=10, answered=30, median_seconds=5400),

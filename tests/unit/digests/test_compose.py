@@ -14,7 +14,7 @@ from bot.digests.compose import (
     route_report,
     scout_report,
 )
-from bot.discoveries.themes import Theme, ValueNetwork
+from bot.domain.themes import Theme, ValueNetwork
 from storage.enums import DiscoveryStatus
 from storage.queries.digest_figures import ThemeGroup
 from storage.queries.digest_trends import LoopTiming

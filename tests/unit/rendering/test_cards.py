@@ -13,7 +13,7 @@ import pytest
 from slack_sdk.models.blocks import Block
 
 from bot.dialogue.definition import Choice, Definition, load_definition
-from bot.discoveries.similar import Convergence, Related, RelatedDiscovery
+from bot.domain.similarity import Convergence, Related, RelatedDiscovery
 from bot.rendering.cards import clip, discovery_card, ordinal
 from bot.rendering.receipts import receipt_message
 from storage.models import Discovery, DiscoveryRoute
@@ -270,7 +270,7 @@ def test_clip_counts_characters_as_slack_receives_them():
 
 
 def test_themes_show_the_value_networks_labels(definition: Definition) -> None:
-    from bot.discoveries.themes import load_network
+    from bot.domain.themes import load_network
 
     discovery = _discovery(themes=["faster_onboarding", "unthemed"])
     card = discovery_card(

@@ -7,7 +7,14 @@ from slack_sdk.models.blocks import Block
 
 from bot.dialogue.definition import load_definition
 from bot.emulator.blockkit import check_message, view_errors
-from bot.rendering.dialogue import plain_message, question_message, summary_message
+from bot.rendering.dialogue import (
+    answered_blocks,
+    answered_message,
+    answered_then,
+    plain_message,
+    question_message,
+    summary_message,
+)
 from bot.rendering.modal import answers_from_modal, discovery_modal, routes_modal
 
 DEFINITION = load_definition()
@@ -104,3 +111,32 @@ def test_an_untouched_shortened_prefill_keeps_the_whole_evidence():
     )
     assert errors == {}
     assert parsed["evidence"] == evidence
+
+
+def test_a_click_redraws_its_question_as_the_answers_so_far_then_the_next_question():
+    fit, value = DEFINITION.question("fit"), DEFINITION.question("value")
+    first = answered_then(
+        answered_message(fit, "partly"), [], question_message(value, dialogue_id=7)
+    )
+    shown = as_params(first)
+    assert first["text"] == value.prompt  # the notification reads as the next question
+    check_message(shown)  # raises on anything Slack would refuse
+
+    following = question_message(DEFINITION.question("event"), dialogue_id=7)
+    second = as_params(
+        answered_then(
+            answered_message(value, {"band": "10k_100k"}), answered_blocks(shown), following
+        )
+    )
+    assert [b.get("block_id") for b in second["blocks"][:2]] == ["answered:fit", "answered:value"]
+    assert [b for b in second["blocks"] if b["type"] == "actions"] == [
+        b for b in as_params(following)["blocks"] if b["type"] == "actions"
+    ]  # only the next question's buttons: the clicked ones are gone
+
+
+def test_a_redraw_too_long_for_one_message_is_left_to_an_update_and_a_post():
+    fit = DEFINITION.question("fit")
+    earlier = [{"type": "section", "block_id": f"answered:{n}"} for n in range(48)]
+    following = question_message(DEFINITION.question("value"), dialogue_id=7)
+
+    assert answered_then(answered_message(fit, "partly"), earlier, following) is None

@@ -6,10 +6,7 @@ import re
 from zoneinfo import ZoneInfo
 
 from bot.digests.compose import coach_report, route_report, scout_report
-from bot.digests.model import OPEN_COUNTED, Message, Week
-from bot.discoveries.themes import ValueNetwork
-from bot.emulator.blockkit import check_message
-from bot.rendering.digests import (
+from bot.digests.messages import (
     coach_messages,
     cut_line,
     pack,
@@ -18,6 +15,9 @@ from bot.rendering.digests import (
     scout_messages,
     split_text,
 )
+from bot.digests.model import OPEN_COUNTED, Message, Week
+from bot.domain.themes import ValueNetwork
+from bot.emulator.blockkit import check_message
 from storage.queries.digest_figures import ThemeGroup
 from tests.unit.digests.factories import (
     coach_figures,

@@ -2,16 +2,20 @@
 
 import pytest
 
-from bot.discoveries.routing import RoutingError, load_rules, reason_for, suggest_routes
+from bot.domain.routing import RoutingError, load_rules, reason_for, suggest_routes
 from storage.enums import Fit
 
 RULES = load_rules()
+# The shipped routes, for files that test rules (a routing file lists its routes first).
+ROUTES = "routes:\n" + "".join(
+    f"  - {{id: {r.id}, label: {r.label}, description: D}}\n" for r in RULES.routes
+)
 MONEY = {"amount": "40000", "currency": "EUR"}
 EVENT = {"date": "2027-03-31", "pressure": "board decides the budget"}
 
 
 def routes(**answers):
-    return [s.route.value for s in suggest_routes(RULES, answers)]
+    return [s.route for s in suggest_routes(RULES, answers)]
 
 
 @pytest.mark.parametrize(
@@ -65,7 +69,7 @@ EVERY_FIT = (
 
 def load(tmp_path, rules):
     path = tmp_path / "routing.yaml"
-    path.write_text("rules:\n" + rules + EVERY_FIT, "utf-8")
+    path.write_text(ROUTES + "rules:\n" + rules + EVERY_FIT, "utf-8")
     return load_rules(path)
 
 
@@ -129,7 +133,7 @@ def test_the_packaged_file_is_named_in_errors_as_prompts_routing_yaml():
 
 def test_rules_that_leave_a_fit_without_a_team_are_refused(tmp_path):
     path = tmp_path / "routing.yaml"
-    path.write_text("rules:\n  - {route: product, when: {fit: [partly, not_yet]}, reason: R}\n")
+    path.write_text(ROUTES + "rules:\n  - {route: product, when: {fit: [partly, not_yet]}, reason: R}\n")
     with pytest.raises(RoutingError, match="no rule routes fit 'yes' on its own"):
         load_rules(path)
 
@@ -143,6 +147,6 @@ def test_a_file_that_is_not_yaml_is_refused(tmp_path):
 
 def test_a_file_without_rules_is_refused(tmp_path):
     path = tmp_path / "routing.yaml"
-    path.write_text("rule: []")
+    path.write_text(ROUTES + "rule: []")
     with pytest.raises(RoutingError, match=r"routing\.yaml: rules: expected a list of rules"):
         load_rules(path)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.discoveries.themes import NetworkError, load_network, tag_themes
+from bot.domain.themes import NetworkError, load_network, tag_themes
 
 NETWORK = load_network()
 

@@ -11,12 +11,12 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObj
 
 from bot.dialogue.answer_common import MONTHS
 from bot.dialogue.answers import format_amount, show_date
-from bot.digests.compose import ROUTES, Answer, CoachReport, RouteReport, ScoutReport
+from bot.digests.compose import Answer, CoachReport, RouteReport, ScoutReport
 from bot.digests.model import Message, Week
 from bot.rendering.cards import link_to
-from bot.rendering.dialogue import ROUTE_LABELS
 from bot.rendering.ids import ActionId
 from bot.rendering.text import render, shorten
+from bot.routes import current_routes
 from storage.queries.digest_figures import DiscoveryLine
 
 SECTION_LIMIT = 3000  # characters of a section's text, as sent
@@ -43,7 +43,7 @@ def period(week: Week) -> str:
 
 def route_messages(report: RouteReport, *, zone: ZoneInfo) -> tuple[Message, tuple[Message, ...]]:
     """A route channel's digest: the headline figures, then the details as thread replies."""
-    name, when = ROUTE_LABELS[report.route], period(report.week)
+    name, when = current_routes().label(report.route), period(report.week)
     if report.quiet:
         return _parent(render("digest_route_quiet.md.j2", route=name, period=when)), ()
     parent = render(
@@ -111,7 +111,7 @@ def coach_messages(report: CoachReport) -> tuple[Message, tuple[Message, ...]]:
 
 def _coach_sections(report: CoachReport) -> list[str]:
     """The coach digest's thread, section by section."""
-    names = [ROUTE_LABELS[route] for route in ROUTES]
+    names = [current_routes().label(route) for route in report.routes]
     sections = [
         render("digest_trend.md.j2", routes=names, rows=report.trend),
         render(

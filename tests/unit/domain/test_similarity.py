@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.discoveries.similar import (
+from bot.domain.similarity import (
     THRESHOLD,
     Convergence,
     Related,

@@ -8,11 +8,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from bot.routes import Route, Routes, RoutesError, load_routes
 from prompts import load_list
-from storage.enums import Fit, Persona, Route, ValueBand
+from storage.enums import Fit, Persona, ValueBand
 
 DEFAULT_FILE = "routing.yaml"
-ROUTE_ORDER = tuple(Route)  # sales, marketing, product: how suggestions are listed
 CHOICE_FACTS: dict[str, type[StrEnum]] = {"fit": Fit, "who_cares": Persona, "value": ValueBand}
 PRESENCE_FACTS = ("value_money", "value", "event", "who_cares", "evidence", "evidence_url")
 PRESENCE_CONDITIONS = ("any_present", "all_present")
@@ -21,8 +21,8 @@ RULE_FIELDS = ("route", "when", "reason")
 BY_HAND = "Chosen by the scout."
 
 
-class RoutingError(Exception):
-    """The routing rules are wrong; the message names the file and the key."""
+# One error for all of routing.yaml, routes and rules: it names the file and the key.
+RoutingError = RoutesError
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,10 @@ class Rule:
 
 @dataclass(frozen=True)
 class RoutingRules:
-    """All routing rules, in file order."""
+    """The routes and all routing rules, in file order."""
 
     rules: tuple[Rule, ...]
+    routes: Routes
     source: str = DEFAULT_FILE
 
 
@@ -73,18 +74,18 @@ class RouteSuggestion:
 
 
 def suggest_routes(rules: RoutingRules, answers: dict[str, Any]) -> list[RouteSuggestion]:
-    """The suggested routes in the order sales, marketing, product, each with its first reason."""
+    """The suggested routes in the routes' order, each with its first reason."""
     reasons: dict[Route, str] = {}
     for rule in rules.rules:
         if rule.route not in reasons and rule.when.holds(answers):
             reasons[rule.route] = rule.explain(answers)
-    return [RouteSuggestion(route, reasons[route]) for route in ROUTE_ORDER if route in reasons]
+    return [RouteSuggestion(route, reasons[route]) for route in rules.routes.ordered(reasons)]
 
 
 def reason_for(rules: RoutingRules, answers: dict[str, Any], route: str) -> str:
     """Why a discovery goes to a route: the rule's reason, or that the scout chose it."""
     suggested = {s.route: s.reason for s in suggest_routes(rules, answers)}
-    return suggested.get(Route(route), BY_HAND)
+    return suggested.get(route, BY_HAND)
 
 
 def _choice_of(answers: dict[str, Any], key: str) -> str | None:
@@ -107,21 +108,22 @@ def _spoken(value: str | None) -> str:
 
 
 def load_rules(path: Path | None = None) -> RoutingRules:
-    """Read and check the rules: prompts/routing.yaml unless a path is given."""
+    """Read and check the routes and rules: of the prompts in use unless a path is given."""
+    routes = load_routes(path)
     items, source = load_list(DEFAULT_FILE, "rules", path=path, error=RoutingError)
-    rules = tuple(_rule(item, f"{source}: rules[{n}]") for n, item in enumerate(items))
+    rules = tuple(_rule(item, f"{source}: rules[{n}]", routes) for n, item in enumerate(items))
     _check_every_fit_routed(rules, source)
-    return RoutingRules(rules, source)
+    return RoutingRules(rules, routes, source)
 
 
-def _rule(item: Any, where: str) -> Rule:
+def _rule(item: Any, where: str, routes: Routes) -> Rule:
     if not isinstance(item, dict):
         raise RoutingError(f"{where}: expected a mapping with route, when and reason")
     _refuse_unknown(item, RULE_FIELDS, where)
     route = item.get("route")
-    if route not in set(Route):
-        raise RoutingError(f"{where}.route: {route!r} is not one of {', '.join(ROUTE_ORDER)}")
-    return Rule(Route(route), _when(item.get("when") or {}, f"{where}.when"), _reason(item, where))
+    if route not in routes:
+        raise RoutingError(f"{where}.route: {route!r} is not one of {', '.join(routes.ids)}")
+    return Rule(route, _when(item.get("when") or {}, f"{where}.when"), _reason(item, where))
 
 
 def _refuse_unknown(item: dict, known: tuple[str, ...], where: str) -> None:

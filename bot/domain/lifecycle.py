@@ -1,0 +1,77 @@
+"""The life of a discovery as plain rules: which status each change may start from, what came
+of an actioned one, and why a change or a re-route changed nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.domain.views import ChangeView
+from storage.enums import DiscoveryStatus
+
+NOTE_LIMIT = 1000
+Status = DiscoveryStatus
+# Which statuses each change may start from; actioned, declined and withdrawn are final.
+ALLOWED_FROM: dict[DiscoveryStatus, tuple[DiscoveryStatus, ...]] = {
+    Status.ACKNOWLEDGED: (Status.NEW,),
+    Status.ACTIONED: (Status.NEW, Status.ACKNOWLEDGED),
+    Status.DECLINED: (Status.NEW, Status.ACKNOWLEDGED),
+    Status.WITHDRAWN: (Status.NEW, Status.ACKNOWLEDGED),
+}
+
+MOVABLE = (DiscoveryStatus.NEW, DiscoveryStatus.ACKNOWLEDGED)
+
+
+class Why(StrEnum):
+    """Why a re-route changed nothing."""
+
+    GONE = "gone"  # the discovery was deleted
+    CLOSED = "closed"  # actioned, declined or withdrawn: nothing left to pass on
+    MOVED = "moved"  # this card was re-routed already
+    THERE = "there"  # the discovery is (or was) at that route already
+    UNMAPPED = "unmapped"  # no channel serves that route
+    EVERYWHERE = "everywhere"  # every route has had it: nowhere left to send it
+
+
+class Outcome(StrEnum):
+    """What came of an actioned discovery."""
+
+    OPPORTUNITY = "opportunity"
+    CONTENT = "content"
+    ROADMAP = "roadmap"
+    TRAINING = "training"
+    OTHER = "other"
+
+
+OUTCOME_LABELS = {
+    Outcome.OPPORTUNITY: "Opportunity created or advanced",
+    Outcome.CONTENT: "Message or content",
+    Outcome.ROADMAP: "Roadmap item",
+    Outcome.TRAINING: "Training or coaching",
+    Outcome.OTHER: "Other",
+}
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    """The status now; the new change's id when this call made it, else the latest change."""
+
+    status: DiscoveryStatus | None  # None: the discovery is gone
+    change_id: int | None = None
+    latest: ChangeView | None = None
+    repeated: bool = False  # the same person's same change arrived again (double click, retry)
+    moved: bool = False  # clicked on a card that was re-routed away: the new team decides
+
+    @property
+    def done(self) -> bool:
+        """True when the status is what was asked for (now or by this very person before)."""
+        return self.change_id is not None or self.repeated
+
+
+class RerouteRefused(Exception):
+    """Nothing changed; raised inside the transaction so that it rolls back whole."""
+
+    def __init__(self, why: Why, *, status: DiscoveryStatus | None = None,
+                 latest: ChangeView | None = None, account: str | None = None) -> None:  # fmt: skip
+        super().__init__(why.value)
+        self.why, self.status, self.latest, self.account = why, status, latest, account

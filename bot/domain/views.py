@@ -1,0 +1,86 @@
+"""Plain, read-only views of a discovery, its routes and its history: what rendering draws.
+
+The use case and query side builds them from the stored rows (`view_of`), so rendering never
+touches the ORM or a database session and can be tested with plain values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from storage.enums import DiscoveryStatus, Fit, Persona, ValueBand
+
+View = TypeVar("View")
+
+
+def view_of(kind: type[View], row: Any) -> View:
+    """The view `kind` of a stored row (or of any object with those attributes)."""
+    return kind(**{name.name: getattr(row, name.name) for name in fields(kind)})  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class DiscoveryView:
+    """A discovery as cards, receipts and App Home show it."""
+
+    id: int
+    team_id: str
+    scout_user_id: str
+    account: str
+    outcome: str
+    gap: str
+    fit: Fit
+    status: DiscoveryStatus
+    created_at: datetime
+    updated_at: datetime
+    who_cares: Persona | None = None
+    evidence: str | None = None
+    evidence_url: str | None = None
+    value_band: ValueBand | None = None
+    value_amount: Decimal | None = None
+    value_currency: str | None = None
+    event_date: date | None = None
+    event_pressure: str | None = None
+    themes: list[str] = field(default_factory=list)
+    edited_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RouteView:
+    """One route a discovery went to, and its card there (if posted)."""
+
+    id: int
+    discovery_id: int
+    route: str
+    reason: str
+    channel_id: str
+    message_ts: str | None = None
+    rerouted_to: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """One change of status in a discovery's history."""
+
+    id: int
+    discovery_id: int
+    to_status: DiscoveryStatus
+    actor_user_id: str
+    at: datetime
+    from_status: DiscoveryStatus | None = None
+    note: str | None = None
+    outcome_kind: str | None = None
+    link: str | None = None
+    rerouted_from: str | None = None
+    rerouted_to: str | None = None
+
+
+@dataclass(frozen=True)
+class ScoutFigures:
+    """A scout's discoveries since a date: logged, acknowledged (or further), actioned."""
+
+    logged: int
+    acknowledged: int
+    actioned: int

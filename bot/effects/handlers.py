@@ -1,0 +1,132 @@
+"""One map from domain event type to its effects: each handler queues outbox work, once.
+
+A new side effect is one handler here, added to the events it follows. Handlers run when the
+dispatcher takes an event from the log, in one transaction with marking it dispatched, and
+every row they queue has a dedupe key, so an effect is queued exactly once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from bot.domain.events import (
+    DiscoveryEdited,
+    DiscoveryRerouted,
+    DiscoverySubmitted,
+    DiscoveryWithdrawn,
+    DomainEvent,
+    RouteAcknowledged,
+    RouteActioned,
+    RouteDeclined,
+    StatusChanged,
+)
+from bot.effects.slack import queue_card, queue_receipt, queue_redraws, queue_status_reply
+from bot.effects.webhook import queue_webhook
+
+
+@dataclass(frozen=True)
+class Occurred:
+    """A logged event being dispatched, with what its effects need beyond the event itself."""
+
+    event: DomainEvent
+    event_id: str  # the log's public id (a webhook's X-ValueScout-Event-Id)
+    occurred_at: datetime
+    team_id: str
+    discovery: dict[str, Any]  # the export record right after the change
+    now: datetime
+    webhook: bool  # whether a webhook is configured
+
+
+Handler = Callable[[Session, Occurred], None]
+
+
+def post_cards(session: Session, occurred: Occurred) -> None:
+    """A card in each routed channel."""
+    event = occurred.event
+    assert isinstance(event, DiscoverySubmitted)
+    for route, channel in event.channels.items():
+        queue_card(
+            session=session, discovery_id=event.discovery_id, route=route, channel_id=channel,
+            now=occurred.now,
+        )  # fmt: skip
+
+
+def send_receipt(session: Session, occurred: Occurred) -> None:
+    """The scout's receipt, with links to the cards."""
+    event = occurred.event
+    queue_receipt(
+        session=session, discovery_id=event.discovery_id, scout_user_id=event.actor_user_id,
+        now=occurred.now,
+    )  # fmt: skip
+
+
+def post_moved_card(session: Session, occurred: Occurred) -> None:
+    """A re-routed discovery's card in its new channel."""
+    event = occurred.event
+    assert isinstance(event, DiscoveryRerouted)
+    queue_card(
+        session=session, discovery_id=event.discovery_id, route=event.to_route,
+        channel_id=event.to_channel_id, now=occurred.now,
+    )  # fmt: skip
+
+
+def tell_scout(session: Session, occurred: Occurred) -> None:
+    """A reply in the thread of the scout's receipt: who changed what."""
+    event = occurred.event
+    assert isinstance(event, StatusChanged)
+    payload = {"channel_id": event.channel_id}
+    if isinstance(event, DiscoveryRerouted):
+        payload["to_channel_id"] = event.to_channel_id
+    queue_status_reply(
+        session=session, discovery_id=event.discovery_id, change_id=event.change_id,
+        payload=payload, now=occurred.now,
+    )  # fmt: skip
+
+
+def redraw_cards(session: Session, occurred: Occurred) -> None:
+    """Every posted card and the receipt show the discovery as it is now."""
+    event = occurred.event
+    cause = f"change:{event.change_id}" if isinstance(event, StatusChanged) else None
+    queue_redraws(
+        session=session, discovery_id=event.discovery_id,
+        cause=cause or f"{event.type}:{occurred.event_id}", now=occurred.now,
+    )  # fmt: skip
+
+
+def call_webhook(session: Session, occurred: Occurred) -> None:
+    """The event, signed, to VALUESCOUT_WEBHOOK_URL (when one is set)."""
+    if not occurred.webhook:
+        return
+    body = {
+        "id": occurred.event_id,
+        "type": occurred.event.type,
+        "occurred_at": occurred.occurred_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "team_id": occurred.team_id,
+        "discovery": occurred.discovery,
+    }
+    queue_webhook(
+        session=session, discovery_id=occurred.event.discovery_id, body=body, now=occurred.now
+    )
+
+
+STATUS_EFFECTS: tuple[Handler, ...] = (tell_scout, redraw_cards, call_webhook)
+HANDLERS: dict[type[DomainEvent], tuple[Handler, ...]] = {
+    DiscoverySubmitted: (post_cards, send_receipt, call_webhook),
+    DiscoveryEdited: (redraw_cards, call_webhook),
+    DiscoveryRerouted: (post_moved_card, *STATUS_EFFECTS),
+    DiscoveryWithdrawn: STATUS_EFFECTS,
+    RouteAcknowledged: STATUS_EFFECTS,
+    RouteActioned: STATUS_EFFECTS,
+    RouteDeclined: STATUS_EFFECTS,
+}
+
+
+def handle(session: Session, occurred: Occurred) -> None:
+    """Queue every effect of one event, in the order listed."""
+    for handler in HANDLERS[type(occurred.event)]:
+        handler(session, occurred)

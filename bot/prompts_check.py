@@ -1,0 +1,77 @@
+"""Check a deployment's copy of prompts/ (VALUESCOUT_PROMPTS_DIR) at start-up, then use it.
+
+Every problem is one SettingsError line that names the file and the key, so an admin's edit
+stops the start with a line to act on, not a traceback in the first conversation.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import TemplateError, TemplateSyntaxError
+
+import prompts
+from bot.dialogue.definition import DefinitionError, load_definition
+from bot.domain.routing import RoutingError, load_rules
+from bot.domain.themes import NetworkError, load_network
+from bot.rendering.text import environment_at
+from bot.routes import Routes, current_routes
+from bot.settings import Settings, SettingsError
+
+VARIABLE = "VALUESCOUT_PROMPTS_DIR"
+HINT = "a full copy of prompts/ (copy the shipped one, then edit it)"
+
+
+def use_prompts(settings: Settings) -> None:
+    """Check the copy of prompts/ the settings name (if any), read every prompt from it from
+    now on, and check that each VALUESCOUT_<ID>_CHANNEL names one of its routes."""
+    if settings.prompts_dir is not None:
+        check_prompts(settings.prompts_dir)
+    prompts.use_directory(settings.prompts_dir)
+    _check_route_channels(settings, current_routes())
+
+
+def check_prompts(directory: Path) -> None:
+    """Refuse a copy of prompts/ that misses a file or has a mistake in one."""
+    if not directory.is_dir():
+        raise SettingsError(f"{VARIABLE} {directory} is not a directory; {HINT}.")
+    for name in packaged_files():
+        if not (directory / name).is_file():
+            raise SettingsError(f"{directory / name}: missing; {VARIABLE} needs {HINT}.")
+    try:
+        load_definition(directory / "dialogue.yaml")
+        load_rules(directory / "routing.yaml")
+        load_network(directory / "value_network.yaml")
+    except (DefinitionError, RoutingError, NetworkError) as problem:
+        raise SettingsError(str(problem)) from None
+    _check_templates(directory)
+
+
+def packaged_files() -> list[str]:
+    """Every file a copy must hold: the YAML files and the message templates, by relative name."""
+    shipped = resources.files(prompts)
+    names = [entry.name for entry in shipped.iterdir() if entry.name.endswith(".yaml")]
+    messages = shipped.joinpath("messages").iterdir()
+    return sorted(names) + sorted(f"messages/{entry.name}" for entry in messages
+                                  if entry.name.endswith(".j2"))  # fmt: skip
+
+
+def _check_templates(directory: Path) -> None:
+    environment = environment_at(directory)  # with the app's filters (mention, channel)
+    for template in sorted((directory / "messages").glob("*.j2")):
+        try:
+            environment.get_template(template.name)
+        except TemplateSyntaxError as problem:
+            raise SettingsError(f"{template}: line {problem.lineno}: {problem.message}") from None
+        except TemplateError as problem:
+            raise SettingsError(f"{template}: {problem}") from None
+
+
+def _check_route_channels(settings: Settings, routes: Routes) -> None:
+    for route in settings.channels_by_route:
+        if route not in routes:
+            raise SettingsError(
+                f"VALUESCOUT_{route.upper()}_CHANNEL: {prompts.source_name('routing.yaml')}: "
+                f"routes: has no route {route!r} (it has {', '.join(routes.ids)})."
+            )

@@ -1,0 +1,136 @@
+"""`valuescout doctor` against the emulator: all well, then each thing an admin gets wrong."""
+
+import io
+from datetime import timedelta
+
+import pytest
+
+from bot.cli.doctor import run_doctor
+from bot.emulator import SEED
+from storage.engine import session_scope
+from storage.migrate import current_revision, head_revision, upgrade
+from storage.queries import beat, enqueue_outbox
+from storage.types import utc_now
+from tests.e2e.commands import clean_environment, run
+from tests.e2e.conftest import SIGNING_SECRET, e2e_settings
+
+ALL_WELL = [
+    "✓ Slack set-up: HTTP mode (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)",
+    "✓ Slack token: accepted for @valuescout in Acme Corp",
+    "✓ Scopes: all 10 the app needs are granted",
+    "✓ Database: reachable; migrations current",
+    "✓ Channel for sales: #sales (C0SALES): the bot is a member",
+    "✓ Channel for marketing: #marketing (C0MARKETING): the bot is a member",
+    "✓ Channel for product: #product (C0PRODUCT): the bot is a member",
+    "✓ Channel for coach: #enablement-coaches (C0COACH): the bot is a member",
+    "✓ Scheduler: alive: web process",
+    "✓ Deliveries: nothing waits for delivery",
+]
+
+
+def doctor(settings) -> tuple[int, list[str]]:
+    out = io.StringIO()
+    code = run_doctor(settings, out=out)
+    return code, out.getvalue().splitlines()
+
+
+def wrong(lines: list[str]) -> list[str]:
+    return [line for line in lines if line.startswith("✗")]
+
+
+@pytest.fixture
+def scheduler_alive(engine):
+    with session_scope(engine) as session:
+        beat(session=session, process="web-1:42", kind="web", now=utc_now())
+
+
+def test_all_is_well_in_a_real_process_exit_0(emulator, database_url, scheduler_alive, tmp_path):
+    env = clean_environment(
+        SLACK_BOT_TOKEN=SEED.bot_token, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=emulator.api_url, DATABASE_URL=database_url,
+        VALUESCOUT_SALES_CHANNEL=SEED.sales, VALUESCOUT_MARKETING_CHANNEL=SEED.marketing,
+        VALUESCOUT_PRODUCT_CHANNEL=SEED.product, VALUESCOUT_COACH_CHANNEL=SEED.coaches,
+    )  # fmt: skip
+    result = run(["doctor"], env, tmp_path)
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(lines) == len(ALL_WELL) + 1 and lines[-1] == "All is well."
+    for line, expected in zip(lines, ALL_WELL, strict=False):
+        assert line.startswith(expected)
+    assert SEED.bot_token not in result.stdout + result.stderr
+
+
+def test_a_missing_channel_and_one_without_the_bot_are_named_with_the_fix(
+    emulator, database_url, scheduler_alive, tmp_path
+):
+    settings = e2e_settings(
+        emulator, database_url,
+        VALUESCOUT_PRODUCT_CHANNEL="C0NOSUCH", VALUESCOUT_MARKETING_CHANNEL=SEED.general,
+    )  # fmt: skip
+    code, lines = doctor(settings)
+    assert code == 1 and lines[-1] == "2 of 10 checks failed."
+    assert wrong(lines) == [
+        "✗ Channel for marketing: #general (C0GENERAL): the bot is not a member"
+        " — fix: invite it: type /invite @Value Scout in the channel",
+        "✗ Channel for product: C0NOSUCH does not exist, or the bot cannot see it"
+        " (channel_not_found) — fix: check the id: open the channel, click its name,"
+        " the id is at the bottom of About",
+    ]
+
+
+def test_a_scope_not_granted_is_named(emulator, database_url, scheduler_alive):
+    emulator.scopes.remove("files:write")
+    code, lines = doctor(e2e_settings(emulator, database_url))
+    assert code == 1
+    assert wrong(lines) == [
+        "✗ Scopes: not granted: files:write — fix: add them under OAuth & Permissions"
+        " (or paste manifest.yaml again), then reinstall the app"
+    ]
+
+
+def test_a_token_slack_refuses_skips_what_needs_it(emulator, database_url, scheduler_alive):
+    code, lines = doctor(e2e_settings(emulator, database_url, SLACK_BOT_TOKEN="xoxb-revoked"))
+    assert code == 1
+    assert wrong(lines)[0].startswith("✗ Slack token: Slack refused SLACK_BOT_TOKEN (invalid_auth)")
+    assert not any(line.startswith(("✓ Scopes", "✓ Channel")) for line in lines)
+    assert "xoxb-revoked" not in "\n".join(lines)
+
+
+def test_migrations_behind_are_named_and_doctor_never_upgrades(emulator, empty_database_url):
+    upgrade(engine_or_url=empty_database_url, revision="0005")
+    code, lines = doctor(e2e_settings(emulator, empty_database_url))
+    assert code == 1
+    assert (
+        f"✗ Database: at migration 0005, the code needs {head_revision()}"
+        " — fix: run `valuescout db upgrade` (the app also upgrades when it starts)"
+    ) in lines
+    assert current_revision(engine_or_url=empty_database_url) == "0005"
+
+
+def test_a_database_file_that_is_not_there_is_not_made(emulator, tmp_path):
+    path = tmp_path / "nowhere.db"
+    code, lines = doctor(e2e_settings(emulator, f"sqlite:///{path}"))
+    assert code == 1 and f"✗ Database: the file {path} does not exist yet" in lines[3]
+    assert not path.exists()
+
+
+def test_a_silent_scheduler_and_a_stuck_delivery_are_named(emulator, engine, database_url):
+    long_ago = utc_now() - timedelta(minutes=20)
+    with session_scope(engine) as session:
+        beat(session=session, process="clock-1:7", kind="clock", now=long_ago)
+        enqueue_outbox(
+            session=session, kind="card", dedupe_key="stuck", channel_id=SEED.product,
+            payload={}, now=long_ago,
+        )  # fmt: skip
+    code, lines = doctor(e2e_settings(emulator, database_url))
+    assert code == 1
+    assert [line.split(" — ")[0] for line in wrong(lines)] == [
+        "✗ Scheduler: the last heartbeat, from clock process clock-1:7, was 20 min ago",
+        "✗ Deliveries: 1 waiting, the oldest for 20 min",
+    ]
+
+
+def test_no_scheduler_ever_is_named(emulator, database_url):
+    code, lines = doctor(e2e_settings(emulator, database_url))
+    assert code == 1
+    assert "✗ Scheduler: no process has run the scheduler on this database" in wrong(lines)[0]

@@ -1,0 +1,44 @@
+"""Domain events: plain data that survives the log, and one handler map that covers them all."""
+
+import pytest
+
+from bot.domain.events import (
+    EVENT_TYPES,
+    DiscoveryRerouted,
+    DiscoverySubmitted,
+    event_data,
+    event_from,
+)
+from bot.effects.handlers import HANDLERS, call_webhook
+
+SAMPLES = [
+    DiscoverySubmitted(7, "U0SCOUT", channels={"sales": "C0SALES"}),
+    DiscoveryRerouted(
+        7,
+        "U0DANA",
+        change_id=3,
+        channel_id="C0SALES",
+        route="sales",
+        to_route="product",
+        to_channel_id="C0PRODUCT",
+    ),
+]
+
+
+@pytest.mark.parametrize("event", SAMPLES, ids=lambda event: event.type)
+def test_an_event_is_the_same_after_the_log(event):
+    assert event_from(event.type, event_data(event)) == event
+
+
+def test_types_are_dotted_lowercase_and_each_has_effects_and_a_webhook():
+    assert set(EVENT_TYPES) == {
+        "discovery.submitted", "discovery.edited", "discovery.withdrawn", "discovery.rerouted",
+        "route.acknowledged", "route.actioned", "route.declined",
+    }  # fmt: skip
+    assert set(HANDLERS) == set(EVENT_TYPES.values())
+    assert all(call_webhook in handlers for handlers in HANDLERS.values())
+
+
+def test_a_field_a_later_version_dropped_is_ignored():
+    data = event_data(SAMPLES[0]) | {"gone": 1}
+    assert event_from("discovery.submitted", data) == SAMPLES[0]

@@ -1,0 +1,131 @@
+"""VALUESCOUT_PROMPTS_DIR: a deployment's own full copy of prompts/, checked at start-up."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import prompts
+from bot.bootstrap import load_settings
+from bot.cli import main
+from bot.manifest import manifest
+from bot.rendering.text import render
+from bot.routes import current_routes
+from bot.settings import SettingsError
+
+SHIPPED = Path(prompts.__file__).parent
+SUCCESS = "  - id: success\n    label: Customer success\n    description: Drives adoption.\n"
+
+
+@pytest.fixture
+def copy(tmp_path) -> Path:
+    """A full copy of the shipped prompts/, to edit."""
+    target = tmp_path / "prompts"
+    shutil.copytree(SHIPPED, target, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def settings_for(copy: Path, **variables: str):
+    return load_settings(_env_file=None, VALUESCOUT_PROMPTS_DIR=str(copy), **variables)
+
+
+def test_the_bot_reads_routes_and_sentences_from_the_copy(copy):
+    edit(copy / "routing.yaml", "rules:\n", SUCCESS + "\nrules:\n")
+    edit(copy / "messages" / "help.md.j2", "*Value Scout* helps", "*Value Scout* (ours) helps")
+    settings = settings_for(copy, VALUESCOUT_SUCCESS_CHANNEL="C0SUCCESS")
+    assert current_routes().ids == ("sales", "marketing", "product", "success")
+    assert settings.route_channels["success"] == "C0SUCCESS"
+    assert "(ours) helps" in render("help.md.j2", command="/scout", routes=["Sales"])
+    assert manifest()["display_information"]["description"] == (
+        "Bring customers' unmet outcomes back to sales, marketing, product and customer success."
+    )
+
+
+def test_without_the_variable_the_shipped_prompts_are_used_again(copy):
+    edit(copy / "routing.yaml", "rules:\n", SUCCESS + "\nrules:\n")
+    settings_for(copy)
+    load_settings(_env_file=None)
+    assert current_routes().ids == ("sales", "marketing", "product")
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "error"),
+    [
+        ("routing.yaml", "  - id: marketing", "  - id: Marketing",
+         "routing.yaml: routes[1].id: 'Marketing' is not an id"),
+        ("routing.yaml", "route: sales", "route: legal",
+         "routing.yaml: rules[2].route: 'legal' is not one of sales, marketing, product"),
+        ("dialogue.yaml", "questions:", "questions: [",
+         "dialogue.yaml: not valid YAML"),
+        ("value_network.yaml", "themes:", "themez:", "value_network.yaml: themes: expected a list"),
+        ("messages/help.md.j2", "{{ command }}", "{{ command }", "messages/help.md.j2: line "),
+    ],
+)  # fmt: skip
+def test_a_mistake_in_the_copy_names_the_file_and_the_key(copy, file, old, new, error):
+    edit(copy / file, old, new)
+    with pytest.raises(SettingsError) as raised:
+        settings_for(copy)
+    message = str(raised.value)
+    assert message.startswith(str(copy / file.split(":")[0]))
+    assert error in message and "\n" not in message
+
+
+def test_a_copy_missing_a_file_is_refused_naming_it(copy):
+    (copy / "messages" / "receipt.md.j2").unlink()
+    with pytest.raises(SettingsError) as raised:
+        settings_for(copy)
+    assert str(raised.value) == (
+        f"{copy / 'messages' / 'receipt.md.j2'}: missing; VALUESCOUT_PROMPTS_DIR needs a full copy "
+        "of prompts/ (copy the shipped one, then edit it)."
+    )
+
+
+def test_a_directory_that_does_not_exist_is_refused(tmp_path):
+    with pytest.raises(SettingsError, match=r"VALUESCOUT_PROMPTS_DIR .*nowhere is not a directory"):
+        settings_for(tmp_path / "nowhere")
+
+
+def test_a_channel_variable_for_a_route_that_does_not_exist_is_refused():
+    with pytest.raises(SettingsError) as raised:
+        load_settings(_env_file=None, VALUESCOUT_SUCCESS_CHANNEL="C0SUCCESS")
+    assert str(raised.value) == (
+        "VALUESCOUT_SUCCESS_CHANNEL: prompts/routing.yaml: routes: has no route 'success' "
+        "(it has sales, marketing, product)."
+    )
+
+
+def test_the_command_stops_with_one_line_and_exit_2(copy, monkeypatch, tmp_path, capsys):
+    monkeypatch.chdir(tmp_path)  # no developer's .env
+    monkeypatch.setenv("VALUESCOUT_PROMPTS_DIR", str(copy))
+    edit(copy / "routing.yaml", "  - id: marketing", "  - id: Marketing")
+    assert main(["manifest"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"valuescout: {copy / 'routing.yaml'}: routes[1].id: 'Marketing'")
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_the_settings_modal_the_dialogue_and_the_help_offer_a_route_of_the_copy(copy):
+    from bot.config import WorkspaceConfig
+    from bot.rendering.config import config_blocks, config_modal
+    from bot.rendering.dialogue import route_options
+    from bot.rendering.help import help_blocks
+    from bot.settings import parse_weekly
+
+    edit(copy / "routing.yaml", "rules:\n", SUCCESS + "\nrules:\n")
+    settings_for(copy)
+    config = WorkspaceConfig({"success": "C0SUCCESS"}, parse_weekly("mon 09:00"), 3)
+    labels = [block.label.text for block in config_modal(config).blocks[:5]]
+    assert labels == ["Sales channel", "Marketing channel", "Product channel",
+                      "Customer success channel", "Coach channel (weekly coach digest)"]  # fmt: skip
+    assert "*Customer success channel*: <#C0SUCCESS>" in str(config_blocks(config)[2].text.text)
+    success = route_options({})[-1]
+    assert (success.value, success.label, success.description) == (
+        "success", "Customer success", "Drives adoption."
+    )
+    assert "Sales, Marketing, Product, Customer success" in str(help_blocks()[0].text.text)
