@@ -45,6 +45,7 @@ from bot.domain.themes import load_network  # noqa: E402
 from storage.engine import create_engine_for, session_scope  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import metadata  # noqa: E402
+from storage.queries.digest_figures import plan_for_digests  # noqa: E402
 
 WEEK = Week.parse("2026-W47")
 ZONE = ZoneInfo("Europe/Berlin")
@@ -319,21 +320,22 @@ def statements(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
 
 
 def full_scans(engine: Engine) -> tuple[int, list[str]]:
-    """EXPLAIN every SELECT of one build; return how many, and the plan lines reading whole tables."""
+    """EXPLAIN every SELECT of one build; return how many, and the plan lines reading whole tables.
+
+    Explained as the build plans them: in a transaction set up by plan_for_digests.
+    """
     with statements(engine) as seen:
         build_once(engine)
     postgres = engine.dialect.name == "postgresql"
     prefix = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
     bad: list[str] = []
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
+    with session_scope(engine) as session:
+        plan_for_digests(session)
+        connection = session.connection()
         for sql, params in seen:
-            cursor.execute(prefix + sql, params)
-            plan = [str(row[-1] if not postgres else row[0]) for row in cursor.fetchall()]
+            rows = connection.exec_driver_sql(prefix + sql, params).all()
+            plan = [str(row[-1] if not postgres else row[0]) for row in rows]
             bad += [line.strip() for line in plan if _reads_whole_table(line, postgres)]
-    finally:
-        raw.close()
     return len(seen), sorted(set(bad))
 
 
@@ -370,31 +372,35 @@ def sqlite_databases() -> Iterator[Fresh]:
 
 @contextmanager
 def postgres_databases() -> Iterator[Fresh]:
-    """Make a fresh migrated database per size on a throwaway cluster (tests/postgres.py)."""
+    """Make a fresh migrated database per size on a throwaway cluster (tests/postgres.py), or
+    on the server VALUESCOUT_TEST_POSTGRES_URL names."""
     import psycopg
 
-    from tests.postgres import create_database, drop_database, postgres_server
+    from tests.postgres import postgres_server
+    from tests.postgres_databases import create_database, drop_database
 
-    server = postgres_server()  # or the one VALUESCOUT_TEST_POSTGRES_URL names
-    admin = psycopg.connect(server.admin_url, autocommit=True)
+    with tempfile.TemporaryDirectory(prefix="valuescout-bench-pg-") as root:
+        server = postgres_server(Path(root))
+        admin = psycopg.connect(server.admin_url, autocommit=True)
 
-    @contextmanager
-    def fresh(rows: int) -> Iterator[Engine]:
-        name = f"valuescout_bench_{os.getpid()}_{rows}"
-        create_database(admin, name)
-        engine = create_engine_for(server.url_for(name))
+        @contextmanager
+        def fresh(rows: int) -> Iterator[Engine]:
+            name = f"valuescout_bench_{os.getpid()}_{rows}"
+            create_database(admin, name)
+            engine = create_engine_for(server.url_for(name))
+            try:
+                upgrade(engine_or_url=engine)
+                yield engine
+            finally:
+                engine.dispose()
+                drop_database(admin, name)
+
         try:
-            upgrade(engine_or_url=engine)
-            yield engine
+            yield fresh
         finally:
-            engine.dispose()
-            drop_database(admin, name)
-
-    try:
-        yield fresh
-    finally:
-        admin.close()
-        server.stop()
+            admin.close()
+            if server.cluster:
+                server.cluster.stop()
 
 
 def run(name: str, fresh: Fresh, sizes: list[int], repeat: int, say: Callable[[str], None]) -> None:

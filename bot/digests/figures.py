@@ -13,18 +13,22 @@ from bot.digests.model import OPEN_COUNTED, Week
 from bot.routes import Route, current_routes
 from storage.enums import DiscoveryStatus
 from storage.queries.digest_figures import (
+    REACHED,
     DiscoveryLine,
     LoopLine,
     ScoutCount,
     ThemeGroup,
     action_scouts,
-    closed_loops,
-    count_changes,
-    largest,
     logged_per_route,
     oldest_open,
     open_per_route,
-    theme_groups,
+)
+from storage.queries.digest_routes import (
+    changes_per_route,
+    closed_per_route,
+    largest_per_route,
+    thanked_per_route,
+    themes_per_route,
 )
 from storage.queries.digest_trends import (
     Completeness,
@@ -106,28 +110,38 @@ class ScoutNews:
 
 @dataclass(frozen=True)
 class RouteCounts:
-    """The counts every route digest needs, each found for all routes in one grouped query."""
+    """What every route digest of a week needs, each figure found for all routes in one query."""
 
     logged: Mapping[Route, int]
     logged_before: Mapping[Route, int]
     open: Mapping[Route, int]
     open_cutoff: datetime  # logged by then and still new: an open loop
+    changes: Mapping[Route, Mapping[DiscoveryStatus, int]]
+    themes: Mapping[Route, list[ThemeGroup]]
+    largest: Mapping[Route, list[DiscoveryLine]]
+    closed: Mapping[Route, tuple[int, list[LoopLine]]]
+    thanked: Mapping[Route, tuple[int, list[ScoutCount]]]
 
 
 def route_counts(
     *, session: Session, week: Week, zone: ZoneInfo, now: datetime, open_after: int
 ) -> RouteCounts:
-    """This week's and last week's arrivals and the open loops (as of the week's end, or now)."""
+    """The week's figures of every route: arrivals this week and last, changes, themes, the
+    largest, closed loops, scouts thanked, and open loops (as of the week's end, or now)."""
     start, end = week.bounds(zone)
     last_start, _ = week.previous().bounds(zone)
     cutoff = open_loop_cutoff(as_of=min(end, now), days=open_after, zone=zone)
+    span = {"session": session, "start": start, "end": end}
     routes = current_routes().ids
     return RouteCounts(
-        logged=logged_per_route(session=session, start=start, end=end, routes=routes),
+        logged=logged_per_route(**span, routes=routes),
         logged_before=logged_per_route(session=session, start=last_start, end=start, routes=routes),
         open=open_per_route(session=session, before=cutoff, cap=OPEN_COUNTED, routes=routes),
-        open_cutoff=cutoff,
-    )
+        open_cutoff=cutoff, changes=changes_per_route(**span),
+        themes=themes_per_route(**span, per_theme=PER_THEME),
+        largest=largest_per_route(**span, limit=LARGEST),
+        closed=closed_per_route(**span, limit=CLOSED), thanked=thanked_per_route(**span, limit=THANKS),
+    )  # fmt: skip
 
 
 def route_figures(
@@ -140,22 +154,21 @@ def route_figures(
     open_after: int,
     counts: RouteCounts | None = None,
 ) -> RouteFigures:
-    """Query one route's figures for a week; pass `counts` to share them between routes."""
+    """One route's figures for a week; pass `counts` to share them between routes."""
     counts = counts or route_counts(
         session=session, week=week, zone=zone, now=now, open_after=open_after
     )
-    start, end = week.bounds(zone)
-    span = {"session": session, "start": start, "end": end, "route": route}
     oldest = oldest_open(session=session, before=counts.open_cutoff, route=route, limit=OLDEST)
-    closed_count, closed = closed_loops(**span, limit=CLOSED)
-    thanked_count, thanked = action_scouts(**span, limit=THANKS)
+    (closed_count, closed) = counts.closed.get(route, (0, []))
+    (thanked_count, thanked) = counts.thanked.get(route, (0, []))
     return RouteFigures(
         route=route, week=week, logged=counts.logged.get(route, 0),
-        logged_before=counts.logged_before.get(route, 0), changes=count_changes(**span),
-        themes=tuple(theme_groups(**span, per_theme=PER_THEME)),
-        largest=tuple(largest(**span, limit=LARGEST)), open_after_days=open_after,
-        open_count=counts.open.get(route, 0), open_oldest=tuple(oldest), closed_count=closed_count,
-        closed=tuple(closed), thanked_count=thanked_count, thanked=tuple(thanked),
+        logged_before=counts.logged_before.get(route, 0),
+        changes=counts.changes.get(route, dict.fromkeys(REACHED, 0)),
+        themes=tuple(counts.themes.get(route, ())), largest=tuple(counts.largest.get(route, ())),
+        open_after_days=open_after, open_count=counts.open.get(route, 0), open_oldest=tuple(oldest),
+        closed_count=closed_count, closed=tuple(closed), thanked_count=thanked_count,
+        thanked=tuple(thanked),
     )  # fmt: skip
 
 

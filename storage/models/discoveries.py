@@ -97,7 +97,12 @@ class StatusChange(SQLModel, table=True):
 
     __tablename__ = "status_changes"
     __table_args__ = (
-        sa.Index("ix_status_changes_discovery_id_at", "discovery_id", "at"),
+        # A discovery's changes in time order, and what each did, from the index alone: the
+        # digest's loop timing looks up every discovery of four weeks here (80,000 at 20,000 a week).
+        sa.Index(
+            "ix_status_changes_discovery_id_at_statuses",
+            *("discovery_id", "at", "rerouted_to", "from_status", "to_status"),
+        ),
         # Digests read a week of changes at a time.
         sa.Index("ix_status_changes_at", "at"),
     )

@@ -113,16 +113,20 @@ def changed_between(start: datetime, end: datetime, to: tuple[Status, ...]) -> A
     )
 
 
+def routed(query: Any, discovery_id: Any = None) -> Any:
+    """Join each row to its discovery's current routes: one row per route it is on now."""
+    current = sa.and_(
+        col(DiscoveryRoute.discovery_id) == (discovery_id or col(Discovery.id)),
+        col(DiscoveryRoute.rerouted_to).is_(None),
+    )
+    return query.join(DiscoveryRoute, current)
+
+
 def on_route(query: Any, route: str | None, discovery_id: Any = None) -> Any:
     """Keep the rows whose discovery's current route is `route`; None keeps them all."""
     if route is None:
         return query
-    current = sa.and_(
-        col(DiscoveryRoute.discovery_id) == (discovery_id or col(Discovery.id)),
-        col(DiscoveryRoute.route) == route,
-        col(DiscoveryRoute.rerouted_to).is_(None),
-    )
-    return query.join(DiscoveryRoute, current)
+    return routed(query, discovery_id).where(col(DiscoveryRoute.route) == route)
 
 
 def plan_for_digests(session: Session) -> None:
@@ -160,15 +164,15 @@ def _line(row: Any) -> DiscoveryLine:
 # --- counts -------------------------------------------------------------------------------------
 
 
+def per_route_query(where: Sequence[Any], *labels: Any) -> Any:
+    """SELECT route, *labels, count(*) of the discoveries matching `where`, per current route."""
+    query = sa.select(col(DiscoveryRoute.route), *labels, sa.func.count()).select_from(Discovery)
+    return routed(query).where(*where).group_by(col(DiscoveryRoute.route))
+
+
 def per_route(*, session: Session, where: Sequence[Any], routes: Sequence[str]) -> dict[str, int]:
     """How many discoveries matching `where` each of `routes` holds now, in one grouped query."""
-    current = sa.and_(
-        col(DiscoveryRoute.discovery_id) == col(Discovery.id),
-        col(DiscoveryRoute.rerouted_to).is_(None),
-    )
-    query = sa.select(col(DiscoveryRoute.route), sa.func.count()).select_from(Discovery)
-    query = query.join(DiscoveryRoute, current).where(*where).group_by(col(DiscoveryRoute.route))
-    counts = dict(session.exec(query).all())
+    counts = dict(session.exec(per_route_query(where)).all())
     return {route: counts.get(route, 0) for route in routes}
 
 
@@ -197,89 +201,7 @@ def _still_new(before: datetime) -> tuple[sa.ColumnElement[bool], ...]:
     return (col(Discovery.status) == Status.NEW, col(Discovery.created_at) <= before)
 
 
-def count_changes(
-    *, session: Session, start: datetime, end: datetime, route: str | None
-) -> dict[Status, int]:
-    """How many discoveries were acknowledged, actioned, declined in [start, end)."""
-    discovery = col(StatusChange.discovery_id)
-    query = sa.select(col(StatusChange.to_status), sa.func.count(sa.distinct(discovery)))
-    query = on_route(query.select_from(StatusChange), route, discovery)
-    query = query.where(changed_between(start, end, REACHED)).group_by(col(StatusChange.to_status))
-    counts = dict(session.exec(query).all())
-    return {status: counts.get(status, 0) for status in REACHED}
-
-
 # --- lists --------------------------------------------------------------------------------------
-
-
-def theme_groups(
-    *, session: Session, start: datetime, end: datetime, route: str | None, per_theme: int
-) -> list[ThemeGroup]:
-    """Discoveries logged in [start, end) by theme, biggest first, each with its first few."""
-    themes = theme_values(session)
-    base = on_route(sa.select().select_from(Discovery).join(themes, sa.true()), route)
-    base = base.where(logged_between(start, end))
-    account = sa.func.lower(sa.func.trim(col(Discovery.account)))
-    counts = base.add_columns(
-        themes.c.value, sa.func.count(), sa.func.count(sa.distinct(account))
-    ).group_by(themes.c.value)
-    items = _first_per_theme(session, base, themes, per_theme)
-    accounts = _accounts_per_theme(session, base, themes, account, per_theme)
-    groups = [
-        ThemeGroup(
-            theme, n, n_accounts, tuple(items.get(theme, ())), tuple(accounts.get(theme, ()))
-        )
-        for theme, n, n_accounts in session.exec(counts).all()
-    ]
-    return sorted(groups, key=lambda group: (-group.count, group.theme))
-
-
-def _first_per_theme(
-    session: Session, base: Any, themes: Any, limit: int
-) -> dict[str, list[DiscoveryLine]]:
-    """The first `limit` discoveries of each theme, by time logged (ROW_NUMBER per theme)."""
-    order = (col(Discovery.created_at), col(Discovery.id))
-    rank = sa.func.row_number().over(partition_by=themes.c.value, order_by=order)
-    ranked = base.add_columns(*LINE_COLUMNS, themes.c.value.label("theme"), rank.label("rank"))
-    ranked = ranked.subquery()
-    query = sa.select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.theme, ranked.c.rank)
-    grouped: dict[str, list[DiscoveryLine]] = {}
-    for row in session.exec(query).all():
-        grouped.setdefault(row.theme, []).append(_line(row))
-    return grouped
-
-
-def _accounts_per_theme(
-    session: Session, base: Any, themes: Any, account: Any, limit: int
-) -> dict[str, list[str]]:
-    """Up to `limit` distinct accounts per theme (one spelling of each), in the order they came."""
-    first_seen = sa.func.min(col(Discovery.created_at))
-    pairs = base.add_columns(
-        themes.c.value.label("theme"), sa.func.min(sa.func.trim(col(Discovery.account))).label("account"),
-        first_seen.label("seen"),
-    ).group_by(themes.c.value, account).subquery()  # fmt: skip
-    rank = sa.func.row_number().over(
-        partition_by=pairs.c.theme, order_by=(pairs.c.seen, pairs.c.account)
-    )
-    ranked = sa.select(pairs, rank.label("rank")).subquery()
-    query = sa.select(ranked.c.theme, ranked.c.account).where(ranked.c.rank <= limit)
-    grouped: dict[str, list[str]] = {}
-    for theme, name in session.exec(query.order_by(ranked.c.theme, ranked.c.rank)).all():
-        grouped.setdefault(theme, []).append(name)
-    return grouped
-
-
-def largest(
-    *, session: Session, start: datetime, end: datetime, route: str | None, limit: int
-) -> list[DiscoveryLine]:
-    """The discoveries of [start, end) worth most: by amount, then by band (amounts in any currency)."""
-    amount, band = col(Discovery.value_amount), col(Discovery.value_band)
-    rank = sa.case(BAND_RANK, value=band, else_=0)
-    query = on_route(sa.select(*LINE_COLUMNS), route).where(
-        logged_between(start, end), sa.or_(amount.is_not(None), rank > 0)
-    )
-    query = query.order_by(amount.is_(None), amount.desc(), rank.desc(), col(Discovery.id))
-    return [_line(row) for row in session.exec(query.limit(limit)).all()]
 
 
 def oldest_open(
@@ -289,23 +211,6 @@ def oldest_open(
     oldest = on_route(sa.select(*LINE_COLUMNS), route).where(*_still_new(before))
     oldest = oldest.order_by(col(Discovery.created_at), col(Discovery.id)).limit(limit)
     return [_line(row) for row in session.exec(oldest).all()]
-
-
-def closed_loops(
-    *, session: Session, start: datetime, end: datetime, route: str | None, limit: int
-) -> tuple[int, list[LoopLine]]:
-    """Discoveries actioned or declined in [start, end): how many, and the first few with outcomes."""
-    discovery = col(StatusChange.discovery_id)
-    joined = sa.select().select_from(StatusChange).join(Discovery, col(Discovery.id) == discovery)
-    joined = on_route(joined, route, discovery).where(changed_between(start, end, CLOSED))
-    counted = joined.add_columns(sa.func.count(sa.distinct(discovery)))
-    listed = joined.add_columns(
-        discovery, col(Discovery.account), col(Discovery.scout_user_id),
-        col(StatusChange.to_status), col(StatusChange.actor_user_id), col(StatusChange.at),
-        col(StatusChange.outcome_kind), col(StatusChange.note), col(StatusChange.link),
-    ).order_by(col(StatusChange.at), col(StatusChange.id)).limit(limit)  # fmt: skip
-    lines = [LoopLine(*row) for row in session.exec(listed).all()]
-    return session.exec(counted).one()[0], lines
 
 
 def action_scouts(

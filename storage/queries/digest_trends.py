@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,7 +13,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from storage.enums import DiscoveryStatus
-from storage.models import Discovery, DiscoveryRoute, StatusChange
+from storage.models import Discovery, StatusChange
 from storage.queries._dialect import is_postgres
 from storage.queries.digest_figures import (
     CLOSED,
@@ -23,6 +24,7 @@ from storage.queries.digest_figures import (
     changed_between,
     live,
     logged_between,
+    per_route_query,
     theme_values,
 )
 
@@ -61,23 +63,19 @@ class ThemeTrend:
 def weekly_counts(
     *, session: Session, edges: Sequence[datetime], routes: Sequence[str]
 ) -> dict[str, list[int]]:
-    """Discoveries per current route in each [edges[i], edges[i+1]): one indexed range, bucketed.
-    Every one of `routes` has a series; a route no longer listed is left out."""
-    created = col(Discovery.created_at)
-    bucket = sa.case(*[(created < edge, index) for index, edge in enumerate(edges[1:])])
-    current = sa.and_(
-        col(DiscoveryRoute.discovery_id) == col(Discovery.id),
-        col(DiscoveryRoute.rerouted_to).is_(None),
-    )
-    query = (
-        sa.select(col(DiscoveryRoute.route), bucket, sa.func.count())
-        .select_from(Discovery)
-        .join(DiscoveryRoute, current)
-        .where(logged_between(edges[0], edges[-1]))
-        .group_by(col(DiscoveryRoute.route), bucket)
-    )
+    """Discoveries per current route in each [edges[i], edges[i+1]): a count per week's range.
+    Every one of `routes` has a series; a route no longer listed is left out.
+
+    One indexed range per week, UNION ALL'd, rather than one range bucketed by a CASE over
+    the edges: SQLite evaluated the CASE's dozen comparisons on each of the 260,000 rows of
+    13 weeks (1.2 s against 0.37 s for the ranges, bench/digest.py at 1,000,000).
+    """
+    weeks = [
+        per_route_query([logged_between(start, end)], sa.literal(index, sa.Integer))
+        for index, (start, end) in enumerate(itertools.pairwise(edges))
+    ]
     series = {route: [0] * (len(edges) - 1) for route in routes}
-    for route, index, count in session.exec(query).all():
+    for route, index, count in session.exec(sa.union_all(*weeks)).all():
         if route in series:
             series[route][index] = count
     return series
@@ -182,7 +180,8 @@ def _cohort(session: Session, start: datetime, end: datetime, as_of: datetime) -
 def _seconds_between(session: Session, earlier: Any, later: Any) -> Any:
     """later − earlier in seconds (NULL if either is), in each dialect's arithmetic."""
     if is_postgres(session):
-        return sa.extract("epoch", later - earlier)
+        # EXTRACT gives numeric: a float sorts the cohort for the median faster, loses nothing.
+        return sa.cast(sa.extract("epoch", later - earlier), sa.Float)
     return (sa.func.julianday(later) - sa.func.julianday(earlier)) * 86400.0
 
 
@@ -211,19 +210,13 @@ def scout_logged(
 ) -> dict[str, tuple[int, list[DiscoveryLine]]]:
     """Per scout who logged in [start, end): how many, and the first few."""
     scout = col(Discovery.scout_user_id)
-    counts = sa.select(scout, sa.func.count()).where(logged_between(start, end)).group_by(scout)
-    rank = sa.func.row_number().over(
-        partition_by=scout, order_by=(col(Discovery.created_at), col(Discovery.id))
-    )
-    ranked = sa.select(*LINE_COLUMNS, rank.label("rank")).where(logged_between(start, end))
-    ranked = ranked.subquery()
-    listed = sa.select(ranked).where(ranked.c.rank <= per_scout).order_by(ranked.c.rank)
-    news: dict[str, tuple[int, list[DiscoveryLine]]] = {
-        user: (count, []) for user, count in session.exec(counts).all()
-    }
-    for row in session.exec(listed).all():
-        news[row.scout_user_id][1].append(DiscoveryLine(*row[: len(LINE_COLUMNS)]))
-    return news
+    ranked = _per_scout(
+        sa.select(col(Discovery.id).label("id")).where(logged_between(start, end)),
+        scout, (col(Discovery.created_at), col(Discovery.id)),
+    )  # fmt: skip
+    listed = sa.select(*LINE_COLUMNS, ranked.c.count).join(ranked, ranked.c.id == Discovery.id)
+    rows = session.exec(listed.where(ranked.c.rank <= per_scout).order_by(ranked.c.rank))
+    return _gathered(rows, lambda row: DiscoveryLine(*row[: len(LINE_COLUMNS)]))
 
 
 def scout_changes(
@@ -231,22 +224,36 @@ def scout_changes(
 ) -> dict[str, tuple[int, list[LoopLine]]]:
     """Per scout: how many of their discoveries were answered in [start, end), the first few."""
     discovery = col(StatusChange.discovery_id)
-    scout = col(Discovery.scout_user_id)
-    joined = sa.select().select_from(StatusChange).join(Discovery, col(Discovery.id) == discovery)
-    joined = joined.where(changed_between(start, end, REACHED), live())
-    counts = joined.add_columns(scout, sa.func.count()).group_by(scout)
-    rank = sa.func.row_number().over(
-        partition_by=scout, order_by=(col(StatusChange.at), col(StatusChange.id))
-    )
-    ranked = joined.add_columns(
-        discovery, col(Discovery.account), scout, col(StatusChange.to_status),
-        col(StatusChange.actor_user_id), col(StatusChange.at), col(StatusChange.outcome_kind),
-        col(StatusChange.note), col(StatusChange.link), rank.label("rank"),
-    ).subquery()  # fmt: skip
-    listed = sa.select(ranked).where(ranked.c.rank <= per_scout).order_by(ranked.c.rank)
-    news: dict[str, tuple[int, list[LoopLine]]] = {
-        user: (count, []) for user, count in session.exec(counts).all()
-    }
-    for row in session.exec(listed).all():
-        news[row.scout_user_id][1].append(LoopLine(*row[:9]))
+    of_discovery = col(Discovery.id) == discovery
+    changes = sa.select(col(StatusChange.id).label("id")).join(Discovery, of_discovery)
+    ranked = _per_scout(
+        changes.where(changed_between(start, end, REACHED), live()),
+        col(Discovery.scout_user_id), (col(StatusChange.at), col(StatusChange.id)),
+    )  # fmt: skip
+    listed = sa.select(
+        discovery, col(Discovery.account), col(Discovery.scout_user_id),
+        col(StatusChange.to_status), col(StatusChange.actor_user_id), col(StatusChange.at),
+        col(StatusChange.outcome_kind), col(StatusChange.note), col(StatusChange.link),
+        ranked.c.count,
+    ).join(ranked, ranked.c.id == StatusChange.id).join(Discovery, of_discovery)  # fmt: skip
+    rows = session.exec(listed.where(ranked.c.rank <= per_scout).order_by(ranked.c.rank))
+    return _gathered(rows, lambda row: LoopLine(*row[:9]))
+
+
+def _per_scout(ids: Any, scout: Any, order: tuple[Any, ...]) -> Any:
+    """`ids` with each scout's count and each row's rank within its scout, as a subquery.
+
+    Only ids are ranked: the wide columns are read for the few rows listed, not sorted for all.
+    """
+    return ids.add_columns(
+        sa.func.count().over(partition_by=scout).label("count"),
+        sa.func.row_number().over(partition_by=scout, order_by=order).label("rank"),
+    ).subquery()
+
+
+def _gathered(rows: Any, make: Any) -> dict[str, tuple[int, list[Any]]]:
+    """Rows listed per scout (in rank order), with each scout's count: scout -> (count, items)."""
+    news: dict[str, tuple[int, list[Any]]] = {}
+    for row in rows:
+        news.setdefault(row.scout_user_id, (row.count, []))[1].append(make(row))
     return news
