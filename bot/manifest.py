@@ -25,6 +25,7 @@ BOT_SCOPES = [
     "im:write",
     "reactions:write",
     "users:read",
+    "users:read.email",  # `valuescout accounts import` finds an account owner by email
 ]
 # The last three tell the app that a route channel takes cards again (see discoveries.blocked).
 BOT_EVENTS = [

@@ -164,7 +164,12 @@ class Settings(BaseSettings):
         return data
 
     @field_validator(
-        "bot_token", "signing_secret", "app_token", "prompts_dir", "webhook_url", "webhook_secret",
+        "bot_token",
+        "signing_secret",
+        "app_token",
+        "prompts_dir",
+        "webhook_url",
+        "webhook_secret",
         mode="before",
     )
     @classmethod
