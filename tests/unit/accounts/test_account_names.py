@@ -6,7 +6,11 @@ from hypothesis import strategies as st
 
 from storage.account_names import LEGAL_SUFFIXES, best_match, compared_form, group_names
 
-ACCOUNTS = {1: ["Acme Corporation", "ACME"], 2: ["Globex International", "Globex Intl"], 3: ["Initech"]}
+ACCOUNTS = {
+    1: ["Acme Corporation", "ACME"],
+    2: ["Globex International", "Globex Intl"],
+    3: ["Initech"],
+}
 
 
 @pytest.mark.parametrize("typed", ["ACME Corp.", "Acme Corporation", "acme corp", " Acme, Inc "])
