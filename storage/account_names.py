@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -63,28 +63,50 @@ def compared_form(name: str) -> str:
     return " ".join(kept or words)  # "The Company" alone stays a name
 
 
-def best_match(typed: str, names: Mapping[Key, Iterable[str]]) -> tuple[Key, float] | None:
-    """The key whose name or alias is closest to `typed` (an exact form first), or None."""
-    wanted = compared_form(typed)
-    if not wanted:
-        return None
-    forms = {(key, i): compared_form(n) for key, ns in names.items() for i, n in enumerate(ns)}
-    exact = next((key for (key, _i), form in forms.items() if form == wanted), None)
-    if exact is not None:
-        return exact, 100.0
-    found = process.extractOne(
-        wanted, forms, scorer=fuzz.token_sort_ratio, score_cutoff=MATCH_CUTOFF
-    )
-    return (found[2][0], found[1]) if found else None
+class NameIndex(Generic[Key]):
+    """Names and aliases by key, compared forms computed once: exact by dict, else fuzzy."""
+
+    def __init__(self, names: Mapping[Key, Iterable[str]] | None = None) -> None:
+        self._exact: dict[str, Key] = {}
+        self._forms: dict[tuple[Key, int], str] = {}
+        for key, key_names in (names or {}).items():
+            self.add(key, key_names)
+
+    def add(self, key: Key, names: Iterable[str]) -> None:
+        """Index a key's names (a name already indexed keeps its first key)."""
+        for name in names:
+            form = _sorted_words(compared_form(name))
+            self._exact.setdefault(form, key)
+            self._forms[(key, len(self._forms))] = form
+
+    def match(self, typed: str) -> tuple[Key, float] | None:
+        """The key whose name or alias is closest to `typed` (an exact form first), or None."""
+        wanted = _sorted_words(compared_form(typed))
+        if not wanted:
+            return None
+        if wanted in self._exact:
+            return self._exact[wanted], 100.0
+        # The words are sorted once here, so plain ratio is token_sort_ratio at a third the cost.
+        found = process.extractOne(
+            wanted, self._forms, scorer=fuzz.ratio, processor=None, score_cutoff=MATCH_CUTOFF
+        )
+        return (found[2][0], found[1]) if found else None
+
+
+def _sorted_words(form: str) -> str:
+    return " ".join(sorted(form.split()))
 
 
 def group_names(names: Iterable[str]) -> list[list[str]]:
     """Names grouped by match, in order of first appearance; each group's first is its name."""
-    groups: dict[int, list[str]] = {}
+    groups: list[list[str]] = []
+    index: NameIndex[int] = NameIndex()
     for name in names:
-        found = best_match(name, groups)
+        found = index.match(name)
         if found is None:
-            groups[len(groups)] = [name]
+            index.add(len(groups), [name])
+            groups.append([name])
         else:
+            index.add(found[0], [name])  # a later spelling may be closer to this one
             groups[found[0]].append(name)
-    return list(groups.values())
+    return groups

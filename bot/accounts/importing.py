@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from bot.accounts.rows import AccountRow, ParsedFile
+from storage.account_names import NameIndex
 from storage.models import Account
-from storage.queries.accounts import matching_account
+from storage.queries.accounts import all_accounts
 
 NOT_FOUND = {"users_not_found", "user_not_found"}
 
@@ -67,36 +68,59 @@ def with_owners(parsed: ParsedFile, owners: OwnerDirectory | None) -> ParsedFile
 
 def apply_rows(*, session: Session, parsed: ParsedFile) -> ImportReport:
     """Create or update an account per row (by crm_id, else an account of that name without one)."""
-    report = ImportReport(rejected=list(parsed.rejected))
+    report, known = ImportReport(rejected=list(parsed.rejected)), _KnownAccounts(session)
     for row in parsed.rows:
-        account = _existing(session, row)
+        account = known.for_row(row)
         wanted = _columns(row)
         if account is not None and not row.crm_id:  # a row without one keeps the CRM's link
             wanted["crm_id"] = account.crm_id
         if account is None:
-            session.add(Account(**wanted))
+            account = Account(**wanted)
             report.counts["created"] += 1
         elif any(getattr(account, key) != value for key, value in wanted.items()):
-            for key, value in wanted.items():
-                setattr(account, key, value)
-            session.add(account)
             report.counts["updated"] += 1
         else:
             report.counts["unchanged"] += 1
-        session.flush()
+            continue
+        for key, value in wanted.items():
+            setattr(account, key, value)
+        session.add(account)
+        known.add(account)
+    session.flush()  # once: a flush per row would walk every account of the session again
     return report
 
 
-def _existing(session: Session, row: AccountRow) -> Account | None:
-    """The account a row is about: same crm_id; else the one it names (without another crm_id)."""
-    if row.crm_id:
-        same = session.exec(select(Account).where(Account.crm_id == row.crm_id)).first()
-        if same is not None:
-            return same
-    named = matching_account(session=session, name=row.name)
-    if named is None or (row.crm_id and named.crm_id):
-        return None
-    return named
+class _KnownAccounts:
+    """Every account, read once per import, by crm_id and by name; the names of those without
+    a crm_id apart (the only ones a row with a new crm_id may adopt), so that matching stays fast."""
+
+    def __init__(self, session: Session) -> None:
+        self._accounts: list[Account] = []  # keyed by position: new ones have no id yet
+        self._by_crm: dict[str, Account] = {}
+        self._names: NameIndex[int] = NameIndex()
+        self._unlinked: NameIndex[int] = NameIndex()
+        for account in all_accounts(session=session):
+            self.add(account)
+
+    def add(self, account: Account) -> None:
+        """Index a new or changed account (its new names match from now on)."""
+        key = len(self._accounts)
+        self._accounts.append(account)
+        self._names.add(key, account.names())
+        if account.crm_id:
+            self._by_crm[account.crm_id] = account
+        else:
+            self._unlinked.add(key, account.names())
+
+    def for_row(self, row: AccountRow) -> Account | None:
+        """Same crm_id; else the account the row names, unless it has another crm_id."""
+        if row.crm_id and row.crm_id in self._by_crm:
+            return self._by_crm[row.crm_id]
+        found = (self._unlinked if row.crm_id else self._names).match(row.name)
+        named = self._accounts[found[0]] if found else None
+        if named is None or (row.crm_id and named.crm_id):
+            return None
+        return named
 
 
 def _columns(row: AccountRow) -> dict:

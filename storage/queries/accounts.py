@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, func, select, update
 
-from storage.account_names import best_match
+from storage.account_names import NameIndex
 from storage.models import Account, Discovery
 
 
@@ -15,9 +15,27 @@ def all_accounts(*, session: Session) -> list[Account]:
 
 def matching_account(*, session: Session, name: str) -> Account | None:
     """The account whose name or an alias matches `name` (legal suffixes and case aside)."""
-    accounts = {account.id: account for account in all_accounts(session=session)}
-    found = best_match(name, {key: account.names() for key, account in accounts.items()})
-    return accounts[found[0]] if found else None
+    found = _name_index(session).match(name)
+    return session.get(Account, found[0]) if found else None
+
+
+# Per database: the accounts' version (how many, newest, last change) and their names indexed. A
+# scout's answer is matched in milliseconds, not after reading every account again.
+_INDEXES: dict[str, tuple[tuple, NameIndex[int]]] = {}
+
+
+def _name_index(session: Session) -> NameIndex[int]:
+    """The names of every account, indexed again only when an account changed."""
+    changed = select(func.count(), func.max(Account.id), func.max(Account.updated_at))
+    version = tuple(session.exec(changed).one())
+    database = session.get_bind().url.render_as_string(hide_password=True)
+    cached = _INDEXES.get(database)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    rows = session.exec(select(Account.id, Account.name, Account.aliases)).all()
+    index: NameIndex[int] = NameIndex({key: [name, *aliases] for key, name, aliases in rows})
+    _INDEXES[database] = (version, index)
+    return index
 
 
 def account_for_name(*, session: Session, name: str) -> Account:

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storage.account_names import LEGAL_SUFFIXES, best_match, compared_form, group_names
+from storage.account_names import LEGAL_SUFFIXES, NameIndex, compared_form, group_names
 
 ACCOUNTS = {
     1: ["Acme Corporation", "ACME"],
@@ -39,6 +39,10 @@ def test_a_name_that_is_only_a_legal_form_is_kept_as_a_name():
 def test_matching_names_are_grouped_under_the_first_spelling():
     groups = group_names(["Acme Corp", "Globex", "ACME corporation", "acme", "Initech"])
     assert groups == [["Acme Corp", "ACME corporation", "acme"], ["Globex"], ["Initech"]]
+
+
+def best_match(typed: str, names: dict) -> tuple | None:
+    return NameIndex(names).match(typed)
 
 
 names = st.text(alphabet=st.characters(categories=["Lu", "Ll"]), min_size=3, max_size=20).filter(
