@@ -26,9 +26,17 @@ def test_a_typo_in_a_long_name_still_lands_on_it():
     assert best_match("Globex Internatonal", ACCOUNTS)[0] == 2
 
 
-@pytest.mark.parametrize("typed", ["Acne", "Initrode", "Umbrella Corp", "", "Inc."])
+@pytest.mark.parametrize(
+    "typed", ["Acne", "Initrode", "Umbrella Corp", "", "Inc.", "Globe", "Initech 2", "Acmes"]
+)
 def test_a_different_customer_is_not_matched(typed):
     assert best_match(typed, ACCOUNTS) is None
+
+
+def test_names_that_differ_in_a_number_are_different_accounts():
+    numbered = {n: [f"Account {n}"] for n in range(25)}
+    assert all(best_match(f"Account {n}", numbered)[0] == n for n in range(25))
+    assert best_match("Account 1 Ltd", numbered)[0] == 1
 
 
 def test_a_name_that_is_only_a_legal_form_is_kept_as_a_name():
