@@ -164,12 +164,7 @@ class Settings(BaseSettings):
         return data
 
     @field_validator(
-        "bot_token",
-        "signing_secret",
-        "app_token",
-        "prompts_dir",
-        "webhook_url",
-        "webhook_secret",
+        "bot_token", "signing_secret", "app_token", "prompts_dir", "webhook_url", "webhook_secret",
         mode="before",
     )
     @classmethod
