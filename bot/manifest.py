@@ -25,6 +25,8 @@ SCOPE_USES: dict[str, tuple[str, ...]] = {
     "groups:read": ("conversations_info", "group_unarchive"),
     "im:history": ("message.im", "conversations_replies"),  # DMs, and the receipt's thread
     "im:write": ("conversations_open",),
+    "users:read": ("users_info",),  # `valuescout accounts import`: an owner given by user id
+    "users:read.email": ("users_lookupByEmail",),  # … or by email
 }
 BOT_SCOPES = sorted(SCOPE_USES)
 # Web API methods the code calls that need no scope.

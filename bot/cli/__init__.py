@@ -72,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     manifest.add_argument("--request-url", help="HTTP mode: the public base URL of `web`")
     _add_export(commands)
     _add_webhook(commands)
+    _add_accounts(commands)
     return parser
 
 
@@ -240,6 +241,19 @@ def _webhook(args: argparse.Namespace, settings: Settings) -> int:
 
     logging.getLogger().setLevel(args.log_level or "WARNING")
     return run_webhook_test(settings, out=sys.stdout)
+
+
+def _add_accounts(commands) -> None:
+    from bot.cli.accounts import add_accounts_command
+
+    add_accounts_command(commands, _command, _accounts)
+
+
+def _accounts(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli.accounts import run_accounts
+
+    logging.getLogger().setLevel(args.log_level or "WARNING")  # the report, not the set-up
+    return run_accounts(args, settings, out=sys.stdout)
 
 
 def _secrets(settings: Settings) -> tuple[str, ...]:

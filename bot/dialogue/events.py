@@ -150,7 +150,15 @@ class Notice:
     text: str
 
 
-Effect = Ask | Summary | ShowHelp | Submitted | Cancelled | Notice
+@dataclass(frozen=True)
+class AccountMatched:
+    """The account the scout named: a known account (by its kept name), or a new one (None)."""
+
+    typed: str
+    known: str | None
+
+
+Effect = Ask | Summary | ShowHelp | Submitted | Cancelled | Notice | AccountMatched
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from bot.dialogue import machine
 from bot.dialogue.definition import Definition, load_definition
-from bot.dialogue.events import DialogueState, Notice, Resume, Submitted
+from bot.dialogue.events import AccountMatched, DialogueState, Notice, Resume, Submitted
 from bot.dialogue.sessions import begin_dialogue, latest_draft, open_dialogue, reopen, save_dialogue
 from bot.discoveries.service import RouteNotConfigured, submit_discovery
 from bot.domain.routing import RoutingRules, load_rules, reason_for, suggest_routes
@@ -21,6 +21,7 @@ from storage.engine import session_scope
 from storage.enums import DialogueStatus, DiscoverySource
 from storage.models import DialogueSession
 from storage.queries import record_request_once, route_channels
+from storage.queries.accounts import matching_account
 
 STATUS_OF_STEP = {"submitted": DialogueStatus.SUBMITTED, "cancelled": DialogueStatus.CANCELLED}
 
@@ -120,12 +121,15 @@ def _turn(session, rules, who, events, now, source, dialogue_id, edit: _Edit) ->
     if opened:
         events = [Resume()]  # the message that opens a dialogue is a greeting, not an answer
     state = edit.apply(DialogueState.load(dialogue.step, dialogue.answers))
+    named_before = state.answers.get("account")
     if opened and edit.form:  # a DM reply must not answer a question the DM never asked
         state = replace(state, in_form=True)
     effects: list = []
     for event in events:
         step = machine.advance(rules.definition, rules.routing, state, event, today=now.date())
         state, effects = step.state, effects + list(step.effects)
+    if edit.answers is None and not state.in_form:  # the DM says what a typed account matched
+        effects = _account_matched(session, named_before, state.answers.get("account")) + effects
     turn = Turn(dialogue.id, state, tuple(effects), opened=opened)
     turn = _submit_if_asked(session, rules, who, dialogue, turn, source, now)
     status = STATUS_OF_STEP.get(turn.state.step, DialogueStatus.OPEN)
@@ -139,6 +143,14 @@ def _turn(session, rules, who, events, now, source, dialogue_id, edit: _Edit) ->
         now=now,
     )
     return turn
+
+
+def _account_matched(session: Session, before: str | None, named: str | None) -> list:
+    """When the scout names an account: the known account it matches, or that it is new."""
+    if not named or named == before:
+        return []
+    account = matching_account(session=session, name=named)
+    return [AccountMatched(typed=named, known=account.name if account else None)]
 
 
 def _current(

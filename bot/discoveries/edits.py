@@ -17,7 +17,7 @@ from sqlmodel import Session, col
 from bot.dialogue.amounts import plain_amount
 from bot.discoveries.event_log import record
 from bot.discoveries.loop import Change, ChangeResult, change_status, latest_change
-from bot.discoveries.service import discovery_columns
+from bot.discoveries.service import account_link, discovery_columns
 from bot.domain.events import DiscoveryEdited
 from bot.domain.lifecycle import ALLOWED_FROM
 from bot.domain.themes import ValueNetwork, tag_themes
@@ -106,7 +106,7 @@ def edit_discovery(
     now: datetime,
 ) -> ChangeResult:
     """Replace the answers while the discovery is new; else the status that stopped it."""
-    columns = discovery_columns(answers)
+    columns = discovery_columns(answers) | account_link(session=session, name=answers["account"])
     columns["themes"] = tag_themes(network, columns["outcome"], columns["gap"])
     statement = (
         sa.update(Discovery)

@@ -35,6 +35,7 @@ from storage.models import Discovery, DiscoveryRoute, StatusChange
 from storage.queries import enqueue_outbox, mark_outbox_sent
 from storage.queries import postpone_outbox as postpone_outbox
 from storage.queries._dialect import insert_for, inserted_one_row
+from storage.queries.accounts import account_for_name
 
 
 class RouteNotConfigured(Exception):
@@ -73,7 +74,8 @@ def submit_discovery(
     # Checked before any write, so a refused submit leaves nothing behind.
     channels = {route: _channel_for(route, route_channels) for route, _ in routes}
     values = dict(team_id=team_id, scout_user_id=scout_user_id, source=source, themes=list(themes))
-    created = _insert_discovery(session, source_key, values | discovery_columns(answers), now)
+    values |= discovery_columns(answers) | account_link(session=session, name=answers["account"])
+    created = _insert_discovery(session, source_key, values, now)
     discovery_id = _discovery_id(session, source_key)
     assert discovery_id is not None  # inserted, by this call or by the one that won the race
     if created:
@@ -135,6 +137,12 @@ def _record_routes(
     )  # fmt: skip
     session.add(first)
     session.flush()
+
+
+def account_link(*, session: Session, name: str) -> dict[str, Any]:
+    """The account a discovery links to, by its kept name: the one `name` matches, or a new one."""
+    account = account_for_name(session=session, name=name)
+    return {"account_id": account.id, "account": account.name}
 
 
 def discovery_columns(answers: Mapping[str, Any]) -> dict[str, Any]:

@@ -161,6 +161,15 @@ def users_list(ws: Workspace, p: dict, caller: Caller) -> dict:
     return {"members": list(ws.users.values()), "response_metadata": {"next_cursor": ""}}
 
 
+def users_lookup_by_email(ws: Workspace, p: dict, caller: Caller) -> dict:
+    """users.lookupByEmail: the member whose profile has this email (any case), or `users_not_found`."""
+    email = str(p.get("email") or "").strip().casefold()
+    for user in ws.users.values():
+        if email and user["profile"].get("email", "").casefold() == email:
+            return {"user": user}
+    raise ApiError("users_not_found")
+
+
 def reactions_add(ws: Workspace, p: dict, caller: Caller) -> dict:
     """reactions.add: one emoji per user per message."""
     if not p.get("name"):
@@ -190,6 +199,7 @@ METHODS: dict[str, Handler] = {
     "conversations.replies": conversations_replies,
     "users.info": users_info,
     "users.list": users_list,
+    "users.lookupByEmail": users_lookup_by_email,
     "reactions.add": reactions_add,
     **api_views.METHODS,
 }

@@ -39,12 +39,13 @@ class Channel:
 
 
 def user_object(team_id: str, user_id: str, name: str, real_name: str, **attrs: Any) -> dict:
-    """A users.info `user`; `attrs` may set title, tz, is_admin, is_bot, bot_id."""
+    """A users.info `user`; `attrs` may set title, tz, email, is_admin, is_bot, bot_id."""
     tz = attrs.get("tz", "Europe/Berlin")
     profile = {
         "real_name": real_name,
         "display_name": name,
         "title": attrs.get("title", ""),
+        "email": attrs.get("email", f"{name}@acme.example"),
         "team": team_id,
         "image_48": f"https://avatars.example/{user_id}.png",
     }

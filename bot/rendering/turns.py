@@ -7,8 +7,21 @@ from typing import Any
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 
 from bot.dialogue.definition import Definition, Question
-from bot.dialogue.events import Ask, Cancelled, Notice, ShowHelp, Submitted, Summary
-from bot.rendering.dialogue import plain_message, question_message, summary_message
+from bot.dialogue.events import (
+    AccountMatched,
+    Ask,
+    Cancelled,
+    Notice,
+    ShowHelp,
+    Submitted,
+    Summary,
+)
+from bot.rendering.dialogue import (
+    plain_message,
+    plain_mrkdwn_message,
+    question_message,
+    summary_message,
+)
 from bot.rendering.text import render
 from bot.routes import current_routes
 
@@ -70,6 +83,8 @@ def _message(
         return {"text": "How the dialogue works", "blocks": _help_blocks(effect.question)}
     if isinstance(effect, Notice):
         return plain_message(effect.text)
+    if isinstance(effect, AccountMatched):
+        return plain_mrkdwn_message(render("account_matched.md.j2", **vars(effect)))
     return None
 
 

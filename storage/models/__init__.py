@@ -1,5 +1,6 @@
 """All table models; importing this package registers every table on SQLModel.metadata."""
 
+from storage.models.accounts import Account
 from storage.models.base import NAMING_CONVENTION, metadata
 from storage.models.discoveries import DialogueSession, Discovery, DiscoveryRoute, StatusChange
 from storage.models.events import RecordedEvent
@@ -15,6 +16,7 @@ from storage.models.operations import (
 
 __all__ = [
     "NAMING_CONVENTION",
+    "Account",
     "AppSetting",
     "ChannelPacing",
     "DialogueSession",

@@ -27,6 +27,7 @@ class Discovery(SQLModel, table=True):
     __tablename__ = "discoveries"
     __table_args__ = (
         sa.Index("ix_discoveries_account", "account"),
+        sa.Index("ix_discoveries_account_id", "account_id"),
         # Time ranges (digests, related cards); with the status, a range counts from the index.
         sa.Index("ix_discoveries_created_at_status", "created_at", "status"),
         sa.Index("ix_discoveries_status", "status"),
@@ -39,6 +40,8 @@ class Discovery(SQLModel, table=True):
     team_id: str = Field(sa_type=sa.String(SLACK_ID))
     scout_user_id: str = Field(sa_type=sa.String(SLACK_ID))
     account: str = Field(sa_type=sa.String(200))
+    # Set on every submit (a matched account, or a new one); nullable only for the migration.
+    account_id: int | None = Field(default=None, sa_type=sa.Integer, foreign_key="accounts.id")
     who_cares: Persona | None = Field(default=None, sa_type=str_enum(Persona, ENUM_LENGTH))
     outcome: str = Field(sa_type=sa.Text)
     gap: str = Field(sa_type=sa.Text)

@@ -76,10 +76,11 @@ def test_the_third_scout_at_an_account_in_30_days_sees_the_convergence_and_earli
     text = _related(emulator, third)
     assert text is not None
     # 45 days after the first one: it is related, but outside the 30 days that are counted.
-    assert "3rd discovery at ACME in 30 days, from 3 scouts" in text
-    assert f"discovery #{second} in <#{SEED.sales}>: *acme* — Fewer outages" in text
+    # One account, so one name: the spelling it was first logged under.
+    assert "3rd discovery at Acme in 30 days, from 3 scouts" in text
+    assert f"discovery #{second} in <#{SEED.sales}>: *Acme* — Fewer outages" in text
     assert text.index(f"#{second}") < text.index(f"#{first}") < text.index(f"#{outside}")
-    assert "2nd discovery at acme in 30 days, from 2 scouts" in str(_related(emulator, second))
+    assert "2nd discovery at Acme in 30 days, from 2 scouts" in str(_related(emulator, second))
     assert _related(emulator, outside) is None
 
 
@@ -118,4 +119,4 @@ def test_hostile_text_in_a_related_discovery_is_escaped_and_notifies_nobody(
     assert escape("<!channel> <@U0ADMIN> <https://evil.example|x> &") in text
     assert "<!" not in text and "<@" not in text and "<http" not in text
     assert "…" in text and len(text) <= 3000
-    assert "2nd discovery at acme &lt;!here&gt; in 30 days, from 2 scouts" in text
+    assert "2nd discovery at Acme &lt;!here&gt; in 30 days, from 2 scouts" in text

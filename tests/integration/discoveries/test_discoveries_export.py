@@ -17,14 +17,15 @@ from bot.cli import main
 from bot.discoveries.export import FIELDS, HISTORY_FIELDS, ROUTE_FIELDS, Window, export_records
 from storage.engine import session_scope
 from storage.enums import DiscoverySource, DiscoveryStatus, Fit, Persona, ValueBand
-from storage.models import Discovery, DiscoveryRoute, StatusChange
+from storage.models import Account, Discovery, DiscoveryRoute, StatusChange
 
 CLEARED = ("SLACK_", "VALUESCOUT_", "DATABASE_URL", "LOG_LEVEL")
 HOSTILE_CREATED = datetime(2025, 2, 28, 23, 0, tzinfo=UTC)  # 1 March, midnight in Berlin
 PLAIN_CREATED = datetime(2025, 3, 31, 21, 59, 59, tzinfo=UTC)  # 23:59:59 in Berlin (CEST)
 
 HEADER = (
-    "id,created_at,updated_at,edited_at,team_id,scout_user_id,account,who_cares,outcome,gap,"
+    "id,created_at,updated_at,edited_at,team_id,scout_user_id,account,account_id,crm_id,"
+    "who_cares,outcome,gap,"
     "evidence,evidence_url,value_band,value_amount,value_currency,event_date,event_pressure,"
     "fit,themes,status,source,routes,history\r\n"
 )
@@ -44,7 +45,7 @@ HOSTILE_HISTORY = (
 )
 HOSTILE_CSV = (
     "1,2025-02-28T23:00:00Z,2025-03-02T09:30:00Z,2025-03-01T07:15:00Z,T0ACME,U0SCOUT,"
-    '"Globex, ""Inc.""",executive,"\'=HYPERLINK(""https://evil.example"",""click"")",'
+    '"Globex, ""Inc.""",1,\'=CRM-7,executive,"\'=HYPERLINK(""https://evil.example"",""click"")",'
     '"line one\nline two, with a comma",Ünïcödé ✓ 日本語 😀 a\u2028b,'
     "https://example.com/a?b=1&c=2,100k_1m,1234567.89,EUR,2025-04-15,'+1 budget freeze,"
     "partly,onboarding; pricing,actioned,modal,"
@@ -52,13 +53,13 @@ HOSTILE_CSV = (
     f'"{HOSTILE_HISTORY.replace(chr(34), chr(34) * 2)}"\r\n'
 )
 PLAIN_CSV = (
-    "2,2025-03-31T21:59:59Z,2025-03-31T21:59:59Z,,T0ACME,U0OTHER,Initech,,Faster payroll,"
+    "2,2025-03-31T21:59:59Z,2025-03-31T21:59:59Z,,T0ACME,U0OTHER,Initech,,,,Faster payroll,"
     "Manual export,,,,,,,,yes,,new,dm,[],[]\r\n"
 )
 HOSTILE_JSON = (
     '{"id":1,"created_at":"2025-02-28T23:00:00Z","updated_at":"2025-03-02T09:30:00Z",'
     '"edited_at":"2025-03-01T07:15:00Z","team_id":"T0ACME","scout_user_id":"U0SCOUT",'
-    '"account":"Globex, \\"Inc.\\"","who_cares":"executive",'
+    '"account":"Globex, \\"Inc.\\"","account_id":1,"crm_id":"=CRM-7","who_cares":"executive",'
     '"outcome":"=HYPERLINK(\\"https://evil.example\\",\\"click\\")",'
     '"gap":"line one\\nline two, with a comma","evidence":"Ünïcödé ✓ 日本語 😀 a\\u2028b",'
     '"evidence_url":"https://example.com/a?b=1&c=2","value_band":"100k_1m",'
@@ -70,7 +71,7 @@ HOSTILE_JSON = (
 PLAIN_JSON = (
     '{"id":2,"created_at":"2025-03-31T21:59:59Z","updated_at":"2025-03-31T21:59:59Z",'
     '"edited_at":null,"team_id":"T0ACME","scout_user_id":"U0OTHER","account":"Initech",'
-    '"who_cares":null,"outcome":"Faster payroll","gap":"Manual export","evidence":null,'
+    '"account_id":null,"crm_id":null,"who_cares":null,"outcome":"Faster payroll","gap":"Manual export","evidence":null,'
     '"evidence_url":null,"value_band":null,"value_amount":null,"value_currency":null,'
     '"event_date":null,"event_pressure":null,"fit":"yes","themes":[],"status":"new",'
     '"source":"dm","routes":[],"history":[]}\n'
@@ -115,6 +116,7 @@ def hostile_discovery() -> Discovery:
         HOSTILE_CREATED,
         scout_user_id="U0SCOUT",
         account='Globex, "Inc."',
+        account_id=1,
         who_cares=Persona.EXECUTIVE,
         outcome='=HYPERLINK("https://evil.example","click")',
         gap="line one\nline two, with a comma",
@@ -165,6 +167,8 @@ def hostile_children(discovery_id: int) -> list[Any]:
 def fixed_data(engine: Engine) -> None:
     """The hostile discovery with its routes and history, and a plain one without."""
     with session_scope(engine) as session:
+        session.add(Account(id=1, name='Globex, "Inc."', crm_id="=CRM-7"))  # a CRM id is data too
+        session.flush()
         session.add(hostile_discovery())
         session.flush()
         session.add_all(hostile_children(1))
@@ -303,6 +307,7 @@ def _count_selects(selects: list[str]):
 def test_every_column_an_analyst_can_use_is_exported():
     # A column added to the models later must be added to the export too (or left out here).
     internal = {"id", "discovery_id"}
-    assert set(FIELDS) == set(Discovery.model_fields) - {"source_key"}  # Slack's dedupe key
+    # Slack's dedupe key is left out; the account's CRM id is added.
+    assert set(FIELDS) == set(Discovery.model_fields) - {"source_key"} | {"crm_id"}
     assert set(ROUTE_FIELDS) == set(DiscoveryRoute.model_fields) - internal
     assert set(HISTORY_FIELDS) == set(StatusChange.model_fields) - internal

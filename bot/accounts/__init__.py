@@ -1,0 +1,1 @@
+"""Customer accounts: the CSV import from the CRM, listing, merging, and matching typed names."""

@@ -1,0 +1,93 @@
+"""`valuescout accounts import|list|merge`: customer accounts from the CRM, kept by the admin."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy import Engine
+
+from bot.accounts.importing import OwnerDirectory, apply_rows, with_owners
+from bot.accounts.rows import AccountsFileError, accounts_csv, parse_accounts
+from bot.cli.digest import UsageError
+from bot.cli.runtime import prepare_database
+from bot.settings import Settings, require
+from bot.slack_client import build_web_client
+from storage.engine import read_scope, session_scope
+from storage.queries.accounts import all_accounts, find_account, merge_accounts
+
+
+def add_accounts_command(commands, command, run) -> None:
+    """Register `accounts import FILE [--dry-run]`, `accounts list` and `accounts merge A B`."""
+    accounts = command(commands, "accounts", run, "customer accounts: import, list, merge")
+    actions = accounts.add_subparsers(required=True, metavar="action", dest="action")
+    load = actions.add_parser("import", help="create or update accounts from a CSV (by crm_id)")
+    load.add_argument(
+        "file", metavar="FILE.csv", help="columns: name,crm_id,crm_url,owner,aliases,segment"
+    )
+    load.add_argument(
+        "--dry-run", action="store_true", help="report what would change; change nothing"
+    )
+    actions.add_parser("list", help="print every account as CSV (the import's columns)")
+    merge = actions.add_parser("merge", help="merge account A into B: A's discoveries move to B")
+    for ref in ("source", "target"):
+        merge.add_argument(ref, help="a crm_id, #id, or name or alias")
+
+
+def run_accounts(args: argparse.Namespace, settings: Settings, *, out: TextIO) -> int:
+    """Run one accounts action; exit 1 when an import refused a row."""
+    actions = {"import": _import, "list": _list, "merge": _merge}
+    engine = prepare_database(settings)
+    try:
+        return actions[args.action](args, settings, engine, out)
+    finally:
+        engine.dispose()
+
+
+def _import(args: argparse.Namespace, settings: Settings, engine: Engine, out: TextIO) -> int:
+    try:
+        parsed = parse_accounts(Path(args.file).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, AccountsFileError) as problem:
+        raise UsageError(f"cannot import {args.file}: {problem}") from None
+    owners = None
+    if any(row.owner for row in parsed.rows):
+        require(settings, "SLACK_BOT_TOKEN", purpose="finding account owners in Slack")
+        owners = OwnerDirectory(build_web_client(settings))
+    parsed = with_owners(parsed, owners)
+    with session_scope(engine) as session:
+        report = apply_rows(session=session, parsed=parsed)
+        if args.dry_run:
+            session.rollback()
+    out.writelines(f"line {line}: rejected: {reason}\n" for line, reason in report.rejected)
+    dry = " (dry run: nothing changed)" if args.dry_run else ""
+    out.write(f"{report.summary()}{dry}\n")
+    return 1 if report.rejected else 0
+
+
+def _list(args: argparse.Namespace, settings: Settings, engine: Engine, out: TextIO) -> int:
+    with read_scope(engine) as session:
+        rows = [
+            {
+                "name": a.name, "crm_id": a.crm_id, "crm_url": a.crm_url,
+                "owner": a.owner_user_id, "aliases": ";".join(a.aliases), "segment": a.segment,
+            }
+            for a in all_accounts(session=session)
+        ]  # fmt: skip
+    out.write(accounts_csv(rows))
+    return 0
+
+
+def _merge(args: argparse.Namespace, settings: Settings, engine: Engine, out: TextIO) -> int:
+    with session_scope(engine) as session:
+        source = find_account(session=session, ref=args.source)
+        target = find_account(session=session, ref=args.target)
+        for ref, account in ((args.source, source), (args.target, target)):
+            if account is None:
+                raise UsageError(f"no account matches {ref!r} (see `valuescout accounts list`)")
+        if source.id == target.id:
+            raise UsageError(f"{args.source!r} and {args.target!r} are the same account")
+        described = f"{source.name} (#{source.id}) into {target.name} (#{target.id})"
+        moved = merge_accounts(session=session, source=source, target=target)
+    out.write(f"merged {described}: {moved} discoveries moved\n")
+    return 0
