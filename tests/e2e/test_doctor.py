@@ -7,6 +7,7 @@ import pytest
 
 from bot.cli.doctor import run_doctor
 from bot.emulator import SEED
+from bot.manifest import BOT_SCOPES
 from storage.engine import session_scope
 from storage.migrate import current_revision, head_revision, upgrade
 from storage.queries import beat, enqueue_outbox
@@ -17,7 +18,7 @@ from tests.e2e.conftest import SIGNING_SECRET, e2e_settings
 ALL_WELL = [
     "✓ Slack set-up: HTTP mode (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)",
     "✓ Slack token: accepted for @valuescout in Acme Corp",
-    "✓ Scopes: all 10 the app needs are granted",
+    f"✓ Scopes: all {len(BOT_SCOPES)} the app needs are granted",
     "✓ Database: reachable; migrations current",
     "✓ Channel for sales: #sales (C0SALES): the bot is a member",
     "✓ Channel for marketing: #marketing (C0MARKETING): the bot is a member",

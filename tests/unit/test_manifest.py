@@ -70,7 +70,8 @@ def test_every_method_the_code_calls_has_its_scope_and_every_scope_a_use():
 
 def test_the_manifest_asks_for_no_scope_the_code_does_not_use():
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
-    assert not scopes & {"app_mentions:read", "reactions:write", "users:read", "im:read"}
+    assert not scopes & {"app_mentions:read", "reactions:write", "im:read"}
+    assert scopes == set(SCOPE_USES)  # users:read only since `accounts import` looks owners up
 
 
 @pytest.mark.parametrize("url", ["http://scout.example.com", "scout.example.com", "https://"])
