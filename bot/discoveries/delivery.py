@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import random
-import threading
 import time
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
@@ -37,6 +36,7 @@ from bot.discoveries.service import (
 )
 from bot.domain.themes import ValueNetwork
 from bot.effects.dispatch import dispatch_events
+from bot.effects.polling import PollingThread
 from bot.effects.webhook import WEBHOOK, WebhookTarget
 from bot.effects.webhook_worker import WebhookWorker
 from bot.rendering.text import NO_UNFURL
@@ -104,8 +104,7 @@ class DeliveryWorker:
         self._interval = timedelta(seconds=per_channel_interval)  # zero: no pacing at all
         self._soonest: float | None = None
         self._random = random.Random()
-        self._wakeup, self._stopping = threading.Event(), threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = PollingThread("outbox-delivery")
 
     # -- running ----------------------------------------------------------------------
 
@@ -124,33 +123,25 @@ class DeliveryWorker:
 
     def start(self) -> None:
         """Drain in a daemon thread until stop(), every poll_interval or when woken."""
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="outbox-delivery", daemon=True)
-        self._thread.start()
+        self._loop.start(self._run)
         if self._webhooks:  # in a thread of its own: a slow receiver never delays Slack
             self._webhooks.start()
 
     def wake(self) -> None:
         """Drain now rather than at the next poll (e.g. right after a submit)."""
-        self._wakeup.set()
+        self._loop.wake()
         if self._webhooks:
             self._webhooks.wake()
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the thread after its current message; rows it holds are leased, never lost."""
-        self._stopping.set()
-        self._wakeup.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._loop.stop(timeout)
         if self._webhooks:
             self._webhooks.stop(timeout)
 
     def _run(self) -> None:
-        while not self._stopping.is_set():
-            self._wakeup.clear()  # before draining: a wake() during the drain is not lost
+        while not self._loop.stopping.is_set():
+            self._loop.wakeup.clear()  # before draining: a wake() during the drain is not lost
             try:
                 self._drain_slack()
             except Exception:  # the database may be down: keep the thread, try again later
@@ -158,7 +149,7 @@ class DeliveryWorker:
             pause = self._poll
             if self._soonest is not None:  # a row waits for its channel's slot: go then
                 pause = min(pause, max(self._soonest - self._clock(), 0.0))
-            self._wakeup.wait(pause)
+            self._loop.wakeup.wait(pause)
 
     # -- one message ------------------------------------------------------------------
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import random
-import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
+from bot.effects.polling import PollingThread
 from bot.effects.webhook import (
     GIVE_UP_AFTER,
     WEBHOOK,
@@ -52,8 +52,7 @@ class WebhookWorker:
         self._engine, self._target, self._clock = engine, target, clock
         self._poll, self._batch, self._lease = poll_interval, batch_size, lease
         self._random = random.Random()
-        self._wakeup, self._stopping = threading.Event(), threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = PollingThread("webhook-delivery")
 
     def drain_once(self) -> int:
         """Send every webhook that is due now; return how many the receiver took."""
@@ -67,33 +66,25 @@ class WebhookWorker:
 
     def start(self) -> None:
         """Drain in a daemon thread until stop(): a slow receiver never holds up Slack posts."""
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="webhook-delivery", daemon=True)
-        self._thread.start()
+        self._loop.start(self._run)
 
     def wake(self) -> None:
         """Drain now rather than at the next poll."""
-        self._wakeup.set()
+        self._loop.wake()
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop after the current POST; rows it holds are leased, never lost."""
-        self._stopping.set()
-        self._wakeup.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        self._loop.stop(timeout)
 
     def _run(self) -> None:
-        while not self._stopping.is_set():
-            self._wakeup.clear()
+        while not self._loop.stopping.is_set():
+            self._loop.wakeup.clear()
             try:
-                while self.drain_once() and not self._stopping.is_set():
+                while self.drain_once() and not self._loop.stopping.is_set():
                     pass  # a full batch went out: more may be due
             except Exception:  # the database may be down: keep the thread, try again later
                 logger.exception("webhook drain failed; trying again in %.1f s", self._poll)
-            self._wakeup.wait(self._poll)
+            self._loop.wakeup.wait(self._poll)
 
     def _deliver(
         self, message_id: int, discovery_id: int | None, body: dict, created: datetime
