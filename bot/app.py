@@ -14,9 +14,12 @@ from sqlalchemy import Engine
 from bot import listeners
 from bot.dialogue.turns import DialogueRules
 from bot.discoveries.delivery import DeliveryWorker
-from bot.listeners.support import SORRY, Services
+from bot.domain.actor import Actor
+from bot.listeners.support import SORRY
 from bot.logs import new_reference
+from bot.services import Services
 from bot.settings import Settings
+from storage.types import utc_now
 
 log = logging.getLogger(__name__)
 # Threads for the work after the ack (Web API calls wait on Slack): Bolt's default is 5.
@@ -83,12 +86,16 @@ def after_ack_work(app: App) -> AfterAckExecutor:
 
 
 def _provide(shared: Services, client: WebClient):
-    """Middleware that gives every listener the services, and the app's client: Bolt would
-    hand each request a WebClient of its own, and with it a new connection per call."""
+    """Middleware that gives every listener the services (database, settings, delivery), who is
+    acting, the request's time, and the app's client: Bolt would hand each request a WebClient
+    of its own, and with it a new connection per call."""
+    admins = shared.settings.admins
 
     def provide(context: BoltContext, next) -> None:
         context["services"] = shared
         context["client"] = client
+        context["actor"] = Actor.of(context.user_id, context.team_id, admins=admins)
+        context["now"] = utc_now()
         next()
 
     return provide

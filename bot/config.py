@@ -9,6 +9,7 @@ from sqlmodel import Session
 from bot.discoveries.blocked import retarget_blocked
 from bot.discoveries.nudges import SETTING as NUDGE_SETTING
 from bot.discoveries.nudges import nudge_days
+from bot.domain.actor import Actor
 from bot.domain.workspace import MAX_NUDGE_DAYS as MAX_NUDGE_DAYS
 from bot.domain.workspace import WorkspaceConfig
 from bot.settings import DigestSchedule, Settings, parse_weekly
@@ -47,3 +48,26 @@ def save_config(*, session: Session, config: WorkspaceConfig, admin: str, now: d
                 changed_by=admin, now=now)  # fmt: skip
     set_setting(session=session, key=NUDGE_SETTING, value=config.nudge_days,
                 changed_by=admin, now=now)  # fmt: skip
+
+
+class AdminsOnly(Exception):
+    """Only admins see or change the workspace's settings, whatever surface asked."""
+
+
+def settings_to_change(*, session: Session, settings: Settings, actor: Actor) -> WorkspaceConfig:
+    """The configuration in force, for an admin to change."""
+    _require_admin(actor)
+    return load_config(session=session, settings=settings)
+
+
+def change_settings(
+    *, session: Session, actor: Actor, config: WorkspaceConfig, now: datetime
+) -> None:
+    """An admin's validated changes, stored; anyone else is refused (a forged submit too)."""
+    _require_admin(actor)
+    save_config(session=session, config=config, admin=actor.user_id, now=now)
+
+
+def _require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise AdminsOnly(actor.user_id)

@@ -26,7 +26,7 @@ from bot.domain.lifecycle import ALLOWED_FROM as ALLOWED_FROM
 from bot.domain.lifecycle import NOTE_LIMIT as NOTE_LIMIT
 from bot.domain.lifecycle import ChangeResult, Status
 from bot.domain.views import ChangeView, DiscoveryView, RouteView, view_of
-from bot.effects.slack import STATUS_REPLY, receipt_key
+from bot.effects.slack import STATUS_REPLY, queue_redraws, receipt_key
 from bot.effects.slack import status_reply_key as status_reply_key
 from storage.enums import DiscoveryStatus, OutboxStatus
 from storage.models import Discovery, DiscoveryRoute, OutboxMessage, StatusChange
@@ -207,6 +207,16 @@ def start_change(
     if moved_away(routes, channel_id):
         return discovery.account, ChangeResult(status=discovery.status, moved=True)
     return discovery.account, None
+
+
+def heal_cards(*, session: Session, discovery_id: int, cause: str, now: datetime) -> str | None:
+    """A click on an out-of-date card changed nothing: redraw every card and the receipt as
+    the discovery is now (through the outbox, retried like any redraw). The account, or None
+    when the discovery is gone. `cause` names the click, so each one heals once."""
+    account = session.exec(select(Discovery.account).where(Discovery.id == discovery_id)).first()
+    if account is not None:
+        queue_redraws(session=session, discovery_id=discovery_id, cause=cause, now=now)
+    return account
 
 
 def load_status_reply(

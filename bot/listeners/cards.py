@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
+from uuid import uuid4
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot.discoveries.loop import (
-    Cards,
-    Change,
-    ChangeResult,
-    change_status,
-    load_cards,
-    start_change,
-)
+from bot.discoveries.loop import Change, ChangeResult, change_status, heal_cards, start_change
 from bot.discoveries.reroute import Move, offer_reroute, reroute_card
-from bot.discoveries.similar import find_related
-from bot.domain.lifecycle import RerouteRefused, Why
-from bot.listeners.support import Services, acknowledge, after_ack, services, tell_privately
-from bot.rendering.cards import discovery_card
+from bot.domain.lifecycle import RerouteRefused, Status, Why
+from bot.listeners.support import (
+    Services,
+    acknowledge,
+    actor,
+    after_ack,
+    request_time,
+    services,
+    tell_privately,
+)
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.status import (
     CardRef,
@@ -34,18 +33,13 @@ from bot.rendering.status import (
     reroute_modal,
     reroute_refusal,
 )
-from storage.engine import session_scope
-from storage.enums import DiscoveryStatus
-from storage.types import utc_now
 
-Loaded = Cards | None
-
-log = logging.getLogger(__name__)
 READERS: dict[str, Callable] = {
     CallbackId.STATUS_ACTIONED.value: actioned_from_modal,
     CallbackId.STATUS_DECLINED.value: reason_from_modal,
     CallbackId.STATUS_REROUTED.value: reroute_from_modal,
 }
+MODALS = {Status.ACTIONED: actioned_modal, Status.DECLINED: decline_modal}
 
 
 def register(app: App) -> None:
@@ -62,24 +56,27 @@ def register(app: App) -> None:
 @after_ack
 def handle_acknowledge(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     """Acknowledge: claim the discovery once, however many clicks arrive."""
-    card, user = _card(body, action), body["user"]["id"]
-    result = _change(context, card, Change(DiscoveryStatus.ACKNOWLEDGED, user, card.channel_id))
-    _after_change(client, services(context), card, user, result)
+    card = _card(body, action)
+    result = _change(context, card, Change(Status.ACKNOWLEDGED, _user(context), card.channel_id))
+    if result.done:
+        services(context).wake_delivery()
+    else:
+        _heal_and_explain(client, context, card, action, result)
 
 
 @after_ack
 def open_actioned(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     """Actioned: ask what came of it (the trigger id lasts 3 s: open the modal first thing)."""
-    _open(client, services(context), body, action, DiscoveryStatus.ACTIONED)
+    _open(client, context, body, action, Status.ACTIONED)
 
 
 @after_ack
 def open_decline(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     """Decline: ask why."""
-    _open(client, services(context), body, action, DiscoveryStatus.DECLINED)
+    _open(client, context, body, action, Status.DECLINED)
 
 
-def handle_actioned(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+def handle_actioned(ack: Ack, view: dict, context: BoltContext) -> None:
     """Check the outcome, note and link; errors show on their fields, else the change is made."""
     form, errors = actioned_from_modal(view)
     if form is None:
@@ -87,51 +84,51 @@ def handle_actioned(ack: Ack, body: dict, view: dict, context: BoltContext) -> N
         return
     card = CardRef.of_view(view)
     change = Change(
-        DiscoveryStatus.ACTIONED, body["user"]["id"], card.channel_id,
+        Status.ACTIONED, _user(context), card.channel_id,
         note=form.note, outcome_kind=form.outcome_kind, link=form.link,
     )  # fmt: skip
     _submit(ack, context, card, change)
 
 
-def handle_declined(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+def handle_declined(ack: Ack, view: dict, context: BoltContext) -> None:
     """Check the reason; an empty one shows on its field, else the discovery is declined."""
     reason, errors = reason_from_modal(view)
     if reason is None:
         ack(response_action="errors", errors=errors)
         return
     card = CardRef.of_view(view)
-    change = Change(DiscoveryStatus.DECLINED, body["user"]["id"], card.channel_id, note=reason)
-    _submit(ack, context, card, change)
+    _submit(ack, context, card, Change(Status.DECLINED, _user(context), card.channel_id, reason))
 
 
 @after_ack
 def open_reroute(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     """Re-route: ask where to and why, offering the teams it has not been to."""
-    card, user = _card(body, action), body["user"]["id"]
+    card = _card(body, action)
     try:
-        with session_scope(services(context).engine) as session:
+        with services(context).reading() as session:
             offer = offer_reroute(session=session, discovery_id=card.discovery_id, route=card.route)
     except RerouteRefused as refused:
-        _tell(client, card, user, reroute_refusal(refused, account=refused.account))
+        _tell(client, context, card, reroute_refusal(refused, account=refused.account))
         return
     view = reroute_modal(card=card, account=offer.account, routes=offer.routes)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def handle_rerouted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+def handle_rerouted(ack: Ack, view: dict, context: BoltContext) -> None:
     """Check the choice and note, then move the card in the request (a refusal shows inline)."""
     form, errors = reroute_from_modal(view)
     if form is None:
         ack(response_action="errors", errors=errors)
         return
-    card, user = CardRef.of_view(view), body["user"]["id"]
-    move = Move(card.discovery_id, str(card.route), form[0], user, form[1])
+    card = CardRef.of_view(view)
+    move = Move(card.discovery_id, str(card.route), form[0], _user(context), form[1])
     try:
-        with session_scope(services(context).engine) as session:
-            reroute_card(session=session, move=move, now=utc_now())
+        with services(context).transaction() as session:
+            reroute_card(session=session, move=move, now=request_time(context))
     except RerouteRefused as refused:
         block = BlockId.STATUS_NOTE if refused.why != Why.THERE else BlockId.REROUTE_TO
-        ack(response_action="errors", errors={block.value: _plain_refusal(refused)})
+        plain = reroute_refusal(refused, account=None, plain=True)
+        ack(response_action="errors", errors={block.value: plain})
         return
     ack(response_action="clear")
 
@@ -141,7 +138,7 @@ def update_after_submit(view: dict, context: BoltContext) -> None:
     """After a modal's submit: the change queued its card redraws and reply; send them now."""
     _form, errors = READERS[view["callback_id"]](view)
     if not errors:  # with errors the modal is still open: nothing changed
-        wake_delivery(services(context))
+        services(context).wake_delivery()
 
 
 def _submit(ack: Ack, context: BoltContext, card: CardRef, change: Change) -> None:
@@ -154,86 +151,52 @@ def _submit(ack: Ack, context: BoltContext, card: CardRef, change: Change) -> No
 
 
 def _open(
-    client: WebClient, app: Services, body: dict, action: dict, target: DiscoveryStatus
+    client: WebClient, context: BoltContext, body: dict, action: dict, target: Status
 ) -> None:
     """Open the modal for target, or tell the person why the discovery cannot get there."""
-    card, user = _card(body, action), body["user"]["id"]
-    with session_scope(app.engine) as session:
+    card = _card(body, action)
+    with services(context).reading() as session:
         account, refused = start_change(
             session=session, discovery_id=card.discovery_id, channel_id=card.channel_id,
             target=target,
         )  # fmt: skip
     if refused is not None:
-        _tell(client, card, user, refusal_text(refused, account=account))
+        _tell(client, context, card, refusal_text(refused, account=account))
         return
-    build = actioned_modal if target == DiscoveryStatus.ACTIONED else decline_modal
-    client.views_open(trigger_id=body["trigger_id"], view=build(card=card, account=account))
+    client.views_open(
+        trigger_id=body["trigger_id"], view=MODALS[target](card=card, account=account)
+    )
 
 
-def _after_change(
-    client: WebClient, app: Services, card: CardRef, user: str, result: ChangeResult
+def _heal_and_explain(
+    client: WebClient, context: BoltContext, card: CardRef, action: dict, result: ChangeResult
 ) -> None:
-    """Send the change's redraws and reply now; after a refusal, heal the stale card and say why."""
-    if result.done:
-        wake_delivery(app)
-        return
-    found = update_cards(client, app, card.discovery_id)
-    _refuse(client, card, user, result, found)
-
-
-def wake_delivery(app: Services) -> None:
-    """A change queued card redraws and the scout's reply: deliver them now, not at the next poll."""
-    if app.delivery is not None:
-        app.delivery.wake()
-
-
-def update_cards(client: WebClient, app: Services, discovery_id: int) -> Loaded:
-    """Redraw each posted card now, e.g. a stale copy someone clicked; Slack refusing one
-    does not stop the rest (changes redraw through the outbox, which retries)."""
-    with session_scope(app.engine) as session:
-        found = load_cards(session=session, discovery_id=discovery_id)
-        related = found and find_related(session=session, discovery=found[0], now=utc_now())
-    if found is None:
-        return None
-    discovery, routes, history = found
-    for route in (r for r in routes if r.message_ts):  # unposted cards are rendered when posted
-        card = discovery_card(
-            discovery=discovery, route=route, definition=app.rules.definition,
-            network=app.rules.network, history=history, related=related, routes=routes,
+    """The click changed nothing: redraw the out-of-date card and tell the person why."""
+    app = services(context)
+    with app.transaction() as session:
+        account = heal_cards(
+            session=session, discovery_id=card.discovery_id, now=request_time(context),
+            cause=f"refused:{card.channel_id}:{action.get('action_ts', '')}",
         )  # fmt: skip
-        try:
-            client.chat_update(
-                channel=route.channel_id, ts=route.message_ts, text=card["text"],
-                blocks=card["blocks"],
-            )  # fmt: skip
-        except SlackApiError as error:  # e.g. the channel was archived; the others still update
-            log.warning("card of discovery %s in %s not updated: %s", discovery_id,
-                        route.channel_id, error.response.get("error"))  # fmt: skip
-    return found
+    app.wake_delivery()
+    _tell(client, context, card, refusal_text(result, account=account))
 
 
-def _refuse(
-    client: WebClient, card: CardRef, user: str, result: ChangeResult, found: Loaded
-) -> None:
-    """Explain, to the person only, why their click changed nothing."""
-    account = found[0].account if found else None
-    _tell(client, card, user, refusal_text(result, account=account))
-
-
-def _tell(client: WebClient, card: CardRef, user: str, text: str) -> None:
-    """An ephemeral note to one person, beside the card they clicked."""
-    tell_privately(client, channel=card.channel_id, user=user, text=text)
-
-
-def _plain_refusal(refused: RerouteRefused) -> str:
-    return reroute_refusal(refused, account=None, plain=True)
+def _tell(client: WebClient, context: BoltContext, card: CardRef, text: str) -> None:
+    """An ephemeral note to the person who clicked, beside the card."""
+    tell_privately(client, channel=card.channel_id, user=_user(context), text=text)
 
 
 def _change(context: BoltContext, card: CardRef, change: Change) -> ChangeResult:
-    with session_scope(services(context).engine) as session:
+    with services(context).transaction() as session:
         return change_status(
-            session=session, discovery_id=card.discovery_id, change=change, now=utc_now()
-        )
+            session=session, discovery_id=card.discovery_id, change=change,
+            now=request_time(context),
+        )  # fmt: skip
+
+
+def _user(context: BoltContext) -> str:
+    return actor(context).user_id
 
 
 def _plain(result: ChangeResult) -> str:
@@ -246,3 +209,18 @@ def _card(body: dict, action: dict) -> CardRef:
     channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
     discovery_id, _, route = action["value"].partition(":")  # "42", or "42:sales" (Re-route)
     return CardRef(int(discovery_id), channel, container.get("message_ts"), route or None)
+
+
+def wake_delivery(app: Services) -> None:
+    """A change queued card redraws and the scout's reply: deliver them now."""
+    app.wake_delivery()
+
+
+def update_cards(_client: WebClient, app: Services, discovery_id: int) -> None:
+    """Heal out-of-date cards of a discovery after a refused edit."""
+    with app.transaction() as session:
+        heal_cards(
+            session=session, discovery_id=discovery_id, cause=f"heal:{uuid4().hex}",
+            now=datetime.now(UTC),
+        )  # fmt: skip
+    app.wake_delivery()

@@ -5,10 +5,7 @@ from __future__ import annotations
 from slack_bolt import App, BoltContext
 
 from bot.discoveries.blocked import release_channel
-from bot.listeners.cards import wake_delivery
-from bot.listeners.support import Services, acknowledge, after_ack, services
-from storage.engine import session_scope
-from storage.types import utc_now
+from bot.listeners.support import acknowledge, after_ack, request_time, services
 
 
 def register(app: App) -> None:
@@ -22,19 +19,20 @@ def register(app: App) -> None:
 def handle_member_joined(event: dict, context: BoltContext) -> None:
     """Someone joined a channel; if it was the bot, what waited on that channel is due now."""
     if event.get("user") and event.get("user") == context.bot_user_id:
-        _release(services(context), event.get("channel"))
+        _release(context, event.get("channel"))
 
 
 @after_ack
 def handle_unarchived(event: dict, context: BoltContext) -> None:
     """A channel is back from the archive: what waited on it is due now."""
-    _release(services(context), event.get("channel"))
+    _release(context, event.get("channel"))
 
 
-def _release(app: Services, channel: object) -> None:
+def _release(context: BoltContext, channel: object) -> None:
     if not isinstance(channel, str) or not channel:
         return
-    with session_scope(app.engine) as session:
-        released = release_channel(session=session, channel_id=channel, now=utc_now())
+    app = services(context)
+    with app.transaction() as session:
+        released = release_channel(session=session, channel_id=channel, now=request_time(context))
     if released:
-        wake_delivery(app)
+        app.wake_delivery()

@@ -7,13 +7,12 @@ from slack_sdk import WebClient
 
 from bot.dialogue.subcommands import read_scout_command
 from bot.dialogue.turns import Who, take_turn
-from bot.listeners.config import is_admin, open_config
-from bot.listeners.support import after_ack, services
+from bot.listeners.config import open_config
+from bot.listeners.support import actor, after_ack, request_time, services
 from bot.rendering.config import admins_only_text
 from bot.rendering.help import help_blocks, unknown_command_text
 from bot.rendering.ids import Command
 from bot.rendering.modal import discovery_modal
-from storage.types import utc_now
 
 
 def register(app: App) -> None:
@@ -26,7 +25,7 @@ def ack_scout_command(ack: Ack, command: dict, context: BoltContext) -> None:
     asked = read_scout_command(command.get("text", ""))
     if asked.kind == "help":
         ack(response_type="ephemeral", text="How to use Value Scout", blocks=help_blocks())
-    elif asked.kind == "config" and not is_admin(services(context), command["user_id"]):
+    elif asked.kind == "config" and not actor(context).is_admin:
         ack(response_type="ephemeral", text=admins_only_text(services(context).settings.admins))
     elif asked.kind == "unknown":
         ack(response_type="ephemeral", text=unknown_command_text(asked.word, asked.suggestion))
@@ -40,13 +39,13 @@ def open_discovery_modal(
 ) -> None:
     """Open the modal on the scout's open dialogue (a new one when there is none)."""
     app, asked = services(context), read_scout_command(command.get("text", ""))
-    if asked.kind == "config" and is_admin(app, command["user_id"]):
-        open_config(client, app, trigger_id=command["trigger_id"])
+    if asked.kind == "config" and actor(context).is_admin:
+        open_config(client, context, trigger_id=command["trigger_id"])
     if asked.kind != "log":
         return
     who = Who(command["team_id"], command["user_id"])  # the scout's DM, not where they typed
     turn = take_turn(
-        engine=app.engine, rules=app.rules, who=who, events=[], now=utc_now(),
+        engine=app.engine, rules=app.rules, who=who, events=[], now=request_time(context),
         story=asked.story, form=True,
     )  # fmt: skip
     view = discovery_modal(app.rules.definition, turn.state.answers, dialogue_id=turn.dialogue_id)

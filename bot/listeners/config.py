@@ -8,11 +8,16 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.config import load_config, save_config
-from bot.domain.workspace import may_change_settings
-from bot.listeners.cards import wake_delivery
+from bot.config import AdminsOnly, change_settings, settings_to_change
 from bot.listeners.home import publish_home
-from bot.listeners.support import Services, acknowledge, after_ack, services
+from bot.listeners.support import (
+    Services,
+    acknowledge,
+    actor,
+    after_ack,
+    request_time,
+    services,
+)
 from bot.rendering.config import (
     admins_only_text,
     config_from_modal,
@@ -21,8 +26,6 @@ from bot.rendering.config import (
 )
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.text import NO_UNFURL
-from storage.engine import session_scope
-from storage.types import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -33,57 +36,57 @@ def register(app: App) -> None:
     app.view(CallbackId.CONFIG.value)(ack=handle_config_submitted, lazy=[after_config_saved])
 
 
-def is_admin(app: Services, user_id: str) -> bool:
-    """Whether this person may change the settings (the rule: bot.domain.workspace)."""
-    return may_change_settings(user_id, app.settings.admins)
-
-
 @after_ack
 def handle_config_button(body: dict, context: BoltContext, client: WebClient) -> None:
     """Change settings (Home tab): the modal for admins, a polite refusal for anyone else."""
-    app, user = services(context), body["user"]["id"]
-    if not is_admin(app, user):
+    open_config(client, context, trigger_id=body["trigger_id"])
+
+
+def open_config(client: WebClient, context: BoltContext, *, trigger_id: str) -> None:
+    """The settings modal, prefilled with what is in force now; a refusal for non-admins."""
+    app, who = services(context), actor(context)
+    try:
+        with app.reading() as session:
+            config = settings_to_change(session=session, settings=app.settings, actor=who)
+    except AdminsOnly:
         text = admins_only_text(app.settings.admins)
-        client.chat_postMessage(channel=user, text=text, **NO_UNFURL)
+        client.chat_postMessage(channel=who.user_id, text=text, **NO_UNFURL)
         return
-    open_config(client, app, trigger_id=body["trigger_id"])
-
-
-def open_config(client: WebClient, app: Services, *, trigger_id: str) -> None:
-    """The settings modal, prefilled with what is in force now."""
-    with session_scope(app.engine) as session:
-        config = load_config(session=session, settings=app.settings)
     client.views_open(trigger_id=trigger_id, view=config_modal(config))
 
 
-def handle_config_submitted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+def handle_config_submitted(ack: Ack, view: dict, context: BoltContext) -> None:
     """Check every field; errors show on their fields, else the settings are saved."""
-    app, user = services(context), body["user"]["id"]
-    if not is_admin(app, user):  # the modal is only opened for admins; a forged submit is not
-        text = admins_only_text(app.settings.admins)
-        ack(response_action="errors", errors={BlockId.CONFIG_SCHEDULE.value: _plain(text)})
-        return
+    app = services(context)
     config, errors = config_from_modal(view)
     if config is None:
         ack(response_action="errors", errors=errors)
         return
-    with session_scope(app.engine) as session:
-        save_config(session=session, config=config, admin=user, now=utc_now())
+    try:
+        with app.transaction() as session:
+            change_settings(
+                session=session, actor=actor(context), config=config, now=request_time(context)
+            )
+    except AdminsOnly:  # the modal is only opened for admins; a forged submit is not
+        text = _plain(admins_only_text(app.settings.admins))
+        ack(response_action="errors", errors={BlockId.CONFIG_SCHEDULE.value: text})
+        return
     ack(response_action="clear")
 
 
 @after_ack
 def after_config_saved(body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
     """Join the mapped channels (cards can't be posted where the bot isn't), then refresh Home."""
-    app, user = services(context), body["user"]["id"]
+    app, who = services(context), actor(context)
     config, _errors = config_from_modal(view)
-    if not is_admin(app, user) or config is None:
+    if not who.is_admin or config is None:
         return  # refused in the ack: nothing was saved
     outside = sorted(c for c in set(config.channels.values()) if not _in_channel(client, c))
     if outside:
-        client.chat_postMessage(channel=user, text=not_in_channels_text(outside), **NO_UNFURL)
-    wake_delivery(app)  # cards that waited on a channel may have just moved to a new one
-    publish_home(client, app, team_id=body["team"]["id"], user_id=user, page=0)
+        text = not_in_channels_text(outside)
+        client.chat_postMessage(channel=who.user_id, text=text, **NO_UNFURL)
+    app.wake_delivery()  # cards that waited on a channel may have just moved to a new one
+    publish_home(client, context, page=0)
 
 
 def _in_channel(client: WebClient, channel: str) -> bool:
@@ -101,3 +104,6 @@ def _in_channel(client: WebClient, channel: str) -> bool:
 def _plain(text: str) -> str:
     """A modal field error shows plain text: mentions become names the person can look up."""
     return text.replace("<@", "@").replace(">", "")
+
+
+__all__ = ["Services", "open_config"]

@@ -7,11 +7,16 @@ from slack_sdk import WebClient
 
 from bot.digests.opt_out import switch_scout_digest
 from bot.listeners.home import publish_home
-from bot.listeners.support import acknowledge, after_ack, services, tell_privately
+from bot.listeners.support import (
+    acknowledge,
+    actor,
+    after_ack,
+    request_time,
+    services,
+    tell_privately,
+)
 from bot.rendering.ids import ActionId
 from bot.rendering.text import render
-from storage.engine import session_scope
-from storage.types import utc_now
 
 
 def register(app: App) -> None:
@@ -24,20 +29,20 @@ def register(app: App) -> None:
 def handle_digest_off(body: dict, context: BoltContext, client: WebClient) -> None:
     """Turn the weekly DM off for whoever clicked, and say how to get it back."""
     # The clicker, never the button's value: a forwarded DM must not switch someone else off.
-    user = body["user"]["id"]
-    _switch(context, user, off=True)
+    _switch(context, off=True)
     channel, text = (body.get("channel") or {}).get("id"), render("digest_turned_off.md.j2")
-    tell_privately(client, channel=channel, user=user, text=text)
+    tell_privately(client, channel=channel, user=actor(context).user_id, text=text)
 
 
 @after_ack
-def handle_digest_on(body: dict, context: BoltContext, client: WebClient) -> None:
+def handle_digest_on(context: BoltContext, client: WebClient) -> None:
     """Turn the weekly DM back on for whoever clicked, and show it on their Home tab."""
-    user = body["user"]["id"]
-    _switch(context, user, off=False)
-    publish_home(client, services(context), team_id=body["team"]["id"], user_id=user, page=0)
+    _switch(context, off=False)
+    publish_home(client, context, page=0)
 
 
-def _switch(context: BoltContext, user: str, *, off: bool) -> None:
-    with session_scope(services(context).engine) as session:
-        switch_scout_digest(session=session, user_id=user, off=off, now=utc_now())
+def _switch(context: BoltContext, *, off: bool) -> None:
+    with services(context).transaction() as session:
+        switch_scout_digest(
+            session=session, user_id=actor(context).user_id, off=off, now=request_time(context)
+        )

@@ -13,11 +13,10 @@ from slack_sdk.errors import SlackApiError
 from bot.dialogue.turns import Who, take_turn
 from bot.doctor import Check, run_checks
 from bot.home import load_home
-from bot.listeners.support import Services, acknowledge, after_ack, services
+from bot.listeners.support import Services, acknowledge, actor, after_ack, request_time, services
 from bot.rendering.home import PAGE_SIZE, home_view
 from bot.rendering.ids import ActionId
 from bot.rendering.modal import discovery_modal
-from storage.types import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -37,53 +36,48 @@ def handle_app_home_opened(
 ) -> None:
     """Show the scout their discoveries when they open the Home tab."""
     if event.get("tab") == "home":
-        publish_home(
-            client, services(context), team_id=body["team_id"], user_id=event["user"], page=0
-        )
+        publish_home(client, context, page=0)
 
 
 @after_ack
 def handle_home_page(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     """Newer or Older clicked."""
-    page = max(int(action["value"]), 0)
-    publish_home(
-        client, services(context), team_id=body["team"]["id"], user_id=body["user"]["id"], page=page
-    )
+    publish_home(client, context, page=max(int(action["value"]), 0))
 
 
 @after_ack
 def handle_log_discovery(body: dict, context: BoltContext, client: WebClient) -> None:
     """Open the discovery modal from the Home tab, on the scout's open dialogue."""
-    app = services(context)
-    who = Who(body["team"]["id"], body["user"]["id"])
+    app, person = services(context), actor(context)
+    who = Who(person.team_id, person.user_id)
     turn = take_turn(
-        engine=app.engine, rules=app.rules, who=who, events=[], now=utc_now(), form=True
-    )
+        engine=app.engine, rules=app.rules, who=who, events=[], now=request_time(context),
+        form=True,
+    )  # fmt: skip
     view = discovery_modal(app.rules.definition, turn.state.answers, dialogue_id=turn.dialogue_id)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def publish_home(
-    client: WebClient, app: Services, *, team_id: str, user_id: str, page: int
-) -> None:
-    """Publish one page of the scout's Home tab, with this quarter's figures."""
+def publish_home(client: WebClient, context: BoltContext, *, page: int) -> None:
+    """Publish one page of the acting person's Home tab, with this quarter's figures."""
+    app, person, now = services(context), actor(context), request_time(context)
     home = load_home(
-        engine=app.engine, settings=app.settings, team_id=team_id, user_id=user_id, page=page,
-        page_size=PAGE_SIZE, since=_quarter_start(app),
+        engine=app.engine, settings=app.settings, team_id=person.team_id,
+        user_id=person.user_id, page=page, page_size=PAGE_SIZE, since=_quarter_start(app, now),
     )  # fmt: skip
     admin = home.config is not None  # what only admins see, the set-up checks among it
-    checks = [check.line() for check in _checks(client, app)] if admin else []
+    checks = [check.line() for check in _checks(client, app, now)] if admin else []
     view = home_view(
         discoveries=home.discoveries, figures=home.figures, page=page, has_more=home.has_more,
         config=home.config, digests_off=home.digests_off, checks=checks,
         links=_permalinks(client, home.receipts),
     )  # fmt: skip
-    client.views_publish(user_id=user_id, view=view)
+    client.views_publish(user_id=person.user_id, view=view)
 
 
-def _checks(client: WebClient, app: Services) -> list[Check]:
+def _checks(client: WebClient, app: Services, now: datetime) -> list[Check]:
     """`valuescout doctor`'s checks, for an admin (after the ack: they ask Slack)."""
-    return run_checks(settings=app.settings, engine=app.engine, client=client, now=utc_now())
+    return run_checks(settings=app.settings, engine=app.engine, client=client, now=now)
 
 
 def _permalinks(client: WebClient, posts: dict[int, tuple[str, str]]) -> dict[int, str]:
@@ -101,8 +95,8 @@ def _permalinks(client: WebClient, posts: dict[int, tuple[str, str]]) -> dict[in
     return links
 
 
-def _quarter_start(app: Services) -> datetime:
+def _quarter_start(app: Services, at: datetime) -> datetime:
     """The first day of this quarter, midnight in the workspace's time zone."""
-    now = utc_now().astimezone(app.settings.zone)
+    now = at.astimezone(app.settings.zone)
     month = 3 * ((now.month - 1) // 3) + 1
     return now.replace(month=month, day=1, hour=0, minute=0, second=0, microsecond=0)

@@ -9,10 +9,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.dialogue.turns import Who, start_fresh
-from bot.listeners.support import acknowledge, after_ack, services
+from bot.listeners.support import acknowledge, after_ack, request_time, services
 from bot.rendering.ids import CallbackId
 from bot.rendering.modal import discovery_modal
-from storage.types import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +34,7 @@ def handle_log_discovery_shortcut(
         answers["evidence_url"] = link
     who = Who(shortcut["team"]["id"], shortcut["user"]["id"])  # its DM, not the customer's channel
     dialogue_id = start_fresh(
-        engine=app.engine, rules=app.rules, who=who, answers=answers, now=utc_now()
+        engine=app.engine, rules=app.rules, who=who, answers=answers, now=request_time(context)
     )
     view = discovery_modal(app.rules.definition, answers, dialogue_id=dialogue_id)
     client.views_open(trigger_id=shortcut["trigger_id"], view=view)

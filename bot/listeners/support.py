@@ -5,22 +5,16 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import datetime
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.domain.actor import Actor
 from bot.logs import new_reference
 from bot.rendering.text import NO_UNFURL
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
-    from bot.dialogue.turns import DialogueRules
-    from bot.discoveries.delivery import DeliveryWorker
-    from bot.settings import Settings
+from bot.services import Services
 
 log = logging.getLogger("bot.listeners")
 SORRY = (
@@ -29,22 +23,19 @@ SORRY = (
 )
 
 
-@dataclass(frozen=True)
-class Services:
-    """What listeners use. Shared by reference: Bolt deep-copies a lazy listener's context."""
-
-    settings: Settings
-    engine: Engine
-    rules: DialogueRules
-    delivery: DeliveryWorker | None = None
-
-    def __deepcopy__(self, memo: dict) -> Services:
-        return self
-
-
 def services(context: BoltContext) -> Services:
     """The services the app was built with."""
     return context["services"]
+
+
+def actor(context: BoltContext) -> Actor:
+    """Who is acting: the person Slack says sent the request (set by the app's middleware)."""
+    return context["actor"]
+
+
+def request_time(context: BoltContext) -> datetime:
+    """When the request arrived (UTC): one clock reading for all of its work."""
+    return context["now"]
 
 
 def acknowledge(ack: Ack) -> None:
