@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,9 @@ DEFAULT_FILE = "routing.yaml"
 CHOICE_FACTS: dict[str, type[StrEnum]] = {"fit": Fit, "who_cares": Persona, "value": ValueBand}
 PRESENCE_FACTS = ("value_money", "value", "event", "who_cares", "evidence", "evidence_url")
 PRESENCE_CONDITIONS = ("any_present", "all_present")
-PLACEHOLDERS = ("fit", "who_cares")
+# Conditions on what the answers are worth and how soon: numbers, read with Facts.
+MEASURE_CONDITIONS = ("value_at_least", "event_within_days")
+PLACEHOLDERS = ("fit", "who_cares", "value", "days")
 RULE_FIELDS = ("route", "when", "reason")
 BY_HAND = "Chosen by the scout."
 
@@ -26,20 +29,55 @@ RoutingError = RoutesError
 
 
 @dataclass(frozen=True)
+class Facts:
+    """What the answers mean beyond their words, worked out by the caller: the yearly value in
+    the base currency (a band at its midpoint; None when unknown) and today's date."""
+
+    yearly_value: float | None = None
+    today: date | None = None
+    value_spoken: str = ""  # the value as people read it, for a reason ("≈ $250k")
+
+    def days_to_event(self, answers: dict[str, Any]) -> int | None:
+        """Days from today to the compelling event's date; None without both."""
+        event = answers.get("event")
+        if self.today is None or not isinstance(event, dict) or not event.get("date"):
+            return None
+        return (date.fromisoformat(str(event["date"])) - self.today).days
+
+
+NO_FACTS = Facts()
+
+
+@dataclass(frozen=True)
 class When:
     """Conditions on the answers that must all hold."""
 
     choices: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (answer key, accepted values)
     any_present: tuple[str, ...] = ()
     all_present: tuple[str, ...] = ()
+    value_at_least: float | None = None  # yearly, in the base currency
+    event_within_days: int | None = None  # from today, the event not yet past
 
-    def holds(self, answers: dict[str, Any]) -> bool:
+    def holds(self, answers: dict[str, Any], facts: Facts = NO_FACTS) -> bool:
         """True when every condition holds for these answers."""
         if not all(_choice_of(answers, key) in values for key, values in self.choices):
             return False
         if self.any_present and not any(_present(answers, f) for f in self.any_present):
             return False
-        return all(_present(answers, fact) for fact in self.all_present)
+        if not all(_present(answers, fact) for fact in self.all_present):
+            return False
+        return self._worth(facts) and self._soon(answers, facts)
+
+    def _worth(self, facts: Facts) -> bool:
+        if self.value_at_least is None:
+            return True
+        return facts.yearly_value is not None and facts.yearly_value >= self.value_at_least
+
+    def _soon(self, answers: dict[str, Any], facts: Facts) -> bool:
+        if self.event_within_days is None:
+            return True
+        days = facts.days_to_event(answers)
+        return days is not None and 0 <= days <= self.event_within_days
 
 
 @dataclass(frozen=True)
@@ -50,9 +88,12 @@ class Rule:
     when: When
     reason: str
 
-    def explain(self, answers: dict[str, Any]) -> str:
+    def explain(self, answers: dict[str, Any], facts: Facts = NO_FACTS) -> str:
         """The reason with the answers filled in."""
-        spoken = {key: _spoken(_choice_of(answers, key)) for key in PLACEHOLDERS}
+        spoken = {key: _spoken(_choice_of(answers, key)) for key in ("fit", "who_cares")}
+        days = facts.days_to_event(answers)
+        spoken["value"] = facts.value_spoken or _spoken(None)
+        spoken["days"] = str(days) if days is not None else _spoken(None)
         return self.reason.format(**spoken)
 
 
@@ -73,18 +114,22 @@ class RouteSuggestion:
     reason: str
 
 
-def suggest_routes(rules: RoutingRules, answers: dict[str, Any]) -> list[RouteSuggestion]:
+def suggest_routes(
+    rules: RoutingRules, answers: dict[str, Any], facts: Facts = NO_FACTS
+) -> list[RouteSuggestion]:
     """The suggested routes in the routes' order, each with its first reason."""
     reasons: dict[Route, str] = {}
     for rule in rules.rules:
-        if rule.route not in reasons and rule.when.holds(answers):
-            reasons[rule.route] = rule.explain(answers)
+        if rule.route not in reasons and rule.when.holds(answers, facts):
+            reasons[rule.route] = rule.explain(answers, facts)
     return [RouteSuggestion(route, reasons[route]) for route in rules.routes.ordered(reasons)]
 
 
-def reason_for(rules: RoutingRules, answers: dict[str, Any], route: str) -> str:
+def reason_for(
+    rules: RoutingRules, answers: dict[str, Any], route: str, facts: Facts = NO_FACTS
+) -> str:
     """Why a discovery goes to a route: the rule's reason, or that the scout chose it."""
-    suggested = {s.route: s.reason for s in suggest_routes(rules, answers)}
+    suggested = {s.route: s.reason for s in suggest_routes(rules, answers, facts)}
     return suggested.get(route, BY_HAND)
 
 
@@ -135,7 +180,7 @@ def _refuse_unknown(item: dict, known: tuple[str, ...], where: str) -> None:
 def _when(raw: Any, where: str) -> When:
     if not isinstance(raw, dict):
         raise RoutingError(f"{where}: expected conditions such as {{fit: [partly, not_yet]}}")
-    _refuse_unknown(raw, (*CHOICE_FACTS, *PRESENCE_CONDITIONS), where)
+    _refuse_unknown(raw, (*CHOICE_FACTS, *PRESENCE_CONDITIONS, *MEASURE_CONDITIONS), where)
     choices = tuple(
         (key, _values(raw[key], CHOICE_FACTS[key], f"{where}.{key}"))
         for key in CHOICE_FACTS
@@ -145,7 +190,23 @@ def _when(raw: Any, where: str) -> When:
         key: _values(raw.get(key, []), PRESENCE_FACTS, f"{where}.{key}")
         for key in PRESENCE_CONDITIONS
     }
-    return When(choices, present["any_present"], present["all_present"])
+    return When(
+        choices, present["any_present"], present["all_present"],
+        value_at_least=_number(raw, "value_at_least", where),
+        event_within_days=_number(raw, "event_within_days", where, whole=True),
+    )  # fmt: skip
+
+
+def _number(raw: dict, key: str, where: str, *, whole: bool = False) -> Any:
+    """A condition's number: absent is None; anything but a positive number is an error."""
+    if key not in raw:
+        return None
+    value = raw[key]
+    kind = int if whole else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kind) or value < 0:
+        example = "90" if whole else "100000"
+        raise RoutingError(f"{where}.{key}: expected a number such as {example}, not {value!r}")
+    return value
 
 
 def _values(raw: Any, allowed: Any, where: str) -> tuple[str, ...]:
@@ -186,7 +247,8 @@ def _check_every_fit_routed(rules: tuple[Rule, ...], source: str) -> None:
 
 
 def _routes_on_fit_alone(when: When, fit: Fit) -> bool:
-    if when.any_present or when.all_present:
+    measured = when.value_at_least is not None or when.event_within_days is not None
+    if when.any_present or when.all_present or measured:
         return False
     conditions = dict(when.choices)
     return set(conditions) <= {"fit"} and fit.value in conditions.get("fit", (fit.value,))

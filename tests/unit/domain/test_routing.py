@@ -1,8 +1,10 @@
 """Routing suggestions follow the product's default rules, and the rules are data an admin can edit."""
 
+from datetime import date
+
 import pytest
 
-from bot.domain.routing import RoutingError, load_rules, reason_for, suggest_routes
+from bot.domain.routing import Facts, RoutingError, load_rules, reason_for, suggest_routes
 from storage.enums import Fit
 
 RULES = load_rules()
@@ -133,7 +135,9 @@ def test_the_packaged_file_is_named_in_errors_as_prompts_routing_yaml():
 
 def test_rules_that_leave_a_fit_without_a_team_are_refused(tmp_path):
     path = tmp_path / "routing.yaml"
-    path.write_text(ROUTES + "rules:\n  - {route: product, when: {fit: [partly, not_yet]}, reason: R}\n")
+    path.write_text(
+        ROUTES + "rules:\n  - {route: product, when: {fit: [partly, not_yet]}, reason: R}\n"
+    )
     with pytest.raises(RoutingError, match="no rule routes fit 'yes' on its own"):
         load_rules(path)
 
@@ -150,3 +154,52 @@ def test_a_file_without_rules_is_refused(tmp_path):
     path.write_text(ROUTES + "rule: []")
     with pytest.raises(RoutingError, match=r"routing\.yaml: rules: expected a list of rules"):
         load_rules(path)
+
+
+# --- follow the money -----------------------------------------------------------------------------
+
+TODAY = date(2026, 12, 2)
+
+
+def test_a_large_not_yet_gap_goes_to_product_and_to_sales_with_the_reason():
+    facts = Facts(yearly_value=1_200_000, today=TODAY, value_spoken="≈ $1.2M")
+    suggested = suggest_routes(RULES, {"fit": "not_yet", "value": {"band": "over_1m"}}, facts)
+
+    assert [s.route for s in suggested] == ["sales", "product"]
+    assert suggested[0].reason.startswith("Worth ≈ $1.2M a year to the customer")
+
+
+def test_a_value_just_under_the_threshold_leaves_a_not_yet_gap_with_product():
+    facts = Facts(yearly_value=99_999, today=TODAY)
+    assert [s.route for s in suggest_routes(RULES, {"fit": "not_yet"}, facts)] == ["product"]
+
+
+@pytest.mark.parametrize(("day", "sales"), [(TODAY, True), (date(2027, 3, 2), True),
+                                            (date(2027, 3, 3), False), (date(2026, 12, 1), False)])  # fmt: skip
+def test_an_event_within_90_days_reaches_sales_whatever_the_fit(day, sales):
+    answers = {"fit": "not_sure", "event": {"date": day.isoformat(), "pressure": "renewal"}}
+    suggested = {s.route: s.reason for s in suggest_routes(RULES, answers, Facts(today=TODAY))}
+
+    assert ("sales" in suggested) is sales
+    if sales:
+        assert suggested["sales"] == (
+            f"A compelling event in {(day - TODAY).days} days: sales should know before it passes."
+        )
+
+
+def test_without_facts_the_money_rules_never_hold():
+    answers = {"fit": "not_yet", "event": {"date": TODAY.isoformat(), "pressure": "audit"}}
+    assert routes(**answers) == ["product"]
+
+
+@pytest.mark.parametrize(
+    ("when", "error"),
+    [
+        ("{value_at_least: lots}", "when.value_at_least: expected a number such as 100000"),
+        ("{value_at_least: -5}", "when.value_at_least: expected a number such as 100000"),
+        ("{event_within_days: 9.5}", "when.event_within_days: expected a number such as 90"),
+    ],
+)
+def test_a_measure_that_is_not_a_number_names_its_key(tmp_path, when, error):
+    with pytest.raises(RoutingError, match=error):
+        load(tmp_path, f"  - {{route: sales, when: {when}, reason: R}}\n")
