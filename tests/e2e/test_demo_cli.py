@@ -45,3 +45,12 @@ def test_reset_refuses_to_drop_a_server_database(tmp_path):
         run(["demo", "--reset", "--database", url], clean_environment(), tmp_path)
     )
     assert "--reset removes only an SQLite file" in line and "hunter2" not in line
+
+
+def test_the_admins_home_in_the_demo_finds_the_scheduler_alive(tmp_path):
+    """The demo runs the scheduled jobs itself: its set-up checks must not send an admin to fix
+    a scheduler that is there."""
+    result = run(["demo"], clean_environment(), tmp_path, stdin="/as alex\n/home\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "✓ Scheduler: alive" in result.stdout
+    assert "✗" not in result.stdout
