@@ -173,7 +173,10 @@ def metrics_port(parts: Components) -> MetricsPort | None:
     if port is None:
         return None
     count_process()
-    served = MetricsPort(scrape(parts.engine), port=port)
+    try:
+        served = MetricsPort(scrape(parts.engine), port=port)
+    except OSError as error:
+        raise SettingsError(f"VALUESCOUT_METRICS_PORT {port} cannot be used ({error}).") from None
     log.info("metrics on port %s", served.port)
     return served
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import replace
 from urllib.error import HTTPError
 
 import pytest
@@ -17,6 +19,7 @@ from bot.cli.runtime import Components, metrics_port, web_app
 from bot.discoveries.service import submit_discovery
 from bot.emulator import SEED, SlackDriver
 from bot.rendering.ids import Command
+from bot.settings import SettingsError
 from bot.web import LocalServer
 from storage.engine import session_scope
 from storage.enums import DiscoverySource
@@ -135,8 +138,7 @@ def test_dialogues_are_counted_by_how_they_ended(web, components, engine):
 
 def test_metrics_behind_a_token_refuse_a_scrape_without_it(components, emulator, database_url):
     settings = e2e_settings(emulator, database_url, VALUESCOUT_METRICS_TOKEN=METRICS_TOKEN)
-    parts = Components(settings, components.engine, components.client, components.app,
-                       components.delivery)  # fmt: skip
+    parts = replace(components, settings=settings)
     server = LocalServer(web_app(parts)).start()
     base = server.url.removesuffix("/slack/events")
     try:
@@ -153,8 +155,7 @@ def test_a_process_without_the_web_app_serves_metrics_on_its_own_port(
 ):
     port = free_port()
     settings = e2e_settings(emulator, database_url, VALUESCOUT_METRICS_PORT=str(port))
-    parts = Components(settings, components.engine, components.client, components.app,
-                       components.delivery)  # fmt: skip
+    parts = replace(components, settings=settings)
     served = metrics_port(parts)
     try:
         found = scrape(f"http://127.0.0.1:{port}/metrics")
@@ -162,6 +163,17 @@ def test_a_process_without_the_web_app_serves_metrics_on_its_own_port(
     finally:
         served.stop()
     assert metrics_port(components) is None  # off unless VALUESCOUT_METRICS_PORT is set
+
+
+def test_a_metrics_port_in_use_is_one_clear_line(components, emulator, database_url):
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        settings = e2e_settings(emulator, database_url, VALUESCOUT_METRICS_PORT=str(port))
+        parts = replace(components, settings=settings)
+        with pytest.raises(SettingsError, match=f"VALUESCOUT_METRICS_PORT {port} cannot be used"):
+            metrics_port(parts)
 
 
 @pytest.mark.parametrize("folder", ["temporary", "named"])

@@ -7,6 +7,7 @@ import json
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 from urllib.error import HTTPError
 from urllib.parse import urlencode
@@ -32,7 +33,7 @@ PATH = "/api/v1/discoveries"
 def served(parts: Components, emulator, database_url, **settings: str) -> Iterator[str]:
     """The web app with these settings on a free port; yields its base URL."""
     configured = e2e_settings(emulator, database_url, **settings)
-    with_settings = Components(configured, parts.engine, parts.client, parts.app, parts.delivery)
+    with_settings = replace(parts, settings=configured)
     server = LocalServer(web_app(with_settings)).start()
     try:
         yield server.url.removesuffix("/slack/events")
