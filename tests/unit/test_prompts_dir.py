@@ -126,8 +126,6 @@ def test_the_settings_modal_the_dialogue_and_the_help_offer_a_route_of_the_copy(
     assert "*Customer success channel*: <#C0SUCCESS>" in str(config_blocks(config)[2].text.text)
     success = route_options({})[-1]
     assert (success.value, success.label, success.description) == (
-        "success",
-        "Customer success",
-        "Drives adoption.",
+        "success", "Customer success", "Drives adoption."
     )
     assert "Sales, Marketing, Product, Customer success" in str(help_blocks()[0].text.text)

@@ -86,9 +86,7 @@ def test_a_dotenv_file_is_read(tmp_path):
 def test_route_channels_come_from_dotenv_the_environment_and_arguments_in_that_precedence(
     monkeypatch, tmp_path
 ):
-    (tmp_path / ".env").write_text(
-        "VALUESCOUT_SALES_CHANNEL=C0DOTENV\nVALUESCOUT_PRODUCT_CHANNEL=C0DOTENV\n"
-    )
+    (tmp_path / ".env").write_text("VALUESCOUT_SALES_CHANNEL=C0DOTENV\nVALUESCOUT_PRODUCT_CHANNEL=C0DOTENV\n")
     monkeypatch.setenv("VALUESCOUT_PRODUCT_CHANNEL", "C0ENVIRON")
     monkeypatch.setenv("VALUESCOUT_MARKETING_CHANNEL", "C0ENVIRON")
     settings = load_settings(VALUESCOUT_MARKETING_CHANNEL="C0ARGUMENT")

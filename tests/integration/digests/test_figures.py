@@ -74,9 +74,7 @@ def test_open_loops_are_counted_only_up_to_a_cap_plus_one(session, hand_made_wee
     cutoff = local(2026, 11, 18).astimezone(UTC)  # the Wednesday: Umbrella and acme are open
 
     assert open_per_route(session=session, before=cutoff, cap=5, routes=["sales"])["sales"] == 2
-    assert (
-        open_per_route(session=session, before=cutoff, cap=1, routes=["sales"])["sales"] == 2
-    )  # "over 1"
+    assert open_per_route(session=session, before=cutoff, cap=1, routes=["sales"])["sales"] == 2  # "over 1"
     assert open_per_route(session=session, before=cutoff, cap=0, routes=["sales"])["sales"] == 1
 
 

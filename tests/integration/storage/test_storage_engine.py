@@ -137,7 +137,9 @@ def _discovery(**overrides: object) -> Discovery:
 
 def test_a_route_for_a_missing_discovery_is_rejected(engine):
     with pytest.raises(IntegrityError), session_scope(engine) as session:
-        session.add(DiscoveryRoute(discovery_id=999, route="sales", reason="x", channel_id="C1"))
+        session.add(
+            DiscoveryRoute(discovery_id=999, route="sales", reason="x", channel_id="C1")
+        )
 
 
 def test_deleting_a_discovery_deletes_its_routes(engine):
@@ -146,7 +148,9 @@ def test_deleting_a_discovery_deletes_its_routes(engine):
         session.add(discovery)
         session.flush()
         session.add(
-            DiscoveryRoute(discovery_id=discovery.id, route="product", reason="r", channel_id="C")
+            DiscoveryRoute(
+                discovery_id=discovery.id, route="product", reason="r", channel_id="C"
+            )
         )
     with session_scope(engine) as session:
         session.exec(sa.delete(Discovery))

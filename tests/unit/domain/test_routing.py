@@ -133,9 +133,7 @@ def test_the_packaged_file_is_named_in_errors_as_prompts_routing_yaml():
 
 def test_rules_that_leave_a_fit_without_a_team_are_refused(tmp_path):
     path = tmp_path / "routing.yaml"
-    path.write_text(
-        ROUTES + "rules:\n  - {route: product, when: {fit: [partly, not_yet]}, reason: R}\n"
-    )
+    path.write_text(ROUTES + "rules:\n  - {route: product, when: {fit: [partly, not_yet]}, reason: R}\n")
     with pytest.raises(RoutingError, match="no rule routes fit 'yes' on its own"):
         load_rules(path)
 
