@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
@@ -17,6 +18,7 @@ from bot.discoveries.delivery import DeliveryWorker
 from bot.domain.actor import Actor
 from bot.listeners.support import SORRY
 from bot.logs import new_reference
+from bot.metrics.meters import observe_ack, request_kind
 from bot.services import Services
 from bot.settings import Settings
 from storage.types import utc_now
@@ -37,7 +39,7 @@ def build_app(
 ) -> App:
     """Build the app; nothing Slack-facing is created at import time."""
     secret = settings.signing_secret.get_secret_value() if settings.signing_secret else None
-    app = App(
+    app = MeasuredApp(
         client=client,
         signing_secret=secret,
         token_verification_enabled=verify_token,
@@ -51,6 +53,19 @@ def build_app(
     listeners.register(app)
     app.error(handle_error)
     return app
+
+
+class MeasuredApp(App):
+    """The Bolt app, timing each request to its ack: HTTP and Socket Mode both dispatch here,
+    and with process_before_response the ack is what dispatch returns."""
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        """Dispatch as Bolt does, and record the time to the ack by the request's kind."""
+        started = time.perf_counter()
+        try:
+            return super().dispatch(req)
+        finally:
+            observe_ack(request_kind(req.body or {}), time.perf_counter() - started)
 
 
 class AfterAckExecutor(ThreadPoolExecutor):

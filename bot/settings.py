@@ -43,7 +43,12 @@ HINTS = {
     "VALUESCOUT_SCHEDULER": "on (the default) or off",
     "PORT": "the HTTP port of `web`, a number like 3000",
     "WEB_CONCURRENCY": "how many Gunicorn worker processes `web` runs, like 2",
+    "VALUESCOUT_METRICS_PORT": "a port for /metrics in `worker` and `clock`, like 9100",
+    "VALUESCOUT_API_TOKEN": "a long random secret, e.g. from `openssl rand -hex 32`",
+    "VALUESCOUT_METRICS_TOKEN": "a long random secret, e.g. from `openssl rand -hex 32`",
+    "LOG_FORMAT": "text (the default) or json",
 }
+MIN_TOKEN_LENGTH = 32  # the API and metrics tokens: guessing must be hopeless
 # What each way of running against a real workspace needs, for the error that a partial set-up gets.
 MODES = (
     "Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN; HTTP mode needs SLACK_BOT_TOKEN and"
@@ -139,6 +144,34 @@ class Settings(BaseSettings):
     port: int = Field(3000, ge=1, le=65535, validation_alias="PORT")
     web_concurrency: int = Field(2, ge=1, le=64, validation_alias="WEB_CONCURRENCY")
     log_level: str | None = Field(None, validation_alias="LOG_LEVEL")
+    log_format: str = Field("text", validation_alias="LOG_FORMAT")
+    metrics_port: int | None = Field(
+        None, ge=1, le=65535, validation_alias="VALUESCOUT_METRICS_PORT"
+    )
+    metrics_token: SecretStr | None = Field(None, validation_alias="VALUESCOUT_METRICS_TOKEN")
+    api_token: SecretStr | None = Field(None, validation_alias="VALUESCOUT_API_TOKEN")
+
+    @field_validator("log_format", mode="before")
+    @classmethod
+    def _known_format(cls, value: object) -> object:
+        text = str(value or "text").strip().lower()
+        if text not in ("text", "json"):
+            raise ValueError(f"{value!r} is neither text nor json")
+        return text
+
+    @field_validator("api_token", "metrics_token", mode="before")
+    @classmethod
+    def _long_secret(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and len(value.strip()) < MIN_TOKEN_LENGTH:
+            raise ValueError(f"is shorter than {MIN_TOKEN_LENGTH} characters")
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("metrics_port", mode="before")
+    @classmethod
+    def _blank_port(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level")
     @classmethod
@@ -194,7 +227,12 @@ class Settings(BaseSettings):
         return data
 
     @field_validator(
-        "bot_token", "signing_secret", "app_token", "prompts_dir", "webhook_url", "webhook_secret",
+        "bot_token",
+        "signing_secret",
+        "app_token",
+        "prompts_dir",
+        "webhook_url",
+        "webhook_secret",
         mode="before",
     )
     @classmethod

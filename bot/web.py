@@ -1,15 +1,14 @@
-"""HTTP mode: the WSGI app (POST /slack/events, GET /healthz), served by Gunicorn or on loopback."""
+"""HTTP mode: the WSGI app (POST /slack/events, GET /healthz, /metrics, the read API), served
+by Gunicorn or on loopback."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -18,32 +17,24 @@ from slack_bolt.request import BoltRequest
 from slack_bolt.request.internals import parse_body
 from sqlalchemy import Engine
 
+from bot.api.discoveries import PATH as DISCOVERIES_PATH
+from bot.api.discoveries import ReadApi, discoveries_reply
+from bot.api.http import Reply, bearer_token_matches, unauthorized
 from bot.logs import new_reference
+from bot.metrics.exposition import Scrape, metrics_page
+from bot.metrics.meters import count_http_request
 from storage.engine import database_is_reachable
 
 log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+METRICS_PATH = "/metrics"
 MAX_BODY_BYTES = 1_000_000  # Slack payloads are far smaller; refuse anything bigger unread.
 MAX_AGE_SECONDS = 5 * 60  # Slack's own replay window.
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 WSGIApp = Callable[[dict, StartResponse], Iterable[bytes]]
-
-
-@dataclass(frozen=True)
-class Reply:
-    """An HTTP response before it is written."""
-
-    status: int
-    body: bytes = b""
-    content_type: str = "application/json"
-
-    @classmethod
-    def json(cls, status: int, payload: dict) -> Reply:
-        """A JSON reply."""
-        return cls(status, json.dumps(payload).encode())
 
 
 def refusal_reason(body: bytes, headers: dict[str, str], secret: str, now: float) -> str | None:
@@ -81,19 +72,35 @@ def _signed(body: bytes, timestamp: str, signature: str, secret: str) -> bool:
     return hmac.compare_digest(expected, signature)
 
 
-def build_wsgi_app(*, bolt_app: App, engine: Engine, signing_secret: str) -> WSGIApp:
-    """The whole HTTP surface: Slack's requests, the health check, 404 for the rest."""
+def build_wsgi_app(
+    *,
+    bolt_app: App,
+    engine: Engine,
+    signing_secret: str,
+    scrape: Scrape | None = None,
+    metrics_token: str | None = None,
+    api: ReadApi | None = None,
+) -> WSGIApp:
+    """The whole HTTP surface: Slack's requests, the health check, the metrics (when given a
+    scrape) and the read API (when given one); 404 for the rest."""
 
-    def application(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+    def route(environ: dict) -> tuple[str, Reply]:
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
         if path == EVENTS_PATH and method == "POST":
-            reply = _slack_request(environ, bolt_app, signing_secret)
-        elif path == HEALTH_PATH and method in ("GET", "HEAD"):
-            reply = _health(engine)
-        else:
-            reply = Reply.json(404, {"error": "not found"})
+            return "events", _slack_request(environ, bolt_app, signing_secret)
+        if path == HEALTH_PATH and method in ("GET", "HEAD"):
+            return "health", _health(engine)
+        if path == METRICS_PATH and method in ("GET", "HEAD") and scrape is not None:
+            return "metrics", _metrics(environ, scrape, metrics_token)
+        if path == DISCOVERIES_PATH and api is not None:
+            return "api", discoveries_reply(environ, api)
+        return "other", Reply.json(404, {"error": "not found"})
+
+    def application(environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        name, reply = route(environ)
+        count_http_request(name, reply.status)
         start_response(f"{reply.status} {_REASONS.get(reply.status, '')}", _headers(reply))
-        return [reply.body]
+        return [b"" if environ["REQUEST_METHOD"] == "HEAD" else reply.body]
 
     return application
 
@@ -130,6 +137,14 @@ def _health(engine: Engine) -> Reply:
     return Reply.json(503, {"status": "unavailable", "database": "unreachable"})
 
 
+def _metrics(environ: dict, scrape: Scrape, token: str | None) -> Reply:
+    """The Prometheus text format; behind a bearer token when VALUESCOUT_METRICS_TOKEN is set."""
+    if token is not None and not bearer_token_matches(environ, token):
+        return unauthorized()
+    body, content_type = metrics_page(scrape)
+    return Reply(200, body, content_type)
+
+
 def _request_headers(environ: dict) -> dict[str, str]:
     """Lower-cased request headers from a WSGI environ."""
     headers = {
@@ -143,11 +158,12 @@ def _request_headers(environ: dict) -> dict[str, str]:
 
 
 def _headers(reply: Reply) -> list[tuple[str, str]]:
-    return [("Content-Type", reply.content_type), ("Content-Length", str(len(reply.body)))]
+    length = ("Content-Length", str(len(reply.body)))
+    return [("Content-Type", reply.content_type), length, *reply.headers]
 
 
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}
-_REASONS |= {413: "Payload Too Large"}
+_REASONS |= {405: "Method Not Allowed", 413: "Payload Too Large"}
 _REASONS |= {500: "Internal Server Error", 503: "Service Unavailable"}
 
 

@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
         args.log_level = (args.log_level or settings.log_level or "").upper() or None
         level = args.log_level or ("WARNING" if args.run is _demo else "INFO")
-        configure_logging(level=level, secrets=_secrets(settings))
+        configure_logging(level=level, secrets=_secrets(settings), fmt=settings.log_format)
         return args.run(args, settings) or 0
     except SETUP_ERRORS as problem:
         print(f"valuescout: {problem}", file=sys.stderr)
@@ -99,10 +99,13 @@ def _start(args: argparse.Namespace, settings: Settings) -> int | None:
 
 
 def _web(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.cli.runtime import run_web
+    from bot.metrics.multiprocess import shared_metrics_dir
 
     port, workers = args.port or settings.port, args.workers or settings.web_concurrency
-    run_web(settings, host=args.host, port=port, workers=workers, threads=args.threads)
+    with shared_metrics_dir():  # the workers' counters, summed by every scrape
+        from bot.cli.runtime import run_web
+
+        run_web(settings, host=args.host, port=port, workers=workers, threads=args.threads)
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> None:
@@ -263,6 +266,8 @@ def _secrets(settings: Settings) -> tuple[str, ...]:
         settings.signing_secret,
         settings.app_token,
         settings.webhook_secret,
+        settings.api_token,
+        settings.metrics_token,
     )
     secrets = [value.get_secret_value() for value in values if value is not None]
     # An unparsable URL fails with its own clear message when the engine is built.

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from gunicorn.app.base import BaseApplication
 
+from bot.metrics.multiprocess import child_exit
 from bot.web import WSGIApp
 
 
@@ -38,5 +39,6 @@ def serve(
         "accesslog": None,  # access lines would add nothing the app does not log
         "errorlog": "-",
         "preload_app": False,
+        "child_exit": child_exit,  # the metrics of a worker that ended (bot/metrics/multiprocess.py)
     }
     _Server(factory, options).run()

@@ -17,13 +17,17 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
+from bot.api.discoveries import ReadApi
 from bot.app import build_app
 from bot.dialogue.turns import load_dialogue_rules
 from bot.digests.jobs import digest_jobs
-from bot.discoveries.delivery import DeliveryWorker
+from bot.discoveries.delivery import ORDER, DeliveryWorker
 from bot.domain.themes import load_network
-from bot.effects.webhook import webhook_target
+from bot.effects.webhook import WEBHOOK, webhook_target
 from bot.jobs import JOBS, Job
+from bot.metrics.database import DatabaseCollector
+from bot.metrics.exposition import MetricsPort, Scrape
+from bot.metrics.meters import count_process
 from bot.scheduler import ScheduledJob, build_scheduler
 from bot.settings import HINTS, Settings, SettingsError, require
 from bot.slack_client import build_web_client
@@ -143,13 +147,47 @@ def start_scheduler(parts: Components, *, kind: str) -> BackgroundScheduler | No
     return scheduler
 
 
+def scrape(engine: Engine) -> Scrape:
+    """What /metrics shows: the meters, and the outbox (every kind, waiting or not) and the
+    dialogues as the database says."""
+    kinds = (*ORDER, WEBHOOK)
+    return Scrape(database=DatabaseCollector(engine=engine, kinds=kinds, clock=utc_now))
+
+
+def web_app(parts: Components) -> WSGIApp:
+    """The HTTP surface of these parts: Slack's path, health, /metrics and the read API."""
+    settings = parts.settings
+    secret = settings.signing_secret.get_secret_value()  # type: ignore[union-attr]
+    token = settings.api_token.get_secret_value() if settings.api_token else None
+    metrics = settings.metrics_token.get_secret_value() if settings.metrics_token else None
+    return build_wsgi_app(
+        bolt_app=parts.app, engine=parts.engine, signing_secret=secret,
+        scrape=scrape(parts.engine), metrics_token=metrics,
+        api=ReadApi(engine=parts.engine, token=token, zone=settings.zone),
+    )  # fmt: skip
+
+
+def metrics_port(parts: Components) -> MetricsPort | None:
+    """/metrics on VALUESCOUT_METRICS_PORT in a process without the web app (off by default)."""
+    port = parts.settings.metrics_port
+    if port is None:
+        return None
+    count_process()
+    try:
+        served = MetricsPort(scrape(parts.engine), port=port)
+    except OSError as error:
+        raise SettingsError(f"VALUESCOUT_METRICS_PORT {port} cannot be used ({error}).") from None
+    log.info("metrics on port %s", served.port)
+    return served
+
+
 def wsgi_app(settings: Settings) -> WSGIApp:
     """The HTTP app for one web worker process, with its own delivery thread and scheduler."""
     parts = compose(settings)
     parts.delivery.start()
     start_scheduler(parts, kind="web")  # daemon threads: they end with the worker
-    secret = settings.signing_secret.get_secret_value()  # type: ignore[union-attr]
-    return build_wsgi_app(bolt_app=parts.app, engine=parts.engine, signing_secret=secret)
+    count_process()
+    return web_app(parts)
 
 
 def run_web(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
@@ -181,12 +219,15 @@ def run_worker(settings: Settings) -> None:
         ) from None
     scheduler = start_scheduler(parts, kind="worker")
     parts.delivery.start()
+    metrics = metrics_port(parts)
     log.info("worker connected in Socket Mode; digests at %s %s", settings.schedule, settings.zone)
     wait_for(stop)
     if scheduler is not None:
         scheduler.shutdown()
     handler.close()
     parts.delivery.stop(timeout=10)
+    if metrics is not None:
+        metrics.stop()
 
 
 def run_clock(settings: Settings) -> None:
@@ -196,9 +237,12 @@ def run_clock(settings: Settings) -> None:
     check_slack(settings)
     parts = compose(settings, engine=prepare_database(settings))
     scheduler = start_scheduler(parts, kind="clock")
+    metrics = metrics_port(parts)
     log.info("clock started; time zone %s, digests at %s", settings.zone, settings.schedule)
     wait_for(stop)
     scheduler.shutdown(wait=True)  # type: ignore[union-attr]  # let a running job finish
+    if metrics is not None:
+        metrics.stop()
     parts.engine.dispose()
     log.info("clock stopped")
 

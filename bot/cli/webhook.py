@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import time
-import uuid
-from datetime import UTC, datetime
 from typing import TextIO
 
-from bot.effects.webhook import encode, post_signed, webhook_target
+from bot.effects.webhook import ping, webhook_target
 from bot.settings import Settings, SettingsError
 
 
@@ -16,12 +13,6 @@ def run_webhook_test(settings: Settings, *, out: TextIO) -> int:
     target = webhook_target(settings)
     if target is None:
         raise SettingsError("VALUESCOUT_WEBHOOK_URL is not set: there is nowhere to send a ping.")
-    now = time.time()
-    body = {
-        "id": str(uuid.uuid4()),
-        "type": "ping",
-        "occurred_at": datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-    answer = post_signed(target, event_id=body["id"], body=encode(body), timestamp=int(now))
-    out.write(f"ping {body['id']} to {target.url}: {answer.describe()}\n")
+    event_id, answer = ping(target)
+    out.write(f"ping {event_id} to {target.url}: {answer.describe()}\n")
     return 0 if answer.ok else 1

@@ -19,6 +19,7 @@ from bot.digests.schedule import due_period, schedule_trigger
 from bot.digests.send import Outcome, send_digest
 from bot.discoveries.nudges import nudge_days
 from bot.domain.themes import ValueNetwork
+from bot.metrics.meters import count_digest_run
 from bot.scheduler import ScheduledJob
 from bot.settings import Settings
 from storage.engine import session_scope
@@ -70,6 +71,8 @@ def send_digests(
         for digest in digests
     ]
     _log_summary(sent)
+    for digest, outcome in sent:
+        count_digest_run(str(digest.kind), outcome.name.lower())
     return sent
 
 

@@ -39,6 +39,7 @@ from bot.effects.dispatch import dispatch_events
 from bot.effects.polling import PollingThread
 from bot.effects.webhook import WEBHOOK, WebhookTarget
 from bot.effects.webhook_worker import WebhookWorker
+from bot.metrics.meters import count_failed_delivery
 from bot.rendering.text import NO_UNFURL
 from bot.slack_client import without_retries
 from storage.engine import session_scope
@@ -315,6 +316,7 @@ class DeliveryWorker:
     def _retry_later(self, job: Job, error: Exception) -> None:
         """Keep a failed row pending until its backoff ends; never dropped, always visible."""
         code, delay, permanent = classify(error, job.attempts, self._random)
+        count_failed_delivery(job.kind, code)
         blocked = job.kind == CARD and code in BLOCKED_CHANNEL  # people are told: no ERROR
         logger.log(
             logging.ERROR if permanent and not blocked else logging.WARNING,

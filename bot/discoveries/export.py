@@ -142,10 +142,10 @@ def run_export(*, engine: Engine, request: ExportRequest, batch_size: int = BATC
 
 
 def export_records(
-    *, engine: Engine, window: Window, batch_size: int = BATCH_SIZE
+    *, engine: Engine, window: Window, batch_size: int = BATCH_SIZE, after: int = 0
 ) -> Iterator[dict[str, Any]]:
-    """Yield one plain record per discovery in the window, by id, batch after batch."""
-    after = 0
+    """Yield one plain record per discovery in the window with an id above `after`, by id,
+    batch after batch."""
     while True:
         # A short transaction per batch: on SQLite every transaction holds the write lock
         # (BEGIN IMMEDIATE), and a long export must not stall the bot's writes meanwhile.

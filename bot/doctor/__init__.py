@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from bot.doctor.checks import Check
 from bot.doctor.database import database_check, outbox_check, route_map, scheduler_check
 from bot.doctor.slack import channel_checks, mode_check, scope_check, token_check
+from bot.doctor.webhook import webhook_check
 from bot.settings import Settings
 
 __all__ = ["Check", "run_checks"]
@@ -33,4 +34,5 @@ def run_checks(
         checks += channel_checks(client, channels)
     if database.ok and engine is not None:
         checks += [scheduler_check(engine, now), outbox_check(engine, now)]
-    return checks
+    webhook = webhook_check(settings)
+    return checks if webhook is None else [*checks, webhook]

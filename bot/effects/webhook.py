@@ -12,8 +12,10 @@ import hashlib
 import hmac
 import json
 import ssl
+import time
+import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from http.client import HTTPConnection, HTTPException, HTTPSConnection
 from typing import TYPE_CHECKING, Any
 from urllib.parse import SplitResult, urlsplit
@@ -127,6 +129,19 @@ def post_signed(target: WebhookTarget, *, event_id: str, body: bytes, timestamp:
         return Answer(None, f"no answer: {type(error).__name__}: {error}")
     finally:
         connection.close()
+
+
+def ping(target: WebhookTarget) -> tuple[str, Answer]:
+    """POST a signed event of type `ping` (no discovery in it); its id and the answer."""
+    now = time.time()
+    body = {
+        "id": str(uuid.uuid4()),
+        "type": "ping",
+        "occurred_at": datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    return body["id"], post_signed(
+        target, event_id=body["id"], body=encode(body), timestamp=int(now)
+    )
 
 
 def _connection(url: SplitResult, timeout: float) -> HTTPConnection:

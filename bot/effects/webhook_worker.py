@@ -20,6 +20,7 @@ from bot.effects.webhook import (
     post_signed,
     retry_delay,
 )
+from bot.metrics.meters import count_webhook_failure
 from storage.engine import session_scope
 from storage.models import OutboxMessage
 from storage.queries import (
@@ -124,7 +125,9 @@ class WebhookWorker:
     ) -> None:
         """Retry with backoff until a day has passed, then keep the row as failed."""
         error = answer.describe()
-        if self._now() - created >= GIVE_UP_AFTER:
+        given_up = self._now() - created >= GIVE_UP_AFTER
+        count_webhook_failure(answer.status, given_up=given_up)
+        if given_up:
             logger.error("webhook %s (%s) given up after 24 h: %s", body["id"], body["type"], error)
             mark_outbox_failed(session=session, message_id=message_id, error=error)
             return

@@ -1,19 +1,30 @@
 """`valuescout doctor` against the emulator: all well, then each thing an admin gets wrong."""
 
 import io
+import json
+import threading
+from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 
+from bot.app import after_ack_work
 from bot.cli.doctor import run_doctor
-from bot.emulator import SEED
+from bot.cli.runtime import compose, web_app
+from bot.effects.webhook import signature
+from bot.emulator import SEED, SlackDriver
 from bot.manifest import BOT_SCOPES
+from bot.web import LocalServer
 from storage.engine import session_scope
 from storage.migrate import current_revision, head_revision, upgrade
 from storage.queries import beat, enqueue_outbox
 from storage.types import utc_now
-from tests.e2e.commands import clean_environment, run
-from tests.e2e.conftest import SIGNING_SECRET, e2e_settings
+from tests.e2e.commands import clean_environment, free_port, run
+from tests.e2e.conftest import PACING, SIGNING_SECRET, e2e_settings, seeded
+from tests.e2e.people import wait_until
+from tests.integration.delivery.test_webhooks import Receiver
+
+HOOK_SECRET = "whsec-doctor-0123456789"
 
 ALL_WELL = [
     "✓ Slack set-up: HTTP mode (SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)",
@@ -135,3 +146,71 @@ def test_no_scheduler_ever_is_named(emulator, database_url):
     code, lines = doctor(e2e_settings(emulator, database_url))
     assert code == 1
     assert "✗ Scheduler: no process has run the scheduler on this database" in wrong(lines)[0]
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on loopback, as tests/integration/delivery/test_webhooks.py has it."""
+    hook = Receiver()
+    threading.Thread(target=hook.server.serve_forever, daemon=True).start()
+    try:
+        yield hook
+    finally:
+        hook.server.shutdown()
+        hook.server.server_close()
+
+
+def hooked(emulator, database_url: str, url: str):
+    return e2e_settings(
+        emulator, database_url, VALUESCOUT_WEBHOOK_URL=url, VALUESCOUT_WEBHOOK_SECRET=HOOK_SECRET
+    )
+
+
+def test_a_webhook_receiver_that_answers_the_signed_ping_passes(
+    emulator, database_url, scheduler_alive, receiver
+):
+    code, lines = doctor(hooked(emulator, database_url, receiver.url))
+    host = receiver.url.removesuffix("/hooks/valuescout")
+    assert (
+        code == 0 and lines[-2] == f'✓ Webhook: {host} answered the ping: HTTP 200: {{"ok": true}}'
+    )
+    [(headers, body)] = receiver.requests
+    assert json.loads(body)["type"] == "ping"
+    assert headers["X-ValueScout-Signature"] == signature(
+        HOOK_SECRET, int(headers["X-ValueScout-Timestamp"]), body
+    )
+
+
+def test_a_webhook_that_refuses_or_is_not_there_is_named_with_the_fix(
+    emulator, database_url, scheduler_alive, receiver
+):
+    receiver.script = [401, 500]
+    host = receiver.url.removesuffix("/hooks/valuescout")
+    refused = wrong(doctor(hooked(emulator, database_url, receiver.url))[1])
+    assert refused == [
+        f'✗ Webhook: {host} refused the ping: HTTP 401: {{"ok": true}} — fix: the receiver\'s'
+        ' signature check must use VALUESCOUT_WEBHOOK_SECRET (README, "Webhooks")'
+    ]
+    failing = wrong(doctor(hooked(emulator, database_url, receiver.url))[1])
+    assert failing[0].startswith(f"✗ Webhook: {host} answered the ping with HTTP 500")
+    nobody = f"http://127.0.0.1:{free_port()}/hooks/secret-path"
+    code, lines = doctor(hooked(emulator, database_url, nobody))
+    assert code == 1 and wrong(lines)[0].startswith("✗ Webhook: http://127.0.0.1:")
+    assert "did not answer the ping" in lines[-2] and "secret-path" not in lines[-2]
+    assert "fix: check VALUESCOUT_WEBHOOK_URL" in lines[-2]
+
+
+def test_admins_see_the_webhook_check_on_the_home_tab(emulator, engine, database_url, receiver):
+    receiver.script = [503]
+    settings = hooked(emulator, database_url, receiver.url)
+    with seeded(engine, settings):
+        parts = compose(settings, engine=engine, pacing=PACING)
+    server = LocalServer(web_app(parts)).start()
+    try:
+        driver = SlackDriver(server.url, SIGNING_SECRET, emulator=emulator)
+        driver.app_home_opened(SEED.admin)
+        home = str(wait_until(lambda: emulator.home_view(SEED.admin), what="the admin's Home"))
+    finally:
+        after_ack_work(parts.app).wait_idle(10)
+        server.stop()
+    assert "✗ Webhook: " in home and "answered the ping with HTTP 503" in home

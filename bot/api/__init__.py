@@ -1,0 +1,1 @@
+"""The HTTP surfaces beside Slack's: the replies they share, and the read API for analysts."""
