@@ -1,0 +1,118 @@
+"""The opener reader on a set of openers: the share of fields read correctly, per field and language.
+
+.venv/bin/python bench/opener.py                     # tests/unit/opener/openers.yaml
+.venv/bin/python bench/opener.py other.yaml --misses # another set in the same format; list misses
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.domain.opener import Reading, read_opener
+from bot.domain.opener.accounts import KnownAccounts
+
+SET = Path(__file__).resolve().parents[1] / "tests" / "unit" / "opener" / "openers.yaml"
+FIELDS = (
+    "account",
+    "outcome",
+    "amount",
+    "currency",
+    "band",
+    "event_date",
+    "pressure",
+    "event_owner",
+    "who_cares",
+)
+OUTCOME_SLACK = 60  # characters an outcome may run beyond the expected words (a subject such as "Acme's CFO wants")
+
+
+@dataclass
+class Score:
+    """Fields right and fields checked, by field and by language; misses listed."""
+
+    right: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    checked: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    misses: list[str] = field(default_factory=list)
+    seconds: list[float] = field(default_factory=list)
+
+    def add(self, keys: tuple[str, ...], ok: bool) -> None:
+        for key in keys:
+            self.checked[key] += 1
+            self.right[key] += ok
+
+    def share(self, key: str) -> float:
+        return self.right[key] / self.checked[key] if self.checked[key] else 0.0
+
+
+def _norm(text: Any) -> str:
+    return " ".join(str(text).casefold().split())
+
+
+def field_ok(name: str, expected: Any, reading: Reading) -> bool:
+    """Whether the reading got one field right (absent where nothing is expected)."""
+    got = getattr(reading, name)
+    if expected is None or got is None:
+        return expected is None and got is None
+    if name == "outcome":
+        return _norm(expected) in _norm(got) and len(got) <= len(str(expected)) + OUTCOME_SLACK
+    if name == "amount":
+        return Decimal(str(expected)) == got
+    if name == "event_date":
+        return date.fromisoformat(str(expected)) == got
+    return _norm(expected) == _norm(got)
+
+
+def run(path: Path = SET, *, repeat: int = 1) -> Score:
+    """Read every opener of the set, score each field."""
+    data = yaml.safe_load(path.read_text("utf-8"))
+    today, known = data["today"], KnownAccounts(data.get("known_accounts") or {})
+    score = Score()
+    for opener in data["openers"]:
+        started = time.perf_counter()
+        for _ in range(repeat):
+            reading = read_opener(opener["text"], today=today, known_accounts=known)
+        score.seconds.append((time.perf_counter() - started) / repeat)
+        expect = opener.get("expect") or {}
+        for name in FIELDS:
+            ok = field_ok(name, expect.get(name), reading)
+            score.add((name, f"lang:{opener['lang']}", "overall"), ok)
+            if not ok:
+                score.misses.append(
+                    f"{opener['id']}: {name}: expected {expect.get(name)!r}, read {getattr(reading, name)!r}"
+                )
+    return score
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("set", nargs="?", type=Path, default=SET)
+    parser.add_argument("--misses", action="store_true", help="list every field read wrongly")
+    parser.add_argument("--repeat", type=int, default=20, help="reads per opener for the timing")
+    args = parser.parse_args()
+    read_opener("warm-up: Acme wants it by March 31, worth $1k", today=date(2026, 12, 2))
+    score = run(args.set, repeat=args.repeat)
+    print(f"{args.set}: {len(score.seconds)} openers, {score.checked['overall']} fields")
+    for key in [*FIELDS, *sorted(k for k in score.checked if k.startswith("lang:")), "overall"]:
+        print(f"  {key:<14} {score.share(key):6.1%}  ({score.right[key]}/{score.checked[key]})")
+    print(f"  goal overall   ≥ 85%: {'OK' if score.share('overall') >= 0.85 else 'MISSED'}")
+    ms = [s * 1000 for s in score.seconds]
+    print(f"  time per opener: median {statistics.median(ms):.2f} ms, max {max(ms):.2f} ms")
+    if args.misses:
+        print("\n".join(score.misses))
+
+
+if __name__ == "__main__":
+    main()

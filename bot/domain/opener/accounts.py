@@ -1,0 +1,235 @@
+"""The account an opener is about: a known account named in it (fuzzily), else a new name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from bot.domain.opener.lexicon import Lexicon, fold
+from bot.domain.opener.text import Story
+from storage.account_names import (
+    NameIndex,
+    compared_form,
+)  # pure: the same matcher the dialogue uses
+
+_TOKEN = re.compile(r"[\w][\w&.'’-]*")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_LEGAL = r"(?:GmbH|AG|SE|KG|Inc\.?|Corp\.?|Ltd\.?|LLC|plc|S\.?A\.?S?|SARL|S\.?L\.?|B\.?V\.?|N\.?V\.?|Co\.?)"
+_NAME = rf"(?:[A-Z][\w&.-]*[\w&]|[A-Z])(?:\s+(?:&\s+)?(?:[A-Z][\w&.-]*[\w&]|{_LEGAL}|&|and|de|of|y|et|und)(?=[\s,.;:!?'’]|$)){{0,4}}"
+_MOST_WORDS = 5
+_SHORT_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "our",
+        "their",
+        "your",
+        "my",
+        "and",
+        "of",
+        "to",
+        "in",
+        "for",
+        "on",
+        "at",
+        "by",
+        "with",
+        "is",
+        "are",
+        "was",
+    ]
+)
+# Words that begin a sentence but never a company.
+_NOT_NAMES = frozenset(
+    [
+        "i",
+        "we",
+        "they",
+        "he",
+        "she",
+        "it",
+        "our",
+        "their",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "just",
+        "also",
+        "so",
+        "then",
+        "but",
+        "and",
+        "or",
+        "if",
+        "when",
+        "die",
+        "der",
+        "das",
+        "ein",
+        "eine",
+        "wir",
+        "sie",
+        "unser",
+        "unsere",
+        "ihr",
+        "le",
+        "la",
+        "les",
+        "nous",
+        "ils",
+        "elle",
+        "ils",
+        "notre",
+        "leur",
+        "leurs",
+        "un",
+        "une",
+        "el",
+        "la",
+        "los",
+        "las",
+        "nosotros",
+        "ellos",
+        "ellas",
+        "nuestro",
+        "su",
+        "sus",
+        "una",
+        "quick",
+        "update",
+        "fyi",
+        "heads",
+        "re",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class AccountMention:
+    """The account as matched: a known account's name, or a new name as written."""
+
+    name: str
+    known: bool
+    start: int
+    end: int
+
+
+class KnownAccounts:
+    """Known account names and aliases, indexed once: exact and fuzzy matches, and first words."""
+
+    def __init__(self, known: Mapping[str, Iterable[str]] | Iterable[str] = ()) -> None:
+        pairs = known.items() if isinstance(known, Mapping) else ((name, ()) for name in known)
+        names = {name: [name, *aliases] for name, aliases in pairs}
+        self.index: NameIndex[str] = NameIndex(names)
+        self.first_words: dict[str, set[str]] = {}
+        for name, spellings in names.items():
+            for spelling in spellings:
+                words = compared_form(spelling).split()
+                if len(words) > 1:
+                    self.first_words.setdefault(words[0], set()).add(name)
+
+
+def find_account(story: Story, known: KnownAccounts, lexicon: Lexicon) -> AccountMention | None:
+    """The known account named in the story (best score, then longest, then first), else a new name."""
+    return _known(story, known.index) or _prefix(story, known, lexicon) or _new(story, lexicon)
+
+
+def _known(story: Story, index: NameIndex[str]) -> AccountMention | None:
+    tokens = [
+        (m.start(), _POSSESSIVE.sub("", m[0]).rstrip("."))
+        for m in _TOKEN.finditer(story.text, story.start)
+    ]
+    best: tuple[float, int, int, AccountMention] | None = None
+    for first in range(len(tokens)):
+        for last in range(first, min(first + _MOST_WORDS, len(tokens))):
+            words = [word for _, word in tokens[first : last + 1]]
+            if fold(words[0]) in _SHORT_WORDS or fold(words[-1]) in _SHORT_WORDS:
+                continue
+            found = index.match(" ".join(words))
+            if found is None:
+                continue
+            start = tokens[first][0]
+            mention = AccountMention(found[0], True, start, start + len(" ".join(words)))
+            rank = (found[1], last - first, -first, mention)
+            if best is None or rank[:3] > best[:3]:
+                best = rank
+    return best[3] if best else None
+
+
+def _prefix(story: Story, known: KnownAccounts, lexicon: Lexicon) -> AccountMention | None:
+    """A name written as the first word of one known account only: "Tyrell" is Tyrell Systems."""
+    vocabulary = _vocabulary(lexicon)
+    for match in _TOKEN.finditer(story.text, story.start):
+        word = _POSSESSIVE.sub("", match[0]).rstrip(".")
+        form = compared_form(word)
+        if len(form) < 4 or form in vocabulary or not (word[:1].isupper() or story.text.islower()):
+            continue
+        names = known.first_words.get(form, set())
+        if len(names) == 1:
+            return AccountMention(next(iter(names)), True, match.start(), match.start() + len(word))
+    return None
+
+
+def _new(story: Story, lexicon: Lexicon) -> AccountMention | None:
+    cues = "|".join(("at", "with", "from", "for", "customer", "client", "bei", "von", "mit", "chez",
+                     "avec", "pour", "cliente", "con", "para", "de", "en", "del"))  # fmt: skip
+    forms = (
+        rf"(?P<name>(?:[A-Z][\w&.-]*\s+){{1,3}}{_LEGAL})(?!\w)",
+        rf"(?P<name>{_NAME})(?:'s|’s|')\s",
+        rf"(?:^|[.!?:\n]\s*)(?P<name>{_NAME})\s+(?=[a-z])",
+        rf"\b(?:{cues})\s+(?P<name>{_NAME})",
+    )
+    vocabulary = _vocabulary(lexicon)
+    for form in forms:
+        for match in re.finditer(form, story.text[story.start :]):
+            name = _cleaned(match["name"], vocabulary)
+            if name:
+                start = story.start + match.start("name")
+                return AccountMention(name, False, start, start + len(name))
+    return None
+
+
+def _vocabulary(lexicon: Lexicon) -> set[str]:
+    def build(lex: Lexicon) -> set[str]:
+        words = {
+            fold(w)
+            for group in ("roles", "pressures")
+            for ws in lex.groups(group).values()
+            for w in ws
+        }
+        words |= {w for month in lex.months for w in month} | set(lex.words("greetings"))
+        return words | set(lex.words("want_cues")) | set(lex.words("currency_codes")) | _NOT_NAMES
+
+    return lexicon.built("name_vocabulary", build)
+
+
+def _cleaned(name: str, vocabulary: set[str]) -> str | None:
+    """The name without leading sentence words; None when nothing like a company remains."""
+    words = name.split()
+    connectors = {
+        "and",
+        "de",
+        "of",
+        "y",
+        "et",
+        "und",
+        "&",
+        "von",
+        "del",
+        "du",
+        "des",
+        "la",
+        "le",
+        "el",
+    }
+    while words and (fold(words[0]).strip(".") in vocabulary or fold(words[0]) in connectors):
+        words = words[1:]
+    while words and fold(words[-1]) in {"and", "de", "of", "y", "et", "und", "&"}:
+        words = words[:-1]
+    if not words or re.fullmatch(r"Q\d|[A-Z]\d+", words[0]) or len(" ".join(words)) < 2:
+        return None
+    return " ".join(words)

@@ -1,0 +1,105 @@
+"""The outcome: the sentence(s) saying what the customer wants, without the value and date clauses."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+from bot.domain.opener.lexicon import Lexicon, fold
+from bot.domain.opener.money import Amount
+from bot.domain.opener.text import Story
+from bot.domain.opener.when import When
+
+_SEPARATOR = re.compile(r"\s*(?:[,;:(]|\s[-–—]\s|[-–—]{1,2}\s)\s*")
+_MOST_AFTER = (
+    4  # words after a date or amount that still belong to its clause ("renewal", "to them")
+)
+_FEWEST_KEPT = 3  # words the outcome keeps, or the clause is not cut
+
+
+def outcome_of(
+    story: Story, lexicon: Lexicon, *, dates: Sequence[When], amount: Amount | None
+) -> str | None:
+    """The want sentences (else the first sentence that is more than context, value or a date)."""
+    sentences = [s for s in story.sentences() if not _is_aside(story, s, lexicon, amount)]
+    wants = lexicon.pattern("want_cues")
+    # The first want is the story; later ones are mostly who pushes for it and when.
+    chosen = [s for s in sentences if wants.search(story.folded, *s)][:1] or sentences[:1]
+    chosen = [_want_clause(story, span, lexicon) for span in chosen]
+    parts = [_trimmed(story, span, lexicon, dates, amount) for span in chosen]
+    text = " ".join(part for part in parts if part)
+    return text or None
+
+
+_CLAUSE = re.compile(r"\s*(?:;|:\s|\s[—–]\s|\s-\s)\s*")
+
+
+def _want_clause(story: Story, span: tuple[int, int], lexicon: Lexicon) -> tuple[int, int]:
+    """The clause of a sentence that holds its want ("X: the CFO wants …; it costs …")."""
+    cuts = [span[0], *(m.end() for m in _CLAUSE.finditer(story.text, *span)), span[1]]
+    clauses = list(itertools.pairwise(cuts))
+    wants = lexicon.pattern("want_cues")
+    return next((c for c in clauses if wants.search(story.folded, *c)), span)
+
+
+def _is_aside(story: Story, span: tuple[int, int], lexicon: Lexicon, amount: Amount | None) -> bool:
+    """Politeness, the scout's own meeting, or a sentence that only says what it is worth."""
+    start, end = span
+    head = story.folded[start:end]
+    if lexicon.pattern("pleasantries").match(head) or lexicon.pattern("value_cues").match(head):
+        return True
+    if lexicon.pattern("context_cues").search(head) and not lexicon.pattern("want_cues").search(
+        head
+    ):
+        return True
+    return (
+        amount is not None
+        and start <= amount.start < end
+        and len(head.split()) <= 8
+        and not (lexicon.pattern("want_cues").search(head))
+    )
+
+
+def _trimmed(
+    story: Story,
+    span: tuple[int, int],
+    lexicon: Lexicon,
+    dates: Sequence[When],
+    amount: Amount | None,
+) -> str:
+    start, end = span
+    for clause_at in sorted(
+        [d.start for d in dates] + ([amount.start] if amount else []), reverse=True
+    ):
+        if start < clause_at < end:
+            end = _cut_clause(story, start, end, clause_at, lexicon)
+    words = story.text[start:end].split()
+    openings = lexicon.pattern("date_clause_starts")
+    while (
+        end < span[1]
+        and len(words) > _FEWEST_KEPT
+        and openings.fullmatch(fold(words[-1]).strip(",;:"))
+    ):
+        words.pop()  # "…senken, bevor" once "am 31. März" is cut
+    return " ".join(words).strip(" ,;:-–—").rstrip(".!").strip()
+
+
+def _cut_clause(story: Story, start: int, end: int, at: int, lexicon: Lexicon) -> int:
+    """Where the sentence ends without the clause holding `at`, when that clause closes the sentence."""
+    tail = re.sub(r"[\d.,]+", "", story.folded[at:end])
+    if len(tail.split()) > _MOST_AFTER + 2:
+        return end
+    opening = [
+        m.start() for m in lexicon.pattern("date_clause_starts").finditer(story.folded, start, at)
+    ]
+    opening += [m.start() for m in lexicon.pattern("value_cues").finditer(story.folded, start, at)]
+    opening += [m.start() for m in _SEPARATOR.finditer(story.folded, start, at)]
+    if lexicon.pattern("date_clause_starts").match(story.folded, at):
+        opening.append(at)  # the date was read with its preposition: "avant la fin du trimestre"
+    for cut in sorted(opening, reverse=True):
+        if at - cut > 40:
+            break
+        if len(story.folded[start:cut].split()) >= _FEWEST_KEPT:
+            return cut
+    return end
