@@ -6,105 +6,27 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.domain.opener.lexicon import Lexicon, fold
+from bot.domain.opener.lexicon import Lexicon, fold, words_pattern
 from bot.domain.opener.text import Story
-from storage.account_names import (
-    NameIndex,
-    compared_form,
-)  # pure: the same matcher the dialogue uses
+
+# Pure (no SQL): the matcher and legal forms the dialogue and the accounts migration use.
+from storage.account_names import LEGAL_SUFFIXES, NameIndex, compared_form
 
 _TOKEN = re.compile(r"[\w][\w&.'’-]*")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
-_LEGAL = r"(?:GmbH|AG|SE|KG|Inc\.?|Corp\.?|Ltd\.?|LLC|plc|S\.?A\.?S?|SARL|S\.?L\.?|B\.?V\.?|N\.?V\.?|Co\.?)"
-_NAME = rf"(?:[A-Z][\w&.-]*[\w&]|[A-Z])(?:\s+(?:&\s+)?(?:[A-Z][\w&.-]*[\w&]|{_LEGAL}|&|and|de|of|y|et|und)(?=[\s,.;:!?'’]|$)){{0,4}}"
 _MOST_WORDS = 5
-_SHORT_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "our",
-        "their",
-        "your",
-        "my",
-        "and",
-        "of",
-        "to",
-        "in",
-        "for",
-        "on",
-        "at",
-        "by",
-        "with",
-        "is",
-        "are",
-        "was",
-    ]
-)
-# Words that begin a sentence but never a company.
-_NOT_NAMES = frozenset(
-    [
-        "i",
-        "we",
-        "they",
-        "he",
-        "she",
-        "it",
-        "our",
-        "their",
-        "the",
-        "this",
-        "that",
-        "these",
-        "those",
-        "just",
-        "also",
-        "so",
-        "then",
-        "but",
-        "and",
-        "or",
-        "if",
-        "when",
-        "die",
-        "der",
-        "das",
-        "ein",
-        "eine",
-        "wir",
-        "sie",
-        "unser",
-        "unsere",
-        "ihr",
-        "le",
-        "la",
-        "les",
-        "nous",
-        "ils",
-        "elle",
-        "ils",
-        "notre",
-        "leur",
-        "leurs",
-        "un",
-        "une",
-        "el",
-        "la",
-        "los",
-        "las",
-        "nosotros",
-        "ellos",
-        "ellas",
-        "nuestro",
-        "su",
-        "sus",
-        "una",
-        "quick",
-        "update",
-        "fyi",
-        "heads",
-        "re",
-    ]
+
+
+def _legal_forms() -> str:
+    """The legal forms the matcher sets aside, as written after a name: "GmbH", "S.A.", "Inc."."""
+    forms = sorted((f for f in LEGAL_SUFFIXES if f != "the"), key=len, reverse=True)
+    return "(?i:" + "|".join(r"\.?".join(map(re.escape, form)) + r"\.?" for form in forms) + ")"
+
+
+_LEGAL = _legal_forms()
+_NAME = (
+    rf"(?:[A-Z][\w&.-]*[\w&]|[A-Z])(?:\s+(?:&\s+)?(?:[A-Z][\w&.-]*[\w&]|{_LEGAL}|&|and|de|of|y|et|und)"
+    r"(?=[\s,.;:!?'’]|$)){0,4}"
 )
 
 
@@ -135,10 +57,15 @@ class KnownAccounts:
 
 def find_account(story: Story, known: KnownAccounts, lexicon: Lexicon) -> AccountMention | None:
     """The known account named in the story (best score, then longest, then first), else a new name."""
-    return _known(story, known.index) or _prefix(story, known, lexicon) or _new(story, lexicon)
+    joiners = set(lexicon.words("name_joiners"))
+    return (
+        _known(story, known.index, joiners)
+        or _prefix(story, known, lexicon)
+        or _new(story, lexicon)
+    )
 
 
-def _known(story: Story, index: NameIndex[str]) -> AccountMention | None:
+def _known(story: Story, index: NameIndex[str], joiners: set[str]) -> AccountMention | None:
     tokens = [
         (m.start(), _POSSESSIVE.sub("", m[0]).rstrip("."))
         for m in _TOKEN.finditer(story.text, story.start)
@@ -147,7 +74,7 @@ def _known(story: Story, index: NameIndex[str]) -> AccountMention | None:
     for first in range(len(tokens)):
         for last in range(first, min(first + _MOST_WORDS, len(tokens))):
             words = [word for _, word in tokens[first : last + 1]]
-            if fold(words[0]) in _SHORT_WORDS or fold(words[-1]) in _SHORT_WORDS:
+            if fold(words[0]) in joiners or fold(words[-1]) in joiners:
                 continue
             found = index.match(" ".join(words))
             if found is None:
@@ -175,18 +102,18 @@ def _prefix(story: Story, known: KnownAccounts, lexicon: Lexicon) -> AccountMent
 
 
 def _new(story: Story, lexicon: Lexicon) -> AccountMention | None:
-    cues = "|".join(("at", "with", "from", "for", "customer", "client", "bei", "von", "mit", "chez",
-                     "avec", "pour", "cliente", "con", "para", "de", "en", "del"))  # fmt: skip
+    cues = f"(?i:{words_pattern(lexicon.words('name_cues'))})"
     forms = (
         rf"(?P<name>(?:[A-Z][\w&.-]*\s+){{1,3}}{_LEGAL})(?!\w)",
         rf"(?P<name>{_NAME})(?:'s|’s|')\s",
+        rf"(?P<name>{_NAME})\s*(?::|\s[—–-])\s",
         rf"(?:^|[.!?:\n]\s*)(?P<name>{_NAME})\s+(?=[a-z])",
-        rf"\b(?:{cues})\s+(?P<name>{_NAME})",
+        rf"{cues}\s+(?P<name>{_NAME})",
     )
     vocabulary = _vocabulary(lexicon)
     for form in forms:
         for match in re.finditer(form, story.text[story.start :]):
-            name = _cleaned(match["name"], vocabulary)
+            name = _cleaned(match["name"], vocabulary, set(lexicon.words("name_joiners")))
             if name:
                 start = story.start + match.start("name")
                 return AccountMention(name, False, start, start + len(name))
@@ -202,33 +129,22 @@ def _vocabulary(lexicon: Lexicon) -> set[str]:
             for w in ws
         }
         words |= {w for month in lex.months for w in month} | set(lex.words("greetings"))
-        return words | set(lex.words("want_cues")) | set(lex.words("currency_codes")) | _NOT_NAMES
+        return (
+            words
+            | set(lex.words("want_cues"))
+            | set(lex.words("currency_codes"))
+            | set(lex.words("not_names"))
+        )
 
     return lexicon.built("name_vocabulary", build)
 
 
-def _cleaned(name: str, vocabulary: set[str]) -> str | None:
+def _cleaned(name: str, vocabulary: set[str], joiners: set[str]) -> str | None:
     """The name without leading sentence words; None when nothing like a company remains."""
     words = name.split()
-    connectors = {
-        "and",
-        "de",
-        "of",
-        "y",
-        "et",
-        "und",
-        "&",
-        "von",
-        "del",
-        "du",
-        "des",
-        "la",
-        "le",
-        "el",
-    }
-    while words and (fold(words[0]).strip(".") in vocabulary or fold(words[0]) in connectors):
+    while words and (fold(words[0]).strip(".") in vocabulary or fold(words[0]) in joiners):
         words = words[1:]
-    while words and fold(words[-1]) in {"and", "de", "of", "y", "et", "und", "&"}:
+    while words and fold(words[-1]) in joiners:
         words = words[:-1]
     if not words or re.fullmatch(r"Q\d|[A-Z]\d+", words[0]) or len(" ".join(words)) < 2:
         return None

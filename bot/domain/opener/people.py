@@ -8,102 +8,34 @@ from dataclasses import dataclass
 from bot.domain.opener.lexicon import Lexicon, words_pattern
 from bot.domain.opener.text import Story
 
-# After these, the department or area belongs to the role: "head of finance", "VP Sales".
-_TAKES_AREA = re.compile(r"^(?:head|director|directora|directeur|directrice|jefe|jefa|chef|cheffe|vp|svp|evp|"
-                         r"vice president|leiter|leiterin|gerente|gerentes|responsable|abteilungsleiter|"
-                         r"abteilungsleiterin)(?: of| de| des| du)?$")  # fmt: skip
-_LOWER_AREA = re.compile(r"^(?:vp|svp|evp|responsable)$|(?: of| de| des| du)$")
+# After a role: "of"/"de" (optional) and up to two words of its area.
 _AREA = re.compile(
     r"(\s+(?:of|de|des|du|del)\s+(?:la\s+|los\s+|las\s+)?|\s+)([\w&]+)(?:\s+([\w&]+))?"
 )
-_NOT_AREA = frozenset(
-    [
-        "the",
-        "their",
-        "our",
-        "and",
-        "is",
-        "are",
-        "was",
-        "says",
-        "said",
-        "wants",
-        "want",
-        "needs",
-        "need",
-        "who",
-        "to",
-        "at",
-        "in",
-        "on",
-        "for",
-        "with",
-        "by",
-        "from",
-        "that",
-        "says",
-        "sagt",
-        "dit",
-        "dice",
-        "est",
-        "es",
-        "ist",
-        "a",
-        "de",
-        "du",
-        "des",
-        "del",
-        "la",
-        "le",
-        "el",
-        "of",
-    ]
-)
-# A word in front says which: "store managers", "HR director", "regional manager".
-_TAKES_KIND = re.compile(
-    r"(?:manager|managers|director|directors|supervisor|supervisors|lead|leads)$"
-)
 _KIND = re.compile(r"([\w&-]+)\s+$")
-_NOT_KIND = frozenset(
-    [
-        "the",
-        "their",
-        "our",
-        "a",
-        "an",
-        "his",
-        "her",
-        "its",
-        "and",
-        "or",
-        "der",
-        "die",
-        "das",
-        "le",
-        "la",
-        "les",
-        "el",
-        "los",
-        "las",
-        "su",
-        "sus",
-        "de",
-        "of",
-        "to",
-        "at",
-        "with",
-        "for",
-        "by",
-        "from",
-        "is",
-        "are",
-        "was",
-        "who",
-        "that",
-        "whose",
-        "new",
-    ]
-)
+
+
+@dataclass(frozen=True)
+class _RoleWords:
+    """The lexicon's words about roles, as sets."""
+
+    with_area: frozenset[str]
+    lower_area: frozenset[str]
+    with_kind: frozenset[str]
+    not_area: frozenset[str]
+    not_kind: frozenset[str]
+    capitals: frozenset[str]
+
+
+def _role_words(lexicon: Lexicon) -> _RoleWords:
+    def words(key: str) -> frozenset[str]:
+        return frozenset(_normal(w) for w in lexicon.words(key))
+
+    stop = words("want_cues") | frozenset(_normal(w) for w in lexicon.table("roles"))
+    return _RoleWords(
+        words("roles_with_area"), words("roles_with_lower_area"), words("roles_with_kind"),
+        words("not_area") | stop, words("not_kind"), words("role_abbreviations"),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -130,48 +62,58 @@ def _role_table(lexicon: Lexicon) -> tuple[re.Pattern[str], dict[str, str]]:
 def find_roles(story: Story, lexicon: Lexicon) -> list[Role]:
     """Every role named after the greeting, in order."""
     pattern, table = lexicon.built("roles", _role_table)
-    capitals = set(lexicon.words("role_abbreviations"))
-    stop = lexicon.built(
-        "area_stop", lambda lex: set(lex.words("want_cues")) | set(lex.table("roles"))
-    )
+    known = lexicon.built("role_words", _role_words)
     roles = []
     for match in pattern.finditer(story.folded, story.start):
         word, written = _normal(match[0]), story.text[match.start() : match.end()]
         if word == "it" and written != "IT":
             continue  # the pronoun
-        roles.append(_with_area(story, match, table[word], capitals, stop))
+        roles.append(_with_kind(story, _with_area(story, match, table[word], known), known))
     return roles
 
 
-def _with_area(
-    story: Story, match: re.Match[str], persona: str, capitals: set[str], stop: set[str]
-) -> Role:
+def _with_area(story: Story, match: re.Match[str], persona: str, known: _RoleWords) -> Role:
+    """The role with its area: "head of finance", "VP supply chain", "directora médica"."""
+    role = _normal(match[0]).lower()
     end, text = match.end(), story.text[match.start() : match.end()]
-    role = _normal(match[0])
-    if _TAKES_AREA.search(role) and (area := _AREA.match(story.text, end)):
-        lower = bool(_LOWER_AREA.search(role) or area[1].strip())
-        if _area_word(area[2], stop) and (lower or area[2][:1].isupper()):
-            second = area[3] and _area_word(area[3], stop) and (lower or area[3][:1].isupper())
+    if role in known.capitals:
+        text = text.upper()
+    base = re.sub(r" (?:of|de|des|du)$", "", role)
+    area = _AREA.match(story.text, end) if base in known.with_area else None
+    if area and _area_word(area[2], known):
+        linked = base != role or bool(area[1].strip())  # "head of X", "directeur des X"
+        lower = linked or base in known.lower_area
+        if lower or area[2][:1].isupper():
+            # A second word keeps the first one's case: "VP supply chain", not "VP Maintenance presents".
+            same_case = area[3] and area[3][:1].isupper() == area[2][:1].isupper()
+            second = (
+                same_case
+                and _area_word(area[3], known)
+                and (linked or area[3][:1].isupper() or base == "vp")
+            )
             end = area.end(3) if second else area.end(2)
-            text = story.text[match.start() : end]
-    if _normal(match[0]) in capitals:
-        text = match[0].upper() + story.text[match.end() : end]
-    start = match.start()
-    kind = _KIND.search(story.text, max(0, start - 30), start)
-    single = " " not in _normal(match[0])
-    if single and _TAKES_KIND.search(_normal(match[0])) and kind and _is_kind(kind[1]):
-        start = kind.start(1)
-        text = story.text[start:end]
-    return Role(text, persona, start, end)
+            text += story.text[match.end() : end]
+    return Role(text, persona, match.start(), end)
 
 
-def _is_kind(word: str) -> bool:
-    return word.lower() not in _NOT_KIND and len(word) > 1 and not word.endswith(("'s", "’s", "'"))
+def _with_kind(story: Story, role: Role, known: _RoleWords) -> Role:
+    """The role with the word in front that says which: "store managers", "HR director"."""
+    word = _normal(story.folded[role.start : role.end])
+    if word not in known.with_kind:
+        return role
+    kind = _KIND.search(story.text, max(0, role.start - 30), role.start)
+    if (
+        not kind
+        or kind[1].lower() in known.not_kind
+        or len(kind[1]) < 2
+        or kind[1].endswith(("'s", "’s", "'"))
+    ):
+        return role
+    return Role(story.text[kind.start(1) : role.end], role.persona, kind.start(1), role.end)
 
 
-def _area_word(word: str, stop: set[str]) -> bool:
-    folded = word.lower()
-    return folded not in _NOT_AREA and folded not in stop and not folded.isdigit()
+def _area_word(word: str | None, known: _RoleWords) -> bool:
+    return bool(word) and word.lower() not in known.not_area and not word.isdigit()
 
 
 def who_cares(story: Story, roles: list[Role], lexicon: Lexicon) -> str | None:

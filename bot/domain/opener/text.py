@@ -16,54 +16,6 @@ _SPECIAL = re.compile(r"<![^>]*>")
 _EMOJI = re.compile(r":[a-z0-9_+'-]+:")
 _MARKS = re.compile(r"(?<![\w*_~`])[*_~`]+(?=[^\s*_~`])|(?<=[^\s*_~`])[*_~`]+(?![\w*_~`])")
 _BULLET = re.compile(r"^[ \t]*(?:[•◦▪‣]|[-*]|\d+[.)])[ \t]+", re.MULTILINE)
-# A full stop after these is part of the word, not the end of a sentence.
-_ABBREVIATIONS = frozenset(
-    [
-        "corp",
-        "inc",
-        "ltd",
-        "co",
-        "approx",
-        "ca",
-        "mio",
-        "mill",
-        "mrd",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "vs",
-        "etc",
-        "e.g",
-        "i.e",
-        "z.b",
-        "bzw",
-        "p.a",
-        "st",
-        "no",
-        "nr",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "okt",
-        "nov",
-        "dec",
-        "dez",
-        "fr",
-        "tsd",
-        "usw",
-        "resp",
-        "cf",
-        "env",
-    ]
-)
 _END = re.compile(r"[.!?…]+[)\"'”»]*(?=\s|$)|\n+")
 
 
@@ -75,12 +27,15 @@ class Story:
     folded: str
     start: int
     months: re.Pattern[str]
+    abbreviations: frozenset[str]
 
     def sentences(self) -> list[tuple[int, int]]:
         """Spans of the sentences after the greeting, each without its spacing."""
         spans, begin = [], self.start
         for end in _END.finditer(self.text, self.start):
-            if end[0][0] == "." and _abbreviated(self.text, end.start(), self.folded, self.months):
+            if end[0][0] == "." and _abbreviated(
+                self.text, end.start(), self.folded, self.months, self.abbreviations
+            ):
                 continue
             spans.append((begin, end.end()))
             begin = end.end()
@@ -88,7 +43,9 @@ class Story:
         return [_trimmed(self.text, a, b) for a, b in spans if self.text[a:b].strip(" \t\n.!?…")]
 
 
-def _abbreviated(text: str, dot: int, folded: str, months: re.Pattern[str]) -> bool:
+def _abbreviated(
+    text: str, dot: int, folded: str, months: re.Pattern[str], abbreviations: frozenset[str]
+) -> bool:
     """A full stop that ends a short form, or a day written "31. März"."""
     word = re.search(r"[\w.]*$", text[:dot])
     token = fold(word[0]) if word else ""
@@ -96,7 +53,7 @@ def _abbreviated(text: str, dot: int, folded: str, months: re.Pattern[str]) -> b
         return len(token) <= 2 and bool(
             months.match(folded, dot + 1 + len(folded[dot + 1 :]) - len(folded[dot + 1 :].lstrip()))
         )
-    return token in _ABBREVIATIONS or len(token) == 1
+    return token in abbreviations or len(token) == 1
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -123,7 +80,8 @@ def read_story(opener: str, lexicon: Lexicon) -> Story:
     text = plain(opener)
     folded = fold(text)
     months = lexicon.built("month_words", _month_words)
-    return Story(text, folded, _story_start(folded, lexicon), months)
+    abbreviations = frozenset(lexicon.words("abbreviations"))
+    return Story(text, folded, _story_start(folded, lexicon), months, abbreviations)
 
 
 def _month_words(lexicon: Lexicon) -> re.Pattern[str]:

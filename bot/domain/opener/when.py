@@ -73,7 +73,7 @@ def date_forms(lexicon: Lexicon) -> list[tuple[str, re.Pattern[str]]]:
         rf"(?:(?:{'|'.join(lexicon.words('quarter_letters'))})(?P<quarter>[1-4])(?:\s*[/-]?\s*(?:{_YEAR}|'?(?P<yy>\d\d)(?!\d)))?"
         rf"|(?P<qnum>[1-4])\.?\s*{_w(lexicon, 'quarter_words')}|(?P<qword>{words_pattern(lexicon.table('ordinals'))})\s+{_w(lexicon, 'quarter_words')})"
     )
-    article = r"(?:(?:the|der|des|dem|la|le|el|del|de|du|l')\s*)?"
+    article = rf"(?:{_w(lexicon, 'articles')}\s*)?"
     forms = {
         "iso": rf"(?<!\d){_YEAR}-(?P<mon>\d{{1,2}})-(?P<day>\d{{1,2}})(?!\d)",
         "numeric": rf"(?<![\d.,/])(?P<day>\d{{1,2}})[/.-](?P<mon>\d{{1,2}})[/.-](?:{_YEAR}|(?P<yy>\d\d)(?!\d))",
@@ -82,7 +82,7 @@ def date_forms(lexicon: Lexicon) -> list[tuple[str, re.Pattern[str]]]:
         "month_year": rf"{month},?\s+(?:de\s+|del\s+)?{_YEAR}",
         "quarter": rf"(?:(?P<end>{end})\s+{article})?(?:(?P<next>{nxt})\s+)?{quarter}",
         "numeric_short": rf"(?:{deadline})\s+(?P<day>\d{{1,2}})[/.](?P<mon>\d{{1,2}})\.?(?![\d/.]*\d|\s*(?:%|[kmb]\b))",
-        "month_alone": rf"(?:(?P<end>{end})|(?P<next>{nxt})|{deadline}|in|im|en)\s+{article}(?:(?P<next2>{nxt})\s+)?{month}(?!\s+\d)",
+        "month_alone": rf"(?:(?P<end>{end})|(?P<next>{nxt})|{deadline}|{_w(lexicon, 'month_prepositions')})\s+{article}(?:(?P<next2>{nxt})\s+)?{month}(?!\s+\d)",
         "relative": rf"(?:{rel})\s+(?:(?P<count>\d{{1,3}})|(?P<cword>{numbers}))\s*(?:more\s+)?{units}",
         "period": rf"(?:(?P<end>{end})\s+{article})?(?:(?P<next>{nxt})|(?P<this>{this}))\s+{periods[0]}"
         rf"|(?:(?P<end2>{end})\s+{article}){periods[1]}(?:\s+(?P<next2>{nxt}))?"
