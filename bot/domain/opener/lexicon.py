@@ -10,6 +10,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 import prompts
 
 FILE = "opener.yaml"
@@ -79,18 +81,18 @@ class Lexicon:
         return [[fold(str(w)) for w in month] for month in self.raw["months"]]
 
 
-REQUIRED = ("greetings", "want_cues", "value_cues", "pressures", "roles", "months", "scales",
-            "currency_words", "challenges", "completeness")  # fmt: skip
-
-
 def load_lexicon(path: Path | None = None) -> Lexicon:
-    """Read and check opener.yaml (the copy in use, or the file at `path`)."""
+    """Read and check opener.yaml (the copy in use, or the file at `path`): every key the shipped
+    file has, each a list or a mapping as there, so an admin's edit cannot silently drop a list."""
     data, source = prompts.load_mapping(FILE, path=path, error=LexiconError)
     if not isinstance(data, dict):
         raise LexiconError(f"{source}: expected a mapping of word lists")
-    for key in REQUIRED:
-        if not data.get(key):
-            raise LexiconError(f"{source}: {key}: missing or empty")
+    shipped = yaml.safe_load(prompts.packaged(FILE))
+    for key, value in shipped.items():
+        if key not in data:
+            raise LexiconError(f"{source}: {key}: missing (the shipped file has it)")
+        if type(data[key]) is not type(value):
+            raise LexiconError(f"{source}: {key}: expected a {type(value).__name__}, as shipped")
     if len(data["months"]) != 12 or not all(isinstance(m, list) and m for m in data["months"]):
         raise LexiconError(f"{source}: months: expected 12 lists of names, January first")
     return Lexicon(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -198,11 +199,19 @@ def divmod_month(today: date, ahead: int) -> tuple[int, int]:
     return today.year + index // 12, index % 12 + 1
 
 
-def find_dates(folded: str, today: date, lexicon: Lexicon) -> list[When]:
-    """Every date written in the folded text, the longest reading at each place, in order."""
+ABSOLUTE = ("iso", "numeric", "day_month", "month_day", "month_year", "quarter", "month_alone")
+
+
+def find_dates(
+    folded: str, today: date, lexicon: Lexicon, *, only: Collection[str] = ()
+) -> list[When]:
+    """Every date written in the folded text (in the forms named, if any), the longest reading
+    at each place, in order."""
     forms = lexicon.built("date_forms", date_forms)
     found: list[When] = []
     for name, form in forms:
+        if only and name not in only:
+            continue
         for match in form.finditer(folded):
             if name == "relative" and _is_measure(folded, match.end(), lexicon):
                 continue
