@@ -66,8 +66,8 @@ def find_roles(story: Story, lexicon: Lexicon) -> list[Role]:
     roles = []
     for match in pattern.finditer(story.folded, story.start):
         word, written = _normal(match[0]), story.text[match.start() : match.end()]
-        if word == "it" and written != "IT":
-            continue  # the pronoun
+        if (word == "it" and written != "IT") or (roles and match.start() < roles[-1].end):
+            continue  # the pronoun, or the area of the role before: "head of IT"
         roles.append(_with_kind(story, _with_area(story, match, table[word], known), known))
     return roles
 

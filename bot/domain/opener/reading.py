@@ -9,11 +9,12 @@ from datetime import date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from bot.domain.opener import money, people
+from bot.domain.opener import people
 from bot.domain.opener.accounts import KnownAccounts, find_account
 from bot.domain.opener.lexicon import Lexicon, current_lexicon, words_pattern
 from bot.domain.opener.outcome import outcome_of
 from bot.domain.opener.text import Story, read_story
+from bot.domain.opener.value import sentence_of, value_of
 from bot.domain.opener.when import When, find_dates
 
 
@@ -77,7 +78,7 @@ def read_opener(
         known_accounts = KnownAccounts(known_accounts)
     account = find_account(story, known_accounts, lexicon)
     event = _event(story, today, lexicon)
-    amount, band = _value(story, lexicon)
+    amount, band = value_of(story, lexicon)
     roles = people.find_roles(story, lexicon)
     near = (event.start, event.end) if event else _pressure_span(story, lexicon)
     return Reading(
@@ -95,13 +96,6 @@ def read_opener(
     )
 
 
-_CUE_REACH = 30  # characters before an amount in which a value word makes it the value
-
-
-def _sentence_of(story: Story, position: int) -> tuple[int, int]:
-    return next((s for s in story.sentences() if s[0] <= position < s[1]), (position, position))
-
-
 def _event(story: Story, today: date, lexicon: Lexicon) -> When | None:
     """The date of the compelling event: one beside a pressure first, then a deadline, then the first."""
     dates = [w for w in find_dates(story.folded, today, lexicon) if w.start >= story.start]
@@ -110,7 +104,7 @@ def _event(story: Story, today: date, lexicon: Lexicon) -> When | None:
     pressures = _pressures(lexicon)
 
     def rank(when: When) -> tuple[int, int]:
-        start, end = _sentence_of(story, when.start)
+        start, end = sentence_of(story, when.start)
         return (-bool(pressures.search(story.folded, start, end)), when.start)
 
     return min(dates, key=rank)
@@ -129,7 +123,7 @@ def _pressures(lexicon: Lexicon) -> re.Pattern[str]:
 
 def _pressure(story: Story, event: When | None, lexicon: Lexicon) -> str | None:
     """The pressure named in the event's sentence (the first label listed), or anywhere when no date is."""
-    start, end = _sentence_of(story, event.start) if event else (story.start, len(story.folded))
+    start, end = sentence_of(story, event.start) if event else (story.start, len(story.folded))
     found = list(_pressures(lexicon).finditer(story.folded, start, end))
     if not found:
         return None
@@ -143,56 +137,3 @@ def _pressure(story: Story, event: When | None, lexicon: Lexicon) -> str | None:
 def _pressure_span(story: Story, lexicon: Lexicon) -> tuple[int, int] | None:
     found = _pressures(lexicon).search(story.folded, story.start)
     return (found.start(), found.end()) if found else None
-
-
-def _value(story: Story, lexicon: Lexicon) -> tuple[money.Amount | None, str | None]:
-    """The amount that states the value (beside a value word first), and the band it or a band word means."""
-    amounts = find_amounts(story, lexicon)
-    if amounts:
-        cues = lexicon.pattern("value_cues")
-
-        def rank(amount: money.Amount) -> tuple[int, int, int, int, int]:
-            start, end = _sentence_of(story, amount.start)
-            close = bool(
-                cues.search(story.folded, max(start, amount.start - _CUE_REACH), amount.start)
-            )
-            cued = bool(cues.search(story.folded, start, end))
-            return (-close, -cued, -amount.per_year, -bool(amount.currency), amount.start)
-
-        best = min(amounts, key=rank)
-        return best, money.band_of(best.value, best.edge) if best.edge else None
-    for band, words in lexicon.groups("bands").items():
-        if re.search(words_pattern(words), story.folded[story.start :]):
-            return None, band
-    return None, None
-
-
-def find_amounts(story: Story, lexicon: Lexicon) -> list[money.Amount]:
-    """Amounts of money in the story: with a currency, or scaled ("250k") beside a value word."""
-    pattern = lexicon.built("amounts", lambda lex: money.amount_pattern(lex, any_code=False))
-    cues, per_year = lexicon.pattern("value_cues"), lexicon.pattern("per_year")
-    above, below = lexicon.pattern("band_above"), lexicon.pattern("band_below")
-    hedges = lexicon.pattern("hedges")
-    found = []
-    for match in pattern.finditer(story.folded, story.start):
-        value = money.value_of(match, lexicon)
-        currency = money.currency_of(match["before"] or match["after"], lexicon)
-        if value is None or value <= 0 or re.match(r"\s*%", story.folded[match.end() :]):
-            continue
-        yearly = bool(per_year.match(story.folded[match.end() :].lstrip()))
-        cued = cues.search(story.folded, *_sentence_of(story, match.start()))
-        if currency is None and not (match["scale"] and (cued or yearly)):
-            continue
-        start = match.start() + len(match[0]) - len(match[0].lstrip())
-        before = re.sub(hedges, "", story.folded[max(0, start - 25) : start]).rstrip()
-        edge = (
-            "above" if _ends_with(above, before) else "below" if _ends_with(below, before) else None
-        )
-        found.append(
-            money.Amount(value, currency, start, match.end(), yearly, bool(match["scale"]), edge)
-        )
-    return found
-
-
-def _ends_with(pattern: re.Pattern[str], text: str) -> bool:
-    return any(m.end() == len(text) for m in pattern.finditer(text))

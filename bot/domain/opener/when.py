@@ -58,6 +58,20 @@ def _group(lexicon: Lexicon, key: str, label: str) -> str:
     return f"(?:{body})"
 
 
+def _weekdays(lexicon: Lexicon) -> str:
+    names = [
+        words_pattern(ws).replace("(?:", f"(?P<d{n}>", 1)
+        for n, ws in enumerate(lexicon.raw["weekdays"])
+    ]
+    return f"(?:{'|'.join(names)})"
+
+
+def _holidays(lexicon: Lexicon) -> str:
+    table = lexicon.table("holidays")
+    names = [words_pattern([name]).replace("(?:", f"(?P<h{n}>", 1) for n, name in enumerate(table)]
+    return f"(?:{'|'.join(names)})"
+
+
 def date_forms(lexicon: Lexicon) -> list[tuple[str, re.Pattern[str]]]:
     """Each written form of a date, by name; on folded text."""
     month, end, nxt, this = (
@@ -84,12 +98,18 @@ def date_forms(lexicon: Lexicon) -> list[tuple[str, re.Pattern[str]]]:
         "quarter": rf"(?:(?P<end>{end})\s+{article})?(?:(?P<next>{nxt})\s+)?{quarter}",
         "numeric_short": rf"(?:{deadline})\s+(?P<day>\d{{1,2}})[/.](?P<mon>\d{{1,2}})\.?(?![\d/.]*\d|\s*(?:%|[kmb]\b))",
         "month_alone": rf"(?:(?P<end>{end})|(?P<next>{nxt})|{deadline}|{_w(lexicon, 'month_prepositions')})\s+{article}(?:(?P<next2>{nxt})\s+)?{month}(?!\s+\d)",
-        "relative": rf"(?:{rel})\s+(?:(?P<count>\d{{1,3}})|(?P<cword>{numbers}))\s*(?:more\s+)?{units}",
+        "relative": rf"(?:{rel})\s+(?:{article}{nxt}\s+)?(?:(?P<count>\d{{1,3}})|(?P<cword>{numbers}))\s*(?:more\s+)?{units}",
         "period": rf"(?:(?P<end>{end})\s+{article})?(?:(?P<next>{nxt})|(?P<this>{this}))\s+{periods[0]}"
         rf"|(?:(?P<end2>{end})\s+{article}){periods[1]}(?:\s+(?P<next2>{nxt}))?"
         rf"|{article}{periods[2]}\s+(?P<next3>{nxt})",
         "period_end": rf"(?:{deadline})\s+{article}{_group(lexicon, 'period_ends', 'pend')}",
         "tomorrow": _w(lexicon, "tomorrow"),
+        "month_part": rf"(?:(?P<middle>{_w(lexicon, 'month_middle')})|(?P<early>{_w(lexicon, 'month_start')}))[\s-]*"
+        rf"(?:{nxt}\s+)?{month}(?:,?\s+{_YEAR})?",
+        "weekday": rf"(?:{deadline}|{nxt}|{this})\s+{_weekdays(lexicon)}",
+        "week_number": rf"{_w(lexicon, 'week_numbers')}\s*(?P<week>[0-5]?\d)(?!\d)(?:[/\s]+{_YEAR})?",
+        "half_year": rf"(?<!\w)(?:{'|'.join(lexicon.words('half_years'))})(?P<half>[12])\s*[/-]?\s*{_YEAR}",
+        "holiday": rf"(?:{deadline}|{nxt})\s+{article}{_holidays(lexicon)}",
     }
     return [(name, re.compile(form)) for name, form in forms.items()]
 
@@ -110,7 +130,9 @@ def _year(match: re.Match[str]) -> int | None:
 
 
 def _next_day(today: date, month: int, day: int, year: int | None) -> date | None:
-    """The day in the year given, or its next occurrence from today."""
+    """The day in the year given, or its next occurrence from today ("3/31" is month first)."""
+    if month > 12 >= day:
+        month, day = day, month
     if not 1 <= month <= 12 or not 1 <= day <= 31:
         return None
     for candidate in [year] if year else [today.year, today.year + 1]:
@@ -146,6 +168,8 @@ def resolve(name: str, match: re.Match[str], today: date, lexicon: Lexicon) -> d
         return _relative(parts, today, lexicon)
     if name == "period":
         return _period(parts, today, is_next)
+    if name in _OTHER_FORMS:
+        return _OTHER_FORMS[name](parts, match, today, lexicon)
     if name == "period_end":
         kind = next(k for k in parts if k.startswith("pend_"))[5:]
         return _period({f"period_{kind}": "x"}, today, False)
@@ -192,6 +216,48 @@ def _period(parts: dict[str, str], today: date, is_next: bool) -> date | None:
         quarter = (today.month - 1) // 3 + 1 + (1 if is_next else 0)
         return quarter_end(today.year + (quarter - 1) // 4, (quarter - 1) % 4 + 1)
     return date(today.year + (1 if is_next else 0), 12, 31)
+
+
+def _month_part(
+    parts: dict[str, str], match: re.Match[str], today: date, lexicon: Lexicon
+) -> date | None:
+    day = 15 if "middle" in parts else 1
+    return _next_day(today, _month(match) or 1, day, _year(match))
+
+
+def _weekday(parts: dict[str, str], match: re.Match[str], today: date, lexicon: Lexicon) -> date:
+    wanted = next(int(k[1:]) for k in parts if re.fullmatch(r"d\d", k))
+    return today + timedelta(days=(wanted - today.weekday() - 1) % 7 + 1)
+
+
+def _week_number(
+    parts: dict[str, str], match: re.Match[str], today: date, lexicon: Lexicon
+) -> date | None:
+    week = int(parts["week"])
+    for year in [int(parts["year"])] if "year" in parts else [today.year, today.year + 1]:
+        try:
+            friday = date.fromisocalendar(year, week, 5)
+        except ValueError:
+            return None
+        if "year" in parts or friday >= today:
+            return friday
+    return None
+
+
+def _half_year(parts: dict[str, str], match: re.Match[str], today: date, lexicon: Lexicon) -> date:
+    return month_end(int(parts["year"]), 6 if parts["half"] == "1" else 12)
+
+
+def _holiday(
+    parts: dict[str, str], match: re.Match[str], today: date, lexicon: Lexicon
+) -> date | None:
+    index = next(int(k[1:]) for k in parts if re.fullmatch(r"h\d+", k))
+    month, day = (int(n) for n in str(list(lexicon.table("holidays").values())[index]).split("-"))
+    return _next_day(today, month, day, None)
+
+
+_OTHER_FORMS = {"month_part": _month_part, "weekday": _weekday, "week_number": _week_number,
+                "half_year": _half_year, "holiday": _holiday}  # fmt: skip
 
 
 def divmod_month(today: date, ahead: int) -> tuple[int, int]:

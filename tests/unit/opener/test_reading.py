@@ -72,7 +72,10 @@ def test_slack_markup_is_read_through():
      ("at the board meeting on 2027-02-10", "2027-02-10"), ("bis zum 31. März", "2027-03-31"),
      ("d'ici fin mars", "2027-03-31"), ("antes del 31 de marzo", "2027-03-31"),
      ("in Q1 2027", "2027-03-31"), ("by year-end", "2026-12-31"), ("le mois prochain", "2027-01-31"),
-     ("Ende Q2", "2027-06-30"), ("primer trimestre", "2027-03-31"), ("am 15.1.", "2027-01-15")],
+     ("Ende Q2", "2027-06-30"), ("primer trimestre", "2027-03-31"), ("am 15.1.", "2027-01-15"),
+     ("by 3/31", "2027-03-31"), ("mid-March", "2027-03-15"), ("Anfang April", "2027-04-01"),
+     ("before Christmas", "2026-12-25"), ("in KW 12", "2027-03-26"), ("by H1 2027", "2027-06-30"),
+     ("within the next 90 days", "2027-03-02"), ("by Friday", "2026-12-04")],
 )  # fmt: skip
 def test_event_dates_are_resolved_from_today(text, day):
     assert read(f"Acme wants faster closes {text}.").event_date == date.fromisoformat(day)
@@ -92,6 +95,14 @@ def test_a_duration_is_a_measure_not_a_date():
 def test_amounts_are_read_in_their_many_forms(text, amount, currency):
     reading = read(f"Acme wants shorter closes, worth {text}.")
     assert (reading.amount, reading.currency) == (Decimal(amount), currency)
+
+
+@pytest.mark.parametrize(
+    "text", ["$40-50k a year", "40 to 50k USD", "between $40k and $50k", "zwischen 40 und 50k USD"]
+)
+def test_a_range_is_read_as_its_lower_end(text):
+    reading = read(f"Acme wants shorter closes, worth {text}.")
+    assert (reading.amount, reading.currency) == (Decimal(40000), "USD")
 
 
 def test_a_band_said_instead_of_an_amount_is_the_band():
