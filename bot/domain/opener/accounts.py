@@ -15,6 +15,7 @@ from storage.account_names import LEGAL_SUFFIXES, NameIndex, compared_form
 _TOKEN = re.compile(r"[\w][\w&.'’-]*")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _MOST_WORDS = 5
+_CAPITALS_SHARE = 12  # one word in this many capitalised: the scout writes names with capitals
 
 
 def _legal_forms() -> str:
@@ -66,25 +67,48 @@ def find_account(story: Story, known: KnownAccounts, lexicon: Lexicon) -> Accoun
 
 
 def _known(story: Story, index: NameIndex[str], joiners: set[str]) -> AccountMention | None:
+    """The best window of up to five words that names a known account (score, length, first)."""
     tokens = [
         (m.start(), _POSSESSIVE.sub("", m[0]).rstrip("."))
         for m in _TOKEN.finditer(story.text, story.start)
     ]
+    # A name neither starts nor ends with "the". Where the scout writes capitals, only windows
+    # starting with one are matched fuzzily (all are matched exactly): this spares the fuzzy
+    # matcher most windows, which counts with thousands of accounts.
+    edges = [fold(word) not in joiners for _, word in tokens]
+    capitals = _writes_capitals(tokens)
+    starts = [
+        edge and not (capitals and word[:1].islower())
+        for edge, (_, word) in zip(edges, tokens, strict=True)
+    ]
     best: tuple[float, int, int, AccountMention] | None = None
     for first in range(len(tokens)):
+        if not edges[first]:
+            continue
         for last in range(first, min(first + _MOST_WORDS, len(tokens))):
-            words = [word for _, word in tokens[first : last + 1]]
-            if fold(words[0]) in joiners or fold(words[-1]) in joiners:
+            if not edges[last]:
                 continue
-            found = index.match(" ".join(words))
+            name = " ".join(word for _, word in tokens[first : last + 1])
+            exact = index.exact(name)
+            found = (
+                (exact, 100.0)
+                if exact is not None
+                else index.match(name)
+                if starts[first]
+                else None
+            )
             if found is None:
                 continue
-            start = tokens[first][0]
-            mention = AccountMention(found[0], True, start, start + len(" ".join(words)))
-            rank = (found[1], last - first, -first, mention)
-            if best is None or rank[:3] > best[:3]:
-                best = rank
+            rank = (found[1], last - first, -first)
+            if best is None or rank > best[:3]:
+                start = tokens[first][0]
+                best = (*rank, AccountMention(found[0], True, start, start + len(name)))
     return best[3] if best else None
+
+
+def _writes_capitals(tokens: list[tuple[int, str]]) -> bool:
+    capitalised = sum(word[:1].isupper() and not word.isupper() for _, word in tokens)
+    return capitalised >= max(2, len(tokens) // _CAPITALS_SHARE)
 
 
 def _prefix(story: Story, known: KnownAccounts, lexicon: Lexicon) -> AccountMention | None:

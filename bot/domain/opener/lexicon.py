@@ -67,14 +67,24 @@ class Lexicon:
         return self.built(f"words:{key}", lambda lexicon: compiled(lexicon.words(key)))
 
     def words(self, key: str) -> list[str]:
-        return [fold(str(w)) for w in self.raw.get(key) or []]
+        """The list under `key`, folded (made once)."""
+        return self.built(f"list:{key}", lambda lex: [fold(str(w)) for w in lex.raw.get(key) or []])
 
     def table(self, key: str) -> dict[str, Any]:
-        return {fold(str(k)): v for k, v in (self.raw.get(key) or {}).items()}
+        """The mapping under `key`, its keys folded (made once)."""
+        return self.built(
+            f"table:{key}",
+            lambda lex: {fold(str(k)): v for k, v in (lex.raw.get(key) or {}).items()},
+        )
 
     def groups(self, key: str) -> dict[str, list[str]]:
-        """A mapping of label -> words, words folded, labels as written."""
-        return {str(k): [fold(str(w)) for w in v] for k, v in (self.raw.get(key) or {}).items()}
+        """A mapping of label -> words, words folded, labels as written (made once)."""
+        return self.built(
+            f"groups:{key}",
+            lambda lex: {
+                str(k): [fold(str(w)) for w in v] for k, v in (lex.raw.get(key) or {}).items()
+            },
+        )
 
     @property
     def months(self) -> list[list[str]]:

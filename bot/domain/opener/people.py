@@ -151,7 +151,7 @@ def _best(roles: list[Role]) -> Role:
 
 
 def _sentence_around(story: Story, start: int, end: int) -> tuple[int, int]:
-    for span in story.sentences():
+    for span in story.spans:
         if span[0] <= start < span[1] or span[0] < end <= span[1]:
             return span
     return start, end

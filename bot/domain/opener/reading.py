@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.domain.opener import people
 from bot.domain.opener.accounts import KnownAccounts, find_account
-from bot.domain.opener.lexicon import Lexicon, current_lexicon, words_pattern
+from bot.domain.opener.lexicon import Lexicon, compiled, current_lexicon, words_pattern
 from bot.domain.opener.outcome import outcome_of
 from bot.domain.opener.text import Story, read_story
 from bot.domain.opener.value import sentence_of, value_of
@@ -85,7 +85,9 @@ def read_opener(
         evidence=text,
         account=account.name if account else None,
         account_is_new=bool(account and not account.known),
-        outcome=outcome_of(story, lexicon, dates=[event] if event else [], amount=amount),
+        outcome=outcome_of(
+            story, lexicon, anchors=_anchors(story, event, amount, lexicon), amount=amount
+        ),
         amount=Decimal(money_text(amount.value)) if amount and not amount.edge else None,
         currency=amount.currency if amount and not amount.edge else None,
         band=band,
@@ -94,6 +96,21 @@ def read_opener(
         event_owner=people.event_owner(story, roles, near, lexicon),
         who_cares=people.who_cares(story, roles, lexicon),
     )
+
+
+def _anchors(
+    story: Story, event: When | None, amount: Any, lexicon: Lexicon
+) -> list[tuple[str, int]]:
+    """What the outcome leaves out, by kind and place: the date, pressures, the value, a band."""
+    anchors = [("date", event.start)] if event else []
+    anchors += [("value", amount.start)] if amount else []
+    anchors += [
+        ("pressure", m.start()) for m in _pressures(lexicon).finditer(story.folded, story.start)
+    ]
+    bands = lexicon.built(
+        "band_words", lambda lex: compiled(w for ws in lex.groups("bands").values() for w in ws)
+    )
+    return anchors + [("value", m.start()) for m in bands.finditer(story.folded, story.start)]
 
 
 def _event(story: Story, today: date, lexicon: Lexicon) -> When | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.domain.opener.lexicon import Lexicon, fold, words_pattern
 
@@ -28,6 +29,11 @@ class Story:
     start: int
     months: re.Pattern[str]
     abbreviations: frozenset[str]
+
+    @cached_property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        """The sentences' spans, found once."""
+        return tuple(self.sentences())
 
     def sentences(self) -> list[tuple[int, int]]:
         """Spans of the sentences after the greeting, each without its spacing."""

@@ -14,7 +14,7 @@ _CUE_REACH = 30  # characters before an amount in which a value word makes it th
 
 def sentence_of(story: Story, position: int) -> tuple[int, int]:
     """The span of the sentence holding `position`."""
-    return next((s for s in story.sentences() if s[0] <= position < s[1]), (position, position))
+    return next((s for s in story.spans if s[0] <= position < s[1]), (position, position))
 
 
 def value_of(story: Story, lexicon: Lexicon) -> tuple[money.Amount | None, str | None]:
