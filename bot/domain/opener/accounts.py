@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from bot.domain.opener.lexicon import Lexicon, fold, words_pattern
@@ -72,38 +72,34 @@ def _known(story: Story, index: NameIndex[str], joiners: set[str]) -> AccountMen
         (m.start(), _POSSESSIVE.sub("", m[0]).rstrip("."))
         for m in _TOKEN.finditer(story.text, story.start)
     ]
-    # A name neither starts nor ends with "the". Where the scout writes capitals, only windows
-    # starting with one are matched fuzzily (all are matched exactly): this spares the fuzzy
-    # matcher most windows, which counts with thousands of accounts.
+    best: tuple[float, int, int, AccountMention] | None = None
+    for first, last, fuzzy in _windows(tokens, joiners):
+        name = " ".join(word for _, word in tokens[first : last + 1])
+        exact = index.exact(name)
+        found = (exact, 100.0) if exact is not None else index.match(name) if fuzzy else None
+        if found is not None and (best is None or (found[1], last - first, -first) > best[:3]):
+            start = tokens[first][0]
+            best = (
+                found[1],
+                last - first,
+                -first,
+                AccountMention(found[0], True, start, start + len(name)),
+            )
+    return best[3] if best else None
+
+
+def _windows(tokens: list[tuple[int, str]], joiners: set[str]) -> Iterator[tuple[int, int, bool]]:
+    """Windows (first, last, matched fuzzily too) that may be a name: none starts or ends with
+    "the". Where the scout writes capitals, only windows starting with one are matched fuzzily
+    (all are matched exactly): this spares the fuzzy matcher most windows, which counts with
+    thousands of accounts."""
     edges = [fold(word) not in joiners for _, word in tokens]
     capitals = _writes_capitals(tokens)
-    starts = [
-        edge and not (capitals and word[:1].islower())
-        for edge, (_, word) in zip(edges, tokens, strict=True)
-    ]
-    best: tuple[float, int, int, AccountMention] | None = None
-    for first in range(len(tokens)):
-        if not edges[first]:
-            continue
+    for first, (_, word) in enumerate(tokens):
+        fuzzy = not (capitals and word[:1].islower())
         for last in range(first, min(first + _MOST_WORDS, len(tokens))):
-            if not edges[last]:
-                continue
-            name = " ".join(word for _, word in tokens[first : last + 1])
-            exact = index.exact(name)
-            found = (
-                (exact, 100.0)
-                if exact is not None
-                else index.match(name)
-                if starts[first]
-                else None
-            )
-            if found is None:
-                continue
-            rank = (found[1], last - first, -first)
-            if best is None or rank > best[:3]:
-                start = tokens[first][0]
-                best = (*rank, AccountMention(found[0], True, start, start + len(name)))
-    return best[3] if best else None
+            if edges[first] and edges[last]:
+                yield first, last, fuzzy
 
 
 def _writes_capitals(tokens: list[tuple[int, str]]) -> bool:

@@ -54,8 +54,18 @@ def _in_their_words(evidence: Any, lexicon: Lexicon) -> bool:
 
 
 def has_measure(text: str, lexicon: Lexicon) -> bool:
-    """A number, or a word of time, money or risk."""
-    return bool(re.search(r"\d", text) or lexicon.pattern("measure_words").search(fold(text)))
+    """A number, or a word of time, money or risk (or a compound ending in one)."""
+    folded = fold(text)
+    endings = lexicon.built("measure_endings", _endings)
+    return bool(
+        re.search(r"\d", text)
+        or lexicon.pattern("measure_words").search(folded)
+        or endings.search(folded)
+    )
+
+
+def _endings(lexicon: Lexicon) -> re.Pattern[str]:
+    return re.compile(rf"\w(?:{'|'.join(map(re.escape, lexicon.words('measure_endings')))})(?!\w)")
 
 
 def thin_answer(text: str, *, lexicon: Lexicon | None = None) -> str | None:

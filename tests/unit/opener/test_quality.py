@@ -42,7 +42,8 @@ def test_the_first_missing_part_in_the_listed_order_is_the_one_advice():
     [("a bulk import button", "feature_request"), ("add SSO", "feature_request"),
      ("better reporting", "too_short"), ("They want much better reporting for the team", "no_measure"),
      ("Onboard a new store in one day instead of two weeks", None),
-     ("Cut denied claims by 30%", None), ("Die Abrechnungsfehler um die Hälfte senken", None)],
+     ("Cut denied claims by 30%", None), ("Die Abrechnungsfehler um die Hälfte senken", None),
+     ("Die Durchlaufzeit in der Fertigung deutlich senken", None), ("eine bessere Übersicht für alle", "no_measure")],
 )  # fmt: skip
 def test_thin_answers_say_why(text, reason):
     assert thin_answer(text) == reason

@@ -75,7 +75,8 @@ def test_slack_markup_is_read_through():
      ("Ende Q2", "2027-06-30"), ("primer trimestre", "2027-03-31"), ("am 15.1.", "2027-01-15"),
      ("by 3/31", "2027-03-31"), ("mid-March", "2027-03-15"), ("Anfang April", "2027-04-01"),
      ("before Christmas", "2026-12-25"), ("in KW 12", "2027-03-26"), ("by H1 2027", "2027-06-30"),
-     ("within the next 90 days", "2027-03-02"), ("by Friday", "2026-12-04")],
+     ("within the next 90 days", "2027-03-02"), ("by Friday", "2026-12-04"),
+     ("- renewal 31/03", "2027-03-31")],
 )  # fmt: skip
 def test_event_dates_are_resolved_from_today(text, day):
     assert read(f"Acme wants faster closes {text}.").event_date == date.fromisoformat(day)
