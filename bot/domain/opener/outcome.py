@@ -14,6 +14,7 @@ _SEPARATOR = re.compile(r"\s*(?:[,;:(]|\s[-–—]\s|[-–—]{1,2}\s)\s*")
 _MOST_AFTER = (
     4  # words after a date or amount that still belong to its clause ("renewal", "to them")
 )
+_ASIDE = re.compile(r"\s*\([^()]*\)")
 _REACH = 40  # characters from the start of a clause to its anchor
 _FEWEST_KEPT = 3  # words the outcome keeps, or the clause is not cut
 
@@ -44,7 +45,14 @@ def _want_clause(story: Story, span: tuple[int, int], lexicon: Lexicon) -> tuple
     cuts = [span[0], *(m.end() for m in breaks.finditer(story.folded, *span)), span[1]]
     clauses = [_without_break(story, a, b, breaks) for a, b in itertools.pairwise(cuts)]
     wants = lexicon.pattern("want_cues")
-    return next((c for c in clauses if wants.search(story.folded, *c)), span)
+    found = next((n for n, c in enumerate(clauses) if wants.search(story.folded, *c)), None)
+    if found is None:
+        return span
+    if len(story.folded[slice(*clauses[found])].split()) < _FEWEST_KEPT and found + 1 < len(
+        clauses
+    ):
+        return clauses[found + 1]  # a label: "want: fuel spend per tonne down 15%"
+    return clauses[found]
 
 
 def _without_break(story: Story, start: int, end: int, breaks: re.Pattern[str]) -> tuple[int, int]:
@@ -86,7 +94,8 @@ def _trimmed(
         and openings.fullmatch(fold(words[-1]).strip(",;:"))
     ):
         words.pop()  # "…senken, bevor" once "am 31. März" is cut
-    return " ".join(words).strip(" ,;:-–—").rstrip(".!").strip()
+    text = _ASIDE.sub("", " ".join(words))  # "(it's 40 min today)" is not the outcome
+    return text.strip(" ,;:-–—").rstrip(".!").strip()
 
 
 # What may open the clause that holds each kind of anchor, and whether a comma or dash may.

@@ -10,8 +10,10 @@ from bot.domain.opener.text import Story
 
 # After a role: "of"/"de" (optional) and up to two words of its area.
 _AREA = re.compile(
-    r"(\s+(?:of|de|des|du|del)\s+(?:la\s+|los\s+|las\s+)?|\s+)([\w&]+)(?:\s+([\w&]+))?"
+    r"(?P<link>\s+(?:of|de|des|du|del)\s+(?:la\s+|los\s+|las\s+)?|\s+)(?P<first>[\w&]+)"
+    r"(?:\s+(?:al|del|de\s+la|de|of|and|&|y|et|und)\s+(?P<joined>[\w&]+)|\s+(?P<second>[\w&]+))?"
 )
+_MOST_KIND_WORDS = 2
 _KIND = re.compile(r"([\w&-]+)\s+$")
 
 
@@ -59,8 +61,9 @@ def _role_table(lexicon: Lexicon) -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(words_pattern(table)), table
 
 
-def find_roles(story: Story, lexicon: Lexicon) -> list[Role]:
-    """Every role named after the greeting, in order."""
+def find_roles(story: Story, lexicon: Lexicon, *, name: tuple[int, int] = (0, 0)) -> list[Role]:
+    """Every role named after the greeting, in order (none reaching back into the account's
+    `name`: "globex procurement manager" is a procurement manager)."""
     pattern, table = lexicon.built("roles", _role_table)
     known = lexicon.built("role_words", _role_words)
     roles = []
@@ -68,48 +71,59 @@ def find_roles(story: Story, lexicon: Lexicon) -> list[Role]:
         word, written = _normal(match[0]), story.text[match.start() : match.end()]
         if (word == "it" and written != "IT") or (roles and match.start() < roles[-1].end):
             continue  # the pronoun, or the area of the role before: "head of IT"
-        roles.append(_with_kind(story, _with_area(story, match, table[word], known), known))
+        roles.append(_with_kind(story, _with_area(story, match, table[word], known), known, name))
     return roles
 
 
 def _with_area(story: Story, match: re.Match[str], persona: str, known: _RoleWords) -> Role:
-    """The role with its area: "head of finance", "VP supply chain", "directora médica"."""
+    """The role with its area: "head of finance", "VP supply chain", "directora de atención al cliente"."""
     role = _normal(match[0]).lower()
-    end, text = match.end(), story.text[match.start() : match.end()]
-    if role in known.capitals:
-        text = text.upper()
+    text = story.text[match.start() : match.end()]
+    text = text.upper() if role in known.capitals else text
     base = re.sub(r" (?:of|de|des|du)$", "", role)
-    area = _AREA.match(story.text, end) if base in known.with_area else None
-    if area and _area_word(area[2], known):
-        linked = base != role or bool(area[1].strip())  # "head of X", "directeur des X"
-        lower = linked or base in known.lower_area
-        if lower or area[2][:1].isupper():
-            # A second word keeps the first one's case: "VP supply chain", not "VP Maintenance presents".
-            same_case = area[3] and area[3][:1].isupper() == area[2][:1].isupper()
-            second = (
-                same_case
-                and _area_word(area[3], known)
-                and (linked or area[3][:1].isupper() or base == "vp")
-            )
-            end = area.end(3) if second else area.end(2)
-            text += story.text[match.end() : end]
-    return Role(text, persona, match.start(), end)
+    area = _AREA.match(story.text, match.end()) if base in known.with_area else None
+    if area is None or not _area_word(area["first"], known):
+        return Role(text, persona, match.start(), match.end())
+    linked = base != role or bool(area["link"].strip())  # "head of X", "directeur des X"
+    if not (linked or base in known.lower_area or area["first"][:1].isupper()):
+        return Role(text, persona, match.start(), match.end())
+    end = area.end("first")
+    same_case = area["joined"] and area["joined"][:1].isupper() == area["first"][:1].isupper()
+    if same_case and _area_word(area["joined"], known):
+        end = area.end("joined")
+    elif area["second"] and _second_area_word(
+        area["first"], area["second"], linked or base == "vp", known
+    ):
+        end = area.end("second")
+    return Role(text + story.text[match.end() : end], persona, match.start(), end)
 
 
-def _with_kind(story: Story, role: Role, known: _RoleWords) -> Role:
+def _second_area_word(first: str, second: str, lower: bool, known: _RoleWords) -> bool:
+    """A second word keeps the first one's case: "VP supply chain", not "VP Maintenance presents"."""
+    same_case = second[:1].isupper() == first[:1].isupper()
+    return same_case and _area_word(second, known) and (lower or second[:1].isupper())
+
+
+def _with_kind(story: Story, role: Role, known: _RoleWords, name: tuple[int, int]) -> Role:
     """The role with the word in front that says which: "store managers", "HR director"."""
     word = _normal(story.folded[role.start : role.end])
     if word not in known.with_kind:
         return role
-    kind = _KIND.search(story.text, max(0, role.start - 30), role.start)
-    if (
-        not kind
-        or kind[1].lower() in known.not_kind
-        or len(kind[1]) < 2
-        or kind[1].endswith(("'s", "’s", "'"))
-    ):
-        return role
-    return Role(story.text[kind.start(1) : role.end], role.persona, kind.start(1), role.end)
+    start = role.start
+    for _ in range(_MOST_KIND_WORDS):  # "network ops manager"
+        kind = _KIND.search(story.text, max(0, start - 30), start)
+        if not kind or not _is_kind(kind[1], known) or name[0] <= kind.start(1) < name[1]:
+            break
+        start = kind.start(1)
+    return Role(story.text[start : role.end], role.persona, start, role.end)
+
+
+def _is_kind(word: str, known: _RoleWords) -> bool:
+    return (
+        word.lower() not in known.not_kind
+        and len(word) > 1
+        and not word.endswith(("'s", "’s", "'"))
+    )
 
 
 def _area_word(word: str | None, known: _RoleWords) -> bool:

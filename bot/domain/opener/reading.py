@@ -79,7 +79,9 @@ def read_opener(
     account = find_account(story, known_accounts, lexicon)
     event = _event(story, today, lexicon)
     amount, band = value_of(story, lexicon)
-    roles = people.find_roles(story, lexicon)
+    roles = people.find_roles(
+        story, lexicon, name=(account.start, account.end) if account else (0, 0)
+    )
     near = (event.start, event.end) if event else _pressure_span(story, lexicon)
     return Reading(
         evidence=text,

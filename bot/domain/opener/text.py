@@ -59,7 +59,8 @@ def _abbreviated(
         return len(token) <= 2 and bool(
             months.match(folded, dot + 1 + len(folded[dot + 1 :]) - len(folded[dot + 1 :].lstrip()))
         )
-    return token in abbreviations or len(token) == 1
+    initial = bool(word) and len(word[0]) == 1 and word[0].isupper()  # "J. Smith", not "48 h."
+    return token in abbreviations or initial
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
