@@ -109,8 +109,13 @@ def run(path: Path = SET, *, repeat: int = 1, extra_accounts: int = 0) -> Score:
     """Read every opener of the set, score each field; time each read and a baseline (markup
     and greeting only) on the same opener."""
     data = yaml.safe_load(path.read_text("utf-8"))
-    names = synthetic_accounts(extra_accounts) | (data.get("known_accounts") or {})
-    today, known = data["today"], KnownAccounts(names)
+    listed = data.get("known_accounts") or {}
+    listed = listed if isinstance(listed, dict) else KnownAccounts.names_of(listed)
+    names = synthetic_accounts(extra_accounts) | listed
+    today = (
+        data["today"] if isinstance(data["today"], date) else date.fromisoformat(str(data["today"]))
+    )
+    known = KnownAccounts(names)
     score = Score()
     for opener in data["openers"]:
         started = time.perf_counter()
@@ -121,7 +126,7 @@ def run(path: Path = SET, *, repeat: int = 1, extra_accounts: int = 0) -> Score:
         for _ in range(repeat):
             read_story(opener["text"], current_lexicon())
         score.baseline.append((time.perf_counter() - started) / repeat)
-        expect = opener.get("expect") or {}
+        expect = opener.get("expect") or opener.get("expected") or {}
         for name in FIELDS:
             ok = field_ok(name, expect.get(name), reading)
             score.add((name, f"lang:{opener['lang']}", "overall"), ok)

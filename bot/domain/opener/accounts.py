@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from bot.domain.opener.lexicon import Lexicon, fold, words_pattern
 from bot.domain.opener.text import Story
@@ -44,9 +45,12 @@ class AccountMention:
 class KnownAccounts:
     """Known account names and aliases, indexed once: exact and fuzzy matches, and first words."""
 
-    def __init__(self, known: Mapping[str, Iterable[str]] | Iterable[str] = ()) -> None:
-        pairs = known.items() if isinstance(known, Mapping) else ((name, ()) for name in known)
-        names = {name: [name, *aliases] for name, aliases in pairs}
+    def __init__(self, known: Mapping[str, Iterable[str]] | Iterable[Any] = ()) -> None:
+        """`known`: name -> aliases, or names, or records with a `name` and `aliases` (keys or attributes)."""
+        pairs = (
+            known.items() if isinstance(known, Mapping) else (_name_and_aliases(k) for k in known)
+        )
+        names = {str(name): [str(name), *map(str, aliases or ())] for name, aliases in pairs}
         self.index: NameIndex[str] = NameIndex(names)
         self.first_words: dict[str, set[str]] = {}
         for name, spellings in names.items():
@@ -54,6 +58,19 @@ class KnownAccounts:
                 words = compared_form(spelling).split()
                 if len(words) > 1:
                     self.first_words.setdefault(words[0], set()).add(name)
+
+    @staticmethod
+    def names_of(known: Iterable[Any]) -> dict[str, list[str]]:
+        """Names and aliases of records in any of the forms `known` takes."""
+        return {str(n): list(map(str, a)) for n, a in (_name_and_aliases(k) for k in known)}
+
+
+def _name_and_aliases(record: Any) -> tuple[str, Iterable[str]]:
+    if isinstance(record, str):
+        return record, ()
+    if isinstance(record, Mapping):
+        return record["name"], record.get("aliases") or ()
+    return record.name, getattr(record, "aliases", None) or ()
 
 
 def find_account(story: Story, known: KnownAccounts, lexicon: Lexicon) -> AccountMention | None:

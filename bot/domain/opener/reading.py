@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.domain.opener import people
 from bot.domain.opener.accounts import KnownAccounts, find_account
@@ -67,12 +68,21 @@ def local_today(now: datetime, zone: tzinfo) -> date:
 def read_opener(
     text: str,
     *,
-    today: date,
-    known_accounts: KnownAccounts | Mapping[str, Iterable[str]] | Iterable[str] = (),
+    today: date | None = None,
+    zone: tzinfo | str | None = None,
+    known_accounts: KnownAccounts | Mapping[str, Iterable[str]] | Iterable[Any] = (),
     lexicon: Lexicon | None = None,
 ) -> Reading:
-    """Read an opener: account, outcome, value, compelling event and who cares (deterministic, local)."""
+    """Read an opener: account, outcome, value, compelling event and who cares (deterministic, local).
+
+    Relative dates count from `today`, the date in the workspace's time zone; without it, today
+    is read from the clock in `zone` (UTC if none), the one thing that is then not deterministic.
+    """
     lexicon = lexicon or current_lexicon()
+    if today is None:
+        today = local_today(
+            datetime.now(UTC), ZoneInfo(zone) if isinstance(zone, str) else zone or UTC
+        )
     story = read_story(text, lexicon)
     if not isinstance(known_accounts, KnownAccounts):
         known_accounts = KnownAccounts(known_accounts)

@@ -53,3 +53,19 @@ def test_the_index_answers_exact_spellings_only_when_asked():
     index = NameIndex({"acme": ["Acme Corp"]})
     assert index.exact("ACME corp.") == "acme"
     assert index.exact("Acme Corpp") is None
+
+
+def test_known_accounts_come_as_names_mappings_or_records():
+    class Record:
+        name, aliases = "Initech GmbH", ["Initrode"]
+
+    for known in (
+        ["Initech GmbH"],
+        {"Initech GmbH": ["Initrode"]},
+        [{"name": "Initech GmbH"}],
+        [Record()],
+    ):
+        reading = read_opener(
+            "Initech wants faster closes.", today=date(2026, 12, 2), known_accounts=known
+        )
+        assert (reading.account, reading.account_is_new) == ("Initech GmbH", False)

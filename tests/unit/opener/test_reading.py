@@ -132,3 +132,9 @@ def test_who_cares_follows_the_role_that_wants(text, persona):
 def test_an_opener_without_parts_yields_only_itself():
     reading = read("hello?")
     assert reading.answers() == {"evidence": "hello?"}
+
+
+def test_today_may_come_from_the_clock_in_the_workspace_zone():
+    reading = read_opener("Acme wants faster closes in three weeks.", zone="Pacific/Kiritimati")
+    assert reading.event_date is not None
+    assert read_opener("x", today=TODAY, zone="Europe/Berlin").evidence == "x"
