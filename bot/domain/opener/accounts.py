@@ -26,10 +26,6 @@ def _legal_forms() -> str:
 
 
 _LEGAL = _legal_forms()
-_NAME = (
-    rf"(?:[A-Z][\w&.-]*[\w&]|[A-Z])(?:\s+(?:&\s+)?(?:[A-Z][\w&.-]*[\w&]|{_LEGAL}|&|and|de|of|y|et|und)"
-    r"(?=[\s,.;:!?'’]|$)){0,4}"
-)
 
 
 @dataclass(frozen=True)
@@ -138,18 +134,27 @@ def _prefix(story: Story, known: KnownAccounts, lexicon: Lexicon) -> AccountMent
     return None
 
 
-def _new(story: Story, lexicon: Lexicon) -> AccountMention | None:
+def _name_forms(lexicon: Lexicon) -> list[re.Pattern[str]]:
+    """Where a new name is written, most telling first: with a legal form, before "'s", before a
+    colon or dash, opening a sentence, after "at"/"bei"/"chez"."""
+    inner = "|".join(map(re.escape, sorted(lexicon.raw["name_inner_words"], key=len, reverse=True)))
+    word = r"(?:[A-Z][\w&.-]*[\w&]|[A-Z])"
+    name = rf"{word}(?:\s+(?:{word}|{_LEGAL}|{inner})(?=[\s,.;:!?'’]|$)){{0,4}}"
     cues = f"(?i:{words_pattern(lexicon.words('name_cues'))})"
     forms = (
         rf"(?P<name>(?:[A-Z][\w&.-]*\s+){{1,3}}{_LEGAL})(?!\w)",
-        rf"(?P<name>{_NAME})(?:'s|’s|')\s",
-        rf"(?P<name>{_NAME})\s*(?::|\s[—–-])\s",
-        rf"(?:^|[.!?:\n]\s*)(?P<name>{_NAME})\s+(?=[a-z])",
-        rf"{cues}\s+(?P<name>{_NAME})",
+        rf"(?P<name>{name})(?:'s|’s|')\s",
+        rf"(?P<name>{name})\s*(?::|\s[—–-])\s",
+        rf"(?:^|[.!?:\n]\s*)(?P<name>{name})\s+(?=[a-z])",
+        rf"{cues}\s+(?P<name>{name})",
     )
+    return [re.compile(form) for form in forms]
+
+
+def _new(story: Story, lexicon: Lexicon) -> AccountMention | None:
     vocabulary = _vocabulary(lexicon)
-    for form in forms:
-        for match in re.finditer(form, story.text[story.start :]):
+    for form in lexicon.built("name_forms", _name_forms):
+        for match in form.finditer(story.text[story.start :]):
             name = _cleaned(match["name"], vocabulary, set(lexicon.words("name_joiners")))
             if name:
                 start = story.start + match.start("name")

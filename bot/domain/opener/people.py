@@ -8,11 +8,6 @@ from dataclasses import dataclass
 from bot.domain.opener.lexicon import Lexicon, words_pattern
 from bot.domain.opener.text import Story
 
-# After a role: "of"/"de" (optional) and up to two words of its area.
-_AREA = re.compile(
-    r"(?P<link>\s+(?:of|de|des|du|del)\s+(?:la\s+|los\s+|las\s+)?|\s+)(?P<first>[\w&]+)"
-    r"(?:\s+(?:al|del|de\s+la|de|of|and|&|y|et|und)\s+(?P<joined>[\w&]+)|\s+(?P<second>[\w&]+))?"
-)
 _MOST_KIND_WORDS = 2
 _KIND = re.compile(r"([\w&-]+)\s+$")
 
@@ -27,6 +22,8 @@ class _RoleWords:
     not_area: frozenset[str]
     not_kind: frozenset[str]
     capitals: frozenset[str]
+    links: str  # "of", "de": between a role and its area
+    area: re.Pattern[str]  # after a role: its link (or a space) and up to two words of its area
 
 
 def _role_words(lexicon: Lexicon) -> _RoleWords:
@@ -34,9 +31,17 @@ def _role_words(lexicon: Lexicon) -> _RoleWords:
         return frozenset(_normal(w) for w in lexicon.words(key))
 
     stop = words("want_cues") | frozenset(_normal(w) for w in lexicon.table("roles"))
+    links = "|".join(map(re.escape, lexicon.words("role_links")))
+    joiners = "|".join(
+        w.replace(" ", r"\s+") for w in map(re.escape, lexicon.words("area_joiners"))
+    )
+    area = re.compile(
+        rf"(?P<link>\s+(?:{links})\s+(?:{'|'.join(map(re.escape, lexicon.words('articles')))}\s+)?|\s+)"
+        rf"(?P<first>[\w&]+)(?:\s+(?:{joiners})\s+(?P<joined>[\w&]+)|\s+(?P<second>[\w&]+))?"
+    )
     return _RoleWords(
         words("roles_with_area"), words("roles_with_lower_area"), words("roles_with_kind"),
-        words("not_area") | stop, words("not_kind"), words("role_abbreviations"),
+        words("not_area") | stop, words("not_kind"), words("role_abbreviations"), links, area,
     )  # fmt: skip
 
 
@@ -80,8 +85,8 @@ def _with_area(story: Story, match: re.Match[str], persona: str, known: _RoleWor
     role = _normal(match[0]).lower()
     text = story.text[match.start() : match.end()]
     text = text.upper() if role in known.capitals else text
-    base = re.sub(r" (?:of|de|des|du)$", "", role)
-    area = _AREA.match(story.text, match.end()) if base in known.with_area else None
+    base = re.sub(rf" (?:{known.links})$", "", role)
+    area = known.area.match(story.text, match.end()) if base in known.with_area else None
     if area is None or not _area_word(area["first"], known):
         return Role(text, persona, match.start(), match.end())
     linked = base != role or bool(area["link"].strip())  # "head of X", "directeur des X"
