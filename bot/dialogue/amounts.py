@@ -24,6 +24,7 @@ from bot.dialogue.answer_common import (
 from bot.dialogue.definition import Question
 from bot.domain.opener import money
 from bot.domain.opener.lexicon import Lexicon, current_lexicon, fold, words_pattern
+from bot.domain.opener.money import plain_amount
 
 UNKNOWN_BAND = "unknown"
 MAX_AMOUNT = Decimal(10) ** 15  # the database keeps Numeric(18, 2)
@@ -76,12 +77,6 @@ def _amount(question: Question, text: str, match: re.Match, amount: Decimal) -> 
         )
     value = {"amount": plain_amount(amount), "currency": currency}
     return check_amount(question, value) or Parsed(value)
-
-
-def plain_amount(amount: Decimal) -> str:
-    """As answers store it: cents at most, no exponent, no trailing zeros ('40000', '1234.5')."""
-    rounded = amount.quantize(Decimal("0.01"))
-    return format(rounded.normalize(), "f") if rounded else "0"
 
 
 def check_value(question: Question, value: Any, today: date) -> Invalid | None:

@@ -103,6 +103,12 @@ def value_of(match: re.Match[str], lexicon: Lexicon) -> Decimal | None:
     return number.scaleb(int(scaled[0])) if number is not None and scaled else number
 
 
+def plain_amount(amount: Decimal) -> str:
+    """As answers store it: cents at most, no exponent, no trailing zeros ('40000', '1234.5')."""
+    rounded = amount.quantize(Decimal("0.01"))
+    return format(rounded.normalize(), "f") if rounded else "0"
+
+
 def band_of(value: Decimal, edge: str | None = None) -> str:
     """The value band an amount falls in (an upper edge belongs to the band below it)."""
     for band, limit in BANDS:

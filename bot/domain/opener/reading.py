@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.opener import people
 from bot.domain.opener.accounts import KnownAccounts, find_account
 from bot.domain.opener.lexicon import Lexicon, compiled, current_lexicon, words_pattern
+from bot.domain.opener.money import plain_amount
 from bot.domain.opener.outcome import outcome_of
 from bot.domain.opener.text import Story, read_story
 from bot.domain.opener.value import sentence_of, value_of
@@ -43,7 +44,7 @@ class Reading:
         if self.outcome:
             found["outcome"] = self.outcome
         if self.amount is not None and self.currency:
-            found["value"] = {"amount": money_text(self.amount), "currency": self.currency}
+            found["value"] = {"amount": plain_amount(self.amount), "currency": self.currency}
         elif self.band:
             found["value"] = {"band": self.band}
         if self.event_date:
@@ -52,12 +53,6 @@ class Reading:
         if self.who_cares:
             found["who_cares"] = self.who_cares
         return found
-
-
-def money_text(amount: Decimal) -> str:
-    """'250000', '1234.5': as answers store amounts."""
-    rounded = amount.quantize(Decimal("0.01"))
-    return format(rounded.normalize(), "f") if rounded else "0"
 
 
 def local_today(now: datetime, zone: tzinfo) -> date:
@@ -100,7 +95,7 @@ def read_opener(
         outcome=outcome_of(
             story, lexicon, anchors=_anchors(story, event, amount, lexicon), amount=amount
         ),
-        amount=Decimal(money_text(amount.value)) if amount and not amount.edge else None,
+        amount=Decimal(plain_amount(amount.value)) if amount and not amount.edge else None,
         currency=amount.currency if amount and not amount.edge else None,
         band=band,
         event_date=event.day if event else None,
