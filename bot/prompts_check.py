@@ -13,6 +13,7 @@ from jinja2 import TemplateError, TemplateSyntaxError
 
 import prompts
 from bot.dialogue.definition import DefinitionError, load_definition
+from bot.domain.opener.lexicon import LexiconError, load_lexicon
 from bot.domain.routing import RoutingError, load_rules
 from bot.domain.themes import NetworkError, load_network
 from bot.rendering.text import environment_at
@@ -43,7 +44,8 @@ def check_prompts(directory: Path) -> None:
         load_definition(directory / "dialogue.yaml")
         load_rules(directory / "routing.yaml")
         load_network(directory / "value_network.yaml")
-    except (DefinitionError, RoutingError, NetworkError) as problem:
+        load_lexicon(directory / "opener.yaml")
+    except (DefinitionError, RoutingError, NetworkError, LexiconError) as problem:
         raise SettingsError(str(problem)) from None
     _check_templates(directory)
 

@@ -83,6 +83,10 @@ class NameIndex(Generic[Key]):
             forms = self._by_numbers.setdefault(_numbers(form), {})
             forms[(key, len(forms))] = form
 
+    def exact(self, typed: str) -> Key | None:
+        """The key whose name or alias has exactly the compared form of `typed`, or None."""
+        return self._exact.get(_sorted_words(compared_form(typed)))
+
     def match(self, typed: str) -> tuple[Key, float] | None:
         """The key whose name or alias is closest to `typed` (an exact form first), or None."""
         wanted = _sorted_words(compared_form(typed))

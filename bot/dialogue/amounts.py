@@ -1,4 +1,8 @@
-"""A value: a band the scout picks, or an amount with its currency ("40k EUR", "$1.2M")."""
+"""A value: a band the scout picks, or an amount with its currency ("40k EUR", "$1.2M", "40 000 €").
+
+The amount grammar (numbers, scales and currency words in four languages) is the opener
+reader's, in bot/domain/opener/money.py, so a typed answer reads as an opener does.
+"""
 
 from __future__ import annotations
 
@@ -18,26 +22,20 @@ from bot.dialogue.answer_common import (
     subject,
 )
 from bot.dialogue.definition import Question
+from bot.domain.opener import money
+from bot.domain.opener.lexicon import Lexicon, current_lexicon, fold, words_pattern
+from bot.domain.opener.money import plain_amount
 
 UNKNOWN_BAND = "unknown"
 MAX_AMOUNT = Decimal(10) ** 15  # the database keeps Numeric(18, 2)
-SYMBOLS = {"€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY"}
-CURRENCY_WORDS = {"euro": "EUR", "euros": "EUR", "dollar": "USD", "dollars": "USD",
-                  "pound": "GBP", "pounds": "GBP", "yen": "JPY"}  # fmt: skip
-SCALES = {"k": 3, "thousand": 3, "m": 6, "mn": 6, "mio": 6, "million": 6,
-          "b": 9, "bn": 9, "billion": 9}  # fmt: skip
 DONT_KNOW = {"don't know", "dont know", "do not know", "unknown", "no idea", "dunno", "not sure"}
 
-_CURRENCY = r"[€$£¥]|[a-z]{3}(?![a-z])|euros?|dollars?|pounds?|yen"
-_AMOUNT = re.compile(
-    rf"(?P<minus>[-−]|minus\s)?\s*(?P<before>{_CURRENCY})?\s*(?P<minus2>[-−])?\s*"
-    r"(?P<number>\d(?:[\d,'.]*\d)?)\s*"
-    r"(?:(?P<scale>k|mn|mio|m|bn|b|thousand|million|billion)(?![a-z]))?\.?\s*"
-    rf"(?P<after>{_CURRENCY})?",
-    re.IGNORECASE,
-)
-_HEDGES = re.compile(r"^(?:about|around|roughly|approx\.?|approximately|ca\.|~)\s*", re.I)
-_PER_YEAR = re.compile(r"\s*(?:per year|a year|/\s*y(?:ea)?r|p\.?a\.?|annually|yearly)$", re.I)
+
+def _grammar(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The typed amount (any three letters may be a currency code), hedges before, "a year" after."""
+    hedges = re.compile(rf"^(?:{words_pattern(lexicon.words('hedges'))}\.?\s*)+")
+    per_year = re.compile(rf"\s*{words_pattern(lexicon.words('per_year'))}\.?$")
+    return money.amount_pattern(lexicon, any_code=True), hedges, per_year
 
 
 def parse_value(question: Question, text: str, today: date) -> Parsed | Invalid:
@@ -47,8 +45,10 @@ def parse_value(question: Question, text: str, today: date) -> Parsed | Invalid:
     choice = match_choice(question.choices, text)
     if choice is not None:
         return Parsed({"band": choice.value})
-    match = _AMOUNT.fullmatch(_PER_YEAR.sub("", _HEDGES.sub("", text)))
-    if match is None or (amount := _number(match)) is None:
+    lexicon = current_lexicon()
+    pattern, hedges, per_year = lexicon.built("typed_amount", _grammar)
+    match = pattern.fullmatch(per_year.sub("", hedges.sub("", fold(text).strip())))
+    if match is None or (amount := money.value_of(match, lexicon)) is None:
         labels = ", ".join(c.label for c in question.choices)
         return Invalid(
             f"I couldn't read a value in {quote(text)}. Pick a band ({labels}) "
@@ -57,34 +57,14 @@ def parse_value(question: Question, text: str, today: date) -> Parsed | Invalid:
     return _amount(question, text, match, amount)
 
 
-def _number(match: re.Match) -> Decimal | None:
-    """The number with its scale; commas and apostrophes group thousands, a lone comma is a decimal point."""
-    raw, scale = match["number"].replace("'", ""), match["scale"]
-    if re.fullmatch(r"[1-9]\d{0,2}(,\d{3})+(\.\d+)?", raw):
-        raw = raw.replace(",", "")
-    elif re.fullmatch(r"[1-9]\d{0,2}(\.\d{3})+(,\d+)?", raw) and not scale:
-        raw = raw.replace(".", "").replace(",", ".")  # 40.000,50 written the European way
-    elif re.fullmatch(r"\d+,\d{1,2}", raw):
-        raw = raw.replace(",", ".")
-    try:
-        number = Decimal(raw)
-    except InvalidOperation:
-        return None
-    return number.scaleb(SCALES[scale.lower()]) if scale else number
-
-
-def _currency(token: str | None) -> str | None:
-    if token is None:
-        return None
-    return SYMBOLS.get(token) or CURRENCY_WORDS.get(token.lower()) or token.upper()
-
-
 def _amount(question: Question, text: str, match: re.Match, amount: Decimal) -> Parsed | Invalid:
     if not question.currencies:
         return Invalid(
             f"{subject(question).capitalize()} takes a band, not an amount: {options(question)}."
         )
-    before, after = _currency(match["before"]), _currency(match["after"])
+    lexicon = current_lexicon()
+    before = money.currency_of(match["before"], lexicon)
+    after = money.currency_of(match["after"], lexicon)
     if before and after and before != after:
         return Invalid(f"{quote(text)} names two currencies, {before} and {after}. Keep one.")
     if match["minus"] or match["minus2"]:
@@ -97,12 +77,6 @@ def _amount(question: Question, text: str, match: re.Match, amount: Decimal) -> 
         )
     value = {"amount": plain_amount(amount), "currency": currency}
     return check_amount(question, value) or Parsed(value)
-
-
-def plain_amount(amount: Decimal) -> str:
-    """As answers store it: cents at most, no exponent, no trailing zeros ('40000', '1234.5')."""
-    rounded = amount.quantize(Decimal("0.01"))
-    return format(rounded.normalize(), "f") if rounded else "0"
 
 
 def check_value(question: Question, value: Any, today: date) -> Invalid | None:

@@ -1,4 +1,8 @@
-"""Dates ("Q1 2027", "31 Mar 2027") and compelling events (a date and the pressure behind it)."""
+"""Dates ("Q1 2027", "31 Mar 2027", "31. März") and compelling events (a date and the pressure behind it).
+
+The strict forms below come first; what they miss is read by the opener's date grammar
+(bot/domain/opener/when.py), so "March 31 renewal" is an event on the next March 31.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from typing import Any
 
 from bot.dialogue.answer_common import MONTHS, Invalid, Parsed, quote, show_date, subject, too_long
 from bot.dialogue.definition import Question
+from bot.domain.opener.lexicon import current_lexicon, fold
+from bot.domain.opener.when import ABSOLUTE, find_dates
 
 DATE_EXAMPLES = "2027-03-31, 31/03/2027, 31 Mar 2027, Mar 2027 or Q1 2027"
 
@@ -65,9 +71,21 @@ def _not_past(day: date, today: date) -> Invalid | None:
     return Invalid(f"{show_date(day)} is in the past. Send a date from today on.")
 
 
+def _written_date(
+    text: str, today: date, *, only: tuple[str, ...] = ()
+) -> tuple[date | Invalid, int, int] | None:
+    """The first date in the text and where it is: the strict forms first, then the opener's
+    (other languages, no year: "31. März" is the next 31 March, "in three weeks")."""
+    strict = _find_date(text)
+    if strict is not None:
+        return strict[0], strict[1].start(), strict[1].end()
+    found = find_dates(fold(text), today, current_lexicon(), only=only)
+    return (found[0].day, found[0].start, found[0].end) if found else None
+
+
 def parse_date(question: Question, text: str, today: date) -> Parsed | Invalid:
-    found = _find_date(text)
-    if found is None or found[1][0] != text.rstrip(" .,;!"):
+    found = _written_date(text, today, only=ABSOLUTE)
+    if found is None or text[found[1] : found[2]] != text.rstrip(" .,;!"):
         return Invalid(f"I couldn't read a date in {quote(text)}. Try {DATE_EXAMPLES}.")
     day = found[0]
     if isinstance(day, Invalid):
@@ -76,17 +94,17 @@ def parse_date(question: Question, text: str, today: date) -> Parsed | Invalid:
 
 
 def parse_event(question: Question, text: str, today: date) -> Parsed | Invalid:
-    found = _find_date(text)
+    found = _written_date(text, today)
     if found is None:
         return Invalid(
             "When is it? Start with a date, then the pressure behind it, e.g. "
             "“2027-03-31 board decides the budget”."
         )
-    day, match = found
+    day, start, end = found
     if isinstance(day, Invalid):
         return day
     # A date written first is the date; a date inside a sentence stays part of the scout's words.
-    pressure = text[match.end() :].lstrip(" -–—:,;.") if match.start() == 0 else text
+    pressure = text[end:].lstrip(" -–—:,;.") if start == 0 else text
     value = {"date": day.isoformat(), "pressure": pressure}
     return check_event(question, value, today) or Parsed(value)
 

@@ -1,0 +1,84 @@
+"""Quality at capture: a completeness score with the one thing that would raise it, and thin answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from bot.domain.opener.lexicon import Lexicon, current_lexicon, fold
+
+_QUOTED = re.compile(r"[\"“”„«»]|(?<!\w)'[^']{3,}'|https?://|<https?://")
+
+
+class Completeness(NamedTuple):
+    """A score from 0 to 5 and the part that would raise it most (None when complete)."""
+
+    score: int
+    improve: str | None
+    hint: str | None
+
+
+def completeness(answers: Mapping[str, Any], *, lexicon: Lexicon | None = None) -> Completeness:
+    """One point each: a measurable outcome, value, compelling event, who cares, evidence in their words."""
+    lexicon = lexicon or current_lexicon()
+    checks = {
+        "outcome": lambda: has_measure(str(answers.get("outcome") or ""), lexicon),
+        "value": lambda: _valued(answers.get("value")),
+        "event": lambda: (
+            isinstance(answers.get("event"), Mapping) and bool(answers["event"].get("date"))
+        ),
+        "who_cares": lambda: bool(answers.get("who_cares")),
+        "evidence": lambda: _in_their_words(answers.get("evidence"), lexicon),
+    }
+    order = [(str(item["key"]), str(item["hint"])) for item in lexicon.raw["completeness"]]
+    missing = [(key, hint) for key, hint in order if key in checks and not checks[key]()]
+    first = missing[0] if missing else (None, None)
+    return Completeness(len(checks) - len(missing), first[0], first[1])
+
+
+def _valued(value: Any) -> bool:
+    if not isinstance(value, Mapping):
+        return False
+    return value.get("amount") is not None or value.get("band") not in (None, "", "unknown")
+
+
+def _in_their_words(evidence: Any, lexicon: Lexicon) -> bool:
+    """A quotation, a link (a permalink, a ticket), or words saying the customer said it."""
+    if isinstance(evidence, Mapping):
+        if evidence.get("link") or evidence.get("url"):
+            return True
+        evidence = evidence.get("text")
+    text = str(evidence or "")
+    return bool(_QUOTED.search(text) or lexicon.pattern("said_cues").search(fold(text)))
+
+
+def has_measure(text: str, lexicon: Lexicon) -> bool:
+    """A number, or a word of time, money or risk (or a compound ending in one)."""
+    folded = fold(text)
+    endings = lexicon.built("measure_endings", _endings)
+    return bool(
+        re.search(r"\d", text)
+        or lexicon.pattern("measure_words").search(folded)
+        or endings.search(folded)
+    )
+
+
+def _endings(lexicon: Lexicon) -> re.Pattern[str]:
+    return re.compile(rf"\w(?:{'|'.join(map(re.escape, lexicon.words('measure_endings')))})(?!\w)")
+
+
+def thin_answer(text: str, *, lexicon: Lexicon | None = None) -> str | None:
+    """Why an outcome or gap is thin ("feature_request", "too_short", "no_measure"), or None."""
+    lexicon = lexicon or current_lexicon()
+    measured = has_measure(text, lexicon)
+    if not measured and lexicon.pattern("feature_cues").search(fold(text)):
+        return "feature_request"
+    if len(text.split()) < int(lexicon.raw.get("min_words", 4)):
+        return "too_short"
+    return None if measured else "no_measure"
+
+
+def challenge(reason: str, *, lexicon: Lexicon | None = None) -> str:
+    """The one friendly challenge for a thin answer, as prompts/opener.yaml words it."""
+    return str((lexicon or current_lexicon()).raw["challenges"][reason])
