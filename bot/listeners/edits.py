@@ -71,7 +71,7 @@ def handle_edit_submitted(ack: Ack, body: dict, view: dict, context: BoltContext
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    answers = {key: previous[key] for key in ("evidence_url",) if key in previous} | answers
+    answers = definition.unasked(previous) | answers  # e.g. the source link of a shortcut
     with session_scope(app.engine) as session:
         result = edit_discovery(
             session=session, discovery_id=discovery_id, answers=answers,

@@ -45,7 +45,7 @@ def handle_answers_submitted(ack: Ack, body: dict, view: dict, context: BoltCont
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    answers = {key: previous[key] for key in ("evidence_url",) if key in previous} | answers
+    answers = rules.definition.unasked(previous) | answers  # e.g. a shortcut's source link
     turn = _to_summary(app, who, dialogue_id, answers, now)
     if turn.stale:  # cancelled or submitted by DM while the modal was open: keep these answers
         dialogue_id = start_fresh(engine=app.engine, rules=rules, who=who, answers=answers, now=now)

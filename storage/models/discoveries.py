@@ -54,6 +54,10 @@ class Discovery(SQLModel, table=True):
     event_date: date | None = Field(default=None, sa_type=sa.Date)
     event_pressure: str | None = Field(default=None, sa_type=sa.Text)
     fit: Fit = Field(sa_type=str_enum(Fit, ENUM_LENGTH))
+    # Every answer, under its question's key, as the dialogue stores it: the source of what
+    # every surface shows. The columns above are its projection for queries (routing,
+    # digests, accounts, indexes), written from the same answers in one place.
+    answers: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     themes: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     status: DiscoveryStatus = Field(
         default=DiscoveryStatus.NEW, sa_type=str_enum(DiscoveryStatus, ENUM_LENGTH)
