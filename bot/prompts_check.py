@@ -18,6 +18,7 @@ from bot.domain.themes import NetworkError, load_network
 from bot.rendering.text import environment_at
 from bot.routes import Routes, current_routes
 from bot.settings import Settings, SettingsError
+from bot.wording import WordingError, check_copy
 
 VARIABLE = "VALUESCOUT_PROMPTS_DIR"
 HINT = "a full copy of prompts/ (copy the shipped one, then edit it)"
@@ -43,7 +44,8 @@ def check_prompts(directory: Path) -> None:
         load_definition(directory / "dialogue.yaml")
         load_rules(directory / "routing.yaml")
         load_network(directory / "value_network.yaml")
-    except (DefinitionError, RoutingError, NetworkError) as problem:
+        check_copy(directory / "texts.yaml")
+    except (DefinitionError, RoutingError, NetworkError, WordingError) as problem:
         raise SettingsError(str(problem)) from None
     _check_templates(directory)
 

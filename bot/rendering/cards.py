@@ -30,6 +30,7 @@ from bot.domain.views import ChangeView, DiscoveryView, RouteView, answers_of
 from bot.rendering.answers import ShownAnswer, shown_answers, stand_in
 from bot.rendering.ids import ActionId, BlockId
 from bot.rendering.text import NO_UNFURL, Mrkdwn, escape, render
+from bot.wording import say
 from storage.enums import DiscoveryStatus
 
 # Slack's limits, in characters of the text as sent (so escaped entities count in full).
@@ -180,7 +181,7 @@ def _section(item: ShownAnswer, source_url: str | None) -> SectionBlock:
     """A long answer; the evidence carries the source link (shown as text when not safe)."""
     link, body = None, item.text
     if item.question.key == EVIDENCE and source_url:
-        link = link_as(source_url, "Open the source")
+        link = link_as(source_url, say("card_open_source"))
         body = body if link else f"{body}\n{source_url}".strip()
     label = clip(item.question.label, LABEL_LIMIT)
     text = fitted("card_section.md.j2", SECTION_LIMIT, body, label=label, link=link)

@@ -78,6 +78,11 @@ def test_without_the_variable_the_shipped_prompts_are_used_again(copy):
          "dialogue.yaml: questions[0] (stage).when: 'phase' is not a question of this file"),
         ("dialogue.yaml", "  - key: gap\n", "  - key: status\n",
          "dialogue.yaml: questions[2].key: 'status' is a field of every discovery"),
+        # A short text that asks for a value the bot does not give, or lost its name.
+        ("texts.yaml", "Skipping isn't possible: {subject}", "Skipping {question}",
+         "texts.yaml: texts.dialogue_cannot_skip: {question} is not given (given: subject)"),
+        ("texts.yaml", "  button_skip:", "  button_skipping:",
+         "texts.yaml: texts.button_skip: missing"),
         ("dialogue.yaml", "  - key: value\n    kind: value\n", "  - key: value\n    kind: text\n",
          "dialogue.yaml: questions[4] (value).kind: value is stored as value; it cannot be text"),
     ],

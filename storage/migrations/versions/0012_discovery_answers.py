@@ -43,7 +43,10 @@ def upgrade() -> None:
         batch.add_column(sa.Column("answers", sa.JSON(), nullable=True))
     _backfill(op.get_bind())
     with op.batch_alter_table("discoveries") as batch:
-        batch.alter_column("answers", existing_type=sa.JSON(), nullable=False)
+        # A row inserted by hand (a bench, a bulk load) gets an empty document.
+        batch.alter_column(
+            "answers", existing_type=sa.JSON(), nullable=False, server_default=sa.text("'{}'")
+        )
 
 
 def _backfill(connection: sa.Connection) -> None:
