@@ -54,7 +54,7 @@ def _checked(data: object, source: str) -> dict[str, str]:
         if not isinstance(text, str) or not text.strip():
             raise WordingError(f"{source}: texts.{name}: expected some text")
         _fields(text, f"{source}: texts.{name}")
-    return {str(name): text.strip() for name, text in texts.items()}
+    return {str(name): text.rstrip("\n") for name, text in texts.items()}  # a lead space counts
 
 
 def check_copy(path: Path) -> None:

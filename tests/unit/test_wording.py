@@ -48,3 +48,10 @@ def test_a_deployments_copy_rewords_them(copy):  # noqa: F811
     edit(copy / "texts.yaml", 'button_skip: "Skip"', 'button_skip: "Leave it out"')
     settings_for(copy)
     assert say("button_skip") == "Leave it out"
+
+
+def test_a_text_keeps_its_leading_space_to_join_another():
+    about = say("dialogue_draft_about", account="Globex")
+    assert say("dialogue_kept_as_draft", about=about).startswith(
+        "That belongs to your discovery about Globex kept as a draft"
+    )
