@@ -158,7 +158,7 @@ def answer_document(answers: Mapping[str, Any]) -> dict[str, Any]:
     return {
         key: value
         for key, value in answers.items()
-        if key not in NOT_ANSWERS and not key.startswith("_") and value not in (None, "", [])
+        if key not in NOT_ANSWERS and not key.startswith("_") and value not in (None, "", [], {})
     }
 
 
