@@ -29,6 +29,7 @@ RESERVED_KEYS = frozenset({
 # Choices whose values are stored in enum columns: an admin may relabel them, not invent new ones.
 STORED_CHOICES: dict[str, type[StrEnum]] = {"fit": Fit, "who_cares": Persona, "value": ValueBand}
 MODAL_TEXT_LIMIT = 3000  # Slack's plain_text_input max_length
+MOST_BOXES = 10  # Slack's most checkboxes in one element
 
 
 class Kind(StrEnum):
@@ -255,6 +256,11 @@ def _choices(item: dict, where: str, kind: Kind) -> tuple[Choice, ...]:
         choices.append(Choice(str(choice["value"]), str(choice["label"])))
     if len({c.value for c in choices}) != len(choices):
         raise DefinitionError(f"{where}.choices: two choices share a value")
+    if kind is Kind.MULTI_CHOICE and len(choices) > MOST_BOXES:
+        raise DefinitionError(
+            f"{where}.choices: {len(choices)} choices; a multi_choice question has at most "
+            f"{MOST_BOXES} (Slack shows that many checkboxes)"
+        )
     return tuple(choices)
 
 

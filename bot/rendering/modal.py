@@ -152,8 +152,10 @@ def _option_value(option: Any) -> str | None:
 
 def _inputs(question: Question, value: Any) -> list[Block]:
     """The input block(s) of one question."""
-    if question.kind in (Kind.CHOICE, Kind.MULTI_CHOICE):
+    if question.kind is Kind.CHOICE:
         return [_input(question, question.key, _select(question, value))]
+    if question.kind is Kind.MULTI_CHOICE:
+        return [_input(question, question.key, _boxes(question, value))]
     if question.kind is Kind.VALUE:
         band = value.get("band") if isinstance(value, dict) else None
         amount = value if isinstance(value, dict) and "amount" in value else None
@@ -228,6 +230,13 @@ def _select(question: Question, value: Any) -> StaticSelectElement:
         options=options,
         initial_option=initial,
     )
+
+
+def _boxes(question: Question, value: Any) -> CheckboxesElement:
+    """Several choices: a box each (the definition allows as many as Slack shows, 10)."""
+    options = [Option(value=c.value, label=shorten(c.label, 75)) for c in question.choices]
+    ticked = [o for o in options if isinstance(value, list) and o.value in value]
+    return CheckboxesElement(action_id=INPUT, options=options, initial_options=ticked or None)
 
 
 def _valid_date(value: Any) -> str | None:

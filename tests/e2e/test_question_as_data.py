@@ -225,3 +225,88 @@ def test_a_choice_question_added_only_in_prompts_is_answered_by_its_button(
         for line in exported(valuescout, capsys, prompts_copy, "jsonl").splitlines()
     ]
     assert record["deal_stage"] == "proposal"
+
+
+EVERY_KIND = """
+  - key: products
+    kind: multi_choice
+    label: Products
+    prompt: Which of our products are involved?
+    required: false
+    choices:
+      - {value: ledger, label: Ledger}
+      - {value: payroll, label: Payroll}
+      - {value: spend, label: Spend}
+
+  - key: budget
+    kind: value
+    label: Budget
+    prompt: What budget do they have for it?
+    required: false
+    currencies: [EUR, USD]
+    choices:
+      - {value: small, label: Small}
+      - {value: large, label: Large}
+
+  - key: go_live
+    kind: date
+    label: Go-live
+    prompt: When do they want to go live?
+    required: false
+
+  - key: review
+    kind: event
+    label: Review
+    prompt: When is their next review, and what is at stake?
+    required: false
+    max_length: 200
+"""
+EVERY_ANSWER = {
+    "products": ["ledger", "spend"],
+    "budget": {"amount": "5000", "currency": "EUR"},
+    "go_live": "2031-06-30",
+    "review": {"date": "2031-05-01", "pressure": "board review"},
+}
+
+
+@pytest.mark.parametrize("question", [EVERY_KIND])
+def test_questions_of_every_kind_added_only_in_prompts_go_through_the_modal_and_edit(
+    driver, emulator, engine, valuescout, capsys, prompts_copy
+):
+    before = len(emulator.calls_to("views.open"))
+    assert driver.command(Command.SCOUT.value, "", user=SEED.scout).status == 200
+    view = opened_modal(emulator, SEED.scout, before)
+    state = modal_state(view, {
+        "account": "Globex", "outcome": "Close the books in 3 days", "gap": "Spreadsheets",
+        "fit": "not_yet", "products": ["ledger", "spend"], "budget:amount": "5k EUR",
+        "go_live": "2031-06-30", "review": "2031-05-01", "review:pressure": "board review",
+    })  # fmt: skip
+    confirm = driver.view_submission(user=SEED.scout, view=view["id"], values=state)
+    assert confirm.json["response_action"] == "update"
+    routes = emulator.modal_stack(SEED.scout)[-1]
+    done = driver.view_submission(
+        user=SEED.scout, view=routes["id"], values=modal_state(routes, {})
+    )
+    assert done.json == {"response_action": "clear"}
+    card = wait_until(lambda: emulator.messages(SEED.product), what="the #product card")[0]
+    for shown_answer in ("*Products*\\nLedger, Spend", "*Budget*\\nEUR 5,000",
+                         "*Go-live*\\n30 Jun 2031", "*Review*\\n1 May 2031 — board review"):  # fmt: skip
+        assert shown_answer in shown(card)
+    assert {k: stored(engine)["Globex"][k] for k in EVERY_ANSWER} == EVERY_ANSWER
+
+    # The edit modal is prefilled with every kind; saving one change keeps all the others.
+    receipt = Scout(driver, emulator).wait_for("went to")
+    view = scout_opens(Scout(driver, emulator), emulator, "Edit", receipt)
+    state = modal_state(view, {"go_live": "2031-07-01"})
+    assert driver.view_submission(user=SEED.scout, view=view["id"], values=state).json == {
+        "response_action": "clear"
+    }
+    wait_until(lambda: stored(engine)["Globex"]["go_live"] == "2031-07-01", what="the edit")
+    after = stored(engine)["Globex"]
+    assert {key: after[key] for key in EVERY_ANSWER} == EVERY_ANSWER | {"go_live": "2031-07-01"}
+
+    rows = list(csv.DictReader(io.StringIO(exported(valuescout, capsys, prompts_copy, "csv"))))
+    assert {key: rows[0][key] for key in EVERY_ANSWER} == {
+        "products": '["ledger","spend"]', "budget": '{"amount":"5000","currency":"EUR"}',
+        "go_live": "2031-07-01", "review": '{"date":"2031-05-01","pressure":"board review"}',
+    }  # fmt: skip
