@@ -19,6 +19,7 @@ from bot.domain.themes import NetworkError, load_network
 from bot.rendering.text import environment_at
 from bot.routes import Routes, current_routes
 from bot.settings import Settings, SettingsError
+from bot.wording import WordingError, check_copy
 
 VARIABLE = "VALUESCOUT_PROMPTS_DIR"
 HINT = "a full copy of prompts/ (copy the shipped one, then edit it)"
@@ -45,7 +46,8 @@ def check_prompts(directory: Path) -> None:
         load_rules(directory / "routing.yaml")
         load_network(directory / "value_network.yaml")
         load_lexicon(directory / "opener.yaml")
-    except (DefinitionError, RoutingError, NetworkError, LexiconError) as problem:
+        check_copy(directory / "texts.yaml")
+    except (DefinitionError, RoutingError, NetworkError, LexiconError, WordingError) as problem:
         raise SettingsError(str(problem)) from None
     _check_templates(directory)
 

@@ -25,6 +25,7 @@ from bot.dialogue.definition import Question
 from bot.domain.opener import money
 from bot.domain.opener.lexicon import Lexicon, current_lexicon, fold, words_pattern
 from bot.domain.opener.money import plain_amount
+from bot.wording import say
 
 UNKNOWN_BAND = "unknown"
 MAX_AMOUNT = Decimal(10) ** 15  # the database keeps Numeric(18, 2)
@@ -50,31 +51,26 @@ def parse_value(question: Question, text: str, today: date) -> Parsed | Invalid:
     match = pattern.fullmatch(per_year.sub("", hedges.sub("", fold(text).strip())))
     if match is None or (amount := money.value_of(match, lexicon)) is None:
         labels = ", ".join(c.label for c in question.choices)
-        return Invalid(
-            f"I couldn't read a value in {quote(text)}. Pick a band ({labels}) "
-            "or type an amount such as 40k EUR or $1.2M."
-        )
+        return Invalid(say("value_unreadable", text=quote(text), bands=labels))
     return _amount(question, text, match, amount)
 
 
 def _amount(question: Question, text: str, match: re.Match, amount: Decimal) -> Parsed | Invalid:
     if not question.currencies:
-        return Invalid(
-            f"{subject(question).capitalize()} takes a band, not an amount: {options(question)}."
-        )
+        subject_ = subject(question).capitalize()
+        return Invalid(say("value_band_only", subject=subject_, options=options(question)))
     lexicon = current_lexicon()
     before = money.currency_of(match["before"], lexicon)
     after = money.currency_of(match["after"], lexicon)
     if before and after and before != after:
-        return Invalid(f"{quote(text)} names two currencies, {before} and {after}. Keep one.")
+        return Invalid(say("value_two_currencies", text=quote(text), first=before, second=after))
     if match["minus"] or match["minus2"]:
         amount = -amount
     currency = before or after
     if currency is None:
-        return Invalid(
-            f"Which currency is that in? Send it again with one, e.g. “{text} {question.currencies[0]}” "
-            f"({', '.join(question.currencies)})."
-        )
+        currencies = ", ".join(question.currencies)
+        example = f"{text} {question.currencies[0]}"
+        return Invalid(say("value_which_currency", example=example, currencies=currencies))
     value = {"amount": plain_amount(amount), "currency": currency}
     return check_amount(question, value) or Parsed(value)
 
@@ -84,24 +80,22 @@ def check_value(question: Question, value: Any, today: date) -> Invalid | None:
         return _check_band(question, value["band"])
     if isinstance(value, dict) and set(value) == {"amount", "currency"}:
         return check_amount(question, value)
-    return Invalid("Pick a band, or give an amount and a currency.")
+    return Invalid(say("value_malformed"))
 
 
 def check_amount(question: Question, value: dict) -> Invalid | None:
     try:
         amount = Decimal(str(value["amount"]))
     except InvalidOperation:
-        return Invalid(
-            f"{quote(str(value['amount']))} isn't an amount. Type a number such as 40000."
-        )
+        return Invalid(say("value_not_an_amount", amount=quote(str(value["amount"]))))
     if not amount.is_finite() or amount <= 0:
-        return Invalid("The value has to be more than zero. Type an amount, or pick a band.")
+        return Invalid(say("value_not_positive"))
     if amount >= MAX_AMOUNT:
-        return Invalid(f"{format_amount(amount)} is more than we can record. Check the amount.")
+        return Invalid(say("value_too_large", amount=format_amount(amount)))
     if value["currency"] not in question.currencies:
+        currencies = ", ".join(question.currencies)
         return Invalid(
-            f"I can record amounts in {', '.join(question.currencies)}; "
-            f"{value['currency']} isn't one of them. Convert the amount, or pick a band."
+            say("value_other_currency", currencies=currencies, currency=value["currency"])
         )
     return None
 
@@ -109,4 +103,4 @@ def check_amount(question: Question, value: dict) -> Invalid | None:
 def _check_band(question: Question, band: Any) -> Invalid | None:
     if any(band == c.value for c in question.choices):
         return None
-    return Invalid(f"{quote(str(band))} isn't one of the options: {options(question)}.")
+    return Invalid(say("answer_not_offered", value=quote(str(band)), options=options(question)))

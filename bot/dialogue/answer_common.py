@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.dialogue.definition import Choice, Question
+from bot.wording import say
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -51,9 +52,9 @@ def too_long(question: Question, text: str, what: str | None = None) -> Invalid 
     limit = question.max_length
     if limit is None or len(text) <= limit:
         return None
+    subject_ = what or subject(question)
     return Invalid(
-        f"That's {len(text):,} characters; {what or subject(question)} can be at most "
-        f"{limit:,}. Shorten it and send it again."
+        say("answer_too_long", length=f"{len(text):,}", subject=subject_, limit=f"{limit:,}")
     )
 
 

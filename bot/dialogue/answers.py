@@ -22,6 +22,7 @@ from bot.dialogue.answer_common import (
 )
 from bot.dialogue.dates import check_date, check_event, parse_date, parse_event
 from bot.dialogue.definition import Kind, Question
+from bot.wording import say
 
 __all__ = [
     "Invalid", "Parsed", "display_answer", "format_amount", "parse_answer", "show_date",
@@ -33,8 +34,8 @@ def parse_answer(question: Question, text: str, *, today: date) -> Parsed | Inva
     """A scout's typed reply to a question, parsed into the stored answer format."""
     text = text.strip()
     if not text:
-        skip = "" if question.required else ", or say skip to leave it out"
-        return Invalid(f"That message was empty. Type {subject(question)}{skip}.")
+        skip = "" if question.required else say("answer_or_skip")
+        return Invalid(say("answer_empty", subject=subject(question), skip=skip))
     return _PARSERS[question.kind](question, text, today)
 
 
@@ -71,10 +72,7 @@ def _text(question: Question, text: str, today: date) -> Parsed | Invalid:
 def _choice(question: Question, text: str, today: date) -> Parsed | Invalid:
     choice = match_choice(question.choices, text)
     if choice is None:
-        return Invalid(
-            f"{quote(text)} isn't one of the options. Reply with a number or the words: "
-            f"{options(question)}."
-        )
+        return Invalid(say("answer_not_an_option", text=quote(text), options=options(question)))
     return Parsed(choice.value)
 
 
@@ -86,10 +84,8 @@ def _multi_choice(question: Question, text: str, today: date) -> Parsed | Invali
         picked.update([choice.value] if choice else [])
         unknown.extend([] if choice else [part])
     if unknown:
-        return Invalid(
-            f"{', '.join(map(quote, unknown))} isn't one of the options. Reply with numbers or "
-            f"words, separated by commas: {options(question)}."
-        )
+        texts = ", ".join(map(quote, unknown))
+        return Invalid(say("answer_not_options", texts=texts, options=options(question)))
     return Parsed([c.value for c in question.choices if c.value in picked])
 
 
@@ -111,19 +107,19 @@ def _list_parts(question: Question, text: str) -> list[str]:
 
 def _check_text(question: Question, value: Any, today: date) -> Invalid | None:
     if not isinstance(value, str) or not value.strip():
-        return Invalid(f"Type {subject(question)}; it can't be empty.")
+        return Invalid(say("answer_cannot_be_empty", subject=subject(question)))
     return too_long(question, value)
 
 
 def _check_choice(question: Question, value: Any, today: date) -> Invalid | None:
     if any(value == c.value for c in question.choices):
         return None
-    return Invalid(f"{quote(str(value))} isn't one of the options: {options(question)}.")
+    return Invalid(say("answer_not_offered", value=quote(str(value)), options=options(question)))
 
 
 def _check_multi(question: Question, value: Any, today: date) -> Invalid | None:
     if not isinstance(value, list) or not value:
-        return Invalid(f"Pick at least one of the options: {options(question)}.")
+        return Invalid(say("answer_pick_one", options=options(question)))
     return next(filter(None, (_check_choice(question, v, today) for v in value)), None)
 
 

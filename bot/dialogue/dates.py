@@ -15,8 +15,7 @@ from bot.dialogue.answer_common import MONTHS, Invalid, Parsed, quote, show_date
 from bot.dialogue.definition import Question
 from bot.domain.opener.lexicon import current_lexicon, fold
 from bot.domain.opener.when import ABSOLUTE, find_dates
-
-DATE_EXAMPLES = "2027-03-31, 31/03/2027, 31 Mar 2027, Mar 2027 or Q1 2027"
+from bot.wording import say
 
 _MONTH = (
     r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -57,18 +56,18 @@ def _date_of(match: re.Match) -> date | Invalid:
     else:
         month = MONTHS.index(parts["month"][:3].title()) + 1
     if not 1 <= month <= 12:
-        return Invalid(f"{quote(match[0])} has no month {month}. Try {DATE_EXAMPLES}.")
+        return Invalid(say("date_no_such_month", text=quote(match[0]), month=month))
     last = calendar.monthrange(year, month)[1]
     day = int(parts["day"]) if parts.get("day") else last
     if not 1 <= day <= last:
-        return Invalid(f"There's no {day} {MONTHS[month - 1]} {year}. Check the date.")
+        return Invalid(say("date_no_such_day", date=f"{day} {MONTHS[month - 1]} {year}"))
     return date(year, month, day)
 
 
 def _not_past(day: date, today: date) -> Invalid | None:
     if day >= today:
         return None
-    return Invalid(f"{show_date(day)} is in the past. Send a date from today on.")
+    return Invalid(say("date_in_the_past", date=show_date(day)))
 
 
 def _written_date(
@@ -86,7 +85,7 @@ def _written_date(
 def parse_date(question: Question, text: str, today: date) -> Parsed | Invalid:
     found = _written_date(text, today, only=ABSOLUTE)
     if found is None or text[found[1] : found[2]] != text.rstrip(" .,;!"):
-        return Invalid(f"I couldn't read a date in {quote(text)}. Try {DATE_EXAMPLES}.")
+        return Invalid(say("date_unreadable", text=quote(text)))
     day = found[0]
     if isinstance(day, Invalid):
         return day
@@ -96,10 +95,7 @@ def parse_date(question: Question, text: str, today: date) -> Parsed | Invalid:
 def parse_event(question: Question, text: str, today: date) -> Parsed | Invalid:
     found = _written_date(text, today)
     if found is None:
-        return Invalid(
-            "When is it? Start with a date, then the pressure behind it, e.g. "
-            "“2027-03-31 board decides the budget”."
-        )
+        return Invalid(say("event_without_date"))
     day, start, end = found
     if isinstance(day, Invalid):
         return day
@@ -113,7 +109,7 @@ def _iso(value: Any) -> date | Invalid:
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        return Invalid(f"{quote(str(value))} isn't a date. Use the date picker or YYYY-MM-DD.")
+        return Invalid(say("date_malformed", value=quote(str(value))))
 
 
 def check_date(question: Question, value: Any, today: date) -> Invalid | None:
@@ -123,7 +119,7 @@ def check_date(question: Question, value: Any, today: date) -> Invalid | None:
 
 def check_event(question: Question, value: Any, today: date) -> Invalid | None:
     if not isinstance(value, dict) or not isinstance(value.get("pressure", ""), str):
-        return Invalid("Give the event's date and, if you can, the pressure behind it.")
+        return Invalid(say("event_malformed"))
     pressure = value.get("pressure", "")
-    what = f"{subject(question)}'s pressure"
+    what = say("event_pressure_subject", subject=subject(question))
     return check_date(question, value.get("date"), today) or too_long(question, pressure, what)

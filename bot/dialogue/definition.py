@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import prompts
 from prompts import load_list
 from storage.enums import Fit, Persona, ValueBand
 
 DEFAULT_FILE = "dialogue.yaml"
-KEYS = ("account", "outcome", "gap", "fit", "value", "event", "who_cares", "evidence")
 REQUIRED_KEYS = ("account", "outcome", "gap", "fit")
+# An answer's key names it in the stored document, the export's field and CSV column, and
+# Slack block ids: lowercase letters, digits and _, like a route id.
+KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
+# The discovery's own record fields, and what the dialogue keeps beside the answers: a
+# question of that name would collide with them in the export (or in the dialogue's JSON).
+NOT_ANSWERS = ("routes",)  # kept with a dialogue's answers: the teams the scout ticked
+RESERVED_KEYS = frozenset({
+    "id", "created_at", "updated_at", "edited_at", "team_id", "scout_user_id", "account_id",
+    "crm_id", "evidence_url", "value_band", "value_amount", "value_currency", "event_date",
+    "event_pressure", "themes", "status", "source", "source_key", "routes", "history", "answers",
+})  # fmt: skip
 # Choices whose values are stored in enum columns: an admin may relabel them, not invent new ones.
 STORED_CHOICES: dict[str, type[StrEnum]] = {"fit": Fit, "who_cares": Persona, "value": ValueBand}
 MODAL_TEXT_LIMIT = 3000  # Slack's plain_text_input max_length
+MOST_BOXES = 10  # Slack's most checkboxes in one element
 
 
 class Kind(StrEnum):
@@ -27,6 +41,14 @@ class Kind(StrEnum):
     VALUE = "value"  # a band, or an amount with a currency
     DATE = "date"
     EVENT = "event"  # a date and the pressure behind it
+
+
+# The answers that routing, digests and accounts read from columns keep the kind they are
+# stored by; every other question may be added, removed or changed freely.
+BUILT_IN_KINDS: dict[str, Kind] = {
+    "account": Kind.TEXT, "outcome": Kind.TEXT, "gap": Kind.TEXT, "fit": Kind.CHOICE,
+    "value": Kind.VALUE, "event": Kind.EVENT, "who_cares": Kind.CHOICE, "evidence": Kind.TEXT,
+}  # fmt: skip
 
 
 class DefinitionError(Exception):
@@ -49,8 +71,14 @@ class Condition:
     any_of: tuple[str, ...]
 
     def holds(self, answers: dict[str, Any]) -> bool:
-        """True when the answer to `key` is one of the values."""
-        return answers.get(self.key) in self.any_of
+        """True when the answer to `key` is one of the values (any of them, for several; the
+        band, for a value)."""
+        answer = answers.get(self.key)
+        if isinstance(answer, dict):
+            answer = answer.get("band")
+        if isinstance(answer, list):
+            return any(value in self.any_of for value in answer)
+        return answer in self.any_of
 
 
 @dataclass(frozen=True)
@@ -70,6 +98,12 @@ class Question:
     choices: tuple[Choice, ...] = ()
     currencies: tuple[str, ...] = ()
     when: Condition | None = None
+    brief: bool | None = None  # None: short answers only (not multiline text)
+
+    @property
+    def in_brief(self) -> bool:
+        """Shown in the one-line brief of answers under a receipt and on App Home."""
+        return not self.multiline if self.brief is None else self.brief
 
     def applies(self, answers: dict[str, Any]) -> bool:
         """Whether this question is asked, given the answers so far."""
@@ -96,6 +130,26 @@ class Definition:
         """The questions the DM conversation asks, in order."""
         return tuple(q for q in self.questions if q.in_dm)
 
+    def unasked(self, answers: dict[str, Any]) -> dict[str, Any]:
+        """The answers no question of this definition asks (a removed question's, the source
+        link of a shortcut): kept when a form replaces the answers it asks."""
+        asked = {q.key for q in self.questions} | set(NOT_ANSWERS)
+        return {k: v for k, v in answers.items() if k not in asked and not k.startswith("_")}
+
+    def find(self, key: str) -> Question | None:
+        """The question with this key, if the definition still asks it."""
+        return next((q for q in self.questions if q.key == key), None)
+
+
+def current_definition() -> Definition:
+    """The definition of the prompts in use (read once per copy of prompts/)."""
+    return _definition_at(prompts.location())
+
+
+@cache
+def _definition_at(location: Path | None) -> Definition:
+    return load_definition()
+
 
 def load_definition(path: Path | None = None) -> Definition:
     """Read and validate the definition: prompts/dialogue.yaml unless a path is given."""
@@ -107,7 +161,7 @@ def load_definition(path: Path | None = None) -> Definition:
 
 FIELDS = {
     "key", "kind", "label", "prompt", "required", "help", "placeholder", "max_length",
-    "multiline", "in_dm", "choices", "currencies", "when",
+    "multiline", "in_dm", "choices", "currencies", "when", "brief",
 }  # fmt: skip
 
 
@@ -120,11 +174,13 @@ def _question(item: Any, where: str) -> Question:
         raise DefinitionError(
             f"{where}.{unknown[0]}: unknown field (known: {', '.join(sorted(FIELDS))})"
         )
-    key = _text(item, "key", where)
+    key = _key(item, where)
     where = f"{where} ({key})"
-    if key not in KEYS:
-        raise DefinitionError(f"{where}.key: {key!r} is not one of {', '.join(KEYS)}")
     kind = _kind(item, where)
+    if BUILT_IN_KINDS.get(key, kind) != kind:
+        raise DefinitionError(
+            f"{where}.kind: {key} is stored as {BUILT_IN_KINDS[key]}; it cannot be {kind}"
+        )
     question = Question(
         key=key,
         kind=kind,
@@ -139,6 +195,7 @@ def _question(item: Any, where: str) -> Question:
         choices=_choices(item, where, kind),
         currencies=tuple(str(c).upper() for c in item.get("currencies", ())),
         when=_condition(item, where),
+        brief=_flag(item, "brief", where, None),
     )
     _check_stored_choices(question, where)
     return question
@@ -153,9 +210,21 @@ def _text(item: dict, name: str, where: str, *, optional: bool = False) -> str |
     return value.strip()
 
 
-def _flag(item: dict, name: str, where: str, default: bool) -> bool:
+def _key(item: dict, where: str) -> str:
+    key = _text(item, "key", where)
+    if not KEY.fullmatch(key):
+        raise DefinitionError(
+            f"{where}.key: {key!r} is not a key: lowercase letters, digits and _, starting "
+            "with a letter, at most 40"
+        )
+    if key in RESERVED_KEYS:
+        raise DefinitionError(f"{where}.key: {key!r} is a field of every discovery; pick another")
+    return key
+
+
+def _flag(item: dict, name: str, where: str, default: bool | None) -> Any:
     value = item.get(name, default)
-    if not isinstance(value, bool):
+    if value is not default and not isinstance(value, bool):
         raise DefinitionError(f"{where}.{name}: expected true or false, not {value!r}")
     return value
 
@@ -187,6 +256,11 @@ def _choices(item: dict, where: str, kind: Kind) -> tuple[Choice, ...]:
         choices.append(Choice(str(choice["value"]), str(choice["label"])))
     if len({c.value for c in choices}) != len(choices):
         raise DefinitionError(f"{where}.choices: two choices share a value")
+    if kind is Kind.MULTI_CHOICE and len(choices) > MOST_BOXES:
+        raise DefinitionError(
+            f"{where}.choices: {len(choices)} choices; a multi_choice question has at most "
+            f"{MOST_BOXES} (Slack shows that many checkboxes)"
+        )
     return tuple(choices)
 
 
@@ -223,6 +297,10 @@ def _check_whole(questions: tuple[Question, ...], source: str) -> None:
         where = f"{source}: questions[{index}] ({question.key})"
         if question.key in seen:
             raise DefinitionError(f"{where}.key: {question.key!r} appears twice")
+        if question.when and question.when.key not in {q.key for q in questions}:
+            raise DefinitionError(
+                f"{where}.when: {question.when.key!r} is not a question of this file"
+            )
         if question.when and question.when.key not in seen:
             raise DefinitionError(
                 f"{where}.when: {question.when.key!r} must be asked before this question"

@@ -32,6 +32,7 @@ from bot.dialogue.events import (
     answers_version,
 )
 from bot.domain.routing import RoutingRules, suggest_routes
+from bot.wording import say
 
 SUMMARY, SUBMITTED, CANCELLED = "summary", "submitted", "cancelled"
 
@@ -64,27 +65,17 @@ def advance(
 ) -> Step:
     """The next state and the effects, for one event."""
     if state.step in (SUBMITTED, CANCELLED):
-        return Step(state, (Notice(_CLOSED[state.step]),))
+        return Step(state, (Notice(say(f"dialogue_closed_{state.step}")),))
     context = _Context(definition, rules, today)
     state = _repaired(definition, state)
     if state.in_form and isinstance(event, Reply):  # nothing was asked here: show what is
         shown = advance(definition, rules, replace(state, in_form=False), Resume(), today=today)
-        return _noticed(_NOT_AN_ANSWER.format(text=quote(event.text)), shown)
+        return _noticed(say("dialogue_not_an_answer", text=quote(event.text)), shown)
     if isinstance(event, Cancel):
         return Step(DialogueState(CANCELLED, state.answers), (Cancelled(),))
     if state.step == SUMMARY:
         return _at_summary(context, state, event)
     return _at_question(context, state, definition.question(state.step), event)
-
-
-_NOT_AN_ANSWER = (
-    "I didn't take {text} as an answer: your open discovery was started in a form, "
-    "so here is where it stands. Answer here, or finish it in the form."
-)
-_CLOSED = {
-    SUBMITTED: "This discovery was already submitted. Send a new message to log another one.",
-    CANCELLED: "This dialogue was cancelled. Send a new message to start again.",
-}
 
 
 def _repaired(definition: Definition, state: DialogueState) -> DialogueState:
@@ -120,11 +111,11 @@ def _at_question(context: _Context, state: DialogueState, question: Question, ev
 def _elsewhere(event: Event, state: DialogueState) -> str | None:
     """What to say about a summary event that arrives while a question is open."""
     if isinstance(event, Submit) and state.editing:
-        return "Finish this answer first, or say back to keep the old one."
+        return say("dialogue_finish_answer_first")
     if isinstance(event, Submit):
-        return "Answer the remaining questions first."
+        return say("dialogue_answer_the_rest_first")
     if isinstance(event, Edit | SetRoutes):
-        return "You can change that at the summary, once this question is answered."
+        return say("dialogue_change_at_summary")
     return None  # Resume: just ask again
 
 
@@ -152,7 +143,7 @@ def _picked(question: Question, value: Any, today: date) -> Parsed | Invalid:
 
 def _skip(context: _Context, state: DialogueState, question: Question) -> Step:
     if question.required:
-        notice = f"Skipping isn't possible: {subject(question)} is required."
+        notice = say("dialogue_cannot_skip", subject=subject(question))
         return _noticed(notice, _ask(state, question))
     answers = {k: v for k, v in state.answers.items() if k != question.key}
     return _moved_on(context, state, question, _pruned(context.definition, answers))
@@ -180,9 +171,9 @@ def _back(context: _Context, state: DialogueState, question: Question) -> Step:
 def _stale_pick(state: DialogueState, key: str) -> Step:
     """A second click on an old button changes nothing."""
     if key in state.answers:
-        text = "That question is already answered. You can change it from the summary at the end."
+        text = say("dialogue_already_answered")
     else:
-        text = "That button belongs to another question; please answer the current one."
+        text = say("dialogue_other_question")
     return Step(state, (Notice(text),))
 
 
@@ -192,7 +183,7 @@ def _stale_pick(state: DialogueState, key: str) -> Step:
 def _at_summary(context: _Context, state: DialogueState, event: Event) -> Step:
     answers = state.answers
     if isinstance(event, Submit) and event.seen not in (None, answers_version(answers)):
-        return _noticed(_OUTDATED, _summary(context, answers))
+        return _noticed(say("dialogue_outdated_summary"), _summary(context, answers))
     if isinstance(event, Submit):
         return _submit(context, answers)
     if isinstance(event, Edit):
@@ -209,17 +200,14 @@ def _at_summary(context: _Context, state: DialogueState, event: Event) -> Step:
         return _ask(DialogueState(last.key, answers), last) if last else _summary(context, answers)
     if isinstance(event, Help):
         return Step(state, (ShowHelp(None),))
-    return _noticed(_SUMMARY_NOTICES.get(type(event)), _summary(context, answers))
+    return _noticed(_summary_notice(event), _summary(context, answers))
 
 
-_OUTDATED = (
-    "Nothing sent yet: that summary is older than your last change. "
-    "Here is the current one: check it and submit from it."
-)
-_SUMMARY_NOTICES: dict[type, str] = {
-    Reply: "Everything is answered. Type submit to send it, or edit an answer.",
-    Skip: "Nothing to skip here. Type submit to send it, or edit an answer.",
-}
+def _summary_notice(event: Event) -> str | None:
+    """What to say about a typed answer or a skip at the summary (nothing to answer there)."""
+    if isinstance(event, Reply):
+        return say("dialogue_all_answered")
+    return say("dialogue_nothing_to_skip") if isinstance(event, Skip) else None
 
 
 def _summary(context: _Context, answers: dict[str, Any]) -> Step:
@@ -233,7 +221,7 @@ def _summary(context: _Context, answers: dict[str, Any]) -> Step:
 def _edit(context: _Context, answers: dict[str, Any], key: str) -> Step:
     question = next((q for q in context.definition.questions if q.key == key), None)
     if question is None:
-        return _noticed(f"There is no question “{key}” to edit.", _summary(context, answers))
+        return _noticed(say("dialogue_no_such_question", key=key), _summary(context, answers))
     if not question.applies(answers):
         return _noticed(_not_applying(context.definition, question), _summary(context, answers))
     return _ask(DialogueState(key, answers, editing=True), question)
@@ -244,17 +232,20 @@ def _not_applying(definition: Definition, question: Question) -> str:
     assert condition is not None  # only conditional questions can stop applying
     asked = definition.question(condition.key)
     values = " or ".join(asked.choice_label(v) for v in condition.any_of)
-    return f"{subject(question).capitalize()} only applies when {subject(asked)} is {values}."
+    return say(
+        "dialogue_not_applying", subject=subject(question).capitalize(), condition=subject(asked),
+        values=values,
+    )  # fmt: skip
 
 
 def _set_routes(context: _Context, answers: dict[str, Any], routes: tuple[str, ...]) -> Step:
     teams = context.rules.routes.ids
     unknown = [r for r in routes if r not in teams]
     if unknown:
-        notice = f"“{unknown[0]}” is not a team; pick from {', '.join(teams)}."
+        notice = say("dialogue_not_a_team", route=unknown[0], teams=", ".join(teams))
         return _noticed(notice, _summary(context, answers))
     if not routes:
-        return _noticed("Pick at least one team.", _summary(context, answers))
+        return _noticed(say("dialogue_pick_a_team"), _summary(context, answers))
     chosen = context.rules.routes.ordered(routes)  # one order everywhere
     return _summary(context, {**answers, "routes": chosen})
 
@@ -266,7 +257,7 @@ def _submit(context: _Context, answers: dict[str, Any]) -> Step:
         None,
     )  # fmt: skip
     if missing is not None:  # only a state stored by an older definition gets here
-        notice = f"{subject(missing).capitalize()} is still missing."
+        notice = say("dialogue_still_missing", subject=subject(missing).capitalize())
         return _noticed(notice, _ask(DialogueState(missing.key, answers, editing=True), missing))
     answers = _summary(context, answers).state.answers  # routes, if never shown
     return Step(DialogueState(SUBMITTED, answers), (Submitted(answers),))

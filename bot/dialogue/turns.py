@@ -17,6 +17,7 @@ from bot.dialogue.sessions import begin_dialogue, latest_draft, open_dialogue, r
 from bot.discoveries.service import RouteNotConfigured, submit_discovery
 from bot.domain.routing import RoutingRules, load_rules, reason_for, suggest_routes
 from bot.domain.themes import ValueNetwork, load_network, tag_themes
+from bot.wording import say
 from storage.engine import session_scope
 from storage.enums import DialogueStatus, DiscoverySource
 from storage.models import DialogueSession
@@ -236,9 +237,7 @@ def _submit_if_asked(session, rules, who, dialogue, turn: Turn, source, now) -> 
             )  # fmt: skip
     except RouteNotConfigured as missing:
         back = replace(turn.state, step="summary")
-        notice = Notice(
-            f"The {missing.route} team has no channel yet: ask an admin to set one, or untick it."
-        )
+        notice = Notice(say("dialogue_no_channel", route=missing.route))
         return replace(turn, state=back, effects=(notice, *_summary_of(rules, back, now)))
     return replace(turn, discovery_id=result.discovery_id, created=result.created)
 
@@ -252,12 +251,9 @@ def _summary_of(rules: DialogueRules, state: DialogueState, now: datetime) -> tu
 def _stale_notice(clicked: DialogueSession | None, who: Who) -> Notice:
     """Why a button of a dialogue that is not the open one changes nothing, truthfully."""
     if clicked is None or clicked.user_id != who.user_id:
-        return Notice("That button belongs to someone else's discovery, so it changes nothing.")
+        return Notice(say("dialogue_someone_elses"))
     if clicked.status == DialogueStatus.DRAFT:
         account = clicked.answers.get("account")
-        about = f" about {account}" if account else ""
-        return Notice(
-            f"That belongs to your discovery{about} kept as a draft while you log another one. "
-            "Finish or cancel the open one, then message me to pick the draft up."
-        )
-    return Notice("That belongs to an earlier discovery, which is already submitted or cancelled.")
+        about = say("dialogue_draft_about", account=account) if account else ""
+        return Notice(say("dialogue_kept_as_draft", about=about))
+    return Notice(say("dialogue_earlier_discovery"))

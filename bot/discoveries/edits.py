@@ -14,13 +14,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from bot.dialogue.amounts import plain_amount
 from bot.discoveries.event_log import record
 from bot.discoveries.loop import Change, ChangeResult, change_status, latest_change
-from bot.discoveries.service import account_link, discovery_columns
+from bot.discoveries.service import answered_columns
 from bot.domain.events import DiscoveryEdited
 from bot.domain.lifecycle import ALLOWED_FROM
 from bot.domain.themes import ValueNetwork, tag_themes
+from bot.domain.views import answers_of
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery
 
@@ -79,21 +79,8 @@ def may_change(discovery: Discovery, user_id: str, admins: frozenset[str]) -> bo
 
 
 def discovery_answers(discovery: Discovery) -> dict[str, Any]:
-    """The discovery as dialogue answers, to prefill the edit modal (discovery_columns' inverse)."""
-    answers: dict[str, Any] = {
-        "account": discovery.account, "outcome": discovery.outcome, "gap": discovery.gap,
-        "fit": discovery.fit.value, "who_cares": discovery.who_cares,
-        "evidence": discovery.evidence, "evidence_url": discovery.evidence_url,
-    }  # fmt: skip
-    if discovery.value_amount is not None:
-        answers["value"] = {"amount": plain_amount(discovery.value_amount),
-                            "currency": discovery.value_currency or ""}  # fmt: skip
-    elif discovery.value_band is not None:
-        answers["value"] = {"band": discovery.value_band.value}
-    if discovery.event_date is not None:
-        answers["event"] = {"date": discovery.event_date.isoformat(),
-                            "pressure": discovery.event_pressure or ""}  # fmt: skip
-    return {key: value for key, value in answers.items() if value not in (None, "")}
+    """The discovery as dialogue answers, to prefill the edit modal: its document of answers."""
+    return answers_of(discovery)
 
 
 def edit_discovery(
@@ -106,7 +93,7 @@ def edit_discovery(
     now: datetime,
 ) -> ChangeResult:
     """Replace the answers while the discovery is new; else the status that stopped it."""
-    columns = discovery_columns(answers) | account_link(session=session, name=answers["account"])
+    columns = answered_columns(session=session, answers=answers)
     columns["themes"] = tag_themes(network, columns["outcome"], columns["gap"])
     statement = (
         sa.update(Discovery)

@@ -1,8 +1,9 @@
 """Export discoveries with their routes and status history, for analysts (CSV or JSONL).
 
 JSONL: one JSON object per discovery and line, with nested "routes" and "history" lists.
-CSV: one row per discovery in the order of COLUMNS; "themes" is joined with "; ", while
-"routes" and "history" hold the same lists as compact JSON (one cell, so the file stays
+Both carry the answer to every question added in prompts/dialogue.yaml under its key.
+CSV: one row per discovery in the order of export_columns(); "themes" is joined with "; ", while
+"routes", "history" and structured answers (a value, an event, several choices) hold compact JSON (one cell, so the file stays
 one row per discovery and can still go to stdout). Timestamps are ISO 8601 in UTC (…Z),
 amounts are decimal strings, text is UTF-8; a CSV cell that a spreadsheet would take for a
 formula (= + - @, tab, CR) starts with an apostrophe. Rows are read in batches by id, so
@@ -30,6 +31,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
+from bot.dialogue.definition import BUILT_IN_KINDS, Definition, current_definition
 from bot.settings import SettingsError
 from storage.engine import session_scope
 from storage.models import Account, Discovery, DiscoveryRoute, StatusChange
@@ -41,7 +43,8 @@ FIELDS = (
     "account_id", "crm_id", "who_cares", "outcome", "gap", "evidence", "evidence_url", "value_band", "value_amount",
     "value_currency", "event_date", "event_pressure", "fit", "themes", "status", "source",
 )  # fmt: skip
-COLUMNS = (*FIELDS, "routes", "history")
+NESTED = ("routes", "history")
+COLUMNS = (*FIELDS, *NESTED)  # and, before the nested ones, the answers of added questions
 ROUTE_FIELDS = ("route", "reason", "channel_id", "message_ts", "rerouted_to")
 HISTORY_FIELDS = (
     "at", "from_status", "to_status", "actor_user_id", "note", "outcome_kind", "link",
@@ -212,16 +215,30 @@ def _by_discovery(session: Session, model: Any, ids: list[Any], *order: Any) -> 
     return grouped
 
 
+def answer_fields(definition: Definition | None = None) -> tuple[str, ...]:
+    """The fields of the questions an admin added: each exported under its key (the built-in
+    answers are exported by the columns that hold them)."""
+    questions = (definition or current_definition()).questions
+    return tuple(q.key for q in questions if q.key not in BUILT_IN_KINDS)
+
+
+def export_columns(definition: Definition | None = None) -> tuple[str, ...]:
+    """The CSV header: the discovery's fields, the added questions' answers, routes, history."""
+    return (*FIELDS, *answer_fields(definition), *NESTED)
+
+
 def discovery_record(
     discovery: Discovery,
     routes: list[DiscoveryRoute],
     history: list[StatusChange],
     crm_id: str | None = None,
 ) -> dict[str, Any]:
-    """A discovery as plain JSON values, in column order, with its account's CRM id, routes
-    and history."""
+    """A discovery as plain JSON values, in column order, with its account's CRM id, the
+    answers to added questions (None when skipped), routes and history."""
     record = {name: _plain(getattr(discovery, name, None)) for name in FIELDS}
     record["crm_id"] = crm_id
+    answers = discovery.answers or {}
+    record |= {key: answers.get(key) for key in answer_fields()}
     record["routes"] = [_pick(route, ROUTE_FIELDS) for route in routes]
     record["history"] = [_pick(change, HISTORY_FIELDS) for change in history]
     return record
@@ -259,10 +276,11 @@ def write_jsonl(records: Iterable[dict[str, Any]], stream: TextIO) -> int:
 def write_csv(records: Iterable[dict[str, Any]], stream: TextIO) -> int:
     """Write the header and one row per record (CRLF, as RFC 4180 says); return how many."""
     writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    columns = export_columns()
+    writer.writerow(columns)
     count = 0
     for record in records:
-        writer.writerow([_cell(name, record[name]) for name in COLUMNS])
+        writer.writerow([_cell(name, record.get(name)) for name in columns])
         count += 1
     return count
 
@@ -273,7 +291,7 @@ def _cell(name: str, value: Any) -> str:
         return ""
     if name == "themes":
         value = "; ".join(value)
-    elif isinstance(value, list):
+    elif isinstance(value, list | dict):  # nested lists, and structured answers
         value = _json(value)
     text = str(value)
     if name not in NUMERIC_COLUMNS and text.startswith(FORMULA_STARTS):

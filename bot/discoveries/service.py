@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from bot.dialogue.definition import NOT_ANSWERS
 from bot.discoveries.event_log import record
 from bot.domain.events import DiscoverySubmitted
 from bot.domain.views import DiscoveryView
@@ -74,7 +75,7 @@ def submit_discovery(
     # Checked before any write, so a refused submit leaves nothing behind.
     channels = {route: _channel_for(route, route_channels) for route, _ in routes}
     values = dict(team_id=team_id, scout_user_id=scout_user_id, source=source, themes=list(themes))
-    values |= discovery_columns(answers) | account_link(session=session, name=answers["account"])
+    values |= answered_columns(session=session, answers=answers)
     created = _insert_discovery(session, source_key, values, now)
     discovery_id = _discovery_id(session, source_key)
     assert discovery_id is not None  # inserted, by this call or by the one that won the race
@@ -145,9 +146,27 @@ def account_link(*, session: Session, name: str) -> dict[str, Any]:
     return {"account_id": account.id, "account": account.name}
 
 
-def discovery_columns(answers: Mapping[str, Any]) -> dict[str, Any]:
-    """Map a dialogue's answers to Discovery columns; skipped answers become None."""
+def answered_columns(*, session: Session, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The columns of a discovery with these answers, linked to its account: the account's kept
+    name is the answer in the document and the column alike."""
+    link = account_link(session=session, name=answers["account"])
+    return discovery_columns({**answers, "account": link["account"]}) | link
+
+
+def answer_document(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Every answer given, under its key, as the dialogue holds it (routes are stored apart)."""
     return {
+        key: value
+        for key, value in answers.items()
+        if key not in NOT_ANSWERS and not key.startswith("_") and value not in (None, "", [], {})
+    }
+
+
+def discovery_columns(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Map a dialogue's answers to the Discovery row: the whole document, and the columns that
+    queries read (skipped answers become None). The one place the projection is written."""
+    return {
+        "answers": answer_document(answers),
         "account": answers["account"],
         "outcome": answers["outcome"],
         "gap": answers["gap"],

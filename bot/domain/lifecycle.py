@@ -3,10 +3,12 @@ of an actioned one, and why a change or a re-route changed nothing."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.domain.views import ChangeView
+from bot.wording import say
 from storage.enums import DiscoveryStatus
 
 NOTE_LIMIT = 1000
@@ -43,13 +45,25 @@ class Outcome(StrEnum):
     OTHER = "other"
 
 
-OUTCOME_LABELS = {
-    Outcome.OPPORTUNITY: "Opportunity created or advanced",
-    Outcome.CONTENT: "Message or content",
-    Outcome.ROADMAP: "Roadmap item",
-    Outcome.TRAINING: "Training or coaching",
-    Outcome.OTHER: "Other",
-}
+class _OutcomeLabels(Mapping[Outcome, str]):
+    """Each outcome's label, as prompts/texts.yaml words it (outcome_<kind>), read when shown."""
+
+    def __getitem__(self, kind: Outcome | str) -> str:
+        if kind not in self:
+            raise KeyError(kind)
+        return say(f"outcome_{Outcome(kind).value}")
+
+    def __iter__(self) -> Iterator[Outcome]:
+        return iter(Outcome)
+
+    def __len__(self) -> int:
+        return len(Outcome)
+
+    def __contains__(self, kind: object) -> bool:
+        return kind in {o.value for o in Outcome}
+
+
+OUTCOME_LABELS = _OutcomeLabels()
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,33 @@ class DiscoveryView:
     event_pressure: str | None = None
     themes: list[str] = field(default_factory=list)
     edited_at: datetime | None = None
+    answers: dict[str, Any] = field(default_factory=dict)  # every answer, by question key
+
+
+def answers_of(discovery: DiscoveryView | Any) -> dict[str, Any]:
+    """Every answer of a discovery (a view, or a row) as the dialogue stores them: its document,
+    and the built-in answers of the columns where it has none (a row written without one)."""
+    return _column_answers(discovery) | dict(getattr(discovery, "answers", None) or {})
+
+
+def _column_answers(view: DiscoveryView | Any) -> dict[str, Any]:
+    """The built-in answers the columns hold, in the dialogue's format (skipped ones left out)."""
+    answers: dict[str, Any] = {
+        "account": view.account, "outcome": view.outcome, "gap": view.gap, "fit": view.fit,
+        "who_cares": view.who_cares, "evidence": view.evidence, "evidence_url": view.evidence_url,
+    }  # fmt: skip
+    if view.value_amount is not None:
+        amount = Decimal(view.value_amount).quantize(Decimal("0.01")).normalize()
+        answers["value"] = {"amount": format(amount, "f"), "currency": view.value_currency or ""}
+    elif view.value_band is not None:
+        answers["value"] = {"band": view.value_band}
+    if view.event_date is not None:
+        answers["event"] = {
+            "date": view.event_date.isoformat(),
+            "pressure": view.event_pressure or "",
+        }
+    plain = {key: getattr(value, "value", value) for key, value in answers.items()}  # enums
+    return {key: value for key, value in plain.items() if value not in (None, "")}
 
 
 @dataclass(frozen=True)

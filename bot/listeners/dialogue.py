@@ -26,16 +26,10 @@ from bot.rendering.dialogue import answered_blocks, answered_message, answered_t
 from bot.rendering.ids import ActionId, parse_action_value
 from bot.rendering.text import NO_UNFURL
 from bot.rendering.turns import effect_messages
+from bot.wording import say
 from storage.engine import read_scope
 from storage.types import utc_now
 
-OPENINGS = {
-    "new": Notice(
-        "Hi! Let's log a value gap: an outcome a customer wants and does not have yet. "
-        "A few short questions; type `help` any time."
-    ),
-    "draft": Notice("Welcome back! Let's pick up your unfinished discovery where you left it."),
-}
 NAVIGATION = {
     ActionId.DIALOGUE_SKIP: lambda key, value: Skip(),
     ActionId.DIALOGUE_BACK: lambda key, value: Back(),
@@ -155,7 +149,7 @@ def _say(client: WebClient, context: BoltContext, channel_id: str, turn: Turn) -
 
 def _messages(context: BoltContext, turn: Turn) -> list[dict]:
     """What the step says, as messages (the opening of a new dialogue first)."""
-    opening = OPENINGS.get(turn.opened)
+    opening = Notice(say(f"dialogue_opening_{turn.opened}")) if turn.opened else None
     effects = (opening, *turn.effects) if opening else turn.effects
     app = services(context)
     suggestions = _suggestions(app, turn, context.team_id or "", context.user_id or "")

@@ -20,6 +20,7 @@ from bot.rendering.edits import (
 from bot.rendering.ids import ActionId, CallbackId
 from bot.rendering.modal import answers_from_modal
 from bot.rendering.status import refusal_text
+from bot.wording import say
 from storage.engine import session_scope
 from storage.types import utc_now
 
@@ -67,11 +68,11 @@ def handle_edit_submitted(ack: Ack, body: dict, view: dict, context: BoltContext
     answers, errors = answers_from_modal(definition, view, previous=previous, today=now.date())
     first = definition.questions[0].key
     if not opening.permitted:
-        errors = {first: "Only the scout or an admin can edit this discovery."}
+        errors = {first: say("edit_not_permitted")}
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    answers = {key: previous[key] for key in ("evidence_url",) if key in previous} | answers
+    answers = definition.unasked(previous) | answers  # e.g. the source link of a shortcut
     with session_scope(app.engine) as session:
         result = edit_discovery(
             session=session, discovery_id=discovery_id, answers=answers,

@@ -21,6 +21,7 @@ from bot.rendering.modal import answers_from_modal, chosen_routes, dialogue_of, 
 from bot.rendering.text import NO_UNFURL
 from bot.rendering.turns import effect_messages
 from bot.routes import current_routes
+from bot.wording import say
 from storage.enums import DiscoverySource
 from storage.types import utc_now
 
@@ -45,7 +46,7 @@ def handle_answers_submitted(ack: Ack, body: dict, view: dict, context: BoltCont
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    answers = {key: previous[key] for key in ("evidence_url",) if key in previous} | answers
+    answers = rules.definition.unasked(previous) | answers  # e.g. a shortcut's source link
     turn = _to_summary(app, who, dialogue_id, answers, now)
     if turn.stale:  # cancelled or submitted by DM while the modal was open: keep these answers
         dialogue_id = start_fresh(engine=app.engine, rules=rules, who=who, answers=answers, now=now)
@@ -67,7 +68,7 @@ def handle_routes_submitted(ack: Ack, body: dict, view: dict, context: BoltConte
     """Store the discovery once, however often Submit arrives; refusals show on the field."""
     routes = chosen_routes(view)
     if not routes or not set(routes) <= set(current_routes().ids):  # none, or one not offered
-        ack(response_action="errors", errors={BlockId.ROUTES.value: "Pick at least one team."})
+        ack(response_action="errors", errors={BlockId.ROUTES.value: say("dialogue_pick_a_team")})
         return
     app = services(context)
     turn = take_turn(
@@ -105,7 +106,7 @@ def _refusal(turn: Turn | None) -> str | None:
     ):
         return None
     notices = [effect.text for effect in turn.effects if isinstance(effect, Notice)]
-    return notices[0] if notices else "Something is missing; please check your answers."
+    return notices[0] if notices else say("modal_check_answers")
 
 
 def _who(body: dict) -> Who:

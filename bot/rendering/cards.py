@@ -22,14 +22,15 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.dialogue.answers import format_amount, show_date
 from bot.dialogue.definition import Definition
 from bot.domain.lifecycle import OUTCOME_LABELS
 from bot.domain.similarity import CONVERGENCE_WINDOW, Related
 from bot.domain.themes import ValueNetwork
-from bot.domain.views import ChangeView, DiscoveryView, RouteView
+from bot.domain.views import ChangeView, DiscoveryView, RouteView, answers_of
+from bot.rendering.answers import ShownAnswer, shown_answers, stand_in
 from bot.rendering.ids import ActionId, BlockId
 from bot.rendering.text import NO_UNFURL, Mrkdwn, escape, render
+from bot.wording import say
 from storage.enums import DiscoveryStatus
 
 # Slack's limits, in characters of the text as sent (so escaped entities count in full).
@@ -39,16 +40,8 @@ HEADER_LIMIT = 150
 FALLBACK_LIMIT = 300  # notification text: a glance, not the card
 LABEL_LIMIT = 100
 URL_LIMIT = 1000
-DEFAULT_LABELS = {
-    "account": "Account",
-    "outcome": "Outcome",
-    "gap": "Gap",
-    "fit": "Our fit",
-    "value": "Value per year",
-    "event": "Compelling event",
-    "who_cares": "Who cares",
-    "evidence": "Evidence",
-}
+FIELDS = 10  # Slack's most fields in one section
+EVIDENCE = "evidence"  # the answer a shortcut's source link belongs with
 BUTTONS = {  # status → the buttons that still make sense on its cards
     DiscoveryStatus.NEW: (
         ("Acknowledge", ActionId.CARD_ACKNOWLEDGE, "primary"),
@@ -107,10 +100,7 @@ def discovery_card(
     """
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=_header(discovery.account), emoji=True)),
-        _section(_label(definition, "outcome"), discovery.outcome),
-        _section(_label(definition, "gap"), discovery.gap),
-        SectionBlock(fields=_facts(discovery, definition, network)),
-        *_evidence(discovery, definition),
+        *answer_blocks(discovery, definition, network),
         SectionBlock(text=MarkdownTextObject(text=_why(route.reason))),
         *_status(discovery, route, history, {r.route: r.channel_id for r in routes}),
         *_related(related),
@@ -125,65 +115,61 @@ def dicts(blocks: list[Block]) -> list[dict[str, Any]]:
     return [block.to_dict() for block in blocks]
 
 
-def _label(definition: Definition, key: str) -> str:
-    """The admin's label for a field (the default when the question was removed)."""
-    try:
-        label = definition.question(key).label
-    except StopIteration:
-        label = DEFAULT_LABELS[key]
-    return clip(label, LABEL_LIMIT)
-
-
-def _choice(definition: Definition, key: str, value: str) -> str:
-    """The admin's label for a stored choice value."""
-    try:
-        return definition.question(key).choice_label(value)
-    except StopIteration:
-        return value
-
-
 def _header(account: str) -> str:
     return fitted("card_header.txt.j2", HEADER_LIMIT, account)
-
-
-def _section(label: str, text: str) -> SectionBlock:
-    body = fitted("card_section.md.j2", SECTION_LIMIT, text, label=label, link=None)
-    return SectionBlock(text=MarkdownTextObject(text=body))
 
 
 def _why(reason: str) -> str:
     return fitted("card_why.md.j2", SECTION_LIMIT, reason)
 
 
-def _facts(
+def answer_blocks(
     discovery: DiscoveryView, definition: Definition, network: ValueNetwork | None
-) -> list[MarkdownTextObject]:
-    """The short answers as two-column fields (at most 10, each within Slack's field limit)."""
-    facts: list[tuple[str, str | None]] = [
-        (_label(definition, "account"), discovery.account),
-        (_label(definition, "fit"), _choice(definition, "fit", discovery.fit)),
-        (_label(definition, "value"), _value(discovery, definition)),
-        (_label(definition, "event"), _event(discovery)),
-        (_label(definition, "who_cares"), _who_cares(discovery, definition)),
-        ("Scout", Mrkdwn(f"<@{escape(discovery.scout_user_id)}>")),
-        ("Themes", _themes(discovery.themes, network)),
-    ]
-    return [
-        MarkdownTextObject(
-            text=fitted("card_section.md.j2", FIELD_LIMIT, value, label=label, link=None)
+) -> list[Block]:
+    """Every answer, in the definition's order: long text as sections of its own, the short
+    answers together as two-column fields where the first of them follows a long one."""
+    blocks: list[Block] = []
+    facts: list[MarkdownTextObject] = []
+    at: int | None = None  # where the fields go
+    answers = shown_answers(definition, answers_of(discovery))
+    for item in _with_source(answers, discovery, definition):
+        if item.question.multiline or item.question.key == EVIDENCE:
+            blocks.append(_section(item, discovery.evidence_url))
+            continue
+        at = len(blocks) if at is None and blocks else at
+        facts.append(_fact(item.question.label, item.text))
+    facts += [_fact(label, text) for label, text in _card_facts(discovery, network) if text]
+    fields = [SectionBlock(fields=facts[n : n + FIELDS]) for n in range(0, len(facts), FIELDS)]
+    at = len(blocks) if at is None else at
+    return blocks[:at] + fields + blocks[at:]
+
+
+def _with_source(
+    items: list[ShownAnswer], discovery: DiscoveryView, definition: Definition
+) -> list[ShownAnswer]:
+    """A source link without evidence text still gets the evidence's section, for its link."""
+    if not discovery.evidence_url or any(i.question.key == EVIDENCE for i in items):
+        return items
+    question = definition.find(EVIDENCE) or stand_in(EVIDENCE, "")
+    return [*items, ShownAnswer(question, "")]
+
+
+def _fact(label: str, text: str) -> MarkdownTextObject:
+    return MarkdownTextObject(
+        text=fitted(
+            "card_section.md.j2", FIELD_LIMIT, text, label=clip(label, LABEL_LIMIT), link=None
         )
-        for label, value in facts
-        if value
+    )
+
+
+def _card_facts(
+    discovery: DiscoveryView, network: ValueNetwork | None
+) -> list[tuple[str, str | None]]:
+    """What the card adds to the answers: who logged it, and its themes."""
+    return [
+        (render("card_scout_label.txt.j2"), Mrkdwn(f"<@{escape(discovery.scout_user_id)}>")),
+        (render("card_themes_label.txt.j2"), _themes(discovery.themes, network)),
     ]
-
-
-def _value(discovery: DiscoveryView, definition: Definition) -> str | None:
-    """The amount with its currency (EUR 40,000), or the band's label."""
-    if discovery.value_amount is not None:
-        return f"{discovery.value_currency or ''} {format_amount(discovery.value_amount)}".strip()
-    if discovery.value_band is not None:
-        return _choice(definition, "value", discovery.value_band)
-    return None
 
 
 def _themes(keys: list[str], network: ValueNetwork | None) -> str | None:
@@ -191,27 +177,15 @@ def _themes(keys: list[str], network: ValueNetwork | None) -> str | None:
     return ", ".join(network.label(key) if network else key for key in keys) or None
 
 
-def _event(discovery: DiscoveryView) -> str | None:
-    parts = [show_date(discovery.event_date) if discovery.event_date else None]
-    parts.append(discovery.event_pressure)
-    return " — ".join(part for part in parts if part) or None
-
-
-def _who_cares(discovery: DiscoveryView, definition: Definition) -> str | None:
-    return _choice(definition, "who_cares", discovery.who_cares) if discovery.who_cares else None
-
-
-def _evidence(discovery: DiscoveryView, definition: Definition) -> list[SectionBlock]:
-    """The customer's words, linked to their source; long text shortened visibly."""
-    if not discovery.evidence and not discovery.evidence_url:
-        return []
-    link = link_as(discovery.evidence_url, "Open the source")
-    body = discovery.evidence or ""
-    if discovery.evidence_url and link is None:
-        body = f"{body}\n{discovery.evidence_url}".strip()  # not a safe link: shown as text
-    label = _label(definition, "evidence")
+def _section(item: ShownAnswer, source_url: str | None) -> SectionBlock:
+    """A long answer; the evidence carries the source link (shown as text when not safe)."""
+    link, body = None, item.text
+    if item.question.key == EVIDENCE and source_url:
+        link = link_as(source_url, say("card_open_source"))
+        body = body if link else f"{body}\n{source_url}".strip()
+    label = clip(item.question.label, LABEL_LIMIT)
     text = fitted("card_section.md.j2", SECTION_LIMIT, body, label=label, link=link)
-    return [SectionBlock(text=MarkdownTextObject(text=text))]
+    return SectionBlock(text=MarkdownTextObject(text=text))
 
 
 def link_as(url: str | None, label: str) -> Mrkdwn | None:

@@ -25,6 +25,7 @@ from bot.dialogue.events import answers_version
 from bot.rendering.ids import ActionId, BlockId, action_value
 from bot.rendering.text import NO_UNFURL, escape, escape_within, shorten
 from bot.routes import current_routes
+from bot.wording import say
 
 BUTTONS_AT_MOST = 5  # more choices than this read better as a menu
 MESSAGE_BLOCKS = 50  # Slack's most blocks in one message
@@ -49,8 +50,9 @@ def question_message(
     if question.help:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=escape(question.help))]))
     if current not in (None, ""):
-        shown = escape_within(display_answer(question, current), 500)
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Now: {shown}")]))
+        shown = shorten(display_answer(question, current), 500)
+        now = escape_within(say("dialogue_now", answer=shown), 1000)
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=now)]))
     if question.choices:
         blocks.append(_choices(question, dialogue_id))
     elif suggestions:
@@ -94,28 +96,29 @@ def summary_message(
     notice: str | None = None,
 ) -> dict:
     """Every answer with an Edit button, the routes to confirm, and Submit or Cancel."""
-    blocks: list[Block] = [HeaderBlock(text="Your discovery: check and submit")]
+    title = say("dialogue_summary_title")
+    blocks: list[Block] = [HeaderBlock(text=shorten(title, 150))]
     if notice:
         blocks.append(_section(f":information_source: {escape_within(notice, SECTION_LIMIT - 30)}"))
     blocks += [_answer_row(q, answers.get(q.key), dialogue_id) for q in definition.questions]
-    blocks += [DividerBlock(), _section("*Which teams should get it?*")]
+    blocks += [DividerBlock(), _section(f"*{escape(say('dialogue_which_teams'))}*")]
     blocks.append(_routes(answers.get("routes", []), dict(suggestions), dialogue_id))
     blocks.append(
         ActionsBlock(
             elements=[
                 _button(
-                    "Submit",
+                    say("button_submit"),
                     ActionId.DIALOGUE_SUBMIT,
                     dialogue_id,
                     "submit",
                     answers_version(answers),
                     style="primary",
                 ),
-                _button("Cancel", ActionId.DIALOGUE_CANCEL, dialogue_id, "summary"),
+                _button(say("button_cancel"), ActionId.DIALOGUE_CANCEL, dialogue_id, "summary"),
             ]
         )
     )
-    return {"text": "Your discovery: check and submit", "blocks": blocks}
+    return {"text": title, "blocks": blocks}
 
 
 def plain_message(text: str) -> dict:
@@ -132,7 +135,7 @@ def _answer_row(question: Question, value: Any, dialogue_id: int) -> SectionBloc
     shown = "—" if value in (None, "", []) else display_answer(question, value)
     label = f"*{escape(question.label)}*\n"
     text = label + escape_within(shown, SECTION_LIMIT - len(label))
-    edit = _button("Edit", ActionId.DIALOGUE_EDIT, dialogue_id, question.key)
+    edit = _button(say("button_edit"), ActionId.DIALOGUE_EDIT, dialogue_id, question.key)
     return SectionBlock(text=MarkdownTextObject(text=text), accessory=edit)
 
 
@@ -149,7 +152,8 @@ def route_options(reasons: dict[str, str]) -> list[Option]:
     """Every route to tick, in order: why it was suggested, or else what the team does."""
     return [
         Option(value=route.id, label=route.label, description=shorten(
-            f"Suggested: {reasons[route.id]}" if route.id in reasons else route.description, 75
+            say("dialogue_suggested", reason=reasons[route.id]) if route.id in reasons
+            else route.description, 75
         ))
         for route in current_routes()
     ]  # fmt: skip
@@ -168,7 +172,7 @@ def _choices(question: Question, dialogue_id: int) -> ActionsBlock:
         for c in question.choices
     ]
     menu = StaticSelectElement(
-        action_id=ActionId.DIALOGUE_PICK.value, placeholder="Choose…", options=options
+        action_id=ActionId.DIALOGUE_PICK.value, placeholder=say("menu_placeholder"), options=options
     )
     return ActionsBlock(block_id=block_id, elements=[menu])
 
@@ -185,9 +189,13 @@ def _suggested(question: Question, answers: list[str], dialogue_id: int) -> Acti
 def _navigation(question: Question, dialogue_id: int) -> ActionsBlock:
     buttons = []
     if not question.required:
-        buttons.append(_button("Skip", ActionId.DIALOGUE_SKIP, dialogue_id, question.key))
-    buttons.append(_button("Back", ActionId.DIALOGUE_BACK, dialogue_id, question.key))
-    buttons.append(_button("Cancel", ActionId.DIALOGUE_CANCEL, dialogue_id, question.key))
+        buttons.append(
+            _button(say("button_skip"), ActionId.DIALOGUE_SKIP, dialogue_id, question.key)
+        )
+    buttons.append(_button(say("button_back"), ActionId.DIALOGUE_BACK, dialogue_id, question.key))
+    buttons.append(
+        _button(say("button_cancel"), ActionId.DIALOGUE_CANCEL, dialogue_id, question.key)
+    )
     return ActionsBlock(block_id=f"nav:{question.key}", elements=buttons)
 
 

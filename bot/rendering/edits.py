@@ -14,6 +14,7 @@ from bot.rendering.cards import SECTION_LIMIT, fitted
 from bot.rendering.ids import CallbackId
 from bot.rendering.modal import answers_modal
 from bot.rendering.text import Mrkdwn, escape, render
+from bot.wording import say
 
 
 def edit_modal(
@@ -21,8 +22,8 @@ def edit_modal(
 ) -> View:
     """The discovery's answers to change; Save updates every card."""
     return answers_modal(
-        definition, answers, callback=CallbackId.DISCOVERY_EDIT, title="Edit your discovery",
-        submit="Save", private_metadata=_metadata(discovery_id, origin),
+        definition, answers, callback=CallbackId.DISCOVERY_EDIT, title=say("edit_title"),
+        submit=say("edit_save"), private_metadata=_metadata(discovery_id, origin),
     )  # fmt: skip
 
 
@@ -32,9 +33,9 @@ def withdraw_modal(*, discovery_id: int, account: str, origin: str | None) -> Vi
     return View(
         type="modal",
         callback_id=CallbackId.DISCOVERY_WITHDRAW.value,
-        title="Withdraw",
-        submit="Withdraw",
-        close="Keep it",
+        title=say("withdraw_title"),
+        submit=say("withdraw_submit"),
+        close=say("withdraw_keep"),
         private_metadata=_metadata(discovery_id, origin),
         blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
     )
@@ -63,8 +64,8 @@ def edit_refusal(result: ChangeResult, *, plain: bool = False) -> str:
     """Why an edit is closed: someone picked the discovery up (or it is final)."""
     latest, status = result.latest, result.status
     if status is None:
-        return "This discovery no longer exists in Value Scout."
-    actor = "Someone"
+        return say("edit_gone")
+    actor = say("edit_someone")
     if latest is not None and not plain:
         actor = Mrkdwn(f"<@{escape(latest.actor_user_id)}>")
     return render("edit_refusal.md.j2", status=status.value, actor=actor)

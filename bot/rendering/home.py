@@ -14,8 +14,10 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.domain.views import DiscoveryView, RouteView, ScoutFigures
+from bot.dialogue.definition import current_definition
+from bot.domain.views import DiscoveryView, RouteView, ScoutFigures, answers_of
 from bot.domain.workspace import WorkspaceConfig
+from bot.rendering.answers import brief_line
 from bot.rendering.cards import link_labelled
 from bot.rendering.config import config_blocks
 from bot.rendering.ids import ActionId
@@ -96,6 +98,8 @@ def _row(discovery: DiscoveryView, routes: list[RouteView], link: str | None) ->
         status=STATUS.get(discovery.status, discovery.status),
         outcome=Mrkdwn(escape_within(discovery.outcome, 400)),
     )
+    brief = brief_line(current_definition(), answers_of(discovery))
+    text += f"\n{brief}" if brief else ""
     where = " ".join(f"<#{r.channel_id}>" for r in routes if not r.rerouted_to) or "not routed"
     when = discovery.created_at.strftime("%-d %b %Y")
     story = link_to_thread(link)

@@ -25,16 +25,16 @@ from bot.dialogue.definition import MODAL_TEXT_LIMIT, Definition, Kind, Question
 from bot.rendering.dialogue import route_options
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.text import escape, escape_within, shorten
+from bot.wording import say
 
 INPUT = ActionId.MODAL_INPUT.value
-MISSING = "Please answer this."
 
 
 def discovery_modal(definition: Definition, answers: dict[str, Any], *, dialogue_id: int) -> View:
     """Every question as an input, prefilled with the answers so far."""
     return answers_modal(
-        definition, answers, callback=CallbackId.DISCOVERY_MODAL, title="Log a value gap",
-        submit="Next", private_metadata=metadata(dialogue_id),
+        definition, answers, callback=CallbackId.DISCOVERY_MODAL, title=say("modal_title"),
+        submit=say("modal_next"), private_metadata=metadata(dialogue_id),
     )  # fmt: skip
 
 
@@ -52,14 +52,14 @@ def answers_modal(
     for question in definition.questions:
         blocks += _inputs(question, answers.get(question.key))
     if answers.get("evidence_url"):
-        link = escape(answers["evidence_url"])
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Evidence link: {link}")]))
+        link = escape(say("modal_evidence_link", link=answers["evidence_url"]))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=link)]))
     return View(
         type="modal",
         callback_id=callback.value,
         title=title,
         submit=submit,
-        close="Cancel",
+        close=say("button_cancel"),
         private_metadata=private_metadata,
         blocks=blocks,
     )
@@ -85,14 +85,14 @@ def routes_modal(
     return View(
         type="modal",
         callback_id=CallbackId.DISCOVERY_ROUTES.value,
-        title="Log a value gap",
-        submit="Submit",
-        close="Back",
+        title=say("modal_title"),
+        submit=say("button_submit"),
+        close=say("button_back"),
         private_metadata=metadata(dialogue_id),
         blocks=[
             *([SectionBlock(text=MarkdownTextObject(text=shorten("\n".join(lines), 3000)))]
               if lines else []),
-            InputBlock(block_id=BlockId.ROUTES.value, label="Send it to", element=boxes),
+            InputBlock(block_id=BlockId.ROUTES.value, label=say("modal_send_to"), element=boxes),
         ],
     )  # fmt: skip
 
@@ -152,8 +152,10 @@ def _option_value(option: Any) -> str | None:
 
 def _inputs(question: Question, value: Any) -> list[Block]:
     """The input block(s) of one question."""
-    if question.kind in (Kind.CHOICE, Kind.MULTI_CHOICE):
+    if question.kind is Kind.CHOICE:
         return [_input(question, question.key, _select(question, value))]
+    if question.kind is Kind.MULTI_CHOICE:
+        return [_input(question, question.key, _boxes(question, value))]
     if question.kind is Kind.VALUE:
         band = value.get("band") if isinstance(value, dict) else None
         amount = value if isinstance(value, dict) and "amount" in value else None
@@ -163,8 +165,8 @@ def _inputs(question: Question, value: Any) -> list[Block]:
             _input(
                 question,
                 question.key + BlockId.AMOUNT_SUFFIX,
-                _text_input(shown, 60, placeholder="or an amount: 40k EUR"),
-                label="…or an amount and currency",
+                _text_input(shown, 60, placeholder=say("modal_amount_placeholder")),
+                label=say("modal_amount_label"),
             ),
         ]
     if question.kind in (Kind.DATE, Kind.EVENT):
@@ -179,8 +181,8 @@ def _date_inputs(question: Question, value: Any) -> list[Block]:
     if question.kind is Kind.EVENT:
         pressure = value.get("pressure") if isinstance(value, dict) else None
         limit = question.max_length or MODAL_TEXT_LIMIT
-        text = _text_input(pressure, limit, placeholder="What happens then, and who decides?")
-        label = "The pressure behind it"
+        text = _text_input(pressure, limit, placeholder=say("modal_pressure_placeholder"))
+        label = say("modal_pressure_label")
         blocks.append(_input(question, question.key + BlockId.PRESSURE_SUFFIX, text, label=label))
     return blocks
 
@@ -223,8 +225,18 @@ def _select(question: Question, value: Any) -> StaticSelectElement:
     options = [Option(value=c.value, label=shorten(c.label, 75)) for c in question.choices]
     initial = next((o for o in options if o.value == value), None)
     return StaticSelectElement(
-        action_id=INPUT, placeholder="Choose…", options=options, initial_option=initial
+        action_id=INPUT,
+        placeholder=say("menu_placeholder"),
+        options=options,
+        initial_option=initial,
     )
+
+
+def _boxes(question: Question, value: Any) -> CheckboxesElement:
+    """Several choices: a box each (the definition allows as many as Slack shows, 10)."""
+    options = [Option(value=c.value, label=shorten(c.label, 75)) for c in question.choices]
+    ticked = [o for o in options if isinstance(value, list) and o.value in value]
+    return CheckboxesElement(action_id=INPUT, options=options, initial_options=ticked or None)
 
 
 def _valid_date(value: Any) -> str | None:
@@ -248,7 +260,7 @@ def answers_from_modal(
         elif value not in (None, "", []):
             answers[question.key] = value
         elif question.required:
-            errors[block_id] = MISSING
+            errors[block_id] = say("modal_missing")
     return answers, errors
 
 
@@ -263,7 +275,7 @@ def _read(question: Question, fields: dict, previous: Any, today: date) -> tuple
     if question.kind is Kind.EVENT:
         pressure = (fields.get(question.key + BlockId.PRESSURE_SUFFIX) or "").strip()
         if not raw:
-            return question.key, Invalid("Add the date of the event.") if pressure else None
+            return question.key, Invalid(say("modal_event_date_missing")) if pressure else None
         value = {"date": raw, "pressure": pressure}
         return question.key, validate_value(question, value, today=today) or value
     if question.kind is Kind.DATE:

@@ -8,11 +8,14 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    ContextBlock,
     MarkdownTextObject,
     SectionBlock,
 )
 
-from bot.domain.views import DiscoveryView
+from bot.dialogue.definition import current_definition
+from bot.domain.views import DiscoveryView, answers_of
+from bot.rendering.answers import brief_line
 from bot.rendering.cards import SECTION_LIMIT, and_list, dicts, fitted, link_as
 from bot.rendering.ids import ActionId
 from bot.rendering.text import NO_UNFURL, Mrkdwn, render
@@ -48,6 +51,8 @@ def receipt_message(
         waiting=Mrkdwn(and_list(waiting)),
     )  # fmt: skip
     blocks: list[Block] = [SectionBlock(text=MarkdownTextObject(text=text))]
+    brief = brief_line(current_definition(), answers_of(discovery))
+    blocks += [ContextBlock(elements=[MarkdownTextObject(text=brief)])] if brief else []
     blocks += scout_buttons(discovery)
     return {"text": text, "blocks": dicts(blocks), **NO_UNFURL}
 

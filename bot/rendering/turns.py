@@ -24,6 +24,7 @@ from bot.rendering.dialogue import (
 )
 from bot.rendering.text import render
 from bot.routes import current_routes
+from bot.wording import say
 
 
 def effect_messages(
@@ -72,15 +73,11 @@ def _message(
         return summary_message(definition, effect.answers, suggestions, dialogue_id=dialogue_id)
     if isinstance(effect, Submitted):
         teams = ", ".join(current_routes().label(r) for r in effect.answers.get("routes", []))
-        return plain_message(
-            f"Thanks! Your discovery is on its way to {teams}. I'll send the links here."
-        )
+        return plain_message(say("dialogue_submitted", teams=teams))
     if isinstance(effect, Cancelled):
-        return plain_message(
-            "Cancelled: nothing was sent. Message me any time to log another discovery."
-        )
+        return plain_message(say("dialogue_cancelled"))
     if isinstance(effect, ShowHelp):
-        return {"text": "How the dialogue works", "blocks": _help_blocks(effect.question)}
+        return {"text": say("dialogue_help_title"), "blocks": _help_blocks(effect.question)}
     if isinstance(effect, Notice):
         return plain_message(effect.text)
     if isinstance(effect, AccountMatched):

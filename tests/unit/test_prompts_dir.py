@@ -14,6 +14,7 @@ from bot.routes import current_routes
 from bot.settings import SettingsError
 
 SHIPPED = Path(prompts.__file__).parent
+QUESTION = "  - {key: stage, label: Stage, prompt: The stage, "
 SUCCESS = "  - id: success\n    label: Customer success\n    description: Drives adoption.\n"
 
 
@@ -65,6 +66,25 @@ def test_without_the_variable_the_shipped_prompts_are_used_again(copy):
          "dialogue.yaml: not valid YAML"),
         ("value_network.yaml", "themes:", "themez:", "value_network.yaml: themes: expected a list"),
         ("messages/help.md.j2", "{{ command }}", "{{ command }", "messages/help.md.j2: line "),
+        # A bad question: an unknown kind, a key twice, a choice with no values, a condition on
+        # a question that does not exist, a discovery's own field, a built-in of another kind.
+        ("dialogue.yaml", "questions:\n", f"questions:\n{QUESTION}kind: dropdown}}\n",
+         "dialogue.yaml: questions[0] (stage).kind: 'dropdown' is not one of text, choice"),
+        ("dialogue.yaml", "  - key: gap\n", "  - key: outcome\n",
+         "dialogue.yaml: questions[2] (outcome).key: 'outcome' appears twice"),
+        ("dialogue.yaml", "questions:\n", f"questions:\n{QUESTION}kind: choice}}\n",
+         "dialogue.yaml: questions[0] (stage).choices: a choice question needs a list of choices"),
+        ("dialogue.yaml", "questions:\n", f"questions:\n{QUESTION}kind: text, when: {{phase: [a]}}}}\n",
+         "dialogue.yaml: questions[0] (stage).when: 'phase' is not a question of this file"),
+        ("dialogue.yaml", "  - key: gap\n", "  - key: status\n",
+         "dialogue.yaml: questions[2].key: 'status' is a field of every discovery"),
+        # A short text that asks for a value the bot does not give, or lost its name.
+        ("texts.yaml", "Skipping isn't possible: {subject}", "Skipping {question}",
+         "texts.yaml: texts.dialogue_cannot_skip: {question} is not given (given: subject)"),
+        ("texts.yaml", "  button_skip:", "  button_skipping:",
+         "texts.yaml: texts.button_skip: missing"),
+        ("dialogue.yaml", "  - key: value\n    kind: value\n", "  - key: value\n    kind: text\n",
+         "dialogue.yaml: questions[4] (value).kind: value is stored as value; it cannot be text"),
     ],
 )  # fmt: skip
 def test_a_mistake_in_the_copy_names_the_file_and_the_key(copy, file, old, new, error):
@@ -126,6 +146,8 @@ def test_the_settings_modal_the_dialogue_and_the_help_offer_a_route_of_the_copy(
     assert "*Customer success channel*: <#C0SUCCESS>" in str(config_blocks(config)[2].text.text)
     success = route_options({})[-1]
     assert (success.value, success.label, success.description) == (
-        "success", "Customer success", "Drives adoption."
+        "success",
+        "Customer success",
+        "Drives adoption.",
     )
     assert "Sales, Marketing, Product, Customer success" in str(help_blocks()[0].text.text)

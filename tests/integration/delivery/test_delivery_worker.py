@@ -61,8 +61,10 @@ def test_a_card_is_rendered_at_send_time_so_an_edit_before_posting_is_included(
     engine: Engine, emulator: SlackEmulator, worker: DeliveryWorker, submit: Submit
 ):
     discovery_id = submit()
-    with session_scope(engine) as session:
-        session.get(Discovery, discovery_id).outcome = "Open 40 stores before Easter"
+    with session_scope(engine) as session:  # the answer, and its column, as an edit writes them
+        discovery = session.get(Discovery, discovery_id)
+        discovery.answers = discovery.answers | {"outcome": "Open 40 stores before Easter"}
+        discovery.outcome = "Open 40 stores before Easter"
 
     worker.drain_once()
 

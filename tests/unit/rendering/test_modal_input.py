@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from bot.dialogue.definition import load_definition
-from bot.rendering.modal import MISSING, answers_from_modal, submitted_fields
+from bot.rendering.modal import answers_from_modal, submitted_fields
+from bot.wording import say
 
 SHAPES = [
     {},
@@ -28,4 +29,4 @@ def test_every_required_question_left_out_is_named_and_nothing_else():
     definition = load_definition()
     answers, errors = answers_from_modal(definition, {}, previous={}, today=date(2026, 1, 5))
     required = {q.key for q in definition.questions if q.required}
-    assert answers == {} and errors == dict.fromkeys(required, MISSING)
+    assert answers == {} and errors == dict.fromkeys(required, say("modal_missing"))
