@@ -43,7 +43,7 @@ def refusal_reason(body: bytes, headers: dict[str, str], secret: str, now: float
     signature = headers.get("x-slack-signature", "")
     if not signature or not timestamp:
         return "unsigned"
-    if not timestamp.isdigit():
+    if not (timestamp.isascii() and timestamp.isdigit()):  # "²" is a digit to isdigit()
         return "timestamp is not a number"
     if abs(now - int(timestamp)) > MAX_AGE_SECONDS:
         return "stale timestamp"

@@ -109,7 +109,7 @@ def _parameters(query: str) -> dict[str, str]:
 def _limit(text: str | None) -> int:
     if text is None:
         return DEFAULT_LIMIT
-    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+    if not (text.strip().isascii() and text.strip().isdigit()) or not 1 <= int(text) <= MAX_LIMIT:
         raise BadParameter("limit", f"limit must be a whole number from 1 to {MAX_LIMIT}")
     return int(text)
 

@@ -67,7 +67,7 @@ def normal(text: str) -> str:
 
 def match_choice(choices: tuple[Choice, ...], text: str) -> Choice | None:
     wanted = normal(text)
-    if wanted.isdigit() and 1 <= int(wanted) <= len(choices):
+    if wanted.isdecimal() and 1 <= int(wanted) <= len(choices):
         return choices[int(wanted) - 1]
     return next((c for c in choices if wanted in (normal(c.label), normal(c.value))), None)
 

@@ -129,6 +129,7 @@ def test_no_token_or_a_wrong_one_is_refused_and_without_a_token_set_there_is_no_
         ({"limit": 0}, "limit"),
         ({"limit": 1001}, "limit"),
         ({"limit": "ten"}, "limit"),
+        ({"limit": "\u00b2"}, "limit"),
         ({"since": "last week"}, "since"),
         ({"until": "2026-13-01"}, "until"),
         ({"since": "2026-11-02", "until": "2026-11-01"}, "until"),

@@ -28,6 +28,9 @@ def test_a_fresh_signed_request_passes():
         ({"x-slack-request-timestamp": "1"}, "unsigned"),
         ({"x-slack-request-timestamp": "soon", "x-slack-signature": "v0=ab"}, "not a number"),
         ({"x-slack-request-timestamp": "-5", "x-slack-signature": "v0=ab"}, "not a number"),
+        # Digits to str.isdigit() that int() refuses: a refusal, never a crash.
+        ({"x-slack-request-timestamp": "\u00b2", "x-slack-signature": "v0=ab"}, "not a number"),
+        ({"x-slack-request-timestamp": "\u0663", "x-slack-signature": "v0=ab"}, "not a number"),
     ],
 )
 def test_missing_or_malformed_headers_are_refused(headers, reason):

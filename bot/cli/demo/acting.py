@@ -74,7 +74,7 @@ def click(demo: Demo, rest: str) -> None:
         use(demo, words)
         return
     label, _, number = words.rpartition(" ")
-    label, nth = (label, int(number)) if number.isdigit() and label else (words, 1)
+    label, nth = (label, int(number)) if number.isdecimal() and label else (words, 1)
     for surface, content in newest_first(demo):
         buttons = [
             c
@@ -143,7 +143,7 @@ def _control(controls: list[Control], words: str, handle: str) -> tuple[Control,
     """The control meant by `N [choice]`, a button's label or an option's label; or why not."""
     first, _, more = words.partition(" ")
     listing = "  ".join(f"{n}{control_text(c.element)}" for n, c in enumerate(controls, 1))
-    if first.isdigit():
+    if first.isdecimal():
         if 1 <= int(first) <= len(controls):
             return controls[int(first) - 1], more.strip()
         return f"{handle} has controls 1 to {len(controls)}: {listing}"

@@ -73,7 +73,7 @@ def find_option(options: list[dict], typed: str) -> dict | None:
     starts = [o for o in options if o["text"]["text"].lower().startswith(wanted)]
     if exact or len(starts) == 1:
         return (exact or starts)[0]
-    if wanted.isdigit() and 1 <= int(wanted) <= len(options):
+    if wanted.isdecimal() and 1 <= int(wanted) <= len(options):
         return options[int(wanted) - 1]
     return None
 

@@ -76,7 +76,7 @@ def test_a_choice_is_taken_by_number_label_or_value(text, value):
     assert parse(FIT, text) == Parsed(value)
 
 
-@pytest.mark.parametrize("text", ["maybe", "5", "0", "yes please"])
+@pytest.mark.parametrize("text", ["maybe", "5", "0", "yes please", "\u00b2"])
 def test_an_unknown_choice_is_refused_listing_the_options(text):
     assert message(parse(FIT, text)).endswith(
         "Reply with a number or the words: 1. Yes, 2. Partly, 3. Not yet, 4. Not sure."

@@ -26,8 +26,8 @@ OPENERS = st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=25).m
 def test_any_opener_is_read_without_failing_and_kept_whole(text):
     reading = read_opener(text, today=TODAY, known_accounts={"Acme Corp": []})
     assert reading.evidence == text
-    if reading.outcome:
-        assert " ".join(reading.outcome.split()) in " ".join(plain(text).split())
+    if reading.outcome:  # the scout's own words (a bracketed aside may be left out)
+        assert all(word in plain(text) for word in reading.outcome.split())
     assert reading.amount is None or reading.amount > 0
 
 
