@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 from bot.discoveries.event_log import record
 from bot.discoveries.loop import Change, ChangeResult, change_status, latest_change
 from bot.discoveries.service import answered_columns
+from bot.domain.actor import Actor
 from bot.domain.events import DiscoveryEdited
 from bot.domain.lifecycle import ALLOWED_FROM
 from bot.domain.themes import ValueNetwork, tag_themes
@@ -38,14 +39,12 @@ class Opening:
     refused: ChangeResult | None = None  # its status no longer allows it
 
 
-def open_change(
-    *, session: Session, discovery_id: int, user_id: str, admins: frozenset[str], withdraw: bool
-) -> Opening:
+def open_change(*, session: Session, discovery_id: int, actor: Actor, withdraw: bool) -> Opening:
     """Before the edit (or withdraw) modal opens: may this person, and may it still change?"""
     discovery = session.get(Discovery, discovery_id)
     if discovery is None:
         return Opening(None)
-    if not may_change(discovery, user_id, admins):
+    if not may_change(discovery, actor):
         return Opening(discovery.scout_user_id, discovery.account)
     allowed = ALLOWED_FROM[DiscoveryStatus.WITHDRAWN] if withdraw else EDITABLE
     refused = None
@@ -57,25 +56,38 @@ def open_change(
 
 
 def withdraw_as(
-    *, session: Session, discovery_id: int, user_id: str, admins: frozenset[str],
-    channel_id: str, now: datetime,
-) -> tuple[Opening, ChangeResult | None]:  # fmt: skip
+    *, session: Session, discovery_id: int, actor: Actor, channel_id: str, now: datetime
+) -> tuple[Opening, ChangeResult | None]:
     """Withdraw it if this person may (its scout or an admin); no result when they may not."""
-    opening = open_change(
-        session=session, discovery_id=discovery_id, user_id=user_id, admins=admins, withdraw=True
-    )
+    opening = open_change(session=session, discovery_id=discovery_id, actor=actor, withdraw=True)
     if not opening.permitted:
         return opening, None
     result = withdraw_discovery(
-        session=session, discovery_id=discovery_id, user_id=user_id, channel_id=channel_id,
+        session=session, discovery_id=discovery_id, user_id=actor.user_id, channel_id=channel_id,
         now=now,
     )  # fmt: skip
     return opening, result
 
 
-def may_change(discovery: Discovery, user_id: str, admins: frozenset[str]) -> bool:
+def edit_as(
+    *, session: Session, discovery_id: int, answers: Mapping[str, Any], actor: Actor,
+    network: ValueNetwork, now: datetime,
+) -> tuple[Opening, ChangeResult | None]:  # fmt: skip
+    """Replace the answers if this person may (its scout or an admin) and it is still new; no
+    result when they may not (a forged submission included)."""
+    opening = open_change(session=session, discovery_id=discovery_id, actor=actor, withdraw=False)
+    if not opening.permitted:
+        return opening, None
+    result = edit_discovery(
+        session=session, discovery_id=discovery_id, answers=answers,
+        actor_user_id=actor.user_id, network=network, now=now,
+    )  # fmt: skip
+    return opening, result
+
+
+def may_change(discovery: Discovery, actor: Actor) -> bool:
     """Whether this person may edit or withdraw the discovery: its scout or an admin."""
-    return user_id == discovery.scout_user_id or user_id in admins
+    return actor.user_id == discovery.scout_user_id or actor.is_admin
 
 
 def discovery_answers(discovery: Discovery) -> dict[str, Any]:

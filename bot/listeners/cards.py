@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
-from uuid import uuid4
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
@@ -13,7 +11,6 @@ from bot.discoveries.loop import Change, ChangeResult, change_status, heal_cards
 from bot.discoveries.reroute import Move, offer_reroute, reroute_card
 from bot.domain.lifecycle import RerouteRefused, Status, Why
 from bot.listeners.support import (
-    Services,
     acknowledge,
     actor,
     after_ack,
@@ -209,18 +206,3 @@ def _card(body: dict, action: dict) -> CardRef:
     channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
     discovery_id, _, route = action["value"].partition(":")  # "42", or "42:sales" (Re-route)
     return CardRef(int(discovery_id), channel, container.get("message_ts"), route or None)
-
-
-def wake_delivery(app: Services) -> None:
-    """A change queued card redraws and the scout's reply: deliver them now."""
-    app.wake_delivery()
-
-
-def update_cards(_client: WebClient, app: Services, discovery_id: int) -> None:
-    """Heal out-of-date cards of a discovery after a refused edit."""
-    with app.transaction() as session:
-        heal_cards(
-            session=session, discovery_id=discovery_id, cause=f"heal:{uuid4().hex}",
-            now=datetime.now(UTC),
-        )  # fmt: skip
-    app.wake_delivery()

@@ -21,14 +21,19 @@ from bot.dialogue.events import (
 )
 from bot.dialogue.sessions import recent_accounts
 from bot.dialogue.turns import Turn, Who, take_turn
-from bot.listeners.support import Services, acknowledge, after_ack, services
+from bot.listeners.support import (
+    Services,
+    acknowledge,
+    actor,
+    after_ack,
+    request_time,
+    services,
+)
 from bot.rendering.dialogue import answered_blocks, answered_message, answered_then
 from bot.rendering.ids import ActionId, parse_action_value
 from bot.rendering.text import NO_UNFURL
 from bot.rendering.turns import effect_messages
 from bot.wording import say
-from storage.engine import read_scope
-from storage.types import utc_now
 
 NAVIGATION = {
     ActionId.DIALOGUE_SKIP: lambda key, value: Skip(),
@@ -76,7 +81,7 @@ def handle_pick(body: dict, action: dict, context: BoltContext, client: WebClien
     """A choice clicked or picked: answer the question it belongs to, once."""
     raw = action.get("value") or action["selected_option"]["value"]
     dialogue_id, key, value = parse_action_value(raw)
-    turn = _turn(context, _who(body), [Pick(key, value)], dialogue_id=dialogue_id)
+    turn = _turn(context, _who(context), [Pick(key, value)], dialogue_id=dialogue_id)
     stored = turn.state.answers.get(key)  # in the stored format (a band is {"band": ...})
     messages = _messages(context, turn)
     if stored is not None and not any(isinstance(effect, Notice) for effect in turn.effects):
@@ -98,7 +103,7 @@ def handle_navigation(body: dict, action: dict, context: BoltContext, client: We
     """Skip, Back, Cancel, Edit or Submit clicked."""
     dialogue_id, key, value = parse_action_value(action["value"])
     event = NAVIGATION[ActionId(action["action_id"])](key, value)
-    turn = _turn(context, _who(body), [event], dialogue_id=dialogue_id)
+    turn = _turn(context, _who(context), [event], dialogue_id=dialogue_id)
     _say(client, context, body["container"]["channel_id"], turn)
 
 
@@ -108,7 +113,7 @@ def handle_submit(
     """Submit clicked: stored before the ack, so a crash right after it loses nothing."""
     dialogue_id, key, value = parse_action_value(action["value"])
     event = NAVIGATION[ActionId.DIALOGUE_SUBMIT](key, value)
-    turn = _turn(context, _who(body), [event], dialogue_id=dialogue_id)  # the database only
+    turn = _turn(context, _who(context), [event], dialogue_id=dialogue_id)  # the database only
     ack()
     say_submitted(body=body, context=context, client=client, turn=turn)
 
@@ -124,7 +129,7 @@ def handle_routes(body: dict, action: dict, context: BoltContext, client: WebCli
     """The teams ticked on the summary."""
     dialogue_id = int(action["block_id"].rpartition(":")[2])
     routes = tuple(option["value"] for option in action.get("selected_options", []))
-    turn = _turn(context, _who(body), [SetRoutes(routes)], dialogue_id=dialogue_id)
+    turn = _turn(context, _who(context), [SetRoutes(routes)], dialogue_id=dialogue_id)
     notices = tuple(effect for effect in turn.effects if isinstance(effect, Notice))
     if notices:  # ticking boxes needs no answer unless something was refused
         _say(
@@ -138,8 +143,9 @@ def handle_routes(body: dict, action: dict, context: BoltContext, client: WebCli
 def _turn(context: BoltContext, who: Who, events: list, **options) -> Turn | None:
     app = services(context)
     return take_turn(
-        engine=app.engine, rules=app.rules, who=who, events=events, now=utc_now(), **options
-    )
+        engine=app.engine, rules=app.rules, who=who, events=events, now=request_time(context),
+        **options,
+    )  # fmt: skip
 
 
 def _say(client: WebClient, context: BoltContext, channel_id: str, turn: Turn) -> None:
@@ -152,7 +158,8 @@ def _messages(context: BoltContext, turn: Turn) -> list[dict]:
     opening = Notice(say(f"dialogue_opening_{turn.opened}")) if turn.opened else None
     effects = (opening, *turn.effects) if opening else turn.effects
     app = services(context)
-    suggestions = _suggestions(app, turn, context.team_id or "", context.user_id or "")
+    who = actor(context)
+    suggestions = _suggestions(app, turn, who.team_id, who.user_id)
     return effect_messages(
         app.rules.definition, effects, dialogue_id=turn.dialogue_id, suggestions=suggestions
     )
@@ -164,18 +171,18 @@ def _post(
     """Post the messages, then let delivery post the discovery at once."""
     for message in messages:
         client.chat_postMessage(channel=channel_id, **(NO_UNFURL | message))
-    app = services(context)
-    if turn.created and app.delivery is not None:
-        app.delivery.wake()
+    if turn.created:
+        services(context).wake_delivery()
 
 
 def _suggestions(app: Services, turn: Turn, team_id: str, user_id: str) -> dict[str, list[str]]:
     """The scout's accounts logged before, offered when the account is asked (spelled as before)."""
     if not any(isinstance(e, Ask) and e.question.key == "account" for e in turn.effects):
         return {}
-    with read_scope(app.engine) as session:
+    with app.reading() as session:
         return {"account": recent_accounts(session=session, team_id=team_id, user_id=user_id)}
 
 
-def _who(body: dict) -> Who:
-    return Who(body["team"]["id"], body["user"]["id"])
+def _who(context: BoltContext) -> Who:
+    person = actor(context)
+    return Who(person.team_id, person.user_id)

@@ -5,10 +5,18 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.discoveries.edits import Opening, edit_discovery, open_change, withdraw_as
+from bot.discoveries.edits import Opening, edit_as, open_change, withdraw_as
+from bot.discoveries.loop import heal_cards
 from bot.domain.lifecycle import ChangeResult
-from bot.listeners.cards import update_cards, wake_delivery
-from bot.listeners.support import Services, acknowledge, after_ack, services, tell_privately
+from bot.listeners.support import (
+    Services,
+    acknowledge,
+    actor,
+    after_ack,
+    request_time,
+    services,
+    tell_privately,
+)
 from bot.rendering.edits import (
     discovery_of,
     edit_modal,
@@ -21,8 +29,6 @@ from bot.rendering.ids import ActionId, CallbackId
 from bot.rendering.modal import answers_from_modal
 from bot.rendering.status import refusal_text
 from bot.wording import say
-from storage.engine import session_scope
-from storage.types import utc_now
 
 EDIT, WITHDRAW = "edit", "withdraw"
 
@@ -39,31 +45,28 @@ def register(app: App) -> None:
 @after_ack
 def open_edit(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     """Edit: the modal prefilled with the discovery, if this person may and it is still new."""
-    _open(client, services(context), body, int(action["value"]), EDIT)
+    _open(client, context, body, int(action["value"]), EDIT)
 
 
 @after_ack
 def open_withdraw(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     """Withdraw: ask to confirm, if this person may and nobody acted on it yet."""
-    _open(client, services(context), body, int(action["value"]), WITHDRAW)
+    _open(client, context, body, int(action["value"]), WITHDRAW)
 
 
 @after_ack
 def handle_card_menu(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     """The card's ⋯ menu: "edit:42" or "withdraw:42"."""
     what, _, discovery_id = action["selected_option"]["value"].partition(":")
-    _open(client, services(context), body, int(discovery_id), what)
+    _open(client, context, body, int(discovery_id), what)
 
 
-def handle_edit_submitted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+def handle_edit_submitted(ack: Ack, view: dict, context: BoltContext) -> None:
     """Check the answers like the log modal does, then save them if it is still new."""
-    app, user, discovery_id = services(context), body["user"]["id"], discovery_of(view)
-    definition, now = app.rules.definition, utc_now()
-    with session_scope(app.engine) as session:
-        opening = open_change(
-            session=session, discovery_id=discovery_id, user_id=user,
-            admins=app.settings.admins, withdraw=False,
-        )  # fmt: skip
+    app, who, discovery_id = services(context), actor(context), discovery_of(view)
+    definition, now = app.rules.definition, request_time(context)
+    with app.reading() as session:
+        opening = open_change(session=session, discovery_id=discovery_id, actor=who, withdraw=False)
     previous = opening.answers
     answers, errors = answers_from_modal(definition, view, previous=previous, today=now.date())
     first = definition.questions[0].key
@@ -73,12 +76,14 @@ def handle_edit_submitted(ack: Ack, body: dict, view: dict, context: BoltContext
         ack(response_action="errors", errors=errors)
         return
     answers = definition.unasked(previous) | answers  # e.g. the source link of a shortcut
-    with session_scope(app.engine) as session:
-        result = edit_discovery(
-            session=session, discovery_id=discovery_id, answers=answers,
-            network=app.rules.network, now=now, actor_user_id=user,
+    with app.transaction() as session:
+        opening, result = edit_as(
+            session=session, discovery_id=discovery_id, answers=answers, actor=who,
+            network=app.rules.network, now=now,
         )  # fmt: skip
-    if result.done:
+    if result is None:  # no longer theirs to change (it cannot become so: a forged submit)
+        ack(response_action="errors", errors={first: say("edit_not_permitted")})
+    elif result.done:
         ack(response_action="clear")
     else:
         ack(response_action="errors", errors={first: edit_refusal(result, plain=True)})
@@ -87,7 +92,7 @@ def handle_edit_submitted(ack: Ack, body: dict, view: dict, context: BoltContext
 @after_ack
 def update_after_edit(context: BoltContext) -> None:
     """The edit queued a redraw of every posted card: send them now."""
-    wake_delivery(services(context))
+    services(context).wake_delivery()
 
 
 @after_ack
@@ -95,29 +100,33 @@ def handle_withdraw_submitted(
     body: dict, view: dict, context: BoltContext, client: WebClient
 ) -> None:
     """Withdraw once; the cards say so, the scout's thread keeps it; a refusal is explained."""
-    app, user, discovery_id = services(context), body["user"]["id"], discovery_of(view)
-    with session_scope(app.engine) as session:
+    app, who, discovery_id = services(context), actor(context), discovery_of(view)
+    user, now = who.user_id, request_time(context)
+    with app.transaction() as session:
         opening, result = withdraw_as(
-            session=session, discovery_id=discovery_id, user_id=user, admins=app.settings.admins,
-            channel_id=origin_of(view) or user, now=utc_now(),
+            session=session, discovery_id=discovery_id, actor=who,
+            channel_id=origin_of(view) or user, now=now,
         )  # fmt: skip
+        if result is not None and not result.done:  # a stale card: redraw it as it is
+            cause = f"refused:withdraw:{view.get('id', '')}"
+            heal_cards(session=session, discovery_id=discovery_id, cause=cause, now=now)
     if result is None:
         _tell(client, origin_of(view), user, _not_yours(app, opening))
         return
-    if result.done:
-        wake_delivery(app)  # the cards and the scout's thread hear it now
-        return
-    update_cards(client, app, discovery_id)  # heal a stale card
-    _tell(client, origin_of(view), user, refusal_text(result, account=opening.account))
+    app.wake_delivery()  # the cards and the scout's thread hear it now
+    if not result.done:
+        _tell(client, origin_of(view), user, refusal_text(result, account=opening.account))
 
 
-def _open(client: WebClient, app: Services, body: dict, discovery_id: int, what: str) -> None:
+def _open(
+    client: WebClient, context: BoltContext, body: dict, discovery_id: int, what: str
+) -> None:
     """Open the edit or withdraw modal, or tell the person why not."""
-    user, channel = body["user"]["id"], _channel(body)
-    with session_scope(app.engine) as session:
+    app, user, channel = services(context), actor(context).user_id, _channel(body)
+    with app.reading() as session:
         opening = open_change(
-            session=session, discovery_id=discovery_id, user_id=user,
-            admins=app.settings.admins, withdraw=what == WITHDRAW,
+            session=session, discovery_id=discovery_id, actor=actor(context),
+            withdraw=what == WITHDRAW,
         )  # fmt: skip
     if not opening.permitted:
         _tell(client, channel, user, _not_yours(app, opening))

@@ -15,7 +15,14 @@ from bot.dialogue.turns import (
     take_turn,
 )
 from bot.domain.routing import suggest_routes
-from bot.listeners.support import Services, acknowledge, after_ack, services
+from bot.listeners.support import (
+    Services,
+    acknowledge,
+    actor,
+    after_ack,
+    request_time,
+    services,
+)
 from bot.rendering.ids import BlockId, CallbackId
 from bot.rendering.modal import answers_from_modal, chosen_routes, dialogue_of, routes_modal
 from bot.rendering.text import NO_UNFURL
@@ -23,7 +30,6 @@ from bot.rendering.turns import effect_messages
 from bot.routes import current_routes
 from bot.wording import say
 from storage.enums import DiscoverySource
-from storage.types import utc_now
 
 
 def register(app: App) -> None:
@@ -35,9 +41,9 @@ def register(app: App) -> None:
     app.view_closed(CallbackId.DISCOVERY_ROUTES.value)(acknowledge)
 
 
-def handle_answers_submitted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+def handle_answers_submitted(ack: Ack, view: dict, context: BoltContext) -> None:
     """Check every answer; show what to fix on its field, or move on to choosing the teams."""
-    app, now, who = services(context), utc_now(), _who(body)
+    app, now, who = services(context), request_time(context), _who(context)
     rules, dialogue_id = app.rules, dialogue_of(view)
     previous = dialogue_answers(engine=app.engine, who=who, dialogue_id=dialogue_id)
     answers, errors = answers_from_modal(
@@ -64,7 +70,7 @@ def _to_summary(app: Services, who: Who, dialogue_id: int, answers: dict, now) -
     )  # fmt: skip
 
 
-def handle_routes_submitted(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+def handle_routes_submitted(ack: Ack, view: dict, context: BoltContext) -> None:
     """Store the discovery once, however often Submit arrives; refusals show on the field."""
     routes = chosen_routes(view)
     if not routes or not set(routes) <= set(current_routes().ids):  # none, or one not offered
@@ -72,8 +78,8 @@ def handle_routes_submitted(ack: Ack, body: dict, view: dict, context: BoltConte
         return
     app = services(context)
     turn = take_turn(
-        engine=app.engine, rules=app.rules, who=_who(body), events=[SetRoutes(tuple(routes)), Submit()],
-        now=utc_now(), dialogue_id=dialogue_of(view), source=DiscoverySource.MODAL,
+        engine=app.engine, rules=app.rules, who=_who(context), events=[SetRoutes(tuple(routes)), Submit()],
+        now=request_time(context), dialogue_id=dialogue_of(view), source=DiscoverySource.MODAL,
         request_key=f"view:{view['id']}:submit",
     )  # fmt: skip
     refusal = _refusal(turn)
@@ -84,17 +90,16 @@ def handle_routes_submitted(ack: Ack, body: dict, view: dict, context: BoltConte
 
 
 @after_ack
-def thank_the_scout(body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
+def thank_the_scout(view: dict, context: BoltContext, client: WebClient) -> None:
     """Thank the scout in their DM, once per discovery, and let delivery post the cards now."""
     app = services(context)
-    answers = submitted_once(engine=app.engine, who=_who(body), dialogue_id=dialogue_of(view))
+    answers = submitted_once(engine=app.engine, who=_who(context), dialogue_id=dialogue_of(view))
     if answers is None:
         return
     effects = (Submitted(answers),)
     for message in effect_messages(app.rules.definition, effects, dialogue_id=dialogue_of(view)):
-        client.chat_postMessage(channel=body["user"]["id"], **(NO_UNFURL | message))
-    if app.delivery is not None:
-        app.delivery.wake()
+        client.chat_postMessage(channel=actor(context).user_id, **(NO_UNFURL | message))
+    app.wake_delivery()
 
 
 def _refusal(turn: Turn | None) -> str | None:
@@ -109,5 +114,6 @@ def _refusal(turn: Turn | None) -> str | None:
     return notices[0] if notices else say("modal_check_answers")
 
 
-def _who(body: dict) -> Who:
-    return Who(body["team"]["id"], body["user"]["id"])
+def _who(context: BoltContext) -> Who:
+    person = actor(context)
+    return Who(person.team_id, person.user_id)

@@ -7,16 +7,19 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import Engine
 
-from bot.discoveries.edits import open_change, withdraw_as
+from bot.discoveries.edits import edit_as, open_change, withdraw_as
 from bot.discoveries.loop import Change, change_status, start_change
 from bot.discoveries.reroute import Move, offer_reroute, reroute
 from bot.discoveries.service import submit_discovery
+from bot.domain.actor import Actor
 from bot.domain.lifecycle import RerouteRefused, Why
+from bot.domain.themes import load_network
 from storage.engine import session_scope
 from storage.enums import DiscoverySource, DiscoveryStatus
 from storage.queries import set_route_channel
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+NETWORK = load_network()
 SCOUT, ADMIN, STRANGER, SELLER = "U0SCOUT", "U0ADMIN", "U0STRANGER", "U0SELLER"
 ADMINS = frozenset({ADMIN})
 SALES, MARKETING = "C0SALES", "C0MARKETING"
@@ -41,12 +44,15 @@ def discovery_id(engine: Engine) -> int:
         return result.discovery_id
 
 
+def _actor(user: str) -> Actor:
+    return Actor.of(user, "T0ACME", admins=ADMINS)
+
+
 def _open(engine: Engine, discovery_id: int, user: str, *, withdraw: bool = False):
     with session_scope(engine) as session:
         return open_change(
-            session=session, discovery_id=discovery_id, user_id=user, admins=ADMINS,
-            withdraw=withdraw,
-        )  # fmt: skip
+            session=session, discovery_id=discovery_id, actor=_actor(user), withdraw=withdraw
+        )
 
 
 def _change(
@@ -93,8 +99,8 @@ def test_an_acknowledged_discovery_may_be_withdrawn_but_no_longer_edited(
 def _withdraw(engine: Engine, discovery_id: int, user: str, channel: str):
     with session_scope(engine) as session:
         return withdraw_as(
-            session=session, discovery_id=discovery_id, user_id=user, admins=ADMINS,
-            channel_id=channel, now=NOW,
+            session=session, discovery_id=discovery_id, actor=_actor(user), channel_id=channel,
+            now=NOW,
         )  # fmt: skip
 
 
@@ -171,3 +177,28 @@ def test_a_card_that_moved_or_closed_offers_no_reroute(engine: Engine, discovery
 
     assert moved.value.why == Why.MOVED and moved.value.account == "Globex"
     assert closed.value.why == Why.CLOSED and closed.value.status == DiscoveryStatus.DECLINED
+
+
+def _edit(engine: Engine, discovery_id: int, user: str):
+    with session_scope(engine) as session:
+        return edit_as(
+            session=session, discovery_id=discovery_id, actor=_actor(user),
+            answers={**ANSWERS, "outcome": f"Rewritten by {user}"}, network=NETWORK, now=NOW,
+        )  # fmt: skip
+
+
+def test_a_stranger_editing_changes_nothing_even_with_a_forged_form(
+    engine: Engine, discovery_id: int
+):
+    opening, result = _edit(engine, discovery_id, STRANGER)
+
+    assert result is None and not opening.permitted
+    assert _open(engine, discovery_id, SCOUT).answers["outcome"] == ANSWERS["outcome"]
+
+
+@pytest.mark.parametrize("user", [SCOUT, ADMIN])
+def test_its_scout_or_an_admin_edits_a_new_discovery(engine: Engine, discovery_id: int, user):
+    _opening, result = _edit(engine, discovery_id, user)
+
+    assert result is not None and result.done
+    assert _open(engine, discovery_id, SCOUT).answers["outcome"] == f"Rewritten by {user}"
