@@ -42,7 +42,15 @@ FIELDS = (
     "value_currency", "event_date", "event_pressure", "fit", "themes", "status", "source",
 )  # fmt: skip
 COLUMNS = (*FIELDS, "routes", "history")
-ROUTE_FIELDS = ("route", "reason", "channel_id", "message_ts", "rerouted_to")
+ROUTE_FIELDS = (
+    "route",
+    "reason",
+    "channel_id",
+    "message_ts",
+    "rerouted_to",
+    "status",
+    "created_at",
+)
 HISTORY_FIELDS = (
     "at", "from_status", "to_status", "actor_user_id", "note", "outcome_kind", "link",
     "rerouted_from", "rerouted_to",
@@ -223,7 +231,12 @@ def discovery_record(
     record = {name: _plain(getattr(discovery, name, None)) for name in FIELDS}
     record["crm_id"] = crm_id
     record["routes"] = [_pick(route, ROUTE_FIELDS) for route in routes]
-    record["history"] = [_pick(change, HISTORY_FIELDS) for change in history]
+    # Each change names the route it changed: a route's history is its own changes and those
+    # with no route, which covered every route (the submission, a withdrawal, older changes).
+    names = {route.id: route.route for route in routes}
+    record["history"] = [
+        _pick(change, HISTORY_FIELDS) | {"route": names.get(change.route_id)} for change in history
+    ]
     return record
 
 

@@ -81,6 +81,19 @@ def weekly_counts(
     return series
 
 
+def weekly_totals(*, session: Session, edges: Sequence[datetime]) -> list[int]:
+    """Discoveries logged in each [edges[i], edges[i+1]), each counted once however many
+    teams it went to (one indexed range per week, as weekly_counts)."""
+    weeks = [
+        sa.select(sa.literal(index, sa.Integer), sa.func.count()).where(logged_between(start, end))
+        for index, (start, end) in enumerate(itertools.pairwise(edges))
+    ]
+    totals = [0] * (len(edges) - 1)
+    for index, count in session.exec(sa.union_all(*weeks)).all():
+        totals[index] = count
+    return totals
+
+
 def participation(
     *, session: Session, start: datetime, end: datetime, limit: int
 ) -> tuple[int, int, list[str]]:
