@@ -71,6 +71,7 @@ class LoopLine:
     outcome_kind: str | None = None
     note: str | None = None
     link: str | None = None
+    route: str | None = None  # the team whose answer it was (None: every route, as before 0015)
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,7 @@ def _receipt_agrees(receipt: dict, discovery: Discovery, routes: list[DiscoveryR
     )
     text = str(receipt.get("blocks"))
     for route in routes:
-        said = f"<#{route.channel_id}> ({'passed it on' if route.rerouted_to else route.status})"
+        said = f"<#{route.channel_id}> ({'passed it on' if route.rerouted_to else route.status}"
         assert f"<#{route.channel_id}>" not in text or said in text, (
             f"discovery #{discovery.id}'s receipt does not say {route.route} is {said}"
         )

@@ -140,6 +140,9 @@ def test_each_teams_answer_counts_on_its_own_route_only(session, hand_made_week)
     assert sales.changes[DiscoveryStatus.DECLINED] == 1  # Vandelay's, not product's answer
     still_open = open_per_route(session=session, before=LATER, cap=9, routes=["sales", "product"])
     assert still_open == {"sales": 4, "product": 0}  # sales still owes Globex (and 3 others)
+    news = {n.user_id: n for n in scout_news(session=session, week=WEEK, zone=BERLIN)}
+    [answer] = news["U2"].answered  # Globex's scout reads which team answered
+    assert (answer.account, answer.to_status, answer.route) == ("Globex", "declined", "product")
 
 
 def test_the_coach_counts_discoveries_once_and_routes_per_route(session, hand_made_week):
