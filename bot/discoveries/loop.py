@@ -1,4 +1,5 @@
-"""Closing the loop: a discovery's status changes once, kept in its history, told to the scout.
+"""Closing the loop: each team's answer (its route's status) changes once, kept in its
+history, told to the scout; the discovery's own status follows its routes'.
 
 Acknowledging first is not required: "actioned" or "declined" straight from "new" is one
 change (new → actioned), not an invented acknowledgement; whoever acts has picked it up,
@@ -110,12 +111,6 @@ def _withdraw(
     clicked = card_route(routes, channel_id=change.channel_id, route=change.route)
     _record_event(session, discovery_id, change, change_id, clicked and clicked.route, now)
     return ChangeResult(status=Status.WITHDRAWN, change_id=change_id)
-
-
-def moved_away(routes: Sequence[DiscoveryRoute | RouteView], channel_id: str) -> bool:
-    """Whether the card in this channel was re-routed (a stale copy of it may still be clicked)."""
-    here = [route for route in routes if route.channel_id == channel_id]
-    return bool(here) and all(route.rerouted_to is not None for route in here)
 
 
 def _record(
