@@ -148,14 +148,16 @@ def _discoveries_sql(d: dict[str, str], stretch: Stretch, end: int, team: str) -
 
 
 def _routes_sql() -> str:
-    """One route per discovery by its id, a second for every third; 1 in 50 re-routed away."""
+    """One route per discovery by its id, a second for every third; 1 in 50 re-routed away.
+    Each route has its discovery's status (its changes cover every route: route_id NULL)."""
     return """
-        INSERT INTO discovery_routes (discovery_id, route, reason, channel_id, rerouted_to)
+        INSERT INTO discovery_routes (discovery_id, route, reason, channel_id, rerouted_to,
+            status, created_at)
         SELECT id, CASE id % 3 WHEN 0 THEN 'sales' WHEN 1 THEN 'marketing' ELSE 'product' END,
-            'bench', 'C0BENCH', CASE WHEN id % 50 = 0 THEN 'product' END
+            'bench', 'C0BENCH', CASE WHEN id % 50 = 0 THEN 'product' END, status, created_at
         FROM discoveries WHERE id BETWEEN :low AND :high
         UNION ALL
-        SELECT id, 'product', 'bench', 'C0BENCH', NULL
+        SELECT id, 'product', 'bench', 'C0BENCH', NULL, status, created_at
         FROM discoveries WHERE id BETWEEN :low AND :high AND id % 3 = 0
     """
 

@@ -80,11 +80,13 @@ def _add(session, rng, number, team_id, channels, network, created, now) -> None
     )  # fmt: skip
     session.add(discovery)
     session.flush()
-    session.add(DiscoveryRoute(discovery_id=discovery.id, route=route,
-                               reason="Sample history", channel_id=channels.get(route, "")))  # fmt: skip
+    routed = DiscoveryRoute(discovery_id=discovery.id, route=route, reason="Sample history",
+                            channel_id=channels.get(route, ""), created_at=created)  # fmt: skip
+    session.add(routed)
+    session.flush()
     session.add(StatusChange(discovery_id=discovery.id, to_status=DiscoveryStatus.NEW,
                              actor_user_id=discovery.scout_user_id, at=created))  # fmt: skip
-    _answer(session, rng, discovery, ACTORS.get(route, "U0DANA"), now)
+    _answer(session, rng, (discovery, routed), ACTORS.get(route, "U0DANA"), now)
 
 
 def _value(rng: random.Random) -> dict:
@@ -94,8 +96,9 @@ def _value(rng: random.Random) -> dict:
     return {}
 
 
-def _answer(session, rng: random.Random, discovery: Discovery, actor: str, now: datetime) -> None:
+def _answer(session, rng: random.Random, rows: tuple, actor: str, now: datetime) -> None:
     """Most are picked up within days; many then actioned, a few declined; some stay open."""
+    discovery, route = rows
     picked = discovery.created_at + timedelta(days=rng.uniform(0.1, 4))
     if rng.random() > 0.8 or picked > now:
         return
@@ -109,7 +112,8 @@ def _answer(session, rng: random.Random, discovery: Discovery, actor: str, now: 
         steps.append((DiscoveryStatus.DECLINED, closed, None, "Not a fit for our market"))
     before = DiscoveryStatus.NEW
     for status, at, kind, note in steps:
-        session.add(StatusChange(discovery_id=discovery.id, from_status=before, to_status=status,
-                                 actor_user_id=actor, outcome_kind=kind, note=note, at=at))  # fmt: skip
+        session.add(StatusChange(discovery_id=discovery.id, route_id=route.id, from_status=before,
+                                 to_status=status, actor_user_id=actor, outcome_kind=kind,
+                                 note=note, at=at))  # fmt: skip
         before = status
-    discovery.status = before
+    discovery.status = route.status = before  # one route: the discovery's is the route's

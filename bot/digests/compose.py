@@ -82,10 +82,12 @@ class RouteReport:
 
 @dataclass(frozen=True)
 class TrendRow:
-    """One week of the trend: discoveries per route, in the order of the report's `routes`."""
+    """One week of the trend: discoveries per route, in the order of the report's `routes`,
+    and in all (a discovery sent to two teams counts on each route, once in the total)."""
 
     week: str
     counts: tuple[int, ...]
+    total: int | None = None  # None: not counted apart, the routes' sum stands in
 
 
 @dataclass(frozen=True)
@@ -195,17 +197,23 @@ def listing(
     return Listing(shown, more, at_least=capped)
 
 
+def _total(row: TrendRow) -> int:
+    """A week's discoveries, each once (the routes' sum only where no total was counted)."""
+    return sum(row.counts) if row.total is None else row.total
+
+
 def coach_report(figures: CoachFigures, network: ValueNetwork) -> CoachReport:
     """What the coaches are told about the week and the twelve before it."""
     routes = tuple(figures.series)
+    totals = figures.totals or tuple(None for _ in figures.weeks)
     trend = tuple(
-        TrendRow(week.key, tuple(figures.series[route][index] for route in routes))
-        for index, week in enumerate(figures.weeks)
+        TrendRow(week.key, tuple(figures.series[route][index] for route in routes), total)
+        for (index, week), total in zip(enumerate(figures.weeks), totals, strict=True)
     )
     done, timing = figures.completeness, figures.timing
     return CoachReport(
-        week=figures.week, quiet=_coach_quiet(figures, trend), new=sum(trend[-1].counts),
-        last_week=sum(trend[-2].counts) if len(trend) > 1 else 0, routes=routes, trend=trend,
+        week=figures.week, quiet=_coach_quiet(figures, trend), new=_total(trend[-1]),
+        last_week=_total(trend[-2]) if len(trend) > 1 else 0, routes=routes, trend=trend,
         active_scouts=figures.active_scouts,
         first_timers=listing(figures.first_timers, total=figures.first_timer_count),
         logged=done.total, with_value=percent(done.valued, done.total),

@@ -41,6 +41,7 @@ from storage.queries.digest_trends import (
     scout_logged,
     theme_trends,
     weekly_counts,
+    weekly_totals,
 )
 
 # How much a digest lists; figures above these are counted, not listed.
@@ -83,7 +84,7 @@ class CoachFigures:
 
     week: Week
     weeks: tuple[Week, ...]  # the trend's weeks, oldest first, this one last
-    series: Mapping[Route, tuple[int, ...]]  # in the routes' order
+    series: Mapping[Route, tuple[int, ...]]  # per route: a discovery counts on each team
     active_scouts: int
     first_timer_count: int
     first_timers: tuple[str, ...]
@@ -94,6 +95,7 @@ class CoachFigures:
     recognised: tuple[ScoutCount, ...]
     baseline_weeks: int = BASELINE_WEEKS  # `themes[…].before` counts this many weeks
     cohort_weeks: int = COHORT_WEEKS  # `timing` is of the discoveries of this many weeks
+    totals: tuple[int, ...] = ()  # discoveries per trend week, each counted once
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,7 @@ def coach_figures(*, session: Session, week: Week, zone: ZoneInfo, now: datetime
     weeks = tuple(week.shifted(n) for n in range(1 - TREND_WEEKS, 1))
     edges = [w.bounds(zone)[0] for w in weeks] + [end]
     series = weekly_counts(session=session, edges=edges, routes=current_routes().ids)
+    totals = tuple(weekly_totals(session=session, edges=edges))
     active, first_count, first = participation(
         session=session, start=start, end=end, limit=FIRST_TIMERS
     )
@@ -190,7 +193,7 @@ def coach_figures(*, session: Session, week: Week, zone: ZoneInfo, now: datetime
         active_scouts=active, first_timer_count=first_count, first_timers=tuple(first),
         completeness=completeness(session=session, start=start, end=end), timing=timing,
         themes=tuple(theme_trends(session=session, before=baseline, start=start, end=end)),
-        recognised_count=count, recognised=tuple(scouts),
+        recognised_count=count, recognised=tuple(scouts), totals=totals,
     )  # fmt: skip
 
 

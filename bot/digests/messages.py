@@ -205,6 +205,7 @@ def _answer(answer: Answer) -> dict[str, object]:
         "actor": change.actor_user_id, "outcome": answer.outcome,
         "note": shorten(change.note.strip(), NOTE) if change.note else None,
         "link": link_to(change.link),
+        "team": current_routes().label(change.route) if change.route else None,
     }  # fmt: skip
 
 

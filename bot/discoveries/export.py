@@ -45,7 +45,15 @@ FIELDS = (
 )  # fmt: skip
 NESTED = ("routes", "history")
 COLUMNS = (*FIELDS, *NESTED)  # and, before the nested ones, the answers of added questions
-ROUTE_FIELDS = ("route", "reason", "channel_id", "message_ts", "rerouted_to")
+ROUTE_FIELDS = (
+    "route",
+    "reason",
+    "channel_id",
+    "message_ts",
+    "rerouted_to",
+    "status",
+    "created_at",
+)
 HISTORY_FIELDS = (
     "at", "from_status", "to_status", "actor_user_id", "note", "outcome_kind", "link",
     "rerouted_from", "rerouted_to",
@@ -240,7 +248,12 @@ def discovery_record(
     answers = discovery.answers or {}
     record |= {key: answers.get(key) for key in answer_fields()}
     record["routes"] = [_pick(route, ROUTE_FIELDS) for route in routes]
-    record["history"] = [_pick(change, HISTORY_FIELDS) for change in history]
+    # Each change names the route it changed: a route's history is its own changes and those
+    # with no route, which covered every route (the submission, a withdrawal, older changes).
+    names = {route.id: route.route for route in routes}
+    record["history"] = [
+        _pick(change, HISTORY_FIELDS) | {"route": names.get(change.route_id)} for change in history
+    ]
     return record
 
 

@@ -1,4 +1,5 @@
-"""Closing the loop: a discovery's status changes once, kept in its history, told to the scout.
+"""Closing the loop: each team's answer (its route's status) changes once, kept in its
+history, told to the scout; the discovery's own status follows its routes'.
 
 Acknowledging first is not required: "actioned" or "declined" straight from "new" is one
 change (new → actioned), not an invented acknowledgement; whoever acts has picked it up,
@@ -15,6 +16,14 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from bot.discoveries.event_log import record
+from bot.discoveries.route_status import (
+    card_route,
+    close_open_routes,
+    lock_discovery,
+    routes_of,
+    set_route_status,
+    settle,
+)
 from bot.domain.events import (
     DiscoveryWithdrawn,
     RouteAcknowledged,
@@ -42,7 +51,7 @@ EVENTS: dict[DiscoveryStatus, type[StatusChanged]] = {
 
 @dataclass(frozen=True)
 class Change:
-    """What someone did to a discovery, and in which channel (the card they clicked)."""
+    """What someone did to a discovery, on which card (its channel, and its route if named)."""
 
     to_status: DiscoveryStatus
     actor_user_id: str
@@ -50,6 +59,7 @@ class Change:
     note: str | None = None
     outcome_kind: str | None = None
     link: str | None = None
+    route: str | None = None  # the card's route, as its buttons name it
 
 
 @dataclass(frozen=True)
@@ -65,54 +75,52 @@ class ReplyState:
 def change_status(
     *, session: Session, discovery_id: int, change: Change, now: datetime
 ) -> ChangeResult:
-    """Change the status once (compare-and-set), with its history row and the scout's reply."""
-    # Statuses only move forward, so a lost race is retried at most once per status.
-    for _ in range(len(Status)):
-        current = session.exec(select(Discovery.status).where(Discovery.id == discovery_id)).first()
-        if current is None:
-            return ChangeResult(status=None)
-        if current not in ALLOWED_FROM[change.to_status]:
-            return _refused(session, discovery_id, current, change)
-        routes = _routes(session, discovery_id)
-        if change.to_status != Status.WITHDRAWN and moved_away(routes, change.channel_id):
-            return ChangeResult(status=current, moved=True)  # withdrawing is the scout's
-        if _compare_and_set(session, discovery_id, current, change.to_status, now):
-            change_id = _record(session, discovery_id, current, change, now)
-            _record_event(session, discovery_id, change, change_id, routes, now)
-            return ChangeResult(status=change.to_status, change_id=change_id)
-    raise RuntimeError(f"status of discovery {discovery_id} kept changing")
+    """Change the clicked card's route once (compare-and-set), with its history row and the
+    scout's reply; a withdrawal closes every route still open at once."""
+    if lock_discovery(session, discovery_id) is None:
+        return ChangeResult(status=None)
+    routes = routes_of(session, discovery_id)
+    if change.to_status == Status.WITHDRAWN:
+        return _withdraw(session, discovery_id, change, routes, now)
+    route = card_route(routes, channel_id=change.channel_id, route=change.route)
+    if route is None or route.rerouted_to is not None:
+        return ChangeResult(status=route.status if route else None, moved=True)
+    assert isinstance(route, DiscoveryRoute) and route.id is not None
+    was = route.status
+    if was not in ALLOWED_FROM[change.to_status]:
+        return _refused(session, discovery_id, was, change, route.id)
+    if not set_route_status(session, route.id, was, change.to_status):  # the lock makes it win
+        raise RuntimeError(f"route {route.id} changed under its discovery's lock")
+    change_id = _record(session, discovery_id, was, change, now, route.id)
+    settle(session, discovery_id, now)
+    _record_event(session, discovery_id, change, change_id, route.route, now)
+    return ChangeResult(status=change.to_status, change_id=change_id)
 
 
-def moved_away(routes: Sequence[DiscoveryRoute | RouteView], channel_id: str) -> bool:
-    """Whether the card in this channel was re-routed (a stale copy of it may still be clicked)."""
-    here = [route for route in routes if route.channel_id == channel_id]
-    return bool(here) and all(route.rerouted_to is not None for route in here)
-
-
-def _routes(session: Session, discovery_id: int) -> list[DiscoveryRoute]:
-    return list(
-        session.exec(select(DiscoveryRoute).where(DiscoveryRoute.discovery_id == discovery_id))
-    )
-
-
-def _compare_and_set(
-    session: Session, discovery_id: int, current: Status, new: Status, now: datetime
-) -> bool:
-    """UPDATE … WHERE status = current: of racing clicks (any process, any backend) one wins."""
-    statement = (
-        sa.update(Discovery)
-        .where(col(Discovery.id) == discovery_id, col(Discovery.status) == current)
-        .values(status=new, updated_at=now)
-    )
-    return session.exec(statement).rowcount == 1  # type: ignore[call-overload]
+def _withdraw(
+    session: Session, discovery_id: int, change: Change, routes: list[DiscoveryRoute],
+    now: datetime,
+) -> ChangeResult:  # fmt: skip
+    """The scout takes it back: every route still open is withdrawn by one history row."""
+    was = session.exec(select(Discovery.status).where(Discovery.id == discovery_id)).one()
+    if was not in ALLOWED_FROM[Status.WITHDRAWN]:
+        return _refused(session, discovery_id, was, change, None)
+    close_open_routes(session, discovery_id, Status.WITHDRAWN)
+    change_id = _record(session, discovery_id, was, change, now, None)
+    settle(session, discovery_id, now, floor=Status.WITHDRAWN)
+    clicked = card_route(routes, channel_id=change.channel_id, route=change.route)
+    _record_event(session, discovery_id, change, change_id, clicked and clicked.route, now)
+    return ChangeResult(status=Status.WITHDRAWN, change_id=change_id)
 
 
 def _record(
-    session: Session, discovery_id: int, current: Status, change: Change, now: datetime
-) -> int:
+    session: Session, discovery_id: int, current: Status, change: Change, now: datetime,
+    route_id: int | None,
+) -> int:  # fmt: skip
     """The history row, in the transaction of the status update."""
     row = StatusChange(
         discovery_id=discovery_id,
+        route_id=route_id,
         from_status=current,
         to_status=change.to_status,
         actor_user_id=change.actor_user_id,
@@ -132,21 +140,22 @@ def _record_event(
     discovery_id: int,
     change: Change,
     change_id: int,
-    routes: list[DiscoveryRoute],
+    route: str | None,
     now: datetime,
 ) -> None:
     """The change's domain event: the scout hears of it, the cards and a webhook show it."""
-    clicked = next((r.route for r in routes if r.channel_id == change.channel_id), None)
     event = EVENTS[change.to_status](
         discovery_id, change.actor_user_id, change_id=change_id, channel_id=change.channel_id,
-        route=clicked,
+        route=route,
     )  # fmt: skip
     record(session=session, event=event, now=now)
 
 
-def _refused(session: Session, discovery_id: int, current: Status, change: Change) -> ChangeResult:
+def _refused(
+    session: Session, discovery_id: int, current: Status, change: Change, route_id: int | None
+) -> ChangeResult:
     """Not changed: the status now, who made it so, and whether that was this same change."""
-    latest = latest_change(session=session, discovery_id=discovery_id)
+    latest = latest_change(session=session, discovery_id=discovery_id, route_id=route_id)
     repeated = (
         latest is not None
         and latest.to_status == change.to_status
@@ -155,13 +164,16 @@ def _refused(session: Session, discovery_id: int, current: Status, change: Chang
     return ChangeResult(status=current, latest=latest, repeated=repeated)
 
 
-def latest_change(*, session: Session, discovery_id: int) -> ChangeView | None:
-    """The newest status change of a discovery."""
-    row = session.exec(
-        select(StatusChange)
-        .where(StatusChange.discovery_id == discovery_id)
-        .order_by(col(StatusChange.at).desc(), col(StatusChange.id).desc())
-    ).first()
+def latest_change(
+    *, session: Session, discovery_id: int, route_id: int | None = None
+) -> ChangeView | None:
+    """The newest status change of a discovery, or of one route (its own and those of all)."""
+    statement = select(StatusChange).where(StatusChange.discovery_id == discovery_id)
+    if route_id is not None:
+        mine = col(StatusChange.route_id) == route_id
+        statement = statement.where(sa.or_(mine, col(StatusChange.route_id).is_(None)))
+    order = (col(StatusChange.at).desc(), col(StatusChange.id).desc())
+    row = session.exec(statement.order_by(*order)).first()
     return view_of(ChangeView, row) if row else None
 
 
@@ -184,29 +196,33 @@ def load_cards(*, session: Session, discovery_id: int) -> Cards | None:
     discovery = session.get(Discovery, discovery_id)
     if discovery is None:
         return None
-    routes = session.exec(
-        select(DiscoveryRoute)
-        .where(DiscoveryRoute.discovery_id == discovery_id)
-        .order_by(col(DiscoveryRoute.id))
-    ).all()
+    routes = routes_of(session, discovery_id)
     history = status_history(session=session, discovery_id=discovery_id)
     return view_of(DiscoveryView, discovery), [view_of(RouteView, r) for r in routes], history
 
 
 def start_change(
-    *, session: Session, discovery_id: int, channel_id: str, target: DiscoveryStatus
-) -> tuple[str | None, ChangeResult | None]:
+    *, session: Session, discovery_id: int, channel_id: str, target: DiscoveryStatus,
+    route: str | None = None,
+) -> tuple[str | None, ChangeResult | None]:  # fmt: skip
     """Before the Actioned or Decline modal opens: the discovery's account, and a refusal when
-    it cannot reach `target` (gone, closed, or this is a stale card that was re-routed away)."""
+    the card's route cannot reach `target` (gone, closed, or a stale card re-routed away)."""
     found = load_cards(session=session, discovery_id=discovery_id)
     if found is None:
         return None, ChangeResult(status=None)
     discovery, routes, history = found
-    if discovery.status not in ALLOWED_FROM[target]:
-        return discovery.account, ChangeResult(status=discovery.status, latest=history[-1])
-    if moved_away(routes, channel_id):
+    here = card_route(routes, channel_id=channel_id, route=route)
+    if here is None or here.rerouted_to is not None:
         return discovery.account, ChangeResult(status=discovery.status, moved=True)
+    if here.status not in ALLOWED_FROM[target]:
+        latest = route_history(history, here.id)[-1]
+        return discovery.account, ChangeResult(status=here.status, latest=latest)
     return discovery.account, None
+
+
+def route_history(history: Sequence[ChangeView], route_id: int) -> list[ChangeView]:
+    """A route's own changes and those that covered every route, oldest first."""
+    return [change for change in history if change.route_id in (None, route_id)]
 
 
 def heal_cards(*, session: Session, discovery_id: int, cause: str, now: datetime) -> str | None:

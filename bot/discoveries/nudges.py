@@ -1,4 +1,5 @@
-"""Open loops: a card still `new` after N working days gets one nudge in its thread."""
+"""Open loops: a card whose team has not answered after N working days gets one nudge in its
+thread (each team's card on its own: another team's answer does not close this one's loop)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,8 @@ from bot.rendering.dialogue import plain_mrkdwn_message
 from bot.rendering.text import render
 from storage.engine import read_scope, session_scope
 from storage.enums import DiscoveryStatus
-from storage.models import Discovery, DiscoveryRoute, ProcessedRequest, StatusChange
+from storage.models import Discovery, DiscoveryRoute, ProcessedRequest
 from storage.queries import get_setting, record_request_once
-from storage.types import UTCDateTime
 
 log = logging.getLogger(__name__)
 
@@ -98,29 +98,21 @@ def _claim(
 def _still_open(session: Session, route_id: int) -> bool:
     """The card is still new and in its channel now (it was found before the write lock)."""
     route = session.get(DiscoveryRoute, route_id)
-    if route is None or route.rerouted_to is not None:
-        return False
-    discovery = session.get(Discovery, route.discovery_id)
-    return discovery is not None and discovery.status == DiscoveryStatus.NEW
+    return route is not None and route.rerouted_to is None and route.status == DiscoveryStatus.NEW
 
 
 def _candidates(session: Session, *, days: int, now: datetime) -> list[tuple[int, datetime, Nudge]]:
-    """Posted cards of `new` discoveries at least N calendar days in their channel, never nudged."""
+    """Posted cards their team has not answered, at least N calendar days in their channel,
+    never nudged."""
     key = sa.literal(f"{KIND}:") + sa.cast(DiscoveryRoute.id, sa.String)
     nudged = select(ProcessedRequest.key).where(ProcessedRequest.key == key).exists()
-    # A re-routed card's clock starts when it arrived in its new channel.
-    arrived = sa.func.coalesce(
-        select(sa.func.max(StatusChange.at))
-        .where(StatusChange.discovery_id == DiscoveryRoute.discovery_id)
-        .where(StatusChange.rerouted_to == DiscoveryRoute.route)
-        .scalar_subquery(),
-        Discovery.created_at,
-        type_=UTCDateTime(),  # aware UTC back from both backends
-    )
+    # A re-routed (or also sent) card's clock starts when it arrived in its new channel.
+    arrived = col(DiscoveryRoute.created_at)
     statement = (
         select(DiscoveryRoute, arrived, Discovery.account, Discovery.scout_user_id)
         .join(Discovery, col(Discovery.id) == DiscoveryRoute.discovery_id)
-        .where(Discovery.status == DiscoveryStatus.NEW, col(DiscoveryRoute.message_ts).is_not(None))
+        .where(DiscoveryRoute.status == DiscoveryStatus.NEW)
+        .where(col(DiscoveryRoute.message_ts).is_not(None))
         .where(col(DiscoveryRoute.rerouted_to).is_(None))
         # N working days are at least N calendar days: a cheap bound before the exact check.
         .where(arrived <= now - timedelta(days=days), ~nudged)

@@ -130,7 +130,10 @@ class OutboxRenderer:
             low, high = self._clock() + RECEIPT_WAIT[0], self._clock() + RECEIPT_WAIT[1]
             raise NotReady(min(max(state.cards_due_at.timestamp(), low), high))
         posts = [(r.route, r.channel_id, self._permalink(r)) for r in state.routes]
-        return receipt_message(discovery=state.discovery, posts=posts, blocked=state.blocked)
+        answers = {r.route: "rerouted" if r.rerouted_to else r.status.value for r in state.routes}
+        return receipt_message(
+            discovery=state.discovery, posts=posts, blocked=state.blocked, answers=answers
+        )
 
     def _permalink(self, route: DiscoveryRoute) -> str | None:
         """A link to a posted card; None (no link) when Slack refuses for good."""

@@ -1,8 +1,9 @@
-"""Re-routing: a card moves to another route's channel, once, with a note the history keeps.
+"""Re-routing: a card moves to another route's channel, once, or the discovery is also sent
+there, with a note the history keeps.
 
-The moved card stays where it was, without buttons, saying where it went; the new channel
-gets a fresh card. Whoever had picked it up has passed it on, so an acknowledged discovery
-is new again until the new team picks it up.
+A moved card stays where it was, without buttons, saying where it went, and keeps its own
+history; the new channel gets a fresh card, new until that team picks it up. "Also send"
+keeps this team's card as it is and adds the other team beside it.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from bot.discoveries.event_log import record
-from bot.discoveries.loop import latest_change, load_cards
-from bot.domain.events import DiscoveryRerouted
+from bot.discoveries.loop import latest_change, load_cards, route_history
+from bot.discoveries.route_status import lock_discovery, settle
+from bot.domain.events import DiscoveryRerouted, DiscoveryShared
 from bot.domain.lifecycle import MOVABLE, RerouteRefused, Why
 from bot.routes import Route, current_routes
 from storage.enums import DiscoveryStatus
-from storage.models import Discovery, DiscoveryRoute, StatusChange
+from storage.models import DiscoveryRoute, StatusChange
 from storage.queries import route_channels
 from storage.queries._dialect import insert_for, inserted_one_row
 
@@ -34,6 +36,7 @@ class Move:
     to_route: Route
     actor_user_id: str
     note: str
+    also: bool = False  # also send it there: this team keeps it too
 
 
 @dataclass(frozen=True)
@@ -49,9 +52,11 @@ def offer_reroute(*, session: Session, discovery_id: int, route: str | None) -> 
     the card moved already, the discovery is closed or gone, or no other route has a channel."""
     found = load_cards(session=session, discovery_id=discovery_id)
     here = found and next((r for r in found[1] if r.route == route), None)
-    if found is None or here is None or here.rerouted_to or found[0].status not in MOVABLE:
-        why = Why.MOVED if here is not None and here.rerouted_to else Why.CLOSED
-        status, latest = (found[0].status, found[2][-1]) if found else (None, None)
+    if found is None or not here or here.rerouted_to or not _movable(found[0].status, here.status):
+        why = Why.MOVED if here and here.rerouted_to else Why.CLOSED
+        status, latest = (
+            (here.status, route_history(found[2], here.id)[-1]) if here else (None, None)
+        )
         account = found[0].account if found else None
         raise RerouteRefused(why, status=status, latest=latest, account=account)
     visited = {r.route for r in found[1]}
@@ -69,27 +74,45 @@ def reroute_card(*, session: Session, move: Move, now: datetime) -> int:
 
 
 def reroute(*, session: Session, move: Move, channels: Mapping[str, str], now: datetime) -> int:
-    """Move the card (its event brings the new card and the scout's reply); the change's id.
+    """Move the card, or also send the discovery (its event brings the new card and the
+    scout's reply); the change's id.
 
     A repeat of the same move by the same person (double click, retried request) returns
     the first change's id and changes nothing.
     """
-    discovery = session.get(Discovery, move.discovery_id)
+    discovery = lock_discovery(session, move.discovery_id)
     if discovery is None:
         raise RerouteRefused(Why.GONE)
     source = _source_route(session, move)
-    if source.rerouted_to is not None:
+    if source.rerouted_to is not None or (move.also and _sent(session, move)):
         return _repeated(session, move, source)
-    if discovery.status not in MOVABLE:
-        latest = latest_change(session=session, discovery_id=move.discovery_id)
-        raise RerouteRefused(Why.CLOSED, status=discovery.status, latest=latest)
+    if not _movable(discovery.status, source.status):
+        latest = latest_change(session=session, discovery_id=move.discovery_id, route_id=source.id)
+        raise RerouteRefused(Why.CLOSED, status=source.status, latest=latest)
     channel = channels.get(move.to_route)
     if not channel:
         raise RerouteRefused(Why.UNMAPPED)
-    _move_card(session, source, move.to_route)
-    from_status = _make_new(session, move.discovery_id)
-    _add_route(session, move, source, channel)
-    return _record(session, move, source, from_status, channel, now)
+    if not move.also:
+        _move_card(session, source, move.to_route)
+    added = _add_route(session, move, source, channel, now)
+    change_id = _record(session, move, source, added, channel, now)
+    settle(session, move.discovery_id, now)
+    return change_id
+
+
+def _movable(overall: DiscoveryStatus, here: DiscoveryStatus) -> bool:
+    """This team still owes an answer, and the scout has not taken the discovery back."""
+    return overall != DiscoveryStatus.WITHDRAWN and here in MOVABLE
+
+
+def _sent(session: Session, move: Move) -> bool:
+    """The discovery was already also sent from this card to that route (a repeat)."""
+    statement = select(StatusChange.id).where(
+        StatusChange.discovery_id == move.discovery_id,
+        StatusChange.rerouted_from == move.from_route,
+        StatusChange.rerouted_to == move.to_route,
+    )
+    return session.exec(statement).first() is not None
 
 
 def _source_route(session: Session, move: Move) -> DiscoveryRoute:
@@ -106,21 +129,26 @@ def _source_route(session: Session, move: Move) -> DiscoveryRoute:
 
 
 def _repeated(session: Session, move: Move, source: DiscoveryRoute) -> int:
-    """The card moved already: the same move by the same person is done, else refused."""
-    latest = session.exec(
+    """Done before: the same move (or "also send") by the same person is this one again;
+    anything else is refused (the card moved, or the discovery is there already)."""
+    rows = session.exec(
         select(StatusChange)
         .where(StatusChange.discovery_id == move.discovery_id)
         .where(StatusChange.rerouted_from == source.route)
         .order_by(col(StatusChange.id).desc())
-    ).first()
+    ).all()
+    same = next((r for r in rows if r.rerouted_to == move.to_route), None)
     if (
-        latest
-        and latest.rerouted_to == move.to_route
-        and latest.actor_user_id == move.actor_user_id
+        same
+        and same.actor_user_id == move.actor_user_id
+        and (same.from_status is None) == move.also
     ):
-        assert latest.id is not None
-        return latest.id
-    raise RerouteRefused(Why.MOVED, latest=latest)
+        assert same.id is not None
+        return same.id
+    if source.rerouted_to is None:
+        raise RerouteRefused(Why.THERE, latest=same)
+    moved = next((r for r in rows if r.rerouted_to == source.rerouted_to), None)
+    raise RerouteRefused(Why.MOVED, latest=moved)
 
 
 def _move_card(session: Session, source: DiscoveryRoute, to_route: Route) -> None:
@@ -134,24 +162,15 @@ def _move_card(session: Session, source: DiscoveryRoute, to_route: Route) -> Non
         raise RerouteRefused(Why.MOVED)
 
 
-def _make_new(session: Session, discovery_id: int) -> DiscoveryStatus:
-    """New again (whoever picked it up passed it on); refused if it was closed meanwhile."""
-    current = session.exec(select(Discovery.status).where(Discovery.id == discovery_id)).one()
-    statement = (
-        sa.update(Discovery)
-        .where(col(Discovery.id) == discovery_id, col(Discovery.status).in_(MOVABLE))
-        .values(status=DiscoveryStatus.NEW)
-    )
-    if session.exec(statement).rowcount != 1:  # type: ignore[call-overload]
-        raise RerouteRefused(Why.CLOSED, status=current)
-    return current
-
-
-def _add_route(session: Session, move: Move, source: DiscoveryRoute, channel: str) -> None:
-    """The new route, unless the discovery has been there (each route holds one card)."""
+def _add_route(
+    session: Session, move: Move, source: DiscoveryRoute, channel: str, now: datetime
+) -> int:
+    """The new route (new), unless the discovery has been there (each route holds one card)."""
+    how = "Also sent" if move.also else "Re-routed"
     values = {
         "discovery_id": move.discovery_id, "route": move.to_route, "channel_id": channel,
-        "reason": f"Re-routed from {source.route}: {move.note}",
+        "reason": f"{how} from {source.route}: {move.note}", "status": DiscoveryStatus.NEW,
+        "created_at": now,
     }  # fmt: skip
     statement = (
         insert_for(session, DiscoveryRoute)
@@ -160,26 +179,30 @@ def _add_route(session: Session, move: Move, source: DiscoveryRoute, channel: st
     )
     if not inserted_one_row(session, statement):
         raise RerouteRefused(Why.THERE)
+    added = session.exec(
+        select(DiscoveryRoute.id).where(
+            DiscoveryRoute.discovery_id == move.discovery_id, DiscoveryRoute.route == move.to_route
+        )
+    ).one()
+    return added
 
 
 def _record(
-    session: Session,
-    move: Move,
-    source: DiscoveryRoute,
-    from_status: DiscoveryStatus,
-    channel: str,
-    now: datetime,
+    session: Session, move: Move, source: DiscoveryRoute, added: int, channel: str, now: datetime
 ) -> int:
-    """The history row and its event (the new card, the scout's reply), in one transaction."""
+    """The history row and its event (the new card, the scout's reply), in one transaction.
+
+    A move belongs to the route it left, "also send" to the route it made."""
     row = StatusChange(
-        discovery_id=move.discovery_id, from_status=from_status, to_status=DiscoveryStatus.NEW,
+        discovery_id=move.discovery_id, route_id=added if move.also else source.id,
+        from_status=None if move.also else source.status, to_status=DiscoveryStatus.NEW,
         actor_user_id=move.actor_user_id, note=move.note, rerouted_from=source.route,
         rerouted_to=move.to_route, at=now,
     )  # fmt: skip
     session.add(row)
     session.flush()
     assert row.id is not None
-    event = DiscoveryRerouted(
+    event = (DiscoveryShared if move.also else DiscoveryRerouted)(
         move.discovery_id, move.actor_user_id, change_id=row.id, channel_id=source.channel_id,
         route=source.route, to_route=move.to_route, to_channel_id=channel,
     )  # fmt: skip

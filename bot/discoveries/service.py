@@ -130,6 +130,7 @@ def _record_routes(
                 route=route,
                 reason=reason,
                 channel_id=channels[route],
+                created_at=now,
             )
         )
     first = StatusChange(

@@ -81,11 +81,19 @@ class DiscoveryRerouted(StatusChanged):
     to_channel_id: str = ""
 
 
+@dataclass(frozen=True)
+class DiscoveryShared(DiscoveryRerouted):
+    """The team of channel_id also sent the discovery to another route (to_channel_id) and
+    keeps it too."""
+
+    type: ClassVar[str] = "discovery.shared"
+
+
 EVENT_TYPES: dict[str, type[DomainEvent]] = {
     kind.type: kind
     for kind in (
         DiscoverySubmitted, DiscoveryEdited, DiscoveryWithdrawn, DiscoveryRerouted,
-        RouteAcknowledged, RouteActioned, RouteDeclined,
+        DiscoveryShared, RouteAcknowledged, RouteActioned, RouteDeclined,
     )
 }  # fmt: skip
 

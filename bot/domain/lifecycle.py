@@ -3,7 +3,7 @@ of an actioned one, and why a change or a re-route changed nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -22,6 +22,19 @@ ALLOWED_FROM: dict[DiscoveryStatus, tuple[DiscoveryStatus, ...]] = {
 }
 
 MOVABLE = (DiscoveryStatus.NEW, DiscoveryStatus.ACKNOWLEDGED)
+OPEN = MOVABLE  # a team still owes an answer
+
+
+def overall(statuses: Iterable[DiscoveryStatus]) -> DiscoveryStatus:
+    """The discovery's one status, from its current routes' own: withdrawn if the scout took it
+    back; while any team still owes an answer, new until someone answers, then acknowledged;
+    once every team answered, actioned if anyone acted on it, else declined."""
+    seen = set(statuses)
+    if Status.WITHDRAWN in seen or not seen:
+        return Status.WITHDRAWN if seen else Status.NEW
+    if seen & set(OPEN):
+        return Status.NEW if seen == {Status.NEW} else Status.ACKNOWLEDGED
+    return Status.ACTIONED if Status.ACTIONED in seen else Status.DECLINED
 
 
 class Why(StrEnum):

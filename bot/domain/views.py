@@ -85,6 +85,8 @@ class RouteView:
     channel_id: str
     message_ts: str | None = None
     rerouted_to: str | None = None
+    status: DiscoveryStatus = DiscoveryStatus.NEW  # this team's own answer
+    created_at: datetime | None = None  # when it reached this team
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class ChangeView:
     link: str | None = None
     rerouted_from: str | None = None
     rerouted_to: str | None = None
+    route_id: int | None = None  # the route it changed; None: every route the discovery had
 
 
 @dataclass(frozen=True)

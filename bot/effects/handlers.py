@@ -17,6 +17,7 @@ from sqlmodel import Session
 from bot.domain.events import (
     DiscoveryEdited,
     DiscoveryRerouted,
+    DiscoveryShared,
     DiscoverySubmitted,
     DiscoveryWithdrawn,
     DomainEvent,
@@ -119,6 +120,7 @@ HANDLERS: dict[type[DomainEvent], tuple[Handler, ...]] = {
     DiscoverySubmitted: (post_cards, send_receipt, call_webhook),
     DiscoveryEdited: (redraw_cards, call_webhook),
     DiscoveryRerouted: (post_moved_card, *STATUS_EFFECTS),
+    DiscoveryShared: (post_moved_card, *STATUS_EFFECTS),
     DiscoveryWithdrawn: STATUS_EFFECTS,
     RouteAcknowledged: STATUS_EFFECTS,
     RouteActioned: STATUS_EFFECTS,

@@ -54,7 +54,8 @@ def register(app: App) -> None:
 def handle_acknowledge(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     """Acknowledge: claim the discovery once, however many clicks arrive."""
     card = _card(body, action)
-    result = _change(context, card, Change(Status.ACKNOWLEDGED, _user(context), card.channel_id))
+    change = Change(Status.ACKNOWLEDGED, _user(context), card.channel_id, route=card.route)
+    result = _change(context, card, change)
     if result.done:
         services(context).wake_delivery()
     else:
@@ -82,7 +83,7 @@ def handle_actioned(ack: Ack, view: dict, context: BoltContext) -> None:
     card = CardRef.of_view(view)
     change = Change(
         Status.ACTIONED, _user(context), card.channel_id,
-        note=form.note, outcome_kind=form.outcome_kind, link=form.link,
+        note=form.note, outcome_kind=form.outcome_kind, link=form.link, route=card.route,
     )  # fmt: skip
     _submit(ack, context, card, change)
 
@@ -94,7 +95,8 @@ def handle_declined(ack: Ack, view: dict, context: BoltContext) -> None:
         ack(response_action="errors", errors=errors)
         return
     card = CardRef.of_view(view)
-    _submit(ack, context, card, Change(Status.DECLINED, _user(context), card.channel_id, reason))
+    change = Change(Status.DECLINED, _user(context), card.channel_id, reason, route=card.route)
+    _submit(ack, context, card, change)
 
 
 @after_ack
@@ -118,7 +120,7 @@ def handle_rerouted(ack: Ack, view: dict, context: BoltContext) -> None:
         ack(response_action="errors", errors=errors)
         return
     card = CardRef.of_view(view)
-    move = Move(card.discovery_id, str(card.route), form[0], _user(context), form[1])
+    move = Move(card.discovery_id, str(card.route), form[0], _user(context), form[1], form[2])
     try:
         with services(context).transaction() as session:
             reroute_card(session=session, move=move, now=request_time(context))
@@ -155,7 +157,7 @@ def _open(
     with services(context).reading() as session:
         account, refused = start_change(
             session=session, discovery_id=card.discovery_id, channel_id=card.channel_id,
-            target=target,
+            target=target, route=card.route,
         )  # fmt: skip
     if refused is not None:
         _tell(client, context, card, refusal_text(refused, account=account))
@@ -204,5 +206,5 @@ def _plain(result: ChangeResult) -> str:
 def _card(body: dict, action: dict) -> CardRef:
     container = body.get("container") or {}
     channel = container.get("channel_id") or (body.get("channel") or {}).get("id", "")
-    discovery_id, _, route = action["value"].partition(":")  # "42", or "42:sales" (Re-route)
+    discovery_id, _, route = action["value"].partition(":")  # "42:sales"; "42" on older cards
     return CardRef(int(discovery_id), channel, container.get("message_ts"), route or None)

@@ -30,6 +30,7 @@ from bot.domain.views import ChangeView, DiscoveryView, RouteView, answers_of
 from bot.rendering.answers import ShownAnswer, shown_answers, stand_in
 from bot.rendering.ids import ActionId, BlockId
 from bot.rendering.text import NO_UNFURL, Mrkdwn, escape, render
+from bot.routes import current_routes
 from bot.wording import say
 from storage.enums import DiscoveryStatus
 
@@ -102,7 +103,8 @@ def discovery_card(
         HeaderBlock(text=PlainTextObject(text=_header(discovery.account), emoji=True)),
         *answer_blocks(discovery, definition, network),
         SectionBlock(text=MarkdownTextObject(text=_why(route.reason))),
-        *_status(discovery, route, history, {r.route: r.channel_id for r in routes}),
+        *_status(route, history, {r.route: r.channel_id for r in routes}),
+        *_others(route, routes),
         *_related(related),
         ContextBlock(elements=[MarkdownTextObject(text=_context(discovery, permalink_hint))]),
         *_actions(discovery, route),
@@ -224,13 +226,10 @@ def status_text(change: ChangeView, template: str, **values: object) -> str:
 
 
 def _status(
-    discovery: DiscoveryView,
-    route: RouteView,
-    history: Sequence[ChangeView],
-    channels: dict[str, str],
+    route: RouteView, history: Sequence[ChangeView], channels: dict[str, str]
 ) -> list[SectionBlock]:
-    """The card's status line: who is on it, what became of it, or where it moved."""
-    change = _status_change(discovery, route, history)
+    """The card's status line: who on this team is on it, what became of it, or where it moved."""
+    change = _status_change(route, history)
     if change is None:
         return []
     moved = change.rerouted_to is not None
@@ -238,21 +237,41 @@ def _status(
         change, "status_line.md.j2", moved_away=moved and change.rerouted_from == route.route,
         to_channel=channels.get(change.rerouted_to) if moved else None,  # type: ignore[arg-type]
         from_channel=channels.get(change.rerouted_from) if moved else None,  # type: ignore[arg-type]
+        also=moved and change.from_status is None,
     )  # fmt: skip
     return [SectionBlock(block_id=BlockId.CARD_STATUS.value, text=MarkdownTextObject(text=text))]
 
 
-def _status_change(
-    discovery: DiscoveryView, route: RouteView, history: Sequence[ChangeView]
-) -> ChangeView | None:
-    """The change a card shows: its move away, else the latest status (none while new)."""
+def _status_change(route: RouteView, history: Sequence[ChangeView]) -> ChangeView | None:
+    """The change a card shows: its move away, else its own latest status (none while new,
+    unless it arrived from another team)."""
     if route.rerouted_to is not None:
-        return next((c for c in reversed(history) if c.rerouted_from == route.route), None)
-    latest = history[-1] if history else None
-    if latest is not None and latest.rerouted_to == route.route:
-        return latest  # new here: says where it came from
-    change = next((c for c in reversed(history) if c.to_status == discovery.status), None)
-    return None if discovery.status == DiscoveryStatus.NEW else change
+        moves = (c for c in reversed(history) if c.rerouted_from == route.route)
+        return next((c for c in moves if c.rerouted_to == route.rerouted_to), None)
+    if route.status == DiscoveryStatus.NEW:
+        return next((c for c in reversed(history) if c.rerouted_to == route.route), None)
+    own = (c for c in reversed(history) if c.route_id in (None, route.id) and not c.rerouted_to)
+    return next((c for c in own if c.to_status == route.status), None)
+
+
+def _others(route: RouteView, routes: Sequence[RouteView]) -> list[ContextBlock]:
+    """In one line, every other team's own answer ("Marketing: acknowledged · Product: new")."""
+    others = [r for r in routes if r.rerouted_to is None and r.route != route.route]
+    if not others or route.rerouted_to is not None:
+        return []
+    text = render("card_others.md.j2", answers=team_answers(others))
+    return [
+        ContextBlock(block_id=BlockId.CARD_OTHERS.value, elements=[MarkdownTextObject(text=text)])
+    ]
+
+
+def team_answers(routes: Sequence[RouteView]) -> list[dict[str, str]]:
+    """Each route's team (as the admin labels it), channel and status, for one line of text."""
+    labels = current_routes()
+    return [
+        {"team": labels.label(r.route), "channel_id": r.channel_id, "status": r.status.value}
+        for r in routes
+    ]
 
 
 def _related(related: Related | None) -> list[SectionBlock]:
@@ -292,16 +311,12 @@ def _actions(discovery: DiscoveryView, route: RouteView) -> list[ActionsBlock]:
     """The buttons the status allows; none once final or once this card moved elsewhere."""
     if route.rerouted_to is not None:
         return []
-    # Re-route names the card's route too: a discovery has one card per route.
-    values = {ActionId.CARD_REROUTE: f"{discovery.id}:{route.route}"}
+    # Every button names the card's route: each team's answer is its own.
     buttons: list[InteractiveElement] = [
         ButtonElement(
-            text=label,
-            action_id=action.value,
-            style=style,
-            value=values.get(action, str(discovery.id)),
+            text=label, action_id=action.value, style=style, value=f"{discovery.id}:{route.route}"
         )
-        for label, action, style in BUTTONS.get(discovery.status, ())
+        for label, action, style in BUTTONS.get(route.status, ())
     ]
     if discovery.status == DiscoveryStatus.NEW:  # the scout (or an admin) may still change it
         buttons.append(_more_menu(discovery.id))

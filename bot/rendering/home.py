@@ -100,7 +100,9 @@ def _row(discovery: DiscoveryView, routes: list[RouteView], link: str | None) ->
     )
     brief = brief_line(current_definition(), answers_of(discovery))
     text += f"\n{brief}" if brief else ""
-    where = " ".join(f"<#{r.channel_id}>" for r in routes if not r.rerouted_to) or "not routed"
+    # Each team's own answer: one may be on it while another has declined.
+    answers = [(r.channel_id, STATUS.get(r.status, r.status)) for r in routes if not r.rerouted_to]
+    where = render("home_answers.md.j2", answers=answers) or "not routed"
     when = discovery.created_at.strftime("%-d %b %Y")
     story = link_to_thread(link)
     context = f"{where} · logged {when} · #{discovery.id}" + (f" · {story}" if story else "")

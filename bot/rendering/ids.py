@@ -42,11 +42,13 @@ class BlockId(StrEnum):
     AMOUNT_SUFFIX = ":amount"
     PRESSURE_SUFFIX = ":pressure"
     CARD_STATUS = "card_status"
+    CARD_OTHERS = "card_others"
     CARD_ACTIONS = "card_actions"
     STATUS_OUTCOME = "status_outcome"
     STATUS_NOTE = "status_note"
     STATUS_LINK = "status_link"
     REROUTE_TO = "reroute_to"
+    REROUTE_HOW = "reroute_how"
     CONFIG_CHANNEL_PREFIX = "config_channel:"  # + role
     CONFIG_SCHEDULE = "config_schedule"
     CONFIG_NUDGE = "config_nudge"

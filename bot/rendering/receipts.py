@@ -32,12 +32,19 @@ def receipt_message(
     discovery: DiscoveryView,
     posts: list[tuple[str, str, str | None]],
     blocked: dict[str, str] | None = None,
+    answers: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The scout's thanks, naming each channel the discovery went to with a link to its post;
-    blocked: route → why its channel refuses the bot (that card is said to wait)."""
-    blocked = blocked or {}
+    """The scout's thanks, naming each channel the discovery went to with a link to its post
+    and that team's answer; blocked: route → why its channel refuses the bot (that card is
+    said to wait); answers: route → its status ("rerouted" once moved away)."""
+    blocked, answers = blocked or {}, answers or {}
     places = [
-        render("receipt_place.md.j2", channel_id=channel, link=link_as(permalink, "see the post"))
+        render(
+            "receipt_place.md.j2",
+            channel_id=channel,
+            link=link_as(permalink, "see the post"),
+            status=answers.get(route),
+        )
         for route, channel, permalink in posts
         if route not in blocked
     ]

@@ -35,6 +35,13 @@ DONE = {  # how a refusal names the status someone else (or the scout) got to fi
 }
 
 
+ALSO = "also"
+REROUTE_HOW = {  # the re-route modal's choice: move the card, or also send the discovery
+    "move": "Passes it on: move the card there",
+    ALSO: "Keeps it too: also send it there",
+}
+
+
 @dataclass(frozen=True)
 class CardRef:
     """The card a person acted on: its discovery, channel and message."""
@@ -113,15 +120,28 @@ def reroute_modal(*, card: CardRef, account: str, routes: list[Route]) -> View:
             label="Send it to",
             element=StaticSelectElement(action_id=INPUT, placeholder="Choose…", options=options),
         ),
+        _how_input(),
         _note_input("Why there? The new team and the scout will read this.", "A note"),
     ]
     return _modal(CallbackId.STATUS_REROUTED, "Re-route", "Re-route", card, blocks)
 
 
-def reroute_from_modal(view: dict) -> tuple[tuple[Route, str] | None, dict[str, str]]:
-    """The submitted route and note, or the errors to show on their fields."""
+def _how_input() -> InputBlock:
+    """Move the card (this team passes it on) or also send it (this team keeps it too)."""
+    options = [Option(value=value, label=label) for value, label in REROUTE_HOW.items()]
+    return InputBlock(
+        block_id=BlockId.REROUTE_HOW.value,
+        label="This team",
+        optional=True,  # unanswered (an older client) reads as a move, as before
+        element=StaticSelectElement(action_id=INPUT, options=options, initial_option=options[0]),
+    )
+
+
+def reroute_from_modal(view: dict) -> tuple[tuple[Route, str, bool] | None, dict[str, str]]:
+    """The submitted route, note and whether this team keeps it too, or the errors to show."""
     fields = submitted_fields(view)
     route = fields.get(BlockId.REROUTE_TO.value)
+    also = fields.get(BlockId.REROUTE_HOW.value) == ALSO
     note, note_error = _note(fields)
     found = {
         BlockId.REROUTE_TO.value: (
@@ -130,7 +150,7 @@ def reroute_from_modal(view: dict) -> tuple[tuple[Route, str] | None, dict[str, 
         BlockId.STATUS_NOTE.value: note_error,
     }
     errors = {block: error for block, error in found.items() if error}
-    return (None if errors else (str(route), note)), errors
+    return (None if errors else (str(route), note, also)), errors
 
 
 def reroute_refusal(refused: RerouteRefused, *, account: str | None, plain: bool = False) -> str:
@@ -169,8 +189,9 @@ def status_reply_message(
     """The scout's reply in the receipt's thread: who picked it up, what became of it, or
     where it moved (to_channel_id)."""
     text = status_text(
-        change, "status_reply.md.j2", channel_id=channel_id, to_channel_id=to_channel_id
-    )
+        change, "status_reply.md.j2", channel_id=channel_id, to_channel_id=to_channel_id,
+        also=change.rerouted_to is not None and change.from_status is None,
+    )  # fmt: skip
     blocks = [SectionBlock(text=MarkdownTextObject(text=text)).to_dict()]
     return {"text": text, "blocks": blocks, **NO_UNFURL}
 

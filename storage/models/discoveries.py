@@ -91,11 +91,19 @@ class DiscoveryRoute(SQLModel, table=True):
             "rerouted_to",
             "route",
         ),
+        # Open loops and nudges: the cards still new that arrived before a moment.
+        sa.Index("ix_discovery_routes_status_created_at", "status", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     discovery_id: int = Field(sa_type=sa.Integer, foreign_key="discoveries.id", ondelete="CASCADE")
     route: str = Field(sa_type=sa.String(ENUM_LENGTH))  # a route id of prompts/routing.yaml
+    # This team's own answer; the discovery's status is derived from its routes' (lifecycle).
+    status: DiscoveryStatus = Field(
+        default=DiscoveryStatus.NEW, sa_type=str_enum(DiscoveryStatus, ENUM_LENGTH)
+    )
+    # When the discovery reached this team (submitted, re-routed or also sent here).
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     reason: str = Field(sa_type=sa.Text)
     channel_id: str = Field(sa_type=sa.String(SLACK_ID))
     message_ts: str | None = Field(default=None, sa_type=sa.String(SLACK_TS))
@@ -104,7 +112,13 @@ class DiscoveryRoute(SQLModel, table=True):
 
 
 class StatusChange(SQLModel, table=True):
-    """One change of a discovery's status: who, when, and what became of it."""
+    """One change of a route's status (or of every route at once): who, when, what came of it.
+
+    route_id names the route whose status changed; NULL when the change covered every route
+    the discovery had then (the submission, a withdrawal, and changes from before each team
+    had its own status). A move belongs to the route it left, an "also send" to the route it
+    created, so each route's history tells its own story.
+    """
 
     __tablename__ = "status_changes"
     __table_args__ = (
@@ -116,10 +130,14 @@ class StatusChange(SQLModel, table=True):
         ),
         # Digests read a week of changes at a time.
         sa.Index("ix_status_changes_at", "at"),
+        sa.Index("ix_status_changes_route_id", "route_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     discovery_id: int = Field(sa_type=sa.Integer, foreign_key="discoveries.id", ondelete="CASCADE")
+    route_id: int | None = Field(
+        default=None, sa_type=sa.Integer, foreign_key="discovery_routes.id", ondelete="CASCADE"
+    )
     from_status: DiscoveryStatus | None = Field(
         default=None, sa_type=str_enum(DiscoveryStatus, ENUM_LENGTH)
     )

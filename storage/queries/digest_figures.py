@@ -71,6 +71,7 @@ class LoopLine:
     outcome_kind: str | None = None
     note: str | None = None
     link: str | None = None
+    route: str | None = None  # the team whose answer it was (None: every route, as before 0015)
 
 
 @dataclass(frozen=True)
@@ -114,11 +115,18 @@ def changed_between(start: datetime, end: datetime, to: tuple[Status, ...]) -> A
 
 
 def routed(query: Any, discovery_id: Any = None) -> Any:
-    """Join each row to its discovery's current routes: one row per route it is on now."""
+    """Join each row to its discovery's current routes: one row per route it is on now.
+
+    Given a status change's discovery_id, a change joins only the route it changed (each
+    team's answer is its own) or, when it covered every route (route_id NULL), each of them.
+    """
     current = sa.and_(
         col(DiscoveryRoute.discovery_id) == (discovery_id or col(Discovery.id)),
         col(DiscoveryRoute.rerouted_to).is_(None),
     )
+    if discovery_id is not None:
+        mine = col(StatusChange.route_id) == col(DiscoveryRoute.id)
+        current = sa.and_(current, sa.or_(col(StatusChange.route_id).is_(None), mine))
     return query.join(DiscoveryRoute, current)
 
 
@@ -186,19 +194,24 @@ def logged_per_route(
 def open_per_route(
     *, session: Session, before: datetime, cap: int, routes: Sequence[str]
 ) -> dict[str, int]:
-    """How many discoveries logged at or before `before` are still new, per current route,
-    counted up to `cap` + 1 (which reads "more than cap"): the count stops there, so a backlog
-    that grows with the history never makes the digest slower."""
+    """How many discoveries that reached a route at or before `before` that team has not
+    answered yet, per current route, counted up to `cap` + 1 (which reads "more than cap"):
+    the count stops there, so a backlog that grows with the history never makes the digest
+    slower."""
     counts = {}
     for route in routes:
-        found = on_route(sa.select(col(Discovery.id)), route).where(*_still_new(before))
+        found = on_route(sa.select(col(Discovery.id)), route).where(*_still_new(before, route))
         found = found.limit(cap + 1).subquery()
         counts[route] = session.exec(sa.select(sa.func.count()).select_from(found)).one()[0]
     return counts
 
 
-def _still_new(before: datetime) -> tuple[sa.ColumnElement[bool], ...]:
-    return (col(Discovery.status) == Status.NEW, col(Discovery.created_at) <= before)
+def _still_new(before: datetime, route: str | None) -> tuple[sa.ColumnElement[bool], ...]:
+    """A route's own open loop (its status new since it arrived); with no route, a discovery
+    no team has answered yet."""
+    if route is None:
+        return (col(Discovery.status) == Status.NEW, col(Discovery.created_at) <= before)
+    return (col(DiscoveryRoute.status) == Status.NEW, col(DiscoveryRoute.created_at) <= before)
 
 
 # --- lists --------------------------------------------------------------------------------------
@@ -208,7 +221,7 @@ def oldest_open(
     *, session: Session, before: datetime, route: str | None, limit: int
 ) -> list[DiscoveryLine]:
     """The oldest few discoveries still new that were logged at or before `before`."""
-    oldest = on_route(sa.select(*LINE_COLUMNS), route).where(*_still_new(before))
+    oldest = on_route(sa.select(*LINE_COLUMNS), route).where(*_still_new(before, route))
     oldest = oldest.order_by(col(Discovery.created_at), col(Discovery.id)).limit(limit)
     return [_line(row) for row in session.exec(oldest).all()]
 

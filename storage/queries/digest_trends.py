@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from storage.enums import DiscoveryStatus
-from storage.models import Discovery, StatusChange
+from storage.models import Discovery, DiscoveryRoute, StatusChange
 from storage.queries._dialect import is_postgres
 from storage.queries.digest_figures import (
     CLOSED,
@@ -79,6 +79,19 @@ def weekly_counts(
         if route in series:
             series[route][index] = count
     return series
+
+
+def weekly_totals(*, session: Session, edges: Sequence[datetime]) -> list[int]:
+    """Discoveries logged in each [edges[i], edges[i+1]), each counted once however many
+    teams it went to (one indexed range per week, as weekly_counts)."""
+    weeks = [
+        sa.select(sa.literal(index, sa.Integer), sa.func.count()).where(logged_between(start, end))
+        for index, (start, end) in enumerate(itertools.pairwise(edges))
+    ]
+    totals = [0] * (len(edges) - 1)
+    for index, count in session.exec(sa.union_all(*weeks)).all():
+        totals[index] = count
+    return totals
 
 
 def participation(
@@ -234,10 +247,12 @@ def scout_changes(
         discovery, col(Discovery.account), col(Discovery.scout_user_id),
         col(StatusChange.to_status), col(StatusChange.actor_user_id), col(StatusChange.at),
         col(StatusChange.outcome_kind), col(StatusChange.note), col(StatusChange.link),
-        ranked.c.count,
+        ranked.c.count, col(DiscoveryRoute.route),
     ).join(ranked, ranked.c.id == StatusChange.id).join(Discovery, of_discovery)  # fmt: skip
+    # Which team answered: the scout reads each team's answer as its own.
+    listed = listed.outerjoin(DiscoveryRoute, col(DiscoveryRoute.id) == StatusChange.route_id)
     rows = session.exec(listed.where(ranked.c.rank <= per_scout).order_by(ranked.c.rank))
-    return _gathered(rows, lambda row: LoopLine(*row[:9]))
+    return _gathered(rows, lambda row: LoopLine(*row[:9], route=row.route))
 
 
 def _per_scout(ids: Any, scout: Any, order: tuple[Any, ...]) -> Any:

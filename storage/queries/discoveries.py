@@ -43,12 +43,19 @@ def scout_discoveries(
 
 
 def scout_figures(*, session: Session, team_id: str, user_id: str, since: datetime) -> ScoutFigures:
-    """How many discoveries the scout logged since a date, and how far they got."""
+    """How many discoveries the scout logged since a date, how many some team answered, and
+    how many some team acted on (each discovery counted once, however many teams it reached)."""
     status = col(Discovery.status)
+    acted_on = (
+        select(DiscoveryRoute.id)
+        .where(DiscoveryRoute.discovery_id == Discovery.id)
+        .where(DiscoveryRoute.status == DiscoveryStatus.ACTIONED)
+        .exists()
+    )
     query = select(
         func.count(),
         func.count().filter(status.in_(REACHED)),
-        func.count().filter(status == DiscoveryStatus.ACTIONED),
+        func.count().filter(acted_on),
     ).where(
         Discovery.team_id == team_id,
         Discovery.scout_user_id == user_id,

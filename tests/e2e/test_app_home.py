@@ -10,7 +10,7 @@ from bot.emulator import SEED
 from bot.rendering.ids import ActionId, CallbackId
 from storage.engine import session_scope
 from storage.enums import DiscoverySource, DiscoveryStatus
-from storage.models import Discovery
+from storage.models import Discovery, DiscoveryRoute
 from storage.queries import route_channels
 from storage.types import utc_now
 from tests.e2e.people import wait_until
@@ -88,10 +88,16 @@ def test_the_home_tab_shows_status_and_this_quarters_figures(driver, emulator, e
             select(Discovery).order_by(Discovery.created_at.desc()).limit(2)
         ).all()
         first.status, second.status = DiscoveryStatus.ACTIONED, DiscoveryStatus.ACKNOWLEDGED
+        for discovery in (first, second):  # each of their teams answered so
+            for route in session.exec(select(DiscoveryRoute).where(
+                DiscoveryRoute.discovery_id == discovery.id)):  # fmt: skip
+                route.status = discovery.status
+                session.add(route)
         session.add_all([first, second])
     shown = open_home(driver, emulator)
     assert "*3* logged · *2* acknowledged · *1* actioned" in shown
-    assert "actioned" in shown and f"<#{SEED.product}>" in shown
+    assert f"<#{SEED.product}> :white_check_mark: actioned" in shown  # each team's own answer
+    assert f"<#{SEED.product}> :eyes: acknowledged" in shown
 
 
 def test_log_a_discovery_opens_the_modal(driver, emulator, components):

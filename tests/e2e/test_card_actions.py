@@ -12,7 +12,7 @@ from bot.emulator import SEED, SlackDriver, SlackEmulator
 from bot.rendering.ids import BlockId
 from storage.engine import session_scope
 from storage.enums import DiscoveryStatus
-from storage.models import Discovery, StatusChange
+from storage.models import Discovery, DiscoveryRoute, StatusChange
 from tests.e2e.people import Scout, wait_until
 from tests.e2e.test_dialogue_dm import answer_everything
 
@@ -42,10 +42,10 @@ class Team:
         )  # fmt: skip
         assert response.status == 200, response.body
 
-    def modal(self, label: str, *, user: str = SEED.dana) -> dict:
+    def modal(self, label: str, *, user: str = SEED.dana, channel: str = SEED.product) -> dict:
         """Click a button that opens a modal, and return the modal once it is open."""
         opened = len(self.emulator.calls_to("views.open"))
-        self.click(label, user=user)
+        self.click(label, user=user, channel=channel)
         wait_until(lambda: len(self.emulator.calls_to("views.open")) > opened, what="a modal")
         return self.emulator.modal_stack(user)[-1]
 
@@ -61,6 +61,12 @@ class Team:
         """Every card of the discovery, once all of them show `expect`."""
         cards = lambda: [self.card(c) for c in CARD_CHANNELS]  # noqa: E731
         return wait_until(lambda: all(expect in str(c) for c in cards()) and cards(), what=expect)
+
+    def wait_for_card(self, expect: str, channel: str = SEED.product) -> dict:
+        """The card in one channel (the one clicked, by default), once it shows `expect`."""
+        return wait_until(
+            lambda: expect in str(self.card(channel)) and self.card(channel), what=expect
+        )
 
 
 def logged(driver: SlackDriver, emulator: SlackEmulator) -> tuple[Scout, dict, Team]:
@@ -95,17 +101,21 @@ def ephemerals(emulator: SlackEmulator) -> list[dict]:
     return [e for channel in CARD_CHANNELS for e in emulator.ephemerals(channel)]
 
 
-def test_acknowledge_updates_every_card_in_place_and_tells_the_scout(driver, emulator, engine):
+def test_acknowledge_changes_its_own_teams_card_and_the_other_card_says_so(
+    driver, emulator, engine
+):
     scout, receipt, team = logged(driver, emulator)
     before = team.card()
 
     team.click("Acknowledge")
 
-    product, sales = team.wait_for_cards(f"<@{SEED.dana}> is on it")
+    product = team.wait_for_card(f"<@{SEED.dana}> is on it")
     assert product["ts"] == before["ts"] and len(emulator.messages(SEED.product)) == 1
-    for card in (product, sales):
-        assert find_button([card], "Acknowledge") is None
-        assert find_button([card], "Actioned") and find_button([card], "Decline")
+    assert find_button([product], "Acknowledge") is None
+    assert find_button([product], "Actioned") and find_button([product], "Decline")
+    assert "Sales: new" in str(product)
+    sales = team.wait_for_card("Product: acknowledged", SEED.sales)  # sales has not answered
+    assert "is on it" not in str(sales) and find_button([sales], "Acknowledge")
     [reply] = replies(emulator, scout, receipt)
     assert reply["text"] == f":eyes: Picked up by <@{SEED.dana}> in <#{SEED.product}>."
     assert [(c.to_status, c.actor_user_id) for c in history(engine)][1:] == [
@@ -118,7 +128,7 @@ def test_actioned_through_its_modal_refuses_a_bad_link_then_closes_the_loop(
 ):
     scout, receipt, team = logged(driver, emulator)
     team.click("Acknowledge")
-    team.wait_for_cards("is on it")
+    team.wait_for_card("is on it")
     view = team.modal("Actioned")
 
     bad = team.submit(view, kind="opportunity", note="Deal opened", link="javascript:alert(1)")
@@ -129,14 +139,17 @@ def test_actioned_through_its_modal_refuses_a_bad_link_then_closes_the_loop(
     )
     assert good.json == {"response_action": "clear"}
 
-    for card in team.wait_for_cards("*Actioned* by"):
-        assert "Opportunity created or advanced — Deal opened" in str(card)
-        assert "<https://crm.example/opp/9|crm.example>" in str(card)
-        assert find_button([card], "Actioned") is None and find_button([card], "Decline") is None
+    card = team.wait_for_card("*Actioned* by")
+    assert "Opportunity created or advanced — Deal opened" in str(card)
+    assert "<https://crm.example/opp/9|crm.example>" in str(card)
+    assert find_button([card], "Actioned") is None and find_button([card], "Decline") is None
+    sales = team.wait_for_card("Product: actioned", SEED.sales)
+    assert find_button([sales], "Acknowledge") and "*Actioned*" not in str(sales)
     picked, actioned = replies(emulator, scout, receipt, count=2)
     assert picked["text"].startswith(":eyes: Picked up by")
     assert actioned["text"] == (
-        f":white_check_mark: Actioned by <@{SEED.dana}>: Opportunity created or advanced"
+        f":white_check_mark: Actioned by <@{SEED.dana}> in <#{SEED.product}>:"
+        " Opportunity created or advanced"
         " — Deal opened — <https://crm.example/opp/9|crm.example>"
     )
     changes = history(engine)[1:]
@@ -158,9 +171,11 @@ def test_decline_needs_a_reason_and_goes_straight_from_new(driver, emulator, eng
     assert set(empty.json["errors"]) == {BlockId.STATUS_NOTE}
     assert team.submit(view, note="Not our market").json == {"response_action": "clear"}
 
-    team.wait_for_cards(f"*Declined* by <@{SEED.dana}>: Not our market")
+    team.wait_for_card(f"*Declined* by <@{SEED.dana}>: Not our market")
     [reply] = replies(emulator, scout, receipt)
-    assert reply["text"] == f":no_entry_sign: Declined by <@{SEED.dana}>: Not our market"
+    assert reply["text"] == (
+        f":no_entry_sign: Declined by <@{SEED.dana}> in <#{SEED.product}>: Not our market"
+    )
     assert [(c.from_status, c.to_status) for c in history(engine)][1:] == [
         (DiscoveryStatus.NEW, DiscoveryStatus.DECLINED)
     ]
@@ -173,32 +188,44 @@ def test_a_double_click_on_acknowledge_changes_the_status_once(driver, emulator,
     team.click("Acknowledge", card=card)
     team.click("Acknowledge", card=card)
 
-    team.wait_for_cards("is on it")
+    team.wait_for_card("is on it")
     replies(emulator, scout, receipt)
+
     # One change: each card is redrawn once (the repeat changes nothing, so redraws nothing).
-    wait_until(lambda: len(emulator.calls_to("chat.update")) >= 2, what="the cards redrawn")
+    def redrawn() -> list[str]:
+        return sorted(
+            c.params["channel"] for c in emulator.calls_to("chat.update")
+            if c.params["channel"] in CARD_CHANNELS
+        )  # fmt: skip
+
+    wait_until(lambda: len(redrawn()) >= 2, what="the cards redrawn")
     assert len(history(engine)) == 2 and len(replies(emulator, scout, receipt)) == 1
-    redrawn = [c.params["channel"] for c in emulator.calls_to("chat.update")]
-    assert sorted(c for c in redrawn if c in CARD_CHANNELS) == sorted(CARD_CHANNELS)
+    assert redrawn() == sorted(CARD_CHANNELS)
     assert ephemerals(emulator) == []  # the same person's repeat: the card already says it
 
 
-def test_two_people_acknowledging_at_once_change_it_once_and_the_other_is_told(
-    driver, emulator, engine
-):
-    scout, receipt, team = logged(driver, emulator)
-    cards = {SEED.product: team.card(SEED.product), SEED.sales: team.card(SEED.sales)}
-    start = threading.Barrier(2)
+def _at_once(team: Team, clicks: list[tuple[str, str]]) -> None:
+    """Each (user, channel) clicks Acknowledge on that channel's card at the same moment."""
+    cards = {channel: team.card(channel) for _user, channel in clicks}
+    start = threading.Barrier(len(clicks))
 
     def click(user: str, channel: str) -> None:
         start.wait()
         team.click("Acknowledge", user=user, channel=channel, card=cards[channel])
 
-    people = [threading.Thread(target=click, args=args) for args in ((SEED.dana, SEED.product), (SEED.sally, SEED.sales))]  # fmt: skip
+    people = [threading.Thread(target=click, args=args) for args in clicks]
     for person in people:
         person.start()
     for person in people:
         person.join(10)
+
+
+def test_two_people_acknowledging_one_card_at_once_change_it_once_and_the_other_is_told(
+    driver, emulator, engine
+):
+    scout, receipt, team = logged(driver, emulator)
+
+    _at_once(team, [(SEED.dana, SEED.product), (SEED.sally, SEED.product)])
 
     [told] = wait_until(lambda: ephemerals(emulator), what="the ephemeral for the slower click")
     [ack] = [c for c in history(engine) if c.to_status == DiscoveryStatus.ACKNOWLEDGED]
@@ -207,17 +234,32 @@ def test_two_people_acknowledging_at_once_change_it_once_and_the_other_is_told(
     assert len(replies(emulator, scout, receipt)) == 1
 
 
+def test_two_teams_acknowledging_at_once_each_own_their_answer(driver, emulator, engine):
+    scout, receipt, team = logged(driver, emulator)
+
+    _at_once(team, [(SEED.dana, SEED.product), (SEED.sally, SEED.sales)])
+
+    team.wait_for_card(f"<@{SEED.dana}> is on it")
+    team.wait_for_card(f"<@{SEED.sally}> is on it", SEED.sales)
+    acks = [c for c in history(engine) if c.to_status == DiscoveryStatus.ACKNOWLEDGED]
+    assert sorted(c.actor_user_id for c in acks) == sorted([SEED.dana, SEED.sally])
+    assert len({c.route_id for c in acks}) == 2 and ephemerals(emulator) == []
+    with session_scope(engine) as session:
+        assert session.exec(select(Discovery.status)).one() == DiscoveryStatus.ACKNOWLEDGED
+    assert len(replies(emulator, scout, receipt, count=2)) == 2
+
+
 def test_a_click_on_a_final_card_is_explained_never_silent(driver, emulator):
     _scout, _receipt, team = logged(driver, emulator)
-    stale = team.card(SEED.sales)  # as Sally's client still shows it
+    stale = team.card(SEED.product)  # as Sally's client still shows it
     team.submit(team.modal("Actioned"), kind="roadmap", note="On the Q3 roadmap")
-    team.wait_for_cards("*Actioned* by")
+    team.wait_for_card("*Actioned* by")
 
-    team.click("Decline", user=SEED.sally, channel=SEED.sales, card=stale)
-    team.click("Acknowledge", user=SEED.sally, channel=SEED.sales, card=stale)
+    team.click("Decline", user=SEED.sally, channel=SEED.product, card=stale)
+    team.click("Acknowledge", user=SEED.sally, channel=SEED.product, card=stale)
 
-    wait_until(lambda: len(emulator.ephemerals(SEED.sales)) == 2, what="two ephemerals")
-    for ephemeral in emulator.ephemerals(SEED.sales):
+    wait_until(lambda: len(emulator.ephemerals(SEED.product)) == 2, what="two ephemerals")
+    for ephemeral in emulator.ephemerals(SEED.product):
         assert ephemeral["to_user"] == SEED.sally
         assert f"already actioned by <@{SEED.dana}>" in ephemeral["text"]
     assert emulator.modal_stack(SEED.sally) == []
@@ -227,6 +269,7 @@ def test_a_click_on_a_withdrawn_discovery_is_explained(driver, emulator, engine)
     _scout, _receipt, team = logged(driver, emulator)
     with session_scope(engine) as session:
         session.exec(sa.update(Discovery).values(status=DiscoveryStatus.WITHDRAWN))
+        session.exec(sa.update(DiscoveryRoute).values(status=DiscoveryStatus.WITHDRAWN))
 
     team.click("Acknowledge")
 
@@ -244,7 +287,7 @@ def test_a_rate_limited_reply_is_delivered_once_later(driver, emulator):
     [reply] = replies(emulator, scout, receipt)
     assert "Picked up by" in reply["text"]
     assert any(call.status == 429 for call in emulator.calls_to("chat.postMessage"))
-    team.wait_for_cards("is on it")
+    team.wait_for_card("is on it")
     assert len(replies(emulator, scout, receipt)) == 1
 
 
@@ -253,7 +296,7 @@ def test_hostile_notes_are_shown_literally_on_cards_and_in_replies(driver, emula
 
     team.submit(team.modal("Decline"), note=HOSTILE)
 
-    cards = team.wait_for_cards("*Declined* by")
+    cards = [team.wait_for_card("*Declined* by")]
     [reply] = replies(emulator, scout, receipt)
     for posted in (*cards, reply):
         text = str(posted)

@@ -9,7 +9,7 @@ from bot.emulator import SEED
 from bot.rendering.ids import ActionId
 from storage.engine import session_scope
 from storage.enums import DiscoveryStatus
-from storage.models import Discovery
+from storage.models import Discovery, DiscoveryRoute
 from tests.e2e.people import wait_until
 from tests.e2e.test_card_actions import history, logged, replies
 from tests.e2e.test_dialogue_modal import modal_state
@@ -61,7 +61,7 @@ def test_editing_is_closed_once_someone_picked_it_up(driver, emulator, engine):
     scout, receipt, team = logged(driver, emulator)
     open_view = scout_opens(scout, emulator, "Edit", receipt)  # opened before the pick-up
     team.click("Acknowledge")
-    team.wait_for_cards("is on it")
+    team.wait_for_card("is on it")
 
     late = driver.view_submission(
         user=SEED.scout, view=open_view["id"], values=modal_state(open_view, {"gap": "Changed"})
@@ -130,12 +130,38 @@ def test_a_forged_edit_by_someone_else_changes_nothing(driver, emulator, engine)
 def test_the_receipts_buttons_follow_the_status(driver, emulator, engine):
     scout, receipt, team = logged(driver, emulator)
 
+    def receipt_now() -> dict:
+        return next(m for m in emulator.messages(scout.dm) if m["ts"] == receipt["ts"])
+
     def buttons() -> list[str]:
-        now = next(m for m in emulator.messages(scout.dm) if m["ts"] == receipt["ts"])
+        now = receipt_now()
         return [e["text"]["text"] for b in now["blocks"] if b["type"] == "actions" for e in b["elements"]]  # fmt: skip
 
     assert buttons() == ["Edit", "Withdraw"]
     team.click("Acknowledge")
     wait_until(lambda: buttons() == ["Withdraw"], what="Edit gone once picked up")
     team.submit(team.modal("Decline"), note="Not for us")
-    wait_until(lambda: buttons() == [], what="no buttons once closed")
+    wait_until(lambda: "(declined" in str(receipt_now()), what="the receipt says product declined")
+    assert buttons() == ["Withdraw"]  # sales still owes its answer
+    sales = team.modal("Decline", user=SEED.sally, channel=SEED.sales)
+    team.submit(sales, note="Not for us either", user=SEED.sally)
+    wait_until(lambda: buttons() == [], what="no buttons once every team answered")
+
+
+def test_withdrawing_closes_every_open_route_and_keeps_a_teams_answer(driver, emulator, engine):
+    scout, receipt, team = logged(driver, emulator)
+    team.submit(team.modal("Actioned"), kind="roadmap", note="On the roadmap")
+    team.wait_for_card("*Actioned* by")
+    confirm = scout_opens(scout, emulator, "Withdraw", receipt)  # sales still owes an answer
+
+    assert driver.view_submission(user=SEED.scout, view=confirm["id"]).status == 200
+
+    sales = team.wait_for_card("*Withdrawn* by", SEED.sales)
+    assert find_button([sales], "Acknowledge") is None and "Product: actioned" in str(sales)
+    product = team.wait_for_card("Sales: withdrawn")
+    assert "*Actioned* by" in str(product)
+    with session_scope(engine) as session:
+        statuses = dict(session.exec(select(DiscoveryRoute.route, DiscoveryRoute.status)).all())
+        assert session.exec(select(Discovery.status)).one() == DiscoveryStatus.WITHDRAWN
+    assert statuses == {"product": DiscoveryStatus.ACTIONED, "sales": DiscoveryStatus.WITHDRAWN}
+    assert history(engine)[-1].route_id is None  # one row for every route it closed

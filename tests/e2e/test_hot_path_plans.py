@@ -1,5 +1,6 @@
-"""Hot paths never scan history: every query of a DM dialogue, a card's delivery and a click on
-it reads through an index (or a bounded partial one), on a seeded history, on both databases.
+"""Hot paths never scan history: every query of a DM dialogue, a card's delivery, a click on
+it, sending it to another team too and the nudges of open loops reads through an index (or a
+bounded partial one), on a seeded history, on both databases.
 
 The SQL is what the app really ran (a before_cursor_execute hook while a scout logs a
 discovery, the delivery posts its cards and a team member acknowledges one), not a copy.
@@ -11,16 +12,21 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from slack_sdk import WebClient
 from sqlalchemy import Engine, event
 
 from bench.digest import SCOUT_PREFIX, generate
+from bot.discoveries.nudges import nudge_open_loops
 from bot.emulator import SEED, SlackDriver, SlackEmulator
 from storage.models import metadata
+from storage.types import utc_now
 from tests.e2e.people import Scout, wait_until
 from tests.e2e.test_card_actions import CARD_CHANNELS, Team
 from tests.e2e.test_dialogue_dm import answer_everything
+from tests.e2e.test_reroute import reroute
 
 BIG = ("discoveries", "discovery_routes", "status_changes", "dialogue_sessions")
 SCOUT = f"{SCOUT_PREFIX}007"  # a seeded scout with a history of discoveries and no draft
@@ -118,7 +124,12 @@ def test_a_dialogue_a_delivery_and_a_click_never_read_a_whole_history_table(
             wait_until(lambda c=channel: emulator.messages(c), what=f"the card in {channel}")
         scout.wait_for("went to")  # the receipt
         team.click("Acknowledge")
-        team.wait_for_cards("is on it")
+        team.wait_for_card("is on it")
+        # Each team's own answer: also sending it to marketing adds a route beside this one.
+        reroute(team, team.modal("Re-route"), to="marketing", note="Theirs too", how="also")
+        wait_until(lambda: emulator.messages(SEED.marketing), what="the card in marketing")
+        client = WebClient(token=SEED.bot_token, base_url=emulator.api_url)
+        nudge_open_loops(engine=engine, client=client, zone=ZoneInfo("UTC"), now=utc_now())
 
     assert len(statements) > 30  # the hook saw the paths (a test that cannot fail is no test)
     assert _whole_table_reads(engine, statements) == []

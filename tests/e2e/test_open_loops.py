@@ -1,4 +1,4 @@
-"""A card nobody acknowledged for N working days gets one nudge in its thread."""
+"""A card its team has not answered for N working days gets one nudge in its thread."""
 
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -81,10 +81,18 @@ def test_a_friday_card_is_nudged_on_wednesday_not_monday(emulator, engine, compo
 
 def test_an_acknowledged_card_is_not_nudged(emulator, engine, components):
     ts = log_card(engine, emulator, at=MONDAY)
-    with session_scope(engine) as session:
-        session.exec(update(Discovery).values(status=DiscoveryStatus.ACKNOWLEDGED))
+    with session_scope(engine) as session:  # its team picked it up
+        session.exec(update(DiscoveryRoute).values(status=DiscoveryStatus.ACKNOWLEDGED))
     assert nudge(components, MONDAY + timedelta(days=7)) == 0
     assert nudges(emulator, ts) == []
+
+
+def test_a_card_is_nudged_while_its_own_team_owes_an_answer(emulator, engine, components):
+    ts = log_card(engine, emulator, at=MONDAY)
+    with session_scope(engine) as session:  # another team's answer does not close this loop
+        session.exec(update(Discovery).values(status=DiscoveryStatus.ACKNOWLEDGED))
+    assert nudge(components, MONDAY + timedelta(days=7)) == 1
+    assert len(nudges(emulator, ts)) == 1
 
 
 def test_the_delay_is_the_admin_setting(emulator, engine, components):
@@ -127,7 +135,7 @@ def test_a_card_acknowledged_after_it_was_found_is_not_nudged(emulator, engine, 
     with read_scope(engine) as session:
         found = _candidates(session, days=3, now=later)
     with session_scope(engine) as session:
-        session.exec(update(Discovery).values(status=DiscoveryStatus.ACKNOWLEDGED))
+        session.exec(update(DiscoveryRoute).values(status=DiscoveryStatus.ACKNOWLEDGED))
     with session_scope(engine) as session:
         due = _claim(session, found, days=3, zone=BERLIN, now=later)
 

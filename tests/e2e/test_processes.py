@@ -200,9 +200,9 @@ def test_in_the_demo_dana_acknowledges_then_actions_a_card_and_the_scout_hears_b
     assert "2. What happened? The scout will read this.: Please fill out this field." in shown
     assert "*Actioned* by @Dana Product: Roadmap item — On the Q3 roadmap" in shown  # the card
     assert (
-        "Actioned by @Dana Product: Roadmap item — On the Q3 roadmap"
+        "Actioned by @Dana Product in #product: Roadmap item — On the Q3"
         in shown.split("(in thread)")[-1]
-    )  # and the scout's thread
+    )  # and the scout's thread, naming the team
 
 
 def test_in_the_demo_a_form_shows_its_current_values_and_closes(emulator, database_url):

@@ -14,6 +14,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlmodel import select
 
 import prompts
 from bot.cli.terminal import find_button
@@ -23,7 +24,7 @@ from bot.rendering.ids import BlockId, Command
 from bot.settings import Settings
 from storage.engine import session_scope
 from storage.enums import DiscoveryStatus
-from storage.models import Discovery
+from storage.models import DiscoveryRoute
 from storage.types import utc_now
 from tests.e2e.conftest import e2e_settings
 from tests.e2e.people import wait_until
@@ -130,9 +131,13 @@ def card_shows(emulator, channel: str, ts: str, text: str) -> dict:
                       what=f"{text!r} on the card in {channel}")  # fmt: skip
 
 
-def status_of(engine, discovery_id: int) -> DiscoveryStatus:
+def status_of(engine, discovery_id: int, route: str = "success") -> DiscoveryStatus:
+    """The route's own status (each team owns its answer)."""
     with session_scope(engine) as session:
-        return session.get(Discovery, discovery_id).status
+        statement = select(DiscoveryRoute.status).where(
+            DiscoveryRoute.discovery_id == discovery_id, DiscoveryRoute.route == route
+        )
+        return session.exec(statement).one()
 
 
 def test_a_route_added_only_in_prompts_works_from_card_to_digest_and_export(

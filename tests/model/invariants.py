@@ -7,11 +7,13 @@ import json
 from sqlmodel import select
 
 from bot.discoveries.service import CARD, RECEIPT
+from bot.domain.lifecycle import overall
 from bot.emulator import SEED, SlackEmulator
 from bot.emulator.driver import DriverResponse
 from bot.rendering.cards import BUTTONS
 from bot.rendering.ids import ActionId
 from bot.rendering.receipts import SCOUT_BUTTONS
+from bot.routes import current_routes
 from storage.engine import session_scope
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, OutboxMessage
@@ -81,17 +83,22 @@ def cards_tell_the_truth(emulator: Screens, engine) -> int:
         discovery = discoveries[route.discovery_id]
         assert route.message_ts, f"discovery #{discovery.id}'s {route.route} card was never posted"
         card = emulator.message(route.channel_id, route.message_ts)
-        _card_agrees(card, discovery, route)
+        siblings = [r for r in routes if r.discovery_id == route.discovery_id]
+        _card_agrees(card, discovery, route, siblings)
     for channel in (SEED.sales, SEED.marketing, SEED.product):
         _one_card_each(emulator.messages(channel), channel)
     for receipt in (p for p in posts if p.kind == RECEIPT):
         assert receipt.posted_ts, f"discovery #{receipt.discovery_id}'s receipt was never posted"
         shown = emulator.message(receipt.posted_channel or receipt.channel_id, receipt.posted_ts)
-        _receipt_agrees(shown, discoveries[receipt.discovery_id])
+        mine = [r for r in routes if r.discovery_id == receipt.discovery_id]
+        _receipt_agrees(shown, discoveries[receipt.discovery_id], mine)
     return len(discoveries)
 
 
-def _card_agrees(card: dict, discovery: Discovery, route: DiscoveryRoute) -> None:
+def _card_agrees(
+    card: dict, discovery: Discovery, route: DiscoveryRoute, siblings: list[DiscoveryRoute]
+) -> None:
+    """The card shows its own team's status (buttons and words) and each other team's."""
     text = str(card.get("blocks"))
     where = f"discovery #{discovery.id}'s {route.route} card"
     assert f"{CARD_MARK}{discovery.id}" in text, f"{where} does not name it"
@@ -99,20 +106,35 @@ def _card_agrees(card: dict, discovery: Discovery, route: DiscoveryRoute) -> Non
     if route.rerouted_to is not None:
         assert "Re-routed" in text and not shown, f"{where} moved away but does not say so"
         return
-    expected = {action.value for _label, action, _style in BUTTONS.get(discovery.status, ())}
+    assert discovery.status == overall(r.status for r in siblings if r.rerouted_to is None), (
+        f"discovery #{discovery.id} is {discovery.status}, not what its routes add up to"
+    )
+    expected = {action.value for _label, action, _style in BUTTONS.get(route.status, ())}
     if discovery.status == DiscoveryStatus.NEW:
         expected.add(ActionId.CARD_MORE.value)
-    assert shown == expected, f"{where} is {discovery.status} but offers {sorted(shown)}"
-    words = STATUS_WORDS.get(discovery.status)
-    assert words is None or words in text, f"{where} is {discovery.status} but does not say so"
+    assert shown == expected, f"{where} is {route.status} but offers {sorted(shown)}"
+    words = STATUS_WORDS.get(route.status)
+    assert words is None or words in text, f"{where} is {route.status} but does not say so"
+    labels = current_routes()
+    for other in siblings:
+        if other.rerouted_to is None and other.id != route.id:
+            said = f"{labels.label(other.route)}: {other.status.value}"
+            assert said in text, f"{where} does not say {said!r}"
 
 
-def _receipt_agrees(receipt: dict, discovery: Discovery) -> None:
+def _receipt_agrees(receipt: dict, discovery: Discovery, routes: list[DiscoveryRoute]) -> None:
+    """The receipt offers what the discovery's status allows and says each team's answer."""
     expected = {a.value for _label, a, statuses in SCOUT_BUTTONS if discovery.status in statuses}
     shown = _action_ids(receipt)
     assert shown == expected, (
         f"discovery #{discovery.id}'s receipt offers {sorted(shown)} while {discovery.status}"
     )
+    text = str(receipt.get("blocks"))
+    for route in routes:
+        said = f"<#{route.channel_id}> ({'passed it on' if route.rerouted_to else route.status}"
+        assert f"<#{route.channel_id}>" not in text or said in text, (
+            f"discovery #{discovery.id}'s receipt does not say {route.route} is {said}"
+        )
 
 
 def _one_card_each(messages: list[dict], channel: str) -> None:

@@ -147,6 +147,18 @@ class Users(RuleBasedStateMachine):
     answer_again = answer_the_bot  # weight: most of what scouts do is answer
 
     @rule(data=st.data())
+    def change_course(self, data: st.DataObject) -> None:
+        """A scout mid-dialogue goes back, skips, edits or cancels instead of answering: each
+        path out of a question is walked, not only left to a rare wander."""
+        person = data.draw(st.sampled_from(SCOUTS), label="scout")
+        dm = self.world.emulator.dm_channel_for(person)
+        asked = [m for m in self.world.screens.messages(dm) if m.get("user") == SEED.bot_user_id]
+        controls = message_controls(asked[-1], dm) if asked else []
+        paths = [c for c in controls if c.action_id.startswith(NAVIGATION)]
+        if paths:
+            self._use(data, person, paths)
+
+    @rule(data=st.data())
     def log_a_discovery_by_dm(self, data: st.DataObject) -> None:
         """A scout who knows what to say goes from the first DM to Submit, clicking or typing,
         skipping, editing from the summary and ticking teams on the way."""

@@ -92,7 +92,7 @@ def test_a_refused_card_waits_the_scout_and_admins_hear_once_and_it_goes_out_onc
 
     scout = Scout(emulator)
     [receipt] = scout.receipts()
-    assert f"went to <#{SEED.sales}> (<" in receipt["text"]
+    assert f"went to <#{SEED.sales}> (new, <" in receipt["text"]
     assert f"and is still on its way to <#{product}> (" in receipt["text"]
     [waiting] = scout.thread(receipt)
     assert f"not reached the product team in <#{product}> yet" in waiting
@@ -115,7 +115,7 @@ def test_a_refused_card_waits_the_scout_and_admins_hear_once_and_it_goes_out_onc
     posted_in = SEED.marketing if how == "channel_not_found" else SEED.product
     assert len(emulator.messages(posted_in)) == 1
     [updated] = scout.receipts()
-    assert "on its way" not in updated["text"] and f"<#{posted_in}> (<" in updated["text"]
+    assert "on its way" not in updated["text"] and f"<#{posted_in}> (new, <" in updated["text"]
     assert scout.thread(receipt)[1] == (
         f":inbox_tray: Your discovery has now reached the product team in <#{posted_in}>."
     )

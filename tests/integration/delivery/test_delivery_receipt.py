@@ -48,7 +48,7 @@ def test_the_receipt_waits_for_every_card_then_links_each_post(
     [sales_card], [product_card] = emulator.messages(SEED.sales), emulator.messages(SEED.general)
     for channel, card in ((SEED.sales, sales_card), (SEED.general, product_card)):
         link = client.chat_getPermalink(channel=channel, message_ts=card["ts"])["permalink"]
-        assert f"<#{channel}> (<{link}|see the post>)" in receipt["text"]
+        assert f"<#{channel}> (new, <{link}|see the post>)" in receipt["text"]  # and its answer
     assert receipt["text"].startswith("Thanks! Your discovery at *Globex* went to")
     row = _receipt_row(engine)
     # Kept so that status updates can be threaded under the receipt.
@@ -67,4 +67,4 @@ def test_a_receipt_is_sent_without_a_link_when_slack_will_not_give_one(
     assert worker.drain_once() == 2
 
     [receipt] = emulator.messages(SEED.scout)
-    assert receipt["text"].endswith(f"went to <#{SEED.sales}>.")
+    assert receipt["text"].endswith(f"went to <#{SEED.sales}> (new).")

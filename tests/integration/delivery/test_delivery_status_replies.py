@@ -87,7 +87,9 @@ def test_a_rate_limited_reply_stays_queued_and_is_delivered_once(
     assert worker.drain_once() == 1
     assert worker.drain_once() == 0
     [reply] = _replies(emulator)
-    assert reply["text"] == f":no_entry_sign: Declined by <@{SEED.dana}>: Not our market"
+    assert reply["text"] == (
+        f":no_entry_sign: Declined by <@{SEED.dana}> in <#{SEED.sales}>: Not our market"
+    )
 
 
 def test_replies_keep_their_order_when_the_first_one_is_held_up(

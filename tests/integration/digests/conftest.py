@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from storage.engine import session_scope
 from storage.models import Discovery, DiscoveryRoute, StatusChange
@@ -37,7 +37,8 @@ def add_discovery(
     rerouted: dict[str, str] | None = None,
     **fields: Any,
 ) -> int:
-    """Insert a discovery and its route rows; return its id."""
+    """Insert a discovery and its route rows (each with the discovery's status, arrived when it
+    was logged); return its id."""
     if "value_amount" in fields:
         fields["value_amount"] = Decimal(fields["value_amount"])
     discovery = Discovery(
@@ -53,7 +54,7 @@ def add_discovery(
         channel = f"C0{route.upper()}"
         session.add(
             DiscoveryRoute(discovery_id=discovery.id, route=route, reason="test",
-                           channel_id=channel, rerouted_to=away)
+                           channel_id=channel, rerouted_to=away, status=status, created_at=at)
         )  # fmt: skip
     session.flush()
     return discovery.id
@@ -128,5 +129,10 @@ def hand_made_week(session):
 
 
 def _set_status(session, discovery_id, status):
+    """The discovery's status and each of its routes' (one answer for all, as before 0015)."""
     session.get(Discovery, discovery_id).status = status
+    for route in session.exec(
+        select(DiscoveryRoute).where(DiscoveryRoute.discovery_id == discovery_id)
+    ):
+        route.status = status
     session.flush()

@@ -5,9 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from sqlmodel import select
+
+from bot.digests.compose import coach_report
 from bot.digests.figures import coach_figures, route_figures, scout_news
 from bot.digests.model import Week
+from bot.domain.themes import load_network
 from storage.enums import DiscoveryStatus
+from storage.models import DiscoveryRoute
 from storage.queries.digest_figures import open_per_route
 from storage.queries.digest_trends import Completeness, LoopTiming, ThemeTrend
 from tests.integration.digests.conftest import BERLIN, add_change, add_discovery, local
@@ -74,7 +79,9 @@ def test_open_loops_are_counted_only_up_to_a_cap_plus_one(session, hand_made_wee
     cutoff = local(2026, 11, 18).astimezone(UTC)  # the Wednesday: Umbrella and acme are open
 
     assert open_per_route(session=session, before=cutoff, cap=5, routes=["sales"])["sales"] == 2
-    assert open_per_route(session=session, before=cutoff, cap=1, routes=["sales"])["sales"] == 2  # "over 1"
+    assert (
+        open_per_route(session=session, before=cutoff, cap=1, routes=["sales"])["sales"] == 2
+    )  # "over 1"
     assert open_per_route(session=session, before=cutoff, cap=0, routes=["sales"])["sales"] == 1
 
 
@@ -114,6 +121,38 @@ def test_the_coach_trend_counts_twelve_local_weeks_per_route(session, hand_made_
     assert figures.series["sales"][-4:] == (1, 1, 1, 3)  # W44 Stark, W45, W46, W47
     assert figures.series["marketing"][-1] == 1
     assert figures.series["product"] == (0,) * 11 + (1,)
+
+
+def test_each_teams_answer_counts_on_its_own_route_only(session, hand_made_week):
+    globex = hand_made_week["globex"]  # on sales and product, logged Sunday night
+    routes = {r.route: r for r in session.exec(select(DiscoveryRoute).where(
+        DiscoveryRoute.discovery_id == globex)).all()}  # fmt: skip
+    routes["product"].status = DiscoveryStatus.DECLINED
+    add_change(session, globex, to="declined", at=local(2026, 11, 22, 23, 45), actor="UPM3",
+               note="Not now", route_id=routes["product"].id)  # fmt: skip
+
+    def figures(route):
+        return route_figures(session=session, week=WEEK, zone=BERLIN, now=LATER, route=route,
+                             open_after=3)  # fmt: skip
+
+    product, sales = figures("product"), figures("sales")
+    assert product.changes[DiscoveryStatus.DECLINED] == 1 and product.closed_count == 1
+    assert sales.changes[DiscoveryStatus.DECLINED] == 1  # Vandelay's, not product's answer
+    still_open = open_per_route(session=session, before=LATER, cap=9, routes=["sales", "product"])
+    assert still_open == {"sales": 4, "product": 0}  # sales still owes Globex (and 3 others)
+    news = {n.user_id: n for n in scout_news(session=session, week=WEEK, zone=BERLIN)}
+    [answer] = news["U2"].answered  # Globex's scout reads which team answered
+    assert (answer.account, answer.to_status, answer.route) == ("Globex", "declined", "product")
+
+
+def test_the_coach_counts_discoveries_once_and_routes_per_route(session, hand_made_week):
+    figures = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER)
+    report = coach_report(figures, load_network())
+
+    # Globex went to sales and product: two per route, one discovery.
+    assert sum(figures.series[route][-1] for route in figures.series) == 5
+    assert figures.totals[-1] == 4 == figures.completeness.total
+    assert (report.new, report.logged, report.trend[-1].total) == (4, 4, 4)
 
 
 def test_the_coach_sees_participation_and_completeness(session, hand_made_week):

@@ -31,17 +31,19 @@ HEADER = (
 )
 HOSTILE_ROUTES = (
     '[{"route":"sales","reason":"budget, \\"now\\"","channel_id":"C0SALES",'
-    '"message_ts":"1740783600.000100","rerouted_to":"product"},'
+    '"message_ts":"1740783600.000100","rerouted_to":"product","status":"acknowledged",'
+    '"created_at":"2025-02-28T23:00:00Z"},'
     '{"route":"product","reason":"re-routed","channel_id":"C0PRODUCT",'
-    '"message_ts":null,"rerouted_to":null}]'
+    '"message_ts":null,"rerouted_to":null,"status":"actioned","created_at":"2025-03-02T09:00:00Z"}]'
 )
-HOSTILE_HISTORY = (
+HOSTILE_HISTORY = (  # each team's own status and the route each change changed (none: all)
     '[{"at":"2025-03-01T08:00:00Z","from_status":"new","to_status":"acknowledged",'
     '"actor_user_id":"U0DANA","note":"-on it\\nwill call, \\"soon\\"","outcome_kind":null,'
-    '"link":null,"rerouted_from":null,"rerouted_to":null},'
+    '"link":null,"rerouted_from":null,"rerouted_to":null,"route":null},'
     '{"at":"2025-03-02T09:30:00Z","from_status":"acknowledged","to_status":"actioned",'
     '"actor_user_id":"U0DANA","note":"@here shipped","outcome_kind":"content",'
-    '"link":"https://wiki.example/p?a=1&b=2","rerouted_from":"sales","rerouted_to":"product"}]'
+    '"link":"https://wiki.example/p?a=1&b=2","rerouted_from":"sales","rerouted_to":"product",'
+    '"route":"product"}]'
 )
 HOSTILE_CSV = (
     "1,2025-02-28T23:00:00Z,2025-03-02T09:30:00Z,2025-03-01T07:15:00Z,T0ACME,U0SCOUT,"
@@ -137,15 +139,21 @@ def hostile_discovery() -> Discovery:
 
 
 def hostile_children(discovery_id: int) -> list[Any]:
-    """Two routes (one re-routed) and two status changes, added out of order."""
+    """Two routes (one re-routed) and two status changes, the changes added out of order."""
     dana = {"discovery_id": discovery_id, "actor_user_id": "U0DANA"}
     return [
         DiscoveryRoute(
-            discovery_id=discovery_id, route="sales", reason='budget, "now"',
+            id=1, discovery_id=discovery_id, route="sales", reason='budget, "now"',
             channel_id="C0SALES", message_ts="1740783600.000100", rerouted_to="product",
+            status=DiscoveryStatus.ACKNOWLEDGED, created_at=HOSTILE_CREATED,
+        ),
+        DiscoveryRoute(
+            id=2, discovery_id=discovery_id, route="product", reason="re-routed",
+            channel_id="C0PRODUCT", status=DiscoveryStatus.ACTIONED,
+            created_at=datetime(2025, 3, 2, 9, 0, tzinfo=UTC),
         ),
         StatusChange(
-            **dana, from_status=DiscoveryStatus.ACKNOWLEDGED,
+            **dana, route_id=2, from_status=DiscoveryStatus.ACKNOWLEDGED,
             to_status=DiscoveryStatus.ACTIONED, note="@here shipped",
             outcome_kind="content", link="https://wiki.example/p?a=1&b=2",
             rerouted_from="sales", rerouted_to="product",
@@ -155,10 +163,6 @@ def hostile_children(discovery_id: int) -> list[Any]:
             **dana, from_status=DiscoveryStatus.NEW,
             to_status=DiscoveryStatus.ACKNOWLEDGED,
             note='-on it\nwill call, "soon"', at=datetime(2025, 3, 1, 8, 0, tzinfo=UTC),
-        ),
-        DiscoveryRoute(
-            discovery_id=discovery_id, route="product", reason="re-routed",
-            channel_id="C0PRODUCT",
         ),
     ]  # fmt: skip
 
@@ -311,4 +315,5 @@ def test_every_column_an_analyst_can_use_is_exported():
     # exported by its keys: the built-in ones in these columns, added questions' as fields.
     assert set(FIELDS) == set(Discovery.model_fields) - {"source_key", "answers"} | {"crm_id"}
     assert set(ROUTE_FIELDS) == set(DiscoveryRoute.model_fields) - internal
-    assert set(HISTORY_FIELDS) == set(StatusChange.model_fields) - internal
+    # A change's route is exported by name ("route"), its id is internal.
+    assert set(HISTORY_FIELDS) == set(StatusChange.model_fields) - internal - {"route_id"}

@@ -78,7 +78,9 @@ def test_the_parent_is_short_and_the_details_are_in_the_thread():
 
     assert len(parent.blocks) == 1
     assert "*3* new discoveries (2 the week before)" in parent.blocks[0]["text"]["text"]
-    assert "1 waiting over 3 working days" in parent.text + _all([parent]).replace("*", "")
+    said = parent.text + _all([parent]).replace("*", "")
+    assert "Sales's own answers: 1 acknowledged" in said  # per-route figures say so
+    assert "1 waiting for Sales over 3 working days" in said
     details = _all(list(thread))
     for heading in ("by theme", "Largest by value", "recur across accounts", "Open loops",
                     "Loops closed", "Thanks"):  # fmt: skip

@@ -5,6 +5,7 @@ import pytest
 from bot.domain.events import (
     EVENT_TYPES,
     DiscoveryRerouted,
+    DiscoveryShared,
     DiscoverySubmitted,
     event_data,
     event_from,
@@ -22,6 +23,15 @@ SAMPLES = [
         to_route="product",
         to_channel_id="C0PRODUCT",
     ),
+    DiscoveryShared(
+        7,
+        "U0DANA",
+        change_id=4,
+        channel_id="C0SALES",
+        route="sales",
+        to_route="marketing",
+        to_channel_id="C0MARKETING",
+    ),
 ]
 
 
@@ -33,6 +43,7 @@ def test_an_event_is_the_same_after_the_log(event):
 def test_types_are_dotted_lowercase_and_each_has_effects_and_a_webhook():
     assert set(EVENT_TYPES) == {
         "discovery.submitted", "discovery.edited", "discovery.withdrawn", "discovery.rerouted",
+        "discovery.shared",
         "route.acknowledged", "route.actioned", "route.declined",
     }  # fmt: skip
     assert set(HANDLERS) == set(EVENT_TYPES.values())

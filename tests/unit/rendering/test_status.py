@@ -48,8 +48,13 @@ def _change(to: DiscoveryStatus, **fields: Any) -> StatusChange:
     return StatusChange(id=7, discovery_id=42, to_status=to, actor_user_id=DANA, at=AT, **fields)
 
 
+def _route(status: DiscoveryStatus = DiscoveryStatus.NEW, **fields: Any) -> DiscoveryRoute:
+    values = {"id": 1, "route": "product", "channel_id": "C0P"} | fields
+    return DiscoveryRoute(discovery_id=42, reason="Roadmap", status=status, **values)
+
+
 def _card(definition: Definition, status: DiscoveryStatus, *history: StatusChange) -> dict:
-    route = DiscoveryRoute(discovery_id=42, route="product", reason="Roadmap", channel_id="C0P")
+    route = _route(status)
     return discovery_card(
         discovery=_discovery(status), route=route, definition=definition, history=history
     )
@@ -93,13 +98,33 @@ def test_a_new_card_offers_every_action_at_its_end(definition: Definition):
 
     assert card["blocks"][-1]["block_id"] == BlockId.CARD_ACTIONS
     assert _buttons(card) == [
-        ("Acknowledge", ActionId.CARD_ACKNOWLEDGE, "42"),
-        ("Actioned", ActionId.CARD_ACTIONED, "42"),
-        ("Decline", ActionId.CARD_DECLINE, "42"),
-        ("Re-route", ActionId.CARD_REROUTE, "42:product"),  # the card's route: one per route
+        # Each button names the card's route: each team answers for itself.
+        ("Acknowledge", ActionId.CARD_ACKNOWLEDGE, "42:product"),
+        ("Actioned", ActionId.CARD_ACTIONED, "42:product"),
+        ("Decline", ActionId.CARD_DECLINE, "42:product"),
+        ("Re-route", ActionId.CARD_REROUTE, "42:product"),
     ]
     assert _menu(card) == ["edit:42", "withdraw:42"]  # for the scout or an admin
     assert _block(card, BlockId.CARD_STATUS.value) is None  # nothing to say while new
+
+
+def test_a_card_shows_its_own_teams_answer_and_the_others_in_one_line(definition: Definition):
+    product = _route(DiscoveryStatus.NEW)
+    others = [
+        _route(DiscoveryStatus.ACKNOWLEDGED, id=2, route="marketing", channel_id="C0M"),
+        _route(DiscoveryStatus.DECLINED, id=3, route="sales", channel_id="C0S"),
+        _route(DiscoveryStatus.NEW, id=4, route="success", channel_id="C0X", rerouted_to="sales"),
+    ]
+    declined = _change(DiscoveryStatus.DECLINED, route_id=3, note="Not for sales")
+    card = discovery_card(
+        discovery=_discovery(DiscoveryStatus.ACKNOWLEDGED), route=product, definition=definition,
+        history=[declined], routes=[product, *others],
+    )  # fmt: skip
+
+    assert next(label for label, _, _ in _buttons(card)) == "Acknowledge"  # product is still new
+    assert _block(card, BlockId.CARD_STATUS.value) is None  # sales' decline is not product's
+    others_line = _block(card, BlockId.CARD_OTHERS.value)["elements"][0]["text"]
+    assert others_line == "Marketing: acknowledged · Sales: declined"  # moved-away left out
 
 
 def test_an_acknowledged_card_says_who_is_on_it_and_keeps_the_final_actions(
@@ -145,8 +170,9 @@ def test_hostile_notes_and_links_are_inert_on_cards_and_in_replies(definition: D
     reply = status_reply_message(change=change, channel_id="C0P")
 
     for posted in (json.dumps(card["blocks"]), json.dumps(reply["blocks"]) + reply["text"]):
-        # Only the app's own mentions (the scout on the card, the actor): nothing a user typed.
-        assert set(re.findall(r"<[!@#][\w^|]*", posted)) <= {"<@U0SCOUT", f"<@{DANA}"}
+        # Only the app's own mentions (the scout on the card, the actor, the team's channel):
+        # nothing a user typed.
+        assert set(re.findall(r"<[!@#][\w^|]*", posted)) <= {"<@U0SCOUT", f"<@{DANA}", "<#C0P"}
         assert "<http" not in posted and "javascript" not in posted
         assert "&lt;!channel&gt;" in posted and "&amp;amp;" in posted
 
@@ -168,7 +194,7 @@ def test_any_note_stays_within_block_kit_limits(definition: Definition, note: st
     assert _status_line(card).endswith("…") and len(reply["text"]) <= 3000
 
 
-def test_the_scout_hears_who_picked_it_up_and_what_became_of_it():
+def test_the_scout_hears_which_team_picked_it_up_and_what_became_of_it():
     picked = status_reply_message(change=_change(DiscoveryStatus.ACKNOWLEDGED), channel_id="C0P")
     actioned = status_reply_message(
         change=_change(DiscoveryStatus.ACTIONED, outcome_kind="content", note="A new case study"),
@@ -180,9 +206,9 @@ def test_the_scout_hears_who_picked_it_up_and_what_became_of_it():
 
     assert picked["text"] == f":eyes: Picked up by <@{DANA}> in <#C0P>."
     assert actioned["text"] == (
-        f":white_check_mark: Actioned by <@{DANA}>: Message or content — A new case study"
+        f":white_check_mark: Actioned by <@{DANA}> in <#C0P>: Message or content — A new case study"
     )
-    assert declined["text"] == f":no_entry_sign: Declined by <@{DANA}>: Duplicate of #12"
+    assert declined["text"] == f":no_entry_sign: Declined by <@{DANA}> in <#C0P>: Duplicate of #12"
     assert (picked["unfurl_links"], picked["unfurl_media"]) == (False, False)
 
 
