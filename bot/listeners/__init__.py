@@ -3,6 +3,7 @@
 from slack_bolt import App
 
 from bot.listeners import (
+    accounts,
     cards,
     channels,
     commands,
@@ -29,6 +30,7 @@ def register(app: App) -> None:
     edits.register(app)
     digests.register(app)
     home.register(app)
+    accounts.register(app)
     config.register(app)
     channels.register(app)
     events.register(app)

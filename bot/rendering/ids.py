@@ -32,6 +32,9 @@ class ActionId(StrEnum):
     CARD_MORE = "card_more"  # the card's overflow menu: "edit:42", "withdraw:42"
     DIGEST_SCOUT_OFF = "digest_scout_off"  # in a scout's weekly DM: stop these digests
     DIGEST_SCOUT_ON = "digest_scout_on"  # on the App Home: start them again
+    ACCOUNT_ALERTS_OFF = "account_alerts_off"  # in an owner's DM: no more DMs about my accounts
+    ACCOUNT_ALERTS_ON = "account_alerts_on"  # on the App Home: again
+    ACCOUNT_MERGE = "account_merge"  # an admin's "Merge accounts" on the App Home
 
 
 class BlockId(StrEnum):

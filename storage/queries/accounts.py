@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, func, select, update
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, or_, select, update
 
 from storage.account_names import NameIndex
-from storage.models import Account, Discovery
+from storage.enums import DiscoveryStatus
+from storage.models import Account, AppSetting, Discovery
+from storage.queries.config import set_setting
 
 
 def all_accounts(*, session: Session) -> list[Account]:
@@ -76,3 +81,67 @@ def merge_accounts(*, session: Session, source: Account, target: Account) -> int
     session.add(target)
     session.flush()
     return moved
+
+
+# -- what account owners hear -------------------------------------------------------
+
+OWNER_ALERTS_OFF = "owner_alerts_off:"  # + user id: an AppSetting per person who turned them off
+
+
+def owner_alerts_off(*, session: Session, user_id: str) -> bool:
+    """Whether user_id turned off the DMs about discoveries at the accounts they own."""
+    setting = session.get(AppSetting, OWNER_ALERTS_OFF + user_id)
+    return setting is not None and setting.value is True
+
+
+def set_owner_alerts_off(*, session: Session, user_id: str, off: bool, now: datetime) -> None:
+    """Turn a person's account DMs off (or back on); the latest click wins."""
+    key = OWNER_ALERTS_OFF + user_id
+    set_setting(session=session, key=key, value=off, changed_by=user_id, now=now)
+
+
+def scouts_at_account(
+    *, session: Session, account_id: int, since: datetime, until: datetime
+) -> int:
+    """How many scouts logged a (not withdrawn) discovery at the account in [since, until]."""
+    statement = select(func.count(func.distinct(Discovery.scout_user_id))).where(
+        Discovery.account_id == account_id,
+        Discovery.created_at >= since,
+        Discovery.created_at <= until,
+        Discovery.status != DiscoveryStatus.WITHDRAWN,
+    )
+    return session.exec(statement).one()
+
+
+def claim_convergence(
+    *, session: Session, account_id: int, at: datetime, window: timedelta
+) -> bool:
+    """Mark the account's convergence announced at `at` unless it was within `window` before:
+    one conditional UPDATE, so two processes never both announce one window."""
+    statement = (
+        update(Account)
+        .where(col(Account.id) == account_id)
+        .where(or_(col(Account.converged_at).is_(None), col(Account.converged_at) <= at - window))
+        .values(converged_at=at, updated_at=Account.updated_at)  # no change to the account itself
+    )
+    return session.exec(statement.execution_options(preserve_rowcount=True)).rowcount == 1
+
+
+def owned_accounts(*, session: Session, user_id: str) -> list[Account]:
+    """The accounts user_id owns, by name."""
+    statement = select(Account).where(Account.owner_user_id == user_id)
+    return list(session.exec(statement.order_by(col(Account.name), col(Account.id))))
+
+
+def owned_accounts_with_counts(*, session: Session, user_id: str) -> list[tuple[Account, int, int]]:
+    """The accounts user_id owns, each with its discoveries and those still new (withdrawn aside)."""
+    counted = Discovery.status != DiscoveryStatus.WITHDRAWN
+    new = func.sum(sa.case((Discovery.status == DiscoveryStatus.NEW, 1), else_=0))
+    statement = (
+        select(Account, func.count(Discovery.id), func.coalesce(new, 0))
+        .outerjoin(Discovery, sa.and_(col(Discovery.account_id) == Account.id, counted))
+        .where(Account.owner_user_id == user_id)
+        .group_by(col(Account.id))
+        .order_by(col(Account.name), col(Account.id))
+    )
+    return [(account, total, int(fresh)) for account, total, fresh in session.exec(statement)]
