@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections import Counter
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
+from rapidfuzz import fuzz, process
 from sqlmodel import Session, col, func, or_, select, update
 
-from storage.account_names import NameIndex
+from storage.account_names import NameIndex, compared_form
 from storage.enums import DiscoveryStatus
-from storage.models import Account, AppSetting, Discovery
+from storage.models import Account, AppSetting, Discovery, DiscoveryRoute
 from storage.queries.config import set_setting
 
 
@@ -145,3 +148,90 @@ def owned_accounts_with_counts(*, session: Session, user_id: str) -> list[tuple[
         .order_by(col(Account.name), col(Account.id))
     )
     return [(account, total, int(fresh)) for account, total, fresh in session.exec(statement)]
+
+
+# -- one account's picture -----------------------------------------------------------
+
+LIKE_CUTOFF = 70.0  # "did you mean": names this close to what was typed are offered
+
+
+def accounts_like(*, session: Session, name: str, limit: int = 5) -> list[Account]:
+    """Accounts whose name or an alias resembles `name` (words in any order, part of a name),
+    closest first: what to offer when no account matches outright."""
+    wanted = compared_form(name)
+    if not wanted:
+        return []
+    rows = session.exec(select(Account.id, Account.name, Account.aliases)).all()
+    choices = {
+        (key, i): compared_form(n) for key, n, aliases in rows for i, n in enumerate([n, *aliases])
+    }
+    found = process.extract(
+        wanted,
+        choices,
+        scorer=fuzz.WRatio,
+        processor=None,
+        score_cutoff=LIKE_CUTOFF,
+        limit=limit * 3,
+    )
+    ids = list(dict.fromkeys(key for _form, _score, (key, _i) in found))[:limit]
+    return [session.get(Account, key) for key in ids]
+
+
+def account_discoveries(
+    *, session: Session, account_id: int, limit: int
+) -> tuple[list[tuple[Discovery, list[DiscoveryRoute]]], int]:
+    """The account's discoveries (withdrawn aside), newest first, with their routes; and how many
+    there are in all."""
+    shown = Discovery.account_id == account_id, Discovery.status != DiscoveryStatus.WITHDRAWN
+    total = session.exec(select(func.count()).select_from(Discovery).where(*shown)).one()
+    newest = (
+        select(Discovery)
+        .where(*shown)
+        .order_by(col(Discovery.created_at).desc(), col(Discovery.id).desc())
+    )
+    return with_routes(session=session, discoveries=list(session.exec(newest.limit(limit)))), total
+
+
+def with_routes(
+    *, session: Session, discoveries: list[Discovery]
+) -> list[tuple[Discovery, list[DiscoveryRoute]]]:
+    """Each discovery with the routes it went to, in order."""
+    routes: dict[int, list[DiscoveryRoute]] = {d.id: [] for d in discoveries}
+    found = select(DiscoveryRoute).where(col(DiscoveryRoute.discovery_id).in_(list(routes)))
+    for route in session.exec(found.order_by(col(DiscoveryRoute.id))):
+        routes[route.discovery_id].append(route)
+    return [(d, routes[d.id]) for d in discoveries]
+
+
+def account_value_totals(*, session: Session, account_id: int) -> dict[str, Decimal]:
+    """The yearly value of the account's discoveries with an amount, summed by currency."""
+    statement = (
+        select(Discovery.value_currency, func.sum(Discovery.value_amount))
+        .where(Discovery.account_id == account_id, Discovery.status != DiscoveryStatus.WITHDRAWN)
+        .where(col(Discovery.value_amount).is_not(None))
+        .group_by(Discovery.value_currency)
+    )
+    return {currency or "": Decimal(total) for currency, total in session.exec(statement)}
+
+
+def account_events(
+    *, session: Session, account_id: int, since: date, limit: int = 10
+) -> list[tuple[date, str, int]]:
+    """The compelling events at the account from `since` on, soonest first: (date, pressure, discovery id)."""
+    statement = (
+        select(Discovery.event_date, Discovery.event_pressure, Discovery.id)
+        .where(Discovery.account_id == account_id, Discovery.status != DiscoveryStatus.WITHDRAWN)
+        .where(col(Discovery.event_date) >= since)
+        .order_by(col(Discovery.event_date), col(Discovery.id))
+        .limit(limit)
+    )
+    return [(day, pressure or "", key) for day, pressure, key in session.exec(statement)]
+
+
+def account_themes(*, session: Session, account_id: int) -> list[tuple[str, int]]:
+    """The themes of the account's discoveries, most frequent first."""
+    statement = select(Discovery.themes).where(
+        Discovery.account_id == account_id, Discovery.status != DiscoveryStatus.WITHDRAWN
+    )
+    counts = Counter(theme for themes in session.exec(statement) for theme in themes or [])
+    return counts.most_common()
