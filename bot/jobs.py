@@ -56,7 +56,9 @@ def nudge_unacknowledged_cards(
     *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime
 ) -> int:
     """Nudge, once, each card nobody acknowledged for N working days."""
-    return nudge_open_loops(engine=engine, client=client, zone=settings.zone, now=now)
+    return nudge_open_loops(
+        engine=engine, client=client, zone=settings.zone, now=now, calendar=settings.calendar
+    )
 
 
 def send_due_digests(
