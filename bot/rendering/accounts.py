@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.dialogue.answers import show_date
 from bot.domain.views import DiscoveryView
 from bot.rendering.cards import SECTION_LIMIT, and_list, dicts, link_as
 from bot.rendering.ids import ActionId
@@ -39,6 +40,20 @@ def convergence_message(
     text = render(
         "account_convergence.md.j2", account=discovery.account, scouts=scouts, days=days,
         places=_places(posts),
+    )  # fmt: skip
+    return _message(text, personal=personal)
+
+
+def radar_message(
+    *, discovery: DiscoveryView, posts: list[tuple[str, str | None]], days: int, personal: bool
+) -> dict[str, Any]:
+    """A compelling event near and the sales card not actioned: to the owner or #sales."""
+    assert discovery.event_date is not None
+    text = render(
+        "account_radar.md.j2", account=discovery.account, days=days,
+        day=show_date(discovery.event_date), places=_places(posts),
+        pressure=Mrkdwn(escape_within(discovery.event_pressure, OUTCOME_LIMIT))
+        if discovery.event_pressure else None,
     )  # fmt: skip
     return _message(text, personal=personal)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -235,3 +236,33 @@ def account_themes(*, session: Session, account_id: int) -> list[tuple[str, int]
     )
     counts = Counter(theme for themes in session.exec(statement) for theme in themes or [])
     return counts.most_common()
+
+
+# -- the compelling-event radar -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RadarCandidate:
+    """A discovery whose compelling event is near and whose sales card waits for action."""
+
+    discovery_id: int
+    event_date: date
+    owner_user_id: str | None
+    sales_channel_id: str
+
+
+def events_within(
+    *, session: Session, start: date, end: date, route: str = "sales"
+) -> list[RadarCandidate]:
+    """Discoveries with an event in [start, end] and a card on `route` still new or acknowledged
+    (not actioned, declined or withdrawn), soonest first."""
+    statement = (
+        select(Discovery.id, Discovery.event_date, Account.owner_user_id, DiscoveryRoute.channel_id)
+        .join(DiscoveryRoute, col(DiscoveryRoute.discovery_id) == Discovery.id)
+        .outerjoin(Account, col(Account.id) == Discovery.account_id)
+        .where(col(Discovery.event_date) >= start, col(Discovery.event_date) <= end)
+        .where(col(Discovery.status).in_([DiscoveryStatus.NEW, DiscoveryStatus.ACKNOWLEDGED]))
+        .where(DiscoveryRoute.route == route, col(DiscoveryRoute.rerouted_to).is_(None))
+        .order_by(col(Discovery.event_date), col(Discovery.id))
+    )
+    return [RadarCandidate(*row) for row in session.exec(statement)]
