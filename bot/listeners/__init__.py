@@ -3,6 +3,7 @@
 from slack_bolt import App
 
 from bot.listeners import (
+    account_merge,
     accounts,
     cards,
     channels,
@@ -31,6 +32,7 @@ def register(app: App) -> None:
     digests.register(app)
     home.register(app)
     accounts.register(app)
+    account_merge.register(app)
     config.register(app)
     channels.register(app)
     events.register(app)

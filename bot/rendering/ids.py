@@ -53,6 +53,8 @@ class BlockId(StrEnum):
     CONFIG_CHANNEL_PREFIX = "config_channel:"  # + role
     CONFIG_SCHEDULE = "config_schedule"
     CONFIG_NUDGE = "config_nudge"
+    MERGE_SOURCE = "merge_source"  # the account that goes
+    MERGE_TARGET = "merge_target"  # the account that stays
 
 
 class CallbackId(StrEnum):
@@ -67,6 +69,8 @@ class CallbackId(StrEnum):
     DISCOVERY_EDIT = "discovery_edit"
     DISCOVERY_WITHDRAW = "discovery_withdraw"
     CONFIG = "config"
+    ACCOUNT_MERGE = "account_merge"  # pick the two accounts
+    ACCOUNT_MERGE_CONFIRM = "account_merge_confirm"  # merge them
 
 
 def action_value(dialogue_id: int, key: str, value: str = "") -> str:

@@ -1,0 +1,91 @@
+"""An admin merges two accounts from App Home: pick the two, confirm, and the merge is done."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.accounts.merging import MergeRefused, merge_by_ids, merge_choices, merge_preview
+from bot.listeners.config import is_admin
+from bot.listeners.home import publish_home
+from bot.listeners.support import acknowledge, after_ack, services, tell_privately
+from bot.rendering.account_merge import CHOICES, merge_confirm_modal, merge_modal
+from bot.rendering.config import admins_only_text
+from bot.rendering.ids import ActionId, BlockId, CallbackId
+from bot.rendering.text import render
+
+
+def register(app: App) -> None:
+    """Listen for the Home tab's merge button and the two steps of its modal."""
+    app.action(ActionId.ACCOUNT_MERGE.value)(ack=acknowledge, lazy=[handle_merge_open])
+    app.view(CallbackId.ACCOUNT_MERGE.value)(handle_merge_picked)
+    app.view(CallbackId.ACCOUNT_MERGE_CONFIRM.value)(
+        ack=ack_merge_confirmed, lazy=[handle_merge_confirmed]
+    )
+
+
+@after_ack
+def handle_merge_open(body: dict, context: BoltContext, client: WebClient) -> None:
+    """Open the merge modal for an admin; anyone else (an old Home tab) is told who may."""
+    app, user = services(context), body["user"]["id"]
+    if not is_admin(app, user):
+        tell_privately(client, channel=None, user=user, text=admins_only_text(app.settings.admins))
+        return
+    accounts = merge_choices(engine=app.engine, limit=CHOICES + 1)
+    view = merge_modal(accounts[:CHOICES], more=len(accounts) > CHOICES)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def handle_merge_picked(ack: Ack, body: dict, view: dict, context: BoltContext) -> None:
+    """The two picked: show what the merge does, or say on the form why it cannot be."""
+    app, user = services(context), body["user"]["id"]
+    source, target = (
+        _picked(view, block) for block in (BlockId.MERGE_SOURCE, BlockId.MERGE_TARGET)
+    )
+    if not is_admin(app, user):
+        ack(
+            response_action="errors",
+            errors={BlockId.MERGE_SOURCE.value: "Only admins merge accounts."},
+        )
+        return
+    try:
+        names = merge_preview(engine=app.engine, source_id=source, target_id=target)
+    except MergeRefused as refused:
+        ack(
+            response_action="errors",
+            errors={BlockId.MERGE_TARGET.value: f"Pick another: {refused}."},
+        )
+        return
+    confirm = merge_confirm_modal(
+        source=names[0], target=names[1], moved=names[2], metadata=f"{source}:{target}"
+    )
+    ack(response_action="update", view=confirm)
+
+
+def ack_merge_confirmed(ack: Ack) -> None:
+    """Close the modal at once; the merge follows, and its result goes to the admin's DM."""
+    ack(response_action="clear")
+
+
+@after_ack
+def handle_merge_confirmed(body: dict, view: dict, context: BoltContext, client: WebClient) -> None:
+    """Merge (an admin only; a second click finds it done), tell the admin, redraw their Home."""
+    app, user = services(context), body["user"]["id"]
+    if not is_admin(app, user):
+        tell_privately(client, channel=None, user=user, text=admins_only_text(app.settings.admins))
+        return
+    source, target = (int(part) for part in view["private_metadata"].split(":"))
+    try:
+        merged = merge_by_ids(engine=app.engine, source_id=source, target_id=target)
+        text = render(
+            "account_merged.md.j2", source=merged.source, target=merged.target, moved=merged.moved
+        )
+    except MergeRefused as refused:
+        text = render("account_merge_refused.md.j2", reason=str(refused))
+    tell_privately(client, channel=None, user=user, text=text)
+    publish_home(client, app, team_id=body["team"]["id"], user_id=user, page=0)
+
+
+def _picked(view: dict, block: BlockId) -> int:
+    chosen = view["state"]["values"][block.value][ActionId.MODAL_INPUT.value]["selected_option"]
+    return int(chosen["value"])
