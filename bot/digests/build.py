@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from bot.digests.chart import trend_chart
 from bot.digests.compose import CoachReport, coach_report, route_report, scout_report
+from bot.digests.events import events_messages
 from bot.digests.figures import (
     RouteCounts,
     coach_figures,
@@ -118,6 +119,7 @@ def build_route_digest(
         counts=counts,
     )  # fmt: skip
     parent, thread = route_messages(route_report(figures, network), zone=zone)
+    thread += tuple(events_messages(session=session, route=route, now=now, zone=zone))
     return Digest(DigestKind.ROUTE, f"route:{route}", channel_id, week, parent, thread)
 
 

@@ -266,3 +266,20 @@ def events_within(
         .order_by(col(Discovery.event_date), col(Discovery.id))
     )
     return [RadarCandidate(*row) for row in session.exec(statement)]
+
+
+def upcoming_events(
+    *, session: Session, start: date, end: date, route: str, limit: int
+) -> list[tuple[date, str, str | None, DiscoveryStatus]]:
+    """Compelling events in [start, end] of discoveries on `route` (not withdrawn or declined),
+    soonest first: (date, account, pressure, status)."""
+    statement = (
+        select(Discovery.event_date, Discovery.account, Discovery.event_pressure, Discovery.status)
+        .join(DiscoveryRoute, col(DiscoveryRoute.discovery_id) == Discovery.id)
+        .where(col(Discovery.event_date) >= start, col(Discovery.event_date) <= end)
+        .where(col(Discovery.status).not_in([DiscoveryStatus.WITHDRAWN, DiscoveryStatus.DECLINED]))
+        .where(DiscoveryRoute.route == route, col(DiscoveryRoute.rerouted_to).is_(None))
+        .order_by(col(Discovery.event_date), col(Discovery.id))
+        .limit(limit)
+    )
+    return [tuple(row) for row in session.exec(statement)]

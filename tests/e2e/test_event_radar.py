@@ -90,3 +90,19 @@ def test_nothing_is_sent_on_a_public_holiday_with_holidays_de(jobs, engine, emul
     jobs("2026-11-02T10:30")
     assert jobs("2026-12-25T10:00")["event_radar"] == "0 reminded"  # Christmas Day, a Friday
     assert jobs("2026-12-28T10:00")["event_radar"] == "1 reminded"  # the next working day
+
+
+def test_the_sales_digest_lists_the_events_of_the_next_30_days(jobs, engine, emulator):
+    acme_owned_by_sally(engine)
+    log_with_event(engine, account="acme corp", days_out=20)  # Sunday 22 November
+    log_with_event(engine, account="Initech", days_out=45, key="far")  # 17 December: too far
+    jobs("2026-11-02T10:30")
+    assert jobs("2026-11-09T09:05")["digests"] != "none due"
+    posts = [str(m["blocks"]) for m in emulator.messages(SEED.sales)]
+    listed = [text for text in posts if "Compelling events in the next 30 days" in text]
+    assert (
+        len(listed) == 1 and "*Acme Corporation*" in listed[0] and "not acted on yet" in listed[0]
+    )
+    assert "Initech" not in listed[0]
+    product = [str(m) for m in emulator.messages(SEED.product)]
+    assert not any("Compelling events" in text for text in product)
