@@ -45,6 +45,8 @@ def test_every_word_must_match_and_operators_are_only_words(engine):
         session.add(discovery("a", outcome="Close the books faster"))
         session.add(discovery("b", outcome="Faster books? NOT now"))
     assert found(engine, "books close") == ["a"]
+    assert found(engine, "book clo") == ["a"]  # the last word may be unfinished
+    assert found(engine, "clo books") == []  # an earlier one is a whole word
     assert found(engine, '"books" (-close*') == ["a"]  # quotes, minus, star: only words
     assert sorted(found(engine, 'faster:')) == ["a", "b"]
     assert found(engine, "  ?! ") == []
