@@ -69,17 +69,22 @@ def search_message(
 ) -> dict[str, Any]:
     """The best matches, each as on the account view."""
     head = render("search_results.md.j2", words=words, count=len(found), limit=limit)
-    blocks: list[Block] = [_section(head), *_lines(found, links, labels)]
+    blocks: list[Block] = [_section(head), *_lines(found, links, labels, named=True)]
     return {"text": shorten(head, SECTION_LIMIT), "blocks": dicts(blocks), **NO_UNFURL}
 
 
-def _lines(listed: Listed, links: dict[int, str], labels: Labels) -> list[Block]:
-    return [_section(_line(discovery, routes, links, labels)) for discovery, routes in listed]
+def _lines(listed: Listed, links: dict[int, str], labels: Labels, *, named: bool) -> list[Block]:
+    """One section per discovery; `named`: each says its account (search; not one account)."""
+    return [
+        _section(_line(discovery, routes, links, labels, named=named))
+        for discovery, routes in listed
+    ]
 
 
 def _line(
-    discovery: DiscoveryView, routes: list[RouteView], links: dict[int, str], labels: Labels
-) -> str:
+    discovery: DiscoveryView, routes: list[RouteView], links: dict[int, str], labels: Labels,
+    *, named: bool,
+) -> str:  # fmt: skip
     statuses = "; ".join(
         render(
             "account_view_route.md.j2", route=route.route, link=link_as(links.get(route.id), "card"),
@@ -88,8 +93,9 @@ def _line(
         for route in routes
     )  # fmt: skip
     return render(
-        "account_view_line.md.j2", account=discovery.account, outcome=_cut(discovery.outcome, OUTCOME),
-        statuses=Mrkdwn(statuses), value=_value(discovery, labels.band), scout=discovery.scout_user_id,
+        "account_view_line.md.j2", account=discovery.account if named else None,
+        outcome=_cut(discovery.outcome, OUTCOME), statuses=Mrkdwn(statuses),
+        value=_value(discovery, labels.band), scout=discovery.scout_user_id,
         day=show_date(discovery.created_at.date()),
     )  # fmt: skip
 
