@@ -9,7 +9,13 @@ from bot.accounts.merging import MergeRefused, merge_by_ids, merge_choices, merg
 from bot.listeners.config import is_admin
 from bot.listeners.home import publish_home
 from bot.listeners.support import acknowledge, after_ack, services, tell_privately
-from bot.rendering.account_merge import CHOICES, merge_confirm_modal, merge_modal
+from bot.rendering.account_merge import (
+    CHOICES,
+    merge_confirm_modal,
+    merge_metadata,
+    merge_modal,
+    merge_pair,
+)
 from bot.rendering.config import admins_only_text
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.text import render
@@ -48,6 +54,10 @@ def handle_merge_picked(ack: Ack, body: dict, view: dict, context: BoltContext) 
             errors={BlockId.MERGE_SOURCE.value: "Only admins merge accounts."},
         )
         return
+    if source is None or target is None:
+        missing = BlockId.MERGE_SOURCE if source is None else BlockId.MERGE_TARGET
+        ack(response_action="errors", errors={missing.value: "Pick an account."})
+        return
     try:
         names = merge_preview(engine=app.engine, source_id=source, target_id=target)
     except MergeRefused as refused:
@@ -57,7 +67,7 @@ def handle_merge_picked(ack: Ack, body: dict, view: dict, context: BoltContext) 
         )
         return
     confirm = merge_confirm_modal(
-        source=names[0], target=names[1], moved=names[2], metadata=f"{source}:{target}"
+        source=names[0], target=names[1], moved=names[2], metadata=merge_metadata(source, target)
     )
     ack(response_action="update", view=confirm)
 
@@ -74,7 +84,7 @@ def handle_merge_confirmed(body: dict, view: dict, context: BoltContext, client:
     if not is_admin(app, user):
         tell_privately(client, channel=None, user=user, text=admins_only_text(app.settings.admins))
         return
-    source, target = (int(part) for part in view["private_metadata"].split(":"))
+    source, target = merge_pair(view["private_metadata"])  # the guard checked it reads
     try:
         merged = merge_by_ids(engine=app.engine, source_id=source, target_id=target)
         text = render(
@@ -86,6 +96,11 @@ def handle_merge_confirmed(body: dict, view: dict, context: BoltContext, client:
     publish_home(client, app, team_id=body["team"]["id"], user_id=user, page=0)
 
 
-def _picked(view: dict, block: BlockId) -> int:
-    chosen = view["state"]["values"][block.value][ActionId.MODAL_INPUT.value]["selected_option"]
-    return int(chosen["value"])
+def _picked(view: dict, block: BlockId) -> int | None:
+    """The account id picked in one select; None when none is (Slack requires one, a retry or
+    an odd client may still send it empty)."""
+    field = (view.get("state", {}).get("values", {}).get(block.value) or {}).get(
+        ActionId.MODAL_INPUT.value
+    ) or {}
+    value = str((field.get("selected_option") or {}).get("value", ""))
+    return int(value) if value.isdigit() else None

@@ -43,6 +43,19 @@ def merge_confirm_modal(*, source: str, target: str, moved: int, metadata: str) 
     )  # fmt: skip
 
 
+def merge_pair(metadata: str) -> tuple[int, int]:
+    """The confirmation's metadata: the two account ids; ValueError unless exactly that."""
+    source, target = metadata.split(":")
+    if not (source.isdigit() and target.isdigit()):
+        raise ValueError(f"not two account ids: {metadata!r}")
+    return int(source), int(target)
+
+
+def merge_metadata(source: int, target: int) -> str:
+    """What merge_pair reads back."""
+    return f"{source}:{target}"
+
+
 def _select(block_id: BlockId, label: str, options: list[Option]) -> InputBlock:
     element = StaticSelectElement(action_id=ActionId.MODAL_INPUT.value, options=options)
     return InputBlock(block_id=block_id.value, label=label, element=element)

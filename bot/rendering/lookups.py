@@ -49,7 +49,7 @@ def account_message(
     blocks: list[Block] = [
         _section(head),
         DividerBlock(),
-        *_lines(picture.discoveries, links, labels),
+        *_lines(picture.discoveries, links, labels, named=False),
     ]
     if picture.more:
         blocks.append(_context(render("account_view_more.md.j2", more=picture.more)))

@@ -53,6 +53,12 @@ def test_an_admin_picks_two_confirms_and_the_discoveries_move(driver, emulator, 
     typed, imported = two_accounts(engine)
     home_button(driver, emulator, SEED.admin, "Merge accounts")
     modal = wait_until(lambda: emulator.modal_stack(SEED.admin), what="the merge modal")[-1]
+    nothing = {"type": "static_select", "selected_option": None}
+    values = {
+        block.value: {ActionId.MODAL_INPUT.value: nothing} for block in BlockId if "merge" in block
+    }
+    empty = driver.view_submission(user=SEED.admin, view=modal["id"], values=values)
+    assert empty.json["response_action"] == "errors" and "Pick an account" in str(empty.json)
     same = driver.view_submission(user=SEED.admin, view=modal["id"], values=picks(typed, typed))
     assert same.json["response_action"] == "errors" and "same account" in str(same.json)
     answer = driver.view_submission(
