@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -20,6 +21,7 @@ from storage.queries.accounts import (
     accounts_like,
     find_account,
 )
+from storage.types import utc_now
 
 LISTED = 10  # the newest discoveries; the rest are counted
 
@@ -32,8 +34,12 @@ class AccountLookup:
     candidates: list[str] = field(default_factory=list)
 
 
-def look_up_account(*, engine: Engine, name: str, today: date) -> AccountLookup:
-    """By CRM id, `#id`, name or alias (fuzzy); a single near name is taken, several offered."""
+def look_up_account(
+    *, engine: Engine, name: str, zone: ZoneInfo, today: date | None = None
+) -> AccountLookup:
+    """By CRM id, `#id`, name or alias (fuzzy); a single near name is taken, several offered.
+    Events count from `today` (default: today in `zone`)."""
+    today = today or utc_now().astimezone(zone).date()
     with read_scope(engine) as session:
         account = find_account(session=session, ref=name)
         if account is None:

@@ -19,7 +19,6 @@ from bot.rendering.ids import ActionId, Command
 from bot.rendering.lookups import Labels, account_message, band_label, search_message
 from bot.rendering.text import Mrkdwn, escape, render
 from bot.search.find import SHOWN, find_discoveries
-from storage.types import utc_now
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +33,7 @@ def register(app: App) -> None:
 def handle_alerts_off(body: dict, context: BoltContext, client: WebClient) -> None:
     """Turn the account DMs off for whoever clicked (never the button's owner), and say so."""
     user = body["user"]["id"]
-    switch_owner_alerts(engine=services(context).engine, user_id=user, off=True, now=utc_now())
+    switch_owner_alerts(engine=services(context).engine, user_id=user, off=True)
     channel = (body.get("channel") or {}).get("id")
     tell_privately(client, channel=channel, user=user, text=render("account_alerts_off.md.j2"))
     if (body.get("container") or {}).get("type") == "view":  # clicked on the Home tab
@@ -45,7 +44,7 @@ def handle_alerts_off(body: dict, context: BoltContext, client: WebClient) -> No
 def handle_alerts_on(body: dict, context: BoltContext, client: WebClient) -> None:
     """Turn the account DMs back on for whoever clicked, and show it on their Home tab."""
     user = body["user"]["id"]
-    switch_owner_alerts(engine=services(context).engine, user_id=user, off=False, now=utc_now())
+    switch_owner_alerts(engine=services(context).engine, user_id=user, off=False)
     publish_home(client, services(context), team_id=body["team"]["id"], user_id=user, page=0)
 
 
@@ -77,8 +76,7 @@ def answer_lookup(command: dict, context: BoltContext, client: WebClient, respon
 
 
 def _account_answer(app: Services, client: WebClient, name: str, labels: Labels) -> dict:
-    today = utc_now().astimezone(app.settings.zone).date()
-    found = look_up_account(engine=app.engine, name=name, today=today)
+    found = look_up_account(engine=app.engine, name=name, zone=app.settings.zone)
     if found.picture is None:
         candidates = and_list([f"*{escape(c)}*" for c in found.candidates])
         text = render(
