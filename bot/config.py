@@ -9,7 +9,7 @@ from sqlmodel import Session
 from bot.discoveries.blocked import retarget_blocked
 from bot.discoveries.nudges import SETTING as NUDGE_SETTING
 from bot.discoveries.nudges import nudge_days
-from bot.domain.actor import Actor
+from bot.domain.actor import Actor, AdminsOnly
 from bot.domain.workspace import MAX_NUDGE_DAYS as MAX_NUDGE_DAYS
 from bot.domain.workspace import WorkspaceConfig
 from bot.settings import DigestSchedule, Settings, parse_weekly
@@ -48,10 +48,6 @@ def save_config(*, session: Session, config: WorkspaceConfig, admin: str, now: d
                 changed_by=admin, now=now)  # fmt: skip
     set_setting(session=session, key=NUDGE_SETTING, value=config.nudge_days,
                 changed_by=admin, now=now)  # fmt: skip
-
-
-class AdminsOnly(Exception):
-    """Only admins see or change the workspace's settings, whatever surface asked."""
 
 
 def settings_to_change(*, session: Session, settings: Settings, actor: Actor) -> WorkspaceConfig:

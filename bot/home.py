@@ -7,8 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import Engine
 
+from bot.accounts.owned import load_owner_home
 from bot.config import load_config
 from bot.discoveries.service import receipt_posts
+from bot.domain.accounts import OwnerHome
 from bot.domain.views import DiscoveryView, RouteView, ScoutFigures, view_of
 from bot.domain.workspace import WorkspaceConfig
 from bot.settings import Settings
@@ -27,6 +29,7 @@ class HomePage:
     config: WorkspaceConfig | None  # the workspace settings: admins only
     digests_off: bool
     receipts: dict[int, tuple[str, str]]  # discovery id → (channel, ts) of its receipt
+    accounts: OwnerHome  # the accounts the person owns, their DM switch; admins merge
 
 
 def load_home(
@@ -52,4 +55,5 @@ def load_home(
             config=load_config(session=session, settings=settings) if admin else None,
             digests_off=user_id in scout_digest_opt_outs(session=session),
             receipts=receipt_posts(session=session, discovery_ids=[d.id for d, _ in shown]),
+            accounts=load_owner_home(session=session, user_id=user_id, admin=admin),
         )

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
+from bot.accounts.radar import remind_compelling_events
 from bot.digests.jobs import Sent, run_due_digests
 from bot.discoveries.nudges import nudge_open_loops
 from bot.discoveries.reminders import nudge_idle_dialogues
@@ -56,7 +57,18 @@ def nudge_unacknowledged_cards(
     *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime
 ) -> int:
     """Nudge, once, each card nobody acknowledged for N working days."""
-    return nudge_open_loops(engine=engine, client=client, zone=settings.zone, now=now)
+    return nudge_open_loops(
+        engine=engine, client=client, zone=settings.zone, now=now, calendar=settings.calendar
+    )
+
+
+def remind_near_events(
+    *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime
+) -> int:
+    """Remind, once, the owner (or #sales) of each compelling event within 30 days not acted on."""
+    return remind_compelling_events(
+        engine=engine, zone=settings.zone, now=now, calendar=settings.calendar
+    )
 
 
 def send_due_digests(
@@ -83,6 +95,7 @@ def _digests_summary(sent: Sent) -> str:
 JOBS: tuple[Job, ...] = (
     Job("idle_dialogues", remind_idle_dialogues, _dialogues_summary),
     Job("open_loops", nudge_unacknowledged_cards, lambda nudged: f"{nudged} nudged"),
+    Job("event_radar", remind_near_events, lambda queued: f"{queued} reminded"),
     Job("digests", send_due_digests, _digests_summary),
 )
 

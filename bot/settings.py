@@ -18,6 +18,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from bot.working_days import WorkingCalendar, known_country
+
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{4,}$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{4,}$")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -37,6 +39,7 @@ HINTS = {
     "DATABASE_URL": "e.g. sqlite:///valuescout.db or postgresql+psycopg://user:pass@host/db",
     "VALUESCOUT_ADMINS": "comma-separated Slack user ids, e.g. U012AB3CD,U045EF6GH",
     "VALUESCOUT_TIMEZONE": "an IANA time zone name, e.g. Europe/Berlin",
+    "VALUESCOUT_HOLIDAYS": "a country code whose public holidays are no working days, e.g. DE",
     "VALUESCOUT_DIGEST_SCHEDULE": "a day of the week and a time, e.g. 'mon 09:00'",
     "VALUESCOUT_WEBHOOK_URL": "the URL that receives events, e.g. https://hooks.example.com/vs",
     "VALUESCOUT_PROMPTS_DIR": "a directory holding a full copy of prompts/ (dialogue.yaml, …)",
@@ -136,6 +139,7 @@ class Settings(BaseSettings):
         frozenset(), validation_alias="VALUESCOUT_ADMINS"
     )
     timezone: str = Field("UTC", validation_alias="VALUESCOUT_TIMEZONE")
+    holidays: str | None = Field(None, validation_alias="VALUESCOUT_HOLIDAYS")
     digest_schedule: str = Field("mon 09:00", validation_alias="VALUESCOUT_DIGEST_SCHEDULE")
     webhook_url: str | None = Field(None, validation_alias="VALUESCOUT_WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(None, validation_alias="VALUESCOUT_WEBHOOK_SECRET")
@@ -264,6 +268,15 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not an IANA time zone name") from None
         return value
 
+    @field_validator("holidays")
+    @classmethod
+    def _known_country(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            return None
+        if value is not None and not known_country(value.strip()):
+            raise ValueError(f"{value!r} is not a country code the holidays package knows")
+        return value.strip().upper() if value else None
+
     @field_validator("digest_schedule")
     @classmethod
     def _valid_schedule(cls, value: str) -> str:
@@ -300,6 +313,11 @@ class Settings(BaseSettings):
     def zone(self) -> ZoneInfo:
         """The workspace's time zone."""
         return ZoneInfo(self.timezone)
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        """Which days are working days: weekdays, without the country's public holidays."""
+        return WorkingCalendar(self.holidays)
 
     @property
     def schedule(self) -> DigestSchedule:

@@ -9,13 +9,14 @@ from typing import TextIO
 from sqlalchemy import Engine
 
 from bot.accounts.importing import OwnerDirectory, apply_rows, with_owners
+from bot.accounts.merging import merge
 from bot.accounts.rows import AccountsFileError, accounts_csv, parse_accounts
 from bot.cli.digest import UsageError
 from bot.cli.runtime import prepare_database
 from bot.settings import Settings, require
 from bot.slack_client import build_web_client
 from storage.engine import read_scope, session_scope
-from storage.queries.accounts import all_accounts, find_account, merge_accounts
+from storage.queries.accounts import all_accounts, find_account
 
 
 def add_accounts_command(commands, command, run) -> None:
@@ -87,7 +88,6 @@ def _merge(args: argparse.Namespace, settings: Settings, engine: Engine, out: Te
                 raise UsageError(f"no account matches {ref!r} (see `valuescout accounts list`)")
         if source.id == target.id:
             raise UsageError(f"{args.source!r} and {args.target!r} are the same account")
-        described = f"{source.name} (#{source.id}) into {target.name} (#{target.id})"
-        moved = merge_accounts(session=session, source=source, target=target)
-    out.write(f"merged {described}: {moved} discoveries moved\n")
+        merged = merge(session=session, source=source, target=target)
+    out.write(merged.describe() + "\n")
     return 0

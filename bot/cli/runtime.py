@@ -121,6 +121,7 @@ def _digest_triggers(parts: Components, run: Callable[[], object]) -> list[Sched
 TRIGGERS: dict[str, Triggers] = {
     "idle_dialogues": _every(5, "nudge_idle_dialogues"),
     "open_loops": _every(15, "nudge_open_loops"),
+    "event_radar": _every(60, "compelling_event_radar"),
     "digests": _digest_triggers,
 }
 

@@ -21,6 +21,7 @@ from bot.routes import current_routes
 from storage.engine import session_scope
 from storage.enums import DiscoverySource, DiscoveryStatus, Fit
 from storage.models import Discovery, DiscoveryRoute, StatusChange
+from storage.queries.accounts import account_for_name
 
 ACCOUNTS = ("Globex", "Initech", "Umbrella", "Hooli", "Soylent", "Cyberdyne", "Tyrell",
             "Wonka Industries", "Oscorp", "Vandelay Imports")  # fmt: skip
@@ -71,8 +72,10 @@ def _add(session, rng, number, team_id, channels, network, created, now) -> None
     outcome, gap, route, fit = rng.choice(GAPS)
     routes = current_routes().ids  # a deployment's own routes get a share of the history
     route = route if route in routes and rng.random() < 0.8 else rng.choice(routes)
+    account = account_for_name(session=session, name=rng.choice(ACCOUNTS))  # linked, as submitted
     discovery = Discovery(
-        team_id=team_id, scout_user_id=rng.choice(SCOUTS), account=rng.choice(ACCOUNTS),
+        team_id=team_id, scout_user_id=rng.choice(SCOUTS), account=account.name,
+        account_id=account.id,
         outcome=outcome, gap=gap, fit=fit, themes=tag_themes(network, outcome, gap),
         source=DiscoverySource.DM, source_key=f"sample:{number}", created_at=created,
         updated_at=created, evidence="From a customer call" if rng.random() < 0.5 else None,

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from bot.digests.chart import trend_chart
 from bot.digests.compose import CoachReport, coach_report, route_report, scout_report
+from bot.digests.events import events_messages
 from bot.digests.figures import (
     RouteCounts,
     coach_figures,
@@ -21,6 +22,7 @@ from bot.digests.messages import coach_messages, route_messages, scout_messages
 from bot.digests.model import Digest, DigestKind, Week
 from bot.domain.themes import ValueNetwork
 from bot.routes import Route, current_routes
+from bot.working_days import WEEKDAYS, WorkingCalendar
 from storage.queries.digest_figures import plan_for_digests
 
 COACH = "coach"
@@ -43,6 +45,7 @@ def build_digests(
     open_after_working_days: int,
     skip_scouts: frozenset[str] = frozenset(),
     only: str | None = None,
+    calendar: WorkingCalendar = WEEKDAYS,
 ) -> list[Digest]:
     """Every digest of a week: one per mapped route channel, the coaches', one per scout with news.
 
@@ -57,7 +60,7 @@ def build_digests(
     routes = [r for r in current_routes().ids if r in wanted and r in channels]
     digests = _route_digests(
         session=session, week=week, zone=zone, now=now, routes=routes, channels=channels,
-        network=network, open_after=open_after_working_days,
+        network=network, open_after=open_after_working_days, calendar=calendar,
     )  # fmt: skip
     if COACH in wanted and COACH in channels:
         coach = build_coach_digest(
@@ -80,11 +83,14 @@ def _route_digests(
     channels: Mapping[str, str],
     network: ValueNetwork,
     open_after: int,
+    calendar: WorkingCalendar = WEEKDAYS,
 ) -> list[Digest]:
     """The route channels' digests; the counts all of them show are queried once."""
     if not routes:
         return []
-    counts = route_counts(session=session, week=week, zone=zone, now=now, open_after=open_after)
+    counts = route_counts(
+        session=session, week=week, zone=zone, now=now, open_after=open_after, calendar=calendar
+    )
     return [
         build_route_digest(
             session=session, week=week, zone=zone, now=now, route=route,
@@ -113,6 +119,7 @@ def build_route_digest(
         counts=counts,
     )  # fmt: skip
     parent, thread = route_messages(route_report(figures, network), zone=zone)
+    thread += tuple(events_messages(session=session, route=route, now=now, zone=zone))
     return Digest(DigestKind.ROUTE, f"route:{route}", channel_id, week, parent, thread)
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from bot.digests.model import OPEN_COUNTED, Week
 from bot.routes import Route, current_routes
+from bot.working_days import WEEKDAYS, WorkingCalendar
 from storage.enums import DiscoveryStatus
 from storage.queries.digest_figures import (
     REACHED,
@@ -55,7 +56,6 @@ PER_SCOUT = 10
 TREND_WEEKS = 12
 BASELINE_WEEKS = 4  # rising themes: this week against the mean of the 4 before
 COHORT_WEEKS = 4  # loop closure: the discoveries of the 4 weeks before this one
-SATURDAY = 5
 
 
 @dataclass(frozen=True)
@@ -126,13 +126,14 @@ class RouteCounts:
 
 
 def route_counts(
-    *, session: Session, week: Week, zone: ZoneInfo, now: datetime, open_after: int
-) -> RouteCounts:
+    *, session: Session, week: Week, zone: ZoneInfo, now: datetime, open_after: int,
+    calendar: WorkingCalendar = WEEKDAYS,
+) -> RouteCounts:  # fmt: skip
     """The week's figures of every route: arrivals this week and last, changes, themes, the
     largest, closed loops, scouts thanked, and open loops (as of the week's end, or now)."""
     start, end = week.bounds(zone)
     last_start, _ = week.previous().bounds(zone)
-    cutoff = open_loop_cutoff(as_of=min(end, now), days=open_after, zone=zone)
+    cutoff = open_loop_cutoff(as_of=min(end, now), days=open_after, zone=zone, calendar=calendar)
     span = {"session": session, "start": start, "end": end}
     routes = current_routes().ids
     return RouteCounts(
@@ -155,10 +156,11 @@ def route_figures(
     route: Route,
     open_after: int,
     counts: RouteCounts | None = None,
+    calendar: WorkingCalendar = WEEKDAYS,
 ) -> RouteFigures:
     """One route's figures for a week; pass `counts` to share them between routes."""
     counts = counts or route_counts(
-        session=session, week=week, zone=zone, now=now, open_after=open_after
+        session=session, week=week, zone=zone, now=now, open_after=open_after, calendar=calendar
     )
     oldest = oldest_open(session=session, before=counts.open_cutoff, route=route, limit=OLDEST)
     (closed_count, closed) = counts.closed.get(route, (0, []))
@@ -214,26 +216,27 @@ def scout_news(*, session: Session, week: Week, zone: ZoneInfo) -> list[ScoutNew
     return news
 
 
-def open_loop_cutoff(*, as_of: datetime, days: int, zone: ZoneInfo) -> datetime:
+def open_loop_cutoff(
+    *, as_of: datetime, days: int, zone: ZoneInfo, calendar: WorkingCalendar = WEEKDAYS
+) -> datetime:
     """The latest moment a discovery may have been logged to be `days` working days old at as_of.
 
     The inverse of nudges.add_working_days: logged at or before the cutoff ⇔ due by as_of.
-    At a weekend nothing falls due, so the clock reads as at the end of the Friday before.
+    On a day off (a weekend, a public holiday) nothing falls due, so the clock reads as at
+    the end of the working day before.
     """
     local = as_of.astimezone(zone)
     day, wall = local.date(), local.time()
-    if day.weekday() >= SATURDAY:
-        day, wall = day - timedelta(days=day.weekday() - SATURDAY + 1), time.max
-    return datetime.combine(_working_days_back(day, days), wall, zone)
+    if not calendar.is_working(day):
+        day, wall = calendar.previous_working(day), time.max
+    return datetime.combine(_working_days_back(day, days, calendar), wall, zone)
 
 
-def _working_days_back(due: date, days: int) -> date:
-    """The last weekday whose `days`-th working day after it is `due` (a weekday)."""
+def _working_days_back(due: date, days: int, calendar: WorkingCalendar) -> date:
+    """The last working day whose `days`-th working day after it is `due` (a working day)."""
     day = due
     while days:
-        days -= day.weekday() < SATURDAY
+        days -= calendar.is_working(day)
         day -= timedelta(days=1)
-    # Logged at a weekend, the clock starts on Monday: those are not due yet; Friday is.
-    while day.weekday() >= SATURDAY:
-        day -= timedelta(days=1)
-    return day
+    # Logged on a day off, the clock starts on the next working day: those are not due yet.
+    return calendar.previous_working(day)

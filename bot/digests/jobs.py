@@ -93,6 +93,7 @@ def build_week(
             channels=route_channels(session=session), network=network,
             open_after_working_days=nudge_days(session),
             skip_scouts=scout_digest_opt_outs(session=session), only=only,
+            calendar=settings.calendar,
         )  # fmt: skip
 
 

@@ -14,6 +14,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
+from bot.accounts import alerts
+from bot.accounts.radar import RADAR
 from bot.dialogue.definition import Definition
 from bot.discoveries.blocked import NOTICES, note_blocked, note_delivered
 from bot.discoveries.loop import STATUS_REPLY
@@ -62,6 +64,7 @@ HISTORY_WINDOW = 100  # newest messages searched for a post whose recording was 
 # later kind then finds what it waits for already posted.
 ORDER = {CARD: 0, RECEIPT: 1, STATUS_REPLY: 2, CARD_UPDATE: 3, RECEIPT_UPDATE: 3}
 ORDER |= dict.fromkeys(NOTICES, 2)
+ORDER |= dict.fromkeys((*alerts.KINDS, RADAR), 2)  # they link to the cards: after them
 REDRAWS = (CARD_UPDATE, RECEIPT_UPDATE)  # chat.update of a posted message
 # chat.update answers these when the card is gone for good: retrying cannot help.
 CARD_GONE = {"message_not_found", "cant_update_message", "channel_not_found", "is_archived"}

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from bot.rendering.dialogue import plain_mrkdwn_message
 from bot.rendering.text import render
+from bot.working_days import WEEKDAYS, WorkingCalendar
 from storage.engine import read_scope, session_scope
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, ProcessedRequest
@@ -26,7 +27,6 @@ log = logging.getLogger(__name__)
 SETTING = "nudge_after_working_days"
 DEFAULT_DAYS = 3
 KIND = "nudge"
-SATURDAY = 5  # date.weekday(): Monday is 0, so 5 and 6 are the weekend
 
 
 @dataclass(frozen=True)
@@ -39,21 +39,26 @@ class Nudge:
     scout_user_id: str
 
 
-def add_working_days(start: datetime, n: int, zone: ZoneInfo) -> datetime:
-    """The moment n working days (Mon–Fri, in zone) after start, in UTC."""
+def add_working_days(
+    start: datetime, n: int, zone: ZoneInfo, calendar: WorkingCalendar = WEEKDAYS
+) -> datetime:
+    """The moment n working days (Mon–Fri without the calendar's holidays, in zone) after start,
+    in UTC."""
     local = start.astimezone(zone)
-    if local.weekday() >= SATURDAY:  # logged at the weekend: the clock starts Monday morning
-        days_to_monday = 7 - local.weekday()
-        local = datetime.combine(local.date() + timedelta(days=days_to_monday), time(), zone)
+    if not calendar.is_working(local.date()):  # logged on a day off: the clock starts the next
+        local = datetime.combine(calendar.next_working(local.date()), time(), zone)  # morning
     day, counted = local.date(), 0
     while counted < n:
         day += timedelta(days=1)
-        counted += day.weekday() < SATURDAY
+        counted += calendar.is_working(day)
     # Same wall-clock time on the due day, so a DST change moves no deadline by an hour.
     return datetime.combine(day, local.time(), zone).astimezone(UTC)
 
 
-def nudge_open_loops(*, engine: Engine, client: WebClient, zone: ZoneInfo, now: datetime) -> int:
+def nudge_open_loops(
+    *, engine: Engine, client: WebClient, zone: ZoneInfo, now: datetime,
+    calendar: WorkingCalendar = WEEKDAYS,
+) -> int:  # fmt: skip
     """Nudge every card left `new` for N working days, once per card; return how many."""
     # Finding the cards reads every open loop: outside the write lock, so on SQLite scouts'
     # steps never queue behind it. Claiming is idempotent (a unique key per card), so a
@@ -62,7 +67,7 @@ def nudge_open_loops(*, engine: Engine, client: WebClient, zone: ZoneInfo, now: 
         days = nudge_days(session)
         candidates = _candidates(session, days=days, now=now)
     with session_scope(engine) as session:
-        due = _claim(session, candidates, days=days, zone=zone, now=now)
+        due = _claim(session, candidates, days=days, zone=zone, now=now, calendar=calendar)
     return sum(_post(client, nudge, days) for nudge in due)
 
 
@@ -83,11 +88,14 @@ def _claim(
     days: int,
     zone: ZoneInfo,
     now: datetime,
+    calendar: WorkingCalendar = WEEKDAYS,
 ) -> list[Nudge]:
     """Record each due card as nudged in this transaction, so two processes never both post."""
     due = []
     for route_id, created_at, nudge in candidates:
-        if add_working_days(created_at, days, zone) > now or not _still_open(session, route_id):
+        if add_working_days(created_at, days, zone, calendar) > now or not _still_open(
+            session, route_id
+        ):
             continue
         # ON CONFLICT DO NOTHING: a racing process waits for our commit, then inserts nothing.
         if record_request_once(session=session, key=_key(route_id), kind=KIND, now=now):

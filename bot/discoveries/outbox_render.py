@@ -13,6 +13,8 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from bot.accounts import alerts
+from bot.accounts.radar import RADAR
 from bot.dialogue.definition import Definition
 from bot.discoveries import blocked
 from bot.discoveries.loop import STATUS_REPLY, load_cards, load_status_reply
@@ -20,12 +22,15 @@ from bot.discoveries.outbox_jobs import Gone, Job, NotReady, classify
 from bot.discoveries.receipts import load_receipt
 from bot.discoveries.service import DRAWN, RECEIPT, RECEIPT_UPDATE, card_version
 from bot.discoveries.similar import find_related
+from bot.domain.similarity import CONVERGENCE_WINDOW
 from bot.domain.themes import ValueNetwork
+from bot.rendering.accounts import convergence_message, owner_alert_message, radar_message
 from bot.rendering.cards import discovery_card
 from bot.rendering.delivery import channel_blocked_message, resumed_message, waiting_message
 from bot.rendering.receipts import receipt_message
 from bot.rendering.status import status_reply_message
 from storage.engine import session_scope
+from storage.enums import DiscoveryStatus
 from storage.models import DiscoveryRoute
 
 logger = logging.getLogger("bot.discoveries.delivery")
@@ -53,6 +58,8 @@ class OutboxRenderer:
             return job, self._receipt(job)
         if job.kind == STATUS_REPLY:
             return self._status_reply(job)
+        if job.kind in (*alerts.KINDS, RADAR):
+            return job, self._account_alert(job)
         if job.kind in blocked.NOTICES:
             with session_scope(self._engine) as session:
                 return self._notice(session, job)
@@ -134,6 +141,33 @@ class OutboxRenderer:
         return receipt_message(
             discovery=state.discovery, posts=posts, blocked=state.blocked, answers=answers
         )
+
+    def _account_alert(self, job: Job) -> dict[str, Any]:
+        """To an account's owner (or the sales channel), once the discovery's cards are out."""
+        with session_scope(self._engine) as session:
+            state = load_receipt(session=session, discovery_id=job.discovery_id)
+        if state is None or state.discovery.status == DiscoveryStatus.WITHDRAWN:
+            raise Gone("not sent: the discovery is gone or withdrawn")
+        if state.cards_due_at is not None:
+            low, high = self._clock() + RECEIPT_WAIT[0], self._clock() + RECEIPT_WAIT[1]
+            raise NotReady(min(max(state.cards_due_at.timestamp(), low), high))
+        routes = [r for r in state.routes if not r.rerouted_to]
+        personal = job.channel_id[:1] in ("U", "W")
+        if job.kind == RADAR:
+            if state.discovery.status not in (DiscoveryStatus.NEW, DiscoveryStatus.ACKNOWLEDGED):
+                raise Gone("not sent: the discovery was acted on meanwhile")
+            posts = [(r.channel_id, self._permalink(r)) for r in routes if r.route == alerts.SALES]
+            days = int(job.payload["days"])
+            return radar_message(
+                discovery=state.discovery, posts=posts, days=days, personal=personal
+            )
+        posts = [(r.channel_id, self._permalink(r)) for r in routes]
+        if job.kind == alerts.OWNER_NEW:
+            return owner_alert_message(discovery=state.discovery, posts=posts)
+        return convergence_message(
+            discovery=state.discovery, posts=posts, scouts=int(job.payload["scouts"]),
+            days=CONVERGENCE_WINDOW.days, personal=personal,
+        )  # fmt: skip
 
     def _permalink(self, route: DiscoveryRoute) -> str | None:
         """A link to a posted card; None (no link) when Slack refuses for good."""

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -34,6 +35,7 @@ class _Candidate:
     gap: str
     scout_user_id: str
     created_at: datetime
+    account_id: int | None
 
 
 # -- the query ----------------------------------------------------------------------
@@ -57,9 +59,24 @@ def find_related(
         for score, c in chosen
     )
     since = discovery.created_at - CONVERGENCE_WINDOW
-    recent = [(c.account, c.scout_user_id) for c in candidates if c.created_at >= since]
+    # On the account entity: discoveries at one of its aliases converge too.
+    account_id = session.exec(select(Discovery.account_id).where(Discovery.id == discovery.id))
+    same = _same_account(discovery.account, account_id.first())
+    recent = [(same(c), c.scout_user_id) for c in candidates if c.created_at >= since]
     together = convergence(account=discovery.account, scout=discovery.scout_user_id, earlier=recent)
     return Related(related, together)
+
+
+def _same_account(account: str, account_id: int | None) -> Callable[[_Candidate], str]:
+    """A candidate's account as convergence compares it: this account's name when it is the
+    same entity (whatever alias the scout typed), else its own name."""
+
+    def name(candidate: _Candidate) -> str:
+        if account_id is not None and candidate.account_id is not None:
+            return account if candidate.account_id == account_id else ""
+        return candidate.account
+
+    return name
 
 
 def _score(discovery: DiscoveryView, candidate: _Candidate) -> float | None:
@@ -77,7 +94,7 @@ def _candidates(*, session: Session, discovery: DiscoveryView, now: datetime) ->
     since = min(until, now) - LOOKBACK
     columns = (
         Discovery.id, Discovery.account, Discovery.outcome, Discovery.gap,
-        Discovery.scout_user_id, Discovery.created_at,
+        Discovery.scout_user_id, Discovery.created_at, Discovery.account_id,
     )  # fmt: skip
     query = (
         select(*columns)

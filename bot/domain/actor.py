@@ -25,3 +25,7 @@ class Actor:
             team_id=team_id or "",
             is_admin=bool(user) and may_change_settings(user, admins),
         )
+
+
+class AdminsOnly(Exception):
+    """Only admins may do this (see the settings, merge accounts), whatever surface asked."""

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from bot.accounts.alerts import queue_convergence, queue_owner_alert
 from bot.domain.events import (
     DiscoveryEdited,
     DiscoveryRerouted,
@@ -115,9 +116,25 @@ def call_webhook(session: Session, occurred: Occurred) -> None:
     )
 
 
+def tell_account_owner(session: Session, occurred: Occurred) -> None:
+    """A DM to the owner of the discovery's account (unless they turned these off)."""
+    queue_owner_alert(session=session, discovery_id=occurred.event.discovery_id, now=occurred.now)
+
+
+def announce_convergence(session: Session, occurred: Occurred) -> None:
+    """Several scouts at one account within a window: to its owner and the sales channel."""
+    queue_convergence(session=session, discovery_id=occurred.event.discovery_id, now=occurred.now)
+
+
 STATUS_EFFECTS: tuple[Handler, ...] = (tell_scout, redraw_cards, call_webhook)
 HANDLERS: dict[type[DomainEvent], tuple[Handler, ...]] = {
-    DiscoverySubmitted: (post_cards, send_receipt, call_webhook),
+    DiscoverySubmitted: (
+        post_cards,
+        send_receipt,
+        call_webhook,
+        tell_account_owner,
+        announce_convergence,
+    ),
     DiscoveryEdited: (redraw_cards, call_webhook),
     DiscoveryRerouted: (post_moved_card, *STATUS_EFFECTS),
     DiscoveryShared: (post_moved_card, *STATUS_EFFECTS),

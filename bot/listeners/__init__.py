@@ -3,6 +3,8 @@
 from slack_bolt import App
 
 from bot.listeners import (
+    account_merge,
+    accounts,
     cards,
     channels,
     commands,
@@ -29,6 +31,8 @@ def register(app: App) -> None:
     edits.register(app)
     digests.register(app)
     home.register(app)
+    accounts.register(app)
+    account_merge.register(app)
     config.register(app)
     channels.register(app)
     events.register(app)

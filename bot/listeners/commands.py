@@ -7,6 +7,7 @@ from slack_sdk import WebClient
 
 from bot.dialogue.subcommands import read_scout_command
 from bot.dialogue.turns import Who, take_turn
+from bot.listeners.accounts import answer_lookup
 from bot.listeners.config import open_config
 from bot.listeners.support import actor, after_ack, request_time, services
 from bot.rendering.config import admins_only_text
@@ -17,7 +18,8 @@ from bot.rendering.modal import discovery_modal
 
 def register(app: App) -> None:
     """Listen for /scout."""
-    app.command(Command.SCOUT.value)(ack=ack_scout_command, lazy=[open_discovery_modal])
+    lazy = [open_discovery_modal, answer_lookup]  # each acts only on its own subcommands
+    app.command(Command.SCOUT.value)(ack=ack_scout_command, lazy=lazy)
 
 
 def ack_scout_command(ack: Ack, command: dict, context: BoltContext) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 from slack_bolt import App, BoltResponse
 
 from bot.logs import new_reference
+from bot.rendering.account_merge import merge_pair
 from bot.rendering.edits import discovery_of, origin_of
 from bot.rendering.ids import CallbackId
 from bot.rendering.modal import dialogue_of
@@ -35,6 +36,7 @@ METADATA: dict[str, Callable[[dict], object]] = {
     CallbackId.STATUS_REROUTED: CardRef.of_view,
     CallbackId.DISCOVERY_EDIT: lambda view: (discovery_of(view), origin_of(view)),
     CallbackId.DISCOVERY_WITHDRAW: lambda view: (discovery_of(view), origin_of(view)),
+    CallbackId.ACCOUNT_MERGE_CONFIRM: lambda view: merge_pair(view["private_metadata"]),
 }
 
 

@@ -70,7 +70,7 @@ def publish_home(client: WebClient, context: BoltContext, *, page: int) -> None:
     view = home_view(
         discoveries=home.discoveries, figures=home.figures, page=page, has_more=home.has_more,
         config=home.config, digests_off=home.digests_off, checks=checks,
-        links=_permalinks(client, home.receipts),
+        links=_permalinks(client, home.receipts), accounts=home.accounts,
     )  # fmt: skip
     client.views_publish(user_id=person.user_id, view=view)
 

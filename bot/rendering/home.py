@@ -15,11 +15,13 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.dialogue.definition import current_definition
+from bot.domain.accounts import OwnerHome
 from bot.domain.views import DiscoveryView, RouteView, ScoutFigures, answers_of
 from bot.domain.workspace import WorkspaceConfig
 from bot.rendering.answers import brief_line
 from bot.rendering.cards import link_labelled
 from bot.rendering.config import config_blocks
+from bot.rendering.home_accounts import owned_accounts_blocks
 from bot.rendering.ids import ActionId
 from bot.rendering.text import Mrkdwn, escape_within, render
 
@@ -43,6 +45,7 @@ def home_view(
     digests_off: bool = False,
     links: dict[int, str] | None = None,
     checks: list[str] = (),
+    accounts: OwnerHome | None = None,
 ) -> View:
     """What a scout sees on the Home tab; pages of PAGE_SIZE discoveries, newest first.
 
@@ -50,6 +53,7 @@ def home_view(
     digests_off: the scout turned their weekly DM off; offer to turn it back on.
     links: discovery id → permalink of its receipt, whose thread tells its story.
     checks: the set-up checks' lines, shown with the settings (to admins).
+    accounts: the accounts the person owns, their DM switch, an admin's merge button.
     """
     blocks: list[Block] = [
         HeaderBlock(text="Value Scout"),
@@ -67,6 +71,8 @@ def home_view(
         blocks.append(ActionsBlock(elements=paging))
     if digests_off:
         blocks += _digests_back_on()
+    if accounts:
+        blocks += [DividerBlock(), *owned_accounts_blocks(accounts)]
     if config is not None:
         blocks += config_blocks(config, checks)
     return View(type="home", blocks=blocks)

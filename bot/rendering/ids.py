@@ -32,6 +32,9 @@ class ActionId(StrEnum):
     CARD_MORE = "card_more"  # the card's overflow menu: "edit:42", "withdraw:42"
     DIGEST_SCOUT_OFF = "digest_scout_off"  # in a scout's weekly DM: stop these digests
     DIGEST_SCOUT_ON = "digest_scout_on"  # on the App Home: start them again
+    ACCOUNT_ALERTS_OFF = "account_alerts_off"  # in an owner's DM: no more DMs about my accounts
+    ACCOUNT_ALERTS_ON = "account_alerts_on"  # on the App Home: again
+    ACCOUNT_MERGE = "account_merge"  # an admin's "Merge accounts" on the App Home
 
 
 class BlockId(StrEnum):
@@ -52,6 +55,8 @@ class BlockId(StrEnum):
     CONFIG_CHANNEL_PREFIX = "config_channel:"  # + role
     CONFIG_SCHEDULE = "config_schedule"
     CONFIG_NUDGE = "config_nudge"
+    MERGE_SOURCE = "merge_source"  # the account that goes
+    MERGE_TARGET = "merge_target"  # the account that stays
 
 
 class CallbackId(StrEnum):
@@ -66,6 +71,8 @@ class CallbackId(StrEnum):
     DISCOVERY_EDIT = "discovery_edit"
     DISCOVERY_WITHDRAW = "discovery_withdraw"
     CONFIG = "config"
+    ACCOUNT_MERGE = "account_merge"  # pick the two accounts
+    ACCOUNT_MERGE_CONFIRM = "account_merge_confirm"  # merge them
 
 
 def action_value(dialogue_id: int, key: str, value: str = "") -> str:

@@ -5,6 +5,7 @@ from sqlalchemy import Connection
 
 from storage.engine import create_engine_for
 from storage.models import metadata
+from storage.search_schema import include_name
 
 # Any constant will do; it only has to be the same in every Value Scout process.
 _PG_MIGRATION_LOCK = 0x56414C5545  # "VALUE"
@@ -42,6 +43,7 @@ def _run(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=sqlite,  # SQLite cannot ALTER most things: copy-and-move instead
         compare_type=True,
+        include_name=include_name,  # the full-text index is no model's
         # SQLite supports transactional DDL once pysqlite no longer issues BEGIN itself.
         transactional_ddl=True,
         transaction_per_migration=False,
@@ -86,6 +88,7 @@ def run_migrations_offline() -> None:
         target_metadata=metadata,
         literal_binds=True,
         compare_type=True,
+        include_name=include_name,  # the full-text index is no model's
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -22,6 +22,8 @@ class Account(SQLModel, table=True):
     crm_url: str | None = Field(default=None, sa_type=sa.Text)
     owner_user_id: str | None = Field(default=None, sa_type=sa.String(SLACK_ID))
     segment: str | None = Field(default=None, sa_type=sa.String(100))
+    # When "several scouts at this account" was last announced: one announcement per window.
+    converged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
     updated_at: datetime = Field(
         default_factory=utc_now, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utc_now}

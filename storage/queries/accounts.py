@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, func, select, update
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 
-from storage.account_names import NameIndex
-from storage.models import Account, Discovery
+import sqlalchemy as sa
+from rapidfuzz import fuzz, process
+from sqlmodel import Session, col, func, or_, select, update
+
+from storage.account_names import NameIndex, compared_form
+from storage.enums import DiscoveryStatus
+from storage.models import Account, AppSetting, Discovery, DiscoveryRoute
+from storage.queries.config import set_setting
 
 
 def all_accounts(*, session: Session) -> list[Account]:
@@ -76,3 +85,201 @@ def merge_accounts(*, session: Session, source: Account, target: Account) -> int
     session.add(target)
     session.flush()
     return moved
+
+
+# -- what account owners hear -------------------------------------------------------
+
+OWNER_ALERTS_OFF = "owner_alerts_off:"  # + user id: an AppSetting per person who turned them off
+
+
+def owner_alerts_off(*, session: Session, user_id: str) -> bool:
+    """Whether user_id turned off the DMs about discoveries at the accounts they own."""
+    setting = session.get(AppSetting, OWNER_ALERTS_OFF + user_id)
+    return setting is not None and setting.value is True
+
+
+def set_owner_alerts_off(*, session: Session, user_id: str, off: bool, now: datetime) -> None:
+    """Turn a person's account DMs off (or back on); the latest click wins."""
+    key = OWNER_ALERTS_OFF + user_id
+    set_setting(session=session, key=key, value=off, changed_by=user_id, now=now)
+
+
+def scouts_at_account(
+    *, session: Session, account_id: int, since: datetime, until: datetime
+) -> int:
+    """How many scouts logged a (not withdrawn) discovery at the account in [since, until]."""
+    statement = select(func.count(func.distinct(Discovery.scout_user_id))).where(
+        Discovery.account_id == account_id,
+        Discovery.created_at >= since,
+        Discovery.created_at <= until,
+        Discovery.status != DiscoveryStatus.WITHDRAWN,
+    )
+    return session.exec(statement).one()
+
+
+def claim_convergence(
+    *, session: Session, account_id: int, at: datetime, window: timedelta
+) -> bool:
+    """Mark the account's convergence announced at `at` unless it was within `window` before:
+    one conditional UPDATE, so two processes never both announce one window."""
+    statement = (
+        update(Account)
+        .where(col(Account.id) == account_id)
+        .where(or_(col(Account.converged_at).is_(None), col(Account.converged_at) <= at - window))
+        .values(converged_at=at, updated_at=Account.updated_at)  # no change to the account itself
+    )
+    return session.exec(statement.execution_options(preserve_rowcount=True)).rowcount == 1
+
+
+def owned_accounts(*, session: Session, user_id: str) -> list[Account]:
+    """The accounts user_id owns, by name."""
+    statement = select(Account).where(Account.owner_user_id == user_id)
+    return list(session.exec(statement.order_by(col(Account.name), col(Account.id))))
+
+
+def owned_accounts_with_counts(*, session: Session, user_id: str) -> list[tuple[Account, int, int]]:
+    """The accounts user_id owns, each with its discoveries and those still new (withdrawn aside)."""
+    counted = Discovery.status != DiscoveryStatus.WITHDRAWN
+    new = func.sum(sa.case((Discovery.status == DiscoveryStatus.NEW, 1), else_=0))
+    statement = (
+        select(Account, func.count(Discovery.id), func.coalesce(new, 0))
+        .outerjoin(Discovery, sa.and_(col(Discovery.account_id) == Account.id, counted))
+        .where(Account.owner_user_id == user_id)
+        .group_by(col(Account.id))
+        .order_by(col(Account.name), col(Account.id))
+    )
+    return [(account, total, int(fresh)) for account, total, fresh in session.exec(statement)]
+
+
+# -- one account's picture -----------------------------------------------------------
+
+LIKE_CUTOFF = 70.0  # "did you mean": names this close to what was typed are offered
+
+
+def accounts_like(*, session: Session, name: str, limit: int = 5) -> list[Account]:
+    """Accounts whose name or an alias resembles `name` (words in any order, part of a name),
+    closest first: what to offer when no account matches outright."""
+    wanted = compared_form(name)
+    if not wanted:
+        return []
+    rows = session.exec(select(Account.id, Account.name, Account.aliases)).all()
+    choices = {
+        (key, i): compared_form(n) for key, n, aliases in rows for i, n in enumerate([n, *aliases])
+    }
+    found = process.extract(
+        wanted,
+        choices,
+        scorer=fuzz.WRatio,
+        processor=None,
+        score_cutoff=LIKE_CUTOFF,
+        limit=limit * 3,
+    )
+    ids = list(dict.fromkeys(key for _form, _score, (key, _i) in found))[:limit]
+    return [session.get(Account, key) for key in ids]
+
+
+def account_discoveries(
+    *, session: Session, account_id: int, limit: int
+) -> tuple[list[tuple[Discovery, list[DiscoveryRoute]]], int]:
+    """The account's discoveries (withdrawn aside), newest first, with their routes; and how many
+    there are in all."""
+    shown = Discovery.account_id == account_id, Discovery.status != DiscoveryStatus.WITHDRAWN
+    total = session.exec(select(func.count()).select_from(Discovery).where(*shown)).one()
+    newest = (
+        select(Discovery)
+        .where(*shown)
+        .order_by(col(Discovery.created_at).desc(), col(Discovery.id).desc())
+    )
+    return with_routes(session=session, discoveries=list(session.exec(newest.limit(limit)))), total
+
+
+def with_routes(
+    *, session: Session, discoveries: list[Discovery]
+) -> list[tuple[Discovery, list[DiscoveryRoute]]]:
+    """Each discovery with the routes it went to, in order."""
+    routes: dict[int, list[DiscoveryRoute]] = {d.id: [] for d in discoveries}
+    found = select(DiscoveryRoute).where(col(DiscoveryRoute.discovery_id).in_(list(routes)))
+    for route in session.exec(found.order_by(col(DiscoveryRoute.id))):
+        routes[route.discovery_id].append(route)
+    return [(d, routes[d.id]) for d in discoveries]
+
+
+def account_value_totals(*, session: Session, account_id: int) -> dict[str, Decimal]:
+    """The yearly value of the account's discoveries with an amount, summed by currency."""
+    statement = (
+        select(Discovery.value_currency, func.sum(Discovery.value_amount))
+        .where(Discovery.account_id == account_id, Discovery.status != DiscoveryStatus.WITHDRAWN)
+        .where(col(Discovery.value_amount).is_not(None))
+        .group_by(Discovery.value_currency)
+    )
+    return {currency or "": Decimal(total) for currency, total in session.exec(statement)}
+
+
+def account_events(
+    *, session: Session, account_id: int, since: date, limit: int = 10
+) -> list[tuple[date, str, int]]:
+    """The compelling events at the account from `since` on, soonest first: (date, pressure, discovery id)."""
+    statement = (
+        select(Discovery.event_date, Discovery.event_pressure, Discovery.id)
+        .where(Discovery.account_id == account_id, Discovery.status != DiscoveryStatus.WITHDRAWN)
+        .where(col(Discovery.event_date) >= since)
+        .order_by(col(Discovery.event_date), col(Discovery.id))
+        .limit(limit)
+    )
+    return [(day, pressure or "", key) for day, pressure, key in session.exec(statement)]
+
+
+def account_themes(*, session: Session, account_id: int) -> list[tuple[str, int]]:
+    """The themes of the account's discoveries, most frequent first."""
+    statement = select(Discovery.themes).where(
+        Discovery.account_id == account_id, Discovery.status != DiscoveryStatus.WITHDRAWN
+    )
+    counts = Counter(theme for themes in session.exec(statement) for theme in themes or [])
+    return counts.most_common()
+
+
+# -- the compelling-event radar -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RadarCandidate:
+    """A discovery whose compelling event is near and whose sales card waits for action."""
+
+    discovery_id: int
+    event_date: date
+    owner_user_id: str | None
+    sales_channel_id: str
+
+
+def events_within(
+    *, session: Session, start: date, end: date, route: str = "sales"
+) -> list[RadarCandidate]:
+    """Discoveries with an event in [start, end] and a card on `route` still new or acknowledged
+    (not actioned, declined or withdrawn), soonest first."""
+    statement = (
+        select(Discovery.id, Discovery.event_date, Account.owner_user_id, DiscoveryRoute.channel_id)
+        .join(DiscoveryRoute, col(DiscoveryRoute.discovery_id) == Discovery.id)
+        .outerjoin(Account, col(Account.id) == Discovery.account_id)
+        .where(col(Discovery.event_date) >= start, col(Discovery.event_date) <= end)
+        .where(col(Discovery.status).in_([DiscoveryStatus.NEW, DiscoveryStatus.ACKNOWLEDGED]))
+        .where(DiscoveryRoute.route == route, col(DiscoveryRoute.rerouted_to).is_(None))
+        .order_by(col(Discovery.event_date), col(Discovery.id))
+    )
+    return [RadarCandidate(*row) for row in session.exec(statement)]
+
+
+def upcoming_events(
+    *, session: Session, start: date, end: date, route: str, limit: int
+) -> list[tuple[date, str, str | None, DiscoveryStatus]]:
+    """Compelling events in [start, end] of discoveries on `route` (not withdrawn or declined),
+    soonest first: (date, account, pressure, status)."""
+    statement = (
+        select(Discovery.event_date, Discovery.account, Discovery.event_pressure, Discovery.status)
+        .join(DiscoveryRoute, col(DiscoveryRoute.discovery_id) == Discovery.id)
+        .where(col(Discovery.event_date) >= start, col(Discovery.event_date) <= end)
+        .where(col(Discovery.status).not_in([DiscoveryStatus.WITHDRAWN, DiscoveryStatus.DECLINED]))
+        .where(DiscoveryRoute.route == route, col(DiscoveryRoute.rerouted_to).is_(None))
+        .order_by(col(Discovery.event_date), col(Discovery.id))
+        .limit(limit)
+    )
+    return [tuple(row) for row in session.exec(statement)]

@@ -47,6 +47,7 @@ def test_a_partial_slack_set_up_names_what_is_missing_and_what_each_mode_needs(
             "names the driver 'psycopg2'",
         ),
         ("VALUESCOUT_TIMEZONE", "Europe/Atlantis", "'Europe/Atlantis' is not an IANA time zone"),
+        ("VALUESCOUT_HOLIDAYS", "Narnia", "VALUESCOUT_HOLIDAYS 'Narnia' is not a country code"),
         ("VALUESCOUT_DIGEST_SCHEDULE", "monday at nine", "VALUESCOUT_DIGEST_SCHEDULE 'monday at"),
         (
             "VALUESCOUT_SALES_CHANNEL",

@@ -225,6 +225,33 @@ class Users(RuleBasedStateMachine):
         self._maybe_fill_the_form(data, SEED.admin)
 
     @rule(data=st.data())
+    def owners_and_admins_keep_accounts(self, data: st.DataObject) -> None:
+        """An owner turns their account DMs off and on from Home; an admin merges two accounts
+        (picks them, maybe confirms)."""
+        for action in (ActionId.ACCOUNT_ALERTS_OFF, ActionId.ACCOUNT_ALERTS_ON):
+            self._send("app_home_opened", SEED.dana)
+            home = self.world.emulator.home_view(SEED.dana)
+            found = [c for c in view_controls(home) if c.action_id == action] if home else []
+            if found:
+                self._send("use", found[0], user=SEED.dana)
+        self._send("app_home_opened", SEED.admin)
+        home = self.world.emulator.home_view(SEED.admin)
+        merge = [c for c in view_controls(home) if c.action_id == ActionId.ACCOUNT_MERGE]
+        if not merge:
+            return
+        self._send("use", merge[0], user=SEED.admin)
+        view = self._modal(SEED.admin)
+        if view is None or view.get("callback_id") != CallbackId.ACCOUNT_MERGE:
+            return
+        first, second = fields_of(view)[:2]
+        picked = {first.block_id: first.options[0][0], second.block_id: second.options[-1][0]}
+        values = view_state(view, picked)
+        self._send("view_submission", user=SEED.admin, view=view["id"], values=values)
+        confirm = self._modal(SEED.admin)
+        if confirm is not None and data.draw(st.booleans(), label="confirm the merge"):
+            self._send("view_submission", user=SEED.admin, view=confirm["id"], values={})
+
+    @rule(data=st.data())
     def use_the_home_tab(self, data: st.DataObject) -> None:
         """Someone opens the Home tab and uses what it offers (admins see the settings)."""
         self._use_home(data, data.draw(st.sampled_from([*SCOUTS, *PEOPLE]), label="person"))

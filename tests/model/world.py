@@ -16,16 +16,18 @@ from pathlib import Path
 from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy import Engine
+from sqlmodel import select
 
 from bot.app import after_ack_work, build_app
 from bot.dialogue.turns import DialogueRules, load_dialogue_rules
 from bot.discoveries.delivery import DeliveryWorker
-from bot.emulator import SlackDriver, SlackEmulator
+from bot.emulator import SEED, SlackDriver, SlackEmulator
 from bot.jobs import run_due_jobs
 from bot.settings import Settings
 from bot.slack_client import build_web_client
 from bot.web import LocalServer, build_wsgi_app
 from storage.engine import create_engine_for, session_scope
+from storage.models import Account
 from storage.queries import seed_route_channels
 from storage.types import utc_now
 from tests.e2e.conftest import SIGNING_SECRET, e2e_settings
@@ -109,6 +111,15 @@ class Process:
         self.engine.dispose()
 
 
+def crm_accounts() -> list[Account]:
+    """Dana owns the accounts scouts name most; one has no owner (the sales channel hears)."""
+    return [
+        Account(name="Globex", owner_user_id=SEED.dana),
+        Account(name="Initech Ltd", owner_user_id=SEED.dana, crm_id="CRM-2"),
+        Account(name="Umbrella"),
+    ]
+
+
 @dataclass
 class World:
     """The emulator, the database, the running app, and the time people have let pass."""
@@ -146,6 +157,8 @@ class World:
         engine = create_engine_for(self.settings.database_url)
         with session_scope(engine) as session:
             seed_route_channels(session=session, channels=self.settings.route_channels)
+            if session.exec(select(Account)).first() is None:  # the CRM's, as an import left them
+                session.add_all(crm_accounts())
         client = build_web_client(self.settings)
         delivery = DeliveryWorker(
             engine=engine, client=client, definition=self.rules.definition,

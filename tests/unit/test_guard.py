@@ -7,7 +7,7 @@ import pytest
 from bot.listeners.guard import METADATA, METADATA_ERRORS, has_lone_surrogate
 from bot.rendering.ids import CallbackId
 
-WITHOUT_METADATA = {CallbackId.CONFIG, CallbackId.LOG_DISCOVERY_SHORTCUT}
+WITHOUT_METADATA = {CallbackId.CONFIG, CallbackId.LOG_DISCOVERY_SHORTCUT, CallbackId.ACCOUNT_MERGE}
 
 
 def test_every_modal_with_metadata_has_a_reader():

@@ -21,6 +21,7 @@ VARIABLES = [
     "VALUESCOUT_COACH_CHANNEL",
     "VALUESCOUT_ADMINS",
     "VALUESCOUT_TIMEZONE",
+    "VALUESCOUT_HOLIDAYS",
     "VALUESCOUT_DIGEST_SCHEDULE",
     "VALUESCOUT_PROMPTS_DIR",
     "VALUESCOUT_SCHEDULER",
@@ -99,6 +100,7 @@ def test_route_channels_come_from_dotenv_the_environment_and_arguments_in_that_p
     ("name", "value", "says"),
     [
         ("VALUESCOUT_TIMEZONE", "Mars/Olympus", "not an IANA time zone name"),
+        ("VALUESCOUT_HOLIDAYS", "XX", "'XX' is not a country code the holidays package knows"),
         ("VALUESCOUT_ADMINS", "U0ADMIN,bob", "bob, which is not a Slack user id"),
         ("VALUESCOUT_SALES_CHANNEL", "#sales", "not a Slack channel id"),
         ("VALUESCOUT_DIGEST_SCHEDULE", "someday 9:00", "not a day of the week"),
@@ -154,3 +156,10 @@ def test_env_example_lists_every_variable_and_loads_as_the_demo(tmp_path):
         assert f"`{name}`" in readme, f"{name} is not in the README's table"
     (tmp_path / ".env").write_text(example)
     assert load_settings().mode == "demo"
+
+
+def test_holidays_take_a_country_code_in_any_case_and_blank_means_weekdays_only(monkeypatch):
+    monkeypatch.setenv("VALUESCOUT_HOLIDAYS", "de")
+    assert load_settings().calendar.country == "DE"
+    monkeypatch.setenv("VALUESCOUT_HOLIDAYS", " ")
+    assert load_settings().calendar.country is None

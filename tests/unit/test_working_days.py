@@ -1,11 +1,14 @@
-"""Working days: Monday to Friday, counted in the workspace's time zone."""
+"""Working days: Monday to Friday, counted in the workspace's time zone, without the public
+holidays of the configured country."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.digests.figures import open_loop_cutoff
 from bot.discoveries.nudges import add_working_days
+from bot.working_days import WEEKDAYS, WorkingCalendar
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -52,3 +55,36 @@ def test_the_weekend_is_the_workspace_s_weekend_not_utc_s():
 
 def test_the_result_is_in_utc():
     assert add_working_days(berlin(2026, 11, 2, 10), 1, BERLIN).tzinfo is UTC
+
+
+# -- public holidays (VALUESCOUT_HOLIDAYS) --------------------------------------------------
+
+GERMANY = WorkingCalendar("DE")
+
+
+def test_25_december_is_a_working_day_only_without_a_country():
+    christmas = date(2026, 12, 25)  # a Friday
+    assert WEEKDAYS.is_working(christmas)
+    assert not GERMANY.is_working(christmas) and not GERMANY.is_working(date(2026, 12, 26))
+
+
+def test_a_nudge_due_over_christmas_skips_germany_s_holidays():
+    # Wednesday 23 December + 3 working days: 24th (Thursday, a working day in Germany),
+    # then not the 25th (holiday) nor the weekend: Monday 28th and Tuesday 29th.
+    start = berlin(2026, 12, 23, 10)
+    assert add_working_days(start, 3, BERLIN, GERMANY) == berlin(2026, 12, 29, 10)
+    assert add_working_days(start, 3, BERLIN) == berlin(2026, 12, 28, 10)
+
+
+def test_a_discovery_logged_on_a_holiday_starts_its_clock_the_next_working_morning():
+    assert add_working_days(berlin(2026, 12, 25, 15), 1, BERLIN, GERMANY) == berlin(2026, 12, 29, 0)
+
+
+def test_the_digest_cutoff_is_the_inverse_of_the_nudge_over_holidays():
+    due = add_working_days(berlin(2026, 12, 23, 10), 3, BERLIN, GERMANY)
+    cutoff = open_loop_cutoff(as_of=due, days=3, zone=BERLIN, calendar=GERMANY)
+    assert cutoff == berlin(2026, 12, 23, 10)
+    on_the_holiday = open_loop_cutoff(
+        as_of=berlin(2026, 12, 25, 12), days=1, zone=BERLIN, calendar=GERMANY
+    )
+    assert on_the_holiday.date() == date(2026, 12, 23)  # as at the end of the 24th: 1 day back

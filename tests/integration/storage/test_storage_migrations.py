@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from storage.engine import create_engine_for
 from storage.migrate import current_revision, downgrade, head_revision, upgrade
 from storage.models import metadata
+from storage.search_schema import include_name
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -20,7 +21,9 @@ def _schema_differences(url: str) -> list:
     engine = create_engine_for(url)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "include_name": include_name}
+            )
             return compare_metadata(context, metadata)
     finally:
         engine.dispose()
