@@ -67,7 +67,12 @@ def alerts_off_button() -> ButtonElement:
 
 def _places(posts: list[tuple[str, str | None]]) -> Mrkdwn:
     places = [
-        render("receipt_place.md.j2", channel_id=channel, link=link_as(link, "see the card"))
+        render(
+            "receipt_place.md.j2",
+            channel_id=channel,
+            status=None,
+            link=link_as(link, "see the card"),
+        )
         for channel, link in posts
     ]
     return Mrkdwn(and_list(places))
