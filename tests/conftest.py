@@ -26,6 +26,7 @@ import pytest
 from sqlalchemy import Engine
 
 import prompts
+from bot.domain.money import DEFAULT_BASE, use_base_currency
 from storage.engine import create_engine_for
 from storage.migrate import upgrade
 from storage.models import metadata
@@ -123,10 +124,13 @@ def _unavailable(reason: str) -> NoReturn:
 
 @pytest.fixture(autouse=True)
 def packaged_prompts() -> Iterator[None]:
-    """Every test starts and ends on the shipped prompts/, whatever copy a test switched to."""
+    """Every test starts and ends on the shipped prompts/, whatever copy a test switched to,
+    and on the default base currency and languages, whatever settings a test loaded."""
     prompts.use_directory(None)
+    use_base_currency(DEFAULT_BASE)
     yield
     prompts.use_directory(None)
+    use_base_currency(DEFAULT_BASE)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

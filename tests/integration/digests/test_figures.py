@@ -50,13 +50,28 @@ def test_a_route_groups_new_discoveries_by_theme_with_distinct_accounts(session,
     assert themes[0].accounts == ("Acme", "Globex")
 
 
-def test_a_route_lists_the_largest_by_amount_then_band(session, hand_made_week):
+def test_a_route_lists_the_largest_in_the_base_currency_a_band_at_its_midpoint(
+    session, hand_made_week
+):
     largest = _sales(session).largest
 
-    assert [(line.account, line.value_amount) for line in largest] == [
-        ("Acme", Decimal("50000.00")),
-        ("Globex", None),
+    # Globex's band 100k–1M counts as $550k; Acme's EUR 50,000 is $53,000 at 1.06.
+    assert [(line.account, line.value_base) for line in largest] == [
+        ("Globex", Decimal("550000.00")),
+        ("Acme", Decimal("53000.00")),
     ]
+
+
+def test_largest_by_value_compares_currencies_as_the_same_money(session):
+    for account, amount, currency in (("Euro", "40000", "EUR"), ("Dollar", "300000", "USD"),
+                                      ("Yen", "5000000", "JPY")):  # fmt: skip
+        add_discovery(session, account=account, at=local(2026, 11, 17), value_amount=amount,
+                      value_currency=currency)  # fmt: skip
+
+    largest = _sales(session).largest
+
+    # As plain numbers ¥5M would lead; in dollars it is $33,500, below €40k ($42,400).
+    assert [line.account for line in largest] == ["Dollar", "Euro", "Yen"]
 
 
 def test_open_loops_are_new_discoveries_n_working_days_old_at_the_weeks_end(
