@@ -16,7 +16,7 @@ from bot.dialogue.amounts import UNKNOWN_BAND
 from bot.dialogue.definition import DefinitionError, Kind, load_definition
 from bot.domain.money import RatesError, check_covers, load_money, use_base_currency
 from bot.domain.routing import RoutingError, load_rules
-from bot.domain.themes import NetworkError, load_network
+from bot.domain.themes import NetworkError, load_network, use_languages
 from bot.rendering.text import environment_at
 from bot.routes import Routes, current_routes
 from bot.settings import Settings, SettingsError
@@ -33,6 +33,16 @@ def use_prompts(settings: Settings) -> None:
     prompts.use_directory(settings.prompts_dir)
     _check_route_channels(settings, current_routes())
     _use_rates(settings)
+    _use_languages(settings)
+
+
+def _use_languages(settings: Settings) -> None:
+    """Refuse a language the value network has no stemmer for; match themes in the others."""
+    try:
+        load_network(languages=settings.languages)
+    except NetworkError as problem:
+        raise SettingsError(str(problem)) from None
+    use_languages(settings.languages)
 
 
 def _use_rates(settings: Settings) -> None:

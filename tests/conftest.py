@@ -27,6 +27,7 @@ from sqlalchemy import Engine
 
 import prompts
 from bot.domain.money import DEFAULT_BASE, use_base_currency
+from bot.domain.themes import DEFAULT_LANGUAGES, use_languages
 from storage.engine import create_engine_for
 from storage.migrate import upgrade
 from storage.models import metadata
@@ -128,9 +129,11 @@ def packaged_prompts() -> Iterator[None]:
     and on the default base currency and languages, whatever settings a test loaded."""
     prompts.use_directory(None)
     use_base_currency(DEFAULT_BASE)
+    use_languages(DEFAULT_LANGUAGES)
     yield
     prompts.use_directory(None)
     use_base_currency(DEFAULT_BASE)
+    use_languages(DEFAULT_LANGUAGES)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

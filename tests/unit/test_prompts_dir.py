@@ -148,3 +148,10 @@ def test_values_are_normalised_to_the_base_currency_the_settings_name(copy):
     settings_for(copy, VALUESCOUT_BASE_CURRENCY="EUR")
     assert current_money().base == "EUR"
     assert current_money().show(current_money().convert(Decimal("106"), "USD")) == "€100"
+
+
+def test_a_language_the_value_network_has_no_stemmer_for_stops_the_start(copy):
+    with pytest.raises(SettingsError, match=r"VALUESCOUT_LANGUAGES it: .*has no 'it'"):
+        settings_for(copy, VALUESCOUT_LANGUAGES="en,it")
+    with pytest.raises(SettingsError, match="VALUESCOUT_LANGUAGES"):
+        settings_for(copy, VALUESCOUT_LANGUAGES="english")
