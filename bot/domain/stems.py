@@ -51,8 +51,16 @@ def likely(languages: tuple[Language, ...], text: str) -> tuple[Language, ...]:
 
 
 def words(text: str) -> list[str]:
-    """The text's words, lower case, with apostrophes' endings dropped ("customer's": customer)."""
-    return [re.split(r"['’]", word)[0] for word in WORD.findall(text.lower())]
+    """The text's words, lower case, split at an apostrophe: an elided article goes ("l'outil":
+    outil, "qu'un": un), a possessive ending too ("customer's": customer)."""
+    return [_unelided(word) for word in WORD.findall(text.lower())]
+
+
+def _unelided(word: str) -> str:
+    head, _, tail = re.sub("’", "'", word).partition("'")
+    if not tail:
+        return head
+    return tail if len(head) <= 2 or head.endswith("qu") else head
 
 
 def algorithms() -> list[str]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.domain.stems import Language, contains, expand, likely
+from bot.domain.stems import Language, contains, expand, likely, words
 from bot.domain.themes import NetworkError, load_network, tag_themes
 
 ALL = load_network(languages=("en", "de", "fr", "es"))
@@ -98,3 +98,10 @@ def test_phrases_alone_make_a_theme_and_name_their_language(tmp_path):
     assert tag_themes(network, "trainings") == ["a"]
     with pytest.raises(NetworkError, match=r"VALUESCOUT_LANGUAGES fr: .* has no 'fr'"):
         load_network(path, languages=("fr",))
+
+
+def test_an_elided_article_goes_and_a_possessive_ending_too():
+    assert words("Le projet d'implémentation qu'un client l’attend") == [
+        "le", "projet", "implémentation", "un", "client", "attend"
+    ]  # fmt: skip
+    assert words("The customer's team") == ["the", "customer", "team"]
