@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-SUBCOMMANDS = ("help", "config")
+SUBCOMMANDS = ("help", "config", "themes")
+TAKE_TEXT = ("themes",)  # subcommands whose words follow them: `/scout themes onboarding`
 ALIASES = {"?": "help"}
 # Words people type for a subcommand that spelling alone would not find.
 MEANT = {
@@ -29,6 +30,9 @@ def read_scout_command(text: str) -> ScoutCommand:
     text = text.strip()
     if not text:
         return ScoutCommand("log")
+    first, _, rest = text.partition(" ")
+    if first.lower() in TAKE_TEXT:
+        return ScoutCommand(first.lower(), story=rest.strip())
     if len(text.split()) > 1:  # several words: what the customer said, the dialogue's opener
         return ScoutCommand("log", story=text)
     word = text.lower().rstrip(".!") or text

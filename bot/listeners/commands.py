@@ -9,6 +9,7 @@ from bot.dialogue.subcommands import read_scout_command
 from bot.dialogue.turns import Who, take_turn
 from bot.listeners.config import is_admin, open_config
 from bot.listeners.support import after_ack, services
+from bot.listeners.themes import answer_themes
 from bot.rendering.config import admins_only_text
 from bot.rendering.help import help_blocks, unknown_command_text
 from bot.rendering.ids import Command
@@ -18,7 +19,9 @@ from storage.types import utc_now
 
 def register(app: App) -> None:
     """Listen for /scout."""
-    app.command(Command.SCOUT.value)(ack=ack_scout_command, lazy=[open_discovery_modal])
+    app.command(Command.SCOUT.value)(
+        ack=ack_scout_command, lazy=[open_discovery_modal, answer_themes]
+    )
 
 
 def ack_scout_command(ack: Ack, command: dict, context: BoltContext) -> None:
