@@ -42,6 +42,7 @@ from storage.queries.digest_trends import (
     theme_trends,
     weekly_counts,
 )
+from storage.queries.digest_value import ThemeValue, value_by_theme
 
 # How much a digest lists; figures above these are counted, not listed.
 PER_THEME = 5
@@ -54,6 +55,7 @@ PER_SCOUT = 10
 TREND_WEEKS = 12
 BASELINE_WEEKS = 4  # rising themes: this week against the mean of the 4 before
 COHORT_WEEKS = 4  # loop closure: the discoveries of the 4 weeks before this one
+VALUE_WEEKS = 4  # value by theme: four weeks to the week's end, against the four before
 SATURDAY = 5
 
 
@@ -75,6 +77,8 @@ class RouteFigures:
     closed: tuple[LoopLine, ...]
     thanked_count: int
     thanked: tuple[ScoutCount, ...]
+    # Value by theme over the four weeks to the week's end, against the four before.
+    theme_values: tuple[ThemeValue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,7 @@ def route_figures(
         session=session, week=week, zone=zone, now=now, open_after=open_after
     )
     oldest = oldest_open(session=session, before=counts.open_cutoff, route=route, limit=OLDEST)
+    values = route_theme_values(session=session, week=week, zone=zone, now=now, route=route)
     (closed_count, closed) = counts.closed.get(route, (0, []))
     (thanked_count, thanked) = counts.thanked.get(route, (0, []))
     return RouteFigures(
@@ -168,8 +173,17 @@ def route_figures(
         themes=tuple(counts.themes.get(route, ())), largest=tuple(counts.largest.get(route, ())),
         open_after_days=open_after, open_count=counts.open.get(route, 0), open_oldest=tuple(oldest),
         closed_count=closed_count, closed=tuple(closed), thanked_count=thanked_count,
-        thanked=tuple(thanked),
+        thanked=tuple(thanked), theme_values=tuple(values),
     )  # fmt: skip
+
+
+def route_theme_values(
+    *, session: Session, week: Week, zone: ZoneInfo, now: datetime, route: Route
+) -> list[ThemeValue]:
+    """Value by theme of the route's discoveries: four weeks to the week's end (or now)."""
+    end = min(week.bounds(zone)[1], now)
+    start, before = end - timedelta(weeks=VALUE_WEEKS), end - timedelta(weeks=2 * VALUE_WEEKS)
+    return value_by_theme(session=session, start=start, end=end, before=before, route=route)
 
 
 def coach_figures(*, session: Session, week: Week, zone: ZoneInfo, now: datetime) -> CoachFigures:

@@ -13,6 +13,7 @@ from bot.dialogue.answer_common import MONTHS
 from bot.dialogue.answers import format_amount, show_date
 from bot.digests.compose import Answer, CoachReport, RouteReport, ScoutReport
 from bot.digests.model import Message, Week
+from bot.digests.theme_table import WEEKS
 from bot.domain.money import Money, current_money
 from bot.rendering.cards import link_to
 from bot.rendering.ids import ActionId
@@ -68,6 +69,11 @@ def _arrivals(report: RouteReport) -> list[str]:
         largest = [_discovery(line, **_value(line, money)) for line in report.largest]
         sections.append(render("digest_largest.md.j2", discoveries=largest, base=money.base,
                                as_of=show_date(money.as_of)))  # fmt: skip
+    if report.value_by_theme:
+        money = current_money()
+        sections.append(render("value_by_theme.md.j2", themes=report.value_by_theme,
+                               period=_four_weeks(report.week), base=money.base, weeks=WEEKS,
+                               command=None))  # fmt: skip
     if report.recurring:
         recurring = [_theme(entry) for entry in report.recurring.items]
         sections.append(
@@ -221,6 +227,12 @@ def _value(line: DiscoveryLine, money: Money) -> dict[str, object]:
         given = BAND_LABELS.get(line.value_band or "")
     value = money.show(line.value_base) if line.value_base is not None else None
     return {"value": value, "approximate": line.value_amount is None, "given": given}
+
+
+def _four_weeks(week: Week) -> str:
+    """The four weeks to a week's end: '26 Oct – 22 Nov 2026'."""
+    last = week.monday + timedelta(days=6)
+    return f"{show_date(last - timedelta(weeks=WEEKS) + timedelta(days=1))} – {show_date(last)}"
 
 
 def _day(line: DiscoveryLine, zone: ZoneInfo) -> str:

@@ -6,14 +6,27 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from bot.domain.money import Money
 from bot.domain.themes import UNTHEMED, ValueNetwork
-from storage.queries.digest_value import ThemeValue
 
 WEEKS = 4  # the period shown, and the period before it that the change compares with
 QUOTE = 200  # characters of a quote shown; the evidence is kept whole
 ACCOUNT = 80
+
+
+class ThemeValue(Protocol):
+    """A theme's figures as storage.queries.digest_value finds them (named here, not imported:
+    this module stays pure, so rendering may use it)."""
+
+    theme: str
+    discoveries: int
+    accounts: int
+    value: Decimal
+    value_before: Decimal
+    quote: str | None
+    quote_account: str | None
 
 
 @dataclass(frozen=True)
@@ -59,7 +72,8 @@ def find_theme(network: ValueNetwork, word: str) -> str | None:
         starts = [word for name in both for word in (name, *name.split())]
         if any(start.startswith(wanted) for start in starts):
             return key
-    spelled = {name: key for key, both in names.items() for name in both}
+    spelled = {word: key for key, both in names.items() for name in both
+               for word in (name, *name.split()) if len(word) > 3}  # fmt: skip
     close = difflib.get_close_matches(wanted, list(spelled), n=1, cutoff=0.7)
     return spelled[close[0]] if close else None
 

@@ -89,7 +89,9 @@ def test_open_loops_are_counted_only_up_to_a_cap_plus_one(session, hand_made_wee
     cutoff = local(2026, 11, 18).astimezone(UTC)  # the Wednesday: Umbrella and acme are open
 
     assert open_per_route(session=session, before=cutoff, cap=5, routes=["sales"])["sales"] == 2
-    assert open_per_route(session=session, before=cutoff, cap=1, routes=["sales"])["sales"] == 2  # "over 1"
+    assert (
+        open_per_route(session=session, before=cutoff, cap=1, routes=["sales"])["sales"] == 2
+    )  # "over 1"
     assert open_per_route(session=session, before=cutoff, cap=0, routes=["sales"])["sales"] == 1
 
 
@@ -189,3 +191,18 @@ def test_the_median_time_to_answer_of_an_odd_cohort_is_its_middle_value(session)
     timing = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER).timing
 
     assert timing == LoopTiming(cohort=4, closed=0, answered=3, median_seconds=2 * DAY)
+
+
+def test_a_route_digest_has_value_by_theme_over_four_weeks_in_the_base_currency(
+    session, hand_made_week
+):
+    values = {v.theme: v for v in _sales(session).theme_values}
+
+    # Acme's EUR 50,000 ($53,000) and Globex's band 100k–1M ($550,000) are both onboarding;
+    # Hooli moved to marketing and "Gone" was withdrawn: neither counts for sales.
+    onboarding = values["onboarding"]
+    assert onboarding.value == Decimal("603000.00") and onboarding.value_before == 0
+    assert onboarding.accounts == 4  # Acme (twice, spelt two ways), Globex, Vandelay, Stark
+    assert next(iter(values)) == "onboarding"  # the most valuable first
+    assert values["reporting"].value == Decimal("550000.00")
+    assert "unthemed" not in values
