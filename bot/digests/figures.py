@@ -42,7 +42,7 @@ from storage.queries.digest_trends import (
     theme_trends,
     weekly_counts,
 )
-from storage.queries.digest_value import ThemeValue, value_by_theme
+from storage.queries.digest_value import ThemeValue, value_by_theme_per_route
 
 # How much a digest lists; figures above these are counted, not listed.
 PER_THEME = 5
@@ -125,6 +125,7 @@ class RouteCounts:
     largest: Mapping[Route, list[DiscoveryLine]]
     closed: Mapping[Route, tuple[int, list[LoopLine]]]
     thanked: Mapping[Route, tuple[int, list[ScoutCount]]]
+    theme_values: Mapping[Route | None, list[ThemeValue]]
 
 
 def route_counts(
@@ -145,6 +146,7 @@ def route_counts(
         themes=themes_per_route(**span, per_theme=PER_THEME),
         largest=largest_per_route(**span, limit=LARGEST),
         closed=closed_per_route(**span, limit=CLOSED), thanked=thanked_per_route(**span, limit=THANKS),
+        theme_values=theme_values_per_route(session=session, week=week, zone=zone, now=now),
     )  # fmt: skip
 
 
@@ -163,7 +165,7 @@ def route_figures(
         session=session, week=week, zone=zone, now=now, open_after=open_after
     )
     oldest = oldest_open(session=session, before=counts.open_cutoff, route=route, limit=OLDEST)
-    values = route_theme_values(session=session, week=week, zone=zone, now=now, route=route)
+    values = counts.theme_values.get(route, ())
     (closed_count, closed) = counts.closed.get(route, (0, []))
     (thanked_count, thanked) = counts.thanked.get(route, (0, []))
     return RouteFigures(
@@ -177,13 +179,13 @@ def route_figures(
     )  # fmt: skip
 
 
-def route_theme_values(
-    *, session: Session, week: Week, zone: ZoneInfo, now: datetime, route: Route
-) -> list[ThemeValue]:
-    """Value by theme of the route's discoveries: four weeks to the week's end (or now)."""
+def theme_values_per_route(
+    *, session: Session, week: Week, zone: ZoneInfo, now: datetime
+) -> dict[str | None, list[ThemeValue]]:
+    """Value by theme of each route's discoveries: four weeks to the week's end (or now)."""
     end = min(week.bounds(zone)[1], now)
     start, before = end - timedelta(weeks=VALUE_WEEKS), end - timedelta(weeks=2 * VALUE_WEEKS)
-    return value_by_theme(session=session, start=start, end=end, before=before, route=route)
+    return value_by_theme_per_route(session=session, start=start, end=end, before=before)
 
 
 def coach_figures(*, session: Session, week: Week, zone: ZoneInfo, now: datetime) -> CoachFigures:

@@ -15,8 +15,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from storage.models import Discovery
-from storage.queries.digest_figures import live, on_route, theme_values
+from storage.models import Discovery, DiscoveryRoute
+from storage.queries.digest_figures import live, routed, theme_values
+
+ROUTE = col(DiscoveryRoute.route)
 
 
 @dataclass(frozen=True)
@@ -46,48 +48,67 @@ class ThemeDiscovery:
 
 
 def value_by_theme(
-    *, session: Session, start: datetime, end: datetime, before: datetime, route: str | None = None
+    *, session: Session, start: datetime, end: datetime, before: datetime
 ) -> list[ThemeValue]:
-    """Per theme: [start, end) against [before, start); most valuable first."""
-    themes = theme_values(session)
-    created, value = col(Discovery.created_at), sa.func.coalesce(col(Discovery.value_base), 0)
-    now = created >= start
+    """Per theme, every discovery: [start, end) against [before, start); most valuable first."""
+    return value_by_theme_per_route(session=session, start=start, end=end, before=before,
+                                    per_route=False).get(None, [])  # fmt: skip
+
+
+def value_by_theme_per_route(
+    *, session: Session, start: datetime, end: datetime, before: datetime, per_route: bool = True
+) -> dict[str | None, list[ThemeValue]]:
+    """Per current route (or None for all, not per_route) and theme, in one pass over the
+    range: [start, end) against [before, start); most valuable first."""
+    themes, created = theme_values(session), col(Discovery.created_at)
+    now, value = created >= start, sa.func.coalesce(col(Discovery.value_base), 0)
+    route = ROUTE if per_route else sa.null()
     account = sa.func.lower(sa.func.trim(col(Discovery.account)))
     query = sa.select(
-        themes.c.value.label("theme"),
+        route.label("route"), themes.c.value.label("theme"),
         sa.func.count(sa.case((now, col(Discovery.id)))).label("discoveries"),
         sa.func.count(sa.distinct(sa.case((now, account)))).label("accounts"),
         sa.func.sum(sa.case((now, value), else_=0)).label("value"),
         sa.func.sum(sa.case((now, 0), else_=value)).label("value_before"),
     ).select_from(Discovery).join(themes, sa.true())  # fmt: skip
-    query = on_route(query, route).where(created >= before, created < end, live())
-    rows = session.exec(query.group_by(themes.c.value)).all()
-    quotes = _quotes(session, start, end, route)
-    found = [
-        ThemeValue(row.theme, row.discoveries, row.accounts, Decimal(row.value or 0),
-                   Decimal(row.value_before or 0), *quotes.get(row.theme, (None, None)))
-        for row in rows if row.discoveries
-    ]  # fmt: skip
-    return sorted(found, key=lambda t: (-t.value, -t.discoveries, t.theme))
+    query = (routed(query) if per_route else query).where(created >= before, created < end, live())
+    group = (route, themes.c.value) if per_route else (themes.c.value,)  # never GROUP BY NULL
+    rows = session.exec(query.group_by(*group)).all()
+    quotes = _quotes(session, start, end, per_route)
+    found: dict[str | None, list[ThemeValue]] = {}
+    for row in rows:
+        if row.discoveries:
+            quote = quotes.get((row.route, row.theme), (None, None))
+            found.setdefault(row.route, []).append(ThemeValue(
+                row.theme, row.discoveries, row.accounts, Decimal(row.value or 0),
+                Decimal(row.value_before or 0), *quote,
+            ))  # fmt: skip
+    return {key: sorted(v, key=lambda t: (-t.value, -t.discoveries, t.theme))
+            for key, v in found.items()}  # fmt: skip
 
 
 def _quotes(
-    session: Session, start: datetime, end: datetime, route: str | None
-) -> dict[str, tuple[str, str]]:
-    """Per theme: the evidence of its most valuable discovery of [start, end) that has some."""
-    themes = theme_values(session)
+    session: Session, start: datetime, end: datetime, per_route: bool
+) -> dict[tuple[str | None, str], tuple[str, str]]:
+    """Per route and theme: the evidence of its most valuable discovery of [start, end) that
+    has some. Only ids are ranked; the evidence is read for the winners."""
+    themes, route = theme_values(session), ROUTE if per_route else sa.null()
     order = (sa.nulls_last(col(Discovery.value_base).desc()), col(Discovery.created_at).desc())
-    rank = sa.func.row_number().over(partition_by=themes.c.value, order_by=order)
+    parts = (route, themes.c.value) if per_route else (themes.c.value,)
+    rank = sa.func.row_number().over(partition_by=parts, order_by=order)
     ranked = sa.select(
-        themes.c.value.label("theme"), col(Discovery.id).label("id"), rank.label("rank")
+        route.label("route"), themes.c.value.label("theme"), col(Discovery.id).label("id"),
+        rank.label("rank"),
     ).select_from(Discovery).join(themes, sa.true())  # fmt: skip
-    ranked = on_route(ranked, route).where(
+    ranked = (routed(ranked) if per_route else ranked).where(
         col(Discovery.created_at) >= start, col(Discovery.created_at) < end, live(),
         col(Discovery.evidence).is_not(None),
     ).subquery()  # fmt: skip
-    query = sa.select(ranked.c.theme, col(Discovery.evidence), col(Discovery.account))
+    query = sa.select(
+        ranked.c.route, ranked.c.theme, col(Discovery.evidence), col(Discovery.account)
+    )
     query = query.join(ranked, ranked.c.id == Discovery.id).where(ranked.c.rank == 1)
-    return {row.theme: (row.evidence, row.account) for row in session.exec(query)}
+    return {(row.route, row.theme): (row.evidence, row.account) for row in session.exec(query)}
 
 
 def theme_discoveries(
