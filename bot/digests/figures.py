@@ -55,7 +55,7 @@ PER_SCOUT = 10
 TREND_WEEKS = 12
 BASELINE_WEEKS = 4  # rising themes: this week against the mean of the 4 before
 COHORT_WEEKS = 4  # loop closure: the discoveries of the 4 weeks before this one
-VALUE_WEEKS = 4  # value by theme: four weeks to the week's end, against the four before
+VALUE_WEEKS = 4  # value by theme: the week against an average week of the four before
 SATURDAY = 5
 
 
@@ -77,7 +77,7 @@ class RouteFigures:
     closed: tuple[LoopLine, ...]
     thanked_count: int
     thanked: tuple[ScoutCount, ...]
-    # Value by theme over the four weeks to the week's end, against the four before.
+    # Value by theme of the week, against an average week of the four before.
     theme_values: tuple[ThemeValue, ...] = ()
 
 
@@ -182,9 +182,10 @@ def route_figures(
 def theme_values_per_route(
     *, session: Session, week: Week, zone: ZoneInfo, now: datetime
 ) -> dict[str | None, list[ThemeValue]]:
-    """Value by theme of each route's discoveries: four weeks to the week's end (or now)."""
-    end = min(week.bounds(zone)[1], now)
-    start, before = end - timedelta(weeks=VALUE_WEEKS), end - timedelta(weeks=2 * VALUE_WEEKS)
+    """Value by theme of each route's discoveries: the week (to now, if sooner) against an
+    average week of the four before."""
+    start, end = week.bounds(zone)
+    end, before = min(end, now), start - timedelta(weeks=VALUE_WEEKS)
     return value_by_theme_per_route(session=session, start=start, end=end, before=before)
 
 

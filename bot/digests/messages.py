@@ -72,8 +72,8 @@ def _arrivals(report: RouteReport) -> list[str]:
     if report.value_by_theme:
         money = current_money()
         sections.append(render("value_by_theme.md.j2", themes=report.value_by_theme,
-                               period=_four_weeks(report.week), base=money.base, weeks=WEEKS,
-                               command=None))  # fmt: skip
+                               period=period(report.week), base=money.base, weeks=WEEKS,
+                               weekly=True, command=None))  # fmt: skip
     if report.recurring:
         recurring = [_theme(entry) for entry in report.recurring.items]
         sections.append(
@@ -227,12 +227,6 @@ def _value(line: DiscoveryLine, money: Money) -> dict[str, object]:
         given = BAND_LABELS.get(line.value_band or "")
     value = money.show(line.value_base) if line.value_base is not None else None
     return {"value": value, "approximate": line.value_amount is None, "given": given}
-
-
-def _four_weeks(week: Week) -> str:
-    """The four weeks to a week's end: '26 Oct – 22 Nov 2026'."""
-    last = week.monday + timedelta(days=6)
-    return f"{show_date(last - timedelta(weeks=WEEKS) + timedelta(days=1))} – {show_date(last)}"
 
 
 def _day(line: DiscoveryLine, zone: ZoneInfo) -> str:

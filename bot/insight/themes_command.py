@@ -54,7 +54,7 @@ def _table(
         values = value_by_theme(session=session, start=start, end=end, before=before)
     text = render(
         "value_by_theme.md.j2", themes=theme_rows(values, network, money), period=period,
-        base=money.base, weeks=WEEKS, command=Command.SCOUT.value,
+        base=money.base, weeks=WEEKS, weekly=False, command=Command.SCOUT.value,
     )  # fmt: skip
     return _reply(text)
 

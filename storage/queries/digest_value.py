@@ -29,7 +29,7 @@ class ThemeValue:
     discoveries: int
     accounts: int
     value: Decimal  # in the base currency; bands at their midpoint
-    value_before: Decimal  # the period before, as long
+    value_before: Decimal  # the period before, scaled to as long (an average week of four)
     quote: str | None = None  # the evidence of its most valuable discovery that has some
     quote_account: str | None = None
 
@@ -59,7 +59,8 @@ def value_by_theme_per_route(
     *, session: Session, start: datetime, end: datetime, before: datetime, per_route: bool = True
 ) -> dict[str | None, list[ThemeValue]]:
     """Per current route (or None for all, not per_route) and theme, in one pass over the
-    range: [start, end) against [before, start); most valuable first."""
+    range: [start, end) against [before, start), the latter scaled to the same length (an
+    average week when it is four); most valuable first."""
     themes, created = theme_values(session), col(Discovery.created_at)
     now, value = created >= start, sa.func.coalesce(col(Discovery.value_base), 0)
     route = ROUTE if per_route else sa.null()
@@ -75,13 +76,14 @@ def value_by_theme_per_route(
     group = (route, themes.c.value) if per_route else (themes.c.value,)  # never GROUP BY NULL
     rows = session.exec(query.group_by(*group)).all()
     quotes = _quotes(session, start, end, per_route)
+    scale = Decimal((end - start).total_seconds()) / Decimal((start - before).total_seconds())
     found: dict[str | None, list[ThemeValue]] = {}
     for row in rows:
         if row.discoveries:
             quote = quotes.get((row.route, row.theme), (None, None))
             found.setdefault(row.route, []).append(ThemeValue(
                 row.theme, row.discoveries, row.accounts, Decimal(row.value or 0),
-                Decimal(row.value_before or 0), *quote,
+                (Decimal(row.value_before or 0) * scale).quantize(Decimal("0.01")), *quote,
             ))  # fmt: skip
     return {key: sorted(v, key=lambda t: (-t.value, -t.discoveries, t.theme))
             for key, v in found.items()}  # fmt: skip

@@ -193,7 +193,7 @@ def test_the_median_time_to_answer_of_an_odd_cohort_is_its_middle_value(session)
     assert timing == LoopTiming(cohort=4, closed=0, answered=3, median_seconds=2 * DAY)
 
 
-def test_a_route_digest_has_value_by_theme_over_four_weeks_in_the_base_currency(
+def test_a_route_digest_has_value_by_theme_of_the_week_in_the_base_currency(
     session, hand_made_week
 ):
     values = {v.theme: v for v in _sales(session).theme_values}
@@ -202,7 +202,20 @@ def test_a_route_digest_has_value_by_theme_over_four_weeks_in_the_base_currency(
     # Hooli moved to marketing and "Gone" was withdrawn: neither counts for sales.
     onboarding = values["onboarding"]
     assert onboarding.value == Decimal("603000.00") and onboarding.value_before == 0
-    assert onboarding.accounts == 4  # Acme (twice, spelt two ways), Globex, Vandelay, Stark
+    assert (onboarding.discoveries, onboarding.accounts) == (3, 2)  # " acme " is Acme
+    assert "pricing" not in values  # Umbrella's was logged the week before: compared, not listed
     assert next(iter(values)) == "onboarding"  # the most valuable first
     assert values["reporting"].value == Decimal("550000.00")
     assert "unthemed" not in values
+
+
+def test_value_by_theme_compares_the_week_with_an_average_week_of_the_four_before(session):
+    for day, amount in ((17, "30000"), (10, "40000"), (3, "40000"), (27, "40000")):
+        month = 11 if day < 25 else 10
+        add_discovery(session, account=f"A{day}", at=local(2026, month, day), value_amount=amount,
+                      value_currency="USD", themes=("onboarding",))  # fmt: skip
+
+    onboarding = _sales(session).theme_values[0]
+
+    # 120,000 over the four weeks before: 30,000 a week on average, as much as this week.
+    assert (onboarding.value, onboarding.value_before) == (Decimal(30000), Decimal(30000))

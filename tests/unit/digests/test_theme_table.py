@@ -46,7 +46,8 @@ def test_every_route_digest_shows_value_by_theme_with_change_and_quote():
     _, thread = route_messages(route_report(figures, NETWORK), zone=BERLIN)
 
     text = _all(list(thread))
-    assert "*Value by theme*, 26 Oct 2026 – 22 Nov 2026 (yearly value in USD" in text
+    assert "*Value by theme*, 16–22 Nov 2026 (yearly value in USD" in text
+    assert "change against an average week of the 4 weeks before" in text
     assert "*Faster onboarding*: $603k (+51%), 3 discoveries at 2 accounts" in text
     assert "“Training eats our first quarter” (Globex)" in text
     assert "*Unthemed*: $0, 1 discovery at 1 account" in text
