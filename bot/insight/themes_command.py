@@ -16,6 +16,7 @@ from bot.domain.themes import ValueNetwork
 from bot.rendering.ids import Command
 from bot.rendering.text import render, shorten
 from storage.engine import session_scope
+from storage.queries.digest_figures import plan_for_digests
 from storage.queries.digest_value import ThemeDiscovery, theme_discoveries, value_by_theme
 
 LISTED = 10  # discoveries of a theme listed; the rest are counted
@@ -50,6 +51,7 @@ def _table(
     period: str,
 ) -> Reply:  # fmt: skip
     with session_scope(engine) as session:
+        plan_for_digests(session)  # PostgreSQL: index lookups over the range, no JIT
         before = start - timedelta(weeks=WEEKS)
         values = value_by_theme(session=session, start=start, end=end, before=before)
     text = render(
@@ -64,6 +66,7 @@ def _drill(
     end: datetime, period: str,
 ) -> Reply:  # fmt: skip
     with session_scope(engine) as session:
+        plan_for_digests(session)
         count, found = theme_discoveries(
             session=session, theme=theme, start=start, end=end, limit=LISTED
         )
