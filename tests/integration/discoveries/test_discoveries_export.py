@@ -307,7 +307,8 @@ def _count_selects(selects: list[str]):
 def test_every_column_an_analyst_can_use_is_exported():
     # A column added to the models later must be added to the export too (or left out here).
     internal = {"id", "discovery_id"}
-    # Slack's dedupe key is left out; the account's CRM id is added.
-    assert set(FIELDS) == set(Discovery.model_fields) - {"source_key"} | {"crm_id"}
+    # Slack's dedupe key is left out; the account's CRM id is added. The value in the base
+    # currency (issue 14) joins the export when the export's rework lands (left out till then).
+    assert set(FIELDS) == set(Discovery.model_fields) - {"source_key", "value_base"} | {"crm_id"}
     assert set(ROUTE_FIELDS) == set(DiscoveryRoute.model_fields) - internal
     assert set(HISTORY_FIELDS) == set(StatusChange.model_fields) - internal
