@@ -134,13 +134,16 @@ def _discoveries_sql(d: dict[str, str], stretch: Stretch, end: int, team: str) -
     themes = " ".join(f"WHEN {n} THEN '[\"{t}\"]'" for n, t in enumerate(THEMES))
     return f"""
         INSERT INTO discoveries (team_id, scout_user_id, account, outcome, gap, evidence,
-            value_band, value_amount, value_currency, event_pressure, fit, themes, status,
+            value_band, value_amount, value_currency, value_base, event_pressure, fit, themes, status,
             source, source_key, created_at, updated_at)
         SELECT '{team}', {scout_id(d, _hash(i, 4))}, 'Account ' || ({_hash(i, 5)} % {ACCOUNTS}),
             'Outcome number ' || i, 'A gap', CASE WHEN {roll} % 3 = 0 THEN 'Call notes' END,
             CASE WHEN {roll} % 4 = 1 THEN '10k_100k' END,
             CASE WHEN {roll} % 4 = 0 THEN {_hash(i, 6)} % 2000000 END,
-            CASE WHEN {roll} % 4 = 0 THEN 'EUR' END, CASE WHEN {roll} % 5 = 0 THEN 'Renewal' END,
+            CASE WHEN {roll} % 4 = 0 THEN 'EUR' END,
+            CASE WHEN {roll} % 4 = 0 THEN ({_hash(i, 6)} % 2000000) * 1.06
+                 WHEN {roll} % 4 = 1 THEN 55000 END,
+            CASE WHEN {roll} % 5 = 0 THEN 'Renewal' END,
             'partly', {d["json"].format(f"CASE {theme} {themes} END")}, {status}, 'modal',
             'bench:' || i, {d["time"].format(at)}, {d["time"].format(at)}
         FROM ({d["series"]}) AS n

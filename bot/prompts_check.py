@@ -12,10 +12,12 @@ from pathlib import Path
 from jinja2 import TemplateError, TemplateSyntaxError
 
 import prompts
-from bot.dialogue.definition import DefinitionError, load_definition
+from bot.dialogue.amounts import UNKNOWN_BAND
+from bot.dialogue.definition import DefinitionError, Kind, load_definition
+from bot.domain.money import RatesError, check_covers, load_money, use_base_currency
 from bot.domain.opener.lexicon import LexiconError, load_lexicon
 from bot.domain.routing import RoutingError, load_rules
-from bot.domain.themes import NetworkError, load_network
+from bot.domain.themes import NetworkError, load_network, use_languages
 from bot.rendering.text import environment_at
 from bot.routes import Routes, current_routes
 from bot.settings import Settings, SettingsError
@@ -32,6 +34,30 @@ def use_prompts(settings: Settings) -> None:
         check_prompts(settings.prompts_dir)
     prompts.use_directory(settings.prompts_dir)
     _check_route_channels(settings, current_routes())
+    _use_rates(settings)
+    _use_languages(settings)
+
+
+def _use_languages(settings: Settings) -> None:
+    """Refuse a language the value network has no stemmer for; match themes in the others."""
+    try:
+        load_network(languages=settings.languages)
+    except NetworkError as problem:
+        raise SettingsError(str(problem)) from None
+    use_languages(settings.languages)
+
+
+def _use_rates(settings: Settings) -> None:
+    """Refuse rates that miss the base currency, a currency or a band the dialogue accepts."""
+    try:
+        money = load_money(base=settings.base_currency)
+        for question in load_definition().questions:
+            if question.kind is Kind.VALUE:
+                bands = [c.value for c in question.choices if c.value != UNKNOWN_BAND]
+                check_covers(money, currencies=question.currencies, bands=bands)
+    except RatesError as problem:
+        raise SettingsError(str(problem)) from None
+    use_base_currency(settings.base_currency)
 
 
 def check_prompts(directory: Path) -> None:

@@ -22,6 +22,8 @@ from bot.working_days import WorkingCalendar, known_country
 
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{4,}$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{4,}$")
+CURRENCY = re.compile(r"[A-Z]{3}")
+LANGUAGE = re.compile(r"[a-z]{2}")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SCHEDULE = re.compile(r"^(?P<days>[a-z,\-]+)\s+(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -44,6 +46,8 @@ HINTS = {
     "VALUESCOUT_WEBHOOK_URL": "the URL that receives events, e.g. https://hooks.example.com/vs",
     "VALUESCOUT_PROMPTS_DIR": "a directory holding a full copy of prompts/ (dialogue.yaml, …)",
     "VALUESCOUT_SCHEDULER": "on (the default) or off",
+    "VALUESCOUT_BASE_CURRENCY": "a currency code of prompts/rates.yaml, e.g. USD (the default)",
+    "VALUESCOUT_LANGUAGES": "comma-separated language codes for theme matching, e.g. en,de",
     "PORT": "the HTTP port of `web`, a number like 3000",
     "WEB_CONCURRENCY": "how many Gunicorn worker processes `web` runs, like 2",
     "VALUESCOUT_METRICS_PORT": "a port for /metrics in `worker` and `clock`, like 9100",
@@ -176,6 +180,29 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_port(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    # Every value is also kept in this currency (rates in prompts/rates.yaml, checked at start).
+    base_currency: str = Field("USD", validation_alias="VALUESCOUT_BASE_CURRENCY")
+    # The languages discoveries are written in: themes match their word forms (stems).
+    languages: Annotated[tuple[str, ...], NoDecode] = Field(
+        ("en",), validation_alias="VALUESCOUT_LANGUAGES"
+    )
+
+    @field_validator("base_currency")
+    @classmethod
+    def _currency_code(cls, value: str) -> str:
+        if not CURRENCY.fullmatch(value.strip().upper()):
+            raise ValueError(f"{value!r} is not a currency code like USD or EUR")
+        return value.strip().upper()
+
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _language_codes(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = tuple(dict.fromkeys(p.strip().lower() for p in value.split(",") if p.strip()))
+        if not value or any(not LANGUAGE.fullmatch(str(code)) for code in value):  # type: ignore[union-attr]
+            raise ValueError(f"{value!r} is not a list of language codes like en,de")
+        return value
 
     @field_validator("log_level")
     @classmethod

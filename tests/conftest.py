@@ -27,6 +27,8 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine
 
 import prompts
+from bot.domain.money import DEFAULT_BASE, use_base_currency
+from bot.domain.themes import DEFAULT_LANGUAGES, use_languages
 from storage.engine import create_engine_for
 from storage.migrate import upgrade
 from storage.models import metadata
@@ -131,10 +133,15 @@ def _unavailable(reason: str) -> NoReturn:
 
 @pytest.fixture(autouse=True)
 def packaged_prompts() -> Iterator[None]:
-    """Every test starts and ends on the shipped prompts/, whatever copy a test switched to."""
+    """Every test starts and ends on the shipped prompts/, whatever copy a test switched to,
+    and on the default base currency and languages, whatever settings a test loaded."""
     prompts.use_directory(None)
+    use_base_currency(DEFAULT_BASE)
+    use_languages(DEFAULT_LANGUAGES)
     yield
     prompts.use_directory(None)
+    use_base_currency(DEFAULT_BASE)
+    use_languages(DEFAULT_LANGUAGES)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

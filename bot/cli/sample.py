@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from sqlmodel import select
 
 from bot.digests.model import Week
+from bot.domain.money import current_money
 from bot.domain.themes import ValueNetwork, tag_themes
 from bot.routes import current_routes
 from storage.engine import session_scope
@@ -94,8 +95,9 @@ def _add(session, rng, number, team_id, channels, network, created, now) -> None
 
 def _value(rng: random.Random) -> dict:
     if rng.random() < 0.4:
-        return {"value_amount": Decimal(rng.choice((20, 40, 75, 150, 400))) * 1000,
-                "value_currency": "EUR"}  # fmt: skip
+        amount = Decimal(rng.choice((20, 40, 75, 150, 400))) * 1000
+        base = current_money().convert(amount, "EUR")
+        return {"value_amount": amount, "value_currency": "EUR", "value_base": base}
     return {}
 
 

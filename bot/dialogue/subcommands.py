@@ -5,8 +5,9 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-SUBCOMMANDS = ("help", "config", "account", "search")
+SUBCOMMANDS = ("help", "config", "account", "search", "themes")
 LOOKUPS = ("account", "search")  # followed by what to look up: they answer, never log
+TAKE_TEXT = ("themes",)  # subcommands whose words follow them: `/scout themes onboarding`
 ALIASES = {"?": "help"}
 # Words people type for a subcommand that spelling alone would not find.
 MEANT = {
@@ -31,8 +32,8 @@ def read_scout_command(text: str) -> ScoutCommand:
     if not text:
         return ScoutCommand("log")
     first, rest = [*text.split(maxsplit=1), ""][:2]
-    if first.lower() in LOOKUPS:
-        return ScoutCommand(first.lower(), story=rest)
+    if first.lower() in (*LOOKUPS, *TAKE_TEXT):
+        return ScoutCommand(first.lower(), story=rest.strip())
     if len(text.split()) > 1:  # several words: what the customer said, the dialogue's opener
         return ScoutCommand("log", story=text)
     word = text.lower().rstrip(".!") or text

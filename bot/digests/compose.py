@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.digests.model import OPEN_COUNTED
+from bot.digests.theme_table import ThemeRow, theme_rows
 from bot.domain.lifecycle import OUTCOME_LABELS, Outcome
+from bot.domain.money import current_money
 from bot.domain.themes import UNTHEMED, ValueNetwork
 from bot.routes import Route
 from storage.enums import DiscoveryStatus
@@ -78,6 +80,7 @@ class RouteReport:
     open_loops: Listing[DiscoveryLine]
     closed: Listing[Answer]
     thanks: Listing[ScoutCount]
+    value_by_theme: tuple[ThemeRow, ...] = ()  # four weeks to the week's end, in the base currency
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,7 @@ def route_report(figures: RouteFigures, network: ValueNetwork) -> RouteReport:
         ),
         closed=listing([answer(c) for c in figures.closed], total=figures.closed_count),
         thanks=listing(figures.thanked, total=figures.thanked_count),
+        value_by_theme=tuple(theme_rows(figures.theme_values, network, current_money())),
     )  # fmt: skip
 
 

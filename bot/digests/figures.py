@@ -44,6 +44,7 @@ from storage.queries.digest_trends import (
     weekly_counts,
     weekly_totals,
 )
+from storage.queries.digest_value import ThemeValue, value_by_theme_per_route
 
 # How much a digest lists; figures above these are counted, not listed.
 PER_THEME = 5
@@ -56,6 +57,8 @@ PER_SCOUT = 10
 TREND_WEEKS = 12
 BASELINE_WEEKS = 4  # rising themes: this week against the mean of the 4 before
 COHORT_WEEKS = 4  # loop closure: the discoveries of the 4 weeks before this one
+VALUE_WEEKS = 4  # value by theme: the week against an average week of the four before
+SATURDAY = 5
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ class RouteFigures:
     closed: tuple[LoopLine, ...]
     thanked_count: int
     thanked: tuple[ScoutCount, ...]
+    # Value by theme of the week, against an average week of the four before.
+    theme_values: tuple[ThemeValue, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,7 @@ class RouteCounts:
     largest: Mapping[Route, list[DiscoveryLine]]
     closed: Mapping[Route, tuple[int, list[LoopLine]]]
     thanked: Mapping[Route, tuple[int, list[ScoutCount]]]
+    theme_values: Mapping[Route | None, list[ThemeValue]]
 
 
 def route_counts(
@@ -144,6 +150,7 @@ def route_counts(
         themes=themes_per_route(**span, per_theme=PER_THEME),
         largest=largest_per_route(**span, limit=LARGEST),
         closed=closed_per_route(**span, limit=CLOSED), thanked=thanked_per_route(**span, limit=THANKS),
+        theme_values=theme_values_per_route(session=session, week=week, zone=zone, now=now),
     )  # fmt: skip
 
 
@@ -163,6 +170,7 @@ def route_figures(
         session=session, week=week, zone=zone, now=now, open_after=open_after, calendar=calendar
     )
     oldest = oldest_open(session=session, before=counts.open_cutoff, route=route, limit=OLDEST)
+    values = counts.theme_values.get(route, ())
     (closed_count, closed) = counts.closed.get(route, (0, []))
     (thanked_count, thanked) = counts.thanked.get(route, (0, []))
     return RouteFigures(
@@ -172,8 +180,18 @@ def route_figures(
         themes=tuple(counts.themes.get(route, ())), largest=tuple(counts.largest.get(route, ())),
         open_after_days=open_after, open_count=counts.open.get(route, 0), open_oldest=tuple(oldest),
         closed_count=closed_count, closed=tuple(closed), thanked_count=thanked_count,
-        thanked=tuple(thanked),
+        thanked=tuple(thanked), theme_values=tuple(values),
     )  # fmt: skip
+
+
+def theme_values_per_route(
+    *, session: Session, week: Week, zone: ZoneInfo, now: datetime
+) -> dict[str | None, list[ThemeValue]]:
+    """Value by theme of each route's discoveries: the week (to now, if sooner) against an
+    average week of the four before."""
+    start, end = week.bounds(zone)
+    end, before = min(end, now), start - timedelta(weeks=VALUE_WEEKS)
+    return value_by_theme_per_route(session=session, start=start, end=end, before=before)
 
 
 def coach_figures(*, session: Session, week: Week, zone: ZoneInfo, now: datetime) -> CoachFigures:

@@ -13,6 +13,8 @@ from bot.dialogue.answer_common import MONTHS
 from bot.dialogue.answers import format_amount, show_date
 from bot.digests.compose import Answer, CoachReport, RouteReport, ScoutReport
 from bot.digests.model import Message, Week
+from bot.digests.theme_table import WEEKS
+from bot.domain.money import Money, current_money
 from bot.rendering.cards import link_to
 from bot.rendering.ids import ActionId
 from bot.rendering.text import render, shorten
@@ -63,8 +65,15 @@ def _arrivals(report: RouteReport) -> list[str]:
         themes = [_theme(entry) for entry in report.themes.items]
         sections.append(render("digest_themes.md.j2", themes=themes, more=report.themes.more))
     if report.largest:
-        largest = [_discovery(line, value=_value(line)) for line in report.largest]
-        sections.append(render("digest_largest.md.j2", discoveries=largest))
+        money = current_money()
+        largest = [_discovery(line, **_value(line, money)) for line in report.largest]
+        sections.append(render("digest_largest.md.j2", discoveries=largest, base=money.base,
+                               as_of=show_date(money.as_of)))  # fmt: skip
+    if report.value_by_theme:
+        money = current_money()
+        sections.append(render("value_by_theme.md.j2", themes=report.value_by_theme,
+                               period=period(report.week), base=money.base, weeks=WEEKS,
+                               weekly=True, command=None))  # fmt: skip
     if report.recurring:
         recurring = [_theme(entry) for entry in report.recurring.items]
         sections.append(
@@ -209,11 +218,16 @@ def _answer(answer: Answer) -> dict[str, object]:
     }  # fmt: skip
 
 
-def _value(line: DiscoveryLine) -> str:
-    """The amount with its currency (EUR 40,000), or the band's words."""
-    if line.value_amount is not None:
-        return f"{line.value_currency or ''} {format_amount(line.value_amount)}".strip()
-    return BAND_LABELS.get(line.value_band or "", "unknown")
+def _value(line: DiscoveryLine, money: Money) -> dict[str, object]:
+    """The value in the base currency ($42.4k; a band's midpoint is approximate), and as
+    given when that was another currency (EUR 40,000) or a band (10k–100k)."""
+    given = None
+    if line.value_amount is not None and line.value_currency != money.base:
+        given = f"{line.value_currency or ''} {format_amount(line.value_amount)}".strip()
+    elif line.value_amount is None:
+        given = BAND_LABELS.get(line.value_band or "")
+    value = money.show(line.value_base) if line.value_base is not None else None
+    return {"value": value, "approximate": line.value_amount is None, "given": given}
 
 
 def _day(line: DiscoveryLine, zone: ZoneInfo) -> str:

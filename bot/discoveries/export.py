@@ -41,7 +41,8 @@ FORMATS = ("csv", "jsonl")
 FIELDS = (
     "id", "created_at", "updated_at", "edited_at", "team_id", "scout_user_id", "account",
     "account_id", "crm_id", "who_cares", "outcome", "gap", "evidence", "evidence_url", "value_band", "value_amount",
-    "value_currency", "event_date", "event_pressure", "fit", "themes", "status", "source",
+    "value_currency", "value_base", "event_date", "event_pressure", "fit", "themes", "status",
+    "source",
 )  # fmt: skip
 NESTED = ("routes", "history")
 COLUMNS = (*FIELDS, *NESTED)  # and, before the nested ones, the answers of added questions

@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from bot.dialogue.definition import NOT_ANSWERS
 from bot.discoveries.event_log import record
 from bot.domain.events import DiscoverySubmitted
+from bot.domain.money import current_money
 from bot.domain.views import DiscoveryView
 
 # The Slack outbox's vocabulary lives with the effects; re-exported for delivery's modules:
@@ -184,7 +185,7 @@ def _value_columns(value: Mapping[str, Any] | None) -> dict[str, Any]:
     """A band, or an amount with its currency."""
     columns: dict[str, Any] = {"value_band": None, "value_amount": None, "value_currency": None}
     if not value:
-        return columns
+        return columns | {"value_base": None}
     if value.get("band"):
         columns["value_band"] = ValueBand(value["band"])
     if value.get("amount") not in (None, ""):
@@ -193,7 +194,10 @@ def _value_columns(value: Mapping[str, Any] | None) -> dict[str, Any]:
         except InvalidOperation:
             raise ValueError(f"value amount {value['amount']!r} is not a number") from None
         columns["value_currency"] = str(value.get("currency") or "").upper() or None
-    return columns
+    base = current_money().value(
+        band=columns["value_band"], amount=columns["value_amount"], currency=columns["value_currency"]
+    )  # fmt: skip
+    return columns | {"value_base": base}
 
 
 def _event_columns(event: Mapping[str, Any] | None) -> dict[str, Any]:

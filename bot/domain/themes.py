@@ -1,22 +1,32 @@
-"""Tag discoveries with the outcome themes of the company's value network (prompts/value_network.yaml)."""
+"""Tag discoveries with the outcome themes of the company's value network (prompts/value_network.yaml).
+
+A theme matches by its keywords (word beginnings, any language), its whole words, and its phrases
+per language, compared as word stems (Snowball) so that word forms and plurals match, with the
+network's synonyms put in for the words they stand for.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from prompts import load_list
+from bot.domain.network_load import (
+    DEFAULT_FILE,
+    KEY_PATTERN,
+    NetworkError,
+    check_languages,
+    read_network,
+)
+from bot.domain.stems import Language, Phrase, by_language, contains, expand, likely, words
 
-DEFAULT_FILE = "value_network.yaml"
 UNTHEMED = "unthemed"
-THEME_FIELDS = ("key", "label", "keywords", "words")
-KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+DEFAULT_LANGUAGES = ("en",)
+__all__ = ["KEY_PATTERN", "NetworkError", "Theme", "ValueNetwork", "load_network", "tag_themes"]
 
-
-class NetworkError(Exception):
-    """The value network is wrong; the message names the file and the key."""
+_languages = DEFAULT_LANGUAGES  # chosen once at start-up (VALUESCOUT_LANGUAGES)
 
 
 @dataclass(frozen=True)
@@ -27,6 +37,8 @@ class Theme:
     label: str
     keywords: tuple[str, ...]
     words: tuple[str, ...] = ()
+    # Per language in use: the phrases as stems, synonyms put in.
+    stems: Mapping[str, frozenset[Phrase]] = field(default_factory=dict, compare=False)
     pattern: re.Pattern[str] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -34,15 +46,25 @@ class Theme:
 
     def matches(self, text: str) -> bool:
         """Whether any keyword or word appears in the text."""
-        return bool(self.pattern.search(text))
+        return bool(self.pattern.search(text)) if self.pattern.pattern else False
+
+    def matches_stems(self, language: Language, text: Phrase, raw: Phrase = ()) -> bool:
+        """Whether any of the theme's phrases in this language appears in the text's stems
+        (`raw`: its words as written, where words are compounded)."""
+        compounds = language.compounds
+        return any(
+            contains(text, p, compounds=compounds, raw=raw)
+            for p in self.stems.get(language.code, ())
+        )
 
 
 @dataclass(frozen=True)
 class ValueNetwork:
-    """The themes, in the order the admin listed them."""
+    """The themes, in the order the admin listed them, and the languages their phrases match in."""
 
     themes: tuple[Theme, ...]
     source: str = field(default=DEFAULT_FILE, compare=False)
+    languages: tuple[Language, ...] = ()
 
     def label(self, key: str) -> str:
         """A theme's label ('Unthemed' for discoveries no theme matched)."""
@@ -50,12 +72,27 @@ class ValueNetwork:
             return "Unthemed"
         return next((t.label for t in self.themes if t.key == key), key)
 
+    def matching(self, text: str, languages: tuple[Language, ...]) -> set[str]:
+        """The keys of the themes that one text mentions, in these languages or by keyword."""
+        found = {theme.key for theme in self.themes if theme.matches(text)}
+        for language in languages:
+            stems, raw = language.stems(text), tuple(words(text)) if language.compounds else ()
+            found |= {
+                t.key
+                for t in self.themes
+                if t.key not in found and t.matches_stems(language, stems, raw)
+            }
+        return found
+
 
 def tag_themes(network: ValueNetwork, *texts: str | None) -> list[str]:
     """The keys of the themes the texts mention, in network order; ['unthemed'] when none."""
-    present = [text for text in texts if text]  # one by one: a phrase never spans two texts
-    keys = [theme.key for theme in network.themes if any(map(theme.matches, present))]
-    return keys or [UNTHEMED]
+    present = [text for text in texts if text]
+    languages = likely(network.languages, " ".join(present))  # short texts tell little alone
+    found: set[str] = set()
+    for text in present:  # one by one: a phrase never spans two texts
+        found |= network.matching(text, languages)
+    return [theme.key for theme in network.themes if theme.key in found] or [UNTHEMED]
 
 
 def _pattern(keywords: tuple[str, ...], words: tuple[str, ...]) -> re.Pattern[str]:
@@ -73,46 +110,39 @@ def _phrase(text: str) -> str:
 # --- loading ------------------------------------------------------------------------------------
 
 
-def load_network(path: Path | None = None) -> ValueNetwork:
-    """Read and check the value network: prompts/value_network.yaml unless a path is given."""
-    items, source = load_list(DEFAULT_FILE, "themes", path=path, error=NetworkError)
-    themes = tuple(_theme(item, f"{source}: themes[{n}]") for n, item in enumerate(items))
-    _check_unique(themes, source)
-    return ValueNetwork(themes, source)
+def use_languages(codes: tuple[str, ...]) -> None:
+    """Match phrases in these languages from now on (VALUESCOUT_LANGUAGES, at start-up)."""
+    global _languages
+    _languages = tuple(codes)
 
 
-def _theme(item: Any, where: str) -> Theme:
-    if not isinstance(item, dict):
-        raise NetworkError(f"{where}: expected a mapping with key, label and keywords")
-    unknown = sorted(set(item) - set(THEME_FIELDS))
-    if unknown:
-        raise NetworkError(
-            f"{where}.{unknown[0]}: unknown field (known: {', '.join(THEME_FIELDS)})"
-        )
-    key = item.get("key")
-    if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key) or key == UNTHEMED:
-        raise NetworkError(f"{where}.key: {key!r} is not a key: lower case letters, digits and _")
-    where = f"{where} ({key})"
-    label = item.get("label")
-    if not isinstance(label, str) or not label.strip():
-        raise NetworkError(f"{where}.label: expected some text")
-    keywords = _terms(item.get("keywords"), f"{where}.keywords")
-    words = _terms(item.get("words", []), f"{where}.words", optional=True)
-    return Theme(key, label.strip(), keywords, words)
+def load_network(
+    path: Path | None = None, *, languages: tuple[str, ...] | None = None
+) -> ValueNetwork:
+    """Read and check the value network: prompts/value_network.yaml unless a path is given;
+    phrases match in the languages given, else in those chosen at start-up."""
+    raw = read_network(path)
+    in_use = check_languages(raw, languages if languages is not None else _languages)
+    synonyms = {
+        lang.code: _synonym_groups(raw.synonyms.get(lang.code, ()), lang) for lang in in_use
+    }
+    themes = tuple(
+        Theme(t.key, t.label, t.keywords, t.words, _theme_stems(t.phrases, in_use, synonyms))
+        for t in raw.themes
+    )
+    return ValueNetwork(themes, raw.source, in_use)
 
 
-def _terms(raw: Any, where: str, *, optional: bool = False) -> tuple[str, ...]:
-    if not isinstance(raw, list) or not (raw or optional):
-        raise NetworkError(f"{where}: expected a list of words or phrases")
-    for index, term in enumerate(raw):
-        if not isinstance(term, str) or len(term.strip()) < 2:
-            raise NetworkError(f"{where}[{index}]: {term!r} is not a word or phrase")
-    return tuple(term.strip().lower() for term in raw)
+def _synonym_groups(groups: Any, language: Language) -> list[tuple[Phrase, ...]]:
+    return [
+        tuple(by_language({language.code: group}, [language])[language.code]) for group in groups
+    ]
 
 
-def _check_unique(themes: tuple[Theme, ...], source: str) -> None:
-    seen: set[str] = set()
-    for index, theme in enumerate(themes):
-        if theme.key in seen:
-            raise NetworkError(f"{source}: themes[{index}].key: {theme.key!r} appears twice")
-        seen.add(theme.key)
+def _theme_stems(
+    phrases: Mapping[str, tuple[str, ...]],
+    languages: tuple[Language, ...],
+    synonyms: Mapping[str, list[tuple[Phrase, ...]]],
+) -> dict[str, frozenset[Phrase]]:
+    stemmed = by_language(phrases, languages)
+    return {code: frozenset(expand(found, synonyms[code])) for code, found in stemmed.items()}

@@ -10,6 +10,7 @@ from bot.dialogue.turns import Who, take_turn
 from bot.listeners.accounts import answer_lookup
 from bot.listeners.config import open_config
 from bot.listeners.support import actor, after_ack, request_time, services
+from bot.listeners.themes import answer_themes
 from bot.rendering.config import admins_only_text
 from bot.rendering.help import help_blocks, unknown_command_text
 from bot.rendering.ids import Command
@@ -18,7 +19,7 @@ from bot.rendering.modal import discovery_modal
 
 def register(app: App) -> None:
     """Listen for /scout."""
-    lazy = [open_discovery_modal, answer_lookup]  # each acts only on its own subcommands
+    lazy = [open_discovery_modal, answer_lookup, answer_themes]  # each its own subcommands
     app.command(Command.SCOUT.value)(ack=ack_scout_command, lazy=lazy)
 
 

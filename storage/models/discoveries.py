@@ -52,6 +52,9 @@ class Discovery(SQLModel, table=True):
     value_band: ValueBand | None = Field(default=None, sa_type=str_enum(ValueBand, ENUM_LENGTH))
     value_amount: Decimal | None = Field(default=None, sa_type=sa.Numeric(18, 2))
     value_currency: str | None = Field(default=None, sa_type=sa.String(3))
+    # The value in the base currency (VALUESCOUT_BASE_CURRENCY): the amount converted, or the
+    # band's midpoint; what "largest by value" and totals compare.
+    value_base: Decimal | None = Field(default=None, sa_type=sa.Numeric(18, 2))
     event_date: date | None = Field(default=None, sa_type=sa.Date)
     event_pressure: str | None = Field(default=None, sa_type=sa.Text)
     fit: Fit = Field(sa_type=str_enum(Fit, ENUM_LENGTH))

@@ -17,20 +17,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from storage.enums import DiscoveryStatus, ValueBand
+from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 from storage.queries._dialect import is_postgres
 
 Status = DiscoveryStatus
 REACHED = (Status.ACKNOWLEDGED, Status.ACTIONED, Status.DECLINED)
 CLOSED = (Status.ACTIONED, Status.DECLINED)
-# Bands rank discoveries that have no amount; 0 for none or unknown.
-BAND_RANK = {
-    ValueBand.OVER_1M: 4,
-    ValueBand.FROM_100K_TO_1M: 3,
-    ValueBand.FROM_10K_TO_100K: 2,
-    ValueBand.UNDER_10K: 1,
-}
 
 
 @dataclass(frozen=True)
@@ -45,6 +38,7 @@ class DiscoveryLine:
     value_amount: Decimal | None = None
     value_currency: str | None = None
     value_band: str | None = None
+    value_base: Decimal | None = None  # in the base currency; a band at its midpoint
 
 
 @dataclass(frozen=True)
@@ -91,6 +85,7 @@ LINE_COLUMNS = (
     col(Discovery.value_amount),
     col(Discovery.value_currency),
     col(Discovery.value_band),
+    col(Discovery.value_base),
 )
 
 

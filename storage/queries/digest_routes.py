@@ -19,7 +19,6 @@ from sqlmodel import Session, col
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 from storage.queries.digest_figures import (
-    BAND_RANK,
     CLOSED,
     LINE_COLUMNS,
     REACHED,
@@ -96,7 +95,9 @@ def themes_per_route(
     base = base.where(logged_between(start, end))
     items: dict[tuple[str, str], list[DiscoveryLine]] = {}
     for row in _first_per_theme(session, base, themes, per_theme):
-        items.setdefault((row.route, row.theme), []).append(DiscoveryLine(*row[:8]))
+        items.setdefault((row.route, row.theme), []).append(
+            DiscoveryLine(*row[: len(LINE_COLUMNS)])
+        )
     groups: dict[str, list[ThemeGroup]] = {}
     for (route, theme), (count, accounts, names) in _accounts(session, base, themes, per_theme):
         shown = tuple(items.get((route, theme), ()))
@@ -155,15 +156,13 @@ def _accounts(
 def largest_per_route(
     *, session: Session, start: datetime, end: datetime, limit: int
 ) -> dict[str, list[DiscoveryLine]]:
-    """Per route: the discoveries of [start, end) worth most, by amount, then by band."""
-    amount, band = col(Discovery.value_amount), col(Discovery.value_band)
-    rank = sa.case(BAND_RANK, value=band, else_=0)
-    query = routed(sa.select(*LINE_COLUMNS)).where(
-        logged_between(start, end), sa.or_(amount.is_not(None), rank > 0)
-    )
-    order = (amount.is_(None), amount.desc(), rank.desc(), col(Discovery.id))
+    """Per route: the discoveries of [start, end) worth most in the base currency (a band at its
+    midpoint), so 40k EUR, $300k and ¥5M compare as the same money."""
+    value = col(Discovery.value_base)
+    query = routed(sa.select(*LINE_COLUMNS)).where(logged_between(start, end), value.is_not(None))
+    order = (value.desc(), col(Discovery.id))
     rows = _first(session, query, order, limit)
-    return _by_route(rows, lambda row: DiscoveryLine(*row[:8]))
+    return _by_route(rows, lambda row: DiscoveryLine(*row[: len(LINE_COLUMNS)]))
 
 
 def closed_per_route(

@@ -15,16 +15,20 @@ def count(engine, model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
 
-def answer_everything(scout: Scout) -> dict:
+def answer_everything(
+    scout: Scout,
+    *,
+    outcome: str = "Onboard a new store in one day instead of two weeks",
+    gap: str = "Every store needs a consultant on site to set up the POS",
+    value: str = "40k EUR",
+) -> dict:
     """A typical discovery: fit partly, with money and a compelling event."""
     scout.say("hi", expect="Which customer")
     scout.say("Globex", expect="achieve")
-    scout.say("Onboard a new store in one day instead of two weeks", expect="stands in the way")
-    scout.say(
-        "Every store needs a consultant on site to set up the POS", expect="deliver this today"
-    )
+    scout.say(outcome, expect="stands in the way")
+    scout.say(gap, expect="deliver this today")
     scout.click("Partly", expect="worth")
-    scout.say("40k EUR", expect="pressure")
+    scout.say(value, expect="pressure")
     return scout.say("2027-03-31 the board decides the rollout budget", expect="check and submit")
 
 

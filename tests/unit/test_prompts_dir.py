@@ -1,6 +1,7 @@
 """VALUESCOUT_PROMPTS_DIR: a deployment's own full copy of prompts/, checked at start-up."""
 
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ import pytest
 import prompts
 from bot.bootstrap import load_settings
 from bot.cli import main
+from bot.domain.money import current_money
 from bot.manifest import manifest
 from bot.rendering.text import render
 from bot.routes import current_routes
@@ -151,3 +153,27 @@ def test_the_settings_modal_the_dialogue_and_the_help_offer_a_route_of_the_copy(
         "Drives adoption.",
     )
     assert "Sales, Marketing, Product, Customer success" in str(help_blocks()[0].text.text)
+
+
+def test_a_currency_the_dialogue_accepts_without_a_rate_stops_the_start(copy):
+    edit(copy / "rates.yaml", "  CHF: 1.13\n", "")
+    with pytest.raises(SettingsError, match=r"rates\.yaml: rates: no rate for CHF"):
+        settings_for(copy)
+
+
+def test_the_base_currency_needs_a_rate(copy):
+    with pytest.raises(SettingsError, match=r"VALUESCOUT_BASE_CURRENCY SEK: .*no rate for SEK"):
+        settings_for(copy, VALUESCOUT_BASE_CURRENCY="sek")
+
+
+def test_values_are_normalised_to_the_base_currency_the_settings_name(copy):
+    settings_for(copy, VALUESCOUT_BASE_CURRENCY="EUR")
+    assert current_money().base == "EUR"
+    assert current_money().show(current_money().convert(Decimal("106"), "USD")) == "€100"
+
+
+def test_a_language_the_value_network_has_no_stemmer_for_stops_the_start(copy):
+    with pytest.raises(SettingsError, match=r"VALUESCOUT_LANGUAGES it: .*has no 'it'"):
+        settings_for(copy, VALUESCOUT_LANGUAGES="en,it")
+    with pytest.raises(SettingsError, match="VALUESCOUT_LANGUAGES"):
+        settings_for(copy, VALUESCOUT_LANGUAGES="english")

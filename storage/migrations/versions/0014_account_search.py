@@ -14,7 +14,7 @@ from alembic import op
 from storage import search_schema
 
 revision: str = "0014"
-down_revision: str | None = "0015"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
+from bot.domain.money import current_money
 from storage.engine import session_scope
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 
@@ -41,6 +42,10 @@ def add_discovery(
     was logged); return its id."""
     if "value_amount" in fields:
         fields["value_amount"] = Decimal(fields["value_amount"])
+    fields.setdefault("value_base", current_money().value(  # as submitting stores it
+        band=fields.get("value_band"), amount=fields.get("value_amount"),
+        currency=fields.get("value_currency"),
+    ))  # fmt: skip
     discovery = Discovery(
         team_id="T0VALUESCOUT", scout_user_id=scout, account=account,
         outcome=fields.pop("outcome", f"Outcome at {account}"), gap="A gap", fit="partly",

@@ -55,13 +55,28 @@ def test_a_route_groups_new_discoveries_by_theme_with_distinct_accounts(session,
     assert themes[0].accounts == ("Acme", "Globex")
 
 
-def test_a_route_lists_the_largest_by_amount_then_band(session, hand_made_week):
+def test_a_route_lists_the_largest_in_the_base_currency_a_band_at_its_midpoint(
+    session, hand_made_week
+):
     largest = _sales(session).largest
 
-    assert [(line.account, line.value_amount) for line in largest] == [
-        ("Acme", Decimal("50000.00")),
-        ("Globex", None),
+    # Globex's band 100k–1M counts as $550k; Acme's EUR 50,000 is $53,000 at 1.06.
+    assert [(line.account, line.value_base) for line in largest] == [
+        ("Globex", Decimal("550000.00")),
+        ("Acme", Decimal("53000.00")),
     ]
+
+
+def test_largest_by_value_compares_currencies_as_the_same_money(session):
+    for account, amount, currency in (("Euro", "40000", "EUR"), ("Dollar", "300000", "USD"),
+                                      ("Yen", "5000000", "JPY")):  # fmt: skip
+        add_discovery(session, account=account, at=local(2026, 11, 17), value_amount=amount,
+                      value_currency=currency)  # fmt: skip
+
+    largest = _sales(session).largest
+
+    # As plain numbers ¥5M would lead; in dollars it is $33,500, below €40k ($42,400).
+    assert [line.account for line in largest] == ["Dollar", "Euro", "Yen"]
 
 
 def test_open_loops_are_new_discoveries_n_working_days_old_at_the_weeks_end(
@@ -213,3 +228,31 @@ def test_the_median_time_to_answer_of_an_odd_cohort_is_its_middle_value(session)
     timing = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER).timing
 
     assert timing == LoopTiming(cohort=4, closed=0, answered=3, median_seconds=2 * DAY)
+
+
+def test_a_route_digest_has_value_by_theme_of_the_week_in_the_base_currency(
+    session, hand_made_week
+):
+    values = {v.theme: v for v in _sales(session).theme_values}
+
+    # Acme's EUR 50,000 ($53,000) and Globex's band 100k–1M ($550,000) are both onboarding;
+    # Hooli moved to marketing and "Gone" was withdrawn: neither counts for sales.
+    onboarding = values["onboarding"]
+    assert onboarding.value == Decimal("603000.00") and onboarding.value_before == 0
+    assert (onboarding.discoveries, onboarding.accounts) == (3, 2)  # " acme " is Acme
+    assert "pricing" not in values  # Umbrella's was logged the week before: compared, not listed
+    assert next(iter(values)) == "onboarding"  # the most valuable first
+    assert values["reporting"].value == Decimal("550000.00")
+    assert "unthemed" not in values
+
+
+def test_value_by_theme_compares_the_week_with_an_average_week_of_the_four_before(session):
+    for day, amount in ((17, "30000"), (10, "40000"), (3, "40000"), (27, "40000")):
+        month = 11 if day < 25 else 10
+        add_discovery(session, account=f"A{day}", at=local(2026, month, day), value_amount=amount,
+                      value_currency="USD", themes=("onboarding",))  # fmt: skip
+
+    onboarding = _sales(session).theme_values[0]
+
+    # 120,000 over the four weeks before: 30,000 a week on average, as much as this week.
+    assert (onboarding.value, onboarding.value_before) == (Decimal(30000), Decimal(30000))

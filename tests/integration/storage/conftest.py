@@ -6,10 +6,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from storage.engine import session_scope
+from storage.engine import create_engine_for, session_scope
 
 Race = Callable[[int, Callable[[], Any]], list[Any]]
 
@@ -38,3 +39,13 @@ def _race(count: int, work: Callable[[], Any]) -> list[Any]:
 def race() -> Race:
     """Return a function that runs a callable in N threads at once."""
     return _race
+
+
+def insert_discoveries(url: str, rows: list[dict[str, Any]]) -> None:
+    """Insert discovery rows as raw SQL, for a schema older than the models (migration tests)."""
+    columns = ", ".join(rows[0])
+    values = ", ".join(f":{name}" for name in rows[0])
+    engine = create_engine_for(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"INSERT INTO discoveries ({columns}) VALUES ({values})"), rows)
+    engine.dispose()

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from storage.engine import create_engine_for
 from storage.migrate import downgrade, upgrade
+from tests.integration.storage.conftest import insert_discoveries
 
 BEFORE = "0007"
 SPELLINGS = ["Acme Corp", "ACME Corporation", "Acme Corp", "acme corp.", "Globex", "Initech Ltd"]
@@ -21,12 +22,7 @@ def _discoveries_before_accounts(url: str) -> None:
          "source_key": f"k{i}", "created_at": now, "updated_at": now}
         for i, name in enumerate(SPELLINGS)
     ]  # fmt: skip
-    columns = ", ".join(rows[0])
-    values = ", ".join(f":{name}" for name in rows[0])
-    engine = create_engine_for(url)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f"INSERT INTO discoveries ({columns}) VALUES ({values})"), rows)
-    engine.dispose()
+    insert_discoveries(url, rows)
 
 
 def _linked(url: str) -> tuple[list, dict[str, int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from bot.digests.compose import coach_report, route_report, scout_report
@@ -16,6 +17,7 @@ from bot.digests.messages import (
     split_text,
 )
 from bot.digests.model import OPEN_COUNTED, Message, Week
+from bot.domain.money import current_money
 from bot.domain.themes import ValueNetwork
 from bot.emulator.blockkit import check_message
 from storage.queries.digest_figures import ThemeGroup
@@ -87,6 +89,23 @@ def test_the_parent_is_short_and_the_details_are_in_the_thread():
         assert heading in details
     assert "EUR 50,000" in details
     assert "since 16 Nov 2026" in details
+
+
+def test_largest_by_value_says_its_currency_and_marks_bands_approximate():
+    money = current_money()
+    largest = (line(1, "Acme", value_amount=Decimal("50000"), value_currency="EUR",
+                    value_base=money.value(band=None, amount=Decimal(50000), currency="EUR")),
+               line(2, "Globex", value_band="10k_100k",
+                    value_base=money.value(band="10k_100k", amount=None, currency=None)),
+               line(3, "Initech", value_amount=Decimal("20000"), value_currency="USD",
+                    value_base=Decimal("20000")))  # fmt: skip
+    _, thread = route_messages(route_report(route_figures(largest=largest), NETWORK), zone=BERLIN)
+
+    details = _all(list(thread))
+    assert "Largest by value* (in USD: amounts converted at the rates of 30 Nov 2026" in details
+    assert "*Acme*: $53k (EUR 50,000)" in details
+    assert "*Globex*: ≈ $55k (10k–100k)" in details
+    assert "*Initech*: $20k, " in details  # already in the base currency: said once
 
 
 def test_a_quiet_week_is_one_line_and_no_thread():

@@ -1,0 +1,136 @@
+"""Value by theme: per theme, its accounts, discoveries, value in the base currency, the change
+against the period before, and its strongest quote; and one theme's discoveries.
+
+Bounded by time: every query reads the discoveries logged in a range of `created_at` (indexed),
+however many there are in all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from storage.models import Discovery, DiscoveryRoute
+from storage.queries.digest_figures import live, routed, theme_values
+
+ROUTE = col(DiscoveryRoute.route)
+
+
+@dataclass(frozen=True)
+class ThemeValue:
+    """One theme's discoveries in a period, their value, and the same figures the period before."""
+
+    theme: str
+    discoveries: int
+    accounts: int
+    value: Decimal  # in the base currency; bands at their midpoint
+    value_before: Decimal  # the period before, scaled to as long (an average week of four)
+    quote: str | None = None  # the evidence of its most valuable discovery that has some
+    quote_account: str | None = None
+
+
+@dataclass(frozen=True)
+class ThemeDiscovery:
+    """One discovery of a theme, as the drill-down lists it."""
+
+    id: int
+    account: str
+    outcome: str
+    value_base: Decimal | None
+    value_amount: Decimal | None
+    status: str
+    created_at: datetime
+
+
+def value_by_theme(
+    *, session: Session, start: datetime, end: datetime, before: datetime
+) -> list[ThemeValue]:
+    """Per theme, every discovery: [start, end) against [before, start); most valuable first."""
+    return value_by_theme_per_route(session=session, start=start, end=end, before=before,
+                                    per_route=False).get(None, [])  # fmt: skip
+
+
+def value_by_theme_per_route(
+    *, session: Session, start: datetime, end: datetime, before: datetime, per_route: bool = True
+) -> dict[str | None, list[ThemeValue]]:
+    """Per current route (or None for all, not per_route) and theme, in one pass over the
+    range: [start, end) against [before, start), the latter scaled to the same length (an
+    average week when it is four); most valuable first."""
+    themes, created = theme_values(session), col(Discovery.created_at)
+    now, value = created >= start, sa.func.coalesce(col(Discovery.value_base), 0)
+    route = ROUTE if per_route else sa.null()
+    account = sa.func.lower(sa.func.trim(col(Discovery.account)))
+    query = sa.select(
+        route.label("route"), themes.c.value.label("theme"),
+        sa.func.count(sa.case((now, col(Discovery.id)))).label("discoveries"),
+        sa.func.count(sa.distinct(sa.case((now, account)))).label("accounts"),
+        sa.func.sum(sa.case((now, value), else_=0)).label("value"),
+        sa.func.sum(sa.case((now, 0), else_=value)).label("value_before"),
+    ).select_from(Discovery).join(themes, sa.true())  # fmt: skip
+    query = (routed(query) if per_route else query).where(created >= before, created < end, live())
+    group = (route, themes.c.value) if per_route else (themes.c.value,)  # never GROUP BY NULL
+    rows = session.exec(query.group_by(*group)).all()
+    quotes = _quotes(session, start, end, per_route)
+    scale = Decimal((end - start).total_seconds()) / Decimal((start - before).total_seconds())
+    found: dict[str | None, list[ThemeValue]] = {}
+    for row in rows:
+        if row.discoveries:
+            quote = quotes.get((row.route, row.theme), (None, None))
+            found.setdefault(row.route, []).append(ThemeValue(
+                row.theme, row.discoveries, row.accounts, Decimal(row.value or 0),
+                (Decimal(row.value_before or 0) * scale).quantize(Decimal("0.01")), *quote,
+            ))  # fmt: skip
+    return {key: sorted(v, key=lambda t: (-t.value, -t.discoveries, t.theme))
+            for key, v in found.items()}  # fmt: skip
+
+
+def _quotes(
+    session: Session, start: datetime, end: datetime, per_route: bool
+) -> dict[tuple[str | None, str], tuple[str, str]]:
+    """Per route and theme: the evidence of its most valuable discovery of [start, end) that
+    has some. Only ids are ranked; the evidence is read for the winners."""
+    themes, route = theme_values(session), ROUTE if per_route else sa.null()
+    order = (sa.nulls_last(col(Discovery.value_base).desc()), col(Discovery.created_at).desc())
+    parts = (route, themes.c.value) if per_route else (themes.c.value,)
+    rank = sa.func.row_number().over(partition_by=parts, order_by=order)
+    ranked = sa.select(
+        route.label("route"), themes.c.value.label("theme"), col(Discovery.id).label("id"),
+        rank.label("rank"),
+    ).select_from(Discovery).join(themes, sa.true())  # fmt: skip
+    ranked = (routed(ranked) if per_route else ranked).where(
+        col(Discovery.created_at) >= start, col(Discovery.created_at) < end, live(),
+        col(Discovery.evidence).is_not(None),
+    ).subquery()  # fmt: skip
+    query = sa.select(
+        ranked.c.route, ranked.c.theme, col(Discovery.evidence), col(Discovery.account)
+    )
+    query = query.join(ranked, ranked.c.id == Discovery.id).where(ranked.c.rank == 1)
+    return {(row.route, row.theme): (row.evidence, row.account) for row in session.exec(query)}
+
+
+def theme_discoveries(
+    *, session: Session, theme: str, start: datetime, end: datetime, limit: int
+) -> tuple[int, list[ThemeDiscovery]]:
+    """How many discoveries of [start, end) carry the theme, and the most valuable few."""
+    themes = theme_values(session)
+    where = (col(Discovery.created_at) >= start, col(Discovery.created_at) < end, live(),
+             themes.c.value == theme)  # fmt: skip
+    base = sa.select().select_from(Discovery).join(themes, sa.true()).where(*where)
+    count = session.exec(base.add_columns(sa.func.count())).one()[0]
+    query = base.add_columns(*_DRILL_COLUMNS).order_by(
+        sa.nulls_last(col(Discovery.value_base).desc()), col(Discovery.created_at).desc()
+    )
+    rows = session.exec(query.limit(limit)).all()
+    return count, [ThemeDiscovery(*row) for row in rows]
+
+
+_DRILL_COLUMNS: tuple[Any, ...] = (
+    col(Discovery.id), col(Discovery.account), col(Discovery.outcome),
+    col(Discovery.value_base), col(Discovery.value_amount), col(Discovery.status),
+    col(Discovery.created_at),
+)  # fmt: skip
