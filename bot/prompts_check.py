@@ -52,7 +52,7 @@ def _use_rates(settings: Settings) -> None:
     try:
         money = load_money(base=settings.base_currency)
         for question in load_definition().questions:
-            if question.kind is Kind.VALUE:
+            if question.kind is Kind.VALUE and question.key == "value":  # what value_base holds
                 bands = [c.value for c in question.choices if c.value != UNKNOWN_BAND]
                 check_covers(money, currencies=question.currencies, bands=bands)
     except RatesError as problem:

@@ -5,12 +5,15 @@ webhook failures. Under Gunicorn every worker writes its own files and a scrape 
 from __future__ import annotations
 
 import functools
+import logging
 import os
 from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, values
 
 from bot.metrics.multiprocess import MULTIPROC_VARIABLE
+
+log = logging.getLogger(__name__)
 
 # Slack wants an answer within 3 s: the buckets are finest where an ack should land.
 ACK_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
@@ -101,8 +104,13 @@ def meters() -> Meters:
 
 
 def count_process() -> None:
-    """This process runs the app (a web worker, the Socket Mode worker, the clock)."""
-    meters().processes.set(1)
+    """This process runs the app (a web worker, the Socket Mode worker, the clock). Best
+    effort: a worker that boots while Gunicorn shuts down may find the shared folder gone,
+    and metrics must never stop the app from serving."""
+    try:
+        meters().processes.set(1)
+    except OSError as error:
+        log.warning("process not counted in the metrics: %s", error)
 
 
 def request_kind(body: dict) -> str:

@@ -155,8 +155,9 @@ class Users(RuleBasedStateMachine):
         asked = [m for m in self.world.screens.messages(dm) if m.get("user") == SEED.bot_user_id]
         controls = message_controls(asked[-1], dm) if asked else []
         paths = [c for c in controls if c.action_id.startswith(NAVIGATION)]
+        untried = [c for c in paths if c.action_id not in self.reached]  # each path, not one
         if paths:
-            self._use(data, person, paths)
+            self._use(data, person, untried or paths)
 
     @rule(data=st.data())
     def log_a_discovery_by_dm(self, data: st.DataObject) -> None:

@@ -26,7 +26,7 @@ PLAIN_CREATED = datetime(2025, 3, 31, 21, 59, 59, tzinfo=UTC)  # 23:59:59 in Ber
 HEADER = (
     "id,created_at,updated_at,edited_at,team_id,scout_user_id,account,account_id,crm_id,"
     "who_cares,outcome,gap,"
-    "evidence,evidence_url,value_band,value_amount,value_currency,event_date,event_pressure,"
+    "evidence,evidence_url,value_band,value_amount,value_currency,value_base,event_date,event_pressure,"
     "fit,themes,status,source,routes,history\r\n"
 )
 HOSTILE_ROUTES = (
@@ -49,14 +49,14 @@ HOSTILE_CSV = (
     "1,2025-02-28T23:00:00Z,2025-03-02T09:30:00Z,2025-03-01T07:15:00Z,T0ACME,U0SCOUT,"
     '"Globex, ""Inc.""",1,\'=CRM-7,executive,"\'=HYPERLINK(""https://evil.example"",""click"")",'
     '"line one\nline two, with a comma",Ünïcödé ✓ 日本語 😀 a\u2028b,'
-    "https://example.com/a?b=1&c=2,100k_1m,1234567.89,EUR,2025-04-15,'+1 budget freeze,"
+    "https://example.com/a?b=1&c=2,100k_1m,1234567.89,EUR,1333333.33,2025-04-15,'+1 budget freeze,"
     "partly,onboarding; pricing,actioned,modal,"
     f'"{HOSTILE_ROUTES.replace(chr(34), chr(34) * 2)}",'
     f'"{HOSTILE_HISTORY.replace(chr(34), chr(34) * 2)}"\r\n'
 )
 PLAIN_CSV = (
     "2,2025-03-31T21:59:59Z,2025-03-31T21:59:59Z,,T0ACME,U0OTHER,Initech,,,,Faster payroll,"
-    "Manual export,,,,,,,,yes,,new,dm,[],[]\r\n"
+    "Manual export,,,,,,,,,yes,,new,dm,[],[]\r\n"
 )
 HOSTILE_JSON = (
     '{"id":1,"created_at":"2025-02-28T23:00:00Z","updated_at":"2025-03-02T09:30:00Z",'
@@ -65,7 +65,8 @@ HOSTILE_JSON = (
     '"outcome":"=HYPERLINK(\\"https://evil.example\\",\\"click\\")",'
     '"gap":"line one\\nline two, with a comma","evidence":"Ünïcödé ✓ 日本語 😀 a\\u2028b",'
     '"evidence_url":"https://example.com/a?b=1&c=2","value_band":"100k_1m",'
-    '"value_amount":"1234567.89","value_currency":"EUR","event_date":"2025-04-15",'
+    '"value_amount":"1234567.89","value_currency":"EUR","value_base":"1333333.33",'
+    '"event_date":"2025-04-15",'
     '"event_pressure":"+1 budget freeze","fit":"partly","themes":["onboarding","pricing"],'
     f'"status":"actioned","source":"modal","routes":{HOSTILE_ROUTES},'
     f'"history":{HOSTILE_HISTORY}}}\n'
@@ -75,6 +76,7 @@ PLAIN_JSON = (
     '"edited_at":null,"team_id":"T0ACME","scout_user_id":"U0OTHER","account":"Initech",'
     '"account_id":null,"crm_id":null,"who_cares":null,"outcome":"Faster payroll","gap":"Manual export","evidence":null,'
     '"evidence_url":null,"value_band":null,"value_amount":null,"value_currency":null,'
+    '"value_base":null,'
     '"event_date":null,"event_pressure":null,"fit":"yes","themes":[],"status":"new",'
     '"source":"dm","routes":[],"history":[]}\n'
 )
@@ -127,6 +129,7 @@ def hostile_discovery() -> Discovery:
         value_band=ValueBand.FROM_100K_TO_1M,
         value_amount=Decimal("1234567.89"),
         value_currency="EUR",
+        value_base=Decimal("1333333.33"),
         event_date=date(2025, 4, 15),
         event_pressure="+1 budget freeze",
         fit=Fit.PARTLY,
