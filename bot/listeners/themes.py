@@ -6,8 +6,7 @@ from slack_bolt import BoltContext, Respond
 
 from bot.dialogue.subcommands import read_scout_command
 from bot.insight.themes_command import themes_reply
-from bot.listeners.support import after_ack, services
-from storage.types import utc_now
+from bot.listeners.support import after_ack, request_time, services
 
 
 @after_ack
@@ -18,6 +17,6 @@ def answer_themes(command: dict, context: BoltContext, respond: Respond) -> None
         return
     app = services(context)
     reply = themes_reply(
-        engine=app.engine, network=app.rules.network, argument=asked.story, now=utc_now()
+        engine=app.engine, network=app.rules.network, argument=asked.story, now=request_time(context)
     )
     respond(response_type="ephemeral", text=reply.text, blocks=reply.blocks)
