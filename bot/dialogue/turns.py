@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.dialogue import machine
-from bot.dialogue.answers import display_answer
+from bot.dialogue.answers import display_answer, validate_value
 from bot.dialogue.definition import Definition, load_definition
 from bot.dialogue.events import AccountMatched, DialogueState, Notice, Reply, Resume, Submitted
 from bot.dialogue.sessions import begin_dialogue, latest_draft, open_dialogue, reopen, save_dialogue
@@ -99,6 +99,9 @@ def take_turn(
 
 
 STORY_WORDS = 6  # an opener this long with an outcome in it is a story, not a greeting
+# Characters of a story read for its parts: ~5 ms; a 42,000-character paste took 2 s, and a
+# shortcut's modal must open within the 3 s its trigger lasts.
+READ_LIMIT = 3000
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,11 @@ def _read_story(
 ) -> tuple[DialogueState, list, str | None]:  # fmt: skip
     """Read the opener for the account, outcome, value, event and who cares; keep it whole
     as evidence and ask only what is still missing. A greeting changes nothing."""
-    found = {k: v for k, v in _read(session, story, now).items() if k not in state.answers}
+    found = {
+        k: v
+        for k, v in _read(session, story, now, rules.definition).items()
+        if k not in state.answers
+    }
     if not _is_story(story, found):
         return state, [], opened
     answers = {**found, **state.answers}
@@ -177,18 +184,25 @@ def _read_story(
     return machine.start_state(rules.definition, answers), [shown], "story" if opened else None
 
 
-def story_answers(*, engine: Engine, story: str, now: datetime) -> dict:
+def story_answers(*, engine: Engine, definition: Definition, story: str, now: datetime) -> dict:
     """What a customer's message says (a message shortcut's), as answers to prefill a form;
     nothing for a greeting or a word."""
     with session_scope(engine) as session:
-        found = _read(session, story, now)
+        found = _read(session, story, now, definition)
     return found if _is_story(story, found) else {}
 
 
-def _read(session: Session, story: str, now: datetime) -> dict:
-    """The opener read against the known accounts (the evidence, kept whole, left out)."""
-    reading = read_opener(story, today=now.date(), known_accounts=known_accounts(session=session))
-    return {k: v for k, v in reading.answers().items() if k != "evidence"}
+def _read(session: Session, story: str, now: datetime, definition: Definition) -> dict:
+    """The opener read against the known accounts (the evidence, kept whole, left out); a part
+    its question would refuse (too long, a date gone by) is left for the scout to answer."""
+    head = story[:READ_LIMIT]  # the facts come first; a pasted transcript is kept, not read
+    reading = read_opener(head, today=now.date(), known_accounts=known_accounts(session=session))
+    questions = {q.key: q for q in definition.questions}
+    return {
+        key: value for key, value in reading.answers().items()
+        if key in questions and key != "evidence"
+        and validate_value(questions[key], value, today=now.date()) is None
+    }  # fmt: skip
 
 
 def _is_story(text: str, found: dict) -> bool:

@@ -29,7 +29,9 @@ def handle_log_discovery_shortcut(
     """Start a discovery from what a customer said; an open dialogue is kept as a draft."""
     app, channel, message = services(context), shortcut["channel"]["id"], shortcut["message"]
     story = message.get("text", "")
-    answers = story_answers(engine=app.engine, story=story, now=request_time(context))
+    answers = story_answers(
+        engine=app.engine, definition=app.rules.definition, story=story, now=request_time(context)
+    )
     answers["evidence"] = story
     link = _permalink(client, channel, message["ts"])
     if link:
