@@ -222,7 +222,8 @@ def _understood(definition: Definition, key: str, value: object) -> str:
     if question is None:
         return ""
     try:
-        return f"*{question.label}*: {display_answer(question, value)}"
+        return say("dialogue_understood_part", label=question.label,
+                   answer=display_answer(question, value))  # fmt: skip
     except (KeyError, TypeError, ValueError):
         return ""
 
