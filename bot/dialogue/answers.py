@@ -58,7 +58,10 @@ def display_answer(question: Question, value: Any) -> str:
         return show_date(date.fromisoformat(value))
     if question.kind == Kind.EVENT:
         when = show_date(date.fromisoformat(value["date"]))
-        return f"{when} — {value['pressure']}" if value.get("pressure") else when
+        shown = f"{when} — {value['pressure']}" if value.get("pressure") else when
+        return (
+            say("event_owned", event=shown, owner=value["owner"]) if value.get("owner") else shown
+        )
     return str(value)
 
 

@@ -31,7 +31,7 @@ from bot.dialogue.events import (
     Summary,
     answers_version,
 )
-from bot.domain.routing import RoutingRules, suggest_routes
+from bot.domain.routing import RoutingRules, facts_of, suggest_routes
 from bot.wording import say
 
 SUMMARY, SUBMITTED, CANCELLED = "summary", "submitted", "cancelled"
@@ -212,7 +212,9 @@ def _summary_notice(event: Event) -> str | None:
 
 def _summary(context: _Context, answers: dict[str, Any]) -> Step:
     """Show the summary; the first time, the suggested routes become the chosen ones."""
-    suggestions = tuple(suggest_routes(context.rules, answers))
+    suggestions = tuple(
+        suggest_routes(context.rules, answers, facts_of(answers, today=context.today))
+    )
     if "routes" not in answers:
         answers = {**answers, "routes": [s.route for s in suggestions]}
     return Step(DialogueState(SUMMARY, answers), (Summary(answers, suggestions),))
@@ -272,9 +274,13 @@ def _noticed(text: str | None, step: Step) -> Step:
 
 
 def _pruned(definition: Definition, answers: dict[str, Any]) -> dict[str, Any]:
-    """Drop answers to questions that no longer apply (an event once fit changes to not yet)."""
+    """Drop answers to questions that no longer apply (an event once fit changes to not yet).
+    An answer whose condition waits on a question not answered yet stays: the scout's story
+    may tell the event before the fit is asked."""
     for question in definition.questions:  # conditions refer backwards: one pass in order
-        if question.key in answers and not question.applies(answers):
+        when = question.when
+        undecided = when is not None and when.key not in answers
+        if question.key in answers and not undecided and not question.applies(answers):
             answers = {k: v for k, v in answers.items() if k != question.key}
     return answers
 

@@ -11,18 +11,20 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from bot.dialogue import machine
+from bot.dialogue.answers import display_answer, validate_value
 from bot.dialogue.definition import Definition, load_definition
-from bot.dialogue.events import AccountMatched, DialogueState, Notice, Resume, Submitted
+from bot.dialogue.events import AccountMatched, DialogueState, Notice, Reply, Resume, Submitted
 from bot.dialogue.sessions import begin_dialogue, latest_draft, open_dialogue, reopen, save_dialogue
 from bot.discoveries.service import RouteNotConfigured, submit_discovery
-from bot.domain.routing import RoutingRules, load_rules, reason_for, suggest_routes
+from bot.domain.opener import read_opener
+from bot.domain.routing import RoutingRules, facts_of, load_rules, reason_for, suggest_routes
 from bot.domain.themes import ValueNetwork, load_network, tag_themes
 from bot.wording import say
 from storage.engine import session_scope
 from storage.enums import DialogueStatus, DiscoverySource
 from storage.models import DialogueSession
 from storage.queries import record_request_once, route_channels
-from storage.queries.accounts import matching_account
+from storage.queries.accounts import known_accounts, matching_account
 
 STATUS_OF_STEP = {"submitted": DialogueStatus.SUBMITTED, "cancelled": DialogueStatus.CANCELLED}
 
@@ -96,6 +98,12 @@ def take_turn(
     raise AssertionError("unreachable")
 
 
+STORY_WORDS = 6  # an opener this long with an outcome in it is a story, not a greeting
+# Characters of a story read for its parts: ~5 ms; a 42,000-character paste took 2 s, and a
+# shortcut's modal must open within the 3 s its trigger lasts.
+READ_LIMIT = 3000
+
+
 @dataclass(frozen=True)
 class _Edit:
     """Answers given all at once (the modal), and whether they replace the old ones."""
@@ -119,13 +127,16 @@ def _turn(session, rules, who, events, now, source, dialogue_id, edit: _Edit) ->
     if dialogue is None:
         notice = _stale_notice(session.get(DialogueSession, dialogue_id or 0), who)
         return Turn(dialogue_id or 0, DialogueState("cancelled", {}), (notice,), stale=True)
+    story = edit.story or (_told(events) if opened == "new" else None)
     if opened:
-        events = [Resume()]  # the message that opens a dialogue is a greeting, not an answer
+        events = [Resume()]  # the message that opens a dialogue is not an answer to a question
     state = edit.apply(DialogueState.load(dialogue.step, dialogue.answers))
     named_before = state.answers.get("account")
+    effects: list = []
+    if story and (opened == "new" or edit.form):  # the scout's story, read for what it says
+        state, effects, opened = _read_story(session, rules, state, story, now, opened, edit.form)
     if opened and edit.form:  # a DM reply must not answer a question the DM never asked
         state = replace(state, in_form=True)
-    effects: list = []
     for event in events:
         step = machine.advance(rules.definition, rules.routing, state, event, today=now.date())
         state, effects = step.state, effects + list(step.effects)
@@ -144,6 +155,77 @@ def _turn(session, rules, who, events, now, source, dialogue_id, edit: _Edit) ->
         now=now,
     )
     return turn
+
+
+def _told(events: Sequence[object]) -> str | None:
+    """What the scout wrote to open a dialogue: their story, or a greeting."""
+    return next((e.text for e in events if isinstance(e, Reply)), None)
+
+
+def _read_story(
+    session: Session, rules: DialogueRules, state: DialogueState, story: str, now: datetime,
+    opened: str | None, form: bool,
+) -> tuple[DialogueState, list, str | None]:  # fmt: skip
+    """Read the opener for the account, outcome, value, event and who cares; keep it whole
+    as evidence and ask only what is still missing. A greeting changes nothing."""
+    found = {
+        k: v
+        for k, v in _read(session, story, now, rules.definition).items()
+        if k not in state.answers
+    }
+    if not _is_story(story, found):
+        return state, [], opened
+    answers = {**found, **state.answers}
+    answers["evidence"] = machine.with_story(state, story).answers["evidence"]
+    understood = [_understood(rules.definition, key, value) for key, value in found.items()]
+    if form or state.in_form or state.step not in _first_steps(rules.definition):
+        return replace(state, answers=answers), [], opened  # a form shows it all in its fields
+    shown = Notice(say("dialogue_understood", parts=" · ".join(p for p in understood if p)))
+    return machine.start_state(rules.definition, answers), [shown], "story" if opened else None
+
+
+def story_answers(*, engine: Engine, definition: Definition, story: str, now: datetime) -> dict:
+    """What a customer's message says (a message shortcut's), as answers to prefill a form;
+    nothing for a greeting or a word."""
+    with session_scope(engine) as session:
+        found = _read(session, story, now, definition)
+    return found if _is_story(story, found) else {}
+
+
+def _read(session: Session, story: str, now: datetime, definition: Definition) -> dict:
+    """The opener read against the known accounts (the evidence, kept whole, left out); a part
+    its question would refuse (too long, a date gone by) is left for the scout to answer."""
+    head = story[:READ_LIMIT]  # the facts come first; a pasted transcript is kept, not read
+    reading = read_opener(head, today=now.date(), known_accounts=known_accounts(session=session))
+    questions = {q.key: q for q in definition.questions}
+    return {
+        key: value for key, value in reading.answers().items()
+        if key in questions and key != "evidence"
+        and validate_value(questions[key], value, today=now.date()) is None
+    }  # fmt: skip
+
+
+def _is_story(text: str, found: dict) -> bool:
+    """A story names something we can use, or is a sentence, not a greeting or one word."""
+    named = {"account", "value", "event", "who_cares"} & set(found)
+    return bool(named) or ("outcome" in found and len(text.split()) >= STORY_WORDS)
+
+
+def _first_steps(definition: Definition) -> tuple[str, ...]:
+    """The step a new dialogue starts at: its first question."""
+    return (definition.questions[0].key,)
+
+
+def _understood(definition: Definition, key: str, value: object) -> str:
+    """One answer read from the story, as the summary would show it."""
+    question = next((q for q in definition.questions if q.key == key), None)
+    if question is None:
+        return ""
+    try:
+        return say("dialogue_understood_part", label=question.label,
+                   answer=display_answer(question, value))  # fmt: skip
+    except (KeyError, TypeError, ValueError):
+        return ""
 
 
 def _account_matched(session: Session, before: str | None, named: str | None) -> list:
@@ -223,9 +305,11 @@ def _submit_if_asked(session, rules, who, dialogue, turn: Turn, source, now) -> 
     answers = submitted.answers
     if source is DiscoverySource.MODAL and answers.get("evidence_url"):
         source = DiscoverySource.SHORTCUT  # the modal was opened on a customer's message
-    suggestions = dict((s.route, s.reason) for s in suggest_routes(rules.routing, answers))
+    facts = facts_of(answers, today=now.date())
+    suggestions = {s.route: s.reason for s in suggest_routes(rules.routing, answers, facts)}
     routes = [
-        (r, suggestions.get(r) or reason_for(rules.routing, answers, r)) for r in answers["routes"]
+        (r, suggestions.get(r) or reason_for(rules.routing, answers, r, facts))
+        for r in answers["routes"]
     ]
     themes = tag_themes(rules.network, answers.get("outcome", ""), answers.get("gap", ""))
     try:

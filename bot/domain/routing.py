@@ -5,10 +5,12 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from bot.domain.money import current_money
 from bot.routes import Route, Routes, RoutesError, load_routes
 from prompts import load_list
 from storage.enums import Fit, Persona, ValueBand
@@ -46,6 +48,22 @@ class Facts:
 
 
 NO_FACTS = Facts()
+
+
+def facts_of(answers: dict[str, Any], *, today: date) -> Facts:
+    """What the answers are worth a year in the base currency (a band at its midpoint, shown
+    as approximate) and today's date, for the rules that follow the money."""
+    money = current_money()
+    value = answers.get("value") if isinstance(answers.get("value"), dict) else {}
+    try:
+        amount = Decimal(str(value["amount"])) if "amount" in value else None
+    except (InvalidOperation, ValueError):
+        amount = None
+    worth = money.value(band=value.get("band"), amount=amount, currency=value.get("currency"))
+    if worth is None:
+        return Facts(today=today)
+    spoken = money.show(worth) if amount is not None else f"≈ {money.show(worth)}"
+    return Facts(yearly_value=float(worth), today=today, value_spoken=spoken)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.dialogue.turns import Who, start_fresh
+from bot.dialogue.turns import Who, start_fresh, story_answers
 from bot.listeners.support import acknowledge, after_ack, request_time, services
 from bot.rendering.ids import CallbackId
 from bot.rendering.modal import discovery_modal
@@ -28,7 +28,11 @@ def handle_log_discovery_shortcut(
 ) -> None:
     """Start a discovery from what a customer said; an open dialogue is kept as a draft."""
     app, channel, message = services(context), shortcut["channel"]["id"], shortcut["message"]
-    answers = {"evidence": message.get("text", "")}
+    story = message.get("text", "")
+    answers = story_answers(
+        engine=app.engine, definition=app.rules.definition, story=story, now=request_time(context)
+    )
+    answers["evidence"] = story
     link = _permalink(client, channel, message["ts"])
     if link:
         answers["evidence_url"] = link

@@ -14,7 +14,7 @@ from bot.dialogue.turns import (
     submitted_once,
     take_turn,
 )
-from bot.domain.routing import suggest_routes
+from bot.domain.routing import facts_of, suggest_routes
 from bot.listeners.support import (
     Services,
     acknowledge,
@@ -57,7 +57,9 @@ def handle_answers_submitted(ack: Ack, view: dict, context: BoltContext) -> None
     if turn.stale:  # cancelled or submitted by DM while the modal was open: keep these answers
         dialogue_id = start_fresh(engine=app.engine, rules=rules, who=who, answers=answers, now=now)
         turn = _to_summary(app, who, dialogue_id, answers, now)
-    suggestions = [(s.route, s.reason) for s in suggest_routes(rules.routing, turn.state.answers)]
+    facts = facts_of(turn.state.answers, today=now.date())
+    suggested = suggest_routes(rules.routing, turn.state.answers, facts)
+    suggestions = [(s.route, s.reason) for s in suggested]
     view = routes_modal(rules.definition, turn.state.answers, suggestions, dialogue_id=dialogue_id)
     ack(response_action="update", view=view)
 

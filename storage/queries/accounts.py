@@ -22,6 +22,12 @@ def all_accounts(*, session: Session) -> list[Account]:
     return list(session.exec(select(Account).order_by(col(Account.name), col(Account.id))))
 
 
+def known_accounts(*, session: Session) -> dict[str, list[str]]:
+    """Every account's name and aliases, to recognise one in a scout's story."""
+    rows = session.exec(select(Account.name, Account.aliases)).all()
+    return {name: list(aliases or ()) for name, aliases in rows}
+
+
 def matching_account(*, session: Session, name: str) -> Account | None:
     """The account whose name or an alias matches `name` (legal suffixes and case aside)."""
     found = _name_index(session).match(name)

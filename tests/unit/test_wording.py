@@ -12,7 +12,7 @@ SAID = re.compile(r"""\bsay\(\s*f?["']([a-z_]+)(\{)?""")
 # Names the code builds from a value: their prefix, and every value it can take.
 BUILT = {
     "dialogue_closed_": ("submitted", "cancelled"),
-    "dialogue_opening_": ("new", "draft"),
+    "dialogue_opening_": ("new", "draft", "story"),
     "outcome_": tuple(outcome.value for outcome in Outcome),
 }
 

@@ -166,7 +166,7 @@ def test_a_large_not_yet_gap_goes_to_product_and_to_sales_with_the_reason():
     suggested = suggest_routes(RULES, {"fit": "not_yet", "value": {"band": "over_1m"}}, facts)
 
     assert [s.route for s in suggested] == ["sales", "product"]
-    assert suggested[0].reason.startswith("Worth ≈ $1.2M a year to the customer")
+    assert suggested[0].reason == "Worth ≈ $1.2M a year: sales should hear of it whatever the fit."
 
 
 def test_a_value_just_under_the_threshold_leaves_a_not_yet_gap_with_product():

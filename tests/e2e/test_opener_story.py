@@ -1,0 +1,66 @@
+"""The opener is the story: what a scout writes first is read, kept as evidence, and only what
+it did not say is asked."""
+
+from sqlmodel import select
+
+from bot.emulator import SEED
+from storage.engine import session_scope
+from storage.models import Account, Discovery
+from tests.e2e.people import Scout, wait_until
+
+STORY = (
+    "Hi! Quick one: Acme Corp's CFO wants month-end close down from 10 days to 3 before "
+    "their March 31 renewal. Worth about $250k a year to them."
+)
+
+
+def known_account(engine, name: str) -> None:
+    with session_scope(engine) as session:
+        session.add(Account(team_id=SEED.team_id, name=name))
+
+
+def test_a_rich_opener_fills_the_discovery_and_only_the_gaps_are_asked(driver, emulator, engine):
+    known_account(engine, "Acme Corp")
+    scout = Scout(driver, emulator)
+
+    first = scout.say(STORY, expect="What stands in the way")  # account and outcome were told
+    told = str(scout.messages_since_start()) if hasattr(scout, "messages_since_start") else ""
+    told += str(first)
+    assert "From your message" in str(emulator.calls_to("chat.postMessage"))
+    assert "250,000" in str(emulator.calls_to("chat.postMessage"))
+    scout.say("They reconcile 40 spreadsheets by hand", expect="deliver this today")
+    summary = scout.click("Partly", expect="check and submit")
+    turns = 3  # the story, the gap, the fit
+
+    assert turns <= 4
+    scout.click("Submit", expect="on its way")
+    wait_until(lambda: emulator.messages(SEED.sales), what="the #sales card")
+    with session_scope(engine) as session:
+        discovery = session.exec(select(Discovery)).one()
+    assert discovery.account == "Acme Corp" and discovery.account_id is not None
+    assert discovery.value_amount == 250000 and discovery.value_currency == "USD"
+    assert str(discovery.event_date) == "2027-03-31" and discovery.event_pressure == "renewal"
+    assert discovery.answers["event"]["owner"] == "CFO"
+    assert discovery.who_cares == "executive"
+    assert discovery.evidence.startswith(STORY)  # the opener, whole
+    assert "Acme Corp" in str(summary)
+
+
+def test_a_greeting_is_not_a_story(driver, emulator):
+    scout = Scout(driver, emulator)
+    scout.say("hello!", expect="Which customer")
+
+
+def test_a_big_not_yet_gap_reaches_sales_as_well_as_product(driver, emulator):
+    scout = Scout(driver, emulator)
+    scout.say(
+        "Initech wants to cut invoice processing from 5 days to 1. Worth about 1.5M EUR a year.",
+        expect="stands in the way",
+    )
+    scout.say("Their AP team keys invoices by hand", expect="deliver this today")
+    summary = scout.click("Not yet", expect="check and submit")
+
+    assert "Worth $1.6M a year: sales should hear of it whatever the fit." in str(summary)
+    scout.click("Submit", expect="on its way")
+    wait_until(lambda: emulator.messages(SEED.sales), what="the #sales card")
+    wait_until(lambda: emulator.messages(SEED.product), what="the #product card")
