@@ -22,6 +22,7 @@ from bot.digests.messages import coach_messages, route_messages, scout_messages
 from bot.digests.model import Digest, DigestKind, Week
 from bot.domain.themes import ValueNetwork
 from bot.routes import Route, current_routes
+from bot.wording import say
 from bot.working_days import WEEKDAYS, WorkingCalendar
 from storage.queries.digest_figures import plan_for_digests
 
@@ -141,7 +142,7 @@ def build_coach_digest(
         chart = trend_chart(
             weeks=[row.week for row in report.trend],
             series=_trend_series(report),
-            title=f"Discoveries per week by route, {report.trend[0].week} to {week.key}",
+            title=say("digest_chart_title", first=report.trend[0].week, last=week.key),
         )  # fmt: skip
     return Digest(DigestKind.COACH, COACH, channel_id, week, parent, thread, chart)
 

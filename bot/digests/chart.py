@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 
 from bot.digests.model import Chart
+from bot.wording import say
 
 WIDTH_INCHES, HEIGHT_INCHES, DPI = 9, 4.5, 100
 # Colour-blind-safe (Okabe–Ito) and told apart by marker too, for greyscale printouts.
@@ -18,7 +19,7 @@ def trend_chart(*, weeks: Sequence[str], series: Mapping[str, Sequence[int]], ti
     png = _draw(weeks, series, title)
     last = weeks[-1] if weeks else "empty"
     latest = ", ".join(f"{name} {counts[-1]}" for name, counts in series.items() if counts)
-    alt = f"Line chart. {title}. Latest week: {latest or 'no data'}."
+    alt = say("digest_chart_alt", title=title, latest=latest or say("digest_chart_no_data"))
     return Chart(png=png, filename=f"value-scout-trend-{last}.png", title=title, alt_text=alt)
 
 

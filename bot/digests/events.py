@@ -10,6 +10,7 @@ from sqlmodel import Session
 from bot.dialogue.answers import show_date
 from bot.digests.messages import Message, pack
 from bot.rendering.text import Mrkdwn, escape_within, render
+from bot.wording import say
 from storage.enums import DiscoveryStatus
 from storage.queries.accounts import upcoming_events
 
@@ -39,4 +40,4 @@ def events_messages(
         for day, account, pressure, status in rows[:SHOWN]
     ]  # fmt: skip
     text = render("digest_events.md.j2", events=events, days=HORIZON.days, more=len(rows) > SHOWN)
-    return pack([text], fallback="Compelling events in the next 30 days")
+    return pack([text], fallback=say("digest_events_fallback", days=HORIZON.days))

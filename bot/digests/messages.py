@@ -19,6 +19,7 @@ from bot.rendering.cards import link_to
 from bot.rendering.ids import ActionId
 from bot.rendering.text import render, shorten
 from bot.routes import current_routes
+from bot.wording import say
 from storage.queries.digest_figures import DiscoveryLine
 
 SECTION_LIMIT = 3000  # characters of a section's text, as sent
@@ -115,7 +116,9 @@ def coach_messages(report: CoachReport) -> tuple[Message, tuple[Message, ...]]:
         active=report.active_scouts, first_timers=_total(report.first_timers),
         closed_rate=report.closed_rate, median=report.median_answer,
     )  # fmt: skip
-    return _parent(parent), tuple(pack(_coach_sections(report), fallback=f"Coaching, {when}"))
+    return _parent(parent), tuple(
+        pack(_coach_sections(report), fallback=say("digest_coach_fallback", when=when))
+    )
 
 
 def _coach_sections(report: CoachReport) -> list[str]:
@@ -178,9 +181,9 @@ def scout_messages(report: ScoutReport) -> tuple[Message, tuple[Message, ...]]:
         sections.append(
             render("digest_scout_logged.md.j2", discoveries=logged, more=report.logged.more)
         )
-    first, *rest = pack(sections, fallback=f"Your discoveries, {when}", reserve=1)
+    first, *rest = pack(sections, fallback=say("digest_scout_fallback", when=when), reserve=1)
     off = ButtonElement(
-        text="Stop these weekly DMs", action_id=ActionId.DIGEST_SCOUT_OFF, value=report.user_id
+        text=say("digest_scout_off"), action_id=ActionId.DIGEST_SCOUT_OFF, value=report.user_id
     )
     first = Message(first.text, [*first.blocks, ActionsBlock(elements=[off]).to_dict()])
     return first, tuple(rest)

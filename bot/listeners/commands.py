@@ -15,6 +15,7 @@ from bot.rendering.config import admins_only_text
 from bot.rendering.help import help_blocks, unknown_command_text
 from bot.rendering.ids import Command
 from bot.rendering.modal import discovery_modal
+from bot.wording import say
 
 
 def register(app: App) -> None:
@@ -27,7 +28,7 @@ def ack_scout_command(ack: Ack, command: dict, context: BoltContext) -> None:
     """Help, a refused config and a mistyped subcommand are answered in the ack, to the asker."""
     asked = read_scout_command(command.get("text", ""))
     if asked.kind == "help":
-        ack(response_type="ephemeral", text="How to use Value Scout", blocks=help_blocks())
+        ack(response_type="ephemeral", text=say("scout_help_fallback"), blocks=help_blocks())
     elif asked.kind == "config" and not actor(context).is_admin:
         ack(response_type="ephemeral", text=admins_only_text(services(context).settings.admins))
     elif asked.kind == "unknown":

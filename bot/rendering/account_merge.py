@@ -13,6 +13,7 @@ from slack_sdk.models.views import View
 
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.text import render
+from bot.wording import say
 
 CHOICES = 100  # a static select's options at most
 NAME = 75  # an option's text at most
@@ -23,12 +24,12 @@ def merge_modal(accounts: list[tuple[int, str]], *, more: bool) -> View:
     options = [Option(value=str(key), text=name[:NAME]) for key, name in accounts[:CHOICES]]
     intro = render("account_merge_intro.md.j2", more=more, shown=len(options))
     return View(
-        type="modal", callback_id=CallbackId.ACCOUNT_MERGE.value, title="Merge accounts",
-        submit="Next", close="Cancel",
+        type="modal", callback_id=CallbackId.ACCOUNT_MERGE.value, title=say("merge_title"),
+        submit=say("modal_next"), close=say("button_cancel"),
         blocks=[
             SectionBlock(text=MarkdownTextObject(text=intro)),
-            _select(BlockId.MERGE_SOURCE, "Merge this account…", options),
-            _select(BlockId.MERGE_TARGET, "…into this one (it stays)", options),
+            _select(BlockId.MERGE_SOURCE, say("merge_source_label"), options),
+            _select(BlockId.MERGE_TARGET, say("merge_target_label"), options),
         ],
     )  # fmt: skip
 
@@ -37,8 +38,8 @@ def merge_confirm_modal(*, source: str, target: str, moved: int, metadata: str) 
     """The last look before the merge; `metadata` carries the two ids."""
     text = render("account_merge_confirm.md.j2", source=source, target=target, moved=moved)
     return View(
-        type="modal", callback_id=CallbackId.ACCOUNT_MERGE_CONFIRM.value, title="Merge accounts",
-        submit="Merge", close="Cancel", private_metadata=metadata,
+        type="modal", callback_id=CallbackId.ACCOUNT_MERGE_CONFIRM.value, title=say("merge_title"),
+        submit=say("merge_submit"), close=say("button_cancel"), private_metadata=metadata,
         blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
     )  # fmt: skip
 

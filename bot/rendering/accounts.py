@@ -17,6 +17,7 @@ from bot.domain.views import DiscoveryView
 from bot.rendering.cards import SECTION_LIMIT, and_list, dicts, link_as
 from bot.rendering.ids import ActionId
 from bot.rendering.text import NO_UNFURL, Mrkdwn, escape_within, render, shorten
+from bot.wording import say
 
 OUTCOME_LIMIT = 300
 
@@ -61,7 +62,9 @@ def radar_message(
 def alerts_off_button() -> ButtonElement:
     """The button that turns off the DMs about one's accounts (whoever clicks it)."""
     return ButtonElement(
-        text="Turn off these DMs", action_id=ActionId.ACCOUNT_ALERTS_OFF.value, value="off"
+        text=say("accounts_alerts_off_here"),
+        action_id=ActionId.ACCOUNT_ALERTS_OFF.value,
+        value="off",
     )
 
 
@@ -71,7 +74,7 @@ def _places(posts: list[tuple[str, str | None]]) -> Mrkdwn:
             "receipt_place.md.j2",
             channel_id=channel,
             status=None,
-            link=link_as(link, "see the card"),
+            link=link_as(link, say("accounts_see_the_card")),
         )
         for channel, link in posts
     ]

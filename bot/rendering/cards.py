@@ -43,17 +43,17 @@ LABEL_LIMIT = 100
 URL_LIMIT = 1000
 FIELDS = 10  # Slack's most fields in one section
 EVIDENCE = "evidence"  # the answer a shortcut's source link belongs with
-BUTTONS = {  # status → the buttons that still make sense on its cards
+BUTTONS = {  # status → the buttons that still make sense on its cards (action, style)
     DiscoveryStatus.NEW: (
-        ("Acknowledge", ActionId.CARD_ACKNOWLEDGE, "primary"),
-        ("Actioned", ActionId.CARD_ACTIONED, None),
-        ("Decline", ActionId.CARD_DECLINE, None),
-        ("Re-route", ActionId.CARD_REROUTE, None),
+        (ActionId.CARD_ACKNOWLEDGE, "primary"),
+        (ActionId.CARD_ACTIONED, None),
+        (ActionId.CARD_DECLINE, None),
+        (ActionId.CARD_REROUTE, None),
     ),
     DiscoveryStatus.ACKNOWLEDGED: (
-        ("Actioned", ActionId.CARD_ACTIONED, "primary"),
-        ("Decline", ActionId.CARD_DECLINE, None),
-        ("Re-route", ActionId.CARD_REROUTE, None),
+        (ActionId.CARD_ACTIONED, "primary"),
+        (ActionId.CARD_DECLINE, None),
+        (ActionId.CARD_REROUTE, None),
     ),
 }
 _LINKABLE = re.compile(r"https?://\S+", re.IGNORECASE)
@@ -312,28 +312,41 @@ def _actions(discovery: DiscoveryView, route: RouteView) -> list[ActionsBlock]:
     if route.rerouted_to is not None:
         return []
     # Every button names the card's route: each team's answer is its own.
+    labels = _button_labels()
     buttons: list[InteractiveElement] = [
         ButtonElement(
-            text=label, action_id=action.value, style=style, value=f"{discovery.id}:{route.route}"
+            text=labels[action],
+            action_id=action.value,
+            style=style,
+            value=f"{discovery.id}:{route.route}",
         )
-        for label, action, style in BUTTONS.get(route.status, ())
+        for action, style in BUTTONS.get(route.status, ())
     ]
     if discovery.status == DiscoveryStatus.NEW:  # the scout (or an admin) may still change it
         buttons.append(_more_menu(discovery.id))
     return [ActionsBlock(block_id=BlockId.CARD_ACTIONS.value, elements=buttons)] if buttons else []
 
 
+def _button_labels() -> dict[ActionId, str]:
+    return {
+        ActionId.CARD_ACKNOWLEDGE: say("card_acknowledge"),
+        ActionId.CARD_ACTIONED: say("card_actioned"),
+        ActionId.CARD_DECLINE: say("card_decline"),
+        ActionId.CARD_REROUTE: say("card_reroute"),
+    }
+
+
 def _more_menu(discovery_id: int) -> OverflowMenuElement:
     """Edit and Withdraw, for the scout or an admin (anyone else is told who can)."""
     options = [
-        Option(value=f"edit:{discovery_id}", label="Edit (scout or admin)"),
-        Option(value=f"withdraw:{discovery_id}", label="Withdraw (scout or admin)"),
+        Option(value=f"edit:{discovery_id}", label=say("card_menu_edit")),
+        Option(value=f"withdraw:{discovery_id}", label=say("card_menu_withdraw")),
     ]
     return OverflowMenuElement(action_id=ActionId.CARD_MORE.value, options=options)
 
 
 def _context(discovery: DiscoveryView, permalink_hint: str | None) -> str:
-    source_link = link_as(permalink_hint, "source message")
+    source_link = link_as(permalink_hint, say("card_source_message"))
     edited = discovery.edited_at.strftime("%-d %b %Y") if discovery.edited_at else None
     return render(
         "card_context.md.j2", discovery_id=discovery.id, source_link=source_link, edited=edited

@@ -25,17 +25,17 @@ from bot.rendering.modal import submitted_fields
 from bot.rendering.text import Mrkdwn, escape, escape_within, render, shorten
 from bot.routes import current_routes
 from bot.settings import parse_weekly
+from bot.wording import say
 
 INPUT = ActionId.MODAL_INPUT.value
 CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")  # public or private channel ids
-COACH_LABEL = "Coach channel (weekly coach digest)"
 
 
 def channel_roles() -> dict[str, str]:
     """Every role that has a channel (each route, then the coaches), as the admin reads it."""
-    return {route.id: f"{route.label} channel" for route in current_routes()} | {
-        "coach": COACH_LABEL
-    }
+    return {
+        route.id: say("config_route_channel", route=route.label) for route in current_routes()
+    } | {"coach": say("config_coach_channel")}
 
 
 def config_modal(config: WorkspaceConfig) -> View:
@@ -45,14 +45,14 @@ def config_modal(config: WorkspaceConfig) -> View:
         _channel_input(role, label, config.channels.get(role)) for role, label in roles.items()
     ]
     blocks += [
-        _text_input(BlockId.CONFIG_SCHEDULE, "Weekly digests at", str(config.schedule),
-                    "A day and a time in the workspace's zone, e.g. mon 09:00 or fri 16:30"),
-        _text_input(BlockId.CONFIG_NUDGE, "Nudge a card left unacknowledged after",
-                    str(config.nudge_days), f"Working days, 1 to {MAX_NUDGE_DAYS}"),
+        _text_input(BlockId.CONFIG_SCHEDULE, say("config_schedule_label"), str(config.schedule),
+                    say("config_schedule_hint")),
+        _text_input(BlockId.CONFIG_NUDGE, say("config_nudge_label"),
+                    str(config.nudge_days), say("config_nudge_hint", most=MAX_NUDGE_DAYS)),
     ]  # fmt: skip
     return View(
-        type="modal", callback_id=CallbackId.CONFIG.value, title="Value Scout settings",
-        submit="Save", close="Cancel", blocks=blocks,
+        type="modal", callback_id=CallbackId.CONFIG.value, title=say("config_title"),
+        submit=say("config_save"), close=say("button_cancel"), blocks=blocks,
     )  # fmt: skip
 
 
@@ -62,16 +62,17 @@ def config_from_modal(view: dict) -> tuple[WorkspaceConfig | None, dict[str, str
     channels = {role: fields.get(_channel_block(role)) for role in channel_roles()}
     for role, channel in channels.items():  # a client only offers channels; a forged one may not
         if channel and not CHANNEL_ID.fullmatch(channel):
-            errors[_channel_block(role)] = "Choose a channel from the list."
+            errors[_channel_block(role)] = say("config_pick_a_channel")
     try:
         schedule = parse_weekly(str(fields.get(BlockId.CONFIG_SCHEDULE.value) or ""))
     except ValueError as error:
-        schedule, errors[BlockId.CONFIG_SCHEDULE.value] = None, f"{error}: try mon 09:00."
+        schedule, errors[BlockId.CONFIG_SCHEDULE.value] = (
+            None,
+            say("config_schedule_error", error=error),
+        )
     nudge = _whole_number(fields.get(BlockId.CONFIG_NUDGE.value))
     if nudge is None:
-        errors[BlockId.CONFIG_NUDGE.value] = (
-            f"A whole number of working days, 1 to {MAX_NUDGE_DAYS}."
-        )
+        errors[BlockId.CONFIG_NUDGE.value] = say("config_nudge_error", most=MAX_NUDGE_DAYS)
     if errors or schedule is None or nudge is None:
         return None, errors
     mapped = {role: channel for role, channel in channels.items() if channel}
@@ -83,17 +84,19 @@ def config_blocks(config: WorkspaceConfig, checks: list[str] = ()) -> list[Block
     set-up checks (each line as `valuescout doctor` prints it)."""
     lines = [
         f"*{escape(label)}*: " + (f"<#{escape(config.channels[role])}>" if role in config.channels
-                          else "_not set: discoveries for it cannot be sent_")
+                          else say("config_channel_not_set"))
         for role, label in channel_roles().items()
     ]  # fmt: skip
     text = render(
         "home_config.md.j2", channels=Mrkdwn("\n".join(lines)), schedule=str(config.schedule),
         nudge_days=config.nudge_days,
     )  # fmt: skip
-    button = ButtonElement(text="Change settings", action_id=ActionId.CONFIG_OPEN.value, value="1")
+    button = ButtonElement(
+        text=say("config_change"), action_id=ActionId.CONFIG_OPEN.value, value="1"
+    )
     return [
         DividerBlock(),
-        HeaderBlock(text="Settings (admins)"),
+        HeaderBlock(text=say("config_header")),
         SectionBlock(text=MarkdownTextObject(text=text)),
         ActionsBlock(elements=[button]),
         *([_checks_block(checks)] if checks else []),
@@ -126,7 +129,7 @@ def _channel_block(role: str) -> str:
 
 def _channel_input(role: str, label: str, channel: str | None) -> InputBlock:
     element = ConversationSelectElement(
-        action_id=INPUT, placeholder="Choose a channel", initial_conversation=channel,
+        action_id=INPUT, placeholder=say("config_channel_placeholder"), initial_conversation=channel,
         filter={"include": ["public", "private"], "exclude_bot_users": True},
     )  # fmt: skip
     return InputBlock(block_id=_channel_block(role), label=label, element=element,

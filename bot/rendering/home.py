@@ -24,6 +24,7 @@ from bot.rendering.config import config_blocks
 from bot.rendering.home_accounts import owned_accounts_blocks
 from bot.rendering.ids import ActionId
 from bot.rendering.text import Mrkdwn, escape_within, render
+from bot.wording import say
 
 PAGE_SIZE = 10  # two blocks each: far inside a view's 100 blocks
 STATUS = {
@@ -56,10 +57,10 @@ def home_view(
     accounts: the accounts the person owns, their DM switch, an admin's merge button.
     """
     blocks: list[Block] = [
-        HeaderBlock(text="Value Scout"),
+        HeaderBlock(text=say("home_header")),
         SectionBlock(text=MarkdownTextObject(text=render("home.md.j2"))),
         ActionsBlock(
-            elements=[_button("Log a discovery", ActionId.LOG_DISCOVERY.value, "new", "primary")]
+            elements=[_button(say("home_log"), ActionId.LOG_DISCOVERY.value, "new", "primary")]
         ),
     ]
     if figures is not None:
@@ -79,8 +80,8 @@ def home_view(
 
 
 def _digests_back_on() -> list[Block]:
-    text = "You turned off your weekly digest DM about your discoveries."
-    button = _button("Turn it back on", ActionId.DIGEST_SCOUT_ON.value, "on")
+    text = say("home_digests_off")
+    button = _button(say("home_digests_on"), ActionId.DIGEST_SCOUT_ON.value, "on")
     return [ContextBlock(elements=[MarkdownTextObject(text=text)]), ActionsBlock(elements=[button])]
 
 
@@ -88,8 +89,8 @@ def _listing(
     discoveries: list[tuple[DiscoveryView, list[RouteView]]], page: int, links: dict[int, str]
 ) -> list[Block]:
     if not discoveries:
-        text = "No discoveries yet. Message me, type `/scout`, or use *Log a discovery* above."
-        return [SectionBlock(text=MarkdownTextObject(text=text if page == 0 else "No more."))]
+        text = say("home_none_yet") if page == 0 else say("home_no_more")
+        return [SectionBlock(text=MarkdownTextObject(text=text))]
     blocks: list[Block] = []
     for discovery, routes in discoveries:
         blocks += _row(discovery, routes, links.get(discovery.id))  # type: ignore[arg-type]
@@ -108,10 +109,12 @@ def _row(discovery: DiscoveryView, routes: list[RouteView], link: str | None) ->
     text += f"\n{brief}" if brief else ""
     # Each team's own answer: one may be on it while another has declined.
     answers = [(r.channel_id, STATUS.get(r.status, r.status)) for r in routes if not r.rerouted_to]
-    where = render("home_answers.md.j2", answers=answers) or "not routed"
+    where = render("home_answers.md.j2", answers=answers) or say("home_not_routed")
     when = discovery.created_at.strftime("%-d %b %Y")
     story = link_to_thread(link)
-    context = f"{where} · logged {when} · #{discovery.id}" + (f" · {story}" if story else "")
+    context = say("home_logged", where=where, when=when, number=discovery.id) + (
+        f" · {story}" if story else ""
+    )
     return [
         SectionBlock(text=MarkdownTextObject(text=text)),
         ContextBlock(elements=[MarkdownTextObject(text=context)]),
@@ -120,16 +123,16 @@ def _row(discovery: DiscoveryView, routes: list[RouteView], link: str | None) ->
 
 def link_to_thread(url: str | None) -> str | None:
     """The receipt's thread, where each change was told to the scout."""
-    return link_labelled(url, "the whole story")
+    return link_labelled(url, say("home_whole_story"))
 
 
 def _paging(page: int, has_more: bool) -> list[ButtonElement]:
     buttons = []
     # Two paging buttons share a block: their action_ids must differ.
     if page > 0:
-        buttons.append(_button("Newer", f"{ActionId.HOME_PAGE}:newer", str(page - 1)))
+        buttons.append(_button(say("home_newer"), f"{ActionId.HOME_PAGE}:newer", str(page - 1)))
     if has_more:
-        buttons.append(_button("Older", f"{ActionId.HOME_PAGE}:older", str(page + 1)))
+        buttons.append(_button(say("home_older"), f"{ActionId.HOME_PAGE}:older", str(page + 1)))
     return buttons
 
 

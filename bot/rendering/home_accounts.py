@@ -14,6 +14,7 @@ from bot.domain.accounts import OwnerHome
 from bot.rendering.cards import SECTION_LIMIT, link_as
 from bot.rendering.ids import ActionId
 from bot.rendering.text import render, shorten
+from bot.wording import say
 
 SHOWN = 20  # accounts listed on the Home tab; `/scout account` shows any of them whole
 
@@ -32,12 +33,12 @@ def owned_accounts_blocks(home: OwnerHome) -> list[Block]:
     buttons = []
     if home.owned or home.alerts_off:
         action = ActionId.ACCOUNT_ALERTS_ON if home.alerts_off else ActionId.ACCOUNT_ALERTS_OFF
-        label = "Turn the DMs back on" if home.alerts_off else "Turn off DMs about my accounts"
+        label = say("accounts_alerts_on") if home.alerts_off else say("accounts_alerts_off")
         buttons.append(ButtonElement(text=label, action_id=action.value, value="home"))
     if home.admin:
         buttons.append(
             ButtonElement(
-                text="Merge accounts", action_id=ActionId.ACCOUNT_MERGE.value, value="open"
+                text=say("merge_title"), action_id=ActionId.ACCOUNT_MERGE.value, value="open"
             )
         )
     return [*blocks, ActionsBlock(elements=buttons)] if buttons else blocks

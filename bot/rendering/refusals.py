@@ -8,13 +8,14 @@ from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
 from bot.rendering.text import render
+from bot.wording import say
 
 
 def unreadable_form_modal(reference: str) -> dict[str, Any]:
     """Replaces a form whose hidden data is damaged: nothing was saved, start again."""
     text = render("form_unreadable.md.j2", reference=reference)
     view = View(
-        type="modal", title="Value Scout", close="Close",
+        type="modal", title=say("refusal_title"), close=say("refusal_close"),
         blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
     )  # fmt: skip
     return view.to_dict()

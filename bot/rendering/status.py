@@ -24,22 +24,11 @@ from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.modal import submitted_fields
 from bot.rendering.text import Mrkdwn, escape, render
 from bot.routes import Route, current_routes
+from bot.wording import say
 from storage.enums import DiscoveryStatus
 
 INPUT = ActionId.MODAL_INPUT.value
-DONE = {  # how a refusal names the status someone else (or the scout) got to first
-    DiscoveryStatus.ACKNOWLEDGED: "already picked up",
-    DiscoveryStatus.ACTIONED: "already actioned",
-    DiscoveryStatus.DECLINED: "already declined",
-    DiscoveryStatus.WITHDRAWN: "withdrawn by the scout",
-}
-
-
 ALSO = "also"
-REROUTE_HOW = {  # the re-route modal's choice: move the card, or also send the discovery
-    "move": "Passes it on: move the card there",
-    ALSO: "Keeps it too: also send it there",
-}
 
 
 @dataclass(frozen=True)
@@ -81,32 +70,35 @@ def actioned_modal(*, card: CardRef, account: str) -> View:
     """What came of it: an outcome, a note and an optional link."""
     options = [Option(value=kind.value, label=label) for kind, label in OUTCOME_LABELS.items()]
     blocks = [
-        _intro("What came of the discovery at", account),
+        _intro(say("actioned_intro"), account),
         InputBlock(
             block_id=BlockId.STATUS_OUTCOME.value,
-            label="What came of it",
-            element=StaticSelectElement(action_id=INPUT, placeholder="Choose…", options=options),
+            label=say("actioned_outcome_label"),
+            element=StaticSelectElement(
+                action_id=INPUT, placeholder=say("menu_placeholder"), options=options
+            ),
         ),
-        _note_input("What happened? The scout will read this.", "A note"),
+        _note_input(say("actioned_note_label"), say("status_note_placeholder")),
         InputBlock(
             block_id=BlockId.STATUS_LINK.value,
-            label="Link (CRM, tracker, document)",
+            label=say("actioned_link_label"),
             optional=True,
             element=PlainTextInputElement(
                 action_id=INPUT, max_length=URL_LIMIT, placeholder="https://…"
             ),
         ),
     ]
-    return _modal(CallbackId.STATUS_ACTIONED, "Actioned", "Save", card, blocks)
+    return _modal(CallbackId.STATUS_ACTIONED, say("actioned_title"), say("edit_save"), card, blocks)
 
 
 def decline_modal(*, card: CardRef, account: str) -> View:
     """Why it is declined: a required reason the scout will read."""
     blocks = [
-        _intro("Decline the discovery at", account),
-        _note_input("Why? The scout will read this.", "The reason"),
+        _intro(say("decline_intro"), account),
+        _note_input(say("decline_note_label"), say("decline_note_placeholder")),
     ]
-    return _modal(CallbackId.STATUS_DECLINED, "Decline", "Decline", card, blocks)
+    decline = say("decline_title")
+    return _modal(CallbackId.STATUS_DECLINED, decline, decline, card, blocks)
 
 
 def reroute_modal(*, card: CardRef, account: str, routes: list[Route]) -> View:
@@ -114,24 +106,28 @@ def reroute_modal(*, card: CardRef, account: str, routes: list[Route]) -> View:
     labels = current_routes()
     options = [Option(value=route, label=labels.label(route)) for route in routes]
     blocks = [
-        _intro("Re-route the discovery at", account),
+        _intro(say("reroute_intro"), account),
         InputBlock(
             block_id=BlockId.REROUTE_TO.value,
-            label="Send it to",
-            element=StaticSelectElement(action_id=INPUT, placeholder="Choose…", options=options),
+            label=say("modal_send_to"),
+            element=StaticSelectElement(
+                action_id=INPUT, placeholder=say("menu_placeholder"), options=options
+            ),
         ),
         _how_input(),
-        _note_input("Why there? The new team and the scout will read this.", "A note"),
+        _note_input(say("reroute_note_label"), say("status_note_placeholder")),
     ]
-    return _modal(CallbackId.STATUS_REROUTED, "Re-route", "Re-route", card, blocks)
+    reroute = say("reroute_title")
+    return _modal(CallbackId.STATUS_REROUTED, reroute, reroute, card, blocks)
 
 
 def _how_input() -> InputBlock:
     """Move the card (this team passes it on) or also send it (this team keeps it too)."""
-    options = [Option(value=value, label=label) for value, label in REROUTE_HOW.items()]
+    how = {"move": say("reroute_move"), ALSO: say("reroute_also")}
+    options = [Option(value=value, label=label) for value, label in how.items()]
     return InputBlock(
         block_id=BlockId.REROUTE_HOW.value,
-        label="This team",
+        label=say("reroute_how_label"),
         optional=True,  # unanswered (an older client) reads as a move, as before
         element=StaticSelectElement(action_id=INPUT, options=options, initial_option=options[0]),
     )
@@ -145,7 +141,7 @@ def reroute_from_modal(view: dict) -> tuple[tuple[Route, str, bool] | None, dict
     note, note_error = _note(fields)
     found = {
         BlockId.REROUTE_TO.value: (
-            None if route in current_routes() else "Choose where it should go."
+            None if route in current_routes() else say("reroute_pick_a_route")
         ),
         BlockId.STATUS_NOTE.value: note_error,
     }
@@ -158,7 +154,11 @@ def reroute_refusal(refused: RerouteRefused, *, account: str | None, plain: bool
     if refused.why in (Why.GONE, Why.CLOSED):
         result = ChangeResult(status=refused.status, latest=refused.latest)
         return refusal_text(result, account=account, plain=plain)
-    by = refused.latest and not plain and Mrkdwn(f" by <@{escape(refused.latest.actor_user_id)}>")
+    by = (
+        refused.latest
+        and not plain
+        and Mrkdwn(say("status_by", user=escape(refused.latest.actor_user_id)))
+    )
     return render("reroute_refusal.md.j2", why=refused.why.value, by=by or "")
 
 
@@ -169,7 +169,9 @@ def actioned_from_modal(view: dict) -> tuple[Actioned | None, dict[str, str]]:
     note, note_error = _note(fields)
     link, link_error = _checked_link(fields.get(BlockId.STATUS_LINK.value))
     found = {
-        BlockId.STATUS_OUTCOME.value: None if kind in OUTCOME_LABELS else "Choose what came of it.",
+        BlockId.STATUS_OUTCOME.value: None
+        if kind in OUTCOME_LABELS
+        else say("actioned_pick_outcome"),
         BlockId.STATUS_NOTE.value: note_error,
         BlockId.STATUS_LINK.value: link_error,
     }
@@ -199,14 +201,25 @@ def status_reply_message(
 def refusal_text(result: ChangeResult, *, account: str | None = None, plain: bool = False) -> str:
     """Why a click changed nothing, for the person who clicked; plain: for a modal's field."""
     if result.status is None:
-        return "This discovery no longer exists in Value Scout, so there is nothing to change."
+        return say("status_gone")
     if result.moved:
         return render("status_moved.md.j2", account=None if plain else account)
-    done = DONE.get(result.status, f"already {result.status.value}")
+    done = _done(result.status)
     latest = result.latest
     if latest is not None and result.status != DiscoveryStatus.WITHDRAWN and not plain:
-        done += f" by <@{escape(latest.actor_user_id)}>"
+        done += say("status_by", user=escape(latest.actor_user_id))
     return render("status_refusal.md.j2", done=Mrkdwn(done), account=None if plain else account)
+
+
+def _done(status: DiscoveryStatus) -> str:
+    """How a refusal names the status someone else (or the scout) got to first."""
+    done = {
+        DiscoveryStatus.ACKNOWLEDGED: say("status_done_acknowledged"),
+        DiscoveryStatus.ACTIONED: say("status_done_actioned"),
+        DiscoveryStatus.DECLINED: say("status_done_declined"),
+        DiscoveryStatus.WITHDRAWN: say("status_done_withdrawn"),
+    }.get(status)
+    return done or say("status_done_other", status=status.value)
 
 
 def _intro(question: str, account: str) -> SectionBlock:
@@ -230,7 +243,7 @@ def _modal(callback: CallbackId, title: str, submit: str, card: CardRef, blocks:
         callback_id=callback.value,
         title=title,
         submit=submit,
-        close="Cancel",
+        close=say("button_cancel"),
         private_metadata=card.metadata(),
         blocks=blocks,
     )
@@ -240,9 +253,9 @@ def _note(fields: dict[str, Any]) -> tuple[str, str | None]:
     """The required note (Slack enforces the limit too, but a request can say anything)."""
     note = str(fields.get(BlockId.STATUS_NOTE.value) or "").strip()
     if not note:
-        return note, "Please write a few words: the scout will read them."
+        return note, say("status_note_missing")
     if len(note) > NOTE_LIMIT:
-        return note, f"Please keep it under {NOTE_LIMIT:,} characters (it has {len(note):,})."
+        return note, say("status_note_too_long", limit=f"{NOTE_LIMIT:,}", length=f"{len(note):,}")
     return note, None
 
 
@@ -252,13 +265,13 @@ def _checked_link(raw: Any) -> tuple[str | None, str | None]:
     if not url:
         return None, None
     if len(url) > URL_LIMIT:
-        return None, f"Please use a link under {URL_LIMIT:,} characters."
+        return None, say("status_link_too_long", limit=f"{URL_LIMIT:,}")
     try:
         parts = urlsplit(url)
     except ValueError:
         parts = None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or _spaced(url):
-        return None, "Please give a web link that starts with https:// (or http://)."
+        return None, say("status_link_not_web")
     return url, None
 
 

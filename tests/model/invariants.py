@@ -109,7 +109,7 @@ def _card_agrees(
     assert discovery.status == overall(r.status for r in siblings if r.rerouted_to is None), (
         f"discovery #{discovery.id} is {discovery.status}, not what its routes add up to"
     )
-    expected = {action.value for _label, action, _style in BUTTONS.get(route.status, ())}
+    expected = {action.value for action, _style in BUTTONS.get(route.status, ())}
     if discovery.status == DiscoveryStatus.NEW:
         expected.add(ActionId.CARD_MORE.value)
     assert shown == expected, f"{where} is {route.status} but offers {sorted(shown)}"
