@@ -27,13 +27,6 @@ from bot.rendering.text import Mrkdwn, escape_within, render
 from bot.wording import say
 
 PAGE_SIZE = 10  # two blocks each: far inside a view's 100 blocks
-STATUS = {
-    "new": ":new: new",
-    "acknowledged": ":eyes: acknowledged",
-    "actioned": ":white_check_mark: actioned",
-    "declined": ":no_entry_sign: declined",
-    "withdrawn": ":leftwards_arrow_with_hook: withdrawn",
-}
 
 
 def home_view(
@@ -102,13 +95,13 @@ def _row(discovery: DiscoveryView, routes: list[RouteView], link: str | None) ->
     text = render(
         "home_discovery.md.j2",
         account=Mrkdwn(escape_within(discovery.account, 200)),
-        status=STATUS.get(discovery.status, discovery.status),
+        status=status_shown(discovery.status),
         outcome=Mrkdwn(escape_within(discovery.outcome, 400)),
     )
     brief = brief_line(current_definition(), answers_of(discovery))
     text += f"\n{brief}" if brief else ""
     # Each team's own answer: one may be on it while another has declined.
-    answers = [(r.channel_id, STATUS.get(r.status, r.status)) for r in routes if not r.rerouted_to]
+    answers = [(r.channel_id, status_shown(r.status)) for r in routes if not r.rerouted_to]
     where = render("home_answers.md.j2", answers=answers) or say("home_not_routed")
     when = discovery.created_at.strftime("%-d %b %Y")
     story = link_to_thread(link)
@@ -138,3 +131,8 @@ def _paging(page: int, has_more: bool) -> list[ButtonElement]:
 
 def _button(label: str, action_id: str, value: str, style: str | None = None) -> ButtonElement:
     return ButtonElement(text=label, action_id=action_id, value=value, style=style)
+
+
+def status_shown(status: str) -> str:
+    """A status as App Home shows it, with its emoji (texts.yaml: home_status_<status>)."""
+    return say(f"home_status_{status}")

@@ -19,8 +19,9 @@ from bot.dialogue.definition import Definition
 from bot.domain.accounts import AccountPicture
 from bot.domain.views import DiscoveryView, RouteView
 from bot.rendering.cards import SECTION_LIMIT, dicts, link_as
-from bot.rendering.home import STATUS
+from bot.rendering.home import status_shown
 from bot.rendering.text import NO_UNFURL, Mrkdwn, escape_within, render, shorten
+from bot.wording import say
 
 Listed = list[tuple[DiscoveryView, list[RouteView]]]
 OUTCOME, PRESSURE = 200, 150  # user text cut to these, visibly, before it is escaped
@@ -87,8 +88,10 @@ def _line(
 ) -> str:  # fmt: skip
     statuses = "; ".join(
         render(
-            "account_view_route.md.j2", route=route.route, link=link_as(links.get(route.id), "card"),
-            status=f"moved to {route.rerouted_to}" if route.rerouted_to else STATUS[discovery.status],
+            "account_view_route.md.j2", route=route.route,
+            link=link_as(links.get(route.id), say("account_view_card")),
+            status=(say("account_view_moved", route=route.rerouted_to) if route.rerouted_to
+                    else status_shown(route.status or discovery.status)),  # each team's own
         )
         for route in routes
     )  # fmt: skip

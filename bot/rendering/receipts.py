@@ -19,12 +19,14 @@ from bot.rendering.answers import brief_line
 from bot.rendering.cards import SECTION_LIMIT, and_list, dicts, fitted, link_as
 from bot.rendering.ids import ActionId
 from bot.rendering.text import NO_UNFURL, Mrkdwn, render
+from bot.wording import say
 from storage.enums import DiscoveryStatus
 
-SCOUT_BUTTONS = (  # label, action, the statuses it still makes sense in
-    ("Edit", ActionId.DISCOVERY_EDIT, (DiscoveryStatus.NEW,)),
-    ("Withdraw", ActionId.DISCOVERY_WITHDRAW, (DiscoveryStatus.NEW, DiscoveryStatus.ACKNOWLEDGED)),
-)
+SCOUT_BUTTONS = (  # receipt_<name> in texts.yaml, action, the statuses it makes sense in
+    ("edit", ActionId.DISCOVERY_EDIT, (DiscoveryStatus.NEW,)),
+    ("withdraw", ActionId.DISCOVERY_WITHDRAW,
+     (DiscoveryStatus.NEW, DiscoveryStatus.ACKNOWLEDGED)),
+)  # fmt: skip
 
 
 def receipt_message(
@@ -42,7 +44,7 @@ def receipt_message(
         render(
             "receipt_place.md.j2",
             channel_id=channel,
-            link=link_as(permalink, "see the post"),
+            link=link_as(permalink, say("receipt_see_the_post")),
             status=answers.get(route),
         )
         for route, channel, permalink in posts
@@ -68,8 +70,8 @@ def scout_buttons(discovery: DiscoveryView) -> list[ActionsBlock]:
     """Under the scout's receipt: Edit until someone picks it up, Withdraw until it is closed."""
     value, status = str(discovery.id), discovery.status
     buttons = [
-        ButtonElement(text=label, action_id=action.value, value=value)
-        for label, action, open_in in SCOUT_BUTTONS
+        ButtonElement(text=say(f"receipt_{name}"), action_id=action.value, value=value)
+        for name, action, open_in in SCOUT_BUTTONS
         if status in open_in
     ]
     return [ActionsBlock(elements=buttons)] if buttons else []

@@ -14,6 +14,8 @@ BUILT = {
     "dialogue_closed_": ("submitted", "cancelled"),
     "dialogue_opening_": ("new", "draft", "story"),
     "outcome_": tuple(outcome.value for outcome in Outcome),
+    "home_status_": ("new", "acknowledged", "actioned", "declined", "withdrawn"),
+    "receipt_": ("edit", "withdraw"),
 }
 
 
