@@ -36,7 +36,7 @@ def test_an_account_shows_its_discoveries_statuses_value_events_and_themes(
         found.value_amount, found.value_currency = Decimal(40000), "EUR"
         found.themes = ["onboarding"]
     answer = str(ask(driver, emulator, "account Acme", channel=SEED.sales))
-    assert "*Acme Corporation*" in answer and f"owned by <@{SEED.sally}>" in answer
+    assert "*Acme Corporation*" in answer and f"owned by <@{SEED.sally}>\\n1 discovery" in answer
     assert "Onboard a new store in one day" in answer and "sales: :new: new" in answer
     assert "yearly value EUR 40,000" in answer and "Upcoming compelling events" in answer
     assert "the board decides" in answer and "Themes" in answer
