@@ -26,12 +26,7 @@ SECTION_LIMIT = 3000  # characters of a section's text, as sent
 MAX_BLOCKS = 50
 MESSAGE_BUDGET = 12_000  # characters per message: Slack takes more, readers don't
 ACCOUNT, OUTCOME, NOTE = 80, 140, 140  # user text is cut to these before it is escaped
-BAND_LABELS = {
-    "under_10k": "under 10k",
-    "10k_100k": "10k–100k",
-    "100k_1m": "100k–1M",
-    "over_1m": "over 1M",
-}
+BANDS = ("under_10k", "10k_100k", "100k_1m", "over_1m")  # digest_band_<band> in texts.yaml
 
 
 def period(week: Week) -> str:
@@ -228,7 +223,7 @@ def _value(line: DiscoveryLine, money: Money) -> dict[str, object]:
     if line.value_amount is not None and line.value_currency != money.base:
         given = f"{line.value_currency or ''} {format_amount(line.value_amount)}".strip()
     elif line.value_amount is None:
-        given = BAND_LABELS.get(line.value_band or "")
+        given = say(f"digest_band_{line.value_band}") if line.value_band in BANDS else None
     value = money.show(line.value_base) if line.value_base is not None else None
     return {"value": value, "approximate": line.value_amount is None, "given": given}
 

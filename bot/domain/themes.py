@@ -21,6 +21,7 @@ from bot.domain.network_load import (
     read_network,
 )
 from bot.domain.stems import Language, Phrase, by_language, contains, expand, likely, words
+from bot.wording import say
 
 UNTHEMED = "unthemed"
 DEFAULT_LANGUAGES = ("en",)
@@ -69,7 +70,7 @@ class ValueNetwork:
     def label(self, key: str) -> str:
         """A theme's label ('Unthemed' for discoveries no theme matched)."""
         if key == UNTHEMED:
-            return "Unthemed"
+            return say("theme_unthemed")
         return next((t.label for t in self.themes if t.key == key), key)
 
     def matching(self, text: str, languages: tuple[Language, ...]) -> set[str]:

@@ -9,7 +9,7 @@ from sqlmodel import select
 from bot.emulator import SEED
 from storage.engine import session_scope
 from storage.enums import DiscoveryStatus
-from storage.models import Account, DialogueSession, Discovery
+from storage.models import Account, DialogueSession, Discovery, DiscoveryRoute
 from tests.e2e.people import Scout, wait_until
 from tests.e2e.test_accounts_dialogue import known_acme, log_about
 
@@ -24,19 +24,25 @@ def ask(driver, emulator, text: str, user: str = SEED.dana, channel: str | None 
     return posts[0].payload
 
 
+def card_recorded(engine) -> bool:
+    """The delivery worker stored the posted card's ts (Slack shows the card a moment before)."""
+    with session_scope(engine) as session:
+        return session.exec(select(DiscoveryRoute.message_ts)).first() is not None
+
+
 def test_an_account_shows_its_discoveries_statuses_value_events_and_themes(
     driver, emulator, engine
 ):
     known_acme(engine)
     log_about(Scout(driver, emulator), "acme corp", expect="known account")
-    wait_until(lambda: emulator.messages(SEED.sales), what="the card")
+    wait_until(lambda: card_recorded(engine), what="the card, posted and its ts stored")
     with session_scope(engine) as session:
         found = session.exec(select(Discovery)).one()
         found.event_date = date.today() + timedelta(days=20)
         found.value_amount, found.value_currency = Decimal(40000), "EUR"
         found.themes = ["onboarding"]
     answer = str(ask(driver, emulator, "account Acme", channel=SEED.sales))
-    assert "*Acme Corporation*" in answer and f"owned by <@{SEED.sally}>" in answer
+    assert "*Acme Corporation*" in answer and f"owned by <@{SEED.sally}>\\n1 discovery" in answer
     assert "Onboard a new store in one day" in answer and "sales: :new: new" in answer
     assert "yearly value EUR 40,000" in answer and "Upcoming compelling events" in answer
     assert "the board decides" in answer and "Themes" in answer

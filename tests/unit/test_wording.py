@@ -16,6 +16,7 @@ BUILT = {
     "outcome_": tuple(outcome.value for outcome in Outcome),
     "home_status_": ("new", "acknowledged", "actioned", "declined", "withdrawn"),
     "receipt_": ("edit", "withdraw"),
+    "digest_band_": ("under_10k", "10k_100k", "100k_1m", "over_1m"),
 }
 
 
