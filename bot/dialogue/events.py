@@ -12,6 +12,9 @@ from bot.domain.routing import RouteSuggestion
 
 EDITING_KEY = "_editing"  # kept beside the answers in the dialogue's JSON column
 IN_FORM_KEY = "_in_form"
+# The answers a thin reply was challenged on, once each: kept with the answers (so every step
+# carries it), never stored with the discovery (keys starting with _ are the dialogue's own).
+CHALLENGED_KEY = "_challenged"
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,15 @@ class Pick:
 
     key: str
     value: Any
+
+
+@dataclass(frozen=True)
+class Keep:
+    """Keep the current answer and go on (a challenged one): typed as "keep it", or its button
+    (`key`: the question it was shown for)."""
+
+    key: str | None = None
+    text: str = "keep it"
 
 
 @dataclass(frozen=True)
@@ -101,7 +113,7 @@ class Resume:
     """Show again where the dialogue is (after a restart, or when a dialogue opens)."""
 
 
-Event = Reply | Pick | Skip | Back | Cancel | Help | Edit | SetRoutes | Submit | Resume
+Event = Reply | Pick | Keep | Skip | Back | Cancel | Help | Edit | SetRoutes | Submit | Resume
 
 
 # --- effects: what to show ----------------------------------------------------------------------
@@ -114,6 +126,7 @@ class Ask:
     question: Question
     error: str | None = None
     current: Any = None
+    challenge: str | None = None  # a thin answer's one friendly challenge, asked instead
 
 
 @dataclass(frozen=True)
@@ -182,7 +195,13 @@ COMMANDS: dict[str, type[Event]] = {
 }  # fmt: skip
 
 
+KEEP_WORDS = ("keep it", "keep", "keep it as is")
+
+
 def interpret(text: str) -> Event:
     """A DM message as an event: a command word on its own, or else a reply."""
-    command = COMMANDS.get(text.strip().rstrip(".!?").strip().lower())
+    word = text.strip().rstrip(".!?").strip().lower()
+    if word in KEEP_WORDS:
+        return Keep(text=text)
+    command = COMMANDS.get(word)
     return command() if command else Reply(text)

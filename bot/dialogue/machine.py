@@ -10,6 +10,7 @@ from bot.dialogue.answer_common import quote
 from bot.dialogue.answers import Invalid, Parsed, parse_answer, subject, validate_value
 from bot.dialogue.definition import Definition, Kind, Question
 from bot.dialogue.events import (
+    CHALLENGED_KEY,
     Ask,
     Back,
     Cancel,
@@ -18,6 +19,7 @@ from bot.dialogue.events import (
     Edit,
     Event,
     Help,
+    Keep,
     Notice,
     Pick,
     Reply,
@@ -31,6 +33,8 @@ from bot.dialogue.events import (
     Summary,
     answers_version,
 )
+from bot.dialogue.evidence import keep_opener, told
+from bot.domain.opener.quality import challenge, challenged_keys, thin_answer
 from bot.domain.routing import RoutingRules, facts_of, suggest_routes
 from bot.wording import say
 
@@ -52,12 +56,9 @@ def start_state(definition: Definition, answers: dict[str, Any] | None = None) -
 
 
 def with_story(state: DialogueState, story: str | None) -> DialogueState:
-    """What the scout told us when opening the dialogue, kept whole as evidence (after any kept)."""
-    kept = str(state.answers.get("evidence") or "")
-    if not story or story in kept:
-        return state
-    evidence = f"{kept}\n\n{story}" if kept else story
-    return replace(state, answers={**state.answers, "evidence": evidence})
+    """What the scout told us when opening the dialogue, kept whole as evidence (after any kept)
+    and as the opener, which stays first in the evidence whatever is added after it."""
+    return replace(state, answers=told(state.answers, story)) if story else state
 
 
 def advance(
@@ -92,9 +93,12 @@ def _repaired(definition: Definition, state: DialogueState) -> DialogueState:
 
 def _at_question(context: _Context, state: DialogueState, question: Question, event: Event) -> Step:
     if isinstance(event, Reply):
-        return _answer(
-            context, state, question, parse_answer(question, event.text, today=context.today)
+        result = parse_answer(question, event.text, today=context.today)
+        return _challenged(context, state, question, result) or _answer(
+            context, state, question, result
         )
+    if isinstance(event, Keep):
+        return _keep(context, state, question, event)
     if isinstance(event, Pick):
         if event.key != question.key:
             return _stale_pick(state, event.key)
@@ -132,6 +136,33 @@ def _answer(
     return _moved_on(context, state, question, answers)
 
 
+def _challenged(
+    context: _Context, state: DialogueState, question: Question, result: Parsed | Invalid
+) -> Step | None:
+    """A thin outcome or gap, typed: kept, and challenged once (the next answer is taken as is)."""
+    done = list(state.answers.get(CHALLENGED_KEY) or [])
+    if isinstance(result, Invalid) or question.key in done or question.key not in challenged_keys():
+        return None
+    reason = thin_answer(str(result.value))
+    if reason is None:
+        return None
+    answers = {**state.answers, question.key: result.value, CHALLENGED_KEY: [*done, question.key]}
+    answers = _pruned(context.definition, answers)
+    challenged = replace(state, answers=answers)
+    return Step(challenged, (Ask(question, current=result.value, challenge=challenge(reason)),))
+
+
+def _keep(context: _Context, state: DialogueState, question: Question, event: Keep) -> Step:
+    """Keep the answer given and go on; typed with nothing to keep, it is an answer."""
+    if event.key is not None and event.key != question.key:
+        return _stale_pick(state, event.key)
+    if question.key not in state.answers:
+        if event.key is not None:  # a button of this question before any answer: ask it
+            return _ask(state, question)
+        return _at_question(context, state, question, Reply(event.text))
+    return _moved_on(context, state, question, state.answers)
+
+
 def _picked(question: Question, value: Any, today: date) -> Parsed | Invalid:
     """A button's value in the answer format, checked like a modal's."""
     if question.kind == Kind.VALUE and isinstance(value, str):
@@ -153,6 +184,7 @@ def _moved_on(
     context: _Context, state: DialogueState, question: Question, answers: dict[str, Any]
 ) -> Step:
     """After an answer: the summary when editing, else the next unanswered question."""
+    answers = keep_opener(answers)  # a new evidence answer comes after the opener, never instead
     following = None if state.editing else _next_question(context.definition, answers, question.key)
     if following is None:
         return _summary(context, answers)
@@ -205,7 +237,9 @@ def _at_summary(context: _Context, state: DialogueState, event: Event) -> Step:
 
 def _summary_notice(event: Event) -> str | None:
     """What to say about a typed answer or a skip at the summary (nothing to answer there)."""
-    if isinstance(event, Reply):
+    if isinstance(event, Keep) and event.key is not None:  # an old challenge's button
+        return say("dialogue_already_answered")
+    if isinstance(event, Reply | Keep):
         return say("dialogue_all_answered")
     return say("dialogue_nothing_to_skip") if isinstance(event, Skip) else None
 

@@ -12,6 +12,7 @@ from bot.dialogue.events import (
     Back,
     Cancel,
     Edit,
+    Keep,
     Notice,
     Pick,
     SetRoutes,
@@ -40,6 +41,7 @@ NAVIGATION = {
     ActionId.DIALOGUE_BACK: lambda key, value: Back(),
     ActionId.DIALOGUE_CANCEL: lambda key, value: Cancel(),
     ActionId.DIALOGUE_EDIT: lambda key, value: Edit(key),
+    ActionId.DIALOGUE_KEEP: lambda key, value: Keep(key=key),
     ActionId.DIALOGUE_SUBMIT: lambda key, value: Submit(seen=value or None),
 }
 

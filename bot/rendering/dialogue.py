@@ -41,8 +41,11 @@ def question_message(
     error: str | None = None,
     current: Any = None,
     suggestions: list[str] | None = None,
+    challenge: str | None = None,
 ) -> dict:
     """Ask one question: its prompt and help, the choices (or suggested answers) as buttons."""
+    if challenge:
+        return challenge_message(question, challenge, current, dialogue_id=dialogue_id)
     counter = f"*{position[0]} of {position[1]}* · " if position else ""
     blocks: list[Block] = []
     if error:
@@ -58,8 +61,22 @@ def question_message(
         blocks.append(_choices(question, dialogue_id))
     elif suggestions:
         blocks.append(_suggested(question, suggestions, dialogue_id))
-    blocks.append(_navigation(question, dialogue_id))
+    blocks.append(_navigation(question, dialogue_id, keep=current not in (None, "", [])))
     return {"text": question.prompt, "blocks": blocks}
+
+
+def challenge_message(
+    question: Question, challenge: str, current: Any, *, dialogue_id: int
+) -> dict:
+    """A thin answer's one challenge: type a better one (it replaces this), or keep it."""
+    shown = shorten(display_answer(question, current), 500)
+    answer = escape_within(say("dialogue_challenge_answer", answer=shown), 1000)
+    blocks: list[Block] = [
+        _section(f":bulb: *{escape_within(challenge, SECTION_LIMIT - 20)}*"),
+        ContextBlock(elements=[MarkdownTextObject(text=answer)]),
+        _navigation(question, dialogue_id, keep=True),
+    ]
+    return {"text": challenge, "blocks": blocks}
 
 
 def answered_message(question: Question, value: Any) -> dict:
@@ -193,8 +210,12 @@ def _suggested(question: Question, answers: list[str], dialogue_id: int) -> Acti
     return ActionsBlock(block_id=f"pick:{question.key}", elements=buttons)
 
 
-def _navigation(question: Question, dialogue_id: int) -> ActionsBlock:
+def _navigation(question: Question, dialogue_id: int, *, keep: bool = False) -> ActionsBlock:
     buttons = []
+    if keep:  # an answer is given: go on with it (a challenged one, or one come back to)
+        buttons.append(
+            _button(say("button_keep"), ActionId.DIALOGUE_KEEP, dialogue_id, question.key)
+        )
     if not question.required:
         buttons.append(
             _button(say("button_skip"), ActionId.DIALOGUE_SKIP, dialogue_id, question.key)

@@ -21,6 +21,7 @@ class ActionId(StrEnum):
     DIALOGUE_EDIT = "dialogue_edit"
     DIALOGUE_ROUTES = "dialogue_routes"
     DIALOGUE_SUBMIT = "dialogue_submit"
+    DIALOGUE_KEEP = "dialogue_keep"  # keep the answer given (a challenged one) and go on
     MODAL_INPUT = "input"  # every modal input's action_id; the block_id names the field
     CARD_ACKNOWLEDGE = "card_acknowledge"
     CARD_ACTIONED = "card_actioned"

@@ -67,6 +67,7 @@ def _message(
         return question_message(
             effect.question, dialogue_id=dialogue_id, position=position, error=effect.error,
             current=effect.current, suggestions=suggestions.get(effect.question.key),
+            challenge=effect.challenge,
         )  # fmt: skip
     if isinstance(effect, Summary):
         suggestions = [(s.route, s.reason) for s in effect.suggestions]

@@ -26,7 +26,7 @@ def log_about(scout: Scout, account: str, *, expect: str) -> dict:
     matched = scout.say(account, expect=expect)
     scout.wait_for("achieve")
     scout.say("Onboard a new store in one day instead of two weeks", expect="stands in the way")
-    scout.say("Every store needs a consultant on site", expect="deliver this today")
+    scout.say("Every store waits two weeks for a consultant", expect="deliver this today")
     scout.click("Partly", expect="worth")
     scout.say("40k EUR", expect="pressure")
     scout.say("2027-03-31 the board decides the rollout budget", expect="check and submit")

@@ -65,7 +65,12 @@ def play(emulator, database_url, person: Person) -> Transcript:
 
 def log_a_discovery_by_clicking(screen: Transcript) -> Iterator[str]:
     """Sam's DM discovery: the fit and a band clicked, Marketing ticked on the summary."""
-    yield from ["hi", "Globex", "Onboard a store in a day", "A consultant must be on site"]
+    yield from [
+        "hi",
+        "Globex",
+        "Onboard a store in a day",
+        "A consultant must be on site for two weeks",
+    ]
     yield f"/use {screen.handle('Can our offer deliver this today?')} Partly"
     yield f"/use {screen.handle('worth to the customer per year?')} 2"  # 10k–100k, by number
     yield "/click Skip"

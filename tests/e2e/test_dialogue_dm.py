@@ -19,7 +19,7 @@ def answer_everything(
     scout: Scout,
     *,
     outcome: str = "Onboard a new store in one day instead of two weeks",
-    gap: str = "Every store needs a consultant on site to set up the POS",
+    gap: str = "Every store waits two weeks for a consultant on site to set up the POS",
     value: str = "40k EUR",
 ) -> dict:
     """A typical discovery: fit partly, with money and a compelling event."""
@@ -53,7 +53,7 @@ def test_clicking_a_value_band_answers_it_and_asks_the_next_question(driver, emu
     scout.say("hi", expect="Which customer")
     scout.say("Globex", expect="achieve")
     scout.say("Onboard a new store in one day", expect="stands in the way")
-    scout.say("A consultant must be on site", expect="deliver this today")
+    scout.say("A consultant must be on site for two weeks", expect="deliver this today")
     scout.click("Partly", expect="worth")
     band_question = scout.last()
     posts = len(emulator.calls_to("chat.postMessage"))
@@ -138,7 +138,7 @@ def test_skip_back_cancel_and_help(driver, emulator, engine):
     scout.say("help", expect="skip")
     scout.say("Initech", expect="achieve")
     scout.say("Close the books in 2 days", expect="stands in the way")
-    scout.say("Manual reconciliation", expect="deliver this today")
+    scout.say("Manual reconciliation takes 3 days a month", expect="deliver this today")
     scout.click("Not yet", expect="worth")
     scout.say("skip", expect="check and submit")  # no compelling event asked: fit is not yet
     scout.say("cancel", expect="Cancelled")
@@ -156,7 +156,9 @@ def test_hostile_text_is_reposted_literally_and_pings_nobody(driver, emulator):
         "<!here> be faster <https://evil.example|click> <#C0SALES> <!subteam^S1|@all>",
         expect="stands",
     )
-    scout.say("@everyone nothing works", expect="deliver")
+    challenge = scout.say("@everyone nothing works", expect="time, money or risk")  # thin
+    assert "@everyone" not in str(challenge)  # its answer quoted, pinging nobody
+    scout.say("keep it", expect="deliver")
     scout.click("Not yet", expect="worth")
     scout.say("skip", expect="check and submit")
     scout.click("Submit", expect="on its way")

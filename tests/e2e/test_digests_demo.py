@@ -12,7 +12,12 @@ from bot.cli.demo import run_demo
 from tests.e2e.conftest import e2e_settings
 from tests.e2e.test_route_as_data import ROUTE, prompts_with
 
-DISCOVERY = ["hi", "Globex", "Onboard a store in a day", "A consultant must be on site"]
+DISCOVERY = [
+    "hi",
+    "Globex",
+    "Onboard a store in a day",
+    "A consultant must be on site for two weeks",
+]
 DISCOVERY += ["not yet", "skip", "/click Submit"]
 
 

@@ -57,7 +57,7 @@ def test_a_big_not_yet_gap_reaches_sales_as_well_as_product(driver, emulator):
         "Initech wants to cut invoice processing from 5 days to 1. Worth about 1.5M EUR a year.",
         expect="stands in the way",
     )
-    scout.say("Their AP team keys invoices by hand", expect="deliver this today")
+    scout.say("Their AP team keys 5,000 invoices a month by hand", expect="deliver this today")
     summary = scout.click("Not yet", expect="check and submit")
 
     assert "Worth $1.6M a year: sales should hear of it whatever the fit." in str(summary)

@@ -183,7 +183,7 @@ def test_in_the_demo_dana_acknowledges_then_actions_a_card_and_the_scout_hears_b
         "hi",
         "Globex",
         "Onboard a store in a day",
-        "A consultant must be on site",
+        "A consultant must be on site for two weeks",
         "not yet",
         "skip",
     ]

@@ -80,7 +80,9 @@ def up_to_the_new_question(scout: Scout, account: str, expect: str) -> None:
     scout.say("hi", expect="Which customer")
     scout.say(account, expect="achieve")
     scout.say("Close the books in 3 days instead of 10", expect="stands in the way")
-    scout.say("Reconciliation is done by hand in spreadsheets", expect="deliver this today")
+    scout.say(
+        "Reconciliation is done by hand in spreadsheets for 10 days", expect="deliver this today"
+    )
     scout.click("Partly", expect=expect)
 
 

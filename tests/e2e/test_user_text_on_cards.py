@@ -27,8 +27,10 @@ def test_urls_and_formatting_marks_in_user_text_change_nothing_on_the_card(drive
     scout = Scout(driver, emulator)
     scout.say("hi", expect="Which customer")
     scout.say(ACCOUNT, expect="achieve")
-    scout.say(OUTCOME, expect="stands in the way")
-    scout.say(GAP, expect="deliver this today")
+    scout.say(OUTCOME, expect="time, money or risk")  # thin: challenged once, kept
+    scout.say("keep it", expect="stands in the way")
+    scout.say(GAP, expect="time, money or risk")
+    scout.say("keep it", expect="deliver this today")
     scout.click("Partly", expect="worth")
     scout.say("skip", expect="pressure")
     scout.say("skip", expect="check and submit")
