@@ -40,11 +40,12 @@ def test_an_account_shows_its_discoveries_statuses_value_events_and_themes(
         found = session.exec(select(Discovery)).one()
         found.event_date = date.today() + timedelta(days=20)
         found.value_amount, found.value_currency = Decimal(40000), "EUR"
+        found.value_base = Decimal(42400)  # as the app stores it: EUR at 1.06
         found.themes = ["onboarding"]
     answer = str(ask(driver, emulator, "account Acme", channel=SEED.sales))
     assert "*Acme Corporation*" in answer and f"owned by <@{SEED.sally}>\\n1 discovery" in answer
     assert "Onboard a new store in one day" in answer and "sales: :new: new" in answer
-    assert "yearly value EUR 40,000" in answer and "Upcoming compelling events" in answer
+    assert "worth $42.4k a year (in USD)" in answer and "Upcoming compelling events" in answer
     assert "the board decides" in answer and "Themes" in answer
     assert "|card>" in answer  # a link to the card
     assert emulator.ephemerals(SEED.sales)[-1]["to_user"] == SEED.dana  # only the asker
