@@ -63,13 +63,17 @@ def account_for_name(*, session: Session, name: str) -> Account:
     return account
 
 
+ID_MAX = 2**31 - 1  # ids are 32-bit integers: a larger number names no account (and overflows)
+
+
 def find_account(*, session: Session, ref: str) -> Account | None:
     """An account by CRM id, by id (`#12`) or by name or alias (fuzzy)."""
     by_crm = session.exec(select(Account).where(Account.crm_id == ref.strip())).first()
     if by_crm is not None:
         return by_crm
-    if ref.strip().startswith("#") and ref.strip()[1:].isdigit():
-        return session.get(Account, int(ref.strip()[1:]))
+    number = ref.strip().removeprefix("#")
+    if ref.strip().startswith("#") and number.isdecimal() and int(number) <= ID_MAX:
+        return session.get(Account, int(number))  # "²" is a digit but not a decimal
     return matching_account(session=session, name=ref)
 
 

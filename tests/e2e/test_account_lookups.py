@@ -59,6 +59,8 @@ def test_a_name_like_several_accounts_asks_which_one_and_starts_nothing(driver, 
     assert "Did you mean" in answer and "Globex Europe" in answer and "Globex Asia" in answer
     assert "none is like it" in str(ask(driver, emulator, "account Umbrella"))
     assert "Which account?" in str(ask(driver, emulator, "account"))
+    for odd in ("#²", "#99999999999999999999", "#0"):  # no such id: looked up by name, no crash
+        assert "none is like it" in str(ask(driver, emulator, f"account {odd}"))
     with session_scope(engine) as session:
         assert session.exec(select(DialogueSession)).all() == []
 
