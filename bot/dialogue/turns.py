@@ -14,6 +14,7 @@ from bot.dialogue import machine
 from bot.dialogue.answers import display_answer, validate_value
 from bot.dialogue.definition import Definition, load_definition
 from bot.dialogue.events import AccountMatched, DialogueState, Notice, Reply, Resume, Submitted
+from bot.dialogue.evidence import keep_opener
 from bot.dialogue.sessions import begin_dialogue, latest_draft, open_dialogue, reopen, save_dialogue
 from bot.discoveries.service import RouteNotConfigured, submit_discovery
 from bot.domain.opener import read_opener
@@ -118,7 +119,7 @@ class _Edit:
         state = machine.with_story(state, self.story)
         if self.answers is not None:
             answers = self.answers if self.replace else state.answers | self.answers
-            state = replace(state, answers=dict(answers))
+            state = replace(state, answers=keep_opener(answers))
         return replace(state, step="summary", editing=False) if self.to_summary else state
 
 
@@ -175,8 +176,7 @@ def _read_story(
     }
     if not _is_story(story, found):
         return state, [], opened
-    answers = {**found, **state.answers}
-    answers["evidence"] = machine.with_story(state, story).answers["evidence"]
+    answers = {**found, **machine.with_story(state, story).answers}  # the story kept as evidence
     understood = [_understood(rules.definition, key, value) for key, value in found.items()]
     if form or state.in_form or state.step not in _first_steps(rules.definition):
         return replace(state, answers=answers), [], opened  # a form shows it all in its fields

@@ -23,6 +23,7 @@ from bot.dialogue.answers import display_answer
 from bot.dialogue.definition import Definition, Kind, Question
 from bot.dialogue.events import answers_version
 from bot.rendering.ids import ActionId, BlockId, action_value
+from bot.rendering.quality import quality_line
 from bot.rendering.text import NO_UNFURL, escape, escape_within, shorten
 from bot.routes import current_routes
 from bot.wording import say
@@ -97,7 +98,7 @@ def summary_message(
 ) -> dict:
     """Every answer with an Edit button, the routes to confirm, and Submit or Cancel."""
     title = say("dialogue_summary_title")
-    blocks: list[Block] = [HeaderBlock(text=shorten(title, 150))]
+    blocks: list[Block] = [HeaderBlock(text=shorten(title, 150)), _quality(answers)]
     if notice:
         blocks.append(_section(f":information_source: {escape_within(notice, SECTION_LIMIT - 30)}"))
     blocks += [_answer_row(q, answers.get(q.key), dialogue_id) for q in definition.questions]
@@ -119,6 +120,12 @@ def summary_message(
         )
     )
     return {"text": title, "blocks": blocks}
+
+
+def _quality(answers: dict[str, Any]) -> ContextBlock:
+    """The completeness score and the one thing that would raise it, in one line."""
+    text = f":bar_chart: {escape_within(quality_line(answers), 2900)}"
+    return ContextBlock(block_id=BlockId.QUALITY.value, elements=[MarkdownTextObject(text=text)])
 
 
 def plain_message(text: str) -> dict:

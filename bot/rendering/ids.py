@@ -42,6 +42,7 @@ class BlockId(StrEnum):
 
     ROUTES = "routes"
     ANSWERED_PREFIX = "answered:"  # + question key: a clicked question, its answer shown
+    QUALITY = "quality"  # the summary's completeness line
     AMOUNT_SUFFIX = ":amount"
     PRESSURE_SUFFIX = ":pressure"
     CARD_STATUS = "card_status"

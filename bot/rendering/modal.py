@@ -24,6 +24,7 @@ from bot.dialogue.answers import Invalid, display_answer, parse_answer, validate
 from bot.dialogue.definition import MODAL_TEXT_LIMIT, Definition, Kind, Question
 from bot.rendering.dialogue import route_options
 from bot.rendering.ids import ActionId, BlockId, CallbackId
+from bot.rendering.quality import quality_line, thin_hints
 from bot.rendering.text import escape, escape_within, shorten
 from bot.wording import say
 
@@ -78,6 +79,11 @@ def routes_modal(
         for q in definition.questions
         if answers.get(q.key) not in (None, "", [])
     ]
+    hints = [quality_line(answers), *thin_hints(definition, answers)]
+    quality = ContextBlock(
+        block_id=BlockId.QUALITY.value,
+        elements=[MarkdownTextObject(text=escape_within("\n".join(hints), 2900))],
+    )
     reasons = dict(suggestions)
     options = route_options(reasons)
     ticked = [option for option in options if option.value in reasons] or None
@@ -92,6 +98,7 @@ def routes_modal(
         blocks=[
             *([SectionBlock(text=MarkdownTextObject(text=shorten("\n".join(lines), 3000)))]
               if lines else []),
+            quality,
             InputBlock(block_id=BlockId.ROUTES.value, label=say("modal_send_to"), element=boxes),
         ],
     )  # fmt: skip

@@ -58,6 +58,9 @@ class Discovery(SQLModel, table=True):
     event_date: date | None = Field(default=None, sa_type=sa.Date)
     event_pressure: str | None = Field(default=None, sa_type=sa.Text)
     fit: Fit = Field(sa_type=str_enum(Fit, ENUM_LENGTH))
+    # Completeness 0–5 (measurable outcome, value, compelling event, who cares, their words),
+    # scored from the answers on submit and on every edit; NULL for rows stored before it.
+    quality: int | None = Field(default=None, sa_type=sa.Integer)
     # Every answer, under its question's key, as the dialogue stores it: the source of what
     # every surface shows. The columns above are its projection for queries (routing,
     # digests, accounts, indexes), written from the same answers in one place. Rows inserted
