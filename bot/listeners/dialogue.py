@@ -84,7 +84,8 @@ def handle_pick(body: dict, action: dict, context: BoltContext, client: WebClien
     turn = _turn(context, _who(context), [Pick(key, value)], dialogue_id=dialogue_id)
     stored = turn.state.answers.get(key)  # in the stored format (a band is {"band": ...})
     messages = _messages(context, turn)
-    if stored is not None and not any(isinstance(effect, Notice) for effect in turn.effects):
+    decided = turn.state.pending is None  # not a date gone by still waiting for the scout's word
+    if stored is not None and decided and not any(isinstance(e, Notice) for e in turn.effects):
         # The question shows its answer, its buttons gone; the next step goes below it in
         # the same message when it fits: one call where an update and a post took two.
         answered = answered_message(services(context).rules.definition.question(key), stored)
@@ -144,7 +145,7 @@ def _turn(context: BoltContext, who: Who, events: list, **options) -> Turn | Non
     app = services(context)
     return take_turn(
         engine=app.engine, rules=app.rules, who=who, events=events, now=request_time(context),
-        **options,
+        zone=app.settings.zone, **options,
     )  # fmt: skip
 
 

@@ -44,6 +44,7 @@ class BlockId(StrEnum):
     ANSWERED_PREFIX = "answered:"  # + question key: a clicked question, its answer shown
     AMOUNT_SUFFIX = ":amount"
     PRESSURE_SUFFIX = ":pressure"
+    OWNER_SUFFIX = ":owner"
     CARD_STATUS = "card_status"
     CARD_OTHERS = "card_others"
     CARD_ACTIONS = "card_actions"
