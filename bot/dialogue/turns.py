@@ -63,6 +63,7 @@ class Turn:
     created: bool = False
     opened: str | None = None  # "new" or "draft" when this turn opened the dialogue
     stale: bool = False  # the event was for a dialogue that is no longer open
+    not_theirs: bool = False  # ... nor ever was the person's: told to them alone
 
 
 def take_turn(
@@ -137,8 +138,11 @@ def _turn(session, rules, who, events, when: _When, source, dialogue_id, edit: _
     now, today = when.now, when.today
     dialogue, opened = _current(session, rules, who, now, dialogue_id)
     if dialogue is None:
-        notice = _stale_notice(session.get(DialogueSession, dialogue_id or 0), who)
-        return Turn(dialogue_id or 0, DialogueState("cancelled", {}), (notice,), stale=True)
+        clicked = session.get(DialogueSession, dialogue_id or 0)
+        theirs = clicked is not None and clicked.user_id == who.user_id
+        notice = _stale_notice(clicked, who)
+        closed = DialogueState("cancelled", {})
+        return Turn(dialogue_id or 0, closed, (notice,), stale=True, not_theirs=not theirs)
     story = edit.story or (_told(events) if opened == "new" else None)
     if opened:
         events = [Resume()]  # the message that opens a dialogue is not an answer to a question

@@ -28,6 +28,7 @@ from bot.listeners.support import (
     after_ack,
     request_time,
     services,
+    tell_privately,
 )
 from bot.rendering.dialogue import answered_blocks, answered_message, answered_then
 from bot.rendering.ids import ActionId, parse_action_value
@@ -169,7 +170,12 @@ def _messages(context: BoltContext, turn: Turn) -> list[dict]:
 def _post(
     client: WebClient, context: BoltContext, channel_id: str, messages: list[dict], turn: Turn
 ) -> None:
-    """Post the messages, then let delivery post the discovery at once."""
+    """Post the messages, then let delivery post the discovery at once; someone else's
+    button is refused to the clicker alone."""
+    if turn.not_theirs:
+        text = " ".join(e.text for e in turn.effects if isinstance(e, Notice))
+        tell_privately(client, channel=channel_id, user=actor(context).user_id, text=text)
+        return
     for message in messages:
         client.chat_postMessage(channel=channel_id, **(NO_UNFURL | message))
     if turn.created:
