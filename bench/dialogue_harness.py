@@ -28,10 +28,15 @@ STEPS: tuple[tuple[str, str, str], ...] = (
     ("say", "Every store waits 2 weeks for a consultant to set up the POS", "deliver this today"),
     ("click", "Partly", "worth"),
     ("say", "40k EUR", "pressure"),
-    ("say", "2027-03-31 the board decides the rollout budget", "check and submit"),
+    ("say", "2027-03-31 the board decides the rollout budget, owner: the CFO", "Who wants"),
+    ("click", "Executive / economic owner", "word for word"),
+    ("say", "“We lose two weeks per store”", "check and submit"),
     ("click", "Submit", "on its way"),
 )
-STEP_NAMES = ("hi", "account", "outcome", "gap", "click fit", "value", "event", "click submit")
+STEP_NAMES = (
+    "hi", "account", "outcome", "gap", "click fit", "value", "event", "click who cares", "evidence",
+    "click submit",
+)  # fmt: skip
 
 
 # -- watching the emulator -----------------------------------------------------------------

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from bot.dialogue import follow_ups
 from bot.dialogue.answer_common import quote
 from bot.dialogue.answers import Invalid, Parsed, parse_answer, subject, validate_value
 from bot.dialogue.definition import Definition, Kind, Question
@@ -74,6 +75,8 @@ def advance(
         return _noticed(say("dialogue_not_an_answer", text=quote(event.text)), shown)
     if isinstance(event, Cancel):
         return Step(DialogueState(CANCELLED, state.answers), (Cancelled(),))
+    if state.follow_up and state.step != SUMMARY:
+        return _at_follow_up(context, state, definition.question(state.step), event)
     if state.step == SUMMARY:
         return _at_summary(context, state, event)
     return _at_question(context, state, definition.question(state.step), event)
@@ -100,7 +103,7 @@ def _at_question(context: _Context, state: DialogueState, question: Question, ev
     if isinstance(event, Keep):
         return _keep(context, state, question, event)
     if isinstance(event, Pick):
-        if event.key != question.key:
+        if event.key != question.key or follow_ups.read_pick(event.value):
             return _stale_pick(state, event.key)
         return _answer(context, state, question, _picked(question, event.value, context.today))
     if isinstance(event, Skip):
@@ -130,10 +133,17 @@ def _ask(state: DialogueState, question: Question, error: str | None = None) -> 
 def _answer(
     context: _Context, state: DialogueState, question: Question, result: Parsed | Invalid
 ) -> Step:
+    if isinstance(result, Invalid) and result.passed is not None:  # did they mean the next one?
+        return _ask_more(
+            context, replace(state, follow_up=follow_ups.PASSED, pending=result.passed), question
+        )
     if isinstance(result, Invalid):
         return _ask(state, question, result.message)
     answers = _pruned(context.definition, {**state.answers, question.key: result.value})
-    return _moved_on(context, state, question, answers)
+    if follow_ups.needs_owner(question, result.value):  # asked once; skipping it moves on
+        owner = replace(state, answers=answers, follow_up=follow_ups.OWNER, pending=None)
+        return _ask_more(context, owner, question)
+    return _moved_on(context, state.settled(), question, answers)
 
 
 def _challenged(
@@ -209,6 +219,83 @@ def _stale_pick(state: DialogueState, key: str) -> Step:
     return Step(state, (Notice(text),))
 
 
+# --- a follow-up on the answer: its owner, a date gone by (follow_ups.py) -----------------------
+
+
+def _ask_more(
+    context: _Context, state: DialogueState, question: Question, error: str | None = None
+) -> Step:
+    value = (
+        state.answers.get(question.key) if state.follow_up == follow_ups.OWNER else state.pending
+    )
+    asked = follow_ups.asking(question, state.follow_up or "", value, context.today)
+    return Step(state, (replace(asked, error=error),))
+
+
+def _at_follow_up(
+    context: _Context, state: DialogueState, question: Question, event: Event
+) -> Step:
+    if isinstance(event, Keep) and event.key is None:  # typed: the follow-up reads its words
+        event = Reply(event.text)
+    if isinstance(event, Skip) and state.follow_up == follow_ups.OWNER:
+        return _moved_on(context, state.settled(), question, state.answers)
+    if isinstance(event, Skip):
+        return _skip(context, state.settled(), question)
+    if isinstance(event, Back):  # the question again, its answer so far shown
+        return _ask(state.settled(), question)
+    if isinstance(event, Help):
+        return Step(state, (ShowHelp(question),))
+    if isinstance(event, Pick):
+        return _follow_up_pick(context, state, question, event)
+    if isinstance(event, Reply) and state.follow_up == follow_ups.OWNER:
+        return _owner_given(context, state, question, event.text)
+    if isinstance(event, Reply):
+        choice = follow_ups.read_reply(event.text, state.pending, context.today)
+        if choice:
+            return _passed_decided(context, state, question, choice)
+        typed = parse_answer(question, event.text, today=context.today)
+        typed = follow_ups.retyped(typed, state.pending)
+        if isinstance(typed, Invalid) and typed.passed is None:
+            return _ask_more(context, state, question, typed.message)
+        return _answer(context, state.settled(), question, typed)
+    return _noticed(_elsewhere(event, state), _ask_more(context, state, question))
+
+
+def _owner_given(context: _Context, state: DialogueState, question: Question, text: str) -> Step:
+    owner = follow_ups.owner_of(text)
+    event = follow_ups.with_owner(state.answers[question.key], owner)
+    refused = validate_value(question, event, today=context.today)
+    if refused is not None and refused.passed is None:
+        return _ask_more(context, state, question, refused.message)
+    answers = {**state.answers, question.key: event}
+    return _moved_on(context, state.settled(), question, answers)
+
+
+def _follow_up_pick(
+    context: _Context, state: DialogueState, question: Question, event: Pick
+) -> Step:
+    """A date-gone-by button: honoured while that date waits for the scout's word."""
+    choice = follow_ups.read_pick(event.value)
+    waiting = state.follow_up in (follow_ups.PASSED, follow_ups.DATE)
+    if choice is None or event.key != question.key or not waiting:
+        return _stale_pick(state, event.key)
+    day = follow_ups.day_of(state.pending)
+    if day is None or choice.day != day.isoformat():
+        return _noticed(say("date_passed_outdated"), _ask_more(context, state, question))
+    return _passed_decided(context, state, question, choice.action)
+
+
+def _passed_decided(
+    context: _Context, state: DialogueState, question: Question, action: str
+) -> Step:
+    if action == follow_ups.OTHER:
+        return _ask_more(context, replace(state, follow_up=follow_ups.DATE), question)
+    value = state.pending
+    if action == follow_ups.NEXT:
+        value = follow_ups.meant(value, context.today)
+    return _answer(context, state.settled(), question, Parsed(value))
+
+
 # --- at the summary -----------------------------------------------------------------------------
 
 
@@ -220,6 +307,8 @@ def _at_summary(context: _Context, state: DialogueState, event: Event) -> Step:
         return _submit(context, answers)
     if isinstance(event, Edit):
         return _edit(context, answers, event.key)
+    if isinstance(event, Pick) and follow_ups.read_pick(event.value):
+        return _stale_pick(state, event.key)
     if isinstance(event, Pick):  # a menu on the summary answers directly
         edited = _edit(context, answers, event.key)
         if edited.state.step == SUMMARY:

@@ -31,7 +31,11 @@ def handle_log_discovery_shortcut(
     app, channel, message = services(context), shortcut["channel"]["id"], shortcut["message"]
     story = message.get("text", "")
     answers = story_answers(
-        engine=app.engine, definition=app.rules.definition, story=story, now=request_time(context)
+        engine=app.engine,
+        definition=app.rules.definition,
+        story=story,
+        now=request_time(context),
+        zone=app.settings.zone,
     )
     answers |= told({}, story)  # the message is the opener: kept first in the evidence
     link = _permalink(client, channel, message["ts"])

@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
 
 from bot.dialogue.answers import display_answer
 from bot.dialogue.definition import Definition, Kind, Question
-from bot.dialogue.events import answers_version
+from bot.dialogue.events import AskMore, answers_version
 from bot.rendering.ids import ActionId, BlockId, action_value
 from bot.rendering.quality import quality_line
 from bot.rendering.text import NO_UNFURL, escape, escape_within, shorten
@@ -77,6 +77,27 @@ def challenge_message(
         _navigation(question, dialogue_id, keep=True),
     ]
     return {"text": challenge, "blocks": blocks}
+
+
+def follow_up_message(asked: AskMore, *, dialogue_id: int) -> dict:
+    """A follow-up on an answer: its words, its buttons (a date gone by), and the way on."""
+    key = f"{asked.question.key}.{asked.about}"  # its own block ids: not the question's
+    blocks: list[Block] = []
+    if asked.error:
+        blocks.append(_section(f":warning: {escape_within(asked.error, SECTION_LIMIT - 20)}"))
+    blocks.append(_section(f"*{escape(asked.prompt)}*"))
+    if asked.help:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=escape(asked.help))]))
+    if asked.choices:
+        buttons = [
+            _pick_button(label, dialogue_id, asked.question.key, value, index)
+            for index, (label, value) in enumerate(asked.choices)
+        ]
+        blocks.append(ActionsBlock(block_id=f"pick:{key}", elements=buttons))
+    navigation = _navigation(asked.question, dialogue_id)
+    navigation.block_id = f"nav:{key}"
+    blocks.append(navigation)
+    return {"text": asked.prompt, "blocks": blocks}
 
 
 def answered_message(question: Question, value: Any) -> dict:

@@ -46,6 +46,7 @@ class BlockId(StrEnum):
     QUALITY = "quality"  # the summary's completeness line
     AMOUNT_SUFFIX = ":amount"
     PRESSURE_SUFFIX = ":pressure"
+    OWNER_SUFFIX = ":owner"
     CARD_STATUS = "card_status"
     CARD_OTHERS = "card_others"
     CARD_ACTIONS = "card_actions"

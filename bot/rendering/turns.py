@@ -10,6 +10,7 @@ from bot.dialogue.definition import Definition, Question
 from bot.dialogue.events import (
     AccountMatched,
     Ask,
+    AskMore,
     Cancelled,
     Notice,
     ShowHelp,
@@ -17,6 +18,7 @@ from bot.dialogue.events import (
     Summary,
 )
 from bot.rendering.dialogue import (
+    follow_up_message,
     plain_message,
     plain_mrkdwn_message,
     question_message,
@@ -69,6 +71,8 @@ def _message(
             current=effect.current, suggestions=suggestions.get(effect.question.key),
             challenge=effect.challenge,
         )  # fmt: skip
+    if isinstance(effect, AskMore):
+        return follow_up_message(effect, dialogue_id=dialogue_id)
     if isinstance(effect, Summary):
         suggestions = [(s.route, s.reason) for s in effect.suggestions]
         return summary_message(definition, effect.answers, suggestions, dialogue_id=dialogue_id)

@@ -22,14 +22,22 @@ def answer_everything(
     gap: str = "Every store waits two weeks for a consultant on site to set up the POS",
     value: str = "40k EUR",
 ) -> dict:
-    """A typical discovery: fit partly, with money and a compelling event."""
+    """A typical discovery: fit partly, with money, a compelling event and who cares."""
     scout.say("hi", expect="Which customer")
     scout.say("Globex", expect="achieve")
     scout.say(outcome, expect="stands in the way")
     scout.say(gap, expect="deliver this today")
     scout.click("Partly", expect="worth")
     scout.say(value, expect="pressure")
-    return scout.say("2027-03-31 the board decides the rollout budget", expect="check and submit")
+    scout.say("2027-03-31 the board decides the rollout budget, owner: the CFO", expect="Who wants")
+    scout.click("Executive / economic owner", expect="word for word")
+    return scout.say("“We lose two weeks per store”", expect="check and submit")
+
+
+def skip_the_rest(scout: Scout) -> dict:
+    """Leave who cares and the evidence out (asked after the value or the event); the summary."""
+    scout.say("skip", expect="word for word")
+    return scout.say("skip", expect="check and submit")
 
 
 def test_a_scout_logs_a_discovery_by_dm_and_it_reaches_each_routed_channel(
@@ -140,7 +148,8 @@ def test_skip_back_cancel_and_help(driver, emulator, engine):
     scout.say("Close the books in 2 days", expect="stands in the way")
     scout.say("Manual reconciliation takes 3 days a month", expect="deliver this today")
     scout.click("Not yet", expect="worth")
-    scout.say("skip", expect="check and submit")  # no compelling event asked: fit is not yet
+    scout.say("skip", expect="Who wants")  # no compelling event asked: fit is not yet
+    skip_the_rest(scout)
     scout.say("cancel", expect="Cancelled")
     with session_scope(engine) as session:
         dialogue = session.exec(select(DialogueSession)).one()
@@ -160,7 +169,8 @@ def test_hostile_text_is_reposted_literally_and_pings_nobody(driver, emulator):
     assert "@everyone" not in str(challenge)  # its answer quoted, pinging nobody
     scout.say("keep it", expect="deliver")
     scout.click("Not yet", expect="worth")
-    scout.say("skip", expect="check and submit")
+    scout.say("skip", expect="Who wants")
+    skip_the_rest(scout)
     scout.click("Submit", expect="on its way")
     card = wait_until(lambda: emulator.messages(SEED.product), what="the card")[0]
     text = str(card)

@@ -58,7 +58,8 @@ def test_a_big_not_yet_gap_reaches_sales_as_well_as_product(driver, emulator):
         expect="stands in the way",
     )
     scout.say("Their AP team keys 5,000 invoices a month by hand", expect="deliver this today")
-    summary = scout.click("Not yet", expect="check and submit")
+    scout.click("Not yet", expect="Who wants")  # the story named no one
+    summary = scout.say("the head of finance", expect="check and submit")  # evidence: the story
 
     assert "Worth $1.6M a year: sales should hear of it whatever the fit." in str(summary)
     scout.click("Submit", expect="on its way")
