@@ -102,8 +102,16 @@ def read_reply(text: str, pending: Any, today: date) -> str | None:
     """A typed answer to "did you mean …?": a number, a button's words, yes or keep."""
     wanted = normal(text)
     labels = {
-        NEXT: ["1", normal(button_label(NEXT, pending, today)), *_words("date_passed_yes_words")],
-        KEEP: ["2", normal(button_label(KEEP, pending, today)), *_words("date_passed_keep_words")],
+        NEXT: [
+            "1",
+            normal(button_label(NEXT, pending, today)),
+            *_words(say("date_passed_yes_words")),
+        ],
+        KEEP: [
+            "2",
+            normal(button_label(KEEP, pending, today)),
+            *_words(say("date_passed_keep_words")),
+        ],
         OTHER: ["3", normal(button_label(OTHER, pending, today))],
     }
     return next((action for action, words in labels.items() if wanted in words), None)
@@ -133,5 +141,6 @@ def asking(question: Question, about: str, value: Any, today: date) -> AskMore:
     return AskMore(question, about, value, prompt, choices=choices)
 
 
-def _words(name: str) -> list[str]:
-    return [normal(w) for w in say(name).split(",") if w.strip()]
+def _words(listed: str) -> list[str]:
+    """Comma-separated words, as typed answers are compared."""
+    return [normal(w) for w in listed.split(",") if w.strip()]

@@ -263,6 +263,9 @@ def _at_follow_up(
 
 def _owner_given(context: _Context, state: DialogueState, question: Question, text: str) -> Step:
     owner = follow_ups.owner_of(text)
+    if not owner:
+        empty = say("answer_empty", subject=say("event_owner_subject"), skip=say("answer_or_skip"))
+        return _ask_more(context, state, question, empty)
     event = follow_ups.with_owner(state.answers[question.key], owner)
     refused = validate_value(question, event, today=context.today)
     if refused is not None and refused.passed is None:

@@ -15,7 +15,7 @@ from bot.settings import Settings
 from storage.engine import session_scope
 from storage.models import DialogueSession, Discovery
 from tests.e2e.conftest import e2e_settings
-from tests.e2e.people import Scout, wait_until
+from tests.e2e.people import CountingScout, Scout, wait_until
 from tests.e2e.test_dialogue_modal import ANSWERS, modal_state, open_modal
 
 BERLIN = ZoneInfo("Europe/Berlin")  # the e2e workspace's zone (tests/e2e/conftest.py)
@@ -48,14 +48,14 @@ def the_discovery(engine) -> Discovery:
 def test_a_minimal_dm_dialogue_asks_who_cares_by_buttons_and_evidence_with_skip(
     driver, emulator, engine
 ):
-    scout = Scout(driver, emulator)
+    scout = CountingScout(driver, emulator)
     up_to_the_value(scout, fit="Not yet")  # turns: hi, account, outcome, gap, fit
     who = scout.say("skip", expect="Who wants this outcome")  # 6: the value left out
     assert "Department manager" in str(who) and "Skip" in str(who)
     evidence = scout.click("Department manager", expect="word for word")  # 7
     assert "Skip" in str(evidence)
-    summary = scout.click("Skip", expect="check and submit")  # 8: the summary
-    assert "Department manager" in str(summary)
+    summary = scout.click("Skip", expect="check and submit")
+    assert scout.turns == 8 and "Department manager" in str(summary)
     scout.click("Submit", expect="on its way")
     wait_until(lambda: emulator.messages(SEED.product), what="the #product card")
     assert the_discovery(engine).who_cares == "department_manager"

@@ -56,7 +56,19 @@ ANSWERS = {  # sensible typed answers per question, a mistake or two among them
     "gap": ["Every store needs a consultant on site", "Their admins export to Excel by hand"],
     "fit": ["partly", "Yes", "not yet", "2", "maybe"],
     "value": ["40k EUR", "$1.2M", "10k-100k", "lots", "skip"],
-    "event": ["2027-03-31 the board decides the budget", "31.02.2027", "skip", "yesterday"],
+    "event": [
+        "2027-03-31 the board decides the budget",
+        "31.02.2027",
+        "skip",
+        "yesterday",
+        "2025-03-03 audit, owner CFO",
+        "CFO, audit, 15 March",
+    ],
+    "event.owner": ["the CFO", "Jane Roe", "skip", "x" * 300],  # the follow-ups (follow_ups.py)
+    "event.passed": ["yes", "keep it", "3", "2027-06-30", "hmm"],
+    "event.date": ["2027-06-30", "2024-01-01 renewal", "soon"],
+    "who_cares": ["the CFO", "2", "someone"],
+    "evidence": ['"We lose two weeks per store"', "skip"],
     "summary": ["submit", "edit 2", "back", "yes"],
 }
 SCOUTS = [SEED.scout, SEED.sally]
@@ -67,8 +79,11 @@ GOOD = {  # answers a scout who knows what to say types
     "gap": ["Every store needs a consultant on site to set up the POS"],
     "fit": ["partly", "Yes", "not yet", "not sure"],
     "value": ["40k EUR", "10k-100k", "$1.2M"],
-    "event": ["2027-03-31 the board decides the budget"],
-    "who_cares": ["executive"],
+    "event": ["2027-03-31 the board decides the budget", "2025-03-03 audit"],
+    "event.owner": ["the CFO", "Jane Roe"],
+    "event.passed": ["yes", "keep it"],
+    "event.date": ["2027-06-30"],
+    "who_cares": ["executive", "the CFO"],
     "evidence": ['"We lose two weeks per store"'],
 }
 ONWARD = ("dialogue_pick", "dialogue_skip")

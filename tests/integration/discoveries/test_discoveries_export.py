@@ -49,7 +49,7 @@ HOSTILE_CSV = (
     "1,2025-02-28T23:00:00Z,2025-03-02T09:30:00Z,2025-03-01T07:15:00Z,T0ACME,U0SCOUT,"
     '"Globex, ""Inc.""",1,\'=CRM-7,executive,"\'=HYPERLINK(""https://evil.example"",""click"")",'
     '"line one\nline two, with a comma",Ünïcödé ✓ 日本語 😀 a\u2028b,'
-    "https://example.com/a?b=1&c=2,100k_1m,1234567.89,EUR,1333333.33,2025-04-15,'+1 budget freeze,,"
+    "https://example.com/a?b=1&c=2,100k_1m,1234567.89,EUR,1308641.96,2025-04-15,'+1 budget freeze,,"
     "partly,onboarding; pricing,actioned,modal,3,"
     f'"{HOSTILE_ROUTES.replace(chr(34), chr(34) * 2)}",'
     f'"{HOSTILE_HISTORY.replace(chr(34), chr(34) * 2)}"\r\n'
@@ -65,7 +65,7 @@ HOSTILE_JSON = (
     '"outcome":"=HYPERLINK(\\"https://evil.example\\",\\"click\\")",'
     '"gap":"line one\\nline two, with a comma","evidence":"Ünïcödé ✓ 日本語 😀 a\\u2028b",'
     '"evidence_url":"https://example.com/a?b=1&c=2","value_band":"100k_1m",'
-    '"value_amount":"1234567.89","value_currency":"EUR","value_base":"1333333.33",'
+    '"value_amount":"1234567.89","value_currency":"EUR","value_base":"1308641.96",'
     '"event_date":"2025-04-15",'
     '"event_pressure":"+1 budget freeze","event_owner":null,"fit":"partly",'
     '"themes":["onboarding","pricing"],'
@@ -130,7 +130,7 @@ def hostile_discovery() -> Discovery:
         value_band=ValueBand.FROM_100K_TO_1M,
         value_amount=Decimal("1234567.89"),
         value_currency="EUR",
-        value_base=Decimal("1333333.33"),
+        value_base=Decimal("1308641.96"),  # EUR at 1.06, as start-up keeps it
         event_date=date(2025, 4, 15),
         event_pressure="+1 budget freeze",
         fit=Fit.PARTLY,

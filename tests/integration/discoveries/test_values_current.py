@@ -28,6 +28,11 @@ def _discovery(key: str, **fields) -> Discovery:
     return Discovery(**(values | fields))
 
 
+def updated(engine) -> list:
+    with session_scope(engine) as session:
+        return sorted(session.exec(select(Discovery.updated_at)).all())
+
+
 def values(engine) -> dict[str, Decimal | None]:
     with session_scope(engine) as session:
         rows = session.exec(select(Discovery.source_key, Discovery.value_base)).all()
@@ -41,7 +46,9 @@ def test_a_new_base_currency_or_new_rates_recompute_every_value_once(engine):
         session.add(_discovery("yen", value_amount=Decimal(5), value_currency="JPY",
                                value_base=Decimal(99)))  # fmt: skip
         session.add(_discovery("none"))
+    before = updated(engine)
     assert keep_values_current(engine, money("USD"))
+    assert updated(engine) == before  # a new rate is nobody's edit
     assert values(engine) == {
         "eur": Decimal(42400), "band": Decimal(55000), "yen": None, "none": None
     }  # fmt: skip

@@ -66,6 +66,15 @@ def test_the_owner_typed_is_kept_on_the_event_and_the_dialogue_moves_on():
     assert asked(result) == "who_cares" and result.state.follow_up is None
 
 
+@pytest.mark.parametrize(
+    ("text", "words"), [("  ", "Type the event's owner"), ("x" * 201, "at most 200")]
+)
+def test_an_empty_or_too_long_owner_is_asked_again_with_the_reason(text, words):
+    result = run(AT_EVENT, Reply("2027-03-31 renewal"), Reply(text))
+    assert more(result).about == "owner" and words in more(result).error
+    assert "owner" not in result.state.answers["event"]
+
+
 def test_the_owner_can_be_skipped_once_and_is_not_asked_again():
     result = run(AT_EVENT, Reply("2027-03-31 renewal"), Skip())
     assert asked(result) == "who_cares"
