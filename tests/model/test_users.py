@@ -72,6 +72,7 @@ ANSWERS = {  # sensible typed answers per question, a mistake or two among them
     "summary": ["submit", "edit 2", "back", "yes"],
 }
 SCOUTS = [SEED.scout, SEED.sally]
+THIN = ["better reporting", "a bulk import button", "keep it", "Their admins export to Excel"]
 OPENERS = ["hi", "Hello! Got one from a customer call", "I have a discovery"]
 GOOD = {  # answers a scout who knows what to say types
     "account": ["Globex", "Initech Ltd"],
@@ -88,7 +89,7 @@ GOOD = {  # answers a scout who knows what to say types
 }
 ONWARD = ("dialogue_pick", "dialogue_skip")
 SUMMARY = {"submit": "submit", "tick": "routes", "edit": "edit"}
-NAVIGATION = ("dialogue_back", "dialogue_cancel", "dialogue_skip", "dialogue_edit")
+NAVIGATION = ("dialogue_back", "dialogue_cancel", "dialogue_skip", "dialogue_edit", "dialogue_keep")
 STORIES = [
     "",
     "help",
@@ -173,6 +174,23 @@ class Users(RuleBasedStateMachine):
         untried = [c for c in paths if c.action_id not in self.reached]  # each path, not one
         if paths:
             self._use(data, person, untried or paths)
+
+    @rule(data=st.data())
+    def keep_a_thin_answer(self, data: st.DataObject) -> None:
+        """A scout types a thin outcome or gap, is challenged once, and keeps it by its button
+        (or types another: the second answer is taken as is)."""
+        person = data.draw(st.sampled_from(SCOUTS), label="scout")
+        dm = self.world.emulator.dm_channel_for(person)
+        asked = self._bot_messages(dm)
+        if not asked or _question_key(asked[-1]) not in ("outcome", "gap"):
+            return
+        self._send("message", person, data.draw(st.sampled_from(THIN), label="thin"))
+        controls = message_controls(self._bot_messages(dm)[-1], dm)
+        keep = [c for c in controls if c.action_id == "dialogue_keep"]
+        if keep and data.draw(st.booleans(), label="keep by button"):
+            self._use(data, person, keep)
+        elif keep:
+            self._send("message", person, data.draw(st.sampled_from(THIN), label="again"))
 
     @rule(data=st.data())
     def log_a_discovery_by_dm(self, data: st.DataObject) -> None:
