@@ -46,7 +46,7 @@ from sqlalchemy import Engine, event  # noqa: E402
 from bot.digests.build import build_digests  # noqa: E402
 from bot.digests.model import Week  # noqa: E402
 from bot.domain.themes import ValueNetwork, load_network  # noqa: E402
-from storage.engine import create_engine_for, session_scope  # noqa: E402
+from storage.engine import create_engine_for, read_scope, session_scope  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import metadata  # noqa: E402
 from storage.queries.digest_figures import plan_for_digests  # noqa: E402
@@ -292,7 +292,7 @@ def _network() -> ValueNetwork:
 
 def build_once(engine: Engine) -> int:
     """Build every digest of the week; return how many messages they hold."""
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:  # as bot.digests.jobs.build_week: no write lock
         digests = build_digests(
             session=session, week=WEEK, zone=ZONE, now=NOW, channels=CHANNELS,
             network=_network(), open_after_working_days=3,
