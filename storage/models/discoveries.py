@@ -35,6 +35,8 @@ class Discovery(SQLModel, table=True):
         # Digests: open loops (still new, logged before a moment) and first-time scouts.
         sa.Index("ix_discoveries_status_created_at", "status", "created_at"),
         sa.Index("ix_discoveries_scout_user_id_created_at", "scout_user_id", "created_at"),
+        # The sales digest's and the radar's compelling events of the coming weeks.
+        sa.Index("ix_discoveries_event_date", "event_date"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
