@@ -5,7 +5,7 @@ in range: a scan of the whole table on PostgreSQL, of every route on SQLite (ben
 at 1,000,000 discoveries). With an index on event_date it reads the month's events only.
 
 Revision ID: 0021
-Revises: 0014
+Revises: 0016
 Create Date: 2026-12-02
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0021"
-down_revision: str | None = "0014"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
