@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.digests.model import OPEN_COUNTED
 from bot.digests.theme_table import ThemeRow, theme_rows
+from bot.domain.decline import current_reasons
 from bot.domain.lifecycle import OUTCOME_LABELS, Outcome
 from bot.domain.money import current_money
 from bot.domain.themes import UNTHEMED, ValueNetwork
@@ -180,7 +181,10 @@ def _theme_entry(group: ThemeGroup, network: ValueNetwork) -> ThemeEntry:
 
 
 def answer(change: LoopLine) -> Answer:
-    """A status change with its outcome's label, when it has a known one."""
+    """A status change with its outcome's label (actioned) or its reason's (declined), if any."""
+    if change.to_status == Status.DECLINED:
+        reason = change.outcome_kind and current_reasons().get(change.outcome_kind).label
+        return Answer(change, reason or None)
     known = change.outcome_kind in set(Outcome)
     return Answer(change, OUTCOME_LABELS[Outcome(change.outcome_kind)] if known else None)
 
