@@ -6,11 +6,12 @@ how many more there are. Wording and Block Kit are rendering's business.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.digests.model import OPEN_COUNTED
+from bot.digests.quality import ScoutQuality, Tip, top_and_bottom
 from bot.digests.theme_table import ThemeRow, theme_rows
 from bot.domain.decline import current_reasons
 from bot.domain.lifecycle import OUTCOME_LABELS, Outcome
@@ -127,6 +128,10 @@ class CoachReport:
     recognised: Listing[ScoutCount]
     baseline_weeks: int  # rising themes: this week against the mean of so many weeks before
     cohort_weeks: int  # the loop figures are of the discoveries of so many weeks before
+    top_scouts: tuple[ScoutQuality, ...] = ()  # quality per scout: the best few
+    bottom_scouts: tuple[ScoutQuality, ...] = ()  # and the weakest few, weakest first
+    scout_count: int = 0  # scouts who logged this week (everyone is in `/scout coach`)
+    declines: tuple[tuple[str, int], ...] = ()  # (reason label, declines), in the reasons' order
 
 
 @dataclass(frozen=True)
@@ -137,6 +142,7 @@ class ScoutReport:
     week: Week
     logged: Listing[DiscoveryLine]
     answered: Listing[Answer]
+    tip: Tip | None = None  # the one part that would make their next discovery stronger
 
 
 def route_report(figures: RouteFigures, network: ValueNetwork) -> RouteReport:
@@ -219,6 +225,7 @@ def coach_report(figures: CoachFigures, network: ValueNetwork) -> CoachReport:
         for (index, week), total in zip(enumerate(figures.weeks), totals, strict=True)
     )
     done, timing = figures.completeness, figures.timing
+    top, bottom = top_and_bottom(figures.scouts)
     return CoachReport(
         week=figures.week, quiet=_coach_quiet(figures, trend), new=_total(trend[-1]),
         last_week=_total(trend[-2]) if len(trend) > 1 else 0, routes=routes, trend=trend,
@@ -231,7 +238,14 @@ def coach_report(figures: CoachFigures, network: ValueNetwork) -> CoachReport:
         median_answer=duration(timing.median_seconds), rising=rising(figures, network),
         recognised=listing(figures.recognised, total=figures.recognised_count),
         baseline_weeks=figures.baseline_weeks, cohort_weeks=figures.cohort_weeks,
+        top_scouts=top, bottom_scouts=bottom, scout_count=len(figures.scouts),
+        declines=decline_counts(figures.declines),
     )  # fmt: skip
+
+
+def decline_counts(declines: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
+    """Declines per reason as people read them, in the order the modal offers the reasons."""
+    return tuple((r.label, declines[r.key]) for r in current_reasons() if declines.get(r.key))
 
 
 def _coach_quiet(figures: CoachFigures, trend: tuple[TrendRow, ...]) -> bool:
@@ -259,6 +273,7 @@ def scout_report(news: ScoutNews) -> ScoutReport:
         week=news.week,
         logged=listing(news.logged, total=news.logged_count),
         answered=listing([answer(change) for change in news.answered], total=news.answered_count),
+        tip=news.tip,
     )
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot.digests.model import OPEN_COUNTED, Week
+from bot.digests.quality import ScoutQuality, ScoutRow, Tip, missing_of, scout_quality, tips
+from bot.domain.decline import current_reasons
+from bot.domain.opener.quality import completeness_parts
 from bot.routes import Route, current_routes
 from bot.working_days import WEEKDAYS, WorkingCalendar
 from storage.enums import DiscoveryStatus
@@ -31,6 +35,7 @@ from storage.queries.digest_routes import (
     thanked_per_route,
     themes_per_route,
 )
+from storage.queries.digest_scouts import decline_reasons, scout_rows
 from storage.queries.digest_trends import (
     Completeness,
     LoopTiming,
@@ -101,6 +106,8 @@ class CoachFigures:
     baseline_weeks: int = BASELINE_WEEKS  # `themes[…].before` counts this many weeks
     cohort_weeks: int = COHORT_WEEKS  # `timing` is of the discoveries of this many weeks
     totals: tuple[int, ...] = ()  # discoveries per trend week, each counted once
+    scouts: tuple[ScoutQuality, ...] = ()  # everyone who logged this week, best first
+    declines: Mapping[str, int] = field(default_factory=dict)  # this week's, per reason key
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,7 @@ class ScoutNews:
     logged: tuple[DiscoveryLine, ...] = ()
     answered_count: int = 0
     answered: tuple[LoopLine, ...] = ()
+    tip: Tip | None = None  # the part they most often left out this week, if they logged
 
 
 @dataclass(frozen=True)
@@ -214,23 +222,50 @@ def coach_figures(*, session: Session, week: Week, zone: ZoneInfo, now: datetime
         completeness=completeness(session=session, start=start, end=end), timing=timing,
         themes=tuple(theme_trends(session=session, before=baseline, start=start, end=end)),
         recognised_count=count, recognised=tuple(scouts), totals=totals,
+        scouts=tuple(week_quality(session=session, week=week, zone=zone, now=now)),
+        declines=declines_of_week(session=session, start=start, end=end),
     )  # fmt: skip
 
 
+def week_quality(
+    *, session: Session, week: Week, zone: ZoneInfo, now: datetime
+) -> list[ScoutQuality]:
+    """Quality per scout of the week's discoveries (loops as of the week's end, or now)."""
+    start, end = week.bounds(zone)
+    return scout_quality(week_rows(session=session, start=start, end=end, as_of=min(end, now)))
+
+
+def week_rows(
+    *, session: Session, start: datetime, end: datetime, as_of: datetime
+) -> list[ScoutRow]:
+    """The discoveries logged in [start, end) with what their scouts filled in and their loops."""
+    return [
+        ScoutRow(**row) for row in scout_rows(session=session, start=start, end=end, as_of=as_of)
+    ]
+
+
+def declines_of_week(*, session: Session, start: datetime, end: datetime) -> dict[str, int]:
+    """The week's declines per reason of prompts/decline_reasons.yaml (unknown or none: other)."""
+    reasons, counts = current_reasons(), Counter[str]()
+    for key, count in decline_reasons(session=session, start=start, end=end).items():
+        counts[reasons.counted(key)] += count
+    return dict(counts)
+
+
 def scout_news(*, session: Session, week: Week, zone: ZoneInfo) -> list[ScoutNews]:
-    """Every scout with something new this week: discoveries logged, or answered, or both."""
+    """Every scout with something new this week: discoveries logged, or answered, or both;
+    each who logged gets the one part they most often left out, with a colleague's example."""
     start, end = week.bounds(zone)
     span = {"session": session, "start": start, "end": end, "per_scout": PER_SCOUT}
     logged, answered = scout_logged(**span), scout_changes(**span)
+    rows = week_rows(session=session, start=start, end=end, as_of=end)
+    advice = tips(rows, completeness_parts(), missing_of(rows))
     news = []
     for user in sorted(set(logged) | set(answered)):
         logged_count, logged_lines = logged.get(user, (0, []))
         answered_count, answered_lines = answered.get(user, (0, []))
-        news.append(
-            ScoutNews(
-                user, week, logged_count, tuple(logged_lines), answered_count, tuple(answered_lines)
-            )
-        )
+        lines = (tuple(logged_lines), answered_count, tuple(answered_lines))
+        news.append(ScoutNews(user, week, logged_count, *lines, advice.get(user)))
     return news
 
 

@@ -256,3 +256,27 @@ def test_value_by_theme_compares_the_week_with_an_average_week_of_the_four_befor
 
     # 120,000 over the four weeks before: 30,000 a week on average, as much as this week.
     assert (onboarding.value, onboarding.value_before) == (Decimal(30000), Decimal(30000))
+
+
+def test_the_coach_sees_quality_per_scout_counted_per_discovery(session, hand_made_week):
+    add_change(session, hand_made_week["globex"], to="declined", at=local(2026, 11, 22, 23, 50),
+               actor="UPM3", outcome_kind="not_now")  # fmt: skip
+    figures = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER)
+
+    scouts = {q.user_id: q for q in figures.scouts}
+    assert set(scouts) == {"U1", "U2", "U4"}  # U3's was withdrawn; Initech is next week's
+    u1 = scouts["U1"]  # Acme (valued, picked up after 26 h, actioned) and " acme " (evidence)
+    assert (u1.discoveries, u1.valued, u1.with_evidence) == (2, 1, 1)
+    assert (u1.acknowledged, u1.actioned, round(u1.median_seconds)) == (1, 1, 26 * 3600)
+    assert scouts["U2"].acknowledged == 1 and scouts["U4"].with_evidence == 1
+    # Vandelay's decline has no reason (from before reasons): it counts as other.
+    assert figures.declines == {"other": 1, "not_now": 1}
+
+
+def test_a_scout_who_logged_gets_a_tip_with_a_colleagues_example(session, hand_made_week):
+    news = {n.user_id: n for n in scout_news(session=session, week=WEEK, zone=BERLIN)}
+
+    tip = news["U1"].tip
+    assert tip is not None and (tip.missing, tip.of) == (2, 2)
+    assert tip.example is None or tip.example.scout_user_id != "U1"
+    assert news["U5"].tip is None  # answered this week, logged nothing: no tip
