@@ -111,11 +111,11 @@ def _one(user: str, rows: Sequence[ScoutRow], lacking: Missing) -> ScoutQuality:
 def top_and_bottom(
     qualities: Sequence[ScoutQuality], shown: int = SHOWN
 ) -> tuple[tuple[ScoutQuality, ...], tuple[ScoutQuality, ...]]:
-    """The best `shown` and the weakest `shown` (weakest first), never the same scout twice."""
-    top = tuple(qualities[:shown])
-    rest = qualities[shown:]
-    bottom = tuple(reversed(rest[-shown:])) if rest else ()
-    return top, bottom
+    """The best `shown` and the weakest `shown` (weakest first), never the same scout twice;
+    fewer than twice `shown`: the better half on top, the rest below."""
+    top = tuple(qualities[: min(shown, (len(qualities) + 1) // 2)])
+    rest = qualities[len(top) :]
+    return top, tuple(reversed(rest[-shown:]))
 
 
 def tips(

@@ -62,11 +62,9 @@ def test_top_and_bottom_five_never_name_a_scout_twice():
         q.user_id for q in bottom
     }
     assert all(q.completeness == 5 for q in top) and all(q.completeness == 0 for q in bottom)
-    few_top, few_bottom = top_and_bottom(qualities[:7])
-    assert len(few_top) == 5 and [q.user_id for q in few_bottom] == [
-        qualities[6].user_id,
-        qualities[5].user_id,
-    ]
+    few_top, few_bottom = top_and_bottom(qualities[:7])  # the better half on top
+    assert len(few_top) == 4 and few_bottom == (qualities[6], qualities[5], qualities[4])
+    assert top_and_bottom(qualities[:1]) == ((qualities[0],), ())
 
 
 def test_the_tip_is_the_part_left_out_most_often_with_a_colleagues_example():
