@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.digests.chart import trend_chart
+from bot.digests.chart import CoachChartData, coach_chart
 from bot.digests.compose import CoachReport, coach_report, route_report, scout_report
 from bot.digests.events import events_messages
 from bot.digests.figures import (
@@ -139,21 +139,30 @@ def build_coach_digest(
     parent, thread = coach_messages(report)
     chart = None
     if not report.quiet:
-        chart = trend_chart(
-            weeks=[row.week for row in report.trend],
-            series=_trend_series(report),
-            title=say("digest_chart_title", first=report.trend[0].week, last=week.key),
-        )  # fmt: skip
+        title = say("digest_chart_title", first=report.trend[0].week, last=week.key)
+        chart = coach_chart(chart_data(report), title=title)
     return Digest(DigestKind.COACH, COACH, channel_id, week, parent, thread, chart)
 
 
-def _trend_series(report: CoachReport) -> dict[str, list[int]]:
-    """The chart's lines: one per route, named as people read it."""
+def chart_data(report: CoachReport) -> CoachChartData:
+    """The four panels' lines, named as people read them; the loop panel is a mapping so that
+    more stages (realised) join it as more lines."""
     routes = current_routes()
-    return {
+    by_route = {
         routes.label(route): [row.counts[i] for row in report.trend]
         for i, route in enumerate(report.routes)
     }
+    words = {"valued": "value", "with_event": "event", "with_evidence": "evidence"}
+    completeness = {
+        say(f"chart_completeness_{words[part]}"): values
+        for part, values in report.completeness_trend.items()
+    }
+    stages = {"answered": "acknowledged", "actioned": "actioned"}
+    loops = {
+        say(f"chart_loops_{stages.get(part, part)}"): v for part, v in report.loop_trend.items()
+    }
+    weeks = [row.week for row in report.trend]
+    return CoachChartData(weeks, by_route, completeness, loops, report.answer_hours)
 
 
 def build_scout_digests(

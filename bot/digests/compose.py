@@ -7,8 +7,8 @@ how many more there are. Wording and Block Kit are rendering's business.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from bot.digests.model import OPEN_COUNTED
 from bot.digests.quality import ScoutQuality, Tip, top_and_bottom
@@ -132,6 +132,10 @@ class CoachReport:
     bottom_scouts: tuple[ScoutQuality, ...] = ()  # and the weakest few, weakest first
     scout_count: int = 0  # scouts who logged this week (everyone is in `/scout coach`)
     declines: tuple[tuple[str, int], ...] = ()  # (reason label, declines), in the reasons' order
+    # The chart's trends, a value per trend week (None: no discoveries that week).
+    completeness_trend: Mapping[str, tuple[int | None, ...]] = field(default_factory=dict)
+    loop_trend: Mapping[str, tuple[int | None, ...]] = field(default_factory=dict)
+    answer_hours: tuple[float | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -239,8 +243,27 @@ def coach_report(figures: CoachFigures, network: ValueNetwork) -> CoachReport:
         recognised=listing(figures.recognised, total=figures.recognised_count),
         baseline_weeks=figures.baseline_weeks, cohort_weeks=figures.cohort_weeks,
         top_scouts=top, bottom_scouts=bottom, scout_count=len(figures.scouts),
-        declines=decline_counts(figures.declines),
+        declines=decline_counts(figures.declines), **_chart_trends(figures),
     )  # fmt: skip
+
+
+def _chart_trends(figures: CoachFigures) -> dict[str, Any]:
+    """Per trend week: the shares with value, event, evidence; acknowledged and actioned (of the
+    week's discoveries, as their loops stand); median hours to the first answer."""
+    done, loops = figures.completeness_trend, figures.loop_trend
+    return {
+        "completeness_trend": {
+            part: tuple(percent(getattr(week, part), week.total) for week in done)
+            for part in ("valued", "with_event", "with_evidence")
+        },
+        "loop_trend": {
+            part: tuple(percent(getattr(week, part), week.logged) for week in loops)
+            for part in ("answered", "actioned")
+        },
+        "answer_hours": tuple(
+            None if w.median_seconds is None else w.median_seconds / 3600 for w in loops
+        ),
+    }
 
 
 def decline_counts(declines: Mapping[str, int]) -> tuple[tuple[str, int], ...]:

@@ -35,7 +35,13 @@ from storage.queries.digest_routes import (
     thanked_per_route,
     themes_per_route,
 )
-from storage.queries.digest_scouts import decline_reasons, scout_rows
+from storage.queries.digest_scouts import (
+    LoopWeek,
+    decline_reasons,
+    scout_rows,
+    weekly_completeness,
+    weekly_loops,
+)
 from storage.queries.digest_trends import (
     Completeness,
     LoopTiming,
@@ -108,6 +114,9 @@ class CoachFigures:
     totals: tuple[int, ...] = ()  # discoveries per trend week, each counted once
     scouts: tuple[ScoutQuality, ...] = ()  # everyone who logged this week, best first
     declines: Mapping[str, int] = field(default_factory=dict)  # this week's, per reason key
+    # The chart's trend weeks: completeness, and loops as they stand (at the week's end, or now).
+    completeness_trend: tuple[Completeness, ...] = ()
+    loop_trend: tuple[LoopWeek, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -224,6 +233,8 @@ def coach_figures(*, session: Session, week: Week, zone: ZoneInfo, now: datetime
         recognised_count=count, recognised=tuple(scouts), totals=totals,
         scouts=tuple(week_quality(session=session, week=week, zone=zone, now=now)),
         declines=declines_of_week(session=session, start=start, end=end),
+        completeness_trend=tuple(weekly_completeness(session=session, edges=edges)),
+        loop_trend=tuple(weekly_loops(session=session, edges=edges, as_of=min(end, now))),
     )  # fmt: skip
 
 

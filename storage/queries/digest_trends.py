@@ -114,14 +114,19 @@ def participation(
 
 def completeness(*, session: Session, start: datetime, end: datetime) -> Completeness:
     """How complete the discoveries of [start, end) are: value, compelling event, evidence."""
-    query = sa.select(
+    query = sa.select(*completeness_columns()).where(logged_between(start, end))
+    total, valued, event, evidence = session.exec(query).one()
+    return Completeness(total, valued or 0, event or 0, evidence or 0)
+
+
+def completeness_columns() -> tuple[Any, ...]:
+    """Discoveries, and how many have a value, a compelling event, evidence: aggregates."""
+    return (
         sa.func.count(),
         _share(_valued()),
         _share(_filled(Discovery.event_pressure) | col(Discovery.event_date).is_not(None)),
         _share(_filled(Discovery.evidence) | _filled(Discovery.evidence_url)),
-    ).where(logged_between(start, end))
-    total, valued, event, evidence = session.exec(query).one()
-    return Completeness(total, valued or 0, event or 0, evidence or 0)
+    )
 
 
 def _share(condition: sa.ColumnElement[bool]) -> Any:

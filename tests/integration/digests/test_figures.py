@@ -280,3 +280,20 @@ def test_a_scout_who_logged_gets_a_tip_with_a_colleagues_example(session, hand_m
     assert tip is not None and (tip.missing, tip.of) == (2, 2)
     assert tip.example is None or tip.example.scout_user_id != "U1"
     assert news["U5"].tip is None  # answered this week, logged nothing: no tip
+
+
+def test_the_chart_trends_count_each_weeks_completeness_and_loops_as_they_stand(
+    session, hand_made_week
+):
+    figures = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER)
+    loops, done = figures.loop_trend, figures.completeness_trend
+
+    assert len(loops) == len(done) == 12
+    # W47: Acme picked up after 26 h and actioned; Globex, " acme ", Hooli (a re-route only).
+    assert loops[-1][:3] == (4, 1, 1) and round(loops[-1].median_seconds) == 26 * 3600
+    assert loops[-2][:3] == (1, 0, 0) and loops[-2].median_seconds is None  # W46: Umbrella
+    assert loops[-3][:3] == (1, 1, 0) and round(loops[-3].median_seconds) == 17 * DAY  # Vandelay
+    # W44: Stark picked up after a day; actioned only after the week's end.
+    assert loops[-4][:3] == (1, 1, 0) and round(loops[-4].median_seconds) == DAY
+    assert loops[0][:3] == (0, 0, 0)
+    assert done[-1] == figures.completeness and done[-2] == Completeness(1, 0, 0, 0)
