@@ -13,10 +13,12 @@ from bot.digests.compose import CoachReport, coach_report, route_report, scout_r
 from bot.digests.events import events_messages
 from bot.digests.figures import (
     RouteCounts,
+    WeekScouts,
     coach_figures,
     route_counts,
     route_figures,
     scout_news,
+    week_scouts,
 )
 from bot.digests.messages import coach_messages, route_messages, scout_messages
 from bot.digests.model import Digest, DigestKind, Week
@@ -63,14 +65,20 @@ def build_digests(
         session=session, week=week, zone=zone, now=now, routes=routes, channels=channels,
         network=network, open_after=open_after_working_days, calendar=calendar,
     )  # fmt: skip
-    if COACH in wanted and COACH in channels:
-        coach = build_coach_digest(
+    coach, scout = COACH in wanted and COACH in channels, SCOUT in wanted
+    # Both read the week's discoveries as their scouts filled them in: once.
+    filled = (
+        week_scouts(session=session, week=week, zone=zone, now=now) if coach and scout else None
+    )
+    if coach:
+        digests.append(build_coach_digest(
             session=session, week=week, zone=zone, now=now, channel_id=channels[COACH],
-            network=network,
-        )  # fmt: skip
-        digests.append(coach)
-    if SCOUT in wanted:
-        digests += build_scout_digests(session=session, week=week, zone=zone, skip=skip_scouts)
+            network=network, filled=filled,
+        ))  # fmt: skip
+    if scout:
+        digests += build_scout_digests(
+            session=session, week=week, zone=zone, skip=skip_scouts, filled=filled
+        )
     return digests
 
 
@@ -132,9 +140,10 @@ def build_coach_digest(
     now: datetime,
     channel_id: str,
     network: ValueNetwork,
+    filled: WeekScouts | None = None,
 ) -> Digest:
     """The coaches' digest, with the 12-week trend chart (none in a quiet week)."""
-    figures = coach_figures(session=session, week=week, zone=zone, now=now)
+    figures = coach_figures(session=session, week=week, zone=zone, now=now, filled=filled)
     report = coach_report(figures, network)
     parent, thread = coach_messages(report)
     chart = None
@@ -166,11 +175,12 @@ def chart_data(report: CoachReport) -> CoachChartData:
 
 
 def build_scout_digests(
-    *, session: Session, week: Week, zone: ZoneInfo, skip: frozenset[str] = frozenset()
-) -> list[Digest]:
+    *, session: Session, week: Week, zone: ZoneInfo, skip: frozenset[str] = frozenset(),
+    filled: WeekScouts | None = None,
+) -> list[Digest]:  # fmt: skip
     """A DM digest for each scout with news this week, except those who turned them off."""
     digests = []
-    for news in scout_news(session=session, week=week, zone=zone):
+    for news in scout_news(session=session, week=week, zone=zone, filled=filled):
         if news.user_id in skip:
             continue
         parent, thread = scout_messages(scout_report(news))

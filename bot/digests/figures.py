@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -211,8 +211,11 @@ def theme_values_per_route(
     return value_by_theme_per_route(session=session, start=start, end=end, before=before)
 
 
-def coach_figures(*, session: Session, week: Week, zone: ZoneInfo, now: datetime) -> CoachFigures:
-    """Query the coaches' figures for a week: 12-week trend, participation, loops, themes."""
+def coach_figures(
+    *, session: Session, week: Week, zone: ZoneInfo, now: datetime, filled: WeekScouts | None = None
+) -> CoachFigures:
+    """Query the coaches' figures for a week: 12-week trend, participation, loops, themes,
+    quality per scout (of `filled`, if the caller has it already)."""
     start, end = week.bounds(zone)
     weeks = tuple(week.shifted(n) for n in range(1 - TREND_WEEKS, 1))
     edges = [w.bounds(zone)[0] for w in weeks] + [end]
@@ -231,28 +234,36 @@ def coach_figures(*, session: Session, week: Week, zone: ZoneInfo, now: datetime
         completeness=completeness(session=session, start=start, end=end), timing=timing,
         themes=tuple(theme_trends(session=session, before=baseline, start=start, end=end)),
         recognised_count=count, recognised=tuple(scouts), totals=totals,
-        scouts=tuple(week_quality(session=session, week=week, zone=zone, now=now)),
+        scouts=tuple(week_quality(session=session, week=week, zone=zone, now=now, filled=filled)),
         declines=declines_of_week(session=session, start=start, end=end),
         completeness_trend=tuple(weekly_completeness(session=session, edges=edges)),
         loop_trend=tuple(weekly_loops(session=session, edges=edges, as_of=min(end, now))),
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class WeekScouts:
+    """The week's discoveries as the scouts filled them in, and what each lacks: worked out
+    once for both the coaches' quality per scout and the scouts' tips."""
+
+    rows: tuple[ScoutRow, ...]
+    missing: Mapping[int, Sequence[str]]
+
+
+def week_scouts(*, session: Session, week: Week, zone: ZoneInfo, now: datetime) -> WeekScouts:
+    """The week's discoveries with their loops as of the week's end (or now, if sooner)."""
+    start, end = week.bounds(zone)
+    found = scout_rows(session=session, start=start, end=end, as_of=min(end, now))
+    rows = tuple(ScoutRow(**row) for row in found)
+    return WeekScouts(rows, missing_of(rows))
+
+
 def week_quality(
-    *, session: Session, week: Week, zone: ZoneInfo, now: datetime
+    *, session: Session, week: Week, zone: ZoneInfo, now: datetime, filled: WeekScouts | None = None
 ) -> list[ScoutQuality]:
     """Quality per scout of the week's discoveries (loops as of the week's end, or now)."""
-    start, end = week.bounds(zone)
-    return scout_quality(week_rows(session=session, start=start, end=end, as_of=min(end, now)))
-
-
-def week_rows(
-    *, session: Session, start: datetime, end: datetime, as_of: datetime
-) -> list[ScoutRow]:
-    """The discoveries logged in [start, end) with what their scouts filled in and their loops."""
-    return [
-        ScoutRow(**row) for row in scout_rows(session=session, start=start, end=end, as_of=as_of)
-    ]
+    filled = filled or week_scouts(session=session, week=week, zone=zone, now=now)
+    return scout_quality(filled.rows, filled.missing)
 
 
 def declines_of_week(*, session: Session, start: datetime, end: datetime) -> dict[str, int]:
@@ -263,14 +274,16 @@ def declines_of_week(*, session: Session, start: datetime, end: datetime) -> dic
     return dict(counts)
 
 
-def scout_news(*, session: Session, week: Week, zone: ZoneInfo) -> list[ScoutNews]:
+def scout_news(
+    *, session: Session, week: Week, zone: ZoneInfo, filled: WeekScouts | None = None
+) -> list[ScoutNews]:
     """Every scout with something new this week: discoveries logged, or answered, or both;
     each who logged gets the one part they most often left out, with a colleague's example."""
     start, end = week.bounds(zone)
     span = {"session": session, "start": start, "end": end, "per_scout": PER_SCOUT}
     logged, answered = scout_logged(**span), scout_changes(**span)
-    rows = week_rows(session=session, start=start, end=end, as_of=end)
-    advice = tips(rows, completeness_parts(), missing_of(rows))
+    filled = filled or week_scouts(session=session, week=week, zone=zone, now=end)
+    advice = tips(filled.rows, completeness_parts(), filled.missing)
     news = []
     for user in sorted(set(logged) | set(answered)):
         logged_count, logged_lines = logged.get(user, (0, []))

@@ -42,19 +42,16 @@ def scout_rows(
     """
     change, first = loop_changes(as_of)
     actioned = sa.func.max(sa.case((col(StatusChange.to_status) == Status.ACTIONED, 1), else_=0))
-    # Grouped by id alone, then joined for the wide columns: texts are read, never grouped.
-    loops = (
-        sa.select(col(Discovery.id).label("id"), first.label("first"), actioned.label("actioned"))
+    seconds = seconds_between(session, col(Discovery.created_at), first)
+    # Grouped by the primary key alone: its other columns depend on it (SQLite and PostgreSQL
+    # both allow that), so the texts are read, never grouped. A join to a grouped subquery
+    # instead was a nested scan on SQLite: 0.34 s for 962 rows, quadratic in the week.
+    query = (
+        sa.select(*COLUMNS, seconds.label("answer_seconds"), actioned.label("actioned"))
         .select_from(Discovery)
         .outerjoin(StatusChange, change)
         .where(logged_between(start, end))
         .group_by(col(Discovery.id))
-        .subquery()
-    )
-    seconds = seconds_between(session, col(Discovery.created_at), loops.c.first)
-    query = (
-        sa.select(*COLUMNS, seconds.label("answer_seconds"), loops.c.actioned)
-        .join(loops, loops.c.id == col(Discovery.id))
         .order_by(col(Discovery.id))
     )
     return [
