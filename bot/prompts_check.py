@@ -14,6 +14,7 @@ from jinja2 import TemplateError, TemplateSyntaxError
 import prompts
 from bot.dialogue.amounts import UNKNOWN_BAND
 from bot.dialogue.definition import DefinitionError, Kind, load_definition
+from bot.domain.decline import DeclineError, load_reasons
 from bot.domain.money import RatesError, check_covers, load_money, use_base_currency
 from bot.domain.opener.lexicon import LexiconError, load_lexicon
 from bot.domain.routing import RoutingError, load_rules
@@ -77,7 +78,10 @@ def check_prompts(directory: Path) -> None:
         load_network(directory / "value_network.yaml")
         load_lexicon(directory / "opener.yaml")
         check_copy(directory / "texts.yaml")
-    except (DefinitionError, RoutingError, NetworkError, LexiconError, WordingError) as problem:
+        load_reasons(directory / "decline_reasons.yaml")
+    except (
+        DefinitionError, RoutingError, NetworkError, LexiconError, WordingError, DeclineError,
+    ) as problem:  # fmt: skip
         raise SettingsError(str(problem)) from None
     _check_templates(directory)
 

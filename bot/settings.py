@@ -40,6 +40,7 @@ HINTS = {
     "SLACK_API_URL": "the Web API base URL, e.g. https://slack.com/api/",
     "DATABASE_URL": "e.g. sqlite:///valuescout.db or postgresql+psycopg://user:pass@host/db",
     "VALUESCOUT_ADMINS": "comma-separated Slack user ids, e.g. U012AB3CD,U045EF6GH",
+    "VALUESCOUT_COACHES": "comma-separated Slack user ids, e.g. U012AB3CD (coach channel members count too)",
     "VALUESCOUT_TIMEZONE": "an IANA time zone name, e.g. Europe/Berlin",
     "VALUESCOUT_HOLIDAYS": "a country code whose public holidays are no working days, e.g. DE",
     "VALUESCOUT_DIGEST_SCHEDULE": "a day of the week and a time, e.g. 'mon 09:00'",
@@ -141,6 +142,10 @@ class Settings(BaseSettings):
     coach_channel: str | None = Field(None, validation_alias="VALUESCOUT_COACH_CHANNEL")
     admins: Annotated[frozenset[str], NoDecode] = Field(
         frozenset(), validation_alias="VALUESCOUT_ADMINS"
+    )
+    # Who sees `/scout coach` besides the coach channel's members.
+    coaches: Annotated[frozenset[str], NoDecode] = Field(
+        frozenset(), validation_alias="VALUESCOUT_COACHES"
     )
     timezone: str = Field("UTC", validation_alias="VALUESCOUT_TIMEZONE")
     holidays: str | None = Field(None, validation_alias="VALUESCOUT_HOLIDAYS")
@@ -277,7 +282,7 @@ class Settings(BaseSettings):
             raise ValueError("is not a Slack channel id (like C0123ABCD)")
         return value or None
 
-    @field_validator("admins", mode="before")
+    @field_validator("admins", "coaches", mode="before")
     @classmethod
     def _admin_ids(cls, value: object) -> object:
         value = _split_ids(value)

@@ -45,6 +45,10 @@ SCOUTS = ("U0SCOUT", "U0SALLY", "U0COACH", "U0ADMIN")
 ACTORS = {"sales": "U0SALLY", "marketing": "U0COACH", "product": "U0DANA"}
 OUTCOMES = (("opportunity", "Opportunity opened"), ("content", "New value story in the deck"),
             ("roadmap", "On the roadmap for next quarter"), ("training", "Added to onboarding"))  # fmt: skip
+# Why some are declined (keys of prompts/decline_reasons.yaml), picked by the discovery's id so
+# the sample's random sequence (and every figure drawn from it) stays as it was.
+DECLINES = (("not_a_fit", "Not a fit for our market"), ("covered", "Already in the Q2 deck"),
+            ("not_now", None), ("duplicate", None), ("other", "Budget frozen this year"))  # fmt: skip
 
 
 def add_sample_history(
@@ -114,7 +118,7 @@ def _answer(session, rng: random.Random, rows: tuple, actor: str, now: datetime)
         kind, note = rng.choice(OUTCOMES)
         steps.append((DiscoveryStatus.ACTIONED, closed, kind, note))
     elif closed <= now and roll < 0.7:
-        steps.append((DiscoveryStatus.DECLINED, closed, None, "Not a fit for our market"))
+        steps.append((DiscoveryStatus.DECLINED, closed, *DECLINES[discovery.id % len(DECLINES)]))
     before = DiscoveryStatus.NEW
     for status, at, kind, note in steps:
         session.add(StatusChange(discovery_id=discovery.id, route_id=route.id, from_status=before,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-SUBCOMMANDS = ("help", "config", "account", "search", "themes")
+SUBCOMMANDS = ("help", "config", "account", "search", "themes", "coach")
 LOOKUPS = ("account", "search")  # followed by what to look up: they answer, never log
 TAKE_TEXT = ("themes",)  # subcommands whose words follow them: `/scout themes onboarding`
 ALIASES = {"?": "help"}
@@ -13,6 +13,7 @@ ALIASES = {"?": "help"}
 MEANT = {
     "settings": "config", "setting": "config", "configure": "config", "setup": "config",
     "admin": "config", "options": "config", "commands": "help", "info": "help",
+    "coaching": "coach", "coaches": "coach", "scouts": "coach", "quality": "coach",
 }  # fmt: skip
 
 

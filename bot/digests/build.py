@@ -8,15 +8,17 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot.digests.chart import trend_chart
+from bot.digests.chart import CoachChartData, coach_chart
 from bot.digests.compose import CoachReport, coach_report, route_report, scout_report
 from bot.digests.events import events_messages
 from bot.digests.figures import (
     RouteCounts,
+    WeekScouts,
     coach_figures,
     route_counts,
     route_figures,
     scout_news,
+    week_scouts,
 )
 from bot.digests.messages import coach_messages, route_messages, scout_messages
 from bot.digests.model import Digest, DigestKind, Week
@@ -63,14 +65,20 @@ def build_digests(
         session=session, week=week, zone=zone, now=now, routes=routes, channels=channels,
         network=network, open_after=open_after_working_days, calendar=calendar,
     )  # fmt: skip
-    if COACH in wanted and COACH in channels:
-        coach = build_coach_digest(
+    coach, scout = COACH in wanted and COACH in channels, SCOUT in wanted
+    # Both read the week's discoveries as their scouts filled them in: once.
+    filled = (
+        week_scouts(session=session, week=week, zone=zone, now=now) if coach and scout else None
+    )
+    if coach:
+        digests.append(build_coach_digest(
             session=session, week=week, zone=zone, now=now, channel_id=channels[COACH],
-            network=network,
-        )  # fmt: skip
-        digests.append(coach)
-    if SCOUT in wanted:
-        digests += build_scout_digests(session=session, week=week, zone=zone, skip=skip_scouts)
+            network=network, filled=filled,
+        ))  # fmt: skip
+    if scout:
+        digests += build_scout_digests(
+            session=session, week=week, zone=zone, skip=skip_scouts, filled=filled
+        )
     return digests
 
 
@@ -132,36 +140,47 @@ def build_coach_digest(
     now: datetime,
     channel_id: str,
     network: ValueNetwork,
+    filled: WeekScouts | None = None,
 ) -> Digest:
     """The coaches' digest, with the 12-week trend chart (none in a quiet week)."""
-    figures = coach_figures(session=session, week=week, zone=zone, now=now)
+    figures = coach_figures(session=session, week=week, zone=zone, now=now, filled=filled)
     report = coach_report(figures, network)
     parent, thread = coach_messages(report)
     chart = None
     if not report.quiet:
-        chart = trend_chart(
-            weeks=[row.week for row in report.trend],
-            series=_trend_series(report),
-            title=say("digest_chart_title", first=report.trend[0].week, last=week.key),
-        )  # fmt: skip
+        title = say("digest_chart_title", first=report.trend[0].week, last=week.key)
+        chart = coach_chart(chart_data(report), title=title)
     return Digest(DigestKind.COACH, COACH, channel_id, week, parent, thread, chart)
 
 
-def _trend_series(report: CoachReport) -> dict[str, list[int]]:
-    """The chart's lines: one per route, named as people read it."""
+def chart_data(report: CoachReport) -> CoachChartData:
+    """The four panels' lines, named as people read them; the loop panel is a mapping so that
+    more stages (realised) join it as more lines."""
     routes = current_routes()
-    return {
+    by_route = {
         routes.label(route): [row.counts[i] for row in report.trend]
         for i, route in enumerate(report.routes)
     }
+    words = {"valued": "value", "with_event": "event", "with_evidence": "evidence"}
+    completeness = {
+        say(f"chart_completeness_{words[part]}"): values
+        for part, values in report.completeness_trend.items()
+    }
+    stages = {"answered": "acknowledged", "actioned": "actioned"}
+    loops = {
+        say(f"chart_loops_{stages.get(part, part)}"): v for part, v in report.loop_trend.items()
+    }
+    weeks = [row.week for row in report.trend]
+    return CoachChartData(weeks, by_route, completeness, loops, report.answer_hours)
 
 
 def build_scout_digests(
-    *, session: Session, week: Week, zone: ZoneInfo, skip: frozenset[str] = frozenset()
-) -> list[Digest]:
+    *, session: Session, week: Week, zone: ZoneInfo, skip: frozenset[str] = frozenset(),
+    filled: WeekScouts | None = None,
+) -> list[Digest]:  # fmt: skip
     """A DM digest for each scout with news this week, except those who turned them off."""
     digests = []
-    for news in scout_news(session=session, week=week, zone=zone):
+    for news in scout_news(session=session, week=week, zone=zone, filled=filled):
         if news.user_id in skip:
             continue
         parent, thread = scout_messages(scout_report(news))

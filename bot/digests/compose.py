@@ -6,12 +6,14 @@ how many more there are. Wording and Block Kit are rendering's business.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from bot.digests.model import OPEN_COUNTED
+from bot.digests.quality import ScoutQuality, Tip, top_and_bottom
 from bot.digests.theme_table import ThemeRow, theme_rows
+from bot.domain.decline import current_reasons
 from bot.domain.lifecycle import OUTCOME_LABELS, Outcome
 from bot.domain.money import current_money
 from bot.domain.themes import UNTHEMED, ValueNetwork
@@ -126,6 +128,14 @@ class CoachReport:
     recognised: Listing[ScoutCount]
     baseline_weeks: int  # rising themes: this week against the mean of so many weeks before
     cohort_weeks: int  # the loop figures are of the discoveries of so many weeks before
+    top_scouts: tuple[ScoutQuality, ...] = ()  # quality per scout: the best few
+    bottom_scouts: tuple[ScoutQuality, ...] = ()  # and the weakest few, weakest first
+    scout_count: int = 0  # scouts who logged this week (everyone is in `/scout coach`)
+    declines: tuple[tuple[str, int], ...] = ()  # (reason label, declines), in the reasons' order
+    # The chart's trends, a value per trend week (None: no discoveries that week).
+    completeness_trend: Mapping[str, tuple[int | None, ...]] = field(default_factory=dict)
+    loop_trend: Mapping[str, tuple[int | None, ...]] = field(default_factory=dict)
+    answer_hours: tuple[float | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,6 +146,7 @@ class ScoutReport:
     week: Week
     logged: Listing[DiscoveryLine]
     answered: Listing[Answer]
+    tip: Tip | None = None  # the one part that would make their next discovery stronger
 
 
 def route_report(figures: RouteFigures, network: ValueNetwork) -> RouteReport:
@@ -180,7 +191,10 @@ def _theme_entry(group: ThemeGroup, network: ValueNetwork) -> ThemeEntry:
 
 
 def answer(change: LoopLine) -> Answer:
-    """A status change with its outcome's label, when it has a known one."""
+    """A status change with its outcome's label (actioned) or its reason's (declined), if any."""
+    if change.to_status == Status.DECLINED:
+        reason = change.outcome_kind and current_reasons().get(change.outcome_kind).label
+        return Answer(change, reason or None)
     known = change.outcome_kind in set(Outcome)
     return Answer(change, OUTCOME_LABELS[Outcome(change.outcome_kind)] if known else None)
 
@@ -215,6 +229,7 @@ def coach_report(figures: CoachFigures, network: ValueNetwork) -> CoachReport:
         for (index, week), total in zip(enumerate(figures.weeks), totals, strict=True)
     )
     done, timing = figures.completeness, figures.timing
+    top, bottom = top_and_bottom(figures.scouts)
     return CoachReport(
         week=figures.week, quiet=_coach_quiet(figures, trend), new=_total(trend[-1]),
         last_week=_total(trend[-2]) if len(trend) > 1 else 0, routes=routes, trend=trend,
@@ -227,7 +242,33 @@ def coach_report(figures: CoachFigures, network: ValueNetwork) -> CoachReport:
         median_answer=duration(timing.median_seconds), rising=rising(figures, network),
         recognised=listing(figures.recognised, total=figures.recognised_count),
         baseline_weeks=figures.baseline_weeks, cohort_weeks=figures.cohort_weeks,
+        top_scouts=top, bottom_scouts=bottom, scout_count=len(figures.scouts),
+        declines=decline_counts(figures.declines), **_chart_trends(figures),
     )  # fmt: skip
+
+
+def _chart_trends(figures: CoachFigures) -> dict[str, Any]:
+    """Per trend week: the shares with value, event, evidence; acknowledged and actioned (of the
+    week's discoveries, as their loops stand); median hours to the first answer."""
+    done, loops = figures.completeness_trend, figures.loop_trend
+    return {
+        "completeness_trend": {
+            part: tuple(percent(getattr(week, part), week.total) for week in done)
+            for part in ("valued", "with_event", "with_evidence")
+        },
+        "loop_trend": {
+            part: tuple(percent(getattr(week, part), week.logged) for week in loops)
+            for part in ("answered", "actioned")
+        },
+        "answer_hours": tuple(
+            None if w.median_seconds is None else w.median_seconds / 3600 for w in loops
+        ),
+    }
+
+
+def decline_counts(declines: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
+    """Declines per reason as people read them, in the order the modal offers the reasons."""
+    return tuple((r.label, declines[r.key]) for r in current_reasons() if declines.get(r.key))
 
 
 def _coach_quiet(figures: CoachFigures, trend: tuple[TrendRow, ...]) -> bool:
@@ -255,6 +296,7 @@ def scout_report(news: ScoutNews) -> ScoutReport:
         week=news.week,
         logged=listing(news.logged, total=news.logged_count),
         answered=listing([answer(change) for change in news.answered], total=news.answered_count),
+        tip=news.tip,
     )
 
 

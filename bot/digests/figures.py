@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from bot.digests.model import OPEN_COUNTED, Week
+from bot.digests.quality import ScoutQuality, ScoutRow, Tip, missing_of, scout_quality, tips
+from bot.domain.decline import current_reasons
+from bot.domain.opener.quality import completeness_parts
 from bot.routes import Route, current_routes
 from bot.working_days import WEEKDAYS, WorkingCalendar
 from storage.enums import DiscoveryStatus
@@ -30,6 +34,13 @@ from storage.queries.digest_routes import (
     largest_per_route,
     thanked_per_route,
     themes_per_route,
+)
+from storage.queries.digest_scouts import (
+    LoopWeek,
+    decline_reasons,
+    scout_rows,
+    weekly_completeness,
+    weekly_loops,
 )
 from storage.queries.digest_trends import (
     Completeness,
@@ -101,6 +112,11 @@ class CoachFigures:
     baseline_weeks: int = BASELINE_WEEKS  # `themes[…].before` counts this many weeks
     cohort_weeks: int = COHORT_WEEKS  # `timing` is of the discoveries of this many weeks
     totals: tuple[int, ...] = ()  # discoveries per trend week, each counted once
+    scouts: tuple[ScoutQuality, ...] = ()  # everyone who logged this week, best first
+    declines: Mapping[str, int] = field(default_factory=dict)  # this week's, per reason key
+    # The chart's trend weeks: completeness, and loops as they stand (at the week's end, or now).
+    completeness_trend: tuple[Completeness, ...] = ()
+    loop_trend: tuple[LoopWeek, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +129,7 @@ class ScoutNews:
     logged: tuple[DiscoveryLine, ...] = ()
     answered_count: int = 0
     answered: tuple[LoopLine, ...] = ()
+    tip: Tip | None = None  # the part they most often left out this week, if they logged
 
 
 @dataclass(frozen=True)
@@ -194,8 +211,11 @@ def theme_values_per_route(
     return value_by_theme_per_route(session=session, start=start, end=end, before=before)
 
 
-def coach_figures(*, session: Session, week: Week, zone: ZoneInfo, now: datetime) -> CoachFigures:
-    """Query the coaches' figures for a week: 12-week trend, participation, loops, themes."""
+def coach_figures(
+    *, session: Session, week: Week, zone: ZoneInfo, now: datetime, filled: WeekScouts | None = None
+) -> CoachFigures:
+    """Query the coaches' figures for a week: 12-week trend, participation, loops, themes,
+    quality per scout (of `filled`, if the caller has it already)."""
     start, end = week.bounds(zone)
     weeks = tuple(week.shifted(n) for n in range(1 - TREND_WEEKS, 1))
     edges = [w.bounds(zone)[0] for w in weeks] + [end]
@@ -214,23 +234,62 @@ def coach_figures(*, session: Session, week: Week, zone: ZoneInfo, now: datetime
         completeness=completeness(session=session, start=start, end=end), timing=timing,
         themes=tuple(theme_trends(session=session, before=baseline, start=start, end=end)),
         recognised_count=count, recognised=tuple(scouts), totals=totals,
+        scouts=tuple(week_quality(session=session, week=week, zone=zone, now=now, filled=filled)),
+        declines=declines_of_week(session=session, start=start, end=end),
+        completeness_trend=tuple(weekly_completeness(session=session, edges=edges)),
+        loop_trend=tuple(weekly_loops(session=session, edges=edges, as_of=min(end, now))),
     )  # fmt: skip
 
 
-def scout_news(*, session: Session, week: Week, zone: ZoneInfo) -> list[ScoutNews]:
-    """Every scout with something new this week: discoveries logged, or answered, or both."""
+@dataclass(frozen=True)
+class WeekScouts:
+    """The week's discoveries as the scouts filled them in, and what each lacks: worked out
+    once for both the coaches' quality per scout and the scouts' tips."""
+
+    rows: tuple[ScoutRow, ...]
+    missing: Mapping[int, Sequence[str]]
+
+
+def week_scouts(*, session: Session, week: Week, zone: ZoneInfo, now: datetime) -> WeekScouts:
+    """The week's discoveries with their loops as of the week's end (or now, if sooner)."""
+    start, end = week.bounds(zone)
+    found = scout_rows(session=session, start=start, end=end, as_of=min(end, now))
+    rows = tuple(ScoutRow(**row) for row in found)
+    return WeekScouts(rows, missing_of(rows))
+
+
+def week_quality(
+    *, session: Session, week: Week, zone: ZoneInfo, now: datetime, filled: WeekScouts | None = None
+) -> list[ScoutQuality]:
+    """Quality per scout of the week's discoveries (loops as of the week's end, or now)."""
+    filled = filled or week_scouts(session=session, week=week, zone=zone, now=now)
+    return scout_quality(filled.rows, filled.missing)
+
+
+def declines_of_week(*, session: Session, start: datetime, end: datetime) -> dict[str, int]:
+    """The week's declines per reason of prompts/decline_reasons.yaml (unknown or none: other)."""
+    reasons, counts = current_reasons(), Counter[str]()
+    for key, count in decline_reasons(session=session, start=start, end=end).items():
+        counts[reasons.counted(key)] += count
+    return dict(counts)
+
+
+def scout_news(
+    *, session: Session, week: Week, zone: ZoneInfo, filled: WeekScouts | None = None
+) -> list[ScoutNews]:
+    """Every scout with something new this week: discoveries logged, or answered, or both;
+    each who logged gets the one part they most often left out, with a colleague's example."""
     start, end = week.bounds(zone)
     span = {"session": session, "start": start, "end": end, "per_scout": PER_SCOUT}
     logged, answered = scout_logged(**span), scout_changes(**span)
+    filled = filled or week_scouts(session=session, week=week, zone=zone, now=end)
+    advice = tips(filled.rows, completeness_parts(), filled.missing)
     news = []
     for user in sorted(set(logged) | set(answered)):
         logged_count, logged_lines = logged.get(user, (0, []))
         answered_count, answered_lines = answered.get(user, (0, []))
-        news.append(
-            ScoutNews(
-                user, week, logged_count, tuple(logged_lines), answered_count, tuple(answered_lines)
-            )
-        )
+        lines = (tuple(logged_lines), answered_count, tuple(answered_lines))
+        news.append(ScoutNews(user, week, logged_count, *lines, advice.get(user)))
     return news
 
 

@@ -13,6 +13,7 @@ from bot.dialogue.answer_common import MONTHS
 from bot.dialogue.answers import format_amount, show_date
 from bot.digests.compose import Answer, CoachReport, RouteReport, ScoutReport
 from bot.digests.model import Message, Week
+from bot.digests.quality_messages import coach_quality_sections, tip_section
 from bot.digests.theme_table import WEEKS
 from bot.domain.money import Money, current_money
 from bot.rendering.cards import link_to
@@ -152,7 +153,7 @@ def _coach_sections(report: CoachReport) -> list[str]:
         sections.append(
             render("digest_recognition.md.j2", scouts=scouts, more=report.recognised.more)
         )
-    return sections
+    return sections + coach_quality_sections(report)
 
 
 def scout_messages(report: ScoutReport) -> tuple[Message, tuple[Message, ...]]:
@@ -176,6 +177,8 @@ def scout_messages(report: ScoutReport) -> tuple[Message, tuple[Message, ...]]:
         sections.append(
             render("digest_scout_logged.md.j2", discoveries=logged, more=report.logged.more)
         )
+    if report.tip:
+        sections.append(tip_section(report.tip))
     first, *rest = pack(sections, fallback=say("digest_scout_fallback", when=when), reserve=1)
     off = ButtonElement(
         text=say("digest_scout_off"), action_id=ActionId.DIGEST_SCOUT_OFF, value=report.user_id

@@ -89,13 +89,16 @@ def handle_actioned(ack: Ack, view: dict, context: BoltContext) -> None:
 
 
 def handle_declined(ack: Ack, view: dict, context: BoltContext) -> None:
-    """Check the reason; an empty one shows on its field, else the discovery is declined."""
-    reason, errors = reason_from_modal(view)
-    if reason is None:
+    """Check the reason and note; errors show on their fields, else the discovery is declined."""
+    form, errors = reason_from_modal(view)
+    if form is None:
         ack(response_action="errors", errors=errors)
         return
     card = CardRef.of_view(view)
-    change = Change(Status.DECLINED, _user(context), card.channel_id, reason, route=card.route)
+    change = Change(
+        Status.DECLINED, _user(context), card.channel_id,
+        note=form.note, outcome_kind=form.reason, route=card.route,
+    )  # fmt: skip
     _submit(ack, context, card, change)
 
 

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from bot.dialogue.subcommands import read_scout_command
 from bot.dialogue.turns import Who, take_turn
 from bot.listeners.accounts import answer_lookup
+from bot.listeners.coach import answer_coach
 from bot.listeners.config import open_config
 from bot.listeners.support import actor, after_ack, request_time, services
 from bot.listeners.themes import answer_themes
@@ -20,7 +21,7 @@ from bot.wording import say
 
 def register(app: App) -> None:
     """Listen for /scout."""
-    lazy = [open_discovery_modal, answer_lookup, answer_themes]  # each its own subcommands
+    lazy = [open_discovery_modal, answer_lookup, answer_themes, answer_coach]  # each its own
     app.command(Command.SCOUT.value)(ack=ack_scout_command, lazy=lazy)
 
 

@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.dialogue.definition import Definition
+from bot.domain.decline import current_reasons
 from bot.domain.lifecycle import OUTCOME_LABELS
 from bot.domain.similarity import CONVERGENCE_WINDOW, Related
 from bot.domain.themes import ValueNetwork
@@ -217,12 +218,21 @@ def link_to(url: str | None) -> Mrkdwn | None:
 
 def status_text(change: ChangeView, template: str, **values: object) -> str:
     """A status change in words (who, what came of it, the note, the link), within limits."""
-    kind = change.outcome_kind
     return fitted(
         template, SECTION_LIMIT, change.note or "", status=change.to_status.value,
-        actor=change.actor_user_id, outcome=OUTCOME_LABELS.get(kind, kind) if kind else None,
-        link=link_to(change.link), **values,
+        actor=change.actor_user_id, outcome=outcome_label(change), link=link_to(change.link),
+        **values,
     )  # fmt: skip
+
+
+def outcome_label(change: ChangeView) -> str | None:
+    """What came of it (actioned), or why not (declined, with a reason since reasons exist)."""
+    kind = change.outcome_kind
+    if not kind:
+        return None
+    if change.to_status == DiscoveryStatus.DECLINED:
+        return current_reasons().get(kind).label
+    return OUTCOME_LABELS.get(kind, kind)
 
 
 def _status(

@@ -52,6 +52,7 @@ class BlockId(StrEnum):
     CARD_ACTIONS = "card_actions"
     STATUS_OUTCOME = "status_outcome"
     STATUS_NOTE = "status_note"
+    DECLINE_REASON = "decline_reason"
     STATUS_LINK = "status_link"
     REROUTE_TO = "reroute_to"
     REROUTE_HOW = "reroute_how"

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.domain.decline import DeclineReasons, current_reasons
 from bot.domain.lifecycle import NOTE_LIMIT, OUTCOME_LABELS, ChangeResult, RerouteRefused, Why
 from bot.domain.views import ChangeView
 from bot.rendering.cards import NO_UNFURL, SECTION_LIMIT, URL_LIMIT, fitted, status_text
@@ -91,11 +92,28 @@ def actioned_modal(*, card: CardRef, account: str) -> View:
     return _modal(CallbackId.STATUS_ACTIONED, say("actioned_title"), say("edit_save"), card, blocks)
 
 
+@dataclass(frozen=True)
+class Declined:
+    """Why a discovery is declined, as the modal submitted it: a reason's key and a note."""
+
+    reason: str
+    note: str | None
+
+
 def decline_modal(*, card: CardRef, account: str) -> View:
-    """Why it is declined: a required reason the scout will read."""
+    """Why it is declined: a required reason (prompts/decline_reasons.yaml) and a note the
+    scout will read, required only with a reason that says little by itself (Other)."""
+    options = [Option(value=r.key, label=r.label) for r in current_reasons()]
     blocks = [
         _intro(say("decline_intro"), account),
-        _note_input(say("decline_note_label"), say("decline_note_placeholder")),
+        InputBlock(
+            block_id=BlockId.DECLINE_REASON.value,
+            label=say("decline_reason_label"),
+            element=StaticSelectElement(
+                action_id=INPUT, placeholder=say("menu_placeholder"), options=options
+            ),
+        ),
+        _note_input(say("decline_note_label"), say("decline_note_placeholder"), optional=True),
     ]
     decline = say("decline_title")
     return _modal(CallbackId.STATUS_DECLINED, decline, decline, card, blocks)
@@ -179,10 +197,27 @@ def actioned_from_modal(view: dict) -> tuple[Actioned | None, dict[str, str]]:
     return (None if errors else Actioned(str(kind), note, link)), errors
 
 
-def reason_from_modal(view: dict) -> tuple[str | None, dict[str, str]]:
-    """The submitted reason, or the error to show on its field."""
-    note, error = _note(submitted_fields(view))
-    return (None, {BlockId.STATUS_NOTE.value: error}) if error else (note, {})
+def reason_from_modal(
+    view: dict, reasons: DeclineReasons | None = None
+) -> tuple[Declined | None, dict[str, str]]:
+    """The submitted reason and note, or the errors to show on their fields."""
+    reasons = reasons or current_reasons()
+    fields = submitted_fields(view)
+    key = fields.get(BlockId.DECLINE_REASON.value)
+    reason = reasons.get(key) if key in reasons else None
+    note, note_error = _note(fields)
+    if note_error and not note and not (reason and reason.note_required):
+        note_error = None  # a listed reason speaks for itself; a note is welcome, not needed
+    elif note_error and not note:
+        note_error = say("decline_note_needed")
+    found = {
+        BlockId.DECLINE_REASON.value: None if reason else say("decline_pick_reason"),
+        BlockId.STATUS_NOTE.value: note_error,
+    }
+    errors = {block: error for block, error in found.items() if error}
+    if errors or reason is None:
+        return None, errors
+    return Declined(reason.key, note or None), {}
 
 
 def status_reply_message(
@@ -227,10 +262,11 @@ def _intro(question: str, account: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=text))
 
 
-def _note_input(label: str, placeholder: str) -> InputBlock:
+def _note_input(label: str, placeholder: str, *, optional: bool = False) -> InputBlock:
     return InputBlock(
         block_id=BlockId.STATUS_NOTE.value,
         label=label,
+        optional=optional,
         element=PlainTextInputElement(
             action_id=INPUT, multiline=True, max_length=NOTE_LIMIT, placeholder=placeholder
         ),

@@ -114,14 +114,19 @@ def participation(
 
 def completeness(*, session: Session, start: datetime, end: datetime) -> Completeness:
     """How complete the discoveries of [start, end) are: value, compelling event, evidence."""
-    query = sa.select(
+    query = sa.select(*completeness_columns()).where(logged_between(start, end))
+    total, valued, event, evidence = session.exec(query).one()
+    return Completeness(total, valued or 0, event or 0, evidence or 0)
+
+
+def completeness_columns() -> tuple[Any, ...]:
+    """Discoveries, and how many have a value, a compelling event, evidence: aggregates."""
+    return (
         sa.func.count(),
         _share(_valued()),
         _share(_filled(Discovery.event_pressure) | col(Discovery.event_date).is_not(None)),
         _share(_filled(Discovery.evidence) | _filled(Discovery.evidence_url)),
-    ).where(logged_between(start, end))
-    total, valued, event, evidence = session.exec(query).one()
-    return Completeness(total, valued or 0, event or 0, evidence or 0)
+    )
 
 
 def _share(condition: sa.ColumnElement[bool]) -> Any:
@@ -187,15 +192,7 @@ def _cohort(session: Session, start: datetime, end: datetime, as_of: datetime) -
     """The cohort's discoveries with seconds to a first answer (or NULL) and a closed flag."""
     # One grouped pass over the cohort and its changes: correlated subqueries here were
     # evaluated again for every window function that used them (1.1 s for 80,000 rows).
-    change = sa.and_(
-        col(StatusChange.discovery_id) == col(Discovery.id),
-        col(StatusChange.rerouted_to).is_(None),
-        col(StatusChange.at) < as_of,
-    )
-    answered = sa.and_(
-        col(StatusChange.from_status) == Status.NEW, col(StatusChange.to_status).in_(REACHED)
-    )
-    first = sa.func.min(sa.case((answered, col(StatusChange.at))))
+    change, first = loop_changes(as_of)
     closed = sa.func.max(sa.case((col(StatusChange.to_status).in_(CLOSED), 1), else_=0))
     seconds = _seconds_between(session, col(Discovery.created_at), first)
     return (
@@ -208,6 +205,25 @@ def _cohort(session: Session, start: datetime, end: datetime, as_of: datetime) -
         .group_by(col(Discovery.created_at), col(Discovery.status), col(Discovery.id))
         .subquery()
     )
+
+
+def loop_changes(as_of: Any) -> tuple[sa.ColumnElement[bool], Any]:
+    """To outer-join a discovery's status changes before `as_of` (re-routes aside), and the
+    aggregate of its first answer's time (moved from new by anyone, to any status)."""
+    change = sa.and_(
+        col(StatusChange.discovery_id) == col(Discovery.id),
+        col(StatusChange.rerouted_to).is_(None),
+        col(StatusChange.at) < as_of,
+    )
+    answered = sa.and_(
+        col(StatusChange.from_status) == Status.NEW, col(StatusChange.to_status).in_(REACHED)
+    )
+    return change, sa.func.min(sa.case((answered, col(StatusChange.at))))
+
+
+def seconds_between(session: Session, earlier: Any, later: Any) -> Any:
+    """later − earlier in seconds (NULL if either is), in each dialect's arithmetic."""
+    return _seconds_between(session, earlier, later)
 
 
 def _seconds_between(session: Session, earlier: Any, later: Any) -> Any:

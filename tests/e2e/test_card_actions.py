@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from bot.cli.terminal import find_button
 from bot.emulator import SEED, SlackDriver, SlackEmulator
-from bot.rendering.ids import BlockId
+from bot.rendering.ids import BlockId, CallbackId
 from storage.engine import session_scope
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, StatusChange
@@ -49,8 +49,15 @@ class Team:
         wait_until(lambda: len(self.emulator.calls_to("views.open")) > opened, what="a modal")
         return self.emulator.modal_stack(user)[-1]
 
-    def submit(self, view: dict, *, note: str, kind: str | None = None, link: str = "", user: str = SEED.dana):  # fmt: skip
+    def submit(
+        self, view: dict, *, note: str, kind: str | None = None, link: str = "", user: str = SEED.dana,
+        reason: str | None = "other",
+    ):  # fmt: skip
+        """Submit an Actioned (`kind`) or Decline (`reason`, "other" unless told) modal."""
         values = {BlockId.STATUS_NOTE.value: {"input": note}}
+        if reason and view.get("callback_id") == CallbackId.STATUS_DECLINED:
+            selected = {"type": "static_select", "selected_option": {"value": reason}}
+            values |= {BlockId.DECLINE_REASON.value: {"input": selected}}
         if kind:
             selected = {"type": "static_select", "selected_option": {"value": kind}}
             values |= {BlockId.STATUS_OUTCOME.value: {"input": selected}}
@@ -167,18 +174,53 @@ def test_decline_needs_a_reason_and_goes_straight_from_new(driver, emulator, eng
     scout, receipt, team = logged(driver, emulator)
     view = team.modal("Decline")
 
-    empty = team.submit(view, note="   ")
-    assert set(empty.json["errors"]) == {BlockId.STATUS_NOTE}
+    empty = team.submit(view, note="   ", reason=None)
+    assert set(empty.json["errors"]) == {BlockId.DECLINE_REASON}
+    other = team.submit(view, note="   ", reason="other")  # "Other" alone says nothing
+    assert set(other.json["errors"]) == {BlockId.STATUS_NOTE}
     assert team.submit(view, note="Not our market").json == {"response_action": "clear"}
 
-    team.wait_for_card(f"*Declined* by <@{SEED.dana}>: Not our market")
+    team.wait_for_card(f"*Declined* by <@{SEED.dana}>: Other — Not our market")
     [reply] = replies(emulator, scout, receipt)
     assert reply["text"] == (
-        f":no_entry_sign: Declined by <@{SEED.dana}> in <#{SEED.product}>: Not our market"
+        f":no_entry_sign: Declined by <@{SEED.dana}> in <#{SEED.product}>: Other — Not our market"
     )
-    assert [(c.from_status, c.to_status) for c in history(engine)][1:] == [
-        (DiscoveryStatus.NEW, DiscoveryStatus.DECLINED)
+    assert [(c.from_status, c.to_status, c.outcome_kind) for c in history(engine)][1:] == [
+        (DiscoveryStatus.NEW, DiscoveryStatus.DECLINED, "other")
     ]
+
+
+def test_a_decline_with_a_listed_reason_needs_no_note_and_says_the_reason(driver, emulator, engine):
+    scout, receipt, team = logged(driver, emulator)
+    view = team.modal("Decline")
+
+    assert team.submit(view, note="", reason="not_now").json == {"response_action": "clear"}
+
+    team.wait_for_card(f"*Declined* by <@{SEED.dana}>: Not now")
+    [reply] = replies(emulator, scout, receipt)
+    assert (
+        reply["text"] == f":no_entry_sign: Declined by <@{SEED.dana}> in <#{SEED.product}>: Not now"
+    )
+    [declined] = [c for c in history(engine) if c.to_status == DiscoveryStatus.DECLINED]
+    assert (declined.outcome_kind, declined.note) == ("not_now", None)
+
+
+def test_a_second_decline_and_a_late_one_by_someone_else_change_nothing(driver, emulator, engine):
+    scout, receipt, team = logged(driver, emulator)
+    first = team.modal("Decline")
+    late = team.modal("Decline", user=SEED.sally)  # Sally opened it before Dana submitted
+
+    assert team.submit(first, note="", reason="duplicate").json == {"response_action": "clear"}
+    again = team.submit(first, note="", reason="not_now")  # a double submit of Dana's modal
+    refused = team.submit(late, note="", reason="not_now", user=SEED.sally)
+
+    team.wait_for_card(f"*Declined* by <@{SEED.dana}>: Duplicate")
+    assert again.status == 200  # answered (the modal is told), never a stack trace
+    assert refused.json["response_action"] == "errors"
+    assert "already declined" in refused.json["errors"][BlockId.STATUS_NOTE]
+    declines = [c for c in history(engine) if c.to_status == DiscoveryStatus.DECLINED]
+    assert [(c.actor_user_id, c.outcome_kind) for c in declines] == [(SEED.dana, "duplicate")]
+    assert len(replies(emulator, scout, receipt)) == 1
 
 
 def test_a_double_click_on_acknowledge_changes_the_status_once(driver, emulator, engine):

@@ -173,7 +173,8 @@ def test_a_route_added_only_in_prompts_works_from_card_to_digest_and_export(
     moved_in = newest_card(emulator, SUCCESS, 2)
     assert "Re-routed here from" in str(moved_in)
     decline = modal_from(driver, emulator, SUCCESS, moved_in["ts"], "Decline")
-    answer = submit(driver, decline, **{BlockId.STATUS_NOTE.value: "Already solved in 4.2"})
+    answer = submit(driver, decline, **{BlockId.STATUS_NOTE.value: "Already solved in 4.2",
+                                        BlockId.DECLINE_REASON.value: chosen("covered")})  # fmt: skip
     assert answer == {"response_action": "clear"}
     card_shows(emulator, SUCCESS, moved_in["ts"], "Already solved in 4.2")
     assert status_of(engine, 2) == DiscoveryStatus.DECLINED

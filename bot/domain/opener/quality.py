@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from bot.domain.opener.lexicon import Lexicon, current_lexicon, fold
 
+PARTS = 5  # a measurable outcome, value, compelling event, who cares, evidence in their words
 _QUOTED = re.compile(r"[\"“”„«»]|(?<!\w)'[^']{3,}'|https?://|<https?://")
 
 
@@ -22,6 +23,15 @@ class Completeness(NamedTuple):
 def completeness(answers: Mapping[str, Any], *, lexicon: Lexicon | None = None) -> Completeness:
     """One point each: a measurable outcome, value, compelling event, who cares, evidence in their words."""
     lexicon = lexicon or current_lexicon()
+    missing = missing_parts(answers, lexicon=lexicon)
+    hints = dict(_order(lexicon))
+    first = missing[0] if missing else None
+    return Completeness(PARTS - len(missing), first, hints.get(first) if first else None)
+
+
+def missing_parts(answers: Mapping[str, Any], *, lexicon: Lexicon | None = None) -> list[str]:
+    """The parts of completeness these answers lack, in the order prompts/opener.yaml lists them."""
+    lexicon = lexicon or current_lexicon()
     checks = {
         "outcome": lambda: has_measure(str(answers.get("outcome") or ""), lexicon),
         "value": lambda: _valued(answers.get("value")),
@@ -31,10 +41,21 @@ def completeness(answers: Mapping[str, Any], *, lexicon: Lexicon | None = None) 
         "who_cares": lambda: bool(answers.get("who_cares")),
         "evidence": lambda: _in_their_words(answers.get("evidence"), lexicon),
     }
-    order = [(str(item["key"]), str(item["hint"])) for item in lexicon.raw["completeness"]]
-    missing = [(key, hint) for key, hint in order if key in checks and not checks[key]()]
-    first = missing[0] if missing else (None, None)
-    return Completeness(len(checks) - len(missing), first[0], first[1])
+    return [key for key, _hint in _order(lexicon) if key in checks and not checks[key]()]
+
+
+def completeness_hint(part: str, *, lexicon: Lexicon | None = None) -> str | None:
+    """The one line that tells a scout how to add a part (prompts/opener.yaml, completeness)."""
+    return dict(_order(lexicon or current_lexicon())).get(part)
+
+
+def completeness_parts(*, lexicon: Lexicon | None = None) -> list[str]:
+    """The parts of completeness in the order prompts/opener.yaml lists them (its tie-break)."""
+    return [key for key, _hint in _order(lexicon or current_lexicon())]
+
+
+def _order(lexicon: Lexicon) -> list[tuple[str, str]]:
+    return [(str(item["key"]), str(item["hint"])) for item in lexicon.raw["completeness"]]
 
 
 def _valued(value: Any) -> bool:

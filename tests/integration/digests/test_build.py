@@ -46,6 +46,9 @@ def test_the_coach_digest_carries_the_trend_chart(session, hand_made_week):
     assert coach.chart is not None
     assert coach.chart.png.startswith(b"\x89PNG")
     assert coach.chart.filename == "value-scout-trend-2026-W47.png"
+    # The headline figures of the week, in words, for those who cannot see the four panels.
+    for words in ("Sales 3", "value 50%", "acknowledged 25%", "actioned 25%", "after 26 h"):
+        assert words in coach.chart.alt_text
 
 
 def test_unmapped_channels_get_no_digest_and_only_filters(session, hand_made_week):

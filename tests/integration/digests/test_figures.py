@@ -269,3 +269,44 @@ def test_the_median_time_to_answer_of_an_even_cohort_is_the_mean_of_its_two_midd
     timing = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER).timing
 
     assert timing == LoopTiming(cohort=4, closed=0, answered=4, median_seconds=3.5 * DAY)
+
+
+def test_the_coach_sees_quality_per_scout_counted_per_discovery(session, hand_made_week):
+    add_change(session, hand_made_week["globex"], to="declined", at=local(2026, 11, 22, 23, 50),
+               actor="UPM3", outcome_kind="not_now")  # fmt: skip
+    figures = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER)
+
+    scouts = {q.user_id: q for q in figures.scouts}
+    assert set(scouts) == {"U1", "U2", "U4"}  # U3's was withdrawn; Initech is next week's
+    u1 = scouts["U1"]  # Acme (valued, picked up after 26 h, actioned) and " acme " (evidence)
+    assert (u1.discoveries, u1.valued, u1.with_evidence) == (2, 1, 1)
+    assert (u1.acknowledged, u1.actioned, round(u1.median_seconds)) == (1, 1, 26 * 3600)
+    assert scouts["U2"].acknowledged == 1 and scouts["U4"].with_evidence == 1
+    # Vandelay's decline has no reason (from before reasons): it counts as other.
+    assert figures.declines == {"other": 1, "not_now": 1}
+
+
+def test_a_scout_who_logged_gets_a_tip_with_a_colleagues_example(session, hand_made_week):
+    news = {n.user_id: n for n in scout_news(session=session, week=WEEK, zone=BERLIN)}
+
+    tip = news["U1"].tip
+    assert tip is not None and (tip.missing, tip.of) == (2, 2)
+    assert tip.example is None or tip.example.scout_user_id != "U1"
+    assert news["U5"].tip is None  # answered this week, logged nothing: no tip
+
+
+def test_the_chart_trends_count_each_weeks_completeness_and_loops_as_they_stand(
+    session, hand_made_week
+):
+    figures = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER)
+    loops, done = figures.loop_trend, figures.completeness_trend
+
+    assert len(loops) == len(done) == 12
+    # W47: Acme picked up after 26 h and actioned; Globex, " acme ", Hooli (a re-route only).
+    assert loops[-1][:3] == (4, 1, 1) and round(loops[-1].median_seconds) == 26 * 3600
+    assert loops[-2][:3] == (1, 0, 0) and loops[-2].median_seconds is None  # W46: Umbrella
+    assert loops[-3][:3] == (1, 1, 0) and round(loops[-3].median_seconds) == 17 * DAY  # Vandelay
+    # W44: Stark picked up after a day; actioned only after the week's end.
+    assert loops[-4][:3] == (1, 1, 0) and round(loops[-4].median_seconds) == DAY
+    assert loops[0][:3] == (0, 0, 0)
+    assert done[-1] == figures.completeness and done[-2] == Completeness(1, 0, 0, 0)

@@ -81,7 +81,8 @@ def test_open_and_closed_loops_count_what_is_not_listed():
 
     assert report.open_loops.more == 11
     assert report.closed.more == 2
-    assert [a.outcome for a in report.closed.items] == ["Message or content", "Message or content"]
+    # A decline whose key is no reason of the prompts counts (and reads) as "Other".
+    assert [a.outcome for a in report.closed.items] == ["Message or content", "Other"]
 
 
 def test_an_unknown_outcome_kind_has_no_label():

@@ -12,10 +12,12 @@ from slack_sdk.models.blocks import Block
 
 from bot.dialogue.definition import Definition, load_definition
 from bot.discoveries.loop import ChangeResult
+from bot.domain.decline import current_reasons
 from bot.rendering.cards import discovery_card
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.status import (
     CardRef,
+    Declined,
     actioned_from_modal,
     actioned_modal,
     decline_modal,
@@ -89,6 +91,9 @@ def _view(values: dict[str, Any]) -> dict:
         },
         BlockId.STATUS_NOTE.value: {"input": {"type": "plain_text_input", "value": values.get("note")}},
         BlockId.STATUS_LINK.value: {"input": {"type": "plain_text_input", "value": values.get("link")}},
+        BlockId.DECLINE_REASON.value: {
+            "input": {"type": "static_select", "selected_option": {"value": values.get("reason")}}
+        },
     }  # fmt: skip
     return {"state": {"values": state}, "private_metadata": CardRef(42, "C0P", "1.2").metadata()}
 
@@ -162,6 +167,25 @@ def test_a_declined_card_shows_the_reason_and_no_buttons(definition: Definition)
     assert _buttons(card) == []
 
 
+def test_a_decline_with_a_reason_says_its_label_on_the_card_and_in_the_reply(
+    definition: Definition,
+):
+    noted = _change(DiscoveryStatus.DECLINED, outcome_kind="not_now", note="After Q3")
+    bare = _change(DiscoveryStatus.DECLINED, outcome_kind="duplicate")
+    gone = _change(DiscoveryStatus.DECLINED, outcome_kind="dropped_from_prompts", note="Hm")
+
+    assert _status_line(_card(definition, DiscoveryStatus.DECLINED, noted)) == (
+        f":no_entry_sign: *Declined* by <@{DANA}>: Not now — After Q3"
+    )
+    assert _status_line(_card(definition, DiscoveryStatus.DECLINED, bare)) == (
+        f":no_entry_sign: *Declined* by <@{DANA}>: Duplicate"
+    )
+    assert status_reply_message(change=noted, channel_id="C0P")["text"] == (
+        f":no_entry_sign: Declined by <@{DANA}> in <#C0P>: Not now — After Q3"
+    )
+    assert status_reply_message(change=gone, channel_id="C0P")["text"].endswith(": Other — Hm")
+
+
 def test_hostile_notes_and_links_are_inert_on_cards_and_in_replies(definition: Definition):
     change = _change(
         DiscoveryStatus.ACTIONED, outcome_kind="other", note=HOSTILE, link="javascript:alert(1)"
@@ -227,7 +251,8 @@ def test_the_decline_modal_asks_for_a_reason():
     view = decline_modal(card=CardRef(42, "C0P"), account="Globex").to_dict()
 
     assert view["callback_id"] == CallbackId.STATUS_DECLINED
-    assert view["blocks"][-1]["block_id"] == BlockId.STATUS_NOTE
+    ids = [b.get("block_id") for b in view["blocks"]]
+    assert ids[1:] == [BlockId.DECLINE_REASON, BlockId.STATUS_NOTE]
     assert view["blocks"][-1]["element"]["max_length"] == 1000
 
 
@@ -261,11 +286,38 @@ def test_missing_outcome_and_note_are_errors_on_their_fields():
     assert form is None and set(errors) == {BlockId.STATUS_OUTCOME, BlockId.STATUS_NOTE}
 
 
-def test_a_reason_is_required_and_at_most_a_thousand_characters():
-    assert reason_from_modal(_view({"note": ""}))[0] is None
-    reason, errors = reason_from_modal(_view({"note": "x" * 1001}))
-    assert reason is None and "1,000" in errors[BlockId.STATUS_NOTE]
-    assert reason_from_modal(_view({"note": "Not our market"})) == ("Not our market", {})
+def test_a_reason_is_required_and_a_note_at_most_a_thousand_characters():
+    form, errors = reason_from_modal(_view({"note": "Not our market"}))
+    assert form is None and set(errors) == {BlockId.DECLINE_REASON}
+    form, errors = reason_from_modal(_view({"reason": "not_now", "note": "x" * 1001}))
+    assert form is None and "1,000" in errors[BlockId.STATUS_NOTE]
+    assert reason_from_modal(_view({"reason": "bogus", "note": "x"}))[1] == {
+        BlockId.DECLINE_REASON: "Choose a reason."
+    }
+    assert reason_from_modal(_view({"reason": "not_now", "note": " Q3 "})) == (
+        Declined("not_now", "Q3"),
+        {},
+    )
+
+
+def test_a_listed_reason_needs_no_note_but_other_does():
+    assert reason_from_modal(_view({"reason": "duplicate", "note": "  "})) == (
+        Declined("duplicate", None),
+        {},
+    )
+    form, errors = reason_from_modal(_view({"reason": "other", "note": "  "}))
+    assert form is None and set(errors) == {BlockId.STATUS_NOTE}
+    assert "only your note" in errors[BlockId.STATUS_NOTE]
+
+
+def test_the_decline_modal_offers_every_reason_of_the_prompts():
+    view = decline_modal(card=CardRef(42, "C0P", "1.2"), account="Globex").to_dict()
+    [select] = [b for b in view["blocks"] if b.get("block_id") == BlockId.DECLINE_REASON]
+    offered = [o["value"] for o in select["element"]["options"]]
+    assert offered == [reason.key for reason in current_reasons()]
+    assert offered[-1] == "other" and "not_now" in offered
+    [note] = [b for b in view["blocks"] if b.get("block_id") == BlockId.STATUS_NOTE]
+    assert note["optional"] is True
 
 
 def test_refusals_say_who_got_there_first_and_never_mention_in_a_modal():

@@ -1,0 +1,24 @@
+"""`/scout coach`: quality per scout, answered after the ack, only to the asker (coaches only)."""
+
+from __future__ import annotations
+
+from slack_bolt import BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.dialogue.subcommands import read_scout_command
+from bot.insight.coach_command import coach_reply
+from bot.listeners.support import actor, after_ack, request_time, services
+
+
+@after_ack
+def answer_coach(command: dict, context: BoltContext, respond: Respond, client: WebClient) -> None:
+    """Every scout's figures for a coach, a polite refusal for anyone else; never a dialogue."""
+    if read_scout_command(command.get("text", "")).kind != "coach":
+        return
+    app = services(context)
+    messages = coach_reply(
+        engine=app.engine, client=client, user_id=actor(context).user_id,
+        coaches=app.settings.coaches, zone=app.settings.zone, now=request_time(context),
+    )  # fmt: skip
+    for message in messages:
+        respond(response_type="ephemeral", text=message.text, blocks=message.blocks)
