@@ -24,6 +24,7 @@ from slack_sdk.models.blocks import (
 
 from bot.dialogue.definition import Definition
 from bot.domain.lifecycle import OUTCOME_LABELS
+from bot.domain.money import current_money
 from bot.domain.similarity import CONVERGENCE_WINDOW, Related
 from bot.domain.themes import ValueNetwork
 from bot.domain.views import ChangeView, DiscoveryView, RouteView, answers_of
@@ -228,7 +229,8 @@ def status_text(change: ChangeView, template: str, **values: object) -> str:
 def _status(
     route: RouteView, history: Sequence[ChangeView], channels: dict[str, str]
 ) -> list[SectionBlock]:
-    """The card's status line: who on this team is on it, what became of it, or where it moved."""
+    """The card's status line: who on this team is on it, what became of it, or where it moved;
+    once actioned, the follow-through stage it reached."""
     change = _status_change(route, history)
     if change is None:
         return []
@@ -239,7 +241,25 @@ def _status(
         from_channel=channels.get(change.rerouted_from) if moved else None,  # type: ignore[arg-type]
         also=moved and change.from_status is None,
     )  # fmt: skip
+    if route.stage and not moved:
+        text += "\n" + stage_line(route)
     return [SectionBlock(block_id=BlockId.CARD_STATUS.value, text=MarkdownTextObject(text=text))]
+
+
+def stage_label(route: str, stage: str) -> str:
+    """A follow-through stage as people read it (its id, for one removed from the file)."""
+    found = current_routes().stages(route).get(stage)
+    return found.label if found else stage.replace("_", " ").capitalize()
+
+
+def stage_line(route: RouteView) -> str:
+    """The stage line: "Follow-through: *Won* · €50k", or with the release or published link."""
+    line = say("card_stage", stage=escape(stage_label(route.route, str(route.stage))))
+    if route.stage_value is not None:
+        line += f" · {current_money().show(route.stage_value)}"
+    if route.stage_link:
+        line += f" · {link_to(route.stage_link)}"
+    return line
 
 
 def _status_change(route: RouteView, history: Sequence[ChangeView]) -> ChangeView | None:
@@ -269,7 +289,12 @@ def team_answers(routes: Sequence[RouteView]) -> list[dict[str, str]]:
     """Each route's team (as the admin labels it), channel and status, for one line of text."""
     labels = current_routes()
     return [
-        {"team": labels.label(r.route), "channel_id": r.channel_id, "status": r.status.value}
+        {
+            "team": labels.label(r.route),
+            "channel_id": r.channel_id,
+            "status": r.status.value
+            + (f" ({stage_label(r.route, r.stage).lower()})" if r.stage else ""),
+        }
         for r in routes
     ]
 
