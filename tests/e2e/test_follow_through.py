@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlmodel import select
 
 from bot.cli.terminal import find_button
+from bot.discoveries.export import current_record
 from bot.domain.money import current_money
 from bot.emulator import SEED, SlackDriver, SlackEmulator
 from bot.rendering.ids import BlockId
@@ -174,6 +175,17 @@ def test_won_on_the_follow_up_date_reaches_the_card_and_the_scout_with_a_draft(
         [follow] = session.exec(select(FollowUp)).all()
         assert follow.stage == "won" and follow.due_on is None
     assert jobs(f"{(due + timedelta(days=30)).isoformat()}T10:00")["follow_ups"] == "0 asked"
+    with session_scope(engine) as session:
+        [discovery_id] = session.exec(select(FollowUp.discovery_id)).all()
+        record = current_record(session=session, discovery_id=discovery_id)
+    assert record is not None
+    sales = next(route for route in record["routes"] if route["route"] == "sales")
+    assert (sales["stage"], sales["realised_amount"], sales["realised_currency"]) == (
+        "won", "50000.00", "EUR",
+    )  # fmt: skip
+    assert [move["stage"] for move in sales["stage_history"]] == ["opened", "won"]
+    product = next(route for route in record["routes"] if route["route"] == "product")
+    assert product["stage"] is None and product["stage_history"] == []
 
 
 def test_unanswered_it_asks_once_more_after_7_days_then_never(
