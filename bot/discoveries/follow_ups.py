@@ -103,19 +103,6 @@ def _ask(session: Session, follow_up_id: int, today: date, now: datetime) -> boo
     return True
 
 
-def overdue_follow_ups(*, session: Session, route: str) -> list[tuple[int, str, str]]:
-    """A route's follow-ups asked twice and still unanswered: (discovery id, account, owner)."""
-    statement = (
-        select(FollowUp.discovery_id, Discovery.account, FollowUp.owner_user_id)
-        .join(Discovery, col(Discovery.id) == FollowUp.discovery_id)
-        .where(FollowUp.route == route, col(FollowUp.asked) >= LAST_ASK)
-        .where(col(FollowUp.due_on).is_not(None))
-        .where(Discovery.status != DiscoveryStatus.WITHDRAWN)
-        .order_by(col(FollowUp.due_on), col(FollowUp.id))
-    )
-    return [(int(d), str(a), str(o)) for d, a, o in session.exec(statement).all()]
-
-
 # --- what the DMs say, drawn when they are sent -----------------------------------------------
 
 

@@ -104,12 +104,21 @@ def test_a_follow_up_date_in_the_past_or_left_empty_is_refused(driver, emulator,
         assert session.exec(select(FollowUp)).all() == []
 
 
+def preview(valuescout, capsys, route: str, week: str) -> str:
+    """What `valuescout digest preview --route ROUTE --week WEEK` prints."""
+    capsys.readouterr()
+    assert valuescout("digest", "preview", "--route", route, "--week", week) == 0
+    return capsys.readouterr().out
+
+
+def this_week() -> str:
+    year, week, _day = datetime.now().date().isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def test_won_on_the_follow_up_date_reaches_the_card_and_the_scout_with_a_draft(
-    driver,
-    emulator,
-    engine,
-    jobs,  # noqa: F811
-):
+    driver, emulator, engine, jobs, valuescout, capsys  # noqa: F811
+):  # fmt: skip
     due = working_day(10)
     scout, team, answer = action_sales(driver, emulator, due)
     assert answer.json == {"response_action": "clear"}
@@ -187,13 +196,16 @@ def test_won_on_the_follow_up_date_reaches_the_card_and_the_scout_with_a_draft(
     product = next(route for route in record["routes"] if route["route"] == "product")
     assert product["stage"] is None and product["stage_history"] == []
 
+    coach = " ".join(preview(valuescout, capsys, "coach", this_week()).split())
+    realised = f"@{SEED.scout} (won {current_money().show(money_in_base())})"
+    assert f"*Value realised this week:* {realised}." in coach
+    assert coach.index("Value realised this week") < coach.index("Discoveries that led to action")
+    assert "1 logged → 1 acknowledged (100%) → 1 actioned (100%) → 1 realised (100%)" in coach
 
-def test_unanswered_it_asks_once_more_after_7_days_then_never(
-    driver,
-    emulator,
-    engine,
-    jobs,  # noqa: F811
-):
+
+def test_unanswered_it_asks_once_more_after_7_days_then_overdue_in_the_digest(
+    driver, emulator, engine, jobs, valuescout, capsys  # noqa: F811
+):  # fmt: skip
     due = working_day(10)
     _scout, _team, answer = action_sales(driver, emulator, due)
     assert answer.json == {"response_action": "clear"}
