@@ -241,7 +241,7 @@ def _status(
         from_channel=channels.get(change.rerouted_from) if moved else None,  # type: ignore[arg-type]
         also=moved and change.from_status is None,
     )  # fmt: skip
-    if route.stage and not moved:
+    if _stage(route) and not moved:
         text += "\n" + stage_line(route)
     return [SectionBlock(block_id=BlockId.CARD_STATUS.value, text=MarkdownTextObject(text=text))]
 
@@ -250,6 +250,11 @@ def stage_label(route: str, stage: str) -> str:
     """A follow-through stage as people read it (its id, for one removed from the file)."""
     found = current_routes().stages(route).get(stage)
     return found.label if found else stage.replace("_", " ").capitalize()
+
+
+def _stage(route: RouteView) -> str | None:
+    """The route's follow-through stage (a stored route row, drawn as is, has none)."""
+    return getattr(route, "stage", None)
 
 
 def stage_line(route: RouteView) -> str:
@@ -293,7 +298,7 @@ def team_answers(routes: Sequence[RouteView]) -> list[dict[str, str]]:
             "team": labels.label(r.route),
             "channel_id": r.channel_id,
             "status": r.status.value
-            + (f" ({stage_label(r.route, r.stage).lower()})" if r.stage else ""),
+            + (f" ({stage_label(r.route, stage).lower()})" if (stage := _stage(r)) else ""),
         }
         for r in routes
     ]
