@@ -30,10 +30,12 @@ def working_day(after: int) -> date:
     return day
 
 
-def action_sales(driver: SlackDriver, emulator: SlackEmulator, follow_up: date | None):
-    """Log a discovery; Dana actions its sales card, picking the follow-up date."""
+def action_sales(
+    driver: SlackDriver, emulator: SlackEmulator, follow_up: date | None, channel: str = SEED.sales
+):
+    """Log a discovery; Dana actions its sales card (or another's), picking the follow-up date."""
     scout, _receipt, team = logged(driver, emulator)
-    view = team.modal("Actioned", channel=SEED.sales)
+    view = team.modal("Actioned", channel=channel)
     picker = [b for b in view["blocks"] if b.get("block_id") == BlockId.FOLLOW_UP_DATE]
     assert (
         picker
@@ -221,3 +223,31 @@ def test_unanswered_it_asks_once_more_after_7_days_then_overdue_in_the_digest(
     with session_scope(engine) as session:
         [follow] = session.exec(select(FollowUp)).all()
         assert follow.asked == 2
+
+
+def test_shipped_asks_for_a_web_link_and_the_draft_carries_it(
+    driver, emulator, engine, jobs  # noqa: F811
+):  # fmt: skip
+    due = working_day(5)
+    scout, team, answer = action_sales(driver, emulator, due, channel=SEED.product)
+    assert answer.json == {"response_action": "clear"}
+    team.wait_for_card("Follow-through: *Planned*", SEED.product)
+    assert jobs(f"{due.isoformat()}T10:00")["follow_ups"] == "1 asked"
+    [dm] = wait_until(lambda: follow_up_dms(emulator), what="the follow-up DM")
+    assert "(Product)" in dm["text"] and find_button([dm], "Lost") is None
+    opened = len(emulator.calls_to("views.open"))
+    click(driver, emulator, dm, "Shipped", user=SEED.dana)
+    wait_until(lambda: len(emulator.calls_to("views.open")) > opened, what="the link modal")
+    modal = emulator.modal_stack(SEED.dana)[-1]
+    field = BlockId.STAGE_LINK.value
+    bad = driver.view_submission(
+        user=SEED.dana, view=modal["id"], values={field: {"input": "javascript:alert(1)"}}
+    )
+    assert set(bad.json["errors"]) == {BlockId.STAGE_LINK}
+    link = "https://example.com/releases/4.2"
+    good = driver.view_submission(user=SEED.dana, view=modal["id"], values={field: {"input": link}})
+    assert good.json == {"response_action": "clear"}
+    card = team.wait_for_card("Follow-through: *Shipped*", SEED.product)
+    assert f"<{link}|example.com>" in str(card)
+    note = scout.wait_for("moved it to *Shipped*")
+    assert link in str(note["blocks"]) and "Tell the customer?" in note["text"]

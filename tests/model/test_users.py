@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import random
 from collections import Counter
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import ClassVar
 
 import hypothesis.strategies as st
@@ -26,7 +26,7 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.cli.forms import fields_of, view_state
 from bot.emulator import SEED
@@ -34,7 +34,7 @@ from bot.emulator.controls import Control, message_controls, view_controls
 from bot.emulator.driver import DriverResponse
 from bot.rendering.ids import ActionId, CallbackId, Command
 from storage.engine import session_scope
-from storage.models import StatusChange
+from storage.models import FollowUp, StatusChange
 from tests.model import invariants
 from tests.model.world import World, load_rules_once
 
@@ -321,6 +321,18 @@ class Users(RuleBasedStateMachine):
         if self._digest_controls() and data.draw(st.booleans(), label="read the note"):
             self.answer_the_weekly_note(data)
 
+    @precondition(lambda self: self._follow_up_due() is not None)
+    @rule(extra_days=st.sampled_from([0, 7]))
+    def a_follow_up_comes_due(self, extra_days: int) -> None:
+        """The day an actioned card is followed up (or a week on): the actioner gets a DM."""
+        due = self._follow_up_due()
+        assert due is not None
+        zone = self.world.settings.zone
+        at = datetime.combine(due + timedelta(days=extra_days), time(10), zone)
+        self.let_time_pass(max((at - self.world.now()).total_seconds(), 0) / 3600)
+        for _weekend in range(3):  # asked on working days only
+            self.let_time_pass(24)
+
     @rule(hours=st.sampled_from([0.5, 1.5, 25, 24 * 4, 24 * 7]))
     def let_time_pass(self, hours: float) -> None:
         """Reminders, drafts, nudges and digests come due."""
@@ -434,6 +446,12 @@ class Users(RuleBasedStateMachine):
 
     def _remembered_by(self, person: str) -> list[Control]:
         return [c for owner, c in self.remembered if owner in (None, person)]
+
+    def _follow_up_due(self) -> date | None:
+        """The soonest day an actioned route still waits to be asked about, if any."""
+        with session_scope(self.world.engine) as session:
+            due = select(FollowUp.due_on).where(col(FollowUp.due_on).is_not(None))
+            return session.exec(due.where(FollowUp.asked < 2).order_by(FollowUp.due_on)).first()
 
     def _anything_happened_to_a_card(self) -> bool:
         with session_scope(self.world.engine) as session:
