@@ -107,6 +107,10 @@ def _refusal(result: MoveResult, route: str, *, plain: bool = False) -> str:
 def _tell(
     client: WebClient, context: BoltContext, channel: str, result: MoveResult, route: str
 ) -> None:
-    """An ephemeral note to the person who clicked (a DM when that cannot be)."""
-    text = _refusal(result, route)
-    tell_privately(client, channel=channel or None, user=actor(context).user_id, text=text)
+    """An ephemeral note to the person who clicked; someone else's DM (a forwarded or shared
+    view of it) takes no ephemeral for them, so they hear in their own DM."""
+    user = actor(context).user_id
+    mine = result.owner_user_id in (None, user)
+    tell_privately(
+        client, channel=channel if mine else None, user=user, text=_refusal(result, route)
+    )
