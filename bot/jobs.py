@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from bot.accounts.radar import remind_compelling_events
 from bot.digests.jobs import Sent, run_due_digests
+from bot.discoveries.follow_ups import ask_due_follow_ups
 from bot.discoveries.nudges import nudge_open_loops
 from bot.discoveries.reminders import nudge_idle_dialogues
 from bot.domain.themes import ValueNetwork
@@ -71,6 +72,15 @@ def remind_near_events(
     )
 
 
+def follow_up_actioned_routes(
+    *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime
+) -> int:
+    """Ask, once per due date (and once more 7 days on), how an actioned route went on."""
+    return ask_due_follow_ups(
+        engine=engine, zone=settings.zone, now=now, calendar=settings.calendar
+    )
+
+
 def send_due_digests(
     *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime
 ) -> Sent:
@@ -96,6 +106,7 @@ JOBS: tuple[Job, ...] = (
     Job("idle_dialogues", remind_idle_dialogues, _dialogues_summary),
     Job("open_loops", nudge_unacknowledged_cards, lambda nudged: f"{nudged} nudged"),
     Job("event_radar", remind_near_events, lambda queued: f"{queued} reminded"),
+    Job("follow_ups", follow_up_actioned_routes, lambda asked: f"{asked} asked"),
     Job("digests", send_due_digests, _digests_summary),
 )
 

@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import prompts
+from bot.stages import FollowThrough, follow_through_of
 
 FILE = "routing.yaml"
 ROUTE_ID = re.compile(r"[a-z][a-z0-9_]{0,19}")  # fits the VARCHAR(20) columns and an env name
 RESERVED = ("coach", "scout")  # the other digests' names (`valuescout digest --route coach`)
-FIELDS = ("id", "label", "description")
+FIELDS = ("id", "label", "description", "follow_through")
 LABEL_LIMIT = 40  # a button, a checkbox option and a header stay readable
 MOST_ROUTES = 10  # the scout ticks teams in Slack checkboxes, which hold at most 10 options
 
@@ -38,6 +39,8 @@ class RouteInfo:
     id: Route
     label: str
     description: str
+    # The stages after Actioned; none: the route ends there.
+    follow_through: FollowThrough = field(default_factory=FollowThrough)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,11 @@ class Routes:
         """The team's name; a route removed from the file keeps a readable name."""
         found = self.get(route)
         return found.label if found else route.replace("_", " ").capitalize()
+
+    def stages(self, route: str) -> FollowThrough:
+        """The route's follow-through stages (none for a route removed from the file)."""
+        found = self.get(route)
+        return found.follow_through if found else FollowThrough()
 
     def get(self, route: str) -> RouteInfo | None:
         """The route with this id, if it exists."""
@@ -117,7 +125,8 @@ def _route(item: Any, where: str) -> RouteInfo:
     label = _text(item, "label", where)
     if len(label) > LABEL_LIMIT:
         raise RoutesError(f"{where}.label: longer than {LABEL_LIMIT} characters")
-    return RouteInfo(route_id, label, _text(item, "description", where))
+    stages = follow_through_of(item.get("follow_through"), f"{where}.follow_through", RoutesError)
+    return RouteInfo(route_id, label, _text(item, "description", where), stages)
 
 
 def _text(item: dict, key: str, where: str) -> str:

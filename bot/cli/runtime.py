@@ -125,6 +125,7 @@ TRIGGERS: dict[str, Triggers] = {
     "idle_dialogues": _every(5, "nudge_idle_dialogues"),
     "open_loops": _every(15, "nudge_open_loops"),
     "event_radar": _every(60, "compelling_event_radar"),
+    "follow_ups": _every(60, "follow_up_actioned_routes"),
     "digests": _digest_triggers,
 }
 

@@ -20,6 +20,7 @@ from bot.digests.figures import (
     scout_news,
     week_scouts,
 )
+from bot.digests.follow_through import coach_follow_through_messages, overdue_messages
 from bot.digests.messages import coach_messages, route_messages, scout_messages
 from bot.digests.model import Digest, DigestKind, Week
 from bot.domain.themes import ValueNetwork
@@ -129,6 +130,7 @@ def build_route_digest(
     )  # fmt: skip
     parent, thread = route_messages(route_report(figures, network), zone=zone)
     thread += tuple(events_messages(session=session, route=route, now=now, zone=zone))
+    thread += tuple(overdue_messages(session=session, route=route))
     return Digest(DigestKind.ROUTE, f"route:{route}", channel_id, week, parent, thread)
 
 
@@ -146,6 +148,9 @@ def build_coach_digest(
     figures = coach_figures(session=session, week=week, zone=zone, now=now, filled=filled)
     report = coach_report(figures, network)
     parent, thread = coach_messages(report)
+    # Realised outcomes rank above activity: they open the thread.
+    realised = coach_follow_through_messages(session=session, week=week, zone=zone, now=now)
+    thread = (*realised, *thread)
     chart = None
     if not report.quiet:
         title = say("digest_chart_title", first=report.trend[0].week, last=week.key)

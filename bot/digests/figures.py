@@ -28,6 +28,7 @@ from storage.queries.digest_figures import (
     oldest_open,
     open_per_route,
 )
+from storage.queries.digest_follow_through import RealisedWeek, realised_weeks
 from storage.queries.digest_routes import (
     changes_per_route,
     closed_per_route,
@@ -317,3 +318,14 @@ def _working_days_back(due: date, days: int, calendar: WorkingCalendar) -> date:
         day -= timedelta(days=1)
     # Logged on a day off, the clock starts on the next working day: those are not due yet.
     return calendar.previous_working(day)
+
+
+def realised_by_week(
+    *, session: Session, weeks: Sequence[Week], zone: ZoneInfo
+) -> list[RealisedWeek]:
+    """Per week (oldest first): discoveries that realised value in it (won, shipped, published,
+    each counted once) and the value won in the base currency; for charts and digests."""
+    if not weeks:
+        return []
+    edges = [week.bounds(zone)[0] for week in weeks] + [weeks[-1].bounds(zone)[1]]
+    return realised_weeks(session=session, edges=edges)

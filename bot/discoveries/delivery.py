@@ -38,6 +38,7 @@ from bot.discoveries.service import (
 )
 from bot.domain.themes import ValueNetwork
 from bot.effects.dispatch import dispatch_events
+from bot.effects.follow_through import FOLLOW_UP_UPDATE
 from bot.effects.polling import PollingThread
 from bot.effects.webhook import WEBHOOK, WebhookTarget
 from bot.effects.webhook_worker import WebhookWorker
@@ -65,7 +66,7 @@ HISTORY_WINDOW = 100  # newest messages searched for a post whose recording was 
 ORDER = {CARD: 0, RECEIPT: 1, STATUS_REPLY: 2, CARD_UPDATE: 3, RECEIPT_UPDATE: 3}
 ORDER |= dict.fromkeys(NOTICES, 2)
 ORDER |= dict.fromkeys((*alerts.KINDS, RADAR), 2)  # they link to the cards: after them
-REDRAWS = (CARD_UPDATE, RECEIPT_UPDATE)  # chat.update of a posted message
+REDRAWS = (CARD_UPDATE, RECEIPT_UPDATE, FOLLOW_UP_UPDATE)  # chat.update of a posted message
 # chat.update answers these when the card is gone for good: retrying cannot help.
 CARD_GONE = {"message_not_found", "cant_update_message", "channel_not_found", "is_archived"}
 # Slack takes about one post a second per channel: the next post to a channel may go this

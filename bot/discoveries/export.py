@@ -36,7 +36,7 @@ from bot.domain.opener.quality import completeness
 from bot.domain.views import answers_of
 from bot.settings import SettingsError
 from storage.engine import session_scope
-from storage.models import Account, Discovery, DiscoveryRoute, StatusChange
+from storage.models import Account, Discovery, DiscoveryRoute, FollowUp, StageChange, StatusChange
 
 BATCH_SIZE = 1000
 FORMATS = ("csv", "jsonl")
@@ -57,6 +57,11 @@ ROUTE_FIELDS = (
     "status",
     "created_at",
 )
+# Each move of a route's follow-through (routing.yaml's stages): who made it, what they typed.
+STAGE_FIELDS = (
+    "at", "from_stage", "stage", "realised", "actor_user_id", "amount", "currency",
+    "amount_base", "link", "reason",
+)  # fmt: skip
 HISTORY_FIELDS = (
     "at", "from_status", "to_status", "actor_user_id", "note", "outcome_kind", "link",
     "rerouted_from", "rerouted_to",
@@ -183,10 +188,30 @@ def _batch(session: Session, window: Window, *, after: int, limit: int) -> list[
     routes = _by_discovery(session, DiscoveryRoute, ids, col(DiscoveryRoute.id))
     history = _by_discovery(session, StatusChange, ids, col(StatusChange.at), col(StatusChange.id))
     crm_ids = _crm_ids(session, discoveries)
+    stages = _follow_through(session, ids)
     return [
-        discovery_record(d, routes.get(d.id, []), history.get(d.id, []), crm_ids.get(d.account_id))
+        discovery_record(
+            d, routes.get(d.id, []), history.get(d.id, []), crm_ids.get(d.account_id), stages
+        )
         for d in discoveries
     ]
+
+
+Stages = dict[int, tuple[FollowUp, list[StageChange]]]  # by route id
+
+
+def _follow_through(session: Session, ids: list[Any]) -> Stages:
+    """Each actioned route's follow-up and its stage history, by route id."""
+    follows = _by_discovery(session, FollowUp, ids, col(FollowUp.id))
+    changes = _by_discovery(session, StageChange, ids, col(StageChange.at), col(StageChange.id))
+    moves: dict[int, list[StageChange]] = {}
+    for change in (c for group in changes.values() for c in group):
+        moves.setdefault(change.follow_up_id, []).append(change)
+    return {
+        f.route_id: (f, moves.get(f.id, []))  # type: ignore[index]
+        for group in follows.values()
+        for f in group
+    }
 
 
 def _crm_ids(session: Session, discoveries: Sequence[Discovery]) -> dict[int, str | None]:
@@ -208,8 +233,9 @@ def current_record(*, session: Session, discovery_id: int) -> dict[str, Any] | N
     order = (col(StatusChange.at), col(StatusChange.id))
     history = _by_discovery(session, StatusChange, [discovery_id], *order)
     crm_id = _crm_ids(session, [discovery]).get(discovery.account_id)
+    stages = _follow_through(session, [discovery_id])
     return discovery_record(
-        discovery, routes.get(discovery_id, []), history.get(discovery_id, []), crm_id
+        discovery, routes.get(discovery_id, []), history.get(discovery_id, []), crm_id, stages
     )
 
 
@@ -243,15 +269,19 @@ def discovery_record(
     routes: list[DiscoveryRoute],
     history: list[StatusChange],
     crm_id: str | None = None,
+    stages: Stages | None = None,
 ) -> dict[str, Any]:
     """A discovery as plain JSON values, in column order, with its account's CRM id, the
-    answers to added questions (None when skipped), routes and history."""
+    answers to added questions (None when skipped), routes (each with its follow-through)
+    and history."""
     record = {name: _plain(getattr(discovery, name, None)) for name in FIELDS}
     record["crm_id"] = crm_id
     answers = discovery.answers or {}
     record |= _quality_fields(discovery)
     record |= {key: answers.get(key) for key in answer_fields()}
-    record["routes"] = [_pick(route, ROUTE_FIELDS) for route in routes]
+    record["routes"] = [
+        _pick(route, ROUTE_FIELDS) | _stage_of((stages or {}).get(route.id)) for route in routes
+    ]
     # Each change names the route it changed: a route's history is its own changes and those
     # with no route, which covered every route (the submission, a withdrawal, older changes).
     names = {route.id: route.route for route in routes}
@@ -272,6 +302,21 @@ def _quality_fields(discovery: Discovery) -> dict[str, Any]:
         "event_owner": owner or None,
         "quality": quality if quality is not None else completeness(answers).score,
     }
+
+
+def _stage_of(found: tuple[FollowUp, list[StageChange]] | None) -> dict[str, Any]:
+    """A route's follow-through: its stage, next follow-up, what it realised, every move."""
+    follow, moves = found if found else (None, [])
+
+    def value(name: str) -> Any:
+        return _plain(getattr(follow, name)) if follow is not None else None
+
+    return {
+        "stage": value("stage"), "follow_up_on": value("due_on"),
+        "realised_amount": value("amount"), "realised_currency": value("currency"),
+        "realised_base": value("amount_base"), "realised_link": value("link"),
+        "stage_history": [_pick(move, STAGE_FIELDS) for move in moves],
+    }  # fmt: skip
 
 
 def _pick(row: Any, names: tuple[str, ...]) -> dict[str, Any]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from bot.discoveries.event_log import record
+from bot.discoveries.follow_through import start_follow_up, with_stages
 from bot.discoveries.route_status import (
     card_route,
     close_open_routes,
@@ -60,6 +61,7 @@ class Change:
     outcome_kind: str | None = None
     link: str | None = None
     route: str | None = None  # the card's route, as its buttons name it
+    follow_up_on: date | None = None  # actioned: when its follow-through is asked about
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,11 @@ def change_status(
         raise RuntimeError(f"route {route.id} changed under its discovery's lock")
     change_id = _record(session, discovery_id, was, change, now, route.id)
     settle(session, discovery_id, now)
+    if change.to_status == Status.ACTIONED:  # a route with stages follows through from here
+        start_follow_up(
+            session=session, discovery_id=discovery_id, route_id=route.id, route=route.route,
+            owner=change.actor_user_id, due_on=change.follow_up_on, now=now,
+        )  # fmt: skip
     _record_event(session, discovery_id, change, change_id, route.route, now)
     return ChangeResult(status=change.to_status, change_id=change_id)
 
@@ -198,7 +205,10 @@ def load_cards(*, session: Session, discovery_id: int) -> Cards | None:
         return None
     routes = routes_of(session, discovery_id)
     history = status_history(session=session, discovery_id=discovery_id)
-    return view_of(DiscoveryView, discovery), [view_of(RouteView, r) for r in routes], history
+    views = with_stages(
+        session=session, discovery_id=discovery_id, routes=[view_of(RouteView, r) for r in routes]
+    )
+    return view_of(DiscoveryView, discovery), views, history
 
 
 def start_change(

@@ -17,6 +17,7 @@ from bot.accounts import alerts
 from bot.accounts.radar import RADAR
 from bot.dialogue.definition import Definition
 from bot.discoveries import blocked
+from bot.discoveries.follow_ups import render_follow_through
 from bot.discoveries.loop import STATUS_REPLY, load_cards, load_status_reply
 from bot.discoveries.outbox_jobs import Gone, Job, NotReady, classify
 from bot.discoveries.receipts import load_receipt
@@ -24,6 +25,7 @@ from bot.discoveries.service import DRAWN, RECEIPT, RECEIPT_UPDATE, card_version
 from bot.discoveries.similar import find_related
 from bot.domain.similarity import CONVERGENCE_WINDOW
 from bot.domain.themes import ValueNetwork
+from bot.effects import follow_through
 from bot.rendering.accounts import convergence_message, owner_alert_message, radar_message
 from bot.rendering.cards import discovery_card
 from bot.rendering.delivery import channel_blocked_message, resumed_message, waiting_message
@@ -60,6 +62,8 @@ class OutboxRenderer:
             return self._status_reply(job)
         if job.kind in (*alerts.KINDS, RADAR):
             return job, self._account_alert(job)
+        if job.kind in follow_through.KINDS:
+            return render_follow_through(engine=self._engine, job=job, permalink=self._permalink)
         if job.kind in blocked.NOTICES:
             with session_scope(self._engine) as session:
                 return self._notice(session, job)

@@ -89,11 +89,22 @@ class DiscoveryShared(DiscoveryRerouted):
     type: ClassVar[str] = "discovery.shared"
 
 
+@dataclass(frozen=True)
+class RouteStageChanged(DomainEvent):
+    """An actioned route moved on in its follow-through (e.g. opportunity opened → won)."""
+
+    type: ClassVar[str] = "route.stage_changed"
+    stage_change_id: int = 0
+    follow_up_id: int = 0
+    route: str = ""
+    stage: str = ""
+
+
 EVENT_TYPES: dict[str, type[DomainEvent]] = {
     kind.type: kind
     for kind in (
         DiscoverySubmitted, DiscoveryEdited, DiscoveryWithdrawn, DiscoveryRerouted,
-        DiscoveryShared, RouteAcknowledged, RouteActioned, RouteDeclined,
+        DiscoveryShared, RouteAcknowledged, RouteActioned, RouteDeclined, RouteStageChanged,
     )
 }  # fmt: skip
 

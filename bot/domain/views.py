@@ -18,7 +18,9 @@ View = TypeVar("View")
 
 def view_of(kind: type[View], row: Any) -> View:
     """The view `kind` of a stored row (or of any object with those attributes)."""
-    return kind(**{name.name: getattr(row, name.name) for name in fields(kind)})  # type: ignore[arg-type]
+    # A field the row does not have (a route's follow-through stage) keeps its default.
+    values = {f.name: getattr(row, f.name) for f in fields(kind) if hasattr(row, f.name)}
+    return kind(**values)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,9 @@ class RouteView:
     rerouted_to: str | None = None
     status: DiscoveryStatus = DiscoveryStatus.NEW  # this team's own answer
     created_at: datetime | None = None  # when it reached this team
+    stage: str | None = None  # its follow-through stage once actioned (routing.yaml's ids)
+    stage_value: Decimal | None = None  # won, in the base currency
+    stage_link: str | None = None  # shipped or published: where
 
 
 @dataclass(frozen=True)

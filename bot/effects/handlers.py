@@ -25,8 +25,10 @@ from bot.domain.events import (
     RouteAcknowledged,
     RouteActioned,
     RouteDeclined,
+    RouteStageChanged,
     StatusChanged,
 )
+from bot.effects.follow_through import queue_stage_effects
 from bot.effects.slack import queue_card, queue_receipt, queue_redraws, queue_status_reply
 from bot.effects.webhook import queue_webhook
 
@@ -126,6 +128,17 @@ def announce_convergence(session: Session, occurred: Occurred) -> None:
     queue_convergence(session=session, discovery_id=occurred.event.discovery_id, now=occurred.now)
 
 
+def follow_stage(session: Session, occurred: Occurred) -> None:
+    """A stage change: the scout hears (with a draft for the customer once value is realised),
+    the follow-up DMs lose their buttons."""
+    event = occurred.event
+    assert isinstance(event, RouteStageChanged)
+    queue_stage_effects(
+        session=session, discovery_id=event.discovery_id, follow_up_id=event.follow_up_id,
+        change_id=event.stage_change_id, now=occurred.now,
+    )  # fmt: skip
+
+
 STATUS_EFFECTS: tuple[Handler, ...] = (tell_scout, redraw_cards, call_webhook)
 HANDLERS: dict[type[DomainEvent], tuple[Handler, ...]] = {
     DiscoverySubmitted: (
@@ -142,6 +155,7 @@ HANDLERS: dict[type[DomainEvent], tuple[Handler, ...]] = {
     RouteAcknowledged: STATUS_EFFECTS,
     RouteActioned: STATUS_EFFECTS,
     RouteDeclined: STATUS_EFFECTS,
+    RouteStageChanged: (follow_stage, redraw_cards, call_webhook),
 }
 
 

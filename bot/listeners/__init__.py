@@ -13,6 +13,7 @@ from bot.listeners import (
     digests,
     edits,
     events,
+    follow_through,
     guard,
     home,
     shortcuts,
@@ -28,6 +29,7 @@ def register(app: App) -> None:
     shortcuts.register(app)
     views.register(app)
     cards.register(app)
+    follow_through.register(app)
     edits.register(app)
     digests.register(app)
     home.register(app)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.discoveries.follow_ups import follow_up_default
 from bot.discoveries.loop import Change, ChangeResult, change_status, heal_cards, start_change
 from bot.discoveries.reroute import Move, offer_reroute, reroute_card
 from bot.domain.lifecycle import RerouteRefused, Status, Why
@@ -75,8 +77,9 @@ def open_decline(body: dict, action: dict, context: BoltContext, client: WebClie
 
 
 def handle_actioned(ack: Ack, view: dict, context: BoltContext) -> None:
-    """Check the outcome, note and link; errors show on their fields, else the change is made."""
-    form, errors = actioned_from_modal(view)
+    """Check the outcome, note, link and follow-up date; errors show on their fields, else the
+    change is made."""
+    form, errors = actioned_from_modal(view, _today(context))
     if form is None:
         ack(response_action="errors", errors=errors)
         return
@@ -84,6 +87,7 @@ def handle_actioned(ack: Ack, view: dict, context: BoltContext) -> None:
     change = Change(
         Status.ACTIONED, _user(context), card.channel_id,
         note=form.note, outcome_kind=form.outcome_kind, link=form.link, route=card.route,
+        follow_up_on=form.follow_up_on,
     )  # fmt: skip
     _submit(ack, context, card, change)
 
@@ -165,9 +169,11 @@ def _open(
     if refused is not None:
         _tell(client, context, card, refusal_text(refused, account=account))
         return
-    client.views_open(
-        trigger_id=body["trigger_id"], view=MODALS[target](card=card, account=account)
-    )
+    extra = {}
+    if target == Status.ACTIONED:  # a route that follows through asks when to follow up
+        extra["follow_up"] = follow_up_default(card.route, _today(context))
+    view = MODALS[target](card=card, account=account, **extra)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def _heal_and_explain(
@@ -195,6 +201,11 @@ def _change(context: BoltContext, card: CardRef, change: Change) -> ChangeResult
             session=session, discovery_id=card.discovery_id, change=change,
             now=request_time(context),
         )  # fmt: skip
+
+
+def _today(context: BoltContext) -> date:
+    """The request's day where the workspace is (settings' zone)."""
+    return request_time(context).astimezone(services(context).settings.zone).date()
 
 
 def _user(context: BoltContext) -> str:

@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import (
 from bot.dialogue.definition import Definition
 from bot.domain.decline import current_reasons
 from bot.domain.lifecycle import OUTCOME_LABELS
+from bot.domain.money import current_money
 from bot.domain.similarity import CONVERGENCE_WINDOW, Related
 from bot.domain.themes import ValueNetwork
 from bot.domain.views import ChangeView, DiscoveryView, RouteView, answers_of
@@ -238,7 +239,8 @@ def outcome_label(change: ChangeView) -> str | None:
 def _status(
     route: RouteView, history: Sequence[ChangeView], channels: dict[str, str]
 ) -> list[SectionBlock]:
-    """The card's status line: who on this team is on it, what became of it, or where it moved."""
+    """The card's status line: who on this team is on it, what became of it, or where it moved;
+    once actioned, the follow-through stage it reached."""
     change = _status_change(route, history)
     if change is None:
         return []
@@ -249,7 +251,30 @@ def _status(
         from_channel=channels.get(change.rerouted_from) if moved else None,  # type: ignore[arg-type]
         also=moved and change.from_status is None,
     )  # fmt: skip
+    if _stage(route) and not moved:
+        text += "\n" + stage_line(route)
     return [SectionBlock(block_id=BlockId.CARD_STATUS.value, text=MarkdownTextObject(text=text))]
+
+
+def stage_label(route: str, stage: str) -> str:
+    """A follow-through stage as people read it (its id, for one removed from the file)."""
+    found = current_routes().stages(route).get(stage)
+    return found.label if found else stage.replace("_", " ").capitalize()
+
+
+def _stage(route: RouteView) -> str | None:
+    """The route's follow-through stage (a stored route row, drawn as is, has none)."""
+    return getattr(route, "stage", None)
+
+
+def stage_line(route: RouteView) -> str:
+    """The stage line: "Follow-through: *Won* · €50k", or with the release or published link."""
+    line = say("card_stage", stage=escape(stage_label(route.route, str(route.stage))))
+    if route.stage_value is not None:
+        line += f" · {current_money().show(route.stage_value)}"
+    if route.stage_link:
+        line += f" · {link_to(route.stage_link)}"
+    return line
 
 
 def _status_change(route: RouteView, history: Sequence[ChangeView]) -> ChangeView | None:
@@ -279,7 +304,12 @@ def team_answers(routes: Sequence[RouteView]) -> list[dict[str, str]]:
     """Each route's team (as the admin labels it), channel and status, for one line of text."""
     labels = current_routes()
     return [
-        {"team": labels.label(r.route), "channel_id": r.channel_id, "status": r.status.value}
+        {
+            "team": labels.label(r.route),
+            "channel_id": r.channel_id,
+            "status": r.status.value
+            + (f" ({stage_label(r.route, stage).lower()})" if (stage := _stage(r)) else ""),
+        }
         for r in routes
     ]
 

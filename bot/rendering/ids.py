@@ -36,6 +36,7 @@ class ActionId(StrEnum):
     ACCOUNT_ALERTS_OFF = "account_alerts_off"  # in an owner's DM: no more DMs about my accounts
     ACCOUNT_ALERTS_ON = "account_alerts_on"  # on the App Home: again
     ACCOUNT_MERGE = "account_merge"  # an admin's "Merge accounts" on the App Home
+    FOLLOW_UP_STAGE = "follow_up_stage"  # + ":" + stage id: a stage button in a follow-up DM
 
 
 class BlockId(StrEnum):
@@ -61,6 +62,10 @@ class BlockId(StrEnum):
     CONFIG_NUDGE = "config_nudge"
     MERGE_SOURCE = "merge_source"  # the account that goes
     MERGE_TARGET = "merge_target"  # the account that stays
+    FOLLOW_UP_DATE = "follow_up_date"  # the Actioned modal: when to ask how it went
+    STAGE_AMOUNT = "stage_amount"  # a stage's modal: the amount won
+    STAGE_REASON = "stage_reason"  # … why it was lost
+    STAGE_LINK = "stage_link"  # … the release or the published piece
 
 
 class CallbackId(StrEnum):
@@ -77,6 +82,7 @@ class CallbackId(StrEnum):
     CONFIG = "config"
     ACCOUNT_MERGE = "account_merge"  # pick the two accounts
     ACCOUNT_MERGE_CONFIRM = "account_merge_confirm"  # merge them
+    FOLLOW_UP_STAGE = "follow_up_stage"  # a stage that needs an amount, a reason or a link
 
 
 def action_value(dialogue_id: int, key: str, value: str = "") -> str:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
 from slack_sdk.models.blocks import (
+    DatePickerElement,
     InputBlock,
     MarkdownTextObject,
     Option,
@@ -65,10 +67,12 @@ class Actioned:
     outcome_kind: str
     note: str
     link: str | None
+    follow_up_on: date | None = None  # a route with follow-through stages: when to ask
 
 
-def actioned_modal(*, card: CardRef, account: str) -> View:
-    """What came of it: an outcome, a note and an optional link."""
+def actioned_modal(*, card: CardRef, account: str, follow_up: date | None = None) -> View:
+    """What came of it: an outcome, a note, an optional link, and (a route that follows
+    through) the date its follow-up is due, `follow_up` picked already."""
     options = [Option(value=kind.value, label=label) for kind, label in OUTCOME_LABELS.items()]
     blocks = [
         _intro(say("actioned_intro"), account),
@@ -88,6 +92,7 @@ def actioned_modal(*, card: CardRef, account: str) -> View:
                 action_id=INPUT, max_length=URL_LIMIT, placeholder="https://…"
             ),
         ),
+        *_follow_up_input(follow_up),
     ]
     return _modal(CallbackId.STATUS_ACTIONED, say("actioned_title"), say("edit_save"), card, blocks)
 
@@ -98,6 +103,21 @@ class Declined:
 
     reason: str
     note: str | None
+
+
+def _follow_up_input(initial: date | None) -> list[InputBlock]:
+    """The follow-up date, for a route with stages after Actioned (none without)."""
+    if initial is None:
+        return []
+    picker = DatePickerElement(action_id=INPUT, initial_date=initial.isoformat())
+    return [
+        InputBlock(
+            block_id=BlockId.FOLLOW_UP_DATE.value,
+            label=say("follow_up_date_label"),
+            hint=say("follow_up_date_hint"),
+            element=picker,
+        )
+    ]
 
 
 def decline_modal(*, card: CardRef, account: str) -> View:
@@ -180,13 +200,18 @@ def reroute_refusal(refused: RerouteRefused, *, account: str | None, plain: bool
     return render("reroute_refusal.md.j2", why=refused.why.value, by=by or "")
 
 
-def actioned_from_modal(view: dict) -> tuple[Actioned | None, dict[str, str]]:
-    """The submitted outcome, note and link, or the errors to show on their fields."""
+def actioned_from_modal(
+    view: dict, today: date | None = None
+) -> tuple[Actioned | None, dict[str, str]]:
+    """The submitted outcome, note, link and follow-up date, or the errors to show on their
+    fields (a follow-up date must come after `today`, when given)."""
     fields = submitted_fields(view)
     kind = fields.get(BlockId.STATUS_OUTCOME.value)
     note, note_error = _note(fields)
     link, link_error = _checked_link(fields.get(BlockId.STATUS_LINK.value))
+    follow_up, follow_up_error = _follow_up_date(fields, today)
     found = {
+        BlockId.FOLLOW_UP_DATE.value: follow_up_error,
         BlockId.STATUS_OUTCOME.value: None
         if kind in OUTCOME_LABELS
         else say("actioned_pick_outcome"),
@@ -194,7 +219,22 @@ def actioned_from_modal(view: dict) -> tuple[Actioned | None, dict[str, str]]:
         BlockId.STATUS_LINK.value: link_error,
     }
     errors = {block: error for block, error in found.items() if error}
-    return (None if errors else Actioned(str(kind), note, link)), errors
+    return (None if errors else Actioned(str(kind), note, link, follow_up)), errors
+
+
+def _follow_up_date(fields: dict[str, Any], today: date | None) -> tuple[date | None, str | None]:
+    """The follow-up date, a day after today; a submission without the field at all (an older
+    modal, a client that leaves it out) gets the default, 30 days on, when the change is made."""
+    if BlockId.FOLLOW_UP_DATE.value not in fields:
+        return None, None
+    raw = fields[BlockId.FOLLOW_UP_DATE.value]
+    try:
+        picked = date.fromisoformat(str(raw))
+    except ValueError:
+        return None, say("follow_up_date_missing")
+    if today is not None and picked <= today:
+        return None, say("follow_up_date_past")
+    return picked, None
 
 
 def reason_from_modal(

@@ -4,6 +4,7 @@ from storage.models.accounts import Account
 from storage.models.base import NAMING_CONVENTION, metadata
 from storage.models.discoveries import DialogueSession, Discovery, DiscoveryRoute, StatusChange
 from storage.models.events import RecordedEvent
+from storage.models.followthrough import FollowUp, StageChange
 from storage.models.operations import (
     AppSetting,
     ChannelPacing,
@@ -23,11 +24,13 @@ __all__ = [
     "DigestRun",
     "Discovery",
     "DiscoveryRoute",
+    "FollowUp",
     "OutboxMessage",
     "ProcessedRequest",
     "RecordedEvent",
     "RouteChannel",
     "SchedulerHeartbeat",
+    "StageChange",
     "StatusChange",
     "metadata",
 ]

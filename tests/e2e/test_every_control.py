@@ -61,7 +61,8 @@ def app() -> App:
 @pytest.mark.parametrize("action_id", sorted(set(ActionId) - NOT_DISPATCHED))
 def test_every_action_id_has_a_listener(app, action_id):
     # The dialogue's choice buttons carry an index (each button of a block needs its own id).
-    sent = f"{action_id}:0" if action_id == ActionId.DIALOGUE_PICK else action_id
+    indexed = (ActionId.DIALOGUE_PICK, ActionId.FOLLOW_UP_STAGE)  # + ":" + an index or a stage
+    sent = f"{action_id}:0" if action_id in indexed else action_id
     assert _takes(app, _action(sent)), f"nothing listens for the {action_id} control"
 
 

@@ -59,7 +59,8 @@ def test_each_job_happens_at_its_moved_time_and_never_twice(jobs, engine, emulat
     assert code == 0
     assert did == {
         "idle_dialogues": "0 reminded, 0 kept as drafts", "open_loops": "0 nudged",
-        "event_radar": "0 reminded", "digests": "none due", "delivery": "2 posted, 0 still queued",
+        "event_radar": "0 reminded", "follow_ups": "0 asked", "digests": "none due",
+        "delivery": "2 posted, 0 still queued",
     }  # fmt: skip
     assert said(emulator, SEED.sales, "Globex") == 1  # the card, delivered by the command
 
@@ -82,7 +83,8 @@ def test_each_job_happens_at_its_moved_time_and_never_twice(jobs, engine, emulat
     code, did = jobs("2026-11-09T09:10")
     assert did == {
         "idle_dialogues": "0 reminded, 0 kept as drafts", "open_loops": "0 nudged",
-        "event_radar": "0 reminded", "digests": "none due", "delivery": "0 posted, 0 still queued",
+        "event_radar": "0 reminded", "follow_ups": "0 asked", "digests": "none due",
+        "delivery": "0 posted, 0 still queued",
     }  # fmt: skip
     assert said(emulator, SEED.scout, "Still there?") == 1
     assert said(emulator, SEED.sales, ":wave:") == 1

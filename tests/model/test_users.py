@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import random
 from collections import Counter
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import ClassVar
 
 import hypothesis.strategies as st
@@ -26,15 +26,15 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.cli.forms import fields_of, view_state
 from bot.emulator import SEED
 from bot.emulator.controls import Control, message_controls, view_controls
 from bot.emulator.driver import DriverResponse
-from bot.rendering.ids import ActionId, CallbackId, Command
+from bot.rendering.ids import ActionId, BlockId, CallbackId, Command
 from storage.engine import session_scope
-from storage.models import StatusChange
+from storage.models import FollowUp, StatusChange
 from tests.model import invariants
 from tests.model.world import World, load_rules_once
 
@@ -354,6 +354,47 @@ class Users(RuleBasedStateMachine):
         if self._digest_controls() and data.draw(st.booleans(), label="read the note"):
             self.answer_the_weekly_note(data)
 
+    @precondition(lambda self: self._cards())
+    @rule(data=st.data(), extra_days=st.sampled_from([0, 7]))
+    def follow_a_card_through(self, data: st.DataObject, extra_days: int) -> None:
+        """A team actions a card (when none is being followed up), its follow-up date comes (or
+        a week on), and the actioner (mostly; now and then someone else) presses a stage."""
+        if self._follow_up_due() is None:
+            actioned = [c for c in self._cards() if c.action_id == ActionId.CARD_ACTIONED]
+            if not actioned:
+                return
+            person = data.draw(st.sampled_from(PEOPLE), label="person")
+            self._use(data, person, actioned)
+            self.world.settle()
+            view = self._modal(person)
+            if view is not None:
+                answers = {f.block_id: _good_answer(f) for f in fields_of(view)}
+                # A sentence is no link: this team gives one, so the change goes through.
+                answers[BlockId.STATUS_LINK.value] = "https://crm.example/opp/1"
+                values = view_state(view, answers)
+                self._send("view_submission", user=person, view=view["id"], values=values)
+        found = self._follow_up_due()
+        if found is None:
+            return
+        Users.seen["followed a card through"] += 1
+        due, owner = found
+        at = datetime.combine(due + timedelta(days=extra_days), time(10), self.world.settings.zone)
+        self.let_time_pass(max((at - self.world.now()).total_seconds(), 0) / 3600)
+        for _weekend in range(3):  # asked on working days only
+            self.let_time_pass(24)
+        dm = self.world.emulator.dm_channel_for(owner)
+        stages = [
+            c
+            for m in self._bot_messages(dm)
+            for c in message_controls(m, dm)
+            if c.action_id.startswith(ActionId.FOLLOW_UP_STAGE)
+        ]
+        if stages:
+            person = data.draw(st.sampled_from([owner, owner, owner, *PEOPLE]), label="person")
+            self._use(data, person, stages)
+            self.world.settle()
+            self._maybe_fill_the_form(data, person)
+
     @rule(hours=st.sampled_from([0.5, 1.5, 25, 24 * 4, 24 * 7]))
     def let_time_pass(self, hours: float) -> None:
         """Reminders, drafts, nudges and digests come due."""
@@ -467,6 +508,14 @@ class Users(RuleBasedStateMachine):
 
     def _remembered_by(self, person: str) -> list[Control]:
         return [c for owner, c in self.remembered if owner in (None, person)]
+
+    def _follow_up_due(self) -> tuple[date, str] | None:
+        """The soonest day an actioned route still waits to be asked about, and who actioned it."""
+        with session_scope(self.world.engine) as session:
+            due = select(FollowUp.due_on, FollowUp.owner_user_id)
+            due = due.where(col(FollowUp.due_on).is_not(None), FollowUp.asked < 2)
+            found = session.exec(due.order_by(FollowUp.due_on)).first()
+            return (found[0], found[1]) if found else None
 
     def _anything_happened_to_a_card(self) -> bool:
         with session_scope(self.world.engine) as session:

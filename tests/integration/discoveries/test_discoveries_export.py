@@ -29,12 +29,17 @@ HEADER = (
     "evidence,evidence_url,value_band,value_amount,value_currency,value_base,event_date,event_pressure,"
     "event_owner,fit,themes,status,source,quality,routes,history\r\n"
 )
+NO_STAGE = (  # a route that was never actioned with stages has no follow-through
+    '"stage":null,"follow_up_on":null,"realised_amount":null,"realised_currency":null,'
+    '"realised_base":null,"realised_link":null,"stage_history":[]'
+)
 HOSTILE_ROUTES = (
     '[{"route":"sales","reason":"budget, \\"now\\"","channel_id":"C0SALES",'
     '"message_ts":"1740783600.000100","rerouted_to":"product","status":"acknowledged",'
-    '"created_at":"2025-02-28T23:00:00Z"},'
+    f'"created_at":"2025-02-28T23:00:00Z",{NO_STAGE}}},'
     '{"route":"product","reason":"re-routed","channel_id":"C0PRODUCT",'
-    '"message_ts":null,"rerouted_to":null,"status":"actioned","created_at":"2025-03-02T09:00:00Z"}]'
+    '"message_ts":null,"rerouted_to":null,"status":"actioned",'
+    f'"created_at":"2025-03-02T09:00:00Z",{NO_STAGE}}}]'
 )
 HOSTILE_HISTORY = (  # each team's own status and the route each change changed (none: all)
     '[{"at":"2025-03-01T08:00:00Z","from_status":"new","to_status":"acknowledged",'
@@ -283,7 +288,7 @@ def test_a_bad_option_is_one_line_naming_it_and_exit_2(cli, capsys, options, say
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_the_export_streams_in_batches_with_three_queries_each(engine: Engine):
+def test_the_export_streams_in_batches_with_five_queries_each(engine: Engine):
     rows = [discovery(n, HOSTILE_CREATED).model_dump(exclude={"id"}) for n in range(1, 251)]
     changes = [{"discovery_id": n, "to_status": "new", "actor_user_id": "U0SCOUT",
                 "at": HOSTILE_CREATED} for n in range(1, 251, 7)]  # fmt: skip
@@ -294,11 +299,12 @@ def test_the_export_streams_in_batches_with_three_queries_each(engine: Engine):
     sa.event.listen(engine, "before_cursor_execute", _count_selects(selects))
     records = export_records(engine=engine, window=Window(), batch_size=100)
     assert next(records)["id"] == 1
-    assert len(selects) == 3  # one batch: discoveries, their routes, their history
+    # One batch: discoveries, their routes, their history, follow-ups and their stage moves.
+    assert len(selects) == 5
     rest = list(records)
     assert [record["id"] for record in rest] == list(range(2, 251))
     assert sum(len(record["history"]) for record in rest) == len(changes) - 1
-    assert len(selects) == 9  # three batches (100, 100, 50), never a query per row
+    assert len(selects) == 15  # three batches (100, 100, 50), never a query per row
     assert sum("FROM discoveries" in sql for sql in selects) == 3
 
 

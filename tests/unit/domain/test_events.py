@@ -7,6 +7,7 @@ from bot.domain.events import (
     DiscoveryRerouted,
     DiscoveryShared,
     DiscoverySubmitted,
+    RouteStageChanged,
     event_data,
     event_from,
 )
@@ -14,6 +15,7 @@ from bot.effects.handlers import HANDLERS, call_webhook
 
 SAMPLES = [
     DiscoverySubmitted(7, "U0SCOUT", channels={"sales": "C0SALES"}),
+    RouteStageChanged(7, "U0DANA", stage_change_id=2, follow_up_id=1, route="sales", stage="won"),
     DiscoveryRerouted(
         7,
         "U0DANA",
@@ -44,7 +46,7 @@ def test_types_are_dotted_lowercase_and_each_has_effects_and_a_webhook():
     assert set(EVENT_TYPES) == {
         "discovery.submitted", "discovery.edited", "discovery.withdrawn", "discovery.rerouted",
         "discovery.shared",
-        "route.acknowledged", "route.actioned", "route.declined",
+        "route.acknowledged", "route.actioned", "route.declined", "route.stage_changed",
     }  # fmt: skip
     assert set(HANDLERS) == set(EVENT_TYPES.values())
     assert all(call_webhook in handlers for handlers in HANDLERS.values())
