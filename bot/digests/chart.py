@@ -32,7 +32,7 @@ class CoachChartData:
     weeks: Sequence[str]  # ISO weeks, like 2026-W47
     by_route: Series  # discoveries per route
     completeness: Series  # per part (value, event, evidence): percent of the week's discoveries
-    loops: Series  # acknowledged, actioned (and realised, once counted): percent
+    loops: Series  # acknowledged, actioned, realised: percent of the week's discoveries
     answer_hours: Sequence[float | None]  # median hours to the first answer
 
 

@@ -248,8 +248,8 @@ def coach_report(figures: CoachFigures, network: ValueNetwork) -> CoachReport:
 
 
 def _chart_trends(figures: CoachFigures) -> dict[str, Any]:
-    """Per trend week: the shares with value, event, evidence; acknowledged and actioned (of the
-    week's discoveries, as their loops stand); median hours to the first answer."""
+    """Per trend week: the shares with value, event, evidence; acknowledged, actioned and realised
+    (of the week's discoveries, as their loops stand); median hours to the first answer."""
     done, loops = figures.completeness_trend, figures.loop_trend
     return {
         "completeness_trend": {
@@ -258,7 +258,7 @@ def _chart_trends(figures: CoachFigures) -> dict[str, Any]:
         },
         "loop_trend": {
             part: tuple(percent(getattr(week, part), week.logged) for week in loops)
-            for part in ("answered", "actioned")
+            for part in ("answered", "actioned", "realised")
         },
         "answer_hours": tuple(
             None if w.median_seconds is None else w.median_seconds / 3600 for w in loops

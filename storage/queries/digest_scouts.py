@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from storage.enums import DiscoveryStatus
-from storage.models import Discovery, StatusChange
+from storage.models import Discovery, StageChange, StatusChange
 from storage.queries.digest_figures import changed_between, logged_between
 from storage.queries.digest_trends import (
     Completeness,
@@ -83,12 +83,14 @@ def _float(value: object) -> float | None:
 
 
 class LoopWeek(NamedTuple):
-    """A week's discoveries and their loops as of a moment: answered, actioned, median to answer."""
+    """A week's discoveries and their loops as of a moment: answered, actioned, median to answer,
+    realised (a route won, shipped or published)."""
 
     logged: int
     answered: int
     actioned: int
     median_seconds: float | None
+    realised: int = 0
 
 
 def weekly_completeness(*, session: Session, edges: Sequence[datetime]) -> list[Completeness]:
@@ -121,6 +123,7 @@ def weekly_loops(*, session: Session, edges: Sequence[datetime], as_of: datetime
         week, seconds, sa.func.count().over(partition_by=week).label("size"),
         sa.func.count(seconds).over(partition_by=week).label("answered"),
         sa.func.sum(cohort.c.actioned).over(partition_by=week).label("actioned"),
+        sa.func.sum(cohort.c.realised).over(partition_by=week).label("realised"),
         sa.func.row_number().over(partition_by=week, order_by=(seconds.is_(None), seconds))
         .label("rank"),
     ).subquery()  # fmt: skip
@@ -129,11 +132,11 @@ def weekly_loops(*, session: Session, edges: Sequence[datetime], as_of: datetime
     found: list[LoopWeek | None] = [None] * (len(edges) - 1)
     middles: dict[int, list[float]] = {}
     for row in session.exec(sa.select(ranked).where(middle).order_by(ranked.c.week, rank)):
-        found[row.week] = LoopWeek(row.size, row.answered, row.actioned or 0, None)
+        found[row.week] = LoopWeek(row.size, row.answered, row.actioned or 0, None, row.realised or 0)
         if row.answered and row.rank in {(row.answered + 1) // 2, (row.answered + 2) // 2}:
             middles.setdefault(row.week, []).append(float(row.seconds))
     return [
-        LoopWeek(w.logged, w.answered, w.actioned, _mean(middles.get(i)))
+        w._replace(median_seconds=_mean(middles.get(i)))
         if w
         else LoopWeek(0, 0, 0, None)
         for i, w in enumerate(found)
@@ -143,14 +146,21 @@ def weekly_loops(*, session: Session, edges: Sequence[datetime], as_of: datetime
 def _week_cohort(
     session: Session, index: int, start: datetime, end: datetime, as_of: datetime
 ) -> Any:
-    """A week's discoveries, each with seconds to its first answer (or NULL) and actioned 0/1."""
+    """A week's discoveries, each with seconds to its first answer (or NULL), actioned 0/1 and
+    realised 0/1 (as of `as_of`)."""
     change, first = loop_changes(as_of)
     actioned = sa.func.max(sa.case((col(StatusChange.to_status) == Status.ACTIONED, 1), else_=0))
+    realised_by_then = sa.exists().where(
+        col(StageChange.discovery_id) == col(Discovery.id), col(StageChange.realised),
+        col(StageChange.at) <= as_of,
+    )  # fmt: skip
+    realised = sa.func.max(sa.case((realised_by_then, 1), else_=0))
     return (
         sa.select(
             sa.literal(index, sa.Integer).label("week"),
             seconds_between(session, col(Discovery.created_at), first).label("seconds"),
             actioned.label("actioned"),
+            realised.label("realised"),
         )
         .select_from(Discovery)
         .outerjoin(StatusChange, change)

@@ -17,6 +17,8 @@ BUILT = {
     "home_status_": ("new", "acknowledged", "actioned", "declined", "withdrawn"),
     "receipt_": ("edit", "withdraw"),
     "digest_band_": ("under_10k", "10k_100k", "100k_1m", "over_1m"),
+    "chart_completeness_": ("value", "event", "evidence"),
+    "chart_loops_": ("acknowledged", "actioned", "realised"),
 }
 
 

@@ -16,6 +16,7 @@ from storage.queries.digest_follow_through import (
     overdue_follow_ups,
     realised_scouts,
 )
+from storage.queries.digest_scouts import weekly_loops
 from tests.integration.digests.conftest import BERLIN, add_discovery, local
 
 
@@ -73,6 +74,11 @@ def test_realised_value_per_week_per_scout_and_the_funnel(session):
 
     steps = funnel(session=session, start=local(2026, 11, 1), end=local(2026, 11, 30))
     assert (steps.logged, steps.acknowledged, steps.actioned, steps.realised) == (4, 3, 2, 2)
+
+    # The chart's loop closure: the week's discoveries realised as their loops stood then.
+    edges = [local(2026, 11, 2), local(2026, 11, 9)]
+    assert weekly_loops(session=session, edges=edges, as_of=local(2026, 11, 18, 12))[0].realised == 1
+    assert weekly_loops(session=session, edges=edges, as_of=local(2026, 11, 30))[0].realised == 2
 
 
 def test_overdue_follow_ups_are_those_asked_twice_per_route(session):
