@@ -89,11 +89,19 @@ class DiscoveryShared(DiscoveryRerouted):
     type: ClassVar[str] = "discovery.shared"
 
 
+@dataclass(frozen=True)
+class DiscoverySupported(DomainEvent):
+    """Another account joined the discovery as a supporter (a look-alike's scout, or a merge)."""
+
+    type: ClassVar[str] = "discovery.supported"
+    supporter_id: int = 0
+
+
 EVENT_TYPES: dict[str, type[DomainEvent]] = {
     kind.type: kind
     for kind in (
         DiscoverySubmitted, DiscoveryEdited, DiscoveryWithdrawn, DiscoveryRerouted,
-        DiscoveryShared, RouteAcknowledged, RouteActioned, RouteDeclined,
+        DiscoveryShared, RouteAcknowledged, RouteActioned, RouteDeclined, DiscoverySupported,
     )
 }  # fmt: skip
 

@@ -25,10 +25,12 @@ from slack_sdk.models.blocks import (
 from bot.dialogue.definition import Definition
 from bot.domain.lifecycle import OUTCOME_LABELS
 from bot.domain.similarity import CONVERGENCE_WINDOW, Related
+from bot.domain.supporters import Support
 from bot.domain.themes import ValueNetwork
 from bot.domain.views import ChangeView, DiscoveryView, RouteView, answers_of
 from bot.rendering.answers import ShownAnswer, shown_answers, stand_in
 from bot.rendering.ids import ActionId, BlockId
+from bot.rendering.supporters import support_blocks
 from bot.rendering.text import NO_UNFURL, Mrkdwn, escape, render
 from bot.routes import current_routes
 from bot.wording import say
@@ -94,6 +96,7 @@ def discovery_card(
     history: Sequence[ChangeView] = (),
     related: Related | None = None,
     routes: Sequence[RouteView] = (),
+    support: Support | None = None,
 ) -> dict[str, Any]:
     """The card a route channel gets: the answers, the scout, why it is here, its status.
 
@@ -105,6 +108,7 @@ def discovery_card(
         SectionBlock(text=MarkdownTextObject(text=_why(route.reason))),
         *_status(route, history, {r.route: r.channel_id for r in routes}),
         *_others(route, routes),
+        *support_blocks(support, discovery.account),
         *_related(related),
         ContextBlock(elements=[MarkdownTextObject(text=_context(discovery, permalink_hint))]),
         *_actions(discovery, route),

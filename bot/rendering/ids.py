@@ -21,6 +21,7 @@ class ActionId(StrEnum):
     DIALOGUE_EDIT = "dialogue_edit"
     DIALOGUE_ROUTES = "dialogue_routes"
     DIALOGUE_SUBMIT = "dialogue_submit"
+    DIALOGUE_SUPPORT = "dialogue_support"  # the summary's "Add my account to this one"
     MODAL_INPUT = "input"  # every modal input's action_id; the block_id names the field
     CARD_ACKNOWLEDGE = "card_acknowledge"
     CARD_ACTIONED = "card_actioned"
@@ -57,6 +58,9 @@ class BlockId(StrEnum):
     CONFIG_NUDGE = "config_nudge"
     MERGE_SOURCE = "merge_source"  # the account that goes
     MERGE_TARGET = "merge_target"  # the account that stays
+    LOOKALIKE = "lookalike"  # the summary's open discovery with the same outcome
+    JOIN = "join"  # the routes modal's choice: a new discovery, or join the look-alike
+    MERGE_WITH = "merge_with"  # the merge modal's other discovery (its #id)
 
 
 class CallbackId(StrEnum):

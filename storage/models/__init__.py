@@ -13,6 +13,7 @@ from storage.models.operations import (
     RouteChannel,
     SchedulerHeartbeat,
 )
+from storage.models.supporters import DiscoverySupporter
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -23,6 +24,7 @@ __all__ = [
     "DigestRun",
     "Discovery",
     "DiscoveryRoute",
+    "DiscoverySupporter",
     "OutboxMessage",
     "ProcessedRequest",
     "RecordedEvent",
