@@ -3,19 +3,24 @@ second card, and its cards count both accounts and their value."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from bot.discoveries.export import Window, export_records
 from bot.domain.money import current_money
 from bot.emulator import SEED
 from storage.engine import session_scope
 from storage.enums import DialogueStatus
 from storage.models import DialogueSession, Discovery, DiscoverySupporter
+from storage.queries.digest_routes import largest_per_route
+from storage.types import utc_now
 from tests.e2e.people import Scout, wait_until
 from tests.e2e.test_card_actions import logged
+from tests.e2e.test_themes_command import ask
 
 
 def look_alike(driver, emulator, *, account: str = "Initech", user: str = SEED.sally) -> Scout:
@@ -111,3 +116,25 @@ def test_a_discovery_closed_meanwhile_is_not_joined(driver, emulator, engine):
 def _status(engine) -> str:
     with session_scope(engine) as session:
         return session.exec(select(Discovery.status)).one()
+
+
+def test_value_by_theme_largest_by_value_and_export_count_the_supporter(driver, emulator, engine):
+    logged(driver, emulator)
+    second = look_alike(driver, emulator)
+    second.click("Add my account to this one", expect="now counts", message=second.last())
+    money = current_money()
+    total = money.convert(Decimal(40000), "EUR") + Decimal(300000)
+
+    table = ask(driver, emulator, "themes")
+
+    assert f"{money.show(total)}" in str(table) and "1 discovery at 2 accounts" in str(table)
+    now = utc_now()
+    with session_scope(engine) as session:
+        week = {"start": now - timedelta(days=7), "end": now + timedelta(seconds=1)}
+        largest = largest_per_route(session=session, **week, limit=3)
+    lines = [line for found in largest.values() for line in found]
+    assert {line.value_base for line in lines} == {total}
+    assert {line.value_amount for line in lines} == {None}  # no one amount "as given"
+    [record] = list(export_records(engine=engine, window=Window()))
+    [supporter] = record["supporters"]
+    assert (supporter["account"], supporter["value_base"]) == ("Initech", "300000.00")
