@@ -16,7 +16,7 @@ from bot.discoveries.route_status import lock_discovery
 from bot.discoveries.service import account_link, discovery_columns
 from bot.domain.events import DiscoverySupported
 from bot.domain.lifecycle import OPEN
-from bot.domain.supporters import Candidate, Support, backing, lookalike
+from bot.domain.supporters import Candidate, Support, backing, lookalike, lookalikes
 from storage.models import Discovery, DiscoveryRoute, DiscoverySupporter
 from storage.queries._dialect import insert_for, inserted_one_row
 
@@ -43,6 +43,24 @@ def find_lookalike(
     """The team's open discovery with the same outcome at another account, if there is one."""
     if not answers.get("account") or not answers.get("outcome"):
         return None
+    candidates = _open_candidates(session, team_id, now)
+    found = lookalike(account=answers["account"], outcome=answers["outcome"], candidates=candidates)
+    if found is None:
+        return None
+    return Candidate(**{**vars(found), "channel_id": first_channel(session, found.discovery_id)})
+
+
+def merge_hints(*, session: Session, discovery: Discovery, now: datetime) -> list[Candidate]:
+    """Open discoveries with the same outcome as this one, to offer when merging."""
+    candidates = [
+        c for c in _open_candidates(session, discovery.team_id, now)
+        if c.discovery_id != discovery.id
+    ]  # fmt: skip
+    return lookalikes(account=discovery.account, outcome=discovery.outcome, candidates=candidates)
+
+
+def _open_candidates(session: Session, team_id: str, now: datetime) -> list[Candidate]:
+    """The team's open discoveries of the last LOOKBACK, newest first, bounded."""
     rows = session.exec(
         select(Discovery.id, Discovery.account, Discovery.outcome)
         .where(Discovery.team_id == team_id, col(Discovery.status).in_(OPEN))
@@ -51,11 +69,7 @@ def find_lookalike(
         .limit(MAX_CANDIDATES)
     ).all()
     accounts = _supporter_accounts(session, [row[0] for row in rows])
-    candidates = [Candidate(i, a, o, tuple(accounts.get(i, ()))) for i, a, o in rows]
-    found = lookalike(account=answers["account"], outcome=answers["outcome"], candidates=candidates)
-    if found is None:
-        return None
-    return Candidate(**{**vars(found), "channel_id": first_channel(session, found.discovery_id)})
+    return [Candidate(i, a, o, tuple(accounts.get(i, ()))) for i, a, o in rows]
 
 
 def _supporter_accounts(session: Session, ids: list[int]) -> dict[int, list[str]]:
@@ -97,7 +111,7 @@ def support_with_answers(
 
 def add_supporter(
     *, session: Session, discovery_id: int, team_id: str, source_key: str, row: dict[str, Any],
-    now: datetime,
+    now: datetime, actor_user_id: str | None = None,
 ) -> Supported:  # fmt: skip
     """Add the supporter once per source_key while the discovery is open; its cards redraw."""
     existing = _by_source(session, source_key)
@@ -120,7 +134,8 @@ def add_supporter(
         session.exec(
             sa.update(Discovery).where(col(Discovery.id) == discovery_id).values(updated_at=now)
         )
-        event = DiscoverySupported(discovery_id, row["scout_user_id"], supporter_id=supporter.id)
+        actor = actor_user_id or row["scout_user_id"]  # who added it: its scout, or a PM merging
+        event = DiscoverySupported(discovery_id, actor, supporter_id=supporter.id)
         record(session=session, event=event, now=now)
     return Supported(discovery_id, target.account, supporter.id, created=created)
 

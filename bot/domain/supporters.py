@@ -42,17 +42,23 @@ class Backing:
 def lookalike(*, account: str, outcome: str, candidates: Sequence[Candidate]) -> Candidate | None:
     """The open discovery with the same outcome at another account, closest first (the newest
     of equals); None when none is close enough or the account is already among its accounts."""
+    found = lookalikes(account=account, outcome=outcome, candidates=candidates)
+    return found[0] if found else None
+
+
+def lookalikes(
+    *, account: str, outcome: str, candidates: Sequence[Candidate], limit: int = 5
+) -> list[Candidate]:
+    """The open discoveries with the same outcome at other accounts, closest first."""
     key = account_key(account)
-    best: tuple[float, int, Candidate] | None = None
-    for candidate in candidates:
-        if key in {account_key(a) for a in (candidate.account, *candidate.accounts)}:
-            continue
-        score = wording_similarity(outcome, candidate.outcome)
-        if score >= LOOKALIKE_THRESHOLD and (
-            best is None or (score, candidate.discovery_id) > best[:2]
-        ):
-            best = (score, candidate.discovery_id, candidate)
-    return best[2] if best else None
+    scored = [
+        (score, candidate.discovery_id, candidate)
+        for candidate in candidates
+        if key not in {account_key(a) for a in (candidate.account, *candidate.accounts)}
+        and (score := wording_similarity(outcome, candidate.outcome)) >= LOOKALIKE_THRESHOLD
+    ]
+    scored.sort(key=lambda item: (-item[0], -item[1]))
+    return [candidate for _score, _id, candidate in scored[:limit]]
 
 
 def backing(

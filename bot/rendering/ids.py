@@ -77,6 +77,7 @@ class CallbackId(StrEnum):
     CONFIG = "config"
     ACCOUNT_MERGE = "account_merge"  # pick the two accounts
     ACCOUNT_MERGE_CONFIRM = "account_merge_confirm"  # merge them
+    DISCOVERY_MERGE = "discovery_merge"  # a card's "Merge with…": the other discovery's number
 
 
 def action_value(dialogue_id: int, key: str, value: str = "") -> str:
