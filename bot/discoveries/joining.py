@@ -17,7 +17,7 @@ from bot.discoveries.supporters import Supported, support_with_answers
 from bot.wording import say
 from storage.engine import session_scope
 from storage.enums import DialogueStatus
-from storage.models import DialogueSession, DiscoverySupporter
+from storage.models import DialogueSession, Discovery, DiscoverySupporter
 
 
 def join_instead(
@@ -31,8 +31,9 @@ def join_instead(
         if dialogue is None or (dialogue.team_id, dialogue.user_id) != (who.team_id, who.user_id):
             return _said(dialogue_id, say("dialogue_someone_elses"))
         joined = _joined(session, dialogue_id)
-        if joined is not None:
-            return _said(dialogue_id, say("supporter_already", discovery_id=joined.discovery_id))
+        if joined is not None:  # a repeat: it joined already (a discovery id: no refusal)
+            text = say("supporter_already", discovery_id=joined.discovery_id)
+            return replace(_said(dialogue_id, text), discovery_id=joined.discovery_id)
         if dialogue.status == DialogueStatus.SUBMITTED:
             return _said(dialogue_id, say("supporter_submitted_already"))
         if dialogue.status != DialogueStatus.OPEN:
@@ -59,7 +60,7 @@ def join_instead(
             session=session, dialogue=dialogue, step=done.step, answers=done.dump(),
             status=DialogueStatus.SUBMITTED, now=now,
         )  # fmt: skip
-        return Turn(dialogue_id, done, (_added(result),), result.discovery_id, result.created)
+        return Turn(dialogue_id, done, (added_notice(result),), result.discovery_id, result.created)
 
 
 def source_key(dialogue_id: int) -> str:
@@ -74,7 +75,11 @@ def joined_discovery(*, engine: Engine, who: Who, dialogue_id: int) -> Supported
         if dialogue is None or dialogue.user_id != who.user_id:
             return None
         joined = _joined(session, dialogue_id)
-        return Supported(joined.discovery_id, supporter_id=joined.id) if joined else None
+        if joined is None:
+            return None
+        discovery = session.get(Discovery, joined.discovery_id)
+        account = discovery.account if discovery else ""
+        return Supported(joined.discovery_id, account, supporter_id=joined.id)
 
 
 def _joined(session: Session, dialogue_id: int) -> DiscoverySupporter | None:
@@ -84,7 +89,8 @@ def _joined(session: Session, dialogue_id: int) -> DiscoverySupporter | None:
     return session.exec(statement).first()
 
 
-def _added(result: Supported) -> Notice:
+def added_notice(result: Supported) -> Notice:
+    """What the scout reads once their account joined the discovery."""
     return Notice(say("supporter_added", discovery_id=result.discovery_id, account=result.account))
 
 

@@ -9,8 +9,11 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
+    CheckboxesElement,
     ContextBlock,
+    InputBlock,
     MarkdownTextObject,
+    Option,
     PlainTextObject,
     SectionBlock,
 )
@@ -62,6 +65,20 @@ def offer_blocks(candidate: Candidate | None, *, dialogue_id: int, version: str)
         text=MarkdownTextObject(text=f":link: {escape(shorten(text, SECTION_LIMIT - 20))}"),
     )
     return [section, ActionsBlock(elements=[button])]
+
+
+def join_input(candidate: Candidate | None) -> list[Block]:
+    """In the modal's last step: a box to add the scout's account to the look-alike instead."""
+    if candidate is None:
+        return []
+    about = f"#{candidate.discovery_id} {candidate.account}: {candidate.outcome}"
+    option = Option(
+        value=str(candidate.discovery_id), label=shorten(say("button_add_my_account"), 75),
+        description=shorten(" ".join(about.split()), 75),
+    )  # fmt: skip
+    boxes = CheckboxesElement(action_id=ActionId.MODAL_INPUT.value, options=[option])
+    label = shorten(say("modal_join_label"), 2000)
+    return [InputBlock(block_id=BlockId.JOIN.value, label=label, optional=True, element=boxes)]
 
 
 def parse_offer(value: str) -> tuple[int, str]:

@@ -13,6 +13,7 @@ from sqlmodel import select
 from bot.discoveries.export import Window, export_records
 from bot.domain.money import current_money
 from bot.emulator import SEED
+from bot.rendering.ids import BlockId, Command
 from storage.engine import session_scope
 from storage.enums import DialogueStatus
 from storage.models import DialogueSession, Discovery, DiscoverySupporter
@@ -20,6 +21,7 @@ from storage.queries.digest_routes import largest_per_route
 from storage.types import utc_now
 from tests.e2e.people import Scout, wait_until
 from tests.e2e.test_card_actions import logged
+from tests.e2e.test_dialogue_modal import modal_state
 from tests.e2e.test_themes_command import ask
 
 
@@ -138,3 +140,24 @@ def test_value_by_theme_largest_by_value_and_export_count_the_supporter(driver, 
     [record] = list(export_records(engine=engine, window=Window()))
     [supporter] = record["supporters"]
     assert (supporter["account"], supporter["value_base"]) == ("Initech", "300000.00")
+
+
+def test_the_modal_path_offers_and_joins_too_and_a_resubmit_adds_once(driver, emulator, engine):
+    _scout, _receipt, team = logged(driver, emulator)
+    driver.command(Command.SCOUT.value, "", user=SEED.sally)
+    emulator.wait_for_call("views.open")
+    view = emulator.modal_stack(SEED.sally)[-1]
+    answers = {"account": "Initech", "outcome": "Onboarding a new store in one day",
+               "gap": "A consultant flies in for each store", "fit": "partly", "value": "100k_1m"}  # fmt: skip
+    driver.view_submission(user=SEED.sally, view=view["id"], values=modal_state(view, answers))
+    confirm = emulator.modal_stack(SEED.sally)[-1]
+    assert "Add my account to this one" in str(confirm) and "#1 Globex" in str(confirm)
+    state = modal_state(confirm, {BlockId.JOIN.value: ["1"]})
+
+    first = driver.view_submission(user=SEED.sally, view=confirm["id"], values=state)
+    again = driver.view_submission(user=SEED.sally, view=confirm["id"], values=state)
+
+    assert first.json == again.json == {"response_action": "clear"}
+    team.wait_for_cards("2 accounts")
+    Scout(driver, emulator, user=SEED.sally).wait_for("now counts for discovery #1")
+    assert count(engine, Discovery) == 1 and count(engine, DiscoverySupporter) == 1
