@@ -81,7 +81,7 @@ def value_by_theme_per_route(
     scale = Decimal((end - start).total_seconds()) / Decimal((start - before).total_seconds())
     # Supporters count with their discovery: their value, and accounts it does not have yet.
     extra, added = supporter_extras(session=session, themes=themes, where=where, start=start,
-                                    per_route=per_route, routed=routed)  # fmt: skip
+                                    end=end, since=before, per_route=per_route, routed=routed)  # fmt: skip
     found: dict[str | None, list[ThemeValue]] = {}
     for row in rows:
         if row.discoveries:

@@ -4,15 +4,17 @@ and theme the supporters' value and accounts (they count in the period of their 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, DiscoverySupporter
 
+CHUNK = 5000  # ids per IN list: far below every backend's limit on bound parameters
 Group = tuple[str | None, str]  # (route, or None for all; theme)
 
 
@@ -52,34 +54,49 @@ def account_key(column: Any) -> Any:
 
 
 def supporter_extras(
-    *, session: Session, themes: Any, where: list[Any], start: datetime, per_route: bool,
-    routed: Any,
+    *, session: Session, themes: Any, where: list[Any], start: datetime, end: datetime,
+    since: datetime, per_route: bool, routed: Any,
 ) -> tuple[dict[Group, list[Decimal]], dict[Group, set[str]]]:  # fmt: skip
-    """Per group: the supporters' value [now, before] and, for discoveries of [start, …), the
-    accounts they add that no discovery of the group already has."""
-    route = col(DiscoveryRoute.route) if per_route else sa.null()
-    now = col(Discovery.created_at) >= start
-    query = (
-        sa.select(route.label("route"), themes.c.value.label("theme"), now.label("now"),
-                  account_key(col(DiscoverySupporter.account)).label("account"),
-                  sa.func.coalesce(col(DiscoverySupporter.value_base), 0).label("value"))
-        .select_from(DiscoverySupporter)
-        .join(Discovery, col(Discovery.id) == col(DiscoverySupporter.discovery_id))
-        .join(themes, sa.true())
-    )  # fmt: skip
-    rows = session.exec((routed(query) if per_route else query).where(*where)).all()
+    """Per group: the supporters' value [now, before] and, for discoveries of [start, end), the
+    accounts they add that no discovery of the group already has. Discoveries of [since, end)
+    count (not withdrawn); so do supporters added since (they came after their discovery)."""
+    supporters: dict[int, list[tuple[str, Decimal]]] = {}
+    recent = sa.select(
+        col(DiscoverySupporter.discovery_id), account_key(col(DiscoverySupporter.account)),
+        sa.func.coalesce(col(DiscoverySupporter.value_base), 0),
+    ).where(col(DiscoverySupporter.created_at) >= since)  # fmt: skip
+    for discovery_id, account, value in session.exec(recent):
+        supporters.setdefault(discovery_id, []).append((account, Decimal(value)))
     values: dict[Group, list[Decimal]] = {}
     accounts: dict[Group, set[str]] = {}
-    for row in rows:
-        key = (row.route, row.theme)
+    for row in _groups_of(session, themes, per_route, routed, list(supporters)):
+        at = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC)
+        if not since <= at < end or row.status == DiscoveryStatus.WITHDRAWN:
+            continue
+        key, now = (row.route, row.theme), at >= start
         pair = values.setdefault(key, [Decimal(0), Decimal(0)])
-        pair[0 if row.now else 1] += Decimal(row.value)
-        if row.now:
-            accounts.setdefault(key, set()).add(row.account)
+        for account, value in supporters[row.id]:
+            pair[0 if now else 1] += value
+            if now:
+                accounts.setdefault(key, set()).add(account)
     if accounts:
         named = {name for names in accounts.values() for name in names}
-        _drop_own(session, themes, where, now, per_route, routed, accounts, named)
+        recent_only = col(Discovery.created_at) >= start
+        _drop_own(session, themes, where, recent_only, per_route, routed, accounts, named)
     return values, accounts
+
+
+def _groups_of(session, themes, per_route, routed, ids):
+    """The (route, theme) of each of these discoveries, looked up by id (a few): the range is
+    checked on the rows, so SQLite never prefers scanning it over the primary key."""
+    route = col(DiscoveryRoute.route) if per_route else sa.null()
+    query = sa.select(
+        col(Discovery.id).label("id"), route.label("route"), themes.c.value.label("theme"),
+        col(Discovery.created_at).label("created_at"), col(Discovery.status).label("status"),
+    ).select_from(Discovery).join(themes, sa.true())  # fmt: skip
+    query = routed(query) if per_route else query
+    for chunk in range(0, len(ids), CHUNK):
+        yield from session.exec(query.where(col(Discovery.id).in_(ids[chunk : chunk + CHUNK])))
 
 
 def _drop_own(session, themes, where, now, per_route, routed, accounts, named) -> None:
