@@ -63,7 +63,9 @@ def merge_target_of(view: dict) -> tuple[int, str | None]:
     """The discovery a merge modal merges into, and the channel it was opened from."""
     meta = json.loads(view["private_metadata"])
     origin = meta.get("origin")
-    return int(meta["discovery_id"]), origin if isinstance(origin, str) else None
+    if origin is not None and not isinstance(origin, str):
+        raise ValueError("origin is not a channel id")
+    return int(meta["discovery_id"]), origin
 
 
 def merge_refusal(
