@@ -23,17 +23,22 @@ from bot.discoveries.outbox_jobs import Gone, Job, NotReady, classify
 from bot.discoveries.receipts import load_receipt
 from bot.discoveries.service import DRAWN, RECEIPT, RECEIPT_UPDATE, card_version
 from bot.discoveries.similar import find_related
+from bot.discoveries.supporters import load_support
 from bot.domain.similarity import CONVERGENCE_WINDOW
 from bot.domain.themes import ValueNetwork
 from bot.effects import follow_through
+from bot.effects.slack import SUPPORTER_RECEIPT
 from bot.rendering.accounts import convergence_message, owner_alert_message, radar_message
-from bot.rendering.cards import discovery_card
+from bot.rendering.cards import discovery_card, link_as
 from bot.rendering.delivery import channel_blocked_message, resumed_message, waiting_message
 from bot.rendering.receipts import receipt_message
 from bot.rendering.status import status_reply_message
+from bot.rendering.supporters import supporter_receipt_message
+from bot.rendering.text import render
+from bot.wording import say
 from storage.engine import session_scope
 from storage.enums import DiscoveryStatus
-from storage.models import DiscoveryRoute
+from storage.models import DiscoveryRoute, DiscoverySupporter
 
 logger = logging.getLogger("bot.discoveries.delivery")
 RECEIPT_WAIT = (2.0, 60.0)  # a receipt waiting for its cards looks again within these bounds
@@ -60,6 +65,8 @@ class OutboxRenderer:
             return job, self._receipt(job)
         if job.kind == STATUS_REPLY:
             return self._status_reply(job)
+        if job.kind == SUPPORTER_RECEIPT:
+            return job, self._supporter_receipt(job)
         if job.kind in (*alerts.KINDS, RADAR):
             return job, self._account_alert(job)
         if job.kind in follow_through.KINDS:
@@ -72,13 +79,14 @@ class OutboxRenderer:
             # Same short read: the related facts match the discovery as loaded.
             now = datetime.fromtimestamp(self._clock(), UTC)
             related = find_related(session=session, discovery=found[0], now=now) if found else None
+            support = load_support(session=session, discovery_id=job.discovery_id)
         route = found and next((r for r in found[1] if r.route == job.payload["route"]), None)
         if found is None or route is None:
             raise Gone
         discovery, routes, history = found
         card = discovery_card(
             discovery=discovery, route=route, definition=self._definition, network=self._network,
-            history=history, related=related, routes=routes,
+            history=history, related=related, routes=routes, support=support,
         )  # fmt: skip
         # Which version was drawn: a change before the card's ts is kept must redraw it.
         drawn = {**job.payload, DRAWN: card_version(discovery, len(history))}
@@ -145,6 +153,25 @@ class OutboxRenderer:
         return receipt_message(
             discovery=state.discovery, posts=posts, blocked=state.blocked, answers=answers
         )
+
+    def _supporter_receipt(self, job: Job) -> dict[str, Any]:
+        """To a scout whose account joined a discovery: links to its posted cards."""
+        with session_scope(self._engine) as session:
+            state = load_receipt(session=session, discovery_id=job.discovery_id)
+            supporter = session.get(DiscoverySupporter, int(job.payload["supporter_id"]))
+        if state is None or supporter is None:
+            raise Gone
+        routes = [r for r in state.routes if not r.rerouted_to]
+        links = [(r.channel_id, self._permalink(r)) for r in routes]
+        places = [
+            render("receipt_place.md.j2", channel_id=channel,
+                   link=link_as(permalink, say("receipt_see_the_post")), status=None)
+            for channel, permalink in links
+        ]  # fmt: skip
+        return supporter_receipt_message(
+            account=supporter.account, discovery_id=state.discovery.id,
+            discovery_account=state.discovery.account, places=places,
+        )  # fmt: skip
 
     def _account_alert(self, job: Job) -> dict[str, Any]:
         """To an account's owner (or the sales channel), once the discovery's cards are out."""

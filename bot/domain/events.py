@@ -100,11 +100,19 @@ class RouteStageChanged(DomainEvent):
     stage: str = ""
 
 
+class DiscoverySupported(DomainEvent):
+    """Another account joined the discovery as a supporter (a look-alike's scout, or a merge)."""
+
+    type: ClassVar[str] = "discovery.supported"
+    supporter_id: int = 0
+
+
 EVENT_TYPES: dict[str, type[DomainEvent]] = {
     kind.type: kind
     for kind in (
         DiscoverySubmitted, DiscoveryEdited, DiscoveryWithdrawn, DiscoveryRerouted,
         DiscoveryShared, RouteAcknowledged, RouteActioned, RouteDeclined, RouteStageChanged,
+        DiscoverySupported,
     )
 }  # fmt: skip
 

@@ -20,6 +20,7 @@ from bot.domain.events import (
     DiscoveryRerouted,
     DiscoveryShared,
     DiscoverySubmitted,
+    DiscoverySupported,
     DiscoveryWithdrawn,
     DomainEvent,
     RouteAcknowledged,
@@ -29,8 +30,15 @@ from bot.domain.events import (
     StatusChanged,
 )
 from bot.effects.follow_through import queue_stage_effects
-from bot.effects.slack import queue_card, queue_receipt, queue_redraws, queue_status_reply
+from bot.effects.slack import (
+    queue_card,
+    queue_receipt,
+    queue_redraws,
+    queue_status_reply,
+    queue_supporter_receipt,
+)
 from bot.effects.webhook import queue_webhook
+from storage.models import DiscoverySupporter
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,20 @@ def send_receipt(session: Session, occurred: Occurred) -> None:
     queue_receipt(
         session=session, discovery_id=event.discovery_id, scout_user_id=event.actor_user_id,
         now=occurred.now,
+    )  # fmt: skip
+
+
+def send_supporter_receipt(session: Session, occurred: Occurred) -> None:
+    """A scout whose account joined the discovery gets a link to its card (not after a merge:
+    the merged discovery's scout hears it in their receipt's thread)."""
+    event = occurred.event
+    assert isinstance(event, DiscoverySupported)
+    supporter = session.get(DiscoverySupporter, event.supporter_id)
+    if supporter is None or supporter.merged_from_id is not None:
+        return
+    queue_supporter_receipt(
+        session=session, discovery_id=event.discovery_id, supporter_id=supporter.id,
+        scout_user_id=supporter.scout_user_id, now=occurred.now,
     )  # fmt: skip
 
 
@@ -149,6 +171,7 @@ HANDLERS: dict[type[DomainEvent], tuple[Handler, ...]] = {
         announce_convergence,
     ),
     DiscoveryEdited: (redraw_cards, call_webhook),
+    DiscoverySupported: (redraw_cards, send_supporter_receipt, call_webhook),
     DiscoveryRerouted: (post_moved_card, *STATUS_EFFECTS),
     DiscoveryShared: (post_moved_card, *STATUS_EFFECTS),
     DiscoveryWithdrawn: STATUS_EFFECTS,

@@ -19,6 +19,7 @@ CARD_UPDATE = "card_update"  # a posted card redrawn after a change (chat.update
 RECEIPT = "receipt"
 RECEIPT_UPDATE = "receipt_update"  # the scout's receipt redrawn: its buttons follow the status
 STATUS_REPLY = "status_reply"
+SUPPORTER_RECEIPT = "supporter_receipt"  # to a scout whose account joined another discovery
 
 
 def card_key(discovery_id: int, route: str) -> str:
@@ -55,6 +56,17 @@ def queue_receipt(
         session=session, kind=RECEIPT, dedupe_key=receipt_key(discovery_id),
         channel_id=scout_user_id, payload={"discovery_id": discovery_id}, now=now,
         discovery_id=discovery_id,
+    )  # fmt: skip
+
+
+def queue_supporter_receipt(
+    *, session: Session, discovery_id: int, supporter_id: int, scout_user_id: str, now: datetime
+) -> None:
+    """The scout's receipt for joining a discovery: a link to its card, once."""
+    enqueue_outbox(
+        session=session, kind=SUPPORTER_RECEIPT, dedupe_key=f"supporter_receipt:{supporter_id}",
+        channel_id=scout_user_id, now=now, discovery_id=discovery_id,
+        payload={"discovery_id": discovery_id, "supporter_id": supporter_id},
     )  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from bot.listeners import (
     follow_through,
     guard,
     home,
+    merge,
     shortcuts,
     views,
 )
@@ -31,6 +32,7 @@ def register(app: App) -> None:
     cards.register(app)
     follow_through.register(app)
     edits.register(app)
+    merge.register(app)
     digests.register(app)
     home.register(app)
     accounts.register(app)

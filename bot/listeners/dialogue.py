@@ -18,10 +18,14 @@ from bot.dialogue.events import (
     SetRoutes,
     Skip,
     Submit,
+    Summary,
     interpret,
 )
 from bot.dialogue.sessions import recent_accounts
 from bot.dialogue.turns import Turn, Who, take_turn
+from bot.discoveries.joining import join_instead
+from bot.discoveries.supporters import find_lookalike
+from bot.domain.supporters import Candidate
 from bot.listeners.support import (
     Services,
     acknowledge,
@@ -33,6 +37,7 @@ from bot.listeners.support import (
 )
 from bot.rendering.dialogue import answered_blocks, answered_message, answered_then
 from bot.rendering.ids import ActionId, parse_action_value
+from bot.rendering.supporters import parse_offer
 from bot.rendering.text import NO_UNFURL
 from bot.rendering.turns import effect_messages
 from bot.wording import say
@@ -60,6 +65,7 @@ def register(app: App) -> None:
             app.action(action_id.value)(ack=acknowledge, lazy=[handle_navigation])
     app.action(ActionId.DIALOGUE_SUBMIT.value)(handle_submit)
     app.action(ActionId.DIALOGUE_ROUTES.value)(ack=acknowledge, lazy=[handle_routes])
+    app.action(ActionId.DIALOGUE_SUPPORT.value)(ack=acknowledge, lazy=[handle_join])
 
 
 def in_a_direct_message(body: dict) -> bool:
@@ -129,6 +135,19 @@ def say_submitted(body: dict, context: BoltContext, client: WebClient, turn: Tur
 
 
 @after_ack
+def handle_join(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
+    """"Add my account to this one": the look-alike discovery gains the scout's account."""
+    dialogue_id, _key, value = parse_action_value(action["value"])
+    discovery_id, seen = parse_offer(value)
+    app = services(context)
+    turn = join_instead(
+        engine=app.engine, rules=app.rules, who=_who(context), dialogue_id=dialogue_id,
+        discovery_id=discovery_id, seen=seen or None, now=request_time(context),
+    )  # fmt: skip
+    _say(client, context, body["container"]["channel_id"], turn)
+
+
+@after_ack
 def handle_routes(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     """The teams ticked on the summary."""
     dialogue_id = int(action["block_id"].rpartition(":")[2])
@@ -165,8 +184,9 @@ def _messages(context: BoltContext, turn: Turn) -> list[dict]:
     who = actor(context)
     suggestions = _suggestions(app, turn, who.team_id, who.user_id)
     return effect_messages(
-        app.rules.definition, effects, dialogue_id=turn.dialogue_id, suggestions=suggestions
-    )
+        app.rules.definition, effects, dialogue_id=turn.dialogue_id, suggestions=suggestions,
+        lookalike=lookalike_at_summary(app, turn, who.team_id, request_time(context)),
+    )  # fmt: skip
 
 
 def _post(
@@ -182,6 +202,15 @@ def _post(
         client.chat_postMessage(channel=channel_id, **(NO_UNFURL | message))
     if turn.created:
         services(context).wake_delivery()
+
+
+def lookalike_at_summary(app: Services, turn: Turn, team_id: str, now) -> Candidate | None:
+    """At the summary: the open discovery with the same outcome at another account, if any."""
+    summary = next((e for e in turn.effects if isinstance(e, Summary)), None)
+    if summary is None:
+        return None
+    with app.reading() as session:
+        return find_lookalike(session=session, team_id=team_id, answers=summary.answers, now=now)
 
 
 def _suggestions(app: Services, turn: Turn, team_id: str, user_id: str) -> dict[str, list[str]]:

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from bot.discoveries.edits import Opening, edit_as, open_change, withdraw_as
 from bot.discoveries.loop import heal_cards
 from bot.domain.lifecycle import ChangeResult
+from bot.listeners.merge import open_merge_modal
 from bot.listeners.support import (
     Services,
     acknowledge,
@@ -31,7 +32,7 @@ from bot.rendering.modal import answers_from_modal
 from bot.rendering.status import refusal_text
 from bot.wording import say
 
-EDIT, WITHDRAW = "edit", "withdraw"
+EDIT, WITHDRAW, MERGE = "edit", "withdraw", "merge"
 
 
 def register(app: App) -> None:
@@ -57,8 +58,11 @@ def open_withdraw(body: dict, action: dict, context: BoltContext, client: WebCli
 
 @after_ack
 def handle_card_menu(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
-    """The card's ⋯ menu: "edit:42" or "withdraw:42"."""
+    """The card's ⋯ menu: "edit:42", "withdraw:42" or "merge:42"."""
     what, _, discovery_id = action["selected_option"]["value"].partition(":")
+    if what == MERGE:  # "merge:42": a PM merges another discovery into this one
+        open_merge_modal(client, context, body, int(discovery_id), _channel(body))
+        return
     _open(client, context, body, int(discovery_id), what)
 
 

@@ -19,6 +19,7 @@ from bot.rendering.account_merge import merge_pair
 from bot.rendering.edits import discovery_of, origin_of
 from bot.rendering.follow_through import StageRef
 from bot.rendering.ids import CallbackId
+from bot.rendering.merge import merge_target_of
 from bot.rendering.modal import dialogue_of
 from bot.rendering.refusals import unreadable_field_text, unreadable_form_modal
 from bot.rendering.status import CardRef
@@ -39,6 +40,7 @@ METADATA: dict[str, Callable[[dict], object]] = {
     CallbackId.DISCOVERY_WITHDRAW: lambda view: (discovery_of(view), origin_of(view)),
     CallbackId.ACCOUNT_MERGE_CONFIRM: lambda view: merge_pair(view["private_metadata"]),
     CallbackId.FOLLOW_UP_STAGE: StageRef.of_view,
+    CallbackId.DISCOVERY_MERGE: merge_target_of,
 }
 
 

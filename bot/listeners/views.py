@@ -14,7 +14,10 @@ from bot.dialogue.turns import (
     submitted_once,
     take_turn,
 )
+from bot.discoveries.joining import added_notice, join_instead, joined_discovery
+from bot.discoveries.supporters import find_lookalike
 from bot.domain.routing import facts_of, suggest_routes
+from bot.domain.supporters import Candidate
 from bot.listeners.support import (
     Services,
     acknowledge,
@@ -25,7 +28,13 @@ from bot.listeners.support import (
     services,
 )
 from bot.rendering.ids import BlockId, CallbackId
-from bot.rendering.modal import answers_from_modal, chosen_routes, dialogue_of, routes_modal
+from bot.rendering.modal import (
+    answers_from_modal,
+    chosen_join,
+    chosen_routes,
+    dialogue_of,
+    routes_modal,
+)
 from bot.rendering.text import NO_UNFURL
 from bot.rendering.turns import effect_messages
 from bot.routes import current_routes
@@ -60,8 +69,18 @@ def handle_answers_submitted(ack: Ack, view: dict, context: BoltContext) -> None
     facts = facts_of(turn.state.answers, today=today)
     suggested = suggest_routes(rules.routing, turn.state.answers, facts)
     suggestions = [(s.route, s.reason) for s in suggested]
-    view = routes_modal(rules.definition, turn.state.answers, suggestions, dialogue_id=dialogue_id)
+    lookalike = _lookalike(app, who, turn.state.answers, now)
+    view = routes_modal(
+        rules.definition, turn.state.answers, suggestions, dialogue_id=dialogue_id,
+        lookalike=lookalike,
+    )  # fmt: skip
     ack(response_action="update", view=view)
+
+
+def _lookalike(app: Services, who: Who, answers: dict, now) -> Candidate | None:
+    """The open discovery with the same outcome at another account, if any."""
+    with app.reading() as session:
+        return find_lookalike(session=session, team_id=who.team_id, answers=answers, now=now)
 
 
 def _to_summary(app: Services, who: Who, dialogue_id: int, answers: dict, now) -> Turn:
@@ -75,6 +94,9 @@ def _to_summary(app: Services, who: Who, dialogue_id: int, answers: dict, now) -
 
 def handle_routes_submitted(ack: Ack, view: dict, context: BoltContext) -> None:
     """Store the discovery once, however often Submit arrives; refusals show on the field."""
+    if chosen_join(view) is not None:
+        _join(ack, view, context)
+        return
     routes = chosen_routes(view)
     if not routes or not set(routes) <= set(current_routes().ids):  # none, or one not offered
         ack(response_action="errors", errors={BlockId.ROUTES.value: say("dialogue_pick_a_team")})
@@ -92,14 +114,30 @@ def handle_routes_submitted(ack: Ack, view: dict, context: BoltContext) -> None:
         ack(response_action="clear")
 
 
+def _join(ack: Ack, view: dict, context: BoltContext) -> None:
+    """Add the scout's account to the look-alike they ticked; a refusal shows on the box."""
+    app, discovery_id = services(context), chosen_join(view)
+    assert discovery_id is not None
+    turn = join_instead(
+        engine=app.engine, rules=app.rules, who=_who(context), dialogue_id=dialogue_of(view),
+        discovery_id=discovery_id, seen=None, now=request_time(context),
+    )  # fmt: skip
+    if turn.discovery_id is None:
+        notices = [effect.text for effect in turn.effects if isinstance(effect, Notice)]
+        ack(response_action="errors", errors={BlockId.JOIN.value: notices[0]})
+        return
+    ack(response_action="clear")
+
+
 @after_ack
 def thank_the_scout(view: dict, context: BoltContext, client: WebClient) -> None:
     """Thank the scout in their DM, once per discovery, and let delivery post the cards now."""
-    app = services(context)
-    answers = submitted_once(engine=app.engine, who=_who(context), dialogue_id=dialogue_of(view))
+    app, who = services(context), _who(context)
+    answers = submitted_once(engine=app.engine, who=who, dialogue_id=dialogue_of(view))
     if answers is None:
         return
-    effects = (Submitted(answers),)
+    joined = joined_discovery(engine=app.engine, who=who, dialogue_id=dialogue_of(view))
+    effects = (added_notice(joined),) if joined else (Submitted(answers),)
     for message in effect_messages(app.rules.definition, effects, dialogue_id=dialogue_of(view)):
         client.chat_postMessage(channel=actor(context).user_id, **(NO_UNFURL | message))
     app.wake_delivery()

@@ -27,10 +27,12 @@ from bot.domain.decline import current_reasons
 from bot.domain.lifecycle import OUTCOME_LABELS
 from bot.domain.money import current_money
 from bot.domain.similarity import CONVERGENCE_WINDOW, Related
+from bot.domain.supporters import Support
 from bot.domain.themes import ValueNetwork
 from bot.domain.views import ChangeView, DiscoveryView, RouteView, answers_of
 from bot.rendering.answers import ShownAnswer, shown_answers, stand_in
 from bot.rendering.ids import ActionId, BlockId
+from bot.rendering.supporters import support_blocks
 from bot.rendering.text import NO_UNFURL, Mrkdwn, escape, render
 from bot.routes import current_routes
 from bot.wording import say
@@ -96,6 +98,7 @@ def discovery_card(
     history: Sequence[ChangeView] = (),
     related: Related | None = None,
     routes: Sequence[RouteView] = (),
+    support: Support | None = None,
 ) -> dict[str, Any]:
     """The card a route channel gets: the answers, the scout, why it is here, its status.
 
@@ -107,6 +110,7 @@ def discovery_card(
         SectionBlock(text=MarkdownTextObject(text=_why(route.reason))),
         *_status(route, history, {r.route: r.channel_id for r in routes}),
         *_others(route, routes),
+        *support_blocks(support, discovery.account),
         *_related(related),
         ContextBlock(elements=[MarkdownTextObject(text=_context(discovery, permalink_hint))]),
         *_actions(discovery, route),
@@ -362,8 +366,8 @@ def _actions(discovery: DiscoveryView, route: RouteView) -> list[ActionsBlock]:
         )
         for action, style in BUTTONS.get(route.status, ())
     ]
-    if discovery.status == DiscoveryStatus.NEW:  # the scout (or an admin) may still change it
-        buttons.append(_more_menu(discovery.id))
+    if discovery.status in BUTTONS:  # still open: the scout may change it, a PM merge it
+        buttons.append(_more_menu(discovery.id, discovery.status))
     return [ActionsBlock(block_id=BlockId.CARD_ACTIONS.value, elements=buttons)] if buttons else []
 
 
@@ -376,12 +380,18 @@ def _button_labels() -> dict[ActionId, str]:
     }
 
 
-def _more_menu(discovery_id: int) -> OverflowMenuElement:
-    """Edit and Withdraw, for the scout or an admin (anyone else is told who can)."""
-    options = [
-        Option(value=f"edit:{discovery_id}", label=say("card_menu_edit")),
-        Option(value=f"withdraw:{discovery_id}", label=say("card_menu_withdraw")),
-    ]
+def _more_menu(discovery_id: int, status: DiscoveryStatus) -> OverflowMenuElement:
+    """Edit and Withdraw while new, for the scout or an admin (anyone else is told who can);
+    Merge with… while open, for the channel's people."""
+    options = (
+        [
+            Option(value=f"edit:{discovery_id}", label=say("card_menu_edit")),
+            Option(value=f"withdraw:{discovery_id}", label=say("card_menu_withdraw")),
+        ]
+        if status == DiscoveryStatus.NEW
+        else []
+    )
+    options.append(Option(value=f"merge:{discovery_id}", label=say("card_menu_merge")))
     return OverflowMenuElement(action_id=ActionId.CARD_MORE.value, options=options)
 
 

@@ -22,8 +22,10 @@ from slack_sdk.models.blocks import (
 from bot.dialogue.answers import display_answer
 from bot.dialogue.definition import Definition, Kind, Question
 from bot.dialogue.events import AskMore, answers_version
+from bot.domain.supporters import Candidate
 from bot.rendering.ids import ActionId, BlockId, action_value
 from bot.rendering.quality import quality_line
+from bot.rendering.supporters import offer_blocks
 from bot.rendering.text import NO_UNFURL, escape, escape_within, shorten
 from bot.routes import current_routes
 from bot.wording import say
@@ -133,8 +135,10 @@ def summary_message(
     *,
     dialogue_id: int,
     notice: str | None = None,
+    lookalike: Candidate | None = None,
 ) -> dict:
-    """Every answer with an Edit button, the routes to confirm, and Submit or Cancel."""
+    """Every answer with an Edit button, the routes to confirm, and Submit or Cancel (or, for
+    a look-alike of an open discovery, adding the scout's account to that one)."""
     title = say("dialogue_summary_title")
     blocks: list[Block] = [HeaderBlock(text=shorten(title, 150)), _quality(answers)]
     if notice:
@@ -142,6 +146,7 @@ def summary_message(
     blocks += [_answer_row(q, answers.get(q.key), dialogue_id) for q in definition.questions]
     blocks += [DividerBlock(), _section(f"*{escape(say('dialogue_which_teams'))}*")]
     blocks.append(_routes(answers.get("routes", []), dict(suggestions), dialogue_id))
+    blocks += offer_blocks(lookalike, dialogue_id=dialogue_id, version=answers_version(answers))
     blocks.append(
         ActionsBlock(
             elements=[

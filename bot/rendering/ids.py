@@ -22,6 +22,7 @@ class ActionId(StrEnum):
     DIALOGUE_ROUTES = "dialogue_routes"
     DIALOGUE_SUBMIT = "dialogue_submit"
     DIALOGUE_KEEP = "dialogue_keep"  # keep the answer given (a challenged one) and go on
+    DIALOGUE_SUPPORT = "dialogue_support"  # the summary's "Add my account to this one"
     MODAL_INPUT = "input"  # every modal input's action_id; the block_id names the field
     CARD_ACKNOWLEDGE = "card_acknowledge"
     CARD_ACTIONED = "card_actioned"
@@ -66,6 +67,9 @@ class BlockId(StrEnum):
     STAGE_AMOUNT = "stage_amount"  # a stage's modal: the amount won
     STAGE_REASON = "stage_reason"  # … why it was lost
     STAGE_LINK = "stage_link"  # … the release or the published piece
+    LOOKALIKE = "lookalike"  # the summary's open discovery with the same outcome
+    JOIN = "join"  # the routes modal's choice: a new discovery, or join the look-alike
+    MERGE_WITH = "merge_with"  # the merge modal's other discovery (its #id)
 
 
 class CallbackId(StrEnum):
@@ -83,6 +87,7 @@ class CallbackId(StrEnum):
     ACCOUNT_MERGE = "account_merge"  # pick the two accounts
     ACCOUNT_MERGE_CONFIRM = "account_merge_confirm"  # merge them
     FOLLOW_UP_STAGE = "follow_up_stage"  # a stage that needs an amount, a reason or a link
+    DISCOVERY_MERGE = "discovery_merge"  # a card's "Merge with…": the other discovery's number
 
 
 def action_value(dialogue_id: int, key: str, value: str = "") -> str:

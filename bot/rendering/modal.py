@@ -24,9 +24,11 @@ from bot.dialogue.answers import Invalid, Parsed, display_answer, parse_answer, 
 from bot.dialogue.dates import OWNER_LIMIT
 from bot.dialogue.definition import MODAL_TEXT_LIMIT, Definition, Kind, Question
 from bot.domain.opener.typed import owner_answer, pressure_and_owner
+from bot.domain.supporters import Candidate
 from bot.rendering.dialogue import route_options
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.quality import quality_line, thin_hints
+from bot.rendering.supporters import join_input
 from bot.rendering.text import escape, escape_within, shorten
 from bot.wording import say
 
@@ -74,8 +76,10 @@ def routes_modal(
     suggestions: list[tuple[str, str]],
     *,
     dialogue_id: int,
+    lookalike: Candidate | None = None,
 ) -> View:
-    """The answers to check, and the teams to send them to (the suggested ones ticked)."""
+    """The answers to check, and the teams to send them to (the suggested ones ticked); for a
+    look-alike of an open discovery, a box to add the scout's account to that one instead."""
     lines = [
         f"*{escape(q.label)}*: {escape_within(display_answer(q, answers[q.key]), 300)}"
         for q in definition.questions
@@ -102,6 +106,7 @@ def routes_modal(
               if lines else []),
             quality,
             InputBlock(block_id=BlockId.ROUTES.value, label=say("modal_send_to"), element=boxes),
+            *join_input(lookalike),
         ],
     )  # fmt: skip
 
@@ -129,6 +134,12 @@ def submitted_fields(view: dict) -> dict[str, Any]:
         element = actions.get(INPUT) if isinstance(actions, dict) else None
         fields[block_id] = _raw_value(element if isinstance(element, dict) else {})
     return fields
+
+
+def chosen_join(view: dict) -> int | None:
+    """The open discovery the scout ticked to join instead of a new one, if they did."""
+    ticked = submitted_fields(view).get(BlockId.JOIN.value) or []
+    return next((int(value) for value in ticked if str(value).isdigit()), None)
 
 
 def chosen_routes(view: dict) -> list[str]:

@@ -17,6 +17,7 @@ from bot.dialogue.events import (
     Submitted,
     Summary,
 )
+from bot.domain.supporters import Candidate
 from bot.rendering.dialogue import (
     follow_up_message,
     plain_message,
@@ -35,6 +36,7 @@ def effect_messages(
     *,
     dialogue_id: int,
     suggestions: dict[str, list[str]] | None = None,
+    lookalike: Candidate | None = None,
 ) -> list[dict]:
     """The messages that say the effects, in order; a notice rides on the message after it.
 
@@ -44,7 +46,7 @@ def effect_messages(
     messages: list[dict] = []
     pending: list[dict] = []
     for effect in effects:
-        message = _message(definition, effect, dialogue_id, suggestions or {})
+        message = _message(definition, effect, dialogue_id, suggestions or {}, lookalike)
         if message is None:
             continue
         if isinstance(effect, Notice):
@@ -62,8 +64,9 @@ def _joined(parts: list[dict]) -> dict:
 
 
 def _message(
-    definition: Definition, effect: object, dialogue_id: int, suggestions: dict
-) -> dict | None:
+    definition: Definition, effect: object, dialogue_id: int, suggestions: dict,
+    lookalike: Candidate | None = None,
+) -> dict | None:  # fmt: skip
     if isinstance(effect, Ask):
         position = _position(definition, effect.question)
         return question_message(
@@ -75,7 +78,9 @@ def _message(
         return follow_up_message(effect, dialogue_id=dialogue_id)
     if isinstance(effect, Summary):
         suggestions = [(s.route, s.reason) for s in effect.suggestions]
-        return summary_message(definition, effect.answers, suggestions, dialogue_id=dialogue_id)
+        return summary_message(
+            definition, effect.answers, suggestions, dialogue_id=dialogue_id, lookalike=lookalike
+        )
     if isinstance(effect, Submitted):
         teams = ", ".join(current_routes().label(r) for r in effect.answers.get("routes", []))
         return plain_message(say("dialogue_submitted", teams=teams))

@@ -14,6 +14,7 @@ from storage.models.operations import (
     RouteChannel,
     SchedulerHeartbeat,
 )
+from storage.models.supporters import DiscoverySupporter
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -24,6 +25,7 @@ __all__ = [
     "DigestRun",
     "Discovery",
     "DiscoveryRoute",
+    "DiscoverySupporter",
     "FollowUp",
     "OutboxMessage",
     "ProcessedRequest",

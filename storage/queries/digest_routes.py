@@ -31,6 +31,7 @@ from storage.queries.digest_figures import (
     routed,
     theme_values,
 )
+from storage.queries.supporters import total_value, with_supporters
 
 T = TypeVar("T")
 Status = DiscoveryStatus
@@ -158,8 +159,9 @@ def largest_per_route(
 ) -> dict[str, list[DiscoveryLine]]:
     """Per route: the discoveries of [start, end) worth most in the base currency (a band at its
     midpoint), so 40k EUR, $300k and ¥5M compare as the same money."""
-    value = col(Discovery.value_base)
-    query = routed(sa.select(*LINE_COLUMNS)).where(logged_between(start, end), value.is_not(None))
+    value = total_value()  # with its supporters' value: demand at several accounts adds up
+    columns = with_supporters(LINE_COLUMNS)
+    query = routed(sa.select(*columns)).where(logged_between(start, end), value.is_not(None))
     order = (value.desc(), col(Discovery.id))
     rows = _first(session, query, order, limit)
     return _by_route(rows, lambda row: DiscoveryLine(*row[: len(LINE_COLUMNS)]))

@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 
 from storage.models import Discovery, DiscoveryRoute
 from storage.queries.digest_figures import live, routed, theme_values
+from storage.queries.supporters import supporter_extras, total_value
 
 ROUTE = col(DiscoveryRoute.route)
 
@@ -72,22 +73,28 @@ def value_by_theme_per_route(
         sa.func.sum(sa.case((now, value), else_=0)).label("value"),
         sa.func.sum(sa.case((now, 0), else_=value)).label("value_before"),
     ).select_from(Discovery).join(themes, sa.true())  # fmt: skip
-    # The period before counts only its value: its discoveries with none add nothing to read.
+    where = [created >= before, created < end, live()]
+    # The period before counts only its value: its discoveries with none add nothing to read
+    # (their supporters still may: `where` stays whole for them).
     counted = sa.or_(now, col(Discovery.value_base).is_not(None))
-    query = (routed(query) if per_route else query).where(
-        created >= before, created < end, live(), counted
-    )
+    query = (routed(query) if per_route else query).where(*where, counted)
     group = (route, themes.c.value) if per_route else (themes.c.value,)  # never GROUP BY NULL
     rows = session.exec(query.group_by(*group)).all()
     quotes = _quotes(session, start, end, per_route)
     scale = Decimal((end - start).total_seconds()) / Decimal((start - before).total_seconds())
+    # Supporters count with their discovery: their value, and accounts it does not have yet.
+    extra, added = supporter_extras(session=session, themes=themes, where=where, start=start,
+                                    end=end, since=before, per_route=per_route, routed=routed)  # fmt: skip
     found: dict[str | None, list[ThemeValue]] = {}
     for row in rows:
         if row.discoveries:
             quote = quotes.get((row.route, row.theme), (None, None))
+            more = extra.get((row.route, row.theme), (0, 0))
+            accounts = row.accounts + len(added.get((row.route, row.theme), ()))
             found.setdefault(row.route, []).append(ThemeValue(
-                row.theme, row.discoveries, row.accounts, Decimal(row.value or 0),
-                (Decimal(row.value_before or 0) * scale).quantize(Decimal("0.01")), *quote,
+                row.theme, row.discoveries, accounts, Decimal(row.value or 0) + more[0],
+                ((Decimal(row.value_before or 0) + more[1]) * scale).quantize(Decimal("0.01")),
+                *quote,
             ))  # fmt: skip
     return {key: sorted(v, key=lambda t: (-t.value, -t.discoveries, t.theme))
             for key, v in found.items()}  # fmt: skip
@@ -126,15 +133,18 @@ def theme_discoveries(
              themes.c.value == theme)  # fmt: skip
     base = sa.select().select_from(Discovery).join(themes, sa.true()).where(*where)
     count = session.exec(base.add_columns(sa.func.count())).one()[0]
-    query = base.add_columns(*_DRILL_COLUMNS).order_by(
-        sa.nulls_last(col(Discovery.value_base).desc()), col(Discovery.created_at).desc()
+    total = total_value()  # supporters' value counts with their discovery's
+    columns = [total.label("value_base") if c is _VALUE else c for c in _DRILL_COLUMNS]
+    query = base.add_columns(*columns).order_by(
+        sa.nulls_last(total.desc()), col(Discovery.created_at).desc()
     )
     rows = session.exec(query.limit(limit)).all()
     return count, [ThemeDiscovery(*row) for row in rows]
 
 
+_VALUE = col(Discovery.value_base)
 _DRILL_COLUMNS: tuple[Any, ...] = (
     col(Discovery.id), col(Discovery.account), col(Discovery.outcome),
-    col(Discovery.value_base), col(Discovery.value_amount), col(Discovery.status),
+    _VALUE, col(Discovery.value_amount), col(Discovery.status),
     col(Discovery.created_at),
 )  # fmt: skip

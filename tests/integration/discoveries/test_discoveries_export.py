@@ -27,7 +27,7 @@ HEADER = (
     "id,created_at,updated_at,edited_at,team_id,scout_user_id,account,account_id,crm_id,"
     "who_cares,outcome,gap,"
     "evidence,evidence_url,value_band,value_amount,value_currency,value_base,event_date,event_pressure,"
-    "event_owner,fit,themes,status,source,quality,routes,history\r\n"
+    "event_owner,fit,themes,status,source,quality,routes,history,supporters\r\n"
 )
 NO_STAGE = (  # a route that was never actioned with stages has no follow-through
     '"stage":null,"follow_up_on":null,"realised_amount":null,"realised_currency":null,'
@@ -57,11 +57,11 @@ HOSTILE_CSV = (
     "https://example.com/a?b=1&c=2,100k_1m,1234567.89,EUR,1308641.96,2025-04-15,'+1 budget freeze,,"
     "partly,onboarding; pricing,actioned,modal,3,"
     f'"{HOSTILE_ROUTES.replace(chr(34), chr(34) * 2)}",'
-    f'"{HOSTILE_HISTORY.replace(chr(34), chr(34) * 2)}"\r\n'
+    f'"{HOSTILE_HISTORY.replace(chr(34), chr(34) * 2)}",[]\r\n'
 )
 PLAIN_CSV = (
     "2,2025-03-31T21:59:59Z,2025-03-31T21:59:59Z,,T0ACME,U0OTHER,Initech,,,,Faster payroll,"
-    "Manual export,,,,,,,,,,yes,,new,dm,1,[],[]\r\n"
+    "Manual export,,,,,,,,,,yes,,new,dm,1,[],[],[]\r\n"
 )
 HOSTILE_JSON = (
     '{"id":1,"created_at":"2025-02-28T23:00:00Z","updated_at":"2025-03-02T09:30:00Z",'
@@ -75,7 +75,7 @@ HOSTILE_JSON = (
     '"event_pressure":"+1 budget freeze","event_owner":null,"fit":"partly",'
     '"themes":["onboarding","pricing"],'
     f'"status":"actioned","source":"modal","quality":3,"routes":{HOSTILE_ROUTES},'
-    f'"history":{HOSTILE_HISTORY}}}\n'
+    f'"history":{HOSTILE_HISTORY},"supporters":[]}}\n'
 )
 PLAIN_JSON = (
     '{"id":2,"created_at":"2025-03-31T21:59:59Z","updated_at":"2025-03-31T21:59:59Z",'
@@ -84,7 +84,7 @@ PLAIN_JSON = (
     '"evidence_url":null,"value_band":null,"value_amount":null,"value_currency":null,'
     '"value_base":null,'
     '"event_date":null,"event_pressure":null,"event_owner":null,"fit":"yes","themes":[],'
-    '"status":"new","source":"dm","quality":1,"routes":[],"history":[]}\n'
+    '"status":"new","source":"dm","quality":1,"routes":[],"history":[],"supporters":[]}\n'
 )
 
 
@@ -288,7 +288,7 @@ def test_a_bad_option_is_one_line_naming_it_and_exit_2(cli, capsys, options, say
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_the_export_streams_in_batches_with_five_queries_each(engine: Engine):
+def test_the_export_streams_in_batches_with_six_queries_each(engine: Engine):
     rows = [discovery(n, HOSTILE_CREATED).model_dump(exclude={"id"}) for n in range(1, 251)]
     changes = [{"discovery_id": n, "to_status": "new", "actor_user_id": "U0SCOUT",
                 "at": HOSTILE_CREATED} for n in range(1, 251, 7)]  # fmt: skip
@@ -299,12 +299,12 @@ def test_the_export_streams_in_batches_with_five_queries_each(engine: Engine):
     sa.event.listen(engine, "before_cursor_execute", _count_selects(selects))
     records = export_records(engine=engine, window=Window(), batch_size=100)
     assert next(records)["id"] == 1
-    # One batch: discoveries, their routes, their history, follow-ups and their stage moves.
-    assert len(selects) == 5
+    # One batch: discoveries, their routes, history, supporters, follow-ups and stage moves.
+    assert len(selects) == 6
     rest = list(records)
     assert [record["id"] for record in rest] == list(range(2, 251))
     assert sum(len(record["history"]) for record in rest) == len(changes) - 1
-    assert len(selects) == 15  # three batches (100, 100, 50), never a query per row
+    assert len(selects) == 18  # three batches (100, 100, 50), never a query per row
     assert sum("FROM discoveries" in sql for sql in selects) == 3
 
 

@@ -45,7 +45,7 @@ def test_an_event_is_the_same_after_the_log(event):
 def test_types_are_dotted_lowercase_and_each_has_effects_and_a_webhook():
     assert set(EVENT_TYPES) == {
         "discovery.submitted", "discovery.edited", "discovery.withdrawn", "discovery.rerouted",
-        "discovery.shared",
+        "discovery.shared", "discovery.supported",
         "route.acknowledged", "route.actioned", "route.declined", "route.stage_changed",
     }  # fmt: skip
     assert set(HANDLERS) == set(EVENT_TYPES.values())
