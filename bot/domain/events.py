@@ -100,6 +100,7 @@ class RouteStageChanged(DomainEvent):
     stage: str = ""
 
 
+@dataclass(frozen=True)
 class DiscoverySupported(DomainEvent):
     """Another account joined the discovery as a supporter (a look-alike's scout, or a merge)."""
 

@@ -21,6 +21,7 @@ from storage.queries.digest_routes import largest_per_route
 from storage.types import utc_now
 from tests.e2e.people import Scout, wait_until
 from tests.e2e.test_card_actions import logged
+from tests.e2e.test_dialogue_dm import skip_the_rest
 from tests.e2e.test_dialogue_modal import modal_state
 from tests.e2e.test_themes_command import ask
 
@@ -31,12 +32,13 @@ def look_alike(driver, emulator, *, account: str = "Initech", user: str = SEED.s
     for text, expect in (
         ("hi", "Which customer"), (account, "achieve"),
         ("Onboarding a new store in one day, not two weeks", "stands in the way"),
-        ("A consultant has to fly in to set up every store", "deliver this today"),
+        ("A consultant has to fly in for 3 days to set up every store", "deliver this today"),
     ):  # fmt: skip
         scout.say(text, expect=expect)
     scout.click("Partly", expect="worth")
     scout.say("300k USD", expect="pressure")
-    scout.say("skip", expect="check and submit")
+    scout.say("skip", expect="Who wants")
+    skip_the_rest(scout)
     return scout
 
 
