@@ -17,12 +17,15 @@ DESCRIPTION_LIMIT = 140
 SCOPE_USES: dict[str, tuple[str, ...]] = {
     "channels:history": ("conversations_history", "conversations_replies"),  # own post, once
     "channels:join": ("conversations_join",),  # an admin maps a public channel: the bot joins
-    "channels:read": ("conversations_info", "member_joined_channel", "channel_unarchive"),
+    "channels:read": (  # conversations_members: who may re-theme a discovery
+        "conversations_info", "conversations_members", "member_joined_channel",
+        "channel_unarchive",
+    ),
     "chat:write": ("chat_postMessage", "chat_update", "chat_postEphemeral"),
     "commands": ("/scout", "log_value_discovery"),
     "files:write": ("files_upload_v2",),  # the coach digest's chart
     "groups:history": ("conversations_history", "conversations_replies"),  # private channels
-    "groups:read": ("conversations_info", "group_unarchive"),
+    "groups:read": ("conversations_info", "conversations_members", "group_unarchive"),
     "im:history": ("message.im", "conversations_replies"),  # DMs, and the receipt's thread
     "im:write": ("conversations_open",),
     "users:read": ("users_info",),  # `valuescout accounts import`: an owner given by user id

@@ -15,6 +15,7 @@ from bot.listeners import (
     events,
     guard,
     home,
+    retheme,
     shortcuts,
     views,
 )
@@ -29,6 +30,7 @@ def register(app: App) -> None:
     views.register(app)
     cards.register(app)
     edits.register(app)
+    retheme.register(app)
     digests.register(app)
     home.register(app)
     accounts.register(app)

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from bot.discoveries.edits import Opening, edit_as, open_change, withdraw_as
 from bot.discoveries.loop import heal_cards
 from bot.domain.lifecycle import ChangeResult
+from bot.listeners.retheme import open_themes
 from bot.listeners.support import (
     Services,
     acknowledge,
@@ -30,7 +31,7 @@ from bot.rendering.modal import answers_from_modal
 from bot.rendering.status import refusal_text
 from bot.wording import say
 
-EDIT, WITHDRAW = "edit", "withdraw"
+EDIT, WITHDRAW, THEMES = "edit", "withdraw", "themes"
 
 
 def register(app: App) -> None:
@@ -56,8 +57,11 @@ def open_withdraw(body: dict, action: dict, context: BoltContext, client: WebCli
 
 @after_ack
 def handle_card_menu(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
-    """The card's ⋯ menu: "edit:42" or "withdraw:42"."""
+    """The card's ⋯ menu: "edit:42", "withdraw:42" or "themes:42"."""
     what, _, discovery_id = action["selected_option"]["value"].partition(":")
+    if what == THEMES:
+        open_themes(client, context, body, int(discovery_id))
+        return
     _open(client, context, body, int(discovery_id), what)
 
 

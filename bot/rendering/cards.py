@@ -322,8 +322,8 @@ def _actions(discovery: DiscoveryView, route: RouteView) -> list[ActionsBlock]:
         )
         for action, style in BUTTONS.get(route.status, ())
     ]
-    if discovery.status == DiscoveryStatus.NEW:  # the scout (or an admin) may still change it
-        buttons.append(_more_menu(discovery.id))
+    if discovery.status != DiscoveryStatus.WITHDRAWN:
+        buttons.append(_more_menu(discovery))
     return [ActionsBlock(block_id=BlockId.CARD_ACTIONS.value, elements=buttons)] if buttons else []
 
 
@@ -336,12 +336,16 @@ def _button_labels() -> dict[ActionId, str]:
     }
 
 
-def _more_menu(discovery_id: int) -> OverflowMenuElement:
-    """Edit and Withdraw, for the scout or an admin (anyone else is told who can)."""
-    options = [
-        Option(value=f"edit:{discovery_id}", label=say("card_menu_edit")),
-        Option(value=f"withdraw:{discovery_id}", label=say("card_menu_withdraw")),
-    ]
+def _more_menu(discovery: DiscoveryView) -> OverflowMenuElement:
+    """Edit and Withdraw while it is new, for the scout or an admin; Themes… for the teams
+    (anyone else is told who can)."""
+    discovery_id, options = discovery.id, []
+    if discovery.status == DiscoveryStatus.NEW:  # the scout (or an admin) may still change it
+        options += [
+            Option(value=f"edit:{discovery_id}", label=say("card_menu_edit")),
+            Option(value=f"withdraw:{discovery_id}", label=say("card_menu_withdraw")),
+        ]
+    options.append(Option(value=f"themes:{discovery_id}", label=say("card_menu_themes")))
     return OverflowMenuElement(action_id=ActionId.CARD_MORE.value, options=options)
 
 

@@ -29,12 +29,13 @@ class ActionId(StrEnum):
     DISCOVERY_EDIT = "discovery_edit"  # value: the discovery id (receipt button, card menu)
     DISCOVERY_WITHDRAW = "discovery_withdraw"
     CONFIG_OPEN = "config_open"  # the admin's "Change settings" on the Home tab
-    CARD_MORE = "card_more"  # the card's overflow menu: "edit:42", "withdraw:42"
+    CARD_MORE = "card_more"  # the card's overflow menu: "edit:42", "withdraw:42", "themes:42"
     DIGEST_SCOUT_OFF = "digest_scout_off"  # in a scout's weekly DM: stop these digests
     DIGEST_SCOUT_ON = "digest_scout_on"  # on the App Home: start them again
     ACCOUNT_ALERTS_OFF = "account_alerts_off"  # in an owner's DM: no more DMs about my accounts
     ACCOUNT_ALERTS_ON = "account_alerts_on"  # on the App Home: again
     ACCOUNT_MERGE = "account_merge"  # an admin's "Merge accounts" on the App Home
+    THEME_ADD = "theme_add"  # a suggested theme's "Add theme" in the product digest
 
 
 class BlockId(StrEnum):
@@ -57,6 +58,7 @@ class BlockId(StrEnum):
     CONFIG_NUDGE = "config_nudge"
     MERGE_SOURCE = "merge_source"  # the account that goes
     MERGE_TARGET = "merge_target"  # the account that stays
+    THEMES = "themes"  # the Themes… form's pick
 
 
 class CallbackId(StrEnum):
@@ -73,6 +75,7 @@ class CallbackId(StrEnum):
     CONFIG = "config"
     ACCOUNT_MERGE = "account_merge"  # pick the two accounts
     ACCOUNT_MERGE_CONFIRM = "account_merge_confirm"  # merge them
+    DISCOVERY_THEMES = "discovery_themes"  # a card's Themes… form
 
 
 def action_value(dialogue_id: int, key: str, value: str = "") -> str:

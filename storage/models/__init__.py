@@ -13,6 +13,7 @@ from storage.models.operations import (
     RouteChannel,
     SchedulerHeartbeat,
 )
+from storage.models.themes import ThemeAddition, ThemeCorrection
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -29,5 +30,7 @@ __all__ = [
     "RouteChannel",
     "SchedulerHeartbeat",
     "StatusChange",
+    "ThemeAddition",
+    "ThemeCorrection",
     "metadata",
 ]

@@ -28,7 +28,7 @@ from hypothesis.stateful import (
 )
 from sqlmodel import select
 
-from bot.cli.forms import fields_of, view_state
+from bot.cli.forms import MULTIPLE, fields_of, view_state
 from bot.emulator import SEED
 from bot.emulator.controls import Control, message_controls, view_controls
 from bot.emulator.driver import DriverResponse
@@ -450,7 +450,7 @@ KEEP = object()  # leave the field as the modal was opened
 
 def _good_answer(field) -> object:
     """What a scout who knows what to say puts in a modal field."""
-    if field.kind == "checkboxes":
+    if field.kind in MULTIPLE:
         return [value for value, _label in field.options[:1]]
     if field.options:
         return field.options[0][0] if field.initial in (None, "") else field.initial
@@ -492,11 +492,11 @@ def _question_key(message: dict) -> str | None:
 
 def _answer_for(field) -> st.SearchStrategy:
     """What a person may leave or put in one field of a modal."""
-    empty = st.just([] if field.kind == "checkboxes" else None)
+    empty = st.just([] if field.kind in MULTIPLE else None)
     if field.options:
         values = [value for value, _label in field.options]
         picked = st.sampled_from(values)
-        if field.kind == "checkboxes":
+        if field.kind in MULTIPLE:
             picked = st.lists(st.sampled_from(values), unique=True, min_size=1)
         return st.one_of(picked, st.just(KEEP), empty)
     if field.kind == "datepicker":
