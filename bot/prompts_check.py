@@ -17,6 +17,7 @@ from bot.dialogue.definition import DefinitionError, Kind, load_definition
 from bot.domain.money import RatesError, check_covers, load_money, use_base_currency
 from bot.domain.opener.lexicon import LexiconError, load_lexicon
 from bot.domain.routing import RoutingError, load_rules
+from bot.domain.theme_suggestions import SuggestionsError, load_suggestion_rules
 from bot.domain.themes import NetworkError, load_network, use_languages
 from bot.rendering.text import environment_at
 from bot.routes import Routes, current_routes
@@ -24,6 +25,9 @@ from bot.settings import Settings, SettingsError
 from bot.wording import WordingError, check_copy
 
 VARIABLE = "VALUESCOUT_PROMPTS_DIR"
+PROBLEMS = (
+    DefinitionError, RoutingError, NetworkError, LexiconError, WordingError, SuggestionsError,
+)  # fmt: skip
 HINT = "a full copy of prompts/ (copy the shipped one, then edit it)"
 
 
@@ -73,7 +77,8 @@ def check_prompts(directory: Path) -> None:
         load_network(directory / "value_network.yaml")
         load_lexicon(directory / "opener.yaml")
         check_copy(directory / "texts.yaml")
-    except (DefinitionError, RoutingError, NetworkError, LexiconError, WordingError) as problem:
+        load_suggestion_rules(directory / "theme_suggestions.yaml")
+    except PROBLEMS as problem:
         raise SettingsError(str(problem)) from None
     _check_templates(directory)
 

@@ -17,6 +17,7 @@ from bot.listeners import (
     home,
     retheme,
     shortcuts,
+    suggestions,
     views,
 )
 
@@ -32,6 +33,7 @@ def register(app: App) -> None:
     edits.register(app)
     retheme.register(app)
     digests.register(app)
+    suggestions.register(app)
     home.register(app)
     accounts.register(app)
     account_merge.register(app)

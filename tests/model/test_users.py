@@ -74,6 +74,11 @@ GOOD = {  # answers a scout who knows what to say types
 ONWARD = ("dialogue_pick", "dialogue_skip")
 SUMMARY = {"submit": "submit", "tick": "routes", "edit": "edit"}
 NAVIGATION = ("dialogue_back", "dialogue_cancel", "dialogue_skip", "dialogue_edit")
+NO_THEME_YET = [  # one need at three accounts, in words the value network has no theme for
+    ("Globex", "Fill in inspection forms in offline mode in the basement", "Forms get lost"),
+    ("Initech Ltd", "Keep working in the tunnels with an offline mode", "Nothing loads"),
+    ("Acme Corp", "Use the scanner in offline mode at the dock", "Scans should upload later"),
+]
 STORIES = [
     "",
     "help",
@@ -274,6 +279,46 @@ class Users(RuleBasedStateMachine):
 
     work_another_card = work_a_card
 
+    @precondition(lambda self: self._themes_menus())
+    @rule(data=st.data())
+    def re_theme_a_card(self, data: st.DataObject) -> None:
+        """Someone picks Themes… from a card's menu and maybe saves a choice (or none)."""
+        person = data.draw(st.sampled_from(PEOPLE), label="person")
+        themes = lambda c: [o for o in c.choices() if str(o.get("value", "")).startswith("themes:")]  # noqa: E731
+        self._use(data, person, self._themes_menus(), choices=themes)
+        if self._modal(person) is not None and data.draw(st.booleans(), label="pick none"):
+            view = self._modal(person)
+            values = view_state(view, {f.block_id: [] for f in fields_of(view)})
+            self._send("view_submission", user=person, view=view["id"], values=values)
+        self._maybe_fill_the_form(data, person)
+
+    @rule(data=st.data())
+    def scouts_log_a_need_no_theme_has(self, data: st.DataObject) -> None:
+        """Scouts at several accounts log the same unmet need in words no theme has yet: the
+        next product digest suggests it, with "Add theme"."""
+        for account, outcome, gap in NO_THEME_YET:
+            person = data.draw(st.sampled_from(SCOUTS), label="scout")
+            self._send("command", Command.SCOUT.value, "", user=person)
+            view = self._modal(person)
+            if view is None:
+                continue
+            mine = {"account": account, "outcome": outcome, "gap": gap, "fit": "not_yet"}
+            answers = {f.block_id: mine.get(f.block_id.split(":")[0], _good_answer(f))
+                       for f in fields_of(view)}  # fmt: skip
+            self._send(
+                "view_submission", user=person, view=view["id"], values=view_state(view, answers)
+            )
+            confirm = self._modal(person)  # the teams, as suggested (product among them)
+            if confirm is not None:
+                self._send("view_submission", user=person, view=confirm["id"],
+                           values=view_state(confirm, {}))  # fmt: skip
+
+    @precondition(lambda self: self._theme_buttons())
+    @rule(data=st.data())
+    def someone_adds_a_suggested_theme(self, data: st.DataObject) -> None:
+        """An admin (or someone who may not) clicks a suggested theme's "Add theme"."""
+        self._use(data, data.draw(st.sampled_from(PEOPLE), label="person"), self._theme_buttons())
+
     @precondition(lambda self: self.remembered)
     @rule(data=st.data())
     def use_a_control(self, data: st.DataObject) -> None:
@@ -401,6 +446,12 @@ class Users(RuleBasedStateMachine):
             digest = [c for c in controls if c.action_id.startswith("digest_")]
             found += [(person, digest)] if digest else []
         return found
+
+    def _themes_menus(self) -> list[Control]:
+        return [c for c in self._cards() if c.action_id == ActionId.CARD_MORE]
+
+    def _theme_buttons(self) -> list[Control]:
+        return [c for c in self._cards() if c.action_id == ActionId.THEME_ADD]
 
     def _cards(self) -> list[Control]:
         rooms = (SEED.sales, SEED.marketing, SEED.product)
