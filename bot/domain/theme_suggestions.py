@@ -76,6 +76,7 @@ class _Seen:
     ids: set[int] = field(default_factory=set)
     accounts: set[str] = field(default_factory=set)
     forms: Counter[str] = field(default_factory=Counter)
+    in_outcome: set[int] = field(default_factory=set)  # the discoveries whose outcome says it
     example: str = ""
 
 
@@ -90,7 +91,11 @@ def suggest_themes(
         s for s in seen.values()
         if len(s.ids) >= rules.at_least and len(s.accounts) >= rules.accounts
     ]  # fmt: skip
-    recurring.sort(key=lambda s: (-len(s.ids), -len(s.stems), -len(s.accounts), s.stems))
+    # Most discoveries first; then what customers want (their outcomes) before what is in
+    # the way, a phrase before a word, more accounts before fewer.
+    recurring.sort(
+        key=lambda s: (-len(s.ids), -len(s.in_outcome), -len(s.stems), -len(s.accounts), s.stems)
+    )
     chosen: list[_Seen] = []
     for candidate in recurring:
         if len(chosen) == rules.most:
@@ -115,10 +120,12 @@ def _count(
         language = found[0]
         stop = language.stopwords | rules.stopwords.get(language.code, frozenset())
         account = " ".join(discovery.account.lower().split())
-        for text in texts:  # a phrase never spans the outcome and the gap
+        for at, text in enumerate(texts):  # a phrase never spans the outcome and the gap
             for stems, form in _terms(language, text, stop):
                 item = seen.setdefault((language.code, stems), _Seen(language.code, stems))
                 item.ids.add(discovery.id)
+                if at == 0 and discovery.outcome:
+                    item.in_outcome.add(discovery.id)
                 item.accounts.add(account)
                 item.forms[form] += 1
                 item.example = item.example or discovery.outcome

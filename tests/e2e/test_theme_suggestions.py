@@ -11,6 +11,7 @@ from sqlmodel import select
 from bot.digests.build import build_digests
 from bot.digests.model import Week
 from bot.digests.send import Outcome, send_digest
+from bot.discoveries.retheme import retheme
 from bot.discoveries.service import submit_discovery
 from bot.domain.themes import UNTHEMED, load_network
 from bot.emulator import SEED
@@ -45,10 +46,12 @@ def log_unthemed(engine, week: Week) -> None:
             )  # fmt: skip
 
 
-def product_digest(components, engine) -> list[dict]:
-    """Send last week's product digest; its thread's messages."""
+def product_digest(components, engine, before=None) -> list[dict]:
+    """Send last week's product digest; its thread's messages (`before` it: a step)."""
     week = Week.of(utc_now(), BERLIN).previous()
     log_unthemed(engine, week)
+    if before is not None:
+        before()
     with session_scope(engine) as session:
         [digest] = build_digests(
             session=session, week=week, zone=BERLIN, now=utc_now(),
@@ -170,3 +173,19 @@ def test_a_button_value_no_digest_drew_is_refused_plainly(driver, emulator, engi
 
     assert "could not be read, so nothing was added" in note_to(emulator, SEED.admin)
     assert stored(engine)[0] == []
+
+
+def test_a_discovery_someone_re_themed_is_no_longer_unthemed(driver, emulator, engine, components):
+    def correct_the_first() -> None:
+        with session_scope(engine) as session:
+            first = session.exec(select(Discovery).order_by(Discovery.id)).first()
+            result = retheme(
+                session=session, discovery_id=first.id, themes=["integration_data"],
+                shown=[UNTHEMED], user_id=SEED.dana, source_key="themes:V1",
+                network=load_network(), now=utc_now(),
+            )  # fmt: skip
+            assert result.saved
+
+    [(message, _button)] = add_buttons(product_digest(components, engine, correct_the_first))
+
+    assert "*Offline mode* — 3 discoveries at 3 accounts" in str(message["blocks"])
