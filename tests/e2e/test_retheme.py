@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from bot.discoveries.export import Window, export_records
 from bot.emulator import SEED
 from bot.rendering.ids import ActionId, BlockId
 from storage.engine import session_scope
@@ -13,6 +14,7 @@ from tests.e2e.people import wait_until
 from tests.e2e.test_card_actions import logged
 from tests.e2e.test_dialogue_modal import modal_state
 from tests.e2e.test_edit_withdraw import scout_opens
+from tests.e2e.test_themes_command import ask, text_of
 
 OUTSIDER = "U0OUTSIDER"
 
@@ -83,6 +85,7 @@ def test_a_product_manager_re_themes_a_discovery_and_every_card_shows_it(driver,
     themes, [correction] = stored(engine)
     assert themes == ["compliance_risk", "cost_reduction"]  # in the network's order
     assert correction.user_id == SEED.dana and correction.replaced == automatic
+    assert next(export_records(engine=engine, window=Window()))["themes"] == themes
 
 
 def test_a_correction_outlives_the_scouts_later_edit(driver, emulator, engine):
@@ -190,3 +193,14 @@ def test_an_old_copy_of_a_withdrawn_discoverys_card_is_refused(driver, emulator,
     pick_themes(team, emulator, card=card)
 
     assert "was withdrawn" in refusal_to(emulator, SEED.dana)
+
+
+def test_scout_themes_counts_the_discovery_under_the_theme_people_chose(driver, emulator, engine):
+    _scout, _receipt, team = logged(driver, emulator)
+    submit(driver, themes_form(team, emulator), ["compliance_risk"])
+    team.wait_for_cards("Compliance &amp; risk")
+
+    answer = text_of(ask(driver, emulator, "themes compliance"))
+
+    assert "*Compliance &amp; risk*" in answer and ": 1 discovery, most valuable first" in answer
+    assert "*Globex*: $42.4k, Onboard a new store in one day" in answer
