@@ -20,7 +20,7 @@ from storage.models import Discovery, ThemeAddition
 from storage.queries._dialect import insert_for, inserted_one_row
 from storage.queries.themes import theme_additions, unthemed_between
 
-SAMPLE = 2000  # the newest unthemed discoveries read for suggestions: a week's worth or more
+SAMPLE = 500  # the newest unthemed discoveries read for suggestions: weeks of them, bounded
 RETAGGED = 200  # unthemed discoveries an added theme tags at once (each card is redrawn)
 NOT_ADMIN, ALREADY, ADDED = "not_admin", "already", "added"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -122,7 +122,9 @@ def _count(
         account = " ".join(discovery.account.lower().split())
         for at, text in enumerate(texts):  # a phrase never spans the outcome and the gap
             for stems, form in _terms(language, text, stop):
-                item = seen.setdefault((language.code, stems), _Seen(language.code, stems))
+                item = seen.get((language.code, stems))
+                if item is None:  # made once per term, not per occurrence: 2,000 texts a digest
+                    item = seen[(language.code, stems)] = _Seen(language.code, stems)
                 item.ids.add(discovery.id)
                 if at == 0 and discovery.outcome:
                     item.in_outcome.add(discovery.id)
@@ -134,8 +136,9 @@ def _count(
 
 def _terms(language: Language, text: str, stop: frozenset[str]) -> list[tuple[Phrase, str]]:
     """The text's words and neighbouring pairs that may name a theme, as stems and as written."""
-    written, stems = words(text), language.stems(text)  # one stem per word, in order
-    keep = [w not in stop and not w.isdigit() and not any(c.isdigit() for c in w) for w in written]
+    written = words(text)
+    stems = [_stem(language, word) for word in written]  # one stem per word, in order
+    keep = [w.isalpha() and w not in stop for w in written]  # no numbers, no stop words
     terms = [
         ((stems[i],), written[i]) for i in range(len(written))
         if keep[i] and len(written[i]) >= SHORTEST
@@ -147,6 +150,12 @@ def _terms(language: Language, text: str, stop: frozenset[str]) -> list[tuple[Ph
         and stems[i] != stems[i + 1]
     ]  # fmt: skip
     return list(dict.fromkeys(terms))  # once per text
+
+
+@lru_cache(maxsize=65536)
+def _stem(language: Language, word: str) -> str:
+    """A word's stem in the language, as theme matching makes it (remembered: words recur)."""
+    return language.stems(word)[0] if word else word
 
 
 def _overlaps(candidate: _Seen, other: _Seen) -> bool:
