@@ -5,7 +5,7 @@
     .venv/bin/python bench/dialogue.py --dialogues 50 --scouts 50 --duration 15 --no-gunicorn
 
 Part 1, in process: N complete DM dialogues (hi → account → outcome → gap → click fit →
-value → event → click Submit), each request signed as Slack signs it and handed to the WSGI
+value → event → click who cares → evidence → click Submit), each request signed as Slack signs it and handed to the WSGI
 callable of `build_wsgi_app` directly (signature gate + Bolt dispatch), on a migrated temp
 SQLite file, with the Slack emulator as the Web API over loopback HTTP. Per step: the time to
 the HTTP response (ack) and until the bot's reply is in the emulator's DM (done). Then the same

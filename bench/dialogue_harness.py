@@ -25,13 +25,18 @@ STEPS: tuple[tuple[str, str, str], ...] = (
     ("say", "hi", "Which customer"),
     ("say", "Globex", "achieve"),
     ("say", "Onboard a new store in one day instead of two weeks", "stands in the way"),
-    ("say", "Every store needs a consultant on site to set up the POS", "deliver this today"),
+    ("say", "Every store waits 2 weeks for a consultant to set up the POS", "deliver this today"),
     ("click", "Partly", "worth"),
     ("say", "40k EUR", "pressure"),
-    ("say", "2027-03-31 the board decides the rollout budget", "check and submit"),
+    ("say", "2027-03-31 the board decides the rollout budget, owner: the CFO", "Who wants"),
+    ("click", "Executive / economic owner", "word for word"),
+    ("say", "“We lose two weeks per store”", "check and submit"),
     ("click", "Submit", "on its way"),
 )
-STEP_NAMES = ("hi", "account", "outcome", "gap", "click fit", "value", "event", "click submit")
+STEP_NAMES = (
+    "hi", "account", "outcome", "gap", "click fit", "value", "event", "click who cares", "evidence",
+    "click submit",
+)  # fmt: skip
 
 
 # -- watching the emulator -----------------------------------------------------------------

@@ -2,12 +2,15 @@
 
     .venv/bin/python bench/digest.py                       # 100,000 then 1,000,000 rows, both DBs
     .venv/bin/python bench/digest.py --rows 100000 --only sqlite --repeat 3
+    .venv/bin/python bench/digest.py --rows 1000000 3000000 --weekly 20000 --keep /var/tmp/vs-bench
 
 The data is made in the database itself (INSERT … SELECT over a recursive CTE on SQLite,
 generate_series on PostgreSQL): a few hundred scouts, a few thousand accounts, discoveries
-spread evenly over two years ending with the measured week, 1 or 2 routes each, statuses
-by age, and their status changes. Ids grow with time, as an autoincrement makes them; each
-size gets a fresh database, so 100,000 rows are a thinner copy of the same two years.
+spread evenly over two years ending with the measured week (or --weekly a week in the
+measured week and the 12 before it), a fifth with a compelling event in the 120 days after,
+1 or 2 routes each, statuses by age, and their status changes. Ids grow with time, as an
+autoincrement makes them; each size gets a fresh database (or, with --keep, the one an
+earlier run seeded), so 100,000 rows are a thinner copy of the same two years.
 
 Per database and size: build_digests for the week (3 route channels, the coaches' with its
 chart, every scout with news) --repeat times: median and max seconds; tracemalloc's peak
@@ -28,6 +31,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -41,8 +45,8 @@ from sqlalchemy import Engine, event  # noqa: E402
 
 from bot.digests.build import build_digests  # noqa: E402
 from bot.digests.model import Week  # noqa: E402
-from bot.domain.themes import load_network  # noqa: E402
-from storage.engine import create_engine_for, session_scope  # noqa: E402
+from bot.domain.themes import ValueNetwork, load_network  # noqa: E402
+from storage.engine import create_engine_for, read_scope, session_scope  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import metadata  # noqa: E402
 from storage.queries.digest_figures import plan_for_digests  # noqa: E402
@@ -73,6 +77,7 @@ def _dialect(engine: Engine) -> dict[str, str]:
             "int": "({})::bigint",
             "later": "created_at + make_interval(secs => {})",
             "pad": "lpad(({})::text, 3, '0')",
+            "day": "((to_timestamp({at}) AT TIME ZONE 'UTC')::date + ({days})::int)",
         }
     return {
         "series": "WITH RECURSIVE s(i) AS (SELECT :first UNION ALL SELECT i + 1 FROM s"
@@ -83,6 +88,7 @@ def _dialect(engine: Engine) -> dict[str, str]:
         "int": "({})",
         "later": "strftime('%Y-%m-%d %H:%M:%f000', created_at, '+' || ({}) || ' seconds')",
         "pad": "printf('%03d', {})",
+        "day": "date({at}, 'unixepoch', '+' || ({days}) || ' days')",
     }
 
 
@@ -134,8 +140,8 @@ def _discoveries_sql(d: dict[str, str], stretch: Stretch, end: int, team: str) -
     themes = " ".join(f"WHEN {n} THEN '[\"{t}\"]'" for n, t in enumerate(THEMES))
     return f"""
         INSERT INTO discoveries (team_id, scout_user_id, account, outcome, gap, evidence,
-            value_band, value_amount, value_currency, value_base, event_pressure, fit, themes, status,
-            source, source_key, created_at, updated_at)
+            value_band, value_amount, value_currency, value_base, event_pressure, event_date, fit,
+            themes, status, source, source_key, created_at, updated_at)
         SELECT '{team}', {scout_id(d, _hash(i, 4))}, 'Account ' || ({_hash(i, 5)} % {ACCOUNTS}),
             'Outcome number ' || i, 'A gap', CASE WHEN {roll} % 3 = 0 THEN 'Call notes' END,
             CASE WHEN {roll} % 4 = 1 THEN '10k_100k' END,
@@ -144,6 +150,7 @@ def _discoveries_sql(d: dict[str, str], stretch: Stretch, end: int, team: str) -
             CASE WHEN {roll} % 4 = 0 THEN ({_hash(i, 6)} % 2000000) * 1.06
                  WHEN {roll} % 4 = 1 THEN 55000 END,
             CASE WHEN {roll} % 5 = 0 THEN 'Renewal' END,
+            CASE WHEN {roll} % 5 = 0 THEN {d["day"].format(at=at, days=f"{_hash(i, 9)} % 120")} END,
             'partly', {d["json"].format(f"CASE {theme} {themes} END")}, {status}, 'modal',
             'bench:' || i, {d["time"].format(at)}, {d["time"].format(at)}
         FROM ({d["series"]}) AS n
@@ -277,25 +284,70 @@ def generate(
 # --- measuring ------------------------------------------------------------------------------------
 
 
+@cache
+def _network() -> ValueNetwork:
+    """The value network, read once as the app reads it at start-up (not timed per build)."""
+    return load_network()
+
+
 def build_once(engine: Engine) -> int:
     """Build every digest of the week; return how many messages they hold."""
-    with session_scope(engine) as session:
+    with read_scope(engine) as session:  # as bot.digests.jobs.build_week: no write lock
         digests = build_digests(
             session=session, week=WEEK, zone=ZONE, now=NOW, channels=CHANNELS,
-            network=load_network(), open_after_working_days=3,
+            network=_network(), open_after_working_days=3,
         )  # fmt: skip
     return sum(1 + len(d.thread) for d in digests)
 
 
-def timed(engine: Engine, repeat: int) -> tuple[list[float], int]:
-    """Seconds per build, `repeat` times (after one warm-up build)."""
+def timed(engine: Engine, repeat: int) -> tuple[list[float], list[float], int]:
+    """Seconds per build, `repeat` times (after one warm-up build): wall-clock, and CPU (this
+    process's and, on a local PostgreSQL, the server's: its backends and parallel workers)."""
     messages = build_once(engine)  # warm-up: imports, matplotlib's font cache, DB caches
-    times = []
+    server = _server_cpu(engine)
+    times, cpus = [], []
     for _ in range(repeat):
-        began = time.perf_counter()
+        began, cpu, served = time.perf_counter(), time.process_time(), server()
         build_once(engine)
         times.append(time.perf_counter() - began)
-    return times, messages
+        cpus.append(time.process_time() - cpu + server() - served)
+    return times, cpus, messages
+
+
+def _server_cpu(engine: Engine) -> Callable[[], float]:
+    """CPU seconds the PostgreSQL server has used so far (its postmaster's finished children
+    and its live processes), read from /proc; 0 on SQLite (it runs in this process) or when
+    the server is not on this machine. On a shared machine wall-clock time counts the wait
+    for a core; CPU time is the work."""
+    if engine.dialect.name != "postgresql":
+        return lambda: 0.0
+    with engine.connect() as connection:
+        backend = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+    try:
+        postmaster = int(_stat(backend)[1])
+    except OSError:
+        return lambda: 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def used() -> float:
+        total = sum(int(v) for v in _stat(postmaster)[11:15])  # utime stime cutime cstime
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = _stat(int(entry.name))
+                except OSError:
+                    continue
+                if int(fields[1]) == postmaster:
+                    total += int(fields[11]) + int(fields[12])
+        return total / tick
+
+    return used
+
+
+def _stat(pid: int) -> list[str]:
+    """/proc/<pid>/stat's fields after the command name: state, ppid, … (utime is [11])."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rindex(")") + 2 :].split()
 
 
 def peak_memory(engine: Engine) -> int:
@@ -354,17 +406,20 @@ def _reads_whole_table(line: str, postgres: bool) -> bool:
 
 # --- databases ------------------------------------------------------------------------------------
 
-Fresh = Callable[[int], AbstractContextManager[Engine]]
+Fresh = Callable[[str | int], AbstractContextManager[Engine]]
 
 
 @contextmanager
-def sqlite_databases() -> Iterator[Fresh]:
-    """Make a fresh migrated SQLite file per size, in a temporary directory."""
-    with tempfile.TemporaryDirectory() as directory:
+def sqlite_databases(keep: Path | None = None) -> Iterator[Fresh]:
+    """Make a migrated SQLite file per size, in a temporary directory, or in `keep` (kept
+    after the run and reused by the next: seeding 1,000,000 rows takes minutes)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        directory = keep or Path(scratch)
+        directory.mkdir(parents=True, exist_ok=True)
 
         @contextmanager
-        def fresh(rows: int) -> Iterator[Engine]:
-            url = f"sqlite:///{Path(directory) / f'bench-{rows}.db'}"
+        def fresh(name: str | int) -> Iterator[Engine]:
+            url = f"sqlite:///{directory / f'bench-{name}.db'}"
             upgrade(engine_or_url=url)
             engine = create_engine_for(url)
             try:
@@ -376,49 +431,113 @@ def sqlite_databases() -> Iterator[Fresh]:
 
 
 @contextmanager
-def postgres_databases() -> Iterator[Fresh]:
-    """Make a fresh migrated database per size on a throwaway cluster (tests/postgres.py), or
-    on the server VALUESCOUT_TEST_POSTGRES_URL names."""
+def postgres_databases(keep: Path | None = None) -> Iterator[Fresh]:
+    """Make a migrated database per size on a throwaway cluster (tests/postgres.py), or on
+    the server VALUESCOUT_TEST_POSTGRES_URL names; with `keep`, the cluster lives in that
+    directory and its databases stay for the next run (which starts it again)."""
     import psycopg
 
     from tests.postgres import postgres_server
     from tests.postgres_databases import create_database, drop_database
 
-    with tempfile.TemporaryDirectory(prefix="valuescout-bench-pg-") as root:
-        server = postgres_server(Path(root))
+    with tempfile.TemporaryDirectory(prefix="valuescout-bench-pg-") as scratch:
+        if keep is not None and not os.environ.get("VALUESCOUT_TEST_POSTGRES_URL"):
+            server = _kept_server(keep / "postgres")
+        else:
+            server = postgres_server(Path(scratch))
         admin = psycopg.connect(server.admin_url, autocommit=True)
 
         @contextmanager
-        def fresh(rows: int) -> Iterator[Engine]:
-            name = f"valuescout_bench_{os.getpid()}_{rows}"
-            create_database(admin, name)
-            engine = create_engine_for(server.url_for(name))
+        def fresh(name: str | int) -> Iterator[Engine]:
+            database = (
+                f"valuescout_bench_{name}" if keep else f"valuescout_bench_{os.getpid()}_{name}"
+            )
+            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
+            if not exists.fetchone():
+                create_database(admin, database)
+            engine = create_engine_for(server.url_for(database))
             try:
                 upgrade(engine_or_url=engine)
                 yield engine
             finally:
                 engine.dispose()
-                drop_database(admin, name)
+                if keep is None:
+                    drop_database(admin, database)
 
         try:
             yield fresh
         finally:
             admin.close()
-            if server.cluster:
+            if keep is not None and server.cluster:
+                _stop_kept(server.cluster)
+            elif server.cluster:
                 server.cluster.stop()
 
 
-def run(name: str, fresh: Fresh, sizes: list[int], repeat: int, say: Callable[[str], None]) -> None:
-    """Measure a fresh database of each size; EXPLAIN the build's queries on the largest."""
+def _kept_server(root: Path) -> Any:
+    """A cluster whose data stays in root: started again if an earlier run made it."""
+    from tests import postgres as pg
+
+    if not (root / "data").exists():
+        root.mkdir(parents=True, exist_ok=True)
+        return pg.start_cluster(root)
+    cluster = pg.Cluster(str(root), str(pg.find_bin_dir() / "pg_ctl"), pg._run_as())
+    _free_port, _run, _wait_until_ready = pg._free_port, pg._run, pg._wait_until_ready
+    port = _free_port()
+    options = f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off -c synchronous_commit=off"
+    start = [cluster.pg_ctl, "start", "-D", str(root / "data"), "-l", str(root / "log")]
+    _run([*cluster.run_as, *start, "-w", "-t", "60", "-o", options], "pg_ctl start")
+    url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    _wait_until_ready(url, time.monotonic() + 30)
+    return pg.PostgresServer(admin_url=url, cluster=cluster)
+
+
+def _stop_kept(cluster: Any) -> None:
+    """Stop a kept cluster, keeping its data."""
+    import subprocess
+
+    data = str(Path(cluster.root) / "data")
+    stop = [*cluster.run_as, cluster.pg_ctl, "stop", "-D", data, "-m", "fast", "-w"]
+    subprocess.run(stop, capture_output=True, timeout=120, check=False)
+
+
+SEEDED = "bench_seeded"  # a kept database's note of what it was seeded with
+
+
+def seeded(engine: Engine, rows: int, weekly: int | None) -> float | None:
+    """Seed a database unless a kept one already holds this seed; the seconds it took, or
+    None when it was reused."""
+    with engine.begin() as connection:
+        if sa.inspect(connection).has_table(SEEDED):
+            found = connection.execute(sa.text(f"SELECT rows, weekly FROM {SEEDED}")).first()
+            if found is not None and tuple(found) == (rows, weekly or 0):
+                return None
+            raise SystemExit(f"{engine.url}: seeded with {tuple(found or ())}, not {rows, weekly}")
+        if connection.execute(sa.text("SELECT count(*) FROM discoveries")).scalar():
+            raise SystemExit(f"{engine.url}: holds discoveries but no note of its seed")
+    seconds = generate(engine, rows=rows, weekly=weekly)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"CREATE TABLE {SEEDED} (rows bigint, weekly bigint)"))
+        connection.execute(sa.text(f"INSERT INTO {SEEDED} VALUES ({rows}, {weekly or 0})"))
+    return seconds
+
+
+def run(
+    name: str, fresh: Fresh, sizes: list[int], repeat: int, say: Callable[[str], None],
+    weekly: int | None = None,
+) -> None:  # fmt: skip
+    """Measure a database of each size; EXPLAIN the build's queries on the largest."""
     peaks = {}
     for size in sizes:
-        with fresh(size) as engine:
-            seconds = generate(engine, rows=size)
-            times, messages = timed(engine, repeat)
+        with fresh(f"{size}_{weekly or 'even'}") as engine:
+            seconds = seeded(engine, size, weekly)
+            made = "reused" if seconds is None else f"made in {seconds:5.1f} s"
+            times, cpus, messages = timed(engine, repeat)
             peaks[size] = peak_memory(engine)
             say(
-                f"{name:10} {size:>9,} rows (made in {seconds:5.1f} s)  build median "
+                f"{name:10} {size:>9,} rows ({made})  build median "
                 f"{statistics.median(times):.3f} s  max {max(times):.3f} s  "
+                f"min {min(times):.3f} s  cpu median {statistics.median(cpus):.3f} s  "
                 f"({messages} messages)  peak {peaks[size] / 1e6:.1f} MB"
             )
             if size == sizes[-1]:
@@ -437,17 +556,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument(
+        "--weekly", type=int,
+        help="discoveries a week in the measured week and the 12 before it (default: all even)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--keep", type=Path,
+        help="keep the seeded databases in this directory and reuse them in later runs",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     sizes = sorted(args.rows)
     print(
         f"week {WEEK.key} in {ZONE.key}; {SCOUTS} scouts, {ACCOUNTS} accounts, {SPAN_WEEKS} weeks"
     )
     if args.only != "postgresql":
-        with sqlite_databases() as fresh:
-            run("sqlite", fresh, sizes, args.repeat, print)
+        with sqlite_databases(args.keep) as fresh:
+            run("sqlite", fresh, sizes, args.repeat, print, args.weekly)
     if args.only != "sqlite":
-        with postgres_databases() as fresh:
-            run("postgresql", fresh, sizes, args.repeat, print)
+        with postgres_databases(args.keep) as fresh:
+            run("postgresql", fresh, sizes, args.repeat, print, args.weekly)
 
 
 if __name__ == "__main__":

@@ -68,9 +68,13 @@ def check_prompts(directory: Path) -> None:
     """Refuse a copy of prompts/ that misses a file or has a mistake in one."""
     if not directory.is_dir():
         raise SettingsError(f"{VARIABLE} {directory} is not a directory; {HINT}.")
-    for name in packaged_files():
-        if not (directory / name).is_file():
-            raise SettingsError(f"{directory / name}: missing; {VARIABLE} needs {HINT}.")
+    missing = [name for name in packaged_files() if not (directory / name).is_file()]
+    if missing:  # all at once: an upgrade that ships new files names every one, and where it is
+        shipped = Path(prompts.__file__).parent
+        raise SettingsError(
+            f"{directory}: missing {', '.join(missing)}; {VARIABLE} needs {HINT}: copy them from"
+            f" {shipped}."
+        )
     try:
         load_definition(directory / "dialogue.yaml")
         load_rules(directory / "routing.yaml")

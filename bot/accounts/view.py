@@ -17,7 +17,7 @@ from storage.queries.accounts import (
     account_discoveries,
     account_events,
     account_themes,
-    account_value_totals,
+    account_value_total,
     accounts_like,
     find_account,
 )
@@ -52,12 +52,13 @@ def look_up_account(
 
 def _picture(session: Session, account: Account, today: date) -> AccountPicture:
     rows, total = account_discoveries(session=session, account_id=account.id, limit=LISTED)
+    value, approximate = account_value_total(session=session, account_id=account.id)
     return AccountPicture(
         id=account.id, name=account.name, owner_user_id=account.owner_user_id,
         crm_url=account.crm_url,
         discoveries=[(view_of(DiscoveryView, d), [view_of(RouteView, r) for r in rs]) for d, rs in rows],
         more=total - len(rows),
-        totals=account_value_totals(session=session, account_id=account.id),
+        value=value, approximate=approximate,
         events=account_events(session=session, account_id=account.id, since=today),
         themes=account_themes(session=session, account_id=account.id),
     )  # fmt: skip

@@ -22,6 +22,7 @@ from bot.app import build_app
 from bot.dialogue.turns import load_dialogue_rules
 from bot.digests.jobs import digest_jobs
 from bot.discoveries.delivery import ORDER, DeliveryWorker
+from bot.discoveries.values import keep_values_current
 from bot.domain.themes import load_network
 from bot.effects.webhook import WEBHOOK, webhook_target
 from bot.jobs import JOBS, Job
@@ -52,9 +53,11 @@ class Components:
 
 
 def prepare_database(settings: Settings) -> Engine:
-    """Connect, upgrade the schema and seed the route map from the environment."""
+    """Connect, upgrade the schema, bring stored values to the base currency and rates in use,
+    and seed the route map from the environment."""
     engine = create_engine_for(settings.database_url)
     upgrade(engine_or_url=engine)
+    keep_values_current(engine)
     with session_scope(engine) as session:
         seed_route_channels(session=session, channels=settings.route_channels)
     return engine

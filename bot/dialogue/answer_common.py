@@ -23,9 +23,11 @@ class Parsed:
 
 @dataclass(frozen=True)
 class Invalid:
-    """An answer that cannot be taken, with a friendly message saying why and what to do."""
+    """An answer that cannot be taken, with a friendly message saying why and what to do;
+    `passed` is the answer as read when only its date has gone by (the scout may mean it)."""
 
     message: str
+    passed: Any = None
 
 
 def subject(question: Question) -> str:

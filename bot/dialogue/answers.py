@@ -22,6 +22,7 @@ from bot.dialogue.answer_common import (
 )
 from bot.dialogue.dates import check_date, check_event, parse_date, parse_event
 from bot.dialogue.definition import Kind, Question
+from bot.domain.opener.typed import persona_of
 from bot.wording import say
 
 __all__ = [
@@ -74,9 +75,12 @@ def _text(question: Question, text: str, today: date) -> Parsed | Invalid:
 
 def _choice(question: Question, text: str, today: date) -> Parsed | Invalid:
     choice = match_choice(question.choices, text)
-    if choice is None:
-        return Invalid(say("answer_not_an_option", text=quote(text), options=options(question)))
-    return Parsed(choice.value)
+    if choice is not None:
+        return Parsed(choice.value)
+    persona = persona_of(text)  # "the CFO" is an executive, when a choice is one
+    if persona is not None and any(c.value == persona for c in question.choices):
+        return Parsed(persona)
+    return Invalid(say("answer_not_an_option", text=quote(text), options=options(question)))
 
 
 def _multi_choice(question: Question, text: str, today: date) -> Parsed | Invalid:

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from bot.dialogue.answer_common import MONTHS, Invalid, Parsed, quote, show_date, subject, too_long
 from bot.dialogue.definition import Question
 from bot.domain.opener.lexicon import current_lexicon, fold
+from bot.domain.opener.typed import event_rest
 from bot.domain.opener.when import ABSOLUTE, find_dates
 from bot.wording import say
+
+OWNER_LIMIT = 200  # characters of an event's owner: a name or a role
 
 _MONTH = (
     r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -64,10 +68,24 @@ def _date_of(match: re.Match) -> date | Invalid:
     return date(year, month, day)
 
 
-def _not_past(day: date, today: date) -> Invalid | None:
+def next_year(day: date, today: date) -> date:
+    """The same day and month from today on: what a date gone by was most likely meant to be."""
+    year = today.year
+    while True:
+        last = calendar.monthrange(year, day.month)[1]
+        candidate = date(year, day.month, min(day.day, last))
+        if candidate >= today:
+            return candidate
+        year += 1
+
+
+def _not_past(day: date, today: date, answer: Any = None) -> Invalid | None:
+    """None from today on; else the question whether the next such day was meant."""
     if day >= today:
         return None
-    return Invalid(say("date_in_the_past", date=show_date(day)))
+    meant = show_date(next_year(day, today))
+    message = say("date_has_passed", date=show_date(day), next=meant)
+    return Invalid(message, passed=answer if answer is not None else day.isoformat())
 
 
 def _written_date(
@@ -99,9 +117,8 @@ def parse_event(question: Question, text: str, today: date) -> Parsed | Invalid:
     day, start, end = found
     if isinstance(day, Invalid):
         return day
-    # A date written first is the date; a date inside a sentence stays part of the scout's words.
-    pressure = text[end:].lstrip(" -–—:,;.") if start == 0 else text
-    value = {"date": day.isoformat(), "pressure": pressure}
+    pressure, owner = event_rest(text, (start, end))
+    value = {"date": day.isoformat(), "pressure": pressure} | ({"owner": owner} if owner else {})
     return check_event(question, value, today) or Parsed(value)
 
 
@@ -118,8 +135,20 @@ def check_date(question: Question, value: Any, today: date) -> Invalid | None:
 
 
 def check_event(question: Question, value: Any, today: date) -> Invalid | None:
-    if not isinstance(value, dict) or not isinstance(value.get("pressure", ""), str):
+    if not isinstance(value, dict) or not all(
+        isinstance(value.get(part, ""), str) for part in ("pressure", "owner")
+    ):
         return Invalid(say("event_malformed"))
-    pressure = value.get("pressure", "")
     what = say("event_pressure_subject", subject=subject(question))
-    return check_date(question, value.get("date"), today) or too_long(question, pressure, what)
+    long = too_long(question, value.get("pressure", ""), what) or _long_owner(question, value)
+    if long:
+        return long
+    day = _iso(value.get("date"))
+    return day if isinstance(day, Invalid) else _not_past(day, today, value)
+
+
+def _long_owner(question: Question, value: dict) -> Invalid | None:
+    owner = value.get("owner", "")
+    if len(owner) <= OWNER_LIMIT:
+        return None
+    return too_long(replace(question, max_length=OWNER_LIMIT), owner, say("event_owner_subject"))

@@ -25,6 +25,7 @@ RESERVED_KEYS = frozenset({
     "id", "created_at", "updated_at", "edited_at", "team_id", "scout_user_id", "account_id",
     "crm_id", "evidence_url", "value_band", "value_amount", "value_currency", "event_date",
     "event_pressure", "themes", "status", "source", "source_key", "routes", "history", "answers",
+    "opener", "quality", "event_owner",
 })  # fmt: skip
 # Choices whose values are stored in enum columns: an admin may relabel them, not invent new ones.
 STORED_CHOICES: dict[str, type[StrEnum]] = {"fit": Fit, "who_cares": Persona, "value": ValueBand}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.dialogue.definition import Question
@@ -12,6 +12,11 @@ from bot.domain.routing import RouteSuggestion
 
 EDITING_KEY = "_editing"  # kept beside the answers in the dialogue's JSON column
 IN_FORM_KEY = "_in_form"
+FOLLOW_UP_KEY = "_follow_up"
+PENDING_KEY = "_pending"
+# The answers a thin reply was challenged on, once each: kept with the answers (so every step
+# carries it), never stored with the discovery (keys starting with _ are the dialogue's own).
+CHALLENGED_KEY = "_challenged"
 
 
 @dataclass(frozen=True)
@@ -22,11 +27,18 @@ class DialogueState:
     answers: dict[str, Any] = field(default_factory=dict)
     editing: bool = False  # answering a question from the summary: go back there afterwards
     in_form: bool = False  # opened in a form: the DM has asked nothing yet
+    follow_up: str | None = None  # asking more about the step's answer (see follow_ups.py)
+    pending: Any = None  # an answer waiting for the scout's word (a date gone by)
 
     def dump(self) -> dict[str, Any]:
         """The JSON to store beside the step: the answers, and the flags that are set."""
         flags = {EDITING_KEY: self.editing, IN_FORM_KEY: self.in_form}
-        return dict(self.answers) | {key: True for key, on in flags.items() if on}
+        more = {FOLLOW_UP_KEY: self.follow_up, PENDING_KEY: self.pending}
+        return (
+            dict(self.answers)
+            | {key: True for key, on in flags.items() if on}
+            | {key: value for key, value in more.items() if value is not None}
+        )
 
     @classmethod
     def load(cls, step: str, data: dict[str, Any] | None) -> DialogueState:
@@ -34,7 +46,12 @@ class DialogueState:
         answers = dict(data or {})
         editing = bool(answers.pop(EDITING_KEY, False))
         in_form = bool(answers.pop(IN_FORM_KEY, False))
-        return cls(step, answers, editing, in_form)
+        follow_up, pending = answers.pop(FOLLOW_UP_KEY, None), answers.pop(PENDING_KEY, None)
+        return cls(step, answers, editing, in_form, follow_up, pending)
+
+    def settled(self) -> DialogueState:
+        """The state with no follow-up open."""
+        return replace(self, follow_up=None, pending=None)
 
 
 # --- events: what the scout did -----------------------------------------------------------------
@@ -53,6 +70,15 @@ class Pick:
 
     key: str
     value: Any
+
+
+@dataclass(frozen=True)
+class Keep:
+    """Keep the current answer and go on (a challenged one): typed as "keep it", or its button
+    (`key`: the question it was shown for)."""
+
+    key: str | None = None
+    text: str = "keep it"
 
 
 @dataclass(frozen=True)
@@ -101,7 +127,7 @@ class Resume:
     """Show again where the dialogue is (after a restart, or when a dialogue opens)."""
 
 
-Event = Reply | Pick | Skip | Back | Cancel | Help | Edit | SetRoutes | Submit | Resume
+Event = Reply | Pick | Keep | Skip | Back | Cancel | Help | Edit | SetRoutes | Submit | Resume
 
 
 # --- effects: what to show ----------------------------------------------------------------------
@@ -114,6 +140,21 @@ class Ask:
     question: Question
     error: str | None = None
     current: Any = None
+    challenge: str | None = None  # a thin answer's one friendly challenge, asked instead
+
+
+@dataclass(frozen=True)
+class AskMore:
+    """A follow-up on the question's answer (follow_ups.py: who owns the event, whether a date
+    gone by was meant); `value` is the answer it is about."""
+
+    question: Question
+    about: str
+    value: Any
+    prompt: str
+    help: str | None = None
+    choices: tuple[tuple[str, str], ...] = ()  # (label, value) of a button each
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -158,7 +199,7 @@ class AccountMatched:
     known: str | None
 
 
-Effect = Ask | Summary | ShowHelp | Submitted | Cancelled | Notice | AccountMatched
+Effect = Ask | AskMore | Summary | ShowHelp | Submitted | Cancelled | Notice | AccountMatched
 
 
 @dataclass(frozen=True)
@@ -182,7 +223,13 @@ COMMANDS: dict[str, type[Event]] = {
 }  # fmt: skip
 
 
+KEEP_WORDS = ("keep it", "keep", "keep it as is")
+
+
 def interpret(text: str) -> Event:
     """A DM message as an event: a command word on its own, or else a reply."""
-    command = COMMANDS.get(text.strip().rstrip(".!?").strip().lower())
+    word = text.strip().rstrip(".!?").strip().lower()
+    if word in KEEP_WORDS:
+        return Keep(text=text)
+    command = COMMANDS.get(word)
     return command() if command else Reply(text)

@@ -6,10 +6,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from bot.dialogue import follow_ups
 from bot.dialogue.answer_common import quote
 from bot.dialogue.answers import Invalid, Parsed, parse_answer, subject, validate_value
 from bot.dialogue.definition import Definition, Kind, Question
 from bot.dialogue.events import (
+    CHALLENGED_KEY,
     Ask,
     Back,
     Cancel,
@@ -18,6 +20,7 @@ from bot.dialogue.events import (
     Edit,
     Event,
     Help,
+    Keep,
     Notice,
     Pick,
     Reply,
@@ -31,6 +34,8 @@ from bot.dialogue.events import (
     Summary,
     answers_version,
 )
+from bot.dialogue.evidence import keep_opener, told
+from bot.domain.opener.quality import challenge, challenged_keys, thin_answer
 from bot.domain.routing import RoutingRules, facts_of, suggest_routes
 from bot.wording import say
 
@@ -52,12 +57,9 @@ def start_state(definition: Definition, answers: dict[str, Any] | None = None) -
 
 
 def with_story(state: DialogueState, story: str | None) -> DialogueState:
-    """What the scout told us when opening the dialogue, kept whole as evidence (after any kept)."""
-    kept = str(state.answers.get("evidence") or "")
-    if not story or story in kept:
-        return state
-    evidence = f"{kept}\n\n{story}" if kept else story
-    return replace(state, answers={**state.answers, "evidence": evidence})
+    """What the scout told us when opening the dialogue, kept whole as evidence (after any kept)
+    and as the opener, which stays first in the evidence whatever is added after it."""
+    return replace(state, answers=told(state.answers, story)) if story else state
 
 
 def advance(
@@ -73,6 +75,8 @@ def advance(
         return _noticed(say("dialogue_not_an_answer", text=quote(event.text)), shown)
     if isinstance(event, Cancel):
         return Step(DialogueState(CANCELLED, state.answers), (Cancelled(),))
+    if state.follow_up and state.step != SUMMARY:
+        return _at_follow_up(context, state, definition.question(state.step), event)
     if state.step == SUMMARY:
         return _at_summary(context, state, event)
     return _at_question(context, state, definition.question(state.step), event)
@@ -92,11 +96,14 @@ def _repaired(definition: Definition, state: DialogueState) -> DialogueState:
 
 def _at_question(context: _Context, state: DialogueState, question: Question, event: Event) -> Step:
     if isinstance(event, Reply):
-        return _answer(
-            context, state, question, parse_answer(question, event.text, today=context.today)
+        result = parse_answer(question, event.text, today=context.today)
+        return _challenged(context, state, question, result) or _answer(
+            context, state, question, result
         )
+    if isinstance(event, Keep):
+        return _keep(context, state, question, event)
     if isinstance(event, Pick):
-        if event.key != question.key:
+        if event.key != question.key or follow_ups.read_pick(event.value):
             return _stale_pick(state, event.key)
         return _answer(context, state, question, _picked(question, event.value, context.today))
     if isinstance(event, Skip):
@@ -126,10 +133,44 @@ def _ask(state: DialogueState, question: Question, error: str | None = None) -> 
 def _answer(
     context: _Context, state: DialogueState, question: Question, result: Parsed | Invalid
 ) -> Step:
+    if isinstance(result, Invalid) and result.passed is not None:  # did they mean the next one?
+        return _ask_more(
+            context, replace(state, follow_up=follow_ups.PASSED, pending=result.passed), question
+        )
     if isinstance(result, Invalid):
         return _ask(state, question, result.message)
     answers = _pruned(context.definition, {**state.answers, question.key: result.value})
-    return _moved_on(context, state, question, answers)
+    if follow_ups.needs_owner(question, result.value):  # asked once; skipping it moves on
+        owner = replace(state, answers=answers, follow_up=follow_ups.OWNER, pending=None)
+        return _ask_more(context, owner, question)
+    return _moved_on(context, state.settled(), question, answers)
+
+
+def _challenged(
+    context: _Context, state: DialogueState, question: Question, result: Parsed | Invalid
+) -> Step | None:
+    """A thin outcome or gap, typed: kept, and challenged once (the next answer is taken as is)."""
+    done = list(state.answers.get(CHALLENGED_KEY) or [])
+    if isinstance(result, Invalid) or question.key in done or question.key not in challenged_keys():
+        return None
+    reason = thin_answer(str(result.value))
+    if reason is None:
+        return None
+    answers = {**state.answers, question.key: result.value, CHALLENGED_KEY: [*done, question.key]}
+    answers = _pruned(context.definition, answers)
+    challenged = replace(state, answers=answers)
+    return Step(challenged, (Ask(question, current=result.value, challenge=challenge(reason)),))
+
+
+def _keep(context: _Context, state: DialogueState, question: Question, event: Keep) -> Step:
+    """Keep the answer given and go on; typed with nothing to keep, it is an answer."""
+    if event.key is not None and event.key != question.key:
+        return _stale_pick(state, event.key)
+    if question.key not in state.answers:
+        if event.key is not None:  # a button of this question before any answer: ask it
+            return _ask(state, question)
+        return _at_question(context, state, question, Reply(event.text))
+    return _moved_on(context, state, question, state.answers)
 
 
 def _picked(question: Question, value: Any, today: date) -> Parsed | Invalid:
@@ -153,6 +194,7 @@ def _moved_on(
     context: _Context, state: DialogueState, question: Question, answers: dict[str, Any]
 ) -> Step:
     """After an answer: the summary when editing, else the next unanswered question."""
+    answers = keep_opener(answers)  # a new evidence answer comes after the opener, never instead
     following = None if state.editing else _next_question(context.definition, answers, question.key)
     if following is None:
         return _summary(context, answers)
@@ -177,6 +219,86 @@ def _stale_pick(state: DialogueState, key: str) -> Step:
     return Step(state, (Notice(text),))
 
 
+# --- a follow-up on the answer: its owner, a date gone by (follow_ups.py) -----------------------
+
+
+def _ask_more(
+    context: _Context, state: DialogueState, question: Question, error: str | None = None
+) -> Step:
+    value = (
+        state.answers.get(question.key) if state.follow_up == follow_ups.OWNER else state.pending
+    )
+    asked = follow_ups.asking(question, state.follow_up or "", value, context.today)
+    return Step(state, (replace(asked, error=error),))
+
+
+def _at_follow_up(
+    context: _Context, state: DialogueState, question: Question, event: Event
+) -> Step:
+    if isinstance(event, Keep) and event.key is None:  # typed: the follow-up reads its words
+        event = Reply(event.text)
+    if isinstance(event, Skip) and state.follow_up == follow_ups.OWNER:
+        return _moved_on(context, state.settled(), question, state.answers)
+    if isinstance(event, Skip):
+        return _skip(context, state.settled(), question)
+    if isinstance(event, Back):  # the question again, its answer so far shown
+        return _ask(state.settled(), question)
+    if isinstance(event, Help):
+        return Step(state, (ShowHelp(question),))
+    if isinstance(event, Pick):
+        return _follow_up_pick(context, state, question, event)
+    if isinstance(event, Reply) and state.follow_up == follow_ups.OWNER:
+        return _owner_given(context, state, question, event.text)
+    if isinstance(event, Reply):
+        choice = follow_ups.read_reply(event.text, state.pending, context.today)
+        if choice:
+            return _passed_decided(context, state, question, choice)
+        typed = parse_answer(question, event.text, today=context.today)
+        typed = follow_ups.retyped(typed, state.pending)
+        if isinstance(typed, Invalid) and typed.passed is None:
+            return _ask_more(context, state, question, typed.message)
+        return _answer(context, state.settled(), question, typed)
+    return _noticed(_elsewhere(event, state), _ask_more(context, state, question))
+
+
+def _owner_given(context: _Context, state: DialogueState, question: Question, text: str) -> Step:
+    owner = follow_ups.owner_of(text)
+    if not owner:
+        empty = say("answer_empty", subject=say("event_owner_subject"), skip=say("answer_or_skip"))
+        return _ask_more(context, state, question, empty)
+    event = follow_ups.with_owner(state.answers[question.key], owner)
+    refused = validate_value(question, event, today=context.today)
+    if refused is not None and refused.passed is None:
+        return _ask_more(context, state, question, refused.message)
+    answers = {**state.answers, question.key: event}
+    return _moved_on(context, state.settled(), question, answers)
+
+
+def _follow_up_pick(
+    context: _Context, state: DialogueState, question: Question, event: Pick
+) -> Step:
+    """A date-gone-by button: honoured while that date waits for the scout's word."""
+    choice = follow_ups.read_pick(event.value)
+    waiting = state.follow_up in (follow_ups.PASSED, follow_ups.DATE)
+    if choice is None or event.key != question.key or not waiting:
+        return _stale_pick(state, event.key)
+    day = follow_ups.day_of(state.pending)
+    if day is None or choice.day != day.isoformat():
+        return _noticed(say("date_passed_outdated"), _ask_more(context, state, question))
+    return _passed_decided(context, state, question, choice.action)
+
+
+def _passed_decided(
+    context: _Context, state: DialogueState, question: Question, action: str
+) -> Step:
+    if action == follow_ups.OTHER:
+        return _ask_more(context, replace(state, follow_up=follow_ups.DATE), question)
+    value = state.pending
+    if action == follow_ups.NEXT:
+        value = follow_ups.meant(value, context.today)
+    return _answer(context, state.settled(), question, Parsed(value))
+
+
 # --- at the summary -----------------------------------------------------------------------------
 
 
@@ -188,6 +310,8 @@ def _at_summary(context: _Context, state: DialogueState, event: Event) -> Step:
         return _submit(context, answers)
     if isinstance(event, Edit):
         return _edit(context, answers, event.key)
+    if isinstance(event, Pick) and follow_ups.read_pick(event.value):
+        return _stale_pick(state, event.key)
     if isinstance(event, Pick):  # a menu on the summary answers directly
         edited = _edit(context, answers, event.key)
         if edited.state.step == SUMMARY:
@@ -205,7 +329,9 @@ def _at_summary(context: _Context, state: DialogueState, event: Event) -> Step:
 
 def _summary_notice(event: Event) -> str | None:
     """What to say about a typed answer or a skip at the summary (nothing to answer there)."""
-    if isinstance(event, Reply):
+    if isinstance(event, Keep) and event.key is not None:  # an old challenge's button
+        return say("dialogue_already_answered")
+    if isinstance(event, Reply | Keep):
         return say("dialogue_all_answered")
     return say("dialogue_nothing_to_skip") if isinstance(event, Skip) else None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, date, datetime, tzinfo
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -14,10 +14,11 @@ from bot.dialogue import machine
 from bot.dialogue.answers import display_answer, validate_value
 from bot.dialogue.definition import Definition, load_definition
 from bot.dialogue.events import AccountMatched, DialogueState, Notice, Reply, Resume, Submitted
+from bot.dialogue.evidence import keep_opener
 from bot.dialogue.sessions import begin_dialogue, latest_draft, open_dialogue, reopen, save_dialogue
 from bot.discoveries.service import RouteNotConfigured, submit_discovery
 from bot.domain.added_themes import network_with
-from bot.domain.opener import read_opener
+from bot.domain.opener import local_today, read_opener
 from bot.domain.routing import RoutingRules, facts_of, load_rules, reason_for, suggest_routes
 from bot.domain.themes import ValueNetwork, load_network, tag_themes
 from bot.wording import say
@@ -65,6 +66,7 @@ class Turn:
     created: bool = False
     opened: str | None = None  # "new" or "draft" when this turn opened the dialogue
     stale: bool = False  # the event was for a dialogue that is no longer open
+    not_theirs: bool = False  # ... nor ever was the person's: told to them alone
 
 
 def take_turn(
@@ -82,8 +84,11 @@ def take_turn(
     to_summary: bool = False,
     story: str | None = None,
     form: bool = False,
+    zone: tzinfo = UTC,
 ) -> Turn | None:
-    """Apply events to the scout's open dialogue (starting one if needed); None for a duplicate."""
+    """Apply events to the scout's open dialogue (starting one if needed); None for a duplicate.
+    Dates count from today in the workspace's time zone ("next Friday", a date gone by)."""
+    when = _When(now, local_today(now, zone))
     for attempt in (1, 2):
         try:
             with session_scope(engine) as session:
@@ -92,7 +97,7 @@ def take_turn(
                 ):
                     return None
                 edit = _Edit(answers, replace_answers, to_summary, story, form)
-                return _turn(session, rules, who, events, now, source, dialogue_id, edit)
+                return _turn(session, rules, who, events, when, source, dialogue_id, edit)
         except IntegrityError:
             # Two first messages at once both started a dialogue: the loser retries and joins it.
             if attempt == 2:
@@ -104,6 +109,14 @@ STORY_WORDS = 6  # an opener this long with an outcome in it is a story, not a g
 # Characters of a story read for its parts: ~5 ms; a 42,000-character paste took 2 s, and a
 # shortcut's modal must open within the 3 s its trigger lasts.
 READ_LIMIT = 3000
+
+
+@dataclass(frozen=True)
+class _When:
+    """The request's time (stored), and the workspace's date then (what dates count from)."""
+
+    now: datetime
+    today: date
 
 
 @dataclass(frozen=True)
@@ -120,15 +133,19 @@ class _Edit:
         state = machine.with_story(state, self.story)
         if self.answers is not None:
             answers = self.answers if self.replace else state.answers | self.answers
-            state = replace(state, answers=dict(answers))
+            state = replace(state, answers=keep_opener(answers)).settled()  # no follow-up outlives a form
         return replace(state, step="summary", editing=False) if self.to_summary else state
 
 
-def _turn(session, rules, who, events, now, source, dialogue_id, edit: _Edit) -> Turn:
+def _turn(session, rules, who, events, when: _When, source, dialogue_id, edit: _Edit) -> Turn:
+    now, today = when.now, when.today
     dialogue, opened = _current(session, rules, who, now, dialogue_id)
     if dialogue is None:
-        notice = _stale_notice(session.get(DialogueSession, dialogue_id or 0), who)
-        return Turn(dialogue_id or 0, DialogueState("cancelled", {}), (notice,), stale=True)
+        clicked = session.get(DialogueSession, dialogue_id or 0)
+        theirs = clicked is not None and clicked.user_id == who.user_id
+        notice = _stale_notice(clicked, who)
+        closed = DialogueState("cancelled", {})
+        return Turn(dialogue_id or 0, closed, (notice,), stale=True, not_theirs=not theirs)
     story = edit.story or (_told(events) if opened == "new" else None)
     if opened:
         events = [Resume()]  # the message that opens a dialogue is not an answer to a question
@@ -136,16 +153,16 @@ def _turn(session, rules, who, events, now, source, dialogue_id, edit: _Edit) ->
     named_before = state.answers.get("account")
     effects: list = []
     if story and (opened == "new" or edit.form):  # the scout's story, read for what it says
-        state, effects, opened = _read_story(session, rules, state, story, now, opened, edit.form)
+        state, effects, opened = _read_story(session, rules, state, story, today, opened, edit.form)
     if opened and edit.form:  # a DM reply must not answer a question the DM never asked
         state = replace(state, in_form=True)
     for event in events:
-        step = machine.advance(rules.definition, rules.routing, state, event, today=now.date())
+        step = machine.advance(rules.definition, rules.routing, state, event, today=today)
         state, effects = step.state, effects + list(step.effects)
     if edit.answers is None and not state.in_form:  # the DM says what a typed account matched
         effects = _account_matched(session, named_before, state.answers.get("account")) + effects
     turn = Turn(dialogue.id, state, tuple(effects), opened=opened)
-    turn = _submit_if_asked(session, rules, who, dialogue, turn, source, now)
+    turn = _submit_if_asked(session, rules, who, dialogue, turn, source, when)
     status = STATUS_OF_STEP.get(turn.state.step, DialogueStatus.OPEN)
     data = turn.state.dump()
     save_dialogue(
@@ -165,20 +182,19 @@ def _told(events: Sequence[object]) -> str | None:
 
 
 def _read_story(
-    session: Session, rules: DialogueRules, state: DialogueState, story: str, now: datetime,
+    session: Session, rules: DialogueRules, state: DialogueState, story: str, today: date,
     opened: str | None, form: bool,
 ) -> tuple[DialogueState, list, str | None]:  # fmt: skip
     """Read the opener for the account, outcome, value, event and who cares; keep it whole
     as evidence and ask only what is still missing. A greeting changes nothing."""
     found = {
         k: v
-        for k, v in _read(session, story, now, rules.definition).items()
+        for k, v in _read(session, story, today, rules.definition).items()
         if k not in state.answers
     }
     if not _is_story(story, found):
         return state, [], opened
-    answers = {**found, **state.answers}
-    answers["evidence"] = machine.with_story(state, story).answers["evidence"]
+    answers = {**found, **machine.with_story(state, story).answers}  # the story kept as evidence
     understood = [_understood(rules.definition, key, value) for key, value in found.items()]
     if form or state.in_form or state.step not in _first_steps(rules.definition):
         return replace(state, answers=answers), [], opened  # a form shows it all in its fields
@@ -186,24 +202,26 @@ def _read_story(
     return machine.start_state(rules.definition, answers), [shown], "story" if opened else None
 
 
-def story_answers(*, engine: Engine, definition: Definition, story: str, now: datetime) -> dict:
+def story_answers(
+    *, engine: Engine, definition: Definition, story: str, now: datetime, zone: tzinfo = UTC
+) -> dict:
     """What a customer's message says (a message shortcut's), as answers to prefill a form;
-    nothing for a greeting or a word."""
+    nothing for a greeting or a word. Dates count from today in the workspace's time zone."""
     with session_scope(engine) as session:
-        found = _read(session, story, now, definition)
+        found = _read(session, story, local_today(now, zone), definition)
     return found if _is_story(story, found) else {}
 
 
-def _read(session: Session, story: str, now: datetime, definition: Definition) -> dict:
+def _read(session: Session, story: str, today: date, definition: Definition) -> dict:
     """The opener read against the known accounts (the evidence, kept whole, left out); a part
     its question would refuse (too long, a date gone by) is left for the scout to answer."""
     head = story[:READ_LIMIT]  # the facts come first; a pasted transcript is kept, not read
-    reading = read_opener(head, today=now.date(), known_accounts=known_accounts(session=session))
+    reading = read_opener(head, today=today, known_accounts=known_accounts(session=session))
     questions = {q.key: q for q in definition.questions}
     return {
         key: value for key, value in reading.answers().items()
         if key in questions and key != "evidence"
-        and validate_value(questions[key], value, today=now.date()) is None
+        and validate_value(questions[key], value, today=today) is None
     }  # fmt: skip
 
 
@@ -299,7 +317,7 @@ def _owned(session: Session, who: Who, dialogue_id: int) -> DialogueSession | No
     return dialogue
 
 
-def _submit_if_asked(session, rules, who, dialogue, turn: Turn, source, now) -> Turn:
+def _submit_if_asked(session, rules, who, dialogue, turn: Turn, source, when: _When) -> Turn:
     """Store the discovery when the machine says Submitted; a missing route channel is explained."""
     submitted = next((e for e in turn.effects if isinstance(e, Submitted)), None)
     if submitted is None:
@@ -307,7 +325,7 @@ def _submit_if_asked(session, rules, who, dialogue, turn: Turn, source, now) -> 
     answers = submitted.answers
     if source is DiscoverySource.MODAL and answers.get("evidence_url"):
         source = DiscoverySource.SHORTCUT  # the modal was opened on a customer's message
-    facts = facts_of(answers, today=now.date())
+    now, facts = when.now, facts_of(answers, today=when.today)
     suggestions = {s.route: s.reason for s in suggest_routes(rules.routing, answers, facts)}
     routes = [
         (r, suggestions.get(r) or reason_for(rules.routing, answers, r, facts))
@@ -325,13 +343,13 @@ def _submit_if_asked(session, rules, who, dialogue, turn: Turn, source, now) -> 
     except RouteNotConfigured as missing:
         back = replace(turn.state, step="summary")
         notice = Notice(say("dialogue_no_channel", route=missing.route))
-        return replace(turn, state=back, effects=(notice, *_summary_of(rules, back, now)))
+        return replace(turn, state=back, effects=(notice, *_summary_of(rules, back, when.today)))
     return replace(turn, discovery_id=result.discovery_id, created=result.created)
 
 
-def _summary_of(rules: DialogueRules, state: DialogueState, now: datetime) -> tuple:
+def _summary_of(rules: DialogueRules, state: DialogueState, today: date) -> tuple:
     """The summary effect for a state (to show it again after a refusal)."""
-    step = machine.advance(rules.definition, rules.routing, state, Resume(), today=now.date())
+    step = machine.advance(rules.definition, rules.routing, state, Resume(), today=today)
     return step.effects
 
 

@@ -12,9 +12,11 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from bot.dialogue.definition import NOT_ANSWERS
+from bot.dialogue.evidence import keep_opener
 from bot.discoveries.event_log import record
 from bot.domain.events import DiscoverySubmitted
 from bot.domain.money import current_money
+from bot.domain.opener.quality import completeness
 from bot.domain.views import DiscoveryView
 
 # The Slack outbox's vocabulary lives with the effects; re-exported for delivery's modules:
@@ -166,7 +168,9 @@ def answer_document(answers: Mapping[str, Any]) -> dict[str, Any]:
 
 def discovery_columns(answers: Mapping[str, Any]) -> dict[str, Any]:
     """Map a dialogue's answers to the Discovery row: the whole document, and the columns that
-    queries read (skipped answers become None). The one place the projection is written."""
+    queries read (skipped answers become None), and the completeness score. The one place the
+    projection is written; the opener stays first in the evidence whatever was added after it."""
+    answers = keep_opener(answers)
     return {
         "answers": answer_document(answers),
         "account": answers["account"],
@@ -178,6 +182,7 @@ def discovery_columns(answers: Mapping[str, Any]) -> dict[str, Any]:
         "evidence_url": answers.get("evidence_url") or None,
         **_value_columns(answers.get("value")),
         **_event_columns(answers.get("event")),
+        "quality": completeness(answers).score,
     }
 
 

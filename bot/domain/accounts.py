@@ -42,6 +42,7 @@ class AccountPicture:
     crm_url: str | None
     discoveries: list[tuple[DiscoveryView, list[RouteView]]]
     more: int  # discoveries not listed (the newest are)
-    totals: dict[str, Decimal]  # yearly value by currency, of the discoveries with an amount
+    value: Decimal | None  # yearly value in the base currency, bands at their midpoint
+    approximate: bool  # a band's midpoint is part of the value
     events: list[tuple[date, str, int]]  # upcoming compelling events: date, pressure, discovery
     themes: list[tuple[str, int]]  # theme key, how many discoveries

@@ -100,4 +100,4 @@ def _picked(view: dict, block: BlockId) -> int | None:
         ActionId.MODAL_INPUT.value
     ) or {}
     value = str((field.get("selected_option") or {}).get("value", ""))
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isdecimal() and len(value) <= 18 else None  # not "²"

@@ -50,7 +50,7 @@ def open_discovery_modal(
     who = Who(command["team_id"], command["user_id"])  # the scout's DM, not where they typed
     turn = take_turn(
         engine=app.engine, rules=app.rules, who=who, events=[], now=request_time(context),
-        story=asked.story, form=True,
+        story=asked.story, form=True, zone=app.settings.zone,
     )  # fmt: skip
     view = discovery_modal(app.rules.definition, turn.state.answers, dialogue_id=turn.dialogue_id)
     client.views_open(trigger_id=command["trigger_id"], view=view)

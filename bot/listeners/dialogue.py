@@ -12,6 +12,7 @@ from bot.dialogue.events import (
     Back,
     Cancel,
     Edit,
+    Keep,
     Notice,
     Pick,
     SetRoutes,
@@ -28,6 +29,7 @@ from bot.listeners.support import (
     after_ack,
     request_time,
     services,
+    tell_privately,
 )
 from bot.rendering.dialogue import answered_blocks, answered_message, answered_then
 from bot.rendering.ids import ActionId, parse_action_value
@@ -40,6 +42,7 @@ NAVIGATION = {
     ActionId.DIALOGUE_BACK: lambda key, value: Back(),
     ActionId.DIALOGUE_CANCEL: lambda key, value: Cancel(),
     ActionId.DIALOGUE_EDIT: lambda key, value: Edit(key),
+    ActionId.DIALOGUE_KEEP: lambda key, value: Keep(key=key),
     ActionId.DIALOGUE_SUBMIT: lambda key, value: Submit(seen=value or None),
 }
 
@@ -84,7 +87,8 @@ def handle_pick(body: dict, action: dict, context: BoltContext, client: WebClien
     turn = _turn(context, _who(context), [Pick(key, value)], dialogue_id=dialogue_id)
     stored = turn.state.answers.get(key)  # in the stored format (a band is {"band": ...})
     messages = _messages(context, turn)
-    if stored is not None and not any(isinstance(effect, Notice) for effect in turn.effects):
+    decided = turn.state.pending is None  # not a date gone by still waiting for the scout's word
+    if stored is not None and decided and not any(isinstance(e, Notice) for e in turn.effects):
         # The question shows its answer, its buttons gone; the next step goes below it in
         # the same message when it fits: one call where an update and a post took two.
         answered = answered_message(services(context).rules.definition.question(key), stored)
@@ -144,7 +148,7 @@ def _turn(context: BoltContext, who: Who, events: list, **options) -> Turn | Non
     app = services(context)
     return take_turn(
         engine=app.engine, rules=app.rules, who=who, events=events, now=request_time(context),
-        **options,
+        zone=app.settings.zone, **options,
     )  # fmt: skip
 
 
@@ -168,7 +172,12 @@ def _messages(context: BoltContext, turn: Turn) -> list[dict]:
 def _post(
     client: WebClient, context: BoltContext, channel_id: str, messages: list[dict], turn: Turn
 ) -> None:
-    """Post the messages, then let delivery post the discovery at once."""
+    """Post the messages, then let delivery post the discovery at once; someone else's
+    button is refused to the clicker alone."""
+    if turn.not_theirs:
+        text = " ".join(e.text for e in turn.effects if isinstance(e, Notice))
+        tell_privately(client, channel=channel_id, user=actor(context).user_id, text=text)
+        return
     for message in messages:
         client.chat_postMessage(channel=channel_id, **(NO_UNFURL | message))
     if turn.created:

@@ -15,6 +15,7 @@ from bot.listeners.support import (
     actor,
     after_ack,
     request_time,
+    request_today,
     services,
     tell_privately,
 )
@@ -72,7 +73,8 @@ def handle_edit_submitted(ack: Ack, view: dict, context: BoltContext) -> None:
     with app.reading() as session:
         opening = open_change(session=session, discovery_id=discovery_id, actor=who, withdraw=False)
     previous = opening.answers
-    answers, errors = answers_from_modal(definition, view, previous=previous, today=now.date())
+    today = request_today(context)
+    answers, errors = answers_from_modal(definition, view, previous=previous, today=today)
     first = definition.questions[0].key
     if not opening.permitted:
         errors = {first: say("edit_not_permitted")}

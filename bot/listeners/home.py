@@ -52,7 +52,7 @@ def handle_log_discovery(body: dict, context: BoltContext, client: WebClient) ->
     who = Who(person.team_id, person.user_id)
     turn = take_turn(
         engine=app.engine, rules=app.rules, who=who, events=[], now=request_time(context),
-        form=True,
+        form=True, zone=app.settings.zone,
     )  # fmt: skip
     view = discovery_modal(app.rules.definition, turn.state.answers, dialogue_id=turn.dialogue_id)
     client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -8,6 +8,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.dialogue.evidence import told
 from bot.dialogue.turns import Who, start_fresh, story_answers
 from bot.listeners.support import acknowledge, after_ack, request_time, services
 from bot.rendering.ids import CallbackId
@@ -30,9 +31,13 @@ def handle_log_discovery_shortcut(
     app, channel, message = services(context), shortcut["channel"]["id"], shortcut["message"]
     story = message.get("text", "")
     answers = story_answers(
-        engine=app.engine, definition=app.rules.definition, story=story, now=request_time(context)
+        engine=app.engine,
+        definition=app.rules.definition,
+        story=story,
+        now=request_time(context),
+        zone=app.settings.zone,
     )
-    answers["evidence"] = story
+    answers |= told({}, story)  # the message is the opener: kept first in the evidence
     link = _permalink(client, channel, message["ts"])
     if link:
         answers["evidence_url"] = link

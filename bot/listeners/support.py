@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
@@ -36,6 +36,11 @@ def actor(context: BoltContext) -> Actor:
 def request_time(context: BoltContext) -> datetime:
     """When the request arrived (UTC): one clock reading for all of its work."""
     return context["now"]
+
+
+def request_today(context: BoltContext) -> date:
+    """The date when the request arrived, in the workspace's time zone: what dates count from."""
+    return request_time(context).astimezone(services(context).settings.zone).date()
 
 
 def acknowledge(ack: Ack) -> None:

@@ -21,6 +21,7 @@ from bot.listeners.support import (
     actor,
     after_ack,
     request_time,
+    request_today,
     services,
 )
 from bot.rendering.ids import BlockId, CallbackId
@@ -44,11 +45,10 @@ def register(app: App) -> None:
 def handle_answers_submitted(ack: Ack, view: dict, context: BoltContext) -> None:
     """Check every answer; show what to fix on its field, or move on to choosing the teams."""
     app, now, who = services(context), request_time(context), _who(context)
+    today = request_today(context)
     rules, dialogue_id = app.rules, dialogue_of(view)
     previous = dialogue_answers(engine=app.engine, who=who, dialogue_id=dialogue_id)
-    answers, errors = answers_from_modal(
-        rules.definition, view, previous=previous, today=now.date()
-    )
+    answers, errors = answers_from_modal(rules.definition, view, previous=previous, today=today)
     if errors:
         ack(response_action="errors", errors=errors)
         return
@@ -57,7 +57,7 @@ def handle_answers_submitted(ack: Ack, view: dict, context: BoltContext) -> None
     if turn.stale:  # cancelled or submitted by DM while the modal was open: keep these answers
         dialogue_id = start_fresh(engine=app.engine, rules=rules, who=who, answers=answers, now=now)
         turn = _to_summary(app, who, dialogue_id, answers, now)
-    facts = facts_of(turn.state.answers, today=now.date())
+    facts = facts_of(turn.state.answers, today=today)
     suggested = suggest_routes(rules.routing, turn.state.answers, facts)
     suggestions = [(s.route, s.reason) for s in suggested]
     view = routes_modal(rules.definition, turn.state.answers, suggestions, dialogue_id=dialogue_id)
@@ -69,6 +69,7 @@ def _to_summary(app: Services, who: Who, dialogue_id: int, answers: dict, now) -
     return take_turn(
         engine=app.engine, rules=app.rules, who=who, events=[], now=now,
         dialogue_id=dialogue_id, answers=answers, replace_answers=True, to_summary=True,
+        zone=app.settings.zone,
     )  # fmt: skip
 
 
@@ -82,7 +83,7 @@ def handle_routes_submitted(ack: Ack, view: dict, context: BoltContext) -> None:
     turn = take_turn(
         engine=app.engine, rules=app.rules, who=_who(context), events=[SetRoutes(tuple(routes)), Submit()],
         now=request_time(context), dialogue_id=dialogue_of(view), source=DiscoverySource.MODAL,
-        request_key=f"view:{view['id']}:submit",
+        request_key=f"view:{view['id']}:submit", zone=app.settings.zone,
     )  # fmt: skip
     refusal = _refusal(turn)
     if refusal:

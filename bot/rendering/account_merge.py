@@ -47,7 +47,7 @@ def merge_confirm_modal(*, source: str, target: str, moved: int, metadata: str) 
 def merge_pair(metadata: str) -> tuple[int, int]:
     """The confirmation's metadata: the two account ids; ValueError unless exactly that."""
     source, target = metadata.split(":")
-    if not (source.isdigit() and target.isdigit()):
+    if not all(part.isdecimal() and len(part) <= 18 for part in (source, target)):
         raise ValueError(f"not two account ids: {metadata!r}")
     return int(source), int(target)
 

@@ -9,10 +9,14 @@ from typing import Any
 
 from bot.dialogue.answers import display_answer
 from bot.dialogue.definition import Definition, Kind, Question
+from bot.dialogue.evidence import OPENER
 from bot.rendering.text import Mrkdwn, escape_within, render, shorten
 
 BRIEF_ANSWER = 80  # characters of one answer in a brief line
 SOURCE_LINK = "evidence_url"  # a shortcut's permalink: shown with the evidence, not on its own
+# Kept beside the answers, not shown on their own: the link is shown with the evidence, and the
+# opener is in the evidence (bot.dialogue.evidence).
+BESIDE = (SOURCE_LINK, OPENER)
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ def shown_answers(definition: Definition, answers: Mapping[str, Any]) -> list[Sh
     ]
     removed = definition.unasked(dict(answers))
     for key, value in removed.items():
-        if key != SOURCE_LINK and given(value):
+        if key not in BESIDE and given(value):
             question = stand_in(key, value)
             shown.append(ShownAnswer(question, answer_text(question, value)))
     return shown

@@ -21,8 +21,9 @@ from slack_sdk.models.blocks import (
 
 from bot.dialogue.answers import display_answer
 from bot.dialogue.definition import Definition, Kind, Question
-from bot.dialogue.events import answers_version
+from bot.dialogue.events import AskMore, answers_version
 from bot.rendering.ids import ActionId, BlockId, action_value
+from bot.rendering.quality import quality_line
 from bot.rendering.text import NO_UNFURL, escape, escape_within, shorten
 from bot.routes import current_routes
 from bot.wording import say
@@ -40,8 +41,11 @@ def question_message(
     error: str | None = None,
     current: Any = None,
     suggestions: list[str] | None = None,
+    challenge: str | None = None,
 ) -> dict:
     """Ask one question: its prompt and help, the choices (or suggested answers) as buttons."""
+    if challenge:
+        return challenge_message(question, challenge, current, dialogue_id=dialogue_id)
     counter = f"*{position[0]} of {position[1]}* · " if position else ""
     blocks: list[Block] = []
     if error:
@@ -57,8 +61,43 @@ def question_message(
         blocks.append(_choices(question, dialogue_id))
     elif suggestions:
         blocks.append(_suggested(question, suggestions, dialogue_id))
-    blocks.append(_navigation(question, dialogue_id))
+    blocks.append(_navigation(question, dialogue_id, keep=current not in (None, "", [])))
     return {"text": question.prompt, "blocks": blocks}
+
+
+def challenge_message(
+    question: Question, challenge: str, current: Any, *, dialogue_id: int
+) -> dict:
+    """A thin answer's one challenge: type a better one (it replaces this), or keep it."""
+    shown = shorten(display_answer(question, current), 500)
+    answer = escape_within(say("dialogue_challenge_answer", answer=shown), 1000)
+    blocks: list[Block] = [
+        _section(f":bulb: *{escape_within(challenge, SECTION_LIMIT - 20)}*"),
+        ContextBlock(elements=[MarkdownTextObject(text=answer)]),
+        _navigation(question, dialogue_id, keep=True),
+    ]
+    return {"text": challenge, "blocks": blocks}
+
+
+def follow_up_message(asked: AskMore, *, dialogue_id: int) -> dict:
+    """A follow-up on an answer: its words, its buttons (a date gone by), and the way on."""
+    key = f"{asked.question.key}.{asked.about}"  # its own block ids: not the question's
+    blocks: list[Block] = []
+    if asked.error:
+        blocks.append(_section(f":warning: {escape_within(asked.error, SECTION_LIMIT - 20)}"))
+    blocks.append(_section(f"*{escape(asked.prompt)}*"))
+    if asked.help:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=escape(asked.help))]))
+    if asked.choices:
+        buttons = [
+            _pick_button(label, dialogue_id, asked.question.key, value, index)
+            for index, (label, value) in enumerate(asked.choices)
+        ]
+        blocks.append(ActionsBlock(block_id=f"pick:{key}", elements=buttons))
+    navigation = _navigation(asked.question, dialogue_id)
+    navigation.block_id = f"nav:{key}"
+    blocks.append(navigation)
+    return {"text": asked.prompt, "blocks": blocks}
 
 
 def answered_message(question: Question, value: Any) -> dict:
@@ -97,7 +136,7 @@ def summary_message(
 ) -> dict:
     """Every answer with an Edit button, the routes to confirm, and Submit or Cancel."""
     title = say("dialogue_summary_title")
-    blocks: list[Block] = [HeaderBlock(text=shorten(title, 150))]
+    blocks: list[Block] = [HeaderBlock(text=shorten(title, 150)), _quality(answers)]
     if notice:
         blocks.append(_section(f":information_source: {escape_within(notice, SECTION_LIMIT - 30)}"))
     blocks += [_answer_row(q, answers.get(q.key), dialogue_id) for q in definition.questions]
@@ -119,6 +158,12 @@ def summary_message(
         )
     )
     return {"text": title, "blocks": blocks}
+
+
+def _quality(answers: dict[str, Any]) -> ContextBlock:
+    """The completeness score and the one thing that would raise it, in one line."""
+    text = f":bar_chart: {escape_within(quality_line(answers), 2900)}"
+    return ContextBlock(block_id=BlockId.QUALITY.value, elements=[MarkdownTextObject(text=text)])
 
 
 def plain_message(text: str) -> dict:
@@ -186,8 +231,12 @@ def _suggested(question: Question, answers: list[str], dialogue_id: int) -> Acti
     return ActionsBlock(block_id=f"pick:{question.key}", elements=buttons)
 
 
-def _navigation(question: Question, dialogue_id: int) -> ActionsBlock:
+def _navigation(question: Question, dialogue_id: int, *, keep: bool = False) -> ActionsBlock:
     buttons = []
+    if keep:  # an answer is given: go on with it (a challenged one, or one come back to)
+        buttons.append(
+            _button(say("button_keep"), ActionId.DIALOGUE_KEEP, dialogue_id, question.key)
+        )
     if not question.required:
         buttons.append(
             _button(say("button_skip"), ActionId.DIALOGUE_SKIP, dialogue_id, question.key)

@@ -21,6 +21,7 @@ class ActionId(StrEnum):
     DIALOGUE_EDIT = "dialogue_edit"
     DIALOGUE_ROUTES = "dialogue_routes"
     DIALOGUE_SUBMIT = "dialogue_submit"
+    DIALOGUE_KEEP = "dialogue_keep"  # keep the answer given (a challenged one) and go on
     MODAL_INPUT = "input"  # every modal input's action_id; the block_id names the field
     CARD_ACKNOWLEDGE = "card_acknowledge"
     CARD_ACTIONED = "card_actioned"
@@ -43,8 +44,10 @@ class BlockId(StrEnum):
 
     ROUTES = "routes"
     ANSWERED_PREFIX = "answered:"  # + question key: a clicked question, its answer shown
+    QUALITY = "quality"  # the summary's completeness line
     AMOUNT_SUFFIX = ":amount"
     PRESSURE_SUFFIX = ":pressure"
+    OWNER_SUFFIX = ":owner"
     CARD_STATUS = "card_status"
     CARD_OTHERS = "card_others"
     CARD_ACTIONS = "card_actions"

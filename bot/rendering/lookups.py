@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import (
 from bot.dialogue.answers import format_amount, show_date
 from bot.dialogue.definition import Definition
 from bot.domain.accounts import AccountPicture
+from bot.domain.money import current_money
 from bot.domain.views import DiscoveryView, RouteView
 from bot.rendering.cards import SECTION_LIMIT, dicts, link_as
 from bot.rendering.home import status_shown
@@ -40,12 +41,12 @@ def account_message(
 ) -> dict[str, Any]:
     """The account's discoveries with each team's status, its value, events and themes."""
     count = len(picture.discoveries) + picture.more
-    totals = " + ".join(
-        f"{currency} {format_amount(total)}".strip() for currency, total in picture.totals.items()
-    )
+    money = current_money()
+    value = money.show(picture.value) if picture.value is not None else ""
     head = render(
         "account_view.md.j2", name=picture.name, link=link_as(picture.crm_url, picture.name),
-        owner=picture.owner_user_id, count=count, totals=totals,
+        owner=picture.owner_user_id, count=count, value=value,
+        approximate=picture.approximate, base=money.base,
     )  # fmt: skip
     blocks: list[Block] = [
         _section(head),

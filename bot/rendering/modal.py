@@ -20,10 +20,13 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.dialogue.answers import Invalid, display_answer, parse_answer, validate_value
+from bot.dialogue.answers import Invalid, Parsed, display_answer, parse_answer, validate_value
+from bot.dialogue.dates import OWNER_LIMIT
 from bot.dialogue.definition import MODAL_TEXT_LIMIT, Definition, Kind, Question
+from bot.domain.opener.typed import owner_answer, pressure_and_owner
 from bot.rendering.dialogue import route_options
 from bot.rendering.ids import ActionId, BlockId, CallbackId
+from bot.rendering.quality import quality_line, thin_hints
 from bot.rendering.text import escape, escape_within, shorten
 from bot.wording import say
 
@@ -78,6 +81,11 @@ def routes_modal(
         for q in definition.questions
         if answers.get(q.key) not in (None, "", [])
     ]
+    hints = [quality_line(answers), *thin_hints(definition, answers)]
+    quality = ContextBlock(
+        block_id=BlockId.QUALITY.value,
+        elements=[MarkdownTextObject(text=escape_within("\n".join(hints), 2900))],
+    )
     reasons = dict(suggestions)
     options = route_options(reasons)
     ticked = [option for option in options if option.value in reasons] or None
@@ -92,6 +100,7 @@ def routes_modal(
         blocks=[
             *([SectionBlock(text=MarkdownTextObject(text=shorten("\n".join(lines), 3000)))]
               if lines else []),
+            quality,
             InputBlock(block_id=BlockId.ROUTES.value, label=say("modal_send_to"), element=boxes),
         ],
     )  # fmt: skip
@@ -184,6 +193,10 @@ def _date_inputs(question: Question, value: Any) -> list[Block]:
         text = _text_input(pressure, limit, placeholder=say("modal_pressure_placeholder"))
         label = say("modal_pressure_label")
         blocks.append(_input(question, question.key + BlockId.PRESSURE_SUFFIX, text, label=label))
+        owner = value.get("owner") if isinstance(value, dict) else None
+        text = _text_input(owner, OWNER_LIMIT, placeholder=say("modal_owner_placeholder"))
+        label = say("modal_owner_label")
+        blocks.append(_input(question, question.key + BlockId.OWNER_SUFFIX, text, label=label))
     return blocks
 
 
@@ -273,16 +286,43 @@ def _read(question: Question, fields: dict, previous: Any, today: date) -> tuple
             return question.key + BlockId.AMOUNT_SUFFIX, _parsed(question, amount, today)
         return question.key, _checked(question, {"band": raw}, today) if raw else None
     if question.kind is Kind.EVENT:
-        pressure = (fields.get(question.key + BlockId.PRESSURE_SUFFIX) or "").strip()
-        if not raw:
-            return question.key, Invalid(say("modal_event_date_missing")) if pressure else None
-        value = {"date": raw, "pressure": pressure}
-        return question.key, validate_value(question, value, today=today) or value
+        return question.key, _event(question, raw, fields, previous, today)
     if question.kind is Kind.DATE:
         return question.key, (validate_value(question, raw, today=today) or raw) if raw else None
     if question.kind in (Kind.CHOICE, Kind.MULTI_CHOICE):
         return question.key, _checked(question, raw, today) if raw else None
     return question.key, _text_answer(question, raw, previous, today)
+
+
+def _event(question: Question, raw: Any, fields: dict, previous: Any, today: date) -> Any:
+    """The event's date, pressure and owner; the pressure field may say all three, in any
+    order. A date gone by is questioned, unless it is the one the scout kept before."""
+    pressure = (fields.get(question.key + BlockId.PRESSURE_SUFFIX) or "").strip()
+    owner = (fields.get(question.key + BlockId.OWNER_SUFFIX) or "").strip()
+    if raw:
+        said, named = (pressure, None) if owner or not pressure else pressure_and_owner(pressure)
+        value = {"date": raw, "pressure": said} | ({"owner": named} if named else {})
+    elif pressure:  # no date picked: the pressure typed may say it ("audit on 15 March")
+        value = _typed_event(question, pressure, today)
+        if isinstance(value, Invalid):
+            return value
+    else:
+        return Invalid(say("modal_event_date_missing")) if owner else None
+    value = value | ({"owner": owner_answer(owner)} if owner else {})
+    refused = validate_value(question, value, today=today)
+    kept = isinstance(previous, dict) and previous.get("date") == value["date"]
+    return value if refused is None or (refused.passed is not None and kept) else refused
+
+
+def _typed_event(question: Question, text: str, today: date) -> dict | Invalid:
+    """An event typed whole in the pressure field; without a date, the date is missing."""
+    typed = parse_answer(question, text, today=today)
+    if isinstance(typed, Parsed):
+        return typed.value
+    if typed.passed is not None:
+        return typed.passed  # questioned with the other checks
+    missing = typed.message == say("event_without_date")
+    return Invalid(say("modal_event_date_missing")) if missing else typed
 
 
 def _checked(question: Question, value: Any, today: date) -> Any:

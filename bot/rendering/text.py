@@ -25,6 +25,9 @@ QUOTE = re.compile(r"^(?=[ \t]*(?:&gt;|\uff1e))", re.MULTILINE)
 BARE_URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*://|www\.)\S*", re.IGNORECASE)
 BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 WORD_JOINER, ONE_DOT_LEADER, SOFT_HYPHEN = "\u2060", "\u2024", "\u00ad"
+# Text holding none of these is left as it is by every rule above (most is: names, counts,
+# dates): one search instead of five passes (a week's digests escape ~18,000 values).
+NEEDS_ESCAPE = re.compile(r"[&<>*_~`@\uff1e]|://|www\.", re.IGNORECASE)
 # Every post: the app's own links (a source message, a CRM record) never preview either.
 NO_UNFURL = {"unfurl_links": False, "unfurl_media": False}
 
@@ -38,7 +41,13 @@ def escape(text: object) -> str:
     nothing, and formats nothing (its look is kept; the database keeps it as typed)."""
     if isinstance(text, Mrkdwn):
         return text
-    escaped = BARE_URL.sub(_unlinked, str(text).translate(SLACK_ENTITIES))
+    text = str(text)
+    return _escaped(text) if NEEDS_ESCAPE.search(text) else text
+
+
+def _escaped(text: str) -> str:
+    """escape's every rule, applied in turn."""
+    escaped = BARE_URL.sub(_unlinked, text.translate(SLACK_ENTITIES))
     parts = EMOJI.split(escaped)
     plain = "".join(
         part if odd % 2 else part.translate(LOOKALIKES) for odd, part in enumerate(parts)

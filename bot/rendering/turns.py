@@ -10,6 +10,7 @@ from bot.dialogue.definition import Definition, Question
 from bot.dialogue.events import (
     AccountMatched,
     Ask,
+    AskMore,
     Cancelled,
     Notice,
     ShowHelp,
@@ -17,6 +18,7 @@ from bot.dialogue.events import (
     Summary,
 )
 from bot.rendering.dialogue import (
+    follow_up_message,
     plain_message,
     plain_mrkdwn_message,
     question_message,
@@ -67,7 +69,10 @@ def _message(
         return question_message(
             effect.question, dialogue_id=dialogue_id, position=position, error=effect.error,
             current=effect.current, suggestions=suggestions.get(effect.question.key),
+            challenge=effect.challenge,
         )  # fmt: skip
+    if isinstance(effect, AskMore):
+        return follow_up_message(effect, dialogue_id=dialogue_id)
     if isinstance(effect, Summary):
         suggestions = [(s.route, s.reason) for s in effect.suggestions]
         return summary_message(definition, effect.answers, suggestions, dialogue_id=dialogue_id)

@@ -35,6 +35,8 @@ class Discovery(SQLModel, table=True):
         # Digests: open loops (still new, logged before a moment) and first-time scouts.
         sa.Index("ix_discoveries_status_created_at", "status", "created_at"),
         sa.Index("ix_discoveries_scout_user_id_created_at", "scout_user_id", "created_at"),
+        # The sales digest's and the radar's compelling events of the coming weeks.
+        sa.Index("ix_discoveries_event_date", "event_date"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -58,6 +60,9 @@ class Discovery(SQLModel, table=True):
     event_date: date | None = Field(default=None, sa_type=sa.Date)
     event_pressure: str | None = Field(default=None, sa_type=sa.Text)
     fit: Fit = Field(sa_type=str_enum(Fit, ENUM_LENGTH))
+    # Completeness 0–5 (measurable outcome, value, compelling event, who cares, their words),
+    # scored from the answers on submit and on every edit; NULL for rows stored before it.
+    quality: int | None = Field(default=None, sa_type=sa.Integer)
     # Every answer, under its question's key, as the dialogue stores it: the source of what
     # every surface shows. The columns above are its projection for queries (routing,
     # digests, accounts, indexes), written from the same answers in one place. Rows inserted

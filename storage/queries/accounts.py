@@ -63,13 +63,17 @@ def account_for_name(*, session: Session, name: str) -> Account:
     return account
 
 
+ID_MAX = 2**31 - 1  # ids are 32-bit integers: a larger number names no account (and overflows)
+
+
 def find_account(*, session: Session, ref: str) -> Account | None:
     """An account by CRM id, by id (`#12`) or by name or alias (fuzzy)."""
     by_crm = session.exec(select(Account).where(Account.crm_id == ref.strip())).first()
     if by_crm is not None:
         return by_crm
-    if ref.strip().startswith("#") and ref.strip()[1:].isdigit():
-        return session.get(Account, int(ref.strip()[1:]))
+    number = ref.strip().removeprefix("#")
+    if ref.strip().startswith("#") and number.isdecimal() and int(number) <= ID_MAX:
+        return session.get(Account, int(number))  # "²" is a digit but not a decimal
     return matching_account(session=session, name=ref)
 
 
@@ -210,15 +214,17 @@ def with_routes(
     return [(d, routes[d.id]) for d in discoveries]
 
 
-def account_value_totals(*, session: Session, account_id: int) -> dict[str, Decimal]:
-    """The yearly value of the account's discoveries with an amount, summed by currency."""
+def account_value_total(*, session: Session, account_id: int) -> tuple[Decimal | None, bool]:
+    """The yearly value of the account's discoveries in the base currency, and whether a value
+    band's midpoint is part of it (the total is then approximate)."""
+    banded = sa.case((col(Discovery.value_amount).is_(None), 1), else_=0)
     statement = (
-        select(Discovery.value_currency, func.sum(Discovery.value_amount))
+        select(func.sum(Discovery.value_base), func.max(banded))
         .where(Discovery.account_id == account_id, Discovery.status != DiscoveryStatus.WITHDRAWN)
-        .where(col(Discovery.value_amount).is_not(None))
-        .group_by(Discovery.value_currency)
+        .where(col(Discovery.value_base).is_not(None))
     )
-    return {currency or "": Decimal(total) for currency, total in session.exec(statement)}
+    total, approximate = session.exec(statement).one()
+    return (Decimal(total) if total is not None else None), bool(approximate)
 
 
 def account_events(

@@ -215,9 +215,19 @@ def _still_new(before: datetime, route: str | None) -> tuple[sa.ColumnElement[bo
 def oldest_open(
     *, session: Session, before: datetime, route: str | None, limit: int
 ) -> list[DiscoveryLine]:
-    """The oldest few discoveries still new that were logged at or before `before`."""
+    """The oldest few discoveries still new that were logged at or before `before`; on a
+    route, those that reached it by then, longest waiting first.
+
+    A route's are ordered by its arrival, the column its open-loop index holds: read in
+    that order, the first few found end the search (ordered by the discovery's own time,
+    every open loop of the history was read and sorted: 0.4 s per route at 1,000,000).
+    """
     oldest = on_route(sa.select(*LINE_COLUMNS), route).where(*_still_new(before, route))
-    oldest = oldest.order_by(col(Discovery.created_at), col(Discovery.id)).limit(limit)
+    if route is None:
+        order = (col(Discovery.created_at), col(Discovery.id))
+    else:
+        order = (col(DiscoveryRoute.created_at), col(DiscoveryRoute.id))
+    oldest = oldest.order_by(*order).limit(limit)
     return [_line(row) for row in session.exec(oldest).all()]
 
 

@@ -72,7 +72,11 @@ def value_by_theme_per_route(
         sa.func.sum(sa.case((now, value), else_=0)).label("value"),
         sa.func.sum(sa.case((now, 0), else_=value)).label("value_before"),
     ).select_from(Discovery).join(themes, sa.true())  # fmt: skip
-    query = (routed(query) if per_route else query).where(created >= before, created < end, live())
+    # The period before counts only its value: its discoveries with none add nothing to read.
+    counted = sa.or_(now, col(Discovery.value_base).is_not(None))
+    query = (routed(query) if per_route else query).where(
+        created >= before, created < end, live(), counted
+    )
     group = (route, themes.c.value) if per_route else (themes.c.value,)  # never GROUP BY NULL
     rows = session.exec(query.group_by(*group)).all()
     quotes = _quotes(session, start, end, per_route)

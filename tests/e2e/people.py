@@ -114,6 +114,20 @@ class Scout:
         return wait_until(arrived, what=f"a bot message with {expect!r}")
 
 
+class CountingScout(Scout):
+    """A scout who counts their turns: each message sent and each button clicked."""
+
+    turns = 0
+
+    def say(self, text: str, *, expect: str | None = None) -> dict:
+        self.turns += 1
+        return super().say(text, expect=expect)
+
+    def click(self, label: str, *, expect: str | None = None, message: dict | None = None) -> dict:
+        self.turns += 1
+        return super().click(label, expect=expect, message=message)
+
+
 def _routes_block(message: dict) -> dict | None:
     return next(
         (b for b in message.get("blocks", []) if str(b.get("block_id", "")).startswith("routes:")),

@@ -40,11 +40,12 @@ def test_an_account_shows_its_discoveries_statuses_value_events_and_themes(
         found = session.exec(select(Discovery)).one()
         found.event_date = date.today() + timedelta(days=20)
         found.value_amount, found.value_currency = Decimal(40000), "EUR"
+        found.value_base = Decimal(42400)  # as the app stores it: EUR at 1.06
         found.themes = ["onboarding"]
     answer = str(ask(driver, emulator, "account Acme", channel=SEED.sales))
     assert "*Acme Corporation*" in answer and f"owned by <@{SEED.sally}>\\n1 discovery" in answer
     assert "Onboard a new store in one day" in answer and "sales: :new: new" in answer
-    assert "yearly value EUR 40,000" in answer and "Upcoming compelling events" in answer
+    assert "worth $42.4k a year (in USD)" in answer and "Upcoming compelling events" in answer
     assert "the board decides" in answer and "Themes" in answer
     assert "|card>" in answer  # a link to the card
     assert emulator.ephemerals(SEED.sales)[-1]["to_user"] == SEED.dana  # only the asker
@@ -58,6 +59,8 @@ def test_a_name_like_several_accounts_asks_which_one_and_starts_nothing(driver, 
     assert "Did you mean" in answer and "Globex Europe" in answer and "Globex Asia" in answer
     assert "none is like it" in str(ask(driver, emulator, "account Umbrella"))
     assert "Which account?" in str(ask(driver, emulator, "account"))
+    for odd in ("#²", "#99999999999999999999", "#0"):  # no such id: looked up by name, no crash
+        assert "none is like it" in str(ask(driver, emulator, f"account {odd}"))
     with session_scope(engine) as session:
         assert session.exec(select(DialogueSession)).all() == []
 

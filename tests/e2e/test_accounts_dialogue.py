@@ -7,6 +7,7 @@ from bot.emulator import SEED
 from storage.engine import session_scope
 from storage.models import Account, Discovery
 from tests.e2e.people import Scout, wait_until
+from tests.e2e.test_dialogue_dm import skip_the_rest
 
 
 def known_acme(engine) -> int:
@@ -26,10 +27,11 @@ def log_about(scout: Scout, account: str, *, expect: str) -> dict:
     matched = scout.say(account, expect=expect)
     scout.wait_for("achieve")
     scout.say("Onboard a new store in one day instead of two weeks", expect="stands in the way")
-    scout.say("Every store needs a consultant on site", expect="deliver this today")
+    scout.say("Every store waits two weeks for a consultant", expect="deliver this today")
     scout.click("Partly", expect="worth")
     scout.say("40k EUR", expect="pressure")
-    scout.say("2027-03-31 the board decides the rollout budget", expect="check and submit")
+    scout.say("2027-03-31 the board decides the rollout budget, owner: the CFO", expect="Who wants")
+    skip_the_rest(scout)
     scout.click("Submit", expect="on its way")
     return matched
 

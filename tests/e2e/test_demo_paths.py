@@ -65,10 +65,15 @@ def play(emulator, database_url, person: Person) -> Transcript:
 
 def log_a_discovery_by_clicking(screen: Transcript) -> Iterator[str]:
     """Sam's DM discovery: the fit and a band clicked, Marketing ticked on the summary."""
-    yield from ["hi", "Globex", "Onboard a store in a day", "A consultant must be on site"]
+    yield from [
+        "hi",
+        "Globex",
+        "Onboard a store in a day",
+        "A consultant must be on site for two weeks",
+    ]
     yield f"/use {screen.handle('Can our offer deliver this today?')} Partly"
     yield f"/use {screen.handle('worth to the customer per year?')} 2"  # 10k–100k, by number
-    yield "/click Skip"
+    yield from ["/click Skip"] * 3  # no event, no one named as who cares, no quote at hand
     yield f"/use {screen.handle('Which teams should get it?')} Marketing"  # a checkbox
     yield "/click Submit"
 

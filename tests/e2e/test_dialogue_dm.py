@@ -19,17 +19,25 @@ def answer_everything(
     scout: Scout,
     *,
     outcome: str = "Onboard a new store in one day instead of two weeks",
-    gap: str = "Every store needs a consultant on site to set up the POS",
+    gap: str = "Every store waits two weeks for a consultant on site to set up the POS",
     value: str = "40k EUR",
 ) -> dict:
-    """A typical discovery: fit partly, with money and a compelling event."""
+    """A typical discovery: fit partly, with money, a compelling event and who cares."""
     scout.say("hi", expect="Which customer")
     scout.say("Globex", expect="achieve")
     scout.say(outcome, expect="stands in the way")
     scout.say(gap, expect="deliver this today")
     scout.click("Partly", expect="worth")
     scout.say(value, expect="pressure")
-    return scout.say("2027-03-31 the board decides the rollout budget", expect="check and submit")
+    scout.say("2027-03-31 the board decides the rollout budget, owner: the CFO", expect="Who wants")
+    scout.click("Executive / economic owner", expect="word for word")
+    return scout.say("“We lose two weeks per store”", expect="check and submit")
+
+
+def skip_the_rest(scout: Scout) -> dict:
+    """Leave who cares and the evidence out (asked after the value or the event); the summary."""
+    scout.say("skip", expect="word for word")
+    return scout.say("skip", expect="check and submit")
 
 
 def test_a_scout_logs_a_discovery_by_dm_and_it_reaches_each_routed_channel(
@@ -53,7 +61,7 @@ def test_clicking_a_value_band_answers_it_and_asks_the_next_question(driver, emu
     scout.say("hi", expect="Which customer")
     scout.say("Globex", expect="achieve")
     scout.say("Onboard a new store in one day", expect="stands in the way")
-    scout.say("A consultant must be on site", expect="deliver this today")
+    scout.say("A consultant must be on site for two weeks", expect="deliver this today")
     scout.click("Partly", expect="worth")
     band_question = scout.last()
     posts = len(emulator.calls_to("chat.postMessage"))
@@ -138,9 +146,10 @@ def test_skip_back_cancel_and_help(driver, emulator, engine):
     scout.say("help", expect="skip")
     scout.say("Initech", expect="achieve")
     scout.say("Close the books in 2 days", expect="stands in the way")
-    scout.say("Manual reconciliation", expect="deliver this today")
+    scout.say("Manual reconciliation takes 3 days a month", expect="deliver this today")
     scout.click("Not yet", expect="worth")
-    scout.say("skip", expect="check and submit")  # no compelling event asked: fit is not yet
+    scout.say("skip", expect="Who wants")  # no compelling event asked: fit is not yet
+    skip_the_rest(scout)
     scout.say("cancel", expect="Cancelled")
     with session_scope(engine) as session:
         dialogue = session.exec(select(DialogueSession)).one()
@@ -156,9 +165,12 @@ def test_hostile_text_is_reposted_literally_and_pings_nobody(driver, emulator):
         "<!here> be faster <https://evil.example|click> <#C0SALES> <!subteam^S1|@all>",
         expect="stands",
     )
-    scout.say("@everyone nothing works", expect="deliver")
+    challenge = scout.say("@everyone nothing works", expect="time, money or risk")  # thin
+    assert "@everyone" not in str(challenge)  # its answer quoted, pinging nobody
+    scout.say("keep it", expect="deliver")
     scout.click("Not yet", expect="worth")
-    scout.say("skip", expect="check and submit")
+    scout.say("skip", expect="Who wants")
+    skip_the_rest(scout)
     scout.click("Submit", expect="on its way")
     card = wait_until(lambda: emulator.messages(SEED.product), what="the card")[0]
     text = str(card)

@@ -12,8 +12,13 @@ from bot.cli.demo import run_demo
 from tests.e2e.conftest import e2e_settings
 from tests.e2e.test_route_as_data import ROUTE, prompts_with
 
-DISCOVERY = ["hi", "Globex", "Onboard a store in a day", "A consultant must be on site"]
-DISCOVERY += ["not yet", "skip", "/click Submit"]
+DISCOVERY = [
+    "hi",
+    "Globex",
+    "Onboard a store in a day",
+    "A consultant must be on site for two weeks",
+]
+DISCOVERY += ["not yet", "skip", "skip", "skip", "/click Submit"]  # value, who cares, evidence
 
 
 def posted(shown: str, channel: str, starting: str = "") -> int:

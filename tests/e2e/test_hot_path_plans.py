@@ -1,9 +1,11 @@
 """Hot paths never scan history: every query of a DM dialogue, a card's delivery, a click on
 it, sending it to another team too and the nudges of open loops reads through an index (or a
-bounded partial one), on a seeded history, on both databases.
+bounded partial one), on a seeded history, on both databases. So does every query of a
+week's digests: their cost follows the week and the trend window, not the history.
 
 The SQL is what the app really ran (a before_cursor_execute hook while a scout logs a
-discovery, the delivery posts its cards and a team member acknowledges one), not a copy.
+discovery, the delivery posts its cards and a team member acknowledges one, the week's
+digests are built), not a copy.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import Engine, event
 
-from bench.digest import SCOUT_PREFIX, generate
+from bench.digest import SCOUT_PREFIX, build_once, generate
 from bot.discoveries.nudges import nudge_open_loops
 from bot.emulator import SEED, SlackDriver, SlackEmulator
+from storage.engine import session_scope
 from storage.models import metadata
+from storage.queries.digest_figures import plan_for_digests
 from storage.types import utc_now
 from tests.e2e.people import Scout, wait_until
 from tests.e2e.test_card_actions import CARD_CHANNELS, Team
@@ -94,7 +98,11 @@ def _pg_whole_reads(node: dict, partial: set[str]) -> Iterator[str]:
         yield from _pg_whole_reads(child, partial)
 
 
-def _whole_table_reads(engine: Engine, statements: list[tuple[str, Any]]) -> list[str]:
+def _whole_table_reads(
+    engine: Engine, statements: list[tuple[str, Any]], setup: tuple[str, ...] = ()
+) -> list[str]:
+    """Plan lines reading a whole big table, explained after the `setup` statements (the
+    planner settings the code under test sets for its transaction)."""
     postgres = engine.dialect.name == "postgresql"
     explain = _postgres_scans if postgres else _sqlite_scans
     partial = _partial_indexes()
@@ -102,6 +110,8 @@ def _whole_table_reads(engine: Engine, statements: list[tuple[str, Any]]) -> lis
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
+        for sql in setup:
+            cursor.execute(sql)
         for sql, params in statements:
             found += [f"{line}  <-  {' '.join(sql.split())[:300]}" for line in
                       explain(cursor, sql, params, partial)]  # fmt: skip
@@ -146,3 +156,30 @@ def test_the_plan_check_sees_a_whole_table_read(history, engine: Engine):
     sql = old.replace(":team", style)
 
     assert _whole_table_reads(engine, [(sql, params)]) != []
+
+
+def _planner_settings(engine: Engine) -> tuple[str, ...]:
+    """What plan_for_digests sets for the digests' transaction (nothing on SQLite)."""
+    seen: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, sql: str, *_: Any) -> None:
+        seen.append(sql)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with session_scope(engine) as session:
+            plan_for_digests(session)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return tuple(seen)
+
+
+def test_a_weeks_digests_never_read_a_whole_history_table(history, engine: Engine):
+    # Every digest of the seeded week: three route channels, the coaches' (its 12-week
+    # trend), every scout with news; each query reads the week, the trend window, or a
+    # capped list through an index, never the years before.
+    with _recording(engine) as statements:
+        messages = build_once(engine)
+
+    assert messages > 5 and len(statements) > 25
+    assert _whole_table_reads(engine, statements, _planner_settings(engine)) == []

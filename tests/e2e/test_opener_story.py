@@ -6,7 +6,7 @@ from sqlmodel import select
 from bot.emulator import SEED
 from storage.engine import session_scope
 from storage.models import Account, Discovery
-from tests.e2e.people import Scout, wait_until
+from tests.e2e.people import CountingScout, Scout, wait_until
 
 STORY = (
     "Hi! Quick one: Acme Corp's CFO wants month-end close down from 10 days to 3 before "
@@ -21,7 +21,7 @@ def known_account(engine, name: str) -> None:
 
 def test_a_rich_opener_fills_the_discovery_and_only_the_gaps_are_asked(driver, emulator, engine):
     known_account(engine, "Acme Corp")
-    scout = Scout(driver, emulator)
+    scout = CountingScout(driver, emulator)
 
     first = scout.say(STORY, expect="What stands in the way")  # account and outcome were told
     told = str(scout.messages_since_start()) if hasattr(scout, "messages_since_start") else ""
@@ -30,9 +30,8 @@ def test_a_rich_opener_fills_the_discovery_and_only_the_gaps_are_asked(driver, e
     assert "250,000" in str(emulator.calls_to("chat.postMessage"))
     scout.say("They reconcile 40 spreadsheets by hand", expect="deliver this today")
     summary = scout.click("Partly", expect="check and submit")
-    turns = 3  # the story, the gap, the fit
 
-    assert turns <= 4
+    assert scout.turns == 3  # the story, the gap, the fit: at most four
     scout.click("Submit", expect="on its way")
     wait_until(lambda: emulator.messages(SEED.sales), what="the #sales card")
     with session_scope(engine) as session:
@@ -57,8 +56,9 @@ def test_a_big_not_yet_gap_reaches_sales_as_well_as_product(driver, emulator):
         "Initech wants to cut invoice processing from 5 days to 1. Worth about 1.5M EUR a year.",
         expect="stands in the way",
     )
-    scout.say("Their AP team keys invoices by hand", expect="deliver this today")
-    summary = scout.click("Not yet", expect="check and submit")
+    scout.say("Their AP team keys 5,000 invoices a month by hand", expect="deliver this today")
+    scout.click("Not yet", expect="Who wants")  # the story named no one
+    summary = scout.say("the head of finance", expect="check and submit")  # evidence: the story
 
     assert "Worth $1.6M a year: sales should hear of it whatever the fit." in str(summary)
     scout.click("Submit", expect="on its way")

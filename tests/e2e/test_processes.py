@@ -183,9 +183,11 @@ def test_in_the_demo_dana_acknowledges_then_actions_a_card_and_the_scout_hears_b
         "hi",
         "Globex",
         "Onboard a store in a day",
-        "A consultant must be on site",
+        "A consultant must be on site for two weeks",
         "not yet",
-        "skip",
+        "skip",  # the value
+        "skip",  # who cares
+        "skip",  # the evidence
     ]
     lines += ["/click Submit", "/as dana", "/click Acknowledge", "/click Actioned"]
     lines += ["/set 9 nothing", "/set 1 road", "/submit", "/set 2 On the Q3 roadmap", "/submit"]

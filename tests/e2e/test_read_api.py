@@ -91,6 +91,8 @@ def test_an_analyst_pages_through_every_discovery_as_the_export_has_them(api, hi
     assert [len(page["items"]) for page in pages[:-1]] == [7] * (len(pages) - 1)
     assert 1 <= len(pages[-1]["items"]) <= 7
     assert [item for page in pages for item in page["items"]] == expected
+    items = [item for page in pages for item in page["items"]]
+    assert all(0 <= item["quality"] <= 5 and "event_owner" in item for item in items)
 
 
 def test_a_window_pages_through_its_own_discoveries_only(api, history, engine, components):

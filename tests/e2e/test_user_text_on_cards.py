@@ -7,6 +7,7 @@ import re
 from bot.emulator import SEED
 from bot.emulator.common import flag
 from tests.e2e.people import Scout, wait_until
+from tests.e2e.test_dialogue_dm import skip_the_rest
 
 ACCOUNT = "*Acme* _Corp_"
 OUTCOME = "```\nrm -rf /\n``` then see https://evil.example/promo and `inline`"
@@ -27,11 +28,14 @@ def test_urls_and_formatting_marks_in_user_text_change_nothing_on_the_card(drive
     scout = Scout(driver, emulator)
     scout.say("hi", expect="Which customer")
     scout.say(ACCOUNT, expect="achieve")
-    scout.say(OUTCOME, expect="stands in the way")
-    scout.say(GAP, expect="deliver this today")
+    scout.say(OUTCOME, expect="time, money or risk")  # thin: challenged once, kept
+    scout.say("keep it", expect="stands in the way")
+    scout.say(GAP, expect="time, money or risk")
+    scout.say("keep it", expect="deliver this today")
     scout.click("Partly", expect="worth")
     scout.say("skip", expect="pressure")
-    scout.say("skip", expect="check and submit")
+    scout.say("skip", expect="Who wants")
+    skip_the_rest(scout)
     scout.click("Submit", expect="on its way")
     card = wait_until(lambda: emulator.messages(SEED.product), what="the card")[0]
     scout.wait_for("went to")

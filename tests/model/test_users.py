@@ -56,10 +56,23 @@ ANSWERS = {  # sensible typed answers per question, a mistake or two among them
     "gap": ["Every store needs a consultant on site", "Their admins export to Excel by hand"],
     "fit": ["partly", "Yes", "not yet", "2", "maybe"],
     "value": ["40k EUR", "$1.2M", "10k-100k", "lots", "skip"],
-    "event": ["2027-03-31 the board decides the budget", "31.02.2027", "skip", "yesterday"],
+    "event": [
+        "2027-03-31 the board decides the budget",
+        "31.02.2027",
+        "skip",
+        "yesterday",
+        "2025-03-03 audit, owner CFO",
+        "CFO, audit, 15 March",
+    ],
+    "event.owner": ["the CFO", "Jane Roe", "skip", "x" * 300],  # the follow-ups (follow_ups.py)
+    "event.passed": ["yes", "keep it", "3", "2027-06-30", "hmm"],
+    "event.date": ["2027-06-30", "2024-01-01 renewal", "soon"],
+    "who_cares": ["the CFO", "2", "someone"],
+    "evidence": ['"We lose two weeks per store"', "skip"],
     "summary": ["submit", "edit 2", "back", "yes"],
 }
 SCOUTS = [SEED.scout, SEED.sally]
+THIN = ["better reporting", "a bulk import button", "keep it", "Their admins export to Excel"]
 OPENERS = ["hi", "Hello! Got one from a customer call", "I have a discovery"]
 GOOD = {  # answers a scout who knows what to say types
     "account": ["Globex", "Initech Ltd"],
@@ -67,13 +80,16 @@ GOOD = {  # answers a scout who knows what to say types
     "gap": ["Every store needs a consultant on site to set up the POS"],
     "fit": ["partly", "Yes", "not yet", "not sure"],
     "value": ["40k EUR", "10k-100k", "$1.2M"],
-    "event": ["2027-03-31 the board decides the budget"],
-    "who_cares": ["executive"],
+    "event": ["2027-03-31 the board decides the budget", "2025-03-03 audit"],
+    "event.owner": ["the CFO", "Jane Roe"],
+    "event.passed": ["yes", "keep it"],
+    "event.date": ["2027-06-30"],
+    "who_cares": ["executive", "the CFO"],
     "evidence": ['"We lose two weeks per store"'],
 }
 ONWARD = ("dialogue_pick", "dialogue_skip")
 SUMMARY = {"submit": "submit", "tick": "routes", "edit": "edit"}
-NAVIGATION = ("dialogue_back", "dialogue_cancel", "dialogue_skip", "dialogue_edit")
+NAVIGATION = ("dialogue_back", "dialogue_cancel", "dialogue_skip", "dialogue_edit", "dialogue_keep")
 NO_THEME_YET = [  # one need at three accounts, in words the value network has no theme for
     ("Globex", "Fill in inspection forms in offline mode in the basement", "Forms get lost"),
     ("Initech Ltd", "Keep working in the tunnels with an offline mode", "Nothing loads"),
@@ -163,6 +179,23 @@ class Users(RuleBasedStateMachine):
         untried = [c for c in paths if c.action_id not in self.reached]  # each path, not one
         if paths:
             self._use(data, person, untried or paths)
+
+    @rule(data=st.data())
+    def keep_a_thin_answer(self, data: st.DataObject) -> None:
+        """A scout types a thin outcome or gap, is challenged once, and keeps it by its button
+        (or types another: the second answer is taken as is)."""
+        person = data.draw(st.sampled_from(SCOUTS), label="scout")
+        dm = self.world.emulator.dm_channel_for(person)
+        asked = self._bot_messages(dm)
+        if not asked or _question_key(asked[-1]) not in ("outcome", "gap"):
+            return
+        self._send("message", person, data.draw(st.sampled_from(THIN), label="thin"))
+        controls = message_controls(self._bot_messages(dm)[-1], dm)
+        keep = [c for c in controls if c.action_id == "dialogue_keep"]
+        if keep and data.draw(st.booleans(), label="keep by button"):
+            self._use(data, person, keep)
+        elif keep:
+            self._send("message", person, data.draw(st.sampled_from(THIN), label="again"))
 
     @rule(data=st.data())
     def log_a_discovery_by_dm(self, data: st.DataObject) -> None:

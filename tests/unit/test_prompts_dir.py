@@ -98,13 +98,15 @@ def test_a_mistake_in_the_copy_names_the_file_and_the_key(copy, file, old, new, 
     assert error in message and "\n" not in message
 
 
-def test_a_copy_missing_a_file_is_refused_naming_it(copy):
+def test_a_copy_missing_files_is_refused_naming_each_and_where_to_copy_them_from(copy):
     (copy / "messages" / "receipt.md.j2").unlink()
+    (copy / "rates.yaml").unlink()  # e.g. a copy made before an upgrade that added files
     with pytest.raises(SettingsError) as raised:
         settings_for(copy)
     assert str(raised.value) == (
-        f"{copy / 'messages' / 'receipt.md.j2'}: missing; VALUESCOUT_PROMPTS_DIR needs a full copy "
-        "of prompts/ (copy the shipped one, then edit it)."
+        f"{copy}: missing rates.yaml, messages/receipt.md.j2; VALUESCOUT_PROMPTS_DIR needs a full"
+        " copy of prompts/ (copy the shipped one, then edit it): copy them from"
+        f" {Path(prompts.__file__).parent}."
     )
 
 

@@ -94,7 +94,8 @@ def _trimmed(
         and openings.fullmatch(fold(words[-1]).strip(",;:"))
     ):
         words.pop()  # "…senken, bevor" once "am 31. März" is cut
-    text = _ASIDE.sub("", " ".join(words))  # "(it's 40 min today)" is not the outcome
+    text = " ".join(_ASIDE.sub(" ", " ".join(words)).split())  # "(it's 40 min today)" is not it;
+    # a space where it was: "0( )0" is two words, not "00"
     return text.strip(" ,;:-–—").rstrip(".!").strip()
 
 

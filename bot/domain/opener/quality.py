@@ -82,3 +82,8 @@ def thin_answer(text: str, *, lexicon: Lexicon | None = None) -> str | None:
 def challenge(reason: str, *, lexicon: Lexicon | None = None) -> str:
     """The one friendly challenge for a thin answer, as prompts/opener.yaml words it."""
     return str((lexicon or current_lexicon()).raw["challenges"][reason])
+
+
+def challenged_keys(*, lexicon: Lexicon | None = None) -> tuple[str, ...]:
+    """The answers a thin reply is challenged on, once each (prompts/opener.yaml: challenged)."""
+    return tuple(str(key) for key in (lexicon or current_lexicon()).raw.get("challenged") or ())

@@ -91,6 +91,12 @@ def read_story(opener: str, lexicon: Lexicon) -> Story:
     return Story(text, folded, _story_start(folded, lexicon), months, abbreviations)
 
 
+def typed_story(text: str, lexicon: Lexicon) -> Story:
+    """A typed answer as a story, as written (markup kept, no greeting): its indexes are the text's."""
+    months = lexicon.built("month_words", _month_words)
+    return Story(text, fold(text), 0, months, frozenset(lexicon.words("abbreviations")))
+
+
 def _month_words(lexicon: Lexicon) -> re.Pattern[str]:
     return re.compile(
         words_pattern(

@@ -1,7 +1,7 @@
 """Themes people set: corrections of a discovery's themes, and themes admins added.
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0021 (0014 as briefed; re-chained after the merge of main, whose head is 0021)
 Create Date: 2026-12-02
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0018"
-down_revision: str | None = "0014"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -256,3 +256,16 @@ def test_value_by_theme_compares_the_week_with_an_average_week_of_the_four_befor
 
     # 120,000 over the four weeks before: 30,000 a week on average, as much as this week.
     assert (onboarding.value, onboarding.value_before) == (Decimal(30000), Decimal(30000))
+
+
+def test_the_median_time_to_answer_of_an_even_cohort_is_the_mean_of_its_two_middle_values(
+    session,
+):
+    for n, days in enumerate((1, 2, 5, 9)):
+        logged = local(2026, 11, 2 + n)  # W45
+        discovery = add_discovery(session, account=f"A{n}", at=logged)
+        add_change(session, discovery, to="acknowledged", at=logged + timedelta(days=days))
+
+    timing = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER).timing
+
+    assert timing == LoopTiming(cohort=4, closed=0, answered=4, median_seconds=3.5 * DAY)

@@ -27,7 +27,7 @@ HEADER = (
     "id,created_at,updated_at,edited_at,team_id,scout_user_id,account,account_id,crm_id,"
     "who_cares,outcome,gap,"
     "evidence,evidence_url,value_band,value_amount,value_currency,value_base,event_date,event_pressure,"
-    "fit,themes,status,source,routes,history\r\n"
+    "event_owner,fit,themes,status,source,quality,routes,history\r\n"
 )
 HOSTILE_ROUTES = (
     '[{"route":"sales","reason":"budget, \\"now\\"","channel_id":"C0SALES",'
@@ -49,14 +49,14 @@ HOSTILE_CSV = (
     "1,2025-02-28T23:00:00Z,2025-03-02T09:30:00Z,2025-03-01T07:15:00Z,T0ACME,U0SCOUT,"
     '"Globex, ""Inc.""",1,\'=CRM-7,executive,"\'=HYPERLINK(""https://evil.example"",""click"")",'
     '"line one\nline two, with a comma",Ünïcödé ✓ 日本語 😀 a\u2028b,'
-    "https://example.com/a?b=1&c=2,100k_1m,1234567.89,EUR,1333333.33,2025-04-15,'+1 budget freeze,"
-    "partly,onboarding; pricing,actioned,modal,"
+    "https://example.com/a?b=1&c=2,100k_1m,1234567.89,EUR,1308641.96,2025-04-15,'+1 budget freeze,,"
+    "partly,onboarding; pricing,actioned,modal,3,"
     f'"{HOSTILE_ROUTES.replace(chr(34), chr(34) * 2)}",'
     f'"{HOSTILE_HISTORY.replace(chr(34), chr(34) * 2)}"\r\n'
 )
 PLAIN_CSV = (
     "2,2025-03-31T21:59:59Z,2025-03-31T21:59:59Z,,T0ACME,U0OTHER,Initech,,,,Faster payroll,"
-    "Manual export,,,,,,,,,yes,,new,dm,[],[]\r\n"
+    "Manual export,,,,,,,,,,yes,,new,dm,1,[],[]\r\n"
 )
 HOSTILE_JSON = (
     '{"id":1,"created_at":"2025-02-28T23:00:00Z","updated_at":"2025-03-02T09:30:00Z",'
@@ -65,10 +65,11 @@ HOSTILE_JSON = (
     '"outcome":"=HYPERLINK(\\"https://evil.example\\",\\"click\\")",'
     '"gap":"line one\\nline two, with a comma","evidence":"Ünïcödé ✓ 日本語 😀 a\\u2028b",'
     '"evidence_url":"https://example.com/a?b=1&c=2","value_band":"100k_1m",'
-    '"value_amount":"1234567.89","value_currency":"EUR","value_base":"1333333.33",'
+    '"value_amount":"1234567.89","value_currency":"EUR","value_base":"1308641.96",'
     '"event_date":"2025-04-15",'
-    '"event_pressure":"+1 budget freeze","fit":"partly","themes":["onboarding","pricing"],'
-    f'"status":"actioned","source":"modal","routes":{HOSTILE_ROUTES},'
+    '"event_pressure":"+1 budget freeze","event_owner":null,"fit":"partly",'
+    '"themes":["onboarding","pricing"],'
+    f'"status":"actioned","source":"modal","quality":3,"routes":{HOSTILE_ROUTES},'
     f'"history":{HOSTILE_HISTORY}}}\n'
 )
 PLAIN_JSON = (
@@ -77,8 +78,8 @@ PLAIN_JSON = (
     '"account_id":null,"crm_id":null,"who_cares":null,"outcome":"Faster payroll","gap":"Manual export","evidence":null,'
     '"evidence_url":null,"value_band":null,"value_amount":null,"value_currency":null,'
     '"value_base":null,'
-    '"event_date":null,"event_pressure":null,"fit":"yes","themes":[],"status":"new",'
-    '"source":"dm","routes":[],"history":[]}\n'
+    '"event_date":null,"event_pressure":null,"event_owner":null,"fit":"yes","themes":[],'
+    '"status":"new","source":"dm","quality":1,"routes":[],"history":[]}\n'
 )
 
 
@@ -129,7 +130,7 @@ def hostile_discovery() -> Discovery:
         value_band=ValueBand.FROM_100K_TO_1M,
         value_amount=Decimal("1234567.89"),
         value_currency="EUR",
-        value_base=Decimal("1333333.33"),
+        value_base=Decimal("1308641.96"),  # EUR at 1.06, as start-up keeps it
         event_date=date(2025, 4, 15),
         event_pressure="+1 budget freeze",
         fit=Fit.PARTLY,
@@ -316,7 +317,10 @@ def test_every_column_an_analyst_can_use_is_exported():
     internal = {"id", "discovery_id"}
     # Slack's dedupe key is left out; the account's CRM id is added. The answers document is
     # exported by its keys: the built-in ones in these columns, added questions' as fields.
-    assert set(FIELDS) == set(Discovery.model_fields) - {"source_key", "answers"} | {"crm_id"}
+    assert set(FIELDS) == set(Discovery.model_fields) - {"source_key", "answers"} | {
+        "crm_id",
+        "event_owner",  # the compelling event's owner, from the answers
+    }
     assert set(ROUTE_FIELDS) == set(DiscoveryRoute.model_fields) - internal
     # A change's route is exported by name ("route"), its id is internal.
     assert set(HISTORY_FIELDS) == set(StatusChange.model_fields) - internal - {"route_id"}

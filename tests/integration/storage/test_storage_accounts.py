@@ -1,8 +1,17 @@
-"""Finding accounts by a typed name: what an import or a merge just changed is matched at once."""
+"""Finding accounts by a typed name: what an import or a merge just changed is matched at once;
+an account's value as one total."""
+
+from decimal import Decimal
 
 from storage.engine import session_scope
-from storage.models import Account
-from storage.queries.accounts import account_for_name, find_account, matching_account
+from storage.enums import DiscoverySource, DiscoveryStatus, Fit, ValueBand
+from storage.models import Account, Discovery
+from storage.queries.accounts import (
+    account_for_name,
+    account_value_total,
+    find_account,
+    matching_account,
+)
 
 
 def test_a_typed_name_matches_the_accounts_as_they_are_now(engine):
@@ -24,3 +33,28 @@ def test_a_new_name_becomes_an_account_once_and_then_matches(engine):
         assert initech.name == "Initech Ltd"
         assert account_for_name(session=session, name="initech").id == initech.id
         assert find_account(session=session, ref=f"#{initech.id}").id == initech.id
+
+
+def _discovery(key: str, account_id: int, **fields) -> Discovery:
+    values = {
+        "team_id": "T1", "scout_user_id": "U1", "account": "Globex", "outcome": "Faster audits",
+        "gap": "Manual exports", "fit": Fit.YES, "source": DiscoverySource.DM, "source_key": key,
+        "account_id": account_id,
+    }  # fmt: skip
+    return Discovery(**(values | fields))
+
+
+def test_an_accounts_value_is_one_total_in_the_base_currency_approximate_with_a_band(engine):
+    with session_scope(engine) as session:
+        globex = account_for_name(session=session, name="Globex")
+        assert account_value_total(session=session, account_id=globex.id) == (None, False)
+        amount = {"value_amount": Decimal(40000), "value_currency": "EUR"}
+        session.add(_discovery("eur", globex.id, **amount, value_base=Decimal(42400)))
+        session.add(_discovery("gone", globex.id, **amount, value_base=Decimal(42400),
+                               status=DiscoveryStatus.WITHDRAWN))  # fmt: skip
+    with session_scope(engine) as session:
+        assert account_value_total(session=session, account_id=globex.id) == (Decimal(42400), False)
+        session.add(_discovery("band", globex.id, value_band=ValueBand.FROM_10K_TO_100K,
+                               value_base=Decimal(55000)))  # fmt: skip
+    with session_scope(engine) as session:
+        assert account_value_total(session=session, account_id=globex.id) == (Decimal(97400), True)

@@ -176,10 +176,10 @@ def test_today_is_not_in_the_past():
     assert parse(DATE, "2026-06-01") == Parsed("2026-06-01")
 
 
-def test_a_date_in_the_past_is_refused():
-    assert message(parse(DATE, "31/05/2026")) == (
-        "31 May 2026 is in the past. Send a date from today on."
-    )
+def test_a_date_in_the_past_is_questioned_with_the_date_it_likely_meant():
+    refused = parse(DATE, "31/05/2026")
+    assert message(refused) == "31 May 2026 has passed — did you mean 31 May 2027?"
+    assert refused.passed == "2026-05-31"
 
 
 def test_a_day_the_month_does_not_have_is_refused():
@@ -219,8 +219,10 @@ def test_an_event_without_a_date_asks_for_one():
     assert message(parse(EVENT, "board decides the budget")).startswith("When is it?")
 
 
-def test_an_event_in_the_past_is_refused():
-    assert "is in the past" in message(parse(EVENT, "2025-12-31 year end"))
+def test_an_event_in_the_past_is_questioned_and_keeps_what_was_read():
+    refused = parse(EVENT, "2025-12-31 year end")
+    assert "has passed — did you mean" in message(refused)
+    assert refused.passed == {"date": "2025-12-31", "pressure": "year end"}
 
 
 def test_a_too_long_pressure_is_refused_with_the_limit():
@@ -252,7 +254,7 @@ def test_a_valid_structured_value_passes(question, value):
      (VALUE, {"amount": "lots", "currency": "EUR"}, "isn't an amount"),
      (VALUE, {"amount": "5", "currency": "SEK"}, "SEK isn't one of them"),
      (VALUE, {"amount": "5"}, "Pick a band"),
-     (EVENT, {"date": "2020-01-01", "pressure": ""}, "in the past"),
+     (EVENT, {"date": "2020-01-01", "pressure": ""}, "has passed"),
      (EVENT, {"date": "2027-03-31", "pressure": "x" * 501}, "at most 500"),
      (EVENT, {"pressure": "soon"}, "isn't a date"), (DATE, "31/03/2027", "isn't a date"),
      (TEAMS, [], "at least one"), (TEAMS, ["ops", "legal"], "“legal”")],

@@ -7,6 +7,7 @@ import pytest
 from bot.dialogue.definition import load_definition
 from bot.dialogue.events import (
     Ask,
+    AskMore,
     Back,
     Cancel,
     Cancelled,
@@ -76,25 +77,28 @@ SUMMARY_YES = summary_of({**FIT_YES, "value": {"band": "over_1m"}, "event": EVEN
 # --- whole conversations ------------------------------------------------------------------------
 
 
-def test_a_dialogue_with_fit_yes_asks_six_questions_and_submits_for_sales_and_marketing():
+def test_a_dialogue_with_fit_yes_asks_eight_questions_and_the_owner_and_submits():
     replies = ["Globex", "Onboard a store in a day", "Imports take two weeks", "yes", "40k EUR",
-               "2027-03-31 board decides the budget"]  # fmt: skip
+               "2027-03-31 board decides the budget", "the CFO", "the CFO", "“A week per store”"]  # fmt: skip
     steps = run(start_state(DEFINITION), *map(Reply, replies), Submit())
     assert [asked(s) for s in steps[:5]] == ["outcome", "gap", "fit", "value", "event"]
-    assert kinds(steps[5]) == (Summary,)
-    assert steps[5].effects[0].answers["routes"] == ["sales", "marketing"]
+    assert kinds(steps[5]) == (AskMore,) and steps[5].effects[0].about == "owner"
+    assert [asked(s) for s in steps[6:8]] == ["who_cares", "evidence"]
+    assert kinds(steps[8]) == (Summary,)
+    assert steps[8].effects[0].answers["routes"] == ["sales", "marketing"]
     assert steps[-1].state.step == "submitted"
     assert steps[-1].effects == (
         Submitted({**FIT_YES, "value": {"amount": "40000", "currency": "EUR"},
-                   "event": EVENT_ANSWER, "routes": ["sales", "marketing"]}),
+                   "event": EVENT_ANSWER | {"owner": "CFO"}, "who_cares": "executive",
+                   "evidence": "“A week per store”", "routes": ["sales", "marketing"]}),
     )  # fmt: skip
 
 
 def test_a_dialogue_with_fit_not_yet_never_asks_for_the_event():
     replies = ["Globex", "Onboard a store in a day", "Imports take two weeks", "not yet"]
-    steps = run(start_state(DEFINITION), *map(Reply, replies), Skip(), Submit())
-    assert asked(steps[3]) == "value"
-    assert kinds(steps[4]) == (Summary,)
+    steps = run(start_state(DEFINITION), *map(Reply, replies), Skip(), Skip(), Skip(), Submit())
+    assert [asked(s) for s in steps[3:6]] == ["value", "who_cares", "evidence"]
+    assert kinds(steps[6]) == (Summary,)
     assert steps[-1].effects == (Submitted({**FIT_YES, "fit": "not_yet", "routes": ["product"]}),)
 
 
@@ -109,7 +113,8 @@ def test_prefilled_answers_are_not_asked_again():
 
 
 def test_a_dialogue_with_every_asked_answer_prefilled_starts_at_the_summary():
-    answers = {**FIT_YES, "fit": "not_yet", "value": {"band": "unknown"}}
+    answers = {**FIT_YES, "fit": "not_yet", "value": {"band": "unknown"}, "who_cares": "other",
+               "evidence": "“We lose a week”"}  # fmt: skip
     assert start_state(DEFINITION, answers=answers).step == "summary"
 
 
@@ -148,7 +153,7 @@ TABLE = [
     (SUMMARY_YES, Reply("hello"), "summary", (N, S)),
     (SUMMARY_YES, Pick("fit", "partly"), "summary", (S,)),
     (SUMMARY_YES, Skip(), "summary", (N, S)),
-    (SUMMARY_YES, Back(), "event", (A,)),
+    (SUMMARY_YES, Back(), "evidence", (A,)),
     (SUMMARY_YES, Cancel(), "cancelled", (Cancelled,)),
     (SUMMARY_YES, Help(), "summary", (H,)),
     (SUMMARY_YES, Edit("who_cares"), "who_cares", (A,)),
@@ -216,7 +221,7 @@ def test_back_at_the_first_question_asks_it_again_with_its_answer():
 
 def test_after_going_back_an_answer_continues_at_the_next_unanswered_question():
     state = DialogueState("outcome", {**FIT_YES})
-    result = step(state, Reply("Open stores faster"))
+    result = step(state, Reply("Open new stores much faster"))
     assert asked(result) == "value"
 
 
@@ -275,7 +280,7 @@ def test_an_unknown_team_is_refused():
     assert result.state == SUMMARY_YES
 
 
-def test_evidence_can_be_added_from_the_summary_though_the_dm_never_asks_it():
+def test_evidence_can_be_changed_from_the_summary():
     steps = run(SUMMARY_YES, Edit("evidence"), Reply("“We lose a week per store.”"))
     assert steps[0].state == DialogueState("evidence", SUMMARY_YES.answers, editing=True)
     assert steps[1].state.step == "summary"
@@ -332,7 +337,9 @@ def test_an_unknown_question_cannot_be_edited():
 
 def test_back_from_the_summary_skips_questions_that_do_not_apply():
     not_yet = summary_of({**FIT_YES, "fit": "not_yet"})
-    assert asked(step(not_yet, Back())) == "value"
+    assert asked(step(not_yet, Back())) == "evidence"
+    assert asked(step(step(not_yet, Back()).state, Back())) == "who_cares"
+    assert asked(run(not_yet, Back(), Back(), Back())[-1]) == "value"  # the event does not apply
 
 
 def test_submit_keeps_answers_set_outside_the_questions():

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.dialogue.answers import Invalid, Parsed, parse_answer
@@ -23,6 +23,7 @@ OPENERS = st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=25).m
 
 @settings(max_examples=200, deadline=None)
 @given(OPENERS)
+@example("0( )0")  # the aside went and its neighbours joined into "00"
 def test_any_opener_is_read_without_failing_and_kept_whole(text):
     reading = read_opener(text, today=TODAY, known_accounts={"Acme Corp": []})
     assert reading.evidence == text

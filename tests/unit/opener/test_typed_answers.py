@@ -47,7 +47,72 @@ def test_a_typed_date_is_still_one_date_and_nothing_else(text):
     [("before their March 31 renewal", "2027-03-31", "before their March 31 renewal"),
      ("in three weeks: contract renewal", "2026-12-23", "contract renewal"),
      ("end of Q1 - the board decides", "2027-03-31", "the board decides"),
-     ("Vertragsverlängerung am 31. März", "2027-03-31", "Vertragsverlängerung am 31. März")],
+     ("Vertragsverlängerung am 31. März", "2027-03-31", "Vertragsverlängerung")],
 )  # fmt: skip
 def test_a_typed_event_takes_the_dates_an_opener_does(text, iso, pressure):
     assert parse(EVENT, text) == Parsed({"date": iso, "pressure": pressure})
+
+
+# --- the three parts of an event, in any order ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "event"),
+    [("CFO, audit, 15 March", {"date": "2027-03-15", "pressure": "audit", "owner": "CFO"}),
+     ("audit, 15 March, CFO", {"date": "2027-03-15", "pressure": "audit", "owner": "CFO"}),
+     ("15 March audit owner: Jane Roe",
+      {"date": "2027-03-15", "pressure": "audit", "owner": "Jane Roe"}),
+     ("board meeting 2027-02-10 — owner is Jane Roe",
+      {"date": "2027-02-10", "pressure": "board meeting", "owner": "Jane Roe"}),
+     ("Jane Roe, renewal, March 31",
+      {"date": "2027-03-31", "pressure": "renewal", "owner": "Jane Roe"}),
+     ("renewal on March 31 (for the CFO)",
+      {"date": "2027-03-31", "pressure": "renewal", "owner": "CFO"}),
+     ("audit 15 March owned by head of finance",
+      {"date": "2027-03-15", "pressure": "audit", "owner": "head of finance"}),
+     ("end of Q1: board decides, owner the CEO",
+      {"date": "2027-03-31", "pressure": "board decides", "owner": "CEO"}),
+     ("Vertragsverlängerung am 31. März, Entscheider: Finanzchef",
+      {"date": "2027-03-31", "pressure": "Vertragsverlängerung", "owner": "Finanzchef"}),
+     ("renouvellement le 31 mars, décideur : la DAF",
+      {"date": "2027-03-31", "pressure": "renouvellement", "owner": "DAF"}),
+     ("auditoría el 15 de marzo, lo decide el director financiero",
+      {"date": "2027-03-15", "pressure": "auditoría", "owner": "director financiero"})],
+)  # fmt: skip
+def test_an_events_date_pressure_and_owner_are_read_in_any_order(text, event):
+    assert parse(EVENT, text) == Parsed(event)
+
+
+def test_a_role_inside_a_sentence_is_the_owner_and_the_sentence_stays_in_the_pressure():
+    text = "the CFO signs at the renewal on March 31"
+    assert parse(EVENT, text) == Parsed(
+        {"date": "2027-03-31", "pressure": "the CFO signs at the renewal", "owner": "CFO"}
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [("next Friday, renewal", "2026-12-04"), ("in three weeks: renewal", "2026-12-23"),
+     ("end of Q1 renewal", "2027-03-31"), ("March 31 renewal", "2027-03-31")],
+)  # fmt: skip
+def test_relative_dates_in_an_event_count_from_today(text, iso):
+    assert parse(EVENT, text).value["date"] == iso
+
+
+def test_a_long_owner_is_refused_with_the_limit():
+    refused = parse(EVENT, "2027-03-31 renewal, owner is " + "x" * 201)
+    assert "the event's owner can be at most 200" in refused.message
+
+
+@pytest.mark.parametrize(
+    ("text", "persona"),
+    [("the CFO", "executive"), ("head of finance", "department_manager"),
+     ("the admins", "technical_owner"), ("our users", "end_user"), ("die Anwender", "end_user"),
+     ("le DAF", "executive"), ("2", "department_manager"), ("End user", "end_user")],
+)  # fmt: skip
+def test_who_cares_takes_a_persona_word_as_well_as_a_choice(text, persona):
+    assert parse(DEFINITION.question("who_cares"), text) == Parsed(persona)
+
+
+def test_who_cares_refuses_words_that_name_no_persona():
+    assert isinstance(parse(DEFINITION.question("who_cares"), "someone nice"), Invalid)

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from bot.rendering.help import help_blocks
-from bot.rendering.text import Mrkdwn, environment, escape
+from bot.rendering.text import Mrkdwn, _escaped, environment, escape
 
 HOSTILE = [
     "<!channel>",
@@ -131,3 +131,17 @@ def test_the_short_messages_reminders_and_nudges_post_never_unfurl():
 
     message = plain_mrkdwn_message("see <https://a.example|a>")
     assert (message["unfurl_links"], message["unfurl_media"]) == (False, False)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Acme GmbH", "42", "2026-11-23", "Outcome number 17", "", "line one\nline two",
+        "snake_case", "*bold*", "a & b", "x > y", "\uff1e quoted", "mail me@example.com",
+        "see WWW.example.com", "ftp://host/a.b", "https://x.io", ":white_check_mark: done",
+        "@channel", "tilde~", "back`tick", "Zürich — 10 000 €", *HOSTILE,
+    ],
+)  # fmt: skip
+def test_text_passed_through_unchanged_is_text_every_rule_leaves_unchanged(text):
+    # The quick path (no character any rule acts on) gives what applying every rule gives.
+    assert escape(text) == _escaped(text)
