@@ -21,7 +21,8 @@ from storage.enums import DiscoverySource
 from storage.models import Discovery, ThemeAddition
 from storage.queries import route_channels
 from storage.types import utc_now
-from tests.e2e.people import wait_until
+from tests.e2e.people import Scout, wait_until
+from tests.e2e.test_dialogue_dm import answer_everything
 
 BERLIN = ZoneInfo("Europe/Berlin")  # the e2e settings' time zone
 OFFLINE = [  # "offline mode" at four accounts; nothing in the value network matches them
@@ -130,17 +131,15 @@ def test_an_admin_adds_the_theme_once_and_the_discoveries_carry_it(
 def test_a_new_discovery_that_says_it_is_tagged_with_the_added_theme(
     driver, emulator, engine, components
 ):
-    from tests.e2e.people import Scout
-    from tests.e2e.test_dialogue_dm import answer_everything
-
     [(message, button)] = add_buttons(product_digest(components, engine))
     click_add(driver, message, button, user=SEED.admin)
     note_to(emulator, SEED.admin)
     scout = Scout(driver, emulator)
-    answer_everything(scout, outcome="Work in offline mode on the shop floor", gap="No signal")
+    gap = "The store's scanners have no offline mode, so each store loses an hour a day"
+    answer_everything(scout, gap=gap)
     scout.click("Submit", expect="on its way")
 
-    wait_until(lambda: stored(engine)[1][-1] == ["offline_mode"], what="the new theme")
+    wait_until(lambda: "offline_mode" in stored(engine)[1][-1], what="the new theme")
 
 
 def test_someone_who_is_not_an_admin_is_refused_and_nothing_is_added(
