@@ -176,6 +176,10 @@ class Users(RuleBasedStateMachine):
         asked = [m for m in self.world.screens.messages(dm) if m.get("user") == SEED.bot_user_id]
         controls = message_controls(asked[-1], dm) if asked else []
         paths = [c for c in controls if c.action_id.startswith(NAVIGATION)]
+        if not paths:  # no question open: start one, as a scout does, to have a path out of
+            self._send("message", person, data.draw(st.sampled_from(OPENERS), label="opener"))
+            controls = message_controls(self._bot_messages(dm)[-1], dm)
+            paths = [c for c in controls if c.action_id.startswith(NAVIGATION)]
         untried = [c for c in paths if c.action_id not in self.reached]  # each path, not one
         if paths:
             self._use(data, person, untried or paths)
@@ -188,7 +192,14 @@ class Users(RuleBasedStateMachine):
         dm = self.world.emulator.dm_channel_for(person)
         asked = self._bot_messages(dm)
         if not asked or _question_key(asked[-1]) not in ("outcome", "gap"):
-            return
+            # Not at an outcome or gap yet: start (or go on) as a scout does, so the walk
+            # reaches the challenge whatever the other rules drew before.
+            self._send("message", person, data.draw(st.sampled_from(OPENERS), label="opener"))
+            if _question_key(self._bot_messages(dm)[-1]) == "account":
+                self._send("message", person, "Globex")
+            asked = self._bot_messages(dm)
+            if _question_key(asked[-1]) not in ("outcome", "gap"):
+                return
         self._send("message", person, data.draw(st.sampled_from(THIN), label="thin"))
         controls = message_controls(self._bot_messages(dm)[-1], dm)
         keep = [c for c in controls if c.action_id == "dialogue_keep"]
