@@ -17,7 +17,8 @@ DESCRIPTION_LIMIT = 140
 SCOPE_USES: dict[str, tuple[str, ...]] = {
     "channels:history": ("conversations_history", "conversations_replies"),  # own post, once
     "channels:join": ("conversations_join",),  # an admin maps a public channel: the bot joins
-    # conversations_members: `/scout coach` is for the coach channel's members.
+    # conversations_members: `/scout coach` is for the coach channel's members, and who may
+    # re-theme a discovery.
     "channels:read": (
         "conversations_info",
         "conversations_members",

@@ -18,6 +18,7 @@ from bot.domain.decline import DeclineError, load_reasons
 from bot.domain.money import RatesError, check_covers, load_money, use_base_currency
 from bot.domain.opener.lexicon import LexiconError, load_lexicon
 from bot.domain.routing import RoutingError, load_rules
+from bot.domain.theme_suggestions import SuggestionsError, load_suggestion_rules
 from bot.domain.themes import NetworkError, load_network, use_languages
 from bot.rendering.text import environment_at
 from bot.routes import Routes, current_routes
@@ -25,6 +26,10 @@ from bot.settings import Settings, SettingsError
 from bot.wording import WordingError, check_copy
 
 VARIABLE = "VALUESCOUT_PROMPTS_DIR"
+PROBLEMS = (
+    DefinitionError, RoutingError, NetworkError, LexiconError, WordingError, SuggestionsError,
+    DeclineError,
+)  # fmt: skip
 HINT = "a full copy of prompts/ (copy the shipped one, then edit it)"
 
 
@@ -79,9 +84,8 @@ def check_prompts(directory: Path) -> None:
         load_lexicon(directory / "opener.yaml")
         check_copy(directory / "texts.yaml")
         load_reasons(directory / "decline_reasons.yaml")
-    except (
-        DefinitionError, RoutingError, NetworkError, LexiconError, WordingError, DeclineError,
-    ) as problem:  # fmt: skip
+        load_suggestion_rules(directory / "theme_suggestions.yaml")
+    except PROBLEMS as problem:
         raise SettingsError(str(problem)) from None
     _check_templates(directory)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+MULTIPLE = ("checkboxes", "multi_static_select")  # elements whose value is a list
+
 
 @dataclass(frozen=True)
 class Field:
@@ -15,6 +17,7 @@ class Field:
     action_id: str
     label: str
     kind: str  # plain_text_input, static_select, checkboxes, datepicker, conversations_select
+    # (multi_static_select reads as checkboxes do: a list of values)
     options: tuple[tuple[str, str], ...] = ()  # (value, label)
     optional: bool = False
     initial: Any = None  # what the form is prefilled with
@@ -48,7 +51,7 @@ def fields_of(view: dict) -> list[Field]:
 def typed_value(field: Field, typed: str) -> Any:
     """What the person typed, as the element would hold it; None if no option matches."""
     typed = typed.strip()
-    if field.kind == "checkboxes":
+    if field.kind in MULTIPLE:
         picks = [part for part in typed.split(",") if part.strip()]
         values = [_option(field, pick) for pick in picks]
         return None if None in values else values
@@ -114,7 +117,7 @@ def _initial(element: dict) -> Any:
     kind = element["type"]
     if kind == "static_select":
         return (element.get("initial_option") or {}).get("value")
-    if kind == "checkboxes":
+    if kind in MULTIPLE:
         return [o["value"] for o in element.get("initial_options") or []]
     if kind == "datepicker":
         return element.get("initial_date")
@@ -129,7 +132,7 @@ def _leaf(element: dict, value: Any) -> dict[str, Any]:
     if kind == "static_select":
         option = next((o for o in element["options"] if o["value"] == value), None)
         return {"type": kind, "selected_option": option}
-    if kind == "checkboxes":
+    if kind in MULTIPLE:
         chosen = value or []
         return {"type": kind, "selected_options": [o for o in element["options"] if o["value"] in chosen]}  # fmt: skip
     if kind == "datepicker":

@@ -41,6 +41,11 @@ GAPS = (  # outcome, gap, route, fit
     ("Lower the cost of each support ticket", "Agents re-type data from email", "sales",
      Fit.PARTLY),
 )  # fmt: skip
+# Words no theme has yet, logged early in each of the last weeks: the product digest then
+# suggests a theme ("Offline mode") with its "Add theme" button.
+RECURRING = ("Keep scanning in offline mode at the dock", "The app stops without a signal",
+             "product", Fit.NOT_YET)  # fmt: skip
+RECURRING_WEEKS = 3
 SCOUTS = ("U0SCOUT", "U0SALLY", "U0COACH", "U0ADMIN")
 ACTORS = {"sales": "U0SALLY", "marketing": "U0COACH", "product": "U0DANA"}
 OUTCOMES = (("opportunity", "Opportunity opened"), ("content", "New value story in the deck"),
@@ -65,16 +70,18 @@ def add_sample_history(
         for back in range(weeks, -1, -1):  # growing over the quarter, as adoption does
             start, end = this_week.shifted(-back).bounds(zone)
             end = min(end, now)
-            for _ in range(rng.randint(2 + (weeks - back) // 3, 6 + (weeks - back) // 2)):
+            for n in range(rng.randint(2 + (weeks - back) // 3, 6 + (weeks - back) // 2)):
                 created = start + (end - start) * rng.random()
-                _add(session, rng, count, team_id, channels, network, created, now)
+                story = RECURRING if n == 0 and back < RECURRING_WEEKS else None
+                _add(session, rng, count, team_id, channels, network, created, now, story)
                 count += 1
     return count
 
 
-def _add(session, rng, number, team_id, channels, network, created, now) -> None:
+def _add(session, rng, number, team_id, channels, network, created, now, story=None) -> None:
     """One discovery with its route and, as the weeks passed, what became of it."""
-    outcome, gap, route, fit = rng.choice(GAPS)
+    picked = rng.choice(GAPS)  # drawn even for a given story: the rest stays as it was
+    outcome, gap, route, fit = story or picked
     routes = current_routes().ids  # a deployment's own routes get a share of the history
     route = route if route in routes and rng.random() < 0.8 else rng.choice(routes)
     account = account_for_name(session=session, name=rng.choice(ACCOUNTS))  # linked, as submitted

@@ -17,6 +17,7 @@ from bot.dialogue.events import AccountMatched, DialogueState, Notice, Reply, Re
 from bot.dialogue.evidence import keep_opener
 from bot.dialogue.sessions import begin_dialogue, latest_draft, open_dialogue, reopen, save_dialogue
 from bot.discoveries.service import RouteNotConfigured, submit_discovery
+from bot.domain.added_themes import network_with
 from bot.domain.opener import local_today, read_opener
 from bot.domain.routing import RoutingRules, facts_of, load_rules, reason_for, suggest_routes
 from bot.domain.themes import ValueNetwork, load_network, tag_themes
@@ -26,6 +27,7 @@ from storage.enums import DialogueStatus, DiscoverySource
 from storage.models import DialogueSession
 from storage.queries import record_request_once, route_channels
 from storage.queries.accounts import known_accounts, matching_account
+from storage.queries.themes import theme_additions
 
 STATUS_OF_STEP = {"submitted": DialogueStatus.SUBMITTED, "cancelled": DialogueStatus.CANCELLED}
 
@@ -329,7 +331,8 @@ def _submit_if_asked(session, rules, who, dialogue, turn: Turn, source, when: _W
         (r, suggestions.get(r) or reason_for(rules.routing, answers, r, facts))
         for r in answers["routes"]
     ]
-    themes = tag_themes(rules.network, answers.get("outcome", ""), answers.get("gap", ""))
+    network = network_with(rules.network, theme_additions(session=session))  # admins' too
+    themes = tag_themes(network, answers.get("outcome", ""), answers.get("gap", ""))
     try:
         with session.begin_nested():
             result = submit_discovery(

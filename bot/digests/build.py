@@ -22,12 +22,17 @@ from bot.digests.figures import (
 )
 from bot.digests.follow_through import coach_follow_through_messages, overdue_messages
 from bot.digests.messages import coach_messages, route_messages, scout_messages
-from bot.digests.model import Digest, DigestKind, Week
+from bot.digests.model import Digest, DigestKind, Message, Week
+from bot.digests.suggest import theme_suggestions
+from bot.domain.added_themes import network_with
+from bot.domain.theme_suggestions import current_suggestion_rules
 from bot.domain.themes import ValueNetwork
+from bot.rendering.suggestions import suggestions_blocks
 from bot.routes import Route, current_routes
 from bot.wording import say
 from bot.working_days import WEEKDAYS, WorkingCalendar
 from storage.queries.digest_figures import plan_for_digests
+from storage.queries.themes import theme_additions
 
 COACH = "coach"
 SCOUT = "scout"
@@ -61,6 +66,7 @@ def build_digests(
         raise ValueError(f"unknown digest {only!r}: expected one of {', '.join(names)}")
     wanted = {only} if only else set(names)
     plan_for_digests(session)
+    network = network_with(network, theme_additions(session=session))  # admins' themes too
     routes = [r for r in current_routes().ids if r in wanted and r in channels]
     digests = _route_digests(
         session=session, week=week, zone=zone, now=now, routes=routes, channels=channels,
@@ -131,7 +137,20 @@ def build_route_digest(
     parent, thread = route_messages(route_report(figures, network), zone=zone)
     thread += tuple(events_messages(session=session, route=route, now=now, zone=zone))
     thread += tuple(overdue_messages(session=session, route=route))
+    thread += tuple(_suggested_themes(session, network, route, week, zone))
     return Digest(DigestKind.ROUTE, f"route:{route}", channel_id, week, parent, thread)
+
+
+def _suggested_themes(
+    session: Session, network: ValueNetwork, route: Route, week: Week, zone: ZoneInfo
+) -> list[Message]:
+    """The product digest's new themes to consider, each with "Add theme" (none: no message)."""
+    rules = current_suggestion_rules()
+    if route != rules.route:
+        return []
+    found = theme_suggestions(session=session, network=network, rules=rules, week=week, zone=zone)
+    blocks = suggestions_blocks(found, weeks=rules.weeks)
+    return [Message(say("suggest_fallback"), blocks)] if blocks else []
 
 
 def build_coach_digest(

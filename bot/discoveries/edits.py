@@ -16,14 +16,17 @@ from sqlmodel import Session, col
 
 from bot.discoveries.event_log import record
 from bot.discoveries.loop import Change, ChangeResult, change_status, latest_change
+from bot.discoveries.retheme import corrected_themes
 from bot.discoveries.service import answered_columns
 from bot.domain.actor import Actor
+from bot.domain.added_themes import network_with
 from bot.domain.events import DiscoveryEdited
 from bot.domain.lifecycle import ALLOWED_FROM
 from bot.domain.themes import ValueNetwork, tag_themes
 from bot.domain.views import answers_of
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery
+from storage.queries.themes import theme_additions
 
 EDITABLE = (DiscoveryStatus.NEW,)  # once a team has acted on it, the answers stand
 
@@ -106,7 +109,9 @@ def edit_discovery(
 ) -> ChangeResult:
     """Replace the answers while the discovery is new; else the status that stopped it."""
     columns = answered_columns(session=session, answers=answers)
-    columns["themes"] = tag_themes(network, columns["outcome"], columns["gap"])
+    corrected = corrected_themes(session=session, discovery_id=discovery_id)  # a person's wins
+    network = network_with(network, theme_additions(session=session))
+    columns["themes"] = corrected or tag_themes(network, columns["outcome"], columns["gap"])
     statement = (
         sa.update(Discovery)
         .where(col(Discovery.id) == discovery_id, col(Discovery.status) == DiscoveryStatus.NEW)

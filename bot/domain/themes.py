@@ -71,7 +71,9 @@ class ValueNetwork:
         """A theme's label ('Unthemed' for discoveries no theme matched)."""
         if key == UNTHEMED:
             return say("theme_unthemed")
-        return next((t.label for t in self.themes if t.key == key), key)
+        # A key no theme has (one removed since, or added in another process): readable still.
+        fallback = key.replace("_", " ").capitalize()
+        return next((t.label for t in self.themes if t.key == key), fallback)
 
     def matching(self, text: str, languages: tuple[Language, ...]) -> set[str]:
         """The keys of the themes that one text mentions, in these languages or by keyword."""

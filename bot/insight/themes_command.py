@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from bot.dialogue.answer_common import show_date
 from bot.digests.messages import split_text
 from bot.digests.theme_table import WEEKS, find_theme, theme_rows
+from bot.domain.added_themes import network_with
 from bot.domain.money import Money, current_money
 from bot.domain.themes import ValueNetwork
 from bot.rendering.ids import Command
@@ -18,6 +19,7 @@ from bot.rendering.text import render, shorten
 from storage.engine import session_scope
 from storage.queries.digest_figures import plan_for_digests
 from storage.queries.digest_value import ThemeDiscovery, theme_discoveries, value_by_theme
+from storage.queries.themes import theme_additions
 
 LISTED = 10  # discoveries of a theme listed; the rest are counted
 OUTCOME, ACCOUNT = 140, 80
@@ -34,6 +36,8 @@ class Reply:
 def themes_reply(*, engine: Engine, network: ValueNetwork, argument: str, now: datetime) -> Reply:
     """The table of every theme, or one theme's discoveries, over the last four weeks."""
     start, money = now - timedelta(weeks=WEEKS), current_money()
+    with session_scope(engine) as session:  # the themes admins added count as the file's do
+        network = network_with(network, theme_additions(session=session))
     period = f"{show_date(start.date())} – {show_date(now.date())}"
     if not argument.strip():
         return _table(engine, network, money, start=start, end=now, period=period)

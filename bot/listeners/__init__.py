@@ -17,7 +17,9 @@ from bot.listeners import (
     guard,
     home,
     merge,
+    retheme,
     shortcuts,
+    suggestions,
     views,
 )
 
@@ -33,7 +35,9 @@ def register(app: App) -> None:
     follow_through.register(app)
     edits.register(app)
     merge.register(app)
+    retheme.register(app)
     digests.register(app)
+    suggestions.register(app)
     home.register(app)
     accounts.register(app)
     account_merge.register(app)

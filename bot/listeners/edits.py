@@ -9,6 +9,7 @@ from bot.discoveries.edits import Opening, edit_as, open_change, withdraw_as
 from bot.discoveries.loop import heal_cards
 from bot.domain.lifecycle import ChangeResult
 from bot.listeners.merge import open_merge_modal
+from bot.listeners.retheme import open_themes
 from bot.listeners.support import (
     Services,
     acknowledge,
@@ -32,7 +33,7 @@ from bot.rendering.modal import answers_from_modal
 from bot.rendering.status import refusal_text
 from bot.wording import say
 
-EDIT, WITHDRAW, MERGE = "edit", "withdraw", "merge"
+EDIT, WITHDRAW, MERGE, THEMES = "edit", "withdraw", "merge", "themes"
 
 
 def register(app: App) -> None:
@@ -58,12 +59,14 @@ def open_withdraw(body: dict, action: dict, context: BoltContext, client: WebCli
 
 @after_ack
 def handle_card_menu(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
-    """The card's ⋯ menu: "edit:42", "withdraw:42" or "merge:42"."""
+    """The card's ⋯ menu: "edit:42", "withdraw:42", "merge:42" or "themes:42"."""
     what, _, discovery_id = action["selected_option"]["value"].partition(":")
-    if what == MERGE:  # "merge:42": a PM merges another discovery into this one
+    if what == MERGE:  # a PM merges another discovery into this one
         open_merge_modal(client, context, body, int(discovery_id), _channel(body))
-        return
-    _open(client, context, body, int(discovery_id), what)
+    elif what == THEMES:  # a team corrects its themes
+        open_themes(client, context, body, int(discovery_id))
+    else:
+        _open(client, context, body, int(discovery_id), what)
 
 
 def handle_edit_submitted(ack: Ack, view: dict, context: BoltContext) -> None:

@@ -22,6 +22,7 @@ from bot.rendering.ids import CallbackId
 from bot.rendering.merge import merge_target_of
 from bot.rendering.modal import dialogue_of
 from bot.rendering.refusals import unreadable_field_text, unreadable_form_modal
+from bot.rendering.retheme import retheme_form
 from bot.rendering.status import CardRef
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ METADATA: dict[str, Callable[[dict], object]] = {
     CallbackId.STATUS_REROUTED: CardRef.of_view,
     CallbackId.DISCOVERY_EDIT: lambda view: (discovery_of(view), origin_of(view)),
     CallbackId.DISCOVERY_WITHDRAW: lambda view: (discovery_of(view), origin_of(view)),
+    CallbackId.DISCOVERY_THEMES: retheme_form,
     CallbackId.ACCOUNT_MERGE_CONFIRM: lambda view: merge_pair(view["private_metadata"]),
     CallbackId.FOLLOW_UP_STAGE: StageRef.of_view,
     CallbackId.DISCOVERY_MERGE: merge_target_of,

@@ -366,8 +366,8 @@ def _actions(discovery: DiscoveryView, route: RouteView) -> list[ActionsBlock]:
         )
         for action, style in BUTTONS.get(route.status, ())
     ]
-    if discovery.status in BUTTONS:  # still open: the scout may change it, a PM merge it
-        buttons.append(_more_menu(discovery.id, discovery.status))
+    if discovery.status != DiscoveryStatus.WITHDRAWN:
+        buttons.append(_more_menu(discovery))
     return [ActionsBlock(block_id=BlockId.CARD_ACTIONS.value, elements=buttons)] if buttons else []
 
 
@@ -380,18 +380,18 @@ def _button_labels() -> dict[ActionId, str]:
     }
 
 
-def _more_menu(discovery_id: int, status: DiscoveryStatus) -> OverflowMenuElement:
-    """Edit and Withdraw while new, for the scout or an admin (anyone else is told who can);
-    Merge with… while open, for the channel's people."""
-    options = (
-        [
+def _more_menu(discovery: DiscoveryView) -> OverflowMenuElement:
+    """Edit and Withdraw while it is new, for the scout or an admin; Merge with… while open and
+    Themes… for the teams (anyone else is told who can)."""
+    discovery_id, options = discovery.id, []
+    if discovery.status == DiscoveryStatus.NEW:  # the scout (or an admin) may still change it
+        options += [
             Option(value=f"edit:{discovery_id}", label=say("card_menu_edit")),
             Option(value=f"withdraw:{discovery_id}", label=say("card_menu_withdraw")),
         ]
-        if status == DiscoveryStatus.NEW
-        else []
-    )
-    options.append(Option(value=f"merge:{discovery_id}", label=say("card_menu_merge")))
+    if discovery.status in BUTTONS:  # still open: a PM may merge another one into it
+        options.append(Option(value=f"merge:{discovery_id}", label=say("card_menu_merge")))
+    options.append(Option(value=f"themes:{discovery_id}", label=say("card_menu_themes")))
     return OverflowMenuElement(action_id=ActionId.CARD_MORE.value, options=options)
 
 

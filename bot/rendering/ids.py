@@ -31,13 +31,14 @@ class ActionId(StrEnum):
     DISCOVERY_EDIT = "discovery_edit"  # value: the discovery id (receipt button, card menu)
     DISCOVERY_WITHDRAW = "discovery_withdraw"
     CONFIG_OPEN = "config_open"  # the admin's "Change settings" on the Home tab
-    CARD_MORE = "card_more"  # the card's overflow menu: "edit:42", "withdraw:42"
+    CARD_MORE = "card_more"  # the card's overflow menu: "edit:42", "withdraw:42", "themes:42"
     DIGEST_SCOUT_OFF = "digest_scout_off"  # in a scout's weekly DM: stop these digests
     DIGEST_SCOUT_ON = "digest_scout_on"  # on the App Home: start them again
     ACCOUNT_ALERTS_OFF = "account_alerts_off"  # in an owner's DM: no more DMs about my accounts
     ACCOUNT_ALERTS_ON = "account_alerts_on"  # on the App Home: again
     ACCOUNT_MERGE = "account_merge"  # an admin's "Merge accounts" on the App Home
     FOLLOW_UP_STAGE = "follow_up_stage"  # + ":" + stage id: a stage button in a follow-up DM
+    THEME_ADD = "theme_add"  # a suggested theme's "Add theme" in the product digest
 
 
 class BlockId(StrEnum):
@@ -70,6 +71,7 @@ class BlockId(StrEnum):
     LOOKALIKE = "lookalike"  # the summary's open discovery with the same outcome
     JOIN = "join"  # the routes modal's choice: a new discovery, or join the look-alike
     MERGE_WITH = "merge_with"  # the merge modal's other discovery (its #id)
+    THEMES = "themes"  # the Themes… form's pick
 
 
 class CallbackId(StrEnum):
@@ -88,6 +90,7 @@ class CallbackId(StrEnum):
     ACCOUNT_MERGE_CONFIRM = "account_merge_confirm"  # merge them
     FOLLOW_UP_STAGE = "follow_up_stage"  # a stage that needs an amount, a reason or a link
     DISCOVERY_MERGE = "discovery_merge"  # a card's "Merge with…": the other discovery's number
+    DISCOVERY_THEMES = "discovery_themes"  # a card's Themes… form
 
 
 def action_value(dialogue_id: int, key: str, value: str = "") -> str:

@@ -151,7 +151,7 @@ def _raw_value(element: dict) -> str | list[str] | None:
     kind = element.get("type")
     if kind == "static_select":
         return _option_value(element.get("selected_option"))
-    if kind == "checkboxes":
+    if kind in ("checkboxes", "multi_static_select"):
         options = element.get("selected_options")
         values = [_option_value(o) for o in options] if isinstance(options, list) else []
         return [value for value in values if value]

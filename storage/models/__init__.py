@@ -15,6 +15,7 @@ from storage.models.operations import (
     SchedulerHeartbeat,
 )
 from storage.models.supporters import DiscoverySupporter
+from storage.models.themes import ThemeAddition, ThemeCorrection
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -34,5 +35,7 @@ __all__ = [
     "SchedulerHeartbeat",
     "StageChange",
     "StatusChange",
+    "ThemeAddition",
+    "ThemeCorrection",
     "metadata",
 ]

@@ -110,7 +110,7 @@ def _card_agrees(
         f"discovery #{discovery.id} is {discovery.status}, not what its routes add up to"
     )
     expected = {action.value for action, _style in BUTTONS.get(route.status, ())}
-    if discovery.status in BUTTONS:  # open: edit and withdraw while new, merge while open
+    if discovery.status != DiscoveryStatus.WITHDRAWN:  # Themes… (Merge while open; Edit, Withdraw while new)
         expected.add(ActionId.CARD_MORE.value)
     assert shown == expected, f"{where} is {route.status} but offers {sorted(shown)}"
     words = STATUS_WORDS.get(route.status)

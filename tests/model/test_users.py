@@ -28,7 +28,7 @@ from hypothesis.stateful import (
 )
 from sqlmodel import col, select
 
-from bot.cli.forms import fields_of, view_state
+from bot.cli.forms import MULTIPLE, fields_of, view_state
 from bot.emulator import SEED
 from bot.emulator.controls import Control, message_controls, view_controls
 from bot.emulator.driver import DriverResponse
@@ -90,6 +90,11 @@ GOOD = {  # answers a scout who knows what to say types
 ONWARD = ("dialogue_pick", "dialogue_skip")
 SUMMARY = {"submit": "submit", "tick": "routes", "edit": "edit"}
 NAVIGATION = ("dialogue_back", "dialogue_cancel", "dialogue_skip", "dialogue_edit", "dialogue_keep")
+NO_THEME_YET = [  # one need at three accounts, in words the value network has no theme for
+    ("Globex", "Fill in inspection forms in offline mode in the basement", "Forms get lost"),
+    ("Initech Ltd", "Keep working in the tunnels with an offline mode", "Nothing loads"),
+    ("Acme Corp", "Use the scanner in offline mode at the dock", "Scans should upload later"),
+]
 STORIES = [
     "",
     "help",
@@ -171,6 +176,10 @@ class Users(RuleBasedStateMachine):
         asked = [m for m in self.world.screens.messages(dm) if m.get("user") == SEED.bot_user_id]
         controls = message_controls(asked[-1], dm) if asked else []
         paths = [c for c in controls if c.action_id.startswith(NAVIGATION)]
+        if not paths:  # no question open: start one, as a scout does, to have a path out of
+            self._send("message", person, data.draw(st.sampled_from(OPENERS), label="opener"))
+            controls = message_controls(self._bot_messages(dm)[-1], dm)
+            paths = [c for c in controls if c.action_id.startswith(NAVIGATION)]
         untried = [c for c in paths if c.action_id not in self.reached]  # each path, not one
         if paths:
             self._use(data, person, untried or paths)
@@ -183,7 +192,14 @@ class Users(RuleBasedStateMachine):
         dm = self.world.emulator.dm_channel_for(person)
         asked = self._bot_messages(dm)
         if not asked or _question_key(asked[-1]) not in ("outcome", "gap"):
-            return
+            # Not at an outcome or gap yet: start (or go on) as a scout does, so the walk
+            # reaches the challenge whatever the other rules drew before.
+            self._send("message", person, data.draw(st.sampled_from(OPENERS), label="opener"))
+            if _question_key(self._bot_messages(dm)[-1]) == "account":
+                self._send("message", person, "Globex")
+            asked = self._bot_messages(dm)
+            if _question_key(asked[-1]) not in ("outcome", "gap"):
+                return
         self._send("message", person, data.draw(st.sampled_from(THIN), label="thin"))
         controls = message_controls(self._bot_messages(dm)[-1], dm)
         keep = [c for c in controls if c.action_id == "dialogue_keep"]
@@ -306,6 +322,46 @@ class Users(RuleBasedStateMachine):
         self._maybe_fill_the_form(data, person)
 
     work_another_card = work_a_card
+
+    @precondition(lambda self: self._themes_menus())
+    @rule(data=st.data())
+    def re_theme_a_card(self, data: st.DataObject) -> None:
+        """Someone picks Themes… from a card's menu and maybe saves a choice (or none)."""
+        person = data.draw(st.sampled_from(PEOPLE), label="person")
+        themes = lambda c: [o for o in c.choices() if str(o.get("value", "")).startswith("themes:")]  # noqa: E731
+        self._use(data, person, self._themes_menus(), choices=themes)
+        if self._modal(person) is not None and data.draw(st.booleans(), label="pick none"):
+            view = self._modal(person)
+            values = view_state(view, {f.block_id: [] for f in fields_of(view)})
+            self._send("view_submission", user=person, view=view["id"], values=values)
+        self._maybe_fill_the_form(data, person)
+
+    @rule(data=st.data())
+    def scouts_log_a_need_no_theme_has(self, data: st.DataObject) -> None:
+        """Scouts at several accounts log the same unmet need in words no theme has yet: the
+        next product digest suggests it, with "Add theme"."""
+        for account, outcome, gap in NO_THEME_YET:
+            person = data.draw(st.sampled_from(SCOUTS), label="scout")
+            self._send("command", Command.SCOUT.value, "", user=person)
+            view = self._modal(person)
+            if view is None:
+                continue
+            mine = {"account": account, "outcome": outcome, "gap": gap, "fit": "not_yet"}
+            answers = {f.block_id: mine.get(f.block_id.split(":")[0], _good_answer(f))
+                       for f in fields_of(view)}  # fmt: skip
+            self._send(
+                "view_submission", user=person, view=view["id"], values=view_state(view, answers)
+            )
+            confirm = self._modal(person)  # the teams, as suggested (product among them)
+            if confirm is not None:
+                self._send("view_submission", user=person, view=confirm["id"],
+                           values=view_state(confirm, {}))  # fmt: skip
+
+    @precondition(lambda self: self._theme_buttons())
+    @rule(data=st.data())
+    def someone_adds_a_suggested_theme(self, data: st.DataObject) -> None:
+        """An admin (or someone who may not) clicks a suggested theme's "Add theme"."""
+        self._use(data, data.draw(st.sampled_from(PEOPLE), label="person"), self._theme_buttons())
 
     @precondition(lambda self: self.remembered)
     @rule(data=st.data())
@@ -476,6 +532,12 @@ class Users(RuleBasedStateMachine):
             found += [(person, digest)] if digest else []
         return found
 
+    def _themes_menus(self) -> list[Control]:
+        return [c for c in self._cards() if c.action_id == ActionId.CARD_MORE]
+
+    def _theme_buttons(self) -> list[Control]:
+        return [c for c in self._cards() if c.action_id == ActionId.THEME_ADD]
+
     def _cards(self) -> list[Control]:
         rooms = (SEED.sales, SEED.marketing, SEED.product)
         return [
@@ -532,7 +594,7 @@ KEEP = object()  # leave the field as the modal was opened
 
 def _good_answer(field) -> object:
     """What a scout who knows what to say puts in a modal field."""
-    if field.kind == "checkboxes":
+    if field.kind in MULTIPLE:
         return [value for value, _label in field.options[:1]]
     if field.options:
         return field.options[0][0] if field.initial in (None, "") else field.initial
@@ -574,11 +636,11 @@ def _question_key(message: dict) -> str | None:
 
 def _answer_for(field) -> st.SearchStrategy:
     """What a person may leave or put in one field of a modal."""
-    empty = st.just([] if field.kind == "checkboxes" else None)
+    empty = st.just([] if field.kind in MULTIPLE else None)
     if field.options:
         values = [value for value, _label in field.options]
         picked = st.sampled_from(values)
-        if field.kind == "checkboxes":
+        if field.kind in MULTIPLE:
             picked = st.lists(st.sampled_from(values), unique=True, min_size=1)
         return st.one_of(picked, st.just(KEEP), empty)
     if field.kind == "datepicker":

@@ -109,7 +109,7 @@ def test_a_new_card_offers_every_action_at_its_end(definition: Definition):
         ("Decline", ActionId.CARD_DECLINE, "42:product"),
         ("Re-route", ActionId.CARD_REROUTE, "42:product"),
     ]
-    assert _menu(card) == ["edit:42", "withdraw:42", "merge:42"]  # scout or admin; a PM merges
+    assert _menu(card) == ["edit:42", "withdraw:42", "merge:42", "themes:42"]  # edit: scout or admin
     assert _block(card, BlockId.CARD_STATUS.value) is None  # nothing to say while new
 
 
@@ -139,7 +139,7 @@ def test_an_acknowledged_card_says_who_is_on_it_and_keeps_the_final_actions(
 
     assert _status_line(card) == f":eyes: <@{DANA}> is on it."
     assert [label for label, _, _ in _buttons(card)] == ["Actioned", "Decline", "Re-route"]
-    assert _menu(card) == ["merge:42"]  # picked up: no more edits or withdrawal; still open
+    assert _menu(card) == ["merge:42", "themes:42"]  # picked up: no more edit or withdraw; still open
 
 
 def test_an_actioned_card_shows_what_came_of_it_and_no_buttons(definition: Definition):

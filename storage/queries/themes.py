@@ -1,0 +1,51 @@
+"""Themes people set: the additions admins made, and the discoveries no theme matched."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from storage.models import Discovery, ThemeAddition, ThemeCorrection
+from storage.queries.digest_figures import logged_between, theme_values
+
+UNTHEMED = "unthemed"  # the key discoveries.themes holds when no theme matched
+
+
+@dataclass(frozen=True)
+class UnthemedLine:
+    """A discovery no theme matched: what its themes are read from."""
+
+    id: int
+    account: str
+    outcome: str
+    gap: str
+
+
+def theme_additions(*, session: Session) -> list[ThemeAddition]:
+    """Every theme an admin added, oldest first."""
+    return list(session.exec(select(ThemeAddition).order_by(col(ThemeAddition.id))).all())
+
+
+def unthemed_between(
+    *, session: Session, start: datetime, end: datetime, limit: int
+) -> list[UnthemedLine]:
+    """The newest `limit` live discoveries of [start, end) that carry no theme."""
+    themes = theme_values(session)
+    query = (
+        sa.select(col(Discovery.id), col(Discovery.account), col(Discovery.outcome),
+                  col(Discovery.gap))
+        .select_from(Discovery).join(themes, sa.true())
+        .where(logged_between(start, end), themes.c.value == UNTHEMED)
+        .order_by(col(Discovery.created_at).desc(), col(Discovery.id).desc())
+        .limit(limit)
+    )  # fmt: skip
+    return [UnthemedLine(*row) for row in session.exec(query).all()]
+
+
+def latest_correction(*, session: Session, discovery_id: int) -> ThemeCorrection | None:
+    """The discovery's latest theme correction, if someone made one."""
+    query = select(ThemeCorrection).where(col(ThemeCorrection.discovery_id) == discovery_id)
+    return session.exec(query.order_by(col(ThemeCorrection.id).desc()).limit(1)).first()
