@@ -116,6 +116,7 @@ def _follow_up_input(initial: date | None) -> list[InputBlock]:
             label=say("follow_up_date_label"),
             hint=say("follow_up_date_hint"),
             element=picker,
+            optional=True,  # left empty: the default, as an older modal without it gets
         )
     ]
 
@@ -223,11 +224,11 @@ def actioned_from_modal(
 
 
 def _follow_up_date(fields: dict[str, Any], today: date | None) -> tuple[date | None, str | None]:
-    """The follow-up date, a day after today; a submission without the field at all (an older
-    modal, a client that leaves it out) gets the default, 30 days on, when the change is made."""
-    if BlockId.FOLLOW_UP_DATE.value not in fields:
+    """The follow-up date, a day after today; left empty, or without the field at all (an older
+    modal, a client that leaves it out), the default: 30 days on, when the change is made."""
+    raw = fields.get(BlockId.FOLLOW_UP_DATE.value)
+    if raw in (None, ""):
         return None, None
-    raw = fields[BlockId.FOLLOW_UP_DATE.value]
     try:
         picked = date.fromisoformat(str(raw))
     except ValueError:

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, or_, select, update
 
 from storage.account_names import NameIndex, compared_form
 from storage.enums import DiscoveryStatus
-from storage.models import Account, AppSetting, Discovery, DiscoveryRoute
+from storage.models import Account, AppSetting, Discovery, DiscoveryRoute, DiscoverySupporter
 from storage.queries.config import set_setting
 
 
@@ -78,10 +78,16 @@ def find_account(*, session: Session, ref: str) -> Account | None:
 
 
 def merge_accounts(*, session: Session, source: Account, target: Account) -> int:
-    """Move source's discoveries to target, keep its names as aliases, delete it; the count moved."""
+    """Move source's discoveries (and the supporters that name it) to target, keep its names as
+    aliases, delete it; the count of discoveries moved."""
     moved = session.exec(
         update(Discovery).where(col(Discovery.account_id) == source.id).values(account_id=target.id)
     ).rowcount
+    session.exec(
+        update(DiscoverySupporter)
+        .where(col(DiscoverySupporter.account_id) == source.id)
+        .values(account_id=target.id)
+    )
     known = set(target.names())
     target.aliases = [*target.aliases, *(n for n in source.names() if n not in known)]
     for field in ("crm_url", "owner_user_id", "segment"):

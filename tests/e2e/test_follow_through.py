@@ -88,7 +88,9 @@ def told(emulator: SlackEmulator, user: str, text: str) -> list[str]:
     return [t for t in shown if text in t]
 
 
-def test_a_follow_up_date_in_the_past_or_left_empty_is_refused(driver, emulator, engine):
+def test_a_follow_up_date_in_the_past_is_refused_and_one_left_empty_is_30_days_on(
+    driver, emulator, engine
+):
     _scout, _team, past = action_sales(driver, emulator, datetime.now().date())
     assert past.json["response_action"] == "errors"
     assert set(past.json["errors"]) == {BlockId.FOLLOW_UP_DATE}
@@ -101,9 +103,14 @@ def test_a_follow_up_date_in_the_past_or_left_empty_is_refused(driver, emulator,
         BlockId.FOLLOW_UP_DATE.value: {"input": {"type": "datepicker", "selected_date": None}},
     }
     answer = driver.view_submission(user=SEED.dana, view=view["id"], values=empty)
-    assert set(answer.json["errors"]) == {BlockId.FOLLOW_UP_DATE}
+    assert answer.status == 200 and "errors" not in (answer.json or {})
+    follow = wait_until(lambda: _follow_up(engine), what="the follow-up, stored")
+    assert follow.due_on >= datetime.now().date() + timedelta(days=29)  # the default: 30 days on
+
+
+def _follow_up(engine) -> FollowUp | None:
     with session_scope(engine) as session:
-        assert session.exec(select(FollowUp)).all() == []
+        return session.exec(select(FollowUp)).first()
 
 
 def preview(valuescout, capsys, route: str, week: str) -> str:

@@ -196,7 +196,7 @@ def test_in_the_demo_dana_acknowledges_then_actions_a_card_and_the_scout_hears_b
     assert "#product · Value Scout (edited)" in shown and "@Dana Product is on it." in shown
     assert "Picked up by @Dana Product in #product." in shown
     assert "── a form opened: Actioned" in shown and "1. What came of it: Opportunity" in shown
-    assert "can't set that: fields are 1 to 3" in shown
+    assert "can't set that: fields are 1 to 4" in shown
     # The note was empty at the first /submit: the Slack client refuses it, as it does a
     # required input, and sends nothing.
     assert "2. What happened? The scout will read this.: Please fill out this field." in shown

@@ -210,7 +210,7 @@ def test_a_text_question_added_only_in_prompts_works_on_every_surface(
     assert {row["account"]: row["competitor"] for row in rows} == {
         "Globex": "Vandelay", "Umbrella": "", "Soylent": "Acme Analytics",
     }  # fmt: skip
-    assert list(rows[0])[-3:] == ["competitor", "routes", "history"]
+    assert list(rows[0])[-4:] == ["competitor", "routes", "history", "supporters"]
 
 
 @pytest.mark.parametrize("question", [DEAL_STAGE])

@@ -3,14 +3,17 @@ an account's value as one total."""
 
 from decimal import Decimal
 
+from sqlmodel import select
+
 from storage.engine import session_scope
 from storage.enums import DiscoverySource, DiscoveryStatus, Fit, ValueBand
-from storage.models import Account, Discovery
+from storage.models import Account, Discovery, DiscoverySupporter
 from storage.queries.accounts import (
     account_for_name,
     account_value_total,
     find_account,
     matching_account,
+    merge_accounts,
 )
 
 
@@ -58,3 +61,18 @@ def test_an_accounts_value_is_one_total_in_the_base_currency_approximate_with_a_
                                value_base=Decimal(55000)))  # fmt: skip
     with session_scope(engine) as session:
         assert account_value_total(session=session, account_id=globex.id) == (Decimal(97400), True)
+
+
+def test_a_merge_moves_the_supporters_that_name_the_account_that_goes(engine):
+    with session_scope(engine) as session:
+        acme, globex = (account_for_name(session=session, name=n) for n in ("Acme", "Globex"))
+        found = _discovery("d", globex.id)
+        session.add(found)
+        session.flush()
+        session.add(DiscoverySupporter(discovery_id=found.id, account_id=acme.id, account="Acme",
+                                       scout_user_id="U2", source_key="s"))  # fmt: skip
+    with session_scope(engine) as session:  # refused by the foreign key before
+        gone, kept = session.get(Account, acme.id), session.get(Account, globex.id)
+        merge_accounts(session=session, source=gone, target=kept)
+    with session_scope(engine) as session:
+        assert session.exec(select(DiscoverySupporter.account_id)).all() == [globex.id]
