@@ -21,7 +21,14 @@ from bot.domain.themes import ValueNetwork, tag_themes
 from bot.routes import current_routes
 from storage.engine import session_scope
 from storage.enums import DiscoverySource, DiscoveryStatus, Fit
-from storage.models import Discovery, DiscoveryRoute, StatusChange
+from storage.models import (
+    Discovery,
+    DiscoveryRoute,
+    DiscoverySupporter,
+    FollowUp,
+    StageChange,
+    StatusChange,
+)
 from storage.queries.accounts import account_for_name
 
 ACCOUNTS = ("Globex", "Initech", "Umbrella", "Hooli", "Soylent", "Cyberdyne", "Tyrell",
@@ -102,6 +109,8 @@ def _add(session, rng, number, team_id, channels, network, created, now, story=N
     session.add(StatusChange(discovery_id=discovery.id, to_status=DiscoveryStatus.NEW,
                              actor_user_id=discovery.scout_user_id, at=created))  # fmt: skip
     _answer(session, rng, (discovery, routed), ACTORS.get(route, "U0DANA"), now)
+    _follow_through(session, discovery, routed, now)
+    _support(session, discovery, number, now)
 
 
 def _value(rng: random.Random) -> dict:
@@ -133,3 +142,66 @@ def _answer(session, rng: random.Random, rows: tuple, actor: str, now: datetime)
                                  note=note, at=at))  # fmt: skip
         before = status
     discovery.status = route.status = before  # one route: the discovery's is the route's
+
+
+# Picked by the discovery's id, not the random sequence, so every figure drawn from it stays.
+REALISED_EVERY = 3  # one actioned route in three has realised value by now
+WON = (Decimal(60000), "EUR")
+FOLLOW_UP_DAYS, REALISED_AFTER_DAYS = 30, 14
+SUPPORTED_EVERY = 6  # one open discovery in six has a second account behind it
+
+
+def _follow_through(session, discovery: Discovery, route: DiscoveryRoute, now: datetime) -> None:
+    """An actioned route at its first stage, as actioning puts it; some realised two weeks on
+    (won with an amount, shipped or published with a link), so the coach sees the funnel end."""
+    stages = current_routes().stages(route.route)
+    actioned = session.exec(
+        select(StatusChange).where(StatusChange.route_id == route.id,
+                                   StatusChange.to_status == DiscoveryStatus.ACTIONED)
+    ).first()  # fmt: skip
+    if not stages or actioned is None or stages.first is None:
+        return
+    first, at = stages.first, actioned.at
+    follow = FollowUp(discovery_id=discovery.id, route_id=route.id, route=route.route,
+                      owner_user_id=actioned.actor_user_id, stage=first.id, updated_at=at,
+                      due_on=(at + timedelta(days=FOLLOW_UP_DAYS)).date())  # fmt: skip
+    session.add(follow)
+    session.flush()
+    session.add(StageChange(discovery_id=discovery.id, follow_up_id=follow.id, route=route.route,
+                            stage=first.id, actor_user_id=follow.owner_user_id, at=at))  # fmt: skip
+    realised = next((s for s in stages.later(first.id) if s.realised), None)
+    done = at + timedelta(days=REALISED_AFTER_DAYS)
+    if realised is None or discovery.id % REALISED_EVERY or done > now:
+        return
+    typed: dict = {}
+    if realised.asks == "amount":
+        amount, currency = WON
+        typed = {"amount": amount, "currency": currency,
+                 "amount_base": current_money().convert(amount, currency)}  # fmt: skip
+    elif realised.asks == "link":
+        typed = {"link": f"https://example.com/releases/{discovery.id}"}
+    session.add(StageChange(discovery_id=discovery.id, follow_up_id=follow.id, route=route.route,
+                            from_stage=first.id, stage=realised.id, realised=True,
+                            actor_user_id=follow.owner_user_id, at=done, **typed))  # fmt: skip
+    follow.stage, follow.updated_at = realised.id, done
+    follow.due_on = None if stages.ended(realised.id) else follow.due_on
+    for name, value in typed.items():
+        setattr(follow, name, value)
+
+
+def _support(session, discovery: Discovery, number: int, now: datetime) -> None:
+    """A second account behind some open discoveries: demand that adds up on their cards."""
+    if discovery.status not in (DiscoveryStatus.NEW, DiscoveryStatus.ACKNOWLEDGED):
+        return
+    if discovery.id % SUPPORTED_EVERY:
+        return
+    names = [name for name in ACCOUNTS if name != discovery.account]
+    account = account_for_name(session=session, name=names[discovery.id % len(names)])
+    amount = Decimal(50000)
+    session.add(DiscoverySupporter(
+        discovery_id=discovery.id, account_id=account.id, account=account.name,
+        scout_user_id=SCOUTS[(discovery.id + 1) % len(SCOUTS)], value_amount=amount,
+        value_currency="EUR", value_base=current_money().convert(amount, "EUR"),
+        evidence="Heard the same on a call", source_key=f"sample-support:{number}",
+        created_at=min(discovery.created_at + timedelta(days=2), now),
+    ))  # fmt: skip

@@ -19,6 +19,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.dialogue.answer_common import format_amount
 from bot.domain.money import current_money
 from bot.domain.stage_input import REASON_LIMIT, URL_LIMIT, read_amount, read_link
 from bot.rendering.cards import NO_UNFURL, dicts, link_to
@@ -218,9 +219,9 @@ def stage_reply_message(*, discovery: Any, note: StageNote) -> dict[str, Any]:
 
 
 def realised_text(amount: Decimal | None, currency: str | None, link: str | None) -> str:
-    """ "EUR 50,000.00" or a link, as a stage recorded it (empty when neither)."""
+    """ "EUR 50,000" or a link, as a stage recorded it (empty when neither)."""
     if amount is not None:
-        return f"{currency or ''} {amount:,.2f}".strip()
+        return f"{currency or ''} {format_amount(amount)}".strip()
     return link_to(link) if link else ""
 
 

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from bot.rendering.help import help_blocks
+from bot.dialogue.subcommands import SUBCOMMANDS
+from bot.rendering.help import help_blocks, unknown_command_text
 from bot.rendering.text import Mrkdwn, _escaped, environment, escape
 
 HOSTILE = [
@@ -145,3 +146,11 @@ def test_the_short_messages_reminders_and_nudges_post_never_unfurl():
 def test_text_passed_through_unchanged_is_text_every_rule_leaves_unchanged(text):
     # The quick path (no character any rule acts on) gives what applying every rule gives.
     assert escape(text) == _escaped(text)
+
+
+def test_help_and_an_unknown_word_list_every_subcommand_from_one_template():
+    shown = help_blocks()[0].to_dict()["text"]["text"]
+    unknown = unknown_command_text("cohc", "coach")
+    assert "Did you mean `/scout coach`?" in unknown
+    for word in SUBCOMMANDS:
+        assert f"`/scout {word}" in shown and f"`/scout {word}" in unknown, word
