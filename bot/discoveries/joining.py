@@ -40,9 +40,7 @@ def join_instead(
             return _said(dialogue_id, say("dialogue_earlier_discovery"))
         state = DialogueState.load(dialogue.step, dialogue.answers)
         if state.step != "summary" or (seen is not None and seen != answers_version(state.answers)):
-            return _again(
-                session, rules, who, dialogue_id, state, say("dialogue_outdated_summary"), now
-            )
+            return _again(rules, dialogue_id, state, say("dialogue_outdated_summary"), now)
         result = support_with_answers(
             session=session, discovery_id=discovery_id, team_id=who.team_id,
             scout_user_id=who.user_id, answers=state.answers, source_key=source_key(dialogue_id),
