@@ -219,7 +219,12 @@ class Users(RuleBasedStateMachine):
             asked = self._bot_messages(dm)[-1]
             key, controls = _question_key(asked), message_controls(asked, dm)
             if key == "summary":
-                step = data.draw(st.sampled_from(["submit", "tick", "edit"]), label="at summary")
+                join = [c for c in controls if c.action_id == "dialogue_support"]
+                steps = ["submit", "tick", "edit"] + (["join"] if join else [])
+                step = data.draw(st.sampled_from(steps), label="at summary")
+                if step == "join":  # a look-alike is open: add my account to it instead
+                    self._send("use", join[0], user=person)
+                    return
                 chosen = [c for c in controls if c.action_id == f"dialogue_{SUMMARY[step]}"]
                 if step == "submit":
                     self._send("use", chosen[0], user=person)
