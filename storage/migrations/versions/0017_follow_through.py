@@ -19,6 +19,12 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Create follow_ups and stage_changes with their indexes."""
+    _create_follow_ups()
+    _create_stage_changes()
+
+
+def _create_follow_ups() -> None:
+    """Each actioned route's follow-up: its stage, who is asked, when, and what it realised."""
     op.create_table(
         "follow_ups",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -32,23 +38,17 @@ def upgrade() -> None:
         sa.Column("asked_on", sa.Date(), nullable=True),
         *_realised(),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["discovery_id"],
-            ["discoveries.id"],
-            ondelete="CASCADE",
-            name="fk_follow_ups_discovery_id_discoveries",
-        ),
-        sa.ForeignKeyConstraint(
-            ["route_id"],
-            ["discovery_routes.id"],
-            ondelete="CASCADE",
-            name="fk_follow_ups_route_id_discovery_routes",
-        ),
+        _cascade("follow_ups", "discovery_id", "discoveries"),
+        _cascade("follow_ups", "route_id", "discovery_routes"),
         sa.PrimaryKeyConstraint("id", name="pk_follow_ups"),
         sa.UniqueConstraint("route_id", name="uq_follow_ups_route_id"),
     )
     op.create_index("ix_follow_ups_due_on", "follow_ups", ["due_on"])
     op.create_index("ix_follow_ups_discovery_id", "follow_ups", ["discovery_id"])
+
+
+def _create_stage_changes() -> None:
+    """Every move of a follow-up's stage: who, when, and what they typed for it."""
     op.create_table(
         "stage_changes",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -62,22 +62,19 @@ def upgrade() -> None:
         *_realised(),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["discovery_id"],
-            ["discoveries.id"],
-            ondelete="CASCADE",
-            name="fk_stage_changes_discovery_id_discoveries",
-        ),
-        sa.ForeignKeyConstraint(
-            ["follow_up_id"],
-            ["follow_ups.id"],
-            ondelete="CASCADE",
-            name="fk_stage_changes_follow_up_id_follow_ups",
-        ),
+        _cascade("stage_changes", "discovery_id", "discoveries"),
+        _cascade("stage_changes", "follow_up_id", "follow_ups"),
         sa.PrimaryKeyConstraint("id", name="pk_stage_changes"),
     )
     op.create_index("ix_stage_changes_discovery_id", "stage_changes", ["discovery_id"])
     op.create_index("ix_stage_changes_at", "stage_changes", ["at"])
+
+
+def _cascade(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
+    """A foreign key to target's id, deleted with it, named as the models name it."""
+    return sa.ForeignKeyConstraint(
+        [column], [f"{target}.id"], ondelete="CASCADE", name=f"fk_{table}_{column}_{target}"
+    )
 
 
 def _realised() -> list[sa.Column]:
