@@ -186,8 +186,8 @@ def _cleaned(name: str, vocabulary: set[str], joiners: set[str]) -> str | None:
     words = name.split()
     while words and (fold(words[0]).strip(".") in vocabulary or fold(words[0]) in joiners):
         words = words[1:]
-    while words and fold(words[-1]) in joiners:
-        words = words[:-1]
+    while words and (fold(words[-1]).strip(".") in vocabulary or fold(words[-1]) in joiners):
+        words = words[:-1]  # "Globex CFO wants …": the role is not part of the name
     if not words or re.fullmatch(r"Q\d|[A-Z]\d+", words[0]) or len(" ".join(words)) < 2:
         return None
     return " ".join(words)

@@ -45,6 +45,16 @@ def test_an_unknown_name_is_kept_as_new(text, name):
     assert account(text) == (name, True)
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("Borealis CFO wants to close the books in 2 days.", "Borealis"),
+     ("Quartz Mining CEO asked for audit trails.", "Quartz Mining"),
+     ("Fennel Foods IT needs single sign-on.", "Fennel Foods")],
+)  # fmt: skip
+def test_a_role_written_after_a_new_name_is_not_part_of_it(text, name):
+    assert account(text) == (name, True)
+
+
 def test_no_name_no_account():
     assert account("the customer wants faster closes") == (None, False)
 
