@@ -30,6 +30,11 @@ def keep_opener(answers: Mapping[str, Any]) -> dict[str, Any]:
     return {**answers, EVIDENCE: f"{opener}\n\n{evidence}" if evidence.strip() else opener}
 
 
+def quoted(answers: Mapping[str, Any], words: str) -> dict[str, Any]:
+    """The answers with the customer's words added to the evidence (after what it holds)."""
+    return {**answers, EVIDENCE: _joined(str(answers.get(EVIDENCE) or ""), words.strip())}
+
+
 def _joined(kept: str, story: str) -> str:
     """Story after what is kept, once."""
     if not story or story in kept:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.dialogue import follow_ups
-from bot.dialogue.answer_common import quote
+from bot.dialogue.answer_common import quote, too_long
 from bot.dialogue.answers import Invalid, Parsed, parse_answer, subject, validate_value
 from bot.dialogue.definition import Definition, Kind, Question
 from bot.dialogue.events import (
@@ -34,8 +34,8 @@ from bot.dialogue.events import (
     Summary,
     answers_version,
 )
-from bot.dialogue.evidence import keep_opener, told
-from bot.domain.opener.quality import challenge, challenged_keys, thin_answer
+from bot.dialogue.evidence import EVIDENCE, keep_opener, quoted, told
+from bot.domain.opener.quality import challenge, challenged_keys, in_their_words, thin_answer
 from bot.domain.routing import RoutingRules, facts_of, suggest_routes
 from bot.wording import say
 
@@ -324,7 +324,24 @@ def _at_summary(context: _Context, state: DialogueState, event: Event) -> Step:
         return _ask(DialogueState(last.key, answers), last) if last else _summary(context, answers)
     if isinstance(event, Help):
         return Step(state, (ShowHelp(None),))
+    if isinstance(event, Reply) and _takes_quote(context.definition, event.text):
+        return _quote_added(context, answers, event.text)
     return _noticed(_summary_notice(event), _summary(context, answers))
+
+
+def _takes_quote(definition: Definition, text: str) -> bool:
+    """The customer's words typed at the summary (which asks for them) go to the evidence."""
+    asked = any(question.key == EVIDENCE for question in definition.questions)
+    return asked and in_their_words(text)
+
+
+def _quote_added(context: _Context, answers: dict[str, Any], words: str) -> Step:
+    """The customer's words typed at the summary, added to the evidence if they fit in it."""
+    added = quoted(answers, words)
+    refused = too_long(context.definition.question(EVIDENCE), added[EVIDENCE])
+    if refused is not None:
+        return _noticed(refused.message, _summary(context, answers))
+    return _noticed(say("dialogue_evidence_added"), _summary(context, added))
 
 
 def _summary_notice(event: Event) -> str | None:

@@ -74,6 +74,11 @@ def _in_their_words(evidence: Any, lexicon: Lexicon) -> bool:
     return bool(_QUOTED.search(text) or lexicon.pattern("said_cues").search(fold(text)))
 
 
+def in_their_words(text: str, *, lexicon: Lexicon | None = None) -> bool:
+    """Whether a typed text is the customer's words: quoted, or said to be theirs."""
+    return _in_their_words(text, lexicon or current_lexicon())
+
+
 def has_measure(text: str, lexicon: Lexicon) -> bool:
     """A number, or a word of time, money or risk (or a compound ending in one)."""
     folded = fold(text)

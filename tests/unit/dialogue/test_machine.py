@@ -427,3 +427,30 @@ def test_submit_from_an_outdated_summary_shows_the_current_one_and_sends_nothing
     assert isinstance(outdated.effects[0], Notice) and isinstance(outdated.effects[1], Summary)
     ticked_meanwhile = answers_version(FIT_YES | {"routes": ["sales"]})  # ticking is no change
     assert step(summary, Submit(seen=ticked_meanwhile)).state.step == "submitted"
+
+
+# --- the customer's words at the summary --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "words", ['"We lose a week every month" said their controller', "Their CFO told us: too slow"]
+)
+def test_the_customers_words_typed_at_the_summary_go_into_the_evidence(words):
+    at_summary = summary_of({**SUMMARY_YES.answers, "evidence": "From the QBR"})
+    result = step(at_summary, Reply(words))
+    assert result.state.step == "summary"
+    assert result.state.answers["evidence"] == f"From the QBR\n\n{words}"
+    assert notice(result).startswith("Added to the evidence")
+
+
+def test_other_text_at_the_summary_changes_nothing_and_says_how_to_add_a_quote():
+    result = step(SUMMARY_YES, Reply("looks fine"))
+    assert result.state.answers == SUMMARY_YES.answers
+    assert "in quotes go into the evidence" in notice(result)
+
+
+def test_a_quote_that_would_overflow_the_evidence_is_refused_and_changes_nothing():
+    full = summary_of({**SUMMARY_YES.answers, "evidence": "x" * 19990})
+    result = step(full, Reply('"We lose a week every month," they said'))
+    assert result.state.answers == full.answers
+    assert notice(result).startswith("That's ")
