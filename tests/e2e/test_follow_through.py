@@ -258,3 +258,36 @@ def test_shipped_asks_for_a_web_link_and_the_draft_carries_it(
     assert f"<{link}|example.com>" in str(card)
     note = scout.wait_for("moved it to *Shipped*")
     assert link in str(note["blocks"]) and "Tell the customer?" in note["text"]
+
+
+def test_lost_asks_why_ends_the_follow_up_and_tells_the_scout_without_a_customer_draft(
+    driver, emulator, engine, jobs  # noqa: F811
+):  # fmt: skip
+    due = working_day(5)
+    scout, team, answer = action_sales(driver, emulator, due)
+    assert answer.json == {"response_action": "clear"}
+    assert jobs(f"{due.isoformat()}T10:00")["follow_ups"] == "1 asked"
+    [dm] = wait_until(lambda: follow_up_dms(emulator), what="the follow-up DM")
+    opened = len(emulator.calls_to("views.open"))
+    click(driver, emulator, dm, "Lost", user=SEED.dana)
+    wait_until(lambda: len(emulator.calls_to("views.open")) > opened, what="the reason modal")
+    modal = emulator.modal_stack(SEED.dana)[-1]
+    field = BlockId.STAGE_REASON.value
+    empty = driver.view_submission(user=SEED.dana, view=modal["id"], values={field: {"input": " "}})
+    assert set(empty.json["errors"]) == {BlockId.STAGE_REASON}
+    reason = "Budget moved to <!channel> next year"  # a mention in it must not ping anyone
+    good = driver.view_submission(
+        user=SEED.dana, view=modal["id"], values={field: {"input": reason}}
+    )
+    assert good.json == {"response_action": "clear"}
+
+    team.wait_for_card("Follow-through: *Lost*", SEED.sales)
+    note = scout.wait_for("moved it to *Lost*")
+    assert "Budget moved to" in note["text"] and "<!channel>" not in note["text"]
+    assert "Tell the customer?" not in note["text"]  # nothing was realised
+    with session_scope(engine) as session:
+        [follow] = session.exec(select(FollowUp)).all()
+        lost = session.exec(select(StageChange).where(StageChange.stage == "lost")).one()
+    assert follow.stage == "lost" and follow.due_on is None  # it ends: no more follow-ups
+    assert lost.realised is False and lost.reason == reason
+    assert jobs(f"{(due + timedelta(days=30)).isoformat()}T10:00")["follow_ups"] == "0 asked"
