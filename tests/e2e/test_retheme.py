@@ -114,6 +114,19 @@ def test_an_empty_form_is_refused_on_its_field_and_nothing_changes(driver, emula
     assert stored(engine) == (before, [])
 
 
+def test_a_form_saved_unchanged_stays_open_and_says_nothing_changed(driver, emulator, engine):
+    _scout, _receipt, team = logged(driver, emulator)
+    before, _ = stored(engine)
+    view = themes_form(team, emulator)
+    assert len(ticked(view)) >= 1  # the automatic match: something to leave unchanged
+
+    answer = submit(driver, view, list(reversed(ticked(view))))  # the same themes, reordered
+
+    assert answer.json["response_action"] == "errors"
+    assert "Nothing changed" in answer.json["errors"][BlockId.THEMES.value]
+    assert stored(engine) == (before, [])
+
+
 def test_someone_outside_the_cards_channels_is_refused_privately(driver, emulator, engine):
     _scout, _receipt, team = logged(driver, emulator)
     emulator.workspace.add_user(OUTSIDER, "olly", "Olly Outsider")
