@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.discoveries.export import Window, export_records
+from bot.discoveries.export.options import Window
+from bot.discoveries.export.reading import export_records
 from bot.emulator import SEED
 from bot.rendering.ids import ActionId, BlockId
 from storage.engine import session_scope

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.discoveries.export import Window, export_records
+from bot.discoveries.export.options import Window
+from bot.discoveries.export.reading import export_records
 from bot.domain.money import current_money
 from bot.emulator import SEED
 from bot.rendering.ids import BlockId, Command
