@@ -19,7 +19,8 @@ from sqlalchemy import Engine
 
 from bot.api.cursor import BadParameter, Cursor
 from bot.api.http import Reply, bearer_token_matches, unauthorized
-from bot.discoveries.export import ExportError, Window, export_records, export_request
+from bot.discoveries.export.options import ExportError, Window, export_request
+from bot.discoveries.export.reading import export_records
 
 log = logging.getLogger(__name__)
 PATH = "/api/v1/discoveries"

@@ -220,7 +220,8 @@ def _add_export(commands) -> None:
 
 def _export(args: argparse.Namespace, settings: Settings) -> None:
     from bot.cli.runtime import prepare_database
-    from bot.discoveries.export import export_request, run_export
+    from bot.discoveries.export.options import export_request
+    from bot.discoveries.export.run import run_export
 
     logging.getLogger().setLevel(args.log_level or "WARNING")  # stderr: the summary line only
     options = {"since": args.since, "until": args.until, "output": args.output}

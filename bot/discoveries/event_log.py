@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from bot.discoveries.export import current_record
+from bot.discoveries.export.reading import current_record
 from bot.domain.events import DomainEvent, event_data
 from storage.queries import record_event
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
@@ -23,7 +24,7 @@ from bot.dialogue.events import (
 )
 from bot.dialogue.sessions import recent_accounts
 from bot.dialogue.turns import Turn, Who, take_turn
-from bot.discoveries.joining import join_instead
+from bot.discoveries.joining import join_instead, joined_discovery
 from bot.discoveries.supporters import find_lookalike
 from bot.domain.supporters import Candidate
 from bot.listeners.support import (
@@ -37,7 +38,7 @@ from bot.listeners.support import (
 )
 from bot.rendering.dialogue import answered_blocks, answered_message, answered_then
 from bot.rendering.ids import ActionId, parse_action_value
-from bot.rendering.supporters import parse_offer
+from bot.rendering.supporters import joined_summary_message, parse_offer
 from bot.rendering.text import NO_UNFURL
 from bot.rendering.turns import effect_messages
 from bot.wording import say
@@ -136,15 +137,32 @@ def say_submitted(body: dict, context: BoltContext, client: WebClient, turn: Tur
 
 @after_ack
 def handle_join(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
-    """"Add my account to this one": the look-alike discovery gains the scout's account."""
+    """The summary's "Add my account to this one": the look-alike gains the scout's account."""
     dialogue_id, _key, value = parse_action_value(action["value"])
     discovery_id, seen = parse_offer(value)
     app = services(context)
+    who = _who(context)
     turn = join_instead(
-        engine=app.engine, rules=app.rules, who=_who(context), dialogue_id=dialogue_id,
+        engine=app.engine, rules=app.rules, who=who, dialogue_id=dialogue_id,
         discovery_id=discovery_id, seen=seen or None, now=request_time(context),
     )  # fmt: skip
+    if _show_joined(client, body, app, who, dialogue_id) and not turn.stale:
+        turn = replace(turn, effects=())  # joined just now: the summary said it (a repeat is told)
     _say(client, context, body["container"]["channel_id"], turn)
+
+
+def _show_joined(client: WebClient, body: dict, app: Services, who: Who, dialogue_id: int) -> bool:
+    """Redraw the clicked summary as joined, if the dialogue joined a discovery: what happened,
+    the answers, and no buttons left to click in vain."""
+    joined = joined_discovery(engine=app.engine, who=who, dialogue_id=dialogue_id)
+    if joined is None:
+        return False
+    summary = joined_summary_message(
+        body.get("message") or {}, discovery_id=joined.discovery_id, account=joined.account
+    )
+    container = body["container"]
+    client.chat_update(channel=container["channel_id"], ts=container["message_ts"], **summary)
+    return True
 
 
 @after_ack

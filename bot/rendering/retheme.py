@@ -62,11 +62,22 @@ def retheme_form(view: dict) -> tuple[int, str | None, list[str]]:
 
 
 def themes_from_modal(view: dict) -> tuple[list[str] | None, dict[str, str]]:
-    """The themes picked, or the error to show on the field (none picked)."""
+    """The themes picked, or the error to show on the field: none picked, or the very themes
+    the form showed (Save then changes nothing: the form stays open and says so)."""
     picked = submitted_fields(view).get(BlockId.THEMES.value)
     if not isinstance(picked, list) or not picked:
         return None, {BlockId.THEMES.value: say("retheme_pick_one")}
+    if set(picked) == _shown_themes(view):
+        return None, {BlockId.THEMES.value: say("retheme_unchanged")}
     return list(dict.fromkeys(picked)), {}
+
+
+def _shown_themes(view: dict) -> set[str] | None:
+    """The themes the form showed ticked; None for a form that cannot be read (refused later)."""
+    try:
+        return set(retheme_form(view)[2])
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def retheme_refusal(

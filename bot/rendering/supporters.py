@@ -87,6 +87,26 @@ def parse_offer(value: str) -> tuple[int, str]:
     return int(discovery_id), version
 
 
+def joined_summary_message(summary: dict, *, discovery_id: int, account: str) -> dict[str, Any]:
+    """The summary once the scout's account joined a look-alike: what happened on top, the
+    answers as they read (each row without its Edit), and no control left to click."""
+    text = say("supporter_added", discovery_id=discovery_id, account=account)
+    mark = f":white_check_mark: {escape(shorten(text, SECTION_LIMIT - 30))}"
+    head = SectionBlock(text=MarkdownTextObject(text=mark))
+    rows = [_without_edit(b) for b in summary.get("blocks") or [] if _is_answer_row(b)]
+    return {"text": shorten(text, SECTION_LIMIT), "blocks": [head.to_dict(), *rows]}
+
+
+def _is_answer_row(block: dict) -> bool:
+    """A summary row: an answer with its Edit button beside it."""
+    accessory = block.get("accessory") or {}
+    return block.get("type") == "section" and accessory.get("action_id") == ActionId.DIALOGUE_EDIT
+
+
+def _without_edit(block: dict) -> dict:
+    return {key: value for key, value in block.items() if key != "accessory"}
+
+
 def supporter_receipt_message(
     *, account: str, discovery_id: int, discovery_account: str, places: list[str]
 ) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 from sqlmodel import select
 
-from bot.discoveries.export import Window, export_records
+from bot.discoveries.export.options import Window
+from bot.discoveries.export.reading import export_records
 from bot.emulator import SEED
 from storage.engine import session_scope
 from storage.models import Account, Discovery

@@ -11,7 +11,7 @@ from decimal import Decimal
 from sqlmodel import select
 
 from bot.cli.terminal import find_button
-from bot.discoveries.export import current_record
+from bot.discoveries.export.reading import current_record
 from bot.domain.money import current_money
 from bot.emulator import SEED, SlackDriver, SlackEmulator
 from bot.rendering.ids import BlockId

@@ -3,7 +3,8 @@ it), the summary shows the score and the one thing to add, and the export carrie
 
 from sqlmodel import select
 
-from bot.discoveries.export import Window, export_records
+from bot.discoveries.export.options import Window
+from bot.discoveries.export.reading import export_records
 from bot.emulator import SEED
 from storage.engine import session_scope
 from storage.models import Discovery

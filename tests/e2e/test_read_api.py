@@ -16,7 +16,8 @@ import pytest
 
 from bot.cli.runtime import Components, web_app
 from bot.cli.sample import add_sample_history
-from bot.discoveries.export import Window, export_records, export_request
+from bot.discoveries.export.options import Window, export_request
+from bot.discoveries.export.reading import export_records
 from bot.domain.themes import load_network
 from bot.emulator import SEED
 from bot.web import LocalServer

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from bot.discoveries.export import Window, export_records
+from bot.discoveries.export.options import Window
+from bot.discoveries.export.reading import export_records
 from bot.emulator import SEED
 from bot.rendering.ids import ActionId, BlockId
 from storage.engine import session_scope
@@ -111,6 +112,19 @@ def test_an_empty_form_is_refused_on_its_field_and_nothing_changes(driver, emula
 
     assert answer.json["response_action"] == "errors"
     assert "at least one theme" in answer.json["errors"][BlockId.THEMES.value]
+    assert stored(engine) == (before, [])
+
+
+def test_a_form_saved_unchanged_stays_open_and_says_nothing_changed(driver, emulator, engine):
+    _scout, _receipt, team = logged(driver, emulator)
+    before, _ = stored(engine)
+    view = themes_form(team, emulator)
+    assert len(ticked(view)) >= 1  # the automatic match: something to leave unchanged
+
+    answer = submit(driver, view, list(reversed(ticked(view))))  # the same themes, reordered
+
+    assert answer.json["response_action"] == "errors"
+    assert "Nothing changed" in answer.json["errors"][BlockId.THEMES.value]
     assert stored(engine) == (before, [])
 
 

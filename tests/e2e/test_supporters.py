@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from bot.discoveries.export import Window, export_records
+from bot.discoveries.export.options import Window
+from bot.discoveries.export.reading import export_records
 from bot.domain.money import current_money
 from bot.emulator import SEED
 from bot.rendering.ids import BlockId, Command
@@ -72,6 +73,21 @@ def test_a_look_alike_joins_the_open_discovery_instead_of_a_second_card(driver, 
         ).one()
     assert (supporter.account, supporter.scout_user_id) == ("Initech", SEED.sally)
     assert supporter.value_base == 300000 and dialogue.status == DialogueStatus.SUBMITTED
+
+
+def test_the_summary_joined_shows_what_happened_and_no_controls_left(driver, emulator):
+    logged(driver, emulator)
+    second = look_alike(driver, emulator)
+    summary = second.last()
+
+    second.click("Add my account to this one", expect="now counts", message=summary)
+
+    now = next(m for m in second.bot_messages() if m["ts"] == summary["ts"])
+    assert "now counts for discovery #1 at Globex" in str(now)
+    assert "Initech" in str(now)  # the answers the scout gave stay readable
+    assert not [b for b in now["blocks"] if b["type"] == "actions" or "accessory" in b]
+    said = [m for m in second.bot_messages() if "now counts for discovery #1" in str(m)]
+    assert len(said) == 1  # said once, on the summary: not again in a message of its own
 
 
 CLICKS = {  # the first click, then the other button on the same (now stale) summary

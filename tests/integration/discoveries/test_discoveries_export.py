@@ -14,7 +14,9 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from bot.cli import main
-from bot.discoveries.export import FIELDS, HISTORY_FIELDS, ROUTE_FIELDS, Window, export_records
+from bot.discoveries.export.options import Window
+from bot.discoveries.export.reading import export_records
+from bot.discoveries.export.records import FIELDS, HISTORY_FIELDS, ROUTE_FIELDS
 from storage.engine import session_scope
 from storage.enums import DiscoverySource, DiscoveryStatus, Fit, Persona, ValueBand
 from storage.models import Account, Discovery, DiscoveryRoute, StatusChange

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from bot.discoveries.edits import edit_discovery
-from bot.discoveries.export import Window, export_records
+from bot.discoveries.export.options import Window
+from bot.discoveries.export.reading import export_records
 from bot.discoveries.service import submit_discovery
 from bot.domain.themes import load_network
 from storage.engine import create_engine_for, session_scope
