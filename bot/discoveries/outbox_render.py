@@ -29,8 +29,9 @@ from bot.domain.themes import ValueNetwork
 from bot.effects import follow_through
 from bot.effects.slack import SUPPORTER_RECEIPT
 from bot.rendering.accounts import convergence_message, owner_alert_message, radar_message
-from bot.rendering.cards import discovery_card, link_as
+from bot.rendering.cards import discovery_card
 from bot.rendering.delivery import channel_blocked_message, resumed_message, waiting_message
+from bot.rendering.links import link_as
 from bot.rendering.receipts import receipt_message
 from bot.rendering.status import status_reply_message
 from bot.rendering.supporters import supporter_receipt_message

@@ -21,9 +21,9 @@ from bot.listeners.support import (
     services,
     tell_privately,
 )
-from bot.rendering.cards import and_list
 from bot.rendering.ids import ActionId, Command
 from bot.rendering.lookups import Labels, account_message, band_label, search_message
+from bot.rendering.prose import and_list
 from bot.rendering.text import Mrkdwn, escape, render
 from bot.search.find import SHOWN, find_discoveries
 

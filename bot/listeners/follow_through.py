@@ -16,7 +16,7 @@ from bot.listeners.support import (
     services,
     tell_privately,
 )
-from bot.rendering.cards import stage_label
+from bot.rendering.card_status import stage_label
 from bot.rendering.follow_through import (
     FIELD,
     StageRef,

@@ -17,6 +17,9 @@ def answer_themes(command: dict, context: BoltContext, respond: Respond) -> None
         return
     app = services(context)
     reply = themes_reply(
-        engine=app.engine, network=app.rules.network, argument=asked.story, now=request_time(context)
+        engine=app.engine,
+        network=app.rules.network,
+        argument=asked.story,
+        now=request_time(context),
     )
     respond(response_type="ephemeral", text=reply.text, blocks=reply.blocks)

@@ -14,8 +14,10 @@ from slack_sdk.models.blocks import (
 
 from bot.dialogue.answers import show_date
 from bot.domain.views import DiscoveryView
-from bot.rendering.cards import SECTION_LIMIT, and_list, dicts, link_as
+from bot.rendering.fitting import SECTION_LIMIT, dicts
 from bot.rendering.ids import ActionId
+from bot.rendering.links import link_as
+from bot.rendering.prose import and_list
 from bot.rendering.text import NO_UNFURL, Mrkdwn, escape_within, render, shorten
 from bot.wording import say
 

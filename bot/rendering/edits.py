@@ -10,7 +10,7 @@ from slack_sdk.models.views import View
 
 from bot.dialogue.definition import Definition
 from bot.domain.lifecycle import ChangeResult
-from bot.rendering.cards import SECTION_LIMIT, fitted
+from bot.rendering.fitting import SECTION_LIMIT, fitted
 from bot.rendering.ids import CallbackId
 from bot.rendering.modal import answers_modal
 from bot.rendering.text import Mrkdwn, escape, render

@@ -22,10 +22,11 @@ from slack_sdk.models.views import View
 from bot.dialogue.answer_common import format_amount
 from bot.domain.money import current_money
 from bot.domain.stage_input import REASON_LIMIT, URL_LIMIT, read_amount, read_link
-from bot.rendering.cards import NO_UNFURL, dicts, link_to
+from bot.rendering.fitting import dicts
 from bot.rendering.ids import ActionId, BlockId, CallbackId
+from bot.rendering.links import link_to
 from bot.rendering.modal import submitted_fields
-from bot.rendering.text import Mrkdwn, escape, escape_within
+from bot.rendering.text import NO_UNFURL, Mrkdwn, escape, escape_within
 from bot.wording import say
 
 INPUT = ActionId.MODAL_INPUT.value

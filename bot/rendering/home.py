@@ -19,10 +19,10 @@ from bot.domain.accounts import OwnerHome
 from bot.domain.views import DiscoveryView, RouteView, ScoutFigures, answers_of
 from bot.domain.workspace import WorkspaceConfig
 from bot.rendering.answers import brief_line
-from bot.rendering.cards import link_labelled
 from bot.rendering.config import config_blocks
 from bot.rendering.home_accounts import owned_accounts_blocks
 from bot.rendering.ids import ActionId
+from bot.rendering.links import link_as
 from bot.rendering.text import Mrkdwn, escape_within, render
 from bot.wording import say
 
@@ -116,7 +116,7 @@ def _row(discovery: DiscoveryView, routes: list[RouteView], link: str | None) ->
 
 def link_to_thread(url: str | None) -> str | None:
     """The receipt's thread, where each change was told to the scout."""
-    return link_labelled(url, say("home_whole_story"))
+    return link_as(url, say("home_whole_story"))
 
 
 def _paging(page: int, has_more: bool) -> list[ButtonElement]:

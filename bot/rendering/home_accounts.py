@@ -11,8 +11,9 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.domain.accounts import OwnerHome
-from bot.rendering.cards import SECTION_LIMIT, link_as
+from bot.rendering.fitting import SECTION_LIMIT
 from bot.rendering.ids import ActionId
+from bot.rendering.links import link_as
 from bot.rendering.text import render, shorten
 from bot.wording import say
 

@@ -19,8 +19,9 @@ from bot.dialogue.definition import Definition
 from bot.domain.accounts import AccountPicture
 from bot.domain.money import current_money
 from bot.domain.views import DiscoveryView, RouteView
-from bot.rendering.cards import SECTION_LIMIT, dicts, link_as
+from bot.rendering.fitting import SECTION_LIMIT, dicts
 from bot.rendering.home import status_shown
+from bot.rendering.links import link_as
 from bot.rendering.text import NO_UNFURL, Mrkdwn, escape_within, render, shorten
 from bot.wording import say
 

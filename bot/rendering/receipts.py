@@ -16,8 +16,10 @@ from slack_sdk.models.blocks import (
 from bot.dialogue.definition import current_definition
 from bot.domain.views import DiscoveryView, answers_of
 from bot.rendering.answers import brief_line
-from bot.rendering.cards import SECTION_LIMIT, and_list, dicts, fitted, link_as
+from bot.rendering.fitting import SECTION_LIMIT, dicts, fitted
 from bot.rendering.ids import ActionId
+from bot.rendering.links import link_as
+from bot.rendering.prose import and_list
 from bot.rendering.text import NO_UNFURL, Mrkdwn, render
 from bot.wording import say
 from storage.enums import DiscoveryStatus

@@ -14,7 +14,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.rendering.cards import SECTION_LIMIT, clip, fitted
+from bot.rendering.fitting import SECTION_LIMIT, clip, fitted
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.modal import submitted_fields
 from bot.rendering.text import Mrkdwn, escape, render

@@ -22,10 +22,12 @@ from slack_sdk.models.views import View
 from bot.domain.decline import DeclineReasons, current_reasons
 from bot.domain.lifecycle import NOTE_LIMIT, OUTCOME_LABELS, ChangeResult, RerouteRefused, Why
 from bot.domain.views import ChangeView
-from bot.rendering.cards import NO_UNFURL, SECTION_LIMIT, URL_LIMIT, fitted, status_text
+from bot.rendering.card_status import status_text
+from bot.rendering.fitting import SECTION_LIMIT, fitted
 from bot.rendering.ids import ActionId, BlockId, CallbackId
+from bot.rendering.links import URL_LIMIT
 from bot.rendering.modal import submitted_fields
-from bot.rendering.text import Mrkdwn, escape, render
+from bot.rendering.text import NO_UNFURL, Mrkdwn, escape, render
 from bot.routes import Route, current_routes
 from bot.wording import say
 from storage.enums import DiscoveryStatus

@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import ButtonElement, MarkdownTextObject, SectionBl
 
 from bot.domain.added_themes import AddedTheme
 from bot.domain.theme_suggestions import Suggestion
-from bot.rendering.cards import SECTION_LIMIT, clip
+from bot.rendering.fitting import SECTION_LIMIT, clip
 from bot.rendering.ids import ActionId
 from bot.rendering.text import Mrkdwn, escape, render, shorten
 from bot.wording import say

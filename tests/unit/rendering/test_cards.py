@@ -14,7 +14,9 @@ from slack_sdk.models.blocks import Block
 
 from bot.dialogue.definition import Choice, Definition, load_definition
 from bot.domain.similarity import Convergence, Related, RelatedDiscovery
-from bot.rendering.cards import clip, discovery_card, ordinal
+from bot.rendering.cards import discovery_card
+from bot.rendering.fitting import clip
+from bot.rendering.prose import ordinal
 from bot.rendering.receipts import receipt_message
 from storage.models import Discovery, DiscoveryRoute
 

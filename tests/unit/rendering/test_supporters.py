@@ -5,9 +5,17 @@ from decimal import Decimal
 import pytest
 
 from bot.domain.supporters import Backing, Candidate, Support
+from bot.emulator.blockkit import check_message
+from bot.rendering.dialogue import summary_message
 from bot.rendering.ids import ActionId, BlockId
 from bot.rendering.merge import merge_modal, other_from_modal
-from bot.rendering.supporters import offer_blocks, parse_offer, support_blocks
+from bot.rendering.supporters import (
+    joined_summary_message,
+    offer_blocks,
+    parse_offer,
+    support_blocks,
+)
+from tests.unit.rendering.test_dialogue_messages import DEFINITION, TEXTS, as_params, huge_answers
 
 
 def text_of(blocks) -> str:
@@ -49,3 +57,21 @@ def test_the_merge_modal_lists_look_alikes_as_hints():
     view = merge_modal(discovery_id=1, account="Globex", origin="C0PRODUCT",
                        lookalikes=[Candidate(2, "Initech", "Onboard stores fast")])  # fmt: skip
     assert "#2 Initech" in str(view.to_dict()) and '"origin": "C0PRODUCT"' in view.private_metadata
+
+
+@pytest.mark.parametrize("kind", TEXTS)
+def test_a_joined_summary_keeps_the_answers_drops_every_control_and_stays_valid(kind):
+    lookalike = Candidate(12, "Globex", TEXTS[kind])
+    summary = as_params(
+        summary_message(
+            DEFINITION, huge_answers(TEXTS[kind]), [], dialogue_id=7, lookalike=lookalike
+        )
+    )
+
+    joined = joined_summary_message(summary, discovery_id=12, account=TEXTS[kind][:200])
+
+    check_message(joined)  # raises as Slack would on anything it refuses
+    rows = [b for b in summary["blocks"] if "accessory" in b]
+    assert len(rows) == len(DEFINITION.questions) and len(joined["blocks"]) == 1 + len(rows)
+    assert not [b for b in joined["blocks"] if b["type"] == "actions" or "accessory" in b]
+    assert "now counts for discovery #12" in joined["text"]

@@ -83,7 +83,7 @@ def test_broadcast_words_cannot_notify_even_unbracketed():
 
 
 def test_the_apps_own_mrkdwn_and_links_are_left_alone():
-    from bot.rendering.cards import link_to
+    from bot.rendering.links import link_to
 
     assert escape(Mrkdwn("*bold* <https://a.example|a>")) == "*bold* <https://a.example|a>"
     assert (
