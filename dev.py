@@ -117,7 +117,11 @@ def parallel(args: list[str]) -> list[str]:
     chosen = ("-n", "--numprocesses", "--dist", "--pdb", "--trace")
     if any(arg.startswith(chosen) or arg.endswith("no:xdist") for arg in args):
         return []
-    return ["-n", WORKERS, "--dist", "load"]  # load deals the slow first tests round
+    # Deal the tests one at a time (each worker holds two): the slow ones come first
+    # (tests/conftest.py) and go round the workers. By default `load` hands each worker a
+    # block of a twelfth of the suite at once, so the first worker got every slow test and
+    # ended alone.
+    return ["-n", WORKERS, "--dist", "load", "--maxschedchunk", "1"]
 
 
 def timed(phases: dict[str, float], name: str, work: list[object] | Callable, **options) -> int:

@@ -14,6 +14,10 @@ from typing import Any
 import yaml
 
 _chosen: Path | None = None  # None: the copy shipped in this package
+# libyaml's parser where PyYAML was built with it: the same safe loading, about eight times
+# faster than the pure-Python one (value_network.yaml and opener.yaml took 0.12 s and 0.16 s
+# each time a process, or a test, built the app).
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def use_directory(directory: Path | None) -> None:
@@ -61,6 +65,11 @@ def load_list(
     return data[key], source
 
 
+def parse(text: str) -> Any:
+    """YAML text read safely (plain data only), as yaml.safe_load reads it."""
+    return yaml.load(text, Loader=_SAFE_LOADER)
+
+
 def load_mapping(name: str, *, path: Path | None, error: type[Exception]) -> tuple[Any, str]:
     """A prompt file (or the file at `path`) read as YAML, and its name."""
     source = str(path) if path else source_name(name)
@@ -69,7 +78,7 @@ def load_mapping(name: str, *, path: Path | None, error: type[Exception]) -> tup
     except OSError as problem:
         raise error(f"{source}: cannot be read ({problem.strerror or problem})") from None
     try:
-        data = yaml.safe_load(text)
+        data = parse(text)
     except yaml.YAMLError as problem:
         raise error(f"{source}: not valid YAML: {_one_line(problem)}") from None
     return data, source

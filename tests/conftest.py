@@ -32,6 +32,7 @@ from bot.domain.themes import DEFAULT_LANGUAGES, use_languages
 from storage.engine import create_engine_for
 from storage.migrate import upgrade
 from storage.models import metadata
+from tests.model.reach import Walks
 from tests.postgres import PostgresServer, PostgresUnavailable, SharedServer
 from tests.postgres_databases import ReusableDatabase, drop_database
 
@@ -64,6 +65,7 @@ def pytest_configure(config: pytest.Config) -> None:
     workerinput = getattr(config, "workerinput", None)
     if workerinput is None:
         config.stash[_SERVER] = SharedServer.create()
+        config.pluginmanager.register(Walks(), "valuescout-model-walks")
     else:
         config.stash[_SERVER] = SharedServer(Path(workerinput[_WORKER_INPUT]))
 
@@ -83,7 +85,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Start the tests that take seconds each first, the longest kind first, so that under
-    xdist (--dist load deals the first ones round) none starts last and keeps the others
+    xdist (dev.py deals them round one at a time) none starts last and keeps the others
     waiting. A stable sort after pytest's own: the rest keep their order."""
     items.sort(key=_slow_rank)
     for item in items:

@@ -5,7 +5,9 @@ tab, use any control the bot rendered (found in the blocks, stale ones included)
 submit or close any modal, repeat a request, let time pass, restart the process. After
 every step the world settles and the invariants must hold.
 
-CI runs a bounded walk with a fixed seed. `python3 dev.py test --deep` (VALUESCOUT_DEEP=1)
+CI runs eight bounded walks, each a test of its own with a fixed seed (so xdist spreads them
+over its workers); once all have passed, the run checks that together they used every control
+id the app renders (tests/model/reach.py). `python3 dev.py test --deep` (VALUESCOUT_DEEP=1)
 walks much longer from a random seed and prints it; VALUESCOUT_MODEL_SEED=N replays one.
 """
 
@@ -18,9 +20,11 @@ from datetime import date, datetime, time, timedelta
 from typing import ClassVar
 
 import hypothesis.strategies as st
-from hypothesis import HealthCheck, Phase, seed, settings
+import pytest
+from hypothesis import HealthCheck, assume, seed, settings
 from hypothesis.stateful import (
     RuleBasedStateMachine,
+    initialize,
     invariant,
     precondition,
     rule,
@@ -35,10 +39,12 @@ from bot.emulator.driver import DriverResponse
 from bot.rendering.ids import ActionId, BlockId, CallbackId, Command
 from storage.engine import session_scope
 from storage.models import FollowUp, StatusChange
-from tests.model import invariants
+from tests.model import invariants, reach
 from tests.model.world import World, load_rules_once
 
 DEEP = os.environ.get("VALUESCOUT_DEEP") == "1"
+FIRST_SEED = 20261202  # CI's walks have the seeds FIRST_SEED, FIRST_SEED + 1, ...
+WALKS, STEPS = 8, 100  # in CI: eight walks of 100 steps (deep: one test of 100 walks of 150)
 PEOPLE = [SEED.scout, SEED.sally, SEED.dana, SEED.admin, SEED.coach]
 ROOMS = [SEED.sales, SEED.marketing, SEED.product, SEED.coaches, SEED.general]
 REMEMBERED = 40  # controls seen earlier, kept to be clicked when stale
@@ -115,16 +121,25 @@ class Users(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.world = World.start(
-            template=self.template, directory=Users.directory_factory(), rules=load_rules_once()
-        )
+        self.world: World | None = None
         self.responses: list[DriverResponse] = []
         self.calls_checked = 0
         self.remembered: list[tuple[str | None, Control]] = []
         self.last_request: tuple | None = None
 
     def teardown(self) -> None:
-        self.world.stop()
+        if self.world is not None:
+            self.world.stop()
+
+    @initialize(walk=st.integers(0, 2**16))
+    def open_the_workspace(self, walk: int) -> None:
+        """Start the world. Hypothesis tries its simplest walk first (the first rule's simplest
+        step, over and over); each walk here is to be a random one, so that one is passed over
+        before anything starts."""
+        assume(walk != 0)
+        self.world = World.start(
+            template=self.template, directory=Users.directory_factory(), rules=load_rules_once()
+        )
 
     # -- what people do ---------------------------------------------------------------
 
@@ -593,7 +608,6 @@ class Users(RuleBasedStateMachine):
         return stack[-1] if stack else None
 
 
-PHASES = (Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink)
 KEEP = object()  # leave the field as the modal was opened
 
 
@@ -622,10 +636,9 @@ def _ids_in(name: str, args: tuple, kwargs: dict, emulator) -> set[str]:
     return set()
 
 
-def unreached() -> set[str]:
-    """Ids the app renders that no walk used: dead to the model, so untested."""
-    rendered = {*ActionId, *CallbackId} - {ActionId.MODAL_INPUT}
-    return {str(i) for i in rendered} - Users.reached
+def rendered_ids() -> set[str]:
+    """The action and callback ids the app renders: each must be used by some walk."""
+    return {str(i) for i in {*ActionId, *CallbackId} - {ActionId.MODAL_INPUT}}
 
 
 def _question_key(message: dict) -> str | None:
@@ -656,33 +669,43 @@ def _answer_for(field) -> st.SearchStrategy:
     return st.one_of(sensible, st.just(KEEP), st.sampled_from(SAYINGS), st.text(max_size=40), empty)
 
 
-def walk_settings() -> tuple[settings, int]:
-    """A bounded walk with a fixed seed in CI; a long one with a random seed when deep."""
+def walk_seeds() -> list[int]:
+    """One seed per walk test: CI's fixed ones, a chosen one to replay, or a random one (deep)."""
     chosen = os.environ.get("VALUESCOUT_MODEL_SEED")
-    walk_seed = int(chosen) if chosen else (random.randrange(2**32) if DEEP else 20261202)
-    examples, steps = (100, 150) if DEEP else (8, 100)
-    examples = int(os.environ.get("VALUESCOUT_MODEL_EXAMPLES", examples))
-    return (
-        settings(
-            max_examples=examples,
-            stateful_step_count=steps,
-            deadline=None,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-            print_blob=True,
-        ),
-        walk_seed,
+    if chosen:
+        return [int(chosen)]
+    return [random.randrange(2**32)] if DEEP else [FIRST_SEED + walk for walk in range(WALKS)]
+
+
+def walk_settings() -> settings:
+    """One walk per test in CI (xdist spreads them); a hundred longer ones when deep."""
+    examples, steps = (100, 150) if DEEP else (1, STEPS)
+    return settings(
+        max_examples=int(os.environ.get("VALUESCOUT_MODEL_EXAMPLES", examples)),
+        stateful_step_count=steps + 1,  # the first step opens the workspace
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=True,
     )
 
 
-def test_people_using_every_path_never_meet_a_crash_or_a_lie(sqlite_template, tmp_path_factory):
-    """The model walk: every rule, every invariant, after every step."""
+SEEDS = walk_seeds()
+
+
+@pytest.mark.parametrize("walk_seed", SEEDS, ids=[f"walk{n}" for n in range(1, len(SEEDS) + 1)])
+def test_people_using_every_path_never_meet_a_crash_or_a_lie(
+    walk_seed: int, sqlite_template: str, tmp_path_factory, request: pytest.FixtureRequest
+) -> None:
+    """A model walk: every rule, every invariant, after every step. What it used is reported
+    for the run's check that the walks together use every control (tests/model/reach.py)."""
     Users.template = sqlite_template
     Users.directory_factory = lambda: tmp_path_factory.mktemp("walk")
-    walk, walk_seed = walk_settings()
-    print(f"model walk seed {walk_seed}: replay with VALUESCOUT_MODEL_SEED={walk_seed}")
+    Users.reached, Users.seen = set(), Counter()
+    replay = "python3 dev.py test --deep" if DEEP else "python3 dev.py test tests/model"
+    print(f"model walk seed {walk_seed}: replay with VALUESCOUT_MODEL_SEED={walk_seed} {replay}")
     try:
-        run_state_machine_as_test(seed(walk_seed)(lambda: Users()), settings=walk)
+        run_state_machine_as_test(seed(walk_seed)(Users), settings=walk_settings())
     finally:
         print("model walk:", ", ".join(f"{k}: {v}" for k, v in sorted(Users.seen.items())))
-    assert not unreached(), f"no walk used {sorted(unreached())}: add a rule that reaches them"
+    reach.record(request.node, walks=len(SEEDS), reached=Users.reached, rendered=rendered_ids())

@@ -10,8 +10,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 import prompts
 
 FILE = "opener.yaml"
@@ -97,7 +95,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
     data, source = prompts.load_mapping(FILE, path=path, error=LexiconError)
     if not isinstance(data, dict):
         raise LexiconError(f"{source}: expected a mapping of word lists")
-    shipped = yaml.safe_load(prompts.packaged(FILE))
+    shipped = prompts.parse(prompts.packaged(FILE))
     for key, value in shipped.items():
         if key not in data:
             raise LexiconError(f"{source}: {key}: missing (the shipped file has it)")
