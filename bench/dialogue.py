@@ -342,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     begun = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="valuescout-bench-") as tmp:
         workdir = Path(tmp)
-        if args.only != "http":
+        if args.only in (None, "inproc"):
             lines += _part_one_lines(args, workdir, canned)
         if args.only != "inproc":
             lines += _part_two_lines(args, workdir, canned)
@@ -362,7 +362,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
                         "(0: skip it)")  # fmt: skip
     parser.add_argument("--workers", type=int, default=2, help="Gunicorn workers")
     parser.add_argument("--no-gunicorn", action="store_true", help="part 2 on LocalServer only")
-    parser.add_argument("--only", choices=("inproc", "http"), help="run one part")
+    parser.add_argument("--only", choices=("inproc", "http", "gunicorn"),
+                        help="run one part (gunicorn: part 2 under Gunicorn only)")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="~20 s: 15 dialogues, 4 s loads")
     args = parser.parse_args(argv)
     if args.quick:
@@ -394,11 +395,13 @@ def _part_two_lines(args: argparse.Namespace, workdir: Path, canned: Canned) -> 
             scout = Scout(SEED.scout, InProcessDriver(wsgi, emulator), emulator,
                           Inbox(emulator), bare=False, canned=canned)  # fmt: skip
             scout.dialogue([])
-    loads = [part_two_local(args.scouts, args.duration, workdir, canned)]
-    if not args.quick:
+    loads = []
+    if args.only != "gunicorn":
+        loads.append(part_two_local(args.scouts, args.duration, workdir, canned))
+    if not args.quick and args.only != "gunicorn":
         loads.append(part_two_local(args.scouts, args.duration, workdir, canned,
                                     WideLocalServer, "LocalServer/128"))  # fmt: skip
-    if args.think:
+    if args.think and args.only != "gunicorn":
         paced = f"LocalServer think {args.think:g}s"
         loads.append(part_two_local(args.scouts, args.duration, workdir, canned,
                                     name=paced, think=args.think))  # fmt: skip
