@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -42,10 +41,8 @@ if str(ROOT) not in sys.path:  # `python bench/dialogue.py` puts bench/, not the
 
 from wsgiref.simple_server import make_server  # noqa: E402
 
-from slack_bolt import App  # noqa: E402
-
+from bench.dialogue_bare import REPLIES_ENV, bare_wsgi, bench_env, write_replies  # noqa: E402
 from bench.dialogue_harness import (  # noqa: E402
-    BARE_REPLY,
     HEADER,
     HOST,
     NOTES,
@@ -61,34 +58,18 @@ from bench.dialogue_harness import (  # noqa: E402
     ack_by_kind,
     compare,
     per_step,
+    worst_ratio,
 )
 from bot import web  # noqa: E402
 from bot.bootstrap import load_settings  # noqa: E402
 from bot.cli.runtime import compose, prepare_database  # noqa: E402
 from bot.emulator import SEED, SlackEmulator  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.slack_client import build_web_client  # noqa: E402
 from bot.web import EVENTS_PATH, LocalServer, WSGIApp, build_wsgi_app  # noqa: E402
-from storage.engine import create_engine_for  # noqa: E402
+
+BARES = (("text", False), ("blocks", True))  # the baselines: (name, posts the app's blocks)
 
 # -- settings, apps, servers ---------------------------------------------------------------
-
-
-def bench_env(api_url: str, database_url: str) -> dict[str, str]:
-    """The app's settings as environment variables (as tests/e2e/conftest.e2e_settings)."""
-    return {
-        "SLACK_BOT_TOKEN": SEED.bot_token,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_APP_TOKEN": "",
-        "SLACK_API_URL": api_url,
-        "DATABASE_URL": database_url,
-        "VALUESCOUT_SALES_CHANNEL": SEED.sales,
-        "VALUESCOUT_MARKETING_CHANNEL": SEED.marketing,
-        "VALUESCOUT_PRODUCT_CHANNEL": SEED.product,
-        "VALUESCOUT_COACH_CHANNEL": SEED.coaches,
-        "VALUESCOUT_ADMINS": SEED.admin,
-        "VALUESCOUT_TIMEZONE": "Europe/Berlin",
-    }
 
 
 def bench_settings(emulator: SlackEmulator, database_url: str) -> Settings:
@@ -110,37 +91,6 @@ def real_app(
     finally:
         parts.delivery.stop(timeout=5)
         engine.dispose()
-
-
-def bare_bolt_app(settings: Settings) -> App:
-    """Acks, posts one fixed reply: the floor any Bolt app on this stack pays."""
-    app = App(
-        client=build_web_client(settings),
-        signing_secret=SECRET,
-        process_before_response=False,
-    )
-
-    @app.event("message")
-    def on_message(event: dict, client) -> None:
-        client.chat_postMessage(channel=event["channel"], text=BARE_REPLY)
-
-    @app.action(re.compile(".*"))
-    def on_action(ack, body: dict, client) -> None:
-        ack()
-        client.chat_postMessage(channel=body["container"]["channel_id"], text=BARE_REPLY)
-
-    return app
-
-
-def bare_wsgi(api_url: str) -> WSGIApp:
-    settings = load_settings(_env_file=None, **bench_env(api_url, "sqlite://"))
-    engine = create_engine_for("sqlite://")  # only /healthz uses it
-    return build_wsgi_app(bolt_app=bare_bolt_app(settings), engine=engine, signing_secret=SECRET)
-
-
-def bare_from_env() -> WSGIApp:
-    """Gunicorn factory: `gunicorn 'bench.dialogue:bare_from_env()'` with BENCH_API_URL set."""
-    return bare_wsgi(os.environ["BENCH_API_URL"])
 
 
 def add_scouts(emulator: SlackEmulator, count: int) -> list[str]:
@@ -176,9 +126,11 @@ def free_port() -> int:
 
 
 def in_process(wsgi: WSGIApp, emulator: SlackEmulator, inbox: Inbox, users: list[str],
-               dialogues: int, *, bare: bool, canned: Canned, label: str) -> Run:  # fmt: skip
+               dialogues: int, *, bare: bool, canned: Canned, label: str,
+               blocks: bool = False) -> Run:  # fmt: skip
     driver = InProcessDriver(wsgi, emulator)
-    scouts = [Scout(u, driver, emulator, inbox, bare=bare, canned=canned) for u in users]
+    scouts = [Scout(u, driver, emulator, inbox, bare=bare, canned=canned, blocks=blocks)
+              for u in users]  # fmt: skip
     scouts[0].dialogue([])  # warm-up, not counted
     samples: list[Sample] = []
     started = time.perf_counter()
@@ -187,26 +139,31 @@ def in_process(wsgi: WSGIApp, emulator: SlackEmulator, inbox: Inbox, users: list
     return Run(label, samples, time.perf_counter() - started)
 
 
-def part_one(dialogues: int, users_wanted: int, workdir: Path, canned: Canned) -> tuple[Run, Run]:
+def part_one(dialogues: int, users_wanted: int, workdir: Path, canned: Canned) -> list[Run]:
+    """The app, then bare Bolt posting text, then bare Bolt posting the app's blocks."""
     with SlackEmulator(host=HOST) as emulator:
         inbox = Inbox(emulator)
         users = add_scouts(emulator, users_wanted)
         with real_app(emulator, workdir) as wsgi:
-            app = in_process(wsgi, emulator, inbox, users, dialogues, bare=False, canned=canned,
-                             label="app (in process)")  # fmt: skip
-        bare = in_process(bare_wsgi(emulator.api_url), emulator, inbox, users, dialogues,
-                          bare=True, canned=canned, label="bare (in process)")  # fmt: skip
-    return app, bare
+            runs = [in_process(wsgi, emulator, inbox, users, dialogues, bare=False,
+                               canned=canned, label="app (in process)")]  # fmt: skip
+        for name, blocks in BARES:
+            wsgi = bare_wsgi(emulator.api_url, canned.replies if blocks else None)
+            runs.append(in_process(wsgi, emulator, inbox, users, dialogues, bare=True,
+                                   canned=canned, label=f"bare {name} (in process)",
+                                   blocks=blocks))  # fmt: skip
+    return runs
 
 
 # -- part 2: concurrent scouts over HTTP ---------------------------------------------------
 
 
 def load(url: str, emulator: SlackEmulator, inbox: Inbox, users: list[str], seconds: float,
-         *, bare: bool, canned: Canned, label: str, think: float = 0.0) -> Run:  # fmt: skip
+         *, bare: bool, canned: Canned, label: str, think: float = 0.0,
+         blocks: bool = False) -> Run:  # fmt: skip
     """Every scout in its own thread runs dialogues back to back until the time is up."""
     warm = Scout(users[0], TimedDriver(url, SECRET, emulator=emulator), emulator, inbox,
-                 bare=bare, canned=canned)  # fmt: skip
+                 bare=bare, canned=canned, blocks=blocks)  # fmt: skip
     warm.dialogue([])  # warm-up (each worker's first requests import and connect)
     samples: list[Sample] = []
     errors: list[BaseException] = []
@@ -216,7 +173,7 @@ def load(url: str, emulator: SlackEmulator, inbox: Inbox, users: list[str], seco
 
     def scout_thread(user: str) -> None:
         scout = Scout(user, TimedDriver(url, SECRET, emulator=emulator), emulator, inbox,
-                      bare=bare, canned=canned)  # fmt: skip
+                      bare=bare, canned=canned, blocks=blocks)  # fmt: skip
         mine: list[Sample] = []
         gate.wait()
         try:
@@ -258,27 +215,30 @@ class WideLocalServer(LocalServer):
 
 def part_two_local(users_wanted: int, seconds: float, workdir: Path, canned: Canned,
                    server_class: type[LocalServer] = LocalServer,
-                   name: str = "LocalServer", think: float = 0.0) -> tuple[Run, Run]:  # fmt: skip
+                   name: str = "LocalServer", think: float = 0.0) -> list[Run]:  # fmt: skip
     results = []
-    for bare in (False, True):
+    for who, blocks in (("app", False), *BARES):
+        bare = who != "app"
         with SlackEmulator(host=HOST) as emulator:
             inbox = Inbox(emulator)
             users = add_scouts(emulator, users_wanted)
-            with _maybe_real(emulator, workdir, bare) as wsgi:
+            with _maybe_real(emulator, workdir, bare, canned.replies if blocks else None) as wsgi:
                 server = server_class(wsgi, host=HOST).start()
                 try:
-                    label = f"{'bare' if bare else 'app'} {name} x{len(users)}"
+                    label = f"{'bare ' if bare else ''}{who} {name} x{len(users)}"
                     results.append(load(server.url, emulator, inbox, users, seconds, bare=bare,
-                                        canned=canned, label=label, think=think))  # fmt: skip
+                                        canned=canned, label=label, think=think,
+                                        blocks=blocks))  # fmt: skip
                 finally:
                     server.stop()
-    return results[0], results[1]
+    return results
 
 
 @contextmanager
-def _maybe_real(emulator: SlackEmulator, workdir: Path, bare: bool) -> Iterator[WSGIApp]:
+def _maybe_real(emulator: SlackEmulator, workdir: Path, bare: bool,
+                replies: dict[int, dict] | None = None) -> Iterator[WSGIApp]:  # fmt: skip
     if bare:
-        yield bare_wsgi(emulator.api_url)
+        yield bare_wsgi(emulator.api_url, replies)
     else:
         with real_app(emulator, workdir) as wsgi:
             yield wsgi
@@ -298,20 +258,24 @@ def gunicorn(
     workers: int,
     database: str | None = None,
     log: list[str] | None = None,
+    replies: dict[int, dict] | None = None,
 ) -> Iterator[str]:
     """`valuescout web` (or the bare app under the same Gunicorn settings) on a free port.
 
     database: the app's DATABASE_URL (default: a fresh SQLite file in workdir); log: gets
-    the server's output once it has stopped.
+    the server's output once it has stopped; replies: the bare app posts these blocks.
     """
     port = free_port()
     python = sys.executable
     env = _clean_env(LOG_LEVEL="WARNING", PYTHONPATH=str(ROOT))
     if bare:
         env |= {"BENCH_API_URL": emulator.api_url}
+        if replies:
+            path = workdir / f"replies-{time.monotonic_ns()}.json"
+            env |= {REPLIES_ENV: str(write_replies(replies, path))}
         args = [python, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--workers", str(workers),
                 "--threads", "8", "--worker-class", "gthread", "--chdir", str(ROOT),
-                "--log-level", "warning", "bench.dialogue:bare_from_env()"]  # fmt: skip
+                "--log-level", "warning", "bench.dialogue_bare:bare_from_env()"]  # fmt: skip
         expected_auth = workers
     else:
         database = database or f"sqlite:///{workdir / f'gunicorn-{time.monotonic_ns()}.db'}"
@@ -352,17 +316,19 @@ def _healthy(port: int) -> bool:
 
 
 def part_two_gunicorn(users_wanted: int, seconds: float, workdir: Path, canned: Canned,
-                      workers: int) -> tuple[Run, Run]:  # fmt: skip
+                      workers: int) -> list[Run]:  # fmt: skip
     results = []
-    for bare in (False, True):
+    for who, blocks in (("app", False), *BARES):
+        bare = who != "app"
+        replies = canned.replies if blocks else None
         with SlackEmulator(host=HOST) as emulator:
             inbox = Inbox(emulator)
             users = add_scouts(emulator, users_wanted)
-            with gunicorn(emulator, workdir, bare=bare, workers=workers) as url:
-                label = f"{'bare' if bare else 'app'} gunicorn {workers}w x{len(users)}"
-                results.append(load(url, emulator, inbox, users, seconds,
-                                    bare=bare, canned=canned, label=label))  # fmt: skip
-    return results[0], results[1]
+            with gunicorn(emulator, workdir, bare=bare, workers=workers, replies=replies) as url:
+                label = f"{'bare ' if bare else ''}{who} gunicorn {workers}w x{len(users)}"
+                results.append(load(url, emulator, inbox, users, seconds, bare=bare,
+                                    canned=canned, label=label, blocks=blocks))  # fmt: skip
+    return results
 
 
 # -- main ----------------------------------------------------------------------------------
@@ -376,7 +342,7 @@ def main(argv: list[str] | None = None) -> int:
     begun = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="valuescout-bench-") as tmp:
         workdir = Path(tmp)
-        if args.only != "http":
+        if args.only in (None, "inproc"):
             lines += _part_one_lines(args, workdir, canned)
         if args.only != "inproc":
             lines += _part_two_lines(args, workdir, canned)
@@ -396,7 +362,8 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
                         "(0: skip it)")  # fmt: skip
     parser.add_argument("--workers", type=int, default=2, help="Gunicorn workers")
     parser.add_argument("--no-gunicorn", action="store_true", help="part 2 on LocalServer only")
-    parser.add_argument("--only", choices=("inproc", "http"), help="run one part")
+    parser.add_argument("--only", choices=("inproc", "http", "gunicorn"),
+                        help="run one part (gunicorn: part 2 under Gunicorn only)")  # fmt: skip
     parser.add_argument("--quick", action="store_true", help="~20 s: 15 dialogues, 4 s loads")
     args = parser.parse_args(argv)
     if args.quick:
@@ -406,26 +373,35 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _part_one_lines(args: argparse.Namespace, workdir: Path, canned: Canned) -> list[str]:
-    app, bare = part_one(args.dialogues, args.scouts, workdir, canned)
-    met = max(app.done(50) / bare.done(50), bare.rate / app.rate) <= 2.0
-    target = "OK" if met else "MISSED"
+    app, text, blocks = part_one(args.dialogues, args.scouts, workdir, canned)
     return [f"Part 1: {args.dialogues} dialogues x {len(STEPS)} steps, in process "
             "(WSGI callable, SQLite file, emulator over loopback)", HEADER,
-            app.row(), bare.row(), compare(app, bare, f"[target <= 2.0: {target}]"),
-            per_step(app), ack_by_kind(app), ack_by_kind(bare)]  # fmt: skip
+            app.row(), text.row(), blocks.row(), *_ratios(app, text, blocks),
+            per_step(app), ack_by_kind(app), ack_by_kind(text), ack_by_kind(blocks)]  # fmt: skip
+
+
+def _ratios(app: Run, text: Run, blocks: Run) -> list[str]:
+    """Both of issue 17's dialogue goals: <= 2x bare Bolt posting text, <= 1.5x posting blocks."""
+    lines = []
+    for bare, name, goal in ((text, "bare text", 2.0), (blocks, "bare blocks", 1.5)):
+        target = "OK" if worst_ratio(app, bare) <= goal else "MISSED"
+        lines.append(compare(app, bare, f"[target <= {goal:g}: {target}]", against=name))
+    return lines
 
 
 def _part_two_lines(args: argparse.Namespace, workdir: Path, canned: Canned) -> list[str]:
-    if not canned.buttons:  # the bare run replays the app's buttons
+    if not canned.buttons:  # the bare runs replay the app's buttons and post its replies
         with SlackEmulator(host=HOST) as emulator, real_app(emulator, workdir) as wsgi:
             scout = Scout(SEED.scout, InProcessDriver(wsgi, emulator), emulator,
                           Inbox(emulator), bare=False, canned=canned)  # fmt: skip
             scout.dialogue([])
-    loads = [part_two_local(args.scouts, args.duration, workdir, canned)]
-    if not args.quick:
+    loads = []
+    if args.only != "gunicorn":
+        loads.append(part_two_local(args.scouts, args.duration, workdir, canned))
+    if not args.quick and args.only != "gunicorn":
         loads.append(part_two_local(args.scouts, args.duration, workdir, canned,
                                     WideLocalServer, "LocalServer/128"))  # fmt: skip
-    if args.think:
+    if args.think and args.only != "gunicorn":
         paced = f"LocalServer think {args.think:g}s"
         loads.append(part_two_local(args.scouts, args.duration, workdir, canned,
                                     name=paced, think=args.think))  # fmt: skip
@@ -435,10 +411,10 @@ def _part_two_lines(args: argparse.Namespace, workdir: Path, canned: Canned) -> 
     lines = ["", f"Part 2: {args.scouts} concurrent scouts over loopback HTTP, "
              f"{args.duration:g} s each, back to back unless 'think'; "
              "backlog = SYNs dropped on full listen queues", HEADER]  # fmt: skip
-    for app, bare in loads:
+    for app, text, blocks in loads:
         target = "OK" if app.ack(99) < 0.100 else "MISSED"
-        lines += [app.row(), bare.row(),
-                  compare(app, bare, f"[target app ack p99 < 100 ms: {target}]"),
+        lines += [app.row(), text.row(), blocks.row(),
+                  f"  [target app ack p99 < 100 ms: {target}]", *_ratios(app, text, blocks),
                   ack_by_kind(app)]  # fmt: skip
     return lines
 

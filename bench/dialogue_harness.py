@@ -174,9 +174,24 @@ class Sample:
 
 @dataclass
 class Canned:
-    """Messages with the fit and Submit buttons, captured from the app, for the bare run."""
+    """Captured from the app for the bare runs: the messages with the buttons clicked, and
+    the app's reply to each step (its text and blocks) for the bare app that posts them."""
 
     buttons: dict[str, tuple[dict, dict, dict]] = field(default_factory=dict)
+    replies: dict[int, dict] = field(default_factory=dict)
+
+    def keep_reply(self, index: int, message: dict) -> None:
+        self.replies.setdefault(index, {"text": message.get("text", ""),
+                                        "blocks": message.get("blocks", [])})  # fmt: skip
+
+
+def step_of(body: dict) -> int | None:
+    """Which step a request is (by the text typed or the button's label), for the bare app."""
+    if "event" in body:
+        kind, what = "say", body["event"].get("text")
+    else:
+        kind, what = "click", ((body.get("actions") or [{}])[0].get("text") or {}).get("text")
+    return next((i for i, (k, w, _) in enumerate(STEPS) if (k, w) == (kind, what)), None)
 
 
 class Scout:
@@ -190,10 +205,13 @@ class Scout:
         bare: bool,
         canned: Canned,
         timeout: float = 20.0,
+        blocks: bool = False,
     ) -> None:
+        """bare: the bare app answers (with BARE_REPLY, or with blocks: the app's replies)."""
         self.user, self.driver, self.inbox = user, driver, inbox
         self.dm = emulator.dm_channel_for(user)
         self.bare, self.canned, self.timeout = bare, canned, timeout
+        self.blocks = blocks
 
     def step(self, index: int, samples: list[Sample]) -> None:
         """One step; a request the server never took (connection refused/reset) is retried."""
@@ -209,7 +227,7 @@ class Scout:
 
     def _step(self, index: int) -> Sample:
         kind, what, expect = STEPS[index]
-        if self.bare:
+        if self.bare and not self.blocks:
             expect = BARE_REPLY
         before = self.inbox.count(self.dm)
         if kind == "say":
@@ -227,7 +245,9 @@ class Scout:
         sent = self.driver.sent_at
         if response.status != 200:
             return Sample(index, response.elapsed, math.nan, response.status)
-        arrived, _ = self.inbox.wait(self.dm, before, expect, self.timeout)
+        arrived, reply = self.inbox.wait(self.dm, before, expect, self.timeout)
+        if not self.bare:
+            self.canned.keep_reply(index, reply)
         return Sample(index, response.elapsed, arrived - sent, response.status)
 
     def dialogue(self, samples: list[Sample], until: float = math.inf, think: float = 0.0) -> None:
@@ -297,12 +317,17 @@ def ratio(a: float, b: float) -> str:
     return "n/a" if not b or math.isnan(a) or math.isnan(b) else f"{a / b:.2f}"
 
 
-def compare(app: Run, bare: Run, target_note: str) -> str:
+def compare(app: Run, bare: Run, target_note: str, against: str = "bare") -> str:
     return (
-        f"  ratio app/bare: done p50 {ratio(app.done(50), bare.done(50))}, "
+        f"  ratio app/{against}: done p50 {ratio(app.done(50), bare.done(50))}, "
         f"ack p50 {ratio(app.ack(50), bare.ack(50))}, ack p99 {ratio(app.ack(99), bare.ack(99))}, "
-        f"throughput bare/app {ratio(bare.rate, app.rate)}  {target_note}"
+        f"throughput {against}/app {ratio(bare.rate, app.rate)}  {target_note}"
     )
+
+
+def worst_ratio(app: Run, bare: Run) -> float:
+    """The larger of the reply-time and throughput ratios (the figure issue 17's goals bound)."""
+    return max(app.done(50) / bare.done(50), bare.rate / app.rate)
 
 
 def ack_by_kind(run: Run) -> str:

@@ -43,6 +43,8 @@ from bot.rendering.text import NO_UNFURL
 from bot.rendering.turns import effect_messages
 from bot.wording import say
 
+# The context key under which the Submit ack hands its stored turn to the work after the ack.
+SUBMITTED = "submitted_turn"
 NAVIGATION = {
     ActionId.DIALOGUE_SKIP: lambda key, value: Skip(),
     ActionId.DIALOGUE_BACK: lambda key, value: Back(),
@@ -64,7 +66,7 @@ def register(app: App) -> None:
     for action_id in NAVIGATION:
         if action_id is not ActionId.DIALOGUE_SUBMIT:
             app.action(action_id.value)(ack=acknowledge, lazy=[handle_navigation])
-    app.action(ActionId.DIALOGUE_SUBMIT.value)(handle_submit)
+    app.action(ActionId.DIALOGUE_SUBMIT.value)(ack=handle_submit, lazy=[say_submitted])
     app.action(ActionId.DIALOGUE_ROUTES.value)(ack=acknowledge, lazy=[handle_routes])
     app.action(ActionId.DIALOGUE_SUPPORT.value)(ack=acknowledge, lazy=[handle_join])
 
@@ -118,21 +120,21 @@ def handle_navigation(body: dict, action: dict, context: BoltContext, client: We
     _say(client, context, body["container"]["channel_id"], turn)
 
 
-def handle_submit(
-    ack: Ack, body: dict, action: dict, context: BoltContext, client: WebClient
-) -> None:
-    """Submit clicked: stored before the ack, so a crash right after it loses nothing."""
+def handle_submit(ack: Ack, action: dict, context: BoltContext) -> None:
+    """Submit clicked: stored before the ack, so a crash right after it loses nothing; the
+    scout hears back after it (a Web API call here would hold the HTTP response)."""
     dialogue_id, key, value = parse_action_value(action["value"])
     event = NAVIGATION[ActionId.DIALOGUE_SUBMIT](key, value)
-    turn = _turn(context, _who(context), [event], dialogue_id=dialogue_id)  # the database only
+    context[SUBMITTED] = _turn(context, _who(context), [event], dialogue_id=dialogue_id)
     ack()
-    say_submitted(body=body, context=context, client=client, turn=turn)
 
 
 @after_ack
-def say_submitted(body: dict, context: BoltContext, client: WebClient, turn: Turn) -> None:
+def say_submitted(body: dict, context: BoltContext, client: WebClient) -> None:
     """After the ack: thank the scout (or say why not), and let delivery post the cards."""
-    _say(client, context, body["container"]["channel_id"], turn)
+    turn = context.get(SUBMITTED)
+    if turn is not None:  # None: storing failed before the ack (logged with a reference)
+        _say(client, context, body["container"]["channel_id"], turn)
 
 
 @after_ack
