@@ -28,7 +28,7 @@ COLUMNS = (
     col(Discovery.outcome), col(Discovery.created_at), col(Discovery.who_cares),
     col(Discovery.evidence), col(Discovery.evidence_url), col(Discovery.value_amount),
     col(Discovery.value_band), col(Discovery.value_base), col(Discovery.event_date),
-    col(Discovery.event_pressure),
+    col(Discovery.event_pressure), col(Discovery.quality_missing),
 )  # fmt: skip
 
 
@@ -132,13 +132,13 @@ def weekly_loops(*, session: Session, edges: Sequence[datetime], as_of: datetime
     found: list[LoopWeek | None] = [None] * (len(edges) - 1)
     middles: dict[int, list[float]] = {}
     for row in session.exec(sa.select(ranked).where(middle).order_by(ranked.c.week, rank)):
-        found[row.week] = LoopWeek(row.size, row.answered, row.actioned or 0, None, row.realised or 0)
+        found[row.week] = LoopWeek(
+            row.size, row.answered, row.actioned or 0, None, row.realised or 0
+        )
         if row.answered and row.rank in {(row.answered + 1) // 2, (row.answered + 2) // 2}:
             middles.setdefault(row.week, []).append(float(row.seconds))
     return [
-        w._replace(median_seconds=_mean(middles.get(i)))
-        if w
-        else LoopWeek(0, 0, 0, None)
+        w._replace(median_seconds=_mean(middles.get(i))) if w else LoopWeek(0, 0, 0, None)
         for i, w in enumerate(found)
     ]
 
