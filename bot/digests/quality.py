@@ -122,11 +122,14 @@ def top_and_bottom(
 
 
 def tips(
-    rows: Sequence[ScoutRow], order: Sequence[str], missing: Missing | None = None
+    rows: Sequence[ScoutRow],
+    order: Sequence[str],
+    missing: Missing | None = None,
+    qualities: Sequence[ScoutQuality] | None = None,
 ) -> dict[str, Tip]:
     """Per scout: the part they most often left out this week (ties: in `order`), with the most
     complete discovery of a colleague that has it (latest first); scouts who left nothing out
-    get none."""
+    get none (`qualities`: scout_quality of the same rows, when the caller has it)."""
     missing = missing if missing is not None else missing_of(rows)
     ranked = sorted(rows, key=lambda r: (len(missing[r.id]), -r.created_at.timestamp(), r.id))
     examples: dict[str, list[ScoutRow]] = {part: [] for part in order}
@@ -135,7 +138,7 @@ def tips(
             if part not in missing[row.id] and len(best) < 2:
                 best.append(row)
     found = {}
-    for quality in scout_quality(rows, missing):
+    for quality in qualities if qualities is not None else scout_quality(rows, missing):
         if not quality.missing:
             continue
         counts = quality.missing

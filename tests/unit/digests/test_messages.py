@@ -193,3 +193,24 @@ def test_counts_in_the_coach_digest_agree_in_number():
 def _coach_text(figures) -> str:
     parent, thread = coach_messages(coach_report(figures, NETWORK))
     return _all([parent, *thread])
+
+
+def test_sections_and_the_switch_are_what_slack_sdk_makes_of_them():
+    from slack_sdk.models.blocks import (
+        ActionsBlock,
+        ButtonElement,
+        MarkdownTextObject,
+        SectionBlock,
+    )
+
+    from bot.digests.messages import _off_switch, _section
+    from bot.rendering.ids import ActionId
+
+    text = "*Bold* & <@U1> " * 100
+    assert _section(text) == SectionBlock(text=MarkdownTextObject(text=text)).to_dict()
+    button = ButtonElement(text="Stop", action_id=ActionId.DIGEST_SCOUT_OFF, value="U0SCOUT")
+    assert _off_switch("Stop", "U0SCOUT") == ActionsBlock(elements=[button]).to_dict()
+    assert (
+        _off_switch("Stop", "U1")["elements"][0]["text"]
+        is not _off_switch("Stop", "U2")["elements"][0]["text"]
+    )
