@@ -249,6 +249,7 @@ class WeekScouts:
 
     rows: tuple[ScoutRow, ...]
     missing: Mapping[int, Sequence[str]]
+    qualities: tuple[ScoutQuality, ...] = ()  # per scout, best first: the figures and the tips
 
 
 def week_scouts(*, session: Session, week: Week, zone: ZoneInfo, now: datetime) -> WeekScouts:
@@ -256,7 +257,8 @@ def week_scouts(*, session: Session, week: Week, zone: ZoneInfo, now: datetime) 
     start, end = week.bounds(zone)
     found = scout_rows(session=session, start=start, end=end, as_of=min(end, now))
     rows = tuple(ScoutRow(**row) for row in found)
-    return WeekScouts(rows, missing_of(rows))
+    missing = missing_of(rows)
+    return WeekScouts(rows, missing, tuple(scout_quality(rows, missing)))
 
 
 def week_quality(
@@ -264,7 +266,7 @@ def week_quality(
 ) -> list[ScoutQuality]:
     """Quality per scout of the week's discoveries (loops as of the week's end, or now)."""
     filled = filled or week_scouts(session=session, week=week, zone=zone, now=now)
-    return scout_quality(filled.rows, filled.missing)
+    return list(filled.qualities)
 
 
 def declines_of_week(*, session: Session, start: datetime, end: datetime) -> dict[str, int]:
@@ -284,7 +286,7 @@ def scout_news(
     span = {"session": session, "start": start, "end": end, "per_scout": PER_SCOUT}
     logged, answered = scout_logged(**span), scout_changes(**span)
     filled = filled or week_scouts(session=session, week=week, zone=zone, now=end)
-    advice = tips(filled.rows, completeness_parts(), filled.missing)
+    advice = tips(filled.rows, completeness_parts(), filled.missing, filled.qualities)
     news = []
     for user in sorted(set(logged) | set(answered)):
         logged_count, logged_lines = logged.get(user, (0, []))

@@ -14,7 +14,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from bot.domain.opener.quality import PARTS, missing_parts
+from bot.domain.opener.lexicon import Lexicon, current_lexicon
+from bot.domain.opener.quality import PARTS, column_answers, missing_from_mark, missing_parts
 
 SHOWN = 5  # the coach digest's top and bottom
 
@@ -38,6 +39,7 @@ class ScoutRow:
     event_pressure: str | None = None
     answer_seconds: float | None = None  # logged → first answer by any team (None: none yet)
     actioned: bool = False  # some team actioned it
+    quality_missing: str | None = None  # the parts it lacks, as stored (missing_mark)
 
 
 @dataclass(frozen=True)
@@ -67,21 +69,22 @@ class Tip:
 
 def answers_of(row: ScoutRow) -> dict[str, Any]:
     """A discovery's columns as the answers completeness reads."""
-    return {
-        "outcome": row.outcome,
-        "value": {"amount": row.value_amount, "band": row.value_band},
-        "event": {"date": row.event_date} if row.event_date else None,
-        "who_cares": row.who_cares,
-        "evidence": {"text": row.evidence, "link": row.evidence_url},
-    }
+    return column_answers(vars(row))
 
 
 Missing = Mapping[int, Sequence[str]]  # discovery id → the parts it lacks
 
 
 def missing_of(rows: Iterable[ScoutRow]) -> dict[int, list[str]]:
-    """What each discovery lacks, worked out once for the figures and the tips."""
-    return {row.id: missing_parts(answers_of(row)) for row in rows}
+    """What each discovery lacks, worked out once for the figures and the tips: as stored
+    with it on submit and edit, or (stored before that, or under other words) scored now."""
+    lexicon = current_lexicon()
+    return {row.id: _missing(row, lexicon) for row in rows}
+
+
+def _missing(row: ScoutRow, lexicon: Lexicon) -> list[str]:
+    stored = missing_from_mark(row.quality_missing, lexicon=lexicon)
+    return stored if stored is not None else missing_parts(answers_of(row), lexicon=lexicon)
 
 
 def scout_quality(rows: Sequence[ScoutRow], missing: Missing | None = None) -> list[ScoutQuality]:
@@ -119,11 +122,14 @@ def top_and_bottom(
 
 
 def tips(
-    rows: Sequence[ScoutRow], order: Sequence[str], missing: Missing | None = None
+    rows: Sequence[ScoutRow],
+    order: Sequence[str],
+    missing: Missing | None = None,
+    qualities: Sequence[ScoutQuality] | None = None,
 ) -> dict[str, Tip]:
     """Per scout: the part they most often left out this week (ties: in `order`), with the most
     complete discovery of a colleague that has it (latest first); scouts who left nothing out
-    get none."""
+    get none (`qualities`: scout_quality of the same rows, when the caller has it)."""
     missing = missing if missing is not None else missing_of(rows)
     ranked = sorted(rows, key=lambda r: (len(missing[r.id]), -r.created_at.timestamp(), r.id))
     examples: dict[str, list[ScoutRow]] = {part: [] for part in order}
@@ -132,7 +138,7 @@ def tips(
             if part not in missing[row.id] and len(best) < 2:
                 best.append(row)
     found = {}
-    for quality in scout_quality(rows, missing):
+    for quality in qualities if qualities is not None else scout_quality(rows, missing):
         if not quality.missing:
             continue
         counts = quality.missing

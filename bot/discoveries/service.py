@@ -16,7 +16,7 @@ from bot.dialogue.evidence import keep_opener
 from bot.discoveries.event_log import record
 from bot.domain.events import DiscoverySubmitted
 from bot.domain.money import current_money
-from bot.domain.opener.quality import completeness
+from bot.domain.opener.quality import completeness, missing_mark
 from bot.domain.views import DiscoveryView
 
 # The Slack outbox's vocabulary lives with the effects; re-exported for delivery's modules:
@@ -171,7 +171,7 @@ def discovery_columns(answers: Mapping[str, Any]) -> dict[str, Any]:
     queries read (skipped answers become None), and the completeness score. The one place the
     projection is written; the opener stays first in the evidence whatever was added after it."""
     answers = keep_opener(answers)
-    return {
+    columns = {
         "answers": answer_document(answers),
         "account": answers["account"],
         "outcome": answers["outcome"],
@@ -184,6 +184,8 @@ def discovery_columns(answers: Mapping[str, Any]) -> dict[str, Any]:
         **_event_columns(answers.get("event")),
         "quality": completeness(answers).score,
     }
+    # What the columns lack, as the digests score them: they read it rather than score again.
+    return columns | {"quality_missing": missing_mark(columns)}
 
 
 def _value_columns(value: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -63,6 +63,10 @@ class Discovery(SQLModel, table=True):
     # Completeness 0–5 (measurable outcome, value, compelling event, who cares, their words),
     # scored from the answers on submit and on every edit; NULL for rows stored before it.
     quality: int | None = Field(default=None, sa_type=sa.Integer)
+    # The parts it lacks, "<words>:part,part" (bot.domain.opener.quality.missing_mark): written
+    # with the score; the digests read it rather than score each discovery again. NULL for rows
+    # stored before it, or inserted by hand; scored under other words: scored again when read.
+    quality_missing: str | None = Field(default=None, sa_type=sa.Text)
     # Every answer, under its question's key, as the dialogue stores it: the source of what
     # every surface shows. The columns above are its projection for queries (routing,
     # digests, accounts, indexes), written from the same answers in one place. Rows inserted

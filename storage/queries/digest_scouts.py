@@ -28,7 +28,7 @@ COLUMNS = (
     col(Discovery.outcome), col(Discovery.created_at), col(Discovery.who_cares),
     col(Discovery.evidence), col(Discovery.evidence_url), col(Discovery.value_amount),
     col(Discovery.value_band), col(Discovery.value_base), col(Discovery.event_date),
-    col(Discovery.event_pressure),
+    col(Discovery.event_pressure), col(Discovery.quality_missing),
 )  # fmt: skip
 
 
@@ -114,8 +114,9 @@ def weekly_loops(*, session: Session, edges: Sequence[datetime], as_of: datetime
     One grouped pass per week's range, then window counts per week and a ROW_NUMBER by
     duration pick each week's middle rows (as loop_timing): no list of durations is fetched.
     """
+    realised = _realised_since(edges[0], as_of)
     cohort = sa.union_all(
-        *(_week_cohort(session, index, start, end, as_of)
+        *(_week_cohort(session, index, start, end, as_of, realised)
           for index, (start, end) in enumerate(itertools.pairwise(edges)))
     ).subquery()  # fmt: skip
     week, seconds = cohort.c.week, cohort.c.seconds
@@ -128,33 +129,42 @@ def weekly_loops(*, session: Session, edges: Sequence[datetime], as_of: datetime
         .label("rank"),
     ).subquery()  # fmt: skip
     answered, rank = ranked.c.answered, ranked.c.rank
-    middle = (rank == 1) | (rank == (answered + 1) / 2) | (rank == (answered + 2) / 2)
+    # Whole-number halves, as loop_timing: `/` divides exactly, and an even count's lower
+    # middle was never read (its median was the upper middle value alone).
+    middle = (rank == 1) | (rank == (answered + 1) // 2) | (rank == (answered + 2) // 2)
     found: list[LoopWeek | None] = [None] * (len(edges) - 1)
     middles: dict[int, list[float]] = {}
     for row in session.exec(sa.select(ranked).where(middle).order_by(ranked.c.week, rank)):
-        found[row.week] = LoopWeek(row.size, row.answered, row.actioned or 0, None, row.realised or 0)
+        found[row.week] = LoopWeek(
+            row.size, row.answered, row.actioned or 0, None, row.realised or 0
+        )
         if row.answered and row.rank in {(row.answered + 1) // 2, (row.answered + 2) // 2}:
             middles.setdefault(row.week, []).append(float(row.seconds))
     return [
-        w._replace(median_seconds=_mean(middles.get(i)))
-        if w
-        else LoopWeek(0, 0, 0, None)
+        w._replace(median_seconds=_mean(middles.get(i))) if w else LoopWeek(0, 0, 0, None)
         for i, w in enumerate(found)
     ]
 
 
+def _realised_since(start: datetime, as_of: datetime) -> Any:
+    """The discoveries that realised value in [start, as_of]: a set read once from the range of
+    stage changes (a discovery logged from `start` on realises after it), where an EXISTS per
+    discovery and status change looked each of the trend's 230,000 up (0.45 s of the loops'
+    1.1 s, SQLite at 1,000,000 discoveries)."""
+    return sa.select(col(StageChange.discovery_id)).where(
+        col(StageChange.realised), col(StageChange.at) >= start, col(StageChange.at) <= as_of
+    )
+
+
 def _week_cohort(
-    session: Session, index: int, start: datetime, end: datetime, as_of: datetime
+    session: Session, index: int, start: datetime, end: datetime, as_of: datetime, realised: Any
 ) -> Any:
     """A week's discoveries, each with seconds to its first answer (or NULL), actioned 0/1 and
-    realised 0/1 (as of `as_of`)."""
+    realised 0/1 (as of `as_of`: `realised` is _realised_since's set)."""
     change, first = loop_changes(as_of)
     actioned = sa.func.max(sa.case((col(StatusChange.to_status) == Status.ACTIONED, 1), else_=0))
-    realised_by_then = sa.exists().where(
-        col(StageChange.discovery_id) == col(Discovery.id), col(StageChange.realised),
-        col(StageChange.at) <= as_of,
-    )  # fmt: skip
-    realised = sa.func.max(sa.case((realised_by_then, 1), else_=0))
+    # Of the discovery (grouped by its id), not of each of its changes: once per discovery.
+    realised = sa.case((col(Discovery.id).in_(realised), 1), else_=0)
     return (
         sa.select(
             sa.literal(index, sa.Integer).label("week"),
@@ -165,7 +175,8 @@ def _week_cohort(
         .select_from(Discovery)
         .outerjoin(StatusChange, change)
         .where(logged_between(start, end))
-        .group_by(col(Discovery.id), col(Discovery.created_at))
+        # In the order of the (created_at, status) index that finds the week, as _cohort.
+        .group_by(col(Discovery.created_at), col(Discovery.status), col(Discovery.id))
     )
 
 

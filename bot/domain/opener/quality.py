@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
@@ -42,6 +44,51 @@ def missing_parts(answers: Mapping[str, Any], *, lexicon: Lexicon | None = None)
         "evidence": lambda: _in_their_words(answers.get("evidence"), lexicon),
     }
     return [key for key, _hint in _order(lexicon) if key in checks and not checks[key]()]
+
+
+def column_answers(columns: Mapping[str, Any]) -> dict[str, Any]:
+    """A discovery's columns (outcome, value_amount, value_band, event_date, who_cares,
+    evidence, evidence_url) as the answers completeness reads: how digests score a row."""
+    event_date = columns.get("event_date")
+    return {
+        "outcome": columns.get("outcome"),
+        "value": {"amount": columns.get("value_amount"), "band": columns.get("value_band")},
+        "event": {"date": event_date} if event_date else None,
+        "who_cares": columns.get("who_cares"),
+        "evidence": {"text": columns.get("evidence"), "link": columns.get("evidence_url")},
+    }
+
+
+def missing_mark(columns: Mapping[str, Any], *, lexicon: Lexicon | None = None) -> str:
+    """What a discovery's columns lack, to store beside its quality: "<lexicon>:part,part".
+
+    The lexicon's fingerprint comes first: scored under other words (prompts/opener.yaml
+    edited since), a mark is not read (missing_from_mark) and the row is scored again.
+    """
+    lexicon = lexicon or current_lexicon()
+    parts = missing_parts(column_answers(columns), lexicon=lexicon)
+    return f"{_fingerprint(lexicon)}:{','.join(parts)}"
+
+
+def missing_from_mark(mark: str | None, *, lexicon: Lexicon | None = None) -> list[str] | None:
+    """The parts a stored mark says are missing; None when there is none, or it was scored
+    under other words than these."""
+    if mark is None:
+        return None
+    lexicon = lexicon or current_lexicon()
+    made_under, _, parts = mark.partition(":")
+    if made_under != _fingerprint(lexicon):
+        return None
+    return parts.split(",") if parts else []
+
+
+def _fingerprint(lexicon: Lexicon) -> str:
+    return lexicon.built("fingerprint", _digest)  # type: ignore[no-any-return]
+
+
+def _digest(lexicon: Lexicon) -> str:
+    text = json.dumps(lexicon.raw, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def completeness_hint(part: str, *, lexicon: Lexicon | None = None) -> str | None:

@@ -14,6 +14,7 @@ from bot.domain.themes import load_network
 from storage.enums import DiscoveryStatus
 from storage.models import DiscoveryRoute
 from storage.queries.digest_figures import open_per_route
+from storage.queries.digest_scouts import weekly_loops
 from storage.queries.digest_trends import Completeness, LoopTiming, ThemeTrend
 from tests.integration.digests.conftest import BERLIN, add_change, add_discovery, local
 
@@ -310,3 +311,15 @@ def test_the_chart_trends_count_each_weeks_completeness_and_loops_as_they_stand(
     assert loops[-4][:3] == (1, 1, 0) and round(loops[-4].median_seconds) == DAY
     assert loops[0][:3] == (0, 0, 0)
     assert done[-1] == figures.completeness and done[-2] == Completeness(1, 0, 0, 0)
+
+
+def test_a_weeks_loop_median_of_an_even_count_is_the_mean_of_the_two_middle_answers(session):
+    edges = [w.bounds(BERLIN)[0] for w in (WEEK, WEEK.shifted(1))]
+    for hours in (1, 2, 4, 8):
+        logged = local(2026, 11, 16, 9)
+        found = add_discovery(session, account=f"A{hours}", at=logged)
+        add_change(session, found, to="acknowledged", at=logged + timedelta(hours=hours))
+
+    [week] = weekly_loops(session=session, edges=edges, as_of=LATER)
+
+    assert week[:3] == (4, 4, 0) and round(week.median_seconds) == 3 * 3600  # (2 h + 4 h) / 2

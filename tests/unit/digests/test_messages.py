@@ -21,6 +21,7 @@ from bot.domain.money import current_money
 from bot.domain.themes import ValueNetwork
 from bot.emulator.blockkit import check_message
 from storage.queries.digest_figures import ThemeGroup
+from storage.queries.digest_trends import LoopTiming
 from tests.unit.digests.factories import (
     coach_figures,
     line,
@@ -178,3 +179,38 @@ def test_open_loops_counted_only_so_far_say_so():
     assert "*1,000+* waiting" in _all([parent])
     assert "*Open loops:* 1,000+ discoveries" in _all(thread)
     assert "and 995+ more" in _all(thread)
+
+
+def test_counts_in_the_coach_digest_agree_in_number():
+    one = coach_figures(timing=LoopTiming(cohort=1, closed=1, answered=1, median_seconds=60))
+    many = coach_figures(timing=LoopTiming(cohort=2, closed=1, answered=2, median_seconds=60))
+
+    assert "(the 1 discovery logged in the 4 weeks before" in _coach_text(one)
+    assert "(the 2 discoveries logged in the 4 weeks before" in _coach_text(many)
+    assert "the 1 discoveries" not in _coach_text(one)
+
+
+def _coach_text(figures) -> str:
+    parent, thread = coach_messages(coach_report(figures, NETWORK))
+    return _all([parent, *thread])
+
+
+def test_sections_and_the_switch_are_what_slack_sdk_makes_of_them():
+    from slack_sdk.models.blocks import (
+        ActionsBlock,
+        ButtonElement,
+        MarkdownTextObject,
+        SectionBlock,
+    )
+
+    from bot.digests.messages import _off_switch, _section
+    from bot.rendering.ids import ActionId
+
+    text = "*Bold* & <@U1> " * 100
+    assert _section(text) == SectionBlock(text=MarkdownTextObject(text=text)).to_dict()
+    button = ButtonElement(text="Stop", action_id=ActionId.DIGEST_SCOUT_OFF, value="U0SCOUT")
+    assert _off_switch("Stop", "U0SCOUT") == ActionsBlock(elements=[button]).to_dict()
+    assert (
+        _off_switch("Stop", "U1")["elements"][0]["text"]
+        is not _off_switch("Stop", "U2")["elements"][0]["text"]
+    )

@@ -131,3 +131,15 @@ def test_the_scouts_dm_carries_their_tip_with_the_account_taken_out():
     assert "(1 of your 1 this week was without it.)" in text
     assert "A colleague's, for example: _Cut onboarding from 3 weeks to 2 days_" in text
     assert "Globex" not in text
+
+
+def test_the_tip_says_was_for_one_left_out_of_several():
+    # U001 left the measurable outcome out of one of three: "1 of your 3 … was without it".
+    rows = [row(1, "U001", **BARE), row(2, "U001", **FULL), row(3, "U001", **FULL)]
+    rows.append(row(4, "U0CAT", **FULL))
+    tip = tips(rows, completeness_parts())["U001"]
+
+    parent, thread = scout_messages(scout_report(scout_news(tip=tip)))
+    text = "\n".join(b["text"]["text"] for m in [parent, *thread] for b in m.blocks if "text" in b)
+
+    assert "(1 of your 3 this week was without it.)" in text
