@@ -325,7 +325,12 @@ def test_every_column_an_analyst_can_use_is_exported():
     internal = {"id", "discovery_id"}
     # Slack's dedupe key is left out; the account's CRM id is added. The answers document is
     # exported by its keys: the built-in ones in these columns, added questions' as fields.
-    assert set(FIELDS) == set(Discovery.model_fields) - {"source_key", "answers"} | {
+    # quality_missing caches what the score lacks, for the digests; analysts get the score.
+    assert set(FIELDS) == set(Discovery.model_fields) - {
+        "source_key",
+        "answers",
+        "quality_missing",
+    } | {
         "crm_id",
         "event_owner",  # the compelling event's owner, from the answers
     }
