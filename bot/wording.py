@@ -23,10 +23,23 @@ class WordingError(Exception):
     """texts.yaml is wrong; the message names the file and the key."""
 
 
-def say(name: str, **values: object) -> str:
-    """The text called `name` of the prompts in use, with the values filled in (plain text:
-    whoever posts it escapes it, as for any text)."""
-    return _texts_at(prompts.location())[name].format(**values)
+class Said(str):
+    """A text as `say` filled it in, remembering its template and values: whoever posts it
+    escapes only the values (user text among them), so the text's own mrkdwn (`help`,
+    *bold*) still formats. Any string operation on it gives a plain str, escaped whole."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, values: dict[str, object]) -> Said:
+        said = super().__new__(cls, template.format(**values))
+        said.template, said.values = template, values
+        return said
+
+
+def say(name: str, **values: object) -> Said:
+    """The text called `name` of the prompts in use, with the values filled in."""
+    return Said(_texts_at(prompts.location())[name], values)
 
 
 @cache

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cache
+from numbers import Number
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, PackageLoader, StrictUndefined
 
 import prompts
+from bot.wording import Said
 
 # Slack decodes only these three entities; escaping them makes <!channel>, <@U…>,
 # <#C…> and <url|text> appear literally and notify or link nobody.
@@ -41,8 +44,15 @@ def escape(text: object) -> str:
     nothing, and formats nothing (its look is kept; the database keeps it as typed)."""
     if isinstance(text, Mrkdwn):
         return text
+    if isinstance(text, Said):  # the app's own sentence: only the values in it are user text
+        return text.template.format(**{k: _escaped_value(v) for k, v in text.values.items()})
     text = str(text)
     return _escaped(text) if NEEDS_ESCAPE.search(text) else text
+
+
+def _escaped_value(value: object) -> object:
+    """A value for a text's template, escaped; numbers and dates keep their format specs."""
+    return value if isinstance(value, Number | date) else escape(value)
 
 
 def _escaped(text: str) -> str:

@@ -112,7 +112,7 @@ def test_log_a_discovery_opens_the_modal(driver, emulator, components):
 
 def test_a_new_scout_sees_how_to_start(driver, emulator, components):
     shown = open_home(driver, emulator, SEED.coach)
-    assert "No discoveries yet" in shown and "Log a discovery" in shown
+    assert "No discoveries yet" in shown and "type `/scout`, or use *Log a discovery*" in shown
 
 
 def test_each_discovery_links_to_the_thread_that_tells_its_story(driver, emulator, components):

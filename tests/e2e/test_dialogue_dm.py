@@ -56,6 +56,13 @@ def test_a_scout_logs_a_discovery_by_dm_and_it_reaches_each_routed_channel(
     assert count(engine, Discovery) == 1 and count(engine, DiscoveryRoute) == 2
 
 
+def test_the_greeting_formats_its_own_marks(driver, emulator):
+    scout = Scout(driver, emulator)
+    scout.say("hi", expect="Which customer")
+    opening = scout.wait_for("value gap")
+    assert "type `help` any time" in str(opening["blocks"]) and "\u02cb" not in str(opening)
+
+
 def test_clicking_a_value_band_answers_it_and_asks_the_next_question(driver, emulator, engine):
     scout = Scout(driver, emulator)
     scout.say("hi", expect="Which customer")

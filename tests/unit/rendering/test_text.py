@@ -97,6 +97,18 @@ def test_a_template_keeps_its_own_bold_around_user_marks():
     assert rendered == "*∗Acme∗ ˍIncˍ*"
 
 
+def test_the_apps_own_sentences_keep_their_marks_and_escape_only_their_values():
+    from bot.wording import say
+
+    assert escape(say("home_none_yet")).count("`") == 2 and "*Log a discovery*" in escape(
+        say("home_none_yet")
+    )
+    said = escape(say("dialogue_kept_as_draft", about=" about *Acme* <!channel>"))
+    assert "∗Acme∗ &lt;!channel&gt;" in said and "<!channel>" not in said
+    assert escape(say("status_by", user="U1")) == " by <@U1>"  # the text's own mention
+    assert escape(say("status_by", user="U1") + "!") == " by &lt;@U1&gt;!"  # plain str: whole
+
+
 def test_ampersands_are_escaped_first_so_entities_survive_literally():
     assert escape("R&D &lt;") == "R&amp;D &amp;lt;"
 
