@@ -32,6 +32,26 @@ def run(
     )  # fmt: skip
 
 
+def refused_in_process(args: list[str], env: dict[str, str], cwd: Path, monkeypatch, capsys) -> str:
+    """The one line `valuescout args` prints when it refuses its set-up, run in this process
+    (the same main(); a child process costs two seconds of imports, see `run` for the
+    process-level checks). Refusing means before logging is set up and any command starts."""
+    import bot.cli
+
+    def started(**_: object) -> None:
+        raise AssertionError(f"valuescout {' '.join(args)} went past its set-up check")
+
+    for name in [name for name in os.environ if name not in env]:
+        monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(cwd)
+    monkeypatch.setattr(bot.cli, "configure_logging", started)
+    code = bot.cli.main(args)
+    captured = capsys.readouterr()
+    return one_line_refusal(subprocess.CompletedProcess(args, code, captured.out, captured.err))
+
+
 def one_line_refusal(result: subprocess.CompletedProcess) -> str:
     """The single line a refused command printed (asserting exit 2, one line, no traceback)."""
     lines = result.stderr.strip().splitlines()

@@ -2,7 +2,13 @@
 
 import pytest
 
-from tests.e2e.commands import clean_environment, free_port, one_line_refusal, run
+from tests.e2e.commands import (
+    clean_environment,
+    free_port,
+    one_line_refusal,
+    refused_in_process,
+    run,
+)
 
 SECRETS = {"bot": "xoxb-1-secret-bot", "app": "xapp-1-secret-app", "signing": "s3cret-signing"}
 NAMES = {"SLACK_BOT_TOKEN": "bot", "SLACK_APP_TOKEN": "app", "SLACK_SIGNING_SECRET": "signing"}
@@ -63,7 +69,25 @@ def test_a_partial_slack_set_up_names_what_is_missing_and_what_each_mode_needs(
     ],
 )
 @pytest.mark.parametrize("command", [["start"], ["doctor"], ["db", "backup", "b.db"]])
-def test_a_malformed_setting_is_one_line_naming_it(tmp_path, command, variable, value, says):
+def test_a_malformed_setting_is_one_line_naming_it(
+    tmp_path, monkeypatch, capsys, command, variable, value, says
+):
+    env = clean_environment(SLACK_BOT_TOKEN=SECRETS["bot"], SLACK_APP_TOKEN=SECRETS["app"])
+    line = refused_in_process(command, env | {variable: value}, tmp_path, monkeypatch, capsys)
+    assert says in line and "hunter2" not in line and SECRETS["bot"] not in line
+
+
+@pytest.mark.parametrize(
+    ("command", "variable", "value", "says"),
+    [
+        (["start"], "VALUESCOUT_TIMEZONE", "Europe/Atlantis", "is not an IANA time zone"),
+        (["doctor"], "DATABASE_URL", "mysql://scout:hunter2@db/vs", "names the database 'mysql'"),
+        (["db", "backup", "b.db"], "PORT", "http", "PORT should be a valid integer"),
+    ],
+)
+def test_a_malformed_setting_stops_the_real_process_with_one_line(
+    tmp_path, command, variable, value, says
+):
     env = clean_environment(SLACK_BOT_TOKEN=SECRETS["bot"], SLACK_APP_TOKEN=SECRETS["app"])
     result = run(command, env | {variable: value}, tmp_path)
     assert says in one_line_refusal(result)
