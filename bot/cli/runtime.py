@@ -25,6 +25,8 @@ from bot.discoveries.delivery import ORDER, DeliveryWorker
 from bot.discoveries.values import keep_values_current
 from bot.domain.themes import load_network
 from bot.effects.webhook import WEBHOOK, webhook_target
+from bot.installs.clients import TeamClients
+from bot.installs.oauth import oauth_settings, team_clients
 from bot.jobs import JOBS, Job
 from bot.metrics.database import DatabaseCollector
 from bot.metrics.exposition import MetricsPort, Scrape
@@ -50,6 +52,7 @@ class Components:
     client: WebClient
     app: App
     delivery: DeliveryWorker
+    clients: TeamClients  # each workspace's client (the one client, or each install's token)
 
 
 def prepare_database(settings: Settings) -> Engine:
@@ -84,12 +87,18 @@ def compose(settings: Settings, *, engine: Engine | None = None, pacing: float =
     engine = engine or create_engine_for(settings.database_url)
     rules = load_dialogue_rules()
     client = build_web_client(settings)
+    clients = team_clients(settings=settings, engine=engine, client=client)
     delivery = DeliveryWorker(
         engine=engine, client=client, definition=rules.definition, network=rules.network,
         admins=settings.admins, per_channel_interval=pacing, webhook=webhook_target(settings),
+        clients=clients,
     )  # fmt: skip
-    app = build_app(settings=settings, client=client, engine=engine, rules=rules, delivery=delivery)
-    return Components(settings, engine, client, app, delivery)
+    oauth = oauth_settings(settings=settings, engine=engine) if settings.oauth_configured else None
+    app = build_app(
+        settings=settings, client=client, engine=engine, rules=rules, delivery=delivery,
+        oauth=oauth,
+    )  # fmt: skip
+    return Components(settings, engine, client, app, delivery, clients)
 
 
 def scheduled_jobs(parts: Components) -> list[ScheduledJob]:
@@ -196,9 +205,11 @@ def wsgi_app(settings: Settings) -> WSGIApp:
 
 
 def run_web(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
-    """HTTP mode under Gunicorn: the schema is upgraded once, then each worker builds its app."""
-    require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", purpose="valuescout web")
-    check_slack(settings)
+    """HTTP mode under Gunicorn: the schema is upgraded once, then each worker builds its app.
+    Installed by OAuth (SLACK_CLIENT_ID), each workspace's token is in the database."""
+    if settings.mode != "oauth":
+        require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", purpose="valuescout web")
+        check_slack(settings)
     load_dialogue_rules()  # a mistake in prompts/ stops the start here, not in every worker
     prepare_database(settings).dispose()  # no connections may cross the fork
     from bot.cli.gunicorn import serve

@@ -51,22 +51,25 @@ class InstalledWorkspaces:
         enterprise_id = enterprise_id or self._enterprise_of(team_id)
         bot = self._store.find_bot(enterprise_id=enterprise_id, team_id=team_id)
         if bot is not None:
-            return self._with_token(bot.bot_token, team_id=None)
+            return with_token(self._client, bot.bot_token, team_id=None)
         if enterprise_id is None:
             return None
         org = self._store.find_bot(
             enterprise_id=enterprise_id, team_id=None, is_enterprise_install=True
         )
-        return None if org is None else self._with_token(org.bot_token, team_id=team_id)
+        return None if org is None else with_token(self._client, org.bot_token, team_id=team_id)
 
     def _enterprise_of(self, team_id: str) -> str | None:
         with read_scope(self._engine) as session:
             return installs.team_enterprise(session=session, team_id=team_id)
 
-    def _with_token(self, token: str, *, team_id: str | None) -> WebClient:
-        client = copy.copy(self._client)  # a KeepAliveWebClient's copy shares its pool
-        client.token = token
-        client.default_params = dict(client.default_params)  # not the base client's dict
-        if team_id is not None:
-            client.default_params["team_id"] = team_id
-        return client
+
+def with_token(client: WebClient, token: str, *, team_id: str | None) -> WebClient:
+    """The client (a KeepAliveWebClient's copy shares its connections) with a team's token;
+    an org-wide token needs the workspace named in every call."""
+    copied = copy.copy(client)
+    copied.token = token
+    copied.default_params = dict(client.default_params)  # not the base client's dict
+    if team_id is not None:
+        copied.default_params["team_id"] = team_id
+    return copied

@@ -3,14 +3,14 @@ uninstall, the install flow's one-time states, and which organisation a workspac
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.models import SlackBot, SlackInstallation, SlackOAuthState, SlackTeam
+from storage.models import Discovery, SlackBot, SlackInstallation, SlackOAuthState, SlackTeam
 from storage.queries._dialect import insert_for
 
 
@@ -119,3 +119,11 @@ def note_team(*, session: Session, team_id: str, enterprise_id: str | None, now:
 def team_enterprise(*, session: Session, team_id: str) -> str | None:
     """The Grid organisation a workspace was seen in, if any."""
     return session.scalar(select(SlackTeam.enterprise_id).where(SlackTeam.team_id == team_id))
+
+
+def discovery_teams(*, session: Session, discovery_ids: Collection[int]) -> dict[int, str]:
+    """The workspace each discovery was logged in (outbox rows go out with its token)."""
+    if not discovery_ids:
+        return {}
+    query = select(Discovery.id, Discovery.team_id).where(col(Discovery.id).in_(discovery_ids))
+    return {int(found_id): team for found_id, team in session.exec(query).all()}
