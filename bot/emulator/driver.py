@@ -48,16 +48,20 @@ class SlackDriver:
         signing_secret: str,
         *,
         emulator: SlackEmulator | None = None,
-        team_id: str = SEED.team_id,
+        team_id: str | None = None,
         api_app_id: str = SEED.app_id,
         timeout: float = 10.0,
+        org_wide: bool = False,
     ) -> None:
         self.url = url
         self.emulator = emulator
         self.timeout = timeout
         self._secret = signing_secret.encode()
         seed = emulator.seed if emulator else SEED
-        self.origin = Origin(team_id, seed.team_domain, api_app_id, seed.bot_user_id)
+        self.origin = Origin(
+            team_id or seed.team_id, seed.team_domain, api_app_id, seed.bot_user_id,
+            enterprise_id=seed.enterprise_id, org_wide=org_wide,
+        )  # fmt: skip
 
     # -- transport ----------------------------------------------------------------
 
