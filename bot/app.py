@@ -142,7 +142,7 @@ def _provide(shared: Services, teams: RequestTeams):
     admins = shared.settings.admins
 
     def provide(context: BoltContext, body: dict, next) -> None:
-        team_id = teams.team_of(context, body)
+        team_id = teams.workspace_of(context, body)
         context["team_id"] = team_id  # an org-wide install's event names it in the envelope
         context["services"] = shared
         context["client"] = teams.client_for(context, team_id)

@@ -408,7 +408,6 @@ class Settings(BaseSettings):
             f"Slack is set up only in part: {' and '.join(present)} set, {missing} missing. {MODES}."
         )
 
-
     def _oauth_mode(self) -> str:
         """OAuth installs: the client id and secret together, over HTTP, with no bot token."""
         if self.client_id is None or self.client_secret is None:

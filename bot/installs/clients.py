@@ -61,7 +61,7 @@ class InstalledWorkspaces:
 
     def _enterprise_of(self, team_id: str) -> str | None:
         with read_scope(self._engine) as session:
-            return installs.team_enterprise(session=session, team_id=team_id)
+            return installs.enterprise_of_team(session=session, team_id=team_id)
 
 
 def with_token(client: WebClient, token: str, *, team_id: str | None) -> WebClient:

@@ -64,7 +64,7 @@ class RequestTeams:
         self._noted: set[str] = set()
         self._lock = threading.Lock()
 
-    def team_of(self, context: BoltContext, body: dict) -> str | None:
+    def workspace_of(self, context: BoltContext, body: dict) -> str | None:
         """The workspace a request comes from."""
         return context.team_id or body.get("team_id") or None
 

@@ -116,7 +116,7 @@ def note_team(*, session: Session, team_id: str, enterprise_id: str | None, now:
     session.execute(insert_for(session, SlackTeam).values(**row).on_conflict_do_nothing())
 
 
-def team_enterprise(*, session: Session, team_id: str) -> str | None:
+def enterprise_of_team(*, session: Session, team_id: str) -> str | None:
     """The Grid organisation a workspace was seen in, if any."""
     return session.scalar(select(SlackTeam.enterprise_id).where(SlackTeam.team_id == team_id))
 
