@@ -13,14 +13,13 @@ from sqlalchemy import Engine
 
 from bot.installs.clients import InstalledWorkspaces, SingleWorkspace, TeamClients, with_token
 from bot.installs.store import DatabaseInstallationStore, DatabaseOAuthStateStore
-from bot.manifest import BOT_SCOPES
+from bot.manifest import BOT_SCOPES, REDIRECT_PATH
 from bot.settings import Settings
 from storage.engine import session_scope
 from storage.queries.installs import note_team
 from storage.types import utc_now
 
 INSTALL_PATH = "/slack/install"
-REDIRECT_PATH = "/slack/oauth_redirect"
 
 
 def oauth_settings(*, settings: Settings, engine: Engine) -> OAuthSettings:
