@@ -101,9 +101,17 @@ def compose(settings: Settings, *, engine: Engine | None = None, pacing: float =
     return Components(settings, engine, client, app, delivery, clients)
 
 
+# Jobs that call Slack themselves over every workspace's rows (the others queue outbox rows,
+# which go out with each discovery's workspace token). Installed by OAuth, they wait for
+# per-workspace settings and schedules (issue 16, item 2): one client cannot serve them.
+SINGLE_WORKSPACE_JOBS = frozenset({"idle_dialogues", "open_loops", "digests"})
+
+
 def scheduled_jobs(parts: Components) -> list[ScheduledJob]:
-    """What runs on a timer in the process that holds the scheduler: every registered job."""
+    """What runs on a timer in the process that holds the scheduler: every registered job
+    (installed by OAuth, those that queue their posts)."""
     network = load_network()
+    entries = [entry for entry in JOBS if _runs_here(parts.settings, entry)]
 
     def at_now(entry: Job) -> Callable[[], object]:
         def fire() -> object:
@@ -114,7 +122,16 @@ def scheduled_jobs(parts: Components) -> list[ScheduledJob]:
 
         return fire
 
-    return [scheduled for entry in JOBS for scheduled in TRIGGERS[entry.name](parts, at_now(entry))]
+    return [
+        scheduled for entry in entries for scheduled in TRIGGERS[entry.name](parts, at_now(entry))
+    ]
+
+
+def _runs_here(settings: Settings, entry: Job) -> bool:
+    if settings.oauth_configured and entry.name in SINGLE_WORKSPACE_JOBS:
+        log.info("installed by OAuth: %s waits for per-workspace schedules", entry.name)
+        return False
+    return True
 
 
 # When each registered job fires, given this process's parts and the job bound to them.

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
+from bot.cli.runtime import scheduled_jobs
 from bot.emulator import SlackDriver, SlackEmulator
 from bot.emulator.seed import GLOBEX, GRID, GRID_EAST, GRID_WEST
 from bot.settings import Settings
@@ -225,3 +226,11 @@ def test_an_org_wide_install_serves_both_workspaces_of_the_organisation(app_url,
     with session_scope(engine) as session:
         scouts = session.exec(select(Discovery.team_id, Discovery.scout_user_id)).all()
     assert sorted(scouts) == [(GRID_EAST.team_id, "W0SCOUT"), (GRID_WEST.team_id, "W0SCOUT")]
+
+
+def test_installed_by_oauth_only_jobs_that_queue_their_posts_are_scheduled(components):
+    scheduled = {job.id for job in scheduled_jobs(components)}
+
+    assert {"compelling_event_radar", "follow_up_actioned_routes"} <= scheduled
+    assert not scheduled & {"nudge_idle_dialogues", "nudge_open_loops"}
+    assert not [job for job in scheduled if "digest" in job]
