@@ -25,6 +25,7 @@ from bot.logs import new_reference
 from bot.metrics.meters import observe_ack, request_kind
 from bot.services import Services
 from bot.settings import Settings
+from bot.wording import say
 from storage.types import utc_now
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,8 @@ def build_app(
         signing_secret=secret,
         token_verification_enabled=verify_token,
         oauth_settings=oauth,
+        # A command from a workspace whose install is gone (Bolt answers it, in our words).
+        user_facing_authorize_error_message=say("install_missing") if oauth else None,
         # Ack functions run in the request thread and answer at once; the work runs in lazy
         # listeners after the response (Bolt's other mode queues even the ack behind the pool).
         process_before_response=True,

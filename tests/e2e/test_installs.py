@@ -15,6 +15,7 @@ from bot.emulator import SlackDriver, SlackEmulator
 from bot.emulator.seed import GLOBEX, GRID, GRID_EAST, GRID_WEST
 from bot.settings import Settings
 from bot.web import LocalServer
+from bot.wording import say
 from storage.engine import session_scope
 from storage.enums import OutboxStatus
 from storage.models import DialogueSession, Discovery, OutboxMessage, SlackBot
@@ -202,6 +203,9 @@ def test_an_uninstalled_workspace_is_ignored_and_its_cards_wait_while_the_other_
     reply = globex_scout.driver.message(GLOBEX.scout, "hi again")
     assert reply.status == 200  # acked, so Slack does not retry, and nothing done
     assert _dialogues(engine, GLOBEX.team_id) == dialogues
+    assert globex_scout.driver.command("/scout", user=GLOBEX.scout).status == 200
+    told = wait_until(lambda: globex.response_url_posts, what="the answer to /scout")
+    assert [post.payload["text"] for post in told] == [say("install_missing")]
 
 
 def _dialogues(engine: Engine, team_id: str) -> int:

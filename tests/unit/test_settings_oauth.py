@@ -3,6 +3,7 @@ single-workspace token beside them."""
 
 import pytest
 
+from bot.doctor.slack import mode_check
 from bot.settings import SettingsError, read_settings
 
 OAUTH = {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "shh", "SLACK_SIGNING_SECRET": "s"}
@@ -36,3 +37,9 @@ def test_a_partial_or_mixed_oauth_set_up_is_refused_in_one_line(given, refusal):
     with pytest.raises(SettingsError, match=refusal) as refused:
         settings.mode  # noqa: B018
     assert "shh" not in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_doctor_names_oauth_mode():
+    check = mode_check(read_settings(_env_file=None, **OAUTH))
+
+    assert check.ok and "installed by OAuth" in check.line()
