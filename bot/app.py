@@ -145,8 +145,9 @@ def _provide(shared: Services, teams: RequestTeams):
     admins = shared.settings.admins
 
     def provide(context: BoltContext, body: dict, next) -> None:
+        # An org-wide install's event names the workspace only in its envelope (Bolt's
+        # context.team_id stays None: the uninstall listener deletes the org's token by it).
         team_id = teams.workspace_of(context, body)
-        context["team_id"] = team_id  # an org-wide install's event names it in the envelope
         context["services"] = shared
         context["client"] = teams.client_for(context, team_id)
         context["actor"] = Actor.of(context.user_id, team_id, admins=admins)

@@ -220,7 +220,8 @@ def test_an_org_wide_install_serves_both_workspaces_of_the_organisation(app_url,
     assert status == 200 and "Thank you" in page, page
     assert installed_teams(engine) == [(GRID, None)]
 
-    log_discovery(person_in(app_url, east, org_wide=True), "Umbrella")
+    east_scout = person_in(app_url, east, org_wide=True)
+    log_discovery(east_scout, "Umbrella")
     log_discovery(person_in(app_url, west, org_wide=True), "Hooli")
 
     wait_until(lambda: len(cards(east)) == 2 and len(cards(west)) == 2, what="the cards")
@@ -230,6 +231,10 @@ def test_an_org_wide_install_serves_both_workspaces_of_the_organisation(app_url,
     with session_scope(engine) as session:
         scouts = session.exec(select(Discovery.team_id, Discovery.scout_user_id)).all()
     assert sorted(scouts) == [(GRID_EAST.team_id, "W0SCOUT"), (GRID_WEST.team_id, "W0SCOUT")]
+
+    emulator.uninstall(GRID)  # removed from the organisation: one event, from any workspace
+    assert east_scout.driver.event({"type": "app_uninstalled"}).status == 200
+    assert installed_teams(engine) == []
 
 
 def test_installed_by_oauth_only_jobs_that_queue_their_posts_are_scheduled(components):
