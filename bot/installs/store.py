@@ -15,6 +15,7 @@ from datetime import timedelta
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
 from slack_sdk.oauth.state_store import OAuthStateStore
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from storage.engine import read_scope, session_scope
 from storage.models import SlackBot, SlackInstallation
@@ -36,7 +37,8 @@ class DatabaseInstallationStore(InstallationStore):
         return log
 
     def save(self, installation: Installation) -> None:
-        """Keep an install and its bot, and which organisation its workspace is in."""
+        """Keep an install and its bot, and which organisation its workspace is in; the posts
+        that waited for the workspace's token (uninstalled before) go out now."""
         values = _columns(installation.to_dict(), SlackInstallation)
         with session_scope(self._engine) as session:
             installs.save_installation(session=session, client_id=self._client_id, values=values)
@@ -45,6 +47,8 @@ class DatabaseInstallationStore(InstallationStore):
                     session=session, team_id=installation.team_id,
                     enterprise_id=installation.enterprise_id, now=utc_now(),
                 )  # fmt: skip
+            teams = _installed_teams(session, installation)
+            installs.wake_waiting_outbox(session=session, team_ids=teams, now=utc_now())
 
     def save_bot(self, bot: Bot) -> None:
         """Keep a bot token (a rotated one, say)."""
@@ -133,6 +137,14 @@ class DatabaseOAuthStateStore(OAuthStateStore):
         """True once for a state issued here that has not expired."""
         with session_scope(self._engine) as session:
             return installs.consume_state(session=session, state=state, now=utc_now())
+
+
+def _installed_teams(session: Session, installation: Installation) -> list[str]:
+    """The workspace installed, or every one seen in the organisation for org-wide installs."""
+    if installation.team_id is not None:
+        return [installation.team_id]
+    enterprise = installation.enterprise_id or ""
+    return installs.teams_of_enterprise(session=session, enterprise_id=enterprise)
 
 
 def _columns(values: dict, model: type) -> dict:

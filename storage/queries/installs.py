@@ -10,7 +10,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from storage.models import Discovery, SlackBot, SlackInstallation, SlackOAuthState, SlackTeam
+from storage.enums import OutboxStatus
+from storage.models import (
+    Discovery,
+    OutboxMessage,
+    SlackBot,
+    SlackInstallation,
+    SlackOAuthState,
+    SlackTeam,
+)
 from storage.queries._dialect import insert_for
 
 
@@ -127,3 +135,24 @@ def discovery_teams(*, session: Session, discovery_ids: Collection[int]) -> dict
         return {}
     query = select(Discovery.id, Discovery.team_id).where(col(Discovery.id).in_(discovery_ids))
     return {int(found_id): team for found_id, team in session.exec(query).all()}
+
+
+def teams_of_enterprise(*, session: Session, enterprise_id: str) -> list[str]:
+    """The workspaces seen in a Grid organisation."""
+    return list(
+        session.exec(select(SlackTeam.team_id).where(SlackTeam.enterprise_id == enterprise_id))
+    )
+
+
+def wake_waiting_outbox(*, session: Session, team_ids: Collection[str], now: datetime) -> None:
+    """A workspace installed (again): its posts that waited for a token are due now."""
+    if not team_ids:
+        return
+    discoveries = select(Discovery.id).where(col(Discovery.team_id).in_(team_ids))
+    session.execute(
+        sa.update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING)  # type: ignore[arg-type]
+        .where(col(OutboxMessage.discovery_id).in_(discoveries))
+        .where(col(OutboxMessage.next_attempt_at) > now)
+        .values(next_attempt_at=now)
+    )

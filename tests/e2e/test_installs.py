@@ -198,7 +198,7 @@ def test_an_uninstalled_workspace_is_ignored_and_its_cards_wait_while_the_other_
         ).all()
     assert {row.kind for row in waiting} >= {"discovery_card"} and all(
         row.attempts == 0 for row in waiting
-    )  # parked, not failed: a reinstall sends them
+    )  # parked, not failed
     dialogues = _dialogues(engine, GLOBEX.team_id)
     reply = globex_scout.driver.message(GLOBEX.scout, "hi again")
     assert reply.status == 200  # acked, so Slack does not retry, and nothing done
@@ -206,6 +206,11 @@ def test_an_uninstalled_workspace_is_ignored_and_its_cards_wait_while_the_other_
     assert globex_scout.driver.command("/scout", user=GLOBEX.scout).status == 200
     told = wait_until(lambda: globex.response_url_posts, what="the answer to /scout")
     assert [post.payload["text"] for post in told] == [say("install_missing")]
+
+    assert Browser().install(app_url, GLOBEX.team_id)[0] == 200  # installed again
+    wait_until(lambda: components.delivery.drain_once() == 0 and len(cards(globex)) == 2,
+               what="Globex's cards, kept while it was uninstalled")  # fmt: skip
+    assert all("Hooli" in card for card in cards(globex))
 
 
 def _dialogues(engine: Engine, team_id: str) -> int:
