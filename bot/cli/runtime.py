@@ -265,9 +265,11 @@ def run_worker(settings: Settings) -> None:
 
 def run_clock(settings: Settings) -> None:
     """The scheduler process: runs scheduled jobs until SIGTERM, then stops cleanly."""
-    require(settings, "SLACK_BOT_TOKEN", purpose="valuescout clock")
+    if settings.mode != "oauth":  # installed by OAuth, each workspace's token is stored
+        require(settings, "SLACK_BOT_TOKEN", purpose="valuescout clock")
     stop = stop_signal()
-    check_slack(settings)
+    if settings.mode != "oauth":
+        check_slack(settings)
     parts = compose(settings, engine=prepare_database(settings))
     scheduler = start_scheduler(parts, kind="clock")
     metrics = metrics_port(parts)
