@@ -82,6 +82,7 @@ class RequestTeams:
         with self._lock:
             if team_id in self._noted:
                 return
-            self._noted.add(team_id)
-        with session_scope(self._engine) as session:
+        with session_scope(self._engine) as session:  # twice at once is harmless: kept once
             note_team(session=session, team_id=team_id, enterprise_id=enterprise_id, now=utc_now())
+        with self._lock:
+            self._noted.add(team_id)  # after the commit: a failed write is tried again
