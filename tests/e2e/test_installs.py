@@ -19,9 +19,11 @@ from bot.wording import say
 from storage.engine import session_scope
 from storage.enums import OutboxStatus
 from storage.models import DialogueSession, Discovery, OutboxMessage, SlackBot
+from tests.e2e.commands import free_port
 from tests.e2e.conftest import SIGNING_SECRET, e2e_settings
 from tests.e2e.people import Scout, wait_until
 from tests.e2e.test_dialogue_dm import skip_the_rest
+from tests.e2e.test_processes import environment, start, stop, wait_for_health
 
 CLIENT_ID, CLIENT_SECRET = "1111.2222", "e2e-client-secret"
 STATE_COOKIE = "slack-app-oauth-state"
@@ -248,3 +250,28 @@ def test_installed_by_oauth_only_jobs_that_queue_their_posts_are_scheduled(compo
     assert {"compelling_event_radar", "follow_up_actioned_routes"} <= scheduled
     assert not scheduled & {"nudge_idle_dialogues", "nudge_open_loops"}
     assert not [job for job in scheduled if "digest" in job]
+
+
+def test_web_installed_by_oauth_under_gunicorn_shares_states_and_tokens_between_workers(
+    emulator, database_url, tmp_path
+):
+    port = free_port()
+    env = environment(emulator, database_url, PORT=str(port), SLACK_BOT_TOKEN="")
+    env |= {"SLACK_CLIENT_ID": CLIENT_ID, "SLACK_CLIENT_SECRET": CLIENT_SECRET}
+    app_url = f"http://127.0.0.1:{port}"
+    emulator.accept_installs(
+        client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+        redirect_url=f"{app_url}/slack/oauth_redirect",
+    )  # fmt: skip
+    globex = emulator.add_team(GLOBEX)
+    web = start(["web", "--host", "127.0.0.1", "--workers", "2"], env, tmp_path)
+    try:
+        wait_for_health(port, web)
+        # The install page and the redirect may reach either worker: both read the database.
+        for _ in range(2):
+            assert Browser().install(app_url, GLOBEX.team_id)[0] == 200
+        person_in(app_url, globex).say("hi", expect="Which customer")
+    finally:
+        output = stop(web)
+    assert web.returncode == 0, output
+    assert CLIENT_SECRET not in output and "xoxb-" not in output
