@@ -113,9 +113,13 @@ class SlackDriver:
         event_id: str | None = None,
         retry_num: int | None = None,
         retry_reason: str = "http_timeout",
+        also_authorized: tuple[Origin, ...] = (),
     ) -> DriverResponse:
-        """One event in an `event_callback` envelope; retries carry Slack's retry headers."""
+        """One event in an `event_callback` envelope; retries carry Slack's retry headers.
+        `also_authorized`: further installs that can see the event (a shared channel), listed
+        after this workspace's in `authorizations`."""
         body = payloads.envelope(self.origin, event, event_id=event_id or payloads.event_id())
+        body["authorizations"] += [payloads.authorization(other) for other in also_authorized]
         headers = {}
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}

@@ -51,18 +51,21 @@ def envelope(origin: Origin, event: dict, *, event_id: str) -> dict[str, Any]:
         "type": "event_callback",
         "event_id": event_id,
         "event_time": int(time.time()),
-        "authorizations": [
-            {
-                "enterprise_id": origin.enterprise_id,
-                # An org-wide install's authorization names no workspace: the envelope does.
-                "team_id": None if origin.org_wide else origin.team_id,
-                "user_id": origin.bot_user_id,
-                "is_bot": True,
-                "is_enterprise_install": origin.org_wide,
-            }
-        ],
+        "authorizations": [authorization(origin)],
         "is_ext_shared_channel": False,
         "event_context": "4-" + secrets.token_hex(12),
+    }
+
+
+def authorization(origin: Origin) -> dict[str, Any]:
+    """One install that can see an event: its bot, workspace and organisation."""
+    return {
+        "enterprise_id": origin.enterprise_id,
+        # An org-wide install's authorization names no workspace: the envelope does.
+        "team_id": None if origin.org_wide else origin.team_id,
+        "user_id": origin.bot_user_id,
+        "is_bot": True,
+        "is_enterprise_install": origin.org_wide,
     }
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func
 from sqlmodel import select
 
 from bot.cli.runtime import scheduled_jobs
-from bot.emulator import SlackDriver, SlackEmulator
+from bot.emulator import SlackDriver, SlackEmulator, payloads
 from bot.emulator.seed import GLOBEX, GRID, GRID_EAST, GRID_WEST
 from bot.settings import Settings
 from bot.web import LocalServer
@@ -275,3 +275,24 @@ def test_web_installed_by_oauth_under_gunicorn_shares_states_and_tokens_between_
         output = stop(web)
     assert web.returncode == 0, output
     assert CLIENT_SECRET not in output and "xoxb-" not in output
+
+
+def test_an_event_several_installs_can_see_is_served_by_the_first_authorization(
+    app_url, emulator, engine
+):
+    globex = emulator.add_team(GLOBEX)
+    for team in (emulator.seed.team_id, GLOBEX.team_id):
+        assert Browser().install(app_url, team)[0] == 200
+    scout = person_in(app_url, globex)
+    acme = person_in(app_url, emulator).driver.origin
+    ts = globex.workspace.add_user_message(scout.dm, GLOBEX.scout, "hi")
+    event = payloads.message_event(
+        scout.driver.origin, user=GLOBEX.scout, text="hi", channel=scout.dm, ts=ts
+    )
+
+    assert scout.driver.event(event, also_authorized=(acme,)).status == 200
+
+    scout.wait_for("Which customer")  # answered in Globex, with Globex's token
+    assert Scout(scout.driver, emulator, user=emulator.seed.scout).bot_messages() == []
+    assert _dialogues(engine, GLOBEX.team_id) == 1
+    assert _dialogues(engine, emulator.seed.team_id) == 0
