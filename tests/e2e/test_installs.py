@@ -296,3 +296,15 @@ def test_an_event_several_installs_can_see_is_served_by_the_first_authorization(
     assert Scout(scout.driver, emulator, user=emulator.seed.scout).bot_messages() == []
     assert _dialogues(engine, GLOBEX.team_id) == 1
     assert _dialogues(engine, emulator.seed.team_id) == 0
+
+
+def test_a_revoked_bot_token_is_forgotten_for_that_workspace_only(app_url, emulator, engine):
+    globex = emulator.add_team(GLOBEX)
+    for team in (emulator.seed.team_id, GLOBEX.team_id):
+        assert Browser().install(app_url, team)[0] == 200
+    emulator.uninstall(GLOBEX.team_id)  # what revoking does to the token at Slack
+
+    revoked = {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": [GLOBEX.bot_user_id]}}
+    assert person_in(app_url, globex).driver.event(revoked).status == 200
+
+    assert installed_teams(engine) == [(None, emulator.seed.team_id)]
