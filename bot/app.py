@@ -11,6 +11,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.listener.thread_runner import ThreadListenerRunner
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
@@ -18,11 +19,13 @@ from bot import listeners
 from bot.dialogue.turns import DialogueRules
 from bot.discoveries.delivery import DeliveryWorker
 from bot.domain.actor import Actor
+from bot.installs.oauth import RequestTeams
 from bot.listeners.support import SORRY
 from bot.logs import new_reference
 from bot.metrics.meters import observe_ack, request_kind
 from bot.services import Services
 from bot.settings import Settings
+from bot.wording import say
 from storage.types import utc_now
 
 log = logging.getLogger(__name__)
@@ -38,20 +41,29 @@ def build_app(
     rules: DialogueRules,
     delivery: DeliveryWorker | None = None,
     verify_token: bool = True,
+    oauth: OAuthSettings | None = None,
 ) -> App:
-    """Build the app; nothing Slack-facing is created at import time."""
+    """Build the app; nothing Slack-facing is created at import time. With `oauth`, any
+    number of workspaces install it (/slack/install) and each request is authorized by its
+    workspace's stored token; without, the client's token serves the one workspace."""
     secret = settings.signing_secret.get_secret_value() if settings.signing_secret else None
     app = MeasuredApp(
         client=client,
         signing_secret=secret,
         token_verification_enabled=verify_token,
+        oauth_settings=oauth,
+        # A command from a workspace whose install is gone (Bolt answers it, in our words).
+        user_facing_authorize_error_message=say("install_missing") if oauth else None,
         # Ack functions run in the request thread and answer at once; the work runs in lazy
         # listeners after the response (Bolt's other mode queues even the ack behind the pool).
         process_before_response=True,
         listener_executor=AfterAckExecutor(WORKER_THREADS, thread_name_prefix="after-ack"),
     )
     shared = Services(settings=settings, engine=engine, rules=rules, delivery=delivery)
-    app.use(_provide(shared, client))
+    teams = RequestTeams(client=client, engine=engine, oauth=oauth is not None)
+    app.use(_provide(shared, teams))
+    if oauth is not None:  # app_uninstalled, tokens_revoked: that workspace's tokens go
+        app.enable_token_revocation_listeners()
     listeners.register(app)
     app.error(handle_error)
     return app
@@ -126,16 +138,19 @@ def after_ack_work(app: App) -> AfterAckExecutor:
     return app.listener_runner.listener_executor
 
 
-def _provide(shared: Services, client: WebClient):
+def _provide(shared: Services, teams: RequestTeams):
     """Middleware that gives every listener the services (database, settings, delivery), who is
-    acting, the request's time, and the app's client: Bolt would hand each request a WebClient
-    of its own, and with it a new connection per call."""
+    acting, the request's time, and the app's client with the workspace's token: Bolt would
+    hand each request a WebClient of its own, and with it a new connection per call."""
     admins = shared.settings.admins
 
-    def provide(context: BoltContext, next) -> None:
+    def provide(context: BoltContext, body: dict, next) -> None:
+        # An org-wide install's event names the workspace only in its envelope (Bolt's
+        # context.team_id stays None: the uninstall listener deletes the org's token by it).
+        team_id = teams.workspace_of(context, body)
         context["services"] = shared
-        context["client"] = client
-        context["actor"] = Actor.of(context.user_id, context.team_id, admins=admins)
+        context["client"] = teams.client_for(context, team_id)
+        context["actor"] = Actor.of(context.user_id, team_id, admins=admins)
         context["now"] = utc_now()
         next()
 

@@ -48,6 +48,12 @@ BOT_EVENTS = [
 ]
 
 
+# Sent to HTTP apps when a workspace uninstalls the app or revokes its token: installs by
+# OAuth forget that workspace's token (a single-workspace app acknowledges them).
+INSTALL_EVENTS = ["app_uninstalled", "tokens_revoked"]
+REDIRECT_PATH = "/slack/oauth_redirect"  # where Slack sends an admin back after installing
+
+
 class ManifestError(ValueError):
     """The manifest cannot be made as asked (a request URL Slack would refuse)."""
 
@@ -64,11 +70,16 @@ def check_request_url(url: str) -> str:
 
 
 def manifest(*, request_url: str | None = None) -> dict:
-    """The manifest for Socket Mode, or for HTTP mode when a request URL is given."""
+    """The manifest for Socket Mode, or for HTTP mode when a request URL is given: then also
+    installable by OAuth in any number of workspaces and org-wide on Enterprise Grid."""
     if request_url is not None:
         check_request_url(request_url)
     events_url = f"{request_url.rstrip('/')}/slack/events" if request_url else None
     url = {"request_url": events_url} if events_url else {}
+    oauth: dict = {"scopes": {"bot": BOT_SCOPES}}
+    if request_url:
+        oauth = {"redirect_urls": [request_url.rstrip("/") + REDIRECT_PATH], **oauth}
+    events = BOT_EVENTS + (INSTALL_EVENTS if request_url else [])
     return {
         "display_information": {
             "name": "Value Scout",
@@ -76,11 +87,11 @@ def manifest(*, request_url: str | None = None) -> dict:
             "background_color": "#1d4e89",
         },
         "features": _features(events_url),
-        "oauth_config": {"scopes": {"bot": BOT_SCOPES}},
+        "oauth_config": oauth,
         "settings": {
-            "event_subscriptions": {"bot_events": BOT_EVENTS, **url},
+            "event_subscriptions": {"bot_events": events, **url},
             "interactivity": {"is_enabled": True, **url},
-            "org_deploy_enabled": False,
+            "org_deploy_enabled": request_url is not None,
             "socket_mode_enabled": request_url is None,
             "token_rotation_enabled": False,
         },

@@ -37,6 +37,8 @@ HINTS = {
     "SLACK_BOT_TOKEN": "the bot token (xoxb-…) from your Slack app's OAuth & Permissions page",
     "SLACK_SIGNING_SECRET": "the signing secret from your Slack app's Basic Information page",
     "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, for Socket Mode",
+    "SLACK_CLIENT_ID": "the client id from your Slack app's Basic Information page (OAuth installs)",
+    "SLACK_CLIENT_SECRET": "the client secret from your Slack app's Basic Information page",
     "SLACK_API_URL": "the Web API base URL, e.g. https://slack.com/api/",
     "DATABASE_URL": "e.g. sqlite:///valuescout.db or postgresql+psycopg://user:pass@host/db",
     "VALUESCOUT_ADMINS": "comma-separated Slack user ids, e.g. U012AB3CD,U045EF6GH",
@@ -60,7 +62,9 @@ MIN_TOKEN_LENGTH = 32  # the API and metrics tokens: guessing must be hopeless
 # What each way of running against a real workspace needs, for the error that a partial set-up gets.
 MODES = (
     "Socket Mode needs SLACK_BOT_TOKEN and SLACK_APP_TOKEN; HTTP mode needs SLACK_BOT_TOKEN and"
-    " SLACK_SIGNING_SECRET; the demo needs none of the three (see README: Which mode do I need?)"
+    " SLACK_SIGNING_SECRET; installs by OAuth (several workspaces) need SLACK_CLIENT_ID,"
+    " SLACK_CLIENT_SECRET and SLACK_SIGNING_SECRET; the demo needs none of them (see README:"
+    " Which mode do I need?)"
 )
 
 
@@ -135,6 +139,9 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = Field(None, validation_alias="SLACK_BOT_TOKEN")
     signing_secret: SecretStr | None = Field(None, validation_alias="SLACK_SIGNING_SECRET")
     app_token: SecretStr | None = Field(None, validation_alias="SLACK_APP_TOKEN")
+    # OAuth installs (many workspaces, Enterprise Grid) instead of one SLACK_BOT_TOKEN.
+    client_id: str | None = Field(None, validation_alias="SLACK_CLIENT_ID")
+    client_secret: SecretStr | None = Field(None, validation_alias="SLACK_CLIENT_SECRET")
     api_url: str = Field("https://slack.com/api/", validation_alias="SLACK_API_URL")
     database_url: str = Field("sqlite:///valuescout.db", validation_alias="DATABASE_URL")
     # Route id → channel id, from every VALUESCOUT_<ID>_CHANNEL (see _gather_route_channels).
@@ -266,6 +273,8 @@ class Settings(BaseSettings):
         "bot_token",
         "signing_secret",
         "app_token",
+        "client_id",
+        "client_secret",
         "prompts_dir",
         "webhook_url",
         "webhook_secret",
@@ -369,8 +378,22 @@ class Settings(BaseSettings):
         )
 
     @property
+    def oauth_configured(self) -> bool:
+        """True when workspaces install the app by OAuth (SLACK_CLIENT_ID and its secret)."""
+        return self.client_id is not None or self.client_secret is not None
+
+    @property
+    def authorization_url(self) -> str:
+        """Slack's install page, on the host of SLACK_API_URL (the emulator's, in tests)."""
+        parts = urlsplit(self.api_url)
+        return f"{parts.scheme}://{parts.netloc}/oauth/v2/authorize"
+
+    @property
     def mode(self) -> str:
-        """ "socket", "http" or "demo" (none of the Slack secrets); a partial set is refused."""
+        """ "socket", "http", "oauth" (HTTP mode, installed by OAuth in any number of
+        workspaces) or "demo" (none of the Slack secrets); a partial set is refused."""
+        if self.oauth_configured:
+            return self._oauth_mode()
         if self.bot_token and self.app_token:
             return "socket"
         if self.bot_token and self.signing_secret:
@@ -384,6 +407,25 @@ class Settings(BaseSettings):
         raise SettingsError(
             f"Slack is set up only in part: {' and '.join(present)} set, {missing} missing. {MODES}."
         )
+
+    def _oauth_mode(self) -> str:
+        """OAuth installs: the client id and secret together, over HTTP, with no bot token."""
+        if self.client_id is None or self.client_secret is None:
+            given = "SLACK_CLIENT_ID" if self.client_id else "SLACK_CLIENT_SECRET"
+            raise SettingsError(
+                f"Slack is set up only in part: {given} set without the other. {MODES}."
+            )
+        if self.bot_token is not None or self.app_token is not None:
+            raise SettingsError(
+                "SLACK_CLIENT_ID is for installs by OAuth, where each workspace's token is kept"
+                " in the database; SLACK_BOT_TOKEN and SLACK_APP_TOKEN are for one workspace."
+                " Set one or the other."
+            )
+        if self.signing_secret is None:
+            raise SettingsError(
+                f"SLACK_SIGNING_SECRET is not set: installs by OAuth need {HINTS['SLACK_SIGNING_SECRET']}."
+            )
+        return "oauth"
 
 
 class _RouteChannelVariables(PydanticBaseSettingsSource):

@@ -88,6 +88,8 @@ def build_wsgi_app(
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO", "")
         if path == EVENTS_PATH and method == "POST":
             return "events", _slack_request(environ, bolt_app, signing_secret)
+        if method == "GET" and _is_install_path(bolt_app, path):
+            return "install", _install_request(environ, bolt_app)
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return "health", _health(engine)
         if path == METRICS_PATH and method in ("GET", "HEAD") and scrape is not None:
@@ -130,6 +132,35 @@ def _slack_request(environ: dict, bolt_app: App, secret: str) -> Reply:
     return Reply(response.status, (response.body or "").encode("utf-8"), content_type)
 
 
+def _is_install_path(bolt_app: App, path: str) -> bool:
+    """/slack/install or /slack/oauth_redirect, when workspaces install the app by OAuth."""
+    flow = bolt_app.oauth_flow
+    return flow is not None and path in (flow.install_path, flow.redirect_uri_path)
+
+
+def _install_request(environ: dict, bolt_app: App) -> Reply:
+    """The install page, or Slack's redirect back to it (Bolt checks the state, trades the code
+    for the workspace's token and keeps it), as Bolt's own adapters hand them over."""
+    flow = bolt_app.oauth_flow
+    assert flow is not None  # _is_install_path checked
+    request = BoltRequest(
+        body="", query=environ.get("QUERY_STRING"), headers=_request_headers(environ)
+    )
+    if environ.get("PATH_INFO") == flow.install_path:
+        response = flow.handle_installation(request)
+    else:
+        response = flow.handle_callback(request)
+    content_type = response.headers.get("content-type", ["text/html; charset=utf-8"])[0]
+    headers = tuple(
+        (name.title(), value)
+        for name, values in response.headers.items()
+        if name.lower() != "content-type"
+        for value in values
+    )
+    body = (response.body or "").encode("utf-8")
+    return Reply(response.status, body, content_type, headers)
+
+
 def _health(engine: Engine) -> Reply:
     """200 when the database answers, 503 when it does not."""
     if database_is_reachable(engine):
@@ -162,7 +193,7 @@ def _headers(reply: Reply) -> list[tuple[str, str]]:
     return [("Content-Type", reply.content_type), length, *reply.headers]
 
 
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}
+_REASONS = {200: "OK", 302: "Found", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}
 _REASONS |= {405: "Method Not Allowed", 413: "Payload Too Large"}
 _REASONS |= {500: "Internal Server Error", 503: "Service Unavailable"}
 

@@ -87,7 +87,7 @@ def _start(args: argparse.Namespace, settings: Settings) -> int | None:
     Slack secret at all; a partial set-up is refused (Settings.mode says what is missing)."""
     if settings.mode == "socket":
         return _worker(args, settings)
-    if settings.mode == "http":
+    if settings.mode in ("http", "oauth"):
         defaults = {"host": "0.0.0.0", "port": None, "workers": None, "threads": 8}
         return _web(argparse.Namespace(**defaults), settings)
     print(

@@ -25,6 +25,8 @@ from bot.discoveries.delivery import ORDER, DeliveryWorker
 from bot.discoveries.values import keep_values_current
 from bot.domain.themes import load_network
 from bot.effects.webhook import WEBHOOK, webhook_target
+from bot.installs.clients import TeamClients
+from bot.installs.oauth import oauth_settings, team_clients
 from bot.jobs import JOBS, Job
 from bot.metrics.database import DatabaseCollector
 from bot.metrics.exposition import MetricsPort, Scrape
@@ -50,6 +52,7 @@ class Components:
     client: WebClient
     app: App
     delivery: DeliveryWorker
+    clients: TeamClients  # each workspace's client (the one client, or each install's token)
 
 
 def prepare_database(settings: Settings) -> Engine:
@@ -84,17 +87,31 @@ def compose(settings: Settings, *, engine: Engine | None = None, pacing: float =
     engine = engine or create_engine_for(settings.database_url)
     rules = load_dialogue_rules()
     client = build_web_client(settings)
+    clients = team_clients(settings=settings, engine=engine, client=client)
     delivery = DeliveryWorker(
         engine=engine, client=client, definition=rules.definition, network=rules.network,
         admins=settings.admins, per_channel_interval=pacing, webhook=webhook_target(settings),
+        clients=clients,
     )  # fmt: skip
-    app = build_app(settings=settings, client=client, engine=engine, rules=rules, delivery=delivery)
-    return Components(settings, engine, client, app, delivery)
+    oauth = oauth_settings(settings=settings, engine=engine) if settings.oauth_configured else None
+    app = build_app(
+        settings=settings, client=client, engine=engine, rules=rules, delivery=delivery,
+        oauth=oauth,
+    )  # fmt: skip
+    return Components(settings, engine, client, app, delivery, clients)
+
+
+# Jobs that call Slack themselves over every workspace's rows (the others queue outbox rows,
+# which go out with each discovery's workspace token). Installed by OAuth, they wait for
+# per-workspace settings and schedules (issue 16, item 2): one client cannot serve them.
+SINGLE_WORKSPACE_JOBS = frozenset({"idle_dialogues", "open_loops", "digests"})
 
 
 def scheduled_jobs(parts: Components) -> list[ScheduledJob]:
-    """What runs on a timer in the process that holds the scheduler: every registered job."""
+    """What runs on a timer in the process that holds the scheduler: every registered job
+    (installed by OAuth, those that queue their posts)."""
     network = load_network()
+    entries = [entry for entry in JOBS if _runs_here(parts.settings, entry)]
 
     def at_now(entry: Job) -> Callable[[], object]:
         def fire() -> object:
@@ -105,7 +122,16 @@ def scheduled_jobs(parts: Components) -> list[ScheduledJob]:
 
         return fire
 
-    return [scheduled for entry in JOBS for scheduled in TRIGGERS[entry.name](parts, at_now(entry))]
+    return [
+        scheduled for entry in entries for scheduled in TRIGGERS[entry.name](parts, at_now(entry))
+    ]
+
+
+def _runs_here(settings: Settings, entry: Job) -> bool:
+    if settings.oauth_configured and entry.name in SINGLE_WORKSPACE_JOBS:
+        log.info("installed by OAuth: %s waits for per-workspace schedules", entry.name)
+        return False
+    return True
 
 
 # When each registered job fires, given this process's parts and the job bound to them.
@@ -196,9 +222,11 @@ def wsgi_app(settings: Settings) -> WSGIApp:
 
 
 def run_web(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
-    """HTTP mode under Gunicorn: the schema is upgraded once, then each worker builds its app."""
-    require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", purpose="valuescout web")
-    check_slack(settings)
+    """HTTP mode under Gunicorn: the schema is upgraded once, then each worker builds its app.
+    Installed by OAuth (SLACK_CLIENT_ID), each workspace's token is in the database."""
+    if settings.mode != "oauth":
+        require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", purpose="valuescout web")
+        check_slack(settings)
     load_dialogue_rules()  # a mistake in prompts/ stops the start here, not in every worker
     prepare_database(settings).dispose()  # no connections may cross the fork
     from bot.cli.gunicorn import serve
@@ -237,9 +265,11 @@ def run_worker(settings: Settings) -> None:
 
 def run_clock(settings: Settings) -> None:
     """The scheduler process: runs scheduled jobs until SIGTERM, then stops cleanly."""
-    require(settings, "SLACK_BOT_TOKEN", purpose="valuescout clock")
+    if settings.mode != "oauth":  # installed by OAuth, each workspace's token is stored
+        require(settings, "SLACK_BOT_TOKEN", purpose="valuescout clock")
     stop = stop_signal()
-    check_slack(settings)
+    if settings.mode != "oauth":
+        check_slack(settings)
     parts = compose(settings, engine=prepare_database(settings))
     scheduler = start_scheduler(parts, kind="clock")
     metrics = metrics_port(parts)

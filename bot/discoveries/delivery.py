@@ -42,6 +42,7 @@ from bot.effects.follow_through import FOLLOW_UP_UPDATE
 from bot.effects.polling import PollingThread
 from bot.effects.webhook import WEBHOOK, WebhookTarget
 from bot.effects.webhook_worker import WebhookWorker
+from bot.installs.clients import SingleWorkspace, TeamClients
 from bot.metrics.meters import count_failed_delivery
 from bot.rendering.text import NO_UNFURL
 from bot.slack_client import without_retries
@@ -55,6 +56,7 @@ from storage.queries import (
     pause_channel,
     release_channel_slot,
 )
+from storage.queries.installs import discovery_teams
 from storage.queries.outbox import DEFAULT_LEASE
 
 logger = logging.getLogger(__name__)
@@ -75,6 +77,8 @@ PACING_INTERVAL = 1.1
 # How long a channel stays taken by a post in flight at most (a worker that dies mid-call
 # never frees it): longer than any call takes to answer or time out.
 IN_FLIGHT = timedelta(seconds=30)
+# A row of a workspace without a token (uninstalled): kept, and looked at again this often.
+PARKED = timedelta(minutes=15)
 
 
 class DeliveryWorker:
@@ -94,17 +98,16 @@ class DeliveryWorker:
         lease: timedelta = DEFAULT_LEASE,
         admins: Collection[str] = (),
         webhook: WebhookTarget | None = None,
+        clients: TeamClients | None = None,
     ) -> None:
-        self._engine, self._client, self._admins = engine, client, frozenset(admins)
+        self._engine, self._admins = engine, frozenset(admins)
+        self._clients = clients or SingleWorkspace(client)
         self._webhooks = webhook and WebhookWorker(
             engine=engine, target=webhook, clock=clock, poll_interval=poll_interval, lease=lease
         )
         self._renderer = OutboxRenderer(
             engine=engine, client=client, definition=definition, network=network, clock=clock
         )
-        # Its own retries would post again outside the channel's slot (5xx) or sleep through
-        # a 429 that every process must honour: the outbox retries instead, paced.
-        self._client = without_retries(client)
         self._clock, self._poll, self._batch, self._lease = clock, poll_interval, batch_size, lease
         self._interval = timedelta(seconds=per_channel_interval)  # zero: no pacing at all
         self._soonest: float | None = None
@@ -167,15 +170,28 @@ class DeliveryWorker:
                 session=session, now=now, limit=self._batch, lease=self._lease,
                 skip_channels=paced, skip_kinds=(WEBHOOK,),
             )  # fmt: skip
+            ids = {r.discovery_id for r in rows if r.discovery_id is not None}
+            teams = discovery_teams(session=session, discovery_ids=ids)
             return [
-                Job(r.id, r.kind, r.channel_id, r.thread_ts, r.payload, r.attempts, r.created_at)
+                Job(r.id, r.kind, r.channel_id, r.thread_ts, r.payload, r.attempts, r.created_at,
+                    team_id=teams.get(r.discovery_id) if r.discovery_id is not None else None)
                 for r in rows
-            ]
+            ]  # fmt: skip
 
     def _deliver(self, job: Job) -> bool:
-        """Send one row and record the outcome; True if it was sent."""
+        """Send one row with its workspace's client and record the outcome; True if sent."""
+        client = self._clients.for_team(job.team_id)
+        if client is None:  # uninstalled: the row waits, kept, for a reinstall
+            logger.info("outbox %s waits: workspace %s has no token", job.id, job.team_id)
+            self._postpone(job, (self._now() + PARKED).timestamp())
+            return False
+        # Its own retries would post again outside the channel's slot (5xx) or sleep through
+        # a 429 that every process must honour: the outbox retries instead, paced.
+        return self._deliver_with(job, client, without_retries(client))
+
+    def _deliver_with(self, job: Job, client: WebClient, posting: WebClient) -> bool:
         try:
-            job, message = self._renderer.render(job)
+            job, message = self._renderer.with_client(client).render(job)
         except Exception as error:
             self._not_sent(job, error)
             return False
@@ -185,7 +201,7 @@ class DeliveryWorker:
             self._postpone(job, busy_until)
             return False
         try:
-            ts, channel = self._post(job, message)
+            ts, channel = self._post(posting, job, message)
         except Exception as error:
             self._free_channel(job.channel_id, hold)
             self._not_sent(job, error)  # after the freeing: a 429's pause outlasts it
@@ -229,29 +245,29 @@ class DeliveryWorker:
                 session=session, channel_id=channel, hold=hold, free_at=self._now() + self._interval
             )
 
-    def _post(self, job: Job, message: dict[str, Any]) -> tuple[str, str]:
+    def _post(self, client: WebClient, job: Job, message: dict[str, Any]) -> tuple[str, str]:
         """Post (or redraw) a rendered row; return (ts, channel)."""
         if job.kind in REDRAWS:
-            return self._redraw(job, message)
+            return self._redraw(client, job, message)
         # A worker that died after Slack took its post but before recording it leaves the row
         # to expire; only rows that old or already failed can have been posted before.
         if job.attempts > 0 or job.created_at <= self._now() - self._lease:
-            found = self._look_for_earlier_post(job)
+            found = self._look_for_earlier_post(client, job)
             if found is not None:
                 logger.info("outbox %s was already posted as %s; recording it", job.id, found[0])
                 return found
         metadata = {"event_type": EVENT_TYPE, "event_payload": {"outbox_id": job.id}}
-        response = self._client.chat_postMessage(
+        response = client.chat_postMessage(
             channel=job.channel_id, thread_ts=job.thread_ts, metadata=metadata,
             **(NO_UNFURL | message),
         )  # fmt: skip
         return response["ts"], response["channel"]
 
-    def _redraw(self, job: Job, message: dict[str, Any]) -> tuple[str, str]:
+    def _redraw(self, client: WebClient, job: Job, message: dict[str, Any]) -> tuple[str, str]:
         """chat.update a posted card or receipt (twice is harmless); one Slack lost is let go."""
         ts = job.payload["ts"]
         try:
-            self._client.chat_update(
+            client.chat_update(
                 channel=job.channel_id, ts=ts, text=message["text"], blocks=message["blocks"]
             )
         except SlackApiError as error:
@@ -261,11 +277,11 @@ class DeliveryWorker:
             raise
         return ts, job.channel_id
 
-    def _look_for_earlier_post(self, job: Job) -> tuple[str, str] | None:
+    def _look_for_earlier_post(self, client: WebClient, job: Job) -> tuple[str, str] | None:
         """The earlier post, if any; history Slack won't show (a scope, a private channel)
         must not hold the card back for ever: then it is posted, at worst a second time."""
         try:
-            return self._find_posted(job)
+            return self._find_posted(client, job)
         except SlackApiError as error:
             code, _delay, permanent = classify(error)
             if not permanent:
@@ -275,16 +291,16 @@ class DeliveryWorker:
             )
             return None
 
-    def _find_posted(self, job: Job) -> tuple[str, str] | None:
+    def _find_posted(self, client: WebClient, job: Job) -> tuple[str, str] | None:
         """Our earlier post of this row, found by its metadata among recent messages."""
         channel = job.channel_id
         if channel[:1] in ("U", "W"):  # posted to a user id: history needs the DM's id
-            channel = self._client.conversations_open(users=channel)["channel"]["id"]
+            channel = client.conversations_open(users=channel)["channel"]["id"]
         query = {"channel": channel, "limit": HISTORY_WINDOW, "include_all_metadata": True}
         if job.thread_ts:
-            response = self._client.conversations_replies(ts=job.thread_ts, **query)
+            response = client.conversations_replies(ts=job.thread_ts, **query)
         else:
-            response = self._client.conversations_history(**query)
+            response = client.conversations_history(**query)
         for message in response.get("messages") or []:
             metadata = message.get("metadata") or {}
             outbox_id = (metadata.get("event_payload") or {}).get("outbox_id")

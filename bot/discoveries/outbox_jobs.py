@@ -29,6 +29,7 @@ class Job:
     payload: dict[str, Any]
     attempts: int
     created_at: datetime
+    team_id: str | None = None  # the discovery's workspace: its token posts the row
 
     @property
     def discovery_id(self) -> int:

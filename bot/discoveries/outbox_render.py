@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -59,6 +60,12 @@ class OutboxRenderer:
     ) -> None:
         self._engine, self._client, self._definition = engine, client, definition
         self._network, self._clock = network, clock
+
+    def with_client(self, client: WebClient) -> OutboxRenderer:
+        """This renderer asking Slack (permalinks) with a workspace's own client."""
+        renderer = copy.copy(self)
+        renderer._client = client
+        return renderer
 
     def render(self, job: Job) -> tuple[Job, dict[str, Any]]:
         """The message as the database has it now (edits and status changes included)."""

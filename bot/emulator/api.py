@@ -41,6 +41,7 @@ def auth_test(ws: Workspace, p: dict, caller: Caller) -> dict:
         "team_id": s.team_id,
         "user_id": caller.user,
         "bot_id": s.bot_id if caller.user == s.bot_user_id else None,
+        "enterprise_id": s.enterprise_id,
         "is_enterprise_install": False,
     }
 

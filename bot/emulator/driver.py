@@ -48,16 +48,20 @@ class SlackDriver:
         signing_secret: str,
         *,
         emulator: SlackEmulator | None = None,
-        team_id: str = SEED.team_id,
+        team_id: str | None = None,
         api_app_id: str = SEED.app_id,
         timeout: float = 10.0,
+        org_wide: bool = False,
     ) -> None:
         self.url = url
         self.emulator = emulator
         self.timeout = timeout
         self._secret = signing_secret.encode()
         seed = emulator.seed if emulator else SEED
-        self.origin = Origin(team_id, seed.team_domain, api_app_id, seed.bot_user_id)
+        self.origin = Origin(
+            team_id or seed.team_id, seed.team_domain, api_app_id, seed.bot_user_id,
+            enterprise_id=seed.enterprise_id, org_wide=org_wide,
+        )  # fmt: skip
 
     # -- transport ----------------------------------------------------------------
 
@@ -109,9 +113,13 @@ class SlackDriver:
         event_id: str | None = None,
         retry_num: int | None = None,
         retry_reason: str = "http_timeout",
+        also_authorized: tuple[Origin, ...] = (),
     ) -> DriverResponse:
-        """One event in an `event_callback` envelope; retries carry Slack's retry headers."""
+        """One event in an `event_callback` envelope; retries carry Slack's retry headers.
+        `also_authorized`: further installs that can see the event (a shared channel), listed
+        after this workspace's in `authorizations`."""
         body = payloads.envelope(self.origin, event, event_id=event_id or payloads.event_id())
+        body["authorizations"] += [payloads.authorization(other) for other in also_authorized]
         headers = {}
         if retry_num is not None:
             headers = {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": retry_reason}

@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+from bot.emulator.installs import basic_credentials
+
 if TYPE_CHECKING:
     from bot.emulator.server import SlackEmulator
 
@@ -49,12 +51,15 @@ class EmulatorRequestHandler(BaseHTTPRequestHandler):
 
     def _answer(self, kind: str, name: str, query: str, body: bytes) -> tuple[int, dict, Any]:
         if kind == "api" and name:
-            params = {**_form(query), **self._decode(body)}
+            params = {**basic_credentials(self.headers.get("Authorization")), **_form(query)}
+            params |= self._decode(body)
             token = self._bearer() or params.get("token")
             params.pop("token", None)
             return self.emulator.answer_api(name, params, token)
         if kind == "upload" and name:
             return self.emulator.answer_upload(name, self._file_bytes(body))
+        if kind == "oauth" and name == "v2/authorize":
+            return self.emulator.answer_authorize(_form(query))
         if kind == "response_url" and name:
             return self.emulator.answer_response_url(name, _json(body))
         return 404, {}, {"ok": False, "error": "not_found"}

@@ -19,6 +19,13 @@ class Origin:
     team_domain: str
     api_app_id: str
     bot_user_id: str
+    enterprise_id: str | None = None  # the Grid organisation of the workspace
+    org_wide: bool = False  # installed once for the whole organisation
+
+    @property
+    def enterprise(self) -> dict[str, str] | None:
+        """The `enterprise` object of interactive payloads."""
+        return {"id": self.enterprise_id} if self.enterprise_id else None
 
 
 def now_ts() -> str:
@@ -36,24 +43,29 @@ def envelope(origin: Origin, event: dict, *, event_id: str) -> dict[str, Any]:
     return {
         "token": "emulator-verification-token",
         "team_id": origin.team_id,
+        "enterprise_id": origin.enterprise_id,
         "context_team_id": origin.team_id,
-        "context_enterprise_id": None,
+        "context_enterprise_id": origin.enterprise_id,
         "api_app_id": origin.api_app_id,
         "event": event,
         "type": "event_callback",
         "event_id": event_id,
         "event_time": int(time.time()),
-        "authorizations": [
-            {
-                "enterprise_id": None,
-                "team_id": origin.team_id,
-                "user_id": origin.bot_user_id,
-                "is_bot": True,
-                "is_enterprise_install": False,
-            }
-        ],
+        "authorizations": [authorization(origin)],
         "is_ext_shared_channel": False,
         "event_context": "4-" + secrets.token_hex(12),
+    }
+
+
+def authorization(origin: Origin) -> dict[str, Any]:
+    """One install that can see an event: its bot, workspace and organisation."""
+    return {
+        "enterprise_id": origin.enterprise_id,
+        # An org-wide install's authorization names no workspace: the envelope does.
+        "team_id": None if origin.org_wide else origin.team_id,
+        "user_id": origin.bot_user_id,
+        "is_bot": True,
+        "is_enterprise_install": origin.org_wide,
     }
 
 
@@ -102,7 +114,8 @@ def command_form(
         "command": command,
         "text": text,
         "api_app_id": origin.api_app_id,
-        "is_enterprise_install": "false",
+        **({"enterprise_id": origin.enterprise_id} if origin.enterprise_id else {}),
+        "is_enterprise_install": "true" if origin.org_wide else "false",
         "response_url": urls["response_url"],
         "trigger_id": urls["trigger_id"],
     }
@@ -116,8 +129,8 @@ def interaction(origin: Origin, kind: str, user: dict, **fields: Any) -> dict[st
         "user": user,
         "api_app_id": origin.api_app_id,
         "token": "emulator-verification-token",
-        "enterprise": None,
-        "is_enterprise_install": False,
+        "enterprise": origin.enterprise,
+        "is_enterprise_install": origin.org_wide,
         **fields,
     }
 

@@ -48,6 +48,11 @@ class ResponseUrls:
             self._targets[url_id] = _Target(channel_id, user_id, message_ts)
         return url_id
 
+    def knows(self, url_id: str) -> bool:
+        """Whether this workspace minted the response URL."""
+        with self._cond:
+            return url_id in self._targets
+
     def receive(self, url_id: str, payload: dict[str, Any]) -> None:
         """Record a post and apply it: ephemeral reply, in-channel message, replace or delete."""
         with self._cond:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,7 @@ class Seed:
     team_id: str = "T0VALUESCOUT"
     team_name: str = "Acme Corp"
     team_domain: str = "acme"
+    enterprise_id: str | None = None  # the Grid organisation, for a workspace in one
     bot_token: str = "xoxb-emulator-token"
     bot_user_id: str = "U0BOT"
     bot_id: str = "B0BOT"
@@ -80,3 +81,28 @@ BOT_TOKEN = SEED.bot_token
 BOT_USER_ID = SEED.bot_user_id
 BOT_ID = SEED.bot_id
 APP_ID = SEED.app_id
+
+
+def workspace_seed(
+    team_id: str, name: str, domain: str, *, enterprise_id: str | None = None
+) -> Seed:
+    """Another workspace laid out as Acme's (the same channels and people). In a Grid
+    organisation people's ids start with W: one id in every workspace of the organisation."""
+
+    def person(user_id: str) -> str:
+        return ("W" + user_id[1:]) if enterprise_id else user_id
+
+    people = tuple(replace(p, id=person(p.id)) for p in SEED.people)
+    return replace(
+        SEED, team_id=team_id, team_name=name, team_domain=domain, enterprise_id=enterprise_id,
+        bot_token=f"xoxb-{domain}-seeded", people=people, scout=person(SEED.scout),
+        admin=person(SEED.admin), dana=person(SEED.dana), sally=person(SEED.sally),
+        coach=person(SEED.coach),
+    )  # fmt: skip
+
+
+# A second workspace, and a Grid organisation of two, for installs by OAuth.
+GLOBEX = workspace_seed("T0GLOBEX", "Globex", "globex")
+GRID = "E0INITECH"
+GRID_EAST = workspace_seed("T0INITEAST", "Initech East", "initech-east", enterprise_id=GRID)
+GRID_WEST = workspace_seed("T0INITWEST", "Initech West", "initech-west", enterprise_id=GRID)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import socket
 import threading
@@ -17,6 +18,7 @@ from bot.emulator.common import Caller
 from bot.emulator.errors import ApiError
 from bot.emulator.faults import Faults
 from bot.emulator.handler import EmulatorRequestHandler
+from bot.emulator.installs import OAuthApp, Teams
 from bot.emulator.recording import Call, CallLog, redact
 from bot.emulator.response_urls import ResponseUrlPost, ResponseUrls
 from bot.emulator.seed import SEED, Seed
@@ -39,6 +41,10 @@ class SlackEmulator:
         self.workspace = Workspace(seed, clock=clock)
         self.faults = Faults()
         self.response_urls = ResponseUrls(self.workspace)
+        self.teams = Teams(self.workspace, clock)
+        # Each workspace's view of this emulator (the same server, calls and faults).
+        self._views: dict[str, SlackEmulator] = {seed.team_id: self}
+        self._primary = self  # the one that serves: views share its server
         self._log = CallLog()
         self._host = host
         # What the app was granted at install: Slack names them in an x-oauth-scopes header on
@@ -80,9 +86,10 @@ class SlackEmulator:
     @property
     def base_url(self) -> str:
         """`http://127.0.0.1:PORT/`."""
-        if self._server is None:
+        server = self._primary._server
+        if server is None:
             raise RuntimeError("the emulator is not started")
-        return f"http://{self._host}:{self._server.server_address[1]}/"
+        return f"http://{self._host}:{server.server_address[1]}/"
 
     @property
     def api_url(self) -> str:
@@ -94,6 +101,40 @@ class SlackEmulator:
         """TCP connections clients opened so far (a client that keeps them alive opens few)."""
         return self._server.connections_opened if self._server is not None else 0
 
+    # -- several workspaces and installs -------------------------------------------
+
+    def add_team(self, seed: Seed) -> SlackEmulator:
+        """A further workspace (in a Grid organisation when its seed names one): the same
+        server, answering the tokens installed there; returns that workspace's view."""
+        view = copy.copy(self)
+        view.workspace = self.teams.add(seed)
+        view.seed, view.response_urls = seed, ResponseUrls(view.workspace)
+        self._views[seed.team_id] = view
+        return view
+
+    def team(self, team_id: str) -> SlackEmulator:
+        """The view of one workspace: its messages, DMs, views and people."""
+        return self._views[team_id]
+
+    def accept_installs(self, *, client_id: str, client_secret: str, redirect_url: str) -> None:
+        """The app is distributed: its credentials and its Redirect URL (/slack/oauth_redirect)."""
+        self.teams.oauth = OAuthApp(client_id, client_secret, redirect_url)
+
+    def authorize_url(self) -> str:
+        """Slack's install page (`/oauth/v2/authorize`) on this server."""
+        return self.base_url + "oauth/v2/authorize"
+
+    def answer_authorize(self, query: dict[str, str]) -> Answer:
+        """The install page, approved: a redirect back to the app with a code and its state."""
+        with self.workspace.transaction():
+            return self.teams.authorize(query)
+
+    def uninstall(self, team_or_enterprise: str) -> None:
+        """Remove the app from a workspace or organisation: the tokens issued stop working
+        (send the app the `app_uninstalled` event with that workspace's driver)."""
+        with self.workspace.transaction():
+            self.teams.uninstall(team_or_enterprise)
+
     # -- answering (called from the HTTP handler) ---------------------------------
 
     def answer_api(self, method: str, params: dict[str, Any], token: str | None) -> Answer:
@@ -104,20 +145,25 @@ class SlackEmulator:
         return status, headers, body
 
     def _answer_api(self, method: str, params: dict[str, Any], token: str | None) -> Answer:
+        if method == "oauth.v2.access":  # the app's credentials, not a token
+            with self.workspace.transaction():
+                return 200, {}, self.teams.access(params)
         handler = METHODS.get(method)
         if handler is None:
             return 200, {}, {"ok": False, "error": "unknown_method", "req_method": method}
         if not token:
             return 200, {}, {"ok": False, "error": "not_authed"}
-        user = self.workspace.tokens.get(token)
-        if user is None:
-            return 200, {}, {"ok": False, "error": "invalid_auth"}
+        with self.workspace.transaction():
+            found = self.teams.resolve(token, params.get("team_id"))
+        if isinstance(found, str):
+            return 200, {}, {"ok": False, "error": found}
+        workspace, user = found
         fault = self.faults.fault_for(method, params)
         if fault is not None:
             return fault.status, fault.headers, fault.body
         granted = {"x-oauth-scopes": ",".join(self.scopes)}
         try:
-            with self.workspace.transaction() as ws:
+            with workspace.transaction() as ws:
                 answer = handler(ws, params, Caller(user, self.base_url))
                 return 200, granted, {"ok": True, **answer}
         except ApiError as exc:
@@ -139,8 +185,9 @@ class SlackEmulator:
         """Record (and apply) a post to a response URL."""
         if not isinstance(payload, dict):
             return 400, {}, {"ok": False, "error": "invalid_payload"}
+        known = [v.response_urls for v in self._views.values() if v.response_urls.knows(url_id)]
         try:
-            self.response_urls.receive(url_id, payload)
+            (known or [self.response_urls])[0].receive(url_id, payload)
         except ApiError as exc:
             return (404 if exc.error == "invalid_url" else 200), {}, exc.body()
         return 200, {}, {"ok": True}

@@ -5,6 +5,7 @@ from storage.models.base import NAMING_CONVENTION, metadata
 from storage.models.discoveries import DialogueSession, Discovery, DiscoveryRoute, StatusChange
 from storage.models.events import RecordedEvent
 from storage.models.followthrough import FollowUp, StageChange
+from storage.models.installs import SlackBot, SlackInstallation, SlackOAuthState, SlackTeam
 from storage.models.operations import (
     AppSetting,
     ChannelPacing,
@@ -33,6 +34,10 @@ __all__ = [
     "RecordedEvent",
     "RouteChannel",
     "SchedulerHeartbeat",
+    "SlackBot",
+    "SlackInstallation",
+    "SlackOAuthState",
+    "SlackTeam",
     "StageChange",
     "StatusChange",
     "ThemeAddition",

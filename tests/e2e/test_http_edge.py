@@ -106,6 +106,12 @@ def test_other_paths_are_not_found(app_server):
     assert status == 404
 
 
+def test_with_one_workspaces_token_there_is_no_install_page(app_server):
+    for path in ("/slack/install", "/slack/oauth_redirect"):
+        status, _ = get(app_server.url.replace("/slack/events", path))
+        assert status == 404
+
+
 def test_an_oversized_body_is_refused_unread(app_server):
     host, port = urlsplit(app_server.url).hostname, urlsplit(app_server.url).port
     connection = http.client.HTTPConnection(host, port, timeout=5)

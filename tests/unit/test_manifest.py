@@ -42,6 +42,21 @@ def test_http_manifest_points_every_request_url_at_slack_events():
     assert app["features"]["slash_commands"][0]["url"] == url
 
 
+def test_http_manifest_is_installable_by_oauth_and_org_wide():
+    app = manifest(request_url="https://scout.example.com/")
+
+    assert app["oauth_config"]["redirect_urls"] == [
+        "https://scout.example.com/slack/oauth_redirect"
+    ]
+    assert app["settings"]["org_deploy_enabled"] is True
+    assert {"app_uninstalled", "tokens_revoked"} <= set(
+        app["settings"]["event_subscriptions"]["bot_events"]
+    )
+    socket_mode = manifest()
+    assert "redirect_urls" not in socket_mode["oauth_config"]
+    assert socket_mode["settings"]["org_deploy_enabled"] is False
+
+
 def test_the_checked_in_manifest_is_what_the_command_prints():
     checked_in = (ROOT / "manifest.yaml").read_text()
     assert checked_in == manifest_yaml()

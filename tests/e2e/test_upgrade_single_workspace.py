@@ -1,0 +1,68 @@
+"""Single-workspace mode is unchanged by installs: a database in use at 0022 upgrades to the
+install tables (0023) without losing a row, and the app goes on working on it."""
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import Engine
+from sqlmodel import func, select
+
+from bot.config import DIGEST_SCHEDULE
+from bot.emulator import SEED
+from storage.engine import session_scope
+from storage.enums import OutboxStatus
+from storage.migrate import current_revision, head_revision, upgrade
+from storage.models import OutboxMessage
+from storage.queries import set_setting
+from tests.e2e.people import wait_until
+from tests.e2e.test_card_actions import logged
+
+BEFORE = "0022"  # the last revision without the install tables
+INSTALL_TABLES = {"slack_installations", "slack_bots", "slack_oauth_states", "slack_teams"}
+
+
+@pytest.fixture
+def database_url(empty_database_url: str) -> str:
+    """A database of its own at 0022, where conftest's app runs in single-workspace mode."""
+    upgrade(engine_or_url=empty_database_url, revision=BEFORE)
+    return empty_database_url
+
+
+def every_row(engine: Engine) -> dict[str, list[str]]:
+    """Each table's rows, in a stable order (alembic's own version row aside)."""
+    tables = set(sa.inspect(engine).get_table_names()) - {"alembic_version"}
+    with engine.connect() as connection:
+        return {
+            table: sorted(
+                repr(tuple(row)) for row in connection.execute(sa.text(f'SELECT * FROM "{table}"'))
+            )
+            for table in sorted(tables)
+        }
+
+
+def outbox_drained(engine: Engine) -> bool:
+    with session_scope(engine) as session:
+        query = select(func.count()).select_from(OutboxMessage)
+        return session.scalar(query.where(OutboxMessage.status == OutboxStatus.PENDING)) == 0
+
+
+def test_a_database_in_use_upgrades_without_loss_and_single_workspace_mode_keeps_working(
+    driver, emulator, engine
+):
+    scout, _receipt, team = logged(driver, emulator)
+    with session_scope(engine) as session:
+        # What an admin saves in the config modal: the digest time, kept across the upgrade.
+        set_setting(session=session, key=DIGEST_SCHEDULE, value="tue 08:30", changed_by=SEED.admin)
+    wait_until(lambda: outbox_drained(engine), what="the cards and the receipt posted")
+    before = every_row(engine)
+    assert before["discoveries"] and before["discovery_routes"] and before["app_settings"]
+
+    upgrade(engine_or_url=engine)  # what the next start does (prepare_database)
+
+    assert current_revision(engine_or_url=engine) == head_revision() != BEFORE
+    after = every_row(engine)
+    assert set(after) - set(before) == INSTALL_TABLES
+    assert {table: after[table] for table in before} == before  # not a row lost or changed
+    assert all(after[table] == [] for table in INSTALL_TABLES)
+    team.click("Acknowledge")  # a card posted before the upgrade
+    team.wait_for_card(f"<@{SEED.dana}> is on it")
+    scout.say("hi", expect="Which customer")
