@@ -224,7 +224,7 @@ def wsgi_app(settings: Settings) -> WSGIApp:
 def run_web(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
     """HTTP mode under Gunicorn: the schema is upgraded once, then each worker builds its app.
     Installed by OAuth (SLACK_CLIENT_ID), each workspace's token is in the database."""
-    if settings.mode != "oauth":
+    if not settings.oauth_configured:
         require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", purpose="valuescout web")
         check_slack(settings)
     load_dialogue_rules()  # a mistake in prompts/ stops the start here, not in every worker
@@ -265,10 +265,10 @@ def run_worker(settings: Settings) -> None:
 
 def run_clock(settings: Settings) -> None:
     """The scheduler process: runs scheduled jobs until SIGTERM, then stops cleanly."""
-    if settings.mode != "oauth":  # installed by OAuth, each workspace's token is stored
+    if not settings.oauth_configured:  # installed by OAuth, each workspace's token is stored
         require(settings, "SLACK_BOT_TOKEN", purpose="valuescout clock")
     stop = stop_signal()
-    if settings.mode != "oauth":
+    if not settings.oauth_configured:
         check_slack(settings)
     parts = compose(settings, engine=prepare_database(settings))
     scheduler = start_scheduler(parts, kind="clock")
