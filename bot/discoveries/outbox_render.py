@@ -161,6 +161,7 @@ class OutboxRenderer:
         with read_scope(self._engine) as session:
             state = load_receipt(session=session, discovery_id=job.discovery_id)
             supporter = session.get(DiscoverySupporter, int(job.payload["supporter_id"]))
+            account = supporter and supporter.account  # read before the read's rollback
         if state is None or supporter is None:
             raise Gone
         routes = [r for r in state.routes if not r.rerouted_to]
@@ -171,7 +172,7 @@ class OutboxRenderer:
             for channel, permalink in links
         ]  # fmt: skip
         return supporter_receipt_message(
-            account=supporter.account, discovery_id=state.discovery.id,
+            account=account, discovery_id=state.discovery.id,
             discovery_account=state.discovery.account, places=places,
         )  # fmt: skip
 
