@@ -29,8 +29,12 @@ from bot.wording import say
 from storage.types import utc_now
 
 log = logging.getLogger(__name__)
-# Threads for the work after the ack (Web API calls wait on Slack): Bolt's default is 5.
-WORKER_THREADS = 16
+# Threads for the work after the ack (Web API calls wait on Slack). More is not faster: the
+# work is mostly Python, and every runnable thread is one more the request thread queues
+# behind for the GIL before it can ack. Ack p99 under Gunicorn, 2 workers, 50 scouts
+# (bench/dialogue.py --only gunicorn): 16 threads 234-239 ms, 8 threads 71-78 ms, 4 threads
+# 122-201 ms (too few to keep the cores busy while some wait on Slack).
+WORKER_THREADS = 8
 
 
 def build_app(

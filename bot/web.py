@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
 from socketserver import ThreadingMixIn
+from typing import Any, NamedTuple
+from urllib.parse import parse_qsl
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_bolt.request import BoltRequest
-from slack_bolt.request.internals import parse_body
+from slack_bolt.request.internals import build_context
 from sqlalchemy import Engine
 
 from bot.api.discoveries import PATH as DISCOVERIES_PATH
@@ -32,6 +36,10 @@ HEALTH_PATH = "/healthz"
 METRICS_PATH = "/metrics"
 MAX_BODY_BYTES = 1_000_000  # Slack payloads are far smaller; refuse anything bigger unread.
 MAX_AGE_SECONDS = 5 * 60  # Slack's own replay window.
+# Context flag: the HTTP layer found no escape in the body that could be a lone surrogate, so
+# the guard need not walk every string of it (Socket Mode's requests still get the walk).
+SURROGATE_FREE = "valuescout_surrogate_free"
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # a JSON escape of half a UTF-16 pair
 
 StartResponse = Callable[[str, list[tuple[str, str]]], object]
 WSGIApp = Callable[[dict, StartResponse], Iterable[bytes]]
@@ -52,17 +60,55 @@ def refusal_reason(body: bytes, headers: dict[str, str], secret: str, now: float
     return None
 
 
-def unreadable_reason(body: bytes, headers: dict[str, str]) -> str | None:
-    """Why a signed body is not one Slack sends (not UTF-8, not JSON, not an object), or None."""
+class SlackBody(NamedTuple):
+    """A signed body as text, parsed, and whether it may hold a lone surrogate."""
+
+    text: str
+    parsed: dict
+    may_hold_surrogate: bool
+
+
+def read_slack_body(body: bytes, headers: dict[str, str]) -> SlackBody | str:
+    """A signed body parsed as Bolt parses it (a JSON body, or a form with or without
+    payload=), with whether it may hold a lone surrogate; or why Slack would never send it."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return "the body is not UTF-8"
-    try:  # parsed as Bolt will parse it: a JSON body, or a form with or without payload=
-        parsed = parse_body(text, headers.get("content-type", "").split(";")[0] or None)
+    try:
+        parsed, json_text = _parse(text, headers.get("content-type", "").split(";")[0] or None)
     except (ValueError, RecursionError):
         return "the body or its payload is not JSON"
-    return None if isinstance(parsed, dict) else "the body or its payload is not a JSON object"
+    if not isinstance(parsed, dict):
+        return "the body or its payload is not a JSON object"
+    # Valid UTF-8 holds no surrogate and a form's values are decoded with errors="replace":
+    # only a JSON \uD800-\uDFFF escape can make one (a pair decodes to one character).
+    return SlackBody(text, parsed, bool(json_text and SURROGATE_ESCAPE.search(json_text)))
+
+
+def _parse(text: str, content_type: str | None) -> tuple[Any, str | None]:
+    """Bolt's parse_body, also returning the JSON text it read (None for a plain form)."""
+    if not text:
+        return {}, None
+    if content_type == "application/json" or text.startswith("{"):
+        return json.loads(text), text
+    params = dict(parse_qsl(text, keep_blank_values=True))
+    if "payload" not in text:
+        return params, None
+    payload = params.get("payload")
+    return (json.loads(payload), payload) if payload is not None else ({}, None)
+
+
+class ParsedRequest(BoltRequest):
+    """A BoltRequest for a body the HTTP layer has already parsed: Bolt's constructor would
+    parse it again (percent-decoding a click's whole message is most of the ack's CPU). The
+    raw body stays, so Bolt still verifies its signature."""
+
+    def __init__(self, *, raw_body: str, body: dict, query: str | None, headers: dict,
+                 context: dict) -> None:  # fmt: skip
+        super().__init__(body="", query=query, headers=headers)
+        self.raw_body, self.body = raw_body, body
+        self.context = build_context(BoltContext(context), body)
 
 
 def _signed(body: bytes, timestamp: str, signature: str, secret: str) -> bool:
@@ -119,14 +165,15 @@ def _slack_request(environ: dict, bolt_app: App, secret: str) -> Reply:
         # Never the body or the headers: they may hold user text or tokens.
         log.warning("refused a Slack request from %s: %s", environ.get("REMOTE_ADDR"), reason)
         return Reply.json(401, {"error": "invalid request"})
-    unreadable = unreadable_reason(body, headers)
-    if unreadable:  # 4xx: Slack retries a 5xx, and the same bytes would fail the same way
+    read = read_slack_body(body, headers)
+    if isinstance(read, str):  # 4xx: Slack retries a 5xx, and the same bytes would fail alike
         reference = new_reference()
-        log.warning("refused a signed Slack request (ref %s): %s", reference, unreadable)
+        log.warning("refused a signed Slack request (ref %s): %s", reference, read)
         return Reply.json(400, {"error": "malformed request", "ref": reference})
-    request = BoltRequest(
-        body=body.decode("utf-8"), query=environ.get("QUERY_STRING"), headers=headers
-    )
+    request = ParsedRequest(
+        raw_body=read.text, body=read.parsed, query=environ.get("QUERY_STRING"),
+        headers=headers, context={} if read.may_hold_surrogate else {SURROGATE_FREE: True},
+    )  # fmt: skip
     response = bolt_app.dispatch(request)
     content_type = response.headers.get("content-type", ["application/json"])[0]
     return Reply(response.status, (response.body or "").encode("utf-8"), content_type)

@@ -13,6 +13,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot.accounts import alerts
 from bot.accounts.radar import RADAR
@@ -46,8 +47,9 @@ from bot.installs.clients import SingleWorkspace, TeamClients
 from bot.metrics.meters import count_failed_delivery
 from bot.rendering.text import NO_UNFURL
 from bot.slack_client import without_retries
-from storage.engine import session_scope
+from storage.engine import read_scope, session_scope
 from storage.queries import (
+    any_due_outbox,
     claim_channel_slot,
     claim_due_outbox,
     mark_outbox_failed,
@@ -162,9 +164,16 @@ class DeliveryWorker:
     # -- one message ------------------------------------------------------------------
 
     def _claim(self) -> list[Job]:
-        """Lease due rows in a short transaction (no Slack call holds a database lock)."""
+        """Lease due rows in a short transaction (no Slack call holds a database lock); an
+        idle poll only reads, so it never waits for the write lock nor makes steps wait."""
+        now = self._now()
+        with read_scope(self._engine) as session:
+            paced = paced_channels(session=session, now=now) if self._interval else []
+            if not any_due_outbox(
+                session=session, now=now, skip_channels=paced, skip_kinds=(WEBHOOK,)
+            ):
+                return []
         with session_scope(self._engine) as session:
-            now = self._now()
             paced = paced_channels(session=session, now=now) if self._interval else []
             rows = claim_due_outbox(
                 session=session, now=now, limit=self._batch, lease=self._lease,
@@ -207,9 +216,10 @@ class DeliveryWorker:
             self._not_sent(job, error)  # after the freeing: a 429's pause outlasts it
             return False
         try:
-            self._record(job, ts, channel)  # first: what Slack shows, the database knows
-        finally:
-            self._free_channel(job.channel_id, hold)
+            self._record(job, ts, channel, hold)  # what Slack shows, the database knows
+        except Exception:
+            self._free_channel(job.channel_id, hold)  # the channel is not held for IN_FLIGHT
+            raise
         return True
 
     def _not_sent(self, job: Job, error: Exception) -> None:
@@ -235,12 +245,17 @@ class DeliveryWorker:
         return None if free is None else free.timestamp()
 
     def _free_channel(self, channel: str, hold: datetime) -> None:
-        """Let the channel take its next post one interval after Slack answered this one: it
-        received this one by then, so the next arrives at least an interval later, whatever
-        the latency or the load of this machine."""
+        """Let the channel take its next post (see _release)."""
         if not self._interval:
             return
         with session_scope(self._engine) as session:
+            self._release(session, channel, hold)
+
+    def _release(self, session: Session, channel: str, hold: datetime) -> None:
+        """Let the channel take its next post one interval after Slack answered this one: it
+        received this one by then, so the next arrives at least an interval later, whatever
+        the latency or the load of this machine."""
+        if self._interval:
             release_channel_slot(
                 session=session, channel_id=channel, hold=hold, free_at=self._now() + self._interval
             )
@@ -310,8 +325,9 @@ class DeliveryWorker:
 
     # -- recording --------------------------------------------------------------------
 
-    def _record(self, job: Job, ts: str, channel: str) -> None:
-        """Mark the row sent (and the card's ts on its route) in one short transaction."""
+    def _record(self, job: Job, ts: str, channel: str, hold: datetime) -> None:
+        """Mark the row sent (and the card's ts on its route) and free its channel, in one
+        short transaction: on SQLite every transaction here waits for the write lock."""
         with session_scope(self._engine) as session:
             recorded = record_delivery(
                 session=session, message_id=job.id, payload=job.payload, ts=ts, channel=channel,
@@ -322,6 +338,7 @@ class DeliveryWorker:
                     session=session, discovery_id=job.discovery_id, route=job.payload["route"],
                     channel_id=channel, now=self._now(),
                 )  # fmt: skip
+            self._release(session, job.channel_id, hold)
         if not recorded:
             logger.warning("outbox %s was already marked sent (now also %s)", job.id, ts)
 

@@ -38,7 +38,7 @@ from bot.rendering.status import status_reply_message
 from bot.rendering.supporters import supporter_receipt_message
 from bot.rendering.text import render
 from bot.wording import say
-from storage.engine import session_scope
+from storage.engine import read_scope
 from storage.enums import DiscoveryStatus
 from storage.models import DiscoveryRoute, DiscoverySupporter
 
@@ -68,7 +68,8 @@ class OutboxRenderer:
         return renderer
 
     def render(self, job: Job) -> tuple[Job, dict[str, Any]]:
-        """The message as the database has it now (edits and status changes included)."""
+        """The message as the database has it now (edits and status changes included); read
+        without the write lock, which on SQLite would keep scouts' steps waiting."""
         if job.kind in (RECEIPT, RECEIPT_UPDATE):
             return job, self._receipt(job)
         if job.kind == STATUS_REPLY:
@@ -80,9 +81,9 @@ class OutboxRenderer:
         if job.kind in follow_through.KINDS:
             return render_follow_through(engine=self._engine, job=job, permalink=self._permalink)
         if job.kind in blocked.NOTICES:
-            with session_scope(self._engine) as session:
+            with read_scope(self._engine) as session:
                 return self._notice(session, job)
-        with session_scope(self._engine) as session:
+        with read_scope(self._engine) as session:
             found = load_cards(session=session, discovery_id=job.discovery_id)
             # Same short read: the related facts match the discovery as loaded.
             now = datetime.fromtimestamp(self._clock(), UTC)
@@ -102,7 +103,7 @@ class OutboxRenderer:
 
     def _status_reply(self, job: Job) -> tuple[Job, dict[str, Any]]:
         """A status change for the scout, threaded under the receipt once that is posted."""
-        with session_scope(self._engine) as session:
+        with read_scope(self._engine) as session:
             state = load_status_reply(
                 session=session, discovery_id=job.discovery_id,
                 change_id=int(job.payload["status_change_id"]), message_id=job.id,
@@ -149,7 +150,7 @@ class OutboxRenderer:
 
     def _receipt(self, job: Job) -> dict[str, Any]:
         """The scout's receipt, once every card of the discovery is posted."""
-        with session_scope(self._engine) as session:
+        with read_scope(self._engine) as session:
             state = load_receipt(session=session, discovery_id=job.discovery_id)
         if state is None:
             raise Gone
@@ -164,9 +165,10 @@ class OutboxRenderer:
 
     def _supporter_receipt(self, job: Job) -> dict[str, Any]:
         """To a scout whose account joined a discovery: links to its posted cards."""
-        with session_scope(self._engine) as session:
+        with read_scope(self._engine) as session:
             state = load_receipt(session=session, discovery_id=job.discovery_id)
             supporter = session.get(DiscoverySupporter, int(job.payload["supporter_id"]))
+            account = supporter and supporter.account  # read before the read's rollback
         if state is None or supporter is None:
             raise Gone
         routes = [r for r in state.routes if not r.rerouted_to]
@@ -177,13 +179,13 @@ class OutboxRenderer:
             for channel, permalink in links
         ]  # fmt: skip
         return supporter_receipt_message(
-            account=supporter.account, discovery_id=state.discovery.id,
+            account=account, discovery_id=state.discovery.id,
             discovery_account=state.discovery.account, places=places,
         )  # fmt: skip
 
     def _account_alert(self, job: Job) -> dict[str, Any]:
         """To an account's owner (or the sales channel), once the discovery's cards are out."""
-        with session_scope(self._engine) as session:
+        with read_scope(self._engine) as session:
             state = load_receipt(session=session, discovery_id=job.discovery_id)
         if state is None or state.discovery.status == DiscoveryStatus.WITHDRAWN:
             raise Gone("not sent: the discovery is gone or withdrawn")

@@ -49,13 +49,20 @@ class Theme:
         """Whether any keyword or word appears in the text."""
         return bool(self.pattern.search(text)) if self.pattern.pattern else False
 
-    def matches_stems(self, language: Language, text: Phrase, raw: Phrase = ()) -> bool:
+    def matches_stems(
+        self, language: Language, text: Phrase, raw: Phrase = (), present: frozenset | None = None
+    ) -> bool:
         """Whether any of the theme's phrases in this language appears in the text's stems
-        (`raw`: its words as written, where words are compounded)."""
+        (`raw`: its words as written, where words are compounded; `present`: the text's stems
+        as a set, when the caller has it)."""
         compounds = language.compounds
+        present = frozenset(text) if present is None else present
+        # A phrase whose first stem is absent cannot be there, unless one word of it ends or
+        # begins a compound: a cheap set lookup spares most phrases the scan of the text.
         return any(
             contains(text, p, compounds=compounds, raw=raw)
             for p in self.stems.get(language.code, ())
+            if p and (p[0] in present or (compounds and len(p) == 1))
         )
 
 
@@ -80,10 +87,11 @@ class ValueNetwork:
         found = {theme.key for theme in self.themes if theme.matches(text)}
         for language in languages:
             stems, raw = language.stems(text), tuple(words(text)) if language.compounds else ()
+            present = frozenset(stems)
             found |= {
                 t.key
                 for t in self.themes
-                if t.key not in found and t.matches_stems(language, stems, raw)
+                if t.key not in found and t.matches_stems(language, stems, raw, present)
             }
         return found
 

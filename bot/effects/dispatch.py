@@ -10,9 +10,14 @@ from sqlmodel import Session
 
 from bot.domain.events import event_from
 from bot.effects.handlers import Occurred, handle
-from storage.engine import session_scope
+from storage.engine import read_scope, session_scope
 from storage.models import RecordedEvent
-from storage.queries import claim_undispatched_events, mark_event_dispatched, mark_event_retry
+from storage.queries import (
+    any_undispatched_events,
+    claim_undispatched_events,
+    mark_event_dispatched,
+    mark_event_retry,
+)
 
 logger = logging.getLogger(__name__)
 BATCH = 100
@@ -20,6 +25,9 @@ BATCH = 100
 
 def dispatch_events(*, engine: Engine, now: datetime, webhook: bool, limit: int = BATCH) -> int:
     """Queue the effects of every event not dispatched yet (oldest first); return how many."""
+    with read_scope(engine) as session:  # most drains find none: no write lock to find that
+        if not any_undispatched_events(session=session, now=now):
+            return 0
     with session_scope(engine) as session:
         events = claim_undispatched_events(session=session, now=now, limit=limit)
         for event in events:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.dialogue.events import (
@@ -43,8 +43,6 @@ from bot.rendering.text import NO_UNFURL
 from bot.rendering.turns import effect_messages
 from bot.wording import say
 
-# The context key under which the Submit ack hands its stored turn to the work after the ack.
-SUBMITTED = "submitted_turn"
 NAVIGATION = {
     ActionId.DIALOGUE_SKIP: lambda key, value: Skip(),
     ActionId.DIALOGUE_BACK: lambda key, value: Back(),
@@ -63,10 +61,12 @@ def register(app: App) -> None:
         ack=acknowledge, lazy=[handle_direct_message]
     )
     app.action(re.compile(f"^{ActionId.DIALOGUE_PICK}(:.*)?$"))(ack=acknowledge, lazy=[handle_pick])
+    # Submit too is acked first and stored after: storing waits for the database's write lock
+    # (on SQLite, behind every other scout's step), which must not hold the ack. A click
+    # whose work never ran (the process died) leaves the dialogue open at its summary with
+    # every answer, and clicking Submit again stores it; a repeated click stores it once.
     for action_id in NAVIGATION:
-        if action_id is not ActionId.DIALOGUE_SUBMIT:
-            app.action(action_id.value)(ack=acknowledge, lazy=[handle_navigation])
-    app.action(ActionId.DIALOGUE_SUBMIT.value)(ack=handle_submit, lazy=[say_submitted])
+        app.action(action_id.value)(ack=acknowledge, lazy=[handle_navigation])
     app.action(ActionId.DIALOGUE_ROUTES.value)(ack=acknowledge, lazy=[handle_routes])
     app.action(ActionId.DIALOGUE_SUPPORT.value)(ack=acknowledge, lazy=[handle_join])
 
@@ -118,23 +118,6 @@ def handle_navigation(body: dict, action: dict, context: BoltContext, client: We
     event = NAVIGATION[ActionId(action["action_id"])](key, value)
     turn = _turn(context, _who(context), [event], dialogue_id=dialogue_id)
     _say(client, context, body["container"]["channel_id"], turn)
-
-
-def handle_submit(ack: Ack, action: dict, context: BoltContext) -> None:
-    """Submit clicked: stored before the ack, so a crash right after it loses nothing; the
-    scout hears back after it (a Web API call here would hold the HTTP response)."""
-    dialogue_id, key, value = parse_action_value(action["value"])
-    event = NAVIGATION[ActionId.DIALOGUE_SUBMIT](key, value)
-    context[SUBMITTED] = _turn(context, _who(context), [event], dialogue_id=dialogue_id)
-    ack()
-
-
-@after_ack
-def say_submitted(body: dict, context: BoltContext, client: WebClient) -> None:
-    """After the ack: thank the scout (or say why not), and let delivery post the cards."""
-    turn = context.get(SUBMITTED)
-    if turn is not None:  # None: storing failed before the ack (logged with a reference)
-        _say(client, context, body["container"]["channel_id"], turn)
 
 
 @after_ack

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
 
 from bot.logs import new_reference
 from bot.rendering.account_merge import merge_pair
@@ -24,6 +24,7 @@ from bot.rendering.modal import dialogue_of
 from bot.rendering.refusals import unreadable_field_text, unreadable_form_modal
 from bot.rendering.retheme import retheme_form
 from bot.rendering.status import CardRef
+from bot.web import SURROGATE_FREE
 
 log = logging.getLogger(__name__)
 # Half of a UTF-16 pair: JSON can escape one ("\ud800"), but no UTF-8 text, database or
@@ -51,13 +52,16 @@ def register(app: App) -> None:
     app.use(refuse_unreadable)
 
 
-def refuse_unreadable(body: dict, next: Callable[[], None]) -> BoltResponse | None:
+def refuse_unreadable(
+    body: dict, context: BoltContext, next: Callable[[], None]
+) -> BoltResponse | None:
     """Let readable requests through; answer the rest without a traceback or a retry."""
+    walk = not context.get(SURROGATE_FREE)  # the HTTP layer saw no escape that could be one
     if body.get("type") == "view_submission":
-        answer = _view_answer(body.get("view"))
+        answer = _view_answer(body.get("view"), walk)
         if answer is not None:
             return answer
-    if has_lone_surrogate(body):
+    if walk and has_lone_surrogate(body):
         return _malformed("a lone surrogate in the payload")
     next()
     return None
@@ -79,14 +83,14 @@ def has_lone_surrogate(value: Any) -> bool:
     return False
 
 
-def _view_answer(view: Any) -> BoltResponse | None:
+def _view_answer(view: Any, walk: bool = True) -> BoltResponse | None:
     """Field errors for values that cannot be stored; a fresh start for unreadable metadata."""
     if not isinstance(view, dict):
         return _malformed("a view submission without a view")
     state = view.get("state")
     values = state.get("values") if isinstance(state, dict) else None
     blocks = values if isinstance(values, dict) else {}
-    bad = {block: unreadable_field_text() for block, v in blocks.items() if has_lone_surrogate(v)}
+    bad = {b: unreadable_field_text() for b, v in blocks.items() if walk and has_lone_surrogate(v)}
     if bad:
         _log(f"a lone surrogate in {len(bad)} field(s)")
         return _answer(200, {"response_action": "errors", "errors": bad})

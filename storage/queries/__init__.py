@@ -10,6 +10,7 @@ from storage.queries.config import (
 from storage.queries.digests import claim_digest_run, mark_digest_failed, mark_digest_sent
 from storage.queries.discoveries import ScoutFigures, scout_discoveries, scout_figures
 from storage.queries.events import (
+    any_undispatched_events,
     claim_undispatched_events,
     mark_event_dispatched,
     mark_event_retry,
@@ -17,6 +18,7 @@ from storage.queries.events import (
 )
 from storage.queries.heartbeats import beat, latest_beat
 from storage.queries.outbox import (
+    any_due_outbox,
     claim_due_outbox,
     earlier_pending,
     enqueue_outbox,
@@ -38,6 +40,8 @@ from storage.queries.requests import record_request_once
 
 __all__ = [
     "ScoutFigures",
+    "any_due_outbox",
+    "any_undispatched_events",
     "beat",
     "claim_channel_slot",
     "claim_digest_run",

@@ -41,14 +41,20 @@ def claim_undispatched_events(
     FOR UPDATE without SKIP LOCKED: dispatchers take turns (it is quick, database-only work),
     so effects are queued in the order the events happened, whichever process queues them.
     """
-    statement = (
-        select(RecordedEvent)
-        .where(col(RecordedEvent.dispatched_at).is_(None), RecordedEvent.next_attempt_at <= now)
-        .order_by(col(RecordedEvent.id))
-        .limit(limit)
-        .with_for_update()
+    statement = _undispatched(select(RecordedEvent), now).order_by(col(RecordedEvent.id))
+    return list(session.exec(statement.limit(limit).with_for_update()).all())
+
+
+def any_undispatched_events(*, session: Session, now: datetime) -> bool:
+    """Whether claim_undispatched_events would find any: a read, so an idle dispatcher can
+    look without the write lock (on SQLite every claim takes it)."""
+    return session.exec(_undispatched(select(RecordedEvent.id), now).limit(1)).first() is not None
+
+
+def _undispatched(statement: Any, now: datetime) -> Any:
+    return statement.where(
+        col(RecordedEvent.dispatched_at).is_(None), RecordedEvent.next_attempt_at <= now
     )
-    return list(session.exec(statement).all())
 
 
 def mark_event_dispatched(*, session: Session, event_id: int, now: datetime) -> None:

@@ -76,21 +76,50 @@ def claim_due_outbox(
     # each other's rows; SQLite ignores it and BEGIN IMMEDIATE serialises claimers instead.
     # A worker that dies before marking its rows leaves them due again once the lease ends.
     statement = (
-        select(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
-        .where(col(OutboxMessage.channel_id).not_in(list(skip_channels)))
-        .where(col(OutboxMessage.kind).not_in(list(skip_kinds)))
+        _due(select(OutboxMessage), now, skip_channels, kinds, skip_kinds)
         .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    if kinds is not None:
-        statement = statement.where(col(OutboxMessage.kind).in_(list(kinds)))
     messages = list(session.exec(statement).all())
     for message in messages:
         message.next_attempt_at = now + lease
     session.flush()
     return messages
+
+
+def any_due_outbox(
+    *,
+    session: Session,
+    now: datetime,
+    skip_channels: Collection[str] = (),
+    kinds: Collection[str] | None = None,
+    skip_kinds: Collection[str] = (),
+) -> bool:
+    """Whether claim_due_outbox would claim anything: a read, so an idle worker can look
+    without the write lock (on SQLite every claim takes it, and scouts' steps wait)."""
+    statement = _due(select(OutboxMessage.id), now, skip_channels, kinds, skip_kinds).limit(1)
+    return session.exec(statement).first() is not None
+
+
+def _due(
+    statement: Any,
+    now: datetime,
+    skip_channels: Collection[str],
+    kinds: Collection[str] | None,
+    skip_kinds: Collection[str],
+) -> Any:
+    """Pending rows due at `now`, of these kinds, not to these channels."""
+    statement = (
+        statement.where(
+            OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now
+        )
+        .where(col(OutboxMessage.channel_id).not_in(list(skip_channels)))
+        .where(col(OutboxMessage.kind).not_in(list(skip_kinds)))
+    )
+    if kinds is not None:
+        statement = statement.where(col(OutboxMessage.kind).in_(list(kinds)))
+    return statement
 
 
 def mark_outbox_sent(

@@ -120,6 +120,8 @@ def test_a_double_clicked_submit_stores_one_discovery(driver, emulator, engine):
     summary = scout.last()
     scout.click("Submit", message=summary)
     scout.click("Submit", message=summary)
+    scout.wait_for("on its way")
+    scout.wait_for("already submitted")  # the second click's work is done too
     wait_until(lambda: len(emulator.messages(SEED.product)) == 1, what="the card")
     scout.wait_for("went to")
     assert count(engine, Discovery) == 1

@@ -1,12 +1,16 @@
 """Nothing is lost when the process stops: mid-dialogue, or between submit and post."""
 
+import threading
+
 from sqlmodel import select
 
+from bot.app import WORKER_THREADS, after_ack_work
 from bot.cli.runtime import compose
 from bot.emulator import SEED, SlackDriver
 from bot.web import LocalServer, build_wsgi_app
 from storage.engine import session_scope
-from storage.models import Discovery, RecordedEvent
+from storage.enums import DialogueStatus
+from storage.models import DialogueSession, Discovery
 from tests.e2e.conftest import PACING, SIGNING_SECRET
 from tests.e2e.people import Scout, wait_until
 from tests.e2e.test_dialogue_dm import answer_everything
@@ -61,18 +65,37 @@ def test_a_discovery_submitted_before_a_crash_is_posted_once_after_restart(
         stop_app(parts, server)
 
 
-def test_a_submit_slack_saw_acknowledged_is_already_stored(settings, engine, emulator, components):
-    """The Submit button stores the discovery and its event before the ack: a kill -9 right
-    after the ack (here: nothing after it is awaited) loses nothing."""
+def test_a_submit_acked_but_never_worked_on_waits_at_the_summary_and_stores_once_later(
+    settings, engine, emulator, components
+):
+    """Submit is acked before it is stored (storing waits for the write lock, the ack must
+    not). A process that dies between the two leaves the click undone, nothing else: the
+    dialogue stays open at its summary with every answer, and Submit clicked again after a
+    restart stores it once."""
     components.delivery.stop(timeout=5)
     parts, server, driver = start_app(settings, engine, emulator, deliver=False)
+    pool, release = after_ack_work(parts.app), threading.Event()
     try:
         scout = Scout(driver, emulator)
         answer_everything(scout)
-        scout.click("Submit")  # returns as soon as the ack does
+        summary = scout.last()
+        busy = [pool.submit(release.wait) for _ in range(WORKER_THREADS)]  # every thread taken
+        scout.click("Submit", message=summary)  # acked; its work is queued behind them
+        pool.shutdown(wait=False, cancel_futures=True)  # "killed": the queued work never runs
+    finally:
+        release.set()
+        stop_app(parts, server)
+    assert all(future.result(timeout=5) for future in busy)
+    with session_scope(engine) as session:
+        assert session.exec(select(Discovery)).all() == []
+        dialogue = session.exec(select(DialogueSession)).one()
+    assert dialogue.status == DialogueStatus.OPEN and dialogue.step == "summary"
+    parts, server, driver = start_app(settings, engine, emulator)
+    try:
+        scout = Scout(driver, emulator)
+        scout.click("Submit", message=summary, expect="on its way")
+        wait_until(lambda: emulator.messages(SEED.product), what="the card")
         with session_scope(engine) as session:
-            stored = session.exec(select(Discovery)).all()
-            events = session.exec(select(RecordedEvent.type)).all()
+            assert len(session.exec(select(Discovery)).all()) == 1
     finally:
         stop_app(parts, server)
-    assert len(stored) == 1 and events == ["discovery.submitted"]

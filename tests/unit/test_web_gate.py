@@ -1,11 +1,13 @@
 """The HTTP edge refuses anything that is not a fresh request signed by Slack."""
 
 import time
+from urllib.parse import quote
 
 import pytest
+from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 
-from bot.web import refusal_reason
+from bot.web import read_slack_body, refusal_reason
 
 SECRET = "signing-secret"
 BODY = b"token=x&command=%2Fscout&text=help"
@@ -50,3 +52,40 @@ def test_a_request_signed_with_another_secret_is_refused():
 def test_a_tampered_body_is_refused():
     now = time.time()
     assert refusal_reason(BODY + b"x", signed(int(now)), SECRET, now) == "bad signature"
+
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+JSON_TYPE = {"content-type": "application/json"}
+BODIES = [
+    (b'{"type": "event_callback", "event": {"text": "caf\\u00e9"}}', JSON_TYPE),
+    (
+        b"payload=" + quote('{"type": "block_actions", "actions": [{"value": "a+b"}]}').encode(),
+        FORM,
+    ),
+    (b"command=%2Fscout&text=hello+there&user_id=U1", FORM),
+    (b"", FORM),
+]
+
+
+@pytest.mark.parametrize(("body", "headers"), BODIES)
+def test_a_body_is_parsed_once_exactly_as_bolt_parses_it(body, headers):
+    read = read_slack_body(body, headers)
+    assert read.parsed == parse_body(body.decode(), headers["content-type"])
+    assert read.text == body.decode() and read.may_hold_surrogate is False
+
+
+@pytest.mark.parametrize(
+    ("body", "headers"),
+    [
+        (b'{"event": {"text": "\\ud800"}}', JSON_TYPE),
+        (b"payload=" + quote('{"actions": [{"value": "1:k:\\uDFFF"}]}').encode(), FORM),
+    ],
+)
+def test_a_json_escape_of_half_a_pair_is_flagged_for_the_guard(body, headers):
+    assert read_slack_body(body, headers).may_hold_surrogate is True
+
+
+def test_a_plain_form_cannot_carry_a_surrogate():
+    """Percent-escaped UTF-8 of a surrogate is invalid UTF-8: decoded as a replacement."""
+    read = read_slack_body(b"text=%ED%A0%80", FORM)
+    assert read.parsed == {"text": "\ufffd\ufffd\ufffd"} and read.may_hold_surrogate is False

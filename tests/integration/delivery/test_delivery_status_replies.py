@@ -216,11 +216,11 @@ def test_a_change_between_posting_a_card_and_recording_it_still_reaches_the_card
     discovery_id = submit()
     record = worker._record
 
-    def acknowledged_meanwhile(job, ts, channel):
+    def acknowledged_meanwhile(job, ts, channel, hold):
         if job.kind == CARD and not getattr(acknowledged_meanwhile, "done", False):
             acknowledged_meanwhile.done = True
             _change(engine, clock, discovery_id, Status.ACKNOWLEDGED)
-        record(job, ts, channel)
+        record(job, ts, channel, hold)
 
     monkeypatch.setattr(worker, "_record", acknowledged_meanwhile)
     while worker.drain_once():
