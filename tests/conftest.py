@@ -89,10 +89,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     waiting. A stable sort after pytest's own: the rest keep their order."""
     items.sort(key=_slow_rank)
     for item in items:
-        if item.get_closest_marker("postgres"):
+        if item.get_closest_marker("postgres") or item.nodeid.startswith("tests/model/"):
             # The PostgreSQL half runs the same code of bot/ as the SQLite half (storage/ is not
             # measured): tracing it again cost a third of its time for under a point of branch
-            # coverage (retries only PostgreSQL's concurrency takes).
+            # coverage (retries only PostgreSQL's concurrency takes). The model's walks look
+            # for crashes along paths the end-to-end tests already cover; tracing nearly
+            # doubled their CPU.
             item.add_marker(pytest.mark.no_cover)
 
 
