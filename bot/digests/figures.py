@@ -29,6 +29,7 @@ from storage.queries.digest_figures import (
     open_per_route,
 )
 from storage.queries.digest_follow_through import RealisedWeek, realised_weeks
+from storage.queries.digest_loops import Funnel, trend_loops
 from storage.queries.digest_routes import (
     changes_per_route,
     closed_per_route,
@@ -41,14 +42,12 @@ from storage.queries.digest_scouts import (
     decline_reasons,
     scout_rows,
     weekly_completeness,
-    weekly_loops,
 )
 from storage.queries.digest_trends import (
     Completeness,
     LoopTiming,
     ThemeTrend,
     completeness,
-    loop_timing,
     participation,
     scout_changes,
     scout_logged,
@@ -118,6 +117,7 @@ class CoachFigures:
     # The chart's trend weeks: completeness, and loops as they stand (at the week's end, or now).
     completeness_trend: tuple[Completeness, ...] = ()
     loop_trend: tuple[LoopWeek, ...] = ()
+    funnel: Funnel | None = None  # the trend weeks' discoveries, logged to now: how far they got
 
 
 @dataclass(frozen=True)
@@ -226,19 +226,21 @@ def coach_figures(
         session=session, start=start, end=end, limit=FIRST_TIMERS
     )
     baseline, _ = week.shifted(-BASELINE_WEEKS).bounds(zone)
-    cohort, _ = week.shifted(-COHORT_WEEKS).bounds(zone)
-    timing = loop_timing(session=session, start=cohort, end=start, as_of=min(end, now))
+    # The chart's loops, the cohort's timing and the funnel: one read of the trend's weeks.
+    loops = trend_loops(
+        session=session, edges=edges, as_of=min(end, now), cohort_weeks=COHORT_WEEKS
+    )
     count, scouts = action_scouts(session=session, start=start, end=end, route=None, limit=THANKS)
     return CoachFigures(
         week=week, weeks=weeks, series={r: tuple(c) for r, c in series.items()},
         active_scouts=active, first_timer_count=first_count, first_timers=tuple(first),
-        completeness=completeness(session=session, start=start, end=end), timing=timing,
+        completeness=completeness(session=session, start=start, end=end), timing=loops.timing,
         themes=tuple(theme_trends(session=session, before=baseline, start=start, end=end)),
         recognised_count=count, recognised=tuple(scouts), totals=totals,
         scouts=tuple(week_quality(session=session, week=week, zone=zone, now=now, filled=filled)),
         declines=declines_of_week(session=session, start=start, end=end),
         completeness_trend=tuple(weekly_completeness(session=session, edges=edges)),
-        loop_trend=tuple(weekly_loops(session=session, edges=edges, as_of=min(end, now))),
+        loop_trend=loops.weeks, funnel=loops.funnel,
     )  # fmt: skip
 
 

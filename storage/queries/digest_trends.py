@@ -16,7 +16,6 @@ from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 from storage.queries._dialect import is_postgres
 from storage.queries.digest_figures import (
-    CLOSED,
     LINE_COLUMNS,
     REACHED,
     DiscoveryLine,
@@ -140,71 +139,6 @@ def _filled(column: Any) -> sa.ColumnElement[bool]:
 def _valued() -> sa.ColumnElement[bool]:
     known = col(Discovery.value_band).is_not(None) & (col(Discovery.value_band) != "unknown")
     return col(Discovery.value_amount).is_not(None) | known
-
-
-def loop_timing(*, session: Session, start: datetime, end: datetime, as_of: datetime) -> LoopTiming:
-    """The loops of discoveries logged in [start, end), as they stood at `as_of`.
-
-    closed: actioned or declined before `as_of`. answered: moved away from new (by
-    anyone, to any status, re-routes aside) before `as_of`; the median is over those,
-    of the time from logging to that first answer. One pass in the database: window
-    counts and a ROW_NUMBER by duration pick the middle rows, so no list is fetched.
-    """
-    cohort = _cohort(session, start, end, as_of)
-    seconds = cohort.c.seconds
-    if is_postgres(session):
-        return _loop_timing_aggregated(session, cohort)
-    ranked = sa.select(
-        seconds, sa.func.count().over().label("size"),
-        sa.func.count(seconds).over().label("answered"),
-        sa.func.sum(sa.case((cohort.c.closed, 1), else_=0)).over().label("closed"),
-        sa.func.row_number().over(order_by=(seconds.is_(None), seconds)).label("rank"),
-    ).subquery()  # fmt: skip
-    answered = ranked.c.answered
-    # Whole-number halves (`/` divides exactly: an even count's lower middle was never read).
-    middle = (ranked.c.rank == 1) | (ranked.c.rank == (answered + 1) // 2)
-    query = sa.select(ranked).where(middle | (ranked.c.rank == (answered + 2) // 2))
-    rows = session.exec(query.order_by(ranked.c.rank)).all()
-    if not rows:
-        return LoopTiming(0, 0, 0, None)
-    size, count, closed = rows[0].size, rows[0].answered, rows[0].closed or 0
-    middles = {(count + 1) // 2, (count + 2) // 2} if count else set()
-    values = [float(row.seconds) for row in rows if row.rank in middles]
-    return LoopTiming(size, closed, count, sum(values) / len(values) if values else None)
-
-
-def _loop_timing_aggregated(session: Session, cohort: Any) -> LoopTiming:
-    """loop_timing in plain aggregates, the median by percentile_cont (PostgreSQL): the
-    middle value, or the mean of the two, as above, with no window over the cohort's rows."""
-    seconds = cohort.c.seconds
-    query = sa.select(
-        sa.func.count(), sa.func.count(seconds),
-        sa.func.sum(sa.case((cohort.c.closed, 1), else_=0)),
-        sa.func.percentile_cont(0.5).within_group(seconds),
-    )  # fmt: skip
-    size, answered, closed, median = session.exec(query).one()
-    if not size:
-        return LoopTiming(0, 0, 0, None)
-    return LoopTiming(size, closed or 0, answered, None if median is None else float(median))
-
-
-def _cohort(session: Session, start: datetime, end: datetime, as_of: datetime) -> Any:
-    """The cohort's discoveries with seconds to a first answer (or NULL) and a closed flag."""
-    # One grouped pass over the cohort and its changes: correlated subqueries here were
-    # evaluated again for every window function that used them (1.1 s for 80,000 rows).
-    change, first = loop_changes(as_of)
-    closed = sa.func.max(sa.case((col(StatusChange.to_status).in_(CLOSED), 1), else_=0))
-    seconds = _seconds_between(session, col(Discovery.created_at), first)
-    return (
-        sa.select(seconds.label("seconds"), (closed == 1).label("closed"))
-        .select_from(Discovery)
-        .outerjoin(StatusChange, change)
-        .where(logged_between(start, end))
-        # One group per discovery, in the order of the (created_at, status) index that
-        # finds the cohort: grouped as read, with no sort of the cohort's rows first.
-        .group_by(col(Discovery.created_at), col(Discovery.status), col(Discovery.id))
-        .subquery()
-    )
 
 
 def loop_changes(as_of: Any) -> tuple[sa.ColumnElement[bool], Any]:
