@@ -258,7 +258,7 @@ def week_scouts(*, session: Session, week: Week, zone: ZoneInfo, now: datetime) 
     """The week's discoveries with their loops as of the week's end (or now, if sooner)."""
     start, end = week.bounds(zone)
     found = scout_rows(session=session, start=start, end=end, as_of=min(end, now))
-    rows = tuple(ScoutRow(**row) for row in found)
+    rows = tuple(ScoutRow(*row) for row in found)  # in ScoutRow's order: SCOUT_ROW_FIELDS
     missing = missing_of(rows)
     return WeekScouts(rows, missing, tuple(scout_quality(rows, missing)))
 
