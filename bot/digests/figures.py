@@ -52,8 +52,6 @@ from storage.queries.digest_trends import (
     scout_changes,
     scout_logged,
     theme_trends,
-    weekly_counts,
-    weekly_totals,
 )
 from storage.queries.digest_value import ThemeValue, value_by_theme_per_route
 
@@ -220,19 +218,20 @@ def coach_figures(
     start, end = week.bounds(zone)
     weeks = tuple(week.shifted(n) for n in range(1 - TREND_WEEKS, 1))
     edges = [w.bounds(zone)[0] for w in weeks] + [end]
-    series = weekly_counts(session=session, edges=edges, routes=current_routes().ids)
-    totals = tuple(weekly_totals(session=session, edges=edges))
     active, first_count, first = participation(
         session=session, start=start, end=end, limit=FIRST_TIMERS
     )
     baseline, _ = week.shifted(-BASELINE_WEEKS).bounds(zone)
-    # The chart's loops, the cohort's timing and the funnel: one read of the trend's weeks.
+    # The counts per route and week, the chart's loops, the cohort's timing and the funnel:
+    # one read of the trend's weeks.
     loops = trend_loops(
-        session=session, edges=edges, as_of=min(end, now), cohort_weeks=COHORT_WEEKS
-    )
+        session=session, edges=edges, as_of=min(end, now), cohort_weeks=COHORT_WEEKS,
+        routes=current_routes().ids,
+    )  # fmt: skip
+    totals = tuple(loop.logged for loop in loops.weeks)
     count, scouts = action_scouts(session=session, start=start, end=end, route=None, limit=THANKS)
     return CoachFigures(
-        week=week, weeks=weeks, series={r: tuple(c) for r, c in series.items()},
+        week=week, weeks=weeks, series={r: tuple(c) for r, c in loops.series.items()},
         active_scouts=active, first_timer_count=first_count, first_timers=tuple(first),
         completeness=completeness(session=session, start=start, end=end), timing=loops.timing,
         themes=tuple(theme_trends(session=session, before=baseline, start=start, end=end)),

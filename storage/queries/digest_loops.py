@@ -37,6 +37,8 @@ ACTIONED, CLOSED_BIT, REALISED = (
 )  # as of the moment: actioned, closed, realised since edges[0]
 ACKNOWLEDGED_NOW, ACTIONED_NOW = 8, 16  # a current route acknowledged (or actioned), actioned
 REALISED_EVER, BY_AS_OF = 32, 64  # any route realised, ever; logged before the moment
+MAX_ROUTES = 62  # a bit each in the routes a discovery is on now (a 64-bit sum)
+Tally = Counter[tuple[int, int, int]]  # (week, flags, route bits) -> discoveries
 
 
 class LoopWeek(NamedTuple):
@@ -67,23 +69,31 @@ class TrendLoops:
     weeks: tuple[LoopWeek, ...]
     timing: LoopTiming
     funnel: Funnel
+    series: dict[
+        str, list[int]
+    ]  # per route asked for: its discoveries of each week (as now routed)
 
 
 def trend_loops(
-    *, session: Session, edges: Sequence[datetime], as_of: datetime, cohort_weeks: int = 0
-) -> TrendLoops:
+    *, session: Session, edges: Sequence[datetime], as_of: datetime, cohort_weeks: int = 0,
+    routes: Sequence[str] = (),
+) -> TrendLoops:  # fmt: skip
     """The loops of the live discoveries logged in each week [edges[i], edges[i+1]), as of `as_of`.
 
     weeks: as weekly_loops. timing: of the `cohort_weeks` weeks before the last (closed:
     actioned or declined before `as_of`; answered: moved from new before it). funnel: of the
     discoveries logged from edges[0] until `as_of`, how many a current route acknowledged or
     actioned, and how many any route realised (now, as the follow-through digest says it).
+    series: per one of `routes`, the week's discoveries on it now (one on two routes counts
+    on both; one re-routed away, on its new route only).
     """
+    if len(routes) > MAX_ROUTES:
+        raise ValueError(f"at most {MAX_ROUTES} routes fit in the trend's route bits")
     count = len(edges) - 1
-    tally: Counter[tuple[int, int]] = Counter()
+    tally: Tally = Counter()
     seconds = [array("d") for _ in range(count)]
-    for week, answer, flags in session.exec(_rows(session, edges, as_of)):
-        tally[week, flags] += 1
+    for week, answer, flags, on in session.exec(_rows(session, edges, as_of, routes)):
+        tally[week, flags, on or 0] += 1
         if answer is not None:
             seconds[week].append(answer)
     cohort = range(count - 1 - cohort_weeks, count - 1) if cohort_weeks else range(0)
@@ -91,33 +101,40 @@ def trend_loops(
         weeks=tuple(_week(tally, index, seconds[index]) for index in range(count)),
         timing=_timing(tally, cohort, [seconds[index] for index in cohort]),
         funnel=_funnel(tally),
+        series={route: _on_route(tally, count, 1 << bit) for bit, route in enumerate(routes)},
     )
 
 
-def _week(tally: Counter[tuple[int, int]], index: int, seconds: array[float]) -> LoopWeek:
-    def having(bit: int) -> int:
-        return sum(n for (week, flags), n in tally.items() if week == index and flags & bit)
+def _on_route(tally: Tally, count: int, bit: int) -> list[int]:
+    weeks = [0] * count
+    for (week, _, on), n in tally.items():
+        if on & bit:
+            weeks[week] += n
+    return weeks
 
-    logged = sum(n for (week, _), n in tally.items() if week == index)
+
+def _week(tally: Tally, index: int, seconds: array[float]) -> LoopWeek:
+    def having(bit: int) -> int:
+        return sum(n for (week, flags, _), n in tally.items() if week == index and flags & bit)
+
+    logged = sum(n for (week, _, _), n in tally.items() if week == index)
     if not logged:
         return LoopWeek(0, 0, 0, None)
     return LoopWeek(logged, len(seconds), having(ACTIONED), _median(seconds), having(REALISED))
 
 
-def _timing(
-    tally: Counter[tuple[int, int]], cohort: range, seconds: list[array[float]]
-) -> LoopTiming:
-    size = sum(n for (week, _), n in tally.items() if week in cohort)
+def _timing(tally: Tally, cohort: range, seconds: list[array[float]]) -> LoopTiming:
+    size = sum(n for (week, _, _), n in tally.items() if week in cohort)
     if not size:
         return LoopTiming(0, 0, 0, None)
-    closed = sum(n for (week, flags), n in tally.items() if week in cohort and flags & CLOSED_BIT)
+    closed = sum(n for (week, f, _), n in tally.items() if week in cohort and f & CLOSED_BIT)
     answered = array("d", itertools.chain.from_iterable(seconds))
     return LoopTiming(size, closed, len(answered), _median(answered))
 
 
-def _funnel(tally: Counter[tuple[int, int]]) -> Funnel:
+def _funnel(tally: Tally) -> Funnel:
     def having(bit: int) -> int:
-        return sum(n for (_, flags), n in tally.items() if flags & BY_AS_OF and flags & bit)
+        return sum(n for (_, flags, _), n in tally.items() if flags & BY_AS_OF and flags & bit)
 
     return Funnel(
         having(BY_AS_OF), having(ACKNOWLEDGED_NOW), having(ACTIONED_NOW), having(REALISED_EVER)
@@ -134,9 +151,12 @@ def _median(values: array[float]) -> float | None:
     return sum(ordered[i] for i in sorted(middles)) / len(middles)
 
 
-def _rows(session: Session, edges: Sequence[datetime], as_of: datetime) -> Any:
-    """(week, seconds to the first answer or NULL, flags) per discovery: one indexed range per
-    week, UNION ALL'd (as weekly_counts), each grouped as read."""
+def _rows(
+    session: Session, edges: Sequence[datetime], as_of: datetime, routes: Sequence[str]
+) -> Any:
+    """(week, seconds to the first answer or NULL, flags, route bits) per discovery: one indexed
+    range per week, UNION ALL'd (a CASE over the edges per row was 3x slower on SQLite),
+    each grouped as read."""
     # Sets read once from a range of stage changes (a discovery realises after it was logged,
     # so from edges[0] on), where an EXISTS per discovery looked each of 230,000 up.
     since = sa.select(col(StageChange.discovery_id)).where(
@@ -144,7 +164,7 @@ def _rows(session: Session, edges: Sequence[datetime], as_of: datetime) -> Any:
     )
     realised = (since.where(col(StageChange.at) <= as_of), since)  # then; ever (to now)
     weeks = [
-        _week_rows(session, index, start, end, as_of, realised)
+        _week_rows(session, index, start, end, as_of, realised, routes)
         for index, (start, end) in enumerate(itertools.pairwise(edges))
     ]
     return sa.union_all(*weeks)
@@ -152,7 +172,7 @@ def _rows(session: Session, edges: Sequence[datetime], as_of: datetime) -> Any:
 
 def _week_rows(
     session: Session, index: int, start: datetime, end: datetime, as_of: datetime,
-    realised: tuple[Any, Any],
+    realised: tuple[Any, Any], routes: Sequence[str],
 ) -> Any:  # fmt: skip
     change, first = loop_changes(as_of)
     realised_then, realised_ever = realised
@@ -161,36 +181,48 @@ def _week_rows(
         sa.func.max(sa.case((to_status == Status.ACTIONED, ACTIONED), else_=0))
         + sa.func.max(sa.case((to_status.in_(CLOSED), CLOSED_BIT), else_=0))
         + sa.case((col(Discovery.id).in_(realised_then), REALISED), else_=0)
-        + sa.func.coalesce(_current_routes_bits(), 0)
+        + sa.func.coalesce(sa.func.max(_route_status_bits()), 0)
         + sa.case((col(Discovery.id).in_(realised_ever), REALISED_EVER), else_=0)
         + sa.case((col(Discovery.created_at) < as_of, BY_AS_OF), else_=0)
+    )
+    current = sa.and_(
+        col(DiscoveryRoute.discovery_id) == col(Discovery.id),
+        col(DiscoveryRoute.rerouted_to).is_(None),
     )
     return (
         sa.select(
             sa.literal(index, sa.Integer).label("week"),
             seconds_between(session, col(Discovery.created_at), first).label("seconds"),
             flags.label("flags"),
+            _route_bits(routes).label("routes"),
         )
         .select_from(Discovery)
+        # Its changes × its current routes: every aggregate here is a min, a max or distinct.
         .outerjoin(StatusChange, change)
+        .outerjoin(DiscoveryRoute, current)
         .where(logged_between(start, end))
         # In the order of the (created_at, status) index that finds the week: grouped as read.
         .group_by(col(Discovery.created_at), col(Discovery.status), col(Discovery.id))
     )
 
 
-def _current_routes_bits() -> Any:
-    """One look at a discovery's current routes: 24 if one actioned it (acknowledged too, as
-    the funnel counts it), 8 if one acknowledged it, else 0 (NULL: no current route)."""
+def _route_status_bits() -> Any:
+    """A current route's answer: 24 if it actioned the discovery (acknowledged too, as the
+    funnel counts it), 8 if it acknowledged it, else 0."""
     status = col(DiscoveryRoute.status)
-    bits = sa.case(
+    return sa.case(
         (status == Status.ACTIONED, ACKNOWLEDGED_NOW | ACTIONED_NOW),
         (status == Status.ACKNOWLEDGED, ACKNOWLEDGED_NOW),
         else_=0,
     )
-    return (
-        sa.select(sa.func.max(bits))
-        .where(col(DiscoveryRoute.discovery_id) == col(Discovery.id))
-        .where(col(DiscoveryRoute.rerouted_to).is_(None))
-        .scalar_subquery()
+
+
+def _route_bits(routes: Sequence[str]) -> Any:
+    """The routes asked for that the discovery is on now, a bit each (a distinct sum: an OR)."""
+    if not routes:
+        return sa.literal(0, sa.BigInteger)
+    bit = sa.case(
+        *((col(DiscoveryRoute.route) == route, 1 << n) for n, route in enumerate(routes)),
+        else_=0,
     )
+    return sa.func.sum(sa.distinct(bit))

@@ -81,7 +81,7 @@ def _float(value: object) -> float | None:
 
 def weekly_completeness(*, session: Session, edges: Sequence[datetime]) -> list[Completeness]:
     """Per week [edges[i], edges[i+1]): discoveries and how many have a value, an event, evidence
-    (one indexed range per week, UNION ALL'd, as weekly_counts)."""
+    (one indexed range per week, UNION ALL'd, as trend_loops)."""
     weeks = [
         sa.select(sa.literal(index, sa.Integer), *completeness_columns()).where(
             logged_between(start, end)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -23,7 +21,6 @@ from storage.queries.digest_figures import (
     changed_between,
     live,
     logged_between,
-    per_route_query,
     theme_values,
 )
 
@@ -57,40 +54,6 @@ class ThemeTrend:
     theme: str
     this_week: int
     before: int
-
-
-def weekly_counts(
-    *, session: Session, edges: Sequence[datetime], routes: Sequence[str]
-) -> dict[str, list[int]]:
-    """Discoveries per current route in each [edges[i], edges[i+1]): a count per week's range.
-    Every one of `routes` has a series; a route no longer listed is left out.
-
-    One indexed range per week, UNION ALL'd, rather than one range bucketed by a CASE over
-    the edges: SQLite evaluated the CASE's dozen comparisons on each of the 260,000 rows of
-    13 weeks (1.2 s against 0.37 s for the ranges, bench/digest.py at 1,000,000).
-    """
-    weeks = [
-        per_route_query([logged_between(start, end)], sa.literal(index, sa.Integer))
-        for index, (start, end) in enumerate(itertools.pairwise(edges))
-    ]
-    series = {route: [0] * (len(edges) - 1) for route in routes}
-    for route, index, count in session.exec(sa.union_all(*weeks)).all():
-        if route in series:
-            series[route][index] = count
-    return series
-
-
-def weekly_totals(*, session: Session, edges: Sequence[datetime]) -> list[int]:
-    """Discoveries logged in each [edges[i], edges[i+1]), each counted once however many
-    teams it went to (one indexed range per week, as weekly_counts)."""
-    weeks = [
-        sa.select(sa.literal(index, sa.Integer), sa.func.count()).where(logged_between(start, end))
-        for index, (start, end) in enumerate(itertools.pairwise(edges))
-    ]
-    totals = [0] * (len(edges) - 1)
-    for index, count in session.exec(sa.union_all(*weeks)).all():
-        totals[index] = count
-    return totals
 
 
 def participation(

@@ -18,7 +18,7 @@ from storage.queries.digest_follow_through import (
 )
 from storage.queries.digest_loops import Funnel, LoopWeek, trend_loops
 from storage.queries.digest_scouts import weekly_loops
-from tests.integration.digests.conftest import BERLIN, add_discovery, local
+from tests.integration.digests.conftest import BERLIN, add_change, add_discovery, local
 
 
 def follow(session, discovery_id: int, route: str, stages, *, asked: int = 0) -> None:
@@ -98,6 +98,22 @@ def test_one_read_of_the_trend_gives_its_weeks_the_cohorts_timing_and_the_funnel
     assert (loops.timing.cohort, loops.timing.answered) == (1, 0)  # the week before the last
     assert loops.funnel == Funnel(logged=3, acknowledged=3, actioned=2, realised=2)
     assert loops.funnel == funnel(session=session, start=edges[0], end=local(2026, 11, 16))
+
+
+def test_the_trend_counts_a_discovery_once_per_current_route_however_many_changes(session):
+    both = add_discovery(session, account="Acme", at=local(2026, 11, 2), routes=("sales", "product"),
+                         rerouted={"product": "marketing"}, status="actioned")  # fmt: skip
+    add_change(session, both, to="acknowledged", at=local(2026, 11, 3))
+    add_change(session, both, to="actioned", at=local(2026, 11, 5), from_status="acknowledged")
+    add_discovery(session, account="Globex", at=local(2026, 11, 10), routes=("product",))
+    edges = [local(2026, 11, 2), local(2026, 11, 9), local(2026, 11, 16)]
+
+    loops = trend_loops(session=session, edges=edges, as_of=local(2026, 11, 16),
+                        routes=("sales", "marketing", "product"))  # fmt: skip
+
+    assert loops.series == {"sales": [1, 0], "marketing": [0, 0], "product": [0, 1]}
+    assert [week.logged for week in loops.weeks] == [1, 1]
+    assert loops.weeks[0] == LoopWeek(1, 1, 1, 86400.0, 0)  # answered a day after logging
 
 
 def test_overdue_follow_ups_are_those_asked_twice_per_route(session):
