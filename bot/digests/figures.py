@@ -41,13 +41,11 @@ from storage.queries.digest_scouts import (
     LoopWeek,
     decline_reasons,
     scout_rows,
-    weekly_completeness,
 )
 from storage.queries.digest_trends import (
     Completeness,
     LoopTiming,
     ThemeTrend,
-    completeness,
     participation,
     scout_changes,
     scout_logged,
@@ -233,12 +231,12 @@ def coach_figures(
     return CoachFigures(
         week=week, weeks=weeks, series={r: tuple(c) for r, c in loops.series.items()},
         active_scouts=active, first_timer_count=first_count, first_timers=tuple(first),
-        completeness=completeness(session=session, start=start, end=end), timing=loops.timing,
+        completeness=loops.completeness[-1], timing=loops.timing,
         themes=tuple(theme_trends(session=session, before=baseline, start=start, end=end)),
         recognised_count=count, recognised=tuple(scouts), totals=totals,
         scouts=tuple(week_quality(session=session, week=week, zone=zone, now=now, filled=filled)),
         declines=declines_of_week(session=session, start=start, end=end),
-        completeness_trend=tuple(weekly_completeness(session=session, edges=edges)),
+        completeness_trend=loops.completeness,
         loop_trend=loops.weeks, funnel=loops.funnel,
     )  # fmt: skip
 

@@ -27,7 +27,13 @@ from sqlmodel import Session, col
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, StageChange, StatusChange
 from storage.queries.digest_figures import CLOSED, logged_between
-from storage.queries.digest_trends import LoopTiming, loop_changes, seconds_between
+from storage.queries.digest_trends import (
+    Completeness,
+    LoopTiming,
+    completeness_conditions,
+    loop_changes,
+    seconds_between,
+)
 
 Status = DiscoveryStatus
 
@@ -36,6 +42,7 @@ Status = DiscoveryStatus
 ACTIONED, CLOSED_BIT, REALISED = 1, 2, 4
 ACKNOWLEDGED_NOW, ACTIONED_NOW = 8, 16  # a current route acknowledged (or actioned), actioned
 REALISED_EVER, BY_AS_OF = 32, 64  # any route realised, ever; logged before the moment
+VALUED, WITH_EVENT, WITH_EVIDENCE = 128, 256, 512  # what it has (Completeness counts them)
 MAX_ROUTES = 62  # a bit each in the routes a discovery is on now (a 64-bit sum)
 Tally = Counter[tuple[int, int, int]]  # (week, flags, route bits) -> discoveries
 
@@ -63,14 +70,14 @@ class Funnel:
 
 @dataclass(frozen=True)
 class TrendLoops:
-    """Per week, its loops; the loop timing of the cohort weeks; the funnel of all the weeks."""
+    """Per week, its loops, counts per route and completeness; the loop timing of the cohort
+    weeks; the funnel of all the weeks."""
 
     weeks: tuple[LoopWeek, ...]
     timing: LoopTiming
     funnel: Funnel
-    series: dict[
-        str, list[int]
-    ]  # per route asked for: its discoveries of each week (as now routed)
+    series: dict[str, list[int]]  # per route asked for: its discoveries each week, routed now
+    completeness: tuple[Completeness, ...]  # per week: how many have a value, an event, evidence
 
 
 def trend_loops(
@@ -101,7 +108,16 @@ def trend_loops(
         timing=_timing(tally, cohort, [seconds[index] for index in cohort]),
         funnel=_funnel(tally),
         series={route: _on_route(tally, count, 1 << bit) for bit, route in enumerate(routes)},
+        completeness=tuple(_completeness(tally, index) for index in range(count)),
     )
+
+
+def _completeness(tally: Tally, index: int) -> Completeness:
+    def having(bit: int) -> int:
+        return sum(n for (week, flags, _), n in tally.items() if week == index and flags & bit)
+
+    total = sum(n for (week, _, _), n in tally.items() if week == index)
+    return Completeness(total, having(VALUED), having(WITH_EVENT), having(WITH_EVIDENCE))
 
 
 def _on_route(tally: Tally, count: int, bit: int) -> list[int]:
@@ -183,6 +199,12 @@ def _week_rows(
         + sa.func.coalesce(sa.func.max(_route_status_bits()), 0)
         + sa.case((col(Discovery.id).in_(realised_ever), REALISED_EVER), else_=0)
         + sa.case((col(Discovery.created_at) < as_of, BY_AS_OF), else_=0)
+        + sum(
+            sa.case((has, bit), else_=0)
+            for has, bit in zip(
+                completeness_conditions(), (VALUED, WITH_EVENT, WITH_EVIDENCE), strict=True
+            )
+        )
     )
     current = sa.and_(
         col(DiscoveryRoute.discovery_id) == col(Discovery.id),

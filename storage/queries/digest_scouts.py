@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -15,8 +14,6 @@ from storage.models import Discovery, StatusChange
 from storage.queries.digest_figures import changed_between, logged_between
 from storage.queries.digest_loops import LoopWeek, trend_loops
 from storage.queries.digest_trends import (
-    Completeness,
-    completeness_columns,
     loop_changes,
     seconds_between,
 )
@@ -77,21 +74,6 @@ def _float(value: object) -> float | None:
 
 
 # --- the coach chart's twelve weeks ---------------------------------------------------------------
-
-
-def weekly_completeness(*, session: Session, edges: Sequence[datetime]) -> list[Completeness]:
-    """Per week [edges[i], edges[i+1]): discoveries and how many have a value, an event, evidence
-    (one indexed range per week, UNION ALL'd, as trend_loops)."""
-    weeks = [
-        sa.select(sa.literal(index, sa.Integer), *completeness_columns()).where(
-            logged_between(start, end)
-        )
-        for index, (start, end) in enumerate(itertools.pairwise(edges))
-    ]
-    found = [Completeness(0, 0, 0, 0)] * (len(edges) - 1)
-    for index, total, valued, event, evidence in session.exec(sa.union_all(*weeks)).all():
-        found[index] = Completeness(total, valued or 0, event or 0, evidence or 0)
-    return found
 
 
 def weekly_loops(*, session: Session, edges: Sequence[datetime], as_of: datetime) -> list[LoopWeek]:

@@ -74,20 +74,12 @@ def participation(
     return session.exec(active).one()[0], session.exec(counted).one()[0], names
 
 
-def completeness(*, session: Session, start: datetime, end: datetime) -> Completeness:
-    """How complete the discoveries of [start, end) are: value, compelling event, evidence."""
-    query = sa.select(*completeness_columns()).where(logged_between(start, end))
-    total, valued, event, evidence = session.exec(query).one()
-    return Completeness(total, valued or 0, event or 0, evidence or 0)
-
-
-def completeness_columns() -> tuple[Any, ...]:
-    """Discoveries, and how many have a value, a compelling event, evidence: aggregates."""
+def completeness_conditions() -> tuple[sa.ColumnElement[bool], ...]:
+    """Whether a discovery has a value, a compelling event, evidence (what Completeness counts)."""
     return (
-        sa.func.count(),
-        _share(_valued()),
-        _share(_filled(Discovery.event_pressure) | col(Discovery.event_date).is_not(None)),
-        _share(_filled(Discovery.evidence) | _filled(Discovery.evidence_url)),
+        _valued(),
+        _filled(Discovery.event_pressure) | col(Discovery.event_date).is_not(None),
+        _filled(Discovery.evidence) | _filled(Discovery.evidence_url),
     )
 
 
