@@ -533,19 +533,28 @@ SEEDED = "bench_seeded"  # a kept database's note of what it was seeded with
 def seeded(engine: Engine, rows: int, weekly: int | None) -> float | None:
     """Seed a database unless a kept one already holds this seed; the seconds it took, or
     None when it was reused."""
-    with engine.begin() as connection:
-        if sa.inspect(connection).has_table(SEEDED):
-            found = connection.execute(sa.text(f"SELECT rows, weekly FROM {SEEDED}")).first()
-            if found is not None and tuple(found) == (rows, weekly or 0):
-                return _marked_later(engine)
-            raise SystemExit(f"{engine.url}: seeded with {tuple(found or ())}, not {rows, weekly}")
-        if connection.execute(sa.text("SELECT count(*) FROM discoveries")).scalar():
-            raise SystemExit(f"{engine.url}: holds discoveries but no note of its seed")
+    if _seed_noted(engine, rows, weekly):
+        # Marked only now, outside the note's transaction: on SQLite that transaction holds
+        # the write lock, and marking in another connection would find the database locked.
+        return _marked_later(engine)
     seconds = generate(engine, rows=rows, weekly=weekly) + mark_missing(engine)
     with engine.begin() as connection:
         connection.execute(sa.text(f"CREATE TABLE {SEEDED} (rows bigint, weekly bigint)"))
         connection.execute(sa.text(f"INSERT INTO {SEEDED} VALUES ({rows}, {weekly or 0})"))
     return seconds
+
+
+def _seed_noted(engine: Engine, rows: int, weekly: int | None) -> bool:
+    """Whether a kept database was seeded alike (True) or is empty (False); refuse any other."""
+    with engine.connect() as connection:
+        if sa.inspect(connection).has_table(SEEDED):
+            found = connection.execute(sa.text(f"SELECT rows, weekly FROM {SEEDED}")).first()
+            if found is not None and tuple(found) == (rows, weekly or 0):
+                return True
+            raise SystemExit(f"{engine.url}: seeded with {tuple(found or ())}, not {rows, weekly}")
+        if connection.execute(sa.text("SELECT count(*) FROM discoveries")).scalar():
+            raise SystemExit(f"{engine.url}: holds discoveries but no note of its seed")
+    return False
 
 
 def _marked_later(engine: Engine) -> float | None:

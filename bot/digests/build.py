@@ -168,7 +168,9 @@ def build_coach_digest(
     report = coach_report(figures, network)
     parent, thread = coach_messages(report)
     # Realised outcomes rank above activity: they open the thread.
-    realised = coach_follow_through_messages(session=session, week=week, zone=zone, now=now)
+    realised = coach_follow_through_messages(
+        session=session, week=week, zone=zone, now=now, steps=figures.funnel
+    )
     thread = (*realised, *thread)
     chart = None
     if not report.quiet:

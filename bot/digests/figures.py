@@ -29,6 +29,7 @@ from storage.queries.digest_figures import (
     open_per_route,
 )
 from storage.queries.digest_follow_through import RealisedWeek, realised_weeks
+from storage.queries.digest_loops import Funnel, trend_loops
 from storage.queries.digest_routes import (
     changes_per_route,
     closed_per_route,
@@ -40,21 +41,15 @@ from storage.queries.digest_scouts import (
     LoopWeek,
     decline_reasons,
     scout_rows,
-    weekly_completeness,
-    weekly_loops,
 )
 from storage.queries.digest_trends import (
     Completeness,
     LoopTiming,
     ThemeTrend,
-    completeness,
-    loop_timing,
     participation,
     scout_changes,
     scout_logged,
     theme_trends,
-    weekly_counts,
-    weekly_totals,
 )
 from storage.queries.digest_value import ThemeValue, value_by_theme_per_route
 
@@ -118,6 +113,7 @@ class CoachFigures:
     # The chart's trend weeks: completeness, and loops as they stand (at the week's end, or now).
     completeness_trend: tuple[Completeness, ...] = ()
     loop_trend: tuple[LoopWeek, ...] = ()
+    funnel: Funnel | None = None  # the trend weeks' discoveries, logged to now: how far they got
 
 
 @dataclass(frozen=True)
@@ -220,25 +216,28 @@ def coach_figures(
     start, end = week.bounds(zone)
     weeks = tuple(week.shifted(n) for n in range(1 - TREND_WEEKS, 1))
     edges = [w.bounds(zone)[0] for w in weeks] + [end]
-    series = weekly_counts(session=session, edges=edges, routes=current_routes().ids)
-    totals = tuple(weekly_totals(session=session, edges=edges))
     active, first_count, first = participation(
         session=session, start=start, end=end, limit=FIRST_TIMERS
     )
     baseline, _ = week.shifted(-BASELINE_WEEKS).bounds(zone)
-    cohort, _ = week.shifted(-COHORT_WEEKS).bounds(zone)
-    timing = loop_timing(session=session, start=cohort, end=start, as_of=min(end, now))
+    # The counts per route and week, the chart's loops, the cohort's timing and the funnel:
+    # one read of the trend's weeks.
+    loops = trend_loops(
+        session=session, edges=edges, as_of=min(end, now), cohort_weeks=COHORT_WEEKS,
+        routes=current_routes().ids,
+    )  # fmt: skip
+    totals = tuple(loop.logged for loop in loops.weeks)
     count, scouts = action_scouts(session=session, start=start, end=end, route=None, limit=THANKS)
     return CoachFigures(
-        week=week, weeks=weeks, series={r: tuple(c) for r, c in series.items()},
+        week=week, weeks=weeks, series={r: tuple(c) for r, c in loops.series.items()},
         active_scouts=active, first_timer_count=first_count, first_timers=tuple(first),
-        completeness=completeness(session=session, start=start, end=end), timing=timing,
+        completeness=loops.completeness[-1], timing=loops.timing,
         themes=tuple(theme_trends(session=session, before=baseline, start=start, end=end)),
         recognised_count=count, recognised=tuple(scouts), totals=totals,
         scouts=tuple(week_quality(session=session, week=week, zone=zone, now=now, filled=filled)),
         declines=declines_of_week(session=session, start=start, end=end),
-        completeness_trend=tuple(weekly_completeness(session=session, edges=edges)),
-        loop_trend=tuple(weekly_loops(session=session, edges=edges, as_of=min(end, now))),
+        completeness_trend=loops.completeness,
+        loop_trend=loops.weeks, funnel=loops.funnel,
     )  # fmt: skip
 
 
@@ -256,7 +255,7 @@ def week_scouts(*, session: Session, week: Week, zone: ZoneInfo, now: datetime) 
     """The week's discoveries with their loops as of the week's end (or now, if sooner)."""
     start, end = week.bounds(zone)
     found = scout_rows(session=session, start=start, end=end, as_of=min(end, now))
-    rows = tuple(ScoutRow(**row) for row in found)
+    rows = tuple(ScoutRow(*row) for row in found)  # in ScoutRow's order: SCOUT_ROW_FIELDS
     missing = missing_of(rows)
     return WeekScouts(rows, missing, tuple(scout_quality(rows, missing)))
 

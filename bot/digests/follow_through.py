@@ -44,14 +44,16 @@ def overdue_messages(*, session: Session, route: str) -> list[Message]:
 
 
 def coach_follow_through_messages(
-    *, session: Session, week: Week, zone: ZoneInfo, now: datetime
+    *, session: Session, week: Week, zone: ZoneInfo, now: datetime, steps: Funnel | None = None
 ) -> list[Message]:
-    """The realised value of the week by scout, and the funnel of the last 12 weeks' discoveries."""
+    """The realised value of the week by scout, and the funnel of the last 12 weeks' discoveries
+    (`steps`, when the coaches' figures have it already)."""
     start, end = week.bounds(zone)
     end = min(end, now)
     scouts = realised_scouts(session=session, start=start, end=end, limit=SHOWN)
-    cohort_start, _ = week.shifted(1 - TREND_WEEKS).bounds(zone)
-    steps = funnel(session=session, start=cohort_start, end=end)
+    if steps is None:
+        cohort_start, _ = week.shifted(1 - TREND_WEEKS).bounds(zone)
+        steps = funnel(session=session, start=cohort_start, end=end)
     sections = []
     if scouts:
         sections.append(render("digest_realised.md.j2", scouts=[_scout(s) for s in scouts]))

@@ -152,6 +152,10 @@ def plan_for_digests(session: Session) -> None:
     session.exec(sa.text("SET LOCAL enable_mergejoin = off"))
     # The loop timing sorts the cohort (80,000 rows at 20,000 a week): in memory, not on disk.
     session.exec(sa.text("SET LOCAL work_mem = '32MB'"))
+    # A week's ranges are small: parallel workers cost more to start and feed than they save.
+    # Serial, a build at 1,000,000 took 6.1 s of CPU (app and server) against 7.0 s, in about
+    # the same wall time (bench/digest.py's database, medians of 4, alternated, 2026-12-03).
+    session.exec(sa.text("SET LOCAL max_parallel_workers_per_gather = 0"))
 
 
 def theme_values(session: Session) -> Any:

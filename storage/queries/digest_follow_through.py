@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from storage.enums import DiscoveryStatus
-from storage.models import Discovery, DiscoveryRoute, FollowUp, StageChange
+from storage.models import Discovery, FollowUp, StageChange
+from storage.queries.digest_loops import Funnel, trend_loops
 
 Status = DiscoveryStatus
 OVERDUE_ASKS = 2  # asked on the follow-up date and once more: then it is overdue
@@ -41,16 +42,6 @@ class RealisedScout:
     discoveries: int
     won: Decimal
     stages: dict[str, int]
-
-
-@dataclass(frozen=True)
-class Funnel:
-    """Discoveries logged in a period, and how many of them got each step further."""
-
-    logged: int
-    acknowledged: int
-    actioned: int
-    realised: int
 
 
 @dataclass(frozen=True)
@@ -107,33 +98,7 @@ def realised_scouts(
 def funnel(*, session: Session, start: datetime, end: datetime) -> Funnel:
     """The discoveries logged in [start, end), and how many of them were acknowledged (picked
     up by any team), actioned (by any team) and realised (any route won, shipped, published)."""
-    logged = (
-        select(Discovery.id)
-        .where(col(Discovery.created_at) >= start, col(Discovery.created_at) < end)
-        .where(Discovery.status != Status.WITHDRAWN)
-    ).subquery()
-    current = col(DiscoveryRoute.rerouted_to).is_(None)
-
-    def reached(*statuses: Status) -> sa.Exists:
-        return (
-            select(DiscoveryRoute.id)
-            .where(DiscoveryRoute.discovery_id == logged.c.id, current)
-            .where(col(DiscoveryRoute.status).in_(statuses))
-            .exists()
-        )
-
-    realised = (
-        select(StageChange.id)
-        .where(StageChange.discovery_id == logged.c.id, col(StageChange.realised))
-        .exists()
-    )
-    counts = select(
-        sa.func.count(),
-        sa.func.count().filter(reached(Status.ACKNOWLEDGED, Status.ACTIONED)),
-        sa.func.count().filter(reached(Status.ACTIONED)),
-        sa.func.count().filter(realised),
-    ).select_from(logged)
-    return Funnel(*session.exec(counts).one())
+    return trend_loops(session=session, edges=[start, end], as_of=end).funnel
 
 
 def overdue_follow_ups(*, session: Session, route: str, limit: int) -> tuple[int, list[Overdue]]:

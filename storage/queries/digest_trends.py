@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,7 +14,6 @@ from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 from storage.queries._dialect import is_postgres
 from storage.queries.digest_figures import (
-    CLOSED,
     LINE_COLUMNS,
     REACHED,
     DiscoveryLine,
@@ -24,7 +21,6 @@ from storage.queries.digest_figures import (
     changed_between,
     live,
     logged_between,
-    per_route_query,
     theme_values,
 )
 
@@ -60,40 +56,6 @@ class ThemeTrend:
     before: int
 
 
-def weekly_counts(
-    *, session: Session, edges: Sequence[datetime], routes: Sequence[str]
-) -> dict[str, list[int]]:
-    """Discoveries per current route in each [edges[i], edges[i+1]): a count per week's range.
-    Every one of `routes` has a series; a route no longer listed is left out.
-
-    One indexed range per week, UNION ALL'd, rather than one range bucketed by a CASE over
-    the edges: SQLite evaluated the CASE's dozen comparisons on each of the 260,000 rows of
-    13 weeks (1.2 s against 0.37 s for the ranges, bench/digest.py at 1,000,000).
-    """
-    weeks = [
-        per_route_query([logged_between(start, end)], sa.literal(index, sa.Integer))
-        for index, (start, end) in enumerate(itertools.pairwise(edges))
-    ]
-    series = {route: [0] * (len(edges) - 1) for route in routes}
-    for route, index, count in session.exec(sa.union_all(*weeks)).all():
-        if route in series:
-            series[route][index] = count
-    return series
-
-
-def weekly_totals(*, session: Session, edges: Sequence[datetime]) -> list[int]:
-    """Discoveries logged in each [edges[i], edges[i+1]), each counted once however many
-    teams it went to (one indexed range per week, as weekly_counts)."""
-    weeks = [
-        sa.select(sa.literal(index, sa.Integer), sa.func.count()).where(logged_between(start, end))
-        for index, (start, end) in enumerate(itertools.pairwise(edges))
-    ]
-    totals = [0] * (len(edges) - 1)
-    for index, count in session.exec(sa.union_all(*weeks)).all():
-        totals[index] = count
-    return totals
-
-
 def participation(
     *, session: Session, start: datetime, end: datetime, limit: int
 ) -> tuple[int, int, list[str]]:
@@ -112,20 +74,12 @@ def participation(
     return session.exec(active).one()[0], session.exec(counted).one()[0], names
 
 
-def completeness(*, session: Session, start: datetime, end: datetime) -> Completeness:
-    """How complete the discoveries of [start, end) are: value, compelling event, evidence."""
-    query = sa.select(*completeness_columns()).where(logged_between(start, end))
-    total, valued, event, evidence = session.exec(query).one()
-    return Completeness(total, valued or 0, event or 0, evidence or 0)
-
-
-def completeness_columns() -> tuple[Any, ...]:
-    """Discoveries, and how many have a value, a compelling event, evidence: aggregates."""
+def completeness_conditions() -> tuple[sa.ColumnElement[bool], ...]:
+    """Whether a discovery has a value, a compelling event, evidence (what Completeness counts)."""
     return (
-        sa.func.count(),
-        _share(_valued()),
-        _share(_filled(Discovery.event_pressure) | col(Discovery.event_date).is_not(None)),
-        _share(_filled(Discovery.evidence) | _filled(Discovery.evidence_url)),
+        _valued(),
+        _filled(Discovery.event_pressure) | col(Discovery.event_date).is_not(None),
+        _filled(Discovery.evidence) | _filled(Discovery.evidence_url),
     )
 
 
@@ -140,71 +94,6 @@ def _filled(column: Any) -> sa.ColumnElement[bool]:
 def _valued() -> sa.ColumnElement[bool]:
     known = col(Discovery.value_band).is_not(None) & (col(Discovery.value_band) != "unknown")
     return col(Discovery.value_amount).is_not(None) | known
-
-
-def loop_timing(*, session: Session, start: datetime, end: datetime, as_of: datetime) -> LoopTiming:
-    """The loops of discoveries logged in [start, end), as they stood at `as_of`.
-
-    closed: actioned or declined before `as_of`. answered: moved away from new (by
-    anyone, to any status, re-routes aside) before `as_of`; the median is over those,
-    of the time from logging to that first answer. One pass in the database: window
-    counts and a ROW_NUMBER by duration pick the middle rows, so no list is fetched.
-    """
-    cohort = _cohort(session, start, end, as_of)
-    seconds = cohort.c.seconds
-    if is_postgres(session):
-        return _loop_timing_aggregated(session, cohort)
-    ranked = sa.select(
-        seconds, sa.func.count().over().label("size"),
-        sa.func.count(seconds).over().label("answered"),
-        sa.func.sum(sa.case((cohort.c.closed, 1), else_=0)).over().label("closed"),
-        sa.func.row_number().over(order_by=(seconds.is_(None), seconds)).label("rank"),
-    ).subquery()  # fmt: skip
-    answered = ranked.c.answered
-    # Whole-number halves (`/` divides exactly: an even count's lower middle was never read).
-    middle = (ranked.c.rank == 1) | (ranked.c.rank == (answered + 1) // 2)
-    query = sa.select(ranked).where(middle | (ranked.c.rank == (answered + 2) // 2))
-    rows = session.exec(query.order_by(ranked.c.rank)).all()
-    if not rows:
-        return LoopTiming(0, 0, 0, None)
-    size, count, closed = rows[0].size, rows[0].answered, rows[0].closed or 0
-    middles = {(count + 1) // 2, (count + 2) // 2} if count else set()
-    values = [float(row.seconds) for row in rows if row.rank in middles]
-    return LoopTiming(size, closed, count, sum(values) / len(values) if values else None)
-
-
-def _loop_timing_aggregated(session: Session, cohort: Any) -> LoopTiming:
-    """loop_timing in plain aggregates, the median by percentile_cont (PostgreSQL): the
-    middle value, or the mean of the two, as above, with no window over the cohort's rows."""
-    seconds = cohort.c.seconds
-    query = sa.select(
-        sa.func.count(), sa.func.count(seconds),
-        sa.func.sum(sa.case((cohort.c.closed, 1), else_=0)),
-        sa.func.percentile_cont(0.5).within_group(seconds),
-    )  # fmt: skip
-    size, answered, closed, median = session.exec(query).one()
-    if not size:
-        return LoopTiming(0, 0, 0, None)
-    return LoopTiming(size, closed or 0, answered, None if median is None else float(median))
-
-
-def _cohort(session: Session, start: datetime, end: datetime, as_of: datetime) -> Any:
-    """The cohort's discoveries with seconds to a first answer (or NULL) and a closed flag."""
-    # One grouped pass over the cohort and its changes: correlated subqueries here were
-    # evaluated again for every window function that used them (1.1 s for 80,000 rows).
-    change, first = loop_changes(as_of)
-    closed = sa.func.max(sa.case((col(StatusChange.to_status).in_(CLOSED), 1), else_=0))
-    seconds = _seconds_between(session, col(Discovery.created_at), first)
-    return (
-        sa.select(seconds.label("seconds"), (closed == 1).label("closed"))
-        .select_from(Discovery)
-        .outerjoin(StatusChange, change)
-        .where(logged_between(start, end))
-        # One group per discovery, in the order of the (created_at, status) index that
-        # finds the cohort: grouped as read, with no sort of the cohort's rows first.
-        .group_by(col(Discovery.created_at), col(Discovery.status), col(Discovery.id))
-        .subquery()
-    )
 
 
 def loop_changes(as_of: Any) -> tuple[sa.ColumnElement[bool], Any]:

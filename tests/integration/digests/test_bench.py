@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlmodel import select
 
-from bench.digest import build_once, full_scans, generate
+from bench.digest import build_once, full_scans, generate, seeded, sqlite_databases
 from storage.engine import session_scope
 from storage.models import Discovery, DiscoveryRoute, StatusChange
+
+UNMARK, UNMARKED = "quality_missing = NULL", "quality_missing IS NULL"
 
 
 def test_the_bench_generates_a_realistic_table_and_builds_the_weeks_digests(engine):
@@ -28,3 +31,17 @@ def test_the_bench_explains_every_select_of_a_build(engine):
     count, _scans = full_scans(engine)  # tiny tables: scans are the planner's right choice
 
     assert count > 20
+
+
+def test_a_kept_sqlite_database_is_reused_and_its_unmarked_rows_marked(tmp_path):
+    with sqlite_databases(keep=tmp_path) as fresh:
+        with fresh("small") as engine:
+            assert seeded(engine, 2000, None) is not None  # seeded now
+            with engine.begin() as connection:  # as a database kept from before the marks
+                connection.execute(sa.text(f"UPDATE discoveries SET {UNMARK} WHERE id <= 10"))
+        with fresh("small") as engine:
+            assert seeded(engine, 2000, None) is not None  # reused, its ten rows marked
+            assert seeded(engine, 2000, None) is None  # reused as it is
+            with engine.connect() as connection:
+                count = f"SELECT count(*) FROM discoveries WHERE {UNMARKED}"
+                assert connection.execute(sa.text(count)).scalar_one() == 0

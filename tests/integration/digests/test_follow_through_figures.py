@@ -16,8 +16,9 @@ from storage.queries.digest_follow_through import (
     overdue_follow_ups,
     realised_scouts,
 )
+from storage.queries.digest_loops import Funnel, LoopWeek, trend_loops
 from storage.queries.digest_scouts import weekly_loops
-from tests.integration.digests.conftest import BERLIN, add_discovery, local
+from tests.integration.digests.conftest import BERLIN, add_change, add_discovery, local
 
 
 def follow(session, discovery_id: int, route: str, stages, *, asked: int = 0) -> None:
@@ -79,6 +80,40 @@ def test_realised_value_per_week_per_scout_and_the_funnel(session):
     edges = [local(2026, 11, 2), local(2026, 11, 9)]
     assert weekly_loops(session=session, edges=edges, as_of=local(2026, 11, 18, 12))[0].realised == 1
     assert weekly_loops(session=session, edges=edges, as_of=local(2026, 11, 30))[0].realised == 2
+
+
+def test_one_read_of_the_trend_gives_its_weeks_the_cohorts_timing_and_the_funnel(session):
+    won = add_discovery(session, account="Acme", at=local(2026, 11, 2), status="actioned")
+    shipped = add_discovery(session, account="Globex", at=local(2026, 11, 10), status="actioned")
+    add_discovery(session, account="Initech", at=local(2026, 11, 11), status="acknowledged")
+    add_discovery(session, account="Gone", at=local(2026, 11, 11), status="withdrawn")
+    follow(session, won, "sales", [("won", True, local(2026, 11, 12), Decimal("5"))])
+    follow(session, shipped, "sales", [("won", True, local(2026, 11, 20), Decimal("5"))])
+    edges = [local(2026, 11, 2), local(2026, 11, 9), local(2026, 11, 16)]
+
+    loops = trend_loops(session=session, edges=edges, as_of=local(2026, 11, 16), cohort_weeks=1)
+
+    # Realised as the weeks' loops stood at the moment; the funnel says what is realised now.
+    assert loops.weeks == (LoopWeek(1, 0, 0, None, 1), LoopWeek(2, 0, 0, None, 0))
+    assert (loops.timing.cohort, loops.timing.answered) == (1, 0)  # the week before the last
+    assert loops.funnel == Funnel(logged=3, acknowledged=3, actioned=2, realised=2)
+    assert loops.funnel == funnel(session=session, start=edges[0], end=local(2026, 11, 16))
+
+
+def test_the_trend_counts_a_discovery_once_per_current_route_however_many_changes(session):
+    both = add_discovery(session, account="Acme", at=local(2026, 11, 2), routes=("sales", "product"),
+                         rerouted={"product": "marketing"}, status="actioned")  # fmt: skip
+    add_change(session, both, to="acknowledged", at=local(2026, 11, 3))
+    add_change(session, both, to="actioned", at=local(2026, 11, 5), from_status="acknowledged")
+    add_discovery(session, account="Globex", at=local(2026, 11, 10), routes=("product",))
+    edges = [local(2026, 11, 2), local(2026, 11, 9), local(2026, 11, 16)]
+
+    loops = trend_loops(session=session, edges=edges, as_of=local(2026, 11, 16),
+                        routes=("sales", "marketing", "product"))  # fmt: skip
+
+    assert loops.series == {"sales": [1, 0], "marketing": [0, 0], "product": [0, 1]}
+    assert [week.logged for week in loops.weeks] == [1, 1]
+    assert loops.weeks[0] == LoopWeek(1, 1, 1, 86400.0, 0)  # answered a day after logging
 
 
 def test_overdue_follow_ups_are_those_asked_twice_per_route(session):

@@ -3,6 +3,7 @@ than score each discovery again; rows without a mark, or marked under other word
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from sqlalchemy import Engine
 
 from bot.digests.figures import week_scouts
 from bot.digests.model import Week
+from bot.digests.quality import ScoutRow
 from bot.discoveries.edits import edit_discovery
 from bot.discoveries.service import submit_discovery
 from bot.domain.opener.quality import missing_from_mark, missing_mark
@@ -17,6 +19,7 @@ from bot.domain.themes import load_network
 from storage.engine import session_scope
 from storage.enums import DiscoverySource
 from storage.models import Discovery
+from storage.queries.digest_scouts import SCOUT_ROW_FIELDS
 from tests.integration.digests.conftest import BERLIN, add_discovery, local
 
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)  # in 2026-W47
@@ -78,3 +81,7 @@ def test_the_digest_reads_the_mark_and_scores_rows_without_a_current_one(session
 
     assert missing[marked] == ["outcome", "value", "event", "who_cares", "evidence"]
     assert missing[stale] == missing[unmarked] == ["event", "evidence"]
+
+
+def test_the_week_s_rows_come_in_the_order_of_scout_row_s_fields():
+    assert tuple(field.name for field in dataclasses.fields(ScoutRow)) == SCOUT_ROW_FIELDS
