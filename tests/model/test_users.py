@@ -358,8 +358,8 @@ class Users(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def scouts_log_a_need_no_theme_has(self, data: st.DataObject) -> None:
-        """Scouts at several accounts log the same unmet need in words no theme has yet: the
-        next product digest suggests it, with "Add theme"."""
+        """Scouts at several accounts log the same unmet need in words no theme has yet; this
+        week's product digest suggests it, with "Add theme"."""
         for account, outcome, gap in NO_THEME_YET:
             person = data.draw(st.sampled_from(SCOUTS), label="scout")
             self._send("command", Command.SCOUT.value, "", user=person)
@@ -376,6 +376,7 @@ class Users(RuleBasedStateMachine):
             if confirm is not None:
                 self._send("view_submission", user=person, view=confirm["id"],
                            values=view_state(confirm, {}))  # fmt: skip
+        self.world.send_this_weeks_digest("product")  # the PM reads it: "Add theme" offered
 
     @precondition(lambda self: self._theme_buttons())
     @rule(data=st.data())

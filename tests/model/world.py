@@ -20,6 +20,8 @@ from sqlmodel import select
 
 from bot.app import after_ack_work, build_app
 from bot.dialogue.turns import DialogueRules, load_dialogue_rules
+from bot.digests.jobs import build_week, send_digests
+from bot.digests.model import Week
 from bot.discoveries.delivery import DeliveryWorker
 from bot.emulator import SEED, SlackDriver, SlackEmulator
 from bot.jobs import run_due_jobs
@@ -214,6 +216,19 @@ class World:
             engine=self.engine, client=self.process.client, settings=self.settings,
             network=self.rules.network, now=self.now(),
         )  # fmt: skip
+
+    def send_this_weeks_digest(self, only: str) -> None:
+        """One digest of the week going on, sent now, as the demo's /digest sends it. The week
+        of the real clock: the app stores real times, and the time people let pass may already
+        be weeks past them, so a scheduled digest would not reliably cover what was just logged."""
+        now = utc_now()
+        digests = build_week(
+            engine=self.engine, settings=self.settings, network=self.rules.network,
+            week=Week.of(now, self.settings.zone), now=now, only=only,
+        )  # fmt: skip
+        send_digests(engine=self.engine, client=self.process.client, digests=digests, now=now,
+                     force=True)  # fmt: skip
+        self.settle()
 
 
 @functools.cache
