@@ -183,6 +183,8 @@ def _picked(question: Question, value: Any, today: date) -> Parsed | Invalid:
 
 
 def _skip(context: _Context, state: DialogueState, question: Question) -> Step:
+    if question.required and question.key in state.answers:  # challenged, or back to it: kept
+        return _moved_on(context, state, question, state.answers)
     if question.required:
         notice = say("dialogue_cannot_skip", subject=subject(question))
         return _noticed(notice, _ask(state, question))

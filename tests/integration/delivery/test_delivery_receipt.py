@@ -49,7 +49,7 @@ def test_the_receipt_waits_for_every_card_then_links_each_post(
     for channel, card in ((SEED.sales, sales_card), (SEED.general, product_card)):
         link = client.chat_getPermalink(channel=channel, message_ts=card["ts"])["permalink"]
         assert f"<#{channel}> (new, <{link}|see the post>)" in receipt["text"]  # and its answer
-    assert receipt["text"].startswith("Thanks! Your discovery at *Globex* went to")
+    assert receipt["text"].startswith("Your discovery at *Globex* went to")
     row = _receipt_row(engine)
     # Kept so that status updates can be threaded under the receipt.
     assert (row.posted_channel, row.posted_ts) == (

@@ -60,6 +60,21 @@ def test_keep_it_typed_or_clicked_goes_on_with_the_answer():
         assert ask(result).question.key == "gap"
 
 
+def test_skip_at_a_challenge_keeps_the_answer_and_goes_on():
+    challenged = step(AT_OUTCOME, Reply("better reporting")).state
+    result = step(challenged, Skip())
+
+    assert result.state.answers["outcome"] == "better reporting"
+    assert ask(result).question.key == "gap"
+    assert not any(isinstance(e, Notice) for e in result.effects)  # not "cannot skip"
+
+
+def test_skip_at_an_unanswered_required_question_still_says_it_is_required():
+    result = step(AT_OUTCOME, Skip())
+    assert result.state.step == "outcome" and "outcome" not in result.state.answers
+    assert any(isinstance(e, Notice) for e in result.effects)
+
+
 def test_a_keep_button_clicked_twice_or_for_another_question_changes_nothing():
     challenged = step(AT_OUTCOME, Reply("better reporting")).state
     moved = step(challenged, Keep(key="outcome")).state

@@ -249,7 +249,7 @@ def test_the_receipt_names_each_channel_with_a_link_to_its_post():
     )
 
     assert message["text"] == (
-        "Thanks! Your discovery at *Globex &lt;!channel&gt;* went to "
+        "Your discovery at *Globex &lt;!channel&gt;* went to "
         f"<#C0SALES> (<{PERMALINK}|see the post>) and <#C0PRODUCT>."
     )
     assert message["blocks"][0]["text"]["text"] == message["text"]
