@@ -16,9 +16,9 @@ from bot.dialogue.answer_common import (
     Parsed,
     format_amount,
     match_choice,
-    normal,
     options,
     quote,
+    says_dont_know,
     subject,
 )
 from bot.dialogue.definition import Question
@@ -29,7 +29,6 @@ from bot.wording import say
 
 UNKNOWN_BAND = "unknown"
 MAX_AMOUNT = Decimal(10) ** 15  # the database keeps Numeric(18, 2)
-DONT_KNOW = {"don't know", "dont know", "do not know", "unknown", "no idea", "dunno", "not sure"}
 
 
 def _grammar(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
@@ -41,7 +40,7 @@ def _grammar(lexicon: Lexicon) -> tuple[re.Pattern[str], re.Pattern[str], re.Pat
 
 def parse_value(question: Question, text: str, today: date) -> Parsed | Invalid:
     bands = [c.value for c in question.choices]
-    if normal(text) in DONT_KNOW and UNKNOWN_BAND in bands:
+    if says_dont_know(text) and UNKNOWN_BAND in bands:
         return Parsed({"band": UNKNOWN_BAND})
     choice = match_choice(question.choices, text)
     if choice is not None:
@@ -49,6 +48,7 @@ def parse_value(question: Question, text: str, today: date) -> Parsed | Invalid:
     lexicon = current_lexicon()
     pattern, hedges, per_year = lexicon.built("typed_amount", _grammar)
     match = pattern.fullmatch(per_year.sub("", hedges.sub("", fold(text).strip())))
+    match = match or _the_one_amount_in(text, lexicon)
     if match is None or (amount := money.value_of(match, lexicon)) is None:
         labels = ", ".join(c.label for c in question.choices)
         return Invalid(say("value_unreadable", text=quote(text), bands=labels))
@@ -69,10 +69,27 @@ def _amount(question: Question, text: str, match: re.Match, amount: Decimal) -> 
     currency = before or after
     if currency is None:
         currencies = ", ".join(question.currencies)
-        example = f"{text} {question.currencies[0]}"
+        example = f"{match[0].strip()} {question.currencies[0]}"
         return Invalid(say("value_which_currency", example=example, currencies=currencies))
     value = {"amount": plain_amount(amount), "currency": currency}
     return check_amount(question, value) or Parsed(value)
+
+
+def _the_one_amount_in(text: str, lexicon: Lexicon) -> re.Match[str] | None:
+    """The amount in a sentence ("about 200k a year, maybe more"), when it holds just one: one
+    with a scale or a currency, or else the only number (a year such as 2027 is no amount)."""
+    pattern = lexicon.built("amounts", lambda lex: money.amount_pattern(lex, any_code=False))
+    folded = fold(text)
+    numbers = [m for m in pattern.finditer(folded) if m["number"] or m["word"]]
+    money_like = [m for m in numbers if m["scale"] or m["before"] or m["after"]]
+    found = money_like or [m for m in numbers if not re.fullmatch(r"(19|20)\d\d", m["number"] or "")]
+    if len(found) != 1:
+        return None
+    start = min(found[0].start(g) for g in ("before", "number", "word") if found[0][g])
+    joined = [folded[m.end() : start].strip() for m in numbers if m.end() <= start]
+    ranged = any(j in ("or", "oder", "ou", "o") or lexicon.pattern("range_words").fullmatch(j)
+                 for j in joined)  # fmt: skip
+    return None if ranged else found[0]  # "2 or 3 million", "40-50k": ask rather than guess
 
 
 def check_value(question: Question, value: Any, today: date) -> Invalid | None:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.dialogue.definition import Choice, Question
+from bot.domain.opener.lexicon import current_lexicon, fold, words_pattern
 from bot.wording import say
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -68,10 +69,36 @@ def normal(text: str) -> str:
 
 
 def match_choice(choices: tuple[Choice, ...], text: str) -> Choice | None:
+    """The choice a typed answer names: its number, label or value, or else the one choice whose
+    label or other words ("also" in prompts/dialogue.yaml) the sentence holds ("partly, I think")."""
     wanted = normal(text)
     if wanted.isdecimal() and 1 <= int(wanted) <= len(choices):
         return choices[int(wanted) - 1]
-    return next((c for c in choices if wanted in (normal(c.label), normal(c.value))), None)
+    exact = next((c for c in choices if wanted in (normal(c.label), normal(c.value))), None)
+    return exact or _named_in(choices, text)
+
+
+def _named_in(choices: tuple[Choice, ...], text: str) -> Choice | None:
+    """The one choice named in the text; none when several are ("yes, partly" stays a question).
+    Where phrases overlap the longer one counts: "no idea" is not "no"."""
+    folded = fold(normal(text))
+    spans = [
+        (m.start(), m.end(), choice)
+        for choice in choices
+        for m in re.finditer(words_pattern(map(normal, (choice.label, *choice.also))), folded)
+    ]
+    kept: list[tuple[int, int, Choice]] = []
+    for start, end, choice in sorted(spans, key=lambda s: s[0] - s[1]):  # longest first
+        if all(end <= s or start >= e for s, e, _ in kept):
+            kept.append((start, end, choice))
+    named = {choice for _, _, choice in kept}
+    return named.pop() if len(named) == 1 else None
+
+
+def says_dont_know(text: str) -> bool:
+    """The answer says the scout does not know ("not sure", "keine Ahnung"), and nothing else."""
+    words = current_lexicon().words("dont_know")
+    return bool(re.fullmatch(words_pattern(words), fold(normal(text))))
 
 
 def options(question: Question) -> str:

@@ -58,10 +58,11 @@ class DefinitionError(Exception):
 
 @dataclass(frozen=True)
 class Choice:
-    """One option of a choice question."""
+    """One option of a choice question; `also`: other words a typed answer may name it by."""
 
     value: str
     label: str
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,7 @@ def _choices(item: dict, where: str, kind: Kind) -> tuple[Choice, ...]:
     for index, choice in enumerate(raw):
         if not isinstance(choice, dict) or not {"value", "label"} <= set(choice):
             raise DefinitionError(f"{where}.choices[{index}]: expected {{value: …, label: …}}")
-        choices.append(Choice(str(choice["value"]), str(choice["label"])))
+        choices.append(Choice(str(choice["value"]), str(choice["label"]), _also(choice, where, index)))
     if len({c.value for c in choices}) != len(choices):
         raise DefinitionError(f"{where}.choices: two choices share a value")
     if kind is Kind.MULTI_CHOICE and len(choices) > MOST_BOXES:
@@ -263,6 +264,13 @@ def _choices(item: dict, where: str, kind: Kind) -> tuple[Choice, ...]:
             f"{MOST_BOXES} (Slack shows that many checkboxes)"
         )
     return tuple(choices)
+
+
+def _also(choice: dict, where: str, index: int) -> tuple[str, ...]:
+    also = choice.get("also", [])
+    if not isinstance(also, list) or not all(isinstance(word, str) and word.strip() for word in also):
+        raise DefinitionError(f"{where}.choices[{index}].also: expected a list of words or phrases")
+    return tuple(also)
 
 
 def _condition(item: dict, where: str) -> Condition | None:

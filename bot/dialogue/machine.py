@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.dialogue import follow_ups
-from bot.dialogue.answer_common import quote, too_long
+from bot.dialogue.answer_common import quote, says_dont_know, too_long
 from bot.dialogue.answers import Invalid, Parsed, parse_answer, subject, validate_value
 from bot.dialogue.definition import Definition, Kind, Question
 from bot.dialogue.events import (
@@ -97,6 +97,8 @@ def _repaired(definition: Definition, state: DialogueState) -> DialogueState:
 def _at_question(context: _Context, state: DialogueState, question: Question, event: Event) -> Step:
     if isinstance(event, Reply):
         result = parse_answer(question, event.text, today=context.today)
+        if _dont_know(question, event.text, result):
+            return _skip(context, state, question)
         return _challenged(context, state, question, result) or _answer(
             context, state, question, result
         )
@@ -113,6 +115,13 @@ def _at_question(context: _Context, state: DialogueState, question: Question, ev
     if isinstance(event, Help):
         return Step(state, (ShowHelp(question),))
     return _noticed(_elsewhere(event, state), _ask(state, question))
+
+
+def _dont_know(question: Question, text: str, result: Parsed | Invalid) -> bool:
+    """An optional question answered "not sure" is skipped, unless that is one of its answers."""
+    if question.required or not says_dont_know(text):
+        return False
+    return isinstance(result, Invalid) or question.kind == Kind.TEXT
 
 
 def _elsewhere(event: Event, state: DialogueState) -> str | None:

@@ -86,6 +86,26 @@ def test_clicking_a_value_band_answers_it_and_asks_the_next_question(driver, emu
     assert dialogue.answers["value"] == {"band": "10k_100k"}
 
 
+def test_answers_typed_as_sentences_are_understood(driver, emulator, engine):
+    """Where a scout writes a sentence instead of clicking: the one choice or amount it names is
+    taken, and "not sure" skips an optional question."""
+    scout = Scout(driver, emulator)
+    scout.say("hi", expect="Which customer")
+    scout.say("Globex", expect="achieve")
+    scout.say("Onboard a new store in one day instead of two weeks", expect="stands in the way")
+    scout.say("Every store waits two weeks for a consultant on site", expect="deliver this today")
+    scout.say("partly, I think", expect="worth")
+    scout.say("they said about 40k EUR a year, maybe more", expect="pressure")
+    scout.say("skip", expect="Who wants")
+    scout.say("not sure", expect="word for word")
+    summary = scout.say("no idea", expect="check and submit")
+    assert "EUR 40,000" in str(summary) and "Partly" in str(summary)
+    with session_scope(engine) as session:
+        answers = session.exec(select(DialogueSession)).one().answers
+    assert answers["fit"] == "partly" and answers["value"] == {"amount": "40000", "currency": "EUR"}
+    assert "who_cares" not in answers
+
+
 def test_the_first_message_starts_the_dialogue_and_is_not_taken_as_an_answer(
     driver, emulator, engine
 ):

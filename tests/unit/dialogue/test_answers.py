@@ -76,11 +76,23 @@ def test_a_choice_is_taken_by_number_label_or_value(text, value):
     assert parse(FIT, text) == Parsed(value)
 
 
-@pytest.mark.parametrize("text", ["maybe", "5", "0", "yes please", "\u00b2"])
+@pytest.mark.parametrize("text", ["maybe", "5", "0", "yes, partly", "no, not sure", "\u00b2"])
 def test_an_unknown_choice_is_refused_listing_the_options(text):
     assert message(parse(FIT, text)).endswith(
         "Reply with a number or the words: 1. Yes, 2. Partly, 3. Not yet, 4. Not sure."
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("partly i think", "partly"), ("yes please", "yes"), ("no", "not_yet"),
+     ("No idea, honestly", "not_sure"), ("we can already do that", "yes"),
+     ("Not yet I'd say", "not_yet"), ("teilweise", "partly"), ("can’t today", "not_yet")],
+)  # fmt: skip
+def test_a_sentence_naming_one_choice_picks_it(text, value):
+    """Its label or one of its other words ("also" in the definition); the longest phrase counts,
+    so "no idea" is not "no"."""
+    assert parse(FIT, text) == Parsed(value)
 
 
 def test_several_choices_are_split_on_commas_and_and():
@@ -119,6 +131,28 @@ def test_a_band_is_taken_by_label_number_or_value(text, band):
 )  # fmt: skip
 def test_an_amount_is_read_with_its_scale_and_currency(text, amount, currency):
     assert parse(VALUE, text) == Parsed({"amount": amount, "currency": currency})
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [("it's worth 40k€ to them", "40000", "EUR"), ("200k EUR for 50 stores", "200000", "EUR"),
+     ("about $1.2M by 2027, maybe more", "1200000", "USD")],
+)  # fmt: skip
+def test_the_one_amount_in_a_sentence_is_read(text, amount, currency):
+    assert parse(VALUE, text) == Parsed({"amount": amount, "currency": currency})
+
+
+@pytest.mark.parametrize(
+    "text", ["maybe 2 or 3 million EUR", "40-50k EUR", "between 40k and 50k EUR", "40k or 60k EUR"]
+)
+def test_a_range_or_several_amounts_are_asked_again_rather_than_guessed(text):
+    assert "couldn't read a value" in message(parse(VALUE, text))
+
+
+def test_an_amount_in_a_sentence_without_a_currency_asks_for_one_naming_the_amount():
+    assert message(parse(VALUE, "about 200k a year, maybe more")).startswith(
+        "Which currency is that in? Send it again with one, e.g. “200k USD”"
+    )
 
 
 def test_an_amount_without_a_currency_asks_for_one():

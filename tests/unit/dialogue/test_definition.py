@@ -33,3 +33,11 @@ def test_a_bare_yes_in_a_condition_is_refused_with_a_hint_to_quote_it(tmp_path):
 def test_a_condition_on_a_value_the_question_does_not_offer_is_refused(tmp_path):
     with pytest.raises(DefinitionError, match=r"when.fit: 'maybe' is not one of"):
         load_definition(with_event_condition(tmp_path, "{fit: [maybe]}"))
+
+
+def test_a_choice_s_other_words_must_be_a_list_of_phrases(tmp_path):
+    text = packaged("dialogue.yaml").replace("label: Partly, also: [", 'label: Partly, also: [""], x: [')
+    path = tmp_path / "dialogue.yaml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(DefinitionError, match=r"choices\[1\].also: expected a list of words"):
+        load_definition(path)

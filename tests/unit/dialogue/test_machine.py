@@ -209,6 +209,26 @@ def test_skipping_a_required_question_says_so_and_asks_again():
     assert asked(result) == "account"
 
 
+@pytest.mark.parametrize("text", ["not sure", "No idea.", "keine Ahnung", "n/a"])
+def test_not_knowing_the_answer_to_an_optional_question_skips_it(text):
+    at_who = DialogueState("who_cares", {**FIT_YES, "value": {"band": "over_1m"}, "event": EVENT_ANSWER})
+    result = step(at_who, Reply(text))
+    assert "who_cares" not in result.state.answers
+    assert asked(result) == "evidence"
+
+
+def test_not_sure_is_an_answer_where_it_is_one_of_the_choices():
+    at_fit = DialogueState("fit", {k: v for k, v in FIT_YES.items() if k != "fit"})
+    assert step(at_fit, Reply("not sure")).state.answers["fit"] == "not_sure"
+    assert step(AT_VALUE, Reply("no idea")).state.answers["value"] == {"band": "unknown"}
+
+
+def test_not_knowing_a_required_answer_does_not_skip_it():
+    result = step(DialogueState("gap", {"account": "Globex", "outcome": "Onboard a store in a day"}),
+                  Reply("not sure"))  # fmt: skip
+    assert result.state.step == "gap"
+
+
 def test_back_shows_the_previous_question_with_its_answer():
     result = step(AT_VALUE, Back())
     assert result.effects == (Ask(DEFINITION.question("fit"), None, "yes"),)
