@@ -48,6 +48,18 @@ GAPS = (  # outcome, gap, route, fit
     ("Lower the cost of each support ticket", "Agents re-type data from email", "sales",
      Fit.PARTLY),
 )  # fmt: skip
+# What customers said, word for word: the evidence of about half the sample, by outcome.
+QUOTES = {
+    "Onboard a new store in one day": "Every new store sits idle for two weeks waiting for setup.",
+    "Cut support tickets about invoices by half": "Half my team's week goes on invoice questions.",
+    "Close the books in two days": "We re-key every export by hand at month end.",
+    "Grow revenue from existing stores": "We only hear a store wants more when they call us.",
+    "Pass the yearly audit without overtime": "The audit means three weekends of copying files.",
+    "Get new hires productive in a week": "New people shadow someone for a month before they help.",
+    "See stock across all warehouses live": "By the time we see the stock report it's already wrong.",
+    "Lower the cost of each support ticket": "Every ticket starts with someone copying an email.",
+    "Keep scanning in offline mode at the dock": "The scanners die at the dock doors, no signal there.",
+}
 # Words no theme has yet, logged early in each of the last weeks: the product digest then
 # suggests a theme ("Offline mode") with its "Add theme" button.
 RECURRING = ("Keep scanning in offline mode at the dock", "The app stops without a signal",
@@ -97,7 +109,7 @@ def _add(session, rng, number, team_id, channels, network, created, now, story=N
         account_id=account.id,
         outcome=outcome, gap=gap, fit=fit, themes=tag_themes(network, outcome, gap),
         source=DiscoverySource.DM, source_key=f"sample:{number}", created_at=created,
-        updated_at=created, evidence="From a customer call" if rng.random() < 0.5 else None,
+        updated_at=created, evidence=f"“{QUOTES[outcome]}”" if rng.random() < 0.5 else None,
         **_value(rng),
     )  # fmt: skip
     session.add(discovery)

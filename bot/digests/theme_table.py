@@ -47,7 +47,8 @@ def theme_rows(values: Iterable[ThemeValue], network: ValueNetwork, money: Money
     return [
         ThemeRow(
             network.label(v.theme), v.discoveries, v.accounts, money.show(v.value),
-            change(v.value, v.value_before), _cut(v.quote, QUOTE), _cut(v.quote_account, ACCOUNT),
+            change(v.value, v.value_before), _cut(_unquoted(v.quote), QUOTE),
+            _cut(v.quote_account, ACCOUNT),
         )
         for v in values
     ]  # fmt: skip
@@ -62,20 +63,40 @@ def change(value: Decimal, before: Decimal) -> str | None:
 
 
 def find_theme(network: ValueNetwork, word: str) -> str | None:
-    """The theme a PM names: its key or label, the start of either, or a near miss."""
+    """The theme a PM names, when the words name just one (see `themes_named`)."""
+    named = themes_named(network, word)
+    return named[0] if len(named) == 1 else None
+
+
+def themes_named(network: ValueNetwork, word: str) -> list[str]:
+    """The themes a PM's words name, best first: the whole key or label, else the start of a
+    label, else the start of a word of one, else a near miss; several when the words fit several
+    as well ("cost": Cost reduction; "support": only Lower support cost)."""
     wanted = " ".join(word.lower().replace("_", " ").split())
     if not wanted:
-        return None
+        return []
     names = {t.key: (t.key.replace("_", " "), t.label.lower()) for t in network.themes}
     names[UNTHEMED] = (UNTHEMED, "unthemed")
-    for key, both in names.items():  # the whole name, or the start of the name or a word of it
-        starts = [word for name in both for word in (name, *name.split())]
-        if any(start.startswith(wanted) for start in starts):
-            return key
+    tests = (
+        lambda both: wanted in both,
+        lambda both: any(name.startswith(wanted) for name in both),
+        lambda both: any(w.startswith(wanted) for name in both for w in name.split()),
+    )
+    for fits in tests:
+        found = [key for key, both in names.items() if fits(both)]
+        if found:
+            return found
     spelled = {word: key for key, both in names.items() for name in both
                for word in (name, *name.split()) if len(word) > 3}  # fmt: skip
     close = difflib.get_close_matches(wanted, list(spelled), n=1, cutoff=0.7)
-    return spelled[close[0]] if close else None
+    return [spelled[close[0]]] if close else []
+
+
+def _unquoted(text: str | None) -> str | None:
+    """The quote without the marks a scout typed around it: the table puts its own."""
+    if text and len(text) > 1 and text[0] in "\"“„«'‘" and text[-1] in "\"”“»'’":
+        return text[1:-1].strip()
+    return text
 
 
 def _cut(text: str | None, limit: int) -> str | None:

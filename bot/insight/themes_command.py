@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 
 from bot.dialogue.answer_common import show_date
 from bot.digests.messages import split_text
-from bot.digests.theme_table import WEEKS, find_theme, theme_rows
+from bot.digests.theme_table import WEEKS, theme_rows, themes_named
 from bot.domain.added_themes import network_with
 from bot.domain.money import Money, current_money
 from bot.domain.themes import ValueNetwork
@@ -41,13 +41,13 @@ def themes_reply(*, engine: Engine, network: ValueNetwork, argument: str, now: d
     period = f"{show_date(start.date())} – {show_date(now.date())}"
     if not argument.strip():
         return _table(engine, network, money, start=start, end=now, period=period)
-    theme = find_theme(network, argument)
-    if theme is None:
+    named = themes_named(network, argument)
+    if len(named) != 1:
         labels = [t.label for t in network.themes]
         text = render("themes_unknown.md.j2", word=argument.strip(), labels=labels,
-                      command=Command.SCOUT.value)  # fmt: skip
+                      named=[network.label(key) for key in named], command=Command.SCOUT.value)  # fmt: skip
         return _reply(text)
-    return _drill(engine, network, money, theme=theme, start=start, end=now, period=period)
+    return _drill(engine, network, money, theme=named[0], start=start, end=now, period=period)
 
 
 def _table(

@@ -97,6 +97,13 @@ def test_an_unknown_theme_lists_the_themes_and_never_starts_a_dialogue(driver, e
     assert emulator.calls_to("views.open") == []
 
 
+def test_words_that_fit_several_themes_ask_which_one(driver, emulator, engine):
+    answer = text_of(ask(driver, emulator, "themes re"))
+
+    assert "“re” fits several themes: Revenue growth, Reporting &amp; visibility" in answer
+    assert "themes revenue growth" in answer
+
+
 def test_user_text_in_the_table_cannot_mention_anyone(driver, emulator, engine):
     add(engine, account="<!here> Corp", outcome="x", themes=["faster_onboarding"], days_ago=1,
         value_base=Decimal(100), evidence="<!channel> now")  # fmt: skip
