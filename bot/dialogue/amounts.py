@@ -16,6 +16,7 @@ from bot.dialogue.answer_common import (
     Parsed,
     format_amount,
     match_choice,
+    normal,
     options,
     quote,
     says_dont_know,
@@ -68,10 +69,31 @@ def _amount(question: Question, text: str, match: re.Match, amount: Decimal) -> 
         amount = -amount
     currency = before or after
     if currency is None:
+        refused = check_amount(
+            question, {"amount": plain_amount(amount), "currency": question.currencies[0]}
+        )
+        if refused is not None:
+            return refused
         currencies = ", ".join(question.currencies)
         example = f"{match[0].strip()} {question.currencies[0]}"
-        return Invalid(say("value_which_currency", example=example, currencies=currencies))
+        message = say("value_which_currency", example=example, currencies=currencies)
+        return Invalid(message, amount_only=plain_amount(amount))
     value = {"amount": plain_amount(amount), "currency": currency}
+    return check_amount(question, value) or Parsed(value)
+
+
+def currency_named(text: str) -> str | None:
+    """The currency a reply names and nothing else ("EUR", "€", "dollars"), as its code."""
+    lexicon = current_lexicon()
+    token = fold(normal(text))
+    symbols = {fold(symbol) for symbol in lexicon.table("currency_symbols")}
+    named = token in lexicon.words("currency_codes") or token in lexicon.table("currency_words")
+    return money.currency_of(token, lexicon) if named or token in symbols else None
+
+
+def with_currency(question: Question, amount: str, currency: str) -> Parsed | Invalid:
+    """An amount read before, with the currency named since."""
+    value = {"amount": amount, "currency": currency}
     return check_amount(question, value) or Parsed(value)
 
 
@@ -82,7 +104,9 @@ def _the_one_amount_in(text: str, lexicon: Lexicon) -> re.Match[str] | None:
     folded = fold(text)
     numbers = [m for m in pattern.finditer(folded) if m["number"] or m["word"]]
     money_like = [m for m in numbers if m["scale"] or m["before"] or m["after"]]
-    found = money_like or [m for m in numbers if not re.fullmatch(r"(19|20)\d\d", m["number"] or "")]
+    found = money_like or [
+        m for m in numbers if not re.fullmatch(r"(19|20)\d\d", m["number"] or "")
+    ]
     if len(found) != 1:
         return None
     start = min(found[0].start(g) for g in ("before", "number", "word") if found[0][g])

@@ -29,6 +29,7 @@ class Invalid:
 
     message: str
     passed: Any = None
+    amount_only: str | None = None  # an amount read without its currency: ask for that alone
 
 
 def subject(question: Question) -> str:

@@ -3,22 +3,25 @@
 - "owner": an event with a date and a pressure but no owner: who owns the money? (skippable)
 - "passed": a date gone by: did the scout mean the next one, keep it, or type another?
 - "date": the scout chose to type another date; what the event said besides is kept.
+- "currency": an amount typed without its currency ("200k"): which one? (buttons, or typed)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from bot.dialogue.answer_common import Invalid, Parsed, normal, show_date
+from bot.dialogue.answer_common import Invalid, Parsed, format_amount, normal, show_date
 from bot.dialogue.dates import next_year
 from bot.dialogue.definition import Kind, Question
 from bot.dialogue.events import AskMore
 from bot.domain.opener.typed import owner_answer
 from bot.wording import say
 
-OWNER, PASSED, DATE = "owner", "passed", "date"
+OWNER, PASSED, DATE, CURRENCY = "owner", "passed", "date", "currency"
+MOST_BUTTONS = 25  # Slack's limit in one actions block
 NEXT, KEEP, OTHER = "next", "keep", "other"  # what to do with a date gone by
 
 
@@ -127,8 +130,24 @@ def button_label(action: str, pending: Any, today: date) -> str:
     return say("date_passed_other")
 
 
+def currency_pick(code: str) -> str:
+    """A currency button's value."""
+    return f"{CURRENCY}@{code}"
+
+
+def read_currency_pick(value: Any) -> str | None:
+    """The currency a currency button carries; None for any other value."""
+    about, at, code = str(value).partition("@")
+    return code if at and about == CURRENCY and code else None
+
+
 def asking(question: Question, about: str, value: Any, today: date) -> AskMore:
-    """The follow-up as asked: its words, and the buttons of a date gone by."""
+    """The follow-up as asked: its words, and the buttons of a date gone by or of currencies."""
+    if about == CURRENCY:
+        amount = format_amount(Decimal(value["amount"]))
+        choices = tuple((code, currency_pick(code)) for code in question.currencies[:MOST_BUTTONS])
+        prompt, help_ = say("value_currency_prompt", amount=amount), say("value_currency_help")
+        return AskMore(question, about, value, prompt, help_, choices=choices)
     if about == OWNER:
         return AskMore(question, about, value, say("event_owner_prompt"), say("event_owner_help"))
     if about == DATE:

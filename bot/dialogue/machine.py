@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.dialogue import follow_ups
+from bot.dialogue.amounts import currency_named, with_currency
 from bot.dialogue.answer_common import quote, says_dont_know, too_long
 from bot.dialogue.answers import Invalid, Parsed, parse_answer, subject, validate_value
 from bot.dialogue.definition import Definition, Kind, Question
@@ -105,7 +106,7 @@ def _at_question(context: _Context, state: DialogueState, question: Question, ev
     if isinstance(event, Keep):
         return _keep(context, state, question, event)
     if isinstance(event, Pick):
-        if event.key != question.key or follow_ups.read_pick(event.value):
+        if event.key != question.key or _follow_up_value(event.value):
             return _stale_pick(state, event.key)
         return _answer(context, state, question, _picked(question, event.value, context.today))
     if isinstance(event, Skip):
@@ -145,6 +146,11 @@ def _answer(
     if isinstance(result, Invalid) and result.passed is not None:  # did they mean the next one?
         return _ask_more(
             context, replace(state, follow_up=follow_ups.PASSED, pending=result.passed), question
+        )
+    if isinstance(result, Invalid) and result.amount_only is not None:  # which currency?
+        pending = {"amount": result.amount_only}
+        return _ask_more(
+            context, replace(state, follow_up=follow_ups.CURRENCY, pending=pending), question
         )
     if isinstance(result, Invalid):
         return _ask(state, question, result.message)
@@ -260,6 +266,8 @@ def _at_follow_up(
         return _follow_up_pick(context, state, question, event)
     if isinstance(event, Reply) and state.follow_up == follow_ups.OWNER:
         return _owner_given(context, state, question, event.text)
+    if isinstance(event, Reply) and state.follow_up == follow_ups.CURRENCY:
+        return _currency_given(context, state, question, event.text)
     if isinstance(event, Reply):
         choice = follow_ups.read_reply(event.text, state.pending, context.today)
         if choice:
@@ -285,10 +293,34 @@ def _owner_given(context: _Context, state: DialogueState, question: Question, te
     return _moved_on(context, state.settled(), question, answers)
 
 
+def _currency_given(context: _Context, state: DialogueState, question: Question, text: str) -> Step:
+    """The currency alone completes the amount; anything else is read as the whole value again."""
+    currency = currency_named(text)
+    if currency is None:
+        return _answer(
+            context, state.settled(), question, parse_answer(question, text, today=context.today)
+        )
+    return _answer(
+        context,
+        state.settled(),
+        question,
+        with_currency(question, state.pending["amount"], currency),
+    )
+
+
+def _follow_up_value(value: Any) -> bool:
+    """A follow-up's button value (a date gone by, a currency), never an answer of its own."""
+    return bool(follow_ups.read_pick(value) or follow_ups.read_currency_pick(value))
+
+
 def _follow_up_pick(
     context: _Context, state: DialogueState, question: Question, event: Pick
 ) -> Step:
-    """A date-gone-by button: honoured while that date waits for the scout's word."""
+    """A date-gone-by or currency button: honoured while its follow-up waits for the scout."""
+    currency = follow_ups.read_currency_pick(event.value)
+    if state.follow_up == follow_ups.CURRENCY and currency and event.key == question.key:
+        amount = with_currency(question, state.pending["amount"], currency)
+        return _answer(context, state.settled(), question, amount)
     choice = follow_ups.read_pick(event.value)
     waiting = state.follow_up in (follow_ups.PASSED, follow_ups.DATE)
     if choice is None or event.key != question.key or not waiting:

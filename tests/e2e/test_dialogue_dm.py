@@ -106,6 +106,21 @@ def test_answers_typed_as_sentences_are_understood(driver, emulator, engine):
     assert "who_cares" not in answers
 
 
+def test_an_amount_typed_without_a_currency_gets_currency_buttons(driver, emulator, engine):
+    scout = Scout(driver, emulator)
+    scout.say("hi", expect="Which customer")
+    scout.say("Globex", expect="achieve")
+    scout.say("Onboard a new store in one day instead of two weeks", expect="stands in the way")
+    scout.say("Every store waits two weeks for a consultant on site", expect="deliver this today")
+    scout.click("Not yet", expect="worth")
+    asked = scout.say("200k", expect="Which currency is 200,000 in?")
+    scout.click("CHF", expect="Who wants")
+    scout.click("USD", message=asked, expect="already answered")  # the old message's button
+    with session_scope(engine) as session:
+        answers = session.exec(select(DialogueSession)).one().answers
+    assert answers["value"] == {"amount": "200000", "currency": "CHF"}
+
+
 def test_the_first_message_starts_the_dialogue_and_is_not_taken_as_an_answer(
     driver, emulator, engine
 ):

@@ -171,3 +171,54 @@ def test_skip_leaves_the_event_out_and_back_asks_it_again():
 def test_words_that_are_neither_a_choice_nor_a_date_ask_again_with_the_reason():
     result = run(AT_EVENT, Reply("2026-03-03 audit"), Reply("hmm"))
     assert more(result).about == "passed" and "When is it?" in more(result).error
+
+
+# --- an amount without its currency ---------------------------------------------------------------
+
+AT_VALUE = DialogueState("value", BEFORE)
+
+
+def test_an_amount_without_a_currency_asks_which_with_a_button_each():
+    result = step(AT_VALUE, Reply("about 200k a year"))
+    asked_ = more(result)
+    assert asked_.about == "currency" and asked_.prompt == "Which currency is 200,000 in?"
+    assert [label for label, _ in asked_.choices] == list(DEFINITION.question("value").currencies)
+    assert result.state.pending == {"amount": "200000"} and "value" not in result.state.answers
+
+
+@pytest.mark.parametrize(
+    ("reply", "value"),
+    [(Reply("EUR"), {"amount": "200000", "currency": "EUR"}),
+     (Reply("€"), {"amount": "200000", "currency": "EUR"}),
+     (Reply("dollars"), {"amount": "200000", "currency": "USD"}),
+     (Pick("value", "currency@GBP"), {"amount": "200000", "currency": "GBP"}),
+     (Reply("300k CHF"), {"amount": "300000", "currency": "CHF"}),
+     (Reply("Under 10k"), {"band": "under_10k"})],
+)  # fmt: skip
+def test_the_currency_alone_completes_the_amount_and_a_whole_value_replaces_it(reply, value):
+    result = run(AT_VALUE, Reply("200k"), reply)
+    assert result.state.answers["value"] == value
+    assert result.state.pending is None and result.state.step == "event"
+
+
+def test_another_amount_without_a_currency_asks_again_for_that_one():
+    result = run(AT_VALUE, Reply("200k"), Reply("no wait, 250k"))
+    assert more(result).prompt == "Which currency is 250,000 in?"
+
+
+def test_a_currency_we_do_not_record_is_refused_and_asked_again():
+    result = run(AT_VALUE, Reply("200k"), Reply("SEK"))
+    assert "SEK isn't one of them" in next(e.error for e in result.effects if e.error)
+    assert result.state.step == "value"
+
+
+def test_skip_leaves_the_value_out():
+    result = run(AT_VALUE, Reply("200k"), Skip())
+    assert "value" not in result.state.answers and result.state.step == "event"
+
+
+def test_a_currency_button_clicked_after_the_value_was_given_changes_nothing():
+    given = run(AT_VALUE, Reply("200k"), Reply("EUR"))
+    result = step(given.state, Pick("value", "currency@USD"))
+    assert result.state.answers["value"] == {"amount": "200000", "currency": "EUR"}
+    assert notice(result)
