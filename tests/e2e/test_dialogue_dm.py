@@ -34,6 +34,14 @@ def answer_everything(
     return scout.say("“We lose two weeks per store”", expect="check and submit")
 
 
+def up_to_the_fit(scout: Scout) -> None:
+    """Account, outcome and gap typed: the fit is asked next."""
+    scout.say("hi", expect="Which customer")
+    scout.say("Globex", expect="achieve")
+    scout.say("Onboard a new store in one day instead of two weeks", expect="stands in the way")
+    scout.say("Every store waits two weeks for a consultant on site", expect="deliver this today")
+
+
 def skip_the_rest(scout: Scout) -> dict:
     """Leave who cares and the evidence out (asked after the value or the event); the summary."""
     scout.say("skip", expect="word for word")
@@ -65,10 +73,7 @@ def test_the_greeting_formats_its_own_marks(driver, emulator):
 
 def test_clicking_a_value_band_answers_it_and_asks_the_next_question(driver, emulator, engine):
     scout = Scout(driver, emulator)
-    scout.say("hi", expect="Which customer")
-    scout.say("Globex", expect="achieve")
-    scout.say("Onboard a new store in one day", expect="stands in the way")
-    scout.say("A consultant must be on site for two weeks", expect="deliver this today")
+    up_to_the_fit(scout)
     scout.click("Partly", expect="worth")
     band_question = scout.last()
     posts = len(emulator.calls_to("chat.postMessage"))
@@ -90,10 +95,7 @@ def test_answers_typed_as_sentences_are_understood(driver, emulator, engine):
     """Where a scout writes a sentence instead of clicking: the one choice or amount it names is
     taken, and "not sure" skips an optional question."""
     scout = Scout(driver, emulator)
-    scout.say("hi", expect="Which customer")
-    scout.say("Globex", expect="achieve")
-    scout.say("Onboard a new store in one day instead of two weeks", expect="stands in the way")
-    scout.say("Every store waits two weeks for a consultant on site", expect="deliver this today")
+    up_to_the_fit(scout)
     scout.say("partly, I think", expect="worth")
     scout.say("they said about 40k EUR a year, maybe more", expect="pressure")
     scout.say("skip", expect="Who wants")
@@ -108,10 +110,7 @@ def test_answers_typed_as_sentences_are_understood(driver, emulator, engine):
 
 def test_an_amount_typed_without_a_currency_gets_currency_buttons(driver, emulator, engine):
     scout = Scout(driver, emulator)
-    scout.say("hi", expect="Which customer")
-    scout.say("Globex", expect="achieve")
-    scout.say("Onboard a new store in one day instead of two weeks", expect="stands in the way")
-    scout.say("Every store waits two weeks for a consultant on site", expect="deliver this today")
+    up_to_the_fit(scout)
     scout.click("Not yet", expect="worth")
     asked = scout.say("200k", expect="Which currency is 200,000 in?")
     scout.click("CHF", expect="Who wants")
