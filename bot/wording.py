@@ -12,8 +12,6 @@ import string
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 import prompts
 
 FILE = "texts.yaml"
@@ -56,7 +54,7 @@ def load_texts(path: Path | None = None) -> dict[str, str]:
 @cache
 def shipped_texts() -> dict[str, str]:
     """The texts shipped in the package, whatever copy is in use."""
-    return _checked(yaml.safe_load(prompts.packaged(FILE)), f"prompts/{FILE}")
+    return _checked(prompts.parse(prompts.packaged(FILE)), f"prompts/{FILE}")
 
 
 def _checked(data: object, source: str) -> dict[str, str]:

@@ -20,6 +20,22 @@ _chosen: Path | None = None  # None: the copy shipped in this package
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+class _UniqueKeysLoader(_SAFE_LOADER):  # type: ignore[misc, valid-type]
+    """Safe loading that refuses a key given twice in one mapping: YAML would keep the last
+    silently, and an admin's (or a developer's) second `name:` would replace the first."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str | int | float | bool) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"{key!r} is given twice", key_node.start_mark
+                )
+            seen.add(key) if isinstance(key, str | int | float | bool) else None
+        return super().construct_mapping(node, deep)
+
+
 def use_directory(directory: Path | None) -> None:
     """Read every prompt from `directory` from now on (None: the packaged copy)."""
     global _chosen
@@ -67,7 +83,7 @@ def load_list(
 
 def parse(text: str) -> Any:
     """YAML text read safely (plain data only), as yaml.safe_load reads it."""
-    return yaml.load(text, Loader=_SAFE_LOADER)
+    return yaml.load(text, Loader=_UniqueKeysLoader)
 
 
 def load_mapping(name: str, *, path: Path | None, error: type[Exception]) -> tuple[Any, str]:

@@ -8,8 +8,15 @@ from typing import Any
 
 from bot.dialogue import follow_ups
 from bot.dialogue.amounts import currency_named, with_currency
-from bot.dialogue.answer_common import quote, says_dont_know, too_long
-from bot.dialogue.answers import Invalid, Parsed, parse_answer, subject, validate_value
+from bot.dialogue.answer_common import normal, quote, says_dont_know, too_long
+from bot.dialogue.answers import (
+    Invalid,
+    Parsed,
+    display_answer,
+    parse_answer,
+    subject,
+    validate_value,
+)
 from bot.dialogue.definition import Definition, Kind, Question
 from bot.dialogue.events import (
     CHALLENGED_KEY,
@@ -41,6 +48,8 @@ from bot.domain.routing import RoutingRules, facts_of, suggest_routes
 from bot.wording import say
 
 SUMMARY, SUBMITTED, CANCELLED = "summary", "submitted", "cancelled"
+# Typed answers said back when read from other words: a misreading shows at once.
+READ_BACK = frozenset({Kind.CHOICE, Kind.MULTI_CHOICE, Kind.VALUE, Kind.DATE})
 
 
 @dataclass(frozen=True)
@@ -99,9 +108,10 @@ def _at_question(context: _Context, state: DialogueState, question: Question, ev
     if isinstance(event, Reply):
         result = parse_answer(question, event.text, today=context.today)
         if _dont_know(question, event.text, result):
-            return _skip(context, state, question)
-        return _challenged(context, state, question, result) or _answer(
-            context, state, question, result
+            notice = say("dialogue_skipped_unknown", subject=subject(question))
+            return _noticed(notice, _skip(context, state, question))
+        return _challenged(context, state, question, result) or _noticed(
+            _understood(question, event.text, result), _answer(context, state, question, result)
         )
     if isinstance(event, Keep):
         return _keep(context, state, question, event)
@@ -116,6 +126,16 @@ def _at_question(context: _Context, state: DialogueState, question: Question, ev
     if isinstance(event, Help):
         return Step(state, (ShowHelp(question),))
     return _noticed(_elsewhere(event, state), _ask(state, question))
+
+
+def _understood(question: Question, text: str, result: Parsed | Invalid) -> str | None:
+    """What a choice, value or date was read as, when the scout's words differ ("not really")."""
+    if isinstance(result, Invalid) or question.kind not in READ_BACK:
+        return None
+    answer = display_answer(question, result.value)
+    if normal(answer) == normal(text) or text.strip().isdecimal():
+        return None
+    return say("dialogue_read_back", subject=subject(question), answer=answer)
 
 
 def _dont_know(question: Question, text: str, result: Parsed | Invalid) -> bool:

@@ -24,7 +24,7 @@ def merge_modal(accounts: list[tuple[int, str]], *, more: bool) -> View:
     options = [Option(value=str(key), text=name[:NAME]) for key, name in accounts[:CHOICES]]
     intro = render("account_merge_intro.md.j2", more=more, shown=len(options))
     return View(
-        type="modal", callback_id=CallbackId.ACCOUNT_MERGE.value, title=say("merge_title"),
+        type="modal", callback_id=CallbackId.ACCOUNT_MERGE.value, title=say("account_merge_title"),
         submit=say("modal_next"), close=say("button_cancel"),
         blocks=[
             SectionBlock(text=MarkdownTextObject(text=intro)),
@@ -38,7 +38,7 @@ def merge_confirm_modal(*, source: str, target: str, moved: int, metadata: str) 
     """The last look before the merge; `metadata` carries the two ids."""
     text = render("account_merge_confirm.md.j2", source=source, target=target, moved=moved)
     return View(
-        type="modal", callback_id=CallbackId.ACCOUNT_MERGE_CONFIRM.value, title=say("merge_title"),
+        type="modal", callback_id=CallbackId.ACCOUNT_MERGE_CONFIRM.value, title=say("account_merge_title"),
         submit=say("merge_submit"), close=say("button_cancel"), private_metadata=metadata,
         blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
     )  # fmt: skip

@@ -39,7 +39,7 @@ def owned_accounts_blocks(home: OwnerHome) -> list[Block]:
     if home.admin:
         buttons.append(
             ButtonElement(
-                text=say("merge_title"), action_id=ActionId.ACCOUNT_MERGE.value, value="open"
+                text=say("account_merge_title"), action_id=ActionId.ACCOUNT_MERGE.value, value="open"
             )
         )
     return [*blocks, ActionsBlock(elements=buttons)] if buttons else blocks

@@ -74,6 +74,7 @@ def test_a_pm_merges_a_discovery_and_both_cards_say_so(driver, emulator, engine)
     wait_until(lambda: "is on it" in str(card_of(emulator, SEED.product, 2)), what="ack")
     view = open_merge(team, SEED.product, 1)
     assert "#2" in str(view)  # the look-alike is offered as a hint
+    assert view["title"]["text"] == "Merge discoveries"  # not the accounts' modal's title
 
     assert merge(team, view, "#2").json == {"response_action": "clear"}
 

@@ -3,9 +3,11 @@
 import re
 from pathlib import Path
 
+import pytest
+
 import bot
 from bot.domain.lifecycle import OUTCOME_LABELS, Outcome
-from bot.wording import say, shipped_texts
+from bot.wording import WordingError, load_texts, say, shipped_texts
 from tests.unit.test_prompts_dir import copy, edit, settings_for  # noqa: F401  (the fixture)
 
 SAID = re.compile(r"""\bsay\(\s*f?["']([a-z_]+)(\{)?""")
@@ -60,3 +62,12 @@ def test_a_text_keeps_its_leading_space_to_join_another():
     assert say("dialogue_kept_as_draft", about=about).startswith(
         "That belongs to your discovery about Globex kept as a draft"
     )
+
+
+def test_a_text_named_twice_is_refused_naming_it(tmp_path):
+    """YAML keeps the last of two equal keys silently: a second `merge_title:` once renamed the
+    discovery merge modal "Merge accounts"."""
+    path = tmp_path / "texts.yaml"
+    path.write_text("texts:\n  greeting: Hello\n  farewell: Bye\n  greeting: Hi\n", "utf-8")
+    with pytest.raises(WordingError, match=r"'greeting' is given twice \(line 4, column 3\)"):
+        load_texts(path)

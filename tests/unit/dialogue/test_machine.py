@@ -141,7 +141,8 @@ TABLE = [
     (AT_ACCOUNT, SetRoutes(("sales",)), "account", (N, A)),
     (AT_ACCOUNT, Submit(), "account", (N, A)),
     (AT_ACCOUNT, Resume(), "account", (A,)),
-    (AT_VALUE, Reply("40k EUR"), "event", (A,)),
+    (AT_VALUE, Reply("40k EUR"), "event", (N, A)),  # read back: "Got it: … EUR 40,000"
+    (AT_VALUE, Reply("EUR 40,000"), "event", (A,)),
     (AT_VALUE, Pick("value", "over_1m"), "event", (A,)),
     (AT_VALUE, Pick("value", "huge"), "value", (A,)),
     (AT_VALUE, Pick("fit", "partly"), "value", (N,)),
@@ -215,6 +216,13 @@ def test_not_knowing_the_answer_to_an_optional_question_skips_it(text):
     result = step(at_who, Reply(text))
     assert "who_cares" not in result.state.answers
     assert asked(result) == "evidence"
+
+
+def test_a_choice_read_from_other_words_is_said_back():
+    at_fit = DialogueState("fit", {k: v for k, v in FIT_YES.items() if k != "fit"})
+    assert notice(step(at_fit, Reply("not really"))) == "Got it: our fit — *Not yet*."
+    assert kinds(step(at_fit, Reply("Not yet"))) == (Ask,)  # its own words: nothing to say back
+    assert kinds(step(at_fit, Reply("3"))) == (Ask,)
 
 
 def test_not_sure_is_an_answer_where_it_is_one_of_the_choices():
