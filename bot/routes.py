@@ -16,11 +16,12 @@ from typing import Any
 
 import prompts
 from bot.stages import FollowThrough, follow_through_of
+from storage.enums import Outcome
 
 FILE = "routing.yaml"
 ROUTE_ID = re.compile(r"[a-z][a-z0-9_]{0,19}")  # fits the VARCHAR(20) columns and an env name
 RESERVED = ("coach", "scout")  # the other digests' names (`valuescout digest --route coach`)
-FIELDS = ("id", "label", "description", "follow_through")
+FIELDS = ("id", "label", "description", "follow_through", "follow_through_when")
 LABEL_LIMIT = 40  # a button, a checkbox option and a header stay readable
 MOST_ROUTES = 10  # the scout ticks teams in Slack checkboxes, which hold at most 10 options
 
@@ -125,7 +126,10 @@ def _route(item: Any, where: str) -> RouteInfo:
     label = _text(item, "label", where)
     if len(label) > LABEL_LIMIT:
         raise RoutesError(f"{where}.label: longer than {LABEL_LIMIT} characters")
-    stages = follow_through_of(item.get("follow_through"), f"{where}.follow_through", RoutesError)
+    stages = follow_through_of(
+        item.get("follow_through"), f"{where}.follow_through", RoutesError,
+        outcomes=item.get("follow_through_when"), known=tuple(kind.value for kind in Outcome),
+    )  # fmt: skip
     return RouteInfo(route_id, label, _text(item, "description", where), stages)
 
 

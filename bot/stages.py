@@ -35,17 +35,25 @@ class Stage:
 
 @dataclass(frozen=True)
 class FollowThrough:
-    """A route's stages in order; empty: the route simply ends at Actioned."""
+    """A route's stages in order; empty: the route simply ends at Actioned. `outcomes`: what
+    came of it that starts them (an opportunity, for sales); empty: any outcome does."""
 
     stages: tuple[Stage, ...] = ()
+    outcomes: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.stages)
 
     @property
     def first(self) -> Stage | None:
-        """Where "Actioned" puts the route (every outcome maps onto it)."""
+        """Where "Actioned" puts the route, for an outcome that starts it."""
         return self.stages[0] if self.stages else None
+
+    def start_for(self, outcome_kind: str | None) -> Stage | None:
+        """The first stage, when this outcome starts the follow-through (a roadmap item on a
+        sales card does not open an opportunity)."""
+        follows = not self.outcomes or outcome_kind in self.outcomes
+        return self.first if follows else None
 
     def get(self, stage_id: str | None) -> Stage | None:
         """The stage with this id, if the route has it."""
@@ -67,9 +75,16 @@ class FollowThrough:
         return any(stage.id == to_stage for stage in self.later(from_stage))
 
 
-def follow_through_of(raw: Any, where: str, error: Callable[[str], Exception]) -> FollowThrough:
-    """Read a route's `follow_through:` list (absent: none); `error` builds the one-line error."""
+def follow_through_of(
+    raw: Any, where: str, error: Callable[[str], Exception], *, outcomes: Any = None,
+    known: tuple[str, ...] = (),
+) -> FollowThrough:  # fmt: skip
+    """Read a route's `follow_through:` list (absent: none) and the outcomes that start it
+    (`follow_through_when`, each one of `known`); `error` builds the one-line error."""
+    when = _outcomes(outcomes, where.replace("follow_through", "follow_through_when"), error, known)
     if raw is None:
+        if when:
+            raise error(f"{where}_when: a route without follow_through stages starts none")
         return FollowThrough()
     if not isinstance(raw, list) or not raw:
         raise error(f"{where}: expected a list of stages (id, label, asks, realised, ends)")
@@ -81,7 +96,20 @@ def follow_through_of(raw: Any, where: str, error: Callable[[str], Exception]) -
         if stage.id in seen:
             raise error(f"{where}[{n}].id: {stage.id!r} is listed twice")
         seen.add(stage.id)
-    return FollowThrough(stages)
+    return FollowThrough(stages, when)
+
+
+def _outcomes(
+    raw: Any, where: str, error: Callable[[str], Exception], known: tuple[str, ...]
+) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw:
+        raise error(f"{where}: expected a list of outcomes ({', '.join(known)})")
+    unknown = [kind for kind in raw if kind not in known]
+    if unknown:
+        raise error(f"{where}: {unknown[0]!r} is not an outcome ({', '.join(known)})")
+    return tuple(raw)
 
 
 def _stage(item: Any, where: str, error: Callable[[str], Exception]) -> Stage:

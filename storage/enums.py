@@ -73,3 +73,13 @@ class DigestRunStatus(StrEnum):
     CLAIMED = "claimed"
     SENT = "sent"
     FAILED = "failed"
+
+
+class Outcome(StrEnum):
+    """What came of an actioned discovery (a status change's outcome kind)."""
+
+    OPPORTUNITY = "opportunity"
+    CONTENT = "content"
+    ROADMAP = "roadmap"
+    TRAINING = "training"
+    OTHER = "other"

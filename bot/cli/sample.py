@@ -143,7 +143,8 @@ def _answer(session, rng: random.Random, rows: tuple, actor: str, now: datetime)
     closed = picked + timedelta(days=rng.uniform(1, 10))
     roll = rng.random()
     if closed <= now and roll < 0.55:
-        kind, note = rng.choice(OUTCOMES)
+        drawn = rng.choice(OUTCOMES)  # drawn whatever is used: the rest of the sequence stays
+        kind, note = _usual_outcome(route.route, discovery.id) or drawn
         steps.append((DiscoveryStatus.ACTIONED, closed, kind, note))
     elif closed <= now and roll < 0.7:
         steps.append((DiscoveryStatus.DECLINED, closed, *DECLINES[discovery.id % len(DECLINES)]))
@@ -154,6 +155,14 @@ def _answer(session, rng: random.Random, rows: tuple, actor: str, now: datetime)
                                  note=note, at=at))  # fmt: skip
         before = status
     discovery.status = route.status = before  # one route: the discovery's is the route's
+
+
+def _usual_outcome(route: str, number: int) -> tuple[str, str] | None:
+    """Three times in four, what usually comes of the route (the outcome that starts its stages:
+    an opportunity for sales), so the coach sees a funnel; else any outcome."""
+    starts = current_routes().stages(route).outcomes
+    usual = [(kind, note) for kind, note in OUTCOMES if kind in starts[:1]]
+    return usual[0] if usual and number % 4 else None
 
 
 # Picked by the discovery's id, not the random sequence, so every figure drawn from it stays.
@@ -171,9 +180,10 @@ def _follow_through(session, discovery: Discovery, route: DiscoveryRoute, now: d
         select(StatusChange).where(StatusChange.route_id == route.id,
                                    StatusChange.to_status == DiscoveryStatus.ACTIONED)
     ).first()  # fmt: skip
-    if not stages or actioned is None or stages.first is None:
+    first = stages.start_for(actioned.outcome_kind) if actioned else None
+    if actioned is None or first is None:
         return
-    first, at = stages.first, actioned.at
+    at = actioned.at
     follow = FollowUp(discovery_id=discovery.id, route_id=route.id, route=route.route,
                       owner_user_id=actioned.actor_user_id, stage=first.id, updated_at=at,
                       due_on=(at + timedelta(days=FOLLOW_UP_DAYS)).date())  # fmt: skip

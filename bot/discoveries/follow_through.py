@@ -67,11 +67,12 @@ class MoveResult:
 
 def start_follow_up(
     *, session: Session, discovery_id: int, route_id: int, route: str, owner: str,
-    due_on: date | None, now: datetime,
+    outcome_kind: str | None, due_on: date | None, now: datetime,
 ) -> FollowUp | None:  # fmt: skip
-    """An actioned route with stages starts at its first (every outcome maps onto it), due for
-    a follow-up on `due_on` (30 days on when none was picked); None for a route without."""
-    first = current_routes().stages(route).first
+    """An actioned route with stages starts at its first when what came of it starts them (any
+    outcome, unless the route names some), due for a follow-up on `due_on` (30 days on when
+    none was picked); None otherwise."""
+    first = current_routes().stages(route).start_for(outcome_kind)
     if first is None:
         return None
     due = due_on or (now.date() + timedelta(days=DEFAULT_FOLLOW_UP_DAYS))

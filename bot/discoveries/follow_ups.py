@@ -44,6 +44,11 @@ KIND = "follow_up"
 LAST_ASK = 2  # the first DM and one more; then it is overdue
 
 
+def follow_up_outcomes(route: str | None) -> tuple[str, ...]:
+    """The Actioned outcomes that start the route's follow-through (empty: any)."""
+    return current_routes().stages(route).outcomes if route else ()
+
+
 def follow_up_default(route: str | None, today: date) -> date | None:
     """The date the Actioned modal offers for a route with stages (none without)."""
     if route is None or not current_routes().stages(route):

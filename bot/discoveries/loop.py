@@ -98,7 +98,8 @@ def change_status(
     if change.to_status == Status.ACTIONED:  # a route with stages follows through from here
         start_follow_up(
             session=session, discovery_id=discovery_id, route_id=route.id, route=route.route,
-            owner=change.actor_user_id, due_on=change.follow_up_on, now=now,
+            owner=change.actor_user_id, outcome_kind=change.outcome_kind,
+            due_on=change.follow_up_on, now=now,
         )  # fmt: skip
     _record_event(session, discovery_id, change, change_id, route.route, now)
     return ChangeResult(status=change.to_status, change_id=change_id)

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from bot.domain.views import ChangeView
 from bot.wording import say
-from storage.enums import DiscoveryStatus
+from storage.enums import DiscoveryStatus, Outcome
 
 NOTE_LIMIT = 1000
 Status = DiscoveryStatus
@@ -47,15 +47,6 @@ class Why(StrEnum):
     UNMAPPED = "unmapped"  # no channel serves that route
     EVERYWHERE = "everywhere"  # every route has had it: nowhere left to send it
 
-
-class Outcome(StrEnum):
-    """What came of an actioned discovery."""
-
-    OPPORTUNITY = "opportunity"
-    CONTENT = "content"
-    ROADMAP = "roadmap"
-    TRAINING = "training"
-    OTHER = "other"
 
 
 class _OutcomeLabels(Mapping[Outcome, str]):

@@ -8,7 +8,7 @@ from datetime import date
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.discoveries.follow_ups import follow_up_default
+from bot.discoveries.follow_ups import follow_up_default, follow_up_outcomes
 from bot.discoveries.loop import Change, ChangeResult, change_status, heal_cards, start_change
 from bot.discoveries.reroute import Move, offer_reroute, reroute_card
 from bot.domain.lifecycle import RerouteRefused, Status, Why
@@ -172,6 +172,7 @@ def _open(
     extra = {}
     if target == Status.ACTIONED:  # a route that follows through asks when to follow up
         extra["follow_up"] = follow_up_default(card.route, _today(context))
+        extra["follow_up_for"] = follow_up_outcomes(card.route)
     view = MODALS[target](card=card, account=account, **extra)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 

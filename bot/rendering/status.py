@@ -72,9 +72,13 @@ class Actioned:
     follow_up_on: date | None = None  # a route with follow-through stages: when to ask
 
 
-def actioned_modal(*, card: CardRef, account: str, follow_up: date | None = None) -> View:
+def actioned_modal(
+    *, card: CardRef, account: str, follow_up: date | None = None,
+    follow_up_for: tuple[str, ...] = (),
+) -> View:  # fmt: skip
     """What came of it: an outcome, a note, an optional link, and (a route that follows
-    through) the date its follow-up is due, `follow_up` picked already."""
+    through) the date its follow-up is due, `follow_up` picked already; `follow_up_for`: the
+    outcomes that start the follow-through (empty: any)."""
     options = [Option(value=kind.value, label=label) for kind, label in OUTCOME_LABELS.items()]
     blocks = [
         _intro(say("actioned_intro"), account),
@@ -94,7 +98,7 @@ def actioned_modal(*, card: CardRef, account: str, follow_up: date | None = None
                 action_id=INPUT, max_length=URL_LIMIT, placeholder="https://…"
             ),
         ),
-        *_follow_up_input(follow_up),
+        *_follow_up_input(follow_up, follow_up_for),
     ]
     return _modal(CallbackId.STATUS_ACTIONED, say("actioned_title"), say("edit_save"), card, blocks)
 
@@ -107,16 +111,19 @@ class Declined:
     note: str | None
 
 
-def _follow_up_input(initial: date | None) -> list[InputBlock]:
-    """The follow-up date, for a route with stages after Actioned (none without)."""
+def _follow_up_input(initial: date | None, outcomes: tuple[str, ...]) -> list[InputBlock]:
+    """The follow-up date, for a route with stages after Actioned (none without); its hint
+    names the outcomes it is for, when only some start the stages."""
     if initial is None:
         return []
+    labels = " or ".join(f"“{OUTCOME_LABELS[kind]}”" for kind in outcomes)
+    hint = say("follow_up_date_hint_for", outcomes=labels) if labels else say("follow_up_date_hint")
     picker = DatePickerElement(action_id=INPUT, initial_date=initial.isoformat())
     return [
         InputBlock(
             block_id=BlockId.FOLLOW_UP_DATE.value,
             label=say("follow_up_date_label"),
-            hint=say("follow_up_date_hint"),
+            hint=hint,
             element=picker,
             optional=True,  # left empty: the default, as an older modal without it gets
         )

@@ -31,8 +31,9 @@ def working_day(after: int) -> date:
 
 
 def action_sales(
-    driver: SlackDriver, emulator: SlackEmulator, follow_up: date | None, channel: str = SEED.sales
-):
+    driver: SlackDriver, emulator: SlackEmulator, follow_up: date | None, channel: str = SEED.sales,
+    outcome: str = "opportunity",
+):  # fmt: skip
     """Log a discovery; Dana actions its sales card (or another's), picking the follow-up date."""
     scout, _receipt, team = logged(driver, emulator)
     view = team.modal("Actioned", channel=channel)
@@ -45,7 +46,7 @@ def action_sales(
     values = {
         BlockId.STATUS_NOTE.value: {"input": "Deal opened"},
         BlockId.STATUS_OUTCOME.value: {
-            "input": {"type": "static_select", "selected_option": {"value": "opportunity"}}
+            "input": {"type": "static_select", "selected_option": {"value": outcome}}
         },
         BlockId.FOLLOW_UP_DATE.value: {
             "input": {"type": "datepicker", "selected_date": follow_up and follow_up.isoformat()}
@@ -236,7 +237,7 @@ def test_shipped_asks_for_a_web_link_and_the_draft_carries_it(
     driver, emulator, engine, jobs  # noqa: F811
 ):  # fmt: skip
     due = working_day(5)
-    scout, team, answer = action_sales(driver, emulator, due, channel=SEED.product)
+    scout, team, answer = action_sales(driver, emulator, due, channel=SEED.product, outcome="roadmap")
     assert answer.json == {"response_action": "clear"}
     team.wait_for_card("Follow-through: *Planned*", SEED.product)
     assert jobs(f"{due.isoformat()}T10:00")["follow_ups"] == "1 asked"
@@ -291,3 +292,21 @@ def test_lost_asks_why_ends_the_follow_up_and_tells_the_scout_without_a_customer
     assert follow.stage == "lost" and follow.due_on is None  # it ends: no more follow-ups
     assert lost.realised is False and lost.reason == reason
     assert jobs(f"{(due + timedelta(days=30)).isoformat()}T10:00")["follow_ups"] == "0 asked"
+
+
+def test_an_outcome_that_does_not_start_the_stages_ends_at_actioned(
+    driver, emulator, engine, jobs  # noqa: F811
+):  # fmt: skip
+    """A roadmap item given on a sales card opens no opportunity: no stage on the card, no
+    follow-up DM; the modal's date says which outcome it is for."""
+    due = working_day(5)
+    _scout, team, answer = action_sales(driver, emulator, due, outcome="roadmap")
+    assert answer.json == {"response_action": "clear"}
+    card = team.wait_for_card("*Actioned*", SEED.sales)
+    assert "Follow-through" not in str(card) and "Opportunity opened" not in str(card)
+    assert jobs(f"{due.isoformat()}T10:00")["follow_ups"] == "0 asked"
+    with session_scope(engine) as session:
+        assert session.exec(select(FollowUp)).all() == []
+    view = team.modal("Actioned", channel=SEED.product)
+    [picker] = [b for b in view["blocks"] if b.get("block_id") == BlockId.FOLLOW_UP_DATE]
+    assert picker["hint"]["text"].startswith("For “Roadmap item”: on this day")

@@ -43,6 +43,16 @@ def test_actioned_maps_onto_the_first_stage_and_every_later_one_may_follow():
     assert sales.ended("gone")  # a stage removed from the file since
 
 
+def test_only_the_outcomes_a_route_names_start_its_stages():
+    """A roadmap item on a sales card opens no opportunity; a route naming none starts on any."""
+    sales = current_routes().stages("sales")
+    assert sales.start_for("opportunity") == sales.get("opened")
+    assert sales.start_for("roadmap") is None and sales.start_for(None) is None
+    assert current_routes().stages("product").start_for("roadmap").id == "planned"
+    anything = FollowThrough((Stage("a", "A"),))
+    assert anything.start_for("training") == Stage("a", "A")
+
+
 def test_a_route_without_stages_simply_ends_at_actioned(tmp_path):
     routes = load_routes(routing_file(tmp_path, ""))
     assert not routes.stages("sales") and routes.stages("sales").first is None
@@ -64,6 +74,12 @@ def test_the_last_stage_ends_even_unmarked():
         ("    follow_through: [{id: won, label: W, realised: 'yes'}]\n", "[0].realised: expected true or false"),
         ("    follow_through: [{id: won, label: W, colour: red}]\n", "[0].colour: unknown field"),
         ("    follow_through: [{id: a, label: A}, {id: a, label: B}]\n", "[1].id: 'a' is listed twice"),
+        ("    follow_through: [{id: a, label: A}]\n    follow_through_when: [deal]\n",
+         "routes[0].follow_through_when: 'deal' is not an outcome (opportunity, content, roadmap"),
+        ("    follow_through: [{id: a, label: A}]\n    follow_through_when: []\n",
+         "routes[0].follow_through_when: expected a list of outcomes"),
+        ("    follow_through_when: [opportunity]\n",
+         "routes[0].follow_through_when: a route without follow_through stages starts none"),
     ],
 )  # fmt: skip
 def test_a_wrong_stage_is_one_line_naming_the_file_and_key(tmp_path, stages, error):
