@@ -19,11 +19,13 @@ class Person:
 
 @dataclass(frozen=True)
 class Room:
-    """A seeded public channel and whether the bot is a member of it."""
+    """A seeded public channel, whether the bot is a member of it, and which people are (None:
+    everyone seeded)."""
 
     id: str
     name: str
     bot_is_member: bool = True
+    people: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class Seed:
             Room("C0SALES", "sales"),
             Room("C0MARKETING", "marketing"),
             Room("C0PRODUCT", "product"),
-            Room("C0COACH", "enablement-coaches"),
+            Room("C0COACH", "enablement-coaches", people=("U0COACH", "U0ADMIN")),  # coaches only
             Room("C0GENERAL", "general", bot_is_member=False),
         )
     )

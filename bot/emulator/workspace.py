@@ -78,11 +78,15 @@ class Workspace:
         for p in s.people:
             self.add_user(p.id, p.name, p.real_name, title=p.title, tz=p.tz, is_admin=p.is_admin)
         for room in s.rooms:
-            self.add_channel(room.id, room.name, bot_is_member=room.bot_is_member)
+            self.add_channel(room.id, room.name, bot_is_member=room.bot_is_member, people=room.people)
 
-    def add_channel(self, channel_id: str, name: str, *, bot_is_member: bool = True) -> Channel:
-        """A public channel every seeded person is in (and the bot, unless told otherwise)."""
-        members = {self.seed.bot_user_id, *self.seed.people_ids}
+    def add_channel(
+        self, channel_id: str, name: str, *, bot_is_member: bool = True,
+        people: tuple[str, ...] | None = None,
+    ) -> Channel:  # fmt: skip
+        """A public channel these people are in (every seeded one by default), and the bot
+        unless told otherwise."""
+        members = {self.seed.bot_user_id, *(self.seed.people_ids if people is None else people)}
         if not bot_is_member:
             members.discard(self.seed.bot_user_id)
         with self._lock:

@@ -110,6 +110,7 @@ def test_someone_who_is_no_coach_is_refused_politely_and_sees_no_scout(driver, e
 
     assert "for coaches" in refused["text"] and f"<#{SEED.coaches}>" in texts(refused)
     assert "U0SCOUT" not in str(refused)
+    assert "for coaches" in ask(driver, emulator, SEED.scout)["text"]  # not in the coach channel
 
 
 def test_the_coach_digest_and_the_scouts_dms_carry_quality_reasons_and_tips(
