@@ -16,6 +16,7 @@ from bot.listeners.support import (
     acknowledge,
     actor,
     after_ack,
+    is_channel_member,
     request_time,
     services,
     tell_privately,
@@ -26,6 +27,7 @@ from bot.rendering.status import (
     actioned_from_modal,
     actioned_modal,
     decline_modal,
+    members_only_text,
     reason_from_modal,
     refusal_text,
     reroute_from_modal,
@@ -56,6 +58,8 @@ def register(app: App) -> None:
 def handle_acknowledge(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     """Acknowledge: claim the discovery once, however many clicks arrive."""
     card = _card(body, action)
+    if not _theirs_to_work(client, context, card):
+        return
     change = Change(Status.ACKNOWLEDGED, _user(context), card.channel_id, route=card.route)
     result = _change(context, card, change)
     if result.done:
@@ -110,6 +114,8 @@ def handle_declined(ack: Ack, view: dict, context: BoltContext) -> None:
 def open_reroute(body: dict, action: dict, context: BoltContext, client: WebClient) -> None:
     """Re-route: ask where to and why, offering the teams it has not been to."""
     card = _card(body, action)
+    if not _theirs_to_work(client, context, card):
+        return
     try:
         with services(context).reading() as session:
             offer = offer_reroute(session=session, discovery_id=card.discovery_id, route=card.route)
@@ -161,6 +167,8 @@ def _open(
 ) -> None:
     """Open the modal for target, or tell the person why the discovery cannot get there."""
     card = _card(body, action)
+    if not _theirs_to_work(client, context, card):
+        return
     with services(context).reading() as session:
         account, refused = start_change(
             session=session, discovery_id=card.discovery_id, channel_id=card.channel_id,
@@ -175,6 +183,16 @@ def _open(
         extra["follow_up_for"] = follow_up_outcomes(card.route)
     view = MODALS[target](card=card, account=account, **extra)
     client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def _theirs_to_work(client: WebClient, context: BoltContext, card: CardRef) -> bool:
+    """The card's team (its channel's members) and admins change its status; anyone else who
+    opens a public channel and clicks is told so, privately (the modals open only after this)."""
+    who = actor(context)
+    if who.is_admin or is_channel_member(client, card.channel_id, who.user_id):
+        return True
+    _tell(client, context, card, members_only_text(card.channel_id))
+    return False
 
 
 def _heal_and_explain(

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.discoveries.retheme import (
     GONE,
@@ -20,14 +19,13 @@ from bot.discoveries.retheme import (
 from bot.listeners.support import (
     actor,
     after_ack,
+    is_channel_member,
     request_time,
     services,
     tell_privately,
 )
 from bot.rendering.ids import CallbackId
 from bot.rendering.retheme import retheme_form, retheme_refusal, themes_from_modal, themes_modal
-
-MEMBERS_PAGE = 1000
 
 
 def register(app: App) -> None:
@@ -108,23 +106,7 @@ def _opening(
 
 def _member_check(client: WebClient, user_id: str) -> Callable[[str], bool]:
     """Whether the person is in a channel, as Slack's member list says (after the ack)."""
-
-    def is_member(channel: str) -> bool:
-        cursor = None
-        while True:
-            try:
-                page = client.conversations_members(
-                    channel=channel, limit=MEMBERS_PAGE, cursor=cursor
-                )
-            except SlackApiError:  # a channel gone or the bot removed: no membership to prove
-                return False
-            if user_id in page.get("members", []):
-                return True
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                return False
-
-    return is_member
+    return lambda channel: is_channel_member(client, channel, user_id)
 
 
 def _channel(body: dict) -> str | None:

@@ -89,3 +89,22 @@ def _tell_sorry(kwargs: dict, reference: str) -> None:
         client.chat_postMessage(channel=user, text=SORRY.format(ref=reference), **NO_UNFURL)
     except SlackApiError:
         log.warning("could not tell %s about failure %s", user, reference)
+
+
+MEMBERS_PAGE = 1000
+
+
+def is_channel_member(client: WebClient, channel: str, user_id: str) -> bool:
+    """Whether the person is in the channel, as Slack's member list says (after the ack); a
+    channel gone or the bot removed proves no membership."""
+    cursor = None
+    while True:
+        try:
+            page = client.conversations_members(channel=channel, limit=MEMBERS_PAGE, cursor=cursor)
+        except SlackApiError:
+            return False
+        if user_id in page.get("members", []):
+            return True
+        cursor = (page.get("response_metadata") or {}).get("next_cursor")
+        if not cursor:
+            return False

@@ -363,3 +363,8 @@ def _checked_link(raw: Any) -> tuple[str | None, str | None]:
 
 def _spaced(url: str) -> bool:
     return any(char.isspace() for char in url)
+
+
+def members_only_text(channel_id: str) -> str:
+    """Why a card's status did not change: the person is not in its channel, nor an admin."""
+    return render("card_members_only.md.j2", channel=Mrkdwn(f"<#{escape(channel_id)}>"))

@@ -364,3 +364,24 @@ def test_a_card_keeps_its_related_discoveries_when_it_is_acknowledged(driver, em
         )
     )
     assert "2nd discovery at Globex in 30 days" in str(updated)
+
+
+def test_only_the_cards_team_and_admins_change_its_status(driver, emulator, engine):
+    """Anyone may open a public channel and click; only its members (the team) and admins change
+    a card's status. Everyone else is told privately, and no modal opens."""
+    _scout, _receipt, team = logged(driver, emulator)
+    emulator.workspace.add_user("U0VISITOR", "vic", "Vic Visitor")  # in no channel
+    emulator.workspace.leave(SEED.sales, SEED.admin)  # an admin away from #sales
+    opened = len(emulator.calls_to("views.open"))
+    for label in ("Acknowledge", "Actioned", "Decline", "Re-route"):
+        team.click(label, user="U0VISITOR")
+    def told() -> list[str]:  # not in the channel: no ephemeral there, so a DM
+        calls = emulator.calls_to("chat.postMessage")
+        return [c.params["text"] for c in calls if c.params.get("channel") == "U0VISITOR"]
+
+    notes = wait_until(lambda: len(told()) >= 4 and told(), what="four private notes")
+    assert all("Only members of <#C0PRODUCT> and Value Scout's admins" in note for note in notes)
+    assert len(emulator.calls_to("views.open")) == opened
+    assert [c.to_status for c in history(engine)] == [DiscoveryStatus.NEW]
+    team.click("Acknowledge", user=SEED.admin, channel=SEED.sales)
+    team.wait_for_card("is on it", SEED.sales)
