@@ -6,7 +6,7 @@ plugin that tests/conftest.py registers there: in one process without xdist, the
 The walks are separate tests so that xdist spreads them over its workers; this check is what
 one test checking its own walks did before.
 
-It fails the run when the walks together miss an id: CI's twelve walks of 100 steps and a
+It fails the run when the walks together miss an id: CI's ten walks of 100 steps and a
 deep run (`dev.py test --deep`: 100 walks of 150 steps) alike; a replay of one of CI's walks
 (VALUESCOUT_MODEL_SEED without --deep) is not meant to reach them all and only reports. A
 walk's path depends on its seed alone (tests/model/conftest.py pins what Hypothesis draws
