@@ -328,6 +328,24 @@ class Users(RuleBasedStateMachine):
             values = view_state(view, answers)
             self._send("view_submission", user=person, view=view["id"], values=values)
 
+    @rule(data=st.data())
+    def a_scout_reads_this_weeks_note(self, data: st.DataObject) -> None:
+        """A scout logs something, reads this week's note (sent now, as the demo's /digest
+        sends it), uses what it offers, and maybe starts the notes again from Home: the note
+        is walked whatever week the world's clock is in (the scheduled one covers that week,
+        which may be past everything the app stored at the real time)."""
+        person = data.draw(st.sampled_from(SCOUTS), label="scout")
+        self._log_by_modal(person)
+        self.world.send_this_weeks_digest("scout")
+        notes = [c for who, controls in self._digest_controls() if who == person for c in controls]
+        if notes:
+            self._use(data, person, notes)
+        self._send("app_home_opened", person)
+        home = self.world.emulator.home_view(person)
+        again = [c for c in view_controls(home) if c.action_id == ActionId.DIGEST_SCOUT_ON]
+        if again and data.draw(st.booleans(), label="start again"):
+            self._send("use", again[0], user=person)
+
     @precondition(lambda self: self._digest_controls())
     @rule(data=st.data())
     def answer_the_weekly_note(self, data: st.DataObject) -> None:
