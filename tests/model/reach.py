@@ -12,8 +12,8 @@ deep run (`dev.py test --deep`: 100 walks of 150 steps) alike; a replay of one o
 walk's path depends on its seed alone (tests/model/conftest.py pins what Hypothesis draws
 from), and the controls only rare paths reach have rules of their own that reach them
 whatever came before (paging Home, merging two discoveries, declining or re-routing a card,
-adding a suggested theme). Every control's handler is also reached by an end-to-end test
-(tests/e2e/test_every_control.py).
+adding a suggested theme, reading this week's scout note). Every control's handler is also
+reached by an end-to-end test (tests/e2e/test_every_control.py).
 """
 
 from __future__ import annotations
