@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.dialogue.definition import Question
+from bot.domain.opener.lexicon import current_lexicon, fold, words_pattern
 from bot.domain.routing import RouteSuggestion
 
 EDITING_KEY = "_editing"  # kept beside the answers in the dialogue's JSON column
@@ -227,9 +229,19 @@ KEEP_WORDS = ("keep it", "keep", "keep it as is")
 
 
 def interpret(text: str) -> Event:
-    """A DM message as an event: a command word on its own, or else a reply."""
+    """A DM message as an event: a command word on its own, a hello (someone coming back: the
+    dialogue shows where it is), or else a reply."""
     word = text.strip().rstrip(".!?").strip().lower()
     if word in KEEP_WORDS:
         return Keep(text=text)
     command = COMMANDS.get(word)
-    return command() if command else Reply(text)
+    if command:
+        return command()
+    return Resume() if _only_hellos(text) else Reply(text)
+
+
+def _only_hellos(text: str) -> bool:
+    hellos = current_lexicon().built(
+        "hellos_only", lambda lex: re.compile(rf"(?:{words_pattern(lex.words('hellos'))}[\s,.!?]*)+")
+    )
+    return bool(hellos.fullmatch(fold(text.strip())))

@@ -419,9 +419,12 @@ def test_the_editing_flag_is_stored_beside_the_answers_only_while_editing():
     ("text", "event"),
     [("skip", Skip()), ("Back!", Back()), ("  CANCEL. ", Cancel()), ("help?", Help()),
      ("Submit", Submit()), ("skip it", Reply("skip it")), ("Helpful", Reply("Helpful")),
-     ("Globex", Reply("Globex"))],
+     ("Globex", Reply("Globex")), ("Hi!", Resume()), ("hey, where were we?", Resume()),
+     ("Hilton", Reply("Hilton")), ("hi, Globex wants exports", Reply("hi, Globex wants exports"))],
 )  # fmt: skip
 def test_command_words_alone_become_events_and_anything_else_is_a_reply(text, event):
+    """A hello alone is someone coming back (days later, say): where the dialogue is is shown
+    again, and the hello answers nothing."""
     assert interpret(text) == event
 
 

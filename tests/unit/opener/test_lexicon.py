@@ -28,7 +28,7 @@ def test_the_shipped_lexicon_loads():
 
 def test_a_missing_list_is_named(copy):
     text = copy.read_text("utf-8")
-    copy.write_text(text.replace("\ngreetings:", "\nhellos:"), "utf-8")
+    copy.write_text(text.replace("\ngreetings:", "\nsalutations:"), "utf-8")
     with pytest.raises(LexiconError, match=r"opener.yaml: greetings: missing"):
         load_lexicon(copy)
 
