@@ -1,9 +1,12 @@
 """User text is escaped by construction wherever it is reposted."""
 
+import itertools
 import re
+from pathlib import Path
 
 import pytest
 
+import prompts
 from bot.dialogue.subcommands import SUBCOMMANDS
 from bot.rendering.help import help_blocks, unknown_command_text
 from bot.rendering.text import Mrkdwn, _escaped, environment, escape
@@ -166,3 +169,25 @@ def test_help_and_an_unknown_word_list_every_subcommand_from_one_template():
     assert "Did you mean `/scout coach`?" in unknown
     for word in SUBCOMMANDS:
         assert f"`/scout {word}" in shown and f"`/scout {word}" in unknown, word
+
+
+INLINE_TAG_AT_END = re.compile(r"\{%-?\s*(?:end(?:if|for)|else|elif\b[^%]*|if\b[^%]*|for\b[^%]*)\s*-?%\}$")
+ONLY_TAGS = re.compile(r"\s*(?:\{%[^%]*%\}\s*)+")
+
+
+def test_no_template_line_loses_its_line_break_to_a_tag_ending_it():
+    """The templates render with trim_blocks: a block tag that ends a line of text eats its line
+    break, so the next line ran on ("…moving there.The latest, in…", every event of a list on
+    one line). A tag may end a line only when a tag line (not a loop's end) follows."""
+    folder = Path(prompts.__file__).parent / "messages"
+    run_on = []
+    for template in sorted(folder.glob("*.j2")):
+        lines = template.read_text("utf-8").split("\n")
+        for number, (line, following) in enumerate(itertools.pairwise(lines), 1):
+            text = INLINE_TAG_AT_END.sub("", line).strip()
+            if not INLINE_TAG_AT_END.search(line) or not text or ONLY_TAGS.fullmatch(line):
+                continue
+            tag_line = ONLY_TAGS.fullmatch(following) and "endfor" not in following
+            if following.strip() and not tag_line:
+                run_on.append(f"{template.name}:{number}")
+    assert run_on == []
