@@ -27,6 +27,7 @@ from bot.domain.opener.typed import owner_answer, pressure_and_owner
 from bot.domain.supporters import Candidate
 from bot.rendering.dialogue import route_options
 from bot.rendering.ids import ActionId, BlockId, CallbackId
+from bot.rendering.links import link_to
 from bot.rendering.quality import quality_line, thin_hints
 from bot.rendering.supporters import join_input
 from bot.rendering.text import escape, escape_within, shorten
@@ -56,8 +57,9 @@ def answers_modal(
     blocks: list[Block] = []
     for question in definition.questions:
         blocks += _inputs(question, answers.get(question.key))
-    if answers.get("evidence_url"):
-        link = escape(say("modal_evidence_link", link=answers["evidence_url"]))
+    if answers.get("evidence_url"):  # a live link when it is a web address, else shown as text
+        url = answers["evidence_url"]
+        link = escape(say("modal_evidence_link", link=link_to(url) or url))
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=link)]))
     return View(
         type="modal",

@@ -100,6 +100,8 @@ def test_the_shortcut_prefills_evidence_and_keeps_a_huge_message_whole(driver, e
     emulator.wait_for_call("views.open")
     view = emulator.modal_stack(SEED.scout)[-1]
     assert "store opening" in str(view) and "archives" in str(view)
+    [link] = [b for b in view["blocks"] if "Evidence link" in str(b)]
+    assert "/archives/C0GENERAL/" in link["elements"][0]["text"] and "|" in link["elements"][0]["text"]
     driver.view_submission(user=SEED.scout, view=view["id"], values=modal_state(view, ANSWERS))
     confirm = emulator.modal_stack(SEED.scout)[-1]
     driver.view_submission(user=SEED.scout, view=confirm["id"], values=modal_state(confirm, {}))
