@@ -108,7 +108,8 @@ def edit_discovery(
     now: datetime,
 ) -> ChangeResult:
     """Replace the answers while the discovery is new; else the status that stopped it."""
-    columns = answered_columns(session=session, answers=answers)
+    team_id = session.get(Discovery, discovery_id).team_id  # type: ignore[union-attr]
+    columns = answered_columns(session=session, team_id=team_id, answers=answers)
     corrected = corrected_themes(session=session, discovery_id=discovery_id)  # a person's wins
     network = network_with(network, theme_additions(session=session))
     columns["themes"] = corrected or tag_themes(network, columns["outcome"], columns["gap"])
