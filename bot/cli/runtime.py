@@ -27,7 +27,7 @@ from bot.domain.themes import load_network
 from bot.effects.webhook import WEBHOOK, webhook_target
 from bot.installs.clients import TeamClients
 from bot.installs.oauth import oauth_settings, team_clients
-from bot.jobs import JOBS, Job
+from bot.jobs import JOBS, PER_TEAM, Job
 from bot.metrics.database import DatabaseCollector
 from bot.metrics.exposition import MetricsPort, Scrape
 from bot.metrics.meters import count_process
@@ -38,6 +38,7 @@ from bot.web import WSGIApp, build_wsgi_app
 from storage.engine import create_engine_for, session_scope
 from storage.migrate import upgrade
 from storage.queries import beat, seed_route_channels
+from storage.queries.workspaces import installed_teams
 from storage.types import utc_now
 
 log = logging.getLogger(__name__)
@@ -101,23 +102,25 @@ def compose(settings: Settings, *, engine: Engine | None = None, pacing: float =
     return Components(settings, engine, client, app, delivery, clients)
 
 
-# Jobs that call Slack themselves over every workspace's rows (the others queue outbox rows,
-# which go out with each discovery's workspace token). Installed by OAuth, they wait for
-# per-workspace settings and schedules (issue 16, item 2): one client cannot serve them.
-SINGLE_WORKSPACE_JOBS = frozenset({"idle_dialogues", "open_loops", "digests"})
+# Installed by OAuth, digests wait for the digest queries to take a team (issue 16: another
+# slice makes run_due_digests per workspace; then it joins bot.jobs.PER_TEAM).
+WAITING_FOR_TEAMS = frozenset({"digests"})
 
 
 def scheduled_jobs(parts: Components) -> list[ScheduledJob]:
-    """What runs on a timer in the process that holds the scheduler: every registered job
-    (installed by OAuth, those that queue their posts)."""
+    """What runs on a timer in the process that holds the scheduler: every registered job;
+    installed by OAuth, those that call Slack themselves once per installed workspace."""
     network = load_network()
     entries = [entry for entry in JOBS if _runs_here(parts.settings, entry)]
 
     def at_now(entry: Job) -> Callable[[], object]:
         def fire() -> object:
+            now = utc_now()
+            if parts.settings.oauth_configured and entry.name in PER_TEAM:
+                return run_per_team(parts, entry, network=network, now=now)
             return entry.run(
                 engine=parts.engine, client=parts.client, settings=parts.settings,
-                network=network, now=utc_now(),
+                network=network, now=now,
             )  # fmt: skip
 
         return fire
@@ -127,9 +130,26 @@ def scheduled_jobs(parts: Components) -> list[ScheduledJob]:
     ]
 
 
+def run_per_team(parts: Components, entry: Job, *, network, now) -> dict[str, object]:
+    """Run a job once per installed workspace, with its client; an uninstalled workspace has
+    no token, so its job stops (its rows stay). What each workspace's run did, by team."""
+    with session_scope(parts.engine) as session:
+        teams = installed_teams(session=session)
+    done = {}
+    for team in teams:
+        client = parts.clients.for_team(team)
+        if client is None:
+            continue
+        done[team] = entry.run(
+            engine=parts.engine, client=client, settings=parts.settings, network=network,
+            now=now, team_id=team,
+        )  # fmt: skip
+    return done
+
+
 def _runs_here(settings: Settings, entry: Job) -> bool:
-    if settings.oauth_configured and entry.name in SINGLE_WORKSPACE_JOBS:
-        log.info("installed by OAuth: %s waits for per-workspace schedules", entry.name)
+    if settings.oauth_configured and entry.name in WAITING_FOR_TEAMS:
+        log.info("installed by OAuth: %s waits for per-workspace digests", entry.name)
         return False
     return True
 

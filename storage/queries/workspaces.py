@@ -73,8 +73,19 @@ def _installed(session: Session, team_id: str) -> bool:
     org = enterprise.first()
     if org is None:
         return False
-    org_wide = select(SlackBot.id).where(SlackBot.enterprise_id == org, SlackBot.is_enterprise_install)
+    org_wide = select(SlackBot.id).where(
+        SlackBot.enterprise_id == org, SlackBot.is_enterprise_install
+    )
     return session.exec(org_wide).first() is not None
+
+
+def installed_teams(*, session: Session) -> list[str]:
+    """The workspaces with a bot token: their own, or their Grid organisation's org-wide one
+    (a workspace of an organisation is known once it sent a request: slack_teams)."""
+    own = select(SlackBot.team_id).where(col(SlackBot.team_id).is_not(None))
+    orgs = select(SlackBot.enterprise_id).where(SlackBot.is_enterprise_install)
+    in_org = select(SlackTeam.team_id).where(col(SlackTeam.enterprise_id).in_(orgs))
+    return sorted({*session.exec(own).all(), *session.exec(in_org).all()})
 
 
 def only_team(*, session: Session) -> str | None:
