@@ -342,7 +342,8 @@ def _submit_if_asked(session, rules, who, dialogue, turn: Turn, source, when: _W
             result = submit_discovery(
                 session=session, source_key=f"dialogue:{dialogue.id}", team_id=who.team_id,
                 scout_user_id=who.user_id, source=source, answers=answers, routes=routes,
-                themes=themes, route_channels=route_channels(session=session), now=now,
+                themes=themes, route_channels=route_channels(session=session, team_id=who.team_id),
+                now=now,
             )  # fmt: skip
     except RouteNotConfigured as missing:
         back = replace(turn.state, step="summary")
