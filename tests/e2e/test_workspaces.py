@@ -4,15 +4,20 @@ is matched to or is linked with another's accounts and discoveries; deleting one
 rows leaves the other working."""
 
 import io
+from datetime import timedelta
 
 from sqlmodel import select
 
+from bot.cli.runtime import run_per_team
 from bot.cli.workspaces import run_workspace
+from bot.domain.themes import load_network
 from bot.emulator import SlackEmulator
 from bot.emulator.seed import GLOBEX, GRID, GRID_EAST, GRID_WEST
+from bot.jobs import job
 from bot.wording import say
 from storage.engine import session_scope
-from storage.models import Account
+from storage.models import Account, DialogueSession
+from storage.types import utc_now
 from tests.e2e import test_installs
 from tests.e2e.people import Scout, wait_until
 from tests.e2e.test_installs import Browser, cards, log_discovery, person_in
@@ -100,3 +105,30 @@ def test_a_grid_scout_sees_only_the_workspace_they_are_in(app_url, emulator, eng
     assert accounts_by_team(engine) == [
         (GRID_EAST.team_id, "Umbrella"), (GRID_WEST.team_id, "Hooli"),
     ]  # fmt: skip
+
+
+def idle_dialogue(engine, team_id: str) -> DialogueSession:
+    with session_scope(engine) as session:
+        return session.exec(select(DialogueSession).where(DialogueSession.team_id == team_id)).one()
+
+
+def test_reminders_run_per_installed_workspace_and_stop_for_an_uninstalled_one(
+    app_url, emulator, engine, components
+):
+    globex = emulator.add_team(GLOBEX)
+    install(app_url, emulator.seed.team_id, GLOBEX.team_id)
+    acme_scout, globex_scout = person_in(app_url, emulator), person_in(app_url, globex)
+    for scout in (acme_scout, globex_scout):
+        scout.say("hi", expect="Which customer")
+    emulator.uninstall(GLOBEX.team_id)
+    assert globex_scout.driver.event({"type": "app_uninstalled"}).status == 200
+    heard = {scout: len(scout.bot_messages()) for scout in (acme_scout, globex_scout)}
+
+    later = utc_now() + timedelta(hours=2)
+    done = run_per_team(components, job("idle_dialogues"), network=load_network(), now=later)
+
+    assert done == {emulator.seed.team_id: (1, 0)}  # Globex has no token: its job stops
+    wait_until(lambda: len(acme_scout.bot_messages()) > heard[acme_scout], what="the reminder")
+    assert len(globex_scout.bot_messages()) == heard[globex_scout]
+    assert idle_dialogue(engine, emulator.seed.team_id).reminded_at is not None
+    assert idle_dialogue(engine, GLOBEX.team_id).reminded_at is None  # kept, not claimed
