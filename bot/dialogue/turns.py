@@ -335,7 +335,7 @@ def _submit_if_asked(session, rules, who, dialogue, turn: Turn, source, when: _W
         (r, suggestions.get(r) or reason_for(rules.routing, answers, r, facts))
         for r in answers["routes"]
     ]
-    network = network_with(rules.network, theme_additions(session=session))  # admins' too
+    network = network_with(rules.network, theme_additions(session=session, team_id=who.team_id))
     themes = tag_themes(network, answers.get("outcome", ""), answers.get("gap", ""))
     try:
         with session.begin_nested():
