@@ -63,7 +63,7 @@ def _import(args: argparse.Namespace, settings: Settings, engine: Engine, out: T
         owners = OwnerDirectory(build_web_client(settings))
     parsed = with_owners(parsed, owners)
     with session_scope(engine) as session:
-        report = apply_rows(session=session, team_id=_team(args, session), parsed=parsed)
+        report = apply_rows(session=session, team_id=_team(args, settings, session), parsed=parsed)
         if args.dry_run:
             session.rollback()
     out.writelines(f"line {line}: rejected: {reason}\n" for line, reason in report.rejected)
@@ -79,7 +79,7 @@ def _list(args: argparse.Namespace, settings: Settings, engine: Engine, out: Tex
                 "name": a.name, "crm_id": a.crm_id, "crm_url": a.crm_url,
                 "owner": a.owner_user_id, "aliases": ";".join(a.aliases), "segment": a.segment,
             }
-            for a in all_accounts(session=session, team_id=_team(args, session))
+            for a in all_accounts(session=session, team_id=_team(args, settings, session))
         ]  # fmt: skip
     out.write(accounts_csv(rows))
     return 0
@@ -87,7 +87,7 @@ def _list(args: argparse.Namespace, settings: Settings, engine: Engine, out: Tex
 
 def _merge(args: argparse.Namespace, settings: Settings, engine: Engine, out: TextIO) -> int:
     with session_scope(engine) as session:
-        team = _team(args, session)
+        team = _team(args, settings, session)
         source = find_account(session=session, team_id=team, ref=args.source)
         target = find_account(session=session, team_id=team, ref=args.target)
         for ref, account in ((args.source, source), (args.target, target)):
@@ -100,11 +100,15 @@ def _merge(args: argparse.Namespace, settings: Settings, engine: Engine, out: Te
     return 0
 
 
-def _team(args: argparse.Namespace, session: Session) -> str:
-    """The workspace named by --team, else the database's only one ("" before any)."""
+def _team(args: argparse.Namespace, settings: Settings, session: Session) -> str:
+    """The workspace named by --team, else the database's only one, else the one workspace of
+    SLACK_BOT_TOKEN (a fresh single-workspace database: the bot's team, as its scouts')."""
     if args.team:
         return args.team
     teams = list(workspace_teams(session=session))
     if len(teams) > 1:
         raise UsageError(f"the database holds several workspaces ({', '.join(teams)}): --team")
-    return teams[0] if teams else ""
+    if teams:
+        return teams[0]
+    require(settings, "SLACK_BOT_TOKEN", purpose="knowing the workspace (or give --team)")
+    return build_web_client(settings, timeout=10).auth_test()["team_id"]

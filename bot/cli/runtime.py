@@ -38,7 +38,7 @@ from bot.web import WSGIApp, build_wsgi_app
 from storage.engine import create_engine_for, session_scope
 from storage.migrate import upgrade
 from storage.queries import beat, seed_route_channels
-from storage.queries.workspaces import installed_teams
+from storage.queries.workspaces import adopt_unscoped_accounts, installed_teams
 from storage.types import utc_now
 
 log = logging.getLogger(__name__)
@@ -56,21 +56,25 @@ class Components:
     clients: TeamClients  # each workspace's client (the one client, or each install's token)
 
 
-def prepare_database(settings: Settings) -> Engine:
+def prepare_database(settings: Settings, *, team_id: str | None = None) -> Engine:
     """Connect, upgrade the schema, bring stored values to the base currency and rates in use,
-    and seed the route map from the environment."""
+    and seed the route map from the environment; in single-workspace mode (team_id: the bot
+    token's), accounts stored before the database knew its workspace become that one's."""
     engine = create_engine_for(settings.database_url)
     upgrade(engine_or_url=engine)
     keep_values_current(engine)
     with session_scope(engine) as session:
         seed_route_channels(session=session, channels=settings.route_channels)
+        if team_id:
+            adopt_unscoped_accounts(session=session, team_id=team_id)
     return engine
 
 
-def check_slack(settings: Settings) -> None:
-    """Ask Slack whether it accepts the bot token, so a bad one is one clear line at start."""
+def check_slack(settings: Settings) -> str:
+    """Ask Slack whether it accepts the bot token, so a bad one is one clear line at start;
+    the token's workspace (team id)."""
     try:
-        build_web_client(settings, timeout=10).auth_test()
+        return build_web_client(settings, timeout=10).auth_test()["team_id"]
     except SlackApiError as error:
         code = error.response.get("error", "an error")
         raise SettingsError(
@@ -246,9 +250,9 @@ def run_web(settings: Settings, *, host: str, port: int, workers: int, threads: 
     Installed by OAuth (SLACK_CLIENT_ID), each workspace's token is in the database."""
     if not settings.oauth_configured:
         require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", purpose="valuescout web")
-        check_slack(settings)
+    team = None if settings.oauth_configured else check_slack(settings)
     load_dialogue_rules()  # a mistake in prompts/ stops the start here, not in every worker
-    prepare_database(settings).dispose()  # no connections may cross the fork
+    prepare_database(settings, team_id=team).dispose()  # no connections may cross the fork
     from bot.cli.gunicorn import serve
 
     serve(lambda: wsgi_app(settings), host=host, port=port, workers=workers, threads=threads)
@@ -260,8 +264,8 @@ def run_worker(settings: Settings) -> None:
 
     require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", purpose="valuescout worker")
     stop = stop_signal()
-    check_slack(settings)
-    parts = compose(settings, engine=prepare_database(settings))
+    team = check_slack(settings)
+    parts = compose(settings, engine=prepare_database(settings, team_id=team))
     handler = SocketModeHandler(parts.app, settings.app_token.get_secret_value())  # type: ignore[union-attr]
     try:
         handler.connect()
@@ -288,9 +292,8 @@ def run_clock(settings: Settings) -> None:
     if not settings.oauth_configured:  # installed by OAuth, each workspace's token is stored
         require(settings, "SLACK_BOT_TOKEN", purpose="valuescout clock")
     stop = stop_signal()
-    if not settings.oauth_configured:
-        check_slack(settings)
-    parts = compose(settings, engine=prepare_database(settings))
+    team = None if settings.oauth_configured else check_slack(settings)
+    parts = compose(settings, engine=prepare_database(settings, team_id=team))
     scheduler = start_scheduler(parts, kind="clock")
     metrics = metrics_port(parts)
     log.info("clock started; time zone %s, digests at %s", settings.zone, settings.schedule)

@@ -88,6 +88,13 @@ def installed_teams(*, session: Session) -> list[str]:
     return sorted({*session.exec(own).all(), *session.exec(in_org).all()})
 
 
+def adopt_unscoped_accounts(*, session: Session, team_id: str) -> int:
+    """Give accounts without a workspace ("": imported before the database knew its team)
+    to the single workspace's team; how many."""
+    adopted = sa.update(Account).where(Account.team_id == "").values(team_id=team_id)
+    return session.exec(adopted).rowcount
+
+
 def only_team(*, session: Session) -> str | None:
     """The one workspace this database holds rows of; None when it holds none or several."""
     teams = list(workspace_teams(session=session))

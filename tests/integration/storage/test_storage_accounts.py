@@ -15,6 +15,7 @@ from storage.queries.accounts import (
     matching_account,
     merge_accounts,
 )
+from storage.queries.workspaces import adopt_unscoped_accounts
 
 TEAM = "T0VALUESCOUT"
 
@@ -93,3 +94,13 @@ def test_an_account_of_one_workspace_is_never_found_in_another(engine):
         session.add(Account(team_id=TEAM, name="Initech", crm_id="crm-1"))  # one CRM, two teams
         session.flush()
         assert find_account(session=session, team_id=TEAM, ref="crm-1").team_id == TEAM
+
+
+def test_accounts_stored_before_the_workspace_was_known_are_adopted_by_it_alone(engine):
+    with session_scope(engine) as session:
+        session.add(Account(name="Imported early"))  # team "": before any discovery
+        session.add(Account(team_id="T0OTHER", name="Theirs"))
+        session.flush()
+        assert adopt_unscoped_accounts(session=session, team_id=TEAM) == 1
+        teams = dict(session.exec(select(Account.name, Account.team_id)).all())
+    assert teams == {"Imported early": TEAM, "Theirs": "T0OTHER"}
