@@ -78,6 +78,12 @@ def test_two_workspaces_share_nothing_and_deleting_one_leaves_the_other_working(
     for scout, workspace in ((acme_scout, emulator), (globex_scout, globex)):
         assert "The 1 discovery with *store*" in search(scout, workspace, "store")
 
+    listed = io.StringIO()
+    assert run_workspace(type("Args", (), {"action": "list"}), settings, out=listed) == 0
+    assert listed.getvalue().splitlines() == [
+        f"{team}: installed; 1 discoveries, 1 dialogue_sessions, 1 accounts"
+        for team in sorted((emulator.seed.team_id, GLOBEX.team_id))
+    ]
     out = io.StringIO()
     args = type("Args", (), {"action": "delete", "team": emulator.seed.team_id, "yes": True})
     assert run_workspace(args, settings, out=out) == 0
