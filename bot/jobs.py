@@ -93,9 +93,12 @@ def send_due_digests(
     *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime,
     team_id: str | None = None,
 ) -> Sent:
-    """Send the digests of the period due at `now` that were not sent yet."""
+    """Send the digests of the period due at `now` that were not sent yet (one workspace's
+    with its client when team_id is given: once run_due_digests takes it, "digests" moves to
+    PER_TEAM and out of bot.cli.runtime.WAITING_FOR_TEAMS)."""
+    per_team = {} if team_id is None else {"team_id": team_id}
     return run_due_digests(
-        engine=engine, client=client, settings=settings, network=network, now=now
+        engine=engine, client=client, settings=settings, network=network, now=now, **per_team
     )
 
 
