@@ -1,4 +1,8 @@
-"""What admins change in Slack (stored in app_settings), read with the environment as default."""
+"""What admins change in Slack (stored in app_settings), read with the environment as default.
+
+Per workspace: read with the workspace's team (its own rows, else the deployment's); written
+under it when installed by OAuth, under the deployment's ("") in single-workspace mode, so
+that one workspace's admin never changes another's channels or schedule."""
 
 from __future__ import annotations
 
@@ -18,50 +22,58 @@ from storage.queries import get_setting, route_channels, set_route_channel, set_
 DIGEST_SCHEDULE = "digest_schedule"  # text like 'mon 09:00'
 
 
-def digest_schedule(*, session: Session, settings: Settings) -> DigestSchedule:
+def digest_schedule(*, session: Session, settings: Settings, team_id: str = "") -> DigestSchedule:
     """The digest schedule an admin set in Slack, else VALUESCOUT_DIGEST_SCHEDULE."""
-    stored = get_setting(session=session, key=DIGEST_SCHEDULE, default=None)
+    stored = get_setting(session=session, key=DIGEST_SCHEDULE, default=None, team_id=team_id)
     try:
         return parse_weekly(stored) if stored else settings.schedule
     except ValueError:  # validated when saved; a hand-edited row must not stop digests
         return settings.schedule
 
 
-def load_config(*, session: Session, settings: Settings) -> WorkspaceConfig:
-    """The configuration in force now."""
+def load_config(*, session: Session, settings: Settings, team_id: str = "") -> WorkspaceConfig:
+    """The configuration in force now in the workspace."""
     return WorkspaceConfig(
-        channels=route_channels(session=session),
-        schedule=digest_schedule(session=session, settings=settings),
-        nudge_days=nudge_days(session),
+        channels=route_channels(session=session, team_id=team_id),
+        schedule=digest_schedule(session=session, settings=settings, team_id=team_id),
+        nudge_days=nudge_days(session, team_id),
     )
 
 
-def save_config(*, session: Session, config: WorkspaceConfig, admin: str, now: datetime) -> None:
+def settings_scope(settings: Settings, team_id: str) -> str:
+    """Where a workspace's changes are stored: its team installed by OAuth, else ""."""
+    return team_id if settings.oauth_configured else ""
+
+
+def save_config(
+    *, session: Session, config: WorkspaceConfig, admin: str, now: datetime, scope: str = ""
+) -> None:
     """Store an admin's changes (already validated); every process reads them from here.
     Cards waiting on a channel that refused them go to their route's new channel."""
     for role, channel in config.channels.items():
         set_route_channel(
-            session=session, route=role, channel_id=channel, changed_by=admin, now=now
-        )
-    retarget_blocked(session=session, channels=config.channels, now=now)
+            session=session, route=role, channel_id=channel, changed_by=admin, now=now,
+            team_id=scope,
+        )  # fmt: skip
+    retarget_blocked(session=session, channels=config.channels, now=now, team_id=scope or None)
     set_setting(session=session, key=DIGEST_SCHEDULE, value=str(config.schedule),
-                changed_by=admin, now=now)  # fmt: skip
+                changed_by=admin, now=now, team_id=scope)  # fmt: skip
     set_setting(session=session, key=NUDGE_SETTING, value=config.nudge_days,
-                changed_by=admin, now=now)  # fmt: skip
+                changed_by=admin, now=now, team_id=scope)  # fmt: skip
 
 
 def settings_to_change(*, session: Session, settings: Settings, actor: Actor) -> WorkspaceConfig:
-    """The configuration in force, for an admin to change."""
+    """The configuration in force in the admin's workspace, for them to change."""
     _require_admin(actor)
-    return load_config(session=session, settings=settings)
+    return load_config(session=session, settings=settings, team_id=actor.team_id)
 
 
 def change_settings(
-    *, session: Session, actor: Actor, config: WorkspaceConfig, now: datetime
+    *, session: Session, actor: Actor, config: WorkspaceConfig, now: datetime, scope: str = ""
 ) -> None:
     """An admin's validated changes, stored; anyone else is refused (a forged submit too)."""
     _require_admin(actor)
-    save_config(session=session, config=config, admin=actor.user_id, now=now)
+    save_config(session=session, config=config, admin=actor.user_id, now=now, scope=scope)
 
 
 def _require_admin(actor: Actor) -> None:

@@ -52,7 +52,9 @@ def load_home(
             discoveries=shown,
             has_more=len(rows) > page_size,
             figures=view_of(ScoutFigures, figures),
-            config=load_config(session=session, settings=settings) if admin else None,
+            config=load_config(session=session, settings=settings, team_id=team_id)
+            if admin
+            else None,
             digests_off=user_id in scout_digest_opt_outs(session=session),
             receipts=receipt_posts(session=session, discovery_ids=[d.id for d, _ in shown]),
             accounts=load_owner_home(session=session, user_id=user_id, admin=admin),

@@ -1,5 +1,7 @@
 """Every scheduled job in one registry, run by the scheduler, `valuescout jobs run`, the demo's
-/wait and the tests alike: each takes (*, engine, client, settings, network, now).
+/wait and the tests alike: each takes (*, engine, client, settings, network, now, team_id).
+team_id None: every workspace's rows with the one client (single-workspace mode); installed
+by OAuth, the scheduler runs the jobs of PER_TEAM once per installed workspace, with its client.
 
 Each job decides in the database what is due at `now` and claims it there, so running one
 twice at the same moment, or in several processes, does its work once.
@@ -35,6 +37,7 @@ class JobFunction(Protocol):
         settings: Settings,
         network: ValueNetwork,
         now: datetime,
+        team_id: str | None = None,
     ) -> Any: ...
 
 
@@ -48,23 +51,27 @@ class Job:
 
 
 def remind_idle_dialogues(
-    *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime
+    *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime,
+    team_id: str | None = None,
 ) -> tuple[int, int]:
     """Remind scouts of dialogues idle for an hour; keep a day's silence as a draft."""
-    return nudge_idle_dialogues(engine=engine, client=client, now=now)
+    return nudge_idle_dialogues(engine=engine, client=client, now=now, team_id=team_id)
 
 
 def nudge_unacknowledged_cards(
-    *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime
+    *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime,
+    team_id: str | None = None,
 ) -> int:
     """Nudge, once, each card nobody acknowledged for N working days."""
     return nudge_open_loops(
-        engine=engine, client=client, zone=settings.zone, now=now, calendar=settings.calendar
-    )
+        engine=engine, client=client, zone=settings.zone, now=now, calendar=settings.calendar,
+        team_id=team_id,
+    )  # fmt: skip
 
 
 def remind_near_events(
-    *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime
+    *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime,
+    team_id: str | None = None,
 ) -> int:
     """Remind, once, the owner (or #sales) of each compelling event within 30 days not acted on."""
     return remind_compelling_events(
@@ -73,7 +80,8 @@ def remind_near_events(
 
 
 def follow_up_actioned_routes(
-    *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime
+    *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime,
+    team_id: str | None = None,
 ) -> int:
     """Ask, once per due date (and once more 7 days on), how an actioned route went on."""
     return ask_due_follow_ups(
@@ -82,11 +90,15 @@ def follow_up_actioned_routes(
 
 
 def send_due_digests(
-    *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime
+    *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime,
+    team_id: str | None = None,
 ) -> Sent:
-    """Send the digests of the period due at `now` that were not sent yet."""
+    """Send the digests of the period due at `now` that were not sent yet (one workspace's
+    with its client when team_id is given: once run_due_digests takes it, "digests" moves to
+    PER_TEAM and out of bot.cli.runtime.WAITING_FOR_TEAMS)."""
+    per_team = {} if team_id is None else {"team_id": team_id}
     return run_due_digests(
-        engine=engine, client=client, settings=settings, network=network, now=now
+        engine=engine, client=client, settings=settings, network=network, now=now, **per_team
     )
 
 
@@ -109,6 +121,11 @@ JOBS: tuple[Job, ...] = (
     Job("follow_ups", follow_up_actioned_routes, lambda asked: f"{asked} asked"),
     Job("digests", send_due_digests, _digests_summary),
 )
+
+
+# Jobs that call Slack themselves: installed by OAuth, each runs once per installed workspace
+# with that workspace's client (the others queue outbox rows, posted with each row's team).
+PER_TEAM = frozenset({"idle_dialogues", "open_loops"})
 
 
 def job(name: str) -> Job:

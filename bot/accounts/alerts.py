@@ -54,7 +54,8 @@ def queue_convergence(*, session: Session, discovery_id: int, now: datetime) -> 
     ):
         return
     payload = {"discovery_id": discovery.id, "account_id": account.id, "scouts": scouts}
-    places = {"sales": route_channels(session=session).get(SALES)}
+    channels = route_channels(session=session, team_id=discovery.team_id)  # its workspace's
+    places = {"sales": channels.get(SALES)}
     if account.owner_user_id and not owner_alerts_off(
         session=session, user_id=account.owner_user_id
     ):

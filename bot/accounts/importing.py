@@ -66,16 +66,18 @@ def with_owners(parsed: ParsedFile, owners: OwnerDirectory | None) -> ParsedFile
     return ParsedFile(kept, sorted(rejected))
 
 
-def apply_rows(*, session: Session, parsed: ParsedFile) -> ImportReport:
-    """Create or update an account per row (by crm_id, else an account of that name without one)."""
-    report, known = ImportReport(rejected=list(parsed.rejected)), _KnownAccounts(session)
+def apply_rows(*, session: Session, team_id: str, parsed: ParsedFile) -> ImportReport:
+    """Create or update an account of the workspace per row (by crm_id, else an account of
+    that name without one)."""
+    report = ImportReport(rejected=list(parsed.rejected))
+    known = _KnownAccounts(session, team_id)
     for row in parsed.rows:
         account = known.for_row(row)
         wanted = _columns(row)
         if account is not None and not row.crm_id:  # a row without one keeps the CRM's link
             wanted["crm_id"] = account.crm_id
         if account is None:
-            account = Account(**wanted)
+            account = Account(team_id=team_id, **wanted)
             report.counts["created"] += 1
         elif any(getattr(account, key) != value for key, value in wanted.items()):
             report.counts["updated"] += 1
@@ -94,12 +96,12 @@ class _KnownAccounts:
     """Every account, read once per import, by crm_id and by name; the names of those without
     a crm_id apart (the only ones a row with a new crm_id may adopt), so that matching stays fast."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, team_id: str) -> None:
         self._accounts: list[Account] = []  # keyed by position: new ones have no id yet
         self._by_crm: dict[str, Account] = {}
         self._names: NameIndex[int] = NameIndex()
         self._unlinked: NameIndex[int] = NameIndex()
-        for account in all_accounts(session=session):
+        for account in all_accounts(session=session, team_id=team_id):
             self.add(account)
 
     def add(self, account: Account) -> None:

@@ -36,6 +36,8 @@ def merge(*, session: Session, source: Account | None, target: Account | None) -
         raise MergeRefused("that account no longer exists (merged already?)")
     if source.id == target.id:
         raise MergeRefused("they are the same account")
+    if source.team_id != target.team_id:
+        raise MergeRefused("they belong to different workspaces")
     names = f"{source.name} (#{source.id})", f"{target.name} (#{target.id})"
     return Merged(*names, merge_accounts(session=session, source=source, target=target))
 
@@ -46,20 +48,28 @@ def merge_by_ids(*, engine: Engine, actor: Actor, source_id: int, target_id: int
     if not actor.is_admin:
         raise AdminsOnly(actor.user_id)
     with session_scope(engine) as session:
-        source, target = session.get(Account, source_id), session.get(Account, target_id)
+        source, target = (_of_team(session, key, actor.team_id) for key in (source_id, target_id))
         return merge(session=session, source=source, target=target)
 
 
-def merge_choices(*, engine: Engine, limit: int) -> list[tuple[int, str]]:
-    """The accounts an admin picks from (id, name), by name, at most `limit`."""
+def _of_team(session: Session, account_id: int, team_id: str) -> Account | None:
+    """The account, if it is the workspace's (a forged id of another's is none)."""
+    account = session.get(Account, account_id)
+    return account if account is not None and account.team_id == team_id else None
+
+
+def merge_choices(*, engine: Engine, team_id: str, limit: int) -> list[tuple[int, str]]:
+    """The workspace's accounts an admin picks from (id, name), by name, at most `limit`."""
     with read_scope(engine) as session:
-        return [(a.id, a.name) for a in all_accounts(session=session)[:limit]]
+        return [(a.id, a.name) for a in all_accounts(session=session, team_id=team_id)[:limit]]
 
 
-def merge_preview(*, engine: Engine, source_id: int, target_id: int) -> tuple[str, str, int]:
+def merge_preview(
+    *, engine: Engine, team_id: str, source_id: int, target_id: int
+) -> tuple[str, str, int]:
     """The two names and how many discoveries would move, for the confirmation."""
     with read_scope(engine) as session:
-        source, target = session.get(Account, source_id), session.get(Account, target_id)
+        source, target = (_of_team(session, key, team_id) for key in (source_id, target_id))
         if source is None or target is None:
             raise MergeRefused("that account no longer exists (merged already?)")
         if source.id == target.id:

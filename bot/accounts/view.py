@@ -35,15 +35,15 @@ class AccountLookup:
 
 
 def look_up_account(
-    *, engine: Engine, name: str, zone: ZoneInfo, today: date | None = None
+    *, engine: Engine, team_id: str, name: str, zone: ZoneInfo, today: date | None = None
 ) -> AccountLookup:
     """By CRM id, `#id`, name or alias (fuzzy); a single near name is taken, several offered.
     Events count from `today` (default: today in `zone`)."""
     today = today or utc_now().astimezone(zone).date()
     with read_scope(engine) as session:
-        account = find_account(session=session, ref=name)
+        account = find_account(session=session, team_id=team_id, ref=name)
         if account is None:
-            near = accounts_like(session=session, name=name)
+            near = accounts_like(session=session, team_id=team_id, name=name)
             if len(near) != 1:
                 return AccountLookup(candidates=[a.name for a in near])
             account = near[0]

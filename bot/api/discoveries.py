@@ -1,7 +1,9 @@
 """GET /api/v1/discoveries: the export records as JSON pages, for analysts and BI tools.
 
-`?since=&until=&cursor=&limit=`: since/until as `valuescout export` reads them (a date in the
-workspace's zone, or an ISO 8601 time); limit 1 to 1000, 100 by default. Pages go by id
+`?since=&until=&cursor=&limit=&team=`: since/until as `valuescout export` reads them (a date in
+the workspace's zone, or an ISO 8601 time); limit 1 to 1000, 100 by default. The token is the
+deployment's (its operator's), so it reads every workspace's records, each naming its team_id;
+`team=T…` keeps one workspace's (repeat it with each page's cursor). Pages go by id
 (keyset: each page is one bounded query, however deep), and `next_cursor` is null on the
 last. A bearer token (VALUESCOUT_API_TOKEN) is required; without one set the path is 404.
 """
@@ -24,7 +26,7 @@ from bot.discoveries.export.reading import export_records
 
 log = logging.getLogger(__name__)
 PATH = "/api/v1/discoveries"
-PARAMETERS = ("since", "until", "cursor", "limit")
+PARAMETERS = ("since", "until", "cursor", "limit", "team")
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 
 
@@ -44,6 +46,7 @@ class PageRequest:
     window: Window
     cursor: Cursor
     limit: int
+    team_id: str | None = None  # one workspace's records; None: every workspace's
 
 
 def discoveries_reply(environ: dict, api: ReadApi) -> Reply:
@@ -76,14 +79,14 @@ def page_request(query: str, zone: ZoneInfo) -> PageRequest:
     except ExportError as problem:  # "--since 'x' is not a date …": name the parameter
         text = str(problem).replace("--", "")
         raise BadParameter(text.split()[0], text) from None
-    return PageRequest(window, cursor, limit)
+    return PageRequest(window, cursor, limit, given.get("team"))
 
 
 def read_page(*, engine: Engine, request: PageRequest) -> dict[str, Any]:
     """Up to `limit` records after the cursor, and the cursor of the next page (None: last)."""
     records = export_records(
         engine=engine, window=request.window, batch_size=request.limit + 1,
-        after=request.cursor.after,
+        after=request.cursor.after, team_id=request.team_id,
     )  # fmt: skip
     page = list(itertools.islice(records, request.limit + 1))  # one batch: one bounded query
     items = page[: request.limit]

@@ -73,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_export(commands)
     _add_webhook(commands)
     _add_accounts(commands)
+    _add_workspace(commands)
     return parser
 
 
@@ -258,6 +259,19 @@ def _accounts(args: argparse.Namespace, settings: Settings) -> int:
 
     logging.getLogger().setLevel(args.log_level or "WARNING")  # the report, not the set-up
     return run_accounts(args, settings, out=sys.stdout)
+
+
+def _add_workspace(commands) -> None:
+    from bot.cli.workspaces import add_workspace_command
+
+    add_workspace_command(commands, _command, _workspace)
+
+
+def _workspace(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cli.workspaces import run_workspace
+
+    logging.getLogger().setLevel(args.log_level or "WARNING")
+    return run_workspace(args, settings, out=sys.stdout)
 
 
 def _secrets(settings: Settings) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot.accounts.importing import OwnerDirectory, apply_rows, with_owners
 from bot.accounts.merging import merge
@@ -17,6 +18,7 @@ from bot.settings import Settings, require
 from bot.slack_client import build_web_client
 from storage.engine import read_scope, session_scope
 from storage.queries.accounts import all_accounts, find_account
+from storage.queries.workspaces import workspace_teams
 
 
 def add_accounts_command(commands, command, run) -> None:
@@ -30,10 +32,14 @@ def add_accounts_command(commands, command, run) -> None:
     load.add_argument(
         "--dry-run", action="store_true", help="report what would change; change nothing"
     )
-    actions.add_parser("list", help="print every account as CSV (the import's columns)")
+    list_ = actions.add_parser("list", help="print every account as CSV (the import's columns)")
     merge = actions.add_parser("merge", help="merge account A into B: A's discoveries move to B")
     for ref in ("source", "target"):
         merge.add_argument(ref, help="a crm_id, #id, or name or alias")
+    for action in (load, merge, list_):
+        action.add_argument(
+            "--team", help="the workspace (team id); needed when the database holds several"
+        )
 
 
 def run_accounts(args: argparse.Namespace, settings: Settings, *, out: TextIO) -> int:
@@ -57,7 +63,7 @@ def _import(args: argparse.Namespace, settings: Settings, engine: Engine, out: T
         owners = OwnerDirectory(build_web_client(settings))
     parsed = with_owners(parsed, owners)
     with session_scope(engine) as session:
-        report = apply_rows(session=session, parsed=parsed)
+        report = apply_rows(session=session, team_id=_team(args, settings, session), parsed=parsed)
         if args.dry_run:
             session.rollback()
     out.writelines(f"line {line}: rejected: {reason}\n" for line, reason in report.rejected)
@@ -73,7 +79,7 @@ def _list(args: argparse.Namespace, settings: Settings, engine: Engine, out: Tex
                 "name": a.name, "crm_id": a.crm_id, "crm_url": a.crm_url,
                 "owner": a.owner_user_id, "aliases": ";".join(a.aliases), "segment": a.segment,
             }
-            for a in all_accounts(session=session)
+            for a in all_accounts(session=session, team_id=_team(args, settings, session))
         ]  # fmt: skip
     out.write(accounts_csv(rows))
     return 0
@@ -81,8 +87,9 @@ def _list(args: argparse.Namespace, settings: Settings, engine: Engine, out: Tex
 
 def _merge(args: argparse.Namespace, settings: Settings, engine: Engine, out: TextIO) -> int:
     with session_scope(engine) as session:
-        source = find_account(session=session, ref=args.source)
-        target = find_account(session=session, ref=args.target)
+        team = _team(args, settings, session)
+        source = find_account(session=session, team_id=team, ref=args.source)
+        target = find_account(session=session, team_id=team, ref=args.target)
         for ref, account in ((args.source, source), (args.target, target)):
             if account is None:
                 raise UsageError(f"no account matches {ref!r} (see `valuescout accounts list`)")
@@ -91,3 +98,17 @@ def _merge(args: argparse.Namespace, settings: Settings, engine: Engine, out: Te
         merged = merge(session=session, source=source, target=target)
     out.write(merged.describe() + "\n")
     return 0
+
+
+def _team(args: argparse.Namespace, settings: Settings, session: Session) -> str:
+    """The workspace named by --team, else the database's only one, else the one workspace of
+    SLACK_BOT_TOKEN (a fresh single-workspace database: the bot's team, as its scouts')."""
+    if args.team:
+        return args.team
+    teams = list(workspace_teams(session=session))
+    if len(teams) > 1:
+        raise UsageError(f"the database holds several workspaces ({', '.join(teams)}): --team")
+    if teams:
+        return teams[0]
+    require(settings, "SLACK_BOT_TOKEN", purpose="knowing the workspace (or give --team)")
+    return build_web_client(settings, timeout=10).auth_test()["team_id"]

@@ -27,7 +27,7 @@ from bot.domain.themes import load_network
 from bot.effects.webhook import WEBHOOK, webhook_target
 from bot.installs.clients import TeamClients
 from bot.installs.oauth import oauth_settings, team_clients
-from bot.jobs import JOBS, Job
+from bot.jobs import JOBS, PER_TEAM, Job
 from bot.metrics.database import DatabaseCollector
 from bot.metrics.exposition import MetricsPort, Scrape
 from bot.metrics.meters import count_process
@@ -38,6 +38,7 @@ from bot.web import WSGIApp, build_wsgi_app
 from storage.engine import create_engine_for, session_scope
 from storage.migrate import upgrade
 from storage.queries import beat, seed_route_channels
+from storage.queries.workspaces import adopt_unscoped_accounts, installed_teams
 from storage.types import utc_now
 
 log = logging.getLogger(__name__)
@@ -55,21 +56,25 @@ class Components:
     clients: TeamClients  # each workspace's client (the one client, or each install's token)
 
 
-def prepare_database(settings: Settings) -> Engine:
+def prepare_database(settings: Settings, *, team_id: str | None = None) -> Engine:
     """Connect, upgrade the schema, bring stored values to the base currency and rates in use,
-    and seed the route map from the environment."""
+    and seed the route map from the environment; in single-workspace mode (team_id: the bot
+    token's), accounts stored before the database knew its workspace become that one's."""
     engine = create_engine_for(settings.database_url)
     upgrade(engine_or_url=engine)
     keep_values_current(engine)
     with session_scope(engine) as session:
         seed_route_channels(session=session, channels=settings.route_channels)
+        if team_id:
+            adopt_unscoped_accounts(session=session, team_id=team_id)
     return engine
 
 
-def check_slack(settings: Settings) -> None:
-    """Ask Slack whether it accepts the bot token, so a bad one is one clear line at start."""
+def check_slack(settings: Settings) -> str:
+    """Ask Slack whether it accepts the bot token, so a bad one is one clear line at start;
+    the token's workspace (team id)."""
     try:
-        build_web_client(settings, timeout=10).auth_test()
+        return build_web_client(settings, timeout=10).auth_test()["team_id"]
     except SlackApiError as error:
         code = error.response.get("error", "an error")
         raise SettingsError(
@@ -101,23 +106,25 @@ def compose(settings: Settings, *, engine: Engine | None = None, pacing: float =
     return Components(settings, engine, client, app, delivery, clients)
 
 
-# Jobs that call Slack themselves over every workspace's rows (the others queue outbox rows,
-# which go out with each discovery's workspace token). Installed by OAuth, they wait for
-# per-workspace settings and schedules (issue 16, item 2): one client cannot serve them.
-SINGLE_WORKSPACE_JOBS = frozenset({"idle_dialogues", "open_loops", "digests"})
+# Installed by OAuth, digests wait for the digest queries to take a team (issue 16: another
+# slice makes run_due_digests per workspace; then it joins bot.jobs.PER_TEAM).
+WAITING_FOR_TEAMS = frozenset({"digests"})
 
 
 def scheduled_jobs(parts: Components) -> list[ScheduledJob]:
-    """What runs on a timer in the process that holds the scheduler: every registered job
-    (installed by OAuth, those that queue their posts)."""
+    """What runs on a timer in the process that holds the scheduler: every registered job;
+    installed by OAuth, those that call Slack themselves once per installed workspace."""
     network = load_network()
     entries = [entry for entry in JOBS if _runs_here(parts.settings, entry)]
 
     def at_now(entry: Job) -> Callable[[], object]:
         def fire() -> object:
+            now = utc_now()
+            if parts.settings.oauth_configured and entry.name in PER_TEAM:
+                return run_per_team(parts, entry, network=network, now=now)
             return entry.run(
                 engine=parts.engine, client=parts.client, settings=parts.settings,
-                network=network, now=utc_now(),
+                network=network, now=now,
             )  # fmt: skip
 
         return fire
@@ -127,9 +134,26 @@ def scheduled_jobs(parts: Components) -> list[ScheduledJob]:
     ]
 
 
+def run_per_team(parts: Components, entry: Job, *, network, now) -> dict[str, object]:
+    """Run a job once per installed workspace, with its client; an uninstalled workspace has
+    no token, so its job stops (its rows stay). What each workspace's run did, by team."""
+    with session_scope(parts.engine) as session:
+        teams = installed_teams(session=session)
+    done = {}
+    for team in teams:
+        client = parts.clients.for_team(team)
+        if client is None:
+            continue
+        done[team] = entry.run(
+            engine=parts.engine, client=client, settings=parts.settings, network=network,
+            now=now, team_id=team,
+        )  # fmt: skip
+    return done
+
+
 def _runs_here(settings: Settings, entry: Job) -> bool:
-    if settings.oauth_configured and entry.name in SINGLE_WORKSPACE_JOBS:
-        log.info("installed by OAuth: %s waits for per-workspace schedules", entry.name)
+    if settings.oauth_configured and entry.name in WAITING_FOR_TEAMS:
+        log.info("installed by OAuth: %s waits for per-workspace digests", entry.name)
         return False
     return True
 
@@ -226,9 +250,9 @@ def run_web(settings: Settings, *, host: str, port: int, workers: int, threads: 
     Installed by OAuth (SLACK_CLIENT_ID), each workspace's token is in the database."""
     if not settings.oauth_configured:
         require(settings, "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", purpose="valuescout web")
-        check_slack(settings)
+    team = None if settings.oauth_configured else check_slack(settings)
     load_dialogue_rules()  # a mistake in prompts/ stops the start here, not in every worker
-    prepare_database(settings).dispose()  # no connections may cross the fork
+    prepare_database(settings, team_id=team).dispose()  # no connections may cross the fork
     from bot.cli.gunicorn import serve
 
     serve(lambda: wsgi_app(settings), host=host, port=port, workers=workers, threads=threads)
@@ -240,8 +264,8 @@ def run_worker(settings: Settings) -> None:
 
     require(settings, "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", purpose="valuescout worker")
     stop = stop_signal()
-    check_slack(settings)
-    parts = compose(settings, engine=prepare_database(settings))
+    team = check_slack(settings)
+    parts = compose(settings, engine=prepare_database(settings, team_id=team))
     handler = SocketModeHandler(parts.app, settings.app_token.get_secret_value())  # type: ignore[union-attr]
     try:
         handler.connect()
@@ -268,9 +292,8 @@ def run_clock(settings: Settings) -> None:
     if not settings.oauth_configured:  # installed by OAuth, each workspace's token is stored
         require(settings, "SLACK_BOT_TOKEN", purpose="valuescout clock")
     stop = stop_signal()
-    if not settings.oauth_configured:
-        check_slack(settings)
-    parts = compose(settings, engine=prepare_database(settings))
+    team = None if settings.oauth_configured else check_slack(settings)
+    parts = compose(settings, engine=prepare_database(settings, team_id=team))
     scheduler = start_scheduler(parts, kind="clock")
     metrics = metrics_port(parts)
     log.info("clock started; time zone %s, digests at %s", settings.zone, settings.schedule)

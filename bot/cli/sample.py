@@ -103,7 +103,7 @@ def _add(session, rng, number, team_id, channels, network, created, now, story=N
     outcome, gap, route, fit = story or picked
     routes = current_routes().ids  # a deployment's own routes get a share of the history
     route = route if route in routes and rng.random() < 0.8 else rng.choice(routes)
-    account = account_for_name(session=session, name=rng.choice(ACCOUNTS))  # linked, as submitted
+    account = account_for_name(session=session, team_id=team_id, name=rng.choice(ACCOUNTS))  # linked, as submitted
     discovery = Discovery(
         team_id=team_id, scout_user_id=rng.choice(SCOUTS), account=account.name,
         account_id=account.id,
@@ -218,7 +218,8 @@ def _support(session, discovery: Discovery, number: int, now: datetime) -> None:
     if discovery.id % SUPPORTED_EVERY:
         return
     names = [name for name in ACCOUNTS if name != discovery.account]
-    account = account_for_name(session=session, name=names[discovery.id % len(names)])
+    named = names[discovery.id % len(names)]
+    account = account_for_name(session=session, team_id=discovery.team_id, name=named)
     amount = Decimal(50000)
     session.add(DiscoverySupporter(
         discovery_id=discovery.id, account_id=account.id, account=account.name,

@@ -153,14 +153,16 @@ def _turn(session, rules, who, events, when: _When, source, dialogue_id, edit: _
     named_before = state.answers.get("account")
     effects: list = []
     if story and (opened == "new" or edit.form):  # the scout's story, read for what it says
-        state, effects, opened = _read_story(session, rules, state, story, today, opened, edit.form)
+        read = _read_story(session, rules, who.team_id, state, story, today, opened, edit.form)
+        state, effects, opened = read
     if opened and edit.form:  # a DM reply must not answer a question the DM never asked
         state = replace(state, in_form=True)
     for event in events:
         step = machine.advance(rules.definition, rules.routing, state, event, today=today)
         state, effects = step.state, effects + list(step.effects)
     if edit.answers is None and not state.in_form:  # the DM says what a typed account matched
-        effects = _account_matched(session, named_before, state.answers.get("account")) + effects
+        named = state.answers.get("account")
+        effects = _account_matched(session, who.team_id, named_before, named) + effects
     turn = Turn(dialogue.id, state, tuple(effects), opened=opened)
     turn = _submit_if_asked(session, rules, who, dialogue, turn, source, when)
     status = STATUS_OF_STEP.get(turn.state.step, DialogueStatus.OPEN)
@@ -182,14 +184,14 @@ def _told(events: Sequence[object]) -> str | None:
 
 
 def _read_story(
-    session: Session, rules: DialogueRules, state: DialogueState, story: str, today: date,
-    opened: str | None, form: bool,
+    session: Session, rules: DialogueRules, team_id: str, state: DialogueState, story: str,
+    today: date, opened: str | None, form: bool,
 ) -> tuple[DialogueState, list, str | None]:  # fmt: skip
     """Read the opener for the account, outcome, value, event and who cares; keep it whole
     as evidence and ask only what is still missing. A greeting changes nothing."""
     found = {
         k: v
-        for k, v in _read(session, story, today, rules.definition).items()
+        for k, v in _read(session, team_id, story, today, rules.definition).items()
         if k not in state.answers
     }
     if not _is_story(story, found):
@@ -203,20 +205,22 @@ def _read_story(
 
 
 def story_answers(
-    *, engine: Engine, definition: Definition, story: str, now: datetime, zone: tzinfo = UTC
-) -> dict:
+    *, engine: Engine, team_id: str, definition: Definition, story: str, now: datetime,
+    zone: tzinfo = UTC,
+) -> dict:  # fmt: skip
     """What a customer's message says (a message shortcut's), as answers to prefill a form;
     nothing for a greeting or a word. Dates count from today in the workspace's time zone."""
     with session_scope(engine) as session:
-        found = _read(session, story, local_today(now, zone), definition)
+        found = _read(session, team_id, story, local_today(now, zone), definition)
     return found if _is_story(story, found) else {}
 
 
-def _read(session: Session, story: str, today: date, definition: Definition) -> dict:
+def _read(session: Session, team_id: str, story: str, today: date, definition: Definition) -> dict:
     """The opener read against the known accounts (the evidence, kept whole, left out); a part
     its question would refuse (too long, a date gone by) is left for the scout to answer."""
     head = story[:READ_LIMIT]  # the facts come first; a pasted transcript is kept, not read
-    reading = read_opener(head, today=today, known_accounts=known_accounts(session=session))
+    known = known_accounts(session=session, team_id=team_id)
+    reading = read_opener(head, today=today, known_accounts=known)
     questions = {q.key: q for q in definition.questions}
     return {
         key: value for key, value in reading.answers().items()
@@ -248,11 +252,11 @@ def _understood(definition: Definition, key: str, value: object) -> str:
         return ""
 
 
-def _account_matched(session: Session, before: str | None, named: str | None) -> list:
+def _account_matched(session: Session, team_id: str, before: str | None, named: str | None) -> list:
     """When the scout names an account: the known account it matches, or that it is new."""
     if not named or named == before:
         return []
-    account = matching_account(session=session, name=named)
+    account = matching_account(session=session, team_id=team_id, name=named)
     return [AccountMatched(typed=named, known=account.name if account else None)]
 
 
@@ -331,14 +335,15 @@ def _submit_if_asked(session, rules, who, dialogue, turn: Turn, source, when: _W
         (r, suggestions.get(r) or reason_for(rules.routing, answers, r, facts))
         for r in answers["routes"]
     ]
-    network = network_with(rules.network, theme_additions(session=session))  # admins' too
+    network = network_with(rules.network, theme_additions(session=session, team_id=who.team_id))
     themes = tag_themes(network, answers.get("outcome", ""), answers.get("gap", ""))
     try:
         with session.begin_nested():
             result = submit_discovery(
                 session=session, source_key=f"dialogue:{dialogue.id}", team_id=who.team_id,
                 scout_user_id=who.user_id, source=source, answers=answers, routes=routes,
-                themes=themes, route_channels=route_channels(session=session), now=now,
+                themes=themes, route_channels=route_channels(session=session, team_id=who.team_id),
+                now=now,
             )  # fmt: skip
     except RouteNotConfigured as missing:
         back = replace(turn.state, step="summary")

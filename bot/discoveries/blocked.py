@@ -85,10 +85,15 @@ def release_channel(*, session: Session, channel_id: str, now: datetime) -> int:
     return session.exec(statement.values(next_attempt_at=now)).rowcount
 
 
-def retarget_blocked(*, session: Session, channels: Mapping[str, str], now: datetime) -> int:
-    """Send the cards that wait on a refusing channel to their route's newly mapped one, now."""
-    moved = 0
-    for row in session.exec(select(OutboxMessage).where(*_waiting())).all():
+def retarget_blocked(
+    *, session: Session, channels: Mapping[str, str], now: datetime, team_id: str | None = None
+) -> int:
+    """Send the cards that wait on a refusing channel to their route's newly mapped one, now
+    (the workspace's cards, when its admin changed its own map)."""
+    moved, waiting = 0, select(OutboxMessage).where(*_waiting())
+    if team_id is not None:
+        waiting = waiting.where(OutboxMessage.team_id == team_id)
+    for row in session.exec(waiting).all():
         route = row.payload.get("route")
         channel = channels.get(route)
         if not channel or channel == row.channel_id:

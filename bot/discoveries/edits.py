@@ -108,9 +108,11 @@ def edit_discovery(
     now: datetime,
 ) -> ChangeResult:
     """Replace the answers while the discovery is new; else the status that stopped it."""
-    columns = answered_columns(session=session, answers=answers)
+    found = session.get(Discovery, discovery_id)
+    team_id = found.team_id if found is not None else ""  # gone: the update below finds none
+    columns = answered_columns(session=session, team_id=team_id, answers=answers)
     corrected = corrected_themes(session=session, discovery_id=discovery_id)  # a person's wins
-    network = network_with(network, theme_additions(session=session))
+    network = network_with(network, theme_additions(session=session, team_id=team_id))
     columns["themes"] = corrected or tag_themes(network, columns["outcome"], columns["gap"])
     statement = (
         sa.update(Discovery)

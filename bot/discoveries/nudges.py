@@ -57,23 +57,24 @@ def add_working_days(
 
 def nudge_open_loops(
     *, engine: Engine, client: WebClient, zone: ZoneInfo, now: datetime,
-    calendar: WorkingCalendar = WEEKDAYS,
+    calendar: WorkingCalendar = WEEKDAYS, team_id: str | None = None,
 ) -> int:  # fmt: skip
-    """Nudge every card left `new` for N working days, once per card; return how many."""
+    """Nudge every card left `new` for N working days, once per card; return how many. Of one
+    workspace when team_id is given (its client and its N), else of every one."""
     # Finding the cards reads every open loop: outside the write lock, so on SQLite scouts'
     # steps never queue behind it. Claiming is idempotent (a unique key per card), so a
     # card found by two processes is still claimed, and nudged, once.
     with read_scope(engine) as session:
-        days = nudge_days(session)
-        candidates = _candidates(session, days=days, now=now)
+        days = nudge_days(session, team_id or "")
+        candidates = _candidates(session, days=days, now=now, team_id=team_id)
     with session_scope(engine) as session:
         due = _claim(session, candidates, days=days, zone=zone, now=now, calendar=calendar)
     return sum(_post(client, nudge, days) for nudge in due)
 
 
-def nudge_days(session: Session) -> int:
+def nudge_days(session: Session, team_id: str = "") -> int:
     """N from the admin setting; a value that is not a positive whole number means the default."""
-    value = get_setting(session=session, key=SETTING, default=DEFAULT_DAYS)
+    value = get_setting(session=session, key=SETTING, default=DEFAULT_DAYS, team_id=team_id)
     try:
         days = int(value)
     except (TypeError, ValueError):
@@ -109,7 +110,9 @@ def _still_open(session: Session, route_id: int) -> bool:
     return route is not None and route.rerouted_to is None and route.status == DiscoveryStatus.NEW
 
 
-def _candidates(session: Session, *, days: int, now: datetime) -> list[tuple[int, datetime, Nudge]]:
+def _candidates(
+    session: Session, *, days: int, now: datetime, team_id: str | None
+) -> list[tuple[int, datetime, Nudge]]:
     """Posted cards their team has not answered, at least N calendar days in their channel,
     never nudged."""
     key = sa.literal(f"{KIND}:") + sa.cast(DiscoveryRoute.id, sa.String)
@@ -126,6 +129,8 @@ def _candidates(session: Session, *, days: int, now: datetime) -> list[tuple[int
         .where(arrived <= now - timedelta(days=days), ~nudged)
         .order_by(col(DiscoveryRoute.id))
     )
+    if team_id is not None:
+        statement = statement.where(Discovery.team_id == team_id)
     return [
         (route.id, since, Nudge(route.channel_id, route.message_ts, account, scout))
         for route, since, account, scout in session.exec(statement).all()

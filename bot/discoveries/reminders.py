@@ -30,10 +30,14 @@ class Idle:
     account: str | None
 
 
-def nudge_idle_dialogues(*, engine: Engine, client: WebClient, now: datetime) -> tuple[int, int]:
-    """Remind the scouts of dialogues idle for an hour; park those idle for a day. (reminded, parked)"""
-    parked = _claim(engine, now, idle_for=PARK_AFTER, status=DialogueStatus.DRAFT)
-    reminded = _claim(engine, now, idle_for=REMIND_AFTER, status=DialogueStatus.OPEN)
+def nudge_idle_dialogues(
+    *, engine: Engine, client: WebClient, now: datetime, team_id: str | None = None
+) -> tuple[int, int]:
+    """Remind the scouts of dialogues idle for an hour; park those idle for a day. (reminded,
+    parked) Of one workspace when team_id is given (its client), else of every one."""
+    claim = dict(team_id=team_id)
+    parked = _claim(engine, now, idle_for=PARK_AFTER, status=DialogueStatus.DRAFT, **claim)
+    reminded = _claim(engine, now, idle_for=REMIND_AFTER, status=DialogueStatus.OPEN, **claim)
     for idle in reminded:
         _tell(client, idle, "reminder.md.j2")
     for idle in parked:
@@ -42,11 +46,14 @@ def nudge_idle_dialogues(*, engine: Engine, client: WebClient, now: datetime) ->
 
 
 def _claim(
-    engine: Engine, now: datetime, *, idle_for: timedelta, status: DialogueStatus
-) -> list[Idle]:
+    engine: Engine, now: datetime, *, idle_for: timedelta, status: DialogueStatus,
+    team_id: str | None,
+) -> list[Idle]:  # fmt: skip
     """Mark idle open dialogues in one UPDATE, so two processes never both write to a scout."""
     table = DialogueSession
     conditions = [table.status == DialogueStatus.OPEN, table.updated_at < now - idle_for]
+    if team_id is not None:
+        conditions.append(table.team_id == team_id)
     if status is DialogueStatus.OPEN:
         conditions.append(table.reminded_at.is_(None))  # one reminder, not an hourly nag
     statement = (

@@ -22,7 +22,7 @@ from bot.domain.events import DiscoveryRerouted, DiscoveryShared
 from bot.domain.lifecycle import MOVABLE, RerouteRefused, Why
 from bot.routes import Route, current_routes
 from storage.enums import DiscoveryStatus
-from storage.models import DiscoveryRoute, StatusChange
+from storage.models import Discovery, DiscoveryRoute, StatusChange
 from storage.queries import route_channels
 from storage.queries._dialect import insert_for, inserted_one_row
 
@@ -61,7 +61,7 @@ def offer_reroute(*, session: Session, discovery_id: int, route: str | None) -> 
         raise RerouteRefused(why, status=status, latest=latest, account=account)
     visited = {r.route for r in found[1]}
     unvisited = [r for r in current_routes().ids if r not in visited]
-    channels = route_channels(session=session)
+    channels = route_channels(session=session, team_id=found[0].team_id)
     open_routes = [r for r in unvisited if channels.get(r)]
     if not open_routes:
         raise RerouteRefused(Why.UNMAPPED if unvisited else Why.EVERYWHERE)
@@ -70,7 +70,9 @@ def offer_reroute(*, session: Session, discovery_id: int, route: str | None) -> 
 
 def reroute_card(*, session: Session, move: Move, now: datetime) -> int:
     """Move the card to the route the person chose, to its channel as configured now."""
-    return reroute(session=session, move=move, channels=route_channels(session=session), now=now)
+    team = session.exec(select(Discovery.team_id).where(Discovery.id == move.discovery_id)).first()
+    channels = route_channels(session=session, team_id=team or "")
+    return reroute(session=session, move=move, channels=channels, now=now)
 
 
 def reroute(*, session: Session, move: Move, channels: Mapping[str, str], now: datetime) -> int:

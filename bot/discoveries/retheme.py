@@ -56,7 +56,7 @@ def open_retheme(*, session: Session, discovery_id: int, network: ValueNetwork) 
     channels = session.exec(
         select(DiscoveryRoute.channel_id).where(col(DiscoveryRoute.discovery_id) == discovery_id)
     ).all()
-    network = network_with(network, theme_additions(session=session))
+    network = network_with(network, theme_additions(session=session, team_id=discovery.team_id))
     return RethemeOpening(
         True, discovery.account, tuple(discovery.themes or ()), tuple(dict.fromkeys(channels)),
         discovery.status == DiscoveryStatus.WITHDRAWN,
@@ -81,7 +81,7 @@ def retheme(
     current = tuple(discovery.themes or ())
     if discovery.status == DiscoveryStatus.WITHDRAWN:
         return RethemeResult(False, WITHDRAWN, current)
-    network = network_with(network, theme_additions(session=session))
+    network = network_with(network, theme_additions(session=session, team_id=discovery.team_id))
     chosen = tuple(t.key for t in network.themes if t.key in set(themes))
     if not chosen or len(chosen) != len(set(themes)):
         return RethemeResult(False, UNKNOWN, current)

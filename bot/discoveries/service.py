@@ -78,7 +78,7 @@ def submit_discovery(
     # Checked before any write, so a refused submit leaves nothing behind.
     channels = {route: _channel_for(route, route_channels) for route, _ in routes}
     values = dict(team_id=team_id, scout_user_id=scout_user_id, source=source, themes=list(themes))
-    values |= answered_columns(session=session, answers=answers)
+    values |= answered_columns(session=session, team_id=team_id, answers=answers)
     created = _insert_discovery(session, source_key, values, now)
     discovery_id = _discovery_id(session, source_key)
     assert discovery_id is not None  # inserted, by this call or by the one that won the race
@@ -144,16 +144,19 @@ def _record_routes(
     session.flush()
 
 
-def account_link(*, session: Session, name: str) -> dict[str, Any]:
-    """The account a discovery links to, by its kept name: the one `name` matches, or a new one."""
-    account = account_for_name(session=session, name=name)
+def account_link(*, session: Session, team_id: str, name: str) -> dict[str, Any]:
+    """The account a discovery links to, by its kept name: the one `name` matches in the
+    workspace, or a new one there."""
+    account = account_for_name(session=session, team_id=team_id, name=name)
     return {"account_id": account.id, "account": account.name}
 
 
-def answered_columns(*, session: Session, answers: Mapping[str, Any]) -> dict[str, Any]:
+def answered_columns(
+    *, session: Session, team_id: str, answers: Mapping[str, Any]
+) -> dict[str, Any]:
     """The columns of a discovery with these answers, linked to its account: the account's kept
     name is the answer in the document and the column alike."""
-    link = account_link(session=session, name=answers["account"])
+    link = account_link(session=session, team_id=team_id, name=answers["account"])
     return discovery_columns({**answers, "account": link["account"]}) | link
 
 

@@ -101,7 +101,7 @@ def support_with_answers(
 ) -> Supported:  # fmt: skip
     """A scout's answers join an open discovery as a supporter: their account, value, evidence."""
     columns = discovery_columns({**answers, "account": answers["account"]})
-    link = account_link(session=session, name=answers["account"])
+    link = account_link(session=session, team_id=team_id, name=answers["account"])
     row = {k: columns[k] for k in (*VALUE_COLUMNS, "evidence")} | link
     return add_supporter(
         session=session, discovery_id=discovery_id, team_id=team_id, source_key=source_key,

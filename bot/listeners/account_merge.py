@@ -38,7 +38,7 @@ def handle_merge_open(body: dict, context: BoltContext, client: WebClient) -> No
     if not actor(context).is_admin:
         tell_privately(client, channel=None, user=user, text=admins_only_text(app.settings.admins))
         return
-    accounts = merge_choices(engine=app.engine, limit=CHOICES + 1)
+    accounts = merge_choices(engine=app.engine, team_id=actor(context).team_id, limit=CHOICES + 1)
     view = merge_modal(accounts[:CHOICES], more=len(accounts) > CHOICES)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -57,7 +57,9 @@ def handle_merge_picked(ack: Ack, view: dict, context: BoltContext) -> None:
         ack(response_action="errors", errors={missing.value: say("merge_pick_an_account")})
         return
     try:
-        names = merge_preview(engine=app.engine, source_id=source, target_id=target)
+        names = merge_preview(
+            engine=app.engine, team_id=actor(context).team_id, source_id=source, target_id=target
+        )
     except MergeRefused as refused:
         ack(
             response_action="errors",

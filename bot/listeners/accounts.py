@@ -69,7 +69,8 @@ def answer_lookup(command: dict, context: BoltContext, client: WebClient, respon
             text=render("lookup_usage.md.j2", kind=asked.kind, command=Command.SCOUT.value),
         )
     elif asked.kind == "account":
-        respond(response_type="ephemeral", **_account_answer(app, client, asked.story, labels))
+        answer = _account_answer(app, client, command["team_id"], asked.story, labels)
+        respond(response_type="ephemeral", **answer)
     else:
         found = find_discoveries(engine=app.engine, team_id=command["team_id"], text=asked.story)
         message = search_message(
@@ -82,8 +83,10 @@ def answer_lookup(command: dict, context: BoltContext, client: WebClient, respon
         respond(response_type="ephemeral", **message)
 
 
-def _account_answer(app: Services, client: WebClient, name: str, labels: Labels) -> dict:
-    found = look_up_account(engine=app.engine, name=name, zone=app.settings.zone)
+def _account_answer(
+    app: Services, client: WebClient, team_id: str, name: str, labels: Labels
+) -> dict:
+    found = look_up_account(engine=app.engine, team_id=team_id, name=name, zone=app.settings.zone)
     if found.picture is None:
         candidates = and_list([f"*{escape(c)}*" for c in found.candidates])
         text = render(

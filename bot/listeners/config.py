@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.config import AdminsOnly, change_settings, settings_to_change
+from bot.config import AdminsOnly, change_settings, settings_scope, settings_to_change
 from bot.listeners.home import publish_home
 from bot.listeners.support import (
     Services,
@@ -64,9 +64,11 @@ def handle_config_submitted(ack: Ack, view: dict, context: BoltContext) -> None:
         return
     try:
         with app.transaction() as session:
+            who = actor(context)
             change_settings(
-                session=session, actor=actor(context), config=config, now=request_time(context)
-            )
+                session=session, actor=who, config=config, now=request_time(context),
+                scope=settings_scope(app.settings, who.team_id),
+            )  # fmt: skip
     except AdminsOnly:  # the modal is only opened for admins; a forged submit is not
         text = _plain(admins_only_text(app.settings.admins))
         ack(response_action="errors", errors={BlockId.CONFIG_SCHEDULE.value: text})

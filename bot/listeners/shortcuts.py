@@ -32,6 +32,7 @@ def handle_log_discovery_shortcut(
     story = message.get("text", "")
     answers = story_answers(
         engine=app.engine,
+        team_id=context["actor"].team_id,
         definition=app.rules.definition,
         story=story,
         now=request_time(context),

@@ -1,6 +1,9 @@
 """The shared MetaData, with a naming convention so that every constraint has a stable name."""
 
-from sqlmodel import SQLModel
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
 
 # Explicit names make Alembic migrations identical on SQLite and PostgreSQL and let later
 # migrations drop or alter a constraint by name (SQLite batch mode needs the names too).
@@ -20,3 +23,12 @@ metadata.naming_convention = NAMING_CONVENTION
 SLACK_ID = 32
 SLACK_TS = 32
 ENUM_LENGTH = 20
+
+
+def team_field(*, primary_key: bool = False) -> Any:
+    """The workspace (Slack team id) a row belongs to. "" names the deployment's default: a
+    setting or route channel from the environment, which every workspace falls back to."""
+    return Field(
+        default="", primary_key=primary_key, sa_type=sa.String(SLACK_ID),
+        sa_column_kwargs={"server_default": ""},
+    )  # fmt: skip

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from storage.enums import DigestRunStatus, OutboxStatus
-from storage.models.base import ENUM_LENGTH, SLACK_ID, SLACK_TS
+from storage.models.base import ENUM_LENGTH, SLACK_ID, SLACK_TS, team_field
 from storage.types import UTCDateTime, str_enum, utc_now
 
 
@@ -21,6 +21,8 @@ class OutboxMessage(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    # The workspace whose token posts it: its discovery's, or the job's that queued it.
+    team_id: str = team_field()
     kind: str = Field(sa_type=sa.String(50))
     # Enqueueing twice with one key yields one row: the caller's retries cannot double-post.
     dedupe_key: str = Field(sa_type=sa.String(255), unique=True)
@@ -46,6 +48,8 @@ class ChannelPacing(SQLModel, table=True):
     """When a channel may take its next post: one row per channel, shared by every process."""
 
     __tablename__ = "channel_pacing"
+    # Global on purpose: Slack's channel ids are unique across workspaces (a channel shared
+    # by two Grid workspaces is one channel), so one row per channel is never ambiguous.
 
     channel_id: str = Field(sa_type=sa.String(SLACK_ID), primary_key=True)
     # Claimed a slot at a time (moved one interval on), or pushed later by Slack's 429
@@ -58,6 +62,8 @@ class ProcessedRequest(SQLModel, table=True):
 
     __tablename__ = "processed_requests"
 
+    # Global on purpose: the key holds Slack's own ids (event, view, trigger, a message ts with
+    # its channel), unique across workspaces; rows hold no customer data and age out.
     key: str = Field(sa_type=sa.String(255), primary_key=True)
     kind: str = Field(sa_type=sa.String(50))
     received_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
@@ -68,6 +74,9 @@ class RouteChannel(SQLModel, table=True):
 
     __tablename__ = "route_channels"
 
+    # Per workspace; team "" is the deployment's map (seeded from the environment, and the
+    # one map of single-workspace mode): a workspace without its own row for a route uses it.
+    team_id: str = team_field(primary_key=True)
     # A route id of prompts/routing.yaml, or "coach": text, so a new route needs no migration.
     route: str = Field(sa_type=sa.String(ENUM_LENGTH), primary_key=True)
     channel_id: str = Field(sa_type=sa.String(SLACK_ID))
@@ -80,6 +89,9 @@ class AppSetting(SQLModel, table=True):
 
     __tablename__ = "app_settings"
 
+    # Per workspace; team "" is the deployment's (single-workspace mode's) setting, which a
+    # workspace without its own row reads, and the environment after it.
+    team_id: str = team_field(primary_key=True)
     key: str = Field(sa_type=sa.String(100), primary_key=True)
     value: Any = Field(default=None, sa_type=sa.JSON)
     updated_by: str | None = Field(default=None, sa_type=sa.String(SLACK_ID))
@@ -90,9 +102,10 @@ class DigestRun(SQLModel, table=True):
     """One digest for one channel and period: the unique row makes it exactly-once."""
 
     __tablename__ = "digest_runs"
-    __table_args__ = (sa.UniqueConstraint("digest", "channel_id", "period"),)
+    __table_args__ = (sa.UniqueConstraint("team_id", "digest", "channel_id", "period"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    team_id: str = team_field()  # "": single-workspace mode's runs
     digest: str = Field(sa_type=sa.String(50))
     channel_id: str = Field(sa_type=sa.String(SLACK_ID))
     period: str = Field(sa_type=sa.String(32))

@@ -1,4 +1,8 @@
-"""Accounts: find one by name (fuzzy, aliases included) or CRM id, create, list, merge."""
+"""Accounts: find one by name (fuzzy, aliases included) or CRM id, create, list, merge.
+
+Accounts belong to a workspace (team_id): every lookup by name or CRM id takes it, so one
+workspace's accounts are never matched, listed or linked in another; the queries by account
+id are scoped through the account."""
 
 from __future__ import annotations
 
@@ -17,47 +21,51 @@ from storage.models import Account, AppSetting, Discovery, DiscoveryRoute, Disco
 from storage.queries.config import set_setting
 
 
-def all_accounts(*, session: Session) -> list[Account]:
-    """Every account, by name."""
-    return list(session.exec(select(Account).order_by(col(Account.name), col(Account.id))))
+def all_accounts(*, session: Session, team_id: str | None = None) -> list[Account]:
+    """Every account of the workspace (of every workspace when None: the admin's CLI), by name."""
+    statement = select(Account).order_by(col(Account.name), col(Account.id))
+    if team_id is not None:
+        statement = statement.where(Account.team_id == team_id)
+    return list(session.exec(statement))
 
 
-def known_accounts(*, session: Session) -> dict[str, list[str]]:
+def known_accounts(*, session: Session, team_id: str) -> dict[str, list[str]]:
     """Every account's name and aliases, to recognise one in a scout's story."""
-    rows = session.exec(select(Account.name, Account.aliases)).all()
-    return {name: list(aliases or ()) for name, aliases in rows}
+    statement = select(Account.name, Account.aliases).where(Account.team_id == team_id)
+    return {name: list(aliases or ()) for name, aliases in session.exec(statement).all()}
 
 
-def matching_account(*, session: Session, name: str) -> Account | None:
+def matching_account(*, session: Session, team_id: str, name: str) -> Account | None:
     """The account whose name or an alias matches `name` (legal suffixes and case aside)."""
-    found = _name_index(session).match(name)
+    found = _name_index(session, team_id).match(name)
     return session.get(Account, found[0]) if found else None
 
 
-# Per database: the accounts' version (how many, newest, last change) and their names indexed. A
-# scout's answer is matched in milliseconds, not after reading every account again.
-_INDEXES: dict[str, tuple[tuple, NameIndex[int]]] = {}
+# Per database and workspace: the accounts' version (how many, newest, last change) and their
+# names indexed. A scout's answer is matched in milliseconds, not after reading every account.
+_INDEXES: dict[tuple[str, str], tuple[tuple, NameIndex[int]]] = {}
 
 
-def _name_index(session: Session) -> NameIndex[int]:
-    """The names of every account, indexed again only when an account changed."""
-    changed = select(func.count(), func.max(Account.id), func.max(Account.updated_at))
+def _name_index(session: Session, team_id: str) -> NameIndex[int]:
+    """The names of the workspace's accounts, indexed again only when one changed."""
+    mine = Account.team_id == team_id
+    changed = select(func.count(), func.max(Account.id), func.max(Account.updated_at)).where(mine)
     version = tuple(session.exec(changed).one())
-    database = session.get_bind().url.render_as_string(hide_password=True)
+    database = (session.get_bind().url.render_as_string(hide_password=True), team_id)
     cached = _INDEXES.get(database)
     if cached is not None and cached[0] == version:
         return cached[1]
-    rows = session.exec(select(Account.id, Account.name, Account.aliases)).all()
+    rows = session.exec(select(Account.id, Account.name, Account.aliases).where(mine)).all()
     index: NameIndex[int] = NameIndex({key: [name, *aliases] for key, name, aliases in rows})
     _INDEXES[database] = (version, index)
     return index
 
 
-def account_for_name(*, session: Session, name: str) -> Account:
+def account_for_name(*, session: Session, team_id: str, name: str) -> Account:
     """The matching account, or a new one of that name (a scout may name a new customer)."""
-    account = matching_account(session=session, name=name)
+    account = matching_account(session=session, team_id=team_id, name=name)
     if account is None:
-        account = Account(name=" ".join(name.split()))
+        account = Account(team_id=team_id, name=" ".join(name.split()))
         session.add(account)
         session.flush()
     return account
@@ -66,15 +74,17 @@ def account_for_name(*, session: Session, name: str) -> Account:
 ID_MAX = 2**31 - 1  # ids are 32-bit integers: a larger number names no account (and overflows)
 
 
-def find_account(*, session: Session, ref: str) -> Account | None:
-    """An account by CRM id, by id (`#12`) or by name or alias (fuzzy)."""
-    by_crm = session.exec(select(Account).where(Account.crm_id == ref.strip())).first()
+def find_account(*, session: Session, team_id: str, ref: str) -> Account | None:
+    """The workspace's account by CRM id, by id (`#12`) or by name or alias (fuzzy)."""
+    mine = Account.team_id == team_id
+    by_crm = session.exec(select(Account).where(mine, Account.crm_id == ref.strip())).first()
     if by_crm is not None:
         return by_crm
     number = ref.strip().removeprefix("#")
     if ref.strip().startswith("#") and number.isdecimal() and int(number) <= ID_MAX:
-        return session.get(Account, int(number))  # "²" is a digit but not a decimal
-    return matching_account(session=session, name=ref)
+        found = session.get(Account, int(number))  # "²" is a digit but not a decimal
+        return found if found is not None and found.team_id == team_id else None
+    return matching_account(session=session, team_id=team_id, name=ref)
 
 
 def merge_accounts(*, session: Session, source: Account, target: Account) -> int:
@@ -110,7 +120,7 @@ OWNER_ALERTS_OFF = "owner_alerts_off:"  # + user id: an AppSetting per person wh
 
 def owner_alerts_off(*, session: Session, user_id: str) -> bool:
     """Whether user_id turned off the DMs about discoveries at the accounts they own."""
-    setting = session.get(AppSetting, OWNER_ALERTS_OFF + user_id)
+    setting = session.get(AppSetting, ("", OWNER_ALERTS_OFF + user_id))  # per person, not team
     return setting is not None and setting.value is True
 
 
@@ -172,13 +182,14 @@ def owned_accounts_with_counts(*, session: Session, user_id: str) -> list[tuple[
 LIKE_CUTOFF = 70.0  # "did you mean": names this close to what was typed are offered
 
 
-def accounts_like(*, session: Session, name: str, limit: int = 5) -> list[Account]:
+def accounts_like(*, session: Session, team_id: str, name: str, limit: int = 5) -> list[Account]:
     """Accounts whose name or an alias resembles `name` (words in any order, part of a name),
     closest first: what to offer when no account matches outright."""
     wanted = compared_form(name)
     if not wanted:
         return []
-    rows = session.exec(select(Account.id, Account.name, Account.aliases)).all()
+    named = select(Account.id, Account.name, Account.aliases)
+    rows = session.exec(named.where(Account.team_id == team_id)).all()
     choices = {
         (key, i): compared_form(n) for key, n, aliases in rows for i, n in enumerate([n, *aliases])
     }

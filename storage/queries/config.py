@@ -1,4 +1,8 @@
-"""Route-to-channel map and admin-editable settings."""
+"""Route-to-channel map and admin-editable settings, per workspace.
+
+team_id "" is the deployment's scope: single-workspace mode's only one, seeded from the
+environment, and the default of every installed workspace without a row of its own.
+"""
 
 from datetime import datetime
 from typing import Any
@@ -10,11 +14,14 @@ from storage.queries._dialect import insert_for
 from storage.types import utc_now
 
 
-def route_channels(*, session: Session) -> dict[str, str]:
-    """Return the channel id of every mapped route (and "coach"), keyed by route name."""
+def route_channels(*, session: Session, team_id: str = "") -> dict[str, str]:
+    """Return the channel id of every mapped route (and "coach"), keyed by route name: the
+    workspace's own, else the deployment's."""
     # Columns, not entities: identity-mapped objects could be stale after an upsert.
-    rows = session.exec(select(RouteChannel.route, RouteChannel.channel_id)).all()
-    return {str(route): channel_id for route, channel_id in rows}
+    query = select(RouteChannel.team_id, RouteChannel.route, RouteChannel.channel_id)
+    rows = session.exec(query.where(col(RouteChannel.team_id).in_({"", team_id}))).all()
+    ordered = sorted(rows, key=lambda row: row[0] != "")  # the deployment's first, then own
+    return {str(route): channel_id for _team, route, channel_id in ordered}
 
 
 def set_route_channel(
@@ -24,11 +31,13 @@ def set_route_channel(
     channel_id: str,
     changed_by: str | None,
     now: datetime | None = None,
+    team_id: str = "",
 ) -> None:
     """Map a route to a channel, replacing any earlier mapping (an admin's choice)."""
     values = {"channel_id": channel_id, "updated_by": changed_by, "updated_at": now or utc_now()}
-    statement = insert_for(session, RouteChannel).values(route=route, **values)
-    session.exec(statement.on_conflict_do_update(index_elements=["route"], set_=values))
+    statement = insert_for(session, RouteChannel).values(team_id=team_id, route=route, **values)
+    keys = ["team_id", "route"]
+    session.exec(statement.on_conflict_do_update(index_elements=keys, set_=values))
 
 
 def seed_route_channels(
@@ -43,14 +52,17 @@ def seed_route_channels(
         statement = insert_for(session, RouteChannel).values(
             route=route, channel_id=channel_id, updated_at=now or utc_now()
         )
-        session.exec(statement.on_conflict_do_nothing(index_elements=["route"]))
+        session.exec(statement.on_conflict_do_nothing(index_elements=["team_id", "route"]))
 
 
-def get_setting(*, session: Session, key: str, default: Any = None) -> Any:
-    """Return a setting's JSON value, or default when it was never set."""
-    statement = select(AppSetting.value, AppSetting.key).where(AppSetting.key == key)
-    row = session.exec(statement).first()
-    return default if row is None else row[0]
+def get_setting(*, session: Session, key: str, default: Any = None, team_id: str = "") -> Any:
+    """Return a setting's JSON value (the workspace's, else the deployment's), or default
+    when it was never set."""
+    statement = select(AppSetting.value, AppSetting.team_id).where(
+        AppSetting.key == key, col(AppSetting.team_id).in_({"", team_id})
+    )
+    rows = sorted(session.exec(statement).all(), key=lambda row: row[1] == "")
+    return default if not rows else rows[0][0]
 
 
 def set_setting(
@@ -60,11 +72,13 @@ def set_setting(
     value: Any,
     changed_by: str | None,
     now: datetime | None = None,
+    team_id: str = "",
 ) -> None:
     """Set a setting's JSON value, creating or replacing it."""
     values = {"value": value, "updated_by": changed_by, "updated_at": now or utc_now()}
-    statement = insert_for(session, AppSetting).values(key=key, **values)
-    session.exec(statement.on_conflict_do_update(index_elements=["key"], set_=values))
+    statement = insert_for(session, AppSetting).values(team_id=team_id, key=key, **values)
+    keys = ["team_id", "key"]
+    session.exec(statement.on_conflict_do_update(index_elements=keys, set_=values))
 
 
 SCOUT_DIGEST_OFF = "scout_digest_off:"  # + user id: one row per scout, so clicks never race

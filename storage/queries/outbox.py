@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from storage.enums import OutboxStatus
-from storage.models import OutboxMessage
+from storage.models import Discovery, OutboxMessage
 from storage.queries._dialect import insert_for
 from storage.types import utc_now
 
@@ -34,11 +34,14 @@ def enqueue_outbox(
     now: datetime,
     discovery_id: int | None = None,
     thread_ts: str | None = None,
+    team_id: str | None = None,
 ) -> OutboxMessage:
-    """Queue a message for delivery; enqueueing the same dedupe_key again returns the first."""
+    """Queue a message for delivery; enqueueing the same dedupe_key again returns the first.
+    Its workspace is team_id, else its discovery's (read in the insert itself), else ""."""
     statement = (
         insert_for(session, OutboxMessage)
         .values(
+            team_id=_team_of(team_id, discovery_id),
             kind=kind,
             dedupe_key=dedupe_key,
             discovery_id=discovery_id,
@@ -54,6 +57,13 @@ def enqueue_outbox(
     )
     session.exec(statement)
     return session.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)).one()
+
+
+def _team_of(team_id: str | None, discovery_id: int | None) -> Any:
+    if team_id is not None or discovery_id is None:
+        return team_id or ""
+    found = select(Discovery.team_id).where(Discovery.id == discovery_id).scalar_subquery()
+    return sa.func.coalesce(found, "")
 
 
 def claim_due_outbox(

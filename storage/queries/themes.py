@@ -24,9 +24,13 @@ class UnthemedLine:
     gap: str
 
 
-def theme_additions(*, session: Session) -> list[ThemeAddition]:
-    """Every theme an admin added, oldest first."""
-    return list(session.exec(select(ThemeAddition).order_by(col(ThemeAddition.id))).all())
+def theme_additions(*, session: Session, team_id: str | None = None) -> list[ThemeAddition]:
+    """The themes admins added, oldest first: the workspace's own and the deployment's ("");
+    every one when team_id is None."""
+    query = select(ThemeAddition).order_by(col(ThemeAddition.id))
+    if team_id is not None:
+        query = query.where(col(ThemeAddition.team_id).in_({"", team_id}))
+    return list(session.exec(query).all())
 
 
 def unthemed_between(

@@ -53,8 +53,8 @@ def test_an_account_shows_its_discoveries_statuses_value_events_and_themes(
 
 def test_a_name_like_several_accounts_asks_which_one_and_starts_nothing(driver, emulator, engine):
     with session_scope(engine) as session:
-        session.add(Account(name="Globex Europe"))
-        session.add(Account(name="Globex Asia"))
+        session.add(Account(team_id=SEED.team_id, name="Globex Europe"))
+        session.add(Account(team_id=SEED.team_id, name="Globex Asia"))
     answer = str(ask(driver, emulator, "account globex"))
     assert "Did you mean" in answer and "Globex Europe" in answer and "Globex Asia" in answer
     assert "none is like it" in str(ask(driver, emulator, "account Umbrella"))

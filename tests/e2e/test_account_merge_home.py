@@ -14,7 +14,8 @@ from tests.e2e.test_account_owners import earlier_discovery
 def two_accounts(engine) -> tuple[int, int]:
     """ "ACME Inc" (a scout's spelling, 2 discoveries) and the imported Acme Corporation."""
     with session_scope(engine) as session:
-        typed, imported = Account(name="ACME Inc"), Account(name="Acme Corporation", crm_id="CRM-1")
+        typed = Account(team_id=SEED.team_id, name="ACME Inc")
+        imported = Account(team_id=SEED.team_id, name="Acme Corporation", crm_id="CRM-1")
         session.add_all([typed, imported])
         session.flush()
         ids = typed.id, imported.id

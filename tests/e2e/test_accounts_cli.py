@@ -54,6 +54,20 @@ def test_valid_rows_are_imported_with_owners_found_by_email_or_id(accounts, engi
     assert (acme.crm_id, acme.owner_user_id, acme.segment) == ("CRM-1", SEED.sally, "enterprise")
     assert acme.aliases == ["ACME", "Acme Inc"] and acme.crm_url == "https://crm.example/1"
     assert stored(engine)["Globex"].owner_user_id == SEED.dana
+    # A fresh database names no workspace yet: the bot token's is the accounts' (its scouts').
+    assert {account.team_id for account in stored(engine).values()} == {SEED.team_id}
+
+
+def test_several_workspaces_need_the_team_named_and_each_imports_its_own(accounts, engine):
+    for team in ("T0ONE", "T0TWO"):
+        assert accounts("import", "--team", team, text=HEADER + GOOD)[0] == 0
+    assert accounts("list")[0] == 2  # which workspace's? it says to name one
+    code, out = accounts("list", "--team", "T0TWO")
+    assert code == 0 and out.count("CRM-1") == 1
+    with session_scope(engine) as session:
+        teams = session.exec(select(Account.team_id, Account.crm_id)).all()
+    assert sorted(teams) == [("T0ONE", "CRM-1"), ("T0ONE", "CRM-2"), ("T0TWO", "CRM-1"),
+                             ("T0TWO", "CRM-2")]  # fmt: skip
 
 
 def test_each_invalid_row_is_named_with_its_line_and_the_valid_ones_still_apply(accounts, engine):

@@ -15,6 +15,7 @@ def known_acme(engine) -> int:
     """Acme Corporation as a CRM import left it, owned by Sally."""
     with session_scope(engine) as session:
         acme = Account(
+            team_id=SEED.team_id,
             name="Acme Corporation", aliases=["ACME"], crm_id="CRM-1", owner_user_id=SEED.sally
         )
         session.add(acme)

@@ -49,7 +49,7 @@ def log_with_event(engine, *, account: str, days_out: int, key: str = "radar-e2e
 
 def acme_owned_by_sally(engine) -> None:
     with session_scope(engine) as session:
-        session.add(Account(name="Acme Corporation", owner_user_id=SEED.sally))
+        session.add(Account(team_id=SEED.team_id, name="Acme Corporation", owner_user_id=SEED.sally))
 
 
 def radar_posts(emulator, channel: str) -> list[dict]:

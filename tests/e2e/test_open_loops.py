@@ -133,7 +133,7 @@ def test_a_card_acknowledged_after_it_was_found_is_not_nudged(emulator, engine, 
     ts = log_card(engine, emulator, at=MONDAY)
     later = MONDAY + timedelta(days=3)
     with read_scope(engine) as session:
-        found = _candidates(session, days=3, now=later)
+        found = _candidates(session, days=3, now=later, team_id=None)
     with session_scope(engine) as session:
         session.exec(update(DiscoveryRoute).values(status=DiscoveryStatus.ACKNOWLEDGED))
     with session_scope(engine) as session:

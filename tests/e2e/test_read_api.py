@@ -22,6 +22,8 @@ from bot.domain.themes import load_network
 from bot.emulator import SEED
 from bot.web import LocalServer
 from storage.engine import session_scope
+from storage.enums import DiscoverySource, Fit
+from storage.models import Discovery
 from storage.queries import route_channels
 from storage.types import utc_now
 from tests.e2e.conftest import e2e_settings
@@ -106,6 +108,24 @@ def test_a_window_pages_through_its_own_discoveries_only(api, history, engine, c
     expected = [record["id"] for record in export_records(engine=engine, window=window)]
     assert 5 < len(expected) < history
     assert [item["id"] for page in pages for item in page["items"]] == expected
+
+
+def test_team_keeps_to_one_workspaces_records_and_every_record_names_its_team(
+    api, history, components
+):
+    other = 3
+    with session_scope(components.engine) as session:
+        for n in range(other):
+            session.add(Discovery(
+                team_id="T0GLOBEX", scout_user_id="U0SCOUT", account="Hooli", outcome="Faster",
+                gap="Manual", fit=Fit.YES, source=DiscoverySource.DM, source_key=f"globex:{n}",
+            ))  # fmt: skip
+    everyone = [item for page in every_page(api, limit=50) for item in page["items"]]
+    acme = [item for page in every_page(api, limit=5, team=SEED.team_id) for item in page["items"]]
+    globex = [item for page in every_page(api, limit=5, team="T0GLOBEX") for item in page["items"]]
+    assert len(everyone) == history + other
+    assert len(acme) == history and {item["team_id"] for item in acme} == {SEED.team_id}
+    assert len(globex) == other and {item["team_id"] for item in globex} == {"T0GLOBEX"}
 
 
 def test_pages_are_100_by_default_and_blank_parameters_are_not_given(api, history):

@@ -26,24 +26,29 @@ BATCH_SIZE = 1000
 
 
 def export_records(
-    *, engine: Engine, window: Window, batch_size: int = BATCH_SIZE, after: int = 0
-) -> Iterator[dict[str, Any]]:
+    *, engine: Engine, window: Window, batch_size: int = BATCH_SIZE, after: int = 0,
+    team_id: str | None = None,
+) -> Iterator[dict[str, Any]]:  # fmt: skip
     """Yield one plain record per discovery in the window with an id above `after`, by id,
-    batch after batch."""
+    batch after batch; of one workspace when team_id is given (every record names its own)."""
     while True:
         # A short transaction per batch: on SQLite every transaction holds the write lock
         # (BEGIN IMMEDIATE), and a long export must not stall the bot's writes meanwhile.
         with session_scope(engine) as session:
-            batch = _batch(session, window, after=after, limit=batch_size)
+            batch = _batch(session, window, after=after, limit=batch_size, team_id=team_id)
         yield from batch
         if len(batch) < batch_size:
             return
         after = batch[-1]["id"]
 
 
-def _batch(session: Session, window: Window, *, after: int, limit: int) -> list[dict[str, Any]]:
+def _batch(
+    session: Session, window: Window, *, after: int, limit: int, team_id: str | None
+) -> list[dict[str, Any]]:
     """One batch of records: the window's discoveries with an id above `after`, by id."""
     query = select(Discovery).where(col(Discovery.id) > after)
+    if team_id is not None:
+        query = query.where(Discovery.team_id == team_id)
     if window.start is not None:
         query = query.where(col(Discovery.created_at) >= window.start)
     if window.end is not None:

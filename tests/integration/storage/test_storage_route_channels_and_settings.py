@@ -63,3 +63,23 @@ def test_a_setting_is_stored_as_json_and_can_be_changed(session):
 
     set_setting(session=session, key="digest_schedule", value={"day": "fri"}, changed_by="U2")
     assert get_setting(session=session, key="digest_schedule") == {"day": "fri"}
+
+
+def test_a_workspace_changes_its_own_channels_and_settings_and_reads_the_rest_from_the_default(
+    session,
+):
+    seed_route_channels(session=session, channels={"sales": "CENV", "product": "CENVPROD"})
+    set_setting(session=session, key="nudge_days", value=3, changed_by=None)
+    set_route_channel(
+        session=session, route="sales", channel_id="CGLOBEX", changed_by="U1", team_id="T0GLOBEX"
+    )
+    set_setting(session=session, key="nudge_days", value=5, changed_by="U1", team_id="T0GLOBEX")
+
+    globex = route_channels(session=session, team_id="T0GLOBEX")
+    assert globex == {"sales": "CGLOBEX", "product": "CENVPROD"}
+    assert route_channels(session=session, team_id="T0ACME") == {
+        "sales": "CENV", "product": "CENVPROD",
+    }  # fmt: skip
+    assert get_setting(session=session, key="nudge_days", team_id="T0GLOBEX") == 5
+    assert get_setting(session=session, key="nudge_days", team_id="T0ACME") == 3
+    assert get_setting(session=session, key="nudge_days") == 3

@@ -1,0 +1,140 @@
+"""Several workspaces in one database, installed by OAuth: two workspaces and a Grid
+organisation of two (whose people share one W… id in both). A scout in one never sees,
+is matched to or is linked with another's accounts and discoveries; deleting one workspace's
+rows leaves the other working."""
+
+import io
+from datetime import timedelta
+
+from sqlmodel import select
+
+from bot.cli.runtime import run_per_team
+from bot.cli.workspaces import run_workspace
+from bot.domain.themes import load_network
+from bot.emulator import SlackEmulator
+from bot.emulator.seed import GLOBEX, GRID, GRID_EAST, GRID_WEST
+from bot.jobs import job
+from bot.wording import say
+from storage.engine import session_scope
+from storage.models import Account, DialogueSession
+from storage.types import utc_now
+from tests.e2e import test_installs
+from tests.e2e.people import Scout, wait_until
+from tests.e2e.test_installs import Browser, cards, log_discovery, person_in
+
+# The app installed by OAuth, as test_installs serves it (fixtures of that module).
+settings, app_url = test_installs.settings, test_installs.app_url
+
+OUTCOME = "Onboard a new store in one day"  # log_discovery's outcome: alike in every workspace
+
+
+def search(scout: Scout, workspace: SlackEmulator, words: str) -> str:
+    """`/scout search <words>` as this scout; the ephemeral answer's text and blocks."""
+    before = len(workspace.response_url_posts)
+    response = scout.driver.command("/scout", f"search {words}", user=scout.user)
+    assert response.status == 200, response.body
+    posts = wait_until(lambda: workspace.response_url_posts[before:], what="the answer")
+    return str(posts[0].payload)
+
+
+def home_of(scout: Scout, workspace: SlackEmulator) -> str:
+    """The scout's App Home as published in their workspace."""
+    before = len(workspace.calls_to("views.publish"))
+    scout.driver.app_home_opened(scout.user)
+    wait_until(lambda: len(workspace.calls_to("views.publish")) > before, what="a publish")
+    return str(workspace.home_view(scout.user))
+
+
+def accounts_by_team(engine) -> list[tuple[str, str]]:
+    with session_scope(engine) as session:
+        return sorted(session.exec(select(Account.team_id, Account.name)).all())
+
+
+def install(app_url: str, *teams: str) -> None:
+    for team in teams:
+        status, page = Browser().install(app_url, team)
+        assert status == 200 and "Thank you" in page, page
+
+
+def test_two_workspaces_share_nothing_and_deleting_one_leaves_the_other_working(
+    app_url, emulator, engine, settings
+):
+    globex = emulator.add_team(GLOBEX)
+    install(app_url, emulator.seed.team_id, GLOBEX.team_id)
+    acme_scout, globex_scout = person_in(app_url, emulator), person_in(app_url, globex)
+
+    log_discovery(acme_scout, "Umbrella")
+    wait_until(lambda: len(cards(emulator)) == 2, what="Acme's cards")
+    # The same account name and outcome in Globex: a new account there, no look-alike offered.
+    log_discovery(globex_scout, "Umbrella")
+    wait_until(lambda: len(cards(globex)) == 2, what="Globex's cards")
+
+    lookalike = say("summary_lookalike", discovery_id=1, account="Umbrella", outcome=OUTCOME)
+    assert lookalike.split("“")[0] not in str(globex_scout.bot_messages())
+    assert accounts_by_team(engine) == [
+        (GLOBEX.team_id, "Umbrella"), (emulator.seed.team_id, "Umbrella"),
+    ]  # fmt: skip
+    # Both workspaces hold one discovery about a store: a search that crossed would find two.
+    for scout, workspace in ((acme_scout, emulator), (globex_scout, globex)):
+        assert "The 1 discovery with *store*" in search(scout, workspace, "store")
+
+    listed = io.StringIO()
+    assert run_workspace(type("Args", (), {"action": "list"}), settings, out=listed) == 0
+    assert listed.getvalue().splitlines() == [
+        f"{team}: installed; 1 discoveries, 1 dialogue_sessions, 1 accounts"
+        for team in sorted((emulator.seed.team_id, GLOBEX.team_id))
+    ]
+    out = io.StringIO()
+    args = type("Args", (), {"action": "delete", "team": emulator.seed.team_id, "yes": True})
+    assert run_workspace(args, settings, out=out) == 0
+    assert f"workspace {emulator.seed.team_id}:" in out.getvalue()
+    assert accounts_by_team(engine) == [(GLOBEX.team_id, "Umbrella")]
+
+    log_discovery(globex_scout, "Hooli")  # the other workspace goes on working
+    wait_until(lambda: len(cards(globex)) == 4, what="Globex's new cards")
+
+
+def test_a_grid_scout_sees_only_the_workspace_they_are_in(app_url, emulator, engine):
+    east, west = emulator.add_team(GRID_EAST), emulator.add_team(GRID_WEST)
+    install(app_url, GRID)
+    east_scout = person_in(app_url, east, org_wide=True)
+    west_scout = person_in(app_url, west, org_wide=True)  # the same W0SCOUT id
+    assert east_scout.user == west_scout.user
+
+    log_discovery(east_scout, "Umbrella")
+    log_discovery(west_scout, "Hooli")
+    wait_until(lambda: len(cards(east)) == 2 and len(cards(west)) == 2, what="the cards")
+
+    assert "Umbrella" in home_of(east_scout, east) and "Hooli" not in home_of(east_scout, east)
+    assert "Hooli" in home_of(west_scout, west) and "Umbrella" not in home_of(west_scout, west)
+    assert "Hooli" not in search(east_scout, east, "store")
+    assert accounts_by_team(engine) == [
+        (GRID_EAST.team_id, "Umbrella"), (GRID_WEST.team_id, "Hooli"),
+    ]  # fmt: skip
+
+
+def idle_dialogue(engine, team_id: str) -> DialogueSession:
+    with session_scope(engine) as session:
+        return session.exec(select(DialogueSession).where(DialogueSession.team_id == team_id)).one()
+
+
+def test_reminders_run_per_installed_workspace_and_stop_for_an_uninstalled_one(
+    app_url, emulator, engine, components
+):
+    globex = emulator.add_team(GLOBEX)
+    install(app_url, emulator.seed.team_id, GLOBEX.team_id)
+    acme_scout, globex_scout = person_in(app_url, emulator), person_in(app_url, globex)
+    for scout in (acme_scout, globex_scout):
+        scout.say("hi", expect="Which customer")
+    emulator.uninstall(GLOBEX.team_id)
+    assert globex_scout.driver.event({"type": "app_uninstalled"}).status == 200
+    heard = {scout: len(scout.bot_messages()) for scout in (acme_scout, globex_scout)}
+
+    later = utc_now() + timedelta(hours=2)
+    done = run_per_team(components, job("idle_dialogues"), network=load_network(), now=later)
+
+    assert done == {emulator.seed.team_id: (1, 0)}  # Globex has no token: its job stops
+    wait_until(lambda: len(acme_scout.bot_messages()) > heard[acme_scout], what="the reminder")
+    assert len(globex_scout.bot_messages()) == heard[globex_scout]
+    assert idle_dialogue(engine, emulator.seed.team_id).reminded_at is not None
+    assert idle_dialogue(engine, GLOBEX.team_id).reminded_at is None  # kept, not claimed
