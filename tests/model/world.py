@@ -119,9 +119,9 @@ class Process:
 def crm_accounts() -> list[Account]:
     """Dana owns the accounts scouts name most; one has no owner (the sales channel hears)."""
     return [
-        Account(name="Globex", owner_user_id=SEED.dana),
-        Account(name="Initech Ltd", owner_user_id=SEED.dana, crm_id="CRM-2"),
-        Account(name="Umbrella"),
+        Account(team_id=SEED.team_id, name="Globex", owner_user_id=SEED.dana),
+        Account(team_id=SEED.team_id, name="Initech Ltd", owner_user_id=SEED.dana, crm_id="CRM-2"),
+        Account(team_id=SEED.team_id, name="Umbrella"),
     ]
 
 
