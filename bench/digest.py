@@ -51,6 +51,7 @@ from storage.engine import create_engine_for, read_scope, session_scope  # noqa:
 from storage.migrate import upgrade  # noqa: E402
 from storage.models import metadata  # noqa: E402
 from storage.queries.digest_figures import plan_for_digests  # noqa: E402
+from storage.queries.loop_facts import backfill_loop_facts  # noqa: E402
 
 WEEK = Week.parse("2026-W47")
 ZONE = ZoneInfo("Europe/Berlin")
@@ -270,6 +271,7 @@ def generate(
             with engine.begin() as connection:
                 sql = _dialogues_sql(d, end - span, span, dialogues, team)
                 connection.execute(sa.text(sql), {"first": 1, "last": dialogues})
+    _fill_loop_facts(engine, rows)
     # The planner needs statistics after a bulk load; PostgreSQL's index-only scans also need
     # the visibility map that (auto)vacuum keeps: VACUUM as autovacuum would have by then.
     if engine.dialect.name == "postgresql":
@@ -280,6 +282,14 @@ def generate(
             connection.execute(sa.text("ANALYZE"))
             connection.commit()
     return time.perf_counter() - began
+
+
+def _fill_loop_facts(engine: Engine, rows: int, batch: int = 100_000) -> None:
+    """Each discovery's loop facts, as the use cases keep them (ids run 1..rows), once the
+    indexes their lookups use are built; a batch a transaction."""
+    for first in range(1, rows + 1, batch):
+        with engine.begin() as connection:
+            backfill_loop_facts(connection, ids=(first, first + batch - 1))
 
 
 MARKED = ("outcome", "value_amount", "value_band", "event_date", "who_cares", "evidence",

@@ -1,14 +1,14 @@
-"""The coaches' trend in one pass: each discovery of the trend's weeks read once, with its
-first answer, what became of it and its current routes; the medians taken here from the
-sorted seconds.
+"""The coaches' trend from the loop facts kept on each discovery's row: per week, one index
+range of discoveries grouped in the database, and the seconds to a first answer for the
+medians.
 
 The chart's weekly loops, the loop timing of the four weeks before this one, the
-follow-through funnel and the counts per route and week each read the same discoveries
-(230,000 at 20,000 a week): 2.5 s of a 5.5 s build on SQLite at 1,000,000 (bench/digest.py),
-more than half of it in window functions sorting every row for the medians; on PostgreSQL
-the funnel and the route counts cost 2.5 s more. Now one grouped pass returns a week, the
-seconds to a first answer, a few flags and route bits per discovery; they are tallied as
-they stream by, and only each week's seconds are kept (8 bytes each) for the medians.
+follow-through funnel and the counts per route and week all read the same discoveries
+(230,000 at 20,000 a week). They were read with their status changes, stage changes and
+current routes, a nested index lookup per discovery (1.3-1.5 s of a build on SQLite at
+1,000,000, ~2.7 s on PostgreSQL). Now what became of each discovery is on its row
+(storage.queries.loop_facts): a week is counted per (flags, routes now) in SQL, and only
+the answered discoveries' seconds (8 bytes each) come back for the medians.
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from storage.enums import DiscoveryStatus
-from storage.models import Discovery, DiscoveryRoute, StageChange, StatusChange
-from storage.queries.digest_figures import CLOSED, logged_between
+from storage.models import Discovery
+from storage.queries.digest_figures import logged_between
 from storage.queries.digest_trends import (
     Completeness,
     LoopTiming,
     completeness_conditions,
-    loop_changes,
     seconds_between,
 )
+from storage.queries.loop_facts import routes_of
 
 Status = DiscoveryStatus
 
@@ -43,8 +43,7 @@ ACTIONED, CLOSED_BIT, REALISED = 1, 2, 4
 ACKNOWLEDGED_NOW, ACTIONED_NOW = 8, 16  # a current route acknowledged (or actioned), actioned
 REALISED_EVER, BY_AS_OF = 32, 64  # any route realised, ever; logged before the moment
 VALUED, WITH_EVENT, WITH_EVIDENCE = 128, 256, 512  # what it has (Completeness counts them)
-MAX_ROUTES = 62  # a bit each in the routes a discovery is on now (a 64-bit sum)
-Tally = Counter[tuple[int, int, int]]  # (week, flags, route bits) -> discoveries
+Tally = Counter[tuple[int, int, str]]  # (week, flags, routes now) -> discoveries
 
 
 class LoopWeek(NamedTuple):
@@ -93,21 +92,19 @@ def trend_loops(
     series: per one of `routes`, the week's discoveries on it now (one on two routes counts
     on both; one re-routed away, on its new route only).
     """
-    if len(routes) > MAX_ROUTES:
-        raise ValueError(f"at most {MAX_ROUTES} routes fit in the trend's route bits")
     count = len(edges) - 1
     tally: Tally = Counter()
+    for week, flags, on, n in session.exec(_tally(edges, as_of)):
+        tally[week, flags, on or ""] += n
     seconds = [array("d") for _ in range(count)]
-    for week, answer, flags, on in session.exec(_rows(session, edges, as_of, routes)):
-        tally[week, flags, on or 0] += 1
-        if answer is not None:
-            seconds[week].append(answer)
+    for week, answer in session.exec(_answer_seconds(session, edges, as_of)):
+        seconds[week].append(answer)
     cohort = range(count - 1 - cohort_weeks, count - 1) if cohort_weeks else range(0)
     return TrendLoops(
         weeks=tuple(_week(tally, index, seconds[index]) for index in range(count)),
         timing=_timing(tally, cohort, [seconds[index] for index in cohort]),
         funnel=_funnel(tally),
-        series={route: _on_route(tally, count, 1 << bit) for bit, route in enumerate(routes)},
+        series={route: _on_route(tally, count, route) for route in routes},
         completeness=tuple(_completeness(tally, index) for index in range(count)),
     )
 
@@ -120,10 +117,10 @@ def _completeness(tally: Tally, index: int) -> Completeness:
     return Completeness(total, having(VALUED), having(WITH_EVENT), having(WITH_EVIDENCE))
 
 
-def _on_route(tally: Tally, count: int, bit: int) -> list[int]:
+def _on_route(tally: Tally, count: int, route: str) -> list[int]:
     weeks = [0] * count
     for (week, _, on), n in tally.items():
-        if on & bit:
+        if route in routes_of(on):
             weeks[week] += n
     return weeks
 
@@ -166,84 +163,46 @@ def _median(values: array[float]) -> float | None:
     return sum(ordered[i] for i in sorted(middles)) / len(middles)
 
 
-def _rows(
-    session: Session, edges: Sequence[datetime], as_of: datetime, routes: Sequence[str]
-) -> Any:
-    """(week, seconds to the first answer or NULL, flags, route bits) per discovery: one indexed
-    range per week, UNION ALL'd (a CASE over the edges per row was 3x slower on SQLite),
-    each grouped as read."""
-    # Sets read once from a range of stage changes (a discovery realises after it was logged,
-    # so from edges[0] on), where an EXISTS per discovery looked each of 230,000 up.
-    since = sa.select(col(StageChange.discovery_id)).where(
-        col(StageChange.realised), col(StageChange.at) >= edges[0]
-    )
-    realised = (since.where(col(StageChange.at) <= as_of), since)  # then; ever (to now)
+def _tally(edges: Sequence[datetime], as_of: datetime) -> Any:
+    """(week, flags, routes now, discoveries) over the weeks: each week one index range of
+    discoveries, grouped in the database, reading only the loop facts on their rows (UNION
+    ALL'd: a CASE over the edges per row was 3x slower on SQLite)."""
+    flags = _flags(edges[0], as_of).label("flags")
+    on = col(Discovery.routes_now)
     weeks = [
-        _week_rows(session, index, start, end, as_of, realised, routes)
+        sa.select(sa.literal(index, sa.Integer).label("week"), flags, on, sa.func.count())
+        .where(logged_between(start, end))
+        .group_by(flags, on)
         for index, (start, end) in enumerate(itertools.pairwise(edges))
     ]
     return sa.union_all(*weeks)
 
 
-def _week_rows(
-    session: Session, index: int, start: datetime, end: datetime, as_of: datetime,
-    realised: tuple[Any, Any], routes: Sequence[str],
-) -> Any:  # fmt: skip
-    change, first = loop_changes(as_of)
-    realised_then, realised_ever = realised
-    to_status = col(StatusChange.to_status)
-    flags = (
-        sa.func.max(sa.case((to_status == Status.ACTIONED, ACTIONED), else_=0))
-        + sa.func.max(sa.case((to_status.in_(CLOSED), CLOSED_BIT), else_=0))
-        + sa.case((col(Discovery.id).in_(realised_then), REALISED), else_=0)
-        + sa.func.coalesce(sa.func.max(_route_status_bits()), 0)
-        + sa.case((col(Discovery.id).in_(realised_ever), REALISED_EVER), else_=0)
-        + sa.case((col(Discovery.created_at) < as_of, BY_AS_OF), else_=0)
-        + sum(
-            sa.case((has, bit), else_=0)
-            for has, bit in zip(
-                completeness_conditions(), (VALUED, WITH_EVENT, WITH_EVIDENCE), strict=True
-            )
+def _answer_seconds(session: Session, edges: Sequence[datetime], as_of: datetime) -> Any:
+    """(week, seconds from logged to first answer) of the discoveries answered before `as_of`."""
+    answered = col(Discovery.answered_at)
+    seconds = seconds_between(session, col(Discovery.created_at), answered).label("seconds")
+    weeks = [
+        sa.select(sa.literal(index, sa.Integer).label("week"), seconds).where(
+            logged_between(start, end), answered < as_of
         )
-    )
-    current = sa.and_(
-        col(DiscoveryRoute.discovery_id) == col(Discovery.id),
-        col(DiscoveryRoute.rerouted_to).is_(None),
-    )
-    return (
-        sa.select(
-            sa.literal(index, sa.Integer).label("week"),
-            seconds_between(session, col(Discovery.created_at), first).label("seconds"),
-            flags.label("flags"),
-            _route_bits(routes).label("routes"),
-        )
-        .select_from(Discovery)
-        # Its changes × its current routes: every aggregate here is a min, a max or distinct.
-        .outerjoin(StatusChange, change)
-        .outerjoin(DiscoveryRoute, current)
-        .where(logged_between(start, end))
-        # In the order of the (created_at, status) index that finds the week: grouped as read.
-        .group_by(col(Discovery.created_at), col(Discovery.status), col(Discovery.id))
-    )
+        for index, (start, end) in enumerate(itertools.pairwise(edges))
+    ]
+    return sa.union_all(*weeks)
 
 
-def _route_status_bits() -> Any:
-    """A current route's answer: 24 if it actioned the discovery (acknowledged too, as the
-    funnel counts it), 8 if it acknowledged it, else 0."""
-    status = col(DiscoveryRoute.status)
-    return sa.case(
-        (status == Status.ACTIONED, ACKNOWLEDGED_NOW | ACTIONED_NOW),
-        (status == Status.ACKNOWLEDGED, ACKNOWLEDGED_NOW),
-        else_=0,
+def _flags(since: datetime, as_of: datetime) -> Any:
+    """What became of a discovery by `as_of` (and now), as the bits above, from its row."""
+    realised = col(Discovery.realised_at)
+    facts = (
+        (col(Discovery.actioned_at) < as_of, ACTIONED),
+        (col(Discovery.closed_at) < as_of, CLOSED_BIT),
+        # It realised after it was logged, in the trend's weeks: its first realised moment says.
+        (sa.and_(realised >= since, realised <= as_of), REALISED),
+        (col(Discovery.furthest_answer) == Status.ACTIONED, ACKNOWLEDGED_NOW | ACTIONED_NOW),
+        (col(Discovery.furthest_answer) == Status.ACKNOWLEDGED, ACKNOWLEDGED_NOW),
+        (realised >= since, REALISED_EVER),
+        (col(Discovery.created_at) < as_of, BY_AS_OF),
+        *zip(completeness_conditions(), (VALUED, WITH_EVENT, WITH_EVIDENCE), strict=True),
     )
-
-
-def _route_bits(routes: Sequence[str]) -> Any:
-    """The routes asked for that the discovery is on now, a bit each (a distinct sum: an OR)."""
-    if not routes:
-        return sa.literal(0, sa.BigInteger)
-    bit = sa.case(
-        *((col(DiscoveryRoute.route) == route, 1 << n) for n, route in enumerate(routes)),
-        else_=0,
-    )
-    return sa.func.sum(sa.distinct(bit))
+    return sum(sa.case((fact, bit), else_=0) for fact, bit in facts)

@@ -96,20 +96,6 @@ def _valued() -> sa.ColumnElement[bool]:
     return col(Discovery.value_amount).is_not(None) | known
 
 
-def loop_changes(as_of: Any) -> tuple[sa.ColumnElement[bool], Any]:
-    """To outer-join a discovery's status changes before `as_of` (re-routes aside), and the
-    aggregate of its first answer's time (moved from new by anyone, to any status)."""
-    change = sa.and_(
-        col(StatusChange.discovery_id) == col(Discovery.id),
-        col(StatusChange.rerouted_to).is_(None),
-        col(StatusChange.at) < as_of,
-    )
-    answered = sa.and_(
-        col(StatusChange.from_status) == Status.NEW, col(StatusChange.to_status).in_(REACHED)
-    )
-    return change, sa.func.min(sa.case((answered, col(StatusChange.at))))
-
-
 def seconds_between(session: Session, earlier: Any, later: Any) -> Any:
     """later − earlier in seconds (NULL if either is), in each dialect's arithmetic."""
     return _seconds_between(session, earlier, later)

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from bot.domain.money import current_money
 from storage.engine import session_scope
 from storage.models import Discovery, DiscoveryRoute, StatusChange
+from storage.queries.loop_facts import refresh_loop_facts
 
 BERLIN = ZoneInfo("Europe/Berlin")
 _keys = itertools.count(1)
@@ -61,7 +62,7 @@ def add_discovery(
             DiscoveryRoute(discovery_id=discovery.id, route=route, reason="test",
                            channel_id=channel, rerouted_to=away, status=status, created_at=at)
         )  # fmt: skip
-    session.flush()
+    refresh_loop_facts(session=session, discovery_id=discovery.id)  # as the use cases keep them
     return discovery.id
 
 
@@ -81,7 +82,7 @@ def add_change(
         at=at, **fields,
     )  # fmt: skip
     session.add(change)
-    session.flush()
+    refresh_loop_facts(session=session, discovery_id=discovery_id)
 
 
 @pytest.fixture
@@ -140,4 +141,4 @@ def _set_status(session, discovery_id, status):
         select(DiscoveryRoute).where(DiscoveryRoute.discovery_id == discovery_id)
     ):
         route.status = status
-    session.flush()
+    refresh_loop_facts(session=session, discovery_id=discovery_id)

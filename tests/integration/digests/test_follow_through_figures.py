@@ -18,6 +18,7 @@ from storage.queries.digest_follow_through import (
 )
 from storage.queries.digest_loops import Funnel, LoopWeek, trend_loops
 from storage.queries.digest_scouts import weekly_loops
+from storage.queries.loop_facts import refresh_loop_facts
 from tests.integration.digests.conftest import BERLIN, add_change, add_discovery, local
 
 
@@ -41,7 +42,7 @@ def follow(session, discovery_id: int, route: str, stages, *, asked: int = 0) ->
             realised=realised, actor_user_id="U0PM", amount_base=base, at=at,
         )  # fmt: skip
         session.add(change)
-    session.flush()
+    refresh_loop_facts(session=session, discovery_id=discovery_id)  # as a stage move keeps them
 
 
 def test_realised_value_per_week_per_scout_and_the_funnel(session):
