@@ -60,6 +60,7 @@ SPAN_WEEKS = 104
 WINDOW_WEEKS = 13  # the measured week and the 12 weeks of the coaches' trend
 WEEK_SECONDS = 7 * 86400
 SCOUT_PREFIX = "U0BENCH"
+BENCH_TEAM = "T0BENCH"  # generate()'s default workspace: the build reads its digests
 SCOUTS, ACCOUNTS = 300, 4000
 THEMES = ("onboarding", "reporting", "integration", "pricing", "security", "compliance", "unthemed")
 ROUTES = ("sales", "marketing", "product")
@@ -326,11 +327,12 @@ def _network() -> ValueNetwork:
     return load_network()
 
 
-def build_once(engine: Engine) -> int:
-    """Build every digest of the week; return how many messages they hold."""
+def build_once(engine: Engine, team: str = BENCH_TEAM) -> int:
+    """Build every digest of the workspace's week (generate()'s `team`); return how many
+    messages they hold."""
     with read_scope(engine) as session:  # as bot.digests.jobs.build_week: no write lock
         digests = build_digests(
-            session=session, week=WEEK, zone=ZONE, now=NOW, channels=CHANNELS,
+            session=session, team_id=team, week=WEEK, zone=ZONE, now=NOW, channels=CHANNELS,
             network=_network(), open_after_working_days=3,
         )  # fmt: skip
     return sum(1 + len(d.thread) for d in digests)
@@ -386,11 +388,11 @@ def _stat(pid: int) -> list[str]:
     return text[text.rindex(")") + 2 :].split()
 
 
-def peak_memory(engine: Engine) -> int:
+def peak_memory(engine: Engine, team: str = BENCH_TEAM) -> int:
     """tracemalloc's peak (bytes) during one build."""
     tracemalloc.start()
     try:
-        build_once(engine)
+        build_once(engine, team)
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

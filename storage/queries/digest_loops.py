@@ -80,10 +80,11 @@ class TrendLoops:
 
 
 def trend_loops(
-    *, session: Session, edges: Sequence[datetime], as_of: datetime, cohort_weeks: int = 0,
-    routes: Sequence[str] = (),
+    *, session: Session, team_id: str | None, edges: Sequence[datetime], as_of: datetime,
+    cohort_weeks: int = 0, routes: Sequence[str] = (),
 ) -> TrendLoops:  # fmt: skip
-    """The loops of the live discoveries logged in each week [edges[i], edges[i+1]), as of `as_of`.
+    """The loops of a workspace's live discoveries logged in each week [edges[i], edges[i+1]),
+    as of `as_of`.
 
     weeks: as weekly_loops. timing: of the `cohort_weeks` weeks before the last (closed:
     actioned or declined before `as_of`; answered: moved from new before it). funnel: of the
@@ -94,10 +95,10 @@ def trend_loops(
     """
     count = len(edges) - 1
     tally: Tally = Counter()
-    for week, flags, on, n in session.exec(_tally(edges, as_of)):
+    for week, flags, on, n in session.exec(_tally(team_id, edges, as_of)):
         tally[week, flags, on or ""] += n
     seconds = [array("d") for _ in range(count)]
-    for week, answer in session.exec(_answer_seconds(session, edges, as_of)):
+    for week, answer in session.exec(_answer_seconds(session, team_id, edges, as_of)):
         seconds[week].append(answer)
     cohort = range(count - 1 - cohort_weeks, count - 1) if cohort_weeks else range(0)
     return TrendLoops(
@@ -163,7 +164,7 @@ def _median(values: array[float]) -> float | None:
     return sum(ordered[i] for i in sorted(middles)) / len(middles)
 
 
-def _tally(edges: Sequence[datetime], as_of: datetime) -> Any:
+def _tally(team_id: str | None, edges: Sequence[datetime], as_of: datetime) -> Any:
     """(week, flags, routes now, discoveries) over the weeks: each week one index range of
     discoveries, grouped in the database, reading only the loop facts on their rows (UNION
     ALL'd: a CASE over the edges per row was 3x slower on SQLite)."""
@@ -171,20 +172,22 @@ def _tally(edges: Sequence[datetime], as_of: datetime) -> Any:
     on = col(Discovery.routes_now)
     weeks = [
         sa.select(sa.literal(index, sa.Integer).label("week"), flags, on, sa.func.count())
-        .where(logged_between(start, end))
+        .where(logged_between(start, end, team_id))
         .group_by(flags, on)
         for index, (start, end) in enumerate(itertools.pairwise(edges))
     ]
     return sa.union_all(*weeks)
 
 
-def _answer_seconds(session: Session, edges: Sequence[datetime], as_of: datetime) -> Any:
+def _answer_seconds(
+    session: Session, team_id: str | None, edges: Sequence[datetime], as_of: datetime
+) -> Any:
     """(week, seconds from logged to first answer) of the discoveries answered before `as_of`."""
     answered = col(Discovery.answered_at)
     seconds = seconds_between(session, col(Discovery.created_at), answered).label("seconds")
     weeks = [
         sa.select(sa.literal(index, sa.Integer).label("week"), seconds).where(
-            logged_between(start, end), answered < as_of
+            logged_between(start, end, team_id), answered < as_of
         )
         for index, (start, end) in enumerate(itertools.pairwise(edges))
     ]

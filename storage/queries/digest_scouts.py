@@ -31,7 +31,7 @@ SCOUT_ROW_FIELDS = (*(c.name for c in COLUMNS), "answer_seconds", "actioned", "q
 
 
 def scout_rows(
-    *, session: Session, start: datetime, end: datetime, as_of: datetime
+    *, session: Session, team_id: str | None, start: datetime, end: datetime, as_of: datetime
 ) -> list[tuple[Any, ...]]:
     """The live discoveries logged in [start, end), each once, with its loop as of `as_of`:
     seconds to the first answer (any team, re-routes aside) and whether any team actioned it.
@@ -45,18 +45,22 @@ def scout_rows(
     # From the loop facts on each row (storage.queries.loop_facts): no status changes read.
     query = (
         sa.select(*COLUMNS, seconds, actioned, col(Discovery.quality_missing))
-        .where(logged_between(start, end))
+        .where(logged_between(start, end, team_id))
         .order_by(col(Discovery.id))
     )
     return [(*row[:-3], _float(row[-3]), bool(row[-2]), row[-1]) for row in session.exec(query)]
 
 
-def decline_reasons(*, session: Session, start: datetime, end: datetime) -> dict[str | None, int]:
+def decline_reasons(
+    *, session: Session, team_id: str | None, start: datetime, end: datetime
+) -> dict[str | None, int]:
     """Declines in [start, end) per reason key as stored (None: declined before reasons)."""
     kind = col(StatusChange.outcome_kind)
     query = (
         sa.select(kind, sa.func.count())
-        .where(changed_between(start, end, (Status.DECLINED,)))
+        .select_from(StatusChange)
+        .join(Discovery, col(Discovery.id) == col(StatusChange.discovery_id))
+        .where(changed_between(start, end, (Status.DECLINED,), team_id))
         .group_by(kind)
     )
     return {key: count for key, count in session.exec(query)}
@@ -69,6 +73,8 @@ def _float(value: object) -> float | None:
 # --- the coach chart's twelve weeks ---------------------------------------------------------------
 
 
-def weekly_loops(*, session: Session, edges: Sequence[datetime], as_of: datetime) -> list[LoopWeek]:
+def weekly_loops(
+    *, session: Session, team_id: str | None, edges: Sequence[datetime], as_of: datetime
+) -> list[LoopWeek]:
     """Per week [edges[i], edges[i+1]): its discoveries' loops as of `as_of`, each once."""
-    return list(trend_loops(session=session, edges=edges, as_of=as_of).weeks)
+    return list(trend_loops(session=session, team_id=team_id, edges=edges, as_of=as_of).weeks)
