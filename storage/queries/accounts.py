@@ -297,7 +297,7 @@ def upcoming_events(
         .where(col(Discovery.event_date) >= start, col(Discovery.event_date) <= end)
         .where(col(Discovery.status).not_in([DiscoveryStatus.WITHDRAWN, DiscoveryStatus.DECLINED]))
         .where(DiscoveryRoute.route == route, col(DiscoveryRoute.rerouted_to).is_(None))
-        .where(sa.true() if team_id is None else Discovery.team_id == team_id)
+        .where(sa.true() if team_id is None else col(Discovery.team_id).concat("") == team_id)
         .order_by(col(Discovery.event_date), col(Discovery.id))
         .limit(limit)
     )

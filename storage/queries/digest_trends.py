@@ -66,8 +66,8 @@ def participation(
     active = sa.select(sa.func.count(sa.distinct(scout))).where(in_week)
     earlier = aliased(Discovery)
     before = sa.select(earlier.id).where(earlier.scout_user_id == scout, earlier.created_at < start)
-    if team_id is not None:
-        before = before.where(earlier.team_id == team_id)
+    if team_id is not None:  # no index on it: the scout's index finds their history
+        before = before.where(earlier.team_id.concat("") == team_id)
     # Grouped first, then one look back per scout (hundreds), not per discovery (thousands).
     first = sa.select(scout, sa.func.min(col(Discovery.created_at)).label("seen"))
     first = first.where(in_week).group_by(scout).having(~before.exists()).subquery()
