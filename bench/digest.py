@@ -48,7 +48,7 @@ from bot.digests.model import Week  # noqa: E402
 from bot.domain.opener.quality import missing_mark  # noqa: E402
 from bot.domain.themes import ValueNetwork, load_network  # noqa: E402
 from storage.engine import create_engine_for, read_scope, session_scope  # noqa: E402
-from storage.migrate import upgrade  # noqa: E402
+from storage.migrate import current_revision, upgrade  # noqa: E402
 from storage.models import metadata  # noqa: E402
 from storage.queries.digest_figures import plan_for_digests  # noqa: E402
 from storage.queries.loop_facts import backfill_loop_facts  # noqa: E402
@@ -275,13 +275,7 @@ def generate(
     _fill_loop_facts(engine, rows)
     # The planner needs statistics after a bulk load; PostgreSQL's index-only scans also need
     # the visibility map that (auto)vacuum keeps: VACUUM as autovacuum would have by then.
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(sa.text("VACUUM ANALYZE"))
-    else:
-        with engine.connect() as connection:
-            connection.execute(sa.text("ANALYZE"))
-            connection.commit()
+    vacuum_analyze(engine)
     return time.perf_counter() - began
 
 
@@ -458,8 +452,8 @@ def sqlite_databases(keep: Path | None = None) -> Iterator[Fresh]:
         @contextmanager
         def fresh(name: str | int) -> Iterator[Engine]:
             url = f"sqlite:///{directory / f'bench-{name}.db'}"
-            upgrade(engine_or_url=url)
             engine = create_engine_for(url)
+            upgraded(engine)
             try:
                 yield engine
             finally:
@@ -495,7 +489,7 @@ def postgres_databases(keep: Path | None = None) -> Iterator[Fresh]:
                 create_database(admin, database)
             engine = create_engine_for(server.url_for(database))
             try:
-                upgrade(engine_or_url=engine)
+                upgraded(engine)
                 yield engine
             finally:
                 engine.dispose()
@@ -510,6 +504,28 @@ def postgres_databases(keep: Path | None = None) -> Iterator[Fresh]:
                 _stop_kept(server.cluster)
             elif server.cluster:
                 server.cluster.stop()
+
+
+def upgraded(engine: Engine) -> None:
+    """Migrate the database to the head; a kept one a migration rewrote (0024 fills columns
+    of every discovery) is analysed, and on PostgreSQL vacuumed, as autovacuum would have
+    by the next week's digests: else the planner reads stale statistics and, on PostgreSQL,
+    a million dead row versions and no visibility map for its index-only scans."""
+    was = current_revision(engine_or_url=engine)
+    upgrade(engine_or_url=engine)
+    if was is not None and was != current_revision(engine_or_url=engine):
+        vacuum_analyze(engine)
+
+
+def vacuum_analyze(engine: Engine) -> None:
+    """VACUUM ANALYZE (PostgreSQL), ANALYZE (SQLite): statistics and a clean heap."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text("VACUUM ANALYZE"))
+    else:
+        with engine.connect() as connection:
+            connection.execute(sa.text("ANALYZE"))
+            connection.commit()
 
 
 def _kept_server(root: Path) -> Any:
