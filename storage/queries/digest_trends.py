@@ -59,15 +59,15 @@ class ThemeTrend:
 def participation(
     *, session: Session, team_id: str | None, start: datetime, end: datetime, limit: int
 ) -> tuple[int, int, list[str]]:
-    """Scouts who logged in [start, end), how many of them for the first time ever (in this
-    workspace), the first few."""
+    """A workspace's scouts who logged in [start, end), how many of them for the first time
+    ever, the first few."""
     in_week = logged_between(start, end, team_id)
     scout = col(Discovery.scout_user_id)
     active = sa.select(sa.func.count(sa.distinct(scout))).where(in_week)
     earlier = aliased(Discovery)
     before = sa.select(earlier.id).where(earlier.scout_user_id == scout, earlier.created_at < start)
-    if team_id is not None:  # no index on it: the scout's index finds their history
-        before = before.where(earlier.team_id.concat("") == team_id)
+    # No team filter on the look back: a Slack user id is one person's, whichever workspace
+    # (with one, PostgreSQL scanned the table for it, tests/e2e/test_hot_path_plans.py).
     # Grouped first, then one look back per scout (hundreds), not per discovery (thousands).
     first = sa.select(scout, sa.func.min(col(Discovery.created_at)).label("seen"))
     first = first.where(in_week).group_by(scout).having(~before.exists()).subquery()
