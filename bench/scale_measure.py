@@ -153,11 +153,11 @@ def digest_figures(engines: list, repeat: int) -> list[tuple[float, int]]:
     between the engines, so a change in the machine's load touches each alike."""
     times: list[list[float]] = [[] for _ in engines]
     for engine in engines:
-        digest_bench.build_once(engine)  # warm-up: imports, matplotlib's font cache, DB caches
+        digest_bench.build_once(engine, SEED.team_id)  # warm-up: imports, font cache, DB caches
     for _ in range(repeat):
         for index, engine in enumerate(engines):
             began = time.perf_counter()
-            digest_bench.build_once(engine)
+            digest_bench.build_once(engine, SEED.team_id)  # the workspace seed() fills
             times[index].append(time.perf_counter() - began)
-    peaks = [digest_bench.peak_memory(engine) for engine in engines]
+    peaks = [digest_bench.peak_memory(engine, SEED.team_id) for engine in engines]
     return [(statistics.median(t), peak) for t, peak in zip(times, peaks, strict=True)]

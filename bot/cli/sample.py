@@ -30,6 +30,7 @@ from storage.models import (
     StatusChange,
 )
 from storage.queries.accounts import account_for_name
+from storage.queries.loop_facts import refresh_loop_facts
 
 ACCOUNTS = ("Globex", "Initech", "Umbrella", "Hooli", "Soylent", "Cyberdyne", "Tyrell",
             "Wonka Industries", "Oscorp", "Vandelay Imports")  # fmt: skip
@@ -122,6 +123,7 @@ def _add(session, rng, number, team_id, channels, network, created, now, story=N
                              actor_user_id=discovery.scout_user_id, at=created))  # fmt: skip
     _answer(session, rng, (discovery, routed), ACTORS.get(route, "U0DANA"), now)
     _follow_through(session, discovery, routed, now)
+    refresh_loop_facts(session=session, discovery_id=discovery.id)  # as the use cases keep them
     _support(session, discovery, number, now)
 
 

@@ -46,6 +46,7 @@ def digest_names() -> tuple[str, ...]:
 def build_digests(
     *,
     session: Session,
+    team_id: str | None,
     week: Week,
     zone: ZoneInfo,
     now: datetime,
@@ -56,7 +57,9 @@ def build_digests(
     only: str | None = None,
     calendar: WorkingCalendar = WEEKDAYS,
 ) -> list[Digest]:
-    """Every digest of a week: one per mapped route channel, the coaches', one per scout with news.
+    """Every digest of a workspace's week: one per mapped route channel, the coaches', one per
+    scout with news. Every figure counts `team_id`'s discoveries only (None: every workspace's,
+    single-workspace mode).
 
     `channels` maps route ids and "coach" to channel ids; unmapped ones get no digest.
     `only` keeps one kind: a route's id, "coach" or "scout".
@@ -68,23 +71,22 @@ def build_digests(
     plan_for_digests(session)
     network = network_with(network, theme_additions(session=session))  # admins' themes too
     routes = [r for r in current_routes().ids if r in wanted and r in channels]
+    mine = {"session": session, "team_id": team_id}
     digests = _route_digests(
-        session=session, week=week, zone=zone, now=now, routes=routes, channels=channels,
+        **mine, week=week, zone=zone, now=now, routes=routes, channels=channels,
         network=network, open_after=open_after_working_days, calendar=calendar,
     )  # fmt: skip
     coach, scout = COACH in wanted and COACH in channels, SCOUT in wanted
     # Both read the week's discoveries as their scouts filled them in: once.
-    filled = (
-        week_scouts(session=session, week=week, zone=zone, now=now) if coach and scout else None
-    )
+    filled = week_scouts(**mine, week=week, zone=zone, now=now) if coach and scout else None
     if coach:
         digests.append(build_coach_digest(
-            session=session, week=week, zone=zone, now=now, channel_id=channels[COACH],
-            network=network, filled=filled,
+            **mine, week=week, zone=zone, now=now, channel_id=channels[COACH], network=network,
+            filled=filled,
         ))  # fmt: skip
     if scout:
         digests += build_scout_digests(
-            session=session, week=week, zone=zone, skip=skip_scouts, filled=filled
+            **mine, week=week, zone=zone, skip=skip_scouts, filled=filled
         )
     return digests
 
@@ -92,6 +94,7 @@ def build_digests(
 def _route_digests(
     *,
     session: Session,
+    team_id: str | None,
     week: Week,
     zone: ZoneInfo,
     now: datetime,
@@ -105,11 +108,12 @@ def _route_digests(
     if not routes:
         return []
     counts = route_counts(
-        session=session, week=week, zone=zone, now=now, open_after=open_after, calendar=calendar
-    )
+        session=session, team_id=team_id, week=week, zone=zone, now=now, open_after=open_after,
+        calendar=calendar,
+    )  # fmt: skip
     return [
         build_route_digest(
-            session=session, week=week, zone=zone, now=now, route=route,
+            session=session, team_id=team_id, week=week, zone=zone, now=now, route=route,
             channel_id=channels[route], network=network, open_after=open_after,
             counts=counts,
         )
@@ -120,6 +124,7 @@ def _route_digests(
 def build_route_digest(
     *,
     session: Session,
+    team_id: str | None,
     week: Week,
     zone: ZoneInfo,
     now: datetime,
@@ -130,25 +135,29 @@ def build_route_digest(
     counts: RouteCounts | None = None,
 ) -> Digest:
     """One route channel's digest (`counts` shared with the other routes, when given)."""
+    mine = {"session": session, "team_id": team_id}
     figures = route_figures(
-        session=session, week=week, zone=zone, now=now, route=route, open_after=open_after,
-        counts=counts,
+        **mine, week=week, zone=zone, now=now, route=route, open_after=open_after, counts=counts,
     )  # fmt: skip
     parent, thread = route_messages(route_report(figures, network), zone=zone)
-    thread += tuple(events_messages(session=session, route=route, now=now, zone=zone))
-    thread += tuple(overdue_messages(session=session, route=route))
-    thread += tuple(_suggested_themes(session, network, route, week, zone))
+    thread += tuple(events_messages(**mine, route=route, now=now, zone=zone))
+    thread += tuple(overdue_messages(**mine, route=route))
+    thread += tuple(_suggested_themes(session, team_id, network, route, (week, zone)))
     return Digest(DigestKind.ROUTE, f"route:{route}", channel_id, week, parent, thread)
 
 
 def _suggested_themes(
-    session: Session, network: ValueNetwork, route: Route, week: Week, zone: ZoneInfo
-) -> list[Message]:
+    session: Session, team_id: str | None, network: ValueNetwork, route: Route,
+    when: tuple[Week, ZoneInfo],
+) -> list[Message]:  # fmt: skip
     """The product digest's new themes to consider, each with "Add theme" (none: no message)."""
     rules = current_suggestion_rules()
     if route != rules.route:
         return []
-    found = theme_suggestions(session=session, network=network, rules=rules, week=week, zone=zone)
+    week, zone = when
+    found = theme_suggestions(
+        session=session, team_id=team_id, network=network, rules=rules, week=week, zone=zone
+    )
     blocks = suggestions_blocks(found, weeks=rules.weeks)
     return [Message(say("suggest_fallback"), blocks)] if blocks else []
 
@@ -156,6 +165,7 @@ def _suggested_themes(
 def build_coach_digest(
     *,
     session: Session,
+    team_id: str | None,
     week: Week,
     zone: ZoneInfo,
     now: datetime,
@@ -164,12 +174,13 @@ def build_coach_digest(
     filled: WeekScouts | None = None,
 ) -> Digest:
     """The coaches' digest, with the 12-week trend chart (none in a quiet week)."""
-    figures = coach_figures(session=session, week=week, zone=zone, now=now, filled=filled)
+    mine = {"session": session, "team_id": team_id}
+    figures = coach_figures(**mine, week=week, zone=zone, now=now, filled=filled)
     report = coach_report(figures, network)
     parent, thread = coach_messages(report)
     # Realised outcomes rank above activity: they open the thread.
     realised = coach_follow_through_messages(
-        session=session, week=week, zone=zone, now=now, steps=figures.funnel
+        **mine, week=week, zone=zone, now=now, steps=figures.funnel
     )
     thread = (*realised, *thread)
     chart = None
@@ -201,12 +212,12 @@ def chart_data(report: CoachReport) -> CoachChartData:
 
 
 def build_scout_digests(
-    *, session: Session, week: Week, zone: ZoneInfo, skip: frozenset[str] = frozenset(),
-    filled: WeekScouts | None = None,
+    *, session: Session, team_id: str | None, week: Week, zone: ZoneInfo,
+    skip: frozenset[str] = frozenset(), filled: WeekScouts | None = None,
 ) -> list[Digest]:  # fmt: skip
     """A DM digest for each scout with news this week, except those who turned them off."""
     digests = []
-    for news in scout_news(session=session, week=week, zone=zone, filled=filled):
+    for news in scout_news(session=session, team_id=team_id, week=week, zone=zone, filled=filled):
         if news.user_id in skip:
             continue
         parent, thread = scout_messages(scout_report(news))

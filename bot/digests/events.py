@@ -22,14 +22,14 @@ OPEN = (DiscoveryStatus.NEW, DiscoveryStatus.ACKNOWLEDGED)
 
 
 def events_messages(
-    *, session: Session, route: str, now: datetime, zone: ZoneInfo
+    *, session: Session, team_id: str | None, route: str, now: datetime, zone: ZoneInfo
 ) -> list[Message]:
     """For the sales route: the events from today to 30 days on, soonest first; else none."""
     if route != ROUTE:
         return []
     today = now.astimezone(zone).date()
     rows = upcoming_events(
-        session=session, start=today, end=today + HORIZON, route=ROUTE, limit=SHOWN + 1
+        session=session, team_id=team_id, start=today, end=today + HORIZON, route=ROUTE, limit=SHOWN + 1
     )
     if not rows:
         return []

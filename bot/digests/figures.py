@@ -146,7 +146,7 @@ class RouteCounts:
 
 
 def route_counts(
-    *, session: Session, week: Week, zone: ZoneInfo, now: datetime, open_after: int,
+    *, session: Session, team_id: str | None, week: Week, zone: ZoneInfo, now: datetime, open_after: int,
     calendar: WorkingCalendar = WEEKDAYS,
 ) -> RouteCounts:  # fmt: skip
     """The week's figures of every route: arrivals this week and last, changes, themes, the
@@ -154,23 +154,25 @@ def route_counts(
     start, end = week.bounds(zone)
     last_start, _ = week.previous().bounds(zone)
     cutoff = open_loop_cutoff(as_of=min(end, now), days=open_after, zone=zone, calendar=calendar)
-    span = {"session": session, "start": start, "end": end}
+    span = {"session": session, "team_id": team_id, "start": start, "end": end}
+    mine = {"session": session, "team_id": team_id}
     routes = current_routes().ids
     return RouteCounts(
         logged=logged_per_route(**span, routes=routes),
-        logged_before=logged_per_route(session=session, start=last_start, end=start, routes=routes),
-        open=open_per_route(session=session, before=cutoff, cap=OPEN_COUNTED, routes=routes),
+        logged_before=logged_per_route(**mine, start=last_start, end=start, routes=routes),
+        open=open_per_route(**mine, before=cutoff, cap=OPEN_COUNTED, routes=routes),
         open_cutoff=cutoff, changes=changes_per_route(**span),
         themes=themes_per_route(**span, per_theme=PER_THEME),
         largest=largest_per_route(**span, limit=LARGEST),
         closed=closed_per_route(**span, limit=CLOSED), thanked=thanked_per_route(**span, limit=THANKS),
-        theme_values=theme_values_per_route(session=session, week=week, zone=zone, now=now),
+        theme_values=theme_values_per_route(**mine, week=week, zone=zone, now=now),
     )  # fmt: skip
 
 
 def route_figures(
     *,
     session: Session,
+    team_id: str | None,
     week: Week,
     zone: ZoneInfo,
     now: datetime,
@@ -181,9 +183,12 @@ def route_figures(
 ) -> RouteFigures:
     """One route's figures for a week; pass `counts` to share them between routes."""
     counts = counts or route_counts(
-        session=session, week=week, zone=zone, now=now, open_after=open_after, calendar=calendar
+        session=session, team_id=team_id, week=week, zone=zone, now=now, open_after=open_after,
+        calendar=calendar,
+    )  # fmt: skip
+    oldest = oldest_open(
+        session=session, team_id=team_id, before=counts.open_cutoff, route=route, limit=OLDEST
     )
-    oldest = oldest_open(session=session, before=counts.open_cutoff, route=route, limit=OLDEST)
     values = counts.theme_values.get(route, ())
     (closed_count, closed) = counts.closed.get(route, (0, []))
     (thanked_count, thanked) = counts.thanked.get(route, (0, []))
@@ -199,43 +204,45 @@ def route_figures(
 
 
 def theme_values_per_route(
-    *, session: Session, week: Week, zone: ZoneInfo, now: datetime
+    *, session: Session, team_id: str | None, week: Week, zone: ZoneInfo, now: datetime
 ) -> dict[str | None, list[ThemeValue]]:
     """Value by theme of each route's discoveries: the week (to now, if sooner) against an
     average week of the four before."""
     start, end = week.bounds(zone)
     end, before = min(end, now), start - timedelta(weeks=VALUE_WEEKS)
-    return value_by_theme_per_route(session=session, start=start, end=end, before=before)
+    return value_by_theme_per_route(
+        session=session, team_id=team_id, start=start, end=end, before=before
+    )
 
 
 def coach_figures(
-    *, session: Session, week: Week, zone: ZoneInfo, now: datetime, filled: WeekScouts | None = None
-) -> CoachFigures:
+    *, session: Session, team_id: str | None, week: Week, zone: ZoneInfo, now: datetime,
+    filled: WeekScouts | None = None,
+) -> CoachFigures:  # fmt: skip
     """Query the coaches' figures for a week: 12-week trend, participation, loops, themes,
     quality per scout (of `filled`, if the caller has it already)."""
     start, end = week.bounds(zone)
     weeks = tuple(week.shifted(n) for n in range(1 - TREND_WEEKS, 1))
     edges = [w.bounds(zone)[0] for w in weeks] + [end]
-    active, first_count, first = participation(
-        session=session, start=start, end=end, limit=FIRST_TIMERS
-    )
+    mine = {"session": session, "team_id": team_id}
+    active, first_count, first = participation(**mine, start=start, end=end, limit=FIRST_TIMERS)
     baseline, _ = week.shifted(-BASELINE_WEEKS).bounds(zone)
     # The counts per route and week, the chart's loops, the cohort's timing and the funnel:
     # one read of the trend's weeks.
     loops = trend_loops(
-        session=session, edges=edges, as_of=min(end, now), cohort_weeks=COHORT_WEEKS,
+        **mine, edges=edges, as_of=min(end, now), cohort_weeks=COHORT_WEEKS,
         routes=current_routes().ids,
     )  # fmt: skip
     totals = tuple(loop.logged for loop in loops.weeks)
-    count, scouts = action_scouts(session=session, start=start, end=end, route=None, limit=THANKS)
+    count, scouts = action_scouts(**mine, start=start, end=end, route=None, limit=THANKS)
     return CoachFigures(
         week=week, weeks=weeks, series={r: tuple(c) for r, c in loops.series.items()},
         active_scouts=active, first_timer_count=first_count, first_timers=tuple(first),
         completeness=loops.completeness[-1], timing=loops.timing,
-        themes=tuple(theme_trends(session=session, before=baseline, start=start, end=end)),
+        themes=tuple(theme_trends(**mine, before=baseline, start=start, end=end)),
         recognised_count=count, recognised=tuple(scouts), totals=totals,
-        scouts=tuple(week_quality(session=session, week=week, zone=zone, now=now, filled=filled)),
-        declines=declines_of_week(session=session, start=start, end=end),
+        scouts=tuple(week_quality(**mine, week=week, zone=zone, now=now, filled=filled)),
+        declines=declines_of_week(**mine, start=start, end=end),
         completeness_trend=loops.completeness,
         loop_trend=loops.weeks, funnel=loops.funnel,
     )  # fmt: skip
@@ -251,40 +258,48 @@ class WeekScouts:
     qualities: tuple[ScoutQuality, ...] = ()  # per scout, best first: the figures and the tips
 
 
-def week_scouts(*, session: Session, week: Week, zone: ZoneInfo, now: datetime) -> WeekScouts:
+def week_scouts(
+    *, session: Session, team_id: str | None, week: Week, zone: ZoneInfo, now: datetime
+) -> WeekScouts:
     """The week's discoveries with their loops as of the week's end (or now, if sooner)."""
     start, end = week.bounds(zone)
-    found = scout_rows(session=session, start=start, end=end, as_of=min(end, now))
+    found = scout_rows(session=session, team_id=team_id, start=start, end=end, as_of=min(end, now))
     rows = tuple(ScoutRow(*row) for row in found)  # in ScoutRow's order: SCOUT_ROW_FIELDS
     missing = missing_of(rows)
     return WeekScouts(rows, missing, tuple(scout_quality(rows, missing)))
 
 
 def week_quality(
-    *, session: Session, week: Week, zone: ZoneInfo, now: datetime, filled: WeekScouts | None = None
-) -> list[ScoutQuality]:
+    *, session: Session, team_id: str | None, week: Week, zone: ZoneInfo, now: datetime,
+    filled: WeekScouts | None = None,
+) -> list[ScoutQuality]:  # fmt: skip
     """Quality per scout of the week's discoveries (loops as of the week's end, or now)."""
-    filled = filled or week_scouts(session=session, week=week, zone=zone, now=now)
+    filled = filled or week_scouts(session=session, team_id=team_id, week=week, zone=zone, now=now)
     return list(filled.qualities)
 
 
-def declines_of_week(*, session: Session, start: datetime, end: datetime) -> dict[str, int]:
+def declines_of_week(
+    *, session: Session, team_id: str | None, start: datetime, end: datetime
+) -> dict[str, int]:
     """The week's declines per reason of prompts/decline_reasons.yaml (unknown or none: other)."""
     reasons, counts = current_reasons(), Counter[str]()
-    for key, count in decline_reasons(session=session, start=start, end=end).items():
+    found = decline_reasons(session=session, team_id=team_id, start=start, end=end)
+    for key, count in found.items():
         counts[reasons.counted(key)] += count
     return dict(counts)
 
 
 def scout_news(
-    *, session: Session, week: Week, zone: ZoneInfo, filled: WeekScouts | None = None
-) -> list[ScoutNews]:
+    *, session: Session, team_id: str | None, week: Week, zone: ZoneInfo,
+    filled: WeekScouts | None = None,
+) -> list[ScoutNews]:  # fmt: skip
     """Every scout with something new this week: discoveries logged, or answered, or both;
     each who logged gets the one part they most often left out, with a colleague's example."""
     start, end = week.bounds(zone)
-    span = {"session": session, "start": start, "end": end, "per_scout": PER_SCOUT}
+    span = {"session": session, "team_id": team_id, "start": start, "end": end}
+    span |= {"per_scout": PER_SCOUT}
     logged, answered = scout_logged(**span), scout_changes(**span)
-    filled = filled or week_scouts(session=session, week=week, zone=zone, now=end)
+    filled = filled or week_scouts(session=session, team_id=team_id, week=week, zone=zone, now=end)
     advice = tips(filled.rows, completeness_parts(), filled.missing, filled.qualities)
     news = []
     for user in sorted(set(logged) | set(answered)):
@@ -322,11 +337,11 @@ def _working_days_back(due: date, days: int, calendar: WorkingCalendar) -> date:
 
 
 def realised_by_week(
-    *, session: Session, weeks: Sequence[Week], zone: ZoneInfo
+    *, session: Session, team_id: str | None, weeks: Sequence[Week], zone: ZoneInfo
 ) -> list[RealisedWeek]:
     """Per week (oldest first): discoveries that realised value in it (won, shipped, published,
     each counted once) and the value won in the base currency; for charts and digests."""
     if not weeks:
         return []
     edges = [week.bounds(zone)[0] for week in weeks] + [weeks[-1].bounds(zone)[1]]
-    return realised_weeks(session=session, edges=edges)
+    return realised_weeks(session=session, team_id=team_id, edges=edges)

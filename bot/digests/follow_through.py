@@ -29,9 +29,9 @@ SHOWN = 10
 TEXT = 120  # an account's name cut to this, visibly, before it is escaped
 
 
-def overdue_messages(*, session: Session, route: str) -> list[Message]:
+def overdue_messages(*, session: Session, team_id: str | None, route: str) -> list[Message]:
     """A route digest's follow-ups asked about twice and unanswered; none when there are none."""
-    count, rows = overdue_follow_ups(session=session, route=route, limit=SHOWN)
+    count, rows = overdue_follow_ups(session=session, team_id=team_id, route=route, limit=SHOWN)
     if not count:
         return []
     items = [
@@ -44,16 +44,17 @@ def overdue_messages(*, session: Session, route: str) -> list[Message]:
 
 
 def coach_follow_through_messages(
-    *, session: Session, week: Week, zone: ZoneInfo, now: datetime, steps: Funnel | None = None
-) -> list[Message]:
+    *, session: Session, team_id: str | None, week: Week, zone: ZoneInfo, now: datetime,
+    steps: Funnel | None = None,
+) -> list[Message]:  # fmt: skip
     """The realised value of the week by scout, and the funnel of the last 12 weeks' discoveries
     (`steps`, when the coaches' figures have it already)."""
     start, end = week.bounds(zone)
     end = min(end, now)
-    scouts = realised_scouts(session=session, start=start, end=end, limit=SHOWN)
+    scouts = realised_scouts(session=session, team_id=team_id, start=start, end=end, limit=SHOWN)
     if steps is None:
         cohort_start, _ = week.shifted(1 - TREND_WEEKS).bounds(zone)
-        steps = funnel(session=session, start=cohort_start, end=end)
+        steps = funnel(session=session, team_id=team_id, start=cohort_start, end=end)
     sections = []
     if scouts:
         sections.append(render("digest_realised.md.j2", scouts=[_scout(s) for s in scouts]))

@@ -85,15 +85,17 @@ def build_week(
     now: datetime,
     only: str | None = None,
     build: Build = build_digests,
+    team_id: str | None = None,
 ) -> list[Digest]:
-    """A week's digests for the mapped channels and the scouts who did not opt out.
+    """A week's digests for the mapped channels and the scouts who did not opt out, of one
+    workspace (None: every workspace's discoveries, as a single-workspace deployment has).
 
     Built in a read-only transaction: on SQLite a write transaction would hold the write
     lock for the whole build (seconds at 1,000,000 discoveries), and every scout's step
     would queue behind it."""
     with read_scope(engine) as session:
         return build(
-            session=session, week=week, zone=settings.zone, now=now,
+            session=session, team_id=team_id, week=week, zone=settings.zone, now=now,
             channels=route_channels(session=session), network=network,
             open_after_working_days=nudge_days(session),
             skip_scouts=scout_digest_opt_outs(session=session), only=only,

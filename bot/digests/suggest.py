@@ -38,11 +38,13 @@ class Added:
 
 
 def theme_suggestions(
-    *, session: Session, network: ValueNetwork, rules: SuggestionRules, week: Week, zone: ZoneInfo
-) -> list[Suggestion]:
-    """The suggestions of the digest of `week`: from the unthemed discoveries of its weeks."""
-    start = week.shifted(1 - rules.weeks).bounds(zone)[0]
-    lines = unthemed_between(session=session, start=start, end=week.bounds(zone)[1], limit=SAMPLE)
+    *, session: Session, team_id: str | None, network: ValueNetwork, rules: SuggestionRules,
+    week: Week, zone: ZoneInfo,
+) -> list[Suggestion]:  # fmt: skip
+    """The suggestions of the digest of `week`: from the workspace's unthemed discoveries of its
+    weeks."""
+    start, end = week.shifted(1 - rules.weeks).bounds(zone)[0], week.bounds(zone)[1]
+    lines = unthemed_between(session=session, team_id=team_id, start=start, end=end, limit=SAMPLE)
     network = network_with(network, theme_additions(session=session))
     taken = [name for t in network.themes for name in (t.key, t.label)]
     return suggest_themes(lines, languages=network.languages, rules=rules, taken=taken)
@@ -89,9 +91,10 @@ def _there(
 
 def _tag(session: Session, network: ValueNetwork, weeks: int, now: datetime) -> int:
     """Tag the recent unthemed discoveries the network now matches; their cards redrawn."""
-    lines = unthemed_between(
-        session=session, start=now - timedelta(weeks=weeks), end=now, limit=RETAGGED
-    )
+    lines = unthemed_between(  # an added theme is every workspace's (theme_additions)
+        session=session, team_id=None, start=now - timedelta(weeks=weeks), end=now,
+        limit=RETAGGED,
+    )  # fmt: skip
     tagged = 0
     for line in lines:
         themes = tag_themes(network, line.outcome, line.gap)

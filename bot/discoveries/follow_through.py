@@ -22,6 +22,7 @@ from bot.domain.views import RouteView
 from bot.routes import current_routes
 from bot.stages import DEFAULT_FOLLOW_UP_DAYS
 from storage.models import Discovery, FollowUp, StageChange
+from storage.queries.loop_facts import refresh_loop_facts
 
 
 class Refused(StrEnum):
@@ -99,6 +100,8 @@ def start_follow_up(
             at=now,
         )
     )
+    if first.realised:
+        refresh_loop_facts(session=session, discovery_id=discovery_id)
     return follow
 
 
@@ -178,6 +181,8 @@ def move_stage(*, session: Session, move: Move, now: datetime) -> MoveResult:
     session.add(change)
     session.flush()
     assert change.id is not None
+    if stage.realised:  # the coaches' funnel reads when it first realised from its row
+        refresh_loop_facts(session=session, discovery_id=follow.discovery_id)
     event = RouteStageChanged(
         follow.discovery_id,
         move.actor_user_id,

@@ -164,8 +164,9 @@ def _resolve_routes(
         if ours is None or ADVANCED[theirs.status] <= ADVANCED[ours.status]:
             continue
         assert ours.id is not None
+        carried = _carried(session, theirs, ours, kept_id, other_id, actor_user_id, now)
         set_route_status(session, ours.id, ours.status, theirs.status)
-        session.add(_carried(session, theirs, ours, kept_id, other_id, actor_user_id, now))
+        session.add(carried)  # made first: from the status it had (the update refreshes `ours`)
         resolved.append((theirs.route, theirs.status))
     if resolved:
         settle(session, kept_id, now)

@@ -17,6 +17,7 @@ from bot.domain.lifecycle import OPEN, Status, overall
 from bot.domain.views import RouteView
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute
+from storage.queries.loop_facts import refresh_loop_facts
 
 
 def lock_discovery(session: Session, discovery_id: int) -> Discovery | None:
@@ -87,4 +88,5 @@ def settle(
     status = floor if floor is not None and not statuses else overall(statuses)
     statement = sa.update(Discovery).where(col(Discovery.id) == discovery_id).values(status=status)
     session.exec(statement.values(updated_at=now))
+    refresh_loop_facts(session=session, discovery_id=discovery_id)  # the digests read these
     return status

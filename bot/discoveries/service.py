@@ -40,6 +40,7 @@ from storage.queries import enqueue_outbox, mark_outbox_sent
 from storage.queries import postpone_outbox as postpone_outbox
 from storage.queries._dialect import insert_for, inserted_one_row
 from storage.queries.accounts import account_for_name
+from storage.queries.loop_facts import refresh_loop_facts
 
 
 class RouteNotConfigured(Exception):
@@ -141,7 +142,7 @@ def _record_routes(
         actor_user_id=scout_user_id, at=now,
     )  # fmt: skip
     session.add(first)
-    session.flush()
+    refresh_loop_facts(session=session, discovery_id=discovery_id)  # its routes_now
 
 
 def account_link(*, session: Session, team_id: str, name: str) -> dict[str, Any]:

@@ -33,31 +33,38 @@ class Reply:
     blocks: list[dict]
 
 
-def themes_reply(*, engine: Engine, network: ValueNetwork, argument: str, now: datetime) -> Reply:
-    """The table of every theme, or one theme's discoveries, over the last four weeks."""
+def themes_reply(
+    *, engine: Engine, network: ValueNetwork, argument: str, now: datetime,
+    team_id: str | None = None,
+) -> Reply:  # fmt: skip
+    """The table of every theme, or one theme's discoveries, over the last four weeks, of the
+    asker's workspace (None: every workspace's: its listener does not pass the team yet)."""
     start, money = now - timedelta(weeks=WEEKS), current_money()
     with session_scope(engine) as session:  # the themes admins added count as the file's do
         network = network_with(network, theme_additions(session=session))
     period = f"{show_date(start.date())} – {show_date(now.date())}"
     if not argument.strip():
-        return _table(engine, network, money, start=start, end=now, period=period)
+        return _table(engine, network, money, team_id, span=(start, now), period=period)
     named = themes_named(network, argument)
     if len(named) != 1:
         labels = [t.label for t in network.themes]
         text = render("themes_unknown.md.j2", word=argument.strip(), labels=labels,
                       named=[network.label(key) for key in named], command=Command.SCOUT.value)  # fmt: skip
         return _reply(text)
-    return _drill(engine, network, money, theme=named[0], start=start, end=now, period=period)
+    return _drill(engine, network, money, team_id, theme=named[0], span=(start, now), period=period)
 
 
 def _table(
-    engine: Engine, network: ValueNetwork, money: Money, *, start: datetime, end: datetime,
-    period: str,
+    engine: Engine, network: ValueNetwork, money: Money, team_id: str | None, *,
+    span: tuple[datetime, datetime], period: str,
 ) -> Reply:  # fmt: skip
+    start, end = span
     with session_scope(engine) as session:
         plan_for_digests(session)  # PostgreSQL: index lookups over the range, no JIT
         before = start - timedelta(weeks=WEEKS)
-        values = value_by_theme(session=session, start=start, end=end, before=before)
+        values = value_by_theme(
+            session=session, team_id=team_id, start=start, end=end, before=before
+        )
     text = render(
         "value_by_theme.md.j2", themes=theme_rows(values, network, money), period=period,
         base=money.base, weeks=WEEKS, weekly=False, command=Command.SCOUT.value,
@@ -66,13 +73,14 @@ def _table(
 
 
 def _drill(
-    engine: Engine, network: ValueNetwork, money: Money, *, theme: str, start: datetime,
-    end: datetime, period: str,
+    engine: Engine, network: ValueNetwork, money: Money, team_id: str | None, *, theme: str,
+    span: tuple[datetime, datetime], period: str,
 ) -> Reply:  # fmt: skip
+    start, end = span
     with session_scope(engine) as session:
         plan_for_digests(session)
         count, found = theme_discoveries(
-            session=session, theme=theme, start=start, end=end, limit=LISTED
+            session=session, team_id=team_id, theme=theme, start=start, end=end, limit=LISTED
         )
     lines = [_line(d, money) for d in found]
     text = render("themes_drill.md.j2", label=network.label(theme), count=count,

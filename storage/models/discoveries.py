@@ -37,6 +37,8 @@ class Discovery(SQLModel, table=True):
         sa.Index("ix_discoveries_scout_user_id_created_at", "scout_user_id", "created_at"),
         # The sales digest's and the radar's compelling events of the coming weeks.
         sa.Index("ix_discoveries_event_date", "event_date"),
+        # A workspace's digests read its week (and the trend's 13 weeks) by this range.
+        sa.Index("ix_discoveries_team_id_created_at_status", "team_id", "created_at", "status"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -87,6 +89,18 @@ class Discovery(SQLModel, table=True):
     )
     # Set when the scout changed the discovery after submitting it; cards then say "edited".
     edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Its loop facts, from its history and routes (storage.queries.loop_facts, refreshed in
+    # the transaction of every change): the digests' trend reads these, not the history.
+    # First answer (from new by any team, re-routes aside), first actioned, first closed
+    # (actioned or declined), first realised follow-through stage.
+    answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    actioned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    realised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The furthest answer of a current route now: "acknowledged", "actioned" or NULL.
+    furthest_answer: str | None = Field(default=None, sa_type=sa.String(ENUM_LENGTH))
+    # The routes it is on now (not re-routed away), comma-separated, in no set order.
+    routes_now: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class DiscoveryRoute(SQLModel, table=True):

@@ -298,7 +298,7 @@ def events_within(
 
 
 def upcoming_events(
-    *, session: Session, start: date, end: date, route: str, limit: int
+    *, session: Session, team_id: str | None, start: date, end: date, route: str, limit: int
 ) -> list[tuple[date, str, str | None, DiscoveryStatus]]:
     """Compelling events in [start, end] of discoveries on `route` (not withdrawn or declined),
     soonest first: (date, account, pressure, status)."""
@@ -308,6 +308,7 @@ def upcoming_events(
         .where(col(Discovery.event_date) >= start, col(Discovery.event_date) <= end)
         .where(col(Discovery.status).not_in([DiscoveryStatus.WITHDRAWN, DiscoveryStatus.DECLINED]))
         .where(DiscoveryRoute.route == route, col(DiscoveryRoute.rerouted_to).is_(None))
+        .where(sa.true() if team_id is None else col(Discovery.team_id).concat("") == team_id)
         .order_by(col(Discovery.event_date), col(Discovery.id))
         .limit(limit)
     )

@@ -89,19 +89,37 @@ LINE_COLUMNS = (
 )
 
 
-def live() -> sa.ColumnElement[bool]:
-    """Discoveries that still count: not withdrawn."""
-    return col(Discovery.status) != Status.WITHDRAWN
+def of_team(team_id: str | None) -> sa.ColumnElement[bool]:
+    """Discoveries of one workspace (Slack team id). None: of every workspace in the database,
+    as a single-workspace deployment built its digests before they were scoped.
+
+    A filter no index serves: where a query finds its rows by another index (changes by time,
+    open cards by arrival, a scout's history), the team index on discoveries would tempt the
+    planner to read the workspace's whole history (SQLite: 0.6 s per open-loop list at
+    1,000,000). logged_between finds a week by the team index itself.
+    """
+    if team_id is None:
+        return sa.true()
+    return col(Discovery.team_id).concat("") == team_id
 
 
-def logged_between(start: datetime, end: datetime) -> sa.ColumnElement[bool]:
-    """Live discoveries logged in [start, end)."""
-    return sa.and_(col(Discovery.created_at) >= start, col(Discovery.created_at) < end, live())
+def live(team_id: str | None) -> sa.ColumnElement[bool]:
+    """A workspace's discoveries that still count: not withdrawn."""
+    return sa.and_(of_team(team_id), col(Discovery.status) != Status.WITHDRAWN)
 
 
-def changed_between(start: datetime, end: datetime, to: tuple[Status, ...]) -> Any:
-    """Status changes (not re-routes) to one of `to` in [start, end)."""
+def logged_between(start: datetime, end: datetime, team_id: str | None) -> sa.ColumnElement[bool]:
+    """A workspace's live discoveries logged in [start, end)."""
+    created = col(Discovery.created_at)
+    team = sa.true() if team_id is None else col(Discovery.team_id) == team_id  # its index
+    return sa.and_(team, created >= start, created < end, live(None))
+
+
+def changed_between(start: datetime, end: datetime, to: tuple[Status, ...], team_id: str | None) -> Any:
+    """A workspace's status changes (not re-routes) to one of `to` in [start, end): the query
+    joins each change's discovery."""
     return sa.and_(
+        of_team(team_id),
         col(StatusChange.at) >= start,
         col(StatusChange.at) < end,
         col(StatusChange.to_status).in_(to),
@@ -184,14 +202,14 @@ def per_route(*, session: Session, where: Sequence[Any], routes: Sequence[str]) 
 
 
 def logged_per_route(
-    *, session: Session, start: datetime, end: datetime, routes: Sequence[str]
+    *, session: Session, team_id: str | None, start: datetime, end: datetime, routes: Sequence[str]
 ) -> dict[str, int]:
-    """How many discoveries were logged in [start, end), per current route."""
-    return per_route(session=session, where=[logged_between(start, end)], routes=routes)
+    """How many of a workspace's discoveries were logged in [start, end), per current route."""
+    return per_route(session=session, where=[logged_between(start, end, team_id)], routes=routes)
 
 
 def open_per_route(
-    *, session: Session, before: datetime, cap: int, routes: Sequence[str]
+    *, session: Session, team_id: str | None, before: datetime, cap: int, routes: Sequence[str]
 ) -> dict[str, int]:
     """How many discoveries that reached a route at or before `before` that team has not
     answered yet, per current route, counted up to `cap` + 1 (which reads "more than cap"):
@@ -199,7 +217,8 @@ def open_per_route(
     slower."""
     counts = {}
     for route in routes:
-        found = on_route(sa.select(col(Discovery.id)), route).where(*_still_new(before, route))
+        found = on_route(sa.select(col(Discovery.id)), route)
+        found = found.where(of_team(team_id), *_still_new(before, route))
         found = found.limit(cap + 1).subquery()
         counts[route] = session.exec(sa.select(sa.func.count()).select_from(found)).one()[0]
     return counts
@@ -217,7 +236,7 @@ def _still_new(before: datetime, route: str | None) -> tuple[sa.ColumnElement[bo
 
 
 def oldest_open(
-    *, session: Session, before: datetime, route: str | None, limit: int
+    *, session: Session, team_id: str | None, before: datetime, route: str | None, limit: int
 ) -> list[DiscoveryLine]:
     """The oldest few discoveries still new that were logged at or before `before`; on a
     route, those that reached it by then, longest waiting first.
@@ -226,7 +245,8 @@ def oldest_open(
     that order, the first few found end the search (ordered by the discovery's own time,
     every open loop of the history was read and sorted: 0.4 s per route at 1,000,000).
     """
-    oldest = on_route(sa.select(*LINE_COLUMNS), route).where(*_still_new(before, route))
+    oldest = on_route(sa.select(*LINE_COLUMNS), route)
+    oldest = oldest.where(of_team(team_id), *_still_new(before, route))
     if route is None:
         order = (col(Discovery.created_at), col(Discovery.id))
     else:
@@ -236,13 +256,14 @@ def oldest_open(
 
 
 def action_scouts(
-    *, session: Session, start: datetime, end: datetime, route: str | None, limit: int
-) -> tuple[int, list[ScoutCount]]:
+    *, session: Session, team_id: str | None, start: datetime, end: datetime, route: str | None,
+    limit: int,
+) -> tuple[int, list[ScoutCount]]:  # fmt: skip
     """Scouts whose discoveries were actioned in [start, end): how many, and the most-actioned."""
     discovery = col(StatusChange.discovery_id)
     joined = sa.select().select_from(StatusChange).join(Discovery, col(Discovery.id) == discovery)
     joined = on_route(joined, route, discovery).where(
-        changed_between(start, end, (Status.ACTIONED,))
+        changed_between(start, end, (Status.ACTIONED,), team_id)
     )
     scout = col(Discovery.scout_user_id)
     counted = joined.add_columns(sa.func.count(sa.distinct(scout)))

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery, FollowUp, StageChange
+from storage.queries.digest_figures import live
 from storage.queries.digest_loops import Funnel, trend_loops
 
 Status = DiscoveryStatus
@@ -54,22 +55,26 @@ class Overdue:
     stage: str
 
 
-def _realised(start: datetime, end: datetime) -> sa.Select:
+def _realised(team_id: str | None, start: datetime, end: datetime) -> sa.Select:
     return (
         select(StageChange.discovery_id, StageChange.stage, StageChange.amount_base)
         .add_columns(StageChange.at, Discovery.scout_user_id)
         .join(Discovery, col(Discovery.id) == StageChange.discovery_id)
         .where(col(StageChange.realised), col(StageChange.at) >= start, col(StageChange.at) < end)
-        .where(Discovery.status != Status.WITHDRAWN)
+        .where(live(team_id))
     )
 
 
-def realised_weeks(*, session: Session, edges: Sequence[datetime]) -> list[RealisedWeek]:
+def realised_weeks(
+    *, session: Session, team_id: str | None, edges: Sequence[datetime]
+) -> list[RealisedWeek]:
     """Per week between consecutive edges: discoveries realised and value won in it."""
     weeks = [RealisedWeek(start, 0, Decimal(0)) for start in edges[:-1]]
     seen: list[set[int]] = [set() for _ in weeks]
     won = [Decimal(0) for _ in weeks]
-    for discovery_id, _stage, amount, at, _scout in session.exec(_realised(edges[0], edges[-1])):
+    for discovery_id, _stage, amount, at, _scout in session.exec(
+        _realised(team_id, edges[0], edges[-1])
+    ):
         index = max(n for n, start in enumerate(edges[:-1]) if _aware(at) >= start)
         seen[index].add(discovery_id)
         won[index] += amount or 0
@@ -80,12 +85,12 @@ def realised_weeks(*, session: Session, edges: Sequence[datetime]) -> list[Reali
 
 
 def realised_scouts(
-    *, session: Session, start: datetime, end: datetime, limit: int
+    *, session: Session, team_id: str | None, start: datetime, end: datetime, limit: int
 ) -> list[RealisedScout]:
     """Scouts whose discoveries realised value in [start, end): most won first, then most
     discoveries realised."""
     found: dict[str, tuple[set[int], Decimal, dict[str, int]]] = {}
-    for discovery_id, stage, amount, _at, scout in session.exec(_realised(start, end)):
+    for discovery_id, stage, amount, _at, scout in session.exec(_realised(team_id, start, end)):
         ids, won, stages = found.setdefault(scout, (set(), Decimal(0), {}))
         ids.add(discovery_id)
         stages[stage] = stages.get(stage, 0) + 1
@@ -95,22 +100,25 @@ def realised_scouts(
     return ranked[:limit]
 
 
-def funnel(*, session: Session, start: datetime, end: datetime) -> Funnel:
+def funnel(*, session: Session, team_id: str | None, start: datetime, end: datetime) -> Funnel:
     """The discoveries logged in [start, end), and how many of them were acknowledged (picked
     up by any team), actioned (by any team) and realised (any route won, shipped, published)."""
-    return trend_loops(session=session, edges=[start, end], as_of=end).funnel
+    return trend_loops(session=session, team_id=team_id, edges=[start, end], as_of=end).funnel
 
 
-def overdue_follow_ups(*, session: Session, route: str, limit: int) -> tuple[int, list[Overdue]]:
-    """A route's follow-ups asked about twice and still unanswered: how many, the oldest due."""
+def overdue_follow_ups(
+    *, session: Session, team_id: str | None, route: str, limit: int
+) -> tuple[int, list[Overdue]]:
+    """A route's follow-ups (of a workspace's live discoveries) asked about twice and still
+    unanswered: how many, the oldest due."""
     # From the follow-ups only, each discovery looked up by id: a join let SQLite scan discoveries.
     of_it = col(Discovery.id) == col(FollowUp.discovery_id)
     account = select(Discovery.account).where(of_it).scalar_subquery()
-    withdrawn = sa.exists().where(of_it, Discovery.status == Status.WITHDRAWN)
+    counts = sa.exists().where(of_it, live(team_id))
     overdue = (
         select(FollowUp.discovery_id, account, FollowUp.owner_user_id, FollowUp.stage)
         .where(FollowUp.route == route, col(FollowUp.asked) >= OVERDUE_ASKS)
-        .where(col(FollowUp.due_on).is_not(None), ~withdrawn)
+        .where(col(FollowUp.due_on).is_not(None), counts)
     )
     count = session.exec(select(sa.func.count()).select_from(overdue.subquery())).one()
     rows = session.exec(overdue.order_by(col(FollowUp.due_on), col(FollowUp.id)).limit(limit))

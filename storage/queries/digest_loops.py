@@ -1,22 +1,22 @@
-"""The coaches' trend in one pass: each discovery of the trend's weeks read once, with its
-first answer, what became of it and its current routes; the medians taken here from the
-sorted seconds.
+"""The coaches' trend from the loop facts kept on each discovery's row: per week, one index
+range of discoveries grouped in the database; the medians of the seconds to a first answer
+by ORDER BY … LIMIT/OFFSET.
 
 The chart's weekly loops, the loop timing of the four weeks before this one, the
-follow-through funnel and the counts per route and week each read the same discoveries
-(230,000 at 20,000 a week): 2.5 s of a 5.5 s build on SQLite at 1,000,000 (bench/digest.py),
-more than half of it in window functions sorting every row for the medians; on PostgreSQL
-the funnel and the route counts cost 2.5 s more. Now one grouped pass returns a week, the
-seconds to a first answer, a few flags and route bits per discovery; they are tallied as
-they stream by, and only each week's seconds are kept (8 bytes each) for the medians.
+follow-through funnel and the counts per route and week all read the same discoveries
+(230,000 at 20,000 a week). They were read with their status changes, stage changes and
+current routes, a nested index lookup per discovery (1.3-1.5 s of a build on SQLite at
+1,000,000, ~2.7 s on PostgreSQL). Now what became of each discovery is on its row
+(storage.queries.loop_facts): a week is counted per (flags, routes now) in SQL, and the
+medians come back as one or two values each (fetching 190,000 seconds to sort them here
+cost 0.6 s of CPU on SQLite, as much as the counting).
 """
 
 from __future__ import annotations
 
 import itertools
-from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -25,15 +25,15 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from storage.enums import DiscoveryStatus
-from storage.models import Discovery, DiscoveryRoute, StageChange, StatusChange
-from storage.queries.digest_figures import CLOSED, logged_between
+from storage.models import Discovery
+from storage.queries.digest_figures import logged_between
 from storage.queries.digest_trends import (
     Completeness,
     LoopTiming,
     completeness_conditions,
-    loop_changes,
     seconds_between,
 )
+from storage.queries.loop_facts import routes_of
 
 Status = DiscoveryStatus
 
@@ -43,8 +43,8 @@ ACTIONED, CLOSED_BIT, REALISED = 1, 2, 4
 ACKNOWLEDGED_NOW, ACTIONED_NOW = 8, 16  # a current route acknowledged (or actioned), actioned
 REALISED_EVER, BY_AS_OF = 32, 64  # any route realised, ever; logged before the moment
 VALUED, WITH_EVENT, WITH_EVIDENCE = 128, 256, 512  # what it has (Completeness counts them)
-MAX_ROUTES = 62  # a bit each in the routes a discovery is on now (a 64-bit sum)
-Tally = Counter[tuple[int, int, int]]  # (week, flags, route bits) -> discoveries
+ANSWERED = 1024  # answered before the moment: its seconds count in the week's median
+Tally = Counter[tuple[int, int, str]]  # (week, flags, routes now) -> discoveries
 
 
 class LoopWeek(NamedTuple):
@@ -81,10 +81,11 @@ class TrendLoops:
 
 
 def trend_loops(
-    *, session: Session, edges: Sequence[datetime], as_of: datetime, cohort_weeks: int = 0,
-    routes: Sequence[str] = (),
+    *, session: Session, team_id: str | None, edges: Sequence[datetime], as_of: datetime,
+    cohort_weeks: int = 0, routes: Sequence[str] = (),
 ) -> TrendLoops:  # fmt: skip
-    """The loops of the live discoveries logged in each week [edges[i], edges[i+1]), as of `as_of`.
+    """The loops of a workspace's live discoveries logged in each week [edges[i], edges[i+1]),
+    as of `as_of`.
 
     weeks: as weekly_loops. timing: of the `cohort_weeks` weeks before the last (closed:
     actioned or declined before `as_of`; answered: moved from new before it). funnel: of the
@@ -93,21 +94,22 @@ def trend_loops(
     series: per one of `routes`, the week's discoveries on it now (one on two routes counts
     on both; one re-routed away, on its new route only).
     """
-    if len(routes) > MAX_ROUTES:
-        raise ValueError(f"at most {MAX_ROUTES} routes fit in the trend's route bits")
     count = len(edges) - 1
     tally: Tally = Counter()
-    seconds = [array("d") for _ in range(count)]
-    for week, answer, flags, on in session.exec(_rows(session, edges, as_of, routes)):
-        tally[week, flags, on or 0] += 1
-        if answer is not None:
-            seconds[week].append(answer)
+    for week, flags, on, n in session.exec(_tally(team_id, edges, as_of)):
+        tally[week, flags, on or ""] += n
+
+    def median(weeks: range) -> float | None:
+        answered = sum(_having(tally, weeks, ANSWERED))
+        span = (edges[weeks.start], edges[weeks.stop]) if weeks else (as_of, as_of)
+        return _median(session, team_id, span, as_of, answered)
+
     cohort = range(count - 1 - cohort_weeks, count - 1) if cohort_weeks else range(0)
     return TrendLoops(
-        weeks=tuple(_week(tally, index, seconds[index]) for index in range(count)),
-        timing=_timing(tally, cohort, [seconds[index] for index in cohort]),
+        weeks=tuple(_week(tally, i, median(range(i, i + 1))) for i in range(count)),
+        timing=_timing(tally, cohort, median(cohort)),
         funnel=_funnel(tally),
-        series={route: _on_route(tally, count, 1 << bit) for bit, route in enumerate(routes)},
+        series={route: _on_route(tally, count, route) for route in routes},
         completeness=tuple(_completeness(tally, index) for index in range(count)),
     )
 
@@ -120,31 +122,38 @@ def _completeness(tally: Tally, index: int) -> Completeness:
     return Completeness(total, having(VALUED), having(WITH_EVENT), having(WITH_EVIDENCE))
 
 
-def _on_route(tally: Tally, count: int, bit: int) -> list[int]:
+def _on_route(tally: Tally, count: int, route: str) -> list[int]:
     weeks = [0] * count
     for (week, _, on), n in tally.items():
-        if on & bit:
+        if route in routes_of(on):
             weeks[week] += n
     return weeks
 
 
-def _week(tally: Tally, index: int, seconds: array[float]) -> LoopWeek:
-    def having(bit: int) -> int:
-        return sum(n for (week, flags, _), n in tally.items() if week == index and flags & bit)
+def _having(tally: Tally, weeks: range, bit: int) -> Iterator[int]:
+    """The counts of the weeks' discoveries that have `bit` (all of them: 0)."""
+    return (n for (week, flags, _), n in tally.items() if week in weeks and flags & bit == bit)
 
-    logged = sum(n for (week, _, _), n in tally.items() if week == index)
+
+def _week(tally: Tally, index: int, median: float | None) -> LoopWeek:
+    def having(bit: int) -> int:
+        return sum(_having(tally, range(index, index + 1), bit))
+
+    logged = having(0)
     if not logged:
         return LoopWeek(0, 0, 0, None)
-    return LoopWeek(logged, len(seconds), having(ACTIONED), _median(seconds), having(REALISED))
+    return LoopWeek(logged, having(ANSWERED), having(ACTIONED), median, having(REALISED))
 
 
-def _timing(tally: Tally, cohort: range, seconds: list[array[float]]) -> LoopTiming:
-    size = sum(n for (week, _, _), n in tally.items() if week in cohort)
+def _timing(tally: Tally, cohort: range, median: float | None) -> LoopTiming:
+    size = sum(_having(tally, cohort, 0))
     if not size:
         return LoopTiming(0, 0, 0, None)
-    closed = sum(n for (week, f, _), n in tally.items() if week in cohort and f & CLOSED_BIT)
-    answered = array("d", itertools.chain.from_iterable(seconds))
-    return LoopTiming(size, closed, len(answered), _median(answered))
+    closed, answered = (
+        sum(_having(tally, cohort, CLOSED_BIT)),
+        sum(_having(tally, cohort, ANSWERED)),
+    )
+    return LoopTiming(size, closed, answered, median)
 
 
 def _funnel(tally: Tally) -> Funnel:
@@ -156,94 +165,54 @@ def _funnel(tally: Tally) -> Funnel:
     )
 
 
-def _median(values: array[float]) -> float | None:
-    """The middle value, or the mean of the two middle ones (as the digests always said it)."""
-    if not values:
+def _median(
+    session: Session,
+    team_id: str | None,
+    span: tuple[datetime, datetime],
+    as_of: datetime,
+    count: int,
+) -> float | None:
+    """The middle of the `count` answered discoveries' seconds to an answer, or the mean of the
+    two middle ones (as the digests always said it), found by ORDER BY … LIMIT/OFFSET in the
+    database: fetching every week's seconds to sort them here cost more than the sorting."""
+    if not count:
         return None
-    ordered = sorted(values)
-    count = len(ordered)
-    middles = {(count + 1) // 2 - 1, (count + 2) // 2 - 1}
-    return sum(ordered[i] for i in sorted(middles)) / len(middles)
+    low, high = (count + 1) // 2 - 1, (count + 2) // 2 - 1
+    answered = col(Discovery.answered_at)
+    seconds = seconds_between(session, col(Discovery.created_at), answered).label("seconds")
+    query = sa.select(seconds).where(logged_between(*span, team_id), answered < as_of)
+    middle = session.exec(query.order_by(seconds).offset(low).limit(high - low + 1)).all()
+    return sum(row[0] for row in middle) / len(middle)
 
 
-def _rows(
-    session: Session, edges: Sequence[datetime], as_of: datetime, routes: Sequence[str]
-) -> Any:
-    """(week, seconds to the first answer or NULL, flags, route bits) per discovery: one indexed
-    range per week, UNION ALL'd (a CASE over the edges per row was 3x slower on SQLite),
-    each grouped as read."""
-    # Sets read once from a range of stage changes (a discovery realises after it was logged,
-    # so from edges[0] on), where an EXISTS per discovery looked each of 230,000 up.
-    since = sa.select(col(StageChange.discovery_id)).where(
-        col(StageChange.realised), col(StageChange.at) >= edges[0]
-    )
-    realised = (since.where(col(StageChange.at) <= as_of), since)  # then; ever (to now)
+def _tally(team_id: str | None, edges: Sequence[datetime], as_of: datetime) -> Any:
+    """(week, flags, routes now, discoveries) over the weeks: each week one index range of
+    discoveries, grouped in the database, reading only the loop facts on their rows (UNION
+    ALL'd: a CASE over the edges per row was 3x slower on SQLite)."""
+    flags = _flags(edges[0], as_of).label("flags")
+    on = col(Discovery.routes_now)
     weeks = [
-        _week_rows(session, index, start, end, as_of, realised, routes)
+        sa.select(sa.literal(index, sa.Integer).label("week"), flags, on, sa.func.count())
+        .where(logged_between(start, end, team_id))
+        .group_by(flags, on)
         for index, (start, end) in enumerate(itertools.pairwise(edges))
     ]
     return sa.union_all(*weeks)
 
 
-def _week_rows(
-    session: Session, index: int, start: datetime, end: datetime, as_of: datetime,
-    realised: tuple[Any, Any], routes: Sequence[str],
-) -> Any:  # fmt: skip
-    change, first = loop_changes(as_of)
-    realised_then, realised_ever = realised
-    to_status = col(StatusChange.to_status)
-    flags = (
-        sa.func.max(sa.case((to_status == Status.ACTIONED, ACTIONED), else_=0))
-        + sa.func.max(sa.case((to_status.in_(CLOSED), CLOSED_BIT), else_=0))
-        + sa.case((col(Discovery.id).in_(realised_then), REALISED), else_=0)
-        + sa.func.coalesce(sa.func.max(_route_status_bits()), 0)
-        + sa.case((col(Discovery.id).in_(realised_ever), REALISED_EVER), else_=0)
-        + sa.case((col(Discovery.created_at) < as_of, BY_AS_OF), else_=0)
-        + sum(
-            sa.case((has, bit), else_=0)
-            for has, bit in zip(
-                completeness_conditions(), (VALUED, WITH_EVENT, WITH_EVIDENCE), strict=True
-            )
-        )
+def _flags(since: datetime, as_of: datetime) -> Any:
+    """What became of a discovery by `as_of` (and now), as the bits above, from its row."""
+    realised = col(Discovery.realised_at)
+    facts = (
+        (col(Discovery.actioned_at) < as_of, ACTIONED),
+        (col(Discovery.closed_at) < as_of, CLOSED_BIT),
+        # It realised after it was logged, in the trend's weeks: its first realised moment says.
+        (sa.and_(realised >= since, realised <= as_of), REALISED),
+        (col(Discovery.furthest_answer) == Status.ACTIONED, ACKNOWLEDGED_NOW | ACTIONED_NOW),
+        (col(Discovery.furthest_answer) == Status.ACKNOWLEDGED, ACKNOWLEDGED_NOW),
+        (realised >= since, REALISED_EVER),
+        (col(Discovery.created_at) < as_of, BY_AS_OF),
+        (col(Discovery.answered_at) < as_of, ANSWERED),
+        *zip(completeness_conditions(), (VALUED, WITH_EVENT, WITH_EVIDENCE), strict=True),
     )
-    current = sa.and_(
-        col(DiscoveryRoute.discovery_id) == col(Discovery.id),
-        col(DiscoveryRoute.rerouted_to).is_(None),
-    )
-    return (
-        sa.select(
-            sa.literal(index, sa.Integer).label("week"),
-            seconds_between(session, col(Discovery.created_at), first).label("seconds"),
-            flags.label("flags"),
-            _route_bits(routes).label("routes"),
-        )
-        .select_from(Discovery)
-        # Its changes × its current routes: every aggregate here is a min, a max or distinct.
-        .outerjoin(StatusChange, change)
-        .outerjoin(DiscoveryRoute, current)
-        .where(logged_between(start, end))
-        # In the order of the (created_at, status) index that finds the week: grouped as read.
-        .group_by(col(Discovery.created_at), col(Discovery.status), col(Discovery.id))
-    )
-
-
-def _route_status_bits() -> Any:
-    """A current route's answer: 24 if it actioned the discovery (acknowledged too, as the
-    funnel counts it), 8 if it acknowledged it, else 0."""
-    status = col(DiscoveryRoute.status)
-    return sa.case(
-        (status == Status.ACTIONED, ACKNOWLEDGED_NOW | ACTIONED_NOW),
-        (status == Status.ACKNOWLEDGED, ACKNOWLEDGED_NOW),
-        else_=0,
-    )
-
-
-def _route_bits(routes: Sequence[str]) -> Any:
-    """The routes asked for that the discovery is on now, a bit each (a distinct sum: an OR)."""
-    if not routes:
-        return sa.literal(0, sa.BigInteger)
-    bit = sa.case(
-        *((col(DiscoveryRoute.route) == route, 1 << n) for n, route in enumerate(routes)),
-        else_=0,
-    )
-    return sa.func.sum(sa.distinct(bit))
+    return sum(sa.case((fact, bit), else_=0) for fact, bit in facts)

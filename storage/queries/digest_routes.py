@@ -60,24 +60,25 @@ def _first(session: Session, query: Any, order: Iterable[Any], limit: int, *with
     return session.exec(listed.order_by(ranked.c.route, ranked.c.rank)).all()
 
 
-def _week_changes(start: datetime, end: datetime, to: tuple[Status, ...]) -> Any:
-    """Status changes to one of `to` in [start, end), with their discovery, on each current route."""
+def _week_changes(start: datetime, end: datetime, to: tuple[Status, ...], team_id: str | None) -> Any:
+    """A workspace's status changes to one of `to` in [start, end), with their discovery, on
+    each current route."""
     discovery = col(StatusChange.discovery_id)
     joined = sa.select().select_from(StatusChange).join(Discovery, col(Discovery.id) == discovery)
-    return routed(joined, discovery).where(changed_between(start, end, to))
+    return routed(joined, discovery).where(changed_between(start, end, to, team_id))
 
 
 # --- counts -------------------------------------------------------------------------------------
 
 
 def changes_per_route(
-    *, session: Session, start: datetime, end: datetime
+    *, session: Session, team_id: str | None, start: datetime, end: datetime
 ) -> dict[str, dict[Status, int]]:
     """Per route: how many discoveries were acknowledged, actioned, declined in [start, end)."""
     discovery = col(StatusChange.discovery_id)
     query = sa.select(ROUTE, col(StatusChange.to_status), sa.func.count(sa.distinct(discovery)))
-    query = routed(query.select_from(StatusChange), discovery)
-    query = query.where(changed_between(start, end, REACHED))
+    query = query.select_from(StatusChange).join(Discovery, col(Discovery.id) == discovery)
+    query = routed(query, discovery).where(changed_between(start, end, REACHED, team_id))
     counts: dict[str, dict[Status, int]] = {}
     for route, status, count in session.exec(query.group_by(ROUTE, col(StatusChange.to_status))):
         counts.setdefault(route, dict.fromkeys(REACHED, 0))[Status(status)] = count
@@ -88,12 +89,12 @@ def changes_per_route(
 
 
 def themes_per_route(
-    *, session: Session, start: datetime, end: datetime, per_theme: int
+    *, session: Session, team_id: str | None, start: datetime, end: datetime, per_theme: int
 ) -> dict[str, list[ThemeGroup]]:
     """Per route: discoveries logged in [start, end) by theme, biggest first, each with its first few."""
     themes = theme_values(session)
     base = routed(sa.select().select_from(Discovery).join(themes, sa.true()))
-    base = base.where(logged_between(start, end))
+    base = base.where(logged_between(start, end, team_id))
     items: dict[tuple[str, str], list[DiscoveryLine]] = {}
     for row in _first_per_theme(session, base, themes, per_theme):
         items.setdefault((row.route, row.theme), []).append(
@@ -155,41 +156,40 @@ def _accounts(
 
 
 def largest_per_route(
-    *, session: Session, start: datetime, end: datetime, limit: int
+    *, session: Session, team_id: str | None, start: datetime, end: datetime, limit: int
 ) -> dict[str, list[DiscoveryLine]]:
     """Per route: the discoveries of [start, end) worth most in the base currency (a band at its
     midpoint), so 40k EUR, $300k and ¥5M compare as the same money."""
     value = total_value()  # with its supporters' value: demand at several accounts adds up
     columns = with_supporters(LINE_COLUMNS)
-    query = routed(sa.select(*columns)).where(logged_between(start, end), value.is_not(None))
+    query = routed(sa.select(*columns))
+    query = query.where(logged_between(start, end, team_id), value.is_not(None))
     order = (value.desc(), col(Discovery.id))
     rows = _first(session, query, order, limit)
     return _by_route(rows, lambda row: DiscoveryLine(*row[: len(LINE_COLUMNS)]))
 
 
 def closed_per_route(
-    *, session: Session, start: datetime, end: datetime, limit: int
+    *, session: Session, team_id: str | None, start: datetime, end: datetime, limit: int
 ) -> dict[str, tuple[int, list[LoopLine]]]:
     """Per route: discoveries actioned or declined in [start, end), how many, the first few."""
+    changes = _week_changes(start, end, CLOSED, team_id)
     discovery = col(StatusChange.discovery_id)
-    query = sa.select(ROUTE, sa.func.count(sa.distinct(discovery))).select_from(StatusChange)
-    query = routed(query, discovery).where(changed_between(start, end, CLOSED)).group_by(ROUTE)
-    counts = dict(session.exec(query).all())
+    counted = changes.add_columns(ROUTE, sa.func.count(sa.distinct(discovery))).group_by(ROUTE)
+    counts = dict(session.exec(counted).all())
     order = (col(StatusChange.at), col(StatusChange.id))
-    rows = _first(
-        session, _week_changes(start, end, CLOSED).add_columns(*LOOP_COLUMNS), order, limit
-    )
+    rows = _first(session, changes.add_columns(*LOOP_COLUMNS), order, limit)
     lines = _by_route(rows, lambda row: LoopLine(*row[:9]))
     return {route: (counts.get(route, 0), lines.get(route, [])) for route in counts.keys() | lines}
 
 
 def thanked_per_route(
-    *, session: Session, start: datetime, end: datetime, limit: int
+    *, session: Session, team_id: str | None, start: datetime, end: datetime, limit: int
 ) -> dict[str, tuple[int, list[ScoutCount]]]:
     """Per route: scouts whose discoveries were actioned in [start, end), how many, the most-actioned."""
     scout = col(Discovery.scout_user_id)
     actioned = sa.func.count(sa.distinct(col(StatusChange.discovery_id)))
-    pairs = _week_changes(start, end, (Status.ACTIONED,)).add_columns(
+    pairs = _week_changes(start, end, (Status.ACTIONED,), team_id).add_columns(
         ROUTE.label("route"), scout.label("scout"), actioned.label("actioned")
     ).group_by(ROUTE, scout).subquery()  # fmt: skip
     ranked = sa.select(

@@ -57,14 +57,17 @@ class ThemeTrend:
 
 
 def participation(
-    *, session: Session, start: datetime, end: datetime, limit: int
+    *, session: Session, team_id: str | None, start: datetime, end: datetime, limit: int
 ) -> tuple[int, int, list[str]]:
-    """Scouts who logged in [start, end), how many of them for the first time ever, the first few."""
-    in_week = logged_between(start, end)
+    """A workspace's scouts who logged in [start, end), how many of them for the first time
+    ever, the first few."""
+    in_week = logged_between(start, end, team_id)
     scout = col(Discovery.scout_user_id)
     active = sa.select(sa.func.count(sa.distinct(scout))).where(in_week)
     earlier = aliased(Discovery)
     before = sa.select(earlier.id).where(earlier.scout_user_id == scout, earlier.created_at < start)
+    # No team filter on the look back: a Slack user id is one person's, whichever workspace
+    # (with one, PostgreSQL scanned the table for it, tests/e2e/test_hot_path_plans.py).
     # Grouped first, then one look back per scout (hundreds), not per discovery (thousands).
     first = sa.select(scout, sa.func.min(col(Discovery.created_at)).label("seen"))
     first = first.where(in_week).group_by(scout).having(~before.exists()).subquery()
@@ -96,20 +99,6 @@ def _valued() -> sa.ColumnElement[bool]:
     return col(Discovery.value_amount).is_not(None) | known
 
 
-def loop_changes(as_of: Any) -> tuple[sa.ColumnElement[bool], Any]:
-    """To outer-join a discovery's status changes before `as_of` (re-routes aside), and the
-    aggregate of its first answer's time (moved from new by anyone, to any status)."""
-    change = sa.and_(
-        col(StatusChange.discovery_id) == col(Discovery.id),
-        col(StatusChange.rerouted_to).is_(None),
-        col(StatusChange.at) < as_of,
-    )
-    answered = sa.and_(
-        col(StatusChange.from_status) == Status.NEW, col(StatusChange.to_status).in_(REACHED)
-    )
-    return change, sa.func.min(sa.case((answered, col(StatusChange.at))))
-
-
 def seconds_between(session: Session, earlier: Any, later: Any) -> Any:
     """later − earlier in seconds (NULL if either is), in each dialect's arithmetic."""
     return _seconds_between(session, earlier, later)
@@ -124,7 +113,7 @@ def _seconds_between(session: Session, earlier: Any, later: Any) -> Any:
 
 
 def theme_trends(
-    *, session: Session, before: datetime, start: datetime, end: datetime
+    *, session: Session, team_id: str | None, before: datetime, start: datetime, end: datetime
 ) -> list[ThemeTrend]:
     """Per theme: discoveries in [start, end), and in [before, start)."""
     themes = theme_values(session)
@@ -133,7 +122,7 @@ def theme_trends(
         sa.select(themes.c.value, _share(this_week), _share(~this_week))
         .select_from(Discovery)
         .join(themes, sa.true())
-        .where(logged_between(before, end))
+        .where(logged_between(before, end, team_id))
         .group_by(themes.c.value)
         .order_by(themes.c.value)
     )
@@ -144,12 +133,12 @@ def theme_trends(
 
 
 def scout_logged(
-    *, session: Session, start: datetime, end: datetime, per_scout: int
+    *, session: Session, team_id: str | None, start: datetime, end: datetime, per_scout: int
 ) -> dict[str, tuple[int, list[DiscoveryLine]]]:
     """Per scout who logged in [start, end): how many, and the first few."""
     scout = col(Discovery.scout_user_id)
     ranked = _per_scout(
-        sa.select(col(Discovery.id).label("id")).where(logged_between(start, end)),
+        sa.select(col(Discovery.id).label("id")).where(logged_between(start, end, team_id)),
         scout, (col(Discovery.created_at), col(Discovery.id)),
     )  # fmt: skip
     listed = sa.select(*LINE_COLUMNS, ranked.c.count).join(ranked, ranked.c.id == Discovery.id)
@@ -158,14 +147,14 @@ def scout_logged(
 
 
 def scout_changes(
-    *, session: Session, start: datetime, end: datetime, per_scout: int
+    *, session: Session, team_id: str | None, start: datetime, end: datetime, per_scout: int
 ) -> dict[str, tuple[int, list[LoopLine]]]:
     """Per scout: how many of their discoveries were answered in [start, end), the first few."""
     discovery = col(StatusChange.discovery_id)
     of_discovery = col(Discovery.id) == discovery
     changes = sa.select(col(StatusChange.id).label("id")).join(Discovery, of_discovery)
     ranked = _per_scout(
-        changes.where(changed_between(start, end, REACHED), live()),
+        changes.where(changed_between(start, end, REACHED, team_id), live(team_id)),
         col(Discovery.scout_user_id), (col(StatusChange.at), col(StatusChange.id)),
     )  # fmt: skip
     listed = sa.select(

@@ -49,16 +49,18 @@ class ThemeDiscovery:
 
 
 def value_by_theme(
-    *, session: Session, start: datetime, end: datetime, before: datetime
+    *, session: Session, team_id: str | None, start: datetime, end: datetime, before: datetime
 ) -> list[ThemeValue]:
-    """Per theme, every discovery: [start, end) against [before, start); most valuable first."""
-    return value_by_theme_per_route(session=session, start=start, end=end, before=before,
-                                    per_route=False).get(None, [])  # fmt: skip
+    """Per theme, every discovery: [start, end) against [before, start); most valuable first.
+    team_id None: every workspace's (`/scout themes`, until its listener passes the team)."""
+    return value_by_theme_per_route(session=session, team_id=team_id, start=start, end=end,
+                                    before=before, per_route=False).get(None, [])  # fmt: skip
 
 
 def value_by_theme_per_route(
-    *, session: Session, start: datetime, end: datetime, before: datetime, per_route: bool = True
-) -> dict[str | None, list[ThemeValue]]:
+    *, session: Session, team_id: str | None, start: datetime, end: datetime, before: datetime,
+    per_route: bool = True,
+) -> dict[str | None, list[ThemeValue]]:  # fmt: skip
     """Per current route (or None for all, not per_route) and theme, in one pass over the
     range: [start, end) against [before, start), the latter scaled to the same length (an
     average week when it is four); most valuable first."""
@@ -73,14 +75,14 @@ def value_by_theme_per_route(
         sa.func.sum(sa.case((now, value), else_=0)).label("value"),
         sa.func.sum(sa.case((now, 0), else_=value)).label("value_before"),
     ).select_from(Discovery).join(themes, sa.true())  # fmt: skip
-    where = [created >= before, created < end, live()]
+    where = [created >= before, created < end, live(team_id)]
     # The period before counts only its value: its discoveries with none add nothing to read
     # (their supporters still may: `where` stays whole for them).
     counted = sa.or_(now, col(Discovery.value_base).is_not(None))
     query = (routed(query) if per_route else query).where(*where, counted)
     group = (route, themes.c.value) if per_route else (themes.c.value,)  # never GROUP BY NULL
     rows = session.exec(query.group_by(*group)).all()
-    quotes = _quotes(session, start, end, per_route)
+    quotes = _quotes(session, team_id, (start, end), per_route)
     scale = Decimal((end - start).total_seconds()) / Decimal((start - before).total_seconds())
     # Supporters count with their discovery: their value, and accounts it does not have yet.
     extra, added = supporter_extras(session=session, themes=themes, where=where, start=start,
@@ -101,7 +103,7 @@ def value_by_theme_per_route(
 
 
 def _quotes(
-    session: Session, start: datetime, end: datetime, per_route: bool
+    session: Session, team_id: str | None, span: tuple[datetime, datetime], per_route: bool
 ) -> dict[tuple[str | None, str], tuple[str, str]]:
     """Per route and theme: the evidence of its most valuable discovery of [start, end) that
     has some. Only ids are ranked; the evidence is read for the winners."""
@@ -114,8 +116,8 @@ def _quotes(
         rank.label("rank"),
     ).select_from(Discovery).join(themes, sa.true())  # fmt: skip
     ranked = (routed(ranked) if per_route else ranked).where(
-        col(Discovery.created_at) >= start, col(Discovery.created_at) < end, live(),
-        col(Discovery.evidence).is_not(None),
+        col(Discovery.created_at) >= span[0], col(Discovery.created_at) < span[1],
+        live(team_id), col(Discovery.evidence).is_not(None),
     ).subquery()  # fmt: skip
     query = sa.select(
         ranked.c.route, ranked.c.theme, col(Discovery.evidence), col(Discovery.account)
@@ -125,11 +127,13 @@ def _quotes(
 
 
 def theme_discoveries(
-    *, session: Session, theme: str, start: datetime, end: datetime, limit: int
-) -> tuple[int, list[ThemeDiscovery]]:
-    """How many discoveries of [start, end) carry the theme, and the most valuable few."""
+    *, session: Session, team_id: str | None, theme: str, start: datetime, end: datetime,
+    limit: int,
+) -> tuple[int, list[ThemeDiscovery]]:  # fmt: skip
+    """How many discoveries of [start, end) carry the theme, and the most valuable few (team_id
+    None: every workspace's, as value_by_theme)."""
     themes = theme_values(session)
-    where = (col(Discovery.created_at) >= start, col(Discovery.created_at) < end, live(),
+    where = (col(Discovery.created_at) >= start, col(Discovery.created_at) < end, live(team_id),
              themes.c.value == theme)  # fmt: skip
     base = sa.select().select_from(Discovery).join(themes, sa.true()).where(*where)
     count = session.exec(base.add_columns(sa.func.count())).one()[0]

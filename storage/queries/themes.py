@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from storage.models import Discovery, ThemeAddition, ThemeCorrection
-from storage.queries.digest_figures import logged_between, theme_values
+from storage.queries.digest_figures import live, theme_values
 
 UNTHEMED = "unthemed"  # the key discoveries.themes holds when no theme matched
 
@@ -34,15 +34,17 @@ def theme_additions(*, session: Session, team_id: str | None = None) -> list[The
 
 
 def unthemed_between(
-    *, session: Session, start: datetime, end: datetime, limit: int
+    *, session: Session, team_id: str | None, start: datetime, end: datetime, limit: int
 ) -> list[UnthemedLine]:
-    """The newest `limit` live discoveries of [start, end) that carry no theme."""
+    """The newest `limit` live discoveries of [start, end) that carry no theme, of a workspace
+    (None: of every workspace: an added theme is everyone's)."""
     themes = theme_values(session)
     query = (
         sa.select(col(Discovery.id), col(Discovery.account), col(Discovery.outcome),
                   col(Discovery.gap))
         .select_from(Discovery).join(themes, sa.true())
-        .where(logged_between(start, end), themes.c.value == UNTHEMED)
+        .where(col(Discovery.created_at) >= start, col(Discovery.created_at) < end,
+               live(team_id), themes.c.value == UNTHEMED)
         .order_by(col(Discovery.created_at).desc(), col(Discovery.id).desc())
         .limit(limit)
     )  # fmt: skip

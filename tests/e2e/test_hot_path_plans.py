@@ -179,7 +179,7 @@ def test_a_weeks_digests_never_read_a_whole_history_table(history, engine: Engin
     # trend), every scout with news; each query reads the week, the trend window, or a
     # capped list through an index, never the years before.
     with _recording(engine) as statements:
-        messages = build_once(engine)
+        messages = build_once(engine, SEED.team_id)
 
     assert messages > 5 and len(statements) > 25
     assert _whole_table_reads(engine, statements, _planner_settings(engine)) == []

@@ -151,7 +151,7 @@ def test_value_by_theme_largest_by_value_and_export_count_the_supporter(driver, 
     now = utc_now()
     with session_scope(engine) as session:
         week = {"start": now - timedelta(days=7), "end": now + timedelta(seconds=1)}
-        largest = largest_per_route(session=session, **week, limit=3)
+        largest = largest_per_route(session=session, team_id=SEED.team_id, **week, limit=3)
     lines = [line for found in largest.values() for line in found]
     assert {line.value_base for line in lines} == {total}
     assert {line.value_amount for line in lines} == {None}  # no one amount "as given"

@@ -55,7 +55,7 @@ def product_digest(components, engine, before=None) -> list[dict]:
         before()
     with session_scope(engine) as session:
         [digest] = build_digests(
-            session=session, week=week, zone=BERLIN, now=utc_now(),
+            session=session, team_id=SEED.team_id, week=week, zone=BERLIN, now=utc_now(),
             channels=route_channels(session=session), network=load_network(),
             open_after_working_days=3, only="product",
         )  # fmt: skip

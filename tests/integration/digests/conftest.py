@@ -16,8 +16,10 @@ from sqlmodel import Session, select
 from bot.domain.money import current_money
 from storage.engine import session_scope
 from storage.models import Discovery, DiscoveryRoute, StatusChange
+from storage.queries.loop_facts import refresh_loop_facts
 
 BERLIN = ZoneInfo("Europe/Berlin")
+TEAM = "T0VALUESCOUT"  # the workspace every hand-made discovery belongs to
 _keys = itertools.count(1)
 
 
@@ -47,7 +49,7 @@ def add_discovery(
         currency=fields.get("value_currency"),
     ))  # fmt: skip
     discovery = Discovery(
-        team_id="T0VALUESCOUT", scout_user_id=scout, account=account,
+        team_id=fields.pop("team_id", TEAM), scout_user_id=scout, account=account,
         outcome=fields.pop("outcome", f"Outcome at {account}"), gap="A gap", fit="partly",
         themes=list(themes), status=status, source="modal", source_key=f"test:{next(_keys)}",
         created_at=at, updated_at=at, **fields,
@@ -61,7 +63,7 @@ def add_discovery(
             DiscoveryRoute(discovery_id=discovery.id, route=route, reason="test",
                            channel_id=channel, rerouted_to=away, status=status, created_at=at)
         )  # fmt: skip
-    session.flush()
+    refresh_loop_facts(session=session, discovery_id=discovery.id)  # as the use cases keep them
     return discovery.id
 
 
@@ -81,7 +83,7 @@ def add_change(
         at=at, **fields,
     )  # fmt: skip
     session.add(change)
-    session.flush()
+    refresh_loop_facts(session=session, discovery_id=discovery_id)
 
 
 @pytest.fixture
@@ -94,30 +96,34 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def hand_made_week(session):
     """The hand-made week described in each assertion below; returns ids by name."""
+    return make_week(session)
+
+
+def make_week(session, team_id: str = TEAM, mark: str = ""):
+    """The hand-made week, in a workspace: `mark` ends every account and scout id (another
+    workspace's week, told apart)."""
+
+    def add(account: str, at: datetime, **fields: Any) -> int:
+        fields["scout"] = fields.get("scout", "U0SCOUT") + mark
+        return add_discovery(session, account=account + mark, at=at, team_id=team_id, **fields)
+
     ids = {
-        "acme": add_discovery(session, account="Acme", at=local(2026, 11, 16, 10), scout="U1",
-                              value_amount="50000", value_currency="EUR"),
+        "acme": add("Acme", local(2026, 11, 16, 10), scout="U1", value_amount="50000",
+                    value_currency="EUR"),
         # Sunday 23:30 in Berlin is 22:30 UTC: still this week.
-        "globex": add_discovery(session, account="Globex", at=local(2026, 11, 22, 23, 30),
-                                scout="U2", routes=("sales", "product"),
-                                themes=("onboarding", "reporting"), value_band="100k_1m",
-                                event_date=datetime(2027, 3, 1).date()),
+        "globex": add("Globex", local(2026, 11, 22, 23, 30), scout="U2",
+                      routes=("sales", "product"), themes=("onboarding", "reporting"),
+                      value_band="100k_1m", event_date=datetime(2027, 3, 1).date()),
         # Monday 00:30 in Berlin is Sunday 23:30 UTC: next week.
-        "initech": add_discovery(session, account="Initech", at=local(2026, 11, 23, 0, 30),
-                                 scout="U6"),
-        "acme2": add_discovery(session, account=" acme ", at=local(2026, 11, 18, 10), scout="U1",
-                               evidence="Call notes"),
-        "umbrella": add_discovery(session, account="Umbrella", at=local(2026, 11, 10), scout="U1",
-                                  themes=("pricing",)),
-        "withdrawn": add_discovery(session, account="Gone", at=local(2026, 11, 17), scout="U3",
-                                   status="withdrawn"),
-        "moved": add_discovery(session, account="Hooli", at=local(2026, 11, 17), scout="U4",
-                               routes=("sales", "marketing"), rerouted={"sales": "marketing"},
-                               themes=("unthemed",), evidence_url="https://hooli.example/x"),
-        "old": add_discovery(session, account="Vandelay", at=local(2026, 11, 4), scout="U5",
-                             status="declined"),
-        "older": add_discovery(session, account="Stark", at=local(2026, 10, 26), scout="U2",
-                               status="actioned"),
+        "initech": add("Initech", local(2026, 11, 23, 0, 30), scout="U6"),
+        "acme2": add(" acme ", local(2026, 11, 18, 10), scout="U1", evidence="Call notes"),
+        "umbrella": add("Umbrella", local(2026, 11, 10), scout="U1", themes=("pricing",)),
+        "withdrawn": add("Gone", local(2026, 11, 17), scout="U3", status="withdrawn"),
+        "moved": add("Hooli", local(2026, 11, 17), scout="U4", routes=("sales", "marketing"),
+                     rerouted={"sales": "marketing"}, themes=("unthemed",),
+                     evidence_url="https://hooli.example/x"),
+        "old": add("Vandelay", local(2026, 11, 4), scout="U5", status="declined"),
+        "older": add("Stark", local(2026, 10, 26), scout="U2", status="actioned"),
     }  # fmt: skip
     add_change(session, ids["acme"], to="acknowledged", at=local(2026, 11, 17), actor="UPM")
     add_change(session, ids["acme"], to="actioned", at=local(2026, 11, 19), actor="UPM",
@@ -140,4 +146,4 @@ def _set_status(session, discovery_id, status):
         select(DiscoveryRoute).where(DiscoveryRoute.discovery_id == discovery_id)
     ):
         route.status = status
-    session.flush()
+    refresh_loop_facts(session=session, discovery_id=discovery_id)

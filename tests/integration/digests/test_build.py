@@ -10,7 +10,7 @@ from bot.digests.build import build_digests
 from bot.digests.model import DigestKind, Week
 from bot.domain.themes import load_network
 from bot.emulator.blockkit import check_message
-from tests.integration.digests.conftest import BERLIN
+from tests.integration.digests.conftest import BERLIN, TEAM
 
 WEEK = Week.parse("2026-W47")
 CHANNELS = {"sales": "C0SALES", "marketing": "C0MKT", "product": "C0PROD", "coach": "C0COACH"}
@@ -18,7 +18,7 @@ CHANNELS = {"sales": "C0SALES", "marketing": "C0MKT", "product": "C0PROD", "coac
 
 def _build(session, **kw):
     values = {
-        "session": session, "week": WEEK, "zone": BERLIN, "now": datetime(2027, 1, 1, tzinfo=UTC),
+        "session": session, "team_id": TEAM, "week": WEEK, "zone": BERLIN, "now": datetime(2027, 1, 1, tzinfo=UTC),
         "channels": CHANNELS, "network": load_network(), "open_after_working_days": 3,
     } | kw  # fmt: skip
     return build_digests(**values)

@@ -16,7 +16,7 @@ from storage.models import DiscoveryRoute
 from storage.queries.digest_figures import open_per_route
 from storage.queries.digest_scouts import weekly_loops
 from storage.queries.digest_trends import Completeness, LoopTiming, ThemeTrend
-from tests.integration.digests.conftest import BERLIN, add_change, add_discovery, local
+from tests.integration.digests.conftest import BERLIN, TEAM, add_change, add_discovery, local
 
 WEEK = Week.parse("2026-W47")  # Monday 16 to Sunday 22 November 2026, CET (UTC+1)
 LATER = datetime(2027, 1, 1, tzinfo=UTC)
@@ -25,7 +25,7 @@ DAY = 86400
 
 def _sales(session, now=LATER, days=3):
     return route_figures(
-        session=session, week=WEEK, zone=BERLIN, now=now, route="sales", open_after=days
+        session=session, team_id=TEAM, week=WEEK, zone=BERLIN, now=now, route="sales", open_after=days
     )
 
 
@@ -94,11 +94,11 @@ def test_open_loops_are_new_discoveries_n_working_days_old_at_the_weeks_end(
 def test_open_loops_are_counted_only_up_to_a_cap_plus_one(session, hand_made_week):
     cutoff = local(2026, 11, 18).astimezone(UTC)  # the Wednesday: Umbrella and acme are open
 
-    assert open_per_route(session=session, before=cutoff, cap=5, routes=["sales"])["sales"] == 2
+    assert open_per_route(session=session, team_id=TEAM, before=cutoff, cap=5, routes=["sales"])["sales"] == 2
     assert (
-        open_per_route(session=session, before=cutoff, cap=1, routes=["sales"])["sales"] == 2
+        open_per_route(session=session, team_id=TEAM, before=cutoff, cap=1, routes=["sales"])["sales"] == 2
     )  # "over 1"
-    assert open_per_route(session=session, before=cutoff, cap=0, routes=["sales"])["sales"] == 1
+    assert open_per_route(session=session, team_id=TEAM, before=cutoff, cap=0, routes=["sales"])["sales"] == 1
 
 
 def test_open_loops_of_the_current_week_are_counted_as_of_now(session, hand_made_week):
@@ -123,7 +123,7 @@ def test_closed_loops_and_the_scouts_thanked_for_actions(session, hand_made_week
 
 def test_a_rerouted_discovery_counts_on_its_new_route_only(session, hand_made_week):
     marketing = route_figures(
-        session=session, week=WEEK, zone=BERLIN, now=LATER, route="marketing", open_after=3
+        session=session, team_id=TEAM, week=WEEK, zone=BERLIN, now=LATER, route="marketing", open_after=3
     )
 
     assert marketing.logged == 1
@@ -131,7 +131,7 @@ def test_a_rerouted_discovery_counts_on_its_new_route_only(session, hand_made_we
 
 
 def test_the_coach_trend_counts_twelve_local_weeks_per_route(session, hand_made_week):
-    figures = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER)
+    figures = coach_figures(session=session, team_id=TEAM, week=WEEK, zone=BERLIN, now=LATER)
 
     assert [w.key for w in figures.weeks][::11] == ["2026-W36", "2026-W47"]
     assert figures.series["sales"][-4:] == (1, 1, 1, 3)  # W44 Stark, W45, W46, W47
@@ -148,21 +148,21 @@ def test_each_teams_answer_counts_on_its_own_route_only(session, hand_made_week)
                note="Not now", route_id=routes["product"].id)  # fmt: skip
 
     def figures(route):
-        return route_figures(session=session, week=WEEK, zone=BERLIN, now=LATER, route=route,
+        return route_figures(session=session, team_id=TEAM, week=WEEK, zone=BERLIN, now=LATER, route=route,
                              open_after=3)  # fmt: skip
 
     product, sales = figures("product"), figures("sales")
     assert product.changes[DiscoveryStatus.DECLINED] == 1 and product.closed_count == 1
     assert sales.changes[DiscoveryStatus.DECLINED] == 1  # Vandelay's, not product's answer
-    still_open = open_per_route(session=session, before=LATER, cap=9, routes=["sales", "product"])
+    still_open = open_per_route(session=session, team_id=TEAM, before=LATER, cap=9, routes=["sales", "product"])
     assert still_open == {"sales": 4, "product": 0}  # sales still owes Globex (and 3 others)
-    news = {n.user_id: n for n in scout_news(session=session, week=WEEK, zone=BERLIN)}
+    news = {n.user_id: n for n in scout_news(session=session, team_id=TEAM, week=WEEK, zone=BERLIN)}
     [answer] = news["U2"].answered  # Globex's scout reads which team answered
     assert (answer.account, answer.to_status, answer.route) == ("Globex", "declined", "product")
 
 
 def test_the_coach_counts_discoveries_once_and_routes_per_route(session, hand_made_week):
-    figures = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER)
+    figures = coach_figures(session=session, team_id=TEAM, week=WEEK, zone=BERLIN, now=LATER)
     report = coach_report(figures, load_network())
 
     # Globex went to sales and product: two per route, one discovery.
@@ -172,7 +172,7 @@ def test_the_coach_counts_discoveries_once_and_routes_per_route(session, hand_ma
 
 
 def test_the_coach_sees_participation_and_completeness(session, hand_made_week):
-    figures = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER)
+    figures = coach_figures(session=session, team_id=TEAM, week=WEEK, zone=BERLIN, now=LATER)
 
     assert (figures.active_scouts, figures.first_timer_count, figures.first_timers) == (
         3,
@@ -185,14 +185,14 @@ def test_the_coach_sees_participation_and_completeness(session, hand_made_week):
 def test_loop_timing_is_the_cohort_of_the_four_weeks_before_as_of_the_weeks_end(
     session, hand_made_week
 ):
-    timing = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER).timing
+    timing = coach_figures(session=session, team_id=TEAM, week=WEEK, zone=BERLIN, now=LATER).timing
 
     # Umbrella, Vandelay, Stark; Vandelay declined after 17 days, Stark acknowledged after 1.
     assert timing == LoopTiming(cohort=3, closed=1, answered=2, median_seconds=9 * DAY)
 
 
 def test_theme_trends_compare_this_week_with_the_four_before(session, hand_made_week):
-    themes = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER).themes
+    themes = coach_figures(session=session, team_id=TEAM, week=WEEK, zone=BERLIN, now=LATER).themes
 
     assert list(themes) == [
         ThemeTrend("onboarding", 3, 2),
@@ -203,14 +203,14 @@ def test_theme_trends_compare_this_week_with_the_four_before(session, hand_made_
 
 
 def test_the_coach_recognises_scouts_for_actions_not_volume(session, hand_made_week):
-    figures = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER)
+    figures = coach_figures(session=session, team_id=TEAM, week=WEEK, zone=BERLIN, now=LATER)
 
     assert figures.recognised_count == 1
     assert [(s.scout_user_id, s.count) for s in figures.recognised] == [("U1", 1)]
 
 
 def test_scouts_with_news_are_those_who_logged_or_were_answered(session, hand_made_week):
-    news = {n.user_id: n for n in scout_news(session=session, week=WEEK, zone=BERLIN)}
+    news = {n.user_id: n for n in scout_news(session=session, team_id=TEAM, week=WEEK, zone=BERLIN)}
 
     assert sorted(news) == ["U1", "U2", "U4", "U5"]
     assert (news["U1"].logged_count, news["U1"].answered_count) == (2, 2)
@@ -226,7 +226,7 @@ def test_the_median_time_to_answer_of_an_odd_cohort_is_its_middle_value(session)
         add_change(session, discovery, to="acknowledged", at=logged + timedelta(days=days))
     add_discovery(session, account="Unanswered", at=local(2026, 11, 5))
 
-    timing = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER).timing
+    timing = coach_figures(session=session, team_id=TEAM, week=WEEK, zone=BERLIN, now=LATER).timing
 
     assert timing == LoopTiming(cohort=4, closed=0, answered=3, median_seconds=2 * DAY)
 
@@ -267,7 +267,7 @@ def test_the_median_time_to_answer_of_an_even_cohort_is_the_mean_of_its_two_midd
         discovery = add_discovery(session, account=f"A{n}", at=logged)
         add_change(session, discovery, to="acknowledged", at=logged + timedelta(days=days))
 
-    timing = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER).timing
+    timing = coach_figures(session=session, team_id=TEAM, week=WEEK, zone=BERLIN, now=LATER).timing
 
     assert timing == LoopTiming(cohort=4, closed=0, answered=4, median_seconds=3.5 * DAY)
 
@@ -275,7 +275,7 @@ def test_the_median_time_to_answer_of_an_even_cohort_is_the_mean_of_its_two_midd
 def test_the_coach_sees_quality_per_scout_counted_per_discovery(session, hand_made_week):
     add_change(session, hand_made_week["globex"], to="declined", at=local(2026, 11, 22, 23, 50),
                actor="UPM3", outcome_kind="not_now")  # fmt: skip
-    figures = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER)
+    figures = coach_figures(session=session, team_id=TEAM, week=WEEK, zone=BERLIN, now=LATER)
 
     scouts = {q.user_id: q for q in figures.scouts}
     assert set(scouts) == {"U1", "U2", "U4"}  # U3's was withdrawn; Initech is next week's
@@ -288,7 +288,7 @@ def test_the_coach_sees_quality_per_scout_counted_per_discovery(session, hand_ma
 
 
 def test_a_scout_who_logged_gets_a_tip_with_a_colleagues_example(session, hand_made_week):
-    news = {n.user_id: n for n in scout_news(session=session, week=WEEK, zone=BERLIN)}
+    news = {n.user_id: n for n in scout_news(session=session, team_id=TEAM, week=WEEK, zone=BERLIN)}
 
     tip = news["U1"].tip
     assert tip is not None and (tip.missing, tip.of) == (2, 2)
@@ -299,7 +299,7 @@ def test_a_scout_who_logged_gets_a_tip_with_a_colleagues_example(session, hand_m
 def test_the_chart_trends_count_each_weeks_completeness_and_loops_as_they_stand(
     session, hand_made_week
 ):
-    figures = coach_figures(session=session, week=WEEK, zone=BERLIN, now=LATER)
+    figures = coach_figures(session=session, team_id=TEAM, week=WEEK, zone=BERLIN, now=LATER)
     loops, done = figures.loop_trend, figures.completeness_trend
 
     assert len(loops) == len(done) == 12
@@ -320,6 +320,6 @@ def test_a_weeks_loop_median_of_an_even_count_is_the_mean_of_the_two_middle_answ
         found = add_discovery(session, account=f"A{hours}", at=logged)
         add_change(session, found, to="acknowledged", at=logged + timedelta(hours=hours))
 
-    [week] = weekly_loops(session=session, edges=edges, as_of=LATER)
+    [week] = weekly_loops(session=session, team_id=TEAM, edges=edges, as_of=LATER)
 
     assert week[:3] == (4, 4, 0) and round(week.median_seconds) == 3 * 3600  # (2 h + 4 h) / 2

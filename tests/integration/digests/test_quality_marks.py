@@ -20,7 +20,7 @@ from storage.engine import session_scope
 from storage.enums import DiscoverySource
 from storage.models import Discovery
 from storage.queries.digest_scouts import SCOUT_ROW_FIELDS
-from tests.integration.digests.conftest import BERLIN, add_discovery, local
+from tests.integration.digests.conftest import BERLIN, TEAM, add_discovery, local
 
 NOW = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)  # in 2026-W47
 WEEK = Week.parse("2026-W47")
@@ -77,7 +77,7 @@ def test_the_digest_reads_the_mark_and_scores_rows_without_a_current_one(session
     )
     unmarked = add_discovery(session, account="Unmarked", at=local(2026, 11, 17), **full)
 
-    missing = week_scouts(session=session, week=WEEK, zone=BERLIN, now=NOW).missing
+    missing = week_scouts(session=session, team_id=TEAM, week=WEEK, zone=BERLIN, now=NOW).missing
 
     assert missing[marked] == ["outcome", "value", "event", "who_cares", "evidence"]
     assert missing[stale] == missing[unmarked] == ["event", "evidence"]

@@ -40,7 +40,7 @@ def test_supporters_add_their_value_and_only_accounts_the_theme_lacks(engine):
                          supporter(5, 4, "Earlier", 21)])  # fmt: skip
 
     with session_scope(engine) as session:
-        [theme] = value_by_theme(session=session, start=START, end=END, before=BEFORE)
+        [theme] = value_by_theme(session=session, team_id="T1", start=START, end=END, before=BEFORE)
 
     # Globex, Initech (also a supporter: once), Hooli, Nameless; the withdrawn one counts nothing.
     assert (theme.discoveries, theme.accounts, theme.value) == (2, 4, Decimal(135))

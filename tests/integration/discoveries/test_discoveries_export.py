@@ -20,6 +20,7 @@ from bot.discoveries.export.records import FIELDS, HISTORY_FIELDS, ROUTE_FIELDS
 from storage.engine import session_scope
 from storage.enums import DiscoverySource, DiscoveryStatus, Fit, Persona, ValueBand
 from storage.models import Account, Discovery, DiscoveryRoute, StatusChange
+from storage.queries.loop_facts import FACTS
 
 CLEARED = ("SLACK_", "VALUESCOUT_", "DATABASE_URL", "LOG_LEVEL")
 HOSTILE_CREATED = datetime(2025, 2, 28, 23, 0, tzinfo=UTC)  # 1 March, midnight in Berlin
@@ -326,10 +327,12 @@ def test_every_column_an_analyst_can_use_is_exported():
     # Slack's dedupe key is left out; the account's CRM id is added. The answers document is
     # exported by its keys: the built-in ones in these columns, added questions' as fields.
     # quality_missing caches what the score lacks, for the digests; analysts get the score.
+    # The loop facts cache the history and routes for the digests; both are exported whole.
     assert set(FIELDS) == set(Discovery.model_fields) - {
         "source_key",
         "answers",
         "quality_missing",
+        *FACTS,
     } | {
         "crm_id",
         "event_owner",  # the compelling event's owner, from the answers
