@@ -93,12 +93,10 @@ def send_due_digests(
     *, engine: Engine, client: WebClient, settings: Settings, network: ValueNetwork, now: datetime,
     team_id: str | None = None,
 ) -> Sent:
-    """Send the digests of the period due at `now` that were not sent yet (one workspace's
-    with its client when team_id is given: once run_due_digests takes it, "digests" moves to
-    PER_TEAM and out of bot.cli.runtime.WAITING_FOR_TEAMS)."""
-    per_team = {} if team_id is None else {"team_id": team_id}
+    """Send the digests of the period due at `now` that were not sent yet (one workspace's,
+    with its client, when team_id is given)."""
     return run_due_digests(
-        engine=engine, client=client, settings=settings, network=network, now=now, **per_team
+        engine=engine, client=client, settings=settings, network=network, now=now, team_id=team_id
     )
 
 
@@ -125,7 +123,7 @@ JOBS: tuple[Job, ...] = (
 
 # Jobs that call Slack themselves: installed by OAuth, each runs once per installed workspace
 # with that workspace's client (the others queue outbox rows, posted with each row's team).
-PER_TEAM = frozenset({"idle_dialogues", "open_loops"})
+PER_TEAM = frozenset({"idle_dialogues", "open_loops", "digests"})
 
 
 def job(name: str) -> Job:

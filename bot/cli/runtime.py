@@ -106,16 +106,11 @@ def compose(settings: Settings, *, engine: Engine | None = None, pacing: float =
     return Components(settings, engine, client, app, delivery, clients)
 
 
-# Installed by OAuth, digests wait for the digest queries to take a team (issue 16: another
-# slice makes run_due_digests per workspace; then it joins bot.jobs.PER_TEAM).
-WAITING_FOR_TEAMS = frozenset({"digests"})
-
-
 def scheduled_jobs(parts: Components) -> list[ScheduledJob]:
     """What runs on a timer in the process that holds the scheduler: every registered job;
     installed by OAuth, those that call Slack themselves once per installed workspace."""
     network = load_network()
-    entries = [entry for entry in JOBS if _runs_here(parts.settings, entry)]
+    entries = list(JOBS)
 
     def at_now(entry: Job) -> Callable[[], object]:
         def fire() -> object:
@@ -149,13 +144,6 @@ def run_per_team(parts: Components, entry: Job, *, network, now) -> dict[str, ob
             now=now, team_id=team,
         )  # fmt: skip
     return done
-
-
-def _runs_here(settings: Settings, entry: Job) -> bool:
-    if settings.oauth_configured and entry.name in WAITING_FOR_TEAMS:
-        log.info("installed by OAuth: %s waits for per-workspace digests", entry.name)
-        return False
-    return True
 
 
 # When each registered job fires, given this process's parts and the job bound to them.

@@ -44,32 +44,36 @@ def run_due_digests(
     network: ValueNetwork,
     now: datetime,
     build: Build = build_digests,
+    team_id: str | None = None,
 ) -> Sent:
-    """Send the due period's digests that are not sent yet; return what became of each."""
+    """Send the due period's digests that are not sent yet; return what became of each. With a
+    team: that workspace's, on its schedule, counted and claimed as its own (None: the single
+    workspace's, over every discovery)."""
+    scope = team_id or ""
     with session_scope(engine) as session:
-        since = digests_since(session=session, now=now)
-        schedule = digest_schedule(session=session, settings=settings)
+        since = digests_since(session=session, now=now, team_id=scope)
+        schedule = digest_schedule(session=session, settings=settings, team_id=scope)
         due = due_period(schedule=schedule, zone=settings.zone, now=now, since=since)
-        if due is None or digest_period_done(session=session, period=due.week.key):
+        if due is None or digest_period_done(session=session, period=due.week.key, team_id=scope):
             return []
     digests = build_week(
-        engine=engine, settings=settings, network=network, week=due.week, now=now, build=build
-    )
-    sent = send_digests(engine=engine, client=client, digests=digests, now=now)
+        engine=engine, settings=settings, network=network, week=due.week, now=now, build=build,
+        team_id=team_id,
+    )  # fmt: skip
+    sent = send_digests(engine=engine, client=client, digests=digests, now=now, team_id=scope)
     if all(outcome in DONE for _digest, outcome in sent):
         with session_scope(engine) as session:
-            mark_digest_period_done(session=session, period=due.week.key, now=now)
+            mark_digest_period_done(session=session, period=due.week.key, now=now, team_id=scope)
     return sent
 
 
 def send_digests(
-    *, engine: Engine, client: WebClient, digests: list[Digest], now: datetime, force: bool = False
-) -> Sent:
-    """Send each digest (exactly once per channel and period, unless forced), in order."""
-    sent = [
-        (digest, send_digest(engine=engine, client=client, digest=digest, now=now, force=force))
-        for digest in digests
-    ]
+    *, engine: Engine, client: WebClient, digests: list[Digest], now: datetime, force: bool = False,
+    team_id: str = "",
+) -> Sent:  # fmt: skip
+    """Send each digest (exactly once per channel, period and workspace, unless forced), in order."""
+    options = {"engine": engine, "client": client, "now": now, "force": force, "team_id": team_id}
+    sent = [(digest, send_digest(digest=digest, **options)) for digest in digests]
     _log_summary(sent)
     for digest, outcome in sent:
         count_digest_run(str(digest.kind), outcome.name.lower())
@@ -93,11 +97,12 @@ def build_week(
     Built in a read-only transaction: on SQLite a write transaction would hold the write
     lock for the whole build (seconds at 1,000,000 discoveries), and every scout's step
     would queue behind it."""
+    scope = team_id or ""  # the workspace's channels and settings, else the deployment's
     with read_scope(engine) as session:
         return build(
             session=session, team_id=team_id, week=week, zone=settings.zone, now=now,
-            channels=route_channels(session=session), network=network,
-            open_after_working_days=nudge_days(session),
+            channels=route_channels(session=session, team_id=scope), network=network,
+            open_after_working_days=nudge_days(session, scope),
             skip_scouts=scout_digest_opt_outs(session=session), only=only,
             calendar=settings.calendar,
         )  # fmt: skip

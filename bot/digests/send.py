@@ -60,11 +60,18 @@ class _Run:
     lease: datetime
     progress: dict[str, Any]
     now: datetime
+    team_id: str = ""  # the workspace whose run it is ("": single-workspace mode's)
     started: float = field(default_factory=time.monotonic)
 
     @property
     def key(self) -> dict[str, str]:
+        """What names the run in the log: the digest, its channel and its period."""
         return {"digest": self.digest, "channel_id": self.channel_id, "period": self.period}
+
+    @property
+    def row(self) -> dict[str, str]:
+        """The run's row: its key in its workspace."""
+        return {**self.key, "team_id": self.team_id}
 
     def clock(self) -> datetime:
         """The time on the caller's clock: `now` plus what has passed since."""
@@ -80,11 +87,13 @@ def forced_period(period: str, now: datetime) -> str:
 
 
 def send_digest(
-    *, engine: Engine, client: WebClient, digest: Digest, now: datetime, force: bool = False
+    *, engine: Engine, client: WebClient, digest: Digest, now: datetime, force: bool = False,
+    team_id: str = "",
 ) -> Outcome:
-    """Send a digest once per name, channel and period; `force` sends it again, as its own run."""
+    """Send a digest once per name, channel, period and workspace; `force` sends it again, as
+    its own run."""
     period = forced_period(digest.period, now) if force else digest.period
-    run = _claim(engine, digest, period, now)
+    run = _claim(engine, digest, period, now, team_id)
     if isinstance(run, Outcome):
         return run
     try:
@@ -95,15 +104,18 @@ def send_digest(
         return Outcome.BUSY
     except SEND_ERRORS as error:
         with session_scope(engine) as session:
-            mark_digest_failed(session=session, lease=run.lease, **run.key)
+            mark_digest_failed(session=session, lease=run.lease, **run.row)
         log.error("digest %s for %s (%s) failed: %s", *run.key.values(), _reason(error))
         return Outcome.FAILED
     return _finish(engine, run)
 
 
-def _claim(engine: Engine, digest: Digest, period: str, now: datetime) -> _Run | Outcome:
+def _claim(
+    engine: Engine, digest: Digest, period: str, now: datetime, team_id: str
+) -> _Run | Outcome:
     """Claim the run (new, failed or stale), or say why not."""
-    key = {"digest": digest.name, "channel_id": digest.channel_id, "period": period}
+    key = {"digest": digest.name, "channel_id": digest.channel_id, "period": period,
+           "team_id": team_id}  # fmt: skip
     with session_scope(engine) as session:
         claimed = claim_digest_run(session=session, now=now, **key)
         row = digest_run(session=session, **key)
@@ -174,7 +186,7 @@ def _save(engine: Engine, run: _Run, **progress: Any) -> None:
     renewed = run.clock()
     with session_scope(engine) as session:
         held = record_digest_progress(
-            session=session, lease=run.lease, progress=run.progress, now=renewed, **run.key
+            session=session, lease=run.lease, progress=run.progress, now=renewed, **run.row
         )
     if not held:
         raise _LeaseLost
@@ -184,7 +196,7 @@ def _save(engine: Engine, run: _Run, **progress: Any) -> None:
 def _finish(engine: Engine, run: _Run) -> Outcome:
     """Mark the run sent, unless another sender took it over meanwhile."""
     with session_scope(engine) as session:
-        held = mark_digest_sent(session=session, now=run.clock(), lease=run.lease, **run.key)
+        held = mark_digest_sent(session=session, now=run.clock(), lease=run.lease, **run.row)
     if not held:
         log.warning("digest %s for %s (%s) was taken over by another sender", *run.key.values())
         return Outcome.BUSY

@@ -4,7 +4,7 @@ is matched to or is linked with another's accounts and discoveries; deleting one
 rows leaves the other working."""
 
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from sqlmodel import select
 
@@ -138,3 +138,42 @@ def test_reminders_run_per_installed_workspace_and_stop_for_an_uninstalled_one(
     assert len(globex_scout.bot_messages()) == heard[globex_scout]
     assert idle_dialogue(engine, emulator.seed.team_id).reminded_at is not None
     assert idle_dialogue(engine, GLOBEX.team_id).reminded_at is None  # kept, not claimed
+
+
+def test_each_workspace_gets_digests_of_its_own_discoveries(
+    app_url, emulator, engine, components, settings
+):
+    """The digest job runs once per installed workspace with its token: each one's product
+    digest counts and names its own discoveries only, and is sent once."""
+    globex = emulator.add_team(GLOBEX)
+    install(app_url, emulator.seed.team_id, GLOBEX.team_id)
+    acme_scout, globex_scout = person_in(app_url, emulator), person_in(app_url, globex)
+    log_discovery(acme_scout, "Umbrella")
+    log_discovery(globex_scout, "Hooli")
+    wait_until(lambda: len(cards(emulator)) == 2 and len(cards(globex)) == 2, what="the cards")
+    digests = job("digests")
+    run_per_team(components, digests, network=load_network(), now=utc_now())  # nothing due yet
+
+    monday = next_monday_at_nine(settings)
+    sent = run_per_team(components, digests, network=load_network(), now=monday)
+
+    assert set(sent) == {emulator.seed.team_id, GLOBEX.team_id} and all(sent.values())
+    acme, globex_text = digest_text(emulator), digest_text(globex)
+    assert "Product digest" in acme and "*Umbrella*" in acme and "Hooli" not in acme
+    assert "Product digest" in globex_text and "*Hooli*" in globex_text
+    assert "Umbrella" not in globex_text
+    again = run_per_team(components, digests, network=load_network(), now=monday)
+    assert again == {emulator.seed.team_id: [], GLOBEX.team_id: []}  # each sent once
+
+
+def next_monday_at_nine(settings) -> datetime:
+    """The next digest fire (Monday 09:05 where the workspace is), after today."""
+    today = utc_now().astimezone(settings.zone).date()
+    monday = today + timedelta(days=7 - today.weekday())
+    return datetime.combine(monday, time(9, 5), tzinfo=settings.zone)
+
+
+def digest_text(workspace: SlackEmulator) -> str:
+    """What the bot posted in the workspace's #product besides its cards: the digest, its thread."""
+    posted = workspace.messages(workspace.seed.product)
+    return str([m for m in posted if "Value gap at" not in str(m)])
