@@ -30,17 +30,18 @@ log = logging.getLogger(__name__)
 
 def coach_reply(
     *, engine: Engine, client: WebClient, user_id: str, coaches: frozenset[str], zone: ZoneInfo,
-    now: datetime,
+    now: datetime, team_id: str | None = None,
 ) -> list[Message]:  # fmt: skip
-    """Every scout's quality this week, or a polite refusal for someone who is no coach."""
+    """Every scout's quality this week in the workspace (None: the only one), or a polite
+    refusal for someone who is no coach."""
     with session_scope(engine) as session:
-        channel = route_channels(session=session).get(COACH)
+        channel = route_channels(session=session, team_id=team_id or "").get(COACH)
     if user_id not in coaches and not _member(client, channel, user_id):
         return pack([render("coach_only.md.j2", channel=channel)], fallback=say("coach_only"))
     week = Week.of(now, zone)
     with session_scope(engine) as session:
         plan_for_digests(session)
-        qualities = week_quality(session=session, week=week, zone=zone, now=now)
+        qualities = week_quality(session=session, team_id=team_id, week=week, zone=zone, now=now)
     text = everyone_text(qualities, period=period(week))
     return pack([text], fallback=say("coach_scouts_fallback", when=period(week)))
 

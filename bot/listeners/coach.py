@@ -7,7 +7,7 @@ from slack_sdk import WebClient
 
 from bot.dialogue.subcommands import read_scout_command
 from bot.insight.coach_command import coach_reply
-from bot.listeners.support import actor, after_ack, request_time, services
+from bot.listeners.support import actor, after_ack, insight_team, request_time, services
 
 
 @after_ack
@@ -19,6 +19,7 @@ def answer_coach(command: dict, context: BoltContext, respond: Respond, client: 
     messages = coach_reply(
         engine=app.engine, client=client, user_id=actor(context).user_id,
         coaches=app.settings.coaches, zone=app.settings.zone, now=request_time(context),
+        team_id=insight_team(context),
     )  # fmt: skip
     for message in messages:
         respond(response_type="ephemeral", text=message.text, blocks=message.blocks)

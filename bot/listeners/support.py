@@ -108,3 +108,9 @@ def is_channel_member(client: WebClient, channel: str, user_id: str) -> bool:
         cursor = (page.get("response_metadata") or {}).get("next_cursor")
         if not cursor:
             return False
+
+
+def insight_team(context: BoltContext) -> str | None:
+    """Whose discoveries a figure counts: the asker's workspace, installed by OAuth; None (every
+    row, which is one workspace's) in single-workspace mode."""
+    return actor(context).team_id if services(context).settings.oauth_configured else None

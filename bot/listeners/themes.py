@@ -6,7 +6,7 @@ from slack_bolt import BoltContext, Respond
 
 from bot.dialogue.subcommands import read_scout_command
 from bot.insight.themes_command import themes_reply
-from bot.listeners.support import after_ack, request_time, services
+from bot.listeners.support import after_ack, insight_team, request_time, services
 
 
 @after_ack
@@ -21,5 +21,6 @@ def answer_themes(command: dict, context: BoltContext, respond: Respond) -> None
         network=app.rules.network,
         argument=asked.story,
         now=request_time(context),
+        team_id=insight_team(context),
     )
     respond(response_type="ephemeral", text=reply.text, blocks=reply.blocks)
