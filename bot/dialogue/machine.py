@@ -194,7 +194,7 @@ def _challenged(
     answers = {**state.answers, question.key: result.value, CHALLENGED_KEY: [*done, question.key]}
     answers = _pruned(context.definition, answers)
     challenged = replace(state, answers=answers)
-    return Step(challenged, (Ask(question, current=result.value, challenge=challenge(reason)),))
+    return Step(challenged, (Ask(question, current=result.value, challenge=challenge(reason, question.key)),))
 
 
 def _keep(context: _Context, state: DialogueState, question: Question, event: Keep) -> Step:

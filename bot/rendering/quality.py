@@ -29,6 +29,6 @@ def thin_hints(definition: Definition, answers: Mapping[str, Any]) -> list[str]:
         reason = thin_answer(text) if question and isinstance(text, str) and text else None
         if reason:
             hints.append(
-                say("quality_thin_hint", label=question.label, challenge=challenge(reason))
+                say("quality_thin_hint", label=question.label, challenge=challenge(reason, key))
             )
     return hints

@@ -13,6 +13,7 @@ from tests.e2e.test_dialogue_modal import ANSWERS, modal_state, open_modal
 
 FEATURE = "That sounds like a feature"
 MEASURE = "What would that change for them"
+GAP_MEASURE = "What does it cost them today"
 STORY = (
     "Hi! Quick one: Globex's CFO wants month-end close down from 10 days to 3 before "
     "their March 31 renewal. Worth about $250k a year to them."
@@ -63,7 +64,7 @@ def test_keep_it_by_typing_or_by_button_goes_on_and_an_old_button_changes_nothin
     scout.say("better reporting", expect=MEASURE)
     scout.say("keep it", expect="stands in the way")
 
-    challenge = scout.say("done by hand", expect=MEASURE)  # the gap: its own one challenge
+    challenge = scout.say("done by hand", expect=GAP_MEASURE)  # the gap: its own one challenge
     [keep] = [
         e for b in challenge["blocks"] for e in b.get("elements", [])
         if e.get("action_id") == "dialogue_keep"

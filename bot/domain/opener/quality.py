@@ -152,9 +152,12 @@ def thin_answer(text: str, *, lexicon: Lexicon | None = None) -> str | None:
     return None if measured else "no_measure"
 
 
-def challenge(reason: str, *, lexicon: Lexicon | None = None) -> str:
-    """The one friendly challenge for a thin answer, as prompts/opener.yaml words it."""
-    return str((lexicon or current_lexicon()).raw["challenges"][reason])
+def challenge(reason: str, key: str | None = None, *, lexicon: Lexicon | None = None) -> str:
+    """The one friendly challenge for a thin answer, as prompts/opener.yaml words it: for the
+    question `key` when worded for it (a gap asks what it costs, not what it would change)."""
+    raw = (lexicon or current_lexicon()).raw
+    own = (raw.get("challenges_for") or {}).get(key) or {}
+    return str(own.get(reason) or raw["challenges"][reason])
 
 
 def challenged_keys(*, lexicon: Lexicon | None = None) -> tuple[str, ...]:

@@ -52,3 +52,8 @@ def test_thin_answers_say_why(text, reason):
 def test_the_challenge_teaches_value_language():
     assert challenge("no_measure") == "What would that change for them — in time, money or risk?"
     assert "feature" in challenge("feature_request")
+
+
+def test_a_gap_is_challenged_on_what_it_costs_not_what_it_would_change():
+    assert challenge("no_measure", "gap").startswith("What does it cost them today")
+    assert challenge("no_measure", "outcome") == challenge("no_measure")

@@ -48,8 +48,8 @@ def test_thin_outcome_and_gap_are_hinted_with_their_one_challenge():
     assert thin_hints(DEFINITION, answers) == [
         "Outcome: That sounds like a feature. What would it change for them — in time, money or "
         "risk? (Back to change it, or submit it as it is.)",
-        "Gap: Could you say a little more? What would that change for them — in time, money or "
-        "risk? (Back to change it, or submit it as it is.)",
+        "Gap: Could you say a little more? What does it cost them today — in time, money or risk? "
+        "Their words, if you have them. (Back to change it, or submit it as it is.)",
     ]
     assert thin_hints(DEFINITION, COMPLETE) == []
 
