@@ -38,12 +38,14 @@ def submit(engine: Engine, key: str, routes: tuple[str, ...]) -> int:
         ).discovery_id  # fmt: skip
 
 
+# What came of an actioned route: a roadmap item starts product's follow-through.
+OUTCOMES = {Status.ACTIONED: "roadmap", Status.DECLINED: "not_a_fit"}
+
+
 def change(engine: Engine, discovery_id: int, to: Status, route: str, hours: int) -> None:
+    made = Change(to, "U0PM", CHANNELS[route], "Note", route=route, outcome_kind=OUTCOMES.get(to))
     with session_scope(engine) as session:
-        done = change_status(
-            session=session, discovery_id=discovery_id, now=at(hours),
-            change=Change(to, "U0PM", CHANNELS[route], "Note", route=route),
-        )  # fmt: skip
+        done = change_status(session=session, discovery_id=discovery_id, now=at(hours), change=made)
         assert done.status == to
 
 
