@@ -22,7 +22,7 @@ from slack_sdk.models.views import View
 from bot.domain.workspace import MAX_NUDGE_DAYS, WorkspaceConfig
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.modal import submitted_fields
-from bot.rendering.text import Mrkdwn, escape, escape_within, render, shorten
+from bot.rendering.text import Mrkdwn, code_block, escape, render, shorten
 from bot.routes import current_routes
 from bot.settings import parse_weekly
 from bot.wording import say
@@ -105,7 +105,7 @@ def config_blocks(config: WorkspaceConfig, checks: list[str] = ()) -> list[Block
 
 def _checks_block(lines: list[str]) -> SectionBlock:
     """The checks in one section (a line each), cut visibly to a section's 3,000 characters."""
-    listed = Mrkdwn("\n".join(escape_within(line, 300) for line in lines))
+    listed = code_block(lines, 300)
     return SectionBlock(
         text=MarkdownTextObject(text=shorten(render("home_checks.md.j2", lines=listed), 3000))
     )

@@ -74,16 +74,27 @@ def shorten(text: str, limit: int, *, more: str = "…") -> str:
     return text if len(text) <= limit else text[: max(limit - len(more), 0)] + more
 
 
-def escape_within(text: object, limit: int) -> str:
-    """User text escaped, then cut visibly so the *escaped* text fits, never mid-entity."""
-    escaped = escape(text)
-    if len(escaped) <= limit:
-        return escaped
-    cut = escaped[: max(limit - 1, 0)]
+def code_block(lines: list[str], limit: int) -> Mrkdwn:
+    """Lines in a code block, shown as written (SLACK_BOT_TOKEN keeps its underscores: Slack
+    formats nothing in one): only its entities are escaped, and a backtick cannot close it."""
+    shown = [_cut(line.translate(SLACK_ENTITIES).replace("`", "\u02cb"), limit) for line in lines]
+    return Mrkdwn("```\n" + "\n".join(shown) + "\n```")
+
+
+def _cut(text: str, limit: int) -> str:
+    """Cut visibly to `limit` characters, never inside an entity."""
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 0)]
     entity = cut.rfind("&")
     if entity != -1 and ";" not in cut[entity:]:
         cut = cut[:entity]
     return cut + "…"
+
+
+def escape_within(text: object, limit: int) -> str:
+    """User text escaped, then cut visibly so the *escaped* text fits, never mid-entity."""
+    return _cut(escape(text), limit)
 
 
 def _finalize(value: object) -> object:

@@ -156,4 +156,6 @@ def test_admins_see_the_set_up_checks_on_the_home_tab_and_what_is_wrong(
     assert "✗ Scopes: not granted: groups:read — fix:" in admin
     assert "✗ Channel for product: #product (C0PRODUCT): the bot is not a member" in admin
     assert "✓ Channel for sales: #sales (C0SALES): the bot is a member" in admin
+    assert "(SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)" in admin  # shown as written, in a code block
+    assert "```\\n✓ Slack set-up" in admin  # str() of the view shows its line breaks as \\n
     assert "Set-up checks" not in scout

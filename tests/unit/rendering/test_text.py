@@ -9,7 +9,7 @@ import pytest
 import prompts
 from bot.dialogue.subcommands import SUBCOMMANDS
 from bot.rendering.help import help_blocks, unknown_command_text
-from bot.rendering.text import Mrkdwn, _escaped, environment, escape
+from bot.rendering.text import Mrkdwn, _escaped, code_block, environment, escape
 
 HOSTILE = [
     "<!channel>",
@@ -191,3 +191,9 @@ def test_no_template_line_loses_its_line_break_to_a_tag_ending_it():
             if following.strip() and not tag_line:
                 run_on.append(f"{template.name}:{number}")
     assert run_on == []
+
+
+def test_a_code_block_shows_lines_as_written_but_can_neither_ping_nor_close_early():
+    block = code_block(["✓ SLACK_BOT_TOKEN *set*", "✗ <!channel> ```x``` & co", "y" * 400], 300)
+    assert block.startswith("```\n✓ SLACK_BOT_TOKEN *set*\n") and block.endswith("…\n```")
+    assert "&lt;!channel&gt;" in block and "&amp; co" in block and block.count("```") == 2
