@@ -21,7 +21,7 @@ from bot.discoveries.delivery import DeliveryWorker
 from bot.domain.actor import Actor
 from bot.installs.oauth import RequestTeams
 from bot.listeners.support import SORRY
-from bot.logs import new_reference
+from bot.logs import new_reference, quiet_uninstalled_workspaces
 from bot.metrics.meters import observe_ack, request_kind
 from bot.services import Services
 from bot.settings import Settings
@@ -68,6 +68,7 @@ def build_app(
     app.use(_provide(shared, teams))
     if oauth is not None:  # app_uninstalled, tokens_revoked: that workspace's tokens go
         app.enable_token_revocation_listeners()
+        quiet_uninstalled_workspaces()
     listeners.register(app)
     app.error(handle_error)
     return app

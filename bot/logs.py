@@ -80,6 +80,25 @@ def _plain(value: object) -> object:
     return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
 
 
+class UninstalledWorkspace(logging.Filter):
+    """Bolt logs an ERROR for each request from a workspace with no installation (uninstalled,
+    or an event Slack still delivers after): expected, and answered; a WARNING of ours instead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.ERROR and "AuthorizeResult" in str(record.msg):
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.msg, record.args = "a request from a workspace with no installation: ignored", ()
+        return True
+
+
+_UNINSTALLED = UninstalledWorkspace()
+
+
+def quiet_uninstalled_workspaces() -> None:
+    """Installed by OAuth: Bolt's authorization logs an uninstalled workspace as a WARNING."""
+    logging.getLogger("slack_bolt.MultiTeamsAuthorization").addFilter(_UNINSTALLED)  # once
+
+
 def configure_logging(
     *, level: str = "INFO", secrets: tuple[str, ...] = (), fmt: str = "text"
 ) -> None:

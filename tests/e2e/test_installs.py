@@ -177,7 +177,7 @@ def test_a_replayed_redirect_is_refused(app_url, engine):
 
 
 def test_an_uninstalled_workspace_is_ignored_and_its_cards_wait_while_the_other_works(
-    app_url, components, emulator, engine
+    app_url, components, emulator, engine, caplog
 ):
     globex = emulator.add_team(GLOBEX)
     for team in (emulator.seed.team_id, GLOBEX.team_id):
@@ -208,6 +208,8 @@ def test_an_uninstalled_workspace_is_ignored_and_its_cards_wait_while_the_other_
     assert globex_scout.driver.command("/scout", user=GLOBEX.scout).status == 200
     told = wait_until(lambda: globex.response_url_posts, what="the answer to /scout")
     assert [post.payload["text"] for post in told] == [say("install_missing")]
+    ignored = [r for r in caplog.records if r.name == "slack_bolt.MultiTeamsAuthorization"]
+    assert ignored and all(r.levelname == "WARNING" for r in ignored)  # expected: no ERROR
 
     assert Browser().install(app_url, GLOBEX.team_id)[0] == 200  # installed again
     wait_until(lambda: components.delivery.drain_once() == 0 and len(cards(globex)) == 2,
