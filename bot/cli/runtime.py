@@ -190,11 +190,12 @@ def start_scheduler(parts: Components, *, kind: str) -> BackgroundScheduler | No
     return scheduler
 
 
-def scrape(engine: Engine) -> Scrape:
+def scrape(engine: Engine, *, oauth: bool = False) -> Scrape:
     """What /metrics shows: the meters, and the outbox (every kind, waiting or not) and the
-    dialogues as the database says."""
+    dialogues as the database says (installed by OAuth, an uninstalled workspace's rows apart)."""
     kinds = (*ORDER, WEBHOOK)
-    return Scrape(database=DatabaseCollector(engine=engine, kinds=kinds, clock=utc_now))
+    collector = DatabaseCollector(engine=engine, kinds=kinds, clock=utc_now, oauth=oauth)
+    return Scrape(database=collector)
 
 
 def web_app(parts: Components) -> WSGIApp:
@@ -205,7 +206,7 @@ def web_app(parts: Components) -> WSGIApp:
     metrics = settings.metrics_token.get_secret_value() if settings.metrics_token else None
     return build_wsgi_app(
         bolt_app=parts.app, engine=parts.engine, signing_secret=secret,
-        scrape=scrape(parts.engine), metrics_token=metrics,
+        scrape=scrape(parts.engine, oauth=parts.settings.oauth_configured), metrics_token=metrics,
         api=ReadApi(engine=parts.engine, token=token, zone=settings.zone),
     )  # fmt: skip
 
@@ -217,7 +218,7 @@ def metrics_port(parts: Components) -> MetricsPort | None:
         return None
     count_process()
     try:
-        served = MetricsPort(scrape(parts.engine), port=port)
+        served = MetricsPort(scrape(parts.engine, oauth=parts.settings.oauth_configured), port=port)
     except OSError as error:
         raise SettingsError(f"VALUESCOUT_METRICS_PORT {port} cannot be used ({error}).") from None
     log.info("metrics on port %s", served.port)

@@ -13,7 +13,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from storage.engine import read_scope
 from storage.queries.dialogue_counts import dialogues_by_status
-from storage.queries.outbox import outbox_backlog
+from storage.queries.outbox import PARKED, outbox_backlog
+from storage.queries.workspaces import installed_teams
 
 log = logging.getLogger(__name__)
 DIALOGUE_STATUSES = ("open", "draft", "submitted", "cancelled")
@@ -23,9 +24,11 @@ class DatabaseCollector:
     """Reads the outbox and the dialogues at each scrape (two grouped queries)."""
 
     def __init__(
-        self, *, engine: Engine, kinds: Collection[str], clock: Callable[[], datetime]
-    ) -> None:
+        self, *, engine: Engine, kinds: Collection[str], clock: Callable[[], datetime],
+        oauth: bool = False,
+    ) -> None:  # fmt: skip
         self._engine, self._kinds, self._clock = engine, tuple(kinds), clock
+        self._oauth = oauth  # installed by OAuth: an uninstalled workspace's rows are parked
 
     def describe(self) -> list[Metric]:
         """Nothing at registration: a scrape, not the registry, reads the database."""
@@ -36,7 +39,8 @@ class DatabaseCollector:
         up = GaugeMetricFamily("valuescout_database_up", "1 when the database answered the scrape.")
         try:
             with read_scope(self._engine) as session:
-                backlog = outbox_backlog(session=session)
+                installed = installed_teams(session=session) if self._oauth else None
+                backlog = outbox_backlog(session=session, installed=installed)
                 dialogues = dialogues_by_status(session=session)
         except SQLAlchemyError as error:
             log.warning("metrics: the database did not answer (%s)", type(error).__name__)
@@ -63,6 +67,12 @@ class DatabaseCollector:
             "valuescout_outbox_failed", "Outbox rows kept as failed (not retried), by kind.",
             labels=["kind"],
         )  # fmt: skip
+        parked = GaugeMetricFamily(
+            "valuescout_outbox_parked",
+            "Outbox rows kept for a workspace that uninstalled the app (sent if it installs "
+            "again), by kind; not counted as pending.",
+            labels=["kind"],
+        )
         now = self._clock()
         found = {(kind, status): (count, first) for kind, status, count, first in backlog}
         for kind in sorted({*self._kinds, *(kind for kind, _ in found)}):
@@ -70,7 +80,8 @@ class DatabaseCollector:
             pending.add_metric([kind], count)
             oldest.add_metric([kind], max((now - first).total_seconds(), 0.0) if first else 0.0)
             failed.add_metric([kind], found.get((kind, "failed"), (0, None))[0])
-        yield from (pending, oldest, failed)
+            parked.add_metric([kind], found.get((kind, PARKED), (0, None))[0])
+        yield from (pending, oldest, failed, parked)
 
 
 def _dialogues(counts: dict[str, int]) -> Metric:

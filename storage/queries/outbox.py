@@ -216,18 +216,27 @@ def oldest_pending_outbox(*, session: Session) -> datetime | None:
     return session.exec(statement).one()
 
 
-def outbox_backlog(*, session: Session) -> list[tuple[str, str, int, datetime]]:
+PARKED = "parked"  # pending, for a workspace that has no installation now
+
+
+def outbox_backlog(
+    *, session: Session, installed: Collection[str] | None = None
+) -> list[tuple[str, str, int, datetime]]:
     """(kind, status, how many, oldest created_at) of the rows still pending or kept as failed:
-    one indexed query (by status), whatever the number of rows sent before."""
+    one indexed query (by status), whatever the number of rows sent before. With the installed
+    workspaces given (installed by OAuth), a pending row of any other workspace is "parked": it
+    waits for a reinstall, and is no delivery falling behind."""
+    status: sa.ColumnElement = OutboxMessage.status
+    if installed is not None:
+        uninstalled = sa.and_(
+            OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.team_id != "",
+            col(OutboxMessage.team_id).not_in(list(installed)),
+        )  # fmt: skip
+        status = sa.case((uninstalled, PARKED), else_=OutboxMessage.status)
     statement = (
-        select(
-            OutboxMessage.kind,
-            OutboxMessage.status,
-            sa.func.count(),
-            sa.func.min(OutboxMessage.created_at),
-        )
+        select(OutboxMessage.kind, status, sa.func.count(), sa.func.min(OutboxMessage.created_at))
         .where(col(OutboxMessage.status).in_([OutboxStatus.PENDING, OutboxStatus.FAILED]))
-        .group_by(OutboxMessage.kind, OutboxMessage.status)
+        .group_by(OutboxMessage.kind, status)
     )
     return [
         (kind, str(status), count, oldest)

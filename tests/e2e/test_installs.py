@@ -13,12 +13,14 @@ from sqlmodel import select
 from bot.cli.runtime import scheduled_jobs
 from bot.emulator import SlackDriver, SlackEmulator, payloads
 from bot.emulator.seed import GLOBEX, GRID, GRID_EAST, GRID_WEST
+from bot.metrics.database import DatabaseCollector
 from bot.settings import Settings
 from bot.web import LocalServer
 from bot.wording import say
 from storage.engine import session_scope
 from storage.enums import OutboxStatus
 from storage.models import DialogueSession, Discovery, OutboxMessage, SlackBot
+from storage.types import utc_now
 from tests.e2e.commands import free_port
 from tests.e2e.conftest import SIGNING_SECRET, e2e_settings
 from tests.e2e.people import Scout, wait_until
@@ -176,6 +178,17 @@ def test_a_replayed_redirect_is_refused(app_url, engine):
     assert len(installed_teams(engine)) == 1
 
 
+def outbox_gauges(engine: Engine) -> dict[str, dict[str, float]]:
+    """The outbox gauges a scrape shows, installed by OAuth: {metric: {kind: value}}."""
+    collector = DatabaseCollector(
+        engine=engine, kinds=("discovery_card",), clock=utc_now, oauth=True
+    )
+    return {
+        family.name: {sample.labels.get("kind", ""): sample.value for sample in family.samples}
+        for family in collector.collect()
+    }
+
+
 def test_an_uninstalled_workspace_is_ignored_and_its_cards_wait_while_the_other_works(
     app_url, components, emulator, engine, caplog
 ):
@@ -201,6 +214,10 @@ def test_an_uninstalled_workspace_is_ignored_and_its_cards_wait_while_the_other_
     assert {row.kind for row in waiting} >= {"discovery_card"} and all(
         row.attempts == 0 for row in waiting
     )  # parked, not failed
+    gauges = outbox_gauges(engine)  # parked rows are no delivery falling behind: no alert
+    assert gauges["valuescout_outbox_parked"]["discovery_card"] == 2  # its #product and #sales cards
+    assert gauges["valuescout_outbox_pending"]["discovery_card"] == 0
+    assert gauges["valuescout_outbox_oldest_pending_seconds"]["discovery_card"] == 0
     dialogues = _dialogues(engine, GLOBEX.team_id)
     reply = globex_scout.driver.message(GLOBEX.scout, "hi again")
     assert reply.status == 200  # acked, so Slack does not retry, and nothing done
