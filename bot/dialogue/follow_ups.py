@@ -141,6 +141,11 @@ def read_currency_pick(value: Any) -> str | None:
     return code if at and about == CURRENCY and code else None
 
 
+def is_button_value(value: Any) -> bool:
+    """A follow-up's button value (a date gone by, a currency), never an answer of its own."""
+    return bool(read_pick(value) or read_currency_pick(value))
+
+
 def asking(question: Question, about: str, value: Any, today: date) -> AskMore:
     """The follow-up as asked: its words, and the buttons of a date gone by or of currencies."""
     if about == CURRENCY:

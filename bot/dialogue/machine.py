@@ -8,15 +8,8 @@ from typing import Any
 
 from bot.dialogue import follow_ups
 from bot.dialogue.amounts import currency_named, with_currency
-from bot.dialogue.answer_common import normal, quote, says_dont_know, too_long
-from bot.dialogue.answers import (
-    Invalid,
-    Parsed,
-    display_answer,
-    parse_answer,
-    subject,
-    validate_value,
-)
+from bot.dialogue.answer_common import quote, too_long
+from bot.dialogue.answers import Invalid, Parsed, parse_answer, subject, validate_value
 from bot.dialogue.definition import Definition, Kind, Question
 from bot.dialogue.events import (
     CHALLENGED_KEY,
@@ -43,13 +36,12 @@ from bot.dialogue.events import (
     answers_version,
 )
 from bot.dialogue.evidence import EVIDENCE, keep_opener, quoted, told
+from bot.dialogue.reading import dont_know, read_back
 from bot.domain.opener.quality import challenge, challenged_keys, in_their_words, thin_answer
 from bot.domain.routing import RoutingRules, facts_of, suggest_routes
 from bot.wording import say
 
 SUMMARY, SUBMITTED, CANCELLED = "summary", "submitted", "cancelled"
-# Typed answers said back when read from other words: a misreading shows at once.
-READ_BACK = frozenset({Kind.CHOICE, Kind.MULTI_CHOICE, Kind.VALUE, Kind.DATE})
 
 
 @dataclass(frozen=True)
@@ -107,16 +99,16 @@ def _repaired(definition: Definition, state: DialogueState) -> DialogueState:
 def _at_question(context: _Context, state: DialogueState, question: Question, event: Event) -> Step:
     if isinstance(event, Reply):
         result = parse_answer(question, event.text, today=context.today)
-        if _dont_know(question, event.text, result):
+        if dont_know(question, event.text, result):
             notice = say("dialogue_skipped_unknown", subject=subject(question))
             return _noticed(notice, _skip(context, state, question))
         return _challenged(context, state, question, result) or _noticed(
-            _understood(question, event.text, result), _answer(context, state, question, result)
+            read_back(question, event.text, result), _answer(context, state, question, result)
         )
     if isinstance(event, Keep):
         return _keep(context, state, question, event)
     if isinstance(event, Pick):
-        if event.key != question.key or _follow_up_value(event.value):
+        if event.key != question.key or follow_ups.is_button_value(event.value):
             return _stale_pick(state, event.key)
         return _answer(context, state, question, _picked(question, event.value, context.today))
     if isinstance(event, Skip):
@@ -126,23 +118,6 @@ def _at_question(context: _Context, state: DialogueState, question: Question, ev
     if isinstance(event, Help):
         return Step(state, (ShowHelp(question),))
     return _noticed(_elsewhere(event, state), _ask(state, question))
-
-
-def _understood(question: Question, text: str, result: Parsed | Invalid) -> str | None:
-    """What a choice, value or date was read as, when the scout's words differ ("not really")."""
-    if isinstance(result, Invalid) or question.kind not in READ_BACK:
-        return None
-    answer = display_answer(question, result.value)
-    if normal(answer) == normal(text) or text.strip().isdecimal():
-        return None
-    return say("dialogue_read_back", subject=subject(question), answer=answer)
-
-
-def _dont_know(question: Question, text: str, result: Parsed | Invalid) -> bool:
-    """An optional question answered "not sure" is skipped, unless that is one of its answers."""
-    if question.required or not says_dont_know(text):
-        return False
-    return isinstance(result, Invalid) or question.kind == Kind.TEXT
 
 
 def _elsewhere(event: Event, state: DialogueState) -> str | None:
@@ -194,7 +169,10 @@ def _challenged(
     answers = {**state.answers, question.key: result.value, CHALLENGED_KEY: [*done, question.key]}
     answers = _pruned(context.definition, answers)
     challenged = replace(state, answers=answers)
-    return Step(challenged, (Ask(question, current=result.value, challenge=challenge(reason, question.key)),))
+    return Step(
+        challenged,
+        (Ask(question, current=result.value, challenge=challenge(reason, question.key)),),
+    )
 
 
 def _keep(context: _Context, state: DialogueState, question: Question, event: Keep) -> Step:
@@ -316,21 +294,12 @@ def _owner_given(context: _Context, state: DialogueState, question: Question, te
 def _currency_given(context: _Context, state: DialogueState, question: Question, text: str) -> Step:
     """The currency alone completes the amount; anything else is read as the whole value again."""
     currency = currency_named(text)
-    if currency is None:
-        return _answer(
-            context, state.settled(), question, parse_answer(question, text, today=context.today)
-        )
-    return _answer(
-        context,
-        state.settled(),
-        question,
-        with_currency(question, state.pending["amount"], currency),
+    typed = (
+        with_currency(question, state.pending["amount"], currency)
+        if currency
+        else parse_answer(question, text, today=context.today)
     )
-
-
-def _follow_up_value(value: Any) -> bool:
-    """A follow-up's button value (a date gone by, a currency), never an answer of its own."""
-    return bool(follow_ups.read_pick(value) or follow_ups.read_currency_pick(value))
+    return _answer(context, state.settled(), question, typed)
 
 
 def _follow_up_pick(
