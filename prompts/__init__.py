@@ -6,10 +6,12 @@ The package ships a complete set; a deployment may point the process at its own 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -79,6 +81,34 @@ def load_list(
     if not isinstance(data, dict) or not isinstance(data.get(key), list) or not data[key]:
         raise error(f"{source}: {key}: expected a list of {key}")
     return data[key], source
+
+
+Loaded = TypeVar("Loaded")
+
+
+def rebuilt_when_changed(name: str) -> Callable[[Callable[..., Loaded]], Callable[..., Loaded]]:
+    """Keep what a loader of the prompt file `name` built (`load(path=None, **options)`, its
+    result immutable) until the text it reads changes: the file at `path`, or `name` in the
+    copy in use. Every process and test that builds the app checked and built the same
+    questions, routes and themes again (stemming the themes alone took tens of ms each time).
+    Keyed by the text itself, not a file's time, so an edit is never missed."""
+
+    def decorate(load: Callable[..., Loaded]) -> Callable[..., Loaded]:
+        @functools.lru_cache(maxsize=8)
+        def build(path: Path | None, _copy: Path | None, _text: str, options: tuple) -> Loaded:
+            return load(path, **dict(options))
+
+        @functools.wraps(load)
+        def cached(path: Path | None = None, **options: Any) -> Loaded:
+            try:
+                text = path.read_text("utf-8") if path else read(name)
+            except OSError:
+                return load(path, **options)  # the loader says which file, and why
+            return build(path, _chosen, text, tuple(sorted(options.items())))
+
+        return cached
+
+    return decorate
 
 
 def parse(text: str) -> Any:

@@ -153,6 +153,7 @@ def _definition_at(location: Path | None) -> Definition:
     return load_definition()
 
 
+@prompts.rebuilt_when_changed(DEFAULT_FILE)
 def load_definition(path: Path | None = None) -> Definition:
     """Read and validate the definition: prompts/dialogue.yaml unless a path is given."""
     items, source = load_list(DEFAULT_FILE, "questions", path=path, error=DefinitionError)

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.domain.money import current_money
 from bot.routes import Route, Routes, RoutesError, load_routes
-from prompts import load_list
+from prompts import load_list, rebuilt_when_changed
 from storage.enums import Fit, Persona, ValueBand
 
 DEFAULT_FILE = "routing.yaml"
@@ -170,6 +170,7 @@ def _spoken(value: str | None) -> str:
 # --- loading ------------------------------------------------------------------------------------
 
 
+@rebuilt_when_changed(DEFAULT_FILE)
 def load_rules(path: Path | None = None) -> RoutingRules:
     """Read and check the routes and rules: of the prompts in use unless a path is given."""
     routes = load_routes(path)

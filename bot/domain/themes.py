@@ -22,6 +22,7 @@ from bot.domain.network_load import (
 )
 from bot.domain.stems import Language, Phrase, by_language, contains, expand, likely, words
 from bot.wording import say
+from prompts import rebuilt_when_changed
 
 UNTHEMED = "unthemed"
 DEFAULT_LANGUAGES = ("en",)
@@ -132,8 +133,13 @@ def load_network(
 ) -> ValueNetwork:
     """Read and check the value network: prompts/value_network.yaml unless a path is given;
     phrases match in the languages given, else in those chosen at start-up."""
+    return _built_network(path, languages=languages if languages is not None else _languages)
+
+
+@rebuilt_when_changed(DEFAULT_FILE)
+def _built_network(path: Path | None, *, languages: tuple[str, ...]) -> ValueNetwork:
     raw = read_network(path)
-    in_use = check_languages(raw, languages if languages is not None else _languages)
+    in_use = check_languages(raw, languages)
     synonyms = {
         lang.code: _synonym_groups(raw.synonyms.get(lang.code, ()), lang) for lang in in_use
     }
