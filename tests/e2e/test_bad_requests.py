@@ -24,6 +24,8 @@ from storage.models import DialogueSession, Discovery, ProcessedRequest
 from tests.e2e.test_card_actions import logged
 from tests.e2e.test_dialogue_modal import ANSWERS, modal_state, open_modal
 
+pytestmark = pytest.mark.sqlite_only  # how the app answers, not what storage does
+
 FORM = "application/x-www-form-urlencoded"
 
 

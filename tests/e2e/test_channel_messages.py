@@ -11,6 +11,8 @@ from bot.manifest import BOT_EVENTS
 from storage.engine import session_scope
 from storage.models import DialogueSession
 
+pytestmark = pytest.mark.sqlite_only  # how the app answers, not what storage does
+
 
 def dialogues(engine) -> int:
     with session_scope(engine) as session:

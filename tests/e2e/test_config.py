@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.cli.forms import view_state
 from bot.config import load_config
 from bot.emulator import SEED
@@ -9,6 +11,8 @@ from bot.rendering.ids import ActionId, BlockId, Command
 from storage.engine import session_scope
 from tests.e2e.people import wait_until
 from tests.e2e.test_card_actions import logged
+
+pytestmark = pytest.mark.sqlite_only  # how the app answers, not what storage does
 
 SETTINGS_TITLE = "Value Scout settings"
 

@@ -13,6 +13,8 @@ from bot.cli.demo import run_demo
 from bot.emulator import SEED
 from tests.e2e.conftest import e2e_settings
 
+pytestmark = pytest.mark.sqlite_only  # how the app answers, not what storage does
+
 HEADING = re.compile(r"^── (?P<where>.*?)(?:  \[(?P<handle>m\d+)\])?$")
 
 

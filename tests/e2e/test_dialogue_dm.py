@@ -1,5 +1,6 @@
 """Logging a discovery by DM: one question at a time, a summary, and the cards in the channels."""
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -8,6 +9,8 @@ from storage.engine import session_scope
 from storage.enums import DialogueStatus
 from storage.models import DialogueSession, Discovery, DiscoveryRoute
 from tests.e2e.people import Scout, wait_until
+
+pytestmark = pytest.mark.sqlite_only  # how the app answers, not what storage does
 
 
 def count(engine, model) -> int:

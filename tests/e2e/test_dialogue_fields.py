@@ -18,6 +18,8 @@ from tests.e2e.conftest import e2e_settings
 from tests.e2e.people import CountingScout, Scout, wait_until
 from tests.e2e.test_dialogue_modal import ANSWERS, modal_state, open_modal
 
+pytestmark = pytest.mark.sqlite_only  # how the app answers, not what storage does
+
 BERLIN = ZoneInfo("Europe/Berlin")  # the e2e workspace's zone (tests/e2e/conftest.py)
 
 

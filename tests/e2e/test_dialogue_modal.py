@@ -1,5 +1,6 @@
 """/scout and the message shortcut: the same questions in a modal, errors inline, then Submit."""
 
+import pytest
 from sqlmodel import select
 
 from bot.cli.forms import view_state
@@ -9,6 +10,8 @@ from storage.engine import session_scope
 from storage.enums import DiscoverySource
 from storage.models import Discovery
 from tests.e2e.people import wait_until
+
+pytestmark = pytest.mark.sqlite_only  # how the app answers, not what storage does
 
 
 def modal_state(view: dict, changes: dict[str, object]) -> dict:

@@ -1,7 +1,11 @@
 """Signed Slack requests through Bolt into the app: what each one does, and what it does not."""
 
+import pytest
+
 from bot.emulator import SEED
 from bot.rendering.ids import Command
+
+pytestmark = pytest.mark.sqlite_only  # how the app answers, not what storage does
 
 
 def greetings(emulator) -> list[dict]:

@@ -15,6 +15,8 @@ from bot.emulator import SEED
 from storage.engine import session_scope
 from storage.models import ProcessedRequest
 
+pytestmark = pytest.mark.sqlite_only  # how the app answers, not what storage does
+
 COMMAND_BODY = f"command=%2Fscout&text=help&user_id={SEED.scout}&team_id={SEED.team_id}"
 
 

@@ -18,6 +18,8 @@ from tests.e2e.test_config import channel_block, open_config
 from tests.e2e.test_dialogue_modal import ANSWERS, modal_state, open_modal
 from tests.e2e.test_edit_withdraw import scout_opens
 
+pytestmark = pytest.mark.sqlite_only  # how the app answers, not what storage does
+
 
 def discovery(driver, emulator) -> tuple[str, dict]:
     return SEED.scout, open_modal(driver, emulator)

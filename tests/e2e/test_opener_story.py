@@ -1,12 +1,15 @@
 """The opener is the story: what a scout writes first is read, kept as evidence, and only what
 it did not say is asked."""
 
+import pytest
 from sqlmodel import select
 
 from bot.emulator import SEED
 from storage.engine import session_scope
 from storage.models import Account, Discovery
 from tests.e2e.people import CountingScout, Scout, wait_until
+
+pytestmark = pytest.mark.sqlite_only  # how the app answers, not what storage does
 
 STORY = (
     "Hi! Quick one: Acme Corp's CFO wants month-end close down from 10 days to 3 before "

@@ -1,6 +1,7 @@
 """Quality at capture in the DM: a thin outcome or gap is challenged once (answer again, or keep
 it), the summary shows the score and the one thing to add, and the export carries the score."""
 
+import pytest
 from sqlmodel import select
 
 from bot.discoveries.export.options import Window
@@ -10,6 +11,8 @@ from storage.engine import session_scope
 from storage.models import Discovery
 from tests.e2e.people import Scout, wait_until
 from tests.e2e.test_dialogue_modal import ANSWERS, modal_state, open_modal
+
+pytestmark = pytest.mark.sqlite_only  # how the app answers, not what storage does
 
 FEATURE = "That sounds like a feature"
 MEASURE = "What would that change for them"

@@ -30,6 +30,8 @@ from tests.e2e.test_dialogue_modal import modal_state
 from tests.e2e.test_edit_withdraw import card_menu, opened_modal, scout_opens
 from tests.e2e.test_route_as_data import prompts_with
 
+pytestmark = pytest.mark.sqlite_only  # how the app answers, not what storage does
+
 COMPETITOR = """
   - key: competitor
     kind: text

@@ -30,6 +30,8 @@ from tests.e2e.conftest import e2e_settings
 from tests.e2e.people import wait_until
 from tests.e2e.test_dialogue_modal import modal_state
 
+pytestmark = pytest.mark.sqlite_only  # how the app answers, not what storage does
+
 SUCCESS = "C0SUCCESS"
 ROUTE = """
   - id: success

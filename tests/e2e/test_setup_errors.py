@@ -10,6 +10,8 @@ from tests.e2e.commands import (
     run,
 )
 
+pytestmark = pytest.mark.sqlite_only  # how the app answers, not what storage does
+
 SECRETS = {"bot": "xoxb-1-secret-bot", "app": "xapp-1-secret-app", "signing": "s3cret-signing"}
 NAMES = {"SLACK_BOT_TOKEN": "bot", "SLACK_APP_TOKEN": "app", "SLACK_SIGNING_SECRET": "signing"}
 PARTLY = "Slack is set up only in part"

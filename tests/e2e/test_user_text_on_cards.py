@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bot.emulator import SEED
 from bot.emulator.common import flag
 from tests.e2e.people import Scout, wait_until
 from tests.e2e.test_dialogue_dm import skip_the_rest
+
+pytestmark = pytest.mark.sqlite_only  # how the app answers, not what storage does
 
 ACCOUNT = "*Acme* _Corp_"
 OUTCOME = "```\nrm -rf /\n``` then see https://evil.example/promo and `inline`"

@@ -13,6 +13,8 @@ from tests.e2e.conftest import e2e_settings
 from tests.e2e.people import Scout
 from tests.e2e.test_dialogue_dm import answer_everything
 
+pytestmark = pytest.mark.sqlite_only  # how the app answers, not what storage does
+
 
 @pytest.fixture
 def settings(emulator, database_url):
