@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot import listeners
+from bot.config import workspace_admins
 from bot.dialogue.turns import DialogueRules
 from bot.discoveries.delivery import DeliveryWorker
 from bot.domain.actor import Actor
@@ -147,7 +148,6 @@ def _provide(shared: Services, teams: RequestTeams):
     """Middleware that gives every listener the services (database, settings, delivery), who is
     acting, the request's time, and the app's client with the workspace's token: Bolt would
     hand each request a WebClient of its own, and with it a new connection per call."""
-    admins = shared.settings.admins
 
     def provide(context: BoltContext, body: dict, next) -> None:
         # An org-wide install's event names the workspace only in its envelope (Bolt's
@@ -155,6 +155,10 @@ def _provide(shared: Services, teams: RequestTeams):
         team_id = teams.workspace_of(context, body)
         context["services"] = shared
         context["client"] = teams.client_for(context, team_id)
+        with shared.reading() as session:  # each workspace has its own admins
+            admins = workspace_admins(session=session, settings=shared.settings,
+                                      team_id=team_id or "")  # fmt: skip
+        context["admins"] = admins
         context["actor"] = Actor.of(context.user_id, team_id, admins=admins)
         context["now"] = utc_now()
         next()

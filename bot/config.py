@@ -18,8 +18,23 @@ from bot.domain.workspace import MAX_NUDGE_DAYS as MAX_NUDGE_DAYS
 from bot.domain.workspace import WorkspaceConfig
 from bot.settings import DigestSchedule, Settings, parse_weekly
 from storage.queries import get_setting, route_channels, set_route_channel, set_setting
+from storage.queries.config import ADMINS, COACHES, workspace_setting
 
 DIGEST_SCHEDULE = "digest_schedule"  # text like 'mon 09:00'
+
+
+def workspace_admins(*, session: Session, settings: Settings, team_id: str) -> frozenset[str]:
+    """Who administers the workspace: its own list (its installer first, then as its admins
+    changed it), else its organisation's or the deployment's, else VALUESCOUT_ADMINS."""
+    stored = workspace_setting(session=session, key=ADMINS, team_id=team_id)
+    return settings.admins if stored is None else frozenset(stored)
+
+
+def workspace_coaches(*, session: Session, settings: Settings, team_id: str) -> frozenset[str]:
+    """Who reads `/scout coach` besides the coach channel's members: the workspace's list, else
+    VALUESCOUT_COACHES (an install starts its workspace with none named)."""
+    stored = workspace_setting(session=session, key=COACHES, team_id=team_id)
+    return settings.coaches if stored is None else frozenset(stored)
 
 
 def digest_schedule(*, session: Session, settings: Settings, team_id: str = "") -> DigestSchedule:
@@ -37,6 +52,7 @@ def load_config(*, session: Session, settings: Settings, team_id: str = "") -> W
         channels=route_channels(session=session, team_id=team_id),
         schedule=digest_schedule(session=session, settings=settings, team_id=team_id),
         nudge_days=nudge_days(session, team_id),
+        admins=workspace_admins(session=session, settings=settings, team_id=team_id),
     )
 
 
@@ -60,6 +76,9 @@ def save_config(
                 changed_by=admin, now=now, team_id=scope)  # fmt: skip
     set_setting(session=session, key=NUDGE_SETTING, value=config.nudge_days,
                 changed_by=admin, now=now, team_id=scope)  # fmt: skip
+    if config.admins:  # never none: someone must be able to change them back
+        set_setting(session=session, key=ADMINS, value=sorted(config.admins),
+                    changed_by=admin, now=now, team_id=scope)  # fmt: skip
 
 
 def settings_to_change(*, session: Session, settings: Settings, actor: Actor) -> WorkspaceConfig:

@@ -19,9 +19,10 @@ from sqlalchemy import Engine
 
 from bot.api.discoveries import ReadApi
 from bot.app import build_app
+from bot.config import workspace_admins
 from bot.dialogue.turns import load_dialogue_rules
 from bot.digests.jobs import digest_jobs
-from bot.discoveries.delivery import ORDER, DeliveryWorker
+from bot.discoveries.delivery import ORDER, AdminsOf, DeliveryWorker
 from bot.discoveries.values import keep_values_current
 from bot.domain.themes import load_network
 from bot.effects.webhook import WEBHOOK, webhook_target
@@ -95,7 +96,7 @@ def compose(settings: Settings, *, engine: Engine | None = None, pacing: float =
     clients = team_clients(settings=settings, engine=engine, client=client)
     delivery = DeliveryWorker(
         engine=engine, client=client, definition=rules.definition, network=rules.network,
-        admins=settings.admins, per_channel_interval=pacing, webhook=webhook_target(settings),
+        admins=_admins_of(settings), per_channel_interval=pacing, webhook=webhook_target(settings),
         clients=clients,
     )  # fmt: skip
     oauth = oauth_settings(settings=settings, engine=engine) if settings.oauth_configured else None
@@ -104,6 +105,13 @@ def compose(settings: Settings, *, engine: Engine | None = None, pacing: float =
         oauth=oauth,
     )  # fmt: skip
     return Components(settings, engine, client, app, delivery, clients)
+
+
+def _admins_of(settings: Settings) -> AdminsOf:
+    """Each workspace's admins, as the settings modal and installs keep them."""
+    return lambda session, team_id: workspace_admins(
+        session=session, settings=settings, team_id=team_id
+    )
 
 
 def scheduled_jobs(parts: Components) -> list[ScheduledJob]:

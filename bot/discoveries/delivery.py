@@ -62,6 +62,7 @@ from storage.queries.installs import discovery_teams
 from storage.queries.outbox import DEFAULT_LEASE
 
 logger = logging.getLogger(__name__)
+AdminsOf = Callable[[Session, str], Collection[str]]  # a workspace's admins, read in a session
 
 EVENT_TYPE = "value_scout_outbox"  # message metadata that lets a restarted worker find its posts
 HISTORY_WINDOW = 100  # newest messages searched for a post whose recording was lost
@@ -98,11 +99,13 @@ class DeliveryWorker:
         poll_interval: float = 1.0,
         batch_size: int = 10,
         lease: timedelta = DEFAULT_LEASE,
-        admins: Collection[str] = (),
+        admins: Collection[str] | AdminsOf = (),
         webhook: WebhookTarget | None = None,
         clients: TeamClients | None = None,
     ) -> None:
-        self._engine, self._admins = engine, frozenset(admins)
+        self._engine = engine
+        # Who hears that a channel refused a card: the card's workspace's admins.
+        self._admins: AdminsOf = admins if callable(admins) else _always(frozenset(admins))
         self._clients = clients or SingleWorkspace(client)
         self._webhooks = webhook and WebhookWorker(
             engine=engine, target=webhook, clock=clock, poll_interval=poll_interval, lease=lease
@@ -369,8 +372,13 @@ class DeliveryWorker:
             if blocked:
                 note_blocked(
                     session=session, discovery_id=job.discovery_id, route=job.payload["route"],
-                    channel_id=job.channel_id, error=code, admins=self._admins, now=self._now(),
+                    channel_id=job.channel_id, error=code, admins=self._admins(session, job.team_id or ""), now=self._now(),
                 )  # fmt: skip
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self._clock(), UTC)
+
+
+def _always(admins: frozenset[str]) -> AdminsOf:
+    """The same admins in every workspace (one workspace, or a test's)."""
+    return lambda _session, _team: admins
