@@ -16,7 +16,9 @@ class WorkspaceConfig:
     channels: dict[str, str]  # a route id or "coach" → channel id
     schedule: DigestSchedule
     nudge_days: int
-    admins: frozenset[str] = frozenset()  # user ids; empty: left as they are
+    # User ids. None: left as they are (unchanged, they keep following the environment).
+    admins: frozenset[str] | None = None
+    coaches: frozenset[str] | None = None  # besides the coach channel's members
 
 
 def may_change_settings(user_id: str, admins: frozenset[str]) -> bool:

@@ -68,7 +68,7 @@ def handle_config_submitted(ack: Ack, view: dict, context: BoltContext) -> None:
             who = actor(context)
             change_settings(
                 session=session, actor=who, config=config, now=request_time(context),
-                scope=settings_scope(app.settings, who.team_id),
+                scope=settings_scope(app.settings, who.team_id), settings=app.settings,
             )  # fmt: skip
     except AdminsOnly:  # the modal is only opened for admins; a forged submit is not
         text = _plain(admins_only_text(team_admins(context)))

@@ -51,7 +51,10 @@ def config_modal(config: WorkspaceConfig) -> View:
                     say("config_schedule_hint")),
         _text_input(BlockId.CONFIG_NUDGE, say("config_nudge_label"),
                     str(config.nudge_days), say("config_nudge_hint", most=MAX_NUDGE_DAYS)),
-        _admins_input(config.admins),
+        _people_input(BlockId.CONFIG_ADMINS, config.admins, say("config_admins_label"),
+                      say("config_admins_hint"), optional=False),
+        _people_input(BlockId.CONFIG_COACHES, config.coaches, say("config_coaches_label"),
+                      say("config_coaches_hint"), optional=True),
     ]  # fmt: skip
     return View(
         type="modal", callback_id=CallbackId.CONFIG.value, title=say("config_title"),
@@ -76,14 +79,15 @@ def config_from_modal(view: dict) -> tuple[WorkspaceConfig | None, dict[str, str
     nudge = _whole_number(fields.get(BlockId.CONFIG_NUDGE.value))
     if nudge is None:
         errors[BlockId.CONFIG_NUDGE.value] = say("config_nudge_error", most=MAX_NUDGE_DAYS)
-    admins = _admins_chosen(fields.get(BlockId.CONFIG_ADMINS.value))
+    admins = _people_chosen(fields.get(BlockId.CONFIG_ADMINS.value))
     if not admins:
         errors[BlockId.CONFIG_ADMINS.value] = say("config_admins_error")
     if errors or schedule is None or nudge is None:
         return None, errors
     mapped = {role: channel for role, channel in channels.items() if channel}
+    coaches = _people_chosen(fields.get(BlockId.CONFIG_COACHES.value))
     return WorkspaceConfig(channels=mapped, schedule=schedule, nudge_days=nudge,
-                           admins=admins), {}  # fmt: skip
+                           admins=admins, coaches=coaches), {}  # fmt: skip
 
 
 def config_blocks(config: WorkspaceConfig, checks: list[str] = ()) -> list[Block]:
@@ -96,7 +100,7 @@ def config_blocks(config: WorkspaceConfig, checks: list[str] = ()) -> list[Block
     ]  # fmt: skip
     text = render(
         "home_config.md.j2", channels=Mrkdwn("\n".join(lines)), schedule=str(config.schedule),
-        nudge_days=config.nudge_days, admins=_mentions(config.admins),
+        nudge_days=config.nudge_days, admins=_mentions(config.admins or frozenset()),
     )  # fmt: skip
     button = ButtonElement(
         text=say("config_change"), action_id=ActionId.CONFIG_OPEN.value, value="1"
@@ -146,13 +150,15 @@ def _channel_input(role: str, label: str, channel: str | None) -> InputBlock:
                       optional=True)  # fmt: skip
 
 
-def _admins_input(admins: frozenset[str]) -> InputBlock:
-    element = UserMultiSelectElement(action_id=INPUT, initial_users=sorted(admins) or None)
-    return InputBlock(block_id=BlockId.CONFIG_ADMINS.value, label=say("config_admins_label"),
-                      element=element, hint=say("config_admins_hint"))  # fmt: skip
+def _people_input(
+    block: BlockId, people: frozenset[str] | None, label: str, hint: str, *, optional: bool
+) -> InputBlock:
+    element = UserMultiSelectElement(action_id=INPUT, initial_users=sorted(people or ()) or None)
+    return InputBlock(block_id=block.value, label=label, element=element, hint=hint,
+                      optional=optional)  # fmt: skip
 
 
-def _admins_chosen(raw: Any) -> frozenset[str]:
+def _people_chosen(raw: Any) -> frozenset[str]:
     """The user ids picked (a forged submit's other values are not people)."""
     picked = raw if isinstance(raw, list) else []
     return frozenset(user for user in picked if USER_ID.fullmatch(user))
