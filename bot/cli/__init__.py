@@ -235,17 +235,19 @@ def _export(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _add_webhook(commands) -> None:
-    """`valuescout webhook test`: a signed ping to VALUESCOUT_WEBHOOK_URL, and its answer."""
+    """`valuescout webhook test|set|unset`: a signed ping and its answer; a workspace's own
+    target (installed by OAuth) instead of VALUESCOUT_WEBHOOK_URL."""
+    from bot.cli.webhook import add_webhook_actions
+
     webhook = _command(commands, "webhook", _webhook, "outbound webhooks")
-    actions = webhook.add_subparsers(required=True, metavar="action", dest="action")
-    actions.add_parser("test", help="send a signed event of type ping and print the answer")
+    add_webhook_actions(webhook)
 
 
 def _webhook(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli.webhook import run_webhook_test
+    from bot.cli.webhook import run_webhook
 
     logging.getLogger().setLevel(args.log_level or "WARNING")
-    return run_webhook_test(settings, out=sys.stdout)
+    return run_webhook(args, settings, stdin=sys.stdin, out=sys.stdout)
 
 
 def _add_accounts(commands) -> None:

@@ -97,7 +97,7 @@ def compose(settings: Settings, *, engine: Engine | None = None, pacing: float =
     delivery = DeliveryWorker(
         engine=engine, client=client, definition=rules.definition, network=rules.network,
         admins=_admins_of(settings), per_channel_interval=pacing, webhook=webhook_target(settings),
-        clients=clients,
+        clients=clients, team_webhooks=settings.oauth_configured,
     )  # fmt: skip
     oauth = oauth_settings(settings=settings, engine=engine) if settings.oauth_configured else None
     app = build_app(

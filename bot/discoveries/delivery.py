@@ -102,14 +102,17 @@ class DeliveryWorker:
         admins: Collection[str] | AdminsOf = (),
         webhook: WebhookTarget | None = None,
         clients: TeamClients | None = None,
+        team_webhooks: bool = False,
     ) -> None:
         self._engine = engine
         # Who hears that a channel refused a card: the card's workspace's admins.
         self._admins: AdminsOf = admins if callable(admins) else _always(frozenset(admins))
         self._clients = clients or SingleWorkspace(client)
-        self._webhooks = webhook and WebhookWorker(
+        # Workspaces installed by OAuth may each have their own target (team_webhooks).
+        self._default_webhook, self._team_webhooks = webhook is not None, team_webhooks
+        self._webhooks = WebhookWorker(
             engine=engine, target=webhook, clock=clock, poll_interval=poll_interval, lease=lease
-        )
+        ) if webhook or team_webhooks else None  # fmt: skip
         self._renderer = OutboxRenderer(
             engine=engine, client=client, definition=definition, network=network, clock=clock
         )
@@ -128,7 +131,10 @@ class DeliveryWorker:
 
     def _drain_slack(self) -> int:
         """Queue new events' effects, then post every Slack message due now."""
-        dispatch_events(engine=self._engine, now=self._now(), webhook=self._webhooks is not None)
+        dispatch_events(
+            engine=self._engine, now=self._now(), webhook=self._default_webhook,
+            team_webhooks=self._team_webhooks,
+        )  # fmt: skip
         jobs = self._claim()
         self._soonest = self._clock() if len(jobs) == self._batch else None
         jobs.sort(key=lambda job: ORDER.get(job.kind, 0))
