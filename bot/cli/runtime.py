@@ -17,6 +17,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
+import prompts
 from bot.api.discoveries import ReadApi
 from bot.app import build_app
 from bot.config import workspace_admins
@@ -24,7 +25,7 @@ from bot.dialogue.turns import load_dialogue_rules
 from bot.digests.jobs import digest_jobs
 from bot.discoveries.delivery import ORDER, AdminsOf, DeliveryWorker
 from bot.discoveries.values import keep_values_current
-from bot.domain.themes import load_network
+from bot.domain.themes import load_network, network_of_copy
 from bot.effects.webhook import WEBHOOK, webhook_target
 from bot.installs.clients import TeamClients
 from bot.installs.oauth import oauth_settings, team_clients
@@ -147,10 +148,12 @@ def run_per_team(parts: Components, entry: Job, *, network, now) -> dict[str, ob
         client = parts.clients.for_team(team)
         if client is None:
             continue
-        done[team] = entry.run(
-            engine=parts.engine, client=client, settings=parts.settings, network=network,
-            now=now, team_id=team,
-        )  # fmt: skip
+        own = prompts.workspace_copy_of(team)  # its own words and themes, if it has a copy
+        with prompts.for_workspace(team):
+            done[team] = entry.run(
+                engine=parts.engine, client=client, settings=parts.settings,
+                network=network if own is None else network_of_copy(own), now=now, team_id=team,
+            )  # fmt: skip
     return done
 
 

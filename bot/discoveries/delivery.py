@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+import prompts
 from bot.accounts import alerts
 from bot.accounts.radar import RADAR
 from bot.dialogue.definition import Definition
@@ -204,8 +205,10 @@ class DeliveryWorker:
             self._postpone(job, (self._now() + PARKED).timestamp())
             return False
         # Its own retries would post again outside the channel's slot (5xx) or sleep through
-        # a 429 that every process must honour: the outbox retries instead, paced.
-        return self._deliver_with(job, client, without_retries(client))
+        # a 429 that every process must honour: the outbox retries instead, paced. Drawn in the
+        # workspace's words (its own copy of prompts/, if it has one).
+        with prompts.for_workspace(job.team_id):
+            return self._deliver_with(job, client, without_retries(client))
 
     def _deliver_with(self, job: Job, client: WebClient, posting: WebClient) -> bool:
         try:
