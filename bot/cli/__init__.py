@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--database", metavar="URL", help="default: sqlite:///valuescout-demo.db")
     demo.add_argument("--reset", action="store_true", help="start afresh: remove the demo's file")
     demo.add_argument("--files", metavar="DIR", help="save charts here (default: a temp folder)")
+    demo.add_argument("--workspaces", type=int, choices=(1, 2), default=1,
+                      help="2: Acme and Globex side by side, installed by OAuth (/team switches)")
     _add_digest(commands)
     _add_jobs(commands)
     db = _command(commands, "db", None, "database management")
@@ -134,7 +136,8 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int | None:
     if args.reset:
         print(f"starting afresh: removed {reset_demo_database(database)}")
     files = Path(args.files) if args.files else None
-    return run_demo(settings, user=args.user, files=files)
+    workspaces = getattr(args, "workspaces", 1)  # `start` runs the demo without the option
+    return run_demo(settings, user=args.user, files=files, workspaces=workspaces)
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
