@@ -29,7 +29,7 @@ def digest(demo: Demo, which: str) -> None:
     )  # fmt: skip
     # Forced: each /digest sends afresh, so the demo can show a digest again after changes.
     sent = send_digests(
-        engine=engine, client=demo.team_client(), digests=digests, now=now, force=True,
+        engine=engine, client=demo.client_here(), digests=digests, now=now, force=True,
         team_id=team or "",
     )  # fmt: skip
     demo.wait_until_quiet()

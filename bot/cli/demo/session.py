@@ -75,7 +75,7 @@ class Demo:
         )  # fmt: skip
         self._homes.clear()
 
-    def team_client(self):
+    def client_here(self):
         """The app's client for the workspace you are in (its own token, installed by OAuth)."""
         return self.parts.clients.for_team(self.team) if self.oauth else self.parts.client
 
