@@ -6,7 +6,7 @@ import pytest
 
 from bot.cli.forms import view_state
 from bot.emulator import SEED, SlackEmulator
-from bot.emulator.seed import GLOBEX
+from bot.emulator.seed import GLOBEX, GRID, GRID_EAST, GRID_WEST
 from bot.rendering.ids import BlockId, Command
 from bot.settings import Settings
 from storage.engine import session_scope
@@ -95,3 +95,12 @@ def test_coaches_one_workspace_names_are_refused_in_another(app_url, emulator, e
     with session_scope(engine) as session:
         assert workspace_setting(session=session, key=COACHES, team_id=GLOBEX.team_id) == []
         assert workspace_setting(session=session, key=ADMINS, team_id=SEED.team_id) == [SEED.admin]
+
+
+def test_an_org_wide_installer_administers_each_workspace_of_the_organisation(app_url, emulator):
+    east, west = emulator.add_team(GRID_EAST), emulator.add_team(GRID_WEST)
+    install(app_url, GRID)  # one install, approved by the organisation's W0ADMIN
+    for workspace in (east, west):
+        driver = person_in(app_url, workspace, org_wide=True).driver
+        assert open_config(driver, workspace, workspace.seed.admin)["type"] == "modal"
+        assert f"<@{workspace.seed.admin}>" in config_refused(driver, workspace.seed.dana)
