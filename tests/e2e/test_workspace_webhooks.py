@@ -5,6 +5,7 @@ theirs to VALUESCOUT_WEBHOOK_URL. Two real HTTP receivers; nothing crosses."""
 import io
 import threading
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from sqlmodel import select
@@ -103,3 +104,18 @@ def test_a_workspace_without_its_own_target_again_sends_to_the_deployments(
 
     wait_until(lambda: deployment.requests, what="the deployment's webhook")
     assert acme_receiver.requests == []  # one discovery's events go to one target, in order
+
+
+def test_an_admins_set_up_checks_ping_their_workspaces_own_receiver(
+    app_url, emulator, settings, receivers
+):
+    deployment, acme_receiver = receivers
+    install(app_url, SEED.team_id)
+    set_own_target(settings, SEED.team_id, acme_receiver.url)
+
+    person_in(app_url, emulator).driver.app_home_opened(SEED.admin)
+
+    home = str(wait_until(lambda: emulator.home_view(SEED.admin), what="the admin's Home"))
+    assert f"http://{urlsplit(acme_receiver.url).netloc} answered the ping: HTTP 200" in home
+    assert [body["type"] for body in acme_receiver.bodies()] == ["ping"]
+    assert deployment.requests == []
