@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import copy
 import json
 import logging
@@ -15,7 +16,9 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from sqlalchemy import Engine
 
+import prompts
 from bot import listeners
+from bot.config import workspace_admins
 from bot.dialogue.turns import DialogueRules
 from bot.discoveries.delivery import DeliveryWorker
 from bot.domain.actor import Actor
@@ -63,7 +66,7 @@ def build_app(
         process_before_response=True,
         listener_executor=AfterAckExecutor(WORKER_THREADS, thread_name_prefix="after-ack"),
     )
-    shared = Services(settings=settings, engine=engine, rules=rules, delivery=delivery)
+    shared = Services(settings=settings, engine=engine, default_rules=rules, delivery=delivery)
     teams = RequestTeams(client=client, engine=engine, oauth=oauth is not None)
     app.use(_provide(shared, teams))
     if oauth is not None:  # app_uninstalled, tokens_revoked: that workspace's tokens go
@@ -85,9 +88,11 @@ class MeasuredApp(App):
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         """Dispatch as Bolt does, and record the time to the ack by the request's kind."""
         started = time.perf_counter()
+        shared_prompts = prompts.use_workspace(None)  # until the middleware knows the team
         try:
             return super().dispatch(req)
         finally:
+            prompts.reset_workspace(shared_prompts)
             observe_ack(request_kind(req.body or {}), time.perf_counter() - started)
 
 
@@ -123,7 +128,8 @@ class AfterAckExecutor(ThreadPoolExecutor):
         """Queue work, counting it until it has finished."""
         with self._idle:
             self._pending += 1
-        future = super().submit(fn, *args, **kwargs)
+        # The work runs in the context it was queued from: the request's workspace's prompts.
+        future = super().submit(contextvars.copy_context().run, fn, *args, **kwargs)
         future.add_done_callback(self._finished)
         return future
 
@@ -147,14 +153,18 @@ def _provide(shared: Services, teams: RequestTeams):
     """Middleware that gives every listener the services (database, settings, delivery), who is
     acting, the request's time, and the app's client with the workspace's token: Bolt would
     hand each request a WebClient of its own, and with it a new connection per call."""
-    admins = shared.settings.admins
 
     def provide(context: BoltContext, body: dict, next) -> None:
         # An org-wide install's event names the workspace only in its envelope (Bolt's
         # context.team_id stays None: the uninstall listener deletes the org's token by it).
         team_id = teams.workspace_of(context, body)
+        prompts.use_workspace(team_id)  # its own copy of prompts/, if it has one
         context["services"] = shared
         context["client"] = teams.client_for(context, team_id)
+        with shared.reading() as session:  # each workspace has its own admins
+            admins = workspace_admins(session=session, settings=shared.settings,
+                                      team_id=team_id or "")  # fmt: skip
+        context["admins"] = admins
         context["actor"] = Actor.of(context.user_id, team_id, admins=admins)
         context["now"] = utc_now()
         next()

@@ -6,6 +6,7 @@ that one workspace's admin never changes another's channels or schedule."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlmodel import Session
@@ -18,8 +19,23 @@ from bot.domain.workspace import MAX_NUDGE_DAYS as MAX_NUDGE_DAYS
 from bot.domain.workspace import WorkspaceConfig
 from bot.settings import DigestSchedule, Settings, parse_weekly
 from storage.queries import get_setting, route_channels, set_route_channel, set_setting
+from storage.queries.config import ADMINS, COACHES, workspace_setting
 
 DIGEST_SCHEDULE = "digest_schedule"  # text like 'mon 09:00'
+
+
+def workspace_admins(*, session: Session, settings: Settings, team_id: str) -> frozenset[str]:
+    """Who administers the workspace: its own list (its installer first, then as its admins
+    changed it), else its organisation's or the deployment's, else VALUESCOUT_ADMINS."""
+    stored = workspace_setting(session=session, key=ADMINS, team_id=team_id)
+    return settings.admins if stored is None else frozenset(stored)
+
+
+def workspace_coaches(*, session: Session, settings: Settings, team_id: str) -> frozenset[str]:
+    """Who reads `/scout coach` besides the coach channel's members: the workspace's list, else
+    VALUESCOUT_COACHES (an install starts its workspace with none named)."""
+    stored = workspace_setting(session=session, key=COACHES, team_id=team_id)
+    return settings.coaches if stored is None else frozenset(stored)
 
 
 def digest_schedule(*, session: Session, settings: Settings, team_id: str = "") -> DigestSchedule:
@@ -37,6 +53,8 @@ def load_config(*, session: Session, settings: Settings, team_id: str = "") -> W
         channels=route_channels(session=session, team_id=team_id),
         schedule=digest_schedule(session=session, settings=settings, team_id=team_id),
         nudge_days=nudge_days(session, team_id),
+        admins=workspace_admins(session=session, settings=settings, team_id=team_id),
+        coaches=workspace_coaches(session=session, settings=settings, team_id=team_id),
     )
 
 
@@ -60,6 +78,10 @@ def save_config(
                 changed_by=admin, now=now, team_id=scope)  # fmt: skip
     set_setting(session=session, key=NUDGE_SETTING, value=config.nudge_days,
                 changed_by=admin, now=now, team_id=scope)  # fmt: skip
+    for key, people in ((ADMINS, config.admins), (COACHES, config.coaches)):
+        if people is not None and (people or key != ADMINS):  # someone must stay admin
+            set_setting(session=session, key=key, value=sorted(people),
+                        changed_by=admin, now=now, team_id=scope)  # fmt: skip
 
 
 def settings_to_change(*, session: Session, settings: Settings, actor: Actor) -> WorkspaceConfig:
@@ -69,11 +91,27 @@ def settings_to_change(*, session: Session, settings: Settings, actor: Actor) ->
 
 
 def change_settings(
-    *, session: Session, actor: Actor, config: WorkspaceConfig, now: datetime, scope: str = ""
-) -> None:
-    """An admin's validated changes, stored; anyone else is refused (a forged submit too)."""
+    *, session: Session, actor: Actor, config: WorkspaceConfig, now: datetime, scope: str = "",
+    settings: Settings | None = None,
+) -> None:  # fmt: skip
+    """An admin's validated changes, stored; anyone else is refused (a forged submit too).
+    With `settings`, admins and coaches are stored only when changed: saving a channel must
+    not freeze the lists that follow VALUESCOUT_ADMINS and VALUESCOUT_COACHES."""
     _require_admin(actor)
+    if settings is not None:
+        config = _people_changed(config, load_config(
+            session=session, settings=settings, team_id=actor.team_id
+        ))  # fmt: skip
     save_config(session=session, config=config, admin=actor.user_id, now=now, scope=scope)
+
+
+def _people_changed(config: WorkspaceConfig, current: WorkspaceConfig) -> WorkspaceConfig:
+    """The config with the people lists that did not change left out (None)."""
+    return replace(
+        config,
+        admins=None if config.admins == current.admins else config.admins,
+        coaches=None if config.coaches == current.coaches else config.coaches,
+    )
 
 
 def _require_admin(actor: Actor) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Engine
 
 from bot.accounts.owned import load_owner_home
-from bot.config import load_config
+from bot.config import load_config, workspace_admins
 from bot.discoveries.service import receipt_posts
 from bot.domain.accounts import OwnerHome
 from bot.domain.views import DiscoveryView, RouteView, ScoutFigures, view_of
@@ -43,7 +43,7 @@ def load_home(
             limit=page_size + 1, offset=page * page_size,
         )  # fmt: skip
         figures = scout_figures(session=session, team_id=team_id, user_id=user_id, since=since)
-        admin = user_id in settings.admins
+        admin = user_id in workspace_admins(session=session, settings=settings, team_id=team_id)
         shown = [
             (view_of(DiscoveryView, d), [view_of(RouteView, r) for r in routes])
             for d, routes in rows[:page_size]

@@ -38,10 +38,16 @@ def use_prompts(settings: Settings) -> None:
     now on, and check that each VALUESCOUT_<ID>_CHANNEL names one of its routes."""
     if settings.prompts_dir is not None:
         check_prompts(settings.prompts_dir)
+        for copy in prompts.workspace_copies(settings.prompts_dir).values():
+            check_prompts(copy)  # a workspace's own copy: as whole, and as sound
     prompts.use_directory(settings.prompts_dir)
     _check_route_channels(settings, current_routes())
     _use_rates(settings)
     _use_languages(settings)
+    for team in prompts.workspace_teams():
+        with prompts.for_workspace(team):
+            _use_rates(settings)
+            _use_languages(settings)
 
 
 def _use_languages(settings: Settings) -> None:

@@ -7,6 +7,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import prompts
+from bot.dialogue.turns import rules_at
 from storage.engine import read_scope, session_scope
 
 if TYPE_CHECKING:
@@ -25,11 +27,18 @@ class Services:
 
     settings: Settings
     engine: Engine
-    rules: DialogueRules
+    default_rules: DialogueRules  # the deployment's prompts/
     delivery: DeliveryWorker | None = None
 
     def __deepcopy__(self, memo: dict) -> Services:
         return self
+
+    @property
+    def rules(self) -> DialogueRules:
+        """The questions, routing rules and value network of the workspace at work here: its
+        own copy of prompts/ (read once per copy), else the deployment's."""
+        copy = prompts.workspace_copy()
+        return self.default_rules if copy is None else rules_at(copy)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -1,13 +1,19 @@
 """Dialogue definitions, routes and message templates, as data an admin can edit.
 
 The package ships a complete set; a deployment may point the process at its own full copy
-(VALUESCOUT_PROMPTS_DIR), chosen once at start-up with `use_directory`.
+(VALUESCOUT_PROMPTS_DIR), chosen once at start-up with `use_directory`. Inside that copy, a
+directory named by a workspace's team id (`T0123ABCD/`) holding a full copy of its own is that
+workspace's: a request (or a delivery, or a job) for it reads its prompts from there, chosen
+per thread of work with `use_workspace` (a context variable, so threads never mix them).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -16,6 +22,9 @@ from typing import Any, TypeVar
 import yaml
 
 _chosen: Path | None = None  # None: the copy shipped in this package
+_workspaces: dict[str, Path] = {}  # team id → its own copy, inside the chosen one
+_workspace: ContextVar[Path | None] = ContextVar("prompts_workspace", default=None)
+TEAM_DIRECTORY = re.compile(r"T[A-Z0-9]{2,}")  # a Slack team id, as a directory's name
 # libyaml's parser where PyYAML was built with it: the same safe loading, about eight times
 # faster than the pure-Python one (value_network.yaml and opener.yaml took 0.12 s and 0.16 s
 # each time a process, or a test, built the app).
@@ -39,24 +48,73 @@ class _UniqueKeysLoader(_SAFE_LOADER):  # type: ignore[misc, valid-type]
 
 
 def use_directory(directory: Path | None) -> None:
-    """Read every prompt from `directory` from now on (None: the packaged copy)."""
-    global _chosen
+    """Read every prompt from `directory` from now on (None: the packaged copy), and each
+    workspace's from its own directory inside it, where it has one."""
+    global _chosen, _workspaces
     _chosen = Path(directory) if directory else None
+    _workspaces = workspace_copies(_chosen) if _chosen else {}
+
+
+def workspace_copies(directory: Path) -> dict[str, Path]:
+    """The workspaces' own copies inside a copy of prompts/: team id → directory."""
+    return {
+        entry.name: entry
+        for entry in sorted(directory.iterdir())
+        if entry.is_dir() and TEAM_DIRECTORY.fullmatch(entry.name)
+    }
+
+
+def workspace_teams() -> list[str]:
+    """The workspaces with a copy of their own in the copy in use."""
+    return list(_workspaces)
+
+
+def use_workspace(team_id: str | None) -> Token:
+    """Read the prompts of this workspace in this thread (or context) of work from now on: its
+    own copy, else the deployment's. Returns the token that `Token.reset` undoes it with."""
+    return _workspace.set(_workspaces.get(team_id or ""))
+
+
+@contextmanager
+def for_workspace(team_id: str | None) -> Iterator[None]:
+    """The prompts of this workspace within the block (a delivery, a job of one team)."""
+    token = use_workspace(team_id)
+    try:
+        yield
+    finally:
+        _workspace.reset(token)
+
+
+def reset_workspace(token: Token) -> None:
+    """Undo a `use_workspace`."""
+    _workspace.reset(token)
+
+
+def workspace_copy_of(team_id: str) -> Path | None:
+    """A workspace's own copy, if it has one."""
+    return _workspaces.get(team_id)
+
+
+def workspace_copy() -> Path | None:
+    """The workspace's own copy in use here, if any (None: the deployment's)."""
+    return _workspace.get()
 
 
 def location() -> Path | None:
     """The directory in use, or None for the packaged copy (a key for per-copy caches)."""
-    return _chosen
+    return _workspace.get() or _chosen
 
 
 def files() -> Traversable:
     """The prompts in use, as a directory to read files from (a checkout, a wheel or a copy)."""
-    return _chosen if _chosen else resources.files(__name__)
+    chosen = location()
+    return chosen if chosen else resources.files(__name__)
 
 
 def source_name(name: str) -> str:
     """How an error names a file: prompts/<name>, or its path in a deployment's copy."""
-    return str(_chosen / name) if _chosen else f"prompts/{name}"
+    chosen = location()
+    return str(chosen / name) if chosen else f"prompts/{name}"
 
 
 def read(name: str) -> str:
@@ -104,7 +162,7 @@ def rebuilt_when_changed(name: str) -> Callable[[Callable[..., Loaded]], Callabl
                 text = path.read_text("utf-8") if path else read(name)
             except OSError:
                 return load(path, **options)  # the loader says which file, and why
-            return build(path, _chosen, text, tuple(sorted(options.items())))
+            return build(path, location(), text, tuple(sorted(options.items())))
 
         return cached
 

@@ -61,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--database", metavar="URL", help="default: sqlite:///valuescout-demo.db")
     demo.add_argument("--reset", action="store_true", help="start afresh: remove the demo's file")
     demo.add_argument("--files", metavar="DIR", help="save charts here (default: a temp folder)")
+    demo.add_argument("--workspaces", type=int, choices=(1, 2), default=1,
+                      help="2: Acme and Globex side by side, installed by OAuth (/team switches)")
     _add_digest(commands)
     _add_jobs(commands)
     db = _command(commands, "db", None, "database management")
@@ -134,7 +136,8 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int | None:
     if args.reset:
         print(f"starting afresh: removed {reset_demo_database(database)}")
     files = Path(args.files) if args.files else None
-    return run_demo(settings, user=args.user, files=files)
+    workspaces = getattr(args, "workspaces", 1)  # `start` runs the demo without the option
+    return run_demo(settings, user=args.user, files=files, workspaces=workspaces)
 
 
 def _db_upgrade(args: argparse.Namespace, settings: Settings) -> None:
@@ -235,17 +238,19 @@ def _export(args: argparse.Namespace, settings: Settings) -> None:
 
 
 def _add_webhook(commands) -> None:
-    """`valuescout webhook test`: a signed ping to VALUESCOUT_WEBHOOK_URL, and its answer."""
+    """`valuescout webhook test|set|unset`: a signed ping and its answer; a workspace's own
+    target (installed by OAuth) instead of VALUESCOUT_WEBHOOK_URL."""
+    from bot.cli.webhook import add_webhook_actions
+
     webhook = _command(commands, "webhook", _webhook, "outbound webhooks")
-    actions = webhook.add_subparsers(required=True, metavar="action", dest="action")
-    actions.add_parser("test", help="send a signed event of type ping and print the answer")
+    add_webhook_actions(webhook)
 
 
 def _webhook(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.cli.webhook import run_webhook_test
+    from bot.cli.webhook import run_webhook
 
     logging.getLogger().setLevel(args.log_level or "WARNING")
-    return run_webhook_test(settings, out=sys.stdout)
+    return run_webhook(args, settings, stdin=sys.stdin, out=sys.stdout)
 
 
 def _add_accounts(commands) -> None:

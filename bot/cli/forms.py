@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-MULTIPLE = ("checkboxes", "multi_static_select")  # elements whose value is a list
+MULTIPLE = ("checkboxes", "multi_static_select")  # elements whose value is a list of options
+USERS = "multi_users_select"  # a list of user ids, typed as U0DANA,U0ADMIN
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Field:
         hint = {
             "datepicker": "a date, YYYY-MM-DD",
             "conversations_select": "a channel, e.g. #sales",
+            USERS: "user ids, e.g. U0ADMIN,U0DANA",
         }
         extra = choices or hint.get(self.kind, "text")
         now = f" (now: {self.shown()})" if self.initial not in (None, "", []) else ""
@@ -55,6 +57,8 @@ def typed_value(field: Field, typed: str) -> Any:
         picks = [part for part in typed.split(",") if part.strip()]
         values = [_option(field, pick) for pick in picks]
         return None if None in values else values
+    if field.kind == USERS:
+        return [part.strip().lstrip("@") for part in typed.split(",") if part.strip()]
     if field.kind == "static_select":
         return _option(field, typed)
     return typed
@@ -123,6 +127,8 @@ def _initial(element: dict) -> Any:
         return element.get("initial_date")
     if kind == "conversations_select":
         return element.get("initial_conversation")
+    if kind == USERS:
+        return list(element.get("initial_users") or [])
     return element.get("initial_value")
 
 
@@ -139,4 +145,6 @@ def _leaf(element: dict, value: Any) -> dict[str, Any]:
         return {"type": kind, "selected_date": value}
     if kind == "conversations_select":
         return {"type": kind, "selected_conversation": value}
+    if kind == USERS:
+        return {"type": kind, "selected_users": list(value or [])}
     return {"type": kind, "value": value}

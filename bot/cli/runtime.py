@@ -17,13 +17,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
+import prompts
 from bot.api.discoveries import ReadApi
 from bot.app import build_app
+from bot.config import workspace_admins
 from bot.dialogue.turns import load_dialogue_rules
 from bot.digests.jobs import digest_jobs
-from bot.discoveries.delivery import ORDER, DeliveryWorker
+from bot.discoveries.delivery import ORDER, AdminsOf, DeliveryWorker
 from bot.discoveries.values import keep_values_current
-from bot.domain.themes import load_network
+from bot.domain.themes import load_network, network_of_copy
 from bot.effects.webhook import WEBHOOK, webhook_target
 from bot.installs.clients import TeamClients
 from bot.installs.oauth import oauth_settings, team_clients
@@ -95,8 +97,8 @@ def compose(settings: Settings, *, engine: Engine | None = None, pacing: float =
     clients = team_clients(settings=settings, engine=engine, client=client)
     delivery = DeliveryWorker(
         engine=engine, client=client, definition=rules.definition, network=rules.network,
-        admins=settings.admins, per_channel_interval=pacing, webhook=webhook_target(settings),
-        clients=clients,
+        admins=_admins_of(settings), per_channel_interval=pacing, webhook=webhook_target(settings),
+        clients=clients, team_webhooks=settings.oauth_configured,
     )  # fmt: skip
     oauth = oauth_settings(settings=settings, engine=engine) if settings.oauth_configured else None
     app = build_app(
@@ -104,6 +106,13 @@ def compose(settings: Settings, *, engine: Engine | None = None, pacing: float =
         oauth=oauth,
     )  # fmt: skip
     return Components(settings, engine, client, app, delivery, clients)
+
+
+def _admins_of(settings: Settings) -> AdminsOf:
+    """Each workspace's admins, as the settings modal and installs keep them."""
+    return lambda session, team_id: workspace_admins(
+        session=session, settings=settings, team_id=team_id
+    )
 
 
 def scheduled_jobs(parts: Components) -> list[ScheduledJob]:
@@ -139,10 +148,12 @@ def run_per_team(parts: Components, entry: Job, *, network, now) -> dict[str, ob
         client = parts.clients.for_team(team)
         if client is None:
             continue
-        done[team] = entry.run(
-            engine=parts.engine, client=client, settings=parts.settings, network=network,
-            now=now, team_id=team,
-        )  # fmt: skip
+        own = prompts.workspace_copy_of(team)  # its own words and themes, if it has a copy
+        with prompts.for_workspace(team):
+            done[team] = entry.run(
+                engine=parts.engine, client=client, settings=parts.settings,
+                network=network if own is None else network_of_copy(own), now=now, team_id=team,
+            )  # fmt: skip
     return done
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, tzinfo
+from functools import cache
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -20,7 +22,7 @@ from bot.discoveries.service import RouteNotConfigured, submit_discovery
 from bot.domain.added_themes import network_with
 from bot.domain.opener import local_today, read_opener
 from bot.domain.routing import RoutingRules, facts_of, load_rules, reason_for, suggest_routes
-from bot.domain.themes import ValueNetwork, load_network, tag_themes
+from bot.domain.themes import ValueNetwork, load_network, network_of_copy, tag_themes
 from bot.wording import say
 from storage.engine import session_scope
 from storage.enums import DialogueStatus, DiscoverySource
@@ -44,6 +46,15 @@ class DialogueRules:
 def load_dialogue_rules() -> DialogueRules:
     """Load and validate everything in prompts/ at start-up, so a mistake stops the start."""
     return DialogueRules(load_definition(), load_rules(), load_network())
+
+
+@cache
+def rules_at(copy: Path) -> DialogueRules:
+    """The rules of a workspace's own copy of prompts/ (checked at start-up), read once."""
+    return DialogueRules(
+        load_definition(copy / "dialogue.yaml"), load_rules(copy / "routing.yaml"),
+        network_of_copy(copy),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

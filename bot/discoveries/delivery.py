@@ -15,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+import prompts
 from bot.accounts import alerts
 from bot.accounts.radar import RADAR
 from bot.dialogue.definition import Definition
@@ -62,6 +63,7 @@ from storage.queries.installs import discovery_teams
 from storage.queries.outbox import DEFAULT_LEASE
 
 logger = logging.getLogger(__name__)
+AdminsOf = Callable[[Session, str], Collection[str]]  # a workspace's admins, read in a session
 
 EVENT_TYPE = "value_scout_outbox"  # message metadata that lets a restarted worker find its posts
 HISTORY_WINDOW = 100  # newest messages searched for a post whose recording was lost
@@ -98,15 +100,20 @@ class DeliveryWorker:
         poll_interval: float = 1.0,
         batch_size: int = 10,
         lease: timedelta = DEFAULT_LEASE,
-        admins: Collection[str] = (),
+        admins: Collection[str] | AdminsOf = (),
         webhook: WebhookTarget | None = None,
         clients: TeamClients | None = None,
+        team_webhooks: bool = False,
     ) -> None:
-        self._engine, self._admins = engine, frozenset(admins)
+        self._engine = engine
+        # Who hears that a channel refused a card: the card's workspace's admins.
+        self._admins: AdminsOf = admins if callable(admins) else _always(frozenset(admins))
         self._clients = clients or SingleWorkspace(client)
-        self._webhooks = webhook and WebhookWorker(
+        # Workspaces installed by OAuth may each have their own target (team_webhooks).
+        self._default_webhook, self._team_webhooks = webhook is not None, team_webhooks
+        self._webhooks = WebhookWorker(
             engine=engine, target=webhook, clock=clock, poll_interval=poll_interval, lease=lease
-        )
+        ) if webhook or team_webhooks else None  # fmt: skip
         self._renderer = OutboxRenderer(
             engine=engine, client=client, definition=definition, network=network, clock=clock
         )
@@ -125,7 +132,10 @@ class DeliveryWorker:
 
     def _drain_slack(self) -> int:
         """Queue new events' effects, then post every Slack message due now."""
-        dispatch_events(engine=self._engine, now=self._now(), webhook=self._webhooks is not None)
+        dispatch_events(
+            engine=self._engine, now=self._now(), webhook=self._default_webhook,
+            team_webhooks=self._team_webhooks,
+        )  # fmt: skip
         jobs = self._claim()
         self._soonest = self._clock() if len(jobs) == self._batch else None
         jobs.sort(key=lambda job: ORDER.get(job.kind, 0))
@@ -195,8 +205,10 @@ class DeliveryWorker:
             self._postpone(job, (self._now() + PARKED).timestamp())
             return False
         # Its own retries would post again outside the channel's slot (5xx) or sleep through
-        # a 429 that every process must honour: the outbox retries instead, paced.
-        return self._deliver_with(job, client, without_retries(client))
+        # a 429 that every process must honour: the outbox retries instead, paced. Drawn in the
+        # workspace's words (its own copy of prompts/, if it has one).
+        with prompts.for_workspace(job.team_id):
+            return self._deliver_with(job, client, without_retries(client))
 
     def _deliver_with(self, job: Job, client: WebClient, posting: WebClient) -> bool:
         try:
@@ -369,8 +381,13 @@ class DeliveryWorker:
             if blocked:
                 note_blocked(
                     session=session, discovery_id=job.discovery_id, route=job.payload["route"],
-                    channel_id=job.channel_id, error=code, admins=self._admins, now=self._now(),
+                    channel_id=job.channel_id, error=code, admins=self._admins(session, job.team_id or ""), now=self._now(),
                 )  # fmt: skip
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self._clock(), UTC)
+
+
+def _always(admins: frozenset[str]) -> AdminsOf:
+    """The same admins in every workspace (one workspace, or a test's)."""
+    return lambda _session, _team: admins

@@ -14,9 +14,10 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+import prompts
 from bot.accounts import alerts
 from bot.accounts.radar import RADAR
-from bot.dialogue.definition import Definition
+from bot.dialogue.definition import Definition, current_definition
 from bot.discoveries import blocked
 from bot.discoveries.follow_ups import render_follow_through
 from bot.discoveries.loop import STATUS_REPLY, load_cards, load_status_reply
@@ -26,7 +27,7 @@ from bot.discoveries.service import DRAWN, RECEIPT, RECEIPT_UPDATE, card_version
 from bot.discoveries.similar import find_related
 from bot.discoveries.supporters import load_support
 from bot.domain.similarity import CONVERGENCE_WINDOW
-from bot.domain.themes import ValueNetwork
+from bot.domain.themes import ValueNetwork, network_of_copy
 from bot.effects import follow_through
 from bot.effects.slack import SUPPORTER_RECEIPT
 from bot.rendering.accounts import convergence_message, owner_alert_message, radar_message
@@ -93,8 +94,11 @@ class OutboxRenderer:
         if found is None or route is None:
             raise Gone
         discovery, routes, history = found
+        own = prompts.workspace_copy()  # the workspace's own questions and themes, if any
+        definition = self._definition if own is None else current_definition()
+        network = self._network if own is None else network_of_copy(own)
         card = discovery_card(
-            discovery=discovery, route=route, definition=self._definition, network=self._network,
+            discovery=discovery, route=route, definition=definition, network=network,
             history=history, related=related, routes=routes, support=support,
         )  # fmt: skip
         # Which version was drawn: a change before the card's ts is kept must redraw it.

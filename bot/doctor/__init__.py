@@ -18,21 +18,23 @@ __all__ = ["Check", "run_checks"]
 
 
 def run_checks(
-    *, settings: Settings, engine: Engine | None, client: WebClient | None, now: datetime
-) -> list[Check]:
+    *, settings: Settings, engine: Engine | None, client: WebClient | None, now: datetime,
+    team_id: str = "",
+) -> list[Check]:  # fmt: skip
     """Every check, in the order a person fixes things: Slack, database, channels, the rest.
     No client: no Slack secrets, so the Slack checks say so. No engine: the database check
-    found it unusable (or the file missing) and the checks that read it are left out."""
+    found it unusable (or the file missing) and the checks that read it are left out.
+    `team_id`: a workspace installed by OAuth, checked with its own channels and webhook."""
     checks = [mode_check(settings)]
     token = token_check(client) if client is not None else None
     if token is not None:
         checks += [token.check, scope_check(token.scopes)] if token.check.ok else [token.check]
     database = database_check(settings, engine)
     checks.append(database)
-    channels = route_map(settings, engine if database.ok else None)
+    channels = route_map(settings, engine if database.ok else None, team_id=team_id)
     if token is not None and token.check.ok and client is not None:
         checks += channel_checks(client, channels)
     if database.ok and engine is not None:
         checks += [scheduler_check(engine, now), outbox_check(engine, now)]
-    webhook = webhook_check(settings)
+    webhook = webhook_check(settings, engine if database.ok else None, team_id=team_id)
     return checks if webhook is None else [*checks, webhook]

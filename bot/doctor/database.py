@@ -44,13 +44,15 @@ def database_check(settings: Settings, engine: Engine | None) -> Check:
     return failed("database", outcome, f"{outcome}_fix", current=current or "none", head=head)
 
 
-def route_map(settings: Settings, engine: Engine | None) -> dict[str, str | None]:
-    """The channel of each route: as mapped in the database, else as the environment says
-    (the app seeds the database from it at start)."""
+def route_map(
+    settings: Settings, engine: Engine | None, *, team_id: str = ""
+) -> dict[str, str | None]:
+    """The channel of each route (of the workspace's, installed by OAuth): as mapped in the
+    database, else as the environment says (the app seeds the database from it at start)."""
     channels = dict(settings.route_channels)
     if engine is not None:
         with read_scope(engine) as session:
-            channels |= route_channels(session=session)
+            channels |= route_channels(session=session, team_id=team_id)
     return channels
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -148,6 +149,12 @@ def _built_network(path: Path | None, *, languages: tuple[str, ...]) -> ValueNet
         for t in raw.themes
     )
     return ValueNetwork(themes, raw.source, in_use)
+
+
+@cache
+def network_of_copy(copy: Path) -> ValueNetwork:
+    """The value network of a workspace's own copy of prompts/ (checked at start-up), read once."""
+    return load_network(copy / "value_network.yaml")
 
 
 def _synonym_groups(groups: Any, language: Language) -> list[tuple[Phrase, ...]]:

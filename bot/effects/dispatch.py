@@ -23,7 +23,10 @@ logger = logging.getLogger(__name__)
 BATCH = 100
 
 
-def dispatch_events(*, engine: Engine, now: datetime, webhook: bool, limit: int = BATCH) -> int:
+def dispatch_events(
+    *, engine: Engine, now: datetime, webhook: bool, team_webhooks: bool = False,
+    limit: int = BATCH,
+) -> int:  # fmt: skip
     """Queue the effects of every event not dispatched yet (oldest first); return how many."""
     with read_scope(engine) as session:  # most drains find none: no write lock to find that
         if not any_undispatched_events(session=session, now=now):
@@ -31,16 +34,19 @@ def dispatch_events(*, engine: Engine, now: datetime, webhook: bool, limit: int 
     with session_scope(engine) as session:
         events = claim_undispatched_events(session=session, now=now, limit=limit)
         for event in events:
-            _dispatch(session, event, now=now, webhook=webhook)
+            _dispatch(session, event, now=now, webhook=webhook, team_webhooks=team_webhooks)
     return len(events)
 
 
-def _dispatch(session: Session, row: RecordedEvent, *, now: datetime, webhook: bool) -> None:
+def _dispatch(
+    session: Session, row: RecordedEvent, *, now: datetime, webhook: bool, team_webhooks: bool
+) -> None:
     """One event's effects in a savepoint: a handler that fails (a bug) holds back only it."""
     assert row.id is not None
     occurred = Occurred(
         event=event_from(row.type, row.data), event_id=row.event_id, occurred_at=row.occurred_at,
         team_id=row.team_id, discovery=row.discovery, now=now, webhook=webhook,
+        team_webhooks=team_webhooks,
     )  # fmt: skip
     try:
         with session.begin_nested():

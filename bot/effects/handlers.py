@@ -37,7 +37,7 @@ from bot.effects.slack import (
     queue_status_reply,
     queue_supporter_receipt,
 )
-from bot.effects.webhook import queue_webhook
+from bot.effects.webhook import queue_webhook, team_target
 from storage.models import DiscoverySupporter
 
 
@@ -51,7 +51,8 @@ class Occurred:
     team_id: str
     discovery: dict[str, Any]  # the export record right after the change
     now: datetime
-    webhook: bool  # whether a webhook is configured
+    webhook: bool  # whether the deployment's webhook (VALUESCOUT_WEBHOOK_URL) is configured
+    team_webhooks: bool = False  # whether a workspace may have its own (installed by OAuth)
 
 
 Handler = Callable[[Session, Occurred], None]
@@ -125,8 +126,11 @@ def redraw_cards(session: Session, occurred: Occurred) -> None:
 
 
 def call_webhook(session: Session, occurred: Occurred) -> None:
-    """The event, signed, to VALUESCOUT_WEBHOOK_URL (when one is set)."""
-    if not occurred.webhook:
+    """The event, signed, to the workspace's own target, else VALUESCOUT_WEBHOOK_URL."""
+    own = occurred.team_webhooks and (
+        team_target(session=session, team_id=occurred.team_id) is not None
+    )
+    if not (own or occurred.webhook):
         return
     body = {
         "id": occurred.event_id,
@@ -136,8 +140,9 @@ def call_webhook(session: Session, occurred: Occurred) -> None:
         "discovery": occurred.discovery,
     }
     queue_webhook(
-        session=session, discovery_id=occurred.event.discovery_id, body=body, now=occurred.now
-    )
+        session=session, discovery_id=occurred.event.discovery_id, body=body, now=occurred.now,
+        team_id=occurred.team_id if own else None,
+    )  # fmt: skip
 
 
 def tell_account_owner(session: Session, occurred: Occurred) -> None:

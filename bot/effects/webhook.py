@@ -22,13 +22,15 @@ from urllib.parse import SplitResult, urlsplit
 
 from sqlmodel import Session
 
-from storage.queries import enqueue_outbox
+from storage.queries import enqueue_outbox, set_setting
+from storage.queries.config import workspace_setting
 
 if TYPE_CHECKING:
     from bot.settings import Settings
 
 WEBHOOK = "webhook"  # the outbox kind
 WEBHOOK_CHANNEL = "webhook"  # outbox rows name a destination; this one is the configured URL
+TEAM_TARGET = "webhook"  # app_settings key: a workspace's own {"url", "secret"}
 TIMEOUT = 10.0  # seconds a receiver has to answer
 FIRST_RETRY, RETRY_CAP = 15.0, 3600.0  # seconds: 15, 30, 60 … then hourly
 GIVE_UP_AFTER = timedelta(hours=24)
@@ -41,15 +43,44 @@ def webhook_key(event_id: str) -> str:
     return f"{WEBHOOK}:{event_id}"
 
 
+def destination(team_id: str | None) -> str:
+    """The outbox row's channel: which target it goes to (the deployment's, or a workspace's)."""
+    return f"{WEBHOOK_CHANNEL}:{team_id}" if team_id else WEBHOOK_CHANNEL
+
+
+def destination_team(channel_id: str) -> str | None:
+    """The workspace whose own target a row goes to; None for the deployment's."""
+    return channel_id.partition(":")[2] or None
+
+
 def queue_webhook(
-    *, session: Session, discovery_id: int, body: dict[str, Any], now: datetime
-) -> None:
-    """One POST of one event; its body is fixed now, only the signature changes per attempt."""
+    *, session: Session, discovery_id: int, body: dict[str, Any], now: datetime,
+    team_id: str | None = None,
+) -> None:  # fmt: skip
+    """One POST of one event to the deployment's target, or to the workspace's own (team_id);
+    its body is fixed now, only the signature changes per attempt."""
     enqueue_outbox(
         session=session, kind=WEBHOOK, dedupe_key=webhook_key(body["id"]),
-        channel_id=WEBHOOK_CHANNEL, payload={"discovery_id": discovery_id, "body": body},
+        channel_id=destination(team_id), payload={"discovery_id": discovery_id, "body": body},
         now=now, discovery_id=discovery_id,
     )  # fmt: skip
+
+
+def team_target(*, session: Session, team_id: str) -> WebhookTarget | None:
+    """A workspace's own target (`valuescout webhook set --team`), if it has one."""
+    stored = workspace_setting(session=session, key=TEAM_TARGET, team_id=team_id)
+    if not isinstance(stored, dict) or not stored.get("url") or not stored.get("secret"):
+        return None
+    return WebhookTarget(str(stored["url"]), str(stored["secret"]))
+
+
+def set_team_target(
+    *, session: Session, team_id: str, target: WebhookTarget | None, now: datetime
+) -> None:
+    """Give a workspace its own target, or (None) send its events to the deployment's again."""
+    value = None if target is None else {"url": target.url, "secret": target.secret}
+    set_setting(session=session, key=TEAM_TARGET, value=value, changed_by=None, now=now,
+                team_id=team_id)  # fmt: skip
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:

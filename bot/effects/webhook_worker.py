@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from bot.effects.polling import PollingThread
 from bot.effects.webhook import (
@@ -16,9 +17,11 @@ from bot.effects.webhook import (
     WEBHOOK,
     Answer,
     WebhookTarget,
+    destination_team,
     encode,
     post_signed,
     retry_delay,
+    team_target,
 )
 from bot.metrics.meters import count_webhook_failure
 from storage.engine import session_scope
@@ -38,13 +41,15 @@ ORDER_WAIT = (1.0, 30.0)  # a later event of a discovery looks again within thes
 
 
 class WebhookWorker:
-    """Drains webhook rows of the outbox; safe to run in several processes at once."""
+    """Drains webhook rows of the outbox; safe to run in several processes at once. `target`
+    is the deployment's; a row for a workspace's own target finds it when it is sent (so a
+    changed URL or secret applies to what is still queued)."""
 
     def __init__(
         self,
         *,
         engine: Engine,
-        target: WebhookTarget,
+        target: WebhookTarget | None,
         clock: Callable[[], float] = time.time,
         poll_interval: float = 1.0,
         batch_size: int = 10,
@@ -62,8 +67,17 @@ class WebhookWorker:
                 session=session, now=self._now(), limit=self._batch, lease=self._lease,
                 kinds=(WEBHOOK,),
             )  # fmt: skip
-            jobs = [(row.id, row.discovery_id, row.payload["body"], row.created_at) for row in rows]
+            jobs = [
+                (row.id, row.discovery_id, row.payload["body"], row.created_at,
+                 self._target_of(session, row.channel_id))
+                for row in rows
+            ]  # fmt: skip
         return sum(self._deliver(*job) for job in jobs)
+
+    def _target_of(self, session: Session, channel_id: str) -> WebhookTarget | None:
+        """Where a row goes: its workspace's own target, or the deployment's."""
+        team = destination_team(channel_id)
+        return self._target if team is None else team_target(session=session, team_id=team)
 
     def start(self) -> None:
         """Drain in a daemon thread until stop(): a slow receiver never holds up Slack posts."""
@@ -88,14 +102,17 @@ class WebhookWorker:
             self._loop.wakeup.wait(self._poll)
 
     def _deliver(
-        self, message_id: int, discovery_id: int | None, body: dict, created: datetime
-    ) -> bool:
+        self, message_id: int, discovery_id: int | None, body: dict, created: datetime,
+        target: WebhookTarget | None,
+    ) -> bool:  # fmt: skip
         """POST one event unless an earlier one of its discovery is still pending; True if taken."""
         if discovery_id is not None and self._wait_for_earlier(message_id, discovery_id):
             return False
         timestamp = int(self._clock())
-        answer = post_signed(
-            self._target, event_id=body["id"], body=encode(body), timestamp=timestamp
+        answer = (
+            post_signed(target, event_id=body["id"], body=encode(body), timestamp=timestamp)
+            if target is not None
+            else Answer(None, "no webhook target any more: set one, or it is given up in 24 h")
         )
         with session_scope(self._engine) as session:
             if answer.ok:

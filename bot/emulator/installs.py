@@ -45,6 +45,8 @@ class Teams:
         self._clock = clock
         self.oauth: OAuthApp | None = None
         self._codes: dict[str, _Grant] = {}
+        # Who approves an install of a workspace or organisation (its seeded admin if unset).
+        self.approvers: dict[str, str] = {}
 
     def add(self, seed: Seed) -> Workspace:
         """A further workspace (in a Grid organisation when its seed names one)."""
@@ -81,7 +83,7 @@ class Teams:
         org_wide = chosen == members[0].seed.enterprise_id
         grant = _Grant(
             team_id=None if org_wide else chosen, enterprise_id=members[0].seed.enterprise_id,
-            user=members[0].seed.admin, scopes=query.get("scope", ""),
+            user=self.approvers.get(chosen, members[0].seed.admin), scopes=query.get("scope", ""),
         )  # fmt: skip
         code = secrets.token_hex(12)
         self._codes[code] = grant

@@ -120,6 +120,12 @@ class SlackEmulator:
         """The app is distributed: its credentials and its Redirect URL (/slack/oauth_redirect)."""
         self.teams.oauth = OAuthApp(client_id, client_secret, redirect_url)
 
+    def install_approved_by(self, team_or_enterprise: str, user: str) -> None:
+        """Who approves the next installs of a workspace or organisation (Slack's OAuth
+        answer names them as the installing user); its seeded admin by default."""
+        with self.workspace.transaction():
+            self.teams.approvers[team_or_enterprise] = user
+
     def authorize_url(self) -> str:
         """Slack's install page (`/oauth/v2/authorize`) on this server."""
         return self.base_url + "oauth/v2/authorize"

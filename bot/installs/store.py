@@ -20,6 +20,7 @@ from sqlmodel import Session
 from storage.engine import read_scope, session_scope
 from storage.models import SlackBot, SlackInstallation
 from storage.queries import installs
+from storage.queries.config import ADMINS, COACHES, set_setting_once
 from storage.types import utc_now
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class DatabaseInstallationStore(InstallationStore):
                 )  # fmt: skip
             teams = _installed_teams(session, installation)
             installs.wake_waiting_outbox(session=session, team_ids=teams, now=utc_now())
+            _first_people(session, installation)
 
     def save_bot(self, bot: Bot) -> None:
         """Keep a bot token (a rotated one, say)."""
@@ -113,6 +115,19 @@ class DatabaseInstallationStore(InstallationStore):
                 session=session, client_id=self._client_id,
                 enterprise_id=enterprise_id, team_id=team_id, user_id=user_id,
             )  # fmt: skip
+
+
+def _first_people(session: Session, installation: Installation) -> None:
+    """The installer becomes the workspace's (or organisation's) first admin, and it starts
+    with no coaches named: the deployment's VALUESCOUT_ADMINS and VALUESCOUT_COACHES are
+    another workspace's people. A reinstall keeps what its admins set since."""
+    scope = installation.team_id or installation.enterprise_id
+    if not scope or not installation.user_id:
+        return
+    now, by = utc_now(), installation.user_id
+    for key, people in ((ADMINS, [installation.user_id]), (COACHES, [])):
+        set_setting_once(session=session, key=key, value=people, changed_by=by, now=now,
+                         team_id=scope)  # fmt: skip
 
 
 class DatabaseOAuthStateStore(OAuthStateStore):

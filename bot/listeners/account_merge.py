@@ -8,7 +8,14 @@ from slack_sdk import WebClient
 from bot.accounts.merging import MergeRefused, merge_by_ids, merge_choices, merge_preview
 from bot.domain.actor import AdminsOnly
 from bot.listeners.home import publish_home
-from bot.listeners.support import acknowledge, actor, after_ack, services, tell_privately
+from bot.listeners.support import (
+    acknowledge,
+    actor,
+    after_ack,
+    services,
+    team_admins,
+    tell_privately,
+)
 from bot.rendering.account_merge import (
     CHOICES,
     merge_confirm_modal,
@@ -36,7 +43,7 @@ def handle_merge_open(body: dict, context: BoltContext, client: WebClient) -> No
     """Open the merge modal for an admin; anyone else (an old Home tab) is told who may."""
     app, user = services(context), actor(context).user_id
     if not actor(context).is_admin:
-        tell_privately(client, channel=None, user=user, text=admins_only_text(app.settings.admins))
+        tell_privately(client, channel=None, user=user, text=admins_only_text(team_admins(context)))
         return
     accounts = merge_choices(engine=app.engine, team_id=actor(context).team_id, limit=CHOICES + 1)
     view = merge_modal(accounts[:CHOICES], more=len(accounts) > CHOICES)
@@ -90,7 +97,7 @@ def handle_merge_confirmed(view: dict, context: BoltContext, client: WebClient) 
     except MergeRefused as refused:
         text = render("account_merge_refused.md.j2", reason=str(refused))
     except AdminsOnly:
-        text = admins_only_text(app.settings.admins)
+        text = admins_only_text(team_admins(context))
     tell_privately(client, channel=None, user=who.user_id, text=text)
     publish_home(client, context, page=0)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.config import workspace_coaches
 from bot.dialogue.subcommands import read_scout_command
 from bot.insight.coach_command import coach_reply
 from bot.listeners.support import actor, after_ack, insight_team, request_time, services
@@ -15,10 +16,12 @@ def answer_coach(command: dict, context: BoltContext, respond: Respond, client: 
     """Every scout's figures for a coach, a polite refusal for anyone else; never a dialogue."""
     if read_scout_command(command.get("text", "")).kind != "coach":
         return
-    app = services(context)
+    app, who = services(context), actor(context)
+    with app.reading() as session:  # each workspace names its own coaches
+        coaches = workspace_coaches(session=session, settings=app.settings, team_id=who.team_id)
     messages = coach_reply(
-        engine=app.engine, client=client, user_id=actor(context).user_id,
-        coaches=app.settings.coaches, zone=app.settings.zone, now=request_time(context),
+        engine=app.engine, client=client, user_id=who.user_id,
+        coaches=coaches, zone=app.settings.zone, now=request_time(context),
         team_id=insight_team(context),
     )  # fmt: skip
     for message in messages:

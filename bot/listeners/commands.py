@@ -10,7 +10,7 @@ from bot.dialogue.turns import Who, take_turn
 from bot.listeners.accounts import answer_lookup
 from bot.listeners.coach import answer_coach
 from bot.listeners.config import open_config
-from bot.listeners.support import actor, after_ack, request_time, services
+from bot.listeners.support import actor, after_ack, request_time, services, team_admins
 from bot.listeners.themes import answer_themes
 from bot.rendering.config import admins_only_text
 from bot.rendering.help import help_blocks, unknown_command_text
@@ -31,7 +31,7 @@ def ack_scout_command(ack: Ack, command: dict, context: BoltContext) -> None:
     if asked.kind == "help":
         ack(response_type="ephemeral", text=say("scout_help_fallback"), blocks=help_blocks())
     elif asked.kind == "config" and not actor(context).is_admin:
-        ack(response_type="ephemeral", text=admins_only_text(services(context).settings.admins))
+        ack(response_type="ephemeral", text=admins_only_text(team_admins(context)))
     elif asked.kind == "unknown":
         ack(response_type="ephemeral", text=unknown_command_text(asked.word, asked.suggestion))
     else:

@@ -17,6 +17,7 @@ from bot.listeners.support import (
     after_ack,
     request_time,
     services,
+    team_admins,
 )
 from bot.rendering.config import (
     admins_only_text,
@@ -49,7 +50,7 @@ def open_config(client: WebClient, context: BoltContext, *, trigger_id: str) -> 
         with app.reading() as session:
             config = settings_to_change(session=session, settings=app.settings, actor=who)
     except AdminsOnly:
-        text = admins_only_text(app.settings.admins)
+        text = admins_only_text(team_admins(context))
         client.chat_postMessage(channel=who.user_id, text=text, **NO_UNFURL)
         return
     client.views_open(trigger_id=trigger_id, view=config_modal(config))
@@ -67,10 +68,10 @@ def handle_config_submitted(ack: Ack, view: dict, context: BoltContext) -> None:
             who = actor(context)
             change_settings(
                 session=session, actor=who, config=config, now=request_time(context),
-                scope=settings_scope(app.settings, who.team_id),
+                scope=settings_scope(app.settings, who.team_id), settings=app.settings,
             )  # fmt: skip
     except AdminsOnly:  # the modal is only opened for admins; a forged submit is not
-        text = _plain(admins_only_text(app.settings.admins))
+        text = _plain(admins_only_text(team_admins(context)))
         ack(response_action="errors", errors={BlockId.CONFIG_SCHEDULE.value: text})
         return
     ack(response_action="clear")

@@ -11,13 +11,13 @@ from bot.domain.lifecycle import ChangeResult
 from bot.listeners.merge import open_merge_modal
 from bot.listeners.retheme import open_themes
 from bot.listeners.support import (
-    Services,
     acknowledge,
     actor,
     after_ack,
     request_time,
     request_today,
     services,
+    team_admins,
     tell_privately,
 )
 from bot.rendering.edits import (
@@ -120,7 +120,7 @@ def handle_withdraw_submitted(
             cause = f"refused:withdraw:{view.get('id', '')}"
             heal_cards(session=session, discovery_id=discovery_id, cause=cause, now=now)
     if result is None:
-        _tell(client, origin_of(view), user, _not_yours(app, opening))
+        _tell(client, origin_of(view), user, _not_yours(team_admins(context), opening))
         return
     app.wake_delivery()  # the cards and the scout's thread hear it now
     if not result.done:
@@ -138,7 +138,7 @@ def _open(
             withdraw=what == WITHDRAW,
         )  # fmt: skip
     if not opening.permitted:
-        _tell(client, channel, user, _not_yours(app, opening))
+        _tell(client, channel, user, _not_yours(team_admins(context), opening))
         return
     if opening.refused is not None:
         refused = opening.refused
@@ -154,10 +154,10 @@ def _open(
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def _not_yours(app: Services, opening: Opening) -> str:
+def _not_yours(admins: frozenset[str], opening: Opening) -> str:
     if opening.scout_user_id is None:  # gone
         return refusal_text(ChangeResult(status=None))
-    return not_yours_text(scout_user_id=opening.scout_user_id, admins=app.settings.admins)
+    return not_yours_text(scout_user_id=opening.scout_user_id, admins=admins)
 
 
 def _tell(client: WebClient, channel: str | None, user: str, text: str) -> None:

@@ -10,6 +10,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.config import settings_scope
 from bot.dialogue.turns import Who, take_turn
 from bot.doctor import Check, run_checks
 from bot.home import load_home
@@ -66,7 +67,7 @@ def publish_home(client: WebClient, context: BoltContext, *, page: int) -> None:
         user_id=person.user_id, page=page, page_size=PAGE_SIZE, since=_quarter_start(app, now),
     )  # fmt: skip
     admin = home.config is not None  # what only admins see, the set-up checks among it
-    checks = [check.line() for check in _checks(client, app, now)] if admin else []
+    checks = [check.line() for check in _checks(client, app, now, person.team_id)] if admin else []
     view = home_view(
         discoveries=home.discoveries, figures=home.figures, page=page, has_more=home.has_more,
         config=home.config, digests_off=home.digests_off, checks=checks,
@@ -75,9 +76,12 @@ def publish_home(client: WebClient, context: BoltContext, *, page: int) -> None:
     client.views_publish(user_id=person.user_id, view=view)
 
 
-def _checks(client: WebClient, app: Services, now: datetime) -> list[Check]:
-    """`valuescout doctor`'s checks, for an admin (after the ack: they ask Slack)."""
-    return run_checks(settings=app.settings, engine=app.engine, client=client, now=now)
+def _checks(client: WebClient, app: Services, now: datetime, team_id: str) -> list[Check]:
+    """`valuescout doctor`'s checks, for an admin (after the ack: they ask Slack), of their
+    workspace's channels and webhook when installed by OAuth."""
+    scope = settings_scope(app.settings, team_id)
+    return run_checks(settings=app.settings, engine=app.engine, client=client, now=now,
+                      team_id=scope)  # fmt: skip
 
 
 def _permalinks(client: WebClient, posts: dict[int, tuple[str, str]]) -> dict[int, str]:

@@ -13,6 +13,7 @@ from bot.listeners.support import (
     after_ack,
     request_time,
     services,
+    team_admins,
     tell_privately,
 )
 from bot.rendering.ids import ActionId
@@ -45,7 +46,7 @@ def handle_add_theme(body: dict, action: dict, context: BoltContext, client: Web
             now=request_time(context),
         )  # fmt: skip
     if added.outcome == NOT_ADMIN:
-        text = not_admin_text(app.settings.admins)
+        text = not_admin_text(team_admins(context))
     else:
         app.wake_delivery()  # the cards of the discoveries it tagged
         text = added_text(

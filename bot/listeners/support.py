@@ -110,6 +110,11 @@ def is_channel_member(client: WebClient, channel: str, user_id: str) -> bool:
             return False
 
 
+def team_admins(context: BoltContext) -> frozenset[str]:
+    """The admins of the request's workspace (named in refusals), as the middleware read them."""
+    return context["admins"]
+
+
 def insight_team(context: BoltContext) -> str | None:
     """Whose discoveries a figure counts: the asker's workspace, installed by OAuth; None (every
     row, which is one workspace's) in single-workspace mode."""

@@ -16,6 +16,7 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     PlainTextInputElement,
     SectionBlock,
+    UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -29,6 +30,7 @@ from bot.wording import say
 
 INPUT = ActionId.MODAL_INPUT.value
 CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")  # public or private channel ids
+USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")  # a person (W…: Enterprise Grid)
 
 
 def channel_roles() -> dict[str, str]:
@@ -49,6 +51,10 @@ def config_modal(config: WorkspaceConfig) -> View:
                     say("config_schedule_hint")),
         _text_input(BlockId.CONFIG_NUDGE, say("config_nudge_label"),
                     str(config.nudge_days), say("config_nudge_hint", most=MAX_NUDGE_DAYS)),
+        _people_input(BlockId.CONFIG_ADMINS, config.admins, say("config_admins_label"),
+                      say("config_admins_hint"), optional=False),
+        _people_input(BlockId.CONFIG_COACHES, config.coaches, say("config_coaches_label"),
+                      say("config_coaches_hint"), optional=True),
     ]  # fmt: skip
     return View(
         type="modal", callback_id=CallbackId.CONFIG.value, title=say("config_title"),
@@ -73,10 +79,15 @@ def config_from_modal(view: dict) -> tuple[WorkspaceConfig | None, dict[str, str
     nudge = _whole_number(fields.get(BlockId.CONFIG_NUDGE.value))
     if nudge is None:
         errors[BlockId.CONFIG_NUDGE.value] = say("config_nudge_error", most=MAX_NUDGE_DAYS)
+    admins = _people_chosen(fields.get(BlockId.CONFIG_ADMINS.value))
+    if not admins:
+        errors[BlockId.CONFIG_ADMINS.value] = say("config_admins_error")
     if errors or schedule is None or nudge is None:
         return None, errors
     mapped = {role: channel for role, channel in channels.items() if channel}
-    return WorkspaceConfig(channels=mapped, schedule=schedule, nudge_days=nudge), {}
+    coaches = _people_chosen(fields.get(BlockId.CONFIG_COACHES.value))
+    return WorkspaceConfig(channels=mapped, schedule=schedule, nudge_days=nudge,
+                           admins=admins, coaches=coaches), {}  # fmt: skip
 
 
 def config_blocks(config: WorkspaceConfig, checks: list[str] = ()) -> list[Block]:
@@ -89,7 +100,7 @@ def config_blocks(config: WorkspaceConfig, checks: list[str] = ()) -> list[Block
     ]  # fmt: skip
     text = render(
         "home_config.md.j2", channels=Mrkdwn("\n".join(lines)), schedule=str(config.schedule),
-        nudge_days=config.nudge_days,
+        nudge_days=config.nudge_days, admins=_mentions(config.admins or frozenset()),
     )  # fmt: skip
     button = ButtonElement(
         text=say("config_change"), action_id=ActionId.CONFIG_OPEN.value, value="1"
@@ -113,8 +124,11 @@ def _checks_block(lines: list[str]) -> SectionBlock:
 
 def admins_only_text(admins: frozenset[str]) -> str:
     """A polite refusal for someone who is not an admin, naming who is."""
-    mentions = Mrkdwn(", ".join(f"<@{escape(admin)}>" for admin in sorted(admins)))
-    return render("admins_only.md.j2", admins=mentions if admins else None)
+    return render("admins_only.md.j2", admins=_mentions(admins) if admins else None)
+
+
+def _mentions(users: frozenset[str]) -> Mrkdwn:
+    return Mrkdwn(", ".join(f"<@{escape(user)}>" for user in sorted(users)))
 
 
 def not_in_channels_text(channels: list[str]) -> str:
@@ -134,6 +148,20 @@ def _channel_input(role: str, label: str, channel: str | None) -> InputBlock:
     )  # fmt: skip
     return InputBlock(block_id=_channel_block(role), label=label, element=element,
                       optional=True)  # fmt: skip
+
+
+def _people_input(
+    block: BlockId, people: frozenset[str] | None, label: str, hint: str, *, optional: bool
+) -> InputBlock:
+    element = UserMultiSelectElement(action_id=INPUT, initial_users=sorted(people or ()) or None)
+    return InputBlock(block_id=block.value, label=label, element=element, hint=hint,
+                      optional=optional)  # fmt: skip
+
+
+def _people_chosen(raw: Any) -> frozenset[str]:
+    """The user ids picked (a forged submit's other values are not people)."""
+    picked = raw if isinstance(raw, list) else []
+    return frozenset(user for user in picked if USER_ID.fullmatch(user))
 
 
 def _text_input(block: BlockId, label: str, value: str, hint: str) -> InputBlock:

@@ -62,6 +62,8 @@ class BlockId(StrEnum):
     CONFIG_CHANNEL_PREFIX = "config_channel:"  # + role
     CONFIG_SCHEDULE = "config_schedule"
     CONFIG_NUDGE = "config_nudge"
+    CONFIG_ADMINS = "config_admins"
+    CONFIG_COACHES = "config_coaches"
     MERGE_SOURCE = "merge_source"  # the account that goes
     MERGE_TARGET = "merge_target"  # the account that stays
     FOLLOW_UP_DATE = "follow_up_date"  # the Actioned modal: when to ask how it went

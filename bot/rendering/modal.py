@@ -161,6 +161,9 @@ def _raw_value(element: dict) -> str | list[str] | None:
         return _text(element.get("selected_date"))
     if kind == "conversations_select":
         return _text(element.get("selected_conversation"))
+    if kind == "multi_users_select":
+        users = element.get("selected_users")
+        return [u for u in users if isinstance(u, str)] if isinstance(users, list) else []
     return _text(element.get("value"))
 
 

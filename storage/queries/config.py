@@ -9,9 +9,12 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from storage.models import AppSetting, RouteChannel
+from storage.models import AppSetting, RouteChannel, SlackTeam
 from storage.queries._dialect import insert_for
 from storage.types import utc_now
+
+# Per-workspace lists of user ids (JSON arrays): who administers it, who reads /scout coach.
+ADMINS, COACHES = "admins", "coaches"
 
 
 def route_channels(*, session: Session, team_id: str = "") -> dict[str, str]:
@@ -63,6 +66,32 @@ def get_setting(*, session: Session, key: str, default: Any = None, team_id: str
     )
     rows = sorted(session.exec(statement).all(), key=lambda row: row[1] == "")
     return default if not rows else rows[0][0]
+
+
+def workspace_setting(*, session: Session, key: str, team_id: str) -> Any:
+    """A setting's JSON value: the workspace's own, else its Grid organisation's (an org-wide
+    install's), else the deployment's (""); None when none holds it. One query."""
+    organisation = select(SlackTeam.enterprise_id).where(SlackTeam.team_id == team_id)
+    scopes = col(AppSetting.team_id).in_({team_id, ""}) | (
+        col(AppSetting.team_id) == organisation.scalar_subquery()
+    )
+    statement = select(AppSetting.team_id, AppSetting.value).where(AppSetting.key == key, scopes)
+    found = dict(session.exec(statement).all())
+    if team_id in found:
+        return found[team_id]
+    organisation_value = [value for scope, value in found.items() if scope not in ("", team_id)]
+    return organisation_value[0] if organisation_value else found.get("")
+
+
+def set_setting_once(
+    *, session: Session, key: str, value: Any, changed_by: str | None, now: datetime,
+    team_id: str,
+) -> None:  # fmt: skip
+    """Set a setting unless the scope holds it already (an install sets its first admin; a
+    reinstall must not undo what the workspace's admins chose since)."""
+    values = {"value": value, "updated_by": changed_by, "updated_at": now}
+    statement = insert_for(session, AppSetting).values(team_id=team_id, key=key, **values)
+    session.exec(statement.on_conflict_do_nothing(index_elements=["team_id", "key"]))
 
 
 def set_setting(

@@ -9,6 +9,7 @@ from bot.config import load_config
 from bot.emulator import SEED
 from bot.rendering.ids import ActionId, BlockId, Command
 from storage.engine import session_scope
+from storage.queries.config import ADMINS, COACHES, get_setting
 from tests.e2e.people import wait_until
 from tests.e2e.test_card_actions import logged
 
@@ -163,3 +164,24 @@ def test_admins_see_the_set_up_checks_on_the_home_tab_and_what_is_wrong(
     assert "(SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)" in admin  # shown as written, in a code block
     assert "```\\n✓ Slack set-up" in admin  # str() of the view shows its line breaks as \\n
     assert "Set-up checks" not in scout
+
+
+def test_an_admin_names_another_admin_and_a_save_leaves_unchanged_lists_to_the_environment(
+    driver, emulator, engine, components
+):
+    view = open_config(driver, emulator)
+    state = view_state(view, {})
+    assert state[BlockId.CONFIG_ADMINS]["input"]["selected_users"] == [SEED.admin]
+    driver.view_submission(user=SEED.admin, view=view["id"], values=state)  # nothing changed
+    with session_scope(engine) as session:  # so VALUESCOUT_ADMINS still decides
+        assert get_setting(session=session, key=ADMINS) is None
+        assert get_setting(session=session, key=COACHES) is None
+
+    view = open_config(driver, emulator)
+    both = {BlockId.CONFIG_ADMINS.value: [SEED.admin, SEED.dana]}
+    driver.view_submission(user=SEED.admin, view=view["id"], values=view_state(view, both))
+
+    assert open_config(driver, emulator, SEED.dana)["title"]["text"] == SETTINGS_TITLE
+    none = {BlockId.CONFIG_ADMINS.value: []}  # someone must stay admin
+    refused = driver.view_submission(user=SEED.dana, view=view["id"], values=view_state(view, none))
+    assert set(refused.json["errors"]) == {BlockId.CONFIG_ADMINS}

@@ -11,6 +11,7 @@ from typing import TextIO
 
 from bot.bootstrap import load_settings
 from bot.cli.demo.session import Demo
+from bot.cli.demo.workspaces import CLIENT_ID, CLIENT_SECRET
 from bot.emulator import SEED, SlackEmulator
 from bot.routes import current_routes
 from bot.settings import Settings, SettingsError
@@ -29,13 +30,16 @@ def run_demo(
     out: TextIO | None = None,
     emulator: SlackEmulator | None = None,
     files: Path | None = None,
+    workspaces: int = 1,
 ) -> int:
     """Start the emulator (unless given one, started) and the app, then chat until input ends.
     The demo runs on settings.database_url (the CLI sets the demo's own); files it makes, such
-    as the coach chart, go to `files` (default: a new temporary folder)."""
+    as the coach chart, go to `files` (default: a new temporary folder). With two
+    `workspaces`, Acme and Globex install the app by OAuth and `/team` moves between them."""
     out = out or sys.stdout
     with nullcontext(emulator) if emulator else SlackEmulator() as workspace:
-        demo = Demo(demo_settings(settings, workspace), workspace, out=out.write, files=files)
+        chosen = demo_settings(settings, workspace, oauth=workspaces > 1)
+        demo = Demo(chosen, workspace, out=out.write, files=files, workspaces=workspaces)
         try:
             demo.chat(lines if lines is not None else _prompted(demo), user=user)
         finally:
@@ -43,13 +47,16 @@ def run_demo(
     return 0
 
 
-def demo_settings(settings: Settings, emulator: SlackEmulator) -> Settings:
-    """The user's settings, pointed at the emulator and its seeded channels."""
+def demo_settings(settings: Settings, emulator: SlackEmulator, *, oauth: bool = False) -> Settings:
+    """The user's settings, pointed at the emulator and its seeded channels; installed by
+    OAuth (no bot token: each workspace's own) for the demo of several workspaces."""
     channels = {f"VALUESCOUT_{route.upper()}_CHANNEL": channel
                 for route, channel in route_rooms(emulator).items()}  # fmt: skip
+    install = {"SLACK_CLIENT_ID": CLIENT_ID, "SLACK_CLIENT_SECRET": CLIENT_SECRET} if oauth else {}
     return load_settings(
         **channels,
-        SLACK_BOT_TOKEN=SEED.bot_token,
+        **install,
+        SLACK_BOT_TOKEN="" if oauth else SEED.bot_token,
         SLACK_SIGNING_SECRET=secrets.token_hex(16),
         SLACK_APP_TOKEN="",
         SLACK_API_URL=emulator.api_url,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.jobs import run_due_jobs, summaries
+from bot.cli.runtime import run_per_team
+from bot.jobs import JOBS, PER_TEAM, run_due_jobs, summaries
 
 if TYPE_CHECKING:
     from bot.cli.demo.session import Demo
@@ -34,11 +35,28 @@ def wait(demo: Demo, rest: str) -> None:
     local = now.astimezone(demo.settings.zone)
     when = f"{local:%a} {local.day} {local:%b %H:%M} ({demo.settings.zone})"
     demo.screen.say(f"⏩ {rest.strip()} later: it is {when}; what fell due in between happens now")
-    parts = demo.parts
-    results = run_due_jobs(
-        engine=parts.engine, client=parts.client, settings=demo.settings,
-        network=demo.network, now=now,
-    )  # fmt: skip
+    lines = _run_jobs(demo, now)
     demo.wait_until_quiet()
-    for line in summaries(results):
+    for line in lines:
         demo.screen.say(f"({line})")
+
+
+def _run_jobs(demo: Demo, now: datetime) -> list[str]:
+    """Every job due at `now`, as the scheduler runs them: installed by OAuth, those that call
+    Slack once per workspace, with its token."""
+    parts = demo.parts
+    if not demo.oauth:
+        return summaries(run_due_jobs(
+            engine=parts.engine, client=parts.client, settings=demo.settings,
+            network=demo.network, now=now,
+        ))  # fmt: skip
+    lines = []
+    for entry in JOBS:
+        if entry.name in PER_TEAM:
+            done = run_per_team(parts, entry, network=demo.network, now=now)
+            lines += [f"{entry.name} in {team}: {entry.summary(r)}" for team, r in done.items()]
+        else:
+            result = entry.run(engine=parts.engine, client=parts.client, settings=demo.settings,
+                               network=demo.network, now=now)  # fmt: skip
+            lines.append(f"{entry.name}: {entry.summary(result)}")
+    return lines

@@ -14,6 +14,7 @@ each control on it with a number like 2[Partly]; use any of them, on older messa
   /set N ANSWER          fill field N of an open form      /submit, /close  send or close it
   /scout [help]          the slash command                 /home          the App Home tab
   /as NAME               play someone else (sam, alex, dana, sally, casey)
+  /team globex           move to the other workspace (`valuescout demo --workspaces 2`)
   /wait 2h               let time pass (30m, 2h, 7d): reminders, drafts, nudges, digests
   /channels              what landed in each channel       /help          this text
   /digest [route]        this week's digests so far, sent now (a route's id, such as sales,

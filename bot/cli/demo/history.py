@@ -8,7 +8,6 @@ from bot.cli.sample import add_sample_history
 from bot.digests.build import digest_names
 from bot.digests.jobs import build_week, send_digests
 from bot.digests.model import Week
-from bot.emulator import SEED
 from storage.engine import session_scope
 from storage.queries import route_channels
 
@@ -23,14 +22,16 @@ def digest(demo: Demo, which: str) -> None:
         demo.screen.say(f"no digest {only!r}; try {', '.join(names)}")
         return
     now, engine = demo.now(), demo.parts.engine
+    team = demo.team if demo.oauth else None  # the workspace you are in, of several
     digests = build_week(
         engine=engine, settings=demo.settings, network=demo.network,
-        week=Week.of(now, demo.settings.zone), now=now, only=only,
+        week=Week.of(now, demo.settings.zone), now=now, only=only, team_id=team,
     )  # fmt: skip
     # Forced: each /digest sends afresh, so the demo can show a digest again after changes.
     sent = send_digests(
-        engine=engine, client=demo.parts.client, digests=digests, now=now, force=True
-    )
+        engine=engine, client=demo.client_here(), digests=digests, now=now, force=True,
+        team_id=team or "",
+    )  # fmt: skip
     demo.wait_until_quiet()
     for each, _outcome in sent:
         if each.chart is not None:
@@ -47,9 +48,9 @@ def digest(demo: Demo, which: str) -> None:
 def sample(demo: Demo, rest: str) -> None:
     """/sample: twelve weeks of history in the database (not posted: it is the past)."""
     with session_scope(demo.parts.engine) as session:
-        channels = route_channels(session=session)
+        channels = route_channels(session=session, team_id=demo.team)
     added = add_sample_history(
-        engine=demo.parts.engine, team_id=SEED.team_id, channels=channels,
+        engine=demo.parts.engine, team_id=demo.team, channels=channels,
         network=demo.network, now=demo.now(), zone=demo.settings.zone,
     )  # fmt: skip
     said = f"added {added} sample discoveries over 12 weeks" if added else "already added"

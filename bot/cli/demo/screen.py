@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -34,16 +35,23 @@ class Surface:
 class Screen:
     """Numbers what is shown, prints it with its controls numbered, remembers ticked boxes."""
 
-    def __init__(self, names: dict[str, str], out: Callable[[str], object]) -> None:
+    def __init__(
+        self, names: dict[str, str], out: Callable[[str], object],
+        numbers: Iterator[int] | None = None,
+    ) -> None:  # fmt: skip
+        """`numbers`: shared by the screens of several workspaces, so no two handles repeat."""
         self.names, self.out = names, out
         self._lock = threading.RLock()  # messages arrive from the emulator's threads
+        self.numbers = numbers or itertools.count(1)
         self._numbers: dict[Surface, int] = {}
         self._ticked: dict[tuple[Surface, str, str], list[dict]] = {}
 
     def handle(self, surface: Surface) -> str:
         """Its short name, `m12`, given the first time it is shown."""
         with self._lock:
-            number = self._numbers.setdefault(surface, len(self._numbers) + 1)
+            if surface not in self._numbers:
+                self._numbers[surface] = next(self.numbers)
+            number = self._numbers[surface]
         return f"m{number}"
 
     def find(self, handle: str) -> Surface | None:

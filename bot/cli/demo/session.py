@@ -6,6 +6,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from sqlmodel import select
@@ -14,6 +15,7 @@ from bot.app import after_ack_work
 from bot.cli.demo import acting, clock, history, modals
 from bot.cli.demo.help import HELP, unknown
 from bot.cli.demo.screen import Kind, Screen, Surface
+from bot.cli.demo.workspaces import Place, first_place, open_workspaces, switch
 from bot.cli.runtime import compose, prepare_database, start_scheduler
 from bot.domain.themes import load_network
 from bot.emulator import SEED, SlackDriver, SlackEmulator
@@ -32,8 +34,9 @@ class Demo:
     """The app wired to the emulator, and a person talking to it."""
 
     def __init__(
-        self, settings: Settings, emulator: SlackEmulator, *, out: Callable, files: Path | None
-    ) -> None:
+        self, settings: Settings, emulator: SlackEmulator, *, out: Callable, files: Path | None,
+        workspaces: int = 1,
+    ) -> None:  # fmt: skip
         self.emulator, self.settings, self._files = emulator, settings, files
         self.names = {p.id: p.real_name for p in SEED.people} | {SEED.bot_user_id: "Value Scout"}
         self.rooms = {c.id: c.name for c in emulator.workspace.channels.values()
@@ -53,7 +56,28 @@ class Demo:
         self.server = LocalServer(app).start()
         self.driver = SlackDriver(self.server.url, secret, emulator=emulator)
         self._homes: dict[str, str | None] = {}  # the hash of each Home tab last shown
-        emulator.on_message(self._arrived)
+        self.team = SEED.team_id  # the workspace you are in
+        self.places = {self.team: first_place(self)}
+        if workspaces > 1:  # installed by OAuth, as a deployment for several would be
+            self.places = open_workspaces(self, self.places[self.team])
+        for team, place in self.places.items():
+            place.emulator.on_message(partial(self._arrived_in, team))
+
+    @property
+    def oauth(self) -> bool:
+        """Whether the workspaces are installed by OAuth (the demo of several)."""
+        return self.settings.oauth_configured
+
+    def enter(self, place: Place) -> None:
+        """Be in another workspace: its Slack, its signed requests, what it has shown you."""
+        self.team, self.emulator, self.driver, self.screen = (
+            place.team_id, place.emulator, place.driver, place.screen,
+        )  # fmt: skip
+        self._homes.clear()
+
+    def client_here(self):
+        """The app's client for the workspace you are in (its own token, installed by OAuth)."""
+        return self.parts.clients.for_team(self.team) if self.oauth else self.parts.client
 
     def chat(self, lines: Iterable[str], *, user: str | None) -> None:
         """Handle each input line: a DM to the bot, or a demo command."""
@@ -180,6 +204,11 @@ class Demo:
 
     # -- what arrives -----------------------------------------------------------------
 
+    def _arrived_in(self, team: str, channel_id: str, message: dict, kind: str) -> None:
+        """What the bot posts in a workspace shows while you are in it."""
+        if team == self.team:
+            self._arrived(channel_id, message, kind)
+
     def _arrived(self, channel_id: str, message: dict, kind: str) -> None:
         """Print what the bot posts, where it lands, as the Slack client would show it."""
         where = self.where(channel_id)
@@ -236,5 +265,5 @@ COMMANDS: dict[str, Command] = {
     Slash.SCOUT.value: acting.scout, "/home": acting.home,
     "/as": _switch, "/wait": clock.wait,
     "/channels": history.channels, "/digest": history.digest, "/sample": history.sample,
-    "/help": _help, "/quit": lambda demo, rest: None,
+    "/team": switch, "/help": _help, "/quit": lambda demo, rest: None,
 }  # fmt: skip

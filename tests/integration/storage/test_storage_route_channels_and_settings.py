@@ -7,6 +7,9 @@ from storage.queries import (
     set_route_channel,
     set_setting,
 )
+from storage.queries.config import set_setting_once, workspace_setting
+from storage.queries.installs import note_team
+from storage.types import utc_now
 
 
 def test_seeding_maps_routes_that_have_no_channel_yet(session):
@@ -83,3 +86,28 @@ def test_a_workspace_changes_its_own_channels_and_settings_and_reads_the_rest_fr
     assert get_setting(session=session, key="nudge_days", team_id="T0GLOBEX") == 5
     assert get_setting(session=session, key="nudge_days", team_id="T0ACME") == 3
     assert get_setting(session=session, key="nudge_days") == 3
+
+
+def test_a_workspace_setting_is_its_own_else_its_organisations_else_the_deployments(session):
+    note_team(session=session, team_id="T0EAST", enterprise_id="E0ORG", now=utc_now())
+    set_setting(session=session, key="admins", value=["U0DEPLOY"], changed_by=None)
+    assert workspace_setting(session=session, key="admins", team_id="T0EAST") == ["U0DEPLOY"]
+
+    set_setting(session=session, key="admins", value=["W0ORG"], changed_by=None, team_id="E0ORG")
+    assert workspace_setting(session=session, key="admins", team_id="T0EAST") == ["W0ORG"]
+    assert workspace_setting(session=session, key="admins", team_id="T0OTHER") == ["U0DEPLOY"]
+
+    set_setting(session=session, key="admins", value=["W0EAST"], changed_by=None, team_id="T0EAST")
+    assert workspace_setting(session=session, key="admins", team_id="T0EAST") == ["W0EAST"]
+    assert workspace_setting(session=session, key="coaches", team_id="T0EAST") is None
+
+
+def test_setting_once_keeps_what_the_workspace_set_since(session):
+    now = utc_now()
+    set_setting_once(session=session, key="admins", value=["U1"], changed_by="U1", now=now,
+                     team_id="T0A")  # fmt: skip
+    set_setting(session=session, key="admins", value=["U1", "U2"], changed_by="U1", team_id="T0A")
+    set_setting_once(session=session, key="admins", value=["U9"], changed_by="U9", now=now,
+                     team_id="T0A")  # a reinstall  # fmt: skip
+
+    assert get_setting(session=session, key="admins", team_id="T0A") == ["U1", "U2"]
