@@ -291,19 +291,30 @@ MARKED = ("outcome", "value_amount", "value_band", "event_date", "who_cares", "e
           "evidence_url")  # fmt: skip
 
 
+# A row whose missing parts are not stored, or were scored under other words than today's
+# prompts/opener.yaml: the digests would score it again on every build.
+UNMARKED = "(quality_missing IS NULL OR quality_missing NOT LIKE :fresh)"
+
+
+def _fresh_mark() -> dict[str, str]:
+    """The LIKE pattern of a mark made under today's words (its lexicon's fingerprint)."""
+    return {"fresh": missing_mark({}).partition(":")[0] + ":%"}
+
+
 def mark_missing(engine: Engine, *, batch: int = 20_000) -> float:
     """Store each discovery's missing parts as submit and edit do (service.discovery_columns):
     rows made in SQL have none, and the digests would score them all again; return seconds."""
     began = time.perf_counter()
     update = sa.text("UPDATE discoveries SET quality_missing = :mark WHERE id = :id")
     read = sa.text(
-        f"SELECT id, {', '.join(MARKED)} FROM discoveries WHERE quality_missing IS NULL"
+        f"SELECT id, {', '.join(MARKED)} FROM discoveries WHERE {UNMARKED}"
         " AND id > :after ORDER BY id LIMIT :batch"
     )
     after = 0
     while True:
         with engine.begin() as connection:  # a batch a transaction: bounded, as the load
-            rows = connection.execute(read, {"after": after, "batch": batch}).all()
+            found = connection.execute(read, {"after": after, "batch": batch, **_fresh_mark()})
+            rows = found.all()
             if not rows:
                 break
             marks = [{"id": row.id, "mark": missing_mark(row._mapping)} for row in rows]
@@ -586,11 +597,11 @@ def _seed_noted(engine: Engine, rows: int, weekly: int | None) -> bool:
 
 
 def _marked_later(engine: Engine) -> float | None:
-    """A kept database seeded before discoveries stored their missing parts: mark them now
-    (the seconds it took), else None: reused as it is."""
+    """A kept database seeded before discoveries stored their missing parts, or before
+    prompts/opener.yaml last changed: mark them now (the seconds it took), else None."""
     with engine.connect() as connection:
-        unmarked = "SELECT 1 FROM discoveries WHERE quality_missing IS NULL LIMIT 1"
-        if connection.execute(sa.text(unmarked)).first() is None:
+        unmarked = f"SELECT 1 FROM discoveries WHERE {UNMARKED} LIMIT 1"
+        if connection.execute(sa.text(unmarked), _fresh_mark()).first() is None:
             return None
     return mark_missing(engine)
 
