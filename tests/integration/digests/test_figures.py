@@ -56,6 +56,19 @@ def test_a_route_groups_new_discoveries_by_theme_with_distinct_accounts(session,
     assert themes[0].accounts == ("Acme", "Globex")
 
 
+def test_a_discovery_on_two_routes_is_in_each_routes_theme_groups(session, hand_made_week):
+    product = route_figures(
+        session=session, team_id=TEAM, week=WEEK, zone=BERLIN, now=LATER, route="product", open_after=3
+    )
+
+    assert [(t.theme, t.count, t.account_count) for t in product.themes] == [
+        ("onboarding", 1, 1),
+        ("reporting", 1, 1),
+    ]
+    assert [[line.id for line in t.items] for t in product.themes] == [[hand_made_week["globex"]]] * 2
+    assert [t.accounts for t in product.themes] == [("Globex",), ("Globex",)]
+
+
 def test_a_route_lists_the_largest_in_the_base_currency_a_band_at_its_midpoint(
     session, hand_made_week
 ):
