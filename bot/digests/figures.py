@@ -48,7 +48,6 @@ from storage.queries.digest_trends import (
     ThemeTrend,
     participation,
     scout_changes,
-    scout_logged,
     theme_trends,
 )
 from storage.queries.digest_value import ThemeValue, value_by_theme_per_route
@@ -297,9 +296,9 @@ def scout_news(
     each who logged gets the one part they most often left out, with a colleague's example."""
     start, end = week.bounds(zone)
     span = {"session": session, "team_id": team_id, "start": start, "end": end}
-    span |= {"per_scout": PER_SCOUT}
-    logged, answered = scout_logged(**span), scout_changes(**span)
+    answered = scout_changes(**span, per_scout=PER_SCOUT)
     filled = filled or week_scouts(session=session, team_id=team_id, week=week, zone=zone, now=end)
+    logged = logged_per_scout(filled.rows, PER_SCOUT)
     advice = tips(filled.rows, completeness_parts(), filled.missing, filled.qualities)
     news = []
     for user in sorted(set(logged) | set(answered)):
@@ -308,6 +307,25 @@ def scout_news(
         lines = (tuple(logged_lines), answered_count, tuple(answered_lines))
         news.append(ScoutNews(user, week, logged_count, *lines, advice.get(user)))
     return news
+
+
+def logged_per_scout(
+    rows: Sequence[ScoutRow], per_scout: int
+) -> dict[str, tuple[int, list[DiscoveryLine]]]:
+    """Per scout who logged: how many, and the first few in the order logged; from the week's
+    rows the quality figures read (a query of its own read the week again)."""
+    mine: dict[str, list[ScoutRow]] = {}
+    for row in sorted(rows, key=lambda row: (row.created_at, row.id)):
+        mine.setdefault(row.scout_user_id, []).append(row)
+    return {user: (len(logged), [_line(row) for row in logged[:per_scout]])
+            for user, logged in mine.items()}  # fmt: skip
+
+
+def _line(row: ScoutRow) -> DiscoveryLine:
+    return DiscoveryLine(
+        row.id, row.account, row.outcome, row.scout_user_id, row.created_at, row.value_amount,
+        row.value_currency, row.value_band, row.value_base,
+    )  # fmt: skip
 
 
 def open_loop_cutoff(

@@ -9,9 +9,11 @@ one index range of the week, grouped in Python, then the few listed are read by 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -42,17 +44,22 @@ def week_rows(
     trimmed = sa.func.trim(col(Discovery.account))
     query = sa.select(
         col(Discovery.id), sa.type_coerce(col(Discovery.created_at), sa.String),
-        sa.func.lower(trimmed), trimmed, col(Discovery.themes), col(Discovery.routes_now),
+        sa.func.lower(trimmed), trimmed, sa.cast(col(Discovery.themes), sa.Text),
+        col(Discovery.routes_now),
     ).where(logged_between(start, end, team_id))  # fmt: skip
     query = query.order_by(col(Discovery.created_at), col(Discovery.id))
+    # A week holds a few distinct theme lists and route sets: each is parsed once (the
+    # themes fetched as text: parsed per row, they cost more than the query).
+    themes_of, on_routes = cache(_themes), cache(lambda on: tuple(routes_of(on)))
     return [
-        WeekRow(id_, seen, key, name, _themes(themes), tuple(routes_of(on)))
+        WeekRow(id_, seen, key, name, themes_of(themes), on_routes(on))
         for id_, seen, key, name, themes, on in session.exec(query)
     ]
 
 
-def _themes(value: Any) -> tuple[str, ...]:
+def _themes(text: str | None) -> tuple[str, ...]:
     """A themes column's elements, as json_each reads them (a lone value is one element)."""
+    value = None if text is None else json.loads(text)
     if value is None:
         return ()
     return tuple(value) if isinstance(value, list) else (value,)
