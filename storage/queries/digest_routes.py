@@ -25,12 +25,10 @@ from storage.queries.digest_figures import (
     DiscoveryLine,
     LoopLine,
     ScoutCount,
-    ThemeGroup,
     changed_between,
     logged_between,
     routed,
 )
-from storage.queries.digest_week import theme_groups, week_rows
 from storage.queries.supporters import total_value, with_supporters
 
 T = TypeVar("T")
@@ -86,15 +84,6 @@ def changes_per_route(
 
 
 # --- lists --------------------------------------------------------------------------------------
-
-
-def themes_per_route(
-    *, session: Session, team_id: str | None, start: datetime, end: datetime, per_theme: int
-) -> dict[str, list[ThemeGroup]]:
-    """Per route: discoveries logged in [start, end) by theme, biggest first, each with its
-    first few (one read of the week: storage.queries.digest_week)."""
-    rows = week_rows(session=session, team_id=team_id, start=start, end=end)
-    return theme_groups(session=session, rows=rows, per_theme=per_theme)
 
 
 def largest_per_route(

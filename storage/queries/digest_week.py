@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -20,7 +21,13 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from storage.models import Discovery
-from storage.queries.digest_figures import LINE_COLUMNS, DiscoveryLine, ThemeGroup, logged_between
+from storage.queries.digest_figures import (
+    LINE_COLUMNS,
+    DiscoveryLine,
+    ThemeGroup,
+    logged_between,
+    theme_values,
+)
 from storage.queries.loop_facts import routes_of
 
 
@@ -34,26 +41,30 @@ class WeekRow:
     account: str  # trim(account)
     themes: tuple[str, ...]
     routes: tuple[str, ...]  # its current routes
+    value_base: Decimal | None = None
+    until: bool = True  # logged before week_rows' `until`
 
 
 def week_rows(
-    *, session: Session, team_id: str | None, start: datetime, end: datetime
-) -> list[WeekRow]:
+    *, session: Session, team_id: str | None, start: datetime, end: datetime,
+    until: datetime | None = None,
+) -> list[WeekRow]:  # fmt: skip
     """The workspace's live discoveries logged in [start, end), in the order they were logged
-    (created_at, then id)."""
-    trimmed = sa.func.trim(col(Discovery.account))
+    (created_at, then id); each says whether it was logged before `until` (value by theme
+    counts the week to now)."""
+    created, trimmed = col(Discovery.created_at), sa.func.trim(col(Discovery.account))
     query = sa.select(
-        col(Discovery.id), sa.type_coerce(col(Discovery.created_at), sa.String),
-        sa.func.lower(trimmed), trimmed, sa.cast(col(Discovery.themes), sa.Text),
-        col(Discovery.routes_now),
+        col(Discovery.id), sa.type_coerce(created, sa.String), sa.func.lower(trimmed), trimmed,
+        sa.cast(col(Discovery.themes), sa.Text), col(Discovery.routes_now),
+        col(Discovery.value_base), created < (until or end),
     ).where(logged_between(start, end, team_id))  # fmt: skip
     query = query.order_by(col(Discovery.created_at), col(Discovery.id))
     # A week holds a few distinct theme lists and route sets: each is parsed once (the
     # themes fetched as text: parsed per row, they cost more than the query).
     themes_of, on_routes = cache(_themes), cache(lambda on: tuple(routes_of(on)))
     return [
-        WeekRow(id_, seen, key, name, themes_of(themes), on_routes(on))
-        for id_, seen, key, name, themes, on in session.exec(query)
+        WeekRow(id_, seen, key, name, themes_of(themes), on_routes(on), value, bool(until_))
+        for id_, seen, key, name, themes, on, value, until_ in session.exec(query)
     ]
 
 
@@ -113,3 +124,24 @@ def _lines(session: Session, ids: Sequence[int] | set[int]) -> dict[int, Discove
         return {}
     query = sa.select(*LINE_COLUMNS).where(col(Discovery.id).in_(sorted(ids)))
     return {row[0]: DiscoveryLine(*row) for row in session.exec(query)}
+
+
+def value_before_per_route(
+    *, session: Session, team_id: str | None, start: datetime, end: datetime
+) -> dict[tuple[str, str], Any]:
+    """Per current route and theme: the value of the live discoveries logged in [start, end)
+    (those with one), summed per theme and set of current routes in the database."""
+    themes = theme_values(session)
+    on = col(Discovery.routes_now)
+    query = (
+        sa.select(on, themes.c.value, sa.func.sum(col(Discovery.value_base)))
+        .select_from(Discovery)
+        .join(themes, sa.true())
+        .where(logged_between(start, end, team_id), col(Discovery.value_base).is_not(None))
+        .group_by(on, themes.c.value)
+    )
+    values: dict[tuple[str, str], Any] = {}
+    for routes, theme, value in session.exec(query):
+        for route in routes_of(routes):
+            values[route, theme] = values.get((route, theme), 0) + value
+    return values

@@ -260,6 +260,17 @@ def test_a_route_digest_has_value_by_theme_of_the_week_in_the_base_currency(
     assert "unthemed" not in values
 
 
+def test_before_the_weeks_end_value_by_theme_counts_to_now_and_themes_the_whole_week(
+    session, hand_made_week
+):
+    figures = _sales(session, now=local(2026, 11, 20))  # Friday: Globex is logged on Sunday
+
+    values = {v.theme: v for v in figures.theme_values}
+    assert (values["onboarding"].discoveries, values["onboarding"].value) == (2, Decimal("53000.00"))
+    assert "reporting" not in values  # Globex's only
+    assert [(t.theme, t.count) for t in figures.themes] == [("onboarding", 3), ("reporting", 1)]
+
+
 def test_value_by_theme_compares_the_week_with_an_average_week_of_the_four_before(session):
     for day, amount in ((17, "30000"), (10, "40000"), (3, "40000"), (27, "40000")):
         month = 11 if day < 25 else 10
