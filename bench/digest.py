@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -480,41 +480,53 @@ def postgres_databases(keep: Path | None = None) -> Iterator[Fresh]:
     directory and its databases stay for the next run (which starts it again)."""
     import psycopg
 
-    from tests.postgres import postgres_server
-    from tests.postgres_databases import create_database, drop_database
-
     with tempfile.TemporaryDirectory(prefix="valuescout-bench-pg-") as scratch:
-        if keep is not None and not os.environ.get("VALUESCOUT_TEST_POSTGRES_URL"):
-            server = _kept_server(keep / "postgres")
-        else:
-            server = postgres_server(Path(scratch))
+        server = _postgres_server(keep, Path(scratch))
         admin = psycopg.connect(server.admin_url, autocommit=True)
-
-        @contextmanager
-        def fresh(name: str | int) -> Iterator[Engine]:
-            database = (
-                f"valuescout_bench_{name}" if keep else f"valuescout_bench_{os.getpid()}_{name}"
-            )
-            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
-            if not exists.fetchone():
-                create_database(admin, database)
-            engine = create_engine_for(server.url_for(database))
-            try:
-                upgraded(engine)
-                yield engine
-            finally:
-                engine.dispose()
-                if keep is None:
-                    drop_database(admin, database)
-
         try:
-            yield fresh
+            yield partial(_postgres_database, server, admin, keep)
         finally:
             admin.close()
-            if keep is not None and server.cluster:
-                _stop_kept(server.cluster)
-            elif server.cluster:
-                server.cluster.stop()
+            _stop_server(server, keep)
+
+
+def _postgres_server(keep: Path | None, scratch: Path) -> Any:
+    """The kept cluster in keep/postgres, else a throwaway one (or the one the tests name)."""
+    from tests.postgres import postgres_server
+
+    if keep is not None and not os.environ.get("VALUESCOUT_TEST_POSTGRES_URL"):
+        return _kept_server(keep / "postgres")
+    return postgres_server(scratch)
+
+
+@contextmanager
+def _postgres_database(
+    server: Any, admin: Any, keep: Path | None, name: str | int
+) -> Iterator[Engine]:
+    """A migrated database: a kept one by its name, else this process's, dropped after."""
+    from tests.postgres_databases import create_database, drop_database
+
+    database = f"valuescout_bench_{name}" if keep else f"valuescout_bench_{os.getpid()}_{name}"
+    if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone():
+        create_database(admin, database)
+    engine = create_engine_for(server.url_for(database))
+    try:
+        upgraded(engine)
+        yield engine
+    finally:
+        engine.dispose()
+        if keep is None:
+            drop_database(admin, database)
+
+
+def _stop_server(server: Any, keep: Path | None) -> None:
+    """Stop a cluster this run started: a kept one keeps its data."""
+    if server.cluster is None:
+        return
+    if keep is not None:
+        _stop_kept(server.cluster)
+    else:
+        server.cluster.stop()
 
 
 def upgraded(engine: Engine) -> None:
