@@ -24,11 +24,10 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -43,12 +42,13 @@ if str(ROOT) not in sys.path:  # `python bench/digest.py` puts bench/, not the r
 import sqlalchemy as sa  # noqa: E402
 from sqlalchemy import Engine, event  # noqa: E402
 
+# Re-exported: bench/search.py and bench/scale_measure.py take their databases from here.
+from bench.databases import Fresh, postgres_databases, sqlite_databases, vacuum_analyze  # noqa: E402
 from bot.digests.build import build_digests  # noqa: E402
 from bot.digests.model import Week  # noqa: E402
 from bot.domain.opener.quality import missing_mark  # noqa: E402
 from bot.domain.themes import ValueNetwork, load_network  # noqa: E402
-from storage.engine import create_engine_for, read_scope, session_scope  # noqa: E402
-from storage.migrate import current_revision, upgrade  # noqa: E402
+from storage.engine import read_scope, session_scope  # noqa: E402
 from storage.models import metadata  # noqa: E402
 from storage.queries.digest_figures import plan_for_digests  # noqa: E402
 from storage.queries.loop_facts import backfill_loop_facts  # noqa: E402
@@ -291,19 +291,30 @@ MARKED = ("outcome", "value_amount", "value_band", "event_date", "who_cares", "e
           "evidence_url")  # fmt: skip
 
 
+# A row whose missing parts are not stored, or were scored under other words than today's
+# prompts/opener.yaml: the digests would score it again on every build.
+UNMARKED = "(quality_missing IS NULL OR quality_missing NOT LIKE :fresh)"
+
+
+def _fresh_mark() -> dict[str, str]:
+    """The LIKE pattern of a mark made under today's words (its lexicon's fingerprint)."""
+    return {"fresh": missing_mark({}).partition(":")[0] + ":%"}
+
+
 def mark_missing(engine: Engine, *, batch: int = 20_000) -> float:
     """Store each discovery's missing parts as submit and edit do (service.discovery_columns):
     rows made in SQL have none, and the digests would score them all again; return seconds."""
     began = time.perf_counter()
     update = sa.text("UPDATE discoveries SET quality_missing = :mark WHERE id = :id")
     read = sa.text(
-        f"SELECT id, {', '.join(MARKED)} FROM discoveries WHERE quality_missing IS NULL"
+        f"SELECT id, {', '.join(MARKED)} FROM discoveries WHERE {UNMARKED}"
         " AND id > :after ORDER BY id LIMIT :batch"
     )
     after = 0
     while True:
         with engine.begin() as connection:  # a batch a transaction: bounded, as the load
-            rows = connection.execute(read, {"after": after, "batch": batch}).all()
+            found = connection.execute(read, {"after": after, "batch": batch, **_fresh_mark()})
+            rows = found.all()
             if not rows:
                 break
             marks = [{"id": row.id, "mark": missing_mark(row._mapping)} for row in rows]
@@ -436,125 +447,6 @@ def _reads_whole_table(line: str, postgres: bool) -> bool:
     return line.startswith("SCAN") and "USING" not in line and any(f" {t}" in line for t in big)
 
 
-# --- databases ------------------------------------------------------------------------------------
-
-Fresh = Callable[[str | int], AbstractContextManager[Engine]]
-
-
-@contextmanager
-def sqlite_databases(keep: Path | None = None) -> Iterator[Fresh]:
-    """Make a migrated SQLite file per size, in a temporary directory, or in `keep` (kept
-    after the run and reused by the next: seeding 1,000,000 rows takes minutes)."""
-    with tempfile.TemporaryDirectory() as scratch:
-        directory = keep or Path(scratch)
-        directory.mkdir(parents=True, exist_ok=True)
-
-        @contextmanager
-        def fresh(name: str | int) -> Iterator[Engine]:
-            url = f"sqlite:///{directory / f'bench-{name}.db'}"
-            engine = create_engine_for(url)
-            upgraded(engine)
-            try:
-                yield engine
-            finally:
-                engine.dispose()
-
-        yield fresh
-
-
-@contextmanager
-def postgres_databases(keep: Path | None = None) -> Iterator[Fresh]:
-    """Make a migrated database per size on a throwaway cluster (tests/postgres.py), or on
-    the server VALUESCOUT_TEST_POSTGRES_URL names; with `keep`, the cluster lives in that
-    directory and its databases stay for the next run (which starts it again)."""
-    import psycopg
-
-    from tests.postgres import postgres_server
-    from tests.postgres_databases import create_database, drop_database
-
-    with tempfile.TemporaryDirectory(prefix="valuescout-bench-pg-") as scratch:
-        if keep is not None and not os.environ.get("VALUESCOUT_TEST_POSTGRES_URL"):
-            server = _kept_server(keep / "postgres")
-        else:
-            server = postgres_server(Path(scratch))
-        admin = psycopg.connect(server.admin_url, autocommit=True)
-
-        @contextmanager
-        def fresh(name: str | int) -> Iterator[Engine]:
-            database = (
-                f"valuescout_bench_{name}" if keep else f"valuescout_bench_{os.getpid()}_{name}"
-            )
-            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
-            if not exists.fetchone():
-                create_database(admin, database)
-            engine = create_engine_for(server.url_for(database))
-            try:
-                upgraded(engine)
-                yield engine
-            finally:
-                engine.dispose()
-                if keep is None:
-                    drop_database(admin, database)
-
-        try:
-            yield fresh
-        finally:
-            admin.close()
-            if keep is not None and server.cluster:
-                _stop_kept(server.cluster)
-            elif server.cluster:
-                server.cluster.stop()
-
-
-def upgraded(engine: Engine) -> None:
-    """Migrate the database to the head; a kept one a migration rewrote (0024 fills columns
-    of every discovery) is analysed, and on PostgreSQL vacuumed, as autovacuum would have
-    by the next week's digests: else the planner reads stale statistics and, on PostgreSQL,
-    a million dead row versions and no visibility map for its index-only scans."""
-    was = current_revision(engine_or_url=engine)
-    upgrade(engine_or_url=engine)
-    if was is not None and was != current_revision(engine_or_url=engine):
-        vacuum_analyze(engine)
-
-
-def vacuum_analyze(engine: Engine) -> None:
-    """VACUUM ANALYZE (PostgreSQL), ANALYZE (SQLite): statistics and a clean heap."""
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(sa.text("VACUUM ANALYZE"))
-    else:
-        with engine.connect() as connection:
-            connection.execute(sa.text("ANALYZE"))
-            connection.commit()
-
-
-def _kept_server(root: Path) -> Any:
-    """A cluster whose data stays in root: started again if an earlier run made it."""
-    from tests import postgres as pg
-
-    if not (root / "data").exists():
-        root.mkdir(parents=True, exist_ok=True)
-        return pg.start_cluster(root)
-    cluster = pg.Cluster(str(root), str(pg.find_bin_dir() / "pg_ctl"), pg._run_as())
-    _free_port, _run, _wait_until_ready = pg._free_port, pg._run, pg._wait_until_ready
-    port = _free_port()
-    options = f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off -c synchronous_commit=off"
-    start = [cluster.pg_ctl, "start", "-D", str(root / "data"), "-l", str(root / "log")]
-    _run([*cluster.run_as, *start, "-w", "-t", "60", "-o", options], "pg_ctl start")
-    url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    _wait_until_ready(url, time.monotonic() + 30)
-    return pg.PostgresServer(admin_url=url, cluster=cluster)
-
-
-def _stop_kept(cluster: Any) -> None:
-    """Stop a kept cluster, keeping its data."""
-    import subprocess
-
-    data = str(Path(cluster.root) / "data")
-    stop = [*cluster.run_as, cluster.pg_ctl, "stop", "-D", data, "-m", "fast", "-w"]
-    subprocess.run(stop, capture_output=True, timeout=120, check=False)
-
-
 SEEDED = "bench_seeded"  # a kept database's note of what it was seeded with
 
 
@@ -586,11 +478,11 @@ def _seed_noted(engine: Engine, rows: int, weekly: int | None) -> bool:
 
 
 def _marked_later(engine: Engine) -> float | None:
-    """A kept database seeded before discoveries stored their missing parts: mark them now
-    (the seconds it took), else None: reused as it is."""
+    """A kept database seeded before discoveries stored their missing parts, or before
+    prompts/opener.yaml last changed: mark them now (the seconds it took), else None."""
     with engine.connect() as connection:
-        unmarked = "SELECT 1 FROM discoveries WHERE quality_missing IS NULL LIMIT 1"
-        if connection.execute(sa.text(unmarked)).first() is None:
+        unmarked = f"SELECT 1 FROM discoveries WHERE {UNMARKED} LIMIT 1"
+        if connection.execute(sa.text(unmarked), _fresh_mark()).first() is None:
             return None
     return mark_missing(engine)
 

@@ -34,7 +34,13 @@ import sqlalchemy as sa  # noqa: E402
 from sqlalchemy import Engine  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
-from bench.digest import _dialect, _hash, postgres_databases, sqlite_databases  # noqa: E402
+from bench.digest import (  # noqa: E402
+    _dialect,
+    _hash,
+    postgres_databases,
+    sqlite_databases,
+    vacuum_analyze,
+)
 from storage.engine import read_scope  # noqa: E402
 from storage.models import Discovery  # noqa: E402
 from storage.queries.search import search_discoveries  # noqa: E402
@@ -70,12 +76,7 @@ def generate(engine: Engine, rows: int) -> float:
         with engine.begin() as connection:
             bounds = {"first": first, "last": min(first + CHUNK - 1, rows)}
             connection.execute(sa.text(_discoveries_sql(d)), bounds)
-    if engine.dialect.name == "postgresql":
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(sa.text("VACUUM ANALYZE"))
-    else:
-        with engine.begin() as connection:
-            connection.execute(sa.text("ANALYZE"))
+    vacuum_analyze(engine)
     return time.perf_counter() - began
 
 

@@ -35,7 +35,6 @@ from storage.queries.digest_routes import (
     closed_per_route,
     largest_per_route,
     thanked_per_route,
-    themes_per_route,
 )
 from storage.queries.digest_scouts import (
     LoopWeek,
@@ -48,10 +47,10 @@ from storage.queries.digest_trends import (
     ThemeTrend,
     participation,
     scout_changes,
-    scout_logged,
     theme_trends,
 )
 from storage.queries.digest_value import ThemeValue, value_by_theme_per_route
+from storage.queries.digest_week import WeekRow, theme_groups, week_rows
 
 # How much a digest lists; figures above these are counted, not listed.
 PER_THEME = 5
@@ -157,15 +156,17 @@ def route_counts(
     span = {"session": session, "team_id": team_id, "start": start, "end": end}
     mine = {"session": session, "team_id": team_id}
     routes = current_routes().ids
+    # Read once for the themes and the value by theme of every route (the value to now).
+    week_read = week_rows(**span, until=min(end, now))
     return RouteCounts(
         logged=logged_per_route(**span, routes=routes),
         logged_before=logged_per_route(**mine, start=last_start, end=start, routes=routes),
         open=open_per_route(**mine, before=cutoff, cap=OPEN_COUNTED, routes=routes),
         open_cutoff=cutoff, changes=changes_per_route(**span),
-        themes=themes_per_route(**span, per_theme=PER_THEME),
+        themes=theme_groups(session=session, rows=week_read, per_theme=PER_THEME),
         largest=largest_per_route(**span, limit=LARGEST),
         closed=closed_per_route(**span, limit=CLOSED), thanked=thanked_per_route(**span, limit=THANKS),
-        theme_values=theme_values_per_route(**mine, week=week, zone=zone, now=now),
+        theme_values=theme_values_per_route(**mine, week=week, zone=zone, now=now, rows=week_read),
     )  # fmt: skip
 
 
@@ -204,14 +205,15 @@ def route_figures(
 
 
 def theme_values_per_route(
-    *, session: Session, team_id: str | None, week: Week, zone: ZoneInfo, now: datetime
-) -> dict[str | None, list[ThemeValue]]:
+    *, session: Session, team_id: str | None, week: Week, zone: ZoneInfo, now: datetime,
+    rows: Sequence[WeekRow] | None = None,
+) -> dict[str | None, list[ThemeValue]]:  # fmt: skip
     """Value by theme of each route's discoveries: the week (to now, if sooner) against an
-    average week of the four before."""
+    average week of the four before (the week counted from `rows`, if read already)."""
     start, end = week.bounds(zone)
     end, before = min(end, now), start - timedelta(weeks=VALUE_WEEKS)
     return value_by_theme_per_route(
-        session=session, team_id=team_id, start=start, end=end, before=before
+        session=session, team_id=team_id, start=start, end=end, before=before, week=rows
     )
 
 
@@ -297,9 +299,9 @@ def scout_news(
     each who logged gets the one part they most often left out, with a colleague's example."""
     start, end = week.bounds(zone)
     span = {"session": session, "team_id": team_id, "start": start, "end": end}
-    span |= {"per_scout": PER_SCOUT}
-    logged, answered = scout_logged(**span), scout_changes(**span)
+    answered = scout_changes(**span, per_scout=PER_SCOUT)
     filled = filled or week_scouts(session=session, team_id=team_id, week=week, zone=zone, now=end)
+    logged = logged_per_scout(filled.rows, PER_SCOUT)
     advice = tips(filled.rows, completeness_parts(), filled.missing, filled.qualities)
     news = []
     for user in sorted(set(logged) | set(answered)):
@@ -308,6 +310,25 @@ def scout_news(
         lines = (tuple(logged_lines), answered_count, tuple(answered_lines))
         news.append(ScoutNews(user, week, logged_count, *lines, advice.get(user)))
     return news
+
+
+def logged_per_scout(
+    rows: Sequence[ScoutRow], per_scout: int
+) -> dict[str, tuple[int, list[DiscoveryLine]]]:
+    """Per scout who logged: how many, and the first few in the order logged; from the week's
+    rows the quality figures read (a query of its own read the week again)."""
+    mine: dict[str, list[ScoutRow]] = {}
+    for row in sorted(rows, key=lambda row: (row.created_at, row.id)):
+        mine.setdefault(row.scout_user_id, []).append(row)
+    return {user: (len(logged), [_line(row) for row in logged[:per_scout]])
+            for user, logged in mine.items()}  # fmt: skip
+
+
+def _line(row: ScoutRow) -> DiscoveryLine:
+    return DiscoveryLine(
+        row.id, row.account, row.outcome, row.scout_user_id, row.created_at, row.value_amount,
+        row.value_currency, row.value_band, row.value_base,
+    )  # fmt: skip
 
 
 def open_loop_cutoff(

@@ -33,6 +33,7 @@ class ScoutRow:
     evidence: str | None = None
     evidence_url: str | None = None
     value_amount: Decimal | None = None
+    value_currency: str | None = None
     value_band: str | None = None
     value_base: Decimal | None = None
     event_date: date | None = None

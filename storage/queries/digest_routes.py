@@ -25,11 +25,9 @@ from storage.queries.digest_figures import (
     DiscoveryLine,
     LoopLine,
     ScoutCount,
-    ThemeGroup,
     changed_between,
     logged_between,
     routed,
-    theme_values,
 )
 from storage.queries.supporters import total_value, with_supporters
 
@@ -86,73 +84,6 @@ def changes_per_route(
 
 
 # --- lists --------------------------------------------------------------------------------------
-
-
-def themes_per_route(
-    *, session: Session, team_id: str | None, start: datetime, end: datetime, per_theme: int
-) -> dict[str, list[ThemeGroup]]:
-    """Per route: discoveries logged in [start, end) by theme, biggest first, each with its first few."""
-    themes = theme_values(session)
-    base = routed(sa.select().select_from(Discovery).join(themes, sa.true()))
-    base = base.where(logged_between(start, end, team_id))
-    items: dict[tuple[str, str], list[DiscoveryLine]] = {}
-    for row in _first_per_theme(session, base, themes, per_theme):
-        items.setdefault((row.route, row.theme), []).append(
-            DiscoveryLine(*row[: len(LINE_COLUMNS)])
-        )
-    groups: dict[str, list[ThemeGroup]] = {}
-    for (route, theme), (count, accounts, names) in _accounts(session, base, themes, per_theme):
-        shown = tuple(items.get((route, theme), ()))
-        groups.setdefault(route, []).append(ThemeGroup(theme, count, accounts, shown, tuple(names)))
-    return {
-        route: sorted(found, key=lambda g: (-g.count, g.theme)) for route, found in groups.items()
-    }
-
-
-def _first_per_theme(session: Session, base: Any, themes: Any, limit: int) -> Any:
-    """The first `limit` discoveries of each route and theme, by time logged.
-
-    Only ids are ranked (ROW_NUMBER over the week's rows); the wide columns (the outcome's
-    text) are read for the few listed, not carried through the sort of every row.
-    """
-    order = (col(Discovery.created_at), col(Discovery.id))
-    rank = sa.func.row_number().over(partition_by=(ROUTE, themes.c.value), order_by=order)
-    ranked = base.add_columns(
-        col(Discovery.id).label("id"), ROUTE.label("route"), themes.c.value.label("theme"),
-        rank.label("rank"),
-    ).subquery()  # fmt: skip
-    listed = sa.select(*LINE_COLUMNS, ranked.c.route, ranked.c.theme)
-    listed = listed.join(ranked, ranked.c.id == Discovery.id).where(ranked.c.rank <= limit)
-    return session.exec(listed.order_by(ranked.c.route, ranked.c.theme, ranked.c.rank)).all()
-
-
-def _accounts(
-    session: Session, base: Any, themes: Any, limit: int
-) -> Iterable[tuple[tuple[str, str], tuple[int, int, list[str]]]]:
-    """Per (route, theme): its discoveries, its distinct accounts, the first few of them.
-
-    One pass: the week's (route, theme, account) groups, then window sums over each route
-    and theme. An account is told apart ignoring case and spaces, shown as one spelling.
-    """
-    account = sa.func.lower(sa.func.trim(col(Discovery.account)))
-    pairs = base.add_columns(
-        ROUTE.label("route"), themes.c.value.label("theme"), sa.func.count().label("n"),
-        sa.func.min(sa.func.trim(col(Discovery.account))).label("name"),
-        sa.func.min(col(Discovery.created_at)).label("seen"),
-    ).group_by(ROUTE, themes.c.value, account).subquery()  # fmt: skip
-    key = (pairs.c.route, pairs.c.theme)
-    ranked = sa.select(
-        *key, pairs.c.name, sa.func.sum(pairs.c.n).over(partition_by=key).label("count"),
-        sa.func.count().over(partition_by=key).label("accounts"),
-        sa.func.row_number().over(partition_by=key, order_by=(pairs.c.seen, pairs.c.name))
-        .label("rank"),
-    ).subquery()  # fmt: skip
-    query = sa.select(ranked).where(ranked.c.rank <= limit)
-    found: dict[tuple[str, str], tuple[int, int, list[str]]] = {}
-    for row in session.exec(query.order_by(ranked.c.route, ranked.c.theme, ranked.c.rank)):
-        entry = found.setdefault((row.route, row.theme), (int(row.count), row.accounts, []))
-        entry[2].append(row.name)
-    return found.items()
 
 
 def largest_per_route(

@@ -22,8 +22,8 @@ COLUMNS = (
     col(Discovery.id), col(Discovery.scout_user_id), col(Discovery.account),
     col(Discovery.outcome), col(Discovery.created_at), col(Discovery.who_cares),
     col(Discovery.evidence), col(Discovery.evidence_url), col(Discovery.value_amount),
-    col(Discovery.value_band), col(Discovery.value_base), col(Discovery.event_date),
-    col(Discovery.event_pressure),
+    col(Discovery.value_currency), col(Discovery.value_band), col(Discovery.value_base),
+    col(Discovery.event_date), col(Discovery.event_pressure),
 )  # fmt: skip
 # What scout_rows gives, in this order: bot.digests.quality.ScoutRow's fields (a test holds
 # them equal), so each row is made positionally (a mapping per row was a tenth of a second).

@@ -14,9 +14,7 @@ from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute, StatusChange
 from storage.queries._dialect import is_postgres
 from storage.queries.digest_figures import (
-    LINE_COLUMNS,
     REACHED,
-    DiscoveryLine,
     LoopLine,
     changed_between,
     live,
@@ -130,20 +128,6 @@ def theme_trends(
 
 
 # --- scouts -------------------------------------------------------------------------------------
-
-
-def scout_logged(
-    *, session: Session, team_id: str | None, start: datetime, end: datetime, per_scout: int
-) -> dict[str, tuple[int, list[DiscoveryLine]]]:
-    """Per scout who logged in [start, end): how many, and the first few."""
-    scout = col(Discovery.scout_user_id)
-    ranked = _per_scout(
-        sa.select(col(Discovery.id).label("id")).where(logged_between(start, end, team_id)),
-        scout, (col(Discovery.created_at), col(Discovery.id)),
-    )  # fmt: skip
-    listed = sa.select(*LINE_COLUMNS, ranked.c.count).join(ranked, ranked.c.id == Discovery.id)
-    rows = session.exec(listed.where(ranked.c.rank <= per_scout).order_by(ranked.c.rank))
-    return _gathered(rows, lambda row: DiscoveryLine(*row[: len(LINE_COLUMNS)]))
 
 
 def scout_changes(

@@ -7,6 +7,7 @@ however many there are in all.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -17,6 +18,7 @@ from sqlmodel import Session, col
 
 from storage.models import Discovery, DiscoveryRoute
 from storage.queries.digest_figures import live, routed, theme_values
+from storage.queries.digest_week import WeekRow, value_before_per_route
 from storage.queries.supporters import supporter_extras, total_value
 
 ROUTE = col(DiscoveryRoute.route)
@@ -59,13 +61,51 @@ def value_by_theme(
 
 def value_by_theme_per_route(
     *, session: Session, team_id: str | None, start: datetime, end: datetime, before: datetime,
-    per_route: bool = True,
+    per_route: bool = True, week: Sequence[WeekRow] | None = None,
 ) -> dict[str | None, list[ThemeValue]]:  # fmt: skip
     """Per current route (or None for all, not per_route) and theme, in one pass over the
     range: [start, end) against [before, start), the latter scaled to the same length (an
-    average week when it is four); most valuable first."""
-    themes, created = theme_values(session), col(Discovery.created_at)
-    now, value = created >= start, sa.func.coalesce(col(Discovery.value_base), 0)
+    average week when it is four); most valuable first.
+
+    `week`: the week's rows (storage.queries.digest_week, `until` end), already read for the
+    route digests' themes: [start, end) is counted from them, only [before, start) is read.
+    """
+    themes = theme_values(session)
+    where = [col(Discovery.created_at) >= before, col(Discovery.created_at) < end, live(team_id)]
+    if week is not None and per_route:
+        rows = _grouped_with_week(session, team_id, week, (before, start))
+    else:
+        rows = _grouped(session, themes, where, start, per_route)
+    quotes = _quotes(session, team_id, (start, end), per_route)
+    scale = Decimal((end - start).total_seconds()) / Decimal((start - before).total_seconds())
+    # Supporters count with their discovery: their value, and accounts it does not have yet.
+    extra, added = supporter_extras(session=session, themes=themes, where=where, start=start,
+                                    end=end, since=before, per_route=per_route, routed=routed)  # fmt: skip
+    found: dict[str | None, list[ThemeValue]] = {}
+    for route, theme, discoveries, accounts, value, value_before in rows:
+        if discoveries:
+            quote = quotes.get((route, theme), (None, None))
+            more = extra.get((route, theme), (0, 0))
+            accounts += len(added.get((route, theme), ()))
+            found.setdefault(route, []).append(ThemeValue(
+                theme, discoveries, accounts, Decimal(value or 0) + more[0],
+                ((Decimal(value_before or 0) + more[1]) * scale).quantize(Decimal("0.01")),
+                *quote,
+            ))  # fmt: skip
+    return {key: sorted(v, key=lambda t: (-t.value, -t.discoveries, t.theme))
+            for key, v in found.items()}  # fmt: skip
+
+
+Grouped = tuple[str | None, str, int, int, Any, Any]  # route, theme, discoveries, accounts, value, before
+
+
+def _grouped(
+    session: Session, themes: Any, where: list[Any], start: datetime, per_route: bool
+) -> list[Grouped]:
+    """Per route (or None) and theme, of the discoveries `where` holds: those from `start` on,
+    their distinct accounts and value; the value of those before."""
+    now = col(Discovery.created_at) >= start
+    value = sa.func.coalesce(col(Discovery.value_base), 0)
     route = ROUTE if per_route else sa.null()
     account = sa.func.lower(sa.func.trim(col(Discovery.account)))
     query = sa.select(
@@ -75,31 +115,33 @@ def value_by_theme_per_route(
         sa.func.sum(sa.case((now, value), else_=0)).label("value"),
         sa.func.sum(sa.case((now, 0), else_=value)).label("value_before"),
     ).select_from(Discovery).join(themes, sa.true())  # fmt: skip
-    where = [created >= before, created < end, live(team_id)]
     # The period before counts only its value: its discoveries with none add nothing to read
     # (their supporters still may: `where` stays whole for them).
     counted = sa.or_(now, col(Discovery.value_base).is_not(None))
     query = (routed(query) if per_route else query).where(*where, counted)
     group = (route, themes.c.value) if per_route else (themes.c.value,)  # never GROUP BY NULL
-    rows = session.exec(query.group_by(*group)).all()
-    quotes = _quotes(session, team_id, (start, end), per_route)
-    scale = Decimal((end - start).total_seconds()) / Decimal((start - before).total_seconds())
-    # Supporters count with their discovery: their value, and accounts it does not have yet.
-    extra, added = supporter_extras(session=session, themes=themes, where=where, start=start,
-                                    end=end, since=before, per_route=per_route, routed=routed)  # fmt: skip
-    found: dict[str | None, list[ThemeValue]] = {}
-    for row in rows:
-        if row.discoveries:
-            quote = quotes.get((row.route, row.theme), (None, None))
-            more = extra.get((row.route, row.theme), (0, 0))
-            accounts = row.accounts + len(added.get((row.route, row.theme), ()))
-            found.setdefault(row.route, []).append(ThemeValue(
-                row.theme, row.discoveries, accounts, Decimal(row.value or 0) + more[0],
-                ((Decimal(row.value_before or 0) + more[1]) * scale).quantize(Decimal("0.01")),
-                *quote,
-            ))  # fmt: skip
-    return {key: sorted(v, key=lambda t: (-t.value, -t.discoveries, t.theme))
-            for key, v in found.items()}  # fmt: skip
+    return [tuple(row) for row in session.exec(query.group_by(*group)).all()]  # type: ignore[misc]
+
+
+def _grouped_with_week(
+    session: Session, team_id: str | None, week: Sequence[WeekRow], before: tuple[datetime, datetime]
+) -> list[Grouped]:
+    """_grouped per route, the week counted from its rows; only the value of the period
+    before is read, per theme and set of current routes (no join of the routes)."""
+    counts: dict[tuple[str, str], list[Any]] = {}
+    for row in week:
+        if row.until:
+            for route in row.routes:
+                for theme in row.themes:
+                    entry = counts.setdefault((route, theme), [0, set(), Decimal(0)])
+                    entry[0] += 1
+                    entry[1].add(row.account_key)
+                    entry[2] += row.value_base or 0
+    earlier = value_before_per_route(session=session, team_id=team_id, start=before[0], end=before[1])
+    return [
+        (route, theme, count, len(keys), value, earlier.get((route, theme)))
+        for (route, theme), (count, keys, value) in counts.items()
+    ]
 
 
 def _quotes(

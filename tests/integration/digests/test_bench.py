@@ -45,3 +45,17 @@ def test_a_kept_sqlite_database_is_reused_and_its_unmarked_rows_marked(tmp_path)
             with engine.connect() as connection:
                 count = f"SELECT count(*) FROM discoveries WHERE {UNMARKED}"
                 assert connection.execute(sa.text(count)).scalar_one() == 0
+
+
+def test_a_kept_database_marked_under_other_words_is_marked_again(tmp_path):
+    with sqlite_databases(keep=tmp_path) as fresh:
+        with fresh("small") as engine:
+            seeded(engine, 2000, None)
+            with engine.begin() as connection:  # marked before prompts/opener.yaml changed
+                stale = "UPDATE discoveries SET quality_missing = 'an0ldlexicon:' WHERE id <= 10"
+                connection.execute(sa.text(stale))
+        with fresh("small") as engine:
+            assert seeded(engine, 2000, None) is not None  # reused, its ten rows marked again
+            with engine.connect() as connection:
+                count = "SELECT count(*) FROM discoveries WHERE quality_missing LIKE 'an0ld%'"
+                assert connection.execute(sa.text(count)).scalar_one() == 0

@@ -56,6 +56,19 @@ def test_a_route_groups_new_discoveries_by_theme_with_distinct_accounts(session,
     assert themes[0].accounts == ("Acme", "Globex")
 
 
+def test_a_discovery_on_two_routes_is_in_each_routes_theme_groups(session, hand_made_week):
+    product = route_figures(
+        session=session, team_id=TEAM, week=WEEK, zone=BERLIN, now=LATER, route="product", open_after=3
+    )
+
+    assert [(t.theme, t.count, t.account_count) for t in product.themes] == [
+        ("onboarding", 1, 1),
+        ("reporting", 1, 1),
+    ]
+    assert [[line.id for line in t.items] for t in product.themes] == [[hand_made_week["globex"]]] * 2
+    assert [t.accounts for t in product.themes] == [("Globex",), ("Globex",)]
+
+
 def test_a_route_lists_the_largest_in_the_base_currency_a_band_at_its_midpoint(
     session, hand_made_week
 ):
@@ -245,6 +258,17 @@ def test_a_route_digest_has_value_by_theme_of_the_week_in_the_base_currency(
     assert next(iter(values)) == "onboarding"  # the most valuable first
     assert values["reporting"].value == Decimal("550000.00")
     assert "unthemed" not in values
+
+
+def test_before_the_weeks_end_value_by_theme_counts_to_now_and_themes_the_whole_week(
+    session, hand_made_week
+):
+    figures = _sales(session, now=local(2026, 11, 20))  # Friday: Globex is logged on Sunday
+
+    values = {v.theme: v for v in figures.theme_values}
+    assert (values["onboarding"].discoveries, values["onboarding"].value) == (2, Decimal("53000.00"))
+    assert "reporting" not in values  # Globex's only
+    assert [(t.theme, t.count) for t in figures.themes] == [("onboarding", 3), ("reporting", 1)]
 
 
 def test_value_by_theme_compares_the_week_with_an_average_week_of_the_four_before(session):
