@@ -67,3 +67,24 @@ def test_a_big_not_yet_gap_reaches_sales_as_well_as_product(driver, emulator):
     scout.click("Submit", expect="on its way")
     wait_until(lambda: emulator.messages(SEED.sales), what="the #sales card")
     wait_until(lambda: emulator.messages(SEED.product), what="the #product card")
+
+
+def test_how_things_stand_today_in_the_opener_is_the_gap_and_not_asked_again(
+    driver, emulator, engine
+):
+    scout = CountingScout(driver, emulator)
+    scout.say(
+        "Initech's finance team wants invoices approved in one day, it takes two weeks today."
+        " Worth about 40k EUR a year.",
+        expect="deliver this today",  # the fit: what stands in the way was told
+    )
+    told = str(emulator.calls_to("chat.postMessage"))
+    assert "Gap: it takes two weeks today" in told
+    assert "What stands in the way" not in told
+    scout.click("Not yet", expect="Who wants")
+    scout.click("Skip", expect="check and submit")
+    scout.click("Submit", expect="on its way")
+    with session_scope(engine) as session:
+        discovery = session.exec(select(Discovery)).one()
+    assert discovery.outcome == "Initech's finance team wants invoices approved in one day"
+    assert discovery.gap == "it takes two weeks today"

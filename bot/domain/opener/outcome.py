@@ -19,19 +19,31 @@ _REACH = 40  # characters from the start of a clause to its anchor
 _FEWEST_KEPT = 3  # words the outcome keeps, or the clause is not cut
 
 
-def outcome_of(
-    story: Story, lexicon: Lexicon, *, anchors: Sequence[int], amount: Amount | None
-) -> str | None:
-    """The first want sentence's want clause (else the first sentence that is more than context,
-    value or a date), without the clauses that hold the `anchors` (a date, a pressure, the value)."""
+def want_clause(story: Story, lexicon: Lexicon, amount: Amount | None) -> tuple[int, int] | None:
+    """The first want sentence's want clause, else the first sentence that is more than
+    context, value or a date."""
     sentences = [s for s in story.spans if not _is_aside(story, s, lexicon, amount)]
     wants = lexicon.pattern("want_cues")
     # The first want is the story; later ones are mostly who pushes for it and when.
     chosen = [s for s in sentences if wants.search(story.folded, *s)][:1] or sentences[:1]
-    chosen = [_want_clause(story, span, lexicon) for span in chosen]
-    parts = [_trimmed(story, span, lexicon, anchors) for span in chosen]
-    text = " ".join(part for part in parts if part)
-    return text or None
+    return _want_clause(story, chosen[0], lexicon) if chosen else None
+
+
+def outcome_of(
+    story: Story,
+    lexicon: Lexicon,
+    *,
+    clause: tuple[int, int] | None,
+    anchors: Sequence[tuple[str, int]],
+    gap_at: int | None = None,
+) -> str | None:
+    """The want clause up to the gap, without the clauses that hold the `anchors` (a date, a
+    pressure, the value)."""
+    if clause is None:
+        return None
+    if gap_at is not None and clause[0] < gap_at < clause[1]:
+        clause = (clause[0], gap_at)
+    return _trimmed(story, clause, lexicon, anchors) or None
 
 
 def _clause_break(lexicon: Lexicon) -> re.Pattern[str]:
@@ -96,7 +108,7 @@ def _trimmed(
         words.pop()  # "…senken, bevor" once "am 31. März" is cut
     text = " ".join(_ASIDE.sub(" ", " ".join(words)).split())  # "(it's 40 min today)" is not it;
     # a space where it was: "0( )0" is two words, not "00"
-    return text.strip(" ,;:-–—").rstrip(".!").strip()
+    return text.strip(" ,;:(-–—").rstrip(".!").strip()
 
 
 # What may open the clause that holds each kind of anchor, and whether a comma or dash may.

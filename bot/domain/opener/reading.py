@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.opener import people
 from bot.domain.opener.accounts import KnownAccounts, find_account
+from bot.domain.opener.gap import gap_of
 from bot.domain.opener.lexicon import Lexicon, compiled, current_lexicon, words_pattern
 from bot.domain.opener.money import plain_amount
-from bot.domain.opener.outcome import outcome_of
+from bot.domain.opener.outcome import outcome_of, want_clause
 from bot.domain.opener.text import Story, read_story
 from bot.domain.opener.value import sentence_of, value_of
 from bot.domain.opener.when import When, find_dates
@@ -28,6 +29,7 @@ class Reading:
     account: str | None = None
     account_is_new: bool = False
     outcome: str | None = None
+    gap: str | None = None
     amount: Decimal | None = None
     currency: str | None = None
     band: str | None = None
@@ -43,6 +45,8 @@ class Reading:
             found["account"] = self.account
         if self.outcome:
             found["outcome"] = self.outcome
+        if self.gap:
+            found["gap"] = self.gap
         if self.amount is not None and self.currency:
             found["value"] = {"amount": plain_amount(self.amount), "currency": self.currency}
         elif self.band:
@@ -88,13 +92,17 @@ def read_opener(
         story, lexicon, name=(account.start, account.end) if account else (0, 0)
     )
     near = (event.start, event.end) if event else _pressure_span(story, lexicon)
+    anchors = _anchors(story, event, amount, lexicon)
+    clause = want_clause(story, lexicon, amount)
+    gap = gap_of(story, lexicon, want=clause, anchors=[at for _k, at in anchors]) if clause else None
     return Reading(
         evidence=text,
         account=account.name if account else None,
         account_is_new=bool(account and not account.known),
         outcome=outcome_of(
-            story, lexicon, anchors=_anchors(story, event, amount, lexicon), amount=amount
+            story, lexicon, clause=clause, anchors=anchors, gap_at=gap.piece if gap else None
         ),
+        gap=story.text[gap.start : gap.end] if gap else None,
         amount=Decimal(plain_amount(amount.value)) if amount and not amount.edge else None,
         currency=amount.currency if amount and not amount.edge else None,
         band=band,

@@ -138,3 +138,61 @@ def test_today_may_come_from_the_clock_in_the_workspace_zone():
     reading = read_opener("Acme wants faster closes in three weeks.", zone="Pacific/Kiritimati")
     assert reading.event_date is not None
     assert read_opener("x", today=TODAY, zone="Europe/Berlin").evidence == "x"
+
+
+@pytest.mark.parametrize(
+    ("text", "outcome", "gap"),
+    [
+        (
+            "Initech's finance team wants invoices approved in one day, it takes two weeks today",
+            "Initech's finance team wants invoices approved in one day",
+            "it takes two weeks today",
+        ),
+        (
+            "Cyberdyne's IT admins need new hires provisioned in under an hour (today it takes"
+            " 3 days). Their Okta contract ends next March.",
+            "Cyberdyne's IT admins need new hires provisioned in under an hour",
+            "today it takes 3 days",
+        ),
+        (
+            "Initech wants invoices approved in a day, and right now approvals take two weeks",
+            "Initech wants invoices approved in a day",
+            "right now approvals take two weeks",
+        ),
+        (
+            "Hooli wants to get that time back. They still export CSVs manually every Friday.",
+            "Hooli wants to get that time back",
+            "They still export CSVs manually every Friday",
+        ),
+        (
+            "Bei Initech will die Buchhaltung Rechnungen an einem Tag freigeben; heute dauert es"
+            " zwei Wochen.",
+            "Bei Initech will die Buchhaltung Rechnungen an einem Tag freigeben",
+            "heute dauert es zwei Wochen",
+        ),
+        (
+            "Chez Initech, la DAF veut valider les factures en un jour, aujourd'hui cela prend"
+            " deux semaines.",
+            "Chez Initech, la DAF veut valider les factures en un jour",
+            "aujourd'hui cela prend deux semaines",
+        ),
+    ],
+)
+def test_how_things_stand_today_after_the_want_is_the_gap_not_the_outcome(text, outcome, gap):
+    reading = read_opener(text, today=TODAY)
+    assert (reading.outcome, reading.gap) == (outcome, gap)
+    assert reading.answers()["gap"] == gap
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Talked to Wayne Retail today. Their store managers want shelf restocking halved.",
+        "Globex's sysadmins want patching of 2,000 servers done in a weekend instead of a month",
+        "Umbrella wants denied claims down 30% before the audit on 31 March, worth $1.2M",
+        "Hooli wants faster onboarding, the CFO is pushing for it",
+    ],
+)
+def test_no_gap_is_read_where_none_is_told(text):
+    """Today before the want is the scout's meeting; a cue inside the want is the want's."""
+    assert read_opener(text, today=TODAY).gap is None
