@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import sys
 import time
@@ -9,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -18,6 +20,8 @@ from bench import digest as digest_bench  # noqa: E402
 from bench.dialogue import gunicorn, load, real_app  # noqa: E402
 from bench.dialogue_harness import HOST, Canned, Inbox, InProcessDriver, Run, Sample, Scout, pct  # noqa: E402
 from bot.emulator import SEED, SlackEmulator  # noqa: E402
+from storage.engine import create_engine_for  # noqa: E402
+from storage.migrate import head_revision, upgrade  # noqa: E402
 
 APOLOGY = "went wrong"
 LOCKED = "database is locked"
@@ -37,6 +41,9 @@ class Options:
     workers: int = 2
     repeat: int = 5
     http: bool = True
+    keep: Path | None = None  # where seeded SQLite files are kept between runs
+    backend: str = "sqlite"  # the one being measured
+    workdir: Path = Path(".")  # the run's scratch directory
 
 
 QUICK = Options(rows=3000, weekly=100, dialogues=1000, replies=2, scouts=5, duration=2.0, repeat=1)
@@ -77,6 +84,47 @@ def seed(engine, rows: int, opts: Options) -> float:
     seconds += digest_bench.mark_missing(engine)
     checkpoint(engine)
     return seconds
+
+
+@contextmanager
+def seeded(
+    fresh: Callable, name: int, rows: int, opts: Options
+) -> Iterator[tuple[Any, float | None]]:
+    """A database of `rows` seeded discoveries, and the seconds seeding took (None: a kept seed).
+
+    With `opts.keep` (SQLite), the seed is kept there as a file named by its sizes and the
+    schema head and reused by later runs; each run measures on a copy of it (the run writes)."""
+    if opts.keep is None or opts.backend != "sqlite":
+        with fresh(name) as engine:
+            yield engine, seed(engine, rows, opts)
+        return
+    kept = opts.keep / f"scale-{rows}-w{opts.weekly}-d{opts.dialogues}-r{head_revision()}.db"
+    made = None if kept.exists() else _seed_file(kept, rows, opts)
+    copy = opts.workdir / f"copy-{kept.name}"
+    shutil.copyfile(kept, copy)
+    engine = create_engine_for(f"sqlite:///{copy}")
+    try:
+        yield engine, made
+    finally:
+        engine.dispose()
+        copy.unlink()
+
+
+def _seed_file(kept: Path, rows: int, opts: Options) -> float:
+    """Seed a SQLite file for keeping: under another name until done, so a run stopped while
+    seeding leaves no half seed to reuse."""
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    partial = kept.with_suffix(".seeding")
+    for leftover in partial.parent.glob(partial.name + "*"):
+        leftover.unlink()
+    engine = create_engine_for(f"sqlite:///{partial}")
+    try:
+        upgrade(engine_or_url=engine)
+        made = seed(engine, rows, opts)
+    finally:
+        engine.dispose()  # the last connection out checkpoints the WAL into the file
+    partial.rename(kept)
+    return made
 
 
 def checkpoint(engine) -> None:
