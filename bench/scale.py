@@ -38,7 +38,7 @@ if str(ROOT) not in sys.path:  # `python bench/scale.py` puts bench/, not the re
     sys.path.insert(0, str(ROOT))
 
 from bench import digest as digest_bench  # noqa: E402
-from bench.dialogue_harness import NOTES, Canned, Run, ack_by_kind  # noqa: E402
+from bench.dialogue_harness import NOTES, STEP_NAMES, Canned, Run, ack_by_kind  # noqa: E402
 from bench.scale_measure import (  # noqa: E402
     LOCKED,
     QUICK,
@@ -122,7 +122,8 @@ def str_url(engine) -> str:
 def say_replies(report: Report, key: str, replied: tuple[Run, int], empty: tuple[Run, int]) -> None:
     """Times to the bot's reply on this database against the empty one (pooled before/after)."""
     (run, sorry), (baseline, empty_sorry) = replied, empty
-    first, step, submit = range(0, 1), range(1, 7), range(7, 8)
+    last = len(STEP_NAMES) - 1  # Submit's click; the steps between answer the questions
+    first, step, submit = range(0, 1), range(1, last), range(last, last + 1)
     report.say("  time to the bot's reply, in process (p50 ms)   this DB   empty DB   ratio")
     for name, steps in (("first reply of a new dialogue", first), ("a step's reply", step),
                         ("Submit's reply", submit)):  # fmt: skip
@@ -131,6 +132,9 @@ def say_replies(report: Report, key: str, replied: tuple[Run, int], empty: tuple
         report.say(f"    {name:<42}{here * 1000:8.1f} {there * 1000:9.1f}   "
                    f"{ratio(here, there)}{goal}")  # fmt: skip
         report.figures[f"{key}.reply.{steps.start}"] = here / there if there else math.nan
+    report.say("    each step, this DB / empty DB: " + ", ".join(
+        f"{name} {done(run, range(i, i + 1)) * 1000:.0f}/{done(baseline, range(i, i + 1)) * 1000:.0f}"
+        for i, name in enumerate(STEP_NAMES)))  # fmt: skip
     failed = len(run.samples) - len(run.ok) + len(baseline.samples) - len(baseline.ok)
     report.say(f"    errors: {failed} failed steps, {sorry + empty_sorry} 'went wrong' replies "
                f"({len(run.samples)} steps here, {len(baseline.samples)} on the empty DB)")  # fmt: skip
