@@ -38,7 +38,7 @@ if str(ROOT) not in sys.path:  # `python bench/scale.py` puts bench/, not the re
     sys.path.insert(0, str(ROOT))
 
 from bench import digest as digest_bench  # noqa: E402
-from bench.dialogue_harness import NOTES, Canned, Run, ack_by_kind  # noqa: E402
+from bench.dialogue_harness import NOTES, STEP_NAMES, Canned, Run, ack_by_kind  # noqa: E402
 from bench.scale_measure import (  # noqa: E402
     LOCKED,
     QUICK,
@@ -50,7 +50,7 @@ from bench.scale_measure import (  # noqa: E402
     done,
     http_load,
     replies,
-    seed,
+    seeded,
 )
 
 # -- one backend -------------------------------------------------------------------------------
@@ -68,14 +68,14 @@ def run_backend(backend: str, opts: Options, workdir: Path, report: Report) -> N
     """Every figure on one backend, each beside its baseline."""
     canned = Canned()
     window = min(opts.rows, opts.weekly * digest_bench.WINDOW_WEEKS)
-    with databases(backend) as fresh, fresh(0) as empty, fresh(-window) as small:
+    opts.backend, opts.workdir = backend, workdir
+    with databases(backend) as fresh, fresh(0) as empty:
         empty_runs = [replies(str_url(empty), workdir, opts, canned)]
-        seed(small, window, opts)
-        with fresh(opts.rows) as engine:
-            made = seed(engine, opts.rows, opts)
+        with seeded(fresh, -window, window, opts) as (small, _), \
+                seeded(fresh, opts.rows, opts.rows, opts) as (engine, made):  # fmt: skip
             report.say(f"\n{backend}: {opts.rows:,} discoveries ({opts.weekly:,} a week in the last "
                        f"{digest_bench.WINDOW_WEEKS} weeks), {opts.dialogues:,} old dialogues; "
-                       f"seeded in {made:.0f} s")  # fmt: skip
+                       f"{_seeding(made)}")  # fmt: skip
             full_run = replies(str_url(engine), workdir, opts, canned)
             empty_runs.append(replies(str_url(empty), workdir, opts, canned))  # before and after
             empty_run = pooled(empty_runs)
@@ -95,15 +95,18 @@ def big_part(backend: str, opts: Options, fresh: Callable, engines: tuple, workd
              canned: Canned, report: Report, empty_run: tuple[Run, int]) -> None:  # fmt: skip
     """The digests at `opts.big` against `opts.rows` and the window, and the replies there."""
     assert opts.big is not None
-    with fresh(opts.big) as big:
-        made = seed(big, opts.big, opts)
+    with seeded(fresh, opts.big, opts.big, opts) as (big, made):
         base, full, large = digest_figures([*engines, big], opts.repeat)
         big_run = replies(str_url(big), workdir, opts, canned)
     window = min(opts.rows, opts.weekly * digest_bench.WINDOW_WEEKS)
     say_digest(report, backend, opts.rows, full, window, base)
-    report.say(f"  {opts.big:,} discoveries (seeded in {made:.0f} s), the same weekly volume:")
+    report.say(f"  {opts.big:,} discoveries ({_seeding(made)}), the same weekly volume:")
     say_digest(report, f"{backend}.big", opts.big, large, opts.rows, full, goal=1.5)
     say_replies(report, f"{backend}.big", big_run, empty_run)
+
+
+def _seeding(made: float | None) -> str:
+    return "a kept seed, reused" if made is None else f"seeded in {made:.0f} s"
 
 
 def pooled(runs: list[tuple[Run, int]]) -> tuple[Run, int]:
@@ -119,7 +122,8 @@ def str_url(engine) -> str:
 def say_replies(report: Report, key: str, replied: tuple[Run, int], empty: tuple[Run, int]) -> None:
     """Times to the bot's reply on this database against the empty one (pooled before/after)."""
     (run, sorry), (baseline, empty_sorry) = replied, empty
-    first, step, submit = range(0, 1), range(1, 7), range(7, 8)
+    last = len(STEP_NAMES) - 1  # Submit's click; the steps between answer the questions
+    first, step, submit = range(0, 1), range(1, last), range(last, last + 1)
     report.say("  time to the bot's reply, in process (p50 ms)   this DB   empty DB   ratio")
     for name, steps in (("first reply of a new dialogue", first), ("a step's reply", step),
                         ("Submit's reply", submit)):  # fmt: skip
@@ -128,6 +132,9 @@ def say_replies(report: Report, key: str, replied: tuple[Run, int], empty: tuple
         report.say(f"    {name:<42}{here * 1000:8.1f} {there * 1000:9.1f}   "
                    f"{ratio(here, there)}{goal}")  # fmt: skip
         report.figures[f"{key}.reply.{steps.start}"] = here / there if there else math.nan
+    report.say("    each step, this DB / empty DB: " + ", ".join(
+        f"{name} {done(run, range(i, i + 1)) * 1000:.0f}/{done(baseline, range(i, i + 1)) * 1000:.0f}"
+        for i, name in enumerate(STEP_NAMES)))  # fmt: skip
     failed = len(run.samples) - len(run.ok) + len(baseline.samples) - len(baseline.ok)
     report.say(f"    errors: {failed} failed steps, {sorry + empty_sorry} 'went wrong' replies "
                f"({len(run.samples)} steps here, {len(baseline.samples)} on the empty DB)")  # fmt: skip
@@ -173,6 +180,7 @@ def main(argv: list[str] | None = None) -> Report:
         if getattr(args, name) is not None:
             setattr(opts, name, getattr(args, name))
     opts.http = not args.no_http
+    opts.keep = args.keep
     report = Report()
     began = time.perf_counter()
     load_before = os.getloadavg()[0]
@@ -200,6 +208,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, help="digest builds per database (5)")
     parser.add_argument("--no-http", action="store_true", help="skip the load over HTTP")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
+    parser.add_argument("--keep", type=Path, help="keep seeded SQLite files here and reuse them")
     return parser.parse_args(argv)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import sys
 import time
@@ -9,6 +10,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -18,6 +22,10 @@ from bench import digest as digest_bench  # noqa: E402
 from bench.dialogue import gunicorn, load, real_app  # noqa: E402
 from bench.dialogue_harness import HOST, Canned, Inbox, InProcessDriver, Run, Sample, Scout, pct  # noqa: E402
 from bot.emulator import SEED, SlackEmulator  # noqa: E402
+from storage.engine import create_engine_for  # noqa: E402
+from storage.migrate import head_revision, upgrade  # noqa: E402
+from storage.models import Account, Discovery  # noqa: E402
+from storage.types import UTCDateTime, utc_now  # noqa: E402
 
 APOLOGY = "went wrong"
 LOCKED = "database is locked"
@@ -37,8 +45,14 @@ class Options:
     workers: int = 2
     repeat: int = 5
     http: bool = True
+    keep: Path | None = None  # where seeded SQLite files are kept between runs
+    backend: str = "sqlite"  # the one being measured
+    workdir: Path = Path(".")  # the run's scratch directory
 
 
+SEED_VERSION = (
+    2  # raised when seed() makes other rows: a kept seed of another version is not reused
+)
 QUICK = Options(rows=3000, weekly=100, dialogues=1000, replies=2, scouts=5, duration=2.0, repeat=1)
 
 
@@ -68,11 +82,89 @@ def databases(backend: str) -> Iterator[Callable]:
 
 
 def seed(engine, rows: int, opts: Options) -> float:
-    """Seed `rows` discoveries (the window's weekly volume first) and the dialogues kept."""
+    """Seed `rows` discoveries (the window's weekly volume first) and the dialogues kept, with
+    what each lacks marked as submit marks it (else every digest build scores the week again)."""
     dialogues = opts.dialogues if rows else 0
-    return digest_bench.generate(
+    seconds = digest_bench.generate(
         engine, rows=rows, weekly=opts.weekly, dialogues=dialogues, team=SEED.team_id
     )
+    seconds += digest_bench.mark_missing(engine) + link_accounts(engine)
+    checkpoint(engine)
+    return seconds
+
+
+def link_accounts(engine) -> float:
+    """Give every seeded discovery its account row, as submit does (account_for_name): with
+    account_id NULL throughout, SQLite's statistics said an account matches every discovery
+    and the delivery's convergence count read a month of discoveries per card; return seconds."""
+    began = time.perf_counter()
+    accounts, discoveries = Account.__table__, Discovery.__table__
+    now = sa.literal(utc_now(), UTCDateTime)
+    names = sa.select(discoveries.c.team_id, discoveries.c.account).distinct().subquery()
+    named = sa.select(names.c.team_id, names.c.account, sa.literal([], sa.JSON), now, now)
+    columns = ["team_id", "name", "aliases", "created_at", "updated_at"]
+    own = sa.select(accounts.c.id).where(
+        accounts.c.team_id == discoveries.c.team_id, accounts.c.name == discoveries.c.account
+    )
+    with engine.begin() as connection:
+        connection.execute(accounts.insert().from_select(columns, named))
+        connection.execute(discoveries.update().values(
+            account_id=own.scalar_subquery(), updated_at=discoveries.c.updated_at))  # fmt: skip
+    digest_bench.vacuum_analyze(engine)
+    return time.perf_counter() - began
+
+
+@contextmanager
+def seeded(
+    fresh: Callable, name: int, rows: int, opts: Options
+) -> Iterator[tuple[Any, float | None]]:
+    """A database of `rows` seeded discoveries, and the seconds seeding took (None: a kept seed).
+
+    With `opts.keep` (SQLite), the seed is kept there as a file named by its sizes and the
+    schema head and reused by later runs; each run measures on a copy of it (the run writes)."""
+    if opts.keep is None or opts.backend != "sqlite":
+        with fresh(name) as engine:
+            yield engine, seed(engine, rows, opts)
+        return
+    name = f"scale{SEED_VERSION}-{rows}-w{opts.weekly}-d{opts.dialogues}-r{head_revision()}.db"
+    kept = opts.keep / name
+    made = None if kept.exists() else _seed_file(kept, rows, opts)
+    copy = opts.workdir / f"copy-{kept.name}"
+    shutil.copyfile(kept, copy)
+    engine = create_engine_for(f"sqlite:///{copy}")
+    try:
+        yield engine, made
+    finally:
+        engine.dispose()
+        copy.unlink()
+
+
+def _seed_file(kept: Path, rows: int, opts: Options) -> float:
+    """Seed a SQLite file for keeping: under another name until done, so a run stopped while
+    seeding leaves no half seed to reuse."""
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    partial = kept.with_suffix(".seeding")
+    for leftover in partial.parent.glob(partial.name + "*"):
+        leftover.unlink()
+    engine = create_engine_for(f"sqlite:///{partial}")
+    try:
+        upgrade(engine_or_url=engine)
+        made = seed(engine, rows, opts)
+    finally:
+        engine.dispose()  # the last connection out checkpoints the WAL into the file
+    partial.rename(kept)
+    return made
+
+
+def checkpoint(engine) -> None:
+    """SQLite: write the bulk load's WAL into the database and truncate it, so the measured
+    runs do not start behind a checkpoint of a gigabyte-sized log."""
+    if engine.dialect.name == "sqlite":
+        raw = engine.raw_connection()  # outside a transaction: a checkpoint cannot run in one
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        finally:
+            raw.close()
 
 
 # -- replies in process ------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from bot.dialogue.sessions import begin_dialogue, latest_draft, open_dialogue, r
 from bot.discoveries.service import RouteNotConfigured, submit_discovery
 from bot.domain.added_themes import network_with
 from bot.domain.opener import local_today, read_opener
+from bot.domain.opener.accounts import KnownAccounts
 from bot.domain.routing import RoutingRules, facts_of, load_rules, reason_for, suggest_routes
 from bot.domain.themes import ValueNetwork, load_network, network_of_copy, tag_themes
 from bot.wording import say
@@ -28,7 +29,7 @@ from storage.engine import session_scope
 from storage.enums import DialogueStatus, DiscoverySource
 from storage.models import DialogueSession
 from storage.queries import record_request_once, route_channels
-from storage.queries.accounts import known_accounts, matching_account
+from storage.queries.accounts import built_from_accounts, matching_account
 from storage.queries.themes import theme_additions
 
 STATUS_OF_STEP = {"submitted": DialogueStatus.SUBMITTED, "cancelled": DialogueStatus.CANCELLED}
@@ -144,7 +145,9 @@ class _Edit:
         state = machine.with_story(state, self.story)
         if self.answers is not None:
             answers = self.answers if self.replace else state.answers | self.answers
-            state = replace(state, answers=keep_opener(answers)).settled()  # no follow-up outlives a form
+            state = replace(
+                state, answers=keep_opener(answers)
+            ).settled()  # no follow-up outlives a form
         return replace(state, step="summary", editing=False) if self.to_summary else state
 
 
@@ -230,7 +233,7 @@ def _read(session: Session, team_id: str, story: str, today: date, definition: D
     """The opener read against the known accounts (the evidence, kept whole, left out); a part
     its question would refuse (too long, a date gone by) is left for the scout to answer."""
     head = story[:READ_LIMIT]  # the facts come first; a pasted transcript is kept, not read
-    known = known_accounts(session=session, team_id=team_id)
+    known = built_from_accounts(session=session, team_id=team_id, build=KnownAccounts)
     reading = read_opener(head, today=today, known_accounts=known)
     questions = {q.key: q for q in definition.questions}
     return {

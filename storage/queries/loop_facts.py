@@ -52,10 +52,11 @@ def loop_fact_values(dialect: str) -> dict[str, Any]:
         "realised_at": sa.select(sa.func.min(col(StageChange.at)))
         .where(col(StageChange.discovery_id) == col(Discovery.id), col(StageChange.realised))
         .scalar_subquery(),
-        # Lexically "actioned" > "acknowledged": max() is the furthest of the two.
-        "furthest_answer": _current_routes(sa.func.max(col(DiscoveryRoute.status))).where(
-            col(DiscoveryRoute.status).in_((Status.ACKNOWLEDGED, Status.ACTIONED))
-        ),
+        # Lexically "actioned" > "acknowledged": max() is the furthest of the two. The status
+        # is filtered inside the aggregate, not in WHERE: there SQLite's planner took the
+        # (status, created_at) index and read every answered route once per discovery (a
+        # 100,000-row backfill ran over ten minutes; each refresh read half the table).
+        "furthest_answer": _current_routes(sa.func.max(_answered(col(DiscoveryRoute.status)))),
         "routes_now": _current_routes(_joined(dialect, col(DiscoveryRoute.route))),
     }
 
@@ -78,6 +79,11 @@ def _current_routes(aggregate: Any) -> Any:
         .where(col(DiscoveryRoute.rerouted_to).is_(None))
         .scalar_subquery()
     )
+
+
+def _answered(status: Any) -> Any:
+    """The status when it is an answer that stands (acknowledged or actioned), else NULL."""
+    return sa.case((status.in_((Status.ACKNOWLEDGED, Status.ACTIONED)), status))
 
 
 def _joined(dialect: str, column: Any) -> Any:

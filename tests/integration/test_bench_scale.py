@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import math
 
+import sqlalchemy as sa
+
 from bench.scale import main
+from bench.scale_measure import Options, seeded
 
 
 def test_the_scale_bench_runs_quick_and_prints_every_figure_with_its_baseline():
@@ -16,3 +19,18 @@ def test_the_scale_bench_runs_quick_and_prints_every_figure_with_its_baseline():
     assert report.figures["sqlite.reply.errors"] == 0
     assert not math.isnan(report.figures["sqlite.reply.0"])
     assert report.figures["sqlite.digest.seconds"] > 0
+
+
+def test_a_kept_seed_is_reused_and_each_run_writes_to_a_copy(tmp_path):
+    opts = Options(rows=60, weekly=2, dialogues=20, keep=tmp_path / "kept", workdir=tmp_path)
+    with seeded(None, 60, 60, opts) as (engine, made):
+        assert made is not None  # seeded now
+        with engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM dialogue_sessions"))  # a run's writes
+    with seeded(None, 60, 60, opts) as (engine, made), engine.connect() as connection:
+        dialogues = connection.execute(sa.text("SELECT count(*) FROM dialogue_sessions")).scalar()
+        discoveries = connection.execute(sa.text("SELECT count(*) FROM discoveries")).scalar()
+
+    assert made is None  # reused
+    assert (dialogues, discoveries) == (20, 60)
+    assert [p.name for p in tmp_path.glob("copy-*")] == []  # the copies are gone

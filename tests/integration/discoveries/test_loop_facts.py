@@ -3,9 +3,13 @@ submit, also send, answer, re-route, action, follow through, decline, withdraw, 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Engine, event
 from sqlmodel import select
 
 from bot.discoveries import follow_through
@@ -142,3 +146,42 @@ def test_the_backfill_writes_what_the_use_cases_wrote(engine):
 
     assert facts(engine, found) == kept
     assert kept["closed_at"] == at(hours)
+
+
+def test_a_refresh_looks_each_history_table_up_by_the_discovery_on_a_database_never_analysed(
+    engine: Engine,
+):
+    # The app never runs ANALYZE: without statistics SQLite's planner took the routes'
+    # (status, created_at) index for furthest_answer and read every answered route of the
+    # history on each answer (and migration 0024's backfill read them once per discovery).
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the plan without statistics is SQLite's; PostgreSQL analyses by itself")
+    found = submit(engine, "view:V1", ("sales", "product"))
+    with _statements(engine) as seen:
+        change(engine, found, Status.ACKNOWLEDGED, "sales", 1)
+    refreshes = [(sql, params) for sql, params in seen if "SET updated_at" in sql]
+    assert refreshes, "the answer refreshed no loop facts"
+
+    with engine.connect() as connection:
+        for sql, params in refreshes:
+            plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params).all()
+            lookups = [row[-1] for row in plan if any(t in row[-1] for t in HISTORY)]
+            assert lookups and all("(discovery_id=" in line for line in lookups), lookups
+
+
+HISTORY = ("status_changes", "stage_changes", "discovery_routes")
+
+
+@contextmanager
+def _statements(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
+    """The statements the engine runs meanwhile, with their parameters."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, sql: str, params: Any, *_: Any) -> None:
+        seen.append((sql, params))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -11,6 +11,7 @@ from storage.models import Account, Discovery, DiscoverySupporter
 from storage.queries.accounts import (
     account_for_name,
     account_value_total,
+    built_from_accounts,
     find_account,
     matching_account,
     merge_accounts,
@@ -30,7 +31,10 @@ def test_a_typed_name_matches_the_accounts_as_they_are_now(engine):
         acme.aliases = ["Roadrunner Supplies"]
         session.add(acme)
     with session_scope(engine) as session:
-        assert matching_account(session=session, team_id=TEAM, name="roadrunner supplies, inc").id == acme.id
+        assert (
+            matching_account(session=session, team_id=TEAM, name="roadrunner supplies, inc").id
+            == acme.id
+        )
 
 
 def test_a_new_name_becomes_an_account_once_and_then_matches(engine):
@@ -68,7 +72,9 @@ def test_an_accounts_value_is_one_total_in_the_base_currency_approximate_with_a_
 
 def test_a_merge_moves_the_supporters_that_name_the_account_that_goes(engine):
     with session_scope(engine) as session:
-        acme, globex = (account_for_name(session=session, team_id=TEAM, name=n) for n in ("Acme", "Globex"))
+        acme, globex = (
+            account_for_name(session=session, team_id=TEAM, name=n) for n in ("Acme", "Globex")
+        )
         found = _discovery("d", globex.id)
         session.add(found)
         session.flush()
@@ -104,3 +110,31 @@ def test_accounts_stored_before_the_workspace_was_known_are_adopted_by_it_alone(
         assert adopt_unscoped_accounts(session=session, team_id=TEAM) == 1
         teams = dict(session.exec(select(Account.name, Account.team_id)).all())
     assert teams == {"Imported early": TEAM, "Theirs": "T0OTHER"}
+
+
+def test_what_is_built_from_the_accounts_is_built_again_only_when_an_account_changed(engine):
+    builds: list[dict] = []
+
+    def names(known: dict) -> list[str]:
+        builds.append(known)
+        return sorted(known)
+
+    def built() -> list[str]:
+        with session_scope(engine) as session:
+            return built_from_accounts(session=session, team_id=TEAM, build=names)
+
+    with session_scope(engine) as session:
+        session.add(Account(team_id=TEAM, name="Acme"))
+    assert built() == built() == ["Acme"]
+    assert len(builds) == 1  # read and built once, then reused
+    with session_scope(engine) as session:
+        acme = session.exec(select(Account).where(Account.name == "Acme")).one()
+        acme.aliases = ["Roadrunner"]
+        session.add(acme)
+    with session_scope(engine) as session:
+        session.add(Account(team_id="T0OTHER", name="Elsewhere"))  # another workspace's
+    assert built() == ["Acme"]
+    assert builds[-1] == {"Acme": ["Roadrunner"]}  # the alias: built again
+    with session_scope(engine) as session:
+        session.add(Account(team_id=TEAM, name="Globex"))
+    assert built() == ["Acme", "Globex"] and len(builds) == 3
