@@ -100,8 +100,9 @@ def blanked(view: dict) -> dict:
                     element[key] = "" if key == "value" else None
             if "selected_option" in element:
                 element["selected_option"] = None
-            if "selected_options" in element:
-                element["selected_options"] = []
+            for key in ("selected_options", "selected_users"):  # a multi-select: none chosen
+                if key in element:
+                    element[key] = []
     return state
 
 
