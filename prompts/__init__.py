@@ -39,11 +39,13 @@ class _UniqueKeysLoader(_SAFE_LOADER):  # type: ignore[misc, valid-type]
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=True)
-            if isinstance(key, str | int | float | bool) and key in seen:
+            if not isinstance(key, str | int | float | bool):  # only plain keys are compared
+                continue
+            if key in seen:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"{key!r} is given twice", key_node.start_mark
                 )
-            seen.add(key) if isinstance(key, str | int | float | bool) else None
+            seen.add(key)
         return super().construct_mapping(node, deep)
 
 
