@@ -33,14 +33,12 @@ def outcome_of(
     story: Story,
     lexicon: Lexicon,
     *,
-    clause: tuple[int, int] | None,
+    clause: tuple[int, int],
     anchors: Sequence[tuple[str, int]],
     gap_at: int | None = None,
 ) -> str | None:
     """The want clause up to the gap, without the clauses that hold the `anchors` (a date, a
     pressure, the value)."""
-    if clause is None:
-        return None
     if gap_at is not None and clause[0] < gap_at < clause[1]:
         clause = (clause[0], gap_at)
     return _trimmed(story, clause, lexicon, anchors) or None

@@ -92,17 +92,13 @@ def read_opener(
         story, lexicon, name=(account.start, account.end) if account else (0, 0)
     )
     near = (event.start, event.end) if event else _pressure_span(story, lexicon)
-    anchors = _anchors(story, event, amount, lexicon)
-    clause = want_clause(story, lexicon, amount)
-    gap = gap_of(story, lexicon, want=clause, anchors=[at for _k, at in anchors]) if clause else None
+    outcome, gap = _outcome_and_gap(story, lexicon, _anchors(story, event, amount, lexicon), amount)
     return Reading(
         evidence=text,
         account=account.name if account else None,
         account_is_new=bool(account and not account.known),
-        outcome=outcome_of(
-            story, lexicon, clause=clause, anchors=anchors, gap_at=gap.piece if gap else None
-        ),
-        gap=story.text[gap.start : gap.end] if gap else None,
+        outcome=outcome,
+        gap=gap,
         amount=Decimal(plain_amount(amount.value)) if amount and not amount.edge else None,
         currency=amount.currency if amount and not amount.edge else None,
         band=band,
@@ -111,6 +107,20 @@ def read_opener(
         event_owner=people.event_owner(story, roles, near, lexicon),
         who_cares=people.who_cares(story, roles, lexicon),
     )
+
+
+def _outcome_and_gap(
+    story: Story, lexicon: Lexicon, anchors: list[tuple[str, int]], amount: Any
+) -> tuple[str | None, str | None]:
+    """The want clause, ending before how things stand today if the story says it after."""
+    clause = want_clause(story, lexicon, amount)
+    if clause is None:
+        return None, None
+    gap = gap_of(story, lexicon, want=clause, anchors=[at for _kind, at in anchors])
+    outcome = outcome_of(
+        story, lexicon, clause=clause, anchors=anchors, gap_at=gap.piece if gap else None
+    )
+    return outcome, story.text[gap.start : gap.end] if gap else None
 
 
 def _anchors(
