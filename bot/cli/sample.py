@@ -20,7 +20,7 @@ from bot.domain.money import current_money
 from bot.domain.themes import ValueNetwork, tag_themes
 from bot.routes import current_routes
 from storage.engine import session_scope
-from storage.enums import DiscoverySource, DiscoveryStatus, Fit
+from storage.enums import DiscoverySource, DiscoveryStatus, Fit, Persona
 from storage.models import (
     Discovery,
     DiscoveryRoute,
@@ -66,6 +66,20 @@ QUOTES = {
 RECURRING = ("Keep scanning in offline mode at the dock", "The app stops without a signal",
              "product", Fit.NOT_YET)  # fmt: skip
 RECURRING_WEEKS = 3
+# Why each outcome is pressing now, for the discoveries that name a compelling event.
+EVENTS = {
+    "Onboard a new store in one day": "Twelve new stores open before the spring season",
+    "Cut support tickets about invoices by half": "The support contract is renegotiated",
+    "Close the books in two days": "The board moves the quarterly review forward",
+    "Grow revenue from existing stores": "Next year's budget is set",
+    "Pass the yearly audit without overtime": "The yearly audit starts",
+    "Get new hires productive in a week": "Forty seasonal hires start",
+    "See stock across all warehouses live": "The third warehouse opens",
+    "Lower the cost of each support ticket": "The support budget is cut by a fifth",
+    "Keep scanning in offline mode at the dock": "The new dock goes live",
+}
+WHO_CARES = (Persona.EXECUTIVE, Persona.DEPARTMENT_MANAGER, Persona.END_USER,
+             Persona.TECHNICAL_OWNER)  # fmt: skip
 SCOUTS = ("U0SCOUT", "U0SALLY", "U0COACH", "U0ADMIN")
 ACTORS = {"sales": "U0SALLY", "marketing": "U0COACH", "product": "U0DANA"}
 OUTCOMES = (("opportunity", "Opportunity opened"), ("content", "New value story in the deck"),
@@ -115,6 +129,7 @@ def _add(session, rng, number, team_id, channels, network, created, now, story=N
     )  # fmt: skip
     session.add(discovery)
     session.flush()
+    _who_and_when(discovery)
     routed = DiscoveryRoute(discovery_id=discovery.id, route=route, reason="Sample history",
                             channel_id=channels.get(route, ""), created_at=created)  # fmt: skip
     session.add(routed)
@@ -125,6 +140,21 @@ def _add(session, rng, number, team_id, channels, network, created, now, story=N
     _follow_through(session, discovery, routed, now)
     refresh_loop_facts(session=session, discovery_id=discovery.id)  # as the use cases keep them
     _support(session, discovery, number, now)
+
+
+# Picked by the discovery's id, not the random sequence, so every other figure stays as it was.
+WHO_CARES_EVERY, EVENT_EVERY = 2, 3  # half name who cares; a third a compelling event
+
+
+def _who_and_when(discovery: Discovery) -> None:
+    """Who cares for half of them, and a compelling event weeks ahead for a third: scouts
+    leave these out most, so the coach's figures and the scouts' tips have both kinds."""
+    number = discovery.id
+    if number % WHO_CARES_EVERY == 0:
+        discovery.who_cares = WHO_CARES[number // WHO_CARES_EVERY % len(WHO_CARES)]
+    if number % EVENT_EVERY == 0:
+        discovery.event_date = (discovery.created_at + timedelta(weeks=4 + number % 9)).date()
+        discovery.event_pressure = EVENTS[discovery.outcome]
 
 
 def _value(rng: random.Random) -> dict:

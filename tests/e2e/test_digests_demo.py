@@ -94,4 +94,6 @@ def test_sample_history_gives_the_coach_digest_a_quarter_to_show(
     weeks = [line for line in coach.splitlines() if line.strip().startswith("2026-W")]
     assert len(weeks) == 12 and sum(int(line.split()[-1]) for line in weeks) > 40
     assert "*Closing the loop*" in coach and "*Participation:*" in coach
+    # the sample names who cares and a compelling event in part, as scouts do: not none
+    assert " 0% with a compelling event" not in coach and "compelling event" in coach
     assert "App Home · Value Scout" in shown and "Sample history" not in shown
