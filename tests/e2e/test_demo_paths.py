@@ -75,7 +75,9 @@ def log_a_discovery_by_clicking(screen: Transcript) -> Iterator[str]:
     ]
     yield f"/use {screen.handle('Can our offer deliver this today?')} Partly"
     yield f"/use {screen.handle('worth to the customer per year?')} 2"  # 10k–100k, by number
-    yield from ["/click Skip"] * 3  # no event, no one named as who cares, no quote at hand
+    yield "/click Skip"  # no event
+    yield "/click executive"  # a label's first word, in any case: "Executive / economic owner"
+    yield "/click Skip"  # no quote at hand
     yield f"/use {screen.handle('Which teams should get it?')} Marketing"  # a checkbox
     yield "/click Submit"
 
@@ -93,6 +95,7 @@ def test_a_dm_discovery_by_buttons_and_checkboxes_then_edited_from_the_cards_men
 
     shown = screen.text
     assert "*10k–100k*" in shown  # the band's question, answered by the click
+    assert "*Executive / economic owner*" in shown and "no button" not in shown
     assert "☑ Sales  ☑ Marketing  ☑ Product" in shown  # ticked, as the client shows it
     assert "on its way to Sales, Marketing, Product" in shown
     assert "── #marketing · Value Scout  [m" in shown  # the ticked team got its card

@@ -76,15 +76,20 @@ def click(demo: Demo, rest: str) -> None:
     label, _, number = words.rpartition(" ")
     label, nth = (label, int(number)) if number.isdecimal() and label else (words, 1)
     for surface, content in newest_first(demo):
-        buttons = [
-            c
-            for c in controls_of(surface, content)
-            if c.kind == "button" and c.label.lower() == label.lower()
-        ]
+        buttons = labelled(controls_of(surface, content), label)
         if len(buttons) >= nth:
             press(demo, surface, buttons[nth - 1])
             return
     demo.screen.say(f"no button {label!r} here")
+
+
+def labelled(controls: list[Control], label: str) -> list[Control]:
+    """The buttons labelled `label` (any case); else those whose label starts with it, as
+    people type the first word: /click Executive for "Executive / economic owner"."""
+    buttons = [c for c in controls if c.kind == "button"]
+    wanted = label.strip().lower()
+    exact = [c for c in buttons if c.label.lower() == wanted]
+    return exact or [c for c in buttons if wanted and c.label.lower().startswith(wanted)]
 
 
 def shortcut(demo: Demo, rest: str) -> None:
@@ -147,8 +152,7 @@ def _control(controls: list[Control], words: str, handle: str) -> tuple[Control,
         if 1 <= int(first) <= len(controls):
             return controls[int(first) - 1], more.strip()
         return f"{handle} has controls 1 to {len(controls)}: {listing}"
-    wanted = words.lower()
-    named = [c for c in controls if c.kind == "button" and c.label.lower() == wanted]
+    named = labelled(controls, words)
     named = named or [c for c in controls if find_option(element_options(c.element), words)]
     if len(named) == 1:
         return named[0], "" if named[0].kind == "button" else words
