@@ -85,12 +85,17 @@ class Keep:
 
 @dataclass(frozen=True)
 class Skip:
-    """Leave the current optional question out."""
+    """Leave the current optional question out (`key`: the question whose button was clicked;
+    None when typed)."""
+
+    key: str | None = None
 
 
 @dataclass(frozen=True)
 class Back:
-    """Go to the previous question."""
+    """Go to the previous question (`key`: as for Skip)."""
+
+    key: str | None = None
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,8 @@ def advance(
         return _noticed(say("dialogue_not_an_answer", text=quote(event.text)), shown)
     if isinstance(event, Cancel):
         return Step(DialogueState(CANCELLED, state.answers), (Cancelled(),))
+    if isinstance(event, Skip | Back) and event.key not in (None, state.step):
+        return _stale_navigation(state, event.key)
     if state.follow_up and state.step != SUMMARY:
         return _at_follow_up(context, state, definition.question(state.step), event)
     if state.step == SUMMARY:
@@ -232,6 +234,14 @@ def _stale_pick(state: DialogueState, key: str) -> Step:
     else:
         text = say("dialogue_other_question")
     return Step(state, (Notice(text),))
+
+
+def _stale_navigation(state: DialogueState, key: str) -> Step:
+    """Skip or Back on an earlier question's message changes nothing: it would skip, or go back
+    from, the question asked now, which the scout has not read yet."""
+    if state.step == SUMMARY:
+        return Step(state, (Notice(say("dialogue_old_button_at_summary")),))
+    return _stale_pick(state, key)
 
 
 # --- a follow-up on the answer: its owner, a date gone by (follow_ups.py) -----------------------

@@ -36,7 +36,12 @@ from bot.listeners.support import (
     services,
     tell_privately,
 )
-from bot.rendering.dialogue import answered_blocks, answered_message, answered_then
+from bot.rendering.dialogue import (
+    answered_blocks,
+    answered_message,
+    answered_then,
+    skipped_message,
+)
 from bot.rendering.ids import ActionId, parse_action_value
 from bot.rendering.supporters import joined_summary_message, parse_offer
 from bot.rendering.text import NO_UNFURL
@@ -44,8 +49,8 @@ from bot.rendering.turns import effect_messages
 from bot.wording import say
 
 NAVIGATION = {
-    ActionId.DIALOGUE_SKIP: lambda key, value: Skip(),
-    ActionId.DIALOGUE_BACK: lambda key, value: Back(),
+    ActionId.DIALOGUE_SKIP: lambda key, value: Skip(key),
+    ActionId.DIALOGUE_BACK: lambda key, value: Back(key),
     ActionId.DIALOGUE_CANCEL: lambda key, value: Cancel(),
     ActionId.DIALOGUE_EDIT: lambda key, value: Edit(key),
     ActionId.DIALOGUE_KEEP: lambda key, value: Keep(key=key),
@@ -97,17 +102,9 @@ def handle_pick(body: dict, action: dict, context: BoltContext, client: WebClien
     stored = turn.state.answers.get(key)  # in the stored format (a band is {"band": ...})
     messages = _messages(context, turn)
     decided = turn.state.pending is None  # not a date gone by still waiting for the scout's word
-    if stored is not None and decided and not any(isinstance(e, Notice) for e in turn.effects):
-        # The question shows its answer, its buttons gone; the next step goes below it in
-        # the same message when it fits: one call where an update and a post took two.
-        answered = answered_message(services(context).rules.definition.question(key), stored)
-        earlier = answered_blocks(body.get("message") or {})
-        redrawn = answered_then(answered, earlier, messages[0]) if messages else None
-        container = body["container"]
-        client.chat_update(
-            channel=container["channel_id"], ts=container["message_ts"], **(redrawn or answered)
-        )
-        messages = messages[1:] if redrawn else messages
+    if stored is not None and decided and _went_on(turn):
+        question = services(context).rules.definition.question(key)
+        messages = _redraw(client, body, answered_message(question, stored), messages)
     _post(client, context, body["container"]["channel_id"], messages, turn)
 
 
@@ -117,7 +114,30 @@ def handle_navigation(body: dict, action: dict, context: BoltContext, client: We
     dialogue_id, key, value = parse_action_value(action["value"])
     event = NAVIGATION[ActionId(action["action_id"])](key, value)
     turn = _turn(context, _who(context), [event], dialogue_id=dialogue_id)
-    _say(client, context, body["container"]["channel_id"], turn)
+    messages = _messages(context, turn)
+    left_out = turn.state.step != key and key not in turn.state.answers  # not a follow-up's skip
+    if isinstance(event, Skip) and left_out and _went_on(turn):
+        question = services(context).rules.definition.question(key)
+        messages = _redraw(client, body, skipped_message(question), messages)
+    _post(client, context, body["container"]["channel_id"], messages, turn)
+
+
+def _went_on(turn: Turn) -> bool:
+    """The click was taken: nothing was refused or said about it."""
+    return not any(isinstance(e, Notice) for e in turn.effects)
+
+
+def _redraw(client: WebClient, body: dict, answered: dict, messages: list[dict]) -> list[dict]:
+    """The clicked question's message shows its answer, its buttons gone (a stale click finds
+    none); the next step goes below it in the same message when it fits: one call where an
+    update and a post took two. The messages still to post."""
+    earlier = answered_blocks(body.get("message") or {})
+    redrawn = answered_then(answered, earlier, messages[0]) if messages else None
+    container = body["container"]
+    client.chat_update(
+        channel=container["channel_id"], ts=container["message_ts"], **(redrawn or answered)
+    )
+    return messages[1:] if redrawn else messages
 
 
 @after_ack

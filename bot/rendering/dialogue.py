@@ -102,15 +102,20 @@ def follow_up_message(asked: AskMore, *, dialogue_id: int) -> dict:
     return {"text": asked.prompt, "blocks": blocks}
 
 
-def answered_message(question: Question, value: Any) -> dict:
-    """A question once answered by a click: the answer shown, the buttons gone."""
-    answer = display_answer(question, value)
+def answered_message(question: Question, value: Any, *, shown: str | None = None) -> dict:
+    """A question once answered by a click: the answer (or `shown`) shown, the buttons gone."""
+    answer = shown if shown is not None else display_answer(question, value)
     text = f":white_check_mark: {escape(question.prompt)}\n*{escape_within(answer, 1000)}*"
     block = SectionBlock(
         text=MarkdownTextObject(text=shorten(text, SECTION_LIMIT)),
         block_id=f"{BlockId.ANSWERED_PREFIX}{question.key}",
     )
     return {"text": shorten(f"{question.prompt} {answer}", 1000), "blocks": [block]}
+
+
+def skipped_message(question: Question) -> dict:
+    """A question skipped by its button: shown as left out, the buttons gone."""
+    return answered_message(question, None, shown=say("dialogue_skipped_shown"))
 
 
 def answered_then(answered: dict, earlier: list[dict], following: dict) -> dict | None:

@@ -253,3 +253,20 @@ def test_a_whole_dialogue_reuses_a_few_connections_to_the_web_api(driver, emulat
 
     assert len(emulator.calls) - calls >= 7  # a reply to each step, at least
     assert emulator.connections_opened - opened <= 2  # kept alive, not one per call
+
+
+def test_skip_on_an_earlier_questions_message_skips_nothing_now_and_a_skip_shows_as_skipped(
+    driver, emulator
+):
+    scout = Scout(driver, emulator)
+    up_to_the_fit(scout)
+    scout.click("Partly", expect="worth")
+    value_question = scout.last()
+    scout.say("40k EUR", expect="pressure")  # typed: the value question's buttons stay shown
+    scout.click("Skip", message=value_question, expect="already answered")
+    event_question = next(m for m in reversed(scout.bot_messages()) if "pressure" in str(m))
+    # the event question is still the one asked: its own Skip goes on to who cares
+    scout.click("Skip", message=event_question, expect="Who wants")
+    redrawn = emulator.message(scout.dm, event_question["ts"])
+    assert "Skipped" in str(redrawn)
+    assert not [b for b in redrawn["blocks"] if b.get("block_id") == "nav:event"]  # buttons gone

@@ -262,6 +262,23 @@ def test_a_second_click_on_an_answered_button_changes_nothing():
     assert notice(second).startswith("That question is already answered")
 
 
+@pytest.mark.parametrize("event", [Skip("value"), Back("value"), Skip("who_cares")])
+def test_skip_or_back_from_another_questions_message_changes_nothing(event):
+    state = DialogueState("event", {**FIT_YES, "value": {"band": "unknown"}})
+    result = step(state, event)
+    assert result.state == state
+    assert notice(result).startswith(("That question is already answered", "That button belongs"))
+
+
+def test_skip_from_an_old_questions_message_at_the_summary_changes_nothing():
+    state = step(DialogueState("evidence", FIT_YES), Skip()).state
+    assert state.step == "summary"
+    result = step(state, Skip("who_cares"))
+    assert result.state == state and "Edit button in the summary" in notice(result)
+    assert step(state, Back("evidence")).state == state  # Back on it: the same
+    assert step(state, Back()).state.step != "summary"  # typed "back" still goes back
+
+
 def test_changing_fit_to_not_yet_on_the_way_back_drops_the_event():
     state = DialogueState("fit", {**FIT_YES, "event": EVENT_ANSWER})
     result = step(state, Reply("not yet"))
