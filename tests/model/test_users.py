@@ -39,7 +39,8 @@ from bot.emulator.driver import DriverResponse
 from bot.rendering.home import PAGE_SIZE
 from bot.rendering.ids import ActionId, BlockId, CallbackId, Command
 from storage.engine import session_scope
-from storage.models import Discovery, FollowUp, StatusChange
+from storage.enums import DialogueStatus
+from storage.models import DialogueSession, Discovery, FollowUp, StatusChange
 from tests.model import invariants, reach
 from tests.model.world import World, load_rules_once
 
@@ -200,6 +201,29 @@ class Users(RuleBasedStateMachine):
         untried = [c for c in paths if c.action_id not in self.reached]  # each path, not one
         if paths:
             self._use(data, person, untried or paths)
+
+    @rule(data=st.data())
+    def click_an_earlier_questions_button(self, data: st.DataObject) -> None:
+        """A scout who typed their answers still sees each earlier question's buttons, and
+        clicks one: Skip, Back or a choice there must leave the question asked now as it is
+        (a Skip there once skipped the current question, unread)."""
+        person = data.draw(st.sampled_from(SCOUTS), label="scout")
+        asking = self._step_of_open_dialogue(person)
+        if asking is None:
+            return
+        stale = (ActionId.DIALOGUE_SKIP, ActionId.DIALOGUE_BACK)
+        stale += () if asking == "summary" else (ActionId.DIALOGUE_PICK,)  # a summary takes picks
+        dm = self.world.emulator.dm_channel_for(person)
+        earlier = [
+            control
+            for message in self._bot_messages(dm)
+            if _question_key(message) not in (None, asking, "summary")
+            for control in message_controls(message, dm)
+            if control.action_id in stale
+        ]
+        if earlier:
+            self._use(data, person, earlier)
+            assert self._step_of_open_dialogue(person) == asking, "an old button moved the dialogue"
 
     @rule(data=st.data())
     def keep_a_thin_answer(self, data: st.DataObject) -> None:
@@ -610,6 +634,15 @@ class Users(RuleBasedStateMachine):
         choice = data.draw(st.sampled_from(choices(control) or [None]), label="choice")
         Users.seen[f"used {control.kind} {control.action_id.split(':')[0]}"] += 1
         self._send("use", control, user=person, choice=choice)
+
+    def _step_of_open_dialogue(self, person: str) -> str | None:
+        """The question a scout's open dialogue asks now ("summary" at the end), or None."""
+        with session_scope(self.world.engine) as session:
+            return session.exec(
+                select(DialogueSession.step).where(
+                    DialogueSession.user_id == person, DialogueSession.status == DialogueStatus.OPEN
+                )
+            ).first()
 
     def _bot_messages(self, channel: str) -> list[dict]:
         return [
