@@ -240,7 +240,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> None:
 def _add_webhook(commands) -> None:
     """`valuescout webhook test|set|unset`: a signed ping and its answer; a workspace's own
     target (installed by OAuth) instead of VALUESCOUT_WEBHOOK_URL."""
-    from bot.cli.webhook import add_webhook_actions
+    from bot.cli.arguments import add_webhook_actions
 
     webhook = _command(commands, "webhook", _webhook, "outbound webhooks")
     add_webhook_actions(webhook)
@@ -254,7 +254,7 @@ def _webhook(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _add_accounts(commands) -> None:
-    from bot.cli.accounts import add_accounts_command
+    from bot.cli.arguments import add_accounts_command
 
     add_accounts_command(commands, _command, _accounts)
 
@@ -267,7 +267,7 @@ def _accounts(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _add_workspace(commands) -> None:
-    from bot.cli.workspaces import add_workspace_command
+    from bot.cli.arguments import add_workspace_command
 
     add_workspace_command(commands, _command, _workspace)
 

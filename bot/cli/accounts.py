@@ -12,34 +12,13 @@ from sqlmodel import Session
 from bot.accounts.importing import OwnerDirectory, apply_rows, with_owners
 from bot.accounts.merging import merge
 from bot.accounts.rows import AccountsFileError, accounts_csv, parse_accounts
-from bot.cli.digest import UsageError
+from bot.cli.arguments import UsageError
 from bot.cli.runtime import prepare_database
 from bot.settings import Settings, require
 from bot.slack_client import build_web_client
 from storage.engine import read_scope, session_scope
 from storage.queries.accounts import all_accounts, find_account
 from storage.queries.workspaces import workspace_teams
-
-
-def add_accounts_command(commands, command, run) -> None:
-    """Register `accounts import FILE [--dry-run]`, `accounts list` and `accounts merge A B`."""
-    accounts = command(commands, "accounts", run, "customer accounts: import, list, merge")
-    actions = accounts.add_subparsers(required=True, metavar="action", dest="action")
-    load = actions.add_parser("import", help="create or update accounts from a CSV (by crm_id)")
-    load.add_argument(
-        "file", metavar="FILE.csv", help="columns: name,crm_id,crm_url,owner,aliases,segment"
-    )
-    load.add_argument(
-        "--dry-run", action="store_true", help="report what would change; change nothing"
-    )
-    list_ = actions.add_parser("list", help="print every account as CSV (the import's columns)")
-    merge = actions.add_parser("merge", help="merge account A into B: A's discoveries move to B")
-    for ref in ("source", "target"):
-        merge.add_argument(ref, help="a crm_id, #id, or name or alias")
-    for action in (load, merge, list_):
-        action.add_argument(
-            "--team", help="the workspace (team id); needed when the database holds several"
-        )
 
 
 def run_accounts(args: argparse.Namespace, settings: Settings, *, out: TextIO) -> int:

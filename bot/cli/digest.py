@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from bot.cli.arguments import UsageError
 from bot.cli.runtime import check_slack, prepare_database
 from bot.cli.terminal import blocks_as_lines, mrkdwn_as_text
 from bot.digests.build import digest_names
@@ -15,15 +16,11 @@ from bot.digests.model import Digest, DigestKind, Message, Week
 from bot.digests.schedule import last_complete_week
 from bot.digests.send import Outcome
 from bot.domain.themes import load_network
-from bot.settings import Settings, SettingsError, require
+from bot.settings import Settings, require
 from bot.slack_client import build_web_client
 from storage.engine import session_scope
 from storage.queries import route_channels
 from storage.types import utc_now
-
-
-class UsageError(SettingsError):
-    """A command-line value that makes no sense: `main` prints it in one line and exits 2."""
 
 
 def run_digest(args: argparse.Namespace, settings: Settings, *, out: TextIO) -> int:

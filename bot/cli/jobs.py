@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
-from bot.cli.digest import UsageError
+from bot.cli.arguments import UsageError
 from bot.cli.runtime import check_slack, prepare_database
 from bot.dialogue.turns import load_dialogue_rules
 from bot.digests.send import Outcome

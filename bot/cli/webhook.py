@@ -9,7 +9,7 @@ import argparse
 from typing import TextIO
 from urllib.parse import urlsplit
 
-from bot.cli.digest import UsageError
+from bot.cli.arguments import UsageError
 from bot.cli.runtime import prepare_database
 from bot.effects.webhook import WebhookTarget, ping, set_team_target, team_target, webhook_target
 from bot.settings import Settings, SettingsError
@@ -17,18 +17,6 @@ from storage.engine import session_scope
 from storage.types import utc_now
 
 MIN_SECRET = 16  # characters: a secret a receiver can trust
-
-
-def add_webhook_actions(webhook: argparse.ArgumentParser) -> None:
-    """The actions of `valuescout webhook`."""
-    actions = webhook.add_subparsers(required=True, metavar="action", dest="action")
-    test = actions.add_parser("test", help="send a signed event of type ping and print the answer")
-    test.add_argument("--team", help="ping this workspace's own target (T…)")
-    put = actions.add_parser("set", help="a workspace's own target; the secret on standard input")
-    put.add_argument("--team", required=True, help="the workspace's team id (T…)")
-    put.add_argument("--url", required=True, help="https://… (http:// for a local receiver)")
-    gone = actions.add_parser("unset", help="a workspace's events go to VALUESCOUT_WEBHOOK_URL")
-    gone.add_argument("--team", required=True, help="the workspace's team id (T…)")
 
 
 def run_webhook(args: argparse.Namespace, settings: Settings, *, stdin: TextIO, out: TextIO) -> int:
@@ -86,7 +74,5 @@ def _checked_url(url: str) -> str:
 
 def _checked_secret(secret: str) -> str:
     if len(secret) < MIN_SECRET:
-        raise UsageError(
-            f"the secret (on standard input) must be at least {MIN_SECRET} characters"
-        )
+        raise UsageError(f"the secret (on standard input) must be at least {MIN_SECRET} characters")
     return secret

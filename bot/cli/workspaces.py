@@ -6,21 +6,11 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from bot.cli.digest import UsageError
+from bot.cli.arguments import UsageError
 from bot.cli.runtime import prepare_database
 from bot.settings import Settings
 from storage.engine import read_scope, session_scope
 from storage.queries.workspaces import delete_workspace, workspace_teams
-
-
-def add_workspace_command(commands, command, run) -> None:
-    """Register `workspace list` and `workspace delete TEAM --yes`."""
-    workspace = command(commands, "workspace", run, "workspaces: list them, delete one's data")
-    actions = workspace.add_subparsers(required=True, metavar="action", dest="action")
-    actions.add_parser("list", help="each workspace with its discoveries, dialogues, accounts")
-    delete = actions.add_parser("delete", help="delete every row of one workspace, its install too")
-    delete.add_argument("team", help="the workspace's team id (T…), as `workspace list` shows")
-    delete.add_argument("--yes", action="store_true", help="confirm: the rows cannot come back")
 
 
 def run_workspace(args: argparse.Namespace, settings: Settings, *, out: TextIO) -> int:
