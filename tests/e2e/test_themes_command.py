@@ -88,6 +88,15 @@ def test_a_theme_drills_down_to_its_discoveries_most_valuable_first(driver, emul
     assert "*Globex*: ≈ $550k" in drill and "*Acme*: $42.4k" in drill
 
 
+def test_a_theme_without_discoveries_says_so_plainly(driver, emulator, engine):
+    week_of_discoveries(engine)
+
+    drill = text_of(ask(driver, emulator, "themes integration"))
+
+    assert drill.startswith("*Integration &amp; data*") and "no discoveries" in drill
+    assert "0 discoveries" not in drill and "most valuable" not in drill
+
+
 def test_an_unknown_theme_lists_the_themes_and_never_starts_a_dialogue(driver, emulator, engine):
     answer = text_of(ask(driver, emulator, "themes pricing power"))
 
