@@ -58,6 +58,22 @@ def start_state(definition: Definition, answers: dict[str, Any] | None = None) -
     return DialogueState(following.key if following else SUMMARY, answers)
 
 
+def opening_challenge(
+    definition: Definition, state: DialogueState, read: dict[str, Any]
+) -> Step | None:
+    """A thin outcome or gap read from the opener, challenged once as a typed one is, when it
+    comes before the first question still to ask (an unanswered one is asked first, as ever)."""
+    for question in definition.dm_questions:
+        if question.key == state.step:
+            return None
+        if question.key in read and question.applies(state.answers):
+            at_it = replace(state, step=question.key)
+            asked = _challenged(definition, at_it, question, Parsed(read[question.key]))
+            if asked is not None:
+                return asked
+    return None
+
+
 def with_story(state: DialogueState, story: str | None) -> DialogueState:
     """What the scout told us when opening the dialogue, kept whole as evidence (after any kept)
     and as the opener, which stays first in the evidence whatever is added after it."""
@@ -104,7 +120,7 @@ def _at_question(context: _Context, state: DialogueState, question: Question, ev
         if dont_know(question, event.text, result):
             notice = say("dialogue_skipped_unknown", subject=subject(question))
             return _noticed(notice, _skip(context, state, question))
-        return _challenged(context, state, question, result) or _noticed(
+        return _challenged(context.definition, state, question, result) or _noticed(
             read_back(question, event.text, result), _answer(context, state, question, result)
         )
     if isinstance(event, Keep):
@@ -159,7 +175,7 @@ def _answer(
 
 
 def _challenged(
-    context: _Context, state: DialogueState, question: Question, result: Parsed | Invalid
+    definition: Definition, state: DialogueState, question: Question, result: Parsed | Invalid
 ) -> Step | None:
     """A thin outcome or gap, typed: kept, and challenged once (the next answer is taken as is)."""
     done = list(state.answers.get(CHALLENGED_KEY) or [])
@@ -169,7 +185,7 @@ def _challenged(
     if reason is None:
         return None
     answers = {**state.answers, question.key: result.value, CHALLENGED_KEY: [*done, question.key]}
-    answers = _pruned(context.definition, answers)
+    answers = _pruned(definition, answers)
     challenged = replace(state, answers=answers)
     return Step(
         challenged,

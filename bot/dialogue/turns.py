@@ -15,7 +15,15 @@ from sqlmodel import Session
 from bot.dialogue import machine
 from bot.dialogue.answers import display_answer, validate_value
 from bot.dialogue.definition import Definition, load_definition
-from bot.dialogue.events import AccountMatched, DialogueState, Notice, Reply, Resume, Submitted
+from bot.dialogue.events import (
+    AccountMatched,
+    Ask,
+    DialogueState,
+    Notice,
+    Reply,
+    Resume,
+    Submitted,
+)
 from bot.dialogue.evidence import keep_opener
 from bot.dialogue.sessions import begin_dialogue, latest_draft, open_dialogue, reopen, save_dialogue
 from bot.discoveries.service import RouteNotConfigured, submit_discovery
@@ -169,6 +177,8 @@ def _turn(session, rules, who, events, when: _When, source, dialogue_id, edit: _
     if story and (opened == "new" or edit.form):  # the scout's story, read for what it says
         read = _read_story(session, rules, who.team_id, state, story, today, opened, edit.form)
         state, effects, opened = read
+        if any(isinstance(effect, Ask) for effect in effects):  # a thin part of it challenged
+            events = []
     if opened and edit.form:  # a DM reply must not answer a question the DM never asked
         state = replace(state, in_form=True)
     for event in events:
@@ -215,7 +225,11 @@ def _read_story(
     if form or state.in_form or state.step not in _first_steps(rules.definition):
         return replace(state, answers=answers), [], opened  # a form shows it all in its fields
     shown = Notice(say("dialogue_understood", parts=" · ".join(p for p in understood if p)))
-    return machine.start_state(rules.definition, answers), [shown], "story" if opened else None
+    started = machine.start_state(rules.definition, answers)
+    thin = machine.opening_challenge(rules.definition, started, found)
+    if thin is not None:  # asked here, challenged (the turn then has nothing more to ask)
+        return thin.state, [shown, *thin.effects], "story" if opened else None
+    return started, [shown], "story" if opened else None
 
 
 def story_answers(

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from bot.emulator import SEED
 from storage.engine import session_scope
-from storage.models import Account, Discovery
+from storage.models import Account, DialogueSession, Discovery
 from tests.e2e.people import CountingScout, Scout, wait_until
 
 pytestmark = pytest.mark.sqlite_only  # how the app answers, not what storage does
@@ -88,3 +88,34 @@ def test_how_things_stand_today_in_the_opener_is_the_gap_and_not_asked_again(
         discovery = session.exec(select(Discovery)).one()
     assert discovery.outcome == "Initech's finance team wants invoices approved in one day"
     assert discovery.gap == "it takes two weeks today"
+
+
+def test_a_thin_outcome_in_the_opener_is_challenged_once_as_a_typed_one_is(
+    driver, emulator, engine
+):
+    known_account(engine, "Globex")
+    scout = Scout(driver, emulator)
+
+    asked = scout.say("Globex wants better reporting", expect="time, money or risk")
+    assert "From your message" in str(emulator.calls_to("chat.postMessage"))
+    assert "Keep it" in str(asked) and "Which customer" not in str(asked)  # the account was told
+    scout.say("Board reports ready in 10 minutes instead of 2 days", expect="stands in the way")
+    with session_scope(engine) as session:
+        answers = session.exec(select(DialogueSession)).one().answers
+    assert answers["outcome"] == "Board reports ready in 10 minutes instead of 2 days"
+    assert answers["evidence"].startswith("Globex wants better reporting")  # the opener, kept
+
+
+def test_a_thin_opener_kept_as_it_is_goes_on_and_a_measured_one_is_not_challenged(
+    driver, emulator, engine
+):
+    known_account(engine, "Globex")
+    scout = Scout(driver, emulator)
+    scout.say("Globex wants better reporting", expect="time, money or risk")
+    scout.click("Keep it", expect="stands in the way")
+    scout.say("cancel", expect="Cancelled")
+
+    measured = scout.say(
+        "Globex wants month-end reports in 1 day, not 5", expect="stands in the way"
+    )
+    assert "time, money or risk" not in str(measured)
