@@ -85,6 +85,12 @@ def test_a_pm_merges_a_discovery_and_both_cards_say_so(driver, emulator, engine)
     other = wait_until(lambda: (c := card_of(emulator, SEED.sales, 2)) and "Merged into discovery #1" in str(c) and c,
                        what="#2 pointing to #1")  # fmt: skip
     assert "overflow" not in str(other)  # closed: nothing left to click
+    sallys_dm = emulator.dm_channel_for(SEED.sally)
+    told = wait_until(
+        lambda: [m for m in emulator.messages(sallys_dm) if "Withdrawn by" in m["text"]],
+        what="#2's scout told in her receipt's thread",
+    )
+    assert "Merged into discovery #1" in told[-1]["text"]  # not a bare "Withdrawn by Dana."
     with session_scope(engine) as session:
         supporter = session.exec(select(DiscoverySupporter)).one()
         statuses = dict(session.exec(select(Discovery.id, Discovery.status)).all())
