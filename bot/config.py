@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -16,12 +17,13 @@ from bot.discoveries.nudges import SETTING as NUDGE_SETTING
 from bot.discoveries.nudges import nudge_days
 from bot.domain.actor import Actor, AdminsOnly
 from bot.domain.workspace import MAX_NUDGE_DAYS as MAX_NUDGE_DAYS
-from bot.domain.workspace import WorkspaceConfig
+from bot.domain.workspace import WorkspaceConfig, known_zone
 from bot.settings import DigestSchedule, Settings, parse_weekly
 from storage.queries import get_setting, route_channels, set_route_channel, set_setting
 from storage.queries.config import ADMINS, COACHES, workspace_setting
 
 DIGEST_SCHEDULE = "digest_schedule"  # text like 'mon 09:00'
+TIMEZONE = "timezone"  # an IANA name like 'Europe/Berlin'
 
 
 def workspace_admins(*, session: Session, settings: Settings, team_id: str) -> frozenset[str]:
@@ -36,6 +38,26 @@ def workspace_coaches(*, session: Session, settings: Settings, team_id: str) -> 
     VALUESCOUT_COACHES (an install starts its workspace with none named)."""
     stored = workspace_setting(session=session, key=COACHES, team_id=team_id)
     return settings.coaches if stored is None else frozenset(stored)
+
+
+def workspace_timezone(*, session: Session, settings: Settings, team_id: str) -> str:
+    """The workspace's IANA time zone name: its own (or its organisation's, or the
+    deployment's) as an admin set it, else VALUESCOUT_TIMEZONE."""
+    stored = workspace_setting(session=session, key=TIMEZONE, team_id=team_id)
+    # Validated when saved; a hand-edited row (or a zone this machine lacks) must not stop jobs.
+    return stored if isinstance(stored, str) and known_zone(stored) else settings.timezone
+
+
+def workspace_zone(*, session: Session, settings: Settings, team_id: str) -> ZoneInfo:
+    """The workspace's time zone: its digests, working days and the dates it is shown."""
+    return ZoneInfo(workspace_timezone(session=session, settings=settings, team_id=team_id))
+
+
+def workspace_settings(*, session: Session, settings: Settings, team_id: str) -> Settings:
+    """The deployment's settings as one workspace sees them: in its own time zone (what the
+    scheduled jobs and CLI commands read as `settings.zone`)."""
+    name = workspace_timezone(session=session, settings=settings, team_id=team_id)
+    return settings if name == settings.timezone else settings.model_copy(update={"timezone": name})
 
 
 def digest_schedule(*, session: Session, settings: Settings, team_id: str = "") -> DigestSchedule:
@@ -55,6 +77,7 @@ def load_config(*, session: Session, settings: Settings, team_id: str = "") -> W
         nudge_days=nudge_days(session, team_id),
         admins=workspace_admins(session=session, settings=settings, team_id=team_id),
         coaches=workspace_coaches(session=session, settings=settings, team_id=team_id),
+        timezone=workspace_timezone(session=session, settings=settings, team_id=team_id),
     )
 
 
@@ -82,6 +105,9 @@ def save_config(
         if people is not None and (people or key != ADMINS):  # someone must stay admin
             set_setting(session=session, key=key, value=sorted(people),
                         changed_by=admin, now=now, team_id=scope)  # fmt: skip
+    if config.timezone is not None:
+        set_setting(session=session, key=TIMEZONE, value=config.timezone,
+                    changed_by=admin, now=now, team_id=scope)  # fmt: skip
 
 
 def settings_to_change(*, session: Session, settings: Settings, actor: Actor) -> WorkspaceConfig:
@@ -95,22 +121,23 @@ def change_settings(
     settings: Settings | None = None,
 ) -> None:  # fmt: skip
     """An admin's validated changes, stored; anyone else is refused (a forged submit too).
-    With `settings`, admins and coaches are stored only when changed: saving a channel must
-    not freeze the lists that follow VALUESCOUT_ADMINS and VALUESCOUT_COACHES."""
+    With `settings`, admins, coaches and the time zone are stored only when changed: saving a
+    channel must not freeze what follows VALUESCOUT_ADMINS, _COACHES and _TIMEZONE."""
     _require_admin(actor)
     if settings is not None:
-        config = _people_changed(config, load_config(
+        config = _unchanged_left_out(config, load_config(
             session=session, settings=settings, team_id=actor.team_id
         ))  # fmt: skip
     save_config(session=session, config=config, admin=actor.user_id, now=now, scope=scope)
 
 
-def _people_changed(config: WorkspaceConfig, current: WorkspaceConfig) -> WorkspaceConfig:
-    """The config with the people lists that did not change left out (None)."""
+def _unchanged_left_out(config: WorkspaceConfig, current: WorkspaceConfig) -> WorkspaceConfig:
+    """The config with the people lists and the zone that did not change left out (None)."""
     return replace(
         config,
         admins=None if config.admins == current.admins else config.admins,
         coaches=None if config.coaches == current.coaches else config.coaches,
+        timezone=None if config.timezone == current.timezone else config.timezone,
     )
 
 

@@ -62,6 +62,7 @@ class BlockId(StrEnum):
     CONFIG_CHANNEL_PREFIX = "config_channel:"  # + role
     CONFIG_SCHEDULE = "config_schedule"
     CONFIG_NUDGE = "config_nudge"
+    CONFIG_TIMEZONE = "config_timezone"
     CONFIG_ADMINS = "config_admins"
     CONFIG_COACHES = "config_coaches"
     MERGE_SOURCE = "merge_source"  # the account that goes
