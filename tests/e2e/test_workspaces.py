@@ -5,21 +5,25 @@ rows leaves the other working."""
 
 import io
 from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
 from bot.cli.runtime import run_per_team
+from bot.cli.forms import view_state
 from bot.cli.workspaces import run_workspace
 from bot.domain.themes import load_network
 from bot.emulator import SlackEmulator
 from bot.emulator.seed import GLOBEX, GRID, GRID_EAST, GRID_WEST
 from bot.jobs import job
+from bot.rendering.ids import BlockId
 from bot.wording import say
 from storage.engine import session_scope
 from storage.models import Account, DialogueSession
 from storage.types import utc_now
 from tests.e2e import test_installs
 from tests.e2e.people import Scout, wait_until
+from tests.e2e.test_config import open_config
 from tests.e2e.test_installs import Browser, cards, log_discovery, person_in
 
 # The app installed by OAuth, as test_installs serves it (fixtures of that module).
@@ -154,7 +158,7 @@ def test_each_workspace_gets_digests_of_its_own_discoveries(
     digests = job("digests")
     run_per_team(components, digests, network=load_network(), now=utc_now())  # nothing due yet
 
-    monday = next_monday_at_nine(settings)
+    monday = next_monday_at_nine(settings.zone)
     sent = run_per_team(components, digests, network=load_network(), now=monday)
 
     assert set(sent) == {emulator.seed.team_id, GLOBEX.team_id} and all(sent.values())
@@ -166,11 +170,47 @@ def test_each_workspace_gets_digests_of_its_own_discoveries(
     assert again == {emulator.seed.team_id: [], GLOBEX.team_id: []}  # each sent once
 
 
-def next_monday_at_nine(settings) -> datetime:
-    """The next digest fire (Monday 09:05 where the workspace is), after today."""
-    today = utc_now().astimezone(settings.zone).date()
+def next_monday_at_nine(zone: ZoneInfo) -> datetime:
+    """The next digest fire (Monday 09:05 in the zone), after today there."""
+    today = utc_now().astimezone(zone).date()
     monday = today + timedelta(days=7 - today.weekday())
-    return datetime.combine(monday, time(9, 5), tzinfo=settings.zone)
+    return datetime.combine(monday, time(9, 5), tzinfo=zone)
+
+
+def set_time_zone(admin: Scout, workspace: SlackEmulator, zone: str) -> None:
+    """The workspace's admin picks its time zone in the settings modal and saves."""
+    view = open_config(admin.driver, workspace, workspace.seed.admin)
+    values = view_state(view, {BlockId.CONFIG_TIMEZONE.value: zone})
+    saved = admin.driver.view_submission(user=workspace.seed.admin, view=view["id"], values=values)
+    assert saved.json == {"response_action": "clear"}, saved.body
+
+
+def test_each_workspace_gets_its_digest_on_its_own_monday_morning(
+    app_url, emulator, engine, components, settings
+):
+    """Acme keeps the deployment's Europe/Berlin, Globex's admin picks America/Los_Angeles:
+    as the clock moves (the jobs run as the scheduler runs them) each workspace's digest of
+    its week arrives at 09:00 on its own Monday, not at the other's."""
+    globex = emulator.add_team(GLOBEX)
+    install(app_url, emulator.seed.team_id, GLOBEX.team_id)
+    acme_scout, globex_scout = person_in(app_url, emulator), person_in(app_url, globex)
+    set_time_zone(globex_scout, globex, "America/Los_Angeles")
+    log_discovery(acme_scout, "Umbrella")
+    log_discovery(globex_scout, "Hooli")
+    wait_until(lambda: len(cards(emulator)) == 2 and len(cards(globex)) == 2, what="the cards")
+    digests = job("digests")
+    run_per_team(components, digests, network=load_network(), now=utc_now())  # nothing due yet
+
+    own = {emulator: "*Umbrella*", globex: "*Hooli*"}  # each one's digest names its discovery
+    fires = {
+        emulator: next_monday_at_nine(ZoneInfo("Europe/Berlin")),
+        globex: next_monday_at_nine(ZoneInfo("America/Los_Angeles")),  # 9 hours later
+    }
+    for moment in sorted(fires.values()):
+        run_per_team(components, digests, network=load_network(), now=moment)
+        for workspace, fire in fires.items():
+            sent = own[workspace] in digest_text(workspace)
+            assert sent == (fire <= moment), (workspace.seed.team_name, moment)
 
 
 def digest_text(workspace: SlackEmulator) -> str:
