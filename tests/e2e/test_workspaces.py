@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
-from bot.cli.runtime import run_per_team
 from bot.cli.forms import view_state
+from bot.cli.runtime import run_per_team
 from bot.cli.workspaces import run_workspace
 from bot.domain.themes import load_network
 from bot.emulator import SlackEmulator
