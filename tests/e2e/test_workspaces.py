@@ -19,7 +19,7 @@ from bot.jobs import job
 from bot.rendering.ids import BlockId
 from bot.wording import say
 from storage.engine import session_scope
-from storage.models import Account, DialogueSession
+from storage.models import Account, DialogueSession, Discovery
 from storage.types import utc_now
 from tests.e2e import test_installs
 from tests.e2e.people import Scout, wait_until
@@ -217,3 +217,28 @@ def digest_text(workspace: SlackEmulator) -> str:
     """What the bot posted in the workspace's #product besides its cards: the digest, its thread."""
     posted = workspace.messages(workspace.seed.product)
     return str([m for m in posted if "Value gap at" not in str(m)])
+
+
+def far_zone() -> ZoneInfo:
+    """A zone whose date differs from UTC's right now: UTC+14 from 10:00 UTC, else UTC-11."""
+    return ZoneInfo("Pacific/Kiritimati" if utc_now().hour >= 10 else "Pacific/Pago_Pago")
+
+
+def test_each_workspaces_home_shows_dates_on_its_own_clock(app_url, emulator, engine):
+    globex = emulator.add_team(GLOBEX)
+    install(app_url, emulator.seed.team_id, GLOBEX.team_id)
+    acme_scout, globex_scout = person_in(app_url, emulator), person_in(app_url, globex)
+    zone = far_zone()
+    set_time_zone(globex_scout, globex, zone.key)
+    log_discovery(acme_scout, "Umbrella")
+    log_discovery(globex_scout, "Hooli")
+    with session_scope(engine) as session:
+        logged = dict(session.exec(select(Discovery.team_id, Discovery.created_at)).all())
+
+    def day(team_id: str, where: ZoneInfo) -> str:
+        return logged[team_id].astimezone(where).strftime("%-d %b %Y")
+
+    assert day(GLOBEX.team_id, zone) != day(GLOBEX.team_id, ZoneInfo("UTC"))
+    assert f"logged {day(GLOBEX.team_id, zone)}" in home_of(globex_scout, globex)
+    berlin = ZoneInfo("Europe/Berlin")  # Acme keeps the deployment's zone
+    assert f"logged {day(emulator.seed.team_id, berlin)}" in home_of(acme_scout, emulator)
