@@ -188,8 +188,10 @@ def _add_jobs(commands) -> None:
     jobs = _command(commands, "jobs", _jobs, "scheduled jobs: run the ones due now, or at a time")
     actions = jobs.add_subparsers(required=True, metavar="action", dest="action")
     run = actions.add_parser("run", help="run every job due at --at once, then deliver")
-    zone = "without an offset, in VALUESCOUT_TIMEZONE"
+    zone = "without an offset, in the workspace's time zone"
     run.add_argument("--at", metavar="TIME", help=f"an ISO 8601 time ({zone}); default: now")
+    run.add_argument("--team", metavar="TEAM_ID",
+                     help="installed by OAuth: this workspace's jobs, with its token")  # fmt: skip
 
 
 def _jobs(args: argparse.Namespace, settings: Settings) -> int:

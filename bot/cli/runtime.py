@@ -146,15 +146,19 @@ def run_per_team(parts: Components, entry: Job, *, network, now) -> dict[str, ob
     done = {}
     for team in teams:
         client = parts.clients.for_team(team)
-        if client is None:
-            continue
-        own = prompts.workspace_copy_of(team)  # its own words and themes, if it has a copy
-        with prompts.for_workspace(team):
-            done[team] = entry.run(
-                engine=parts.engine, client=client, settings=parts.settings,
-                network=network if own is None else network_of_copy(own), now=now, team_id=team,
-            )  # fmt: skip
+        if client is not None:
+            done[team] = run_for_team(parts, entry, team, client, network=network, now=now)
     return done
+
+
+def run_for_team(parts: Components, entry: Job, team: str, client: WebClient, *, network, now):
+    """Run a job for one installed workspace: its client, its prompts, its clock."""
+    own = prompts.workspace_copy_of(team)  # its own words and themes, if it has a copy
+    with prompts.for_workspace(team):
+        return entry.run(
+            engine=parts.engine, client=client, settings=parts.settings,
+            network=network if own is None else network_of_copy(own), now=now, team_id=team,
+        )  # fmt: skip
 
 
 # When each registered job fires, given this process's parts and the job bound to them.

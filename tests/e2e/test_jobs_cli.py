@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli.runtime import TRIGGERS
+from bot.config import TIMEZONE
 from bot.dialogue.sessions import begin_dialogue
 from bot.emulator import SEED, SlackEmulator
 from bot.jobs import JOBS
 from storage.engine import session_scope
+from storage.queries import set_setting
 from tests.e2e.test_digests import log_discovery
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -88,6 +90,25 @@ def test_each_job_happens_at_its_moved_time_and_never_twice(jobs, engine, emulat
     }  # fmt: skip
     assert said(emulator, SEED.scout, "Still there?") == 1
     assert said(emulator, SEED.sales, ":wave:") == 1
+    assert digests(emulator, SEED.sales) == 1
+
+
+def test_a_time_without_an_offset_is_read_in_the_zone_the_admin_chose(
+    valuescout, capsys, engine, emulator
+):
+    """The admin moved the workspace to Los Angeles: 08:55 there (17:55 in Berlin, past
+    Berlin's 09:00) owes no digest yet; 09:05 there does, and the first line says where."""
+    with session_scope(engine) as session:
+        set_setting(session=session, key=TIMEZONE, value="America/Los_Angeles", changed_by="U0ADMIN")
+    log_discovery(engine, at=MONDAY)  # Monday 01:00 in Los Angeles: the same week
+    assert valuescout("jobs", "run", "--at", "2026-11-05T12:00") == 0  # digests start here
+
+    for at, expected in (("2026-11-09T08:55", "none due"), ("2026-11-09T09:05", "4 sent")):
+        capsys.readouterr()
+        assert valuescout("jobs", "run", "--at", at) == 0
+        first, *rest = capsys.readouterr().out.splitlines()
+        assert first == f"jobs due at {at}:00-08:00 (America/Los_Angeles)"
+        assert dict(line.split(": ", 1) for line in rest)["digests"] == expected
     assert digests(emulator, SEED.sales) == 1
 
 

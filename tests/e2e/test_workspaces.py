@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from bot.cli.forms import view_state
+from bot.cli.jobs import run_jobs
 from bot.cli.runtime import run_per_team
 from bot.cli.workspaces import run_workspace
 from bot.domain.themes import load_network
@@ -242,3 +243,30 @@ def test_each_workspaces_home_shows_dates_on_its_own_clock(app_url, emulator, en
     assert f"logged {day(GLOBEX.team_id, zone)}" in home_of(globex_scout, globex)
     berlin = ZoneInfo("Europe/Berlin")  # Acme keeps the deployment's zone
     assert f"logged {day(emulator.seed.team_id, berlin)}" in home_of(acme_scout, emulator)
+
+
+def test_jobs_run_for_one_installed_workspace_reads_at_on_its_clock(
+    app_url, emulator, engine, settings
+):
+    """`valuescout jobs run --team T0GLOBEX --at 2026-…T09:05`: Globex's jobs, with its token,
+    the time read in Los Angeles; Acme's digest is not sent by it."""
+    globex = emulator.add_team(GLOBEX)
+    install(app_url, emulator.seed.team_id, GLOBEX.team_id)
+    globex_scout = person_in(app_url, globex)
+    set_time_zone(globex_scout, globex, "America/Los_Angeles")
+    log_discovery(globex_scout, "Hooli")
+    wait_until(lambda: len(cards(globex)) == 2, what="Globex's cards")
+    monday = next_monday_at_nine(ZoneInfo("America/Los_Angeles"))
+
+    def jobs_run(at: datetime) -> list[str]:
+        out = io.StringIO()
+        args = type("Args", (), {"at": at.isoformat(), "team": GLOBEX.team_id})
+        assert run_jobs(args, settings, out=out) == 0
+        return out.getvalue().splitlines()
+
+    jobs_run(utc_now().astimezone(ZoneInfo("America/Los_Angeles")))  # digests start here
+    said = jobs_run(monday.replace(tzinfo=None))  # no offset: Globex's clock
+
+    assert said[0] == f"jobs due at {monday.isoformat()} (America/Los_Angeles)"
+    assert [line for line in said if line.startswith("digests:")] == ["digests: 5 sent"]
+    assert "*Hooli*" in digest_text(globex) and "Product digest" not in digest_text(emulator)
