@@ -225,15 +225,16 @@ def _add_export(commands) -> None:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.cli.runtime import prepare_database
+    from bot.cli.runtime import prepare_database, stored_settings
     from bot.discoveries.export.options import export_request
     from bot.discoveries.export.run import run_export
 
     logging.getLogger().setLevel(args.log_level or "WARNING")  # stderr: the summary line only
-    options = {"since": args.since, "until": args.until, "output": args.output}
-    request = export_request(**options, fmt=args.format, zone=settings.zone)
+    options = {"since": args.since, "until": args.until, "output": args.output, "fmt": args.format}
+    export_request(**options, zone=settings.zone)  # a bad option is told before any work
     engine = prepare_database(settings)
-    try:
+    try:  # dates are read on the workspace's clock, which an admin may have changed in Slack
+        request = export_request(**options, zone=stored_settings(engine, settings).zone)
         run_export(engine=engine, request=request)
     finally:
         engine.dispose()

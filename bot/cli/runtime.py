@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 import prompts
 from bot.api.discoveries import ReadApi
 from bot.app import build_app
-from bot.config import workspace_admins
+from bot.config import workspace_admins, workspace_settings
 from bot.dialogue.turns import load_dialogue_rules
 from bot.digests.jobs import digest_jobs
 from bot.discoveries.delivery import ORDER, AdminsOf, DeliveryWorker
@@ -70,6 +70,12 @@ def prepare_database(settings: Settings, *, team_id: str | None = None) -> Engin
         if team_id:
             adopt_unscoped_accounts(session=session, team_id=team_id)
     return engine
+
+
+def stored_settings(engine: Engine, settings: Settings) -> Settings:
+    """The settings as the (single) workspace's admins changed them in Slack: its time zone."""
+    with session_scope(engine) as session:
+        return workspace_settings(session=session, settings=settings, team_id="")
 
 
 def check_slack(settings: Settings) -> str:
@@ -222,7 +228,7 @@ def web_app(parts: Components) -> WSGIApp:
     return build_wsgi_app(
         bolt_app=parts.app, engine=parts.engine, signing_secret=secret,
         scrape=scrape(parts.engine, oauth=parts.settings.oauth_configured), metrics_token=metrics,
-        api=ReadApi(engine=parts.engine, token=token, zone=settings.zone),
+        api=ReadApi(engine=parts.engine, token=token, settings=settings),
     )  # fmt: skip
 
 
