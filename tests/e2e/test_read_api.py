@@ -16,8 +16,8 @@ import pytest
 
 from bot.api.discoveries import ReadApi, page_request
 from bot.cli.runtime import Components, web_app
-from bot.config import TIMEZONE
 from bot.cli.sample import add_sample_history
+from bot.config import TIMEZONE
 from bot.discoveries.export.options import Window, export_request
 from bot.discoveries.export.reading import export_records
 from bot.domain.themes import load_network
