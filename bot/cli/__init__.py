@@ -69,7 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(required=True, metavar="action")
     _command(db_commands, "upgrade", _db_upgrade, "apply the migrations")
     _command(db_commands, "backup", _db_backup, "copy the database to FILE").add_argument("file")
-    _command(commands, "doctor", _doctor, "check the set-up (changes nothing); exit 1 if wrong")
+    doctor = _command(commands, "doctor", _doctor, "check the set-up (changes nothing); exit 1 if wrong")
+    only = "installed by OAuth: check this workspace only (default: each one)"
+    doctor.add_argument("--team", metavar="TEAM_ID", help=only)
     manifest = _command(commands, "manifest", _manifest, "print the Slack app manifest (YAML)")
     manifest.add_argument("--request-url", help="HTTP mode: the public base URL of `web`")
     _add_export(commands)
@@ -157,7 +159,7 @@ def _doctor(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli.doctor import run_doctor
 
     logging.getLogger().setLevel(args.log_level or "WARNING")  # the checks, not the set-up
-    return run_doctor(settings, out=sys.stdout)
+    return run_doctor(settings, out=sys.stdout, team=args.team)
 
 
 def _add_digest(commands) -> None:

@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from bot.cli.forms import view_state
+from bot.cli.doctor import run_doctor
 from bot.cli.jobs import run_jobs
+from bot.config import TIMEZONE
 from bot.cli.runtime import run_per_team
 from bot.cli.workspaces import run_workspace
 from bot.domain.themes import load_network
@@ -21,6 +23,7 @@ from bot.rendering.ids import BlockId
 from bot.wording import say
 from storage.engine import session_scope
 from storage.models import Account, DialogueSession, Discovery
+from storage.queries import set_setting
 from storage.types import utc_now
 from tests.e2e import test_installs
 from tests.e2e.people import Scout, wait_until
@@ -270,3 +273,46 @@ def test_jobs_run_for_one_installed_workspace_reads_at_on_its_clock(
     assert said[0] == f"jobs due at {monday.isoformat()} (America/Los_Angeles)"
     assert [line for line in said if line.startswith("digests:")] == ["digests: 5 sent"]
     assert "*Hooli*" in digest_text(globex) and "Product digest" not in digest_text(emulator)
+
+
+def section(lines: list[str], team: str) -> list[str]:
+    """A workspace's lines of `doctor`: its heading up to the next one (or the summary)."""
+    start = lines.index(f"✓ Workspace {team}: installed; the checks below are its own")
+    rest = lines[start + 1 :]
+    end = next((i for i, line in enumerate(rest) if "Workspace" in line or "check" in line), None)
+    return lines[start : start + 1 + (len(rest) if end is None else end)]
+
+
+def doctor(settings, team: str | None = None) -> list[str]:
+    out = io.StringIO()
+    run_doctor(settings, out=out, team=team)
+    return out.getvalue().splitlines()
+
+
+def test_doctor_checks_each_installed_workspace_with_its_own_token_channels_and_zone(
+    app_url, emulator, engine, settings
+):
+    globex = emulator.add_team(GLOBEX)
+    install(app_url, emulator.seed.team_id, GLOBEX.team_id)
+    set_time_zone(person_in(app_url, globex), globex, "America/Los_Angeles")
+
+    lines = doctor(settings)
+    acme, globex_lines = (section(lines, team) for team in (emulator.seed.team_id, GLOBEX.team_id))
+    assert acme[1] == "✓ Slack token: accepted for @valuescout in Acme Corp"
+    assert globex_lines[1] == "✓ Slack token: accepted for @valuescout in Globex"
+    assert any(line.startswith("✓ Channel for product: #product") for line in globex_lines)
+    assert globex_lines[-1] == "✓ Time zone: America/Los_Angeles, as an admin chose it in Slack"
+    assert acme[-1].startswith("✓ Time zone: Europe/Berlin (VALUESCOUT_TIMEZONE")
+
+    with session_scope(engine) as session:  # a hand-edited row names a zone nobody knows
+        set_setting(session=session, key=TIMEZONE, value="Mars/Olympus", changed_by=None,
+                    team_id=GLOBEX.team_id)  # fmt: skip
+    emulator.uninstall(emulator.seed.team_id)
+    assert person_in(app_url, emulator).driver.event({"type": "app_uninstalled"}).status == 200
+    only_globex = doctor(settings, team=GLOBEX.team_id)
+    assert not any(emulator.seed.team_id in line for line in only_globex)
+    assert "✗ Time zone: the stored zone 'Mars/Olympus' is not one this machine knows," in str(
+        only_globex
+    )
+    acme_gone = doctor(settings, team=emulator.seed.team_id)
+    assert f"✗ Workspace {emulator.seed.team_id}: has no bot token" in str(acme_gone)
