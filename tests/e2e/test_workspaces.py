@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
-from bot.cli.forms import view_state
 from bot.cli.doctor import run_doctor
+from bot.cli.forms import view_state
 from bot.cli.jobs import run_jobs
-from bot.config import TIMEZONE
 from bot.cli.runtime import run_per_team
 from bot.cli.workspaces import run_workspace
+from bot.config import TIMEZONE
 from bot.domain.themes import load_network
 from bot.emulator import SlackEmulator
 from bot.emulator.seed import GLOBEX, GRID, GRID_EAST, GRID_WEST
