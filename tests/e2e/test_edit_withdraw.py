@@ -35,7 +35,8 @@ def card_menu(team, emulator, what: str, *, user: str) -> None:
     ]  # fmt: skip
     option = next(o for o in menu["options"] if o["value"].startswith(what))
     response = team.driver.block_action(
-        user=user, action_id=ActionId.CARD_MORE.value, message=card, channel=SEED.product,
+        user=user, action_id=ActionId.CARD_MORE.value, message=card,
+        channel=team.emulator.seed.product,
         selected_option=option,
     )  # fmt: skip
     assert response.status == 200, response.body

@@ -15,7 +15,7 @@ from bot.app import after_ack_work
 from bot.cli.demo import acting, clock, history, modals
 from bot.cli.demo.help import HELP, unknown
 from bot.cli.demo.screen import Kind, Screen, Surface
-from bot.cli.demo.workspaces import Place, first_place, open_workspaces, switch
+from bot.cli.demo.workspaces import Place, first_place, open_workspaces, rooms_of, switch
 from bot.cli.runtime import compose, prepare_database, start_scheduler
 from bot.domain.themes import load_network
 from bot.emulator import SEED, SlackDriver, SlackEmulator
@@ -39,9 +39,7 @@ class Demo:
     ) -> None:  # fmt: skip
         self.emulator, self.settings, self._files = emulator, settings, files
         self.names = {p.id: p.real_name for p in SEED.people} | {SEED.bot_user_id: "Value Scout"}
-        self.rooms = {c.id: c.name for c in emulator.workspace.channels.values()
-                      if c.kind == "channel"}  # seeded, and one for each route not seeded  # fmt: skip
-        self.names |= self.rooms
+        self.names |= rooms_of(emulator)
         self.user, self.skipped = SEED.scout, timedelta(0)
         self.screen, self.form = Screen(self.names, out), modals.Form()
         self.network = load_network()
@@ -180,6 +178,11 @@ class Demo:
         """A channel by #name, name or id."""
         key = name.strip().removeprefix("#").lower()
         return next((id_ for id_, room in self.rooms.items() if key in (room, id_.lower())), None)
+
+    @property
+    def rooms(self) -> dict[str, str]:
+        """The channels of the workspace you are in, by id: their names."""
+        return rooms_of(self.emulator)
 
     def room_ids(self) -> list[str]:
         """The workspace's channels."""
