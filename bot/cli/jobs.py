@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine
 
 from bot.cli.digest import UsageError
-from bot.cli.runtime import check_slack, compose, prepare_database, run_for_team
+from bot.cli.runtime import check_slack, compose, prepare_database, run_for_team, zones_of
 from bot.config import workspace_zone
 from bot.dialogue.turns import load_dialogue_rules
 from bot.digests.send import Outcome
@@ -65,7 +65,7 @@ def _run_single(*, settings: Settings, engine: Engine, now: datetime) -> tuple[l
     )
     delivery = DeliveryWorker(
         engine=engine, client=client, definition=rules.definition, network=rules.network,
-        webhook=webhook_target(settings),
+        webhook=webhook_target(settings), zones=zones_of(settings),
     )  # fmt: skip
     return results, drain(delivery, engine)
 

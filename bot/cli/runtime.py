@@ -20,10 +20,10 @@ from sqlalchemy import Engine
 import prompts
 from bot.api.discoveries import ReadApi
 from bot.app import build_app
-from bot.config import workspace_admins, workspace_settings
+from bot.config import workspace_admins, workspace_settings, workspace_zone
 from bot.dialogue.turns import load_dialogue_rules
 from bot.digests.jobs import digest_jobs
-from bot.discoveries.delivery import ORDER, AdminsOf, DeliveryWorker
+from bot.discoveries.delivery import ORDER, AdminsOf, DeliveryWorker, ZoneOf
 from bot.discoveries.values import keep_values_current
 from bot.domain.themes import load_network, network_of_copy
 from bot.effects.webhook import WEBHOOK, webhook_target
@@ -104,7 +104,7 @@ def compose(settings: Settings, *, engine: Engine | None = None, pacing: float =
     delivery = DeliveryWorker(
         engine=engine, client=client, definition=rules.definition, network=rules.network,
         admins=_admins_of(settings), per_channel_interval=pacing, webhook=webhook_target(settings),
-        clients=clients, team_webhooks=settings.oauth_configured,
+        clients=clients, team_webhooks=settings.oauth_configured, zones=zones_of(settings),
     )  # fmt: skip
     oauth = oauth_settings(settings=settings, engine=engine) if settings.oauth_configured else None
     app = build_app(
@@ -117,6 +117,13 @@ def compose(settings: Settings, *, engine: Engine | None = None, pacing: float =
 def _admins_of(settings: Settings) -> AdminsOf:
     """Each workspace's admins, as the settings modal and installs keep them."""
     return lambda session, team_id: workspace_admins(
+        session=session, settings=settings, team_id=team_id
+    )
+
+
+def zones_of(settings: Settings) -> ZoneOf:
+    """Each workspace's time zone, as its admins chose it (the dates its cards show)."""
+    return lambda session, team_id: workspace_zone(
         session=session, settings=settings, team_id=team_id
     )
 

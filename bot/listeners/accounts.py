@@ -64,7 +64,8 @@ def answer_lookup(command: dict, context: BoltContext, client: WebClient, respon
     if asked.kind not in LOOKUPS:
         return
     app = services(context)
-    labels = Labels(band=band_label(app.rules.definition), theme=app.rules.network.label)
+    labels = Labels(band=band_label(app.rules.definition), theme=app.rules.network.label,
+                    zone=workspace_zone(context))  # fmt: skip
     if not asked.story:
         respond(
             response_type="ephemeral",
