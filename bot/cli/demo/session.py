@@ -17,6 +17,7 @@ from bot.cli.demo.help import HELP, unknown
 from bot.cli.demo.screen import Kind, Screen, Surface
 from bot.cli.demo.workspaces import Place, first_place, open_workspaces, rooms_of, switch
 from bot.cli.runtime import compose, prepare_database, start_scheduler
+from bot.config import workspace_settings
 from bot.domain.themes import load_network
 from bot.emulator import SEED, SlackDriver, SlackEmulator
 from bot.rendering.ids import Command as Slash
@@ -72,6 +73,12 @@ class Demo:
             place.team_id, place.emulator, place.driver, place.screen,
         )  # fmt: skip
         self._homes.clear()
+
+    def settings_here(self) -> Settings:
+        """The settings as the workspace you are in sees them: its own time zone."""
+        with read_scope(self.parts.engine) as session:
+            return workspace_settings(session=session, settings=self.settings,
+                                      team_id=self.team if self.oauth else "")  # fmt: skip
 
     def client_here(self):
         """The app's client for the workspace you are in (its own token, installed by OAuth)."""
