@@ -19,11 +19,13 @@ from bot.domain.actor import Actor, AdminsOnly
 from bot.domain.workspace import MAX_NUDGE_DAYS as MAX_NUDGE_DAYS
 from bot.domain.workspace import WorkspaceConfig, known_zone
 from bot.settings import DigestSchedule, Settings, parse_weekly
+from bot.working_days import known_country
 from storage.queries import get_setting, route_channels, set_route_channel, set_setting
 from storage.queries.config import ADMINS, COACHES, workspace_setting
 
 DIGEST_SCHEDULE = "digest_schedule"  # text like 'mon 09:00'
 TIMEZONE = "timezone"  # an IANA name like 'Europe/Berlin'
+HOLIDAYS = "holidays"  # a country code like 'DE' ("" weekdays only)
 
 
 def workspace_admins(*, session: Session, settings: Settings, team_id: str) -> frozenset[str]:
@@ -48,16 +50,27 @@ def workspace_timezone(*, session: Session, settings: Settings, team_id: str) ->
     return stored if isinstance(stored, str) and known_zone(stored) else settings.timezone
 
 
+def workspace_holidays(*, session: Session, settings: Settings, team_id: str) -> str:
+    """The country whose public holidays the workspace does not work on ("": none), as an
+    admin set it, else VALUESCOUT_HOLIDAYS."""
+    stored = workspace_setting(session=session, key=HOLIDAYS, team_id=team_id)
+    if isinstance(stored, str) and (not stored or known_country(stored)):
+        return stored
+    return settings.holidays or ""  # a hand-edited row must not stop the jobs
+
+
 def workspace_zone(*, session: Session, settings: Settings, team_id: str) -> ZoneInfo:
     """The workspace's time zone: its digests, working days and the dates it is shown."""
     return ZoneInfo(workspace_timezone(session=session, settings=settings, team_id=team_id))
 
 
 def workspace_settings(*, session: Session, settings: Settings, team_id: str) -> Settings:
-    """The deployment's settings as one workspace sees them: in its own time zone (what the
-    scheduled jobs and CLI commands read as `settings.zone`)."""
-    name = workspace_timezone(session=session, settings=settings, team_id=team_id)
-    return settings if name == settings.timezone else settings.model_copy(update={"timezone": name})
+    """The deployment's settings as one workspace sees them: in its own time zone, with its own
+    public holidays (what the jobs and CLI commands read as `settings.zone` and `.calendar`)."""
+    mine = {"session": session, "settings": settings, "team_id": team_id}
+    own = {"timezone": workspace_timezone(**mine), "holidays": workspace_holidays(**mine) or None}
+    same = own == {"timezone": settings.timezone, "holidays": settings.holidays}
+    return settings if same else settings.model_copy(update=own)
 
 
 def digest_schedule(*, session: Session, settings: Settings, team_id: str = "") -> DigestSchedule:
@@ -78,6 +91,7 @@ def load_config(*, session: Session, settings: Settings, team_id: str = "") -> W
         admins=workspace_admins(session=session, settings=settings, team_id=team_id),
         coaches=workspace_coaches(session=session, settings=settings, team_id=team_id),
         timezone=workspace_timezone(session=session, settings=settings, team_id=team_id),
+        holidays=workspace_holidays(session=session, settings=settings, team_id=team_id),
     )
 
 
@@ -105,9 +119,10 @@ def save_config(
         if people is not None and (people or key != ADMINS):  # someone must stay admin
             set_setting(session=session, key=key, value=sorted(people),
                         changed_by=admin, now=now, team_id=scope)  # fmt: skip
-    if config.timezone is not None:
-        set_setting(session=session, key=TIMEZONE, value=config.timezone,
-                    changed_by=admin, now=now, team_id=scope)  # fmt: skip
+    for key, value in ((TIMEZONE, config.timezone), (HOLIDAYS, config.holidays)):
+        if value is not None:
+            set_setting(session=session, key=key, value=value, changed_by=admin, now=now,
+                        team_id=scope)  # fmt: skip
 
 
 def settings_to_change(*, session: Session, settings: Settings, actor: Actor) -> WorkspaceConfig:
@@ -121,8 +136,9 @@ def change_settings(
     settings: Settings | None = None,
 ) -> None:  # fmt: skip
     """An admin's validated changes, stored; anyone else is refused (a forged submit too).
-    With `settings`, admins, coaches and the time zone are stored only when changed: saving a
-    channel must not freeze what follows VALUESCOUT_ADMINS, _COACHES and _TIMEZONE."""
+    With `settings`, admins, coaches, the time zone and holidays are stored only when changed:
+    saving a channel must not freeze what follows VALUESCOUT_ADMINS, _COACHES, _TIMEZONE and
+    _HOLIDAYS."""
     _require_admin(actor)
     if settings is not None:
         config = _unchanged_left_out(config, load_config(
@@ -138,6 +154,7 @@ def _unchanged_left_out(config: WorkspaceConfig, current: WorkspaceConfig) -> Wo
         admins=None if config.admins == current.admins else config.admins,
         coaches=None if config.coaches == current.coaches else config.coaches,
         timezone=None if config.timezone == current.timezone else config.timezone,
+        holidays=None if config.holidays == current.holidays else config.holidays,
     )
 
 

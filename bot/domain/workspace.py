@@ -29,6 +29,8 @@ class WorkspaceConfig:
     coaches: frozenset[str] | None = None  # besides the coach channel's members
     # An IANA zone name: the workspace's digests, working days and dates. None: left as it is.
     timezone: str | None = None
+    # The country whose public holidays are not working days ("": weekdays only). None: as is.
+    holidays: str | None = None
 
 
 def may_change_settings(user_id: str, admins: frozenset[str]) -> bool:

@@ -30,6 +30,7 @@ from bot.rendering.text import Mrkdwn, code_block, escape, render, shorten
 from bot.routes import current_routes
 from bot.settings import parse_weekly
 from bot.wording import say
+from bot.working_days import known_country
 
 INPUT = ActionId.MODAL_INPUT.value
 CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")  # public or private channel ids
@@ -54,6 +55,8 @@ def config_modal(config: WorkspaceConfig) -> View:
         _text_input(BlockId.CONFIG_SCHEDULE, say("config_schedule_label"), str(config.schedule),
                     say("config_schedule_hint")),
         _zone_input(config.timezone or "UTC"),
+        _text_input(BlockId.CONFIG_HOLIDAYS, say("config_holidays_label"),
+                    config.holidays or "", say("config_holidays_hint"), optional=True),
         _text_input(BlockId.CONFIG_NUDGE, say("config_nudge_label"),
                     str(config.nudge_days), say("config_nudge_hint", most=MAX_NUDGE_DAYS)),
         _people_input(BlockId.CONFIG_ADMINS, config.admins, say("config_admins_label"),
@@ -90,12 +93,16 @@ def config_from_modal(view: dict) -> tuple[WorkspaceConfig | None, dict[str, str
     zone = str(fields.get(BlockId.CONFIG_TIMEZONE.value) or "")
     if not known_zone(zone):  # a client only offers the list; a forged value may be anything
         errors[BlockId.CONFIG_TIMEZONE.value] = say("config_timezone_error")
+    country = str(fields.get(BlockId.CONFIG_HOLIDAYS.value) or "").strip().upper()
+    if country and not known_country(country):
+        errors[BlockId.CONFIG_HOLIDAYS.value] = say("config_holidays_error")
     if errors or schedule is None or nudge is None:
         return None, errors
     mapped = {role: channel for role, channel in channels.items() if channel}
     coaches = _people_chosen(fields.get(BlockId.CONFIG_COACHES.value))
     return WorkspaceConfig(channels=mapped, schedule=schedule, nudge_days=nudge,
-                           admins=admins, coaches=coaches, timezone=zone), {}  # fmt: skip
+                           admins=admins, coaches=coaches, timezone=zone,
+                           holidays=country), {}  # fmt: skip
 
 
 def config_blocks(config: WorkspaceConfig, checks: list[str] = ()) -> list[Block]:
@@ -108,7 +115,8 @@ def config_blocks(config: WorkspaceConfig, checks: list[str] = ()) -> list[Block
     ]  # fmt: skip
     text = render(
         "home_config.md.j2", channels=Mrkdwn("\n".join(lines)), schedule=str(config.schedule),
-        timezone=config.timezone or "UTC", nudge_days=config.nudge_days, admins=_mentions(config.admins or frozenset()),
+        timezone=config.timezone or "UTC", holidays=config.holidays or "",
+        nudge_days=config.nudge_days, admins=_mentions(config.admins or frozenset()),
     )  # fmt: skip
     button = ButtonElement(
         text=say("config_change"), action_id=ActionId.CONFIG_OPEN.value, value="1"
@@ -209,9 +217,12 @@ def _people_chosen(raw: Any) -> frozenset[str]:
     return frozenset(user for user in picked if USER_ID.fullmatch(user))
 
 
-def _text_input(block: BlockId, label: str, value: str, hint: str) -> InputBlock:
-    element = PlainTextInputElement(action_id=INPUT, initial_value=value, max_length=40)
-    return InputBlock(block_id=block.value, label=label, element=element, hint=hint)
+def _text_input(
+    block: BlockId, label: str, value: str, hint: str, *, optional: bool = False
+) -> InputBlock:
+    element = PlainTextInputElement(action_id=INPUT, initial_value=value or None, max_length=40)
+    return InputBlock(block_id=block.value, label=label, element=element, hint=hint,
+                      optional=optional)  # fmt: skip
 
 
 def _whole_number(raw: Any) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.cli.forms import view_state
-from bot.config import TIMEZONE, load_config
+from bot.config import HOLIDAYS, TIMEZONE, load_config
 from bot.emulator import SEED
 from bot.rendering.ids import ActionId, BlockId, Command
 from storage.engine import session_scope
@@ -46,6 +46,7 @@ def test_an_admin_changes_the_settings_and_the_home_tab_shows_them(
         BlockId.CONFIG_SCHEDULE.value: "Thursday 08:30",
         BlockId.CONFIG_NUDGE.value: "5",
         BlockId.CONFIG_TIMEZONE.value: "America/Los_Angeles",
+        BlockId.CONFIG_HOLIDAYS.value: "us",
     }
     saved = driver.view_submission(
         user=SEED.admin, view=view["id"], values=view_state(view, changes)
@@ -56,17 +57,19 @@ def test_an_admin_changes_the_settings_and_the_home_tab_shows_them(
         config = load_config(session=session, settings=components.settings)
     assert config.channels["product"] == SEED.general and config.channels["sales"] == SEED.sales
     assert (str(config.schedule), config.nudge_days) == ("thu 08:30", 5)
-    assert config.timezone == "America/Los_Angeles"
+    assert (config.timezone, config.holidays) == ("America/Los_Angeles", "US")
     home = str(wait_until(lambda: emulator.home_view(SEED.admin), what="the admin's Home tab"))
     assert "Settings (admins)" in home and f"<#{SEED.general}>" in home
     assert "thu 08:30 (America/Los" in home and "5 working days" in home  # _ kept from italics
+    assert "without the public holidays of US" in home
 
 
 def test_bad_settings_are_refused_on_their_fields_and_nothing_changes(
     driver, emulator, engine, components
 ):
     view = open_config(driver, emulator)
-    changes = {BlockId.CONFIG_SCHEDULE.value: "someday", BlockId.CONFIG_NUDGE.value: "0"}
+    changes = {BlockId.CONFIG_SCHEDULE.value: "someday", BlockId.CONFIG_NUDGE.value: "0",
+               BlockId.CONFIG_HOLIDAYS.value: "Narnia"}  # fmt: skip
     values = view_state(view, changes)
     # A forged submit: a zone the list never offered (a client sends only listed options).
     forged_zone = {"value": "Mars/Olympus_Mons", "text": {"type": "plain_text", "text": "Mars"}}
@@ -77,6 +80,7 @@ def test_bad_settings_are_refused_on_their_fields_and_nothing_changes(
     assert refused.json["response_action"] == "errors"
     assert set(refused.json["errors"]) == {
         BlockId.CONFIG_SCHEDULE, BlockId.CONFIG_NUDGE, BlockId.CONFIG_TIMEZONE,
+        BlockId.CONFIG_HOLIDAYS,
     }  # fmt: skip
     assert "mon 09:00" in refused.json["errors"][BlockId.CONFIG_SCHEDULE]
     assert "Europe/Berlin" in refused.json["errors"][BlockId.CONFIG_TIMEZONE]
@@ -186,6 +190,7 @@ def test_an_admin_names_another_admin_and_a_save_leaves_unchanged_lists_to_the_e
         assert get_setting(session=session, key=ADMINS) is None
         assert get_setting(session=session, key=COACHES) is None
         assert get_setting(session=session, key=TIMEZONE) is None
+        assert get_setting(session=session, key=HOLIDAYS) is None
 
     view = open_config(driver, emulator)
     both = {BlockId.CONFIG_ADMINS.value: [SEED.admin, SEED.dana]}
