@@ -148,7 +148,7 @@ def change_settings(
 
 
 def _unchanged_left_out(config: WorkspaceConfig, current: WorkspaceConfig) -> WorkspaceConfig:
-    """The config with the people lists and the zone that did not change left out (None)."""
+    """The config with what did not change left out (None): people lists, zone, holidays."""
     return replace(
         config,
         admins=None if config.admins == current.admins else config.admins,
