@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 import prompts
 from bot import listeners
-from bot.config import workspace_admins, workspace_zone
+from bot.config import admins_and_zone
 from bot.dialogue.turns import DialogueRules
 from bot.discoveries.delivery import DeliveryWorker
 from bot.domain.actor import Actor
@@ -162,9 +162,9 @@ def _provide(shared: Services, teams: RequestTeams):
         context["services"] = shared
         context["client"] = teams.client_for(context, team_id)
         with shared.reading() as session:  # each workspace has its own admins and clock
-            mine = {"session": session, "settings": shared.settings, "team_id": team_id or ""}
-            admins = workspace_admins(**mine)
-            context["zone"] = workspace_zone(**mine)
+            admins, context["zone"] = admins_and_zone(
+                session=session, settings=shared.settings, team_id=team_id or ""
+            )
         context["admins"] = admins
         context["actor"] = Actor.of(context.user_id, team_id, admins=admins)
         context["now"] = utc_now()

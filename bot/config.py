@@ -21,7 +21,7 @@ from bot.domain.workspace import WorkspaceConfig, known_zone
 from bot.settings import DigestSchedule, Settings, parse_weekly
 from bot.working_days import known_country
 from storage.queries import get_setting, route_channels, set_route_channel, set_setting
-from storage.queries.config import ADMINS, COACHES, workspace_setting
+from storage.queries.config import ADMINS, COACHES, workspace_setting, workspace_settings_of
 
 DIGEST_SCHEDULE = "digest_schedule"  # text like 'mon 09:00'
 TIMEZONE = "timezone"  # an IANA name like 'Europe/Berlin'
@@ -31,8 +31,21 @@ HOLIDAYS = "holidays"  # a country code like 'DE' ("" weekdays only)
 def workspace_admins(*, session: Session, settings: Settings, team_id: str) -> frozenset[str]:
     """Who administers the workspace: its own list (its installer first, then as its admins
     changed it), else its organisation's or the deployment's, else VALUESCOUT_ADMINS."""
-    stored = workspace_setting(session=session, key=ADMINS, team_id=team_id)
-    return settings.admins if stored is None else frozenset(stored)
+    return _admins(workspace_setting(session=session, key=ADMINS, team_id=team_id), settings)
+
+
+def admins_and_zone(
+    *, session: Session, settings: Settings, team_id: str
+) -> tuple[frozenset[str], ZoneInfo]:
+    """A request's workspace: its admins and its time zone, read in one query."""
+    keys = (ADMINS, TIMEZONE)
+    stored = workspace_settings_of(session=session, keys=keys, team_id=team_id)
+    zone = ZoneInfo(_zone_name(stored.get(TIMEZONE), settings))
+    return _admins(stored.get(ADMINS), settings), zone
+
+
+def _admins(stored: object, settings: Settings) -> frozenset[str]:
+    return settings.admins if stored is None else frozenset(stored)  # type: ignore[arg-type]
 
 
 def workspace_coaches(*, session: Session, settings: Settings, team_id: str) -> frozenset[str]:
@@ -45,7 +58,10 @@ def workspace_coaches(*, session: Session, settings: Settings, team_id: str) -> 
 def workspace_timezone(*, session: Session, settings: Settings, team_id: str) -> str:
     """The workspace's IANA time zone name: its own (or its organisation's, or the
     deployment's) as an admin set it, else VALUESCOUT_TIMEZONE."""
-    stored = workspace_setting(session=session, key=TIMEZONE, team_id=team_id)
+    return _zone_name(workspace_setting(session=session, key=TIMEZONE, team_id=team_id), settings)
+
+
+def _zone_name(stored: object, settings: Settings) -> str:
     # Validated when saved; a hand-edited row (or a zone this machine lacks) must not stop jobs.
     return stored if isinstance(stored, str) and known_zone(stored) else settings.timezone
 
