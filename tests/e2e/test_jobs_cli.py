@@ -112,6 +112,22 @@ def test_a_time_without_an_offset_is_read_in_the_zone_the_admin_chose(
     assert digests(emulator, SEED.sales) == 1
 
 
+def test_export_and_digest_preview_read_dates_on_the_clock_the_admin_chose(
+    valuescout, capsys, engine
+):
+    """Sunday 1 Nov 23:30 in Berlin is Monday 2 Nov 12:30 at UTC+14 (Kiritimati), the zone
+    the admin chose: a Monday there, in week 45 there."""
+    with session_scope(engine) as session:
+        set_setting(session=session, key=TIMEZONE, value="Pacific/Kiritimati", changed_by="U0ADMIN")
+    log_discovery(engine, at=datetime(2026, 11, 1, 23, 30, tzinfo=BERLIN))
+
+    capsys.readouterr()
+    assert valuescout("export", "--format", "jsonl", "--since", "2026-11-02") == 0
+    assert '"account":"Globex"' in capsys.readouterr().out
+    assert valuescout("digest", "preview", "--week", "2026-W45", "--route", "sales") == 0
+    assert "Globex" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("at", ["tomorrow", "2026-11-31T09:00", "09:00"])
 def test_a_bad_time_is_one_clear_line_and_exit_2(valuescout, capsys, at):
     assert valuescout("jobs", "run", "--at", at) == 2
