@@ -7,7 +7,7 @@ import io
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import select
+from sqlmodel import col, delete, select
 
 from bot.cli.doctor import run_doctor
 from bot.cli.forms import view_state
@@ -22,12 +22,12 @@ from bot.jobs import job
 from bot.rendering.ids import BlockId
 from bot.wording import say
 from storage.engine import session_scope
-from storage.models import Account, DialogueSession, Discovery
+from storage.models import Account, DialogueSession, Discovery, OutboxMessage, RouteChannel
 from storage.queries import set_setting
 from storage.types import utc_now
 from tests.e2e import test_installs
 from tests.e2e.people import Scout, wait_until
-from tests.e2e.test_config import open_config
+from tests.e2e.test_config import channel_block, open_config
 from tests.e2e.test_installs import Browser, cards, log_discovery, person_in
 
 # The app installed by OAuth, as test_installs serves it (fixtures of that module).
@@ -316,3 +316,36 @@ def test_doctor_checks_each_installed_workspace_with_its_own_token_channels_and_
     )
     acme_gone = doctor(settings, team=emulator.seed.team_id)
     assert f"✗ Workspace {emulator.seed.team_id}: has no bot token" in str(acme_gone)
+
+
+def refused_cards(engine) -> int:
+    """Cards kept pending because Slack did not know their channel."""
+    with session_scope(engine) as session:
+        errors = session.exec(select(OutboxMessage.last_error)).all()
+    return errors.count("channel_not_found")
+
+
+def test_a_workspace_without_its_own_channels_never_posts_into_anothers(
+    app_url, emulator, engine
+):
+    """Globex's admin has not mapped its channels: the deployment's (Acme's ids) are not
+    Globex's, so its cards wait (Slack: channel_not_found) and nothing lands in Acme; once
+    mapped in *Change settings*, the waiting cards go to Globex's own channels."""
+    globex = emulator.add_team(GLOBEX)
+    install(app_url, emulator.seed.team_id, GLOBEX.team_id)
+    with session_scope(engine) as session:
+        session.exec(delete(RouteChannel).where(col(RouteChannel.team_id) == GLOBEX.team_id))
+    globex_scout = person_in(app_url, globex)
+
+    log_discovery(globex_scout, "Hooli")
+    wait_until(lambda: refused_cards(engine) == 2, what="Globex's cards refused, kept waiting")
+    assert cards(globex) == [] and not any("Hooli" in card for card in cards(emulator))
+
+    view = open_config(globex_scout.driver, globex, GLOBEX.admin)
+    own = {channel_block("product"): GLOBEX.product, channel_block("sales"): GLOBEX.sales}
+    saved = globex_scout.driver.view_submission(
+        user=GLOBEX.admin, view=view["id"], values=view_state(view, own)
+    )
+    assert saved.json == {"response_action": "clear"}
+    wait_until(lambda: len(cards(globex)) == 2, what="Globex's cards in its own channels")
+    assert not any("Hooli" in card for card in cards(emulator))
