@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 
 import prompts
 from bot import listeners
-from bot.config import workspace_admins
+from bot.config import admins_and_zone
 from bot.dialogue.turns import DialogueRules
 from bot.discoveries.delivery import DeliveryWorker
 from bot.domain.actor import Actor
@@ -161,9 +161,10 @@ def _provide(shared: Services, teams: RequestTeams):
         prompts.use_workspace(team_id)  # its own copy of prompts/, if it has one
         context["services"] = shared
         context["client"] = teams.client_for(context, team_id)
-        with shared.reading() as session:  # each workspace has its own admins
-            admins = workspace_admins(session=session, settings=shared.settings,
-                                      team_id=team_id or "")  # fmt: skip
+        with shared.reading() as session:  # each workspace has its own admins and clock
+            admins, context["zone"] = admins_and_zone(
+                session=session, settings=shared.settings, team_id=team_id or ""
+            )
         context["admins"] = admins
         context["actor"] = Actor.of(context.user_id, team_id, admins=admins)
         context["now"] = utc_now()

@@ -2,6 +2,8 @@
 /wait and the tests alike: each takes (*, engine, client, settings, network, now, team_id).
 team_id None: every workspace's rows with the one client (single-workspace mode); installed
 by OAuth, the scheduler runs the jobs of PER_TEAM once per installed workspace, with its client.
+Each job reads its workspace's time zone (the deployment's when team_id is None): what day it
+is, which days are working days and when a digest is due are that workspace's.
 
 Each job decides in the database what is due at `now` and claims it there, so running one
 twice at the same moment, or in several processes, does its work once.
@@ -18,12 +20,14 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.accounts.radar import remind_compelling_events
+from bot.config import workspace_settings
 from bot.digests.jobs import Sent, run_due_digests
 from bot.discoveries.follow_ups import ask_due_follow_ups
 from bot.discoveries.nudges import nudge_open_loops
 from bot.discoveries.reminders import nudge_idle_dialogues
 from bot.domain.themes import ValueNetwork
 from bot.settings import Settings
+from storage.engine import read_scope
 
 
 class JobFunction(Protocol):
@@ -63,6 +67,7 @@ def nudge_unacknowledged_cards(
     team_id: str | None = None,
 ) -> int:
     """Nudge, once, each card nobody acknowledged for N working days."""
+    settings = in_workspace_zone(engine=engine, settings=settings, team_id=team_id)
     return nudge_open_loops(
         engine=engine, client=client, zone=settings.zone, now=now, calendar=settings.calendar,
         team_id=team_id,
@@ -74,8 +79,9 @@ def remind_near_events(
     team_id: str | None = None,
 ) -> int:
     """Remind, once, the owner (or #sales) of each compelling event within 30 days not acted on."""
+    settings = in_workspace_zone(engine=engine, settings=settings, team_id=team_id)
     return remind_compelling_events(
-        engine=engine, zone=settings.zone, now=now, calendar=settings.calendar
+        engine=engine, zone=settings.zone, now=now, calendar=settings.calendar, team_id=team_id
     )
 
 
@@ -84,8 +90,9 @@ def follow_up_actioned_routes(
     team_id: str | None = None,
 ) -> int:
     """Ask, once per due date (and once more 7 days on), how an actioned route went on."""
+    settings = in_workspace_zone(engine=engine, settings=settings, team_id=team_id)
     return ask_due_follow_ups(
-        engine=engine, zone=settings.zone, now=now, calendar=settings.calendar
+        engine=engine, zone=settings.zone, now=now, calendar=settings.calendar, team_id=team_id
     )
 
 
@@ -94,10 +101,17 @@ def send_due_digests(
     team_id: str | None = None,
 ) -> Sent:
     """Send the digests of the period due at `now` that were not sent yet (one workspace's,
-    with its client, when team_id is given)."""
+    with its client, when team_id is given), on its clock."""
+    settings = in_workspace_zone(engine=engine, settings=settings, team_id=team_id)
     return run_due_digests(
         engine=engine, client=client, settings=settings, network=network, now=now, team_id=team_id
     )
+
+
+def in_workspace_zone(*, engine: Engine, settings: Settings, team_id: str | None) -> Settings:
+    """The settings with the workspace's time zone (the deployment's stored one for None)."""
+    with read_scope(engine) as session:
+        return workspace_settings(session=session, settings=settings, team_id=team_id or "")
 
 
 def _dialogues_summary(result: tuple[int, int]) -> str:
@@ -121,9 +135,9 @@ JOBS: tuple[Job, ...] = (
 )
 
 
-# Jobs that call Slack themselves: installed by OAuth, each runs once per installed workspace
-# with that workspace's client (the others queue outbox rows, posted with each row's team).
-PER_TEAM = frozenset({"idle_dialogues", "open_loops", "digests"})
+# Installed by OAuth, every job runs once per installed workspace: those that call Slack with
+# that workspace's client, and all of them on that workspace's clock (its day, its Monday).
+PER_TEAM = frozenset(entry.name for entry in JOBS)
 
 
 def job(name: str) -> Job:

@@ -24,15 +24,17 @@ HORIZON = timedelta(days=30)
 
 
 def remind_compelling_events(
-    *, engine: Engine, zone: ZoneInfo, now: datetime, calendar: WorkingCalendar = WEEKDAYS
-) -> int:
+    *, engine: Engine, zone: ZoneInfo, now: datetime, calendar: WorkingCalendar = WEEKDAYS,
+    team_id: str | None = None,
+) -> int:  # fmt: skip
     """Queue one reminder per due discovery not reminded yet; return how many were queued.
-    Only on working days: one found at a weekend or on a holiday is told the next one."""
+    Only on working days: one found at a weekend or on a holiday is told the next one. Of one
+    workspace (on its clock) when team_id is given, else of every one."""
     today = now.astimezone(zone).date()
     if not calendar.is_working(today):
         return 0
     with read_scope(engine) as session:
-        due = events_within(session=session, start=today, end=today + HORIZON)
+        due = events_within(session=session, start=today, end=today + HORIZON, team_id=team_id)
     queued = 0
     with session_scope(engine) as session:
         for candidate in due:

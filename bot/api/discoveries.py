@@ -1,7 +1,7 @@
 """GET /api/v1/discoveries: the export records as JSON pages, for analysts and BI tools.
 
 `?since=&until=&cursor=&limit=&team=`: since/until as `valuescout export` reads them (a date in
-the workspace's zone, or an ISO 8601 time); limit 1 to 1000, 100 by default. The token is the
+the zone of the workspace `team` names, else the deployment's; or an ISO 8601 time); limit 1 to 1000, 100 by default. The token is the
 deployment's (its operator's), so it reads every workspace's records, each naming its team_id;
 `team=T…` keeps one workspace's (repeat it with each page's cursor). Pages go by id
 (keyset: each page is one bounded query, however deep), and `next_cursor` is null on the
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
@@ -21,8 +22,11 @@ from sqlalchemy import Engine
 
 from bot.api.cursor import BadParameter, Cursor
 from bot.api.http import Reply, bearer_token_matches, unauthorized
+from bot.config import workspace_zone
 from bot.discoveries.export.options import ExportError, Window, export_request
 from bot.discoveries.export.reading import export_records
+from bot.settings import Settings
+from storage.engine import read_scope
 
 log = logging.getLogger(__name__)
 PATH = "/api/v1/discoveries"
@@ -32,11 +36,17 @@ DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 
 @dataclass(frozen=True)
 class ReadApi:
-    """What the API reads with: the database, the token (None: off) and the workspace's zone."""
+    """What the API reads with: the database, the token (None: off) and the settings (whose
+    time zone is the default of each workspace's)."""
 
     engine: Engine
     token: str | None
-    zone: ZoneInfo
+    settings: Settings
+
+    def zone_of(self, team_id: str | None) -> ZoneInfo:
+        """The zone a date in the request is read in: the workspace's, else the deployment's."""
+        with read_scope(self.engine) as session:
+            return workspace_zone(session=session, settings=self.settings, team_id=team_id or "")
 
 
 @dataclass(frozen=True)
@@ -59,15 +69,16 @@ def discoveries_reply(environ: dict, api: ReadApi) -> Reply:
         log.warning("refused an API request from %s: no valid token", environ.get("REMOTE_ADDR"))
         return unauthorized()
     try:
-        request = page_request(environ.get("QUERY_STRING", ""), api.zone)
+        request = page_request(environ.get("QUERY_STRING", ""), api.zone_of)
     except BadParameter as problem:
         return Reply.json(400, {"error": str(problem), "parameter": problem.name})
     return Reply.json(200, read_page(engine=api.engine, request=request))
 
 
-def page_request(query: str, zone: ZoneInfo) -> PageRequest:
-    """Check the parameters before any database work."""
+def page_request(query: str, zone_of: Callable[[str | None], ZoneInfo]) -> PageRequest:
+    """Check the parameters (before any database work but the workspace's zone)."""
     given = _parameters(query)
+    zone = zone_of(given.get("team"))
     limit = _limit(given.get("limit"))
     cursor = Cursor(0, given.get("since"), given.get("until"))
     if given.get("cursor"):

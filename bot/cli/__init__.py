@@ -69,7 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(required=True, metavar="action")
     _command(db_commands, "upgrade", _db_upgrade, "apply the migrations")
     _command(db_commands, "backup", _db_backup, "copy the database to FILE").add_argument("file")
-    _command(commands, "doctor", _doctor, "check the set-up (changes nothing); exit 1 if wrong")
+    doctor = _command(commands, "doctor", _doctor, "check the set-up (changes nothing); exit 1 if wrong")
+    only = "installed by OAuth: check this workspace only (default: each one)"
+    doctor.add_argument("--team", metavar="TEAM_ID", help=only)
     manifest = _command(commands, "manifest", _manifest, "print the Slack app manifest (YAML)")
     manifest.add_argument("--request-url", help="HTTP mode: the public base URL of `web`")
     _add_export(commands)
@@ -157,7 +159,7 @@ def _doctor(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli.doctor import run_doctor
 
     logging.getLogger().setLevel(args.log_level or "WARNING")  # the checks, not the set-up
-    return run_doctor(settings, out=sys.stdout)
+    return run_doctor(settings, out=sys.stdout, team=args.team)
 
 
 def _add_digest(commands) -> None:
@@ -188,8 +190,10 @@ def _add_jobs(commands) -> None:
     jobs = _command(commands, "jobs", _jobs, "scheduled jobs: run the ones due now, or at a time")
     actions = jobs.add_subparsers(required=True, metavar="action", dest="action")
     run = actions.add_parser("run", help="run every job due at --at once, then deliver")
-    zone = "without an offset, in VALUESCOUT_TIMEZONE"
+    zone = "without an offset, in the workspace's time zone"
     run.add_argument("--at", metavar="TIME", help=f"an ISO 8601 time ({zone}); default: now")
+    run.add_argument("--team", metavar="TEAM_ID",
+                     help="installed by OAuth: this workspace's jobs, with its token")  # fmt: skip
 
 
 def _jobs(args: argparse.Namespace, settings: Settings) -> int:
@@ -223,15 +227,16 @@ def _add_export(commands) -> None:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> None:
-    from bot.cli.runtime import prepare_database
+    from bot.cli.runtime import prepare_database, stored_settings
     from bot.discoveries.export.options import export_request
     from bot.discoveries.export.run import run_export
 
     logging.getLogger().setLevel(args.log_level or "WARNING")  # stderr: the summary line only
-    options = {"since": args.since, "until": args.until, "output": args.output}
-    request = export_request(**options, fmt=args.format, zone=settings.zone)
+    options = {"since": args.since, "until": args.until, "output": args.output, "fmt": args.format}
+    export_request(**options, zone=settings.zone)  # a bad option is told before any work
     engine = prepare_database(settings)
-    try:
+    try:  # dates are read on the workspace's clock, which an admin may have changed in Slack
+        request = export_request(**options, zone=stored_settings(engine, settings).zone)
         run_export(engine=engine, request=request)
     finally:
         engine.dispose()

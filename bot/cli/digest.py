@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.cli.arguments import UsageError
-from bot.cli.runtime import check_slack, prepare_database
+from bot.cli.runtime import check_slack, prepare_database, stored_settings
 from bot.cli.terminal import blocks_as_lines, mrkdwn_as_text
 from bot.digests.build import digest_names
 from bot.digests.jobs import build_week, send_digests
@@ -30,14 +30,14 @@ def run_digest(args: argparse.Namespace, settings: Settings, *, out: TextIO) -> 
         raise UsageError(
             f"--route: {args.route!r} is not a digest; expected one of {', '.join(names)}"
         )
-    week = chosen_week(args.week, settings)
+    week = chosen_week(args.week, settings) if args.week else None  # None: the last complete
     if args.action == "preview":
         return preview(settings, week=week, only=args.route, chart_file=args.chart_file, out=out)
     return send(settings, week=week, only=args.route, force=args.force, out=out)
 
 
 def chosen_week(text: str | None, settings: Settings) -> Week:
-    """--week as given, else the last complete week on the workspace's clock."""
+    """--week as given, else the last complete week on the clock of `settings`."""
     if not text:
         return last_complete_week(utc_now(), settings.zone)
     try:
@@ -47,11 +47,14 @@ def chosen_week(text: str | None, settings: Settings) -> Week:
 
 
 def preview(
-    settings: Settings, *, week: Week, only: str | None, chart_file: str | None, out: TextIO
-) -> int:
+    settings: Settings, *, week: Week | None, only: str | None, chart_file: str | None,
+    out: TextIO,
+) -> int:  # fmt: skip
     """Print the digests as Slack would show them and write each chart to a PNG file."""
     engine = prepare_database(settings)
     try:
+        settings = stored_settings(engine, settings)  # the zone an admin chose in Slack
+        week = week or chosen_week(None, settings)
         with session_scope(engine) as session:
             names = {channel: role for role, channel in route_channels(session=session).items()}
         digests = build_week(
@@ -99,12 +102,16 @@ def _lines(message: Message, names: dict[str, str]) -> list[str]:
     return [f"   {line}" for line in shown]
 
 
-def send(settings: Settings, *, week: Week, only: str | None, force: bool, out: TextIO) -> int:
+def send(
+    settings: Settings, *, week: Week | None, only: str | None, force: bool, out: TextIO
+) -> int:
     """Send the week's digests now (once per channel unless forced); 1 if any failed."""
     require(settings, "SLACK_BOT_TOKEN", purpose="valuescout digest send")
     check_slack(settings)
     engine = prepare_database(settings)
     try:
+        settings = stored_settings(engine, settings)  # the zone an admin chose in Slack
+        week = week or chosen_week(None, settings)
         now = utc_now()
         digests = build_week(
             engine=engine, settings=settings, network=load_network(), week=week, now=now,

@@ -95,7 +95,7 @@ def view_state(view: dict, answers: dict[str, Any]) -> dict[str, dict[str, Any]]
 
 def _field(number: int, block: dict) -> Field:
     element = block["element"]
-    options = tuple((o["value"], o["text"]["text"]) for o in element.get("options", []))
+    options = tuple((o["value"], o["text"]["text"]) for o in _options(element))
     return Field(
         number=number, block_id=block["block_id"], action_id=element["action_id"],
         label=block["label"]["text"], kind=element["type"], options=options,
@@ -111,6 +111,12 @@ def _option(field: Field, typed: str) -> str | None:
         if wanted and (value.lower() == wanted or label.lower().startswith(wanted)):
             return value
     return None
+
+
+def _options(element: dict) -> list[dict]:
+    """A select's options, whether listed or in option groups."""
+    grouped = [o for group in element.get("option_groups", []) for o in group["options"]]
+    return element.get("options", []) + grouped
 
 
 def _inputs(view: dict) -> list[dict]:
@@ -136,7 +142,7 @@ def _leaf(element: dict, value: Any) -> dict[str, Any]:
     """One element's state, shaped as Slack sends it."""
     kind = element["type"]
     if kind == "static_select":
-        option = next((o for o in element["options"] if o["value"] == value), None)
+        option = next((o for o in _options(element) if o["value"] == value), None)
         return {"type": kind, "selected_option": option}
     if kind in MULTIPLE:
         chosen = value or []

@@ -20,10 +20,10 @@ from sqlalchemy import Engine
 import prompts
 from bot.api.discoveries import ReadApi
 from bot.app import build_app
-from bot.config import workspace_admins
+from bot.config import workspace_admins, workspace_settings, workspace_zone
 from bot.dialogue.turns import load_dialogue_rules
 from bot.digests.jobs import digest_jobs
-from bot.discoveries.delivery import ORDER, AdminsOf, DeliveryWorker
+from bot.discoveries.delivery import ORDER, AdminsOf, DeliveryWorker, ZoneOf
 from bot.discoveries.values import keep_values_current
 from bot.domain.themes import load_network, network_of_copy
 from bot.effects.webhook import WEBHOOK, webhook_target
@@ -72,6 +72,12 @@ def prepare_database(settings: Settings, *, team_id: str | None = None) -> Engin
     return engine
 
 
+def stored_settings(engine: Engine, settings: Settings) -> Settings:
+    """The settings as the (single) workspace's admins changed them in Slack: its time zone."""
+    with session_scope(engine) as session:
+        return workspace_settings(session=session, settings=settings, team_id="")
+
+
 def check_slack(settings: Settings) -> str:
     """Ask Slack whether it accepts the bot token, so a bad one is one clear line at start;
     the token's workspace (team id)."""
@@ -98,7 +104,7 @@ def compose(settings: Settings, *, engine: Engine | None = None, pacing: float =
     delivery = DeliveryWorker(
         engine=engine, client=client, definition=rules.definition, network=rules.network,
         admins=_admins_of(settings), per_channel_interval=pacing, webhook=webhook_target(settings),
-        clients=clients, team_webhooks=settings.oauth_configured,
+        clients=clients, team_webhooks=settings.oauth_configured, zones=zones_of(settings),
     )  # fmt: skip
     oauth = oauth_settings(settings=settings, engine=engine) if settings.oauth_configured else None
     app = build_app(
@@ -111,6 +117,13 @@ def compose(settings: Settings, *, engine: Engine | None = None, pacing: float =
 def _admins_of(settings: Settings) -> AdminsOf:
     """Each workspace's admins, as the settings modal and installs keep them."""
     return lambda session, team_id: workspace_admins(
+        session=session, settings=settings, team_id=team_id
+    )
+
+
+def zones_of(settings: Settings) -> ZoneOf:
+    """Each workspace's time zone, as its admins chose it (the dates its cards show)."""
+    return lambda session, team_id: workspace_zone(
         session=session, settings=settings, team_id=team_id
     )
 
@@ -146,15 +159,19 @@ def run_per_team(parts: Components, entry: Job, *, network, now) -> dict[str, ob
     done = {}
     for team in teams:
         client = parts.clients.for_team(team)
-        if client is None:
-            continue
-        own = prompts.workspace_copy_of(team)  # its own words and themes, if it has a copy
-        with prompts.for_workspace(team):
-            done[team] = entry.run(
-                engine=parts.engine, client=client, settings=parts.settings,
-                network=network if own is None else network_of_copy(own), now=now, team_id=team,
-            )  # fmt: skip
+        if client is not None:
+            done[team] = run_for_team(parts, entry, team, client, network=network, now=now)
     return done
+
+
+def run_for_team(parts: Components, entry: Job, team: str, client: WebClient, *, network, now):
+    """Run a job for one installed workspace: its client, its prompts, its clock."""
+    own = prompts.workspace_copy_of(team)  # its own words and themes, if it has a copy
+    with prompts.for_workspace(team):
+        return entry.run(
+            engine=parts.engine, client=client, settings=parts.settings,
+            network=network if own is None else network_of_copy(own), now=now, team_id=team,
+        )  # fmt: skip
 
 
 # When each registered job fires, given this process's parts and the job bound to them.
@@ -218,7 +235,7 @@ def web_app(parts: Components) -> WSGIApp:
     return build_wsgi_app(
         bolt_app=parts.app, engine=parts.engine, signing_secret=secret,
         scrape=scrape(parts.engine, oauth=parts.settings.oauth_configured), metrics_token=metrics,
-        api=ReadApi(engine=parts.engine, token=token, zone=settings.zone),
+        api=ReadApi(engine=parts.engine, token=token, settings=settings),
     )  # fmt: skip
 
 

@@ -6,7 +6,7 @@ import logging
 import random
 import time
 from collections.abc import Callable, Collection
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from http.client import HTTPException
 from typing import Any
 
@@ -64,6 +64,7 @@ from storage.queries.outbox import DEFAULT_LEASE
 
 logger = logging.getLogger(__name__)
 AdminsOf = Callable[[Session, str], Collection[str]]  # a workspace's admins, read in a session
+ZoneOf = Callable[[Session, str], tzinfo]  # a workspace's time zone, read in a session
 
 EVENT_TYPE = "value_scout_outbox"  # message metadata that lets a restarted worker find its posts
 HISTORY_WINDOW = 100  # newest messages searched for a post whose recording was lost
@@ -104,6 +105,7 @@ class DeliveryWorker:
         webhook: WebhookTarget | None = None,
         clients: TeamClients | None = None,
         team_webhooks: bool = False,
+        zones: ZoneOf | None = None,
     ) -> None:
         self._engine = engine
         # Who hears that a channel refused a card: the card's workspace's admins.
@@ -115,8 +117,9 @@ class DeliveryWorker:
             engine=engine, target=webhook, clock=clock, poll_interval=poll_interval, lease=lease
         ) if webhook or team_webhooks else None  # fmt: skip
         self._renderer = OutboxRenderer(
-            engine=engine, client=client, definition=definition, network=network, clock=clock
-        )
+            engine=engine, client=client, definition=definition, network=network, clock=clock,
+            zones=zones,
+        )  # fmt: skip
         self._clock, self._poll, self._batch, self._lease = clock, poll_interval, batch_size, lease
         self._interval = timedelta(seconds=per_channel_interval)  # zero: no pacing at all
         self._soonest: float | None = None

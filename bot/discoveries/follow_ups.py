@@ -57,14 +57,16 @@ def follow_up_default(route: str | None, today: date) -> date | None:
 
 
 def ask_due_follow_ups(
-    *, engine: Engine, zone: ZoneInfo, now: datetime, calendar: WorkingCalendar = WEEKDAYS
-) -> int:
-    """Queue the follow-up DMs due today (a working day), once each; return how many."""
+    *, engine: Engine, zone: ZoneInfo, now: datetime, calendar: WorkingCalendar = WEEKDAYS,
+    team_id: str | None = None,
+) -> int:  # fmt: skip
+    """Queue the follow-up DMs due today (a working day), once each; return how many. Of one
+    workspace (on its clock) when team_id is given, else of every one."""
     today = now.astimezone(zone).date()
     if not calendar.is_working(today):
         return 0
     with read_scope(engine) as session:
-        candidates = _due(session, today)
+        candidates = _due(session, today, team_id)
     asked = 0
     with session_scope(engine) as session:
         for follow_up_id in candidates:
@@ -72,7 +74,7 @@ def ask_due_follow_ups(
     return asked
 
 
-def _due(session: Session, today: date) -> list[int]:
+def _due(session: Session, today: date, team_id: str | None) -> list[int]:
     """Follow-ups due and not asked yet, or asked once at least 7 days ago."""
     again = sa.and_(
         col(FollowUp.asked) == 1, col(FollowUp.asked_on) <= today - timedelta(SECOND_ASK_DAYS)
@@ -83,6 +85,7 @@ def _due(session: Session, today: date) -> list[int]:
         .where(col(FollowUp.due_on).is_not(None), col(FollowUp.due_on) <= today)
         .where(sa.or_(col(FollowUp.asked) == 0, again))
         .where(Discovery.status != DiscoveryStatus.WITHDRAWN)
+        .where(sa.true() if team_id is None else col(Discovery.team_id) == team_id)
         .order_by(col(FollowUp.id))
     )
     return [int(found) for found in session.exec(statement).all()]

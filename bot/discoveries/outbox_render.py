@@ -6,7 +6,7 @@ import copy
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from slack_sdk import WebClient
@@ -58,9 +58,12 @@ class OutboxRenderer:
         definition: Definition,
         network: ValueNetwork | None,
         clock: Callable[[], float],
+        zones: Callable[[Session, str], tzinfo] | None = None,
     ) -> None:
         self._engine, self._client, self._definition = engine, client, definition
         self._network, self._clock = network, clock
+        # The dates a card shows are on its workspace's clock (UTC without the settings).
+        self._zones = zones or (lambda _session, _team: UTC)
 
     def with_client(self, client: WebClient) -> OutboxRenderer:
         """This renderer asking Slack (permalinks) with a workspace's own client."""
@@ -90,6 +93,7 @@ class OutboxRenderer:
             now = datetime.fromtimestamp(self._clock(), UTC)
             related = find_related(session=session, discovery=found[0], now=now) if found else None
             support = load_support(session=session, discovery_id=job.discovery_id)
+            zone = self._zones(session, job.team_id or "")
         route = found and next((r for r in found[1] if r.route == job.payload["route"]), None)
         if found is None or route is None:
             raise Gone
@@ -99,7 +103,7 @@ class OutboxRenderer:
         network = self._network if own is None else network_of_copy(own)
         card = discovery_card(
             discovery=discovery, route=route, definition=definition, network=network,
-            history=history, related=related, routes=routes, support=support,
+            history=history, related=related, routes=routes, support=support, zone=zone,
         )  # fmt: skip
         # Which version was drawn: a change before the card's ts is kept must redraw it.
         drawn = {**job.payload, DRAWN: card_version(discovery, len(history))}

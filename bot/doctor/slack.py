@@ -28,13 +28,14 @@ def mode_check(settings: Settings) -> Check:
         return failed("mode", "partial", problem=str(problem))
 
 
-def token_check(client: WebClient) -> TokenFound:
-    """auth.test: whether Slack accepts the token; its answer's x-oauth-scopes header says
-    what the token was granted."""
+def token_check(client: WebClient, *, installed: bool = False) -> TokenFound:
+    """auth.test: whether Slack accepts the token (SLACK_BOT_TOKEN, or a workspace's own when
+    `installed` by OAuth); its answer's x-oauth-scopes header says what it was granted."""
     try:
         answer = client.auth_test()
     except SlackApiError as error:
-        return TokenFound(failed("token", "refused", error=error.response.get("error")), None)
+        refused = ("refused_install", "refused_install_fix") if installed else ("refused", "fix")
+        return TokenFound(failed("token", *refused, error=error.response.get("error")), None)
     except OSError as error:
         return TokenFound(failed("token", "unreachable", url=client.base_url, error=error), None)
     headers = {key.lower(): value for key, value in answer.headers.items()}

@@ -42,6 +42,10 @@ class FileStore:
         }
         return file_id
 
+    def knows(self, file_id: str) -> bool:
+        """Whether an upload URL was issued here for this file."""
+        return file_id in self._files
+
     def store_bytes(self, file_id: str, data: bytes) -> None:
         """Keep the uploaded bytes; unknown ids are refused."""
         if file_id not in self._files:

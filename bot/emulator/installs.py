@@ -54,6 +54,10 @@ class Teams:
         self.workspaces[seed.team_id] = workspace
         return workspace
 
+    def holding_file(self, file_id: str) -> Workspace | None:
+        """The workspace an upload URL was issued in (each has its own files)."""
+        return next((ws for ws in self.workspaces.values() if ws.files.knows(file_id)), None)
+
     def resolve(self, token: str, team_id: str | None) -> tuple[Workspace, str] | str:
         """The workspace and user a token speaks for, or Slack's error. An org-wide token
         names the workspace in each call (`team_id`); auth.test may leave it out."""

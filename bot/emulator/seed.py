@@ -88,18 +88,29 @@ APP_ID = SEED.app_id
 def workspace_seed(
     team_id: str, name: str, domain: str, *, enterprise_id: str | None = None
 ) -> Seed:
-    """Another workspace laid out as Acme's (the same channels and people). In a Grid
-    organisation people's ids start with W: one id in every workspace of the organisation."""
+    """Another workspace laid out as Acme's: the same channel names and people, but channel
+    ids of its own (as Slack's are unique across workspaces: C0GLOBEXSALES), so a post with
+    one workspace's token to another's channel is `channel_not_found`, not a quiet leak. In a
+    Grid organisation people's ids start with W: one id in every workspace of the organisation."""
 
     def person(user_id: str) -> str:
         return ("W" + user_id[1:]) if enterprise_id else user_id
 
+    def channel(channel_id: str) -> str:
+        return f"C0{team_id.removeprefix('T0')}{channel_id.removeprefix('C0')}"
+
     people = tuple(replace(p, id=person(p.id)) for p in SEED.people)
+    rooms = tuple(
+        replace(r, id=channel(r.id), people=r.people and tuple(map(person, r.people)))
+        for r in SEED.rooms
+    )
     return replace(
         SEED, team_id=team_id, team_name=name, team_domain=domain, enterprise_id=enterprise_id,
         bot_token=f"xoxb-{domain}-seeded", people=people, scout=person(SEED.scout),
         admin=person(SEED.admin), dana=person(SEED.dana), sally=person(SEED.sally),
-        coach=person(SEED.coach),
+        coach=person(SEED.coach), rooms=rooms, sales=channel(SEED.sales),
+        marketing=channel(SEED.marketing), product=channel(SEED.product),
+        coaches=channel(SEED.coaches), general=channel(SEED.general),
     )  # fmt: skip
 
 

@@ -179,9 +179,12 @@ class SlackEmulator:
             return 500, {}, {"ok": False, "error": "internal_error"}
 
     def answer_upload(self, file_id: str, data: bytes) -> Answer:
-        """Accept the bytes of a v2 upload, as files.slack.com does."""
+        """Accept the bytes of a v2 upload, as files.slack.com does (into the workspace whose
+        token asked for the upload URL)."""
+        with self.workspace.transaction():
+            owner = self.teams.holding_file(file_id) or self.workspace
         try:
-            with self.workspace.transaction() as ws:
+            with owner.transaction() as ws:
                 ws.files.store_bytes(file_id, data)
         except ApiError as exc:
             return 404, {}, exc.error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from zoneinfo import ZoneInfo
 
 from slack_bolt import App, BoltContext, Respond
 from slack_sdk import WebClient
@@ -20,6 +21,7 @@ from bot.listeners.support import (
     after_ack,
     services,
     tell_privately,
+    workspace_zone,
 )
 from bot.rendering.ids import ActionId, Command
 from bot.rendering.lookups import Labels, account_message, band_label, search_message
@@ -62,14 +64,16 @@ def answer_lookup(command: dict, context: BoltContext, client: WebClient, respon
     if asked.kind not in LOOKUPS:
         return
     app = services(context)
-    labels = Labels(band=band_label(app.rules.definition), theme=app.rules.network.label)
+    labels = Labels(band=band_label(app.rules.definition), theme=app.rules.network.label,
+                    zone=workspace_zone(context))  # fmt: skip
     if not asked.story:
         respond(
             response_type="ephemeral",
             text=render("lookup_usage.md.j2", kind=asked.kind, command=Command.SCOUT.value),
         )
     elif asked.kind == "account":
-        answer = _account_answer(app, client, command["team_id"], asked.story, labels)
+        answer = _account_answer(app, client, command["team_id"], asked.story, labels,
+                                 zone=workspace_zone(context))  # fmt: skip
         respond(response_type="ephemeral", **answer)
     else:
         found = find_discoveries(engine=app.engine, team_id=command["team_id"], text=asked.story)
@@ -84,9 +88,9 @@ def answer_lookup(command: dict, context: BoltContext, client: WebClient, respon
 
 
 def _account_answer(
-    app: Services, client: WebClient, team_id: str, name: str, labels: Labels
+    app: Services, client: WebClient, team_id: str, name: str, labels: Labels, *, zone: ZoneInfo
 ) -> dict:
-    found = look_up_account(engine=app.engine, team_id=team_id, name=name, zone=app.settings.zone)
+    found = look_up_account(engine=app.engine, team_id=team_id, name=name, zone=zone)
     if found.picture is None:
         candidates = and_list([f"*{escape(c)}*" for c in found.candidates])
         text = render(

@@ -20,6 +20,7 @@ from bot.listeners.support import (
     request_time,
     services,
     tell_privately,
+    workspace_zone,
 )
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.status import (
@@ -223,8 +224,8 @@ def _change(context: BoltContext, card: CardRef, change: Change) -> ChangeResult
 
 
 def _today(context: BoltContext) -> date:
-    """The request's day where the workspace is (settings' zone)."""
-    return request_time(context).astimezone(services(context).settings.zone).date()
+    """The request's day where the workspace is (its zone)."""
+    return request_time(context).astimezone(workspace_zone(context)).date()
 
 
 def _user(context: BoltContext) -> str:

@@ -8,7 +8,14 @@ from slack_sdk import WebClient
 from bot.config import workspace_coaches
 from bot.dialogue.subcommands import read_scout_command
 from bot.insight.coach_command import coach_reply
-from bot.listeners.support import actor, after_ack, insight_team, request_time, services
+from bot.listeners.support import (
+    actor,
+    after_ack,
+    insight_team,
+    request_time,
+    services,
+    workspace_zone,
+)
 
 
 @after_ack
@@ -21,7 +28,7 @@ def answer_coach(command: dict, context: BoltContext, respond: Respond, client: 
         coaches = workspace_coaches(session=session, settings=app.settings, team_id=who.team_id)
     messages = coach_reply(
         engine=app.engine, client=client, user_id=who.user_id,
-        coaches=coaches, zone=app.settings.zone, now=request_time(context),
+        coaches=coaches, zone=workspace_zone(context), now=request_time(context),
         team_id=insight_team(context),
     )  # fmt: skip
     for message in messages:

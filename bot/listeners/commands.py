@@ -10,7 +10,14 @@ from bot.dialogue.turns import Who, take_turn
 from bot.listeners.accounts import answer_lookup
 from bot.listeners.coach import answer_coach
 from bot.listeners.config import open_config
-from bot.listeners.support import actor, after_ack, request_time, services, team_admins
+from bot.listeners.support import (
+    actor,
+    after_ack,
+    request_time,
+    services,
+    team_admins,
+    workspace_zone,
+)
 from bot.listeners.themes import answer_themes
 from bot.rendering.config import admins_only_text
 from bot.rendering.help import help_blocks, unknown_command_text
@@ -51,7 +58,7 @@ def open_discovery_modal(
     who = Who(command["team_id"], command["user_id"])  # the scout's DM, not where they typed
     turn = take_turn(
         engine=app.engine, rules=app.rules, who=who, events=[], now=request_time(context),
-        story=asked.story, form=True, zone=app.settings.zone,
+        story=asked.story, form=True, zone=workspace_zone(context),
     )  # fmt: skip
     view = discovery_modal(app.rules.definition, turn.state.answers, dialogue_id=turn.dialogue_id)
     client.views_open(trigger_id=command["trigger_id"], view=view)

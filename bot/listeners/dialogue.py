@@ -35,6 +35,7 @@ from bot.listeners.support import (
     request_time,
     services,
     tell_privately,
+    workspace_zone,
 )
 from bot.rendering.dialogue import (
     answered_blocks,
@@ -190,7 +191,7 @@ def _turn(context: BoltContext, who: Who, events: list, **options) -> Turn | Non
     app = services(context)
     return take_turn(
         engine=app.engine, rules=app.rules, who=who, events=events, now=request_time(context),
-        zone=app.settings.zone, **options,
+        zone=workspace_zone(context), **options,
     )  # fmt: skip
 
 

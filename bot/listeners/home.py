@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
@@ -14,7 +15,15 @@ from bot.config import settings_scope
 from bot.dialogue.turns import Who, take_turn
 from bot.doctor import Check, run_checks
 from bot.home import load_home
-from bot.listeners.support import Services, acknowledge, actor, after_ack, request_time, services
+from bot.listeners.support import (
+    Services,
+    acknowledge,
+    actor,
+    after_ack,
+    request_time,
+    services,
+    workspace_zone,
+)
 from bot.rendering.home import PAGE_SIZE, home_view
 from bot.rendering.ids import ActionId
 from bot.rendering.modal import discovery_modal
@@ -53,7 +62,7 @@ def handle_log_discovery(body: dict, context: BoltContext, client: WebClient) ->
     who = Who(person.team_id, person.user_id)
     turn = take_turn(
         engine=app.engine, rules=app.rules, who=who, events=[], now=request_time(context),
-        form=True, zone=app.settings.zone,
+        form=True, zone=workspace_zone(context),
     )  # fmt: skip
     view = discovery_modal(app.rules.definition, turn.state.answers, dialogue_id=turn.dialogue_id)
     client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -62,9 +71,10 @@ def handle_log_discovery(body: dict, context: BoltContext, client: WebClient) ->
 def publish_home(client: WebClient, context: BoltContext, *, page: int) -> None:
     """Publish one page of the acting person's Home tab, with this quarter's figures."""
     app, person, now = services(context), actor(context), request_time(context)
+    zone = workspace_zone(context)
     home = load_home(
         engine=app.engine, settings=app.settings, team_id=person.team_id,
-        user_id=person.user_id, page=page, page_size=PAGE_SIZE, since=_quarter_start(app, now),
+        user_id=person.user_id, page=page, page_size=PAGE_SIZE, since=_quarter_start(now, zone),
     )  # fmt: skip
     admin = home.config is not None  # what only admins see, the set-up checks among it
     checks = [check.line() for check in _checks(client, app, now, person.team_id)] if admin else []
@@ -72,6 +82,7 @@ def publish_home(client: WebClient, context: BoltContext, *, page: int) -> None:
         discoveries=home.discoveries, figures=home.figures, page=page, has_more=home.has_more,
         config=home.config, digests_off=home.digests_off, checks=checks,
         links=_permalinks(client, home.receipts), accounts=home.accounts,
+        zone=zone,
     )  # fmt: skip
     client.views_publish(user_id=person.user_id, view=view)
 
@@ -99,8 +110,8 @@ def _permalinks(client: WebClient, posts: dict[int, tuple[str, str]]) -> dict[in
     return links
 
 
-def _quarter_start(app: Services, at: datetime) -> datetime:
+def _quarter_start(at: datetime, zone: ZoneInfo) -> datetime:
     """The first day of this quarter, midnight in the workspace's time zone."""
-    now = at.astimezone(app.settings.zone)
+    now = at.astimezone(zone)
     month = 3 * ((now.month - 1) // 3) + 1
     return now.replace(month=month, day=1, hour=0, minute=0, second=0, microsecond=0)

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.dialogue.evidence import told
 from bot.dialogue.turns import Who, start_fresh, story_answers
-from bot.listeners.support import acknowledge, after_ack, request_time, services
+from bot.listeners.support import acknowledge, after_ack, request_time, services, workspace_zone
 from bot.rendering.ids import CallbackId
 from bot.rendering.modal import discovery_modal
 
@@ -36,7 +36,7 @@ def handle_log_discovery_shortcut(
         definition=app.rules.definition,
         story=story,
         now=request_time(context),
-        zone=app.settings.zone,
+        zone=workspace_zone(context),
     )
     answers |= told({}, story)  # the message is the opener: kept first in the evidence
     link = _permalink(client, channel, message["ts"])

@@ -6,6 +6,7 @@ import functools
 import logging
 from collections.abc import Callable
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
@@ -38,9 +39,14 @@ def request_time(context: BoltContext) -> datetime:
     return context["now"]
 
 
+def workspace_zone(context: BoltContext) -> ZoneInfo:
+    """The time zone of the request's workspace (set by the app's middleware)."""
+    return context["zone"]
+
+
 def request_today(context: BoltContext) -> date:
     """The date when the request arrived, in the workspace's time zone: what dates count from."""
-    return request_time(context).astimezone(services(context).settings.zone).date()
+    return request_time(context).astimezone(workspace_zone(context)).date()
 
 
 def acknowledge(ack: Ack) -> None:

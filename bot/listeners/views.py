@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
@@ -26,6 +29,7 @@ from bot.listeners.support import (
     request_time,
     request_today,
     services,
+    workspace_zone,
 )
 from bot.rendering.ids import BlockId, CallbackId
 from bot.rendering.modal import (
@@ -62,10 +66,10 @@ def handle_answers_submitted(ack: Ack, view: dict, context: BoltContext) -> None
         ack(response_action="errors", errors=errors)
         return
     answers = rules.definition.unasked(previous) | answers  # e.g. a shortcut's source link
-    turn = _to_summary(app, who, dialogue_id, answers, now)
+    turn = _to_summary(app, who, dialogue_id, answers, now, workspace_zone(context))
     if turn.stale:  # cancelled or submitted by DM while the modal was open: keep these answers
         dialogue_id = start_fresh(engine=app.engine, rules=rules, who=who, answers=answers, now=now)
-        turn = _to_summary(app, who, dialogue_id, answers, now)
+        turn = _to_summary(app, who, dialogue_id, answers, now, workspace_zone(context))
     facts = facts_of(turn.state.answers, today=today)
     suggested = suggest_routes(rules.routing, turn.state.answers, facts)
     suggestions = [(s.route, s.reason) for s in suggested]
@@ -83,12 +87,14 @@ def _lookalike(app: Services, who: Who, answers: dict, now) -> Candidate | None:
         return find_lookalike(session=session, team_id=who.team_id, answers=answers, now=now)
 
 
-def _to_summary(app: Services, who: Who, dialogue_id: int, answers: dict, now) -> Turn:
+def _to_summary(
+    app: Services, who: Who, dialogue_id: int, answers: dict, now: datetime, zone: ZoneInfo
+) -> Turn:
     """Replace the dialogue's answers with the modal's and move it to its summary."""
     return take_turn(
         engine=app.engine, rules=app.rules, who=who, events=[], now=now,
         dialogue_id=dialogue_id, answers=answers, replace_answers=True, to_summary=True,
-        zone=app.settings.zone,
+        zone=zone,
     )  # fmt: skip
 
 
@@ -105,7 +111,7 @@ def handle_routes_submitted(ack: Ack, view: dict, context: BoltContext) -> None:
     turn = take_turn(
         engine=app.engine, rules=app.rules, who=_who(context), events=[SetRoutes(tuple(routes)), Submit()],
         now=request_time(context), dialogue_id=dialogue_of(view), source=DiscoverySource.MODAL,
-        request_key=f"view:{view['id']}:submit", zone=app.settings.zone,
+        request_key=f"view:{view['id']}:submit", zone=workspace_zone(context),
     )  # fmt: skip
     refusal = _refusal(turn)
     if refusal:

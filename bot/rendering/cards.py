@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import UTC, tzinfo
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -67,10 +68,12 @@ def discovery_card(
     related: Related | None = None,
     routes: Sequence[RouteView] = (),
     support: Support | None = None,
+    zone: tzinfo = UTC,
 ) -> dict[str, Any]:
     """The card a route channel gets: the answers, the scout, why it is here, its status.
 
     routes: all of the discovery's routes, so a re-routed card can name the other channel.
+    zone: the workspace's time zone, that the date of an edit is shown in.
     """
     blocks: list[Block] = [
         HeaderBlock(text=PlainTextObject(text=_header(discovery.account), emoji=True)),
@@ -80,7 +83,7 @@ def discovery_card(
         *others_blocks(route, routes),
         *support_blocks(support, discovery.account),
         *_related(related),
-        ContextBlock(elements=[MarkdownTextObject(text=_context(discovery, permalink_hint))]),
+        ContextBlock(elements=[MarkdownTextObject(text=_context(discovery, permalink_hint, zone))]),
         *_actions(discovery, route),
     ]
     return {"text": _fallback(discovery), "blocks": dicts(blocks), **NO_UNFURL}
@@ -163,9 +166,10 @@ def _more_menu(discovery: DiscoveryView) -> OverflowMenuElement:
     return OverflowMenuElement(action_id=ActionId.CARD_MORE.value, options=options)
 
 
-def _context(discovery: DiscoveryView, permalink_hint: str | None) -> str:
+def _context(discovery: DiscoveryView, permalink_hint: str | None, zone: tzinfo) -> str:
     source_link = link_as(permalink_hint, say("card_source_message"))
-    edited = discovery.edited_at.strftime("%-d %b %Y") if discovery.edited_at else None
+    edited_at = discovery.edited_at and discovery.edited_at.astimezone(zone)
+    edited = edited_at.strftime("%-d %b %Y") if edited_at else None
     return render(
         "card_context.md.j2", discovery_id=discovery.id, source_link=source_link, edited=edited
     )

@@ -14,23 +14,28 @@ from slack_sdk.models.blocks import (
     HeaderBlock,
     InputBlock,
     MarkdownTextObject,
+    Option,
+    OptionGroup,
     PlainTextInputElement,
     SectionBlock,
+    StaticSelectElement,
     UserMultiSelectElement,
 )
 from slack_sdk.models.views import View
 
-from bot.domain.workspace import MAX_NUDGE_DAYS, WorkspaceConfig
+from bot.domain.workspace import MAX_NUDGE_DAYS, WorkspaceConfig, known_zone, offered_zones
 from bot.rendering.ids import ActionId, BlockId, CallbackId
 from bot.rendering.modal import submitted_fields
 from bot.rendering.text import Mrkdwn, code_block, escape, render, shorten
 from bot.routes import current_routes
 from bot.settings import parse_weekly
 from bot.wording import say
+from bot.working_days import known_country
 
 INPUT = ActionId.MODAL_INPUT.value
 CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")  # public or private channel ids
 USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")  # a person (W…: Enterprise Grid)
+GROUP_SIZE = 100  # Slack's most options in one option group
 
 
 def channel_roles() -> dict[str, str]:
@@ -49,6 +54,9 @@ def config_modal(config: WorkspaceConfig) -> View:
     blocks += [
         _text_input(BlockId.CONFIG_SCHEDULE, say("config_schedule_label"), str(config.schedule),
                     say("config_schedule_hint")),
+        _zone_input(config.timezone or "UTC"),
+        _text_input(BlockId.CONFIG_HOLIDAYS, say("config_holidays_label"),
+                    config.holidays or "", say("config_holidays_hint"), optional=True),
         _text_input(BlockId.CONFIG_NUDGE, say("config_nudge_label"),
                     str(config.nudge_days), say("config_nudge_hint", most=MAX_NUDGE_DAYS)),
         _people_input(BlockId.CONFIG_ADMINS, config.admins, say("config_admins_label"),
@@ -82,12 +90,19 @@ def config_from_modal(view: dict) -> tuple[WorkspaceConfig | None, dict[str, str
     admins = _people_chosen(fields.get(BlockId.CONFIG_ADMINS.value))
     if not admins:
         errors[BlockId.CONFIG_ADMINS.value] = say("config_admins_error")
+    zone = str(fields.get(BlockId.CONFIG_TIMEZONE.value) or "")
+    if not known_zone(zone):  # a client only offers the list; a forged value may be anything
+        errors[BlockId.CONFIG_TIMEZONE.value] = say("config_timezone_error")
+    country = str(fields.get(BlockId.CONFIG_HOLIDAYS.value) or "").strip().upper()
+    if country and not known_country(country):
+        errors[BlockId.CONFIG_HOLIDAYS.value] = say("config_holidays_error")
     if errors or schedule is None or nudge is None:
         return None, errors
     mapped = {role: channel for role, channel in channels.items() if channel}
     coaches = _people_chosen(fields.get(BlockId.CONFIG_COACHES.value))
     return WorkspaceConfig(channels=mapped, schedule=schedule, nudge_days=nudge,
-                           admins=admins, coaches=coaches), {}  # fmt: skip
+                           admins=admins, coaches=coaches, timezone=zone,
+                           holidays=country), {}  # fmt: skip
 
 
 def config_blocks(config: WorkspaceConfig, checks: list[str] = ()) -> list[Block]:
@@ -100,6 +115,7 @@ def config_blocks(config: WorkspaceConfig, checks: list[str] = ()) -> list[Block
     ]  # fmt: skip
     text = render(
         "home_config.md.j2", channels=Mrkdwn("\n".join(lines)), schedule=str(config.schedule),
+        timezone=config.timezone or "UTC", holidays=config.holidays or "",
         nudge_days=config.nudge_days, admins=_mentions(config.admins or frozenset()),
     )  # fmt: skip
     button = ButtonElement(
@@ -150,6 +166,43 @@ def _channel_input(role: str, label: str, channel: str | None) -> InputBlock:
                       optional=True)  # fmt: skip
 
 
+def _zone_input(current: str) -> InputBlock:
+    """The time zone, picked from IANA's place names grouped by region (a select holds at most
+    100 options a group); the zone in force is offered even when it is not among them."""
+    zones = offered_zones() if current in offered_zones() else (current, *offered_zones())
+    element = StaticSelectElement(
+        action_id=INPUT, placeholder=say("config_timezone_placeholder"),
+        option_groups=_zone_groups(zones), initial_option=_zone_option(current),
+    )  # fmt: skip
+    return InputBlock(block_id=BlockId.CONFIG_TIMEZONE.value, label=say("config_timezone_label"),
+                      element=element, hint=say("config_timezone_hint"))  # fmt: skip
+
+
+def _zone_groups(zones: tuple[str, ...]) -> list[OptionGroup]:
+    """Zones by region (UTC's own), a region over 100 split by the letters its part spans."""
+    regions: dict[str, list[str]] = {}
+    for zone in zones:
+        regions.setdefault(zone.split("/")[0], []).append(zone)
+    groups = []
+    for region, names in regions.items():
+        for start in range(0, len(names), GROUP_SIZE):
+            part = names[start : start + GROUP_SIZE]
+            label = region if len(names) <= GROUP_SIZE else say(
+                "config_timezone_group", region=region, first=_place(part[0])[0],
+                last=_place(part[-1])[0],
+            )  # fmt: skip
+            groups.append(OptionGroup(label=label, options=[_zone_option(z) for z in part]))
+    return groups
+
+
+def _place(zone: str) -> str:
+    return zone.partition("/")[2] or zone
+
+
+def _zone_option(zone: str) -> Option:
+    return Option(value=zone, text=zone.replace("_", " "))
+
+
 def _people_input(
     block: BlockId, people: frozenset[str] | None, label: str, hint: str, *, optional: bool
 ) -> InputBlock:
@@ -164,9 +217,12 @@ def _people_chosen(raw: Any) -> frozenset[str]:
     return frozenset(user for user in picked if USER_ID.fullmatch(user))
 
 
-def _text_input(block: BlockId, label: str, value: str, hint: str) -> InputBlock:
-    element = PlainTextInputElement(action_id=INPUT, initial_value=value, max_length=40)
-    return InputBlock(block_id=block.value, label=label, element=element, hint=hint)
+def _text_input(
+    block: BlockId, label: str, value: str, hint: str, *, optional: bool = False
+) -> InputBlock:
+    element = PlainTextInputElement(action_id=INPUT, initial_value=value or None, max_length=40)
+    return InputBlock(block_id=block.value, label=label, element=element, hint=hint,
+                      optional=optional)  # fmt: skip
 
 
 def _whole_number(raw: Any) -> int | None:

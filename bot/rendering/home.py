@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
+
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
@@ -40,6 +42,7 @@ def home_view(
     links: dict[int, str] | None = None,
     checks: list[str] = (),
     accounts: OwnerHome | None = None,
+    zone: tzinfo = UTC,
 ) -> View:
     """What a scout sees on the Home tab; pages of PAGE_SIZE discoveries, newest first.
 
@@ -48,6 +51,7 @@ def home_view(
     links: discovery id → permalink of its receipt, whose thread tells its story.
     checks: the set-up checks' lines, shown with the settings (to admins).
     accounts: the accounts the person owns, their DM switch, an admin's merge button.
+    zone: the workspace's time zone, that dates are shown in.
     """
     blocks: list[Block] = [
         HeaderBlock(text=say("home_header")),
@@ -59,7 +63,7 @@ def home_view(
     if figures is not None:
         text = render("home_figures.md.j2", **vars(figures))
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=text)]))
-    blocks += [DividerBlock(), *_listing(discoveries, page, links or {})]
+    blocks += [DividerBlock(), *_listing(discoveries, page, links or {}, zone)]
     paging = _paging(page, has_more)
     if paging:
         blocks.append(ActionsBlock(elements=paging))
@@ -79,18 +83,21 @@ def _digests_back_on() -> list[Block]:
 
 
 def _listing(
-    discoveries: list[tuple[DiscoveryView, list[RouteView]]], page: int, links: dict[int, str]
-) -> list[Block]:
+    discoveries: list[tuple[DiscoveryView, list[RouteView]]], page: int, links: dict[int, str],
+    zone: tzinfo,
+) -> list[Block]:  # fmt: skip
     if not discoveries:
         text = say("home_none_yet") if page == 0 else say("home_no_more")
         return [SectionBlock(text=MarkdownTextObject(text=text))]
     blocks: list[Block] = []
     for discovery, routes in discoveries:
-        blocks += _row(discovery, routes, links.get(discovery.id))  # type: ignore[arg-type]
+        blocks += _row(discovery, routes, links.get(discovery.id), zone)  # type: ignore[arg-type]
     return blocks
 
 
-def _row(discovery: DiscoveryView, routes: list[RouteView], link: str | None) -> list[Block]:
+def _row(
+    discovery: DiscoveryView, routes: list[RouteView], link: str | None, zone: tzinfo
+) -> list[Block]:
     """One discovery: account, status and outcome; then where it went and when."""
     text = render(
         "home_discovery.md.j2",
@@ -103,7 +110,7 @@ def _row(discovery: DiscoveryView, routes: list[RouteView], link: str | None) ->
     # Each team's own answer: one may be on it while another has declined.
     answers = [(r.channel_id, status_shown(r.status)) for r in routes if not r.rerouted_to]
     where = render("home_answers.md.j2", answers=answers) or say("home_not_routed")
-    when = discovery.created_at.strftime("%-d %b %Y")
+    when = discovery.created_at.astimezone(zone).strftime("%-d %b %Y")  # the scout's day
     story = link_to_thread(link)
     context = say("home_logged", where=where, when=when, number=discovery.id) + (
         f" · {story}" if story else ""

@@ -62,6 +62,8 @@ class BlockId(StrEnum):
     CONFIG_CHANNEL_PREFIX = "config_channel:"  # + role
     CONFIG_SCHEDULE = "config_schedule"
     CONFIG_NUDGE = "config_nudge"
+    CONFIG_TIMEZONE = "config_timezone"
+    CONFIG_HOLIDAYS = "config_holidays"
     CONFIG_ADMINS = "config_admins"
     CONFIG_COACHES = "config_coaches"
     MERGE_SOURCE = "merge_source"  # the account that goes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -31,10 +32,12 @@ OUTCOME, PRESSURE = 200, 150  # user text cut to these, visibly, before it is es
 
 @dataclass(frozen=True)
 class Labels:
-    """How stored keys read: value bands and themes, in the admin's words."""
+    """How stored keys read: value bands and themes, in the admin's words; dates, on the
+    workspace's clock."""
 
     band: Callable[[str], str]
     theme: Callable[[str], str]
+    zone: tzinfo = UTC
 
 
 def account_message(
@@ -101,7 +104,7 @@ def _line(
         "account_view_line.md.j2", account=discovery.account if named else None,
         outcome=_cut(discovery.outcome, OUTCOME), statuses=Mrkdwn(statuses),
         value=_value(discovery, labels.band), scout=discovery.scout_user_id,
-        day=show_date(discovery.created_at.date()),
+        day=show_date(discovery.created_at.astimezone(labels.zone).date()),
     )  # fmt: skip
 
 

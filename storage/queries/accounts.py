@@ -317,10 +317,11 @@ class RadarCandidate:
 
 
 def events_within(
-    *, session: Session, start: date, end: date, route: str = "sales"
+    *, session: Session, start: date, end: date, route: str = "sales", team_id: str | None = None
 ) -> list[RadarCandidate]:
     """Discoveries with an event in [start, end] and a card on `route` still new or acknowledged
-    (not actioned, declined or withdrawn), soonest first."""
+    (not actioned, declined or withdrawn), soonest first; of one workspace when team_id is
+    given (each one's dates are counted on its own clock)."""
     statement = (
         select(Discovery.id, Discovery.event_date, Account.owner_user_id, DiscoveryRoute.channel_id)
         .join(DiscoveryRoute, col(DiscoveryRoute.discovery_id) == Discovery.id)
@@ -328,6 +329,7 @@ def events_within(
         .where(col(Discovery.event_date) >= start, col(Discovery.event_date) <= end)
         .where(col(Discovery.status).in_([DiscoveryStatus.NEW, DiscoveryStatus.ACKNOWLEDGED]))
         .where(DiscoveryRoute.route == route, col(DiscoveryRoute.rerouted_to).is_(None))
+        .where(sa.true() if team_id is None else col(Discovery.team_id) == team_id)
         .order_by(col(Discovery.event_date), col(Discovery.id))
     )
     return [RadarCandidate(*row) for row in session.exec(statement)]

@@ -4,6 +4,7 @@ team_id "" is the deployment's scope: single-workspace mode's only one, seeded f
 environment, and the default of every installed workspace without a row of its own.
 """
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -71,16 +72,30 @@ def get_setting(*, session: Session, key: str, default: Any = None, team_id: str
 def workspace_setting(*, session: Session, key: str, team_id: str) -> Any:
     """A setting's JSON value: the workspace's own, else its Grid organisation's (an org-wide
     install's), else the deployment's (""); None when none holds it. One query."""
+    return workspace_settings_of(session=session, keys=(key,), team_id=team_id).get(key)
+
+
+def workspace_settings_of(*, session: Session, keys: Collection[str], team_id: str) -> dict:
+    """Several settings at once, each resolved as workspace_setting does (a key none holds is
+    left out). One query: the request middleware reads a workspace's admins and zone so."""
     organisation = select(SlackTeam.enterprise_id).where(SlackTeam.team_id == team_id)
     scopes = col(AppSetting.team_id).in_({team_id, ""}) | (
         col(AppSetting.team_id) == organisation.scalar_subquery()
     )
-    statement = select(AppSetting.team_id, AppSetting.value).where(AppSetting.key == key, scopes)
-    found = dict(session.exec(statement).all())
-    if team_id in found:
-        return found[team_id]
-    organisation_value = [value for scope, value in found.items() if scope not in ("", team_id)]
-    return organisation_value[0] if organisation_value else found.get("")
+    wanted = col(AppSetting.key).in_(list(keys))
+    statement = select(AppSetting.key, AppSetting.team_id, AppSetting.value).where(wanted, scopes)
+    found: dict[str, dict[str, Any]] = {}
+    for key, scope, value in session.exec(statement).all():
+        found.setdefault(key, {})[scope] = value
+    return {key: _nearest(values, team_id) for key, values in found.items()}
+
+
+def _nearest(values: dict[str, Any], team_id: str) -> Any:
+    """The workspace's own value, else its organisation's, else the deployment's."""
+    if team_id in values:
+        return values[team_id]
+    organisation_value = [value for scope, value in values.items() if scope not in ("", team_id)]
+    return organisation_value[0] if organisation_value else values.get("")
 
 
 def set_setting_once(

@@ -26,8 +26,9 @@ class Team:
     def __init__(self, driver: SlackDriver, emulator: SlackEmulator) -> None:
         self.driver, self.emulator = driver, emulator
 
-    def card(self, channel: str = SEED.product) -> dict:
-        return self.emulator.messages(channel)[0]
+    def card(self, channel: str | None = None) -> dict:
+        """The first card in a channel: the workspace's #product unless named."""
+        return self.emulator.messages(channel or self.emulator.seed.product)[0]
 
     def click(
         self, label: str, *, user: str = SEED.dana, channel: str = SEED.product, card: dict | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.cli.forms import view_state
-from bot.config import load_config
+from bot.config import HOLIDAYS, TIMEZONE, load_config
 from bot.emulator import SEED
 from bot.rendering.ids import ActionId, BlockId, Command
 from storage.engine import session_scope
@@ -38,11 +38,15 @@ def test_an_admin_changes_the_settings_and_the_home_tab_shows_them(
     assert state[channel_block("product")]["input"]["selected_conversation"] == SEED.product
     assert state[BlockId.CONFIG_SCHEDULE]["input"]["value"] == "mon 09:00"
     assert state[BlockId.CONFIG_NUDGE]["input"]["value"] == "3"
+    zone = state[BlockId.CONFIG_TIMEZONE]["input"]["selected_option"]
+    assert zone["value"] == components.settings.timezone == "Europe/Berlin"
 
     changes = {
         channel_block("product"): SEED.general,
         BlockId.CONFIG_SCHEDULE.value: "Thursday 08:30",
         BlockId.CONFIG_NUDGE.value: "5",
+        BlockId.CONFIG_TIMEZONE.value: "America/Los_Angeles",
+        BlockId.CONFIG_HOLIDAYS.value: "us",
     }
     saved = driver.view_submission(
         user=SEED.admin, view=view["id"], values=view_state(view, changes)
@@ -53,24 +57,33 @@ def test_an_admin_changes_the_settings_and_the_home_tab_shows_them(
         config = load_config(session=session, settings=components.settings)
     assert config.channels["product"] == SEED.general and config.channels["sales"] == SEED.sales
     assert (str(config.schedule), config.nudge_days) == ("thu 08:30", 5)
+    assert (config.timezone, config.holidays) == ("America/Los_Angeles", "US")
     home = str(wait_until(lambda: emulator.home_view(SEED.admin), what="the admin's Home tab"))
     assert "Settings (admins)" in home and f"<#{SEED.general}>" in home
-    assert "thu 08:30" in home and "5 working days" in home
+    assert "thu 08:30 (America/Los" in home and "5 working days" in home  # _ kept from italics
+    assert "without the public holidays of US" in home
 
 
 def test_bad_settings_are_refused_on_their_fields_and_nothing_changes(
     driver, emulator, engine, components
 ):
     view = open_config(driver, emulator)
-    changes = {BlockId.CONFIG_SCHEDULE.value: "someday", BlockId.CONFIG_NUDGE.value: "0"}
+    changes = {BlockId.CONFIG_SCHEDULE.value: "someday", BlockId.CONFIG_NUDGE.value: "0",
+               BlockId.CONFIG_HOLIDAYS.value: "Narnia"}  # fmt: skip
+    values = view_state(view, changes)
+    # A forged submit: a zone the list never offered (a client sends only listed options).
+    forged_zone = {"value": "Mars/Olympus_Mons", "text": {"type": "plain_text", "text": "Mars"}}
+    values[BlockId.CONFIG_TIMEZONE]["input"]["selected_option"] = forged_zone
 
-    refused = driver.view_submission(
-        user=SEED.admin, view=view["id"], values=view_state(view, changes)
-    )
+    refused = driver.view_submission(user=SEED.admin, view=view["id"], values=values)
 
     assert refused.json["response_action"] == "errors"
-    assert set(refused.json["errors"]) == {BlockId.CONFIG_SCHEDULE, BlockId.CONFIG_NUDGE}
+    assert set(refused.json["errors"]) == {
+        BlockId.CONFIG_SCHEDULE, BlockId.CONFIG_NUDGE, BlockId.CONFIG_TIMEZONE,
+        BlockId.CONFIG_HOLIDAYS,
+    }  # fmt: skip
     assert "mon 09:00" in refused.json["errors"][BlockId.CONFIG_SCHEDULE]
+    assert "Europe/Berlin" in refused.json["errors"][BlockId.CONFIG_TIMEZONE]
     twice = {BlockId.CONFIG_SCHEDULE.value: "mon,thu 09:00"}
     weekly = driver.view_submission(
         user=SEED.admin, view=view["id"], values=view_state(view, twice)
@@ -173,9 +186,11 @@ def test_an_admin_names_another_admin_and_a_save_leaves_unchanged_lists_to_the_e
     state = view_state(view, {})
     assert state[BlockId.CONFIG_ADMINS]["input"]["selected_users"] == [SEED.admin]
     driver.view_submission(user=SEED.admin, view=view["id"], values=state)  # nothing changed
-    with session_scope(engine) as session:  # so VALUESCOUT_ADMINS still decides
+    with session_scope(engine) as session:  # so VALUESCOUT_ADMINS (and _TIMEZONE) still decide
         assert get_setting(session=session, key=ADMINS) is None
         assert get_setting(session=session, key=COACHES) is None
+        assert get_setting(session=session, key=TIMEZONE) is None
+        assert get_setting(session=session, key=HOLIDAYS) is None
 
     view = open_config(driver, emulator)
     both = {BlockId.CONFIG_ADMINS.value: [SEED.admin, SEED.dana]}

@@ -35,6 +35,7 @@ ALL_WELL = [
     "✓ Channel for marketing: #marketing (C0MARKETING): the bot is a member",
     "✓ Channel for product: #product (C0PRODUCT): the bot is a member",
     "✓ Channel for coach: #enablement-coaches (C0COACH): the bot is a member",
+    "✓ Time zone: UTC (VALUESCOUT_TIMEZONE; an admin may choose another",
     "✓ Scheduler: alive: web process",
     "✓ Deliveries: nothing waits for delivery",
 ]
@@ -80,7 +81,7 @@ def test_a_missing_channel_and_one_without_the_bot_are_named_with_the_fix(
         VALUESCOUT_PRODUCT_CHANNEL="C0NOSUCH", VALUESCOUT_MARKETING_CHANNEL=SEED.general,
     )  # fmt: skip
     code, lines = doctor(settings)
-    assert code == 1 and lines[-1] == "2 of 10 checks failed."
+    assert code == 1 and lines[-1] == "2 of 11 checks failed."
     assert wrong(lines) == [
         "✗ Channel for marketing: #general (C0GENERAL): the bot is not a member"
         " — fix: invite it: type /invite @Value Scout in the channel",

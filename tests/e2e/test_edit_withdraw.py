@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
 from sqlmodel import select
 
 from bot.cli.terminal import find_button
+from bot.config import TIMEZONE
 from bot.emulator import SEED
 from bot.rendering.ids import ActionId
 from storage.engine import session_scope
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery, DiscoveryRoute
+from storage.queries import set_setting
+from storage.types import utc_now
 from tests.e2e.people import wait_until
 from tests.e2e.test_card_actions import history, logged, replies
 from tests.e2e.test_dialogue_modal import modal_state
@@ -35,7 +41,8 @@ def card_menu(team, emulator, what: str, *, user: str) -> None:
     ]  # fmt: skip
     option = next(o for o in menu["options"] if o["value"].startswith(what))
     response = team.driver.block_action(
-        user=user, action_id=ActionId.CARD_MORE.value, message=card, channel=SEED.product,
+        user=user, action_id=ActionId.CARD_MORE.value, message=card,
+        channel=team.emulator.seed.product,
         selected_option=option,
     )  # fmt: skip
     assert response.status == 200, response.body
@@ -55,6 +62,24 @@ def test_the_scout_edits_from_the_receipt_and_every_card_says_edited(driver, emu
     with session_scope(engine) as session:
         discovery = session.exec(select(Discovery)).one()
         assert discovery.outcome.endswith("<!here>") and discovery.edited_at is not None
+
+
+def test_a_card_says_the_day_it_was_edited_on_the_workspaces_clock(driver, emulator, engine):
+    """The admin chose a zone whose date is not UTC's now (UTC+14 or UTC-11)."""
+    zone = ZoneInfo("Pacific/Kiritimati" if utc_now().hour >= 10 else "Pacific/Pago_Pago")
+    with session_scope(engine) as session:
+        set_setting(session=session, key=TIMEZONE, value=zone.key, changed_by=SEED.admin)
+    scout, receipt, team = logged(driver, emulator)
+    view = scout_opens(scout, emulator, "Edit", receipt)
+    state = modal_state(view, {"outcome": "Onboard a new store in half a day"})
+    assert driver.view_submission(user=SEED.scout, view=view["id"], values=state).status == 200
+
+    cards = team.wait_for_cards("edited by the scout")
+    with session_scope(engine) as session:
+        edited = session.exec(select(Discovery.edited_at)).one()
+    assert edited.astimezone(zone).date() != edited.astimezone(UTC).date()
+    shown = f"edited by the scout on {edited.astimezone(zone):%-d %b %Y}"
+    assert all(shown in str(card) for card in cards)
 
 
 def test_editing_is_closed_once_someone_picked_it_up(driver, emulator, engine):

@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import select
 
+from bot.config import HOLIDAYS
 from bot.discoveries.service import submit_discovery
 from bot.emulator import SEED
 from storage.engine import session_scope
 from storage.enums import DiscoverySource, DiscoveryStatus
 from storage.models import Account, Discovery
-from storage.queries import route_channels
+from storage.queries import route_channels, set_setting
 
 BERLIN = ZoneInfo("Europe/Berlin")
 MONDAY = datetime(2026, 11, 2, 10, 0, tzinfo=BERLIN)
@@ -86,6 +87,16 @@ def test_far_events_and_actioned_ones_are_left_alone(jobs, engine, emulator):
 
 def test_nothing_is_sent_on_a_public_holiday_with_holidays_de(jobs, engine, emulator, monkeypatch):
     monkeypatch.setenv("VALUESCOUT_HOLIDAYS", "DE")
+    log_with_event(engine, account="Initech", days_out=60)
+    jobs("2026-11-02T10:30")
+    assert jobs("2026-12-25T10:00")["event_radar"] == "0 reminded"  # Christmas Day, a Friday
+    assert jobs("2026-12-28T10:00")["event_radar"] == "1 reminded"  # the next working day
+
+
+def test_holidays_an_admin_chose_in_slack_are_the_workspaces_own(jobs, engine, emulator):
+    """VALUESCOUT_HOLIDAYS unset, the admin chose DE in the settings: Christmas is off."""
+    with session_scope(engine) as session:
+        set_setting(session=session, key=HOLIDAYS, value="DE", changed_by=SEED.admin)
     log_with_event(engine, account="Initech", days_out=60)
     jobs("2026-11-02T10:30")
     assert jobs("2026-12-25T10:00")["event_radar"] == "0 reminded"  # Christmas Day, a Friday

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
+from bot.cli.demo.workspaces import map_own_channels
 from bot.cli.runtime import scheduled_jobs
 from bot.emulator import SlackDriver, SlackEmulator, payloads
 from bot.emulator.seed import GLOBEX, GRID, GRID_EAST, GRID_WEST
@@ -81,13 +82,16 @@ def settings(emulator: SlackEmulator, database_url: str) -> Settings:
 
 
 @pytest.fixture
-def app_url(app_server: LocalServer, emulator: SlackEmulator) -> str:
-    """The web process; the emulated Slack app redirects installs back to it."""
+def app_url(app_server: LocalServer, emulator: SlackEmulator, engine: Engine) -> str:
+    """The web process; the emulated Slack app redirects installs back to it. The other
+    workspaces' admins have mapped their own channels (the environment's are Acme's)."""
     base = app_server.url.removesuffix("/slack/events")
     emulator.accept_installs(
         client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
         redirect_url=f"{base}/slack/oauth_redirect",
     )  # fmt: skip
+    for seed in (GLOBEX, GRID_EAST, GRID_WEST):
+        map_own_channels(engine, seed)
     return base
 
 

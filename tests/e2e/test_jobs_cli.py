@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli.runtime import TRIGGERS
+from bot.config import TIMEZONE
 from bot.dialogue.sessions import begin_dialogue
 from bot.emulator import SEED, SlackEmulator
 from bot.jobs import JOBS
 from storage.engine import session_scope
+from storage.queries import set_setting
 from tests.e2e.test_digests import log_discovery
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -89,6 +91,41 @@ def test_each_job_happens_at_its_moved_time_and_never_twice(jobs, engine, emulat
     assert said(emulator, SEED.scout, "Still there?") == 1
     assert said(emulator, SEED.sales, ":wave:") == 1
     assert digests(emulator, SEED.sales) == 1
+
+
+def test_a_time_without_an_offset_is_read_in_the_zone_the_admin_chose(
+    valuescout, capsys, engine, emulator
+):
+    """The admin moved the workspace to Los Angeles: 08:55 there (17:55 in Berlin, past
+    Berlin's 09:00) owes no digest yet; 09:05 there does, and the first line says where."""
+    with session_scope(engine) as session:
+        set_setting(session=session, key=TIMEZONE, value="America/Los_Angeles", changed_by="U0ADMIN")
+    log_discovery(engine, at=MONDAY)  # Monday 01:00 in Los Angeles: the same week
+    assert valuescout("jobs", "run", "--at", "2026-11-05T12:00") == 0  # digests start here
+
+    for at, expected in (("2026-11-09T08:55", "none due"), ("2026-11-09T09:05", "4 sent")):
+        capsys.readouterr()
+        assert valuescout("jobs", "run", "--at", at) == 0
+        first, *rest = capsys.readouterr().out.splitlines()
+        assert first == f"jobs due at {at}:00-08:00 (America/Los_Angeles)"
+        assert dict(line.split(": ", 1) for line in rest)["digests"] == expected
+    assert digests(emulator, SEED.sales) == 1
+
+
+def test_export_and_digest_preview_read_dates_on_the_clock_the_admin_chose(
+    valuescout, capsys, engine
+):
+    """Sunday 1 Nov 23:30 in Berlin is Monday 2 Nov 12:30 at UTC+14 (Kiritimati), the zone
+    the admin chose: a Monday there, in week 45 there."""
+    with session_scope(engine) as session:
+        set_setting(session=session, key=TIMEZONE, value="Pacific/Kiritimati", changed_by="U0ADMIN")
+    log_discovery(engine, at=datetime(2026, 11, 1, 23, 30, tzinfo=BERLIN))
+
+    capsys.readouterr()
+    assert valuescout("export", "--format", "jsonl", "--since", "2026-11-02") == 0
+    assert '"account":"Globex"' in capsys.readouterr().out
+    assert valuescout("digest", "preview", "--week", "2026-W45", "--route", "sales") == 0
+    assert "Globex" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("at", ["tomorrow", "2026-11-31T09:00", "09:00"])

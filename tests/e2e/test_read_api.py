@@ -8,14 +8,16 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.error import HTTPError
 from urllib.parse import urlencode
 
 import pytest
 
+from bot.api.discoveries import ReadApi, page_request
 from bot.cli.runtime import Components, web_app
 from bot.cli.sample import add_sample_history
+from bot.config import TIMEZONE
 from bot.discoveries.export.options import Window, export_request
 from bot.discoveries.export.reading import export_records
 from bot.domain.themes import load_network
@@ -24,7 +26,7 @@ from bot.web import LocalServer
 from storage.engine import session_scope
 from storage.enums import DiscoverySource, Fit
 from storage.models import Discovery
-from storage.queries import route_channels
+from storage.queries import route_channels, set_setting
 from storage.types import utc_now
 from tests.e2e.conftest import e2e_settings
 
@@ -174,3 +176,17 @@ def test_a_cursor_keeps_to_its_window_and_other_methods_are_refused(api, history
     assert status == 200 and repeated["items"][0]["id"] > first["items"][-1]["id"]
     status, body, headers = get(api, method="POST")
     assert status == 405 and "GET" in headers["Allow"]
+
+
+def test_a_date_is_read_on_the_clock_of_the_workspace_team_names(components):
+    """Globex's admin chose UTC+14; Acme keeps the deployment's Europe/Berlin."""
+    with session_scope(components.engine) as session:
+        set_setting(session=session, key=TIMEZONE, value="Pacific/Kiritimati",
+                    changed_by="U0ADMIN", team_id="T0GLOBEX")  # fmt: skip
+    api = ReadApi(engine=components.engine, token=TOKEN, settings=components.settings)
+
+    def since(team: str) -> datetime | None:
+        return page_request(f"since=2026-11-02&team={team}", api.zone_of).window.start
+
+    assert since("T0GLOBEX") == datetime(2026, 11, 1, 10, 0, tzinfo=UTC)  # its midnight
+    assert since(SEED.team_id) == datetime(2026, 11, 1, 23, 0, tzinfo=UTC)  # Berlin's

@@ -32,8 +32,9 @@ def wait(demo: Demo, rest: str) -> None:
         return
     demo.skipped += delta
     now = demo.now()
-    local = now.astimezone(demo.settings.zone)
-    when = f"{local:%a} {local.day} {local:%b %H:%M} ({demo.settings.zone})"
+    zone = demo.settings_here().zone  # the clock of the workspace you are in
+    local = now.astimezone(zone)
+    when = f"{local:%a} {local.day} {local:%b %H:%M} ({zone})"
     demo.screen.say(f"⏩ {rest.strip()} later: it is {when}; what fell due in between happens now")
     lines = _run_jobs(demo, now)
     demo.wait_until_quiet()

@@ -23,9 +23,10 @@ def digest(demo: Demo, which: str) -> None:
         return
     now, engine = demo.now(), demo.parts.engine
     team = demo.team if demo.oauth else None  # the workspace you are in, of several
+    settings = demo.settings_here()  # on its clock
     digests = build_week(
-        engine=engine, settings=demo.settings, network=demo.network,
-        week=Week.of(now, demo.settings.zone), now=now, only=only, team_id=team,
+        engine=engine, settings=settings, network=demo.network,
+        week=Week.of(now, settings.zone), now=now, only=only, team_id=team,
     )  # fmt: skip
     # Forced: each /digest sends afresh, so the demo can show a digest again after changes.
     sent = send_digests(
@@ -51,7 +52,7 @@ def sample(demo: Demo, rest: str) -> None:
         channels = route_channels(session=session, team_id=demo.team)
     added = add_sample_history(
         engine=demo.parts.engine, team_id=demo.team, channels=channels,
-        network=demo.network, now=demo.now(), zone=demo.settings.zone,
+        network=demo.network, now=demo.now(), zone=demo.settings_here().zone,
     )  # fmt: skip
     said = f"added {added} sample discoveries over 12 weeks" if added else "already added"
     demo.screen.say(f"{said}; try /digest coach or /digest product")

@@ -15,8 +15,9 @@ from bot.app import after_ack_work
 from bot.cli.demo import acting, clock, history, modals
 from bot.cli.demo.help import HELP, unknown
 from bot.cli.demo.screen import Kind, Screen, Surface
-from bot.cli.demo.workspaces import Place, first_place, open_workspaces, switch
+from bot.cli.demo.workspaces import Place, first_place, open_workspaces, rooms_of, switch
 from bot.cli.runtime import compose, prepare_database, start_scheduler
+from bot.config import workspace_settings
 from bot.domain.themes import load_network
 from bot.emulator import SEED, SlackDriver, SlackEmulator
 from bot.rendering.ids import Command as Slash
@@ -39,9 +40,7 @@ class Demo:
     ) -> None:  # fmt: skip
         self.emulator, self.settings, self._files = emulator, settings, files
         self.names = {p.id: p.real_name for p in SEED.people} | {SEED.bot_user_id: "Value Scout"}
-        self.rooms = {c.id: c.name for c in emulator.workspace.channels.values()
-                      if c.kind == "channel"}  # seeded, and one for each route not seeded  # fmt: skip
-        self.names |= self.rooms
+        self.names |= rooms_of(emulator)
         self.user, self.skipped = SEED.scout, timedelta(0)
         self.screen, self.form = Screen(self.names, out), modals.Form()
         self.network = load_network()
@@ -74,6 +73,12 @@ class Demo:
             place.team_id, place.emulator, place.driver, place.screen,
         )  # fmt: skip
         self._homes.clear()
+
+    def settings_here(self) -> Settings:
+        """The settings as the workspace you are in sees them: its own time zone."""
+        with read_scope(self.parts.engine) as session:
+            return workspace_settings(session=session, settings=self.settings,
+                                      team_id=self.team if self.oauth else "")  # fmt: skip
 
     def client_here(self):
         """The app's client for the workspace you are in (its own token, installed by OAuth)."""
@@ -180,6 +185,11 @@ class Demo:
         """A channel by #name, name or id."""
         key = name.strip().removeprefix("#").lower()
         return next((id_ for id_, room in self.rooms.items() if key in (room, id_.lower())), None)
+
+    @property
+    def rooms(self) -> dict[str, str]:
+        """The channels of the workspace you are in, by id: their names."""
+        return rooms_of(self.emulator)
 
     def room_ids(self) -> list[str]:
         """The workspace's channels."""

@@ -12,10 +12,14 @@ import urllib.request
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from sqlalchemy import Engine
+
 from bot.cli.demo.screen import Screen
 from bot.emulator import SEED, SlackDriver, SlackEmulator
-from bot.emulator.seed import GLOBEX
+from bot.emulator.seed import GLOBEX, Seed
 from bot.manifest import REDIRECT_PATH
+from storage.engine import session_scope
+from storage.queries import set_route_channel
 
 if TYPE_CHECKING:
     from bot.cli.demo.session import Demo
@@ -45,12 +49,30 @@ def open_workspaces(demo: Demo, first: Place) -> dict[str, Place]:
         client_id=CLIENT_ID, client_secret=CLIENT_SECRET, redirect_url=app_url + REDIRECT_PATH
     )
     globex = demo.emulator.add_team(GLOBEX)
+    demo.names |= rooms_of(globex)  # its channels have ids of their own
     second = Place("Globex", GLOBEX.team_id, globex,
                    SlackDriver(demo.server.url, secret, emulator=globex),
                    Screen(demo.names, demo.screen.out, first.screen.numbers))  # fmt: skip
     for place in (first, second):
         install(app_url, place.team_id)
+    map_own_channels(demo.parts.engine, GLOBEX)  # the environment's channels are Acme's
     return {first.team_id: first, second.team_id: second}
+
+
+def map_own_channels(engine: Engine, seed: Seed) -> None:
+    """The workspace's route channels, as its admin maps them with *Change settings*: its
+    channel ids are its own (Slack's are unique across workspaces)."""
+    own = {"sales": seed.sales, "marketing": seed.marketing, "product": seed.product}
+    with session_scope(engine) as session:
+        for route, channel in (own | {"coach": seed.coaches}).items():
+            set_route_channel(session=session, route=route, channel_id=channel,
+                              changed_by=seed.admin, team_id=seed.team_id)  # fmt: skip
+
+
+def rooms_of(emulator: SlackEmulator) -> dict[str, str]:
+    """A workspace's channels (seeded, and one for each route not seeded): id → name."""
+    channels = emulator.workspace.channels.values()
+    return {c.id: c.name for c in channels if c.kind == "channel"}
 
 
 def install(app_url: str, team_id: str) -> None:

@@ -49,7 +49,22 @@ def test_a_workspace_token_speaks_for_that_workspace_only(installing):
     assert client.auth_test()["team_id"] == GLOBEX.team_id
     client.chat_postMessage(channel=GLOBEX.sales, text="hello Globex")
     assert [m["text"] for m in globex.messages(GLOBEX.sales)] == ["hello Globex"]
-    assert installing.messages(GLOBEX.sales) == []  # Acme's #sales, same id, another workspace
+    assert installing.messages(installing.seed.sales) == []  # Acme's own #sales
+
+
+def test_a_token_cannot_post_into_another_workspaces_channel(installing):
+    """Channel ids are unique across workspaces, as Slack's are: Globex's token posting to
+    Acme's #sales (or Acme's to Globex's) is channel_not_found, never a post elsewhere."""
+    globex = installing.add_team(GLOBEX)
+    acme_token = install(installing, installing.seed.team_id)["access_token"]
+    globex_token = install(installing, GLOBEX.team_id)["access_token"]
+    assert GLOBEX.sales != installing.seed.sales
+
+    for token, channel in ((globex_token, installing.seed.sales), (acme_token, GLOBEX.sales)):
+        client = WebClient(token=token, base_url=installing.api_url)
+        with pytest.raises(SlackApiError, match="channel_not_found"):
+            client.chat_postMessage(channel=channel, text="across workspaces")
+    assert installing.messages(installing.seed.sales) == globex.messages(GLOBEX.sales) == []
 
 
 def test_a_code_is_good_once_and_only_with_the_apps_secret(installing):
