@@ -42,9 +42,10 @@ def note_blocked(
     """Queue the scout's notice (once per card) and each admin's (once per channel and error)."""
     # "team", not "route": a payload with a route is a card's (record_delivery keeps its ts).
     about = {"team": route, "channel_id": channel_id, "error": error}
-    scout = session.exec(
-        select(Discovery.scout_user_id).where(Discovery.id == discovery_id)
+    found = session.exec(
+        select(Discovery.scout_user_id, Discovery.team_id).where(Discovery.id == discovery_id)
     ).first()
+    scout, team = found if found else (None, None)  # the admins' DMs go by the card's workspace
     notices = [(admin, CHANNEL_BLOCKED, channel_blocked_key(channel_id, error, admin), None)
                for admin in sorted(admins)]  # fmt: skip
     if scout is not None:
@@ -53,7 +54,7 @@ def note_blocked(
         payload = about | ({"discovery_id": discovery} if discovery else {})
         enqueue_outbox(
             session=session, kind=kind, dedupe_key=key, channel_id=person, payload=payload,
-            now=now, discovery_id=discovery,
+            now=now, discovery_id=discovery, team_id=team,
         )  # fmt: skip
 
 

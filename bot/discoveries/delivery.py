@@ -192,11 +192,11 @@ class DeliveryWorker:
                 session=session, now=now, limit=self._batch, lease=self._lease,
                 skip_channels=paced, skip_kinds=(WEBHOOK,),
             )  # fmt: skip
-            ids = {r.discovery_id for r in rows if r.discovery_id is not None}
+            ids = {r.discovery_id for r in rows if r.discovery_id is not None and not r.team_id}
             teams = discovery_teams(session=session, discovery_ids=ids)
             return [
                 Job(r.id, r.kind, r.channel_id, r.thread_ts, r.payload, r.attempts, r.created_at,
-                    team_id=teams.get(r.discovery_id) if r.discovery_id is not None else None)
+                    team_id=r.team_id or teams.get(r.discovery_id))  # its own, else its discovery's
                 for r in rows
             ]  # fmt: skip
 

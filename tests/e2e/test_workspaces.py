@@ -340,6 +340,10 @@ def test_a_workspace_without_its_own_channels_never_posts_into_anothers(
     log_discovery(globex_scout, "Hooli")
     wait_until(lambda: refused_cards(engine) == 2, what="Globex's cards refused, kept waiting")
     assert cards(globex) == [] and not any("Hooli" in card for card in cards(emulator))
+    admins_dm = globex.dm_channel_for(GLOBEX.admin)  # told in Globex, with the fix
+    told = wait_until(lambda: globex.messages(admins_dm), what="Globex's admin told")
+    assert "map another channel with `/scout config`" in told[-1]["text"]
+    assert not emulator.messages(emulator.dm_channel_for(GLOBEX.admin))  # nothing in Acme
 
     view = open_config(globex_scout.driver, globex, GLOBEX.admin)
     own = {channel_block("product"): GLOBEX.product, channel_block("sales"): GLOBEX.sales}
