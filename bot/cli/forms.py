@@ -7,6 +7,7 @@ from typing import Any
 
 MULTIPLE = ("checkboxes", "multi_static_select")  # elements whose value is a list of options
 USERS = "multi_users_select"  # a list of user ids, typed as U0DANA,U0ADMIN
+LISTED = 12  # choices a form field lists in full; a longer list shows its first ones and a count
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,10 @@ class Field:
 
     def describe(self) -> str:
         """'2. What came of it: Opportunity | Content …' as the demo prints it."""
-        choices = " | ".join(label for _value, label in self.options)
+        labels = [label for _value, label in self.options]
+        if len(labels) > LISTED:  # a long list (time zones) as the client's type-ahead hints it
+            labels = [*labels[: LISTED // 2], f"… {len(labels)} choices: type one"]
+        choices = " | ".join(labels)
         hint = {
             "datepicker": "a date, YYYY-MM-DD",
             "conversations_select": "a channel, e.g. #sales",

@@ -6,7 +6,7 @@ import pytest
 
 from bot.cli.demo.choices import find_option
 from bot.cli.demo.clock import duration
-from bot.cli.forms import refusals
+from bot.cli.forms import Field, refusals
 
 OPTIONS = [
     {"text": {"type": "plain_text", "text": label}, "value": value}
@@ -57,3 +57,13 @@ def test_the_client_refuses_submit_while_a_required_field_is_empty_or_text_is_to
     ]
     answers = {"b1": "Globex", "b2": "partly", "b4": "short", "b5": ["yes"]}
     assert refusals(view, answers) == []
+
+
+def test_a_form_field_with_a_long_list_shows_its_first_choices_and_a_count():
+    zones = tuple((f"Zone/{n}", f"Zone {n}") for n in range(300))
+    field = Field(6, "Time zone", "static_select", options=zones, initial="Zone/7")
+    shown = field.describe()
+    assert shown.startswith("6. Time zone: Zone 0 | Zone 1") and "… 300 choices: type one" in shown
+    assert shown.endswith("(now: Zone 7)") and "Zone 299" not in shown
+    short = Field(1, "Fit", "static_select", options=(("yes", "Yes"), ("no", "No")))
+    assert short.describe() == "1. Fit: Yes | No"
