@@ -61,9 +61,9 @@ def test_the_client_refuses_submit_while_a_required_field_is_empty_or_text_is_to
 
 def test_a_form_field_with_a_long_list_shows_its_first_choices_and_a_count():
     zones = tuple((f"Zone/{n}", f"Zone {n}") for n in range(300))
-    field = Field(6, "Time zone", "static_select", options=zones, initial="Zone/7")
+    field = Field(6, "zone", "input", "Time zone", "static_select", options=zones, initial="Zone/7")
     shown = field.describe()
     assert shown.startswith("6. Time zone: Zone 0 | Zone 1") and "… 300 choices: type one" in shown
     assert shown.endswith("(now: Zone 7)") and "Zone 299" not in shown
-    short = Field(1, "Fit", "static_select", options=(("yes", "Yes"), ("no", "No")))
+    short = Field(1, "fit", "input", "Fit", "static_select", options=(("yes", "Yes"), ("no", "No")))
     assert short.describe() == "1. Fit: Yes | No"
