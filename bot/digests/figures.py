@@ -224,8 +224,8 @@ def coach_figures(
     """Query the coaches' figures for a week: 12-week trend, participation, loops, themes,
     quality per scout (of `filled`, if the caller has it already)."""
     start, end = week.bounds(zone)
-    weeks = tuple(week.shifted(n) for n in range(1 - TREND_WEEKS, 1))
-    edges = [w.bounds(zone)[0] for w in weeks] + [end]
+    weeks = trend_weeks(week)
+    edges = trend_edges(week, zone)
     mine = {"session": session, "team_id": team_id}
     active, first_count, first = participation(**mine, start=start, end=end, limit=FIRST_TIMERS)
     baseline, _ = week.shifted(-BASELINE_WEEKS).bounds(zone)
@@ -248,6 +248,16 @@ def coach_figures(
         completeness_trend=loops.completeness,
         loop_trend=loops.weeks, funnel=loops.funnel,
     )  # fmt: skip
+
+
+def trend_weeks(week: Week) -> tuple[Week, ...]:
+    """The coaches' trend: the week and the ones before it, oldest first."""
+    return tuple(week.shifted(n) for n in range(1 - TREND_WEEKS, 1))
+
+
+def trend_edges(week: Week, zone: ZoneInfo) -> list[datetime]:
+    """Where the trend's weeks start, and where the last ends."""
+    return [w.bounds(zone)[0] for w in trend_weeks(week)] + [week.bounds(zone)[1]]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,173 @@
+"""Past weeks' trend figures kept per workspace and week (storage.models.TrendWeek).
+
+A closed week's loop tally and seconds to a first answer change only when one of its
+discoveries changes. Triggers on `discoveries` (migration 0027) delete the kept rows of the
+week a discovery was logged in, whatever wrote it (a status change, a realisation's loop
+facts, an edit, a withdrawal, a merge): a row found is current. So a build reads a kept row
+for each past week instead of counting its ~20,000 discoveries again.
+
+Writing a row races with changes made after the figures were read: the figures are counted
+in the transaction that writes them, which no change to `discoveries` can overlap (SQLite
+has one writer; on PostgreSQL the triggers' DELETE takes a lock that conflicts with the one
+taken here, so a change in flight commits first, and one that comes later waits).
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from storage.models import TrendWeek
+from storage.queries._dialect import is_postgres
+
+FORM = 1  # bump when what a row holds changes meaning: rows of another form are not read
+TABLE = "digest_trend_weeks"
+# What the trend reads of a discovery: a change to any of them changes its week's figures.
+WATCHED = (
+    "team_id", "created_at", "status", "answered_at", "actioned_at", "closed_at",
+    "realised_at", "furthest_answer", "routes_now", "value_amount", "value_band",
+    "event_pressure", "event_date", "evidence", "evidence_url",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class KeptWeek:
+    """A week's tally (flags, routes now, discoveries) and its sorted seconds to an answer, as
+    they stand once every moment on its discoveries has passed (settled_at: the latest)."""
+
+    tally: tuple[tuple[int, str, int], ...]
+    seconds: Sequence[float]
+    settled_at: datetime | None
+
+    def stands_at(self, moment: datetime) -> bool:
+        """Whether the figures as of `moment` are these: every moment they count is before it."""
+        return self.settled_at is None or self.settled_at < moment
+
+
+def team_key(team_id: str | None) -> str:
+    """The row's workspace: "" for every workspace's discoveries (single-workspace mode)."""
+    return team_id or ""
+
+
+def kept_weeks(
+    *, session: Session, team_id: str | None, edges: Sequence[datetime]
+) -> dict[tuple[datetime, datetime], KeptWeek]:
+    """The kept rows of the weeks [edges[i], edges[i+1]), by (start, end)."""
+    wanted = set(itertools.pairwise(edges))
+    query = sa.select(TrendWeek).where(
+        col(TrendWeek.team_id) == team_key(team_id), col(TrendWeek.form) == FORM,
+        col(TrendWeek.week_start) >= edges[0], col(TrendWeek.week_end) <= edges[-1],
+    )  # fmt: skip
+    found = {}
+    for row in session.exec(query).scalars():
+        if (row.week_start, row.week_end) in wanted:
+            found[row.week_start, row.week_end] = KeptWeek(
+                tuple((flags, on, n) for flags, on, n in row.tally),
+                _floats(row.seconds),
+                row.settled_at,
+            )
+    return found
+
+
+def lock_kept(session: Session) -> None:
+    """Wait for changes in flight to discoveries to commit, and hold later ones until this
+    transaction ends (PostgreSQL; SQLite's write transaction already has the one writer)."""
+    if is_postgres(session):
+        session.exec(sa.text(f"LOCK TABLE {TABLE} IN SHARE ROW EXCLUSIVE MODE"))
+
+
+def keep_week(
+    *, session: Session, team_id: str | None, start: datetime, end: datetime, week: KeptWeek,
+    now: datetime,
+) -> None:  # fmt: skip
+    """Write a week's row (after lock_kept, in the transaction that counted it)."""
+    key = (col(TrendWeek.team_id) == team_key(team_id), col(TrendWeek.week_start) == start)
+    session.exec(sa.delete(TrendWeek).where(*key, col(TrendWeek.week_end) == end))
+    session.add(TrendWeek(
+        team_id=team_key(team_id), week_start=start, week_end=end, form=FORM,
+        tally=[list(group) for group in week.tally], seconds=_packed(week.seconds),
+        settled_at=week.settled_at, kept_at=now,
+    ))  # fmt: skip
+    session.flush()
+
+
+def _packed(seconds: Sequence[float]) -> bytes:
+    values = array("d", seconds)
+    if sys.byteorder == "big":  # stored little-endian, whichever machine wrote it
+        values.byteswap()
+    return values.tobytes()
+
+
+def _floats(packed: bytes) -> array[float]:
+    values = array("d")
+    values.frombytes(packed)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values
+
+
+# --- the triggers (migration 0027) --------------------------------------------------------------
+
+
+def _forget_sqlite(row: str) -> str:
+    return (
+        f"DELETE FROM {TABLE} WHERE team_id IN ({row}.team_id, '')"
+        f" AND week_start <= {row}.created_at AND {row}.created_at < week_end;"
+    )
+
+
+def _forget_postgres(rows: str) -> str:
+    return (
+        f"DELETE FROM {TABLE} AS w WHERE EXISTS (SELECT 1 FROM {rows} AS t"
+        " WHERE w.team_id IN (t.team_id, '') AND w.week_start <= t.created_at"
+        " AND t.created_at < w.week_end);"
+    )
+
+
+def trigger_statements(dialect: str) -> list[str]:
+    """Forget a week's kept row when a discovery logged in it is added, changed or deleted.
+
+    SQLite: a trigger per row, on the columns the trend reads. PostgreSQL: one per statement
+    over its transition tables (a bulk update runs one DELETE, not one per row)."""
+    if dialect == "postgresql":
+        function = (
+            "CREATE FUNCTION digest_trend_forget() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {_forget_postgres('old_rows')} END IF; "
+            f"IF TG_OP IN ('UPDATE', 'INSERT') THEN {_forget_postgres('new_rows')} END IF; "
+            "RETURN NULL; END $$"
+        )
+        tables = {
+            "insert": "NEW TABLE AS new_rows",
+            "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            "delete": "OLD TABLE AS old_rows",
+        }
+        return [function] + [
+            f"CREATE TRIGGER digest_trend_forget_{op} AFTER {op.upper()} ON discoveries"
+            f" REFERENCING {names} FOR EACH STATEMENT EXECUTE FUNCTION digest_trend_forget()"
+            for op, names in tables.items()
+        ]
+    watched = ", ".join(WATCHED)
+    return [
+        "CREATE TRIGGER digest_trend_forget_insert AFTER INSERT ON discoveries"
+        f" BEGIN {_forget_sqlite('NEW')} END",
+        f"CREATE TRIGGER digest_trend_forget_update AFTER UPDATE OF {watched} ON discoveries"
+        f" BEGIN {_forget_sqlite('OLD')} {_forget_sqlite('NEW')} END",
+        "CREATE TRIGGER digest_trend_forget_delete AFTER DELETE ON discoveries"
+        f" BEGIN {_forget_sqlite('OLD')} END",
+    ]
+
+
+def drop_trigger_statements(dialect: str) -> list[str]:
+    """Remove what trigger_statements made."""
+    ops = ("insert", "update", "delete")
+    if dialect == "postgresql":
+        drops = [f"DROP TRIGGER IF EXISTS digest_trend_forget_{op} ON discoveries" for op in ops]
+        return [*drops, "DROP FUNCTION IF EXISTS digest_trend_forget()"]
+    return [f"DROP TRIGGER IF EXISTS digest_trend_forget_{op}" for op in ops]
