@@ -116,51 +116,42 @@ def _floats(packed: bytes) -> array[float]:
 # --- the triggers (migration 0027) --------------------------------------------------------------
 
 
-def _forget_sqlite(row: str) -> str:
+def _forget(row: str) -> str:
+    """Delete the kept rows of the week `row` (OLD or NEW) was logged in."""
     return (
         f"DELETE FROM {TABLE} WHERE team_id IN ({row}.team_id, '')"
         f" AND week_start <= {row}.created_at AND {row}.created_at < week_end;"
     )
 
 
-def _forget_postgres(rows: str) -> str:
-    return (
-        f"DELETE FROM {TABLE} AS w WHERE EXISTS (SELECT 1 FROM {rows} AS t"
-        " WHERE w.team_id IN (t.team_id, '') AND w.week_start <= t.created_at"
-        " AND t.created_at < w.week_end);"
-    )
-
-
 def trigger_statements(dialect: str) -> list[str]:
-    """Forget a week's kept row when a discovery logged in it is added, changed or deleted.
-
-    SQLite: a trigger per row, on the columns the trend reads. PostgreSQL: one per statement
-    over its transition tables (a bulk update runs one DELETE, not one per row)."""
+    """Forget a week's kept row when a discovery logged in it is added or deleted, or one of
+    the columns the trend reads changes value (a refresh that finds the same loop facts, a
+    change to any other column, forgets nothing): a trigger per row, on both databases."""
     if dialect == "postgresql":
+        distinct = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in WATCHED)
         function = (
             "CREATE FUNCTION digest_trend_forget() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {_forget_postgres('old_rows')} END IF; "
-            f"IF TG_OP IN ('UPDATE', 'INSERT') THEN {_forget_postgres('new_rows')} END IF; "
+            f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {_forget('OLD')} END IF; "
+            f"IF TG_OP IN ('UPDATE', 'INSERT') THEN {_forget('NEW')} END IF; "
             "RETURN NULL; END $$"
         )
-        tables = {
-            "insert": "NEW TABLE AS new_rows",
-            "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
-            "delete": "OLD TABLE AS old_rows",
-        }
-        return [function] + [
-            f"CREATE TRIGGER digest_trend_forget_{op} AFTER {op.upper()} ON discoveries"
-            f" REFERENCING {names} FOR EACH STATEMENT EXECUTE FUNCTION digest_trend_forget()"
-            for op, names in tables.items()
+        run = "FOR EACH ROW EXECUTE FUNCTION digest_trend_forget()"
+        return [
+            function,
+            f"CREATE TRIGGER digest_trend_forget_insert AFTER INSERT ON discoveries {run}",
+            f"CREATE TRIGGER digest_trend_forget_update AFTER UPDATE OF {', '.join(WATCHED)}"
+            f" ON discoveries FOR EACH ROW WHEN ({distinct}) EXECUTE FUNCTION digest_trend_forget()",
+            f"CREATE TRIGGER digest_trend_forget_delete AFTER DELETE ON discoveries {run}",
         ]
-    watched = ", ".join(WATCHED)
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in WATCHED)
     return [
-        "CREATE TRIGGER digest_trend_forget_insert AFTER INSERT ON discoveries"
-        f" BEGIN {_forget_sqlite('NEW')} END",
-        f"CREATE TRIGGER digest_trend_forget_update AFTER UPDATE OF {watched} ON discoveries"
-        f" BEGIN {_forget_sqlite('OLD')} {_forget_sqlite('NEW')} END",
+        f"CREATE TRIGGER digest_trend_forget_insert AFTER INSERT ON discoveries"
+        f" BEGIN {_forget('NEW')} END",
+        f"CREATE TRIGGER digest_trend_forget_update AFTER UPDATE OF {', '.join(WATCHED)}"
+        f" ON discoveries WHEN {changed} BEGIN {_forget('OLD')} {_forget('NEW')} END",
         "CREATE TRIGGER digest_trend_forget_delete AFTER DELETE ON discoveries"
-        f" BEGIN {_forget_sqlite('OLD')} END",
+        f" BEGIN {_forget('OLD')} END",
     ]
 
 

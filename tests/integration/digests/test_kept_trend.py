@@ -16,6 +16,7 @@ from storage.migrate import downgrade, upgrade
 from storage.models import Discovery, TrendWeek
 from storage.queries.digest_kept import kept_weeks
 from storage.queries.digest_loops import trend_loops
+from storage.queries.loop_facts import refresh_loop_facts
 from tests.integration.digests.conftest import (
     BERLIN,
     TEAM,
@@ -90,6 +91,18 @@ def test_an_edit_to_a_kept_weeks_discovery_changes_its_completeness(engine):
         session.get(Discovery, old).value_band = "100k_1m"
 
     assert _figures(engine).completeness_trend[-3].valued == 1
+
+
+def test_a_change_the_trend_does_not_read_keeps_the_week(engine):
+    with session_scope(engine) as session:
+        old = add_discovery(session, account="Vandelay", at=local(2026, 11, 4))
+    keep_trend(engine=engine, team_id=TEAM, week=WEEK, zone=BERLIN, now=MONDAY_AFTER)
+
+    with session_scope(engine) as session:  # re-themed, and its loop facts written again
+        session.get(Discovery, old).themes = ["pricing"]
+        refresh_loop_facts(session=session, discovery_id=old)
+
+    assert len(_kept(engine)) == 12
 
 
 def test_a_kept_week_is_counted_again_when_the_build_is_as_of_a_moment_before_its_latest(engine):
