@@ -221,7 +221,7 @@ def _seconds(
     answered = col(Discovery.answered_at)
     seconds = seconds_between(session, col(Discovery.created_at), answered)
     query = sa.select(seconds).where(logged_between(*span, team_id), answered < as_of)
-    return sorted(session.exec(query).scalars())
+    return sorted(session.connection().execute(query).scalars())  # plain rows, as week_rows
 
 
 def _middle(seconds: Sequence[float]) -> float | None:
