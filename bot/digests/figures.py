@@ -236,12 +236,15 @@ def coach_figures(
         routes=current_routes().ids,
     )  # fmt: skip
     totals = tuple(loop.logged for loop in loops.weeks)
+    # The weeks before this one, and its start: kept weeks are read, not counted.
+    baseline_edges = edges[-2 - BASELINE_WEEKS : -1]
+    themes = theme_trends(**mine, before=baseline, start=start, end=end, weeks=baseline_edges)
     count, scouts = action_scouts(**mine, start=start, end=end, route=None, limit=THANKS)
     return CoachFigures(
         week=week, weeks=weeks, series={r: tuple(c) for r, c in loops.series.items()},
         active_scouts=active, first_timer_count=first_count, first_timers=tuple(first),
         completeness=loops.completeness[-1], timing=loops.timing,
-        themes=tuple(theme_trends(**mine, before=baseline, start=start, end=end)),
+        themes=tuple(themes),
         recognised_count=count, recognised=tuple(scouts), totals=totals,
         scouts=tuple(week_quality(**mine, week=week, zone=zone, now=now, filled=filled)),
         declines=declines_of_week(**mine, start=start, end=end),

@@ -11,7 +11,7 @@ from storage.types import UTCDateTime
 
 
 class TrendWeek(SQLModel, table=True):
-    """A week's loop tally and seconds to a first answer, as they stand once its loops settled.
+    """A week's loop tally, seconds to a first answer and themes, as they stand once its loops settled.
 
     Written by storage.queries.digest_kept; a change to any discovery logged in the week
     deletes the row (triggers of migration 0027), so a row found is current.
@@ -25,5 +25,6 @@ class TrendWeek(SQLModel, table=True):
     form: int  # how tally and seconds are written: a row of another form is not read
     tally: list[Any] = Field(sa_type=sa.JSON)  # [flags, routes now, discoveries] per group
     seconds: bytes = Field(sa_type=sa.LargeBinary)  # to a first answer: sorted float64, LE
+    themes: dict[str, int] = Field(sa_type=sa.JSON)  # per theme, its live discoveries
     settled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # its latest fact
     kept_at: datetime = Field(sa_type=UTCDateTime)

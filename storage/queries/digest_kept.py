@@ -17,7 +17,7 @@ from __future__ import annotations
 import itertools
 import sys
 from array import array
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -33,18 +33,20 @@ TABLE = "digest_trend_weeks"
 WATCHED = (
     "team_id", "created_at", "status", "answered_at", "actioned_at", "closed_at",
     "realised_at", "furthest_answer", "routes_now", "value_amount", "value_band",
-    "event_pressure", "event_date", "evidence", "evidence_url",
+    "event_pressure", "event_date", "evidence", "evidence_url", "themes",
 )  # fmt: skip
 
 
 @dataclass(frozen=True)
 class KeptWeek:
     """A week's tally (flags, routes now, discoveries) and its sorted seconds to an answer, as
-    they stand once every moment on its discoveries has passed (settled_at: the latest)."""
+    they stand once every moment on its discoveries has passed (settled_at: the latest); its
+    live discoveries per theme (as of any moment: they depend on none)."""
 
     tally: tuple[tuple[int, str, int], ...]
     seconds: Sequence[float]
     settled_at: datetime | None
+    themes: Mapping[str, int]
 
     def stands_at(self, moment: datetime) -> bool:
         """Whether the figures as of `moment` are these: every moment they count is before it."""
@@ -72,6 +74,7 @@ def kept_weeks(
                 tuple((flags, on, n) for flags, on, n in row.tally),
                 _floats(row.seconds),
                 row.settled_at,
+                row.themes,
             )
     return found
 
@@ -93,7 +96,7 @@ def keep_week(
     session.add(TrendWeek(
         team_id=team_key(team_id), week_start=start, week_end=end, form=FORM,
         tally=[list(group) for group in week.tally], seconds=_packed(week.seconds),
-        settled_at=week.settled_at, kept_at=now,
+        settled_at=week.settled_at, themes=dict(week.themes), kept_at=now,
     ))  # fmt: skip
     session.flush()
 
@@ -129,7 +132,11 @@ def trigger_statements(dialect: str) -> list[str]:
     the columns the trend reads changes value (a refresh that finds the same loop facts, a
     change to any other column, forgets nothing): a trigger per row, on both databases."""
     if dialect == "postgresql":
-        distinct = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in WATCHED)
+        # json has no equality: themes are compared as text.
+        text = {"themes": "::text"}
+        distinct = " OR ".join(
+            f"OLD.{c}{text.get(c, '')} IS DISTINCT FROM NEW.{c}{text.get(c, '')}" for c in WATCHED
+        )
         function = (
             "CREATE FUNCTION digest_trend_forget() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
             f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {_forget('OLD')} END IF; "

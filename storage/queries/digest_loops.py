@@ -26,7 +26,7 @@ from sqlmodel import Session, col
 
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery
-from storage.queries.digest_figures import logged_between
+from storage.queries.digest_figures import logged_between, theme_values
 from storage.queries.digest_kept import KeptWeek, keep_week, kept_weeks, lock_kept
 from storage.queries.digest_trends import (
     Completeness,
@@ -154,10 +154,14 @@ def keep_trend_week(
     if any(row[-1] is not None and row[-1] < start for row in rows):
         return False
     latest = [moment for row in rows for moment in row[3:-1] if moment is not None]
+    themes = theme_values(session)
+    per_theme = sa.select(themes.c.value, sa.func.count()).select_from(Discovery)
+    per_theme = per_theme.join(themes, sa.true()).where(logged_between(start, end, team_id))
     week = KeptWeek(
         tally=tuple((row[0], row[1] or "", row[2]) for row in rows),
         seconds=_seconds(session, team_id, (start, end), SETTLED),
         settled_at=max(latest, default=None),
+        themes=dict(session.exec(per_theme.group_by(themes.c.value)).all()),
     )
     keep_week(session=session, team_id=team_id, start=start, end=end, week=week, now=now)
     return True

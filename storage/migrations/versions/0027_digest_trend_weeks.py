@@ -2,8 +2,8 @@
 week's row when one of its discoveries changes (storage.queries.digest_kept).
 
 The coaches' 12-week trend counted every discovery of those weeks on each build (~260,000
-rows at 20,000 a week: most of a build's trend time); a closed week's figures only change
-when one of its discoveries does. On SQLite a later batch rebuild of `discoveries` would
+rows at 20,000 a week: most of a build's trend time), and its rising themes the four weeks
+before this one; a closed week's figures only change when one of its discoveries does. On SQLite a later batch rebuild of `discoveries` would
 drop these triggers (as 0014's): create them again after one.
 
 Revision ID: 0027
@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("form", sa.Integer(), nullable=False),
         sa.Column("tally", sa.JSON(), nullable=False),
         sa.Column("seconds", sa.LargeBinary(), nullable=False),
+        sa.Column("themes", sa.JSON(), nullable=False),
         sa.Column("settled_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("kept_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("team_id", "week_start", "week_end", name=f"pk_{TABLE}"),

@@ -43,9 +43,9 @@ def _kept(engine, week=WEEK):
 
 
 def _trend(figures):
-    """What the chart and the trend tables read."""
+    """What the chart, the trend tables and the rising themes read."""
     return (figures.loop_trend, figures.completeness_trend, figures.series, figures.timing,
-            figures.funnel, figures.totals)  # fmt: skip
+            figures.funnel, figures.totals, figures.themes)  # fmt: skip
 
 
 def test_kept_weeks_give_the_figures_counting_gives(engine):
@@ -93,13 +93,28 @@ def test_an_edit_to_a_kept_weeks_discovery_changes_its_completeness(engine):
     assert _figures(engine).completeness_trend[-3].valued == 1
 
 
+def test_a_re_themed_discovery_of_a_kept_week_changes_the_themes_before_this_one(engine):
+    with session_scope(engine) as session:
+        old = add_discovery(session, account="Vandelay", at=local(2026, 11, 4))
+        add_discovery(session, account="Acme", at=local(2026, 11, 18))
+    keep_trend(engine=engine, team_id=TEAM, week=WEEK, zone=BERLIN, now=MONDAY_AFTER)
+    assert [(t.theme, t.before) for t in _figures(engine).themes] == [("onboarding", 1)]
+
+    with session_scope(engine) as session:
+        session.get(Discovery, old).themes = ["pricing"]
+    keep_trend(engine=engine, team_id=TEAM, week=WEEK, zone=BERLIN, now=MONDAY_AFTER)
+
+    themes = [(t.theme, t.this_week, t.before) for t in _figures(engine).themes]
+    assert themes == [("onboarding", 1, 0), ("pricing", 0, 1)]
+
+
 def test_a_change_the_trend_does_not_read_keeps_the_week(engine):
     with session_scope(engine) as session:
         old = add_discovery(session, account="Vandelay", at=local(2026, 11, 4))
     keep_trend(engine=engine, team_id=TEAM, week=WEEK, zone=BERLIN, now=MONDAY_AFTER)
 
-    with session_scope(engine) as session:  # re-themed, and its loop facts written again
-        session.get(Discovery, old).themes = ["pricing"]
+    with session_scope(engine) as session:  # its gap edited, and its loop facts written again
+        session.get(Discovery, old).gap = "Another gap"
         refresh_loop_facts(session=session, discovery_id=old)
 
     assert len(_kept(engine)) == 12
