@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import sys
 from array import array
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,7 @@ from sqlmodel import Session, col
 
 from storage.models import TrendWeek
 from storage.queries._dialect import is_postgres
+from storage.queries.loop_facts import routes_of
 
 FORM = 1  # bump when what a row holds changes meaning: rows of another form are not read
 TABLE = "digest_trend_weeks"
@@ -47,6 +49,14 @@ class KeptWeek:
     seconds: Sequence[float]
     settled_at: datetime | None
     themes: Mapping[str, int]
+
+    def per_route(self) -> Counter[str]:
+        """Its discoveries per route they are on now (one on two routes counts on both)."""
+        counts: Counter[str] = Counter()
+        for _flags, on, n in self.tally:
+            for route in routes_of(on):
+                counts[route] += n
+        return counts
 
     def stands_at(self, moment: datetime) -> bool:
         """Whether the figures as of `moment` are these: every moment they count is before it."""

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlmodel import select
 
-from bot.digests.figures import coach_figures, trend_edges
+from bot.digests.figures import coach_figures, route_counts, trend_edges
 from bot.digests.jobs import keep_trend
 from bot.digests.model import Week
 from storage.engine import create_engine_for, read_scope, session_scope
@@ -48,15 +48,25 @@ def _trend(figures):
             figures.funnel, figures.totals, figures.themes)  # fmt: skip
 
 
+def _arrivals(engine, week=WEEK, now=MONDAY_AFTER):
+    """Each route digest's arrivals this week and the week before."""
+    with read_scope(engine) as session:
+        counts = route_counts(session=session, team_id=TEAM, week=week, zone=BERLIN, now=now,
+                              open_after=3)  # fmt: skip
+    return counts.logged, counts.logged_before
+
+
 def test_kept_weeks_give_the_figures_counting_gives(engine):
     with session_scope(engine) as session:
         make_week(session)
-    counted = _figures(engine)
+    counted, arrivals = _figures(engine), _arrivals(engine, NEXT, MONDAY_AFTER_NEXT)
 
     assert keep_trend(engine=engine, team_id=TEAM, week=WEEK, zone=BERLIN, now=MONDAY_AFTER) == 12
     assert len(_kept(engine)) == 12
 
     assert _trend(_figures(engine)) == _trend(counted)
+    assert _arrivals(engine, NEXT, MONDAY_AFTER_NEXT) == arrivals  # W47 before W48: kept
+    assert arrivals[1] == {"sales": 3, "marketing": 1, "product": 1}
     # Kept already: nothing is counted again.
     assert keep_trend(engine=engine, team_id=TEAM, week=WEEK, zone=BERLIN, now=MONDAY_AFTER) == 0
 
