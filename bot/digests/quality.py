@@ -81,11 +81,19 @@ def missing_of(rows: Iterable[ScoutRow]) -> dict[int, list[str]]:
     """What each discovery lacks, worked out once for the figures and the tips: as stored
     with it on submit and edit, or (stored before that, or under other words) scored now."""
     lexicon = current_lexicon()
-    return {row.id: _missing(row, lexicon) for row in rows}
+    # A week's marks are a few distinct strings: each is read once (the lists are shared,
+    # and read only).
+    marks: dict[str | None, list[str] | None] = {}
+    return {row.id: _missing(row, lexicon, marks) for row in rows}
 
 
-def _missing(row: ScoutRow, lexicon: Lexicon) -> list[str]:
-    stored = missing_from_mark(row.quality_missing, lexicon=lexicon)
+def _missing(
+    row: ScoutRow, lexicon: Lexicon, marks: dict[str | None, list[str] | None]
+) -> list[str]:
+    mark = row.quality_missing
+    if mark not in marks:
+        marks[mark] = missing_from_mark(mark, lexicon=lexicon)
+    stored = marks[mark]
     return stored if stored is not None else missing_parts(answers_of(row), lexicon=lexicon)
 
 
