@@ -184,7 +184,8 @@ def _logged_before(
 ) -> dict[Route, int]:  # fmt: skip
     """The week before's arrivals per route: from its kept tally (its routes now: as of any
     moment), else counted."""
-    kept = kept_weeks(session=session, team_id=team_id, edges=(start, end)).get((start, end))
+    kept = kept_weeks(session=session, team_id=team_id, edges=(start, end), seconds=False)
+    kept = kept.get((start, end))
     if kept is None:
         return logged_per_route(session=session, team_id=team_id, start=start, end=end,
                                 routes=routes)  # fmt: skip

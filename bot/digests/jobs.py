@@ -123,7 +123,7 @@ def keep_trend(
     the build then reads them instead of counting. Return how many it kept."""
     edges = trend_edges(week, zone)
     with read_scope(engine) as session:
-        kept = kept_weeks(session=session, team_id=team_id, edges=edges)
+        kept = kept_weeks(session=session, team_id=team_id, edges=edges, seconds=False)
     missing = [span for span in itertools.pairwise(edges) if span not in kept and span[1] <= now]
     for start, end in missing:
         with session_scope(engine) as session:

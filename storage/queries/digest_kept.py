@@ -69,23 +69,24 @@ def team_key(team_id: str | None) -> str:
 
 
 def kept_weeks(
-    *, session: Session, team_id: str | None, edges: Sequence[datetime]
+    *, session: Session, team_id: str | None, edges: Sequence[datetime], seconds: bool = True
 ) -> dict[tuple[datetime, datetime], KeptWeek]:
-    """The kept rows of the weeks [edges[i], edges[i+1]), by (start, end)."""
+    """The kept rows of the weeks [edges[i], edges[i+1]), by (start, end); without their
+    seconds to an answer (empty) unless `seconds`: only the medians need them."""
     wanted = set(itertools.pairwise(edges))
-    query = sa.select(TrendWeek).where(
+    packed = col(TrendWeek.seconds) if seconds else sa.literal(b"", sa.LargeBinary)
+    query = sa.select(
+        col(TrendWeek.week_start), col(TrendWeek.week_end), col(TrendWeek.tally), packed,
+        col(TrendWeek.settled_at), col(TrendWeek.themes),
+    ).where(
         col(TrendWeek.team_id) == team_key(team_id), col(TrendWeek.form) == FORM,
         col(TrendWeek.week_start) >= edges[0], col(TrendWeek.week_end) <= edges[-1],
     )  # fmt: skip
     found = {}
-    for row in session.exec(query).scalars():
-        if (row.week_start, row.week_end) in wanted:
-            found[row.week_start, row.week_end] = KeptWeek(
-                tuple((flags, on, n) for flags, on, n in row.tally),
-                _floats(row.seconds),
-                row.settled_at,
-                row.themes,
-            )
+    for start, end, tally, blob, settled_at, themes in session.connection().execute(query):
+        if (start, end) in wanted:
+            groups = tuple((flags, on, n) for flags, on, n in tally)
+            found[start, end] = KeptWeek(groups, _floats(blob), settled_at, themes)
     return found
 
 

@@ -139,7 +139,7 @@ def keep_trend_week(
     write transaction; False if it is kept already, or cannot be (a discovery realised
     before it was logged counts as of the trend's first week, not its own)."""
     lock_kept(session)
-    if kept_weeks(session=session, team_id=team_id, edges=(start, end)):
+    if kept_weeks(session=session, team_id=team_id, edges=(start, end), seconds=False):
         return False
     flags = _flags(start, SETTLED).label("flags")
     on = col(Discovery.routes_now)

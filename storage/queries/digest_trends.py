@@ -120,7 +120,7 @@ def theme_trends(
     """Per theme: discoveries in [start, end), and in [before, start); `weeks`: where the weeks
     of [before, start) start, and start: when all are kept (storage.queries.digest_kept),
     their counts are read, and only [start, end) is counted."""
-    kept = kept_weeks(session=session, team_id=team_id, edges=weeks) if weeks else {}
+    kept = kept_weeks(session=session, team_id=team_id, edges=weeks, seconds=False) if weeks else {}
     if weeks and len(kept) == len(weeks) - 1:
         counted = _themes_between(session, team_id, start, end)
         earlier: Counter[str] = Counter()
