@@ -3,10 +3,13 @@ discovery of a kept week is in the next build."""
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import sqlalchemy as sa
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from bot.digests.figures import coach_figures, route_counts, trend_edges
 from bot.digests.jobs import keep_trend
@@ -189,3 +192,50 @@ def test_migration_0027_adds_the_kept_weeks_and_their_triggers_and_takes_them_aw
             session.exec(sa.update(Discovery).values(evidence="Other notes"))
     finally:
         engine.dispose()
+
+
+def test_keeping_waits_for_a_change_in_flight_and_counts_it(engine):
+    """PostgreSQL: a change whose trigger ran before the week was kept, committed after the
+    keeper began, must not leave the week kept without it (SQLite has one writer)."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's keeping transaction is its one writer")
+    with session_scope(engine) as session:
+        old = add_discovery(session, account="Vandelay", at=local(2026, 11, 4))
+    writer = Session(engine)
+    writer.get(Discovery, old).value_band = "100k_1m"
+    writer.flush()  # its trigger ran; not committed
+    keeper = threading.Thread(
+        target=keep_trend,
+        kwargs={
+            "engine": engine,
+            "team_id": TEAM,
+            "week": WEEK,
+            "zone": BERLIN,
+            "now": MONDAY_AFTER,
+        },
+    )
+    keeper.start()
+    try:
+        assert _waits_for_the_kept_weeks_lock(engine), "the keeper did not wait for the change"
+    finally:
+        writer.commit()
+        writer.close()
+        keeper.join(timeout=60)
+
+    assert len(_kept(engine)) == 12
+    assert _figures(engine).completeness_trend[-3].valued == 1
+
+
+def _waits_for_the_kept_weeks_lock(engine, seconds: float = 10.0) -> bool:
+    """Whether some transaction is seen waiting for a lock on the kept weeks in time."""
+    waiting = sa.text(
+        "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+        " WHERE c.relname = 'digest_trend_weeks' AND NOT l.granted"
+    )
+    deadline = time.monotonic() + seconds
+    with engine.connect() as connection:
+        while time.monotonic() < deadline:
+            if connection.execute(waiting).scalar_one():
+                return True
+            connection.rollback()  # a fresh snapshot of pg_locks each time
+    return False
