@@ -72,10 +72,10 @@ def participation(
     # Grouped first, then one look back per scout (hundreds), not per discovery (thousands).
     first = sa.select(scout, sa.func.min(col(Discovery.created_at)).label("seen"))
     first = first.where(in_week).group_by(scout).having(~before.exists()).subquery()
-    counted = sa.select(sa.func.count()).select_from(first)
     listed = sa.select(first.c.scout_user_id).order_by(first.c.seen, first.c.scout_user_id)
-    names = list(session.exec(listed.limit(limit)).scalars())
-    return session.exec(active).one()[0], session.exec(counted).one()[0], names
+    # All of them (a few a week), counted here: a count of its own grouped the week again.
+    names = list(session.exec(listed).scalars())
+    return session.exec(active).one()[0], len(names), names[:limit]
 
 
 def completeness_conditions() -> tuple[sa.ColumnElement[bool], ...]:
