@@ -45,6 +45,7 @@ from sqlalchemy import Engine, event  # noqa: E402
 # Re-exported: bench/search.py and bench/scale_measure.py take their databases from here.
 from bench.databases import Fresh, postgres_databases, sqlite_databases, vacuum_analyze  # noqa: E402
 from bot.digests.build import build_digests  # noqa: E402
+from bot.digests.jobs import keep_trend  # noqa: E402
 from bot.digests.model import Week  # noqa: E402
 from bot.domain.opener.quality import missing_mark  # noqa: E402
 from bot.domain.themes import ValueNetwork, load_network  # noqa: E402
@@ -333,8 +334,10 @@ def _network() -> ValueNetwork:
 
 
 def build_once(engine: Engine, team: str = BENCH_TEAM) -> int:
-    """Build every digest of the workspace's week (generate()'s `team`); return how many
-    messages they hold."""
+    """Keep the trend's weeks not kept, then build every digest of the workspace's week
+    (generate()'s `team`), as bot.digests.jobs.build_week does; return how many messages
+    they hold."""
+    keep_trend(engine=engine, team_id=team, week=WEEK, zone=ZONE, now=NOW)
     with read_scope(engine) as session:  # as bot.digests.jobs.build_week: no write lock
         digests = build_digests(
             session=session, team_id=team, week=WEEK, zone=ZONE, now=NOW, channels=CHANNELS,

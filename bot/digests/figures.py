@@ -29,6 +29,7 @@ from storage.queries.digest_figures import (
     open_per_route,
 )
 from storage.queries.digest_follow_through import RealisedWeek, realised_weeks
+from storage.queries.digest_kept import kept_weeks
 from storage.queries.digest_loops import Funnel, trend_loops
 from storage.queries.digest_routes import (
     changes_per_route,
@@ -156,11 +157,12 @@ def route_counts(
     span = {"session": session, "team_id": team_id, "start": start, "end": end}
     mine = {"session": session, "team_id": team_id}
     routes = current_routes().ids
-    # Read once for the themes and the value by theme of every route (the value to now).
+    # Read once for the themes, the value by theme of every route (the value to now) and
+    # the week's arrivals per route.
     week_read = week_rows(**span, until=min(end, now))
     return RouteCounts(
-        logged=logged_per_route(**span, routes=routes),
-        logged_before=logged_per_route(**mine, start=last_start, end=start, routes=routes),
+        logged=_per_route_of(week_read, routes),
+        logged_before=_logged_before(**mine, start=last_start, end=start, routes=routes),
         open=open_per_route(**mine, before=cutoff, cap=OPEN_COUNTED, routes=routes),
         open_cutoff=cutoff, changes=changes_per_route(**span),
         themes=theme_groups(session=session, rows=week_read, per_theme=PER_THEME),
@@ -168,6 +170,27 @@ def route_counts(
         closed=closed_per_route(**span, limit=CLOSED), thanked=thanked_per_route(**span, limit=THANKS),
         theme_values=theme_values_per_route(**mine, week=week, zone=zone, now=now, rows=week_read),
     )  # fmt: skip
+
+
+def _per_route_of(rows: Sequence[WeekRow], routes: Sequence[Route]) -> dict[Route, int]:
+    """How many of the week's rows each route holds now (one on two routes counts on both)."""
+    counts = Counter(route for row in rows for route in row.routes)
+    return {route: counts.get(route, 0) for route in routes}
+
+
+def _logged_before(
+    *, session: Session, team_id: str | None, start: datetime, end: datetime,
+    routes: Sequence[Route],
+) -> dict[Route, int]:  # fmt: skip
+    """The week before's arrivals per route: from its kept tally (its routes now: as of any
+    moment), else counted."""
+    kept = kept_weeks(session=session, team_id=team_id, edges=(start, end), seconds=False)
+    kept = kept.get((start, end))
+    if kept is None:
+        return logged_per_route(session=session, team_id=team_id, start=start, end=end,
+                                routes=routes)  # fmt: skip
+    counts = kept.per_route()
+    return {route: counts.get(route, 0) for route in routes}
 
 
 def route_figures(
@@ -224,8 +247,8 @@ def coach_figures(
     """Query the coaches' figures for a week: 12-week trend, participation, loops, themes,
     quality per scout (of `filled`, if the caller has it already)."""
     start, end = week.bounds(zone)
-    weeks = tuple(week.shifted(n) for n in range(1 - TREND_WEEKS, 1))
-    edges = [w.bounds(zone)[0] for w in weeks] + [end]
+    weeks = trend_weeks(week)
+    edges = trend_edges(week, zone)
     mine = {"session": session, "team_id": team_id}
     active, first_count, first = participation(**mine, start=start, end=end, limit=FIRST_TIMERS)
     baseline, _ = week.shifted(-BASELINE_WEEKS).bounds(zone)
@@ -236,18 +259,31 @@ def coach_figures(
         routes=current_routes().ids,
     )  # fmt: skip
     totals = tuple(loop.logged for loop in loops.weeks)
+    # The weeks before this one, and its start: kept weeks are read, not counted.
+    baseline_edges = edges[-2 - BASELINE_WEEKS : -1]
+    themes = theme_trends(**mine, before=baseline, start=start, end=end, weeks=baseline_edges)
     count, scouts = action_scouts(**mine, start=start, end=end, route=None, limit=THANKS)
     return CoachFigures(
         week=week, weeks=weeks, series={r: tuple(c) for r, c in loops.series.items()},
         active_scouts=active, first_timer_count=first_count, first_timers=tuple(first),
         completeness=loops.completeness[-1], timing=loops.timing,
-        themes=tuple(theme_trends(**mine, before=baseline, start=start, end=end)),
+        themes=tuple(themes),
         recognised_count=count, recognised=tuple(scouts), totals=totals,
         scouts=tuple(week_quality(**mine, week=week, zone=zone, now=now, filled=filled)),
         declines=declines_of_week(**mine, start=start, end=end),
         completeness_trend=loops.completeness,
         loop_trend=loops.weeks, funnel=loops.funnel,
     )  # fmt: skip
+
+
+def trend_weeks(week: Week) -> tuple[Week, ...]:
+    """The coaches' trend: the week and the ones before it, oldest first."""
+    return tuple(week.shifted(n) for n in range(1 - TREND_WEEKS, 1))
+
+
+def trend_edges(week: Week, zone: ZoneInfo) -> list[datetime]:
+    """Where the trend's weeks start, and where the last ends."""
+    return [w.bounds(zone)[0] for w in trend_weeks(week)] + [week.bounds(zone)[1]]
 
 
 @dataclass(frozen=True)

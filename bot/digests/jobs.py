@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -13,7 +15,8 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.config import digest_schedule
-from bot.digests.build import build_digests
+from bot.digests.build import COACH, build_digests
+from bot.digests.figures import trend_edges
 from bot.digests.model import Digest, Week
 from bot.digests.schedule import due_period, schedule_trigger
 from bot.digests.send import Outcome, send_digest
@@ -25,6 +28,8 @@ from bot.settings import Settings
 from storage.engine import read_scope, session_scope
 from storage.queries import route_channels
 from storage.queries.config import scout_digest_opt_outs
+from storage.queries.digest_kept import kept_weeks
+from storage.queries.digest_loops import keep_trend_week
 from storage.queries.digests import digest_period_done, digests_since, mark_digest_period_done
 
 log = logging.getLogger(__name__)
@@ -98,6 +103,8 @@ def build_week(
     lock for the whole build (seconds at 1,000,000 discoveries), and every scout's step
     would queue behind it."""
     scope = team_id or ""  # the workspace's channels and settings, else the deployment's
+    if only in (None, COACH):
+        keep_trend(engine=engine, team_id=team_id, week=week, zone=settings.zone, now=now)
     with read_scope(engine) as session:
         return build(
             session=session, team_id=team_id, week=week, zone=settings.zone, now=now,
@@ -106,6 +113,22 @@ def build_week(
             skip_scouts=scout_digest_opt_outs(session=session), only=only,
             calendar=settings.calendar,
         )  # fmt: skip
+
+
+def keep_trend(
+    *, engine: Engine, team_id: str | None, week: Week, zone: ZoneInfo, now: datetime
+) -> int:
+    """Count and keep the coaches' trend weeks that ended and are not kept (the first build
+    after one of their discoveries changed), each in a short write transaction of its own;
+    the build then reads them instead of counting. Return how many it kept."""
+    edges = trend_edges(week, zone)
+    with read_scope(engine) as session:
+        kept = kept_weeks(session=session, team_id=team_id, edges=edges, seconds=False)
+    missing = [span for span in itertools.pairwise(edges) if span not in kept and span[1] <= now]
+    for start, end in missing:
+        with session_scope(engine) as session:
+            keep_trend_week(session=session, team_id=team_id, start=start, end=end, now=now)
+    return len(missing)
 
 
 def digest_jobs(

@@ -2,6 +2,7 @@
 
 from storage.models.accounts import Account
 from storage.models.base import NAMING_CONVENTION, metadata
+from storage.models.digest_trends import TrendWeek
 from storage.models.discoveries import DialogueSession, Discovery, DiscoveryRoute, StatusChange
 from storage.models.events import RecordedEvent
 from storage.models.followthrough import FollowUp, StageChange
@@ -42,5 +43,6 @@ __all__ = [
     "StatusChange",
     "ThemeAddition",
     "ThemeCorrection",
+    "TrendWeek",
     "metadata",
 ]

@@ -18,7 +18,7 @@ import itertools
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -26,7 +26,8 @@ from sqlmodel import Session, col
 
 from storage.enums import DiscoveryStatus
 from storage.models import Discovery
-from storage.queries.digest_figures import logged_between
+from storage.queries.digest_figures import logged_between, theme_values
+from storage.queries.digest_kept import KeptWeek, keep_week, kept_weeks, lock_kept
 from storage.queries.digest_trends import (
     Completeness,
     LoopTiming,
@@ -45,6 +46,9 @@ REALISED_EVER, BY_AS_OF = 32, 64  # any route realised, ever; logged before the 
 VALUED, WITH_EVENT, WITH_EVIDENCE = 128, 256, 512  # what it has (Completeness counts them)
 ANSWERED = 1024  # answered before the moment: its seconds count in the week's median
 Tally = Counter[tuple[int, int, str]]  # (week, flags, routes now) -> discoveries
+# A week kept is counted as of a moment after all of its own (a discovery's moments).
+SETTLED = datetime(9999, 12, 31, tzinfo=UTC)
+MOMENTS = ("created_at", "answered_at", "actioned_at", "closed_at", "realised_at")
 
 
 class LoopWeek(NamedTuple):
@@ -93,16 +97,30 @@ def trend_loops(
     actioned, and how many any route realised (now, as the follow-through digest says it).
     series: per one of `routes`, the week's discoveries on it now (one on two routes counts
     on both; one re-routed away, on its new route only).
+
+    A week kept (storage.queries.digest_kept) whose figures stand at `as_of` is read, not
+    counted: only the others are.
     """
     count = len(edges) - 1
+    spans = list(itertools.pairwise(edges))
+    kept = kept_weeks(session=session, team_id=team_id, edges=edges)
+    standing = {i: kept[span] for i, span in enumerate(spans) if span in kept}
+    standing = {i: week for i, week in standing.items() if week.stands_at(as_of)}
     tally: Tally = Counter()
-    for week, flags, on, n in session.exec(_tally(team_id, edges, as_of)):
-        tally[week, flags, on or ""] += n
+    for index, week in standing.items():
+        for flags, on, n in week.tally:
+            tally[index, flags, on] += n
+    counted = [i for i in range(count) if i not in standing]
+    if counted:
+        for week, flags, on, n in session.exec(_tally(team_id, edges, as_of, counted)):
+            tally[week, flags, on or ""] += n
+    seconds = [
+        standing[i].seconds if i in standing else _seconds(session, team_id, spans[i], as_of)
+        for i in range(count)
+    ]
 
     def median(weeks: range) -> float | None:
-        answered = sum(_having(tally, weeks, ANSWERED))
-        span = (edges[weeks.start], edges[weeks.stop]) if weeks else (as_of, as_of)
-        return _median(session, team_id, span, as_of, answered)
+        return _middle(sorted(itertools.chain.from_iterable(seconds[i] for i in weeks)))
 
     cohort = range(count - 1 - cohort_weeks, count - 1) if cohort_weeks else range(0)
     return TrendLoops(
@@ -112,6 +130,41 @@ def trend_loops(
         series={route: _on_route(tally, count, route) for route in routes},
         completeness=tuple(_completeness(tally, index) for index in range(count)),
     )
+
+
+def keep_trend_week(
+    *, session: Session, team_id: str | None, start: datetime, end: datetime, now: datetime
+) -> bool:
+    """Count the week [start, end) as it stands once its loops settle, and keep it, in this
+    write transaction; False if it is kept already, or cannot be (a discovery realised
+    before it was logged counts as of the trend's first week, not its own)."""
+    lock_kept(session)
+    if kept_weeks(session=session, team_id=team_id, edges=(start, end), seconds=False):
+        return False
+    flags = _flags(start, SETTLED).label("flags")
+    on = col(Discovery.routes_now)
+    moments = [col(getattr(Discovery, name)) for name in MOMENTS]
+    first_realised = sa.func.min(col(Discovery.realised_at))
+    query = (
+        sa.select(flags, on, sa.func.count(), *map(sa.func.max, moments), first_realised)
+        .where(logged_between(start, end, team_id))
+        .group_by(flags, on)
+    )
+    rows = session.exec(query).all()
+    if any(row[-1] is not None and row[-1] < start for row in rows):
+        return False
+    latest = [moment for row in rows for moment in row[3:-1] if moment is not None]
+    themes = theme_values(session)
+    per_theme = sa.select(themes.c.value, sa.func.count()).select_from(Discovery)
+    per_theme = per_theme.join(themes, sa.true()).where(logged_between(start, end, team_id))
+    week = KeptWeek(
+        tally=tuple((row[0], row[1] or "", row[2]) for row in rows),
+        seconds=_seconds(session, team_id, (start, end), SETTLED),
+        settled_at=max(latest, default=None),
+        themes=dict(session.exec(per_theme.group_by(themes.c.value)).all()),
+    )
+    keep_week(session=session, team_id=team_id, start=start, end=end, week=week, now=now)
+    return True
 
 
 def _completeness(tally: Tally, index: int) -> Completeness:
@@ -165,39 +218,43 @@ def _funnel(tally: Tally) -> Funnel:
     )
 
 
-def _median(
-    session: Session,
-    team_id: str | None,
-    span: tuple[datetime, datetime],
-    as_of: datetime,
-    count: int,
-) -> float | None:
-    """The middle of the `count` answered discoveries' seconds to an answer, or the mean of the
-    two middle ones (as the digests always said it), found by ORDER BY … LIMIT/OFFSET in the
-    database: fetching every week's seconds to sort them here cost more than the sorting."""
-    if not count:
-        return None
-    low, high = (count + 1) // 2 - 1, (count + 2) // 2 - 1
+def _seconds(
+    session: Session, team_id: str | None, span: tuple[datetime, datetime], as_of: datetime
+) -> list[float]:
+    """The seconds to a first answer of the span's discoveries answered before `as_of`, sorted."""
     answered = col(Discovery.answered_at)
-    seconds = seconds_between(session, col(Discovery.created_at), answered).label("seconds")
+    seconds = seconds_between(session, col(Discovery.created_at), answered)
     query = sa.select(seconds).where(logged_between(*span, team_id), answered < as_of)
-    middle = session.exec(query.order_by(seconds).offset(low).limit(high - low + 1)).all()
-    return sum(row[0] for row in middle) / len(middle)
+    return sorted(session.connection().execute(query).scalars())  # plain rows, as week_rows
 
 
-def _tally(team_id: str | None, edges: Sequence[datetime], as_of: datetime) -> Any:
-    """(week, flags, routes now, discoveries) over the weeks: each week one index range of
-    discoveries, grouped in the database, reading only the loop facts on their rows (UNION
-    ALL'd: a CASE over the edges per row was 3x slower on SQLite)."""
+def _middle(seconds: Sequence[float]) -> float | None:
+    """The middle of sorted seconds, or the mean of the two middle ones (as the digests always
+    said it)."""
+    if not seconds:
+        return None
+    count = len(seconds)
+    low, high = (count + 1) // 2 - 1, (count + 2) // 2 - 1
+    middle = seconds[low : high + 1]
+    return sum(middle) / len(middle)
+
+
+def _tally(
+    team_id: str | None, edges: Sequence[datetime], as_of: datetime, weeks: Sequence[int]
+) -> Any:
+    """(week, flags, routes now, discoveries) over the weeks of `weeks` (their indexes): each
+    week one index range of discoveries, grouped in the database, reading only the loop facts
+    on their rows (UNION ALL'd: a CASE over the edges per row was 3x slower on SQLite)."""
     flags = _flags(edges[0], as_of).label("flags")
     on = col(Discovery.routes_now)
-    weeks = [
+    spans = list(itertools.pairwise(edges))
+    selects = [
         sa.select(sa.literal(index, sa.Integer).label("week"), flags, on, sa.func.count())
-        .where(logged_between(start, end, team_id))
+        .where(logged_between(*spans[index], team_id))
         .group_by(flags, on)
-        for index, (start, end) in enumerate(itertools.pairwise(edges))
+        for index in weeks
     ]
-    return sa.union_all(*weeks)
+    return sa.union_all(*selects)
 
 
 def _flags(since: datetime, as_of: datetime) -> Any:

@@ -48,7 +48,8 @@ def scout_rows(
         .where(logged_between(start, end, team_id))
         .order_by(col(Discovery.id))
     )
-    return [(*row[:-3], _float(row[-3]), bool(row[-2]), row[-1]) for row in session.exec(query)]
+    found = session.connection().execute(query)  # plain rows: the ORM's wrapping doubled it
+    return [(*row[:-3], _float(row[-3]), bool(row[-2]), row[-1]) for row in found]
 
 
 def decline_reasons(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,6 +23,7 @@ from storage.queries.digest_figures import (
     logged_between,
     theme_values,
 )
+from storage.queries.digest_kept import kept_weeks
 
 Status = DiscoveryStatus
 
@@ -69,10 +72,10 @@ def participation(
     # Grouped first, then one look back per scout (hundreds), not per discovery (thousands).
     first = sa.select(scout, sa.func.min(col(Discovery.created_at)).label("seen"))
     first = first.where(in_week).group_by(scout).having(~before.exists()).subquery()
-    counted = sa.select(sa.func.count()).select_from(first)
     listed = sa.select(first.c.scout_user_id).order_by(first.c.seen, first.c.scout_user_id)
-    names = list(session.exec(listed.limit(limit)).scalars())
-    return session.exec(active).one()[0], session.exec(counted).one()[0], names
+    # All of them (a few a week), counted here: a count of its own grouped the week again.
+    names = list(session.exec(listed).scalars())
+    return session.exec(active).one()[0], len(names), names[:limit]
 
 
 def completeness_conditions() -> tuple[sa.ColumnElement[bool], ...]:
@@ -111,9 +114,20 @@ def _seconds_between(session: Session, earlier: Any, later: Any) -> Any:
 
 
 def theme_trends(
-    *, session: Session, team_id: str | None, before: datetime, start: datetime, end: datetime
-) -> list[ThemeTrend]:
-    """Per theme: discoveries in [start, end), and in [before, start)."""
+    *, session: Session, team_id: str | None, before: datetime, start: datetime, end: datetime,
+    weeks: Sequence[datetime] = (),
+) -> list[ThemeTrend]:  # fmt: skip
+    """Per theme: discoveries in [start, end), and in [before, start); `weeks`: where the weeks
+    of [before, start) start, and start: when all are kept (storage.queries.digest_kept),
+    their counts are read, and only [start, end) is counted."""
+    kept = kept_weeks(session=session, team_id=team_id, edges=weeks, seconds=False) if weeks else {}
+    if weeks and len(kept) == len(weeks) - 1:
+        counted = _themes_between(session, team_id, start, end)
+        earlier: Counter[str] = Counter()
+        for week in kept.values():
+            earlier.update(week.themes)
+        names = sorted(set(counted) | set(earlier))
+        return [ThemeTrend(name, counted.get(name, 0), earlier[name]) for name in names]
     themes = theme_values(session)
     this_week = col(Discovery.created_at) >= start
     query = (
@@ -125,6 +139,16 @@ def theme_trends(
         .order_by(themes.c.value)
     )
     return [ThemeTrend(theme, now or 0, then or 0) for theme, now, then in session.exec(query)]
+
+
+def _themes_between(
+    session: Session, team_id: str | None, start: datetime, end: datetime
+) -> dict[str, int]:
+    """Per theme, the live discoveries logged in [start, end)."""
+    themes = theme_values(session)
+    query = sa.select(themes.c.value, sa.func.count()).select_from(Discovery)
+    query = query.join(themes, sa.true()).where(logged_between(start, end, team_id))
+    return dict(session.exec(query.group_by(themes.c.value)).all())
 
 
 # --- scouts -------------------------------------------------------------------------------------

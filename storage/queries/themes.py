@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from storage.models import Discovery, ThemeAddition, ThemeCorrection
-from storage.queries.digest_figures import live, theme_values
+from storage.queries.digest_figures import logged_between, theme_values
 
 UNTHEMED = "unthemed"  # the key discoveries.themes holds when no theme matched
 
@@ -43,8 +43,9 @@ def unthemed_between(
         sa.select(col(Discovery.id), col(Discovery.account), col(Discovery.outcome),
                   col(Discovery.gap))
         .select_from(Discovery).join(themes, sa.true())
-        .where(col(Discovery.created_at) >= start, col(Discovery.created_at) < end,
-               live(team_id), themes.c.value == UNTHEMED)
+        # The workspace's week range by its index, newest first: PostgreSQL stops after the
+        # newest few thousand (with the team as a filter it sorted 4 weeks: 235 -> 6 ms).
+        .where(logged_between(start, end, team_id), themes.c.value == UNTHEMED)
         .order_by(col(Discovery.created_at).desc(), col(Discovery.id).desc())
         .limit(limit)
     )  # fmt: skip

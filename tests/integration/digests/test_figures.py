@@ -347,3 +347,14 @@ def test_a_weeks_loop_median_of_an_even_count_is_the_mean_of_the_two_middle_answ
     [week] = weekly_loops(session=session, team_id=TEAM, edges=edges, as_of=LATER)
 
     assert week[:3] == (4, 4, 0) and round(week.median_seconds) == 3 * 3600  # (2 h + 4 h) / 2
+
+
+def test_first_timers_beyond_those_listed_are_counted(session):
+    for n in range(12):  # twelve scouts' first discoveries, one an hour from Monday 9:00
+        add_discovery(session, account=f"A{n}", at=local(2026, 11, 16, 9 + n), scout=f"U{n:02}")
+    add_discovery(session, account="Old", at=local(2026, 10, 1), scout="U11")  # not a first
+
+    figures = coach_figures(session=session, team_id=TEAM, week=WEEK, zone=BERLIN, now=LATER)
+
+    assert figures.first_timer_count == 11
+    assert figures.first_timers == tuple(f"U{n:02}" for n in range(10))

@@ -3,7 +3,6 @@ than score each discovery again; rows without a mark, or marked under other word
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, datetime
 from typing import Any
 
@@ -84,4 +83,4 @@ def test_the_digest_reads_the_mark_and_scores_rows_without_a_current_one(session
 
 
 def test_the_week_s_rows_come_in_the_order_of_scout_row_s_fields():
-    assert tuple(field.name for field in dataclasses.fields(ScoutRow)) == SCOUT_ROW_FIELDS
+    assert ScoutRow._fields == SCOUT_ROW_FIELDS
