@@ -14,7 +14,7 @@ class TrendWeek(SQLModel, table=True):
     """A week's loop tally, seconds to a first answer and themes, as they stand once its loops settled.
 
     Written by storage.queries.digest_kept; a change to any discovery logged in the week
-    deletes the row (triggers of migration 0027), so a row found is current.
+    deletes the row (triggers of migration 0026), so a row found is current.
     """
 
     __tablename__ = "digest_trend_weeks"

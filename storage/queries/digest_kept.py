@@ -1,7 +1,7 @@
 """Past weeks' trend figures kept per workspace and week (storage.models.TrendWeek).
 
 A closed week's loop tally and seconds to a first answer change only when one of its
-discoveries changes. Triggers on `discoveries` (migration 0027) delete the kept rows of the
+discoveries changes. Triggers on `discoveries` (migration 0026) delete the kept rows of the
 week a discovery was logged in, whatever wrote it (a status change, a realisation's loop
 facts, an edit, a withdrawal, a merge): a row found is current. So a build reads a kept row
 for each past week instead of counting its ~20,000 discoveries again.
@@ -127,7 +127,7 @@ def _floats(packed: bytes) -> array[float]:
     return values
 
 
-# --- the triggers (migration 0027) --------------------------------------------------------------
+# --- the triggers (migration 0026) --------------------------------------------------------------
 
 
 def _forget(row: str) -> str:

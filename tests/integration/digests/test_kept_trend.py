@@ -173,10 +173,10 @@ def test_a_workspace_reads_its_own_kept_weeks(engine):
         assert dict(teams.all()) == {TEAM: 12, "": 11}
 
 
-def test_migration_0027_adds_the_kept_weeks_and_their_triggers_and_takes_them_away(
+def test_migration_0026_adds_the_kept_weeks_and_their_triggers_and_takes_them_away(
     empty_database_url,
 ):
-    upgrade(engine_or_url=empty_database_url, revision="0027")
+    upgrade(engine_or_url=empty_database_url, revision="0026")
     engine = create_engine_for(empty_database_url)
     try:
         with session_scope(engine) as session:

@@ -6,7 +6,7 @@ rows at 20,000 a week: most of a build's trend time), and its rising themes the 
 before this one; a closed week's figures only change when one of its discoveries does. On SQLite a later batch rebuild of `discoveries` would
 drop these triggers (as 0014's): create them again after one.
 
-Revision ID: 0027
+Revision ID: 0026
 Revises: 0025
 Create Date: 2026-12-03
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 from storage.queries.digest_kept import TABLE, drop_trigger_statements, trigger_statements
 
-revision: str = "0027"
+revision: str = "0026"
 down_revision: str | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
