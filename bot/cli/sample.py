@@ -143,6 +143,7 @@ def _add(session, rng, number, team_id, channels, network, created, now, story=N
 
 
 # Picked by the discovery's id, not the random sequence, so every other figure stays as it was.
+DECLINED_LATELY_EVERY = 3  # of those still waiting for an answer, one in three was declined
 WHO_CARES_EVERY, EVENT_EVERY = 2, 3  # half name who cares; a third a compelling event
 
 
@@ -180,6 +181,9 @@ def _answer(session, rng: random.Random, rows: tuple, actor: str, now: datetime)
         steps.append((DiscoveryStatus.ACTIONED, closed, kind, note))
     elif closed <= now and roll < 0.7:
         steps.append((DiscoveryStatus.DECLINED, closed, *DECLINES[discovery.id % len(DECLINES)]))
+    elif closed > now and discovery.id % DECLINED_LATELY_EVERY == 0:  # still open: some lately
+        lately = picked + (now - picked) / 2  # declined: the coach's week has reasons to show
+        steps.append((DiscoveryStatus.DECLINED, lately, *DECLINES[discovery.id % len(DECLINES)]))
     before = DiscoveryStatus.NEW
     for status, at, kind, note in steps:
         session.add(StatusChange(discovery_id=discovery.id, route_id=route.id, from_status=before,

@@ -96,4 +96,5 @@ def test_sample_history_gives_the_coach_digest_a_quarter_to_show(
     assert "*Closing the loop*" in coach and "*Participation:*" in coach
     # the sample names who cares and a compelling event in part, as scouts do: not none
     assert " 0% with a compelling event" not in coach and "compelling event" in coach
+    assert "*Decline reasons* this week" in coach  # some were declined lately, with reasons
     assert "App Home · Value Scout" in shown and "Sample history" not in shown
