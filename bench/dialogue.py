@@ -56,6 +56,7 @@ from bench.dialogue_harness import (  # noqa: E402
     Scout,
     TimedDriver,
     ack_by_kind,
+    ack_by_step,
     compare,
     per_step,
     worst_ratio,
@@ -415,7 +416,7 @@ def _part_two_lines(args: argparse.Namespace, workdir: Path, canned: Canned) -> 
         target = "OK" if app.ack(99) < 0.100 else "MISSED"
         lines += [app.row(), text.row(), blocks.row(),
                   f"  [target app ack p99 < 100 ms: {target}]", *_ratios(app, text, blocks),
-                  ack_by_kind(app)]  # fmt: skip
+                  ack_by_kind(app), ack_by_step(app)]  # fmt: skip
     return lines
 
 

@@ -345,3 +345,13 @@ def per_step(run: Run) -> str:
         done = [s.done for s in run.ok if s.step == index]
         parts.append(f"{name} {ms(statistics.median(done)).strip() if done else 'n/a'}")
     return "  app done p50 by step (ms): " + ", ".join(parts)
+
+
+def ack_by_step(run: Run) -> str:
+    """Ack p99 per step: which step's requests make the tail (a step follows its predecessor's
+    after-ack work, which may still run in the same worker)."""
+    parts = []
+    for index, name in enumerate(STEP_NAMES):
+        acks = [s.ack for s in run.samples if s.status and s.step == index]
+        parts.append(f"{name} {ms(pct(acks, 99)).strip()}")
+    return f"    {run.label}: ack p99 ms by step: " + ", ".join(parts)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 
+import pytest
 import sqlalchemy as sa
 
 from bench.scale import main
-from bench.scale_measure import Options, seeded
+from bench.scale_measure import Options, most_within_a_second, pacing_of, seeded
 
 
 def test_the_scale_bench_runs_quick_and_prints_every_figure_with_its_baseline():
@@ -34,3 +35,17 @@ def test_a_kept_seed_is_reused_and_each_run_writes_to_a_copy(tmp_path):
     assert made is None  # reused
     assert (dialogues, discoveries) == (20, 60)
     assert [p.name for p in tmp_path.glob("copy-*")] == []  # the copies are gone
+
+
+def test_posts_per_channel_count_the_busiest_second_and_the_shortest_gap():
+    posted = {"C1": [10.0, 11.0, 12.5], "C2": [10.0, 10.4, 10.99, 11.2]}
+    queued = {"C1": [9.0, 9.1, 9.2], "C2": [9.5]}
+
+    pacing = pacing_of(posted, queued)
+
+    # C2 took three posts within one second (10.0, 10.4, 10.99); 11.2 is 1.2 s after 10.0
+    assert (pacing.channels, pacing.posts, pacing.most_posted) == (2, 7, 3)
+    assert pacing.min_gap == pytest.approx(0.21)
+    assert (pacing.queued, pacing.most_queued) == (4, 3)
+    assert most_within_a_second([1.0, 2.0, 3.0]) == 1  # exactly a second apart: one per second
+    assert pacing_of({}, {}).most_posted == 0 and math.isnan(pacing_of({}, {}).min_gap)
