@@ -11,6 +11,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.config import workspace_admins
 from bot.domain.actor import Actor
 from bot.logs import new_reference
 from bot.rendering.text import NO_UNFURL
@@ -28,9 +29,32 @@ def services(context: BoltContext) -> Services:
     return context["services"]
 
 
+class RequestPeople:
+    """Who is acting on a request and the admins of its workspace, read from the database when
+    a listener first asks: for the work after the ack, after the ack. Read by the middleware
+    before every ack, the admins' query made a DM's ack wait on the database and on the GIL
+    (each call into the driver hands it back and queues for it again behind busy threads):
+    the ack p99's tail with 50 scouts and two workers (bench/dialogue.py)."""
+
+    def __init__(self, shared: Services, user_id: str | None, team_id: str | None) -> None:
+        self._shared, self._user_id, self._team_id = shared, user_id, team_id
+
+    @functools.cached_property
+    def admins(self) -> frozenset[str]:
+        """The workspace's admins (each workspace has its own)."""
+        with self._shared.reading() as session:
+            return workspace_admins(session=session, settings=self._shared.settings,
+                                    team_id=self._team_id or "")  # fmt: skip
+
+    @functools.cached_property
+    def actor(self) -> Actor:
+        """The person Slack says sent the request, and whether they administer the workspace."""
+        return Actor.of(self._user_id, self._team_id, admins=self.admins)
+
+
 def actor(context: BoltContext) -> Actor:
-    """Who is acting: the person Slack says sent the request (set by the app's middleware)."""
-    return context["actor"]
+    """Who is acting: the person Slack says sent the request (the app's middleware names them)."""
+    return context["people"].actor
 
 
 def request_time(context: BoltContext) -> datetime:
@@ -54,6 +78,9 @@ def after_ack(work: Callable[..., None]) -> Callable[..., None]:
     @functools.wraps(work)
     def guarded(**kwargs: object) -> None:
         try:
+            context = kwargs.get("context")
+            if isinstance(context, BoltContext) and "people" in context:
+                actor(context)  # read first, so no listener reads it inside its transaction
             work(**kwargs)
         except Exception as error:  # the last line of defence: Bolt would only log one line
             reference = new_reference()
@@ -111,8 +138,8 @@ def is_channel_member(client: WebClient, channel: str, user_id: str) -> bool:
 
 
 def team_admins(context: BoltContext) -> frozenset[str]:
-    """The admins of the request's workspace (named in refusals), as the middleware read them."""
-    return context["admins"]
+    """The admins of the request's workspace (named in refusals)."""
+    return context["people"].admins
 
 
 def insight_team(context: BoltContext) -> str | None:
