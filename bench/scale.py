@@ -38,7 +38,15 @@ if str(ROOT) not in sys.path:  # `python bench/scale.py` puts bench/, not the re
     sys.path.insert(0, str(ROOT))
 
 from bench import digest as digest_bench  # noqa: E402
-from bench.dialogue_harness import NOTES, STEP_NAMES, Canned, Run, ack_by_kind, ack_by_step  # noqa: E402
+from bench.dialogue_harness import (  # noqa: E402
+    NOTES,
+    SETTLE,
+    STEP_NAMES,
+    Canned,
+    Run,
+    ack_by_kind,
+    ack_by_step,
+)
 from bench.scale_measure import (  # noqa: E402
     LOCKED,
     QUICK,
@@ -168,6 +176,10 @@ def say_load(report: Report, key: str, app: Load, bare: Load) -> None:
     report.say(ack_by_kind(a))
     report.say(ack_by_kind(b))
     report.say(ack_by_step(a))
+    report.say(f"    from {SETTLE:g} s into the load (every scout's first request at once left out): "
+               f"ack p99 {a.settled_ack(99) * 1000:.1f} ms, bare {b.settled_ack(99) * 1000:.1f} ms  "
+               f"[goal p99 < 100 ms: {verdict(a.settled_ack(99) < 0.1)}]")  # fmt: skip
+    report.figures[f"{key}.load.p99.settled"] = a.settled_ack(99)
     say_pacing(report, key, app.pacing)
     report.figures[f"{key}.load.p99"] = a.ack(99)
     report.figures[f"{key}.load.errors"] = failed + app.apologies + app.locked

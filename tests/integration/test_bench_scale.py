@@ -7,6 +7,7 @@ import math
 import pytest
 import sqlalchemy as sa
 
+from bench.dialogue_harness import Run, Sample
 from bench.scale import main
 from bench.scale_measure import Options, most_within_a_second, pacing_of, seeded
 
@@ -49,3 +50,12 @@ def test_posts_per_channel_count_the_busiest_second_and_the_shortest_gap():
     assert (pacing.queued, pacing.most_queued) == (4, 3)
     assert most_within_a_second([1.0, 2.0, 3.0]) == 1  # exactly a second apart: one per second
     assert pacing_of({}, {}).most_posted == 0 and math.isnan(pacing_of({}, {}).min_gap)
+
+
+def test_the_settled_ack_leaves_out_the_first_second_of_a_load():
+    burst = [Sample(0, ack=0.300, done=0.4, status=200, sent=100.2) for _ in range(5)]
+    steady = [Sample(1, ack=0.010, done=0.1, status=200, sent=101.5) for _ in range(95)]
+    run = Run("load", burst + steady, wall=15.0, started=100.0)
+
+    assert run.ack(99) == 0.300  # the burst is the tail of the whole run
+    assert run.settled_ack(99) == 0.010
