@@ -17,6 +17,7 @@ from bot.web import EVENTS_PATH, WSGIApp
 SECRET = "bench-signing-secret"
 BARE_REPLY = "bare-ok"
 RETRIES = 3
+SETTLE = 1.0  # seconds of a load's start left out of the settled ack percentiles
 NOTES: list[str] = []
 HOST = "127.0.0.1"
 
@@ -170,6 +171,7 @@ class Sample:
     ack: float  # seconds to the HTTP response
     done: float  # seconds to the reply in the DM
     status: int
+    sent: float = math.nan  # when the request left (perf_counter)
 
 
 @dataclass
@@ -221,7 +223,7 @@ class Scout:
                 return
             except OSError as error:  # the request never reached the app: like Slack, retry
                 failed = time.perf_counter() - self.driver.sent_at
-                samples.append(Sample(index, failed, math.nan, 0))
+                samples.append(Sample(index, failed, math.nan, 0, self.driver.sent_at))
                 if attempt == RETRIES - 1:
                     raise ConnectionError(f"step {STEP_NAMES[index]} failed {RETRIES}x") from error
 
@@ -244,11 +246,11 @@ class Scout:
             )  # fmt: skip
         sent = self.driver.sent_at
         if response.status != 200:
-            return Sample(index, response.elapsed, math.nan, response.status)
+            return Sample(index, response.elapsed, math.nan, response.status, sent)
         arrived, reply = self.inbox.wait(self.dm, before, expect, self.timeout)
         if not self.bare:
             self.canned.keep_reply(index, reply)
-        return Sample(index, response.elapsed, arrived - sent, response.status)
+        return Sample(index, response.elapsed, arrived - sent, response.status, sent)
 
     def dialogue(self, samples: list[Sample], until: float = math.inf, think: float = 0.0) -> None:
         """One complete dialogue; `think` seconds (on average, randomised) before each step."""
@@ -282,6 +284,7 @@ class Run:
     wall: float
     errors: int = 0
     overflows: int | None = None  # kernel ListenOverflows during the run (all sockets)
+    started: float = math.nan  # when the scouts were let go (perf_counter), for a load
 
     @property
     def ok(self) -> list[Sample]:
@@ -297,6 +300,12 @@ class Run:
 
     def done(self, q: float) -> float:
         return pct([s.done for s in self.ok], q)
+
+    def settled_ack(self, q: float, after: float = SETTLE) -> float:
+        """The ack percentile over requests sent `after` s into a load or later: every scout
+        is let go at once, so the first second holds all of their first requests within a
+        few ms of each other (queued in the load generator's own process before they leave)."""
+        return pct([s.ack for s in self.samples if s.status and s.sent - self.started >= after], q)
 
     def row(self) -> str:
         bad = len(self.samples) - len(self.ok) + self.errors
@@ -345,3 +354,13 @@ def per_step(run: Run) -> str:
         done = [s.done for s in run.ok if s.step == index]
         parts.append(f"{name} {ms(statistics.median(done)).strip() if done else 'n/a'}")
     return "  app done p50 by step (ms): " + ", ".join(parts)
+
+
+def ack_by_step(run: Run) -> str:
+    """Ack p99 per step: which step's requests make the tail (a step follows its predecessor's
+    after-ack work, which may still run in the same worker)."""
+    parts = []
+    for index, name in enumerate(STEP_NAMES):
+        acks = [s.ack for s in run.samples if s.status and s.step == index]
+        parts.append(f"{name} {ms(pct(acks, 99)).strip()}")
+    return f"    {run.label}: ack p99 ms by step: " + ", ".join(parts)

@@ -38,12 +38,21 @@ if str(ROOT) not in sys.path:  # `python bench/scale.py` puts bench/, not the re
     sys.path.insert(0, str(ROOT))
 
 from bench import digest as digest_bench  # noqa: E402
-from bench.dialogue_harness import NOTES, STEP_NAMES, Canned, Run, ack_by_kind  # noqa: E402
+from bench.dialogue_harness import (  # noqa: E402
+    NOTES,
+    SETTLE,
+    STEP_NAMES,
+    Canned,
+    Run,
+    ack_by_kind,
+    ack_by_step,
+)
 from bench.scale_measure import (  # noqa: E402
     LOCKED,
     QUICK,
     Load,
     Options,
+    Pacing,
     Report,
     databases,
     digest_figures,
@@ -166,8 +175,26 @@ def say_load(report: Report, key: str, app: Load, bare: Load) -> None:
                f"[goal 0: {verdict(failed + app.apologies + app.locked == 0)}]")  # fmt: skip
     report.say(ack_by_kind(a))
     report.say(ack_by_kind(b))
+    report.say(ack_by_step(a))
+    report.say(f"    from {SETTLE:g} s into the load (every scout's first request at once left out): "
+               f"ack p99 {a.settled_ack(99) * 1000:.1f} ms, bare {b.settled_ack(99) * 1000:.1f} ms  "
+               f"[goal p99 < 100 ms: {verdict(a.settled_ack(99) < 0.1)}]")  # fmt: skip
+    report.figures[f"{key}.load.p99.settled"] = a.settled_ack(99)
+    say_pacing(report, key, app.pacing)
     report.figures[f"{key}.load.p99"] = a.ack(99)
     report.figures[f"{key}.load.errors"] = failed + app.apologies + app.locked
+
+
+def say_pacing(report: Report, key: str, pacing: Pacing) -> None:
+    """Posts per channel per second as Slack received them, beside what the outbox queued."""
+    gap = "n/a" if math.isnan(pacing.min_gap) else f"{pacing.min_gap * 1000:.0f} ms"
+    report.say(f"  posts per channel (emulator's receive times, {pacing.channels} channels, "
+               f"{pacing.posts} posts): at most {pacing.most_posted} in any 1 s, shortest gap "
+               f"{gap}; queued by the outbox: {pacing.queued} rows, at most "
+               f"{pacing.most_queued} for one channel in any 1 s  "
+               f"[goal <= 1 per s: {verdict(pacing.posts > 0 and pacing.most_posted <= 1)}]")  # fmt: skip
+    report.figures[f"{key}.pacing.most"] = pacing.most_posted
+    report.figures[f"{key}.pacing.gap"] = pacing.min_gap
 
 
 # -- main --------------------------------------------------------------------------------------

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import shutil
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +28,7 @@ from bench.dialogue_harness import HOST, Canned, Inbox, InProcessDriver, Run, Sa
 from bot.emulator import SEED, SlackEmulator  # noqa: E402
 from storage.engine import create_engine_for  # noqa: E402
 from storage.migrate import head_revision, upgrade  # noqa: E402
-from storage.models import Account, Discovery  # noqa: E402
+from storage.models import Account, Discovery, OutboxMessage  # noqa: E402
 from storage.types import UTCDateTime, utc_now  # noqa: E402
 
 APOLOGY = "went wrong"
@@ -213,17 +217,32 @@ def done(run: Run, steps: range) -> float:
 
 
 @dataclass
+class Pacing:
+    """Posts per channel as Slack received them (the emulator's times), beside the demand: the
+    cards and replies the outbox queued for those channels in the same run."""
+
+    channels: int = 0
+    posts: int = 0
+    most_posted: int = 0  # most posts to one channel within any 1 s
+    min_gap: float = math.nan  # shortest time between two posts to one channel, seconds
+    queued: int = 0
+    most_queued: int = 0  # most rows queued for one channel within any 1 s
+
+
+@dataclass
 class Load:
     """One load run and the errors around it."""
 
     run: Run
     apologies: int
     locked: int
+    pacing: Pacing = field(default_factory=Pacing)
 
 
 def http_load(url: str | None, workdir: Path, opts: Options, canned: Canned, bare: bool) -> Load:
     """`opts.scouts` scouts at once against Gunicorn (the app on `url`, or bare Bolt)."""
     log: list[str] = []
+    began = time.time()
     with SlackEmulator(host=HOST) as emulator:
         inbox = Inbox(emulator)
         users = bench_scouts(emulator, opts.scouts)
@@ -234,7 +253,64 @@ def http_load(url: str | None, workdir: Path, opts: Options, canned: Canned, bar
             run = load(endpoint, emulator, inbox, users, opts.duration, bare=bare,
                        canned=canned, label=label)  # fmt: skip
         said = apologies(emulator, inbox, users)
-    return Load(run, said, sum(text.count(LOCKED) for text in log))
+        posted = channel_posts(emulator)
+    pacing = pacing_of(posted, queued_posts(url, began) if url else {})
+    return Load(run, said, sum(text.count(LOCKED) for text in log), pacing)
+
+
+# -- posts per channel -------------------------------------------------------------------------
+
+
+def channel_posts(emulator: SlackEmulator) -> dict[str, list[float]]:
+    """When the emulator took each post to a channel (DMs left out: the dialogue's own replies
+    there answer the scout at once, unpaced), by channel."""
+    times: dict[str, list[float]] = defaultdict(list)
+    for call in emulator.calls_to("chat.postMessage"):
+        channel = call.response.get("channel", "") if call.ok else ""
+        if channel and not channel.startswith("D"):
+            times[channel].append(call.at)
+    return times
+
+
+def queued_posts(url: str, since: float) -> dict[str, list[float]]:
+    """When the outbox queued each row for a channel (not a DM) since `since` (epoch s)."""
+    engine = create_engine_for(url)
+    rows = OutboxMessage.__table__
+    query = sa.select(rows.c.channel_id, rows.c.created_at).where(
+        rows.c.created_at >= datetime.fromtimestamp(since, UTC), ~rows.c.channel_id.startswith("D")
+    )
+    times: dict[str, list[float]] = defaultdict(list)
+    try:
+        with engine.connect() as connection:
+            for channel, created in connection.execute(query):
+                times[channel].append(created.timestamp())
+    finally:
+        engine.dispose()
+    return times
+
+
+def pacing_of(posted: dict[str, list[float]], queued: dict[str, list[float]]) -> Pacing:
+    gaps = [
+        later - earlier for times in posted.values() for earlier, later in pairwise(sorted(times))
+    ]
+    return Pacing(
+        channels=len(posted),
+        posts=sum(map(len, posted.values())),
+        most_posted=max(map(most_within_a_second, posted.values()), default=0),
+        min_gap=min(gaps, default=math.nan),
+        queued=sum(map(len, queued.values())),
+        most_queued=max(map(most_within_a_second, queued.values()), default=0),
+    )
+
+
+def most_within_a_second(times: Iterable[float]) -> int:
+    """The most of these moments that fall within any one second (a window [t, t + 1))."""
+    ordered, most, first = sorted(times), 0, 0
+    for last, moment in enumerate(ordered):
+        while moment - ordered[first] >= 1.0:
+            first += 1
+        most = max(most, last - first + 1)
+    return most
 
 
 # -- digests -----------------------------------------------------------------------------------

@@ -18,12 +18,10 @@ from sqlalchemy import Engine
 
 import prompts
 from bot import listeners
-from bot.config import admins_and_zone
 from bot.dialogue.turns import DialogueRules
 from bot.discoveries.delivery import DeliveryWorker
-from bot.domain.actor import Actor
 from bot.installs.oauth import RequestTeams
-from bot.listeners.support import SORRY
+from bot.listeners.support import SORRY, RequestPeople
 from bot.logs import new_reference, quiet_uninstalled_workspaces
 from bot.metrics.meters import observe_ack, request_kind
 from bot.services import Services
@@ -161,12 +159,7 @@ def _provide(shared: Services, teams: RequestTeams):
         prompts.use_workspace(team_id)  # its own copy of prompts/, if it has one
         context["services"] = shared
         context["client"] = teams.client_for(context, team_id)
-        with shared.reading() as session:  # each workspace has its own admins and clock
-            admins, context["zone"] = admins_and_zone(
-                session=session, settings=shared.settings, team_id=team_id or ""
-            )
-        context["admins"] = admins
-        context["actor"] = Actor.of(context.user_id, team_id, admins=admins)
+        context["people"] = RequestPeople(shared, context.user_id, team_id)  # read when asked
         context["now"] = utc_now()
         next()
 

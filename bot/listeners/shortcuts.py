@@ -10,7 +10,14 @@ from slack_sdk.errors import SlackApiError
 
 from bot.dialogue.evidence import told
 from bot.dialogue.turns import Who, start_fresh, story_answers
-from bot.listeners.support import acknowledge, after_ack, request_time, services, workspace_zone
+from bot.listeners.support import (
+    acknowledge,
+    actor,
+    after_ack,
+    request_time,
+    services,
+    workspace_zone,
+)
 from bot.rendering.ids import CallbackId
 from bot.rendering.modal import discovery_modal
 
@@ -32,7 +39,7 @@ def handle_log_discovery_shortcut(
     story = message.get("text", "")
     answers = story_answers(
         engine=app.engine,
-        team_id=context["actor"].team_id,
+        team_id=actor(context).team_id,
         definition=app.rules.definition,
         story=story,
         now=request_time(context),
